@@ -1,0 +1,61 @@
+package org.millrace.api.beam;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+
+/**
+ * Creates Beam pipelines from a pipeline's {@code beam_pipeline_args}. With no {@code --runner}
+ * the embedded default runner is used; the DirectRunner's per-element immutability and
+ * encodability checks are switched off outside tests because they dominate its cost.
+ */
+public final class BeamPipelines {
+  /** The runner used when the pipeline names none. */
+  public static final List<String> EMBEDDED_DEFAULT = List.of("--runner=DirectRunner");
+
+  private BeamPipelines() {}
+
+  /** Options from arguments such as {@code --runner=SparkRunner --sparkMaster=local[*]}. */
+  public static PipelineOptions options(List<String> beamArgs) {
+    var args = new ArrayList<String>();
+    boolean hasRunner = beamArgs.stream().anyMatch(a -> a.startsWith("--runner="));
+    if (!hasRunner) {
+      args.addAll(EMBEDDED_DEFAULT);
+    }
+    args.addAll(beamArgs);
+    boolean direct = args.stream().anyMatch(a -> a.equals("--runner=DirectRunner") || a.equals("--runner=direct"));
+    if (direct) {
+      addDefault(args, "--enforceImmutability=false");
+      addDefault(args, "--enforceEncodability=false");
+    }
+    try {
+      return PipelineOptionsFactory.fromArgs(args.toArray(String[]::new)).withValidation().create();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "beam_pipeline_args expected valid Beam pipeline options, got " + beamArgs + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** A new pipeline with {@link #options(List)}. */
+  public static Pipeline create(List<String> beamArgs) {
+    return Pipeline.create(options(beamArgs));
+  }
+
+  /** Runs a pipeline to completion, failing with the pipeline's error. */
+  public static void run(Pipeline pipeline) {
+    var result = pipeline.run();
+    var state = result.waitUntilFinish();
+    if (state != org.apache.beam.sdk.PipelineResult.State.DONE) {
+      throw new IllegalStateException("Beam pipeline expected state DONE, got " + state);
+    }
+  }
+
+  private static void addDefault(List<String> args, String flag) {
+    String key = flag.substring(0, flag.indexOf('=') + 1);
+    if (args.stream().noneMatch(a -> a.startsWith(key))) {
+      args.add(flag);
+    }
+  }
+}

@@ -1,0 +1,203 @@
+package org.millrace.api.data;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.BitVector;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.Float4Vector;
+import org.apache.arrow.vector.Float8Vector;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.complex.FixedSizeListVector;
+import org.apache.arrow.vector.types.FloatingPointPrecision;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.FieldType;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/** Converts between {@link Batch}/{@link DataSchema} and Arrow vectors. */
+public final class ArrowConversion {
+  private static final String SHAPE = "millrace.shape";
+
+  private ArrowConversion() {}
+
+  /** The Arrow schema of a data schema. */
+  public static Schema toArrow(DataSchema schema) {
+    var fields = new ArrayList<Field>();
+    for (Feature f : schema.features()) {
+      fields.add(toArrow(f));
+    }
+    return new Schema(fields);
+  }
+
+  private static Field toArrow(Feature f) {
+    if (f.isVector()) {
+      var child = new Field("item", FieldType.notNullable(new ArrowType.FloatingPoint(FloatingPointPrecision.SINGLE)), null);
+      var meta = java.util.Map.of(SHAPE, f.shape().toString());
+      return new Field(f.name(), new FieldType(f.nullable(), new ArrowType.FixedSizeList(f.width()), null, meta),
+          List.of(child));
+    }
+    ArrowType t = switch (f.type()) {
+      case INT -> new ArrowType.Int(64, true);
+      case FLOAT -> new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE);
+      case STRING -> ArrowType.Utf8.INSTANCE;
+      case BOOL -> ArrowType.Bool.INSTANCE;
+    };
+    return new Field(f.name(), new FieldType(f.nullable(), t, null), null);
+  }
+
+  /** The data schema of an Arrow schema; fails naming the field for unsupported Arrow types. */
+  public static DataSchema fromArrow(Schema schema) {
+    var out = new ArrayList<Feature>();
+    for (Field field : schema.getFields()) {
+      ArrowType t = field.getType();
+      FeatureType type;
+      List<Integer> shape = List.of();
+      if (t instanceof ArrowType.FixedSizeList l) {
+        type = FeatureType.FLOAT;
+        String s = field.getMetadata() == null ? null : field.getMetadata().get(SHAPE);
+        shape = s == null ? List.of(l.getListSize()) : parseShape(s);
+      } else if (t instanceof ArrowType.Int i && i.getIsSigned()) {
+        type = FeatureType.INT;
+      } else if (t instanceof ArrowType.FloatingPoint) {
+        type = FeatureType.FLOAT;
+      } else if (t instanceof ArrowType.Utf8 || t instanceof ArrowType.LargeUtf8) {
+        type = FeatureType.STRING;
+      } else if (t instanceof ArrowType.Bool) {
+        type = FeatureType.BOOL;
+      } else {
+        throw new IllegalArgumentException(String.format(
+            "Arrow field '%s' expected int, floating point, utf8, bool or fixed-size list, got %s", field.getName(), t));
+      }
+      out.add(new Feature(field.getName(), type, field.isNullable(), shape, null, null, null, null));
+    }
+    return new DataSchema(out);
+  }
+
+  private static List<Integer> parseShape(String s) {
+    String inner = s.replace("[", "").replace("]", "").trim();
+    if (inner.isEmpty()) {
+      return List.of();
+    }
+    var dims = new ArrayList<Integer>();
+    for (String d : inner.split(",")) {
+      dims.add(Integer.parseInt(d.trim()));
+    }
+    return dims;
+  }
+
+  /** Fills {@code root} (whose schema is {@code toArrow(batch.schema())}) with a batch. */
+  public static void fill(Batch batch, VectorSchemaRoot root) {
+    int n = batch.rowCount();
+    root.allocateNew();
+    for (int i = 0; i < batch.columns().size(); i++) {
+      Column c = batch.column(i);
+      FieldVector v = root.getVector(i);
+      BitSet nulls = c.nulls();
+      if (c instanceof Column.Longs l) {
+        var vec = (BigIntVector) v;
+        for (int r = 0; r < n; r++) {
+          if (nulls.get(r)) vec.setNull(r); else vec.set(r, l.values()[r]);
+        }
+      } else if (c instanceof Column.Doubles d) {
+        var vec = (Float8Vector) v;
+        for (int r = 0; r < n; r++) {
+          if (nulls.get(r)) vec.setNull(r); else vec.set(r, d.values()[r]);
+        }
+      } else if (c instanceof Column.Strings s) {
+        var vec = (VarCharVector) v;
+        for (int r = 0; r < n; r++) {
+          if (nulls.get(r)) vec.setNull(r); else vec.setSafe(r, s.values()[r].getBytes(StandardCharsets.UTF_8));
+        }
+      } else if (c instanceof Column.Bools b) {
+        var vec = (BitVector) v;
+        for (int r = 0; r < n; r++) {
+          if (nulls.get(r)) vec.setNull(r); else vec.set(r, b.values()[r] ? 1 : 0);
+        }
+      } else if (c instanceof Column.FloatVectors fv) {
+        var list = (FixedSizeListVector) v;
+        int w = fv.width();
+        var data = (Float4Vector) list.getDataVector();
+        data.setInitialCapacity(n * w);
+        data.allocateNew();
+        list.setValueCount(0);
+        for (int r = 0; r < n; r++) {
+          if (nulls.get(r)) {
+            list.setNull(r);
+          } else {
+            list.setNotNull(r);
+          }
+          for (int k = 0; k < w; k++) {
+            data.set(r * w + k, fv.values()[r * w + k]);
+          }
+        }
+        data.setValueCount(n * w);
+      }
+      v.setValueCount(n);
+    }
+    root.setRowCount(n);
+  }
+
+  /** Copies the current contents of {@code root} into an on-heap batch. */
+  public static Batch toBatch(VectorSchemaRoot root, DataSchema schema) {
+    int n = root.getRowCount();
+    var cols = new ArrayList<Column>(schema.size());
+    for (int i = 0; i < schema.size(); i++) {
+      Feature f = schema.features().get(i);
+      FieldVector v = root.getVector(i);
+      var nulls = new BitSet(n);
+      for (int r = 0; r < n; r++) {
+        if (v.isNull(r)) nulls.set(r);
+      }
+      if (f.isVector()) {
+        var data = ((FixedSizeListVector) v).getDataVector();
+        int w = f.width();
+        float[] vals = new float[n * w];
+        for (int k = 0; k < n * w; k++) {
+          vals[k] = data.isNull(k) ? 0f : ((Float4Vector) data).get(k);
+        }
+        cols.add(new Column.FloatVectors(vals, w, nulls));
+        continue;
+      }
+      switch (f.type()) {
+        case INT -> {
+          long[] vals = new long[n];
+          for (int r = 0; r < n; r++) {
+            if (!nulls.get(r)) vals[r] = ((org.apache.arrow.vector.BaseIntVector) v).getValueAsLong(r);
+          }
+          cols.add(new Column.Longs(vals, nulls));
+        }
+        case FLOAT -> {
+          double[] vals = new double[n];
+          for (int r = 0; r < n; r++) {
+            if (!nulls.get(r)) {
+              vals[r] = v instanceof Float8Vector d ? d.get(r) : ((Float4Vector) v).get(r);
+            }
+          }
+          cols.add(new Column.Doubles(vals, nulls));
+        }
+        case STRING -> {
+          String[] vals = new String[n];
+          var vc = (VarCharVector) v;
+          for (int r = 0; r < n; r++) {
+            if (!nulls.get(r)) vals[r] = new String(vc.get(r), StandardCharsets.UTF_8);
+          }
+          cols.add(new Column.Strings(vals, nulls));
+        }
+        case BOOL -> {
+          boolean[] vals = new boolean[n];
+          var bv = (BitVector) v;
+          for (int r = 0; r < n; r++) {
+            if (!nulls.get(r)) vals[r] = bv.get(r) == 1;
+          }
+          cols.add(new Column.Bools(vals, nulls));
+        }
+      }
+    }
+    return new Batch(schema, cols);
+  }
+}

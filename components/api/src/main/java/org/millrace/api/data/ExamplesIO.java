@@ -1,0 +1,96 @@
+package org.millrace.api.data;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.ArrowFileReader;
+import org.apache.arrow.vector.ipc.message.ArrowBlock;
+
+/** Reading and writing the Arrow IPC files of an Examples split directory. */
+public final class ExamplesIO {
+  private ExamplesIO() {}
+
+  /** {@code part-00007.arrow} for part 7. */
+  public static String partFileName(int part) {
+    return String.format("part-%05d.arrow", part);
+  }
+
+  /** The part files of a split directory, in name order. */
+  public static List<Path> parts(Path splitDir) {
+    if (!Files.isDirectory(splitDir)) {
+      throw new IllegalArgumentException("split directory expected to exist, got no directory " + splitDir);
+    }
+    try (Stream<Path> s = Files.list(splitDir)) {
+      return s.filter(p -> {
+        String n = p.getFileName().toString();
+        return n.startsWith("part-") && n.endsWith(".arrow");
+      }).sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + splitDir, e);
+    }
+  }
+
+  /** The schema of a split (from its first part file). */
+  public static DataSchema schema(Path splitDir) {
+    List<Path> parts = parts(splitDir);
+    if (parts.isEmpty()) {
+      throw new IllegalArgumentException("split expected part-*.arrow files, got none in " + splitDir);
+    }
+    try (var alloc = new RootAllocator();
+        var ch = FileChannel.open(parts.get(0), StandardOpenOption.READ);
+        var reader = new ArrowFileReader(ch, alloc)) {
+      return ArrowConversion.fromArrow(reader.getVectorSchemaRoot().getSchema());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read Arrow file " + parts.get(0), e);
+    }
+  }
+
+  /** Calls {@code consumer} with every record batch of one Arrow IPC file. */
+  public static void forEachBatch(Path file, Consumer<Batch> consumer) {
+    try (var alloc = new RootAllocator();
+        var ch = FileChannel.open(file, StandardOpenOption.READ);
+        var reader = new ArrowFileReader(ch, alloc)) {
+      VectorSchemaRoot root = reader.getVectorSchemaRoot();
+      DataSchema schema = ArrowConversion.fromArrow(root.getSchema());
+      for (ArrowBlock block : reader.getRecordBlocks()) {
+        reader.loadRecordBatch(block);
+        consumer.accept(ArrowConversion.toBatch(root, schema));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read Arrow file " + file + " (expected Arrow IPC file format)", e);
+    }
+  }
+
+  /** Calls {@code consumer} with every batch of every part of a split. */
+  public static void forEachBatchInSplit(Path splitDir, Consumer<Batch> consumer) {
+    for (Path p : parts(splitDir)) {
+      forEachBatch(p, consumer);
+    }
+  }
+
+  /** All rows of a split as one batch (for small data and tests). */
+  public static Batch readAll(Path splitDir) {
+    var batches = new ArrayList<Batch>();
+    forEachBatchInSplit(splitDir, batches::add);
+    return Batch.concat(schema(splitDir), batches);
+  }
+
+  /** Writes batches as a single part file of a split; returns the rows written. */
+  public static long write(Path splitDir, DataSchema schema, int part, Iterable<Batch> batches) {
+    try (var w = SplitWriter.open(splitDir, schema, part)) {
+      for (Batch b : batches) {
+        w.write(b);
+      }
+      return w.rowCount();
+    }
+  }
+}

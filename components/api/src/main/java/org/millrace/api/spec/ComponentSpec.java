@@ -1,0 +1,107 @@
+package org.millrace.api.spec;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * A component: its type name, executor version (part of the cache key), typed inputs and outputs,
+ * its parameters record and its executor.
+ *
+ * @param <P> the parameters record, bound from YAML or the DSL by {@link ParameterBinder}
+ */
+public record ComponentSpec<P>(
+    String type,
+    String executorVersion,
+    String description,
+    List<InputKey<?>> inputs,
+    List<OutputKey<?>> outputs,
+    Class<P> parametersType,
+    Supplier<Executor<P>> executor,
+    Optional<Driver<P>> driver) {
+
+  public ComponentSpec {
+    Objects.requireNonNull(type, "type");
+    Objects.requireNonNull(executorVersion, "executorVersion");
+    inputs = List.copyOf(inputs);
+    outputs = List.copyOf(outputs);
+    Objects.requireNonNull(parametersType, "parametersType");
+    Objects.requireNonNull(executor, "executor");
+    Objects.requireNonNull(driver, "driver");
+    var names = new ArrayList<String>();
+    inputs.forEach(k -> names.add(k.name()));
+    outputs.forEach(k -> names.add(k.name()));
+    if (names.stream().distinct().count() != names.size()) {
+      throw new IllegalArgumentException("component " + type + " expected unique input/output keys, got " + names);
+    }
+  }
+
+  /** The input with this name, if declared. */
+  public Optional<InputKey<?>> input(String name) {
+    return inputs.stream().filter(k -> k.name().equals(name)).findFirst();
+  }
+
+  /** The output with this name, if declared. */
+  public Optional<OutputKey<?>> output(String name) {
+    return outputs.stream().filter(k -> k.name().equals(name)).findFirst();
+  }
+
+  public static <P> Builder<P> builder(String type, Class<P> parametersType) {
+    return new Builder<>(type, parametersType);
+  }
+
+  /** Builds a {@link ComponentSpec}. */
+  public static final class Builder<P> {
+    private final String type;
+    private final Class<P> parametersType;
+    private String version = "1";
+    private String description = "";
+    private final List<InputKey<?>> inputs = new ArrayList<>();
+    private final List<OutputKey<?>> outputs = new ArrayList<>();
+    private Supplier<Executor<P>> executor;
+    private Driver<P> driver;
+
+    private Builder(String type, Class<P> parametersType) {
+      this.type = type;
+      this.parametersType = parametersType;
+    }
+
+    /** The executor version; bump it whenever the executor's output for the same inputs changes. */
+    public Builder<P> version(String version) {
+      this.version = version;
+      return this;
+    }
+
+    public Builder<P> description(String description) {
+      this.description = description;
+      return this;
+    }
+
+    public Builder<P> input(InputKey<?> key) {
+      inputs.add(key);
+      return this;
+    }
+
+    public Builder<P> output(OutputKey<?> key) {
+      outputs.add(key);
+      return this;
+    }
+
+    public Builder<P> executor(Supplier<Executor<P>> executor) {
+      this.executor = executor;
+      return this;
+    }
+
+    public Builder<P> driver(Driver<P> driver) {
+      this.driver = driver;
+      return this;
+    }
+
+    public ComponentSpec<P> build() {
+      return new ComponentSpec<>(type, version, description, inputs, outputs, parametersType, executor,
+          Optional.ofNullable(driver));
+    }
+  }
+}

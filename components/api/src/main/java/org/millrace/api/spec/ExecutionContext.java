@@ -1,0 +1,41 @@
+package org.millrace.api.spec;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.slf4j.Logger;
+
+/**
+ * What the launcher gives an executor besides its inputs: identity for messages, a scratch
+ * directory, the Beam pipeline arguments of the pipeline, a logger and progress reporting.
+ */
+public interface ExecutionContext {
+
+  String pipelineName();
+
+  String runId();
+
+  /** The node id in the pipeline, e.g. {@code trainer}. */
+  String nodeId();
+
+  /** The metadata-store id of this execution, or -1 when run without a store (tests). */
+  long executionId();
+
+  /** A scratch directory, deleted by the launcher after the execution. */
+  Path tempDir();
+
+  /**
+   * Beam pipeline arguments, like TFX's {@code beam_pipeline_args}, e.g.
+   * {@code --runner=SparkRunner --sparkMaster=local[*]}; empty means the embedded default.
+   */
+  List<String> beamArgs();
+
+  Logger log();
+
+  /** Starts reporting progress of a step with {@code total} units (or -1 if unknown). */
+  ProgressReporter progress(String step, long total);
+
+  /** A context for running an executor directly, e.g. in a unit test. */
+  static ExecutionContext standalone(String nodeId, Path tempDir, List<String> beamArgs) {
+    return new StandaloneContext(nodeId, tempDir, List.copyOf(beamArgs));
+  }
+}

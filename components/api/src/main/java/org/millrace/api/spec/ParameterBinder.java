@@ -1,0 +1,148 @@
+package org.millrace.api.spec;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * Binds a parameters record from the plain map of a YAML file or the DSL (snake_case keys), and
+ * back. Unknown keys, wrong types and values the record's constructor rejects become
+ * {@link ParameterException}s naming the parameter.
+ */
+public final class ParameterBinder {
+  private static final ObjectMapper MAPPER = JsonMapper.builder()
+      .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+      .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+      .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+      .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
+      .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
+      .build();
+
+  private ParameterBinder() {}
+
+  /** The mapper used for parameters (snake_case, strict). */
+  public static ObjectMapper mapper() {
+    return MAPPER;
+  }
+
+  /** Binds {@code raw} (null means no parameters given) into a {@code type} record. */
+  public static <P> P bind(Class<P> type, Map<String, ?> raw) {
+    try {
+      return MAPPER.convertValue(raw == null ? Map.of() : raw, type);
+    } catch (IllegalArgumentException e) {
+      throw translate(type, e);
+    }
+  }
+
+  /** The canonical map form of a parameters record (sorted keys; stable for cache keys). */
+  public static Map<String, Object> toMap(Object parameters) {
+    Map<String, Object> map = MAPPER.convertValue(parameters, new TypeReference<Map<String, Object>>() {});
+    return new TreeMap<>(map);
+  }
+
+  /** The canonical JSON form of a parameters record. */
+  public static String toJson(Object parameters) {
+    try {
+      return MAPPER.writeValueAsString(toMap(parameters));
+    } catch (Exception e) {
+      throw new IllegalStateException("BUG: parameters not serializable: " + parameters, e);
+    }
+  }
+
+  private static ParameterException translate(Class<?> type, IllegalArgumentException e) {
+    Throwable cause = e.getCause() != null ? e.getCause() : e;
+    if (cause instanceof UnrecognizedPropertyException u) {
+      String known = u.getKnownPropertyIds() == null ? "[]" : u.getKnownPropertyIds().stream()
+          .map(Object::toString).sorted().collect(Collectors.joining(", ", "[", "]"));
+      return new ParameterException(path(u), String.format(
+          "parameter '%s' expected one of %s, got an unknown parameter", path(u), known));
+    }
+    if (cause instanceof ValueInstantiationException v) {
+      Throwable root = v.getCause() != null ? v.getCause() : v;
+      if (root instanceof ParameterException p) {
+        return p;
+      }
+      return new ParameterException(path(v), root.getMessage());
+    }
+    if (cause instanceof InvalidFormatException f) {
+      return new ParameterException(path(f), String.format("parameter '%s' expected %s, got '%s'",
+          path(f), describe(f.getTargetType()), f.getValue()));
+    }
+    if (cause instanceof MismatchedInputException m) {
+      return new ParameterException(path(m), String.format("parameter '%s' expected %s, got %s",
+          path(m), describe(m.getTargetType()), firstLine(m.getOriginalMessage())));
+    }
+    if (cause instanceof JsonMappingException j) {
+      return new ParameterException(path(j), String.format("parameters of %s: %s",
+          type.getSimpleName(), firstLine(j.getOriginalMessage())));
+    }
+    return new ParameterException("", "parameters of " + type.getSimpleName() + ": " + cause.getMessage());
+  }
+
+  private static String describe(Class<?> t) {
+    if (t == null) {
+      return "a value";
+    }
+    if (t == int.class || t == Integer.class || t == long.class || t == Long.class) {
+      return "an integer";
+    }
+    if (t == double.class || t == Double.class || t == float.class || t == Float.class) {
+      return "a number";
+    }
+    if (t == boolean.class || t == Boolean.class) {
+      return "true or false";
+    }
+    if (t == String.class) {
+      return "a string";
+    }
+    if (t.isEnum()) {
+      return "one of " + java.util.Arrays.stream(t.getEnumConstants()).map(Object::toString)
+          .map(String::toLowerCase).toList();
+    }
+    if (java.util.List.class.isAssignableFrom(t)) {
+      return "a list";
+    }
+    if (Map.class.isAssignableFrom(t) || t.isRecord()) {
+      return "a mapping";
+    }
+    return "a " + t.getSimpleName();
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) {
+      return "an invalid value";
+    }
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+
+  /** Renders Jackson's reference path as {@code a.b[2].c}. */
+  static String path(JsonMappingException e) {
+    var sb = new StringBuilder();
+    for (JsonMappingException.Reference r : e.getPath()) {
+      if (r.getFieldName() != null) {
+        if (sb.length() > 0) {
+          sb.append('.');
+        }
+        sb.append(r.getFieldName());
+      } else if (r.getIndex() >= 0) {
+        sb.append('[').append(r.getIndex()).append(']');
+      }
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,35 @@
+package org.millrace.api.spec;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** An {@link ExecutionContext} without a runner: for executor tests and one-off runs. */
+record StandaloneContext(String nodeId, Path tempDir, List<String> beamArgs) implements ExecutionContext {
+
+  @Override
+  public String pipelineName() {
+    return "standalone";
+  }
+
+  @Override
+  public String runId() {
+    return "standalone";
+  }
+
+  @Override
+  public long executionId() {
+    return -1;
+  }
+
+  @Override
+  public Logger log() {
+    return LoggerFactory.getLogger("millrace." + nodeId);
+  }
+
+  @Override
+  public ProgressReporter progress(String step, long total) {
+    return ProgressReporter.NONE;
+  }
+}
