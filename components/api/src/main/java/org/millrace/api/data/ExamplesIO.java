@@ -67,6 +67,9 @@ public final class ExamplesIO {
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read Arrow file " + file + " (expected Arrow IPC file format)", e);
+    } catch (org.apache.arrow.vector.ipc.InvalidArrowFileException e) {
+      throw new IllegalArgumentException(
+          "Arrow file " + file + " expected Arrow IPC file format, got " + e.getMessage(), e);
     }
   }
 

@@ -1,5 +1,6 @@
 package org.millrace.api.data;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
@@ -56,11 +57,13 @@ public record Feature(
   }
 
   /** Whether this is a dense float32 tensor rather than a scalar. */
+  @JsonIgnore
   public boolean isVector() {
     return !shape.isEmpty();
   }
 
   /** Number of floats per row of a vector feature (1 for scalars). */
+  @JsonIgnore
   public int width() {
     int w = 1;
     for (int d : shape) {
