@@ -1,0 +1,76 @@
+package org.millrace.metadata;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Four separate JVMs write executions into one store at once; nothing is lost or corrupted. */
+class ConcurrentProcessesTest {
+  static final int WRITERS = 4;
+  static final int PER_WRITER = 40;
+
+  @Test
+  void fourProcessesIntoOneSqliteFile(@TempDir Path dir) throws Exception {
+    String url = "jdbc:sqlite:" + dir.resolve("metadata.db");
+    runWriters(url, "", "");
+    verify(MetadataStores.open(url));
+  }
+
+  @Test
+  void fourProcessesIntoPostgres() throws Exception {
+    String url = PostgresTestSupport.freshSchemaUrl();
+    try {
+      runWriters(url, PostgresTestSupport.USER, PostgresTestSupport.PASSWORD);
+      verify(MetadataStores.open(url, PostgresTestSupport.USER, PostgresTestSupport.PASSWORD));
+    } finally {
+      PostgresTestSupport.drop(url);
+    }
+  }
+
+  private static void runWriters(String url, String user, String password) throws Exception {
+    // Create the schema once first, as a deployed store would be; the race under test is the writes.
+    MetadataStores.open(url, user.isEmpty() ? null : user, password.isEmpty() ? null : password).close();
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    var procs = new ArrayList<Process>();
+    for (int w = 0; w < WRITERS; w++) {
+      procs.add(new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+          ConcurrentWriterMain.class.getName(), url, user, password, String.valueOf(w), String.valueOf(PER_WRITER))
+          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(
+              new File(System.getProperty("java.io.tmpdir"), "millrace-writer-" + w + ".log")))
+          .start());
+    }
+    for (Process p : procs) {
+      assertTrue(p.waitFor(180, TimeUnit.SECONDS), "writer process did not finish in 180 s");
+      assertEquals(0, p.exitValue(), "writer process failed; see millrace-writer-*.log in java.io.tmpdir");
+    }
+  }
+
+  private static void verify(MetadataStore store) {
+    try (store) {
+      int total = WRITERS * PER_WRITER;
+      List<Artifact> artifacts = store.getArtifacts(ArtifactQuery.builder().limit(10_000).build());
+      List<Execution> executions = store.getExecutions(ExecutionQuery.builder().limit(10_000).build());
+      assertEquals(2 * total, artifacts.size());
+      assertEquals(total, executions.size());
+      assertEquals(2 * total, new HashSet<>(artifacts.stream().map(Artifact::uri).toList()).size(),
+          "every artifact exactly once");
+      var ids = new HashSet<>(artifacts.stream().map(Artifact::id).toList());
+      var execIds = new HashSet<>(executions.stream().map(Execution::id).toList());
+      List<Event> events = store.getEventsByExecutionIds(execIds);
+      assertEquals(2 * total, events.size());
+      assertTrue(events.stream().allMatch(e -> ids.contains(e.artifactId())), "events point to stored artifacts");
+      assertEquals(1, store.getContexts("pipeline").size(), "the shared context is created once");
+      assertEquals(WRITERS, store.getContexts("pipeline_run").size());
+      long shared = store.getContext("pipeline", "shared").orElseThrow().id();
+      assertEquals(2 * total, store.getArtifacts(ArtifactQuery.builder().context(shared).limit(10_000).build()).size());
+    }
+  }
+}
