@@ -1,0 +1,96 @@
+package org.millrace.pipelines.cli;
+
+import java.io.PrintWriter;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.millrace.metadata.Artifact;
+import org.millrace.metadata.ArtifactQuery;
+import org.millrace.metadata.Event;
+import org.millrace.metadata.EventType;
+import org.millrace.metadata.Execution;
+import org.millrace.metadata.LineageGraph;
+import org.millrace.metadata.LineageQuery;
+import org.millrace.metadata.MetadataStore;
+import org.millrace.pipelines.launch.Keys;
+import org.millrace.pipelines.launch.StoreQueries;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code millrace lineage <artifact-id|uri>}: the graph that made an artifact, as an indented tree. */
+@Command(name = "lineage", description = "Print where an artifact came from (or, with --downstream, what used it).")
+final class LineageCommand implements Callable<Integer> {
+  @ParentCommand
+  MillraceCli cli;
+
+  @Parameters(index = "0", paramLabel = "ARTIFACT", description = "An artifact id or uri.")
+  String artifact;
+
+  @Option(names = "--hops", defaultValue = "20", description = "Artifact-execution edges to follow (default 20).")
+  int hops;
+
+  @Option(names = "--downstream", description = "Follow consumers instead of producers.")
+  boolean downstream;
+
+  @Override
+  public Integer call() {
+    try (MetadataStore store = cli.openStore()) {
+      Artifact start = find(store, artifact);
+      var dir = downstream ? LineageQuery.Direction.DOWNSTREAM : LineageQuery.Direction.UPSTREAM;
+      LineageGraph g = store.lineage(LineageQuery.fromArtifact(start.id(), dir, hops));
+      print(cli.out(), g, start, 0, new HashSet<>());
+      return MillraceCli.OK;
+    }
+  }
+
+  static Artifact find(MetadataStore store, String ref) {
+    if (ref.matches("\\d+")) {
+      return store.getArtifact(Long.parseLong(ref)).orElseThrow(() -> new IllegalArgumentException(
+          "artifact expected an existing id, got " + ref));
+    }
+    String uri = java.nio.file.Path.of(ref).toAbsolutePath().normalize().toString();
+    List<Artifact> found = store.getArtifacts(ArtifactQuery.builder().uri(uri).newestFirst().limit(1).build());
+    if (found.isEmpty()) {
+      found = store.getArtifacts(ArtifactQuery.builder().uri(ref).newestFirst().limit(1).build());
+    }
+    if (found.isEmpty()) {
+      throw new IllegalArgumentException("artifact expected an id or the uri of a stored artifact, got '" + ref + "'");
+    }
+    return found.get(0);
+  }
+
+  private void print(PrintWriter out, LineageGraph g, Artifact a, int depth, Set<Long> seen) {
+    String pad = "  ".repeat(depth * 2);
+    out.println(pad + a.type() + " #" + a.id() + " " + a.uri() + props(a));
+    if (!seen.add(a.id())) {
+      return;
+    }
+    EventType link = downstream ? EventType.INPUT : EventType.OUTPUT;
+    for (Event e : g.events()) {
+      if (e.artifactId() != a.id() || e.type() != link) {
+        continue;
+      }
+      Execution x = g.execution(e.executionId()).orElseThrow();
+      out.println(pad + "  " + (downstream ? "-> read as '" : "<- written as '") + e.key() + "' by " + x.type()
+          + " node '" + StoreQueries.stringProp(x, Keys.NODE) + "' execution #" + x.id() + " " + x.state()
+          + " (run " + StoreQueries.runIdOf(x) + ")");
+      EventType next = downstream ? EventType.OUTPUT : EventType.INPUT;
+      for (Event e2 : g.events()) {
+        if (e2.executionId() == x.id() && e2.type() == next) {
+          g.artifact(e2.artifactId()).ifPresent(a2 -> print(out, g, a2, depth + 1, seen));
+        }
+      }
+    }
+  }
+
+  private static String props(Artifact a) {
+    var shown = new StringBuilder();
+    for (String k : List.of("span", "version", "blessed", "pushed_version")) {
+      a.property(k).ifPresent(v -> shown.append(' ').append(k).append('=').append(v.raw()));
+    }
+    return shown.toString();
+  }
+}

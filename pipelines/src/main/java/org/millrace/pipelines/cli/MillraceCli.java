@@ -1,0 +1,81 @@
+package org.millrace.pipelines.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.millrace.metadata.MetadataStore;
+import org.millrace.metadata.MetadataStoreException;
+import org.millrace.metadata.MetadataStores;
+import org.millrace.pipelines.compile.PipelineCompileException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The {@code millrace} command. */
+@Command(name = "millrace", mixinStandardHelpOptions = true, version = "millrace 0.1.0",
+    description = "Production machine-learning pipelines on the JVM.",
+    subcommands = {RunCommand.class, ResumeCommand.class, RunsCommand.class, LineageCommand.class,
+        ArtifactsCommand.class})
+public final class MillraceCli implements Callable<Integer> {
+  static final int OK = 0;
+  static final int NODE_FAILED = 1;
+  static final int USAGE = 2;
+  static final int INFRASTRUCTURE = 3;
+
+  @Option(names = "--metadata", scope = CommandLine.ScopeType.INHERIT,
+      description = "Metadata store: a JDBC URL (jdbc:sqlite:..., jdbc:postgresql://...) or a SQLite file."
+          + " Default: $MILLRACE_METADATA_URL, else .millrace/metadata.db in the working directory.")
+  String metadata;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+    return USAGE;
+  }
+
+  MetadataStore openStore() {
+    String url = metadata != null ? metadata : System.getenv("MILLRACE_METADATA_URL");
+    if (url == null || url.isBlank()) {
+      return MetadataStores.sqlite(Path.of(".millrace", "metadata.db"));
+    }
+    if (!url.startsWith("jdbc:")) {
+      return MetadataStores.sqlite(Path.of(url));
+    }
+    return MetadataStores.open(url, System.getenv("MILLRACE_METADATA_USER"), System.getenv("MILLRACE_METADATA_PASSWORD"));
+  }
+
+  PrintWriter out() {
+    return spec.commandLine().getOut();
+  }
+
+  public static CommandLine commandLine() {
+    var cl = new CommandLine(new MillraceCli());
+    cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      PrintWriter err = cmd.getErr();
+      if (e instanceof PipelineCompileException || e instanceof IllegalArgumentException) {
+        err.println("error: " + e.getMessage());
+        return USAGE;
+      }
+      if (e instanceof MetadataStoreException) {
+        err.println("error: " + e.getMessage());
+        return INFRASTRUCTURE;
+      }
+      err.println("error: " + e);
+      e.printStackTrace(err);
+      return INFRASTRUCTURE;
+    });
+    cl.setParameterExceptionHandler((e, args) -> {
+      e.getCommandLine().getErr().println("error: " + e.getMessage());
+      e.getCommandLine().usage(e.getCommandLine().getErr());
+      return USAGE;
+    });
+    return cl;
+  }
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+}

@@ -1,0 +1,56 @@
+package org.millrace.pipelines.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.millrace.metadata.MetadataStore;
+import org.millrace.pipelines.compile.ComponentRegistry;
+import org.millrace.pipelines.compile.PipelineCompiler;
+import org.millrace.pipelines.compile.YamlPipelineLoader;
+import org.millrace.pipelines.run.LocalRunner;
+import org.millrace.pipelines.run.RunResult;
+import org.millrace.pipelines.run.Selection;
+import org.millrace.pipelines.spec.PipelineSpec;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code millrace run pipeline.yaml}. */
+@Command(name = "run", description = "Compile and run a pipeline YAML file.")
+final class RunCommand implements Callable<Integer> {
+  @ParentCommand
+  MillraceCli cli;
+
+  @Parameters(index = "0", paramLabel = "PIPELINE_YAML")
+  Path file;
+
+  @Option(names = "--from", description = "Run this node and everything downstream of it.")
+  String from;
+
+  @Option(names = "--to", description = "Run this node and everything it depends on.")
+  String to;
+
+  @Option(names = "--only", description = "Run just this node (inputs from earlier runs).")
+  String only;
+
+  @Option(names = "--parallelism", description = "Nodes run at once (default: number of cores, at least 2).")
+  Integer parallelism;
+
+  @Option(names = "--no-cache", description = "Run every node even when a cached result exists.")
+  boolean noCache;
+
+  @Override
+  public Integer call() {
+    ComponentRegistry registry = ComponentRegistry.load();
+    PipelineSpec spec = new PipelineCompiler(registry).compile(YamlPipelineLoader.load(file));
+    var defaults = LocalRunner.Options.defaults();
+    var options = new LocalRunner.Options(parallelism == null ? defaults.parallelism() : parallelism, !noCache);
+    try (MetadataStore store = cli.openStore()) {
+      var runner = new LocalRunner(store, registry, Path.of("").toAbsolutePath(), new ConsoleProgress());
+      cli.out().println("millrace: running pipeline " + spec.name() + " (" + spec.nodes().size() + " nodes)");
+      cli.out().flush();
+      RunResult result = runner.run(spec, new Selection(from, to, only), options);
+      return Summaries.print(cli.out(), result);
+    }
+  }
+}

@@ -1,0 +1,117 @@
+package org.millrace.pipelines.cli;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.millrace.metadata.Context;
+import org.millrace.metadata.Execution;
+import org.millrace.metadata.ExecutionState;
+import org.millrace.metadata.MetadataStore;
+import org.millrace.pipelines.launch.CacheExplainer;
+import org.millrace.pipelines.launch.Keys;
+import org.millrace.pipelines.launch.StoreQueries;
+import org.millrace.pipelines.spec.PipelineSpec;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code millrace runs}, {@code runs show}, {@code runs explain}. */
+@Command(name = "runs", description = "List runs; 'show' one; 'explain' a node's cache hit or miss.",
+    subcommands = {RunsCommand.Show.class, RunsCommand.Explain.class})
+final class RunsCommand implements Callable<Integer> {
+  @ParentCommand
+  MillraceCli cli;
+
+  @Override
+  public Integer call() {
+    try (MetadataStore store = cli.openStore()) {
+      var q = new StoreQueries(store);
+      var t = new Table("run", "state", "started", "nodes");
+      var runs = new java.util.ArrayList<>(store.getContexts(Keys.RUN_CONTEXT));
+      java.util.Collections.reverse(runs);
+      for (Context run : runs) {
+        List<Execution> execs = q.runExecutions(run.name());
+        Object started = run.properties().get(Keys.STARTED_MS) == null ? ""
+            : Instant.ofEpochMilli((Long) run.properties().get(Keys.STARTED_MS).raw());
+        t.row(run.name(), state(execs), started, nodeStates(execs).size());
+      }
+      cli.out().print(t.render());
+      return MillraceCli.OK;
+    }
+  }
+
+  /** A run's state from its executions: FAILED if a node's last execution failed, RUNNING if any runs. */
+  static String state(List<Execution> execs) {
+    Map<String, ExecutionState> last = nodeStates(execs);
+    if (last.containsValue(ExecutionState.RUNNING)) {
+      return "RUNNING";
+    }
+    if (last.containsValue(ExecutionState.FAILED)) {
+      return "FAILED";
+    }
+    return last.isEmpty() ? "EMPTY" : "SUCCEEDED";
+  }
+
+  static Map<String, ExecutionState> nodeStates(List<Execution> execs) {
+    var last = new java.util.LinkedHashMap<String, ExecutionState>();
+    execs.forEach(e -> last.put(StoreQueries.stringProp(e, Keys.NODE), e.state()));
+    return last;
+  }
+
+  @Command(name = "show", description = "The nodes of a run: state, cache, duration, outputs.")
+  static final class Show implements Callable<Integer> {
+    @ParentCommand
+    RunsCommand runs;
+
+    @Parameters(index = "0", paramLabel = "RUN_ID")
+    String runId;
+
+    @Override
+    public Integer call() {
+      try (MetadataStore store = runs.cli.openStore()) {
+        var q = new StoreQueries(store);
+        List<Execution> execs = q.runExecutions(runId);
+        if (execs.isEmpty()) {
+          throw new IllegalArgumentException("run id expected an existing run (see 'millrace runs'), got '" + runId + "'");
+        }
+        var t = new Table("node", "execution", "state", "attempt", "duration", "outputs / error");
+        for (Execution e : execs) {
+          Long started = (Long) e.property(Keys.STARTED_MS).map(v -> v.raw()).orElse(null);
+          Long ended = (Long) e.property(Keys.ENDED_MS).map(v -> v.raw()).orElse(null);
+          String detail = e.state() == ExecutionState.FAILED
+              ? String.valueOf(e.property(Keys.ERROR).map(v -> v.raw()).orElse("")).lines().findFirst().orElse("")
+              : String.join(" ", q.outputs(e.id()).values().stream().flatMap(List::stream).map(a -> a.uri()).toList());
+          t.row(StoreQueries.stringProp(e, Keys.NODE), e.id(), e.state(), StoreQueries.stringProp(e, Keys.ATTEMPT),
+              started != null && ended != null ? Summaries.seconds(ended - started) : "", detail);
+        }
+        runs.cli.out().println("run " + runId + ": " + state(execs));
+        runs.cli.out().print(t.render());
+        return MillraceCli.OK;
+      }
+    }
+  }
+
+  @Command(name = "explain", description = "Why a node of a run was a cache hit or a miss.")
+  static final class Explain implements Callable<Integer> {
+    @ParentCommand
+    RunsCommand runs;
+
+    @Parameters(index = "0", paramLabel = "RUN_ID")
+    String runId;
+
+    @Parameters(index = "1", paramLabel = "NODE")
+    String node;
+
+    @Override
+    public Integer call() {
+      try (MetadataStore store = runs.cli.openStore()) {
+        Context run = store.getContext(Keys.RUN_CONTEXT, runId).orElseThrow(() -> new IllegalArgumentException(
+            "run id expected an existing run (see 'millrace runs'), got '" + runId + "'"));
+        String pipeline = PipelineSpec.fromJson(String.valueOf(run.properties().get(Keys.SPEC).raw())).name();
+        new CacheExplainer(new StoreQueries(store)).explain(pipeline, runId, node).forEach(runs.cli.out()::println);
+        return MillraceCli.OK;
+      }
+    }
+  }
+}

@@ -1,0 +1,34 @@
+package org.millrace.pipelines.cli;
+
+import java.io.PrintWriter;
+import java.util.List;
+import org.millrace.pipelines.run.NodeResult;
+import org.millrace.pipelines.run.RunResult;
+
+/** The table printed at the end of a run. */
+final class Summaries {
+  private Summaries() {}
+
+  static int print(PrintWriter out, RunResult r) {
+    var t = new Table("node", "component", "state", "duration", "outputs / error");
+    for (NodeResult n : r.nodes()) {
+      String detail = n.error() != null ? n.error().lines().findFirst().orElse("")
+          : String.join(" ", n.outputUris().values().stream().flatMap(List::stream).toList());
+      t.row(n.node(), n.component(), n.state(), n.durationMillis() > 0 ? seconds(n.durationMillis()) : "", detail);
+    }
+    out.println();
+    out.print(t.render());
+    out.println();
+    out.println("run " + r.runId() + ": " + (r.succeeded() ? "SUCCEEDED" : "FAILED") + " in "
+        + seconds(r.durationMillis()));
+    if (!r.succeeded()) {
+      out.println("  resume with: millrace resume " + r.runId());
+    }
+    out.flush();
+    return r.succeeded() ? MillraceCli.OK : MillraceCli.NODE_FAILED;
+  }
+
+  static String seconds(long ms) {
+    return String.format("%.1fs", ms / 1000.0);
+  }
+}

@@ -1,0 +1,115 @@
+package org.millrace.pipelines.launch;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.millrace.metadata.Execution;
+import org.millrace.metadata.ExecutionState;
+
+/** Says why a node's execution in a run was a cache hit or a miss, part by part of the cache key. */
+public final class CacheExplainer {
+  private final StoreQueries queries;
+
+  public CacheExplainer(StoreQueries queries) {
+    this.queries = queries;
+  }
+
+  public List<String> explain(String pipeline, String runId, String node) {
+    List<Execution> all = queries.nodeExecutions(pipeline, node, Set.of());
+    Optional<Execution> mine = all.stream().filter(e -> runId.equals(StoreQueries.runIdOf(e))).findFirst();
+    if (mine.isEmpty()) {
+      throw new IllegalArgumentException("node '" + node + "' expected an execution in run " + runId + ", got none");
+    }
+    Execution e = mine.get();
+    var out = new ArrayList<String>();
+    String cachedFrom = StoreQueries.stringProp(e, Keys.CACHED_FROM);
+    if (e.state() == ExecutionState.CACHED) {
+      out.add("cache HIT: same cache key " + shortKey(e) + " as execution " + cachedFrom
+          + ", whose outputs still exist; the executor did not run.");
+      return out;
+    }
+    out.add("cache MISS (execution " + e.id() + ", state " + e.state() + ", key " + shortKey(e) + ")");
+    Optional<Execution> previous = all.stream().filter(x -> x.id() < e.id()
+        && !runId.equals(StoreQueries.runIdOf(x)) && StoreQueries.stringProp(x, Keys.CACHE_KEY) != null).findFirst();
+    if (previous.isEmpty()) {
+      out.add("no earlier execution of node '" + node + "': nothing to reuse.");
+      return out;
+    }
+    Execution p = previous.get();
+    out.add("compared with the latest earlier execution " + p.id() + " (run " + StoreQueries.runIdOf(p) + ", "
+        + p.state() + "):");
+    int before = out.size();
+    diffVersion(p, e, out);
+    diffParameters(p, e, out);
+    diffInputs(p, e, out);
+    if (!Objects.equals(StoreQueries.stringProp(p, Keys.CACHE_DRIVER), StoreQueries.stringProp(e, Keys.CACHE_DRIVER))) {
+      out.add("  external data changed: driver fingerprint " + abbrev(StoreQueries.stringProp(p, Keys.CACHE_DRIVER))
+          + " -> " + abbrev(StoreQueries.stringProp(e, Keys.CACHE_DRIVER)));
+    }
+    if (out.size() == before) {
+      String key = StoreQueries.stringProp(e, Keys.CACHE_KEY);
+      boolean reusable = queries.cacheHit(e.type(), key).filter(x -> x.id() != e.id()).isPresent();
+      if (p.state() != ExecutionState.COMPLETE && p.state() != ExecutionState.CACHED) {
+        out.add("  same cache key, but that execution ended " + p.state() + ": no outputs to reuse.");
+      } else if (!reusable) {
+        out.add("  same cache key, but the previous outputs were deleted.");
+      } else {
+        out.add("  same cache key: caching was disabled for this run or node.");
+      }
+    }
+    return out;
+  }
+
+  private static void diffVersion(Execution p, Execution e, List<String> out) {
+    String a = StoreQueries.stringProp(p, Keys.CACHE_EXECUTOR_VERSION);
+    String b = StoreQueries.stringProp(e, Keys.CACHE_EXECUTOR_VERSION);
+    if (!Objects.equals(a, b)) {
+      out.add("  executor version changed: " + a + " -> " + b);
+    }
+  }
+
+  private static void diffParameters(Execution p, Execution e, List<String> out) {
+    Map<String, Object> a = CacheKey.parseParameters(StoreQueries.stringProp(p, Keys.CACHE_PARAMETERS));
+    Map<String, Object> b = CacheKey.parseParameters(StoreQueries.stringProp(e, Keys.CACHE_PARAMETERS));
+    for (String k : union(a.keySet(), b.keySet())) {
+      if (!Objects.equals(a.get(k), b.get(k))) {
+        out.add("  parameter '" + k + "' changed: " + a.get(k) + " -> " + b.get(k));
+      }
+    }
+  }
+
+  private static void diffInputs(Execution p, Execution e, List<String> out) {
+    Map<String, List<String>> a = CacheKey.parseInputs(StoreQueries.stringProp(p, Keys.CACHE_INPUTS));
+    Map<String, List<String>> b = CacheKey.parseInputs(StoreQueries.stringProp(e, Keys.CACHE_INPUTS));
+    for (String k : union(a.keySet(), b.keySet())) {
+      if (!Objects.equals(a.get(k), b.get(k))) {
+        out.add("  input '" + k + "' changed: fingerprint " + abbrev(a.get(k)) + " -> " + abbrev(b.get(k)));
+      }
+    }
+  }
+
+  private static Set<String> union(Set<String> a, Set<String> b) {
+    var s = new TreeSet<>(a);
+    s.addAll(b);
+    return s;
+  }
+
+  private static String shortKey(Execution e) {
+    return abbrev(StoreQueries.stringProp(e, Keys.CACHE_KEY));
+  }
+
+  private static String abbrev(Object o) {
+    if (o == null) {
+      return "(none)";
+    }
+    if (o instanceof List<?> l) {
+      return l.stream().map(CacheExplainer::abbrev).toList().toString();
+    }
+    String s = o.toString();
+    return s.length() > 12 ? s.substring(0, 12) + ".." : s.isEmpty() ? "(none)" : s;
+  }
+}

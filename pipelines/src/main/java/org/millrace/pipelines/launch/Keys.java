@@ -1,0 +1,31 @@
+package org.millrace.pipelines.launch;
+
+/** Names of the custom properties and contexts the launcher records. */
+public final class Keys {
+  public static final String PIPELINE_CONTEXT = "pipeline";
+  public static final String RUN_CONTEXT = "pipeline_run";
+  public static final String NODE_CONTEXT = "node";
+
+  public static final String NODE = "node";
+  public static final String RUN_ID = "run_id";
+  public static final String PIPELINE = "pipeline";
+  public static final String CACHE_KEY = "cache_key";
+  public static final String CACHE_PARAMETERS = "cache_parameters";
+  public static final String CACHE_EXECUTOR_VERSION = "cache_executor_version";
+  public static final String CACHE_INPUTS = "cache_inputs";
+  public static final String CACHE_DRIVER = "cache_driver";
+  public static final String CACHED_FROM = "cached_from";
+  public static final String ERROR = "error";
+  public static final String ATTEMPT = "attempt";
+  public static final String STARTED_MS = "started_ms";
+  public static final String ENDED_MS = "ended_ms";
+  public static final String FINGERPRINT = "fingerprint";
+  public static final String SPEC = "spec";
+
+  private Keys() {}
+
+  /** The node context name: {@code <pipeline>.<node>}. */
+  public static String nodeContext(String pipeline, String node) {
+    return pipeline + "." + node;
+  }
+}

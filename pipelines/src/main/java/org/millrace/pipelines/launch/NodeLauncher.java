@@ -1,0 +1,257 @@
+package org.millrace.pipelines.launch;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.millrace.api.spec.ComponentSpec;
+import org.millrace.api.spec.Executor;
+import org.millrace.api.spec.ExecutorInput;
+import org.millrace.api.spec.ExecutorResult;
+import org.millrace.api.spec.OutputKey;
+import org.millrace.api.spec.ParameterBinder;
+import org.millrace.metadata.Artifact;
+import org.millrace.metadata.ArtifactAndEvent;
+import org.millrace.metadata.Context;
+import org.millrace.metadata.Execution;
+import org.millrace.metadata.ExecutionState;
+import org.millrace.metadata.MetadataStore;
+import org.millrace.metadata.Value;
+import org.millrace.pipelines.compile.ComponentRegistry;
+import org.millrace.pipelines.spec.NodeSpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Launches one node: cache lookup, then executor attempts into temporary directories, renamed
+ * into {@code <root>/<node>/<output>/<execution_id>/} and published in one store transaction.
+ */
+public final class NodeLauncher {
+  private static final Logger LOG = LoggerFactory.getLogger(NodeLauncher.class);
+
+  private final MetadataStore store;
+  private final StoreQueries queries;
+  private final ComponentRegistry registry;
+  private final String pipeline;
+  private final String runId;
+  private final Path root;
+  private final List<String> beamArgs;
+  private final ProgressFactory progress;
+  private final boolean cacheEnabled;
+
+  public NodeLauncher(MetadataStore store, ComponentRegistry registry, String pipeline, String runId, Path root,
+      List<String> beamArgs, ProgressFactory progress, boolean cacheEnabled) {
+    this.store = store;
+    this.queries = new StoreQueries(store);
+    this.registry = registry;
+    this.pipeline = pipeline;
+    this.runId = runId;
+    this.root = root;
+    this.beamArgs = List.copyOf(beamArgs);
+    this.progress = progress;
+    this.cacheEnabled = cacheEnabled;
+  }
+
+  /** Runs the node with these resolved inputs (stored artifacts by input key). */
+  public NodeOutcome launch(NodeSpec node, Map<String, List<Artifact>> inputs) {
+    long start = System.currentTimeMillis();
+    ComponentSpec<?> comp = registry.get(node.component());
+    StoreSchema.registerExecutionType(store, comp.type());
+    List<Context> contexts = List.of(Context.of(Keys.PIPELINE_CONTEXT, pipeline), Context.of(Keys.RUN_CONTEXT, runId),
+        Context.of(Keys.NODE_CONTEXT, Keys.nodeContext(pipeline, node.id())));
+    var inputEvents = new ArrayList<ArtifactAndEvent>();
+    var fingerprints = new LinkedHashMap<String, List<String>>();
+    var apiInputs = new LinkedHashMap<String, List<org.millrace.api.artifact.Artifact>>();
+    inputs.forEach((key, list) -> {
+      for (int i = 0; i < list.size(); i++) {
+        inputEvents.add(new ArtifactAndEvent(list.get(i), org.millrace.metadata.EventType.INPUT, key, i));
+      }
+      fingerprints.put(key, list.stream().map(Artifacts::fingerprint).toList());
+      apiInputs.put(key, list.stream().map(Artifacts::toApi).toList());
+    });
+    CacheKey key;
+    Object params;
+    try {
+      params = ParameterBinder.bind(comp.parametersType(), node.parameters());
+      String driverFp = comp.driver().isPresent() ? fingerprintExternal(comp, params, node) : "";
+      key = new CacheKey(comp.type(), comp.executorVersion(), ParameterBinder.toJson(params), fingerprints, driverFp);
+    } catch (Exception e) {
+      long id = store.putExecution(Execution.create(comp.type(), ExecutionState.FAILED, Map.of(),
+          baseProps(node, null, 1, start)).withCustomProperties(Map.of(Keys.ERROR, Value.of(describe(e)))),
+          inputEvents, contexts).executionId();
+      return new NodeOutcome(node.id(), ExecutionState.FAILED, id, Map.of(), describe(e),
+          System.currentTimeMillis() - start, 1);
+    }
+    if (cacheEnabled && node.cache()) {
+      var hit = queries.cacheHit(comp.type(), key.hash());
+      if (hit.isPresent()) {
+        return publishCached(node, comp, key, hit.get(), inputEvents, contexts, start);
+      }
+    }
+    String lastError = null;
+    long lastId = -1;
+    int attempts = node.retry().maxAttempts();
+    for (int attempt = 1; attempt <= attempts; attempt++) {
+      Execution running = Execution.create(comp.type(), ExecutionState.RUNNING, Map.of(),
+          baseProps(node, key, attempt, System.currentTimeMillis()));
+      long id = store.putExecution(running, inputEvents, contexts).executionId();
+      lastId = id;
+      running = running.withId(id);
+      try {
+        Map<String, List<Artifact>> outputs = runOnce(node, comp, params, apiInputs, id);
+        var outEvents = new ArrayList<ArtifactAndEvent>();
+        outputs.forEach((k, list) -> list.forEach(a -> outEvents.add(ArtifactAndEvent.output(a, k))));
+        var result = store.putExecution(running.withState(ExecutionState.COMPLETE)
+            .withCustomProperties(Map.of(Keys.ENDED_MS, Value.of(System.currentTimeMillis()))), outEvents, contexts);
+        return new NodeOutcome(node.id(), ExecutionState.COMPLETE, id, withIds(outputs, result.artifactIds()),
+            null, System.currentTimeMillis() - start, attempt);
+      } catch (Exception e) {
+        lastError = describe(e);
+        LOG.warn("node {} attempt {}/{} failed: {}", node.id(), attempt, attempts, lastError);
+        store.putExecution(running.withState(ExecutionState.FAILED).withCustomProperties(Map.of(
+            Keys.ERROR, Value.of(lastError + stackSummary(e)), Keys.ENDED_MS, Value.of(System.currentTimeMillis()))));
+        if (attempt < attempts) {
+          sleep(node.retry().initialBackoffMillis() << (attempt - 1));
+        }
+      }
+    }
+    return new NodeOutcome(node.id(), ExecutionState.FAILED, lastId, Map.of(), lastError,
+        System.currentTimeMillis() - start, attempts);
+  }
+
+  @SuppressWarnings("unchecked")
+  private <P> String fingerprintExternal(ComponentSpec<P> comp, Object params, NodeSpec node) throws Exception {
+    var ctx = new LaunchContext(pipeline, runId, node.id(), -1, root, beamArgs, progress);
+    return comp.driver().orElseThrow().fingerprint((P) params, ctx);
+  }
+
+  @SuppressWarnings("unchecked")
+  private <P> Map<String, List<Artifact>> runOnce(NodeSpec node, ComponentSpec<P> comp, Object params,
+      Map<String, List<org.millrace.api.artifact.Artifact>> inputs, long executionId) throws Exception {
+    var temps = new LinkedHashMap<String, Path>();
+    var finals = new LinkedHashMap<String, Path>();
+    for (OutputKey<?> out : comp.outputs()) {
+      Path dir = root.resolve(node.id()).resolve(out.name());
+      temps.put(out.name(), Files.createDirectories(dir.resolve(".tmp-" + executionId)));
+      finals.put(out.name(), dir.resolve(String.valueOf(executionId)));
+    }
+    Path scratch = Files.createDirectories(root.resolve(node.id()).resolve(".scratch-" + executionId));
+    var ctx = new LaunchContext(pipeline, runId, node.id(), executionId, scratch, beamArgs, progress);
+    var moved = new ArrayList<Path>();
+    try {
+      Executor<P> executor = comp.executor().get();
+      ExecutorResult result = executor.execute(new ExecutorInput<>(inputs, temps, (P) params), ctx);
+      var outputs = new LinkedHashMap<String, List<Artifact>>();
+      for (OutputKey<?> out : comp.outputs()) {
+        Path temp = temps.get(out.name());
+        Path fin = finals.get(out.name());
+        Files.move(temp, fin, StandardCopyOption.ATOMIC_MOVE);
+        moved.add(fin);
+        var props = new LinkedHashMap<String, Object>(result.properties(out));
+        props.put(Keys.FINGERPRINT, Fingerprints.ofDirectory(fin));
+        outputs.put(out.name(), List.of(Artifacts.toStore(out.type().name(), fin.toString(), props)));
+      }
+      return outputs;
+    } catch (Exception | Error e) {
+      // Nothing half-written stays behind: temporary outputs and already renamed ones go.
+      temps.values().forEach(NodeLauncher::deleteTree);
+      moved.forEach(NodeLauncher::deleteTree);
+      throw e;
+    } finally {
+      deleteTree(scratch);
+    }
+  }
+
+  private NodeOutcome publishCached(NodeSpec node, ComponentSpec<?> comp, CacheKey key, Execution hit,
+      List<ArtifactAndEvent> inputEvents, List<Context> contexts, long start) {
+    Map<String, List<Artifact>> outputs = queries.outputs(hit.id());
+    var events = new ArrayList<>(inputEvents);
+    outputs.forEach((k, list) -> list.forEach(a -> events.add(ArtifactAndEvent.output(a, k))));
+    var props = new LinkedHashMap<>(baseProps(node, key, 1, start));
+    props.put(Keys.CACHED_FROM, Value.of(hit.id()));
+    props.put(Keys.ENDED_MS, Value.of(System.currentTimeMillis()));
+    long id = store.putExecution(Execution.create(comp.type(), ExecutionState.CACHED, Map.of(), props), events,
+        contexts).executionId();
+    LOG.info("node {}: cache hit (execution {})", node.id(), hit.id());
+    return new NodeOutcome(node.id(), ExecutionState.CACHED, id, outputs, null, System.currentTimeMillis() - start, 0);
+  }
+
+  private Map<String, Value> baseProps(NodeSpec node, CacheKey key, int attempt, long started) {
+    var p = new LinkedHashMap<String, Value>();
+    p.put(Keys.PIPELINE, Value.of(pipeline));
+    p.put(Keys.RUN_ID, Value.of(runId));
+    p.put(Keys.NODE, Value.of(node.id()));
+    p.put(Keys.ATTEMPT, Value.of((long) attempt));
+    p.put(Keys.STARTED_MS, Value.of(started));
+    if (key != null) {
+      p.put(Keys.CACHE_KEY, Value.of(key.hash()));
+      p.put(Keys.CACHE_PARAMETERS, Value.of(key.parametersJson()));
+      p.put(Keys.CACHE_EXECUTOR_VERSION, Value.of(key.executorVersion()));
+      p.put(Keys.CACHE_INPUTS, Value.of(key.inputsJson()));
+      p.put(Keys.CACHE_DRIVER, Value.of(key.driverFingerprint()));
+    }
+    return p;
+  }
+
+  private static Map<String, List<Artifact>> withIds(Map<String, List<Artifact>> outputs, List<Long> ids) {
+    var out = new LinkedHashMap<String, List<Artifact>>();
+    int i = 0;
+    for (var e : outputs.entrySet()) {
+      var list = new ArrayList<Artifact>();
+      for (Artifact a : e.getValue()) {
+        list.add(a.withId(ids.get(i++)));
+      }
+      out.put(e.getKey(), list);
+    }
+    return out;
+  }
+
+  static String describe(Throwable e) {
+    String msg = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
+    return e instanceof RuntimeException && !(e instanceof IllegalArgumentException || e instanceof IllegalStateException)
+        ? e.getClass().getSimpleName() + ": " + msg : msg;
+  }
+
+  private static String stackSummary(Throwable e) {
+    var sb = new StringBuilder();
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      sb.append("\n  ").append(t.getClass().getName());
+      StackTraceElement[] st = t.getStackTrace();
+      for (int i = 0; i < Math.min(3, st.length); i++) {
+        sb.append("\n    at ").append(st[i]);
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return sb.toString();
+  }
+
+  static void deleteTree(Path p) {
+    if (!Files.exists(p)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(p)) {
+      for (Path f : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(f);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + p, e);
+    }
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

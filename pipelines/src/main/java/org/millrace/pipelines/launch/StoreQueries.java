@@ -1,0 +1,134 @@
+package org.millrace.pipelines.launch;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.millrace.metadata.Artifact;
+import org.millrace.metadata.Context;
+import org.millrace.metadata.Event;
+import org.millrace.metadata.EventType;
+import org.millrace.metadata.Execution;
+import org.millrace.metadata.ExecutionQuery;
+import org.millrace.metadata.ExecutionState;
+import org.millrace.metadata.MetadataStore;
+import org.millrace.metadata.PropertyFilter;
+import org.millrace.metadata.Value;
+
+/** The metadata-store questions the launcher and the CLI ask. */
+public final class StoreQueries {
+  private static final int SCAN = 200;
+  private final MetadataStore store;
+
+  public StoreQueries(MetadataStore store) {
+    this.store = store;
+  }
+
+  public MetadataStore store() {
+    return store;
+  }
+
+  /** Executions of a node, newest first, optionally only these states. */
+  public List<Execution> nodeExecutions(String pipeline, String node, Set<ExecutionState> states) {
+    Optional<Context> ctx = store.getContext(Keys.NODE_CONTEXT, Keys.nodeContext(pipeline, node));
+    if (ctx.isEmpty()) {
+      return List.of();
+    }
+    return store.getExecutions(ExecutionQuery.builder().context(ctx.get().id()).newestFirst().limit(SCAN).build())
+        .stream().filter(e -> states.isEmpty() || states.contains(e.state())).toList();
+  }
+
+  /** Executions of a run, oldest first. */
+  public List<Execution> runExecutions(String runId) {
+    Optional<Context> ctx = store.getContext(Keys.RUN_CONTEXT, runId);
+    if (ctx.isEmpty()) {
+      return List.of();
+    }
+    return store.getExecutions(ExecutionQuery.builder().context(ctx.get().id()).limit(10_000).build());
+  }
+
+  /** Output artifacts of an execution by output key. */
+  public Map<String, List<Artifact>> outputs(long executionId) {
+    List<Event> events = store.getEventsByExecutionIds(List.of(executionId)).stream()
+        .filter(e -> e.type() == EventType.OUTPUT).toList();
+    Map<Long, Artifact> byId = store.getArtifacts(events.stream().map(Event::artifactId).toList()).stream()
+        .collect(Collectors.toMap(Artifact::id, a -> a));
+    var out = new LinkedHashMap<String, List<Artifact>>();
+    for (Event e : events) {
+      out.computeIfAbsent(e.key(), k -> new ArrayList<>()).add(byId.get(e.artifactId()));
+    }
+    return out;
+  }
+
+  /** The newest LIVE output {@code output} of {@code node} whose files exist, from runs other than {@code excludeRun}. */
+  public Optional<Artifact> latestOutput(String pipeline, String node, String output, String excludeRun) {
+    for (Execution e : nodeExecutions(pipeline, node, Set.of(ExecutionState.COMPLETE, ExecutionState.CACHED))) {
+      if (excludeRun != null && excludeRun.equals(runIdOf(e))) {
+        continue;
+      }
+      for (Artifact a : outputs(e.id()).getOrDefault(output, List.of())) {
+        if (Artifacts.filesExist(a)) {
+          return Optional.of(a);
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The newest model of a channel, from another run, approved by a ModelBlessing with blessed=1. */
+  public Optional<Artifact> latestBlessed(String pipeline, String node, String output, String excludeRun) {
+    var seen = new java.util.HashSet<Long>();
+    for (Execution e : nodeExecutions(pipeline, node, Set.of(ExecutionState.COMPLETE, ExecutionState.CACHED))) {
+      if (excludeRun != null && excludeRun.equals(runIdOf(e))) {
+        continue;
+      }
+      for (Artifact model : outputs(e.id()).getOrDefault(output, List.of())) {
+        if (seen.add(model.id()) && Artifacts.filesExist(model) && isBlessed(model.id())) {
+          return Optional.of(model);
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Whether an execution that read the model as its {@code model} input output a blessing with blessed=1. */
+  public boolean isBlessed(long modelId) {
+    var readers = store.getEventsByArtifactIds(List.of(modelId)).stream()
+        .filter(ev -> ev.type() == EventType.INPUT && ev.key().equals("model")).map(Event::executionId).toList();
+    if (readers.isEmpty()) {
+      return false;
+    }
+    var completed = store.getExecutions(readers).stream().filter(x -> x.state() == ExecutionState.COMPLETE
+        || x.state() == ExecutionState.CACHED).map(Execution::id).toList();
+    var outputs = store.getEventsByExecutionIds(completed).stream().filter(ev -> ev.type() == EventType.OUTPUT)
+        .map(Event::artifactId).toList();
+    return store.getArtifacts(outputs).stream().anyMatch(a -> a.type().equals("ModelBlessing")
+        && Value.of(1L).equals(a.customProperties().get("blessed")));
+  }
+
+  /** The newest COMPLETE execution with this cache key whose outputs all still exist. */
+  public Optional<Execution> cacheHit(String component, String key) {
+    var candidates = store.getExecutions(ExecutionQuery.builder().type(component).state(ExecutionState.COMPLETE)
+        .where(PropertyFilter.eq(Keys.CACHE_KEY, key)).newestFirst().limit(20).build());
+    for (Execution e : candidates) {
+      Map<String, List<Artifact>> outs = outputs(e.id());
+      if (!outs.isEmpty() && outs.values().stream().flatMap(List::stream).allMatch(Artifacts::filesExist)) {
+        return Optional.of(e);
+      }
+    }
+    return Optional.empty();
+  }
+
+  public static String runIdOf(Execution e) {
+    Value v = e.customProperties().get(Keys.RUN_ID);
+    return v == null ? null : String.valueOf(v.raw());
+  }
+
+  public static String stringProp(Execution e, String key) {
+    Value v = e.customProperties().get(key);
+    return v == null ? null : String.valueOf(v.raw());
+  }
+}

@@ -1,0 +1,26 @@
+package org.millrace.pipelines.launch;
+
+import java.util.Map;
+import org.millrace.api.artifact.ArtifactType;
+import org.millrace.api.artifact.ArtifactTypes;
+import org.millrace.metadata.MetadataStore;
+import org.millrace.metadata.PropertyType;
+import org.millrace.metadata.StoreType;
+
+/** Registers the types millrace writes: every artifact type, execution types, and the contexts. */
+public final class StoreSchema {
+  private StoreSchema() {}
+
+  public static void register(MetadataStore store) {
+    for (ArtifactType<?> t : ArtifactTypes.all()) {
+      store.putType(StoreType.artifact(t.name(), Map.of()));
+    }
+    store.putType(StoreType.context(Keys.PIPELINE_CONTEXT, Map.of()));
+    store.putType(StoreType.context(Keys.RUN_CONTEXT, Map.of(Keys.SPEC, PropertyType.STRUCT, Keys.STARTED_MS, PropertyType.INT)));
+    store.putType(StoreType.context(Keys.NODE_CONTEXT, Map.of()));
+  }
+
+  public static void registerExecutionType(MetadataStore store, String component) {
+    store.putType(StoreType.execution(component, Map.of()));
+  }
+}

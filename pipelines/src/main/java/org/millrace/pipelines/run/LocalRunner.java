@@ -1,0 +1,220 @@
+package org.millrace.pipelines.run;
+
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import org.millrace.metadata.Artifact;
+import org.millrace.metadata.Context;
+import org.millrace.metadata.Execution;
+import org.millrace.metadata.ExecutionState;
+import org.millrace.metadata.MetadataStore;
+import org.millrace.metadata.Value;
+import org.millrace.pipelines.compile.ComponentRegistry;
+import org.millrace.pipelines.launch.Keys;
+import org.millrace.pipelines.launch.NodeLauncher;
+import org.millrace.pipelines.launch.NodeOutcome;
+import org.millrace.pipelines.launch.ProgressFactory;
+import org.millrace.pipelines.launch.StoreQueries;
+import org.millrace.pipelines.launch.StoreSchema;
+import org.millrace.pipelines.spec.ChannelRef;
+import org.millrace.pipelines.spec.NodeSpec;
+import org.millrace.pipelines.spec.PipelineSpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a pipeline in this process: each node starts as soon as the nodes it depends on have
+ * finished, up to {@code parallelism} at a time; a failed node skips its dependents.
+ */
+public final class LocalRunner {
+  private static final Logger LOG = LoggerFactory.getLogger(LocalRunner.class);
+
+  private final MetadataStore store;
+  private final StoreQueries queries;
+  private final ComponentRegistry registry;
+  private final Path projectDir;
+  private final ProgressFactory progress;
+
+  public LocalRunner(MetadataStore store, ComponentRegistry registry, Path projectDir, ProgressFactory progress) {
+    this.store = store;
+    this.queries = new StoreQueries(store);
+    this.registry = registry;
+    this.projectDir = projectDir;
+    this.progress = progress;
+  }
+
+  /** Options of a run. */
+  public record Options(int parallelism, boolean cache) {
+    public Options {
+      if (parallelism < 1) {
+        throw new IllegalArgumentException("parallelism expected at least 1, got " + parallelism);
+      }
+    }
+
+    public static Options defaults() {
+      return new Options(Math.max(2, Runtime.getRuntime().availableProcessors()), true);
+    }
+  }
+
+  public RunResult run(PipelineSpec spec, Selection selection, Options options) {
+    String runId = newRunId(spec.name());
+    StoreSchema.register(store);
+    store.putContext(Context.of(Keys.PIPELINE_CONTEXT, spec.name()));
+    store.putContext(Context.of(Keys.RUN_CONTEXT, runId, Map.of(Keys.SPEC, new Value.StructValue(spec.toJson()),
+        Keys.STARTED_MS, Value.of(System.currentTimeMillis()))));
+    return execute(spec, runId, selection.nodes(spec), Map.of(), options);
+  }
+
+  /** Continues a run: nodes that completed in it are reused, the rest run again in the same run. */
+  public RunResult resume(String runId, Options options) {
+    StoreSchema.register(store);
+    Context run = store.getContext(Keys.RUN_CONTEXT, runId).orElseThrow(() -> new IllegalArgumentException(
+        "run id expected an existing run (see 'millrace runs'), got '" + runId + "'"));
+    Value specJson = run.properties().get(Keys.SPEC);
+    if (specJson == null) {
+      throw new IllegalStateException("run " + runId + " expected a stored pipeline spec, got none");
+    }
+    PipelineSpec spec = PipelineSpec.fromJson(String.valueOf(specJson.raw()));
+    var reused = new LinkedHashMap<String, Map<String, List<Artifact>>>();
+    var lastState = new HashMap<String, ExecutionState>();
+    for (Execution e : queries.runExecutions(runId)) {
+      String node = StoreQueries.stringProp(e, Keys.NODE);
+      if (e.state() == ExecutionState.COMPLETE || e.state() == ExecutionState.CACHED) {
+        reused.put(node, queries.outputs(e.id()));
+      }
+      lastState.put(node, e.state());
+    }
+    if (reused.size() == spec.nodes().size()) {
+      throw new IllegalStateException("run " + runId + " expected a failed or unfinished node to resume, got every"
+          + " node complete");
+    }
+    // The nodes of the original run, and everything downstream of them that never got to run.
+    var selected = new java.util.LinkedHashSet<String>(reused.keySet());
+    lastState.keySet().forEach(n -> selected.addAll(spec.downstreamOf(n)));
+    return execute(spec, runId, selected, reused, options);
+  }
+
+  private RunResult execute(PipelineSpec spec, String runId, Set<String> selected,
+      Map<String, Map<String, List<Artifact>>> reused, Options options) {
+    long start = System.currentTimeMillis();
+    Path root = projectDir.resolve(spec.pipelineRoot()).normalize();
+    var launcher = new NodeLauncher(store, registry, spec.name(), runId, root, spec.beamPipelineArgs(), progress,
+        options.cache());
+    var results = new LinkedHashMap<String, NodeResult>();
+    var outputs = new HashMap<String, Map<String, List<Artifact>>>(reused);
+    reused.keySet().forEach(n -> results.put(n, result(spec.node(n).orElseThrow(), "REUSED", -1, 0, reused.get(n), null)));
+    var pending = new ArrayList<NodeSpec>(spec.nodes().stream()
+        .filter(n -> selected.contains(n.id()) && !reused.containsKey(n.id())).toList());
+    ExecutorService pool = Executors.newFixedThreadPool(options.parallelism(), r -> {
+      Thread t = new Thread(r, "millrace-node");
+      t.setDaemon(true);
+      return t;
+    });
+    var completion = new ExecutorCompletionService<NodeOutcome>(pool);
+    int running = 0;
+    try {
+      while (!pending.isEmpty() || running > 0) {
+        for (var it = pending.iterator(); it.hasNext(); ) {
+          NodeSpec n = it.next();
+          List<String> ups = n.upstream().stream().filter(selected::contains).toList();
+          if (!ups.stream().allMatch(results::containsKey)) {
+            continue;
+          }
+          it.remove();
+          Optional<String> failedUp = ups.stream().filter(u -> !results.get(u).succeeded()).findFirst();
+          if (failedUp.isPresent()) {
+            results.put(n.id(), result(n, "SKIPPED", -1, 0, Map.of(), "upstream node '" + failedUp.get() + "' did not succeed"));
+            continue;
+          }
+          Map<String, List<Artifact>> inputs;
+          try {
+            inputs = resolveInputs(spec, n, runId, outputs);
+          } catch (IllegalStateException e) {
+            results.put(n.id(), result(n, "FAILED", -1, 0, Map.of(), e.getMessage()));
+            continue;
+          }
+          LOG.info("node {} ({}) starting", n.id(), n.component());
+          completion.submit(() -> launcher.launch(n, inputs));
+          running++;
+        }
+        if (running == 0) {
+          continue;
+        }
+        NodeOutcome o;
+        try {
+          o = completion.take().get();
+        } catch (java.util.concurrent.ExecutionException e) {
+          throw new IllegalStateException("BUG: node launch threw instead of recording a failure", e.getCause());
+        }
+        running--;
+        outputs.put(o.node(), o.outputs());
+        results.put(o.node(), result(spec.node(o.node()).orElseThrow(), o.state().name(), o.executionId(),
+            o.durationMillis(), o.outputs(), o.error()));
+        LOG.info("node {} {}{}", o.node(), o.state(), o.error() == null ? "" : ": " + o.error());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("run " + runId + " interrupted", e);
+    } finally {
+      pool.shutdownNow();
+    }
+    var ordered = new ArrayList<NodeResult>();
+    for (NodeSpec n : spec.nodes()) {
+      ordered.add(results.getOrDefault(n.id(), result(n, "NOT_SELECTED", -1, 0, Map.of(), null)));
+    }
+    return new RunResult(spec.name(), runId, ordered, System.currentTimeMillis() - start);
+  }
+
+  private Map<String, List<Artifact>> resolveInputs(PipelineSpec spec, NodeSpec n, String runId,
+      Map<String, Map<String, List<Artifact>>> outputs) {
+    var comp = registry.get(n.component());
+    var resolved = new LinkedHashMap<String, List<Artifact>>();
+    for (var e : n.inputs().entrySet()) {
+      var list = new ArrayList<Artifact>();
+      for (ChannelRef ref : e.getValue()) {
+        Optional<Artifact> found = switch (ref.resolver()) {
+          case NONE -> outputs.containsKey(ref.node())
+              ? outputs.get(ref.node()).getOrDefault(ref.output(), List.of()).stream().findFirst()
+              : queries.latestOutput(spec.name(), ref.node(), ref.output(), null);
+          case PREVIOUS -> queries.latestOutput(spec.name(), ref.node(), ref.output(), runId);
+          case LATEST_BLESSED -> queries.latestBlessed(spec.name(), ref.node(), ref.output(), runId);
+        };
+        if (found.isPresent()) {
+          list.add(found.get());
+        } else if (ref.sameRun() || !comp.input(e.getKey()).map(k -> k.optional()).orElse(false)) {
+          throw new IllegalStateException(String.format("input '%s' from %s expected an artifact%s, got none%s",
+              e.getKey(), ref, ref.sameRun() ? "" : " from an earlier run",
+              ref.sameRun() ? ". Node '" + ref.node() + "' is not part of this run and never ran: run it first" : ""));
+        }
+      }
+      if (!list.isEmpty()) {
+        resolved.put(e.getKey(), list);
+      }
+    }
+    return resolved;
+  }
+
+  private static NodeResult result(NodeSpec n, String state, long id, long ms, Map<String, List<Artifact>> outs,
+      String error) {
+    var uris = new LinkedHashMap<String, List<String>>();
+    outs.forEach((k, v) -> uris.put(k, v.stream().map(Artifact::uri).toList()));
+    return new NodeResult(n.id(), n.component(), state, id, ms, uris, error);
+  }
+
+  static String newRunId(String pipeline) {
+    return pipeline + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-"
+        + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt(1 << 16));
+  }
+}
