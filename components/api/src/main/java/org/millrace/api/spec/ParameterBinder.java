@@ -44,14 +44,20 @@ public final class ParameterBinder {
     try {
       return MAPPER.convertValue(raw == null ? Map.of() : raw, type);
     } catch (IllegalArgumentException e) {
-      throw translate(type, e);
+      throw translate(type, e, raw);
     }
   }
 
   /** The canonical map form of a parameters record (sorted keys; stable for cache keys). */
   public static Map<String, Object> toMap(Object parameters) {
-    Map<String, Object> map = MAPPER.convertValue(parameters, new TypeReference<Map<String, Object>>() {});
-    return new TreeMap<>(map);
+    // Through JSON text, so numbers take the same Java types as when a stored spec is read back.
+    try {
+      Map<String, Object> map = MAPPER.readValue(MAPPER.writeValueAsString(parameters),
+          new TypeReference<Map<String, Object>>() {});
+      return new TreeMap<>(map);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("BUG: parameters not serializable: " + parameters, e);
+    }
   }
 
   /** The canonical JSON form of a parameters record. */
@@ -63,7 +69,7 @@ public final class ParameterBinder {
     }
   }
 
-  private static ParameterException translate(Class<?> type, IllegalArgumentException e) {
+  private static ParameterException translate(Class<?> type, IllegalArgumentException e, Map<String, ?> raw) {
     Throwable cause = e.getCause() != null ? e.getCause() : e;
     if (cause instanceof UnrecognizedPropertyException u) {
       String known = u.getKnownPropertyIds() == null ? "[]" : u.getKnownPropertyIds().stream()
@@ -83,8 +89,9 @@ public final class ParameterBinder {
           path(f), describe(f.getTargetType()), f.getValue()));
     }
     if (cause instanceof MismatchedInputException m) {
+      Object given = valueAt(raw, path(m));
       return new ParameterException(path(m), String.format("parameter '%s' expected %s, got %s",
-          path(m), describe(m.getTargetType()), firstLine(m.getOriginalMessage())));
+          path(m), describe(m.getTargetType()), given == null ? "nothing" : "'" + given + "'"));
     }
     if (cause instanceof JsonMappingException j) {
       return new ParameterException(path(j), String.format("parameters of %s: %s",
@@ -128,6 +135,23 @@ public final class ParameterBinder {
     }
     int nl = s.indexOf('\n');
     return nl < 0 ? s : s.substring(0, nl);
+  }
+
+  /** The raw value at a path like {@code a.b[2].c}, or null. */
+  static Object valueAt(Object raw, String path) {
+    Object cur = raw;
+    for (String part : path.split("\\.")) {
+      String name = part.contains("[") ? part.substring(0, part.indexOf('[')) : part;
+      if (!name.isEmpty()) {
+        cur = cur instanceof Map<?, ?> m ? m.get(name) : null;
+      }
+      var idx = java.util.regex.Pattern.compile("\\[(\\d+)]").matcher(part);
+      while (idx.find()) {
+        int i = Integer.parseInt(idx.group(1));
+        cur = cur instanceof java.util.List<?> l && i < l.size() ? l.get(i) : null;
+      }
+    }
+    return cur;
   }
 
   /** Renders Jackson's reference path as {@code a.b[2].c}. */

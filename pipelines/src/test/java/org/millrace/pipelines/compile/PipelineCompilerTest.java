@@ -1,0 +1,166 @@
+package org.millrace.pipelines.compile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.millrace.pipelines.dsl.Pipeline;
+import org.millrace.pipelines.spec.PipelineSpec;
+import org.millrace.pipelines.spec.Resolver;
+import org.millrace.pipelines.testing.TestComponents;
+
+class PipelineCompilerTest {
+  static final ComponentRegistry REGISTRY = ComponentRegistry.load();
+
+  static PipelineSpec compile(String yaml) {
+    return new PipelineCompiler(REGISTRY).compile(YamlPipelineLoader.load("p.yaml", yaml));
+  }
+
+  static List<String> errors(String yaml) {
+    var e = assertThrows(PipelineCompileException.class, () -> compile(yaml));
+    return e.errors().stream().map(CompileError::toString).toList();
+  }
+
+  static final String GOOD = """
+      pipeline: demo
+      pipeline_root: out/demo
+      beam_pipeline_args: ["--runner=DirectRunner"]
+      nodes:
+        consume:
+          component: Consume
+          inputs:
+            data: produce.data
+            extra: {from: produce.data, resolver: previous}
+          retry: {max_attempts: 3, backoff_ms: 10}
+        produce:
+          component: Produce
+          parameters: {value: hello, sleep_ms: 5}
+          cache: false
+      """;
+
+  @Test
+  void compilesInTopologicalOrderAndRoundTripsAsJson() {
+    PipelineSpec spec = compile(GOOD);
+    assertEquals(List.of("produce", "consume"), spec.nodeIds());
+    var consume = spec.node("consume").orElseThrow();
+    assertEquals(Resolver.PREVIOUS, consume.inputs().get("extra").get(0).resolver());
+    assertEquals(3, consume.retry().maxAttempts());
+    assertEquals(false, spec.node("produce").orElseThrow().cache());
+    assertEquals(5L, ((Number) spec.node("produce").orElseThrow().parameters().get("sleep_ms")).longValue());
+    assertEquals(spec.toJson(), PipelineSpec.fromJson(spec.toJson()).toJson());
+    assertEquals(spec, PipelineSpec.fromJson(spec.toJson()));
+  }
+
+  @Test
+  void dslCompilesToTheSameSpecAsYaml() {
+    var p = Pipeline.builder("demo").root("out/demo").beamArgs(List.of("--runner=DirectRunner"));
+    var produce = p.node("produce", TestComponents.PRODUCE, new TestComponents.ProduceParams("hello", 5L)).cache(false);
+    p.node("consume", TestComponents.CONSUME, new TestComponents.ConsumeParams(null))
+        .input(TestComponents.IN, produce.output(TestComponents.DATA))
+        .input(TestComponents.EXTRA, produce.output(TestComponents.DATA), Resolver.PREVIOUS)
+        .retry(3, 10);
+    // p.node(...).input(TestComponents.IN, consumeNode.output(TestComponents.RESULT)) would not compile:
+    // RESULT is a Channel<Model> and IN an InputKey<Examples>.
+    assertEquals(compile(GOOD), p.build());
+  }
+
+  @Test
+  void unknownComponentListsKnownOnes() {
+    assertEquals(List.of("p.yaml:4:16: node 'a' component: expected one of [Consume, Crash, Flaky, Produce, Relay], got 'Nope'"),
+        errors("""
+            pipeline: demo
+            nodes:
+              a:
+                component: Nope
+            """));
+  }
+
+  @Test
+  void inputErrorsNameNodeKeyAndPosition() {
+    assertEquals(List.of(
+        "p.yaml:9:13: node 'b' input 'data': expected a channel of an existing node [a, b, c, d, e], got unknown node 'zz'",
+        "p.yaml:10:14: node 'b' input 'bogus': expected one of the inputs of Consume [data, extra], got an unknown input",
+        "p.yaml:13:20: node 'c' input 'data': expected an output of node 'a' (Produce) [data], got unknown output 'nope'",
+        "p.yaml:16:20: node 'd' input 'data': expected a channel of type Examples, got b.result of type Model",
+        "p.yaml:19:13: node 'e' input 'data': expected a channel of type Examples (required), got none"),
+        errors("""
+            pipeline: demo
+            nodes:
+              a:
+                component: Produce
+                parameters: {value: x}
+              b:
+                component: Consume
+                inputs:
+                  data: zz.data
+                  bogus: a.data
+              c:
+                component: Consume
+                inputs: {data: a.nope}
+              d:
+                component: Consume
+                inputs: {data: b.result}
+              e:
+                component: Consume
+                inputs: {}
+            """));
+  }
+
+  @Test
+  void parameterErrorsPointAtTheValue() {
+    assertEquals(List.of(
+        "p.yaml:5:38: node 'a' parameter 'sleep_ms': parameter 'sleep_ms' expected an integer, got 'soon'",
+        "p.yaml:8:34: node 'b' parameter 'valu': parameter 'valu' expected one of [sleep_ms, value], got an unknown"
+            + " parameter",
+        "p.yaml:11:38: node 'c' parameter 'sleep_ms': sleep_ms expected a non-negative number, got -1"),
+        errors("""
+            pipeline: demo
+            nodes:
+              a:
+                component: Produce
+                parameters: {value: x, sleep_ms: soon}
+              b:
+                component: Produce
+                parameters: {value: x, valu: y}
+              c:
+                component: Produce
+                parameters: {value: x, sleep_ms: -1}
+            """));
+  }
+
+  @Test
+  void cyclesAreNamed() {
+    assertEquals(List.of("p.yaml:6:3: node 'b': expected the nodes to form no cycle, got b -> a -> b"),
+        errors("""
+            pipeline: demo
+            nodes:
+              a:
+                component: Relay
+                inputs: {data: b.relayed}
+              b:
+                component: Relay
+                inputs: {data: a.relayed}
+            """));
+  }
+
+  @Test
+  void structuralMistakesAreReportedTogether() {
+    assertEquals(List.of(
+        "p.yaml:5:5: node 'a' retries: expected one of [cache, component, inputs, parameters, retry], got an unknown key",
+        "p.yaml:6:12: node 'a' cache: expected true or false, got 'maybe'",
+        "p.yaml:7:1: pipelin: expected one of [beam_pipeline_args, nodes, pipeline, pipeline_root], got an unknown key",
+        "p.yaml:1:1: pipeline: expected a pipeline name, got none"),
+        errors("""
+            nodes:
+            pipelin: demo
+            """.replace("nodes:\n", "nodes:\n  a:\n    component: Produce\n    parameters: {value: x}\n    retries: 2\n"
+            + "    cache: maybe\n")));
+  }
+
+  @Test
+  void yamlSyntaxErrorsHaveAPosition() {
+    assertEquals(List.of("p.yaml:3:7: expected valid YAML, got mapping values are not allowed here"),
+        errors("pipeline: demo\nnodes:\n  a: b: c\n"));
+  }
+}
