@@ -1,0 +1,108 @@
+package org.millrace.pipelines.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The CLI end to end on the test components, through the same entry point as ./millrace. */
+class MillraceCliTest {
+  @TempDir
+  Path dir;
+
+  record Out(int code, String out, String err) {}
+
+  Out run(String... args) {
+    var out = new StringWriter();
+    var err = new StringWriter();
+    var cl = MillraceCli.commandLine();
+    cl.setOut(new PrintWriter(out));
+    cl.setErr(new PrintWriter(err));
+    var all = new java.util.ArrayList<String>(java.util.List.of(args));
+    all.add("--metadata=" + dir.resolve("md.db"));
+    int code = cl.execute(all.toArray(String[]::new));
+    return new Out(code, out.toString(), err.toString());
+  }
+
+  Path pipeline(String value) throws Exception {
+    return Files.writeString(dir.resolve("p.yaml"), """
+        pipeline: cli
+        pipeline_root: %s
+        nodes:
+          p: {component: Produce, parameters: {value: "%s"}}
+          c: {component: Consume, inputs: {data: p.data}}
+        """.formatted(dir.resolve("root"), value));
+  }
+
+  @Test
+  void runRunsShowExplainLineageAndArtifacts() throws Exception {
+    Out first = run("run", pipeline("a").toString());
+    assertEquals(0, first.code(), first.err() + first.out());
+    assertTrue(first.out().contains("SUCCEEDED"), first.out());
+    String runId = first.out().lines().filter(l -> l.startsWith("run ")).findFirst().orElseThrow().split(" ")[1]
+        .replace(":", "");
+
+    Out second = run("run", pipeline("b").toString());
+    String run2 = second.out().lines().filter(l -> l.startsWith("run ")).findFirst().orElseThrow().split(" ")[1]
+        .replace(":", "");
+    Out explain = run("runs", "explain", run2, "p");
+    assertEquals(0, explain.code(), explain.err());
+    assertTrue(explain.out().contains("parameter 'value' changed: a -> b"), explain.out());
+
+    Out runs = run("runs");
+    assertTrue(runs.out().contains(runId) && runs.out().contains(run2) && runs.out().contains("SUCCEEDED"), runs.out());
+    Out show = run("runs", "show", runId);
+    assertTrue(show.out().contains("COMPLETE") && show.out().lines().count() == 5, show.out());
+
+    String modelUri = second.out().lines().filter(l -> l.startsWith("c ")).findFirst().orElseThrow()
+        .replaceAll(".*\\s(/\\S+)$", "$1");
+    Out lineage = run("lineage", modelUri);
+    assertEquals(0, lineage.code(), lineage.err());
+    assertTrue(lineage.out().startsWith("Model #"), lineage.out());
+    assertTrue(lineage.out().contains("<- written as 'result' by Consume node 'c'"), lineage.out());
+    assertTrue(lineage.out().contains("<- written as 'data' by Produce node 'p'"), lineage.out());
+
+    Out artifacts = run("artifacts", "--type", "Model", "--pipeline", "cli");
+    assertEquals(4, artifacts.out().lines().count(), artifacts.out()); // header, rule, one model per run
+  }
+
+  @Test
+  void exitCodesTellScriptsWhatHappened() throws Exception {
+    Files.writeString(dir.resolve("bad.yaml"), "pipeline: x\nnodes:\n  a: {component: Nope}\n");
+    Out bad = run("run", dir.resolve("bad.yaml").toString());
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("bad.yaml:3:18: node 'a' component: expected one of"), bad.err());
+
+    Path marker = Files.writeString(dir.resolve("marker"), "x");
+    Files.writeString(dir.resolve("fail.yaml"), """
+        pipeline: failing
+        pipeline_root: %s
+        nodes:
+          p: {component: Produce, parameters: {value: v}}
+          f: {component: Flaky, inputs: {data: p.data}, parameters: {marker: "%s"}}
+        """.formatted(dir.resolve("root"), marker));
+    Out failed = run("run", dir.resolve("fail.yaml").toString());
+    assertEquals(1, failed.code(), failed.out());
+    assertTrue(failed.out().contains("resume with: millrace resume failing-"), failed.out());
+    String runId = failed.out().lines().filter(l -> l.startsWith("run ")).findFirst().orElseThrow().split(" ")[1]
+        .replace(":", "");
+    Files.delete(marker);
+    assertEquals(0, run("resume", runId).code());
+
+    Out unknownRun = run("runs", "show", "nope");
+    assertEquals(2, unknownRun.code());
+    assertEquals("error: run id expected an existing run (see 'millrace runs'), got 'nope'", unknownRun.err().trim());
+
+    var cl = MillraceCli.commandLine();
+    var err = new StringWriter();
+    cl.setErr(new PrintWriter(err));
+    int code = cl.execute("runs", "--metadata=jdbc:postgresql://127.0.0.1:1/none?connectTimeout=1");
+    assertEquals(3, code, err.toString());
+    assertTrue(err.toString().startsWith("error: cannot open metadata store jdbc:postgresql://127.0.0.1:1/none"), err.toString());
+  }
+}

@@ -1,0 +1,226 @@
+package org.millrace.pipelines.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.millrace.metadata.Artifact;
+import org.millrace.metadata.ArtifactQuery;
+import org.millrace.metadata.Execution;
+import org.millrace.metadata.ExecutionState;
+import org.millrace.metadata.LineageGraph;
+import org.millrace.metadata.LineageQuery;
+import org.millrace.metadata.MetadataStore;
+import org.millrace.metadata.MetadataStores;
+import org.millrace.pipelines.compile.ComponentRegistry;
+import org.millrace.pipelines.compile.PipelineCompiler;
+import org.millrace.pipelines.compile.YamlPipelineLoader;
+import org.millrace.pipelines.launch.CacheExplainer;
+import org.millrace.pipelines.launch.Keys;
+import org.millrace.pipelines.launch.ProgressFactory;
+import org.millrace.pipelines.launch.StoreQueries;
+import org.millrace.pipelines.spec.PipelineSpec;
+
+class LocalRunnerTest {
+  @TempDir
+  Path project;
+  MetadataStore store;
+  LocalRunner runner;
+  final ComponentRegistry registry = ComponentRegistry.load();
+
+  @BeforeEach
+  void setUp() {
+    store = MetadataStores.sqlite(project.resolve(".millrace/metadata.db"));
+    runner = new LocalRunner(store, registry, project, ProgressFactory.NONE);
+  }
+
+  @AfterEach
+  void tearDown() {
+    store.close();
+  }
+
+  PipelineSpec spec(String value, String marker) {
+    return new PipelineCompiler(registry).compile(YamlPipelineLoader.load("t.yaml", """
+        pipeline: demo
+        nodes:
+          left:
+            component: Produce
+            parameters: {value: "%s", sleep_ms: 1500}
+          right:
+            component: Produce
+            parameters: {value: "-right", sleep_ms: 1500}
+          join:
+            component: Consume
+            inputs: {data: left.data, extra: right.data}
+          check:
+            component: Flaky
+            inputs: {data: right.data}
+            parameters: {marker: "%s"}
+        """.formatted(value, marker)));
+  }
+
+  static final LocalRunner.Options TWO = new LocalRunner.Options(2, true);
+
+  @Test
+  void independentNodesRunConcurrentlyAndOutputsArePublished() throws Exception {
+    RunResult r = runner.run(spec("hello", project.resolve("no-marker").toString()), Selection.ALL, TWO);
+    assertTrue(r.succeeded(), r.toString());
+    Execution left = store.getExecution(r.node("left").executionId()).orElseThrow();
+    Execution right = store.getExecution(r.node("right").executionId()).orElseThrow();
+    long ls = (Long) left.property(Keys.STARTED_MS).orElseThrow().raw();
+    long le = (Long) left.property(Keys.ENDED_MS).orElseThrow().raw();
+    long rs = (Long) right.property(Keys.STARTED_MS).orElseThrow().raw();
+    long re = (Long) right.property(Keys.ENDED_MS).orElseThrow().raw();
+    assertTrue(ls < re && rs < le, "left and right must overlap: " + ls + "-" + le + " vs " + rs + "-" + re);
+
+    String join = r.node("join").outputUris().get("result").get(0);
+    assertEquals(project.resolve(".millrace/pipelines/demo/join/result/" + r.node("join").executionId()).toString(), join);
+    assertEquals("hello-right", Files.readString(Path.of(join, "result.txt")));
+    Artifact result = store.getArtifacts(ArtifactQuery.builder().uri(join).build()).get(0);
+    assertEquals(11L, result.customProperties().get("length").raw());
+    assertEquals(64, String.valueOf(result.customProperties().get(Keys.FINGERPRINT).raw()).length());
+    try (Stream<Path> files = Files.walk(project.resolve(".millrace/pipelines"))) {
+      assertTrue(files.noneMatch(p -> p.getFileName().toString().startsWith(".tmp-")
+          || p.getFileName().toString().startsWith(".scratch-")), "no temporary directories left");
+    }
+  }
+
+  @Test
+  void secondRunIsCachedAndAParameterChangeIsExplained() {
+    String marker = project.resolve("no-marker").toString();
+    RunResult first = runner.run(spec("hello", marker), Selection.ALL, TWO);
+    RunResult second = runner.run(spec("hello", marker), Selection.ALL, TWO);
+    assertEquals(Set.of("CACHED"), second.nodes().stream().map(NodeResult::state).collect(Collectors.toSet()));
+    assertEquals(first.node("join").outputUris(), second.node("join").outputUris());
+    var explainer = new CacheExplainer(new StoreQueries(store));
+    assertTrue(explainer.explain("demo", second.runId(), "join").get(0).startsWith("cache HIT: same cache key"));
+
+    RunResult third = runner.run(spec("changed", marker), Selection.ALL, TWO);
+    assertEquals("COMPLETE", third.node("left").state());
+    assertEquals("CACHED", third.node("right").state());
+    assertEquals("COMPLETE", third.node("join").state());
+    List<String> why = explainer.explain("demo", third.runId(), "left");
+    assertTrue(why.contains("  parameter 'value' changed: hello -> changed"), String.join("\n", why));
+    List<String> joinWhy = explainer.explain("demo", third.runId(), "join");
+    assertTrue(joinWhy.stream().anyMatch(l -> l.startsWith("  input 'data' changed: fingerprint")), String.join("\n", joinWhy));
+    assertFalse(joinWhy.stream().anyMatch(l -> l.contains("input 'extra'")), String.join("\n", joinWhy));
+  }
+
+  @Test
+  void deletedOutputsAreNotACacheHit() throws Exception {
+    String marker = project.resolve("no-marker").toString();
+    RunResult first = runner.run(spec("hello", marker), Selection.ALL, TWO);
+    deleteTree(Path.of(first.node("join").outputUris().get("result").get(0)));
+    RunResult second = runner.run(spec("hello", marker), Selection.ALL, TWO);
+    assertEquals("CACHED", second.node("left").state());
+    assertEquals("COMPLETE", second.node("join").state());
+    assertTrue(new CacheExplainer(new StoreQueries(store)).explain("demo", second.runId(), "join")
+        .contains("  same cache key, but the previous outputs were deleted."));
+  }
+
+  @Test
+  void failureIsRecordedAndResumeReusesWhatSucceeded() throws Exception {
+    Path marker = Files.writeString(project.resolve("fail-now"), "x");
+    RunResult failed = runner.run(spec("hello", marker.toString()), Selection.ALL, TWO);
+    assertFalse(failed.succeeded());
+    assertEquals("FAILED", failed.node("check").state());
+    assertEquals("flaky failure: marker " + marker + " exists", failed.node("check").error());
+    Execution recorded = store.getExecution(failed.node("check").executionId()).orElseThrow();
+    assertEquals(ExecutionState.FAILED, recorded.state());
+    assertTrue(String.valueOf(recorded.customProperties().get(Keys.ERROR).raw()).startsWith("flaky failure"));
+
+    Files.delete(marker);
+    RunResult resumed = runner.resume(failed.runId(), TWO);
+    assertEquals(failed.runId(), resumed.runId());
+    assertTrue(resumed.succeeded(), resumed.toString());
+    assertEquals("REUSED", resumed.node("left").state());
+    assertEquals("REUSED", resumed.node("join").state());
+    assertEquals("COMPLETE", resumed.node("check").state());
+    List<Execution> inRun = new StoreQueries(store).runExecutions(failed.runId());
+    assertEquals(5, inRun.size(), "4 nodes + the failed attempt, nothing re-executed");
+  }
+
+  @Test
+  void retriesWithBackoffUntilTheAttemptsRunOut() throws Exception {
+    Path marker = Files.writeString(project.resolve("always"), "x");
+    PipelineSpec spec = new PipelineCompiler(registry).compile(YamlPipelineLoader.load("t.yaml", """
+        pipeline: demo
+        nodes:
+          p: {component: Produce, parameters: {value: v}}
+          f:
+            component: Flaky
+            inputs: {data: p.data}
+            parameters: {marker: "%s"}
+            retry: {max_attempts: 3, backoff_ms: 10}
+        """.formatted(marker)));
+    RunResult r = runner.run(spec, Selection.ALL, TWO);
+    assertEquals("FAILED", r.node("f").state());
+    long failedAttempts = new StoreQueries(store).runExecutions(r.runId()).stream()
+        .filter(e -> e.state() == ExecutionState.FAILED).count();
+    assertEquals(3, failedAttempts);
+  }
+
+  @Test
+  void partialRunsTakeInputsFromEarlierRuns() {
+    String marker = project.resolve("no-marker").toString();
+    var spec = spec("hello", marker);
+    RunResult none = runner.run(spec, new Selection(null, null, "join"), TWO);
+    assertEquals("FAILED", none.node("join").state());
+    assertEquals("input 'data' from left.data expected an artifact, got none. Node 'left' is not part of this run"
+        + " and never ran: run it first", none.node("join").error());
+
+    RunResult upTo = runner.run(spec, new Selection(null, "join", null), TWO);
+    assertEquals("NOT_SELECTED", upTo.node("check").state());
+    assertEquals("COMPLETE", upTo.node("join").state());
+    RunResult only = runner.run(spec, new Selection(null, null, "join"), new LocalRunner.Options(2, false));
+    assertEquals(List.of("NOT_SELECTED", "NOT_SELECTED", "COMPLETE", "NOT_SELECTED"),
+        only.nodes().stream().map(NodeResult::state).toList());
+  }
+
+  @Test
+  void aCrashAfterWritingLeavesNoLiveArtifact() throws Exception {
+    PipelineSpec spec = new PipelineCompiler(registry).compile(YamlPipelineLoader.load("t.yaml", """
+        pipeline: demo
+        nodes:
+          p: {component: Produce, parameters: {value: v}}
+          c: {component: Crash, inputs: {data: p.data}}
+        """));
+    RunResult r = runner.run(spec, Selection.ALL, TWO);
+    assertEquals("FAILED", r.node("c").state());
+    assertEquals("crashed after writing", r.node("c").error());
+    assertTrue(store.getArtifacts(ArtifactQuery.builder().type("Model").build()).isEmpty());
+    try (Stream<Path> files = Files.walk(project.resolve(".millrace/pipelines/demo/c"))) {
+      assertTrue(files.noneMatch(p -> p.getFileName().toString().equals("half.txt")), "half output removed");
+    }
+  }
+
+  @Test
+  void lineageReturnsTheChain() {
+    RunResult r = runner.run(spec("hello", project.resolve("none").toString()), Selection.ALL, TWO);
+    Artifact result = store.getArtifacts(ArtifactQuery.builder()
+        .uri(r.node("join").outputUris().get("result").get(0)).build()).get(0);
+    LineageGraph g = store.lineage(LineageQuery.fromArtifact(result.id(), LineageQuery.Direction.UPSTREAM, 10));
+    assertEquals(Set.of("Model", "Examples"), g.artifacts().stream().map(Artifact::type).collect(Collectors.toSet()));
+    assertEquals(3, g.artifacts().size());
+    assertEquals(Set.of("join", "left", "right"), g.executions().stream()
+        .map(e -> StoreQueries.stringProp(e, Keys.NODE)).collect(Collectors.toSet()));
+  }
+
+  static void deleteTree(Path p) throws Exception {
+    try (Stream<Path> walk = Files.walk(p)) {
+      for (Path f : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(f);
+      }
+    }
+  }
+}
