@@ -43,13 +43,41 @@ public final class BeamPipelines {
     return Pipeline.create(options(beamArgs));
   }
 
-  /** Runs a pipeline to completion, failing with the pipeline's error. */
-  public static void run(Pipeline pipeline) {
+  /** Runs a pipeline to completion, failing with the pipeline's error; returns the result for metrics. */
+  public static org.apache.beam.sdk.PipelineResult run(Pipeline pipeline) {
     var result = pipeline.run();
     var state = result.waitUntilFinish();
     if (state != org.apache.beam.sdk.PipelineResult.State.DONE) {
       throw new IllegalStateException("Beam pipeline expected state DONE, got " + state);
     }
+    return result;
+  }
+
+  /** The attempted value of a counter (the committed value is not supported by every runner). */
+  public static long counter(org.apache.beam.sdk.PipelineResult result, String namespace, String name) {
+    var query = org.apache.beam.sdk.metrics.MetricsFilter.builder()
+        .addNameFilter(org.apache.beam.sdk.metrics.MetricNameFilter.named(namespace, name)).build();
+    long total = 0;
+    for (var c : result.metrics().queryMetrics(query).getCounters()) {
+      total += c.getAttempted();
+    }
+    return total;
+  }
+
+  /**
+   * The caller's own error inside a failed Beam run: the first {@link IllegalArgumentException}
+   * or {@link IllegalStateException} in the cause chain, else the exception itself.
+   */
+  public static RuntimeException unwrap(RuntimeException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof IllegalArgumentException || t instanceof IllegalStateException) {
+        return (RuntimeException) t;
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return e;
   }
 
   private static void addDefault(List<String> args, String flag) {

@@ -1,0 +1,133 @@
+package org.millrace.ingest.csv;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads CSV records from a byte stream: fields separated by a one-byte delimiter, records by LF or
+ * CRLF, fields optionally quoted with {@code "} (a doubled quote is a literal quote; quoted fields
+ * may hold delimiters and newlines). Works on bytes so memory stays bounded by the longest record.
+ */
+public final class CsvReader implements AutoCloseable {
+  private static final int QUOTE = '"';
+  private final InputStream in;
+  private final int delimiter;
+  private long line = 1;
+  private int pushback = -2;
+
+  public CsvReader(InputStream in, char delimiter) {
+    if (delimiter > 127 || delimiter == '"' || delimiter == '\n' || delimiter == '\r') {
+      throw new IllegalArgumentException("delimiter expected a single ASCII character other than quote or newline, got '"
+          + delimiter + "'");
+    }
+    this.in = in.markSupported() ? in : new java.io.BufferedInputStream(in, 1 << 16);
+    this.delimiter = delimiter;
+  }
+
+  /** The next record, or null at the end of the input. */
+  public CsvRecord next() throws IOException {
+    int c = read();
+    if (c == -1) {
+      return null;
+    }
+    long start = line;
+    var fields = new ArrayList<byte[]>();
+    var field = new ByteArrayOutputStream();
+    var raw = new ByteArrayOutputStream();
+    boolean quoted = false;
+    boolean fieldStart = true;
+    while (true) {
+      if (c == -1) {
+        fields.add(field.toByteArray());
+        break;
+      }
+      if (quoted) {
+        if (c == QUOTE) {
+          int n = read();
+          if (n == QUOTE) {
+            field.write(QUOTE);
+            raw.write(QUOTE);
+            raw.write(QUOTE);
+          } else {
+            quoted = false;
+            raw.write(QUOTE);
+            c = n;
+            continue;
+          }
+        } else {
+          if (c == '\n') {
+            line++;
+          }
+          field.write(c);
+          raw.write(c);
+        }
+      } else if (c == QUOTE && fieldStart) {
+        quoted = true;
+        raw.write(c);
+      } else if (c == delimiter) {
+        fields.add(field.toByteArray());
+        field.reset();
+        raw.write(c);
+        fieldStart = true;
+        c = read();
+        continue;
+      } else if (c == '\n' || c == '\r') {
+        if (c == '\r') {
+          int n = read();
+          if (n != '\n') {
+            unread(n);
+          }
+        }
+        line++;
+        fields.add(field.toByteArray());
+        break;
+      } else {
+        field.write(c);
+        raw.write(c);
+      }
+      fieldStart = false;
+      c = read();
+    }
+    return decode(start, fields, raw.toByteArray());
+  }
+
+  private static CsvRecord decode(long line, List<byte[]> fields, byte[] raw) {
+    String rawText = new String(raw, StandardCharsets.UTF_8);
+    var decoder = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+    var out = new ArrayList<String>(fields.size());
+    for (int i = 0; i < fields.size(); i++) {
+      try {
+        out.add(decoder.decode(ByteBuffer.wrap(fields.get(i))).toString());
+      } catch (CharacterCodingException e) {
+        return new CsvRecord(line, null, rawText, "field " + (i + 1) + " expected UTF-8 text, got invalid bytes");
+      }
+    }
+    return new CsvRecord(line, out, rawText, null);
+  }
+
+  private int read() throws IOException {
+    if (pushback != -2) {
+      int c = pushback;
+      pushback = -2;
+      return c;
+    }
+    return in.read();
+  }
+
+  private void unread(int c) {
+    pushback = c;
+  }
+
+  @Override
+  public void close() throws IOException {
+    in.close();
+  }
+}

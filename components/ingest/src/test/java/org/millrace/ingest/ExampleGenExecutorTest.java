@@ -1,0 +1,157 @@
+package org.millrace.ingest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.millrace.api.artifact.Artifact;
+import org.millrace.api.data.Batch;
+import org.millrace.api.data.DataSchema;
+import org.millrace.api.data.ExamplesIO;
+import org.millrace.api.data.FeatureType;
+import org.millrace.api.spec.ExecutionContext;
+import org.millrace.api.spec.ExecutorInput;
+import org.millrace.api.spec.ExecutorResult;
+import org.millrace.api.spec.ParameterBinder;
+
+class ExampleGenExecutorTest {
+  @TempDir
+  Path dir;
+
+  static final Path PENGUINS = Path.of("src/test/resources/penguins/penguins.csv");
+
+  ExecutorResult run(Map<String, Object> params, Path out, List<String> beamArgs) throws Exception {
+    var p = ParameterBinder.bind(ExampleGenParams.class, params);
+    var in = new ExecutorInput<>(Map.<String, List<Artifact>>of(), Map.of("examples", out), p);
+    return new ExampleGenExecutor().execute(in, ExecutionContext.standalone("ingest", dir, beamArgs));
+  }
+
+  Map<String, Object> props(ExecutorResult r) {
+    return r.properties(ExampleGenComponent.EXAMPLES);
+  }
+
+  @Test
+  void ingestsPenguinsIntoDeterministicSplits() throws Exception {
+    Path out = dir.resolve("out");
+    var r = props(run(Map.of("input", PENGUINS.toString()), out, List.of()));
+    long train = (Long) r.get("row_count_train");
+    long eval = (Long) r.get("row_count_eval");
+    assertEquals(344L, train + eval);
+    assertEquals(344L, r.get("rows_read"));
+    assertEquals(0L, r.get("rejected_rows"));
+    assertTrue(train > 200 && eval > 90, "about 2:1, got " + train + ":" + eval);
+    assertEquals("eval,train", r.get("split_names"));
+    DataSchema schema = ExamplesIO.schema(out.resolve("Split-train"));
+    assertEquals(List.of("species", "island", "culmen_length_mm", "culmen_depth_mm", "flipper_length_mm",
+        "body_mass_g", "sex"), schema.names());
+    assertEquals(FeatureType.FLOAT, schema.feature("culmen_length_mm").type());
+    assertEquals(FeatureType.INT, schema.feature("body_mass_g").type());
+    assertEquals(FeatureType.STRING, schema.feature("sex").type());
+    Batch all = ExamplesIO.readAll(out.resolve("Split-eval"));
+    assertEquals(eval, all.rowCount());
+    assertTrue(all.column("sex").nulls().cardinality() > 0, "empty fields are missing values");
+
+    Path again = dir.resolve("again");
+    var r2 = props(run(Map.of("input", PENGUINS.toString()), again, List.of()));
+    assertEquals(r.get("row_count_train"), r2.get("row_count_train"));
+    assertEquals(sorted(ExamplesIO.readAll(out.resolve("Split-train"))),
+        sorted(ExamplesIO.readAll(again.resolve("Split-train"))));
+  }
+
+  @Test
+  void splitByColumnKeepsAKeyInOneSplit() throws Exception {
+    Path out = dir.resolve("out");
+    run(Map.of("input", PENGUINS.toString(), "split_by", "island"), out, List.of());
+    for (String split : List.of("train", "eval")) {
+      Batch b = ExamplesIO.readAll(out.resolve("Split-" + split));
+      for (int i = 0; i < b.rowCount(); i++) {
+        String island = (String) b.row(i).get("island");
+        Batch other = ExamplesIO.readAll(out.resolve("Split-" + (split.equals("train") ? "eval" : "train")));
+        for (int j = 0; j < other.rowCount(); j++) {
+          assertTrue(!island.equals(other.row(j).get("island")), island + " is in both splits");
+        }
+        break;
+      }
+    }
+  }
+
+  Path csv(String name, String text) throws Exception {
+    return Files.writeString(dir.resolve(name), text, StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void eachBadRowKindFailsWithFileLineColumnAndValue() throws Exception {
+    Path fields = csv("fields.csv", "a,b\n1,2\n3\n");
+    assertEquals(fields.toAbsolutePath() + " line 3: expected 2 fields [a, b], got 1. Fix the data, or set bad_rows:"
+        + " quarantine to set such rows aside.", fail(fields));
+    Path number = csv("number.csv", "a,b\n1,2\n3,4\nx,5\n");
+    Map<String, Object> withSample = Map.of("input", number.toString(), "infer_sample_rows", 2);
+    var e = assertThrows(IllegalArgumentException.class, () -> run(withSample, dir.resolve("o2"), List.of()));
+    assertEquals(number.toAbsolutePath() + " line 4: column 'a' (1) expected int, got 'x' (schema inferred from "
+        + number.toAbsolutePath() + "). Fix the data, or set bad_rows: quarantine to set such rows aside.", e.getMessage());
+    Path utf = dir.resolve("utf.csv");
+    Files.write(utf, new byte[] {'a', ',', 'b', '\n', '1', ',', (byte) 0xFF, '\n'});
+    assertEquals(utf.toAbsolutePath() + " line 2: field 2 expected UTF-8 text, got invalid bytes. Fix the data, or set"
+        + " bad_rows: quarantine to set such rows aside.", fail(utf));
+  }
+
+  String fail(Path file) {
+    return assertThrows(IllegalArgumentException.class,
+        () -> run(Map.of("input", file.toString()), dir.resolve("o-" + file.getFileName()), List.of())).getMessage();
+  }
+
+  @Test
+  void quarantineKeepsEveryRejectedRowWithItsReason() throws Exception {
+    StringBuilder sb = new StringBuilder("a,b\n");
+    for (int i = 0; i < 40; i++) {
+      sb.append(i).append(',').append(i * 2).append('\n');
+    }
+    sb.append("oops\n").append("x,1\n");
+    Path file = csv("q.csv", sb.toString());
+    Path out = dir.resolve("out");
+    var r = props(run(Map.of("input", file.toString(), "bad_rows", "quarantine", "infer_sample_rows", 10), out, List.of()));
+    assertEquals(42L, r.get("rows_read"));
+    assertEquals(2L, r.get("rejected_rows"));
+    assertEquals(40L, (Long) r.get("row_count_train") + (Long) r.get("row_count_eval"));
+    List<String> lines = Files.readAllLines(out.resolve("quarantine/rejected.jsonl"));
+    assertEquals(2, lines.size());
+    assertTrue(lines.stream().anyMatch(l -> l.contains("\"line\":42") && l.contains("expected 2 fields")
+        && l.contains("\"row\":\"oops\"")), lines.toString());
+    assertTrue(lines.stream().anyMatch(l -> l.contains("\"line\":43") && l.contains("column 'a' (1) expected int, got 'x'")),
+        lines.toString());
+
+    var e = assertThrows(IllegalArgumentException.class, () -> run(Map.of("input", file.toString(), "bad_rows",
+        "quarantine", "infer_sample_rows", 10, "max_rejected_fraction", 0.01), dir.resolve("o3"), List.of()));
+    assertTrue(e.getMessage().startsWith("rejected rows expected at most 1.0% (max_rejected_fraction 0.01), got 2 of 42"),
+        e.getMessage());
+  }
+
+  @Test
+  void directAndSparkRunnersWriteTheSameRows() throws Exception {
+    Path direct = dir.resolve("direct");
+    Path spark = dir.resolve("spark");
+    run(Map.of("input", PENGUINS.toString(), "batch_size", 50), direct, List.of("--runner=DirectRunner"));
+    run(Map.of("input", PENGUINS.toString(), "batch_size", 50), spark,
+        List.of("--runner=SparkRunner", "--sparkMaster=local[2]"));
+    for (String split : List.of("train", "eval")) {
+      assertEquals(sorted(ExamplesIO.readAll(direct.resolve("Split-" + split))),
+          sorted(ExamplesIO.readAll(spark.resolve("Split-" + split))));
+    }
+  }
+
+  static List<String> sorted(Batch b) {
+    var rows = new java.util.ArrayList<String>();
+    for (int i = 0; i < b.rowCount(); i++) {
+      rows.add(b.row(i).toString());
+    }
+    rows.sort(null);
+    return rows;
+  }
+}

@@ -1,0 +1,62 @@
+package org.millrace.ingest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SpanResolverTest {
+  @TempDir
+  Path lake;
+
+  Path touch(String rel) throws Exception {
+    Path p = lake.resolve(rel);
+    Files.createDirectories(p.getParent());
+    return Files.writeString(p, "x\n");
+  }
+
+  @Test
+  void latestSpanByDefaultAndExplicitSpans() throws Exception {
+    touch("span-1/a.csv");
+    touch("span-2/a.csv");
+    touch("span-2/b.csv");
+    touch("span-10/a.csv");
+    touch("span-x/a.csv");
+    String pattern = lake + "/span-{SPAN}/*.csv";
+    assertEquals(Set.of(1L, 2L, 10L), SpanResolver.spans(pattern).keySet());
+    var latest = SpanResolver.resolve(pattern, null);
+    assertEquals(10L, latest.span());
+    var two = SpanResolver.resolve(pattern, 2L);
+    assertEquals(List.of(lake.resolve("span-2/a.csv"), lake.resolve("span-2/b.csv")), two.files());
+  }
+
+  @Test
+  void fixedWidthSpans() throws Exception {
+    touch("data/2026-001.csv");
+    touch("data/2026-002.csv");
+    touch("data/2026-0003.csv");
+    assertEquals(Set.of(1L, 2L), SpanResolver.spans(lake + "/data/2026-{SPAN:3}.csv").keySet());
+  }
+
+  @Test
+  void missingSpanAndNoFilesAreClearErrors() throws Exception {
+    touch("span-1/a.csv");
+    touch("span-3/a.csv");
+    var e = assertThrows(IllegalArgumentException.class, () -> SpanResolver.resolve(lake + "/span-{SPAN}/a.csv", 2L));
+    assertEquals("input span expected one of [1, 3] for pattern '" + lake + "/span-{SPAN}/a.csv', got missing span 2",
+        e.getMessage());
+    var none = assertThrows(IllegalArgumentException.class, () -> SpanResolver.resolve(lake + "/nope/*.csv", null));
+    assertEquals("input expected files matching '" + lake + "/nope/*.csv', got none", none.getMessage());
+  }
+
+  @Test
+  void aPlainFileIsSpanZero() throws Exception {
+    Path f = touch("one.csv");
+    assertEquals(0L, SpanResolver.resolve(f.toString(), null).span());
+  }
+}
