@@ -1,0 +1,2 @@
+/** Beam combiners and coders for statistics over Arrow batches. */
+package org.millrace.validate.beam;

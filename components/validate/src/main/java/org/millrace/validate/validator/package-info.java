@@ -1,0 +1,2 @@
+/** ExampleValidator: statistics checked against a schema, and distributions against a baseline. */
+package org.millrace.validate.validator;
