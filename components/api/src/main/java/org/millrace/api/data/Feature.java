@@ -19,7 +19,8 @@ import java.util.List;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Feature(
-    String name, FeatureType type, boolean nullable, List<Integer> shape,
+    String name, FeatureType type, boolean nullable,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Integer> shape,
     Double minPresence, List<String> domain, Double min, Double max) implements java.io.Serializable {
 
   public Feature {

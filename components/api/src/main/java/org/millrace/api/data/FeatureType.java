@@ -11,6 +11,7 @@ public enum FeatureType {
   BOOL;
 
   /** Lower-case name as written in schema files. */
+  @com.fasterxml.jackson.annotation.JsonValue
   public String label() {
     return name().toLowerCase(java.util.Locale.ROOT);
   }

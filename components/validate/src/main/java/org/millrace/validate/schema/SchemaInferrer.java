@@ -12,6 +12,10 @@ import org.millrace.validate.statistics.StatisticsModel;
 public final class SchemaInferrer {
   private SchemaInferrer() {}
 
+  private static double round(double v) {
+    return new java.math.BigDecimal(v).round(new java.math.MathContext(6)).doubleValue();
+  }
+
   public static DataSchema infer(StatisticsModel stats, SchemaGenParams p) {
     var out = new ArrayList<Feature>();
     for (FeatureStatistics f : stats.features()) {
@@ -26,8 +30,8 @@ public final class SchemaInferrer {
       var n = f.numeric();
       if (p.inferRanges() && n != null && n.min() != null) {
         double margin = (n.max() - n.min()) * p.rangeMargin();
-        min = n.min() - margin;
-        max = n.max() + margin;
+        min = round(n.min() - margin);
+        max = round(n.max() + margin);
         if (f.type() == FeatureType.INT) {
           min = Math.floor(min);
           max = Math.ceil(max);
