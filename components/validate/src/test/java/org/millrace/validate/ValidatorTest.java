@@ -40,7 +40,7 @@ class ValidatorTest {
     return acc.result("train");
   }
 
-  static final SchemaGenParams GEN = new SchemaGenParams(null, null, null, null);
+  static final SchemaGenParams GEN = new SchemaGenParams(null, null, true, null);
 
   @Test
   void schemaGenInfersDomainPresenceAndRange() {
