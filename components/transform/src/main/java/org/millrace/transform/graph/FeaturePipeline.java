@@ -78,7 +78,7 @@ public record FeaturePipeline(String name, List<String> sources, boolean categor
 
   /** Runs the ops on the raw values of {@link #sources} and writes the outputs at {@code out[off..]}. */
   int emit(Object[] raw, InputFeature[] types, Cursor c, boolean nanIsMissing, float[] out, int off) {
-    load(raw, types, c, nanIsMissing);
+    load(raw, types, categorical, name, c, nanIsMissing);
     for (GraphOp op : ops) {
       op.apply(c, name);
     }
@@ -104,7 +104,8 @@ public record FeaturePipeline(String name, List<String> sources, boolean categor
     return o - off;
   }
 
-  private void load(Object[] raw, InputFeature[] types, Cursor c, boolean nanIsMissing) {
+  static void load(Object[] raw, InputFeature[] types, boolean categorical, String name, Cursor c,
+      boolean nanIsMissing) {
     if (!categorical) {
       Object v = raw[0];
       if (v == null) {

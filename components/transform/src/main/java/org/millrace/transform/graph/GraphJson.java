@@ -61,7 +61,7 @@ final class GraphJson {
     }
   }
 
-  private static void writeOp(ObjectNode n, GraphOp op) {
+  static void writeOp(ObjectNode n, GraphOp op) {
     n.put("op", op.op());
     if (op instanceof GraphOp.FillMissing f) {
       n.put("strategy", f.strategy());
@@ -139,7 +139,7 @@ final class GraphJson {
     return g;
   }
 
-  private static GraphOp readOp(JsonNode o) {
+  static GraphOp readOp(JsonNode o) {
     String op = text(o, "op");
     switch (op) {
       case "fill_missing": {
