@@ -1,0 +1,68 @@
+package org.millrace.transform.spec;
+
+import java.util.List;
+import java.util.Map;
+import org.millrace.api.spec.ParameterException;
+
+/**
+ * Parameters of the Transform component.
+ *
+ * <pre>
+ * label: {feature: species, task: classification}
+ * features:
+ *   - {feature: bill_length_mm, ops: [{fill_missing: mean, indicator: true}, {zscore: {}}]}
+ *   - {feature: island, ops: [{vocabulary: {top_k: 10, num_oov_buckets: 1}}, {one_hot: {}}]}
+ *   - {cross: [island, sex], ops: [{hash: {buckets: 16}}, {one_hot: {}}]}
+ * analyze_splits: [train]        # default [train]
+ * nan_policy: error              # or missing: NaN/Infinity in numeric input count as missing
+ * analyzer_cache_dir: /path      # optional: reuse per-span analyzer results
+ * shards: 1                      # part files per transformed split
+ * </pre>
+ *
+ * @param label the target column and task
+ * @param features per-feature (or crossed) op lists, see {@link SpecParser}
+ * @param analyzeSplits splits the analyzers read
+ * @param nanPolicy "error" or "missing"
+ * @param analyzerCacheDir directory for per-span analyzer state, or null for no cache
+ * @param shards part files per transformed split
+ */
+public record TransformParams(Label label, List<Map<String, Object>> features, List<String> analyzeSplits,
+    String nanPolicy, String analyzerCacheDir, Integer shards) {
+
+  /** The label: {@code task} classification (class index) or regression (value kept). */
+  public record Label(String feature, String task) {
+    public Label {
+      if (feature == null || feature.isBlank()) {
+        throw new ParameterException("label.feature", "label.feature expected a feature name, got " + feature);
+      }
+      task = task == null ? "classification" : task;
+      if (!task.equals("classification") && !task.equals("regression")) {
+        throw new ParameterException("label.task", "label.task expected classification or regression, got '" + task + "'");
+      }
+    }
+  }
+
+  public TransformParams {
+    if (label == null) {
+      throw new ParameterException("label", "label expected {feature: <name>, task: classification|regression}, got none");
+    }
+    SpecParser.parse(features);
+    analyzeSplits = analyzeSplits == null ? List.of("train") : List.copyOf(analyzeSplits);
+    if (analyzeSplits.isEmpty()) {
+      throw new ParameterException("analyze_splits", "analyze_splits expected at least one split, got []");
+    }
+    nanPolicy = nanPolicy == null ? "error" : nanPolicy;
+    if (!nanPolicy.equals("error") && !nanPolicy.equals("missing")) {
+      throw new ParameterException("nan_policy", "nan_policy expected error or missing, got '" + nanPolicy + "'");
+    }
+    shards = shards == null ? 1 : shards;
+    if (shards < 1) {
+      throw new ParameterException("shards", "shards expected >= 1, got " + shards);
+    }
+  }
+
+  /** The parsed feature entries. */
+  public List<FeatureSpec> featureSpecs() {
+    return SpecParser.parse(features);
+  }
+}
