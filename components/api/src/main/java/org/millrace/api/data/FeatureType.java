@@ -10,6 +10,17 @@ public enum FeatureType {
   STRING,
   BOOL;
 
+  /** Parses a type name in any case; fails listing the valid names. */
+  @com.fasterxml.jackson.annotation.JsonCreator
+  public static FeatureType of(String name) {
+    for (FeatureType t : values()) {
+      if (t.name().equalsIgnoreCase(name)) {
+        return t;
+      }
+    }
+    throw new IllegalArgumentException("feature type expected one of [int, float, string, bool], got '" + name + "'");
+  }
+
   /** Lower-case name as written in schema files. */
   @com.fasterxml.jackson.annotation.JsonValue
   public String label() {
