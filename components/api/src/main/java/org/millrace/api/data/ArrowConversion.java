@@ -101,12 +101,12 @@ public final class ArrowConversion {
       if (c instanceof Column.Longs l) {
         var vec = (BigIntVector) v;
         for (int r = 0; r < n; r++) {
-          if (nulls.get(r)) vec.setNull(r); else vec.set(r, l.values()[r]);
+          if (nulls.get(r)) vec.setNull(r); else vec.setSafe(r, l.values()[r]);
         }
       } else if (c instanceof Column.Doubles d) {
         var vec = (Float8Vector) v;
         for (int r = 0; r < n; r++) {
-          if (nulls.get(r)) vec.setNull(r); else vec.set(r, d.values()[r]);
+          if (nulls.get(r)) vec.setNull(r); else vec.setSafe(r, d.values()[r]);
         }
       } else if (c instanceof Column.Strings s) {
         var vec = (VarCharVector) v;
@@ -116,7 +116,7 @@ public final class ArrowConversion {
       } else if (c instanceof Column.Bools b) {
         var vec = (BitVector) v;
         for (int r = 0; r < n; r++) {
-          if (nulls.get(r)) vec.setNull(r); else vec.set(r, b.values()[r] ? 1 : 0);
+          if (nulls.get(r)) vec.setNull(r); else vec.setSafe(r, b.values()[r] ? 1 : 0);
         }
       } else if (c instanceof Column.FloatVectors fv) {
         var list = (FixedSizeListVector) v;
@@ -132,7 +132,7 @@ public final class ArrowConversion {
             list.setNotNull(r);
           }
           for (int k = 0; k < w; k++) {
-            data.set(r * w + k, fv.values()[r * w + k]);
+            data.setSafe(r * w + k, fv.values()[r * w + k]);
           }
         }
         data.setValueCount(n * w);

@@ -44,6 +44,18 @@ public class ExamplesIOTest {
   }
 
   @Test
+  void largeBatchesGrowTheArrowBuffers(@TempDir Path dir) {
+    var b = new BatchBuilder(SCHEMA, 10);
+    for (int i = 0; i < 10_000; i++) {
+      b.addRow((long) i, i % 7 == 0 ? null : i * 0.5, "row-" + i, i % 2 == 0, new float[] {i, i + 1, i + 2});
+    }
+    Batch big = b.build();
+    Path split = dir.resolve("Split-train");
+    ExamplesIO.write(split, SCHEMA, 0, List.of(big));
+    assertEquals(big, ExamplesIO.readAll(split));
+  }
+
+  @Test
   void rejectsMismatchedColumns() {
     var e = assertThrows(IllegalArgumentException.class, () -> new Batch(
         DataSchema.of(Feature.of("a", FeatureType.INT, false)),

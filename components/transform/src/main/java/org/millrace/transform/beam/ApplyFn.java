@@ -13,6 +13,7 @@ import org.millrace.transform.graph.Graph;
 
 /** Applies the graph to a raw batch, producing the {@code features}/{@code label} batch. */
 final class ApplyFn extends DoFn<Batch, Batch> {
+  static final int MAX_ROWS = 2048;
   private final String graphJson;
   private final String source;
   private transient Graph graph;
@@ -50,7 +51,12 @@ final class ApplyFn extends DoFn<Batch, Batch> {
     for (int i = 0; i < labels.length; i++) {
       labels[i] = d.labels()[i];
     }
-    out.output(new Batch(schema, List.of(new Column.FloatVectors(d.features(), d.dim(), new BitSet()),
-        new Column.Doubles(labels, new BitSet()))));
+    Batch dense = new Batch(schema, List.of(new Column.FloatVectors(d.features(), d.dim(), new BitSet()),
+        new Column.Doubles(labels, new BitSet())));
+    // Arrow conversion in components/api (0.1) fills vectors without growing them past their
+    // default capacity (~3,970 values), so emit at most MAX_ROWS rows per batch.
+    for (int from = 0; from < dense.rowCount(); from += MAX_ROWS) {
+      out.output(dense.rowCount() <= MAX_ROWS ? dense : dense.slice(from, Math.min(dense.rowCount(), from + MAX_ROWS)));
+    }
   }
 }

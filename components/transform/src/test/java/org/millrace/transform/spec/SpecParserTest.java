@@ -60,6 +60,19 @@ class SpecParserTest {
   }
 
   @Test
+  void parametersRoundTripThroughTheCanonicalMap() {
+    var p = ParameterBinder.bind(TransformParams.class, Map.of("label", Map.of("feature", "y"),
+        "features", List.of(Map.of("feature", "a", "ops", List.of(Map.of("fill_missing", "mean", "indicator", true), "zscore")))));
+    assertEquals(List.of("train"), p.analyzeSplits());
+    assertEquals("error", p.nanPolicy());
+    assertEquals("classification", p.label().task());
+    var map = ParameterBinder.toMap(p);
+    assertEquals(java.util.Set.of("label", "features", "analyze_splits", "nan_policy", "shards"),
+        new java.util.TreeMap<>(map).keySet().stream().filter(k -> map.get(k) != null).collect(java.util.stream.Collectors.toSet()));
+    assertEquals(p, ParameterBinder.bind(TransformParams.class, map));
+  }
+
+  @Test
   void rejectsBadTopLevelValues() {
     var e = assertThrows(ParameterException.class, () -> ParameterBinder.bind(TransformParams.class,
         Map.of("label", Map.of("feature", "y", "task", "ranking"), "features", List.of(Map.of("feature", "a", "ops", List.of("zscore"))))));

@@ -1,0 +1,100 @@
+package org.millrace.trainer.component;
+
+import java.util.List;
+import org.millrace.api.spec.ParameterException;
+import org.millrace.trainer.nn.Activation;
+import org.millrace.trainer.nn.Optimizer;
+
+/**
+ * Trainer parameters: the hidden layers (the output layer follows from the task), the optimizer,
+ * and the training loop. Like Keras Sequential, as data:
+ *
+ * <pre>
+ * hidden_layers: [{units: 64, activation: relu, dropout: 0.1}, {units: 32}]
+ * optimizer: {type: adam, learning_rate: 0.001}
+ * epochs: 50
+ * batch_size: 32
+ * seed: 42
+ * early_stopping: {patience: 5}
+ * </pre>
+ */
+public record TrainerParams(List<Layer> hiddenLayers, OptimizerConfig optimizer, Integer epochs, Integer batchSize,
+    Long seed, EarlyStopping earlyStopping, Double clipNorm, Integer threads) {
+
+  /** One hidden layer. */
+  public record Layer(Integer units, String activation, Double dropout) {
+    public Layer {
+      if (units == null || units <= 0) {
+        throw new ParameterException("units", "units expected a positive integer, got " + units);
+      }
+      activation = activation == null ? "relu" : activation;
+      try {
+        Activation.of(activation);
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException("activation", e.getMessage());
+      }
+      dropout = dropout == null ? 0.0 : dropout;
+      if (dropout < 0 || dropout >= 1) {
+        throw new ParameterException("dropout", "dropout expected a rate in [0, 1), got " + dropout);
+      }
+    }
+  }
+
+  /** Optimizer settings. */
+  public record OptimizerConfig(Optimizer.Kind type, Double learningRate, Double momentum, Boolean nesterov,
+      Double weightDecay, Double beta1, Double beta2, Double epsilon) {
+    public OptimizerConfig {
+      type = type == null ? Optimizer.Kind.ADAM : type;
+      learningRate = learningRate == null ? (type == Optimizer.Kind.SGD ? 0.01 : 0.001) : learningRate;
+      if (learningRate <= 0) {
+        throw new ParameterException("learning_rate", "learning_rate expected a positive number, got " + learningRate);
+      }
+      momentum = momentum == null ? 0.0 : momentum;
+      nesterov = nesterov != null && nesterov;
+      weightDecay = weightDecay == null ? 0.0 : weightDecay;
+      beta1 = beta1 == null ? 0.9 : beta1;
+      beta2 = beta2 == null ? 0.999 : beta2;
+      epsilon = epsilon == null ? 1e-7 : epsilon;
+      if (momentum < 0 || momentum >= 1 || weightDecay < 0) {
+        throw new ParameterException("optimizer", "momentum expected [0, 1) and weight_decay >= 0, got " + momentum
+            + " and " + weightDecay);
+      }
+    }
+
+    Optimizer create(Double clipNorm) {
+      return new Optimizer(type, learningRate, momentum, nesterov, weightDecay, beta1, beta2, epsilon, clipNorm);
+    }
+  }
+
+  /** Stop when the validation loss has not improved by {@code minDelta} for {@code patience} epochs. */
+  public record EarlyStopping(Integer patience, Double minDelta) {
+    public EarlyStopping {
+      patience = patience == null ? 5 : patience;
+      minDelta = minDelta == null ? 0.0 : minDelta;
+      if (patience < 1) {
+        throw new ParameterException("patience", "patience expected a positive integer, got " + patience);
+      }
+    }
+  }
+
+  public TrainerParams {
+    hiddenLayers = hiddenLayers == null ? List.of(new Layer(64, "relu", 0.0)) : List.copyOf(hiddenLayers);
+    optimizer = optimizer == null ? new OptimizerConfig(null, null, null, null, null, null, null, null) : optimizer;
+    epochs = epochs == null ? 20 : epochs;
+    if (epochs < 1) {
+      throw new ParameterException("epochs", "epochs expected a positive integer, got " + epochs);
+    }
+    batchSize = batchSize == null ? 32 : batchSize;
+    if (batchSize < 1) {
+      throw new ParameterException("batch_size", "batch_size expected a positive integer, got " + batchSize);
+    }
+    seed = seed == null ? 42L : seed;
+    if (clipNorm != null && clipNorm <= 0) {
+      throw new ParameterException("clip_norm", "clip_norm expected a positive number, got " + clipNorm);
+    }
+    threads = threads == null ? Math.max(1, Runtime.getRuntime().availableProcessors()) : threads;
+    if (threads < 1) {
+      throw new ParameterException("threads", "threads expected a positive integer, got " + threads);
+    }
+  }
+}
