@@ -1,0 +1,174 @@
+package org.millrace.trainer;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.millrace.api.artifact.Artifact;
+import org.millrace.api.artifact.Examples;
+import org.millrace.api.artifact.TransformGraph;
+import org.millrace.api.data.BatchBuilder;
+import org.millrace.api.data.DataSchema;
+import org.millrace.api.data.ExamplesIO;
+import org.millrace.api.data.Feature;
+import org.millrace.api.data.FeatureType;
+import org.millrace.api.spec.ExecutionContext;
+import org.millrace.api.spec.ExecutorInput;
+import org.millrace.api.spec.ParameterBinder;
+import org.millrace.api.spec.ParameterException;
+import org.millrace.trainer.component.TrainerExecutor;
+import org.millrace.trainer.component.TrainerParams;
+import org.millrace.trainer.model.ModelFiles;
+import org.millrace.trainer.model.ModelRuntime;
+import org.millrace.trainer.model.SafeTensors;
+
+class TrainerExecutorTest {
+  @TempDir
+  Path dir;
+
+  /** Raw rows (a, b, kind) of three blobs, and the transformed split written as the Transform component would. */
+  Path examples() throws Exception {
+    Path ex = dir.resolve("examples");
+    if (Files.exists(ex)) {
+      return ex;
+    }
+    for (String split : List.of("train", "eval")) {
+      var schema = DataSchema.of(Feature.vector("features", 2), Feature.of("label", FeatureType.FLOAT, false));
+      var b = new BatchBuilder(schema, 300);
+      var r = new SplittableRandom(split.hashCode());
+      for (int i = 0; i < 300; i++) {
+        int c = i % 3;
+        double a = c * 3 + r.nextGaussian();
+        double bb = c % 2 * 3 + r.nextGaussian();
+        b.addRow(new float[] {(float) ((a - 3) / 2), (float) ((bb - 1.5) / 2)}, (double) c);
+      }
+      ExamplesIO.write(ex.resolve("Split-" + split), schema, 0, List.of(b.build()));
+    }
+    return ex;
+  }
+
+  Path graph() throws Exception {
+    Path g = Files.createDirectories(dir.resolve("graph"));
+    if (Files.exists(g.resolve("transform_graph.json"))) {
+      return g;
+    }
+    Files.copy(Path.of("src/test/resources/blobs_graph.json"), g.resolve("transform_graph.json"));
+    return g;
+  }
+
+  Path train(Map<String, Object> params, String name) throws Exception {
+    Path model = Files.createDirectories(dir.resolve(name + "/model"));
+    Path run = Files.createDirectories(dir.resolve(name + "/run"));
+    var in = new ExecutorInput<>(Map.<String, List<Artifact>>of(
+        "examples", List.of(new Examples(examples().toString(), Examples.splitProperties(List.of("train", "eval")))),
+        "transform_graph", List.of(new TransformGraph(graph().toString(), Map.of()))),
+        Map.of("model", model, "model_run", run), ParameterBinder.bind(TrainerParams.class, withFastOptimizer(params)));
+    var result = new TrainerExecutor().execute(in, ExecutionContext.standalone("trainer", dir, List.of()));
+    assertTrue((Double) result.outputProperties().get("model").get("validation_accuracy") > 0.9, result.toString());
+    assertTrue(Files.readString(run.resolve("index.html")).contains("<polyline"));
+    return model;
+  }
+
+  static Map<String, Object> withFastOptimizer(Map<String, Object> params) {
+    var p = new java.util.HashMap<>(params);
+    p.putIfAbsent("optimizer", Map.of("type", "adam", "learning_rate", 0.03));
+    return p;
+  }
+
+  @Test
+  void trainsAModelThatPredictsFromRawFeatures() throws Exception {
+    Path model = train(Map.of("epochs", 10, "hidden_layers", List.of(Map.of("units", 16))), "m1");
+    ModelRuntime rt = ModelRuntime.load(model);
+    assertEquals(List.of("p", "q", "r"), rt.labelVocabulary());
+    float[] probs = rt.predictRow(Map.of("a", 6.0, "b", 0.0));
+    assertEquals(3, probs.length);
+    assertEquals(1.0, probs[0] + probs[1] + probs[2], 1e-5);
+    assertTrue(probs[2] > 0.8, "a=6, b=0 is blob r: " + java.util.Arrays.toString(probs));
+    var batch = new BatchBuilder(DataSchema.of(Feature.of("a", FeatureType.FLOAT, true),
+        Feature.of("b", FeatureType.FLOAT, true)), 1);
+    batch.addRow(6.0, 0.0);
+    assertArrayEquals(probs, rt.predict(batch.build()), 0f);
+    String json = Files.readString(model.resolve("model.json"));
+    assertTrue(json.contains("\"transform\"") && json.contains("\"backend\"") && json.contains("\"seed\" : 42"), json);
+  }
+
+  @Test
+  void sameDataConfigAndSeedGiveIdenticalWeights() throws Exception {
+    Map<String, Object> p = Map.of("epochs", 3, "threads", 1);
+    byte[] a = Files.readAllBytes(train(p, "a").resolve("model.safetensors"));
+    byte[] b = Files.readAllBytes(train(Map.of("epochs", 3, "threads", 2), "b").resolve("model.safetensors"));
+    assertArrayEquals(a, b);
+  }
+
+  @Test
+  void badConfigsAreNamed() {
+    var e = assertThrows(ParameterException.class, () -> ParameterBinder.bind(TrainerParams.class,
+        Map.of("hidden_layers", List.of(Map.of("units", 8), Map.of("units", -3)))));
+    assertEquals("units expected a positive integer, got -3", e.getMessage());
+    var act = assertThrows(ParameterException.class, () -> ParameterBinder.bind(TrainerParams.class,
+        Map.of("hidden_layers", List.of(Map.of("units", 8, "activation", "swish")))));
+    assertEquals("activation expected one of [linear, relu, leaky_relu, gelu, sigmoid, tanh], got 'swish'",
+        act.getMessage());
+    var opt = assertThrows(ParameterException.class, () -> ParameterBinder.bind(TrainerParams.class,
+        Map.of("optimizer", Map.of("type", "lbfgs"))));
+    assertTrue(opt.getMessage().contains("one of [sgd, adam, adamw]"), opt.getMessage());
+  }
+
+  @Test
+  void badModelFilesAreNamed() throws Exception {
+    Path model = train(Map.of("epochs", 2), "m2");
+    Path copy = Files.createDirectories(dir.resolve("copy"));
+    Files.copy(model.resolve("model.json"), copy.resolve("model.json"));
+    byte[] weights = Files.readAllBytes(model.resolve("model.safetensors"));
+    Files.write(copy.resolve("model.safetensors"), java.util.Arrays.copyOf(weights, weights.length - 10));
+    var trunc = assertThrows(IllegalArgumentException.class, () -> ModelRuntime.load(copy));
+    assertTrue(trunc.getMessage().contains("(truncated)") && trunc.getMessage().contains("layers.1.bias"),
+        trunc.getMessage());
+
+    var tensors = SafeTensors.read(model.resolve("model.safetensors"));
+    tensors.remove("layers.1.bias");
+    SafeTensors.write(copy.resolve("model.safetensors"), tensors, Map.of());
+    var missing = assertThrows(IllegalArgumentException.class, () -> ModelRuntime.load(copy));
+    assertTrue(missing.getMessage().contains("tensor 'layers.1.bias' expected, got none"), missing.getMessage());
+
+    Files.copy(model.resolve("model.safetensors"), copy.resolve("model.safetensors"),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    String json = Files.readString(model.resolve("model.json"));
+    Files.writeString(copy.resolve("model.json"), json.replace("\"format_version\" : 1", "\"format_version\" : 7"));
+    var newer = assertThrows(IllegalArgumentException.class, () -> ModelRuntime.load(copy));
+    assertTrue(newer.getMessage().endsWith("format_version expected at most 1, got 7 (written by a newer millrace;"
+        + " upgrade to load it)"), newer.getMessage());
+    Files.writeString(copy.resolve("model.json"), json.replaceFirst("\"type\" : \"dense\"", "\"type\" : \"lstm\""));
+    var layer = assertThrows(IllegalArgumentException.class, () -> ModelRuntime.load(copy));
+    assertTrue(layer.getMessage().endsWith("layers[0]: type expected dense, got 'lstm'"), layer.getMessage());
+    Files.writeString(copy.resolve("model.json"), json.replaceFirst("\"out\" : 64", "\"out\" : 65"));
+    var shape = assertThrows(IllegalArgumentException.class, () -> ModelRuntime.load(copy));
+    assertTrue(shape.getMessage().contains("expected shape"), shape.getMessage());
+  }
+
+  @Test
+  void goldenModelStillLoadsAndPredicts() throws Exception {
+    Path golden = Path.of("src/test/resources/golden-model");
+    if (!Files.exists(golden.resolve(ModelFiles.MODEL_JSON))) {
+      Path m = train(Map.of("epochs", 3, "hidden_layers", List.of(Map.of("units", 4))), "golden");
+      Files.createDirectories(golden);
+      Files.copy(m.resolve(ModelFiles.MODEL_JSON), golden.resolve(ModelFiles.MODEL_JSON));
+      Files.copy(m.resolve(ModelFiles.WEIGHTS), golden.resolve(ModelFiles.WEIGHTS));
+      float[] p = ModelRuntime.load(golden).predictRow(Map.of("a", 1.0, "b", 2.0));
+      Files.writeString(golden.resolve("expected.txt"), p[0] + " " + p[1] + " " + p[2]);
+    }
+    String[] expected = Files.readString(golden.resolve("expected.txt")).trim().split(" ");
+    float[] p = ModelRuntime.load(golden).predictRow(Map.of("a", 1.0, "b", 2.0));
+    for (int i = 0; i < 3; i++) {
+      assertEquals(Float.parseFloat(expected[i]), p[i], 1e-6f);
+    }
+  }
+}
