@@ -1,0 +1,153 @@
+package org.millrace.trainer.bench;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
+import org.millrace.trainer.backend.MatMul;
+import org.millrace.trainer.data.DenseData;
+import org.millrace.trainer.nn.Activation;
+import org.millrace.trainer.nn.Dense;
+import org.millrace.trainer.nn.Loss;
+import org.millrace.trainer.nn.Network;
+import org.millrace.trainer.nn.Optimizer;
+import org.millrace.trainer.nn.Training;
+
+/**
+ * Trainer benchmarks (not unit tests), printed in the same format as benchmarks/trainer/torch_bench.py:
+ * {@code mlp <fashion-mnist dir> <epochs>}, {@code matmul <n>}, {@code digits <digits.csv.gz>}.
+ */
+public final class TrainerBenchmark {
+  private TrainerBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    int threads = Integer.parseInt(System.getProperty("threads", String.valueOf(Runtime.getRuntime().availableProcessors())));
+    switch (args[0]) {
+      case "mlp" -> mlp(Path.of(args[1]), Integer.parseInt(args[2]), threads);
+      case "matmul" -> matmul(Integer.parseInt(args[1]), threads);
+      case "digits" -> digits(Path.of(args[1]), threads);
+      default -> throw new IllegalArgumentException("mode expected mlp, matmul or digits, got " + args[0]);
+    }
+  }
+
+  static void mlp(Path dir, int epochs, int threads) throws IOException {
+    float[] x = idxImages(dir.resolve("train-images-idx3-ubyte.gz"));
+    float[] y = idxLabels(dir.resolve("train-labels-idx1-ubyte.gz"));
+    int rows = y.length;
+    var data = new DenseData(x, y, rows, 784);
+    var mm = new MatMul(threads);
+    var net = new Network(List.of(new Dense(784, 512, Activation.RELU, 0f), new Dense(512, 512, Activation.RELU, 0f),
+        new Dense(512, 10, Activation.LINEAR, 0f)), mm);
+    net.initialize(0);
+    var opt = new Optimizer(Optimizer.Kind.ADAM, 1e-3, 0, false, 0, 0.9, 0.999, 1e-7, null);
+    // Warm-up on 10 batches so the JIT has compiled the kernels, as torch's first iterations also are excluded.
+    var small = new DenseData(java.util.Arrays.copyOf(x, 10240 * 784), java.util.Arrays.copyOf(y, 10240), 10240, 784);
+    Training.run(net, Loss.SOFTMAX_CROSS_ENTROPY, opt, small, new DenseData(new float[784], new float[1], 1, 784), 1,
+        1024, 0, null, 0, m -> { });
+    long t0 = System.nanoTime();
+    var r = Training.run(net, Loss.SOFTMAX_CROSS_ENTROPY, opt, data, new DenseData(new float[784], new float[1], 1, 784),
+        epochs, 1024, 0, null, 0, m -> { });
+    double s = (System.nanoTime() - t0) / 1e9;
+    System.out.printf("millrace-java mlp 784-512-512-10 b1024 adam: %.0f samples/s (%d threads, %d epochs, last loss %.4f)%n",
+        rows * epochs / s, threads, epochs, r.history().get(r.history().size() - 1).trainLoss());
+  }
+
+  static void matmul(int n, int threads) {
+    var mm = new MatMul(threads);
+    float[] a = new float[n * n];
+    float[] b = new float[n * n];
+    float[] c = new float[n * n];
+    var rnd = new java.util.SplittableRandom(1);
+    for (int i = 0; i < a.length; i++) {
+      a[i] = (float) rnd.nextDouble();
+      b[i] = (float) rnd.nextDouble();
+    }
+    for (int i = 0; i < 3; i++) {
+      mm.nn(a, b, c, n, n, n, false);
+    }
+    int reps = Math.max(3, (int) (2e10 / (2.0 * n * n * n)));
+    long t0 = System.nanoTime();
+    for (int i = 0; i < reps; i++) {
+      mm.nn(a, b, c, n, n, n, false);
+    }
+    double s = (System.nanoTime() - t0) / 1e9;
+    System.out.printf("millrace-java sgemm %d: %.1f GFLOP/s (%d threads)%n", n, 2.0 * n * n * n * reps / s / 1e9, threads);
+  }
+
+  /** Digits: rows with index % 3 == 0 are the test set; MLP 64-64-10, Adam 1e-3, batch 32, 30 epochs, pixels / 16. */
+  static void digits(Path csv, int threads) throws IOException {
+    var train = new ArrayList<float[]>();
+    var test = new ArrayList<float[]>();
+    try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(new GZIPInputStream(Files.newInputStream(csv))))) {
+      in.readLine();
+      int i = 0;
+      for (String line; (line = in.readLine()) != null; i++) {
+        String[] f = line.split(",");
+        float[] row = new float[f.length];
+        for (int j = 0; j < f.length; j++) {
+          row[j] = Float.parseFloat(f[j]);
+        }
+        (i % 3 == 0 ? test : train).add(row);
+      }
+    }
+    var mm = new MatMul(threads);
+    var net = new Network(List.of(new Dense(64, 64, Activation.RELU, 0f), new Dense(64, 10, Activation.LINEAR, 0f)), mm);
+    net.initialize(0);
+    var opt = new Optimizer(Optimizer.Kind.ADAM, 1e-3, 0, false, 0, 0.9, 0.999, 1e-7, null);
+    Training.run(net, Loss.SOFTMAX_CROSS_ENTROPY, opt, dense(train), dense(test), 30, 32, 0, null, 0, m -> { });
+    double[] res = Training.evaluate(net, Loss.SOFTMAX_CROSS_ENTROPY, dense(test));
+    System.out.printf("millrace-java digits mlp 64-64-10 30 epochs: test accuracy %.4f (%d train, %d test)%n", res[1],
+        train.size(), test.size());
+  }
+
+  static DenseData dense(List<float[]> rows) {
+    int d = rows.get(0).length - 1;
+    float[] x = new float[rows.size() * d];
+    float[] y = new float[rows.size()];
+    for (int i = 0; i < rows.size(); i++) {
+      for (int j = 0; j < d; j++) {
+        x[i * d + j] = rows.get(i)[j] / 16f;
+      }
+      y[i] = rows.get(i)[d];
+    }
+    return new DenseData(x, y, rows.size(), d);
+  }
+
+  static float[] idxImages(Path file) throws IOException {
+    try (var in = new DataInputStream(new java.io.BufferedInputStream(new GZIPInputStream(Files.newInputStream(file))))) {
+      int magic = in.readInt();
+      if (magic != 2051) {
+        throw new IllegalArgumentException(file + " expected IDX image magic 2051, got " + magic);
+      }
+      int n = in.readInt();
+      int r = in.readInt();
+      int c = in.readInt();
+      byte[] raw = in.readNBytes(n * r * c);
+      float[] out = new float[raw.length];
+      for (int i = 0; i < raw.length; i++) {
+        out[i] = (raw[i] & 0xff) / 255f;
+      }
+      return out;
+    }
+  }
+
+  static float[] idxLabels(Path file) throws IOException {
+    try (InputStream raw = new GZIPInputStream(Files.newInputStream(file)); var in = new DataInputStream(raw)) {
+      int magic = in.readInt();
+      if (magic != 2049) {
+        throw new IllegalArgumentException(file + " expected IDX label magic 2049, got " + magic);
+      }
+      int n = in.readInt();
+      byte[] b = in.readNBytes(n);
+      float[] out = new float[n];
+      for (int i = 0; i < n; i++) {
+        out[i] = b[i];
+      }
+      return out;
+    }
+  }
+}
