@@ -64,11 +64,16 @@ public final class TrainerExecutor implements Executor<TrainerParams> {
     }
     Loss loss = classification ? Loss.SOFTMAX_CROSS_ENTROPY : Loss.MSE;
     var es = p.earlyStopping();
-    var result = Training.run(net, loss, p.optimizer().create(p.clipNorm()), train, eval, p.epochs(), p.batchSize(),
-        p.seed(), es == null ? null : es.patience(), es == null ? 0 : es.minDelta(),
-        m -> ctx.log().info("epoch {}: train loss {}, val loss {}, val accuracy {}", m.epoch(),
-            String.format("%.4f", m.trainLoss()), String.format("%.4f", m.validationLoss()),
-            String.format("%.4f", m.validationAccuracy())));
+    Training.Result result;
+    try (var progress = ctx.progress("epochs", p.epochs())) {
+      result = Training.run(net, loss, p.optimizer().create(p.clipNorm()), train, eval, p.epochs(), p.batchSize(),
+          p.seed(), es == null ? null : es.patience(), es == null ? 0 : es.minDelta(), m -> {
+            progress.advance(1);
+            ctx.log().info("epoch {}: train loss {}, val loss {}, val accuracy {}", m.epoch(),
+                String.format("%.4f", m.trainLoss()), String.format("%.4f", m.validationLoss()),
+                String.format("%.4f", m.validationAccuracy()));
+          });
+    }
     var best = result.history().get(result.bestEpoch() - 1);
     var provenance = new LinkedHashMap<String, Object>();
     provenance.put("parameters", ParameterBinder.toMap(p));
