@@ -11,7 +11,7 @@ import org.millrace.pipelines.spec.Resolver;
 import org.millrace.pipelines.testing.TestComponents;
 
 class PipelineCompilerTest {
-  static final ComponentRegistry REGISTRY = ComponentRegistry.load();
+  static final ComponentRegistry REGISTRY = new ComponentRegistry(new TestComponents().components());
 
   static PipelineSpec compile(String yaml) {
     return new PipelineCompiler(REGISTRY).compile(YamlPipelineLoader.load("p.yaml", yaml));
