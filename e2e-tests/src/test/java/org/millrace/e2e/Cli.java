@@ -37,7 +37,8 @@ final class Cli {
 
   /** A copy of an example pipeline whose outputs go under {@code dir} instead of the repository. */
   static Path relocate(Path example, Path dir) throws Exception {
-    String yaml = Files.readString(example).replaceAll("(?m)^pipeline_root: .*$", "pipeline_root: " + dir.resolve("root"));
+    String yaml = Files.readString(example).replaceAll("(?m)^pipeline_root: .*$", "pipeline_root: " + dir.resolve("root"))
+        .replace("base_dir: .millrace/registry", "base_dir: " + dir.resolve("registry"));
     return Files.writeString(dir.resolve(example.getFileName()), yaml);
   }
 }

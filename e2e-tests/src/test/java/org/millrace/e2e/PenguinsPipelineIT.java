@@ -25,11 +25,13 @@ class PenguinsPipelineIT {
 
     Cli.Result second = cli.run("run", yaml.toString());
     assertEquals(0, second.code(), second.out() + second.err());
-    // Everything is reused except the validator, whose baseline is now the first run's statistics.
-    for (String node : new String[] {"ingest ", "statistics ", "schema "}) {
+    // Everything is reused except the nodes whose baselines are now the first run's outputs.
+    for (String node : new String[] {"ingest ", "statistics ", "schema ", "transform ", "trainer "}) {
       assertTrue(second.out().lines().anyMatch(l -> l.startsWith(node) && l.contains(" CACHED ")), second.out());
     }
-    assertTrue(second.out().lines().anyMatch(l -> l.startsWith("validator ") && l.contains(" COMPLETE ")), second.out());
+    for (String node : new String[] {"validator ", "evaluator ", "pusher "}) {
+      assertTrue(second.out().lines().anyMatch(l -> l.startsWith(node) && l.contains(" COMPLETE ")), second.out());
+    }
 
     Cli.Result lineage = cli.run("lineage", dir.resolve("root/validator/anomalies").toFile().listFiles()[0].toString());
     assertEquals(0, lineage.code(), lineage.err());

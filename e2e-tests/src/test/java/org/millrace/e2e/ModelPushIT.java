@@ -1,0 +1,58 @@
+package org.millrace.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The penguins pipeline pushes its first model; a second run whose trainer is crippled produces a
+ * worse model, which the evaluator compares with the first (the latest blessed) and does not
+ * bless, so nothing is pushed and the reason is recorded. Lineage leads from the pushed version
+ * back to the ingested span.
+ */
+class ModelPushIT {
+  @TempDir
+  Path dir;
+
+  @Test
+  void aWorseModelIsNotPushedAndLineageReachesTheData() throws Exception {
+    Path yaml = Cli.relocate(Path.of("pipelines/examples/penguins/pipeline.yaml"), dir);
+    String text = Files.readString(yaml);
+    var cli = new Cli(dir);
+    Cli.Result first = cli.run("run", yaml.toString());
+    assertEquals(0, first.code(), first.out() + first.err());
+    assertTrue(Files.isDirectory(dir.resolve("registry/penguins/1")), "version 1 pushed");
+
+    Files.writeString(yaml, text.replace("hidden_layers: [{units: 32, activation: relu}, {units: 16, activation: relu}]",
+        "hidden_layers: [{units: 1, activation: sigmoid}]").replace("epochs: 40", "epochs: 1")
+        .replace("learning_rate: 0.01", "learning_rate: 0.0001"));
+    Cli.Result second = cli.run("run", yaml.toString());
+    assertEquals(0, second.code(), second.out() + second.err());
+    assertEquals(java.util.List.of("1"), listVersions(dir.resolve("registry/penguins")));
+    String pushDir = second.out().lines().filter(l -> l.startsWith("pusher ")).findFirst().orElseThrow()
+        .replaceAll(".*\\s(/\\S+)\\s*$", "$1");
+    String push = Files.readString(Path.of(pushDir, "push.json"));
+    assertTrue(push.contains("\"pushed\" : 0") && push.contains("not pushed: not blessed: 2 of 2 checks failed"), push);
+    String latest = listVersions(dir.resolve("root/evaluator/evaluation")).stream()
+        .max(java.util.Comparator.comparingLong(Long::parseLong)).orElseThrow();
+    String evaluation = Files.readString(dir.resolve("root/evaluator/evaluation").resolve(latest).resolve("evaluation.json"));
+    assertTrue(evaluation.contains("\"baseline\" : \"" + dir.resolve("root/trainer/model")), evaluation);
+
+    Path pushed = dir.resolve("root/pusher/pushed_model").toFile().listFiles()[0].toPath();
+    Cli.Result lineage = cli.run("lineage", pushed.toString());
+    assertEquals(0, lineage.code(), lineage.err());
+    assertTrue(lineage.out().startsWith("PushedModel #") && lineage.out().contains("pushed_version=1"), lineage.out());
+    assertTrue(lineage.out().contains("by Trainer node 'trainer'") && lineage.out().contains("by ExampleGen node 'ingest'")
+        && lineage.out().contains("span=0"), lineage.out());
+  }
+
+  static java.util.List<String> listVersions(Path registry) throws Exception {
+    try (var s = Files.list(registry)) {
+      return s.map(p -> p.getFileName().toString()).filter(n -> n.matches("\\d+")).sorted().toList();
+    }
+  }
+}
