@@ -50,6 +50,30 @@ class ModelPushIT {
         && lineage.out().contains("span=0"), lineage.out());
   }
 
+  @Test
+  void manualBlessAndRollbackAreRecorded() throws Exception {
+    Path yaml = Cli.relocate(Path.of("pipelines/examples/penguins/pipeline.yaml"), dir);
+    var cli = new Cli(dir);
+    assertEquals(0, cli.run("run", yaml.toString()).code());
+    assertEquals(0, cli.run("run", yaml.toString(), "--only", "pusher", "--no-cache").code());
+    assertEquals(java.util.List.of("1", "2"), listVersions(dir.resolve("registry/penguins")));
+    String registry = "--registry=" + dir.resolve("registry");
+    Cli.Result rollback = cli.run("models", "rollback", "penguins", "--to", "1", "--reason", "v2 misbehaves", registry);
+    assertEquals(0, rollback.code(), rollback.err());
+    assertEquals("penguins: version 1 published again as version 3 (execution #", rollback.out().substring(0, 61));
+    Cli.Result list = cli.run("models", "list", "penguins", registry);
+    assertTrue(list.out().contains("v2 misbehaves") && list.out().lines().count() == 5, list.out());
+
+    Path model = dir.resolve("root/trainer/model").toFile().listFiles()[0].toPath();
+    Cli.Result bless = cli.run("models", "bless", model.toString(), "--reason", "reviewed by hand");
+    assertEquals(0, bless.code(), bless.err());
+    Cli.Result lineage = cli.run("lineage", model.toString(), "--downstream", "--hops", "2");
+    assertTrue(lineage.out().contains("read as 'model' by ManualBlessing"), lineage.out());
+    Cli.Result missing = cli.run("models", "bless", "999999", "--reason", "x");
+    assertEquals(2, missing.code());
+    assertEquals("error: artifact expected an existing id, got 999999", missing.err().trim());
+  }
+
   static java.util.List<String> listVersions(Path registry) throws Exception {
     try (var s = Files.list(registry)) {
       return s.map(p -> p.getFileName().toString()).filter(n -> n.matches("\\d+")).sorted().toList();

@@ -1,0 +1,164 @@
+package org.millrace.pipelines.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.millrace.metadata.Artifact;
+import org.millrace.metadata.ArtifactAndEvent;
+import org.millrace.metadata.ArtifactQuery;
+import org.millrace.metadata.Context;
+import org.millrace.metadata.Execution;
+import org.millrace.metadata.ExecutionState;
+import org.millrace.metadata.MetadataStore;
+import org.millrace.metadata.PropertyFilter;
+import org.millrace.metadata.StoreType;
+import org.millrace.metadata.Value;
+import org.millrace.pipelines.launch.Artifacts;
+import org.millrace.pipelines.launch.Fingerprints;
+import org.millrace.pipelines.launch.Keys;
+import org.millrace.pipelines.launch.StoreSchema;
+import org.millrace.pusher.ModelRegistry;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code millrace models}: the registry's versions, and manual bless / rollback decisions recorded in lineage. */
+@Command(name = "models", description = "List registry versions; bless a model or roll back by hand, with a record.",
+    subcommands = {ModelsCommand.ListVersions.class, ModelsCommand.Bless.class, ModelsCommand.Rollback.class})
+final class ModelsCommand implements Callable<Integer> {
+  static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  @ParentCommand
+  MillraceCli cli;
+
+  @Override
+  public Integer call() {
+    cli.spec.commandLine().getSubcommands().get("models").usage(cli.out());
+    return MillraceCli.USAGE;
+  }
+
+  /** Records a manual decision as a COMPLETE execution with its input and output artifacts. */
+  static long record(MetadataStore store, String type, String who, String reason, List<ArtifactAndEvent> artifacts,
+      List<Context> contexts) {
+    StoreSchema.register(store);
+    store.putType(StoreType.execution(type, Map.of()));
+    var props = new LinkedHashMap<String, Value>();
+    props.put("reason", Value.of(reason));
+    props.put("user", Value.of(who));
+    props.put(Keys.STARTED_MS, Value.of(System.currentTimeMillis()));
+    props.put(Keys.ENDED_MS, Value.of(System.currentTimeMillis()));
+    return store.putExecution(Execution.create(type, ExecutionState.COMPLETE, Map.of(), props), artifacts, contexts)
+        .executionId();
+  }
+
+  @Command(name = "list", description = "The versions in a model registry.")
+  static final class ListVersions implements Callable<Integer> {
+    @ParentCommand
+    ModelsCommand models;
+
+    @Parameters(index = "0", paramLabel = "MODEL_NAME")
+    String name;
+
+    @Option(names = "--registry", defaultValue = ".millrace/registry", description = "Registry base directory.")
+    Path registry;
+
+    @Override
+    public Integer call() {
+      var t = new Table("version", "pushed at", "model", "reason", "rollback of");
+      for (var v : new ModelRegistry(registry, name).index()) {
+        t.row(v.version(), v.pushedAt(), v.modelUri(), v.reason(), v.rollbackOf());
+      }
+      models.cli.out().print(t.render());
+      return MillraceCli.OK;
+    }
+  }
+
+  @Command(name = "bless", description = "Bless a model by hand (it becomes the baseline that later runs compare with).")
+  static final class Bless implements Callable<Integer> {
+    @ParentCommand
+    ModelsCommand models;
+
+    @Parameters(index = "0", paramLabel = "MODEL", description = "Model artifact id or uri.")
+    String model;
+
+    @Option(names = "--reason", required = true)
+    String reason;
+
+    @Override
+    public Integer call() throws Exception {
+      try (MetadataStore store = models.cli.openStore()) {
+        Artifact m = LineageCommand.find(store, model);
+        if (!m.type().equals("Model")) {
+          throw new IllegalArgumentException("artifact expected a Model, got a " + m.type() + " (#" + m.id() + ")");
+        }
+        Path dir = Path.of(".millrace", "manual", "bless-" + m.id() + "-" + System.currentTimeMillis()).toAbsolutePath();
+        Files.createDirectories(dir);
+        String who = System.getProperty("user.name");
+        JSON.writeValue(dir.resolve("blessing.json").toFile(), Map.of("blessed", true, "manual", true, "reason", reason,
+            "user", who, "candidate", m.uri()));
+        var props = new LinkedHashMap<String, Object>();
+        props.put("blessed", 1L);
+        props.put("summary", "blessed by hand: " + reason);
+        props.put("model_uri", m.uri());
+        props.put(Keys.FINGERPRINT, Fingerprints.ofDirectory(dir));
+        Artifact blessing = Artifacts.toStore("ModelBlessing", dir.toString(), props);
+        var contexts = new ArrayList<Context>(store.getContextsByArtifact(m.id()).stream()
+            .filter(c -> c.type().equals(Keys.PIPELINE_CONTEXT)).toList());
+        long id = record(store, "ManualBlessing", who, reason,
+            List.of(ArtifactAndEvent.input(m, "model"), ArtifactAndEvent.output(blessing, "blessing")), contexts);
+        models.cli.out().println("model #" + m.id() + " blessed by hand (execution #" + id + "): " + reason);
+        return MillraceCli.OK;
+      }
+    }
+  }
+
+  @Command(name = "rollback", description = "Serve an earlier version again (published as a new, highest version).")
+  static final class Rollback implements Callable<Integer> {
+    @ParentCommand
+    ModelsCommand models;
+
+    @Parameters(index = "0", paramLabel = "MODEL_NAME")
+    String name;
+
+    @Option(names = "--to", required = true, description = "The version to serve again.")
+    long version;
+
+    @Option(names = "--reason", required = true)
+    String reason;
+
+    @Option(names = "--registry", defaultValue = ".millrace/registry", description = "Registry base directory.")
+    Path registry;
+
+    @Override
+    public Integer call() throws Exception {
+      var reg = new ModelRegistry(registry, name);
+      try (MetadataStore store = models.cli.openStore()) {
+        var v = reg.rollback(version, reason);
+        Path dest = reg.directory().resolve(String.valueOf(v.version())).toAbsolutePath();
+        var props = new LinkedHashMap<String, Object>();
+        props.put("pushed", 1L);
+        props.put("pushed_version", v.version());
+        props.put("pushed_destination", dest.toString());
+        props.put("rollback_of", version);
+        props.put(Keys.FINGERPRINT, Fingerprints.ofDirectory(dest));
+        var events = new ArrayList<ArtifactAndEvent>();
+        String target = reg.directory().resolve(String.valueOf(version)).toAbsolutePath().toString();
+        store.getArtifacts(ArtifactQuery.builder().type("PushedModel")
+            .where(PropertyFilter.eq("pushed_destination", target)).limit(1).build())
+            .forEach(a -> events.add(ArtifactAndEvent.input(a, "rolled_back_to")));
+        events.add(ArtifactAndEvent.output(Artifacts.toStore("PushedModel", dest.toString(), props), "pushed_model"));
+        long id = record(store, "ManualRollback", System.getProperty("user.name"), reason, events, List.of());
+        models.cli.out().println(name + ": version " + version + " published again as version " + v.version()
+            + " (execution #" + id + "): " + reason);
+        return MillraceCli.OK;
+      }
+    }
+  }
+}
