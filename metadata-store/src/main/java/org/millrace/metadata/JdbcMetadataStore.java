@@ -12,7 +12,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -593,9 +592,5 @@ final class JdbcMetadataStore implements MetadataStore {
   @Override
   public String toString() {
     return "MetadataStore[" + description + "]";
-  }
-
-  static Set<Long> none() {
-    return Set.of();
   }
 }

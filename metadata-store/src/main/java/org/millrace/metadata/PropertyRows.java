@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -104,9 +103,5 @@ final class PropertyRows {
     params.add(param);
     return "EXISTS (SELECT 1 FROM mr_property p WHERE p.owner_kind = '" + owner.name() + "' AND p.owner_id = o.id"
         + " AND p.name = ? AND " + column + " " + f.op().sql + " ?)";
-  }
-
-  static List<Long> ids(Collection<Long> ids) {
-    return new ArrayList<>(ids);
   }
 }

@@ -3,11 +3,9 @@ package org.millrace.ingest;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.coders.KvCoder;
@@ -130,9 +128,5 @@ public final class ExampleGenExecutor implements Executor<ExampleGenParams> {
       sb.append("\nschema ").append(Files.size(s)).append(' ').append(Files.getLastModifiedTime(s).toMillis());
     }
     return sb.toString();
-  }
-
-  static List<String> splitsOf(Map<String, Integer> ratios) {
-    return new ArrayList<>(ratios.keySet());
   }
 }

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.millrace.api.artifact.Examples;
 import org.millrace.api.data.DataSchema;
 import org.millrace.api.data.ExamplesIO;

@@ -3,7 +3,6 @@ package org.millrace.validate;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.List;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -61,9 +60,5 @@ public final class StatisticsGenExecutor implements Executor<StatisticsGenExecut
       Files.createDirectories(Path.of(dir));
       Files.writeString(Path.of(dir, StatisticsModel.FILE), json);
     }
-  }
-
-  static List<String> none() {
-    return List.of();
   }
 }

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import org.millrace.api.data.Batch;
 import org.millrace.api.data.BatchBuilder;
 import org.millrace.api.data.DataSchema;
 import org.millrace.api.data.Feature;

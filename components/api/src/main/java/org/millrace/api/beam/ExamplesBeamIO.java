@@ -19,7 +19,6 @@ import org.apache.beam.sdk.values.PCollection;
 import org.millrace.api.data.Batch;
 import org.millrace.api.data.DataSchema;
 import org.millrace.api.data.ExamplesIO;
-import org.millrace.api.data.SplitWriter;
 
 /** Reads and writes Examples split directories as PCollections of {@link Batch}es. */
 public final class ExamplesBeamIO {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -140,12 +139,5 @@ public final class ParseCsvFn extends DoFn<String, KV<String, Batch>> {
       }
     }
     throw new IllegalStateException("BUG: bucket outside the split ratios " + ratios);
-  }
-
-  /** The counter names a run reports, for reading them back. */
-  public static List<String> splitCounters(List<String> splits) {
-    var out = new ArrayList<String>();
-    splits.forEach(s -> out.add("rows_" + s));
-    return out;
   }
 }

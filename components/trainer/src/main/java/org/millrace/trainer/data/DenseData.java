@@ -2,7 +2,6 @@ package org.millrace.trainer.data;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.List;
 import org.millrace.api.data.Batch;
 import org.millrace.api.data.Column;
 import org.millrace.api.data.ExamplesIO;
@@ -64,9 +63,5 @@ public record DenseData(float[] features, float[] labels, int rows, int dim) {
       out[i - from] = labels[idx[i]];
     }
     return out;
-  }
-
-  static List<String> none() {
-    return List.of();
   }
 }

@@ -1,7 +1,6 @@
 package org.millrace.validate.statistics;
 
 import java.util.List;
-import java.util.Map;
 
 /** A self-contained HTML page of statistics: a table per split and an inline SVG histogram per feature. */
 public final class StatisticsHtml {
@@ -62,9 +61,5 @@ public final class StatisticsHtml {
 
   static String esc(String s) {
     return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
-  }
-
-  static Map<String, String> none() {
-    return Map.of();
   }
 }
