@@ -35,12 +35,13 @@ class ModelPushIT {
     assertEquals(java.util.List.of("1"), listVersions(dir.resolve("registry/penguins")));
     String pushDir = second.out().lines().filter(l -> l.startsWith("pusher ")).findFirst().orElseThrow()
         .replaceAll(".*\\s(/\\S+)\\s*$", "$1");
-    String push = Files.readString(Path.of(pushDir, "push.json"));
-    assertTrue(push.contains("\"pushed\" : 0") && push.contains("not pushed: not blessed: 2 of 2 checks failed"), push);
+    String push = Files.readString(Path.of(pushDir, "pushed_model.json"));
+    assertTrue(push.contains("\"pushed\" : false") && push.contains("model not blessed: ") && push.contains("accuracy"),
+        push);
     String latest = listVersions(dir.resolve("root/evaluator/evaluation")).stream()
         .max(java.util.Comparator.comparingLong(Long::parseLong)).orElseThrow();
     String evaluation = Files.readString(dir.resolve("root/evaluator/evaluation").resolve(latest).resolve("evaluation.json"));
-    assertTrue(evaluation.contains("\"baseline\" : \"" + dir.resolve("root/trainer/model")), evaluation);
+    assertTrue(evaluation.contains("\"baseline_model\" : \"" + dir.resolve("root/trainer/model")), evaluation);
 
     Path pushed = dir.resolve("root/pusher/pushed_model").toFile().listFiles()[0].toPath();
     Cli.Result lineage = cli.run("lineage", pushed.toString());

@@ -1,5 +1,19 @@
 package org.millrace.evaluator;
 
-/** One validation check: the metric, what it was compared with, what was observed, and the verdict. */
-public record Check(String metric, String slice, String kind, String threshold, Double observed, Double baseline,
-    boolean passed, String message) {}
+/**
+ * One validation check and its numbers.
+ *
+ * @param kind {@code lower}, {@code upper}, {@code change_absolute}, {@code change_relative},
+ *     or {@code always_bless}
+ * @param observed the candidate's value (null when missing)
+ * @param threshold the bound
+ * @param baseline the baseline's value for change checks (null otherwise or when absent)
+ * @param status {@code pass}, {@code fail} or {@code skipped}
+ */
+public record Check(String metric, String slice, String kind, Double observed, Double threshold, Double baseline,
+    String status, String message) {
+
+  public boolean failed() {
+    return "fail".equals(status);
+  }
+}

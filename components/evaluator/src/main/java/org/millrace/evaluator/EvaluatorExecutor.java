@@ -1,112 +1,97 @@
 package org.millrace.evaluator;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.transforms.Combine;
-import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.ParDo;
+import java.util.TreeMap;
 import org.millrace.api.artifact.Examples;
 import org.millrace.api.artifact.Model;
-import org.millrace.api.beam.BeamPipelines;
-import org.millrace.api.beam.ExamplesBeamIO;
+import org.millrace.api.artifact.ModelBlessing;
 import org.millrace.api.spec.ExecutionContext;
 import org.millrace.api.spec.Executor;
 import org.millrace.api.spec.ExecutorInput;
 import org.millrace.api.spec.ExecutorResult;
+import org.millrace.evaluator.beam.EvaluateModels;
+import org.millrace.evaluator.metrics.MetricsCalculator;
+import org.millrace.evaluator.metrics.SliceAccumulator;
+import org.millrace.evaluator.metrics.SliceMetrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/**
- * Evaluates the candidate (and the baseline, when one was resolved) on the raw eval split, overall
- * and per slice, checks the thresholds and writes {@code evaluation.json}, {@code index.html} and
- * {@code blessing.json}.
- */
+/** Evaluates the candidate (and baseline) model and writes the evaluation and the blessing. */
 public final class EvaluatorExecutor implements Executor<EvaluatorParams> {
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final Logger LOG = LoggerFactory.getLogger(EvaluatorExecutor.class);
 
   @Override
-  public ExecutorResult execute(ExecutorInput<EvaluatorParams> input, ExecutionContext ctx) throws Exception {
-    EvaluatorParams p = input.parameters();
-    Examples examples = input.input(EvaluatorComponents.EXAMPLES);
-    Model candidate = input.input(EvaluatorComponents.MODEL);
-    Optional<Model> baseline = input.optionalInput(EvaluatorComponents.BASELINE_MODEL);
-    Path resultFile = ctx.tempDir().resolve("evaluation-accumulators.json");
-    Pipeline pipeline = BeamPipelines.create(ctx.beamArgs());
-    pipeline.apply("Read", ExamplesBeamIO.read(examples.splitDir(p.split())))
-        .apply("Evaluate", Combine.globally(new EvaluateCombineFn(candidate.path(),
-            baseline.map(Model::path).orElse(null), p.slices())))
-        .apply("Write", ParDo.of(new WriteFn(resultFile.toString())));
+  public ExecutorResult execute(ExecutorInput<EvaluatorParams> input, ExecutionContext context) {
+    EvaluatorParams params = input.parameters();
+    Examples examples = input.input(EvaluatorSpec.EXAMPLES);
+    Model model = input.input(EvaluatorSpec.MODEL);
+    Model baseline = input.optionalInput(EvaluatorSpec.BASELINE_MODEL).orElse(null);
+    if (!examples.splitNames().contains(params.split())) {
+      throw new IllegalArgumentException(String.format("split expected one of %s, got '%s' in examples %s",
+          examples.splitNames(), params.split(), examples.uri()));
+    }
+    List<Path> models = new ArrayList<>(List.of(model.path()));
+    if (baseline != null) {
+      models.add(baseline.path());
+    }
     try {
-      BeamPipelines.run(pipeline);
-    } catch (RuntimeException e) {
-      throw BeamPipelines.unwrap(e);
+      Path work = Files.createDirectories(context.tempDir().resolve("evaluator-" + context.nodeId()));
+      List<SlicedAccumulator> accs = EvaluateModels.run(context.beamArgs(), examples.splitDir(params.split()),
+          models, params.slices(), params.weightColumn(), params.aucBuckets(), work);
+      Map<String, Long> suppressed = new TreeMap<>();
+      Map<String, SliceMetrics> cand = metrics(accs.get(0), params.minSliceSize(), suppressed);
+      Map<String, SliceMetrics> base = baseline == null ? null
+          : metrics(accs.get(1), params.minSliceSize(), new TreeMap<>());
+      if (cand.isEmpty() && suppressed.isEmpty()) {
+        throw new IllegalArgumentException("examples expected labelled rows in split '" + params.split()
+            + "', got none in " + examples.uri());
+      }
+      var result = new EvaluationResult(model.uri(), baseline == null ? null : baseline.uri(), params.split(),
+          params.minSliceSize(), cand, base == null ? Map.of() : base, suppressed);
+      List<Check> checks = Validator.validate(params, cand, base, suppressed.keySet());
+      boolean blessed = checks.stream().noneMatch(Check::failed);
+      var blessing = new Blessing(blessed, model.uri(), baseline == null ? null : baseline.uri(),
+          params.firstRun().name().toLowerCase(), "evaluator", blessed ? "all checks passed"
+              : checks.stream().filter(Check::failed).count() + " check(s) failed", checks);
+      Path evalDir = input.output(EvaluatorSpec.EVALUATION);
+      Json.write(evalDir.resolve("evaluation.json"), result);
+      Files.writeString(evalDir.resolve("index.html"), HtmlReport.render(result, blessing));
+      Json.write(input.output(EvaluatorSpec.BLESSING).resolve("blessing.json"), blessing);
+      LOG.info("{}: model {} {}\n{}", context.nodeId(), model.uri(), blessed ? "BLESSED" : "NOT blessed",
+          BlessingReport.render(blessing));
+      SliceMetrics overall = cand.get(SliceKeys.OVERALL);
+      var out = ExecutorResult.builder()
+          .property(EvaluatorSpec.BLESSING, ModelBlessing.BLESSED, blessed ? 1L : 0L)
+          .property(EvaluatorSpec.BLESSING, "failed_checks", (long) blessing.failedChecks().size())
+          .property(EvaluatorSpec.EVALUATION, "slice_count", (long) cand.size())
+          .property(EvaluatorSpec.EVALUATION, "suppressed_slice_count", (long) suppressed.size());
+      if (overall != null) {
+        overall.metrics().forEach((k, v) -> {
+          if (!v.isNaN()) {
+            out.property(EvaluatorSpec.EVALUATION, k, v);
+          }
+        });
+      }
+      return out.build();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("evaluator could not write its outputs", e);
     }
-    EvaluateCombineFn.Acc acc = EvaluateCombineFn.parse(Files.readString(resultFile));
-    Map<String, Object> slices = new LinkedHashMap<>();
-    var suppressed = new java.util.ArrayList<String>();
-    acc.candidate.forEach((key, m) -> {
-      if (m.count() < p.minSliceSize()) {
-        suppressed.add(key + " (" + m.count() + " examples)");
-        return;
-      }
-      var entry = new LinkedHashMap<String, Object>();
-      entry.put("candidate", m.metrics());
-      if (acc.baseline.containsKey(key)) {
-        entry.put("baseline", acc.baseline.get(key).metrics());
-      }
-      if (key.equals(Slices.OVERALL) && m.confusion != null) {
-        entry.put("confusion_matrix", m.confusionMatrix());
-      }
-      slices.put(key, entry);
-    });
-    Map<String, Double> overall = acc.candidate.get(Slices.OVERALL).metrics();
-    Map<String, Double> baseOverall = acc.baseline.containsKey(Slices.OVERALL)
-        ? acc.baseline.get(Slices.OVERALL).metrics() : null;
-    Blessing.Decision decision = Blessing.decide(p, overall, baseOverall);
-    ctx.log().info("Evaluator: {}", Blessing.table(decision));
-
-    Path evalDir = input.output(EvaluatorComponents.EVALUATION);
-    var evaluation = new LinkedHashMap<String, Object>();
-    evaluation.put("candidate", candidate.uri());
-    evaluation.put("baseline", baseline.map(Model::uri).orElse(null));
-    evaluation.put("split", p.split());
-    evaluation.put("slices", slices);
-    evaluation.put("suppressed_slices", suppressed);
-    JSON.writeValue(evalDir.resolve("evaluation.json").toFile(), evaluation);
-    Files.writeString(evalDir.resolve("index.html"), EvaluationHtml.render(candidate.uri(), slices, decision));
-
-    Path blessDir = input.output(EvaluatorComponents.BLESSING);
-    JSON.writeValue(blessDir.resolve("blessing.json").toFile(), Map.of("blessed", decision.blessed(),
-        "summary", decision.summary(), "checks", decision.checks(), "candidate", candidate.uri(),
-        "baseline", baseline.map(Model::uri).orElse("")));
-    var result = ExecutorResult.builder()
-        .property(EvaluatorComponents.BLESSING, "blessed", decision.blessed() ? 1L : 0L)
-        .property(EvaluatorComponents.BLESSING, "summary", decision.summary())
-        .property(EvaluatorComponents.BLESSING, "model_uri", candidate.uri());
-    for (String metric : List.of("accuracy", "log_loss", "auc_roc", "rmse", "r2")) {
-      Double v = overall.get(metric);
-      if (v != null && !v.isNaN()) {
-        result.property(EvaluatorComponents.EVALUATION, metric, v);
-      }
-    }
-    return result.build();
   }
 
-  static final class WriteFn extends DoFn<String, Void> {
-    private final String file;
-
-    WriteFn(String file) {
-      this.file = file;
+  /** Metrics of slices with at least {@code minSize} examples; smaller ones go to {@code suppressed}. */
+  static Map<String, SliceMetrics> metrics(SlicedAccumulator acc, int minSize, Map<String, Long> suppressed) {
+    Map<String, SliceMetrics> out = new TreeMap<>();
+    for (Map.Entry<String, SliceAccumulator> e : acc.slices().entrySet()) {
+      if (e.getValue().count() < minSize) {
+        suppressed.put(e.getKey(), e.getValue().count());
+      } else {
+        out.put(e.getKey(), MetricsCalculator.compute(e.getValue()));
+      }
     }
-
-    @ProcessElement
-    public void process(@Element String json) throws Exception {
-      Files.writeString(Path.of(file), json);
-    }
+    return out;
   }
 }

@@ -1,68 +1,47 @@
 package org.millrace.evaluator;
 
 import java.util.List;
-import java.util.Map;
 import org.millrace.api.spec.ParameterException;
 
 /**
  * Evaluator parameters.
  *
- * <pre>
- * split: eval
- * slices: [[], [island], [island, sex]]     # [] is overall
- * min_slice_size: 10
- * thresholds: {accuracy: {lower: 0.9}, log_loss: {upper: 0.4}}
- * change_thresholds: {accuracy: {higher_is_better: true, absolute: -0.01}}
- * first_run: bless_if_no_baseline            # or require_baseline
- * always_bless: false
- * </pre>
+ * @param split the examples split to evaluate (default {@code eval})
+ * @param slices slicing specs: {@code [[], [island], [island, sex]]}; {@code []} is overall (default)
+ * @param minSliceSize slices with fewer examples are reported as suppressed (default 1)
+ * @param weightColumn optional numeric column of example weights
+ * @param thresholds validation rules; none is rejected unless {@code always_bless}
+ * @param firstRun what change thresholds do without a baseline (default bless_if_no_baseline)
+ * @param alwaysBless bless without thresholds (explicit opt-in)
+ * @param aucBuckets histogram resolution for AUC (default 10000)
  */
-public record EvaluatorParams(String split, List<List<String>> slices, Integer minSliceSize,
-    Map<String, ValueThreshold> thresholds, Map<String, ChangeThreshold> changeThresholds, FirstRun firstRun,
-    Boolean alwaysBless) {
-
-  /** What happens when there is no baseline model yet. */
-  public enum FirstRun { BLESS_IF_NO_BASELINE, REQUIRE_BASELINE }
-
-  /** The metric must lie in [lower, upper] (either may be absent). */
-  public record ValueThreshold(Double lower, Double upper) {
-    public ValueThreshold {
-      if (lower == null && upper == null) {
-        throw new ParameterException("thresholds", "a value threshold expected lower and/or upper, got neither");
-      }
-    }
-  }
-
-  /**
-   * The candidate's metric compared with the baseline's: with {@code higher_is_better}, candidate -
-   * baseline must be at least {@code absolute} and candidate / baseline - 1 at least {@code relative}
-   * (negative values allow a small regression); otherwise the differences must be at most those.
-   */
-  public record ChangeThreshold(Boolean higherIsBetter, Double absolute, Double relative) {
-    public ChangeThreshold {
-      if (higherIsBetter == null) {
-        throw new ParameterException("change_thresholds", "a change threshold expected higher_is_better: true or false, got nothing");
-      }
-      if (absolute == null && relative == null) {
-        throw new ParameterException("change_thresholds", "a change threshold expected absolute and/or relative, got neither");
-      }
-    }
-  }
+public record EvaluatorParams(String split, List<List<String>> slices, Integer minSliceSize, String weightColumn,
+    List<MetricThreshold> thresholds, FirstRunPolicy firstRun, Boolean alwaysBless, Integer aucBuckets) {
 
   public EvaluatorParams {
     split = split == null ? "eval" : split;
-    slices = slices == null ? List.of(List.of()) : slices.stream().map(List::copyOf).toList();
+    slices = slices == null || slices.isEmpty() ? List.of(List.of()) : slices.stream().map(List::copyOf).toList();
+    if (slices.stream().distinct().count() != slices.size()) {
+      throw new ParameterException("slices", "slices expected distinct specs, got " + slices);
+    }
     minSliceSize = minSliceSize == null ? 1 : minSliceSize;
     if (minSliceSize < 1) {
-      throw new ParameterException("min_slice_size", "min_slice_size expected a positive integer, got " + minSliceSize);
+      throw new ParameterException("min_slice_size", "min_slice_size expected >= 1, got " + minSliceSize);
     }
-    thresholds = thresholds == null ? Map.of() : Map.copyOf(thresholds);
-    changeThresholds = changeThresholds == null ? Map.of() : Map.copyOf(changeThresholds);
-    firstRun = firstRun == null ? FirstRun.BLESS_IF_NO_BASELINE : firstRun;
+    thresholds = thresholds == null ? List.of() : List.copyOf(thresholds);
+    firstRun = firstRun == null ? FirstRunPolicy.BLESS_IF_NO_BASELINE : firstRun;
     alwaysBless = alwaysBless != null && alwaysBless;
-    if (thresholds.isEmpty() && changeThresholds.isEmpty() && !alwaysBless) {
-      throw new ParameterException("thresholds", "thresholds expected at least one value or change threshold, got"
-          + " none. A model is blessed only by passing checks; set always_bless: true to bless every model.");
+    aucBuckets = aucBuckets == null ? 10_000 : aucBuckets;
+    if (aucBuckets < 10 || aucBuckets > 1_000_000) {
+      throw new ParameterException("auc_buckets", "auc_buckets expected 10..1000000, got " + aucBuckets);
+    }
+    if (thresholds.isEmpty() && !alwaysBless) {
+      throw new ParameterException("thresholds", "thresholds expected at least one metric threshold, got none. "
+          + "Without thresholds no model could be validated; add thresholds or set always_bless: true");
+    }
+    if (!thresholds.isEmpty() && alwaysBless) {
+      throw new ParameterException("always_bless",
+          "always_bless expected only without thresholds, got " + thresholds.size() + " thresholds. Remove one of them");
     }
   }
 }

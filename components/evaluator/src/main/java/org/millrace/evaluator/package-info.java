@@ -1,5 +1,3 @@
-/**
- * The Evaluator: runs the candidate and baseline models on raw examples, computes metrics overall
- * and per slice with mergeable accumulators, checks thresholds and decides the blessing.
- */
+/** Evaluator component: runs candidate and baseline models over raw examples, computes sliced
+ * metrics, validates them against thresholds and writes a ModelEvaluation and a ModelBlessing. */
 package org.millrace.evaluator;

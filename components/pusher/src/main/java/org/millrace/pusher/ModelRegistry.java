@@ -1,137 +1,219 @@
 package org.millrace.pusher;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * A registry directory {@code <base>/<model_name>/<version>/} (TF Serving's layout, integer
- * versions). A version is copied into a hidden temporary directory and renamed into place, so a
- * crash never leaves a partial version visible; {@code registry.json} lists the versions with the
- * model they came from and is replaced atomically too.
+ * Published models under {@code <base>/<model_name>/<version>/} (TF Serving layout) with a
+ * {@code registry.json} index. Versions appear only through an atomic rename of a fully copied
+ * {@code .tmp-*} directory; the index is replaced atomically; pushes to one model name are
+ * serialized by a file lock.
  */
-public class ModelRegistry {
-  public static final String INDEX = "registry.json";
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+public final class ModelRegistry {
+  private static final Logger LOG = LoggerFactory.getLogger(ModelRegistry.class);
+  static final ObjectMapper MAPPER = JsonMapper.builder()
+      .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+      .enable(SerializationFeature.INDENT_OUTPUT).build();
 
-  /** One published version. */
-  public record Version(long version, String modelUri, String modelFingerprint, String pushedAt, String reason,
-      Long rollbackOf) {}
+  private final Path base;
+  private final CopyHook hook;
 
-  private final Path dir;
-
-  public ModelRegistry(Path base, String modelName) {
-    if (modelName == null || !modelName.matches("[A-Za-z0-9][A-Za-z0-9_.-]*")) {
-      throw new IllegalArgumentException("model_name expected letters, digits, '.', '_' or '-', got '" + modelName + "'");
-    }
-    this.dir = base.resolve(modelName);
+  /** A registry rooted at {@code base}. */
+  public ModelRegistry(Path base) {
+    this(base, CopyHook.NONE);
   }
 
-  public Path directory() {
-    return dir;
+  ModelRegistry(Path base, CopyHook hook) {
+    this.base = base;
+    this.hook = hook;
   }
 
-  /** Versions present on disk, in order (directories named by integers; hidden temporaries ignored). */
-  public List<Long> versions() {
-    if (!Files.isDirectory(dir)) {
+  /** Every published version of {@code name}, ascending (empty when none). */
+  public List<RegistryEntry> list(String name) {
+    Path index = dir(name).resolve("registry.json");
+    if (!Files.exists(index)) {
       return List.of();
     }
+    try {
+      return MAPPER.readValue(index.toFile(), RegistryIndex.class).versions();
+    } catch (IOException e) {
+      throw new UncheckedIOException(index + " expected a registry index, could not read it: " + e.getMessage(), e);
+    }
+  }
+
+  /** The served version: the highest one not withdrawn by a rollback. */
+  public Optional<RegistryEntry> current(String name) {
+    return list(name).stream().filter(e -> !e.rolledBack()).reduce((a, b) -> b);
+  }
+
+  /** Publishes the files of {@code modelDir} as the next version of {@code name}. */
+  public RegistryEntry push(String name, Path modelDir, String modelUri, String reason) {
+    return publish(name, modelDir, modelUri, reason, null);
+  }
+
+  /**
+   * Serves {@code toVersion} again by re-publishing its files as a new highest version (TF Serving
+   * serves the highest version dir) and marks the versions after it as rolled back.
+   */
+  public ManualDecision rollback(String name, int toVersion, String reason) {
+    RegistryEntry target = list(name).stream().filter(e -> e.version() == toVersion).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException(String.format("rollback version expected one of %s, got %d "
+            + "for model '%s' in %s", list(name).stream().map(RegistryEntry::version).toList(), toVersion, name, dir(name))));
+    RegistryEntry e = publish(name, dir(name).resolve(Integer.toString(toVersion)), target.modelUri(), reason, toVersion);
+    return new ManualDecision("rollback", target.modelUri(), dir(name).resolve(Integer.toString(e.version())).toString(),
+        e.version(), toVersion, reason, e.pushedAt());
+  }
+
+  /** Writes a manual ModelBlessing ({@code blessing.json}, blessed) for {@code modelDir} into {@code blessingDir}. */
+  public static ManualDecision bless(Path modelDir, Path blessingDir, String reason) {
+    if (!Files.isDirectory(modelDir)) {
+      throw new IllegalArgumentException("bless expected a model directory, got " + modelDir);
+    }
+    if (reason == null || reason.isBlank()) {
+      throw new IllegalArgumentException("bless expected a reason, got none. Say why the model is blessed by hand");
+    }
+    String now = Instant.now().toString();
+    Map<String, Object> b = new LinkedHashMap<>();
+    b.put("blessed", true);
+    b.put("model", modelDir.toString());
+    b.put("baseline_model", null);
+    b.put("first_run", null);
+    b.put("decision", "manual");
+    b.put("reason", reason);
+    b.put("decided_at", now);
+    b.put("checks", List.of());
+    try {
+      Files.createDirectories(blessingDir);
+      writeAtomically(blessingDir.resolve("blessing.json"), MAPPER.writeValueAsBytes(b));
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not write manual blessing into " + blessingDir, e);
+    }
+    return new ManualDecision("bless", modelDir.toString(), blessingDir.toString(), null, null, reason, now);
+  }
+
+  private RegistryEntry publish(String name, Path source, String modelUri, String reason, Integer rollbackOf) {
+    if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
+      throw new IllegalArgumentException("model name expected [A-Za-z0-9][A-Za-z0-9._-]*, got '" + name + "'");
+    }
+    if (!Files.isDirectory(source)) {
+      throw new IllegalArgumentException("push expected a model directory, got " + source);
+    }
+    Path dir = dir(name);
+    try {
+      Files.createDirectories(dir);
+      try (FileChannel ch = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+           FileLock lock = ch.lock()) {
+        cleanStale(dir);
+        List<RegistryEntry> versions = new ArrayList<>(list(name));
+        int next = Math.max(maxVersionDir(dir), versions.stream().mapToInt(RegistryEntry::version).max().orElse(0)) + 1;
+        Path tmp = dir.resolve(".tmp-" + UUID.randomUUID());
+        String fingerprint = copyTree(source, tmp);
+        Files.move(tmp, dir.resolve(Integer.toString(next)), StandardCopyOption.ATOMIC_MOVE);
+        if (rollbackOf != null) {
+          versions.replaceAll(e -> e.version() > rollbackOf ? e.withRolledBack() : e);
+        }
+        var entry = new RegistryEntry(next, modelUri, fingerprint, Instant.now().toString(), reason, rollbackOf, false);
+        versions.add(entry);
+        writeAtomically(dir.resolve("registry.json"), MAPPER.writeValueAsBytes(new RegistryIndex(name, versions)));
+        LOG.info("published {} version {} from {}{}", name, next, modelUri,
+            rollbackOf == null ? "" : " (rollback of version " + rollbackOf + ")");
+        return entry;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("push of " + source + " to " + dir + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  private Path dir(String name) {
+    return base.resolve(name);
+  }
+
+  private static int maxVersionDir(Path dir) throws IOException {
     try (Stream<Path> s = Files.list(dir)) {
-      return s.filter(Files::isDirectory).map(p -> p.getFileName().toString()).filter(n -> n.matches("\\d+"))
-          .map(Long::parseLong).sorted().toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot list registry " + dir, e);
+      return s.map(p -> p.getFileName().toString()).filter(n -> n.matches("\\d{1,9}"))
+          .mapToInt(Integer::parseInt).max().orElse(0);
     }
   }
 
-  /** The index entries, oldest first. */
-  public List<Version> index() {
-    Path f = dir.resolve(INDEX);
-    if (!Files.exists(f)) {
-      return List.of();
-    }
-    try {
-      return JSON.readValue(f.toFile(), new TypeReference<List<Version>>() {});
-    } catch (IOException e) {
-      throw new IllegalStateException("registry index " + f + " expected JSON, got " + e.getMessage(), e);
-    }
-  }
-
-  /** Copies {@code modelDir} in as the next version and returns it. */
-  public Version push(Path modelDir, String modelFingerprint, String reason) throws IOException {
-    return publish(modelDir, modelDir.toString(), modelFingerprint, reason, null);
-  }
-
-  /** Serves {@code version} again by publishing its files as a new, highest version. */
-  public Version rollback(long version, String reason) throws IOException {
-    Version target = index().stream().filter(v -> v.version() == version).findFirst().orElseThrow(
-        () -> new IllegalArgumentException("rollback version expected one of " + versions() + ", got " + version));
-    return publish(dir.resolve(String.valueOf(version)), target.modelUri(), target.modelFingerprint(), reason, version);
-  }
-
-  private synchronized Version publish(Path source, String modelUri, String fingerprint, String reason, Long rollbackOf)
-      throws IOException {
-    Files.createDirectories(dir);
-    cleanStaleTemporaries();
-    long next = versions().stream().mapToLong(Long::longValue).max().orElse(0) + 1;
-    Path tmp = Files.createTempDirectory(dir, ".tmp-");
-    try {
-      copyTree(source, tmp);
-      Files.move(tmp, dir.resolve(String.valueOf(next)), StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException | RuntimeException e) {
-      deleteTree(tmp);
-      throw e;
-    }
-    var v = new Version(next, modelUri, fingerprint, Instant.now().toString(), reason, rollbackOf);
-    var all = new ArrayList<>(index());
-    all.add(v);
-    Path tmpIndex = dir.resolve(".tmp-" + INDEX);
-    JSON.writeValue(tmpIndex.toFile(), all);
-    Files.move(tmpIndex, dir.resolve(INDEX), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    return v;
-  }
-
-  /** Temporaries left by a crashed push. */
-  void cleanStaleTemporaries() throws IOException {
+  /** Removes {@code .tmp-*} left by a push that died (safe: we hold the lock). */
+  private static void cleanStale(Path dir) throws IOException {
     try (Stream<Path> s = Files.list(dir)) {
       for (Path p : s.filter(p -> p.getFileName().toString().startsWith(".tmp-")).toList()) {
+        LOG.warn("removing stale partial push {}", p);
         deleteTree(p);
       }
     }
   }
 
-  /** Copying is a seam so a test can crash it midway. */
-  protected void copyTree(Path from, Path to) throws IOException {
-    try (Stream<Path> walk = Files.walk(from)) {
-      for (Path p : walk.toList()) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
+  private String copyTree(Path source, Path target) throws IOException {
+    MessageDigest sha = sha256();
+    List<Path> files;
+    try (Stream<Path> s = Files.walk(source)) {
+      files = s.sorted().toList();
+    }
+    for (Path f : files) {
+      Path rel = source.relativize(f);
+      Path to = target.resolve(rel.toString());
+      if (Files.isDirectory(f)) {
+        Files.createDirectories(to);
+        continue;
+      }
+      Files.copy(f, to, StandardCopyOption.COPY_ATTRIBUTES);
+      sha.update(rel.toString().replace('\\', '/').getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      sha.update((byte) 0);
+      try (var in = Files.newInputStream(to)) {
+        byte[] buf = new byte[1 << 16];
+        for (int n; (n = in.read(buf)) > 0; ) {
+          sha.update(buf, 0, n);
         }
+      }
+      hook.copied(to);
+    }
+    return HexFormat.of().formatHex(sha.digest());
+  }
+
+  static void writeAtomically(Path file, byte[] bytes) throws IOException {
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp-" + UUID.randomUUID());
+    Files.write(tmp, bytes);
+    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  private static void deleteTree(Path p) throws IOException {
+    try (Stream<Path> s = Files.walk(p)) {
+      for (Path q : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(q);
       }
     }
   }
 
-  static void deleteTree(Path p) throws IOException {
-    if (!Files.exists(p)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(p)) {
-      for (Path f : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(f);
-      }
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("BUG: SHA-256 missing from the JDK", e);
     }
   }
 }

@@ -1,9 +1,14 @@
 package org.millrace.pusher;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.millrace.api.artifact.Model;
 import org.millrace.api.artifact.ModelBlessing;
 import org.millrace.api.spec.ExecutionContext;
@@ -11,40 +16,78 @@ import org.millrace.api.spec.Executor;
 import org.millrace.api.spec.ExecutorInput;
 import org.millrace.api.spec.ExecutorResult;
 
-/**
- * Pushes a blessed model to the registry as its next version; a model that is not blessed is
- * refused — recorded with {@code pushed=0} and the reason, without failing the run.
- */
+/** Pushes a blessed model to the registry; records a refusal (pushed=0 with the reason) otherwise. */
 public final class PusherExecutor implements Executor<PusherParams> {
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   @Override
-  public ExecutorResult execute(ExecutorInput<PusherParams> input, ExecutionContext ctx) throws Exception {
-    PusherParams p = input.parameters();
-    Model model = input.input(PusherComponents.MODEL);
-    ModelBlessing blessing = input.input(PusherComponents.BLESSING);
-    var props = new LinkedHashMap<String, Object>();
-    String modelUri = blessing.stringProperty("model_uri").orElse(model.uri());
-    if (!modelUri.equals(model.uri())) {
-      throw new IllegalArgumentException("blessing expected to be about model " + model.uri() + ", got one about "
-          + modelUri + ". Wire the Evaluator that evaluated this model.");
+  public ExecutorResult execute(ExecutorInput<PusherParams> input, ExecutionContext context) {
+    PusherParams params = input.parameters();
+    Model model = input.input(PusherSpec.MODEL);
+    ModelBlessing blessing = input.input(PusherSpec.BLESSING);
+    Path out = input.output(PusherSpec.PUSHED_MODEL);
+    Map<String, Object> record = new LinkedHashMap<>();
+    record.put("model", model.uri());
+    record.put("blessing", blessing.uri());
+    var result = ExecutorResult.builder();
+    boolean blessed = blessing.longProperty(ModelBlessing.BLESSED).isPresent() ? blessing.blessed()
+        : readBlessing(blessing).path("blessed").asBoolean(false);
+    if (!blessed) {
+      String reason = "model not blessed: " + failedChecks(blessing);
+      context.log().warn("{}: not pushing {}: {}", context.nodeId(), model.uri(), reason);
+      record.put("pushed", false);
+      record.put("reason", reason);
+      write(out, record);
+      return result.property(PusherSpec.PUSHED_MODEL, "pushed", 0L)
+          .property(PusherSpec.PUSHED_MODEL, "reason", reason).build();
     }
-    if (!blessing.blessed()) {
-      String why = blessing.stringProperty("summary").orElse("the model was not blessed");
-      props.put("pushed", 0L);
-      props.put("reason", "not pushed: " + why + " (see " + blessing.uri() + "/blessing.json)");
-      ctx.log().info("Pusher: {}", props.get("reason"));
-    } else {
-      var registry = new ModelRegistry(Path.of(p.baseDir()), p.modelName());
-      var v = registry.push(model.path(), model.stringProperty("fingerprint").orElse(""),
-          blessing.stringProperty("summary").orElse("blessed"));
-      props.put("pushed", 1L);
-      props.put("pushed_version", v.version());
-      props.put("pushed_destination", registry.directory().resolve(String.valueOf(v.version())).toAbsolutePath().toString());
-      ctx.log().info("Pusher: pushed {} as version {}", model.uri(), v.version());
+    String reason = "blessed by " + readBlessing(blessing).path("decision").asText("evaluator")
+        + " (" + blessing.uri() + ")";
+    RegistryEntry e = new ModelRegistry(Path.of(params.baseDir()))
+        .push(params.modelName(), model.path(), model.uri(), reason);
+    Path versionDir = Path.of(params.baseDir(), params.modelName(), Integer.toString(e.version()));
+    record.put("pushed", true);
+    record.put("version", e.version());
+    record.put("destination", versionDir.toString());
+    record.put("fingerprint", e.fingerprint());
+    record.put("reason", reason);
+    write(out, record);
+    return result.property(PusherSpec.PUSHED_MODEL, "pushed", 1L)
+        .property(PusherSpec.PUSHED_MODEL, "pushed_version", (long) e.version())
+        .property(PusherSpec.PUSHED_MODEL, "pushed_destination", versionDir.toString())
+        .property(PusherSpec.PUSHED_MODEL, "model_name", params.modelName())
+        .property(PusherSpec.PUSHED_MODEL, "fingerprint", e.fingerprint())
+        .property(PusherSpec.PUSHED_MODEL, "reason", reason).build();
+  }
+
+  private static JsonNode readBlessing(ModelBlessing blessing) {
+    Path f = blessing.path().resolve("blessing.json");
+    try {
+      return ModelRegistry.MAPPER.readTree(f.toFile());
+    } catch (IOException e) {
+      throw new UncheckedIOException(f + " expected a blessing JSON file, could not read it: " + e.getMessage(), e);
     }
-    Path out = input.output(PusherComponents.PUSHED_MODEL);
-    JSON.writeValue(out.resolve("push.json").toFile(), props);
-    return ExecutorResult.builder().properties(PusherComponents.PUSHED_MODEL, props).build();
+  }
+
+  private static String failedChecks(ModelBlessing blessing) {
+    if (!Files.exists(blessing.path().resolve("blessing.json"))) {
+      return "blessed=0 (no blessing.json in " + blessing.uri() + ")";
+    }
+    List<String> failed = new ArrayList<>();
+    for (JsonNode c : readBlessing(blessing).path("checks")) {
+      if ("fail".equals(c.path("status").asText())) {
+        failed.add(c.path("metric").asText() + "@" + c.path("slice").asText() + " " + c.path("kind").asText()
+            + ": " + c.path("message").asText());
+      }
+    }
+    return failed.isEmpty() ? "blessed=0" : String.join("; ", failed);
+  }
+
+  private static void write(Path out, Map<String, Object> record) {
+    try {
+      Files.createDirectories(out);
+      ModelRegistry.writeAtomically(out.resolve("pushed_model.json"), ModelRegistry.MAPPER.writeValueAsBytes(record));
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not write pushed_model.json into " + out, e);
+    }
   }
 }

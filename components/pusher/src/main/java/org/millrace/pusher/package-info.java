@@ -1,5 +1,3 @@
-/**
- * The Pusher and the model registry: blessed models published as integer versions in the TF
- * Serving layout, each version appearing atomically, with an index of versions and their lineage.
- */
+/** Pusher component and model registry: publishes blessed models as integer versions in the
+ * TF Serving layout with atomic renames, and records manual bless/rollback decisions. */
 package org.millrace.pusher;

@@ -1,92 +1,125 @@
 package org.millrace.pusher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.millrace.api.artifact.Artifact;
-import org.millrace.api.artifact.Model;
-import org.millrace.api.artifact.ModelBlessing;
-import org.millrace.api.spec.ExecutionContext;
-import org.millrace.api.spec.ExecutorInput;
-import org.millrace.api.spec.ExecutorResult;
 
 class ModelRegistryTest {
-  @TempDir
-  Path dir;
+  @TempDir Path tmp;
 
-  Path model(String content) throws IOException {
-    Path m = Files.createDirectories(dir.resolve("models/" + content));
-    Files.writeString(m.resolve("model.json"), content);
-    Files.writeString(m.resolve("model.safetensors"), content + "-weights");
+  private Path model(String name, String weights) throws IOException {
+    Path m = Files.createDirectories(tmp.resolve(name));
+    Files.writeString(m.resolve("model.json"), "{\"name\":\"" + name + "\"}");
+    Files.writeString(m.resolve("model.safetensors"), weights);
+    Files.createDirectories(m.resolve("assets"));
+    Files.writeString(m.resolve("assets/vocab.txt"), "a\nb\n");
     return m;
   }
 
-  ExecutorResult push(Path model, boolean blessed) throws Exception {
-    Path out = Files.createDirectories(dir.resolve("out-" + model.getFileName() + blessed));
-    var in = new ExecutorInput<>(Map.<String, List<Artifact>>of(
-        "model", List.of(new Model(model.toString(), Map.of())),
-        "blessing", List.of(new ModelBlessing(dir.resolve("b").toString(), Map.of("blessed", blessed ? 1L : 0L,
-            "summary", blessed ? "blessed" : "not blessed: 1 of 2 checks failed", "model_uri", model.toString())))),
-        Map.of("pushed_model", out), new PusherParams(dir.resolve("registry").toString(), "penguins"));
-    return new PusherExecutor().execute(in, ExecutionContext.standalone("pusher", dir, List.of()));
-  }
-
-  @Test
-  void pushesBlessedModelsAsIncreasingVersionsAndRefusesOthers() throws Exception {
-    var r1 = push(model("a"), true);
-    assertEquals(1L, r1.outputProperties().get("pushed_model").get("pushed_version"));
-    var r2 = push(model("b"), false);
-    assertEquals(0L, r2.outputProperties().get("pushed_model").get("pushed"));
-    assertTrue(((String) r2.outputProperties().get("pushed_model").get("reason"))
-        .startsWith("not pushed: not blessed: 1 of 2 checks failed"));
-    push(model("c"), true);
-    var registry = new ModelRegistry(dir.resolve("registry"), "penguins");
-    assertEquals(List.of(1L, 2L), registry.versions());
-    assertEquals("c", Files.readString(dir.resolve("registry/penguins/2/model.json")));
-    assertEquals(2, registry.index().size());
-    assertTrue(registry.index().get(1).modelUri().endsWith("models/c"));
-  }
-
-  @Test
-  void aCrashDuringCopyLeavesNoVisibleVersionAndTheNextPushSucceeds() throws Exception {
-    var crashing = new ModelRegistry(dir.resolve("registry"), "m") {
-      @Override
-      protected void copyTree(Path from, Path to) throws IOException {
-        Files.writeString(to.resolve("model.json"), "half");
-        throw new IOException("disk full (simulated)");
-      }
-    };
-    var e = assertThrows(IOException.class, () -> crashing.push(model("a"), "fp", "test"));
-    assertEquals("disk full (simulated)", e.getMessage());
-    var registry = new ModelRegistry(dir.resolve("registry"), "m");
-    assertEquals(List.of(), registry.versions());
-    // A crash that killed the process would leave its .tmp- directory; the next push cleans it.
-    Files.createDirectories(dir.resolve("registry/m/.tmp-killed"));
-    registry.push(model("b"), "fp", "test");
-    assertEquals(List.of(1L), registry.versions());
-    try (var s = Files.list(dir.resolve("registry/m"))) {
-      assertTrue(s.noneMatch(p -> p.getFileName().toString().startsWith(".tmp-")));
+  private static List<String> names(Path dir) throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.map(p -> p.getFileName().toString()).sorted().toList();
     }
   }
 
   @Test
-  void rollbackRepublishesAnOlderVersionAsTheNewest() throws Exception {
-    var registry = new ModelRegistry(dir.resolve("registry"), "m");
-    registry.push(model("a"), "fa", "first");
-    registry.push(model("b"), "fb", "second");
-    var v = registry.rollback(1, "b misbehaves in production");
-    assertEquals(3L, v.version());
-    assertEquals(1L, v.rollbackOf());
-    assertEquals("a", Files.readString(dir.resolve("registry/m/3/model.json")));
-    var bad = assertThrows(IllegalArgumentException.class, () -> registry.rollback(9, "x"));
-    assertEquals("rollback version expected one of [1, 2, 3], got 9", bad.getMessage());
+  void pushesIntegerVersionsWithIndex() throws IOException {
+    var reg = new ModelRegistry(tmp.resolve("serving"));
+    RegistryEntry v1 = reg.push("penguins", model("m1", "w1"), "file:/m1", "first");
+    RegistryEntry v2 = reg.push("penguins", model("m2", "w2"), "file:/m2", "second");
+    assertEquals(1, v1.version());
+    assertEquals(2, v2.version());
+    assertEquals("w2", Files.readString(tmp.resolve("serving/penguins/2/model.safetensors")));
+    assertEquals("a\nb\n", Files.readString(tmp.resolve("serving/penguins/1/assets/vocab.txt")));
+    assertEquals(List.of(1, 2), reg.list("penguins").stream().map(RegistryEntry::version).toList());
+    assertEquals("file:/m2", reg.current("penguins").orElseThrow().modelUri());
+    assertFalse(v1.fingerprint().equals(v2.fingerprint()));
+    assertEquals(64, v1.fingerprint().length());
+  }
+
+  @Test
+  void crashMidCopyLeavesNoVersionAndNextPushSucceeds() throws IOException {
+    Path base = tmp.resolve("serving");
+    AtomicInteger copied = new AtomicInteger();
+    var crashing = new ModelRegistry(base, f -> {
+      if (copied.incrementAndGet() == 2) {
+        throw new IOException("simulated crash after " + f.getFileName());
+      }
+    });
+    Path m = model("m1", "weights");
+    var e = assertThrows(UncheckedIOException.class, () -> crashing.push("penguins", m, "file:/m1", "r"));
+    assertTrue(e.getMessage().contains("simulated crash"), e.getMessage());
+    List<String> left = names(base.resolve("penguins"));
+    assertTrue(left.stream().noneMatch(n -> n.matches("\\d+")), "no version dir visible: " + left);
+    assertTrue(left.stream().anyMatch(n -> n.startsWith(".tmp-")), "partial copy stays in .tmp-*: " + left);
+    assertFalse(left.contains("registry.json"));
+
+    var reg = new ModelRegistry(base);
+    assertEquals(1, reg.push("penguins", m, "file:/m1", "retry").version());
+    List<String> after = names(base.resolve("penguins"));
+    assertTrue(after.stream().noneMatch(n -> n.startsWith(".tmp-")), "stale .tmp-* cleaned: " + after);
+    assertEquals(List.of("assets", "model.json", "model.safetensors"), names(base.resolve("penguins/1")));
+  }
+
+  @Test
+  void rollbackRepublishesTargetAsNewHighestVersion() throws IOException {
+    var reg = new ModelRegistry(tmp.resolve("serving"));
+    reg.push("p", model("m1", "w1"), "file:/m1", "a");
+    reg.push("p", model("m2", "w2"), "file:/m2", "b");
+    reg.push("p", model("m3", "w3"), "file:/m3", "c");
+    ManualDecision d = reg.rollback("p", 1, "m2 and m3 regress on Biscoe");
+    assertEquals(4, d.version());
+    assertEquals(1, d.rollbackOf());
+    assertEquals("file:/m1", d.modelUri());
+    assertEquals("w1", Files.readString(tmp.resolve("serving/p/4/model.safetensors")));
+    List<RegistryEntry> all = reg.list("p");
+    assertEquals(List.of(false, true, true, false), all.stream().map(RegistryEntry::rolledBack).toList());
+    RegistryEntry cur = reg.current("p").orElseThrow();
+    assertEquals(4, cur.version());
+    assertEquals(1, cur.rollbackOf());
+    assertEquals(all.get(0).fingerprint(), cur.fingerprint());
+    assertEquals("m2 and m3 regress on Biscoe", cur.reason());
+  }
+
+  @Test
+  void rollbackToUnknownVersionNamesKnownOnes() throws IOException {
+    var reg = new ModelRegistry(tmp.resolve("serving"));
+    reg.push("p", model("m1", "w1"), "file:/m1", "a");
+    var e = assertThrows(IllegalArgumentException.class, () -> reg.rollback("p", 7, "x"));
+    assertTrue(e.getMessage().startsWith("rollback version expected one of [1], got 7"), e.getMessage());
+  }
+
+  @Test
+  void manualBlessWritesBlessingWithReason() throws IOException {
+    Path m = model("m1", "w");
+    ManualDecision d = ModelRegistry.bless(m, tmp.resolve("bless"), "hotfix approved by on-call");
+    var json = ModelRegistry.MAPPER.readTree(tmp.resolve("bless/blessing.json").toFile());
+    assertTrue(json.get("blessed").asBoolean());
+    assertEquals("manual", json.get("decision").asText());
+    assertEquals("hotfix approved by on-call", json.get("reason").asText());
+    assertEquals("bless", d.kind());
+    assertNull(d.version());
+    var e = assertThrows(IllegalArgumentException.class, () -> ModelRegistry.bless(m, tmp.resolve("b2"), " "));
+    assertTrue(e.getMessage().startsWith("bless expected a reason"), e.getMessage());
+  }
+
+  @Test
+  void rejectsBadModelName() throws IOException {
+    Path m = model("m1", "w");
+    var e = assertThrows(IllegalArgumentException.class,
+        () -> new ModelRegistry(tmp).push("../x", m, "u", "r"));
+    assertTrue(e.getMessage().startsWith("model name expected"), e.getMessage());
   }
 }

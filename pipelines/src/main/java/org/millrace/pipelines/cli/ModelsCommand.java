@@ -1,8 +1,5 @@
 package org.millrace.pipelines.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,8 +30,6 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "models", description = "List registry versions; bless a model or roll back by hand, with a record.",
     subcommands = {ModelsCommand.ListVersions.class, ModelsCommand.Bless.class, ModelsCommand.Rollback.class})
 final class ModelsCommand implements Callable<Integer> {
-  static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
   @ParentCommand
   MillraceCli cli;
 
@@ -71,9 +66,9 @@ final class ModelsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      var t = new Table("version", "pushed at", "model", "reason", "rollback of");
-      for (var v : new ModelRegistry(registry, name).index()) {
-        t.row(v.version(), v.pushedAt(), v.modelUri(), v.reason(), v.rollbackOf());
+      var t = new Table("version", "pushed at", "model", "reason", "rollback of", "rolled back");
+      for (var v : new ModelRegistry(registry).list(name)) {
+        t.row(v.version(), v.pushedAt(), v.modelUri(), v.reason(), v.rollbackOf(), v.rolledBack() ? "yes" : "");
       }
       models.cli.out().print(t.render());
       return MillraceCli.OK;
@@ -99,10 +94,8 @@ final class ModelsCommand implements Callable<Integer> {
           throw new IllegalArgumentException("artifact expected a Model, got a " + m.type() + " (#" + m.id() + ")");
         }
         Path dir = Path.of(".millrace", "manual", "bless-" + m.id() + "-" + System.currentTimeMillis()).toAbsolutePath();
-        Files.createDirectories(dir);
         String who = System.getProperty("user.name");
-        JSON.writeValue(dir.resolve("blessing.json").toFile(), Map.of("blessed", true, "manual", true, "reason", reason,
-            "user", who, "candidate", m.uri()));
+        ModelRegistry.bless(Path.of(m.uri()), dir, reason);
         var props = new LinkedHashMap<String, Object>();
         props.put("blessed", 1L);
         props.put("summary", "blessed by hand: " + reason);
@@ -138,10 +131,10 @@ final class ModelsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-      var reg = new ModelRegistry(registry, name);
+      var reg = new ModelRegistry(registry);
       try (MetadataStore store = models.cli.openStore()) {
-        var v = reg.rollback(version, reason);
-        Path dest = reg.directory().resolve(String.valueOf(v.version())).toAbsolutePath();
+        var v = reg.rollback(name, (int) version, reason);
+        Path dest = Path.of(v.output()).toAbsolutePath();
         var props = new LinkedHashMap<String, Object>();
         props.put("pushed", 1L);
         props.put("pushed_version", v.version());
@@ -149,7 +142,7 @@ final class ModelsCommand implements Callable<Integer> {
         props.put("rollback_of", version);
         props.put(Keys.FINGERPRINT, Fingerprints.ofDirectory(dest));
         var events = new ArrayList<ArtifactAndEvent>();
-        String target = reg.directory().resolve(String.valueOf(version)).toAbsolutePath().toString();
+        String target = dest.getParent().resolve(String.valueOf(version)).toString();
         store.getArtifacts(ArtifactQuery.builder().type("PushedModel")
             .where(PropertyFilter.eq("pushed_destination", target)).limit(1).build())
             .forEach(a -> events.add(ArtifactAndEvent.input(a, "rolled_back_to")));

@@ -30,6 +30,9 @@ public final class ParameterBinder {
       .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
       .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
       .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
+      // Parameters are record components; helper methods such as isChange() are not parameters.
+      .visibility(com.fasterxml.jackson.annotation.PropertyAccessor.IS_GETTER,
+          com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility.NONE)
       .build();
 
   private ParameterBinder() {}
