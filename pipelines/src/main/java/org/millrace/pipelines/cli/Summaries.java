@@ -18,6 +18,14 @@ final class Summaries {
     }
     out.println();
     out.print(t.render());
+    for (NodeResult n : r.nodes()) {
+      // Why a model was or was not blessed, check by check.
+      for (String uri : n.outputUris().getOrDefault("blessing", List.of())) {
+        out.println();
+        out.println("blessing by node '" + n.node() + "':");
+        out.print(org.millrace.evaluator.BlessingReport.render(java.nio.file.Path.of(uri)));
+      }
+    }
     out.println();
     out.println("run " + r.runId() + ": " + (r.succeeded() ? "SUCCEEDED" : "FAILED") + " in "
         + seconds(r.durationMillis()));
