@@ -45,7 +45,7 @@ public final class ExampleGenExecutor implements Executor<ExampleGenParams> {
   @Override
   public ExecutorResult execute(ExecutorInput<ExampleGenParams> input, ExecutionContext ctx) throws Exception {
     ExampleGenParams p = input.parameters();
-    SpanResolver.Resolution span = SpanResolver.resolve(p.input(), p.span());
+    SpanResolver.Resolution span = SpanResolver.resolve(p.input(), p.span(), p.spanRange(), p.rollingWindow());
     List<String> files = span.files().stream().map(f -> f.toAbsolutePath().toString()).toList();
     DataSchema schema;
     String schemaSource;
@@ -59,7 +59,7 @@ public final class ExampleGenExecutor implements Executor<ExampleGenParams> {
       }
       schemaSource = "inferred from " + files.get(0);
     }
-    ctx.log().info("ExampleGen: span {} ({} files), schema {}", span.span(), files.size(), schemaSource);
+    ctx.log().info("ExampleGen: spans {} ({} files), schema {}", span.spans(), files.size(), schemaSource);
     Path out = input.output(ExampleGenComponent.EXAMPLES);
     List<String> splits = List.copyOf(p.splitRatios().keySet());
 
@@ -92,6 +92,7 @@ public final class ExampleGenExecutor implements Executor<ExampleGenParams> {
     long rejected = BeamPipelines.counter(result, ParseCsvFn.NAMESPACE, "rows_rejected");
     var props = new LinkedHashMap<String, Object>(Examples.splitProperties(splits));
     props.put(Examples.SPAN, span.span());
+    props.put("spans", span.spans().stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(",")));
     props.put(Examples.VERSION, 0L);
     props.put("input_files", (long) files.size());
     props.put("rows_read", read);
@@ -117,8 +118,8 @@ public final class ExampleGenExecutor implements Executor<ExampleGenParams> {
 
   /** The driver: a fingerprint of the resolved span's files (names, sizes, modification times). */
   static String fingerprint(ExampleGenParams p, ExecutionContext ctx) throws Exception {
-    SpanResolver.Resolution span = SpanResolver.resolve(p.input(), p.span());
-    var sb = new StringBuilder("span=").append(span.span());
+    SpanResolver.Resolution span = SpanResolver.resolve(p.input(), p.span(), p.spanRange(), p.rollingWindow());
+    var sb = new StringBuilder("spans=").append(span.spans());
     for (Path f : span.files()) {
       sb.append('\n').append(f.toAbsolutePath()).append(' ').append(Files.size(f)).append(' ')
           .append(Files.getLastModifiedTime(f).toMillis());

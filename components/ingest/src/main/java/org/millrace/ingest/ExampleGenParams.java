@@ -17,6 +17,8 @@ import org.millrace.api.spec.ParameterException;
  * @param splitRatios split name to hash buckets, default {@code {train: 2, eval: 1}}
  * @param splitBy a column whose value decides the split (so a user always lands in the same one)
  * @param span the span to read, default the latest
+ * @param spanRange {@code [first, last]}: read every span in between (each must exist)
+ * @param rollingWindow read the newest N spans
  * @param badRows {@code fail} (default) or {@code quarantine}
  * @param maxRejectedFraction with quarantine, the fraction of rejected rows that still fails the run (default 0.1)
  * @param batchSize rows per Arrow batch, default 8192
@@ -24,7 +26,8 @@ import org.millrace.api.spec.ParameterException;
  */
 public record ExampleGenParams(
     String input, String format, String delimiter, List<String> nullValues, String schemaFile,
-    Integer inferSampleRows, Map<String, Integer> splitRatios, String splitBy, Long span, BadRows badRows,
+    Integer inferSampleRows, Map<String, Integer> splitRatios, String splitBy, Long span, List<Long> spanRange,
+    Integer rollingWindow, BadRows badRows,
     Double maxRejectedFraction, Integer batchSize, Integer shards) {
 
   /** What to do with rows that cannot be read. */
@@ -76,6 +79,17 @@ public record ExampleGenParams(
     if (span != null && span < 0) {
       throw new ParameterException("span", "span expected a non-negative number, got " + span);
     }
+    int choices = (span != null ? 1 : 0) + (spanRange != null ? 1 : 0) + (rollingWindow != null ? 1 : 0);
+    if (choices > 1) {
+      throw new ParameterException("span", "span, span_range and rolling_window expected at most one, got " + choices);
+    }
+    if (spanRange != null && (spanRange.size() != 2 || spanRange.get(0) > spanRange.get(1))) {
+      throw new ParameterException("span_range", "span_range expected [first, last] with first <= last, got " + spanRange);
+    }
+    if (rollingWindow != null && rollingWindow < 1) {
+      throw new ParameterException("rolling_window", "rolling_window expected a positive number of spans, got "
+          + rollingWindow);
+    }
   }
 
   private static Map<String, Integer> defaultSplits() {
@@ -86,6 +100,7 @@ public record ExampleGenParams(
   }
 
   public static ExampleGenParams of(String input) {
-    return new ExampleGenParams(input, null, null, null, null, null, null, null, null, null, null, null, null);
+    return new ExampleGenParams(input, null, null, null, null, null, null, null, null, null, null, null, null, null,
+        null);
   }
 }

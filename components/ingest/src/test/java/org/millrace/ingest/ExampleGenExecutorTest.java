@@ -134,6 +134,23 @@ class ExampleGenExecutorTest {
   }
 
   @Test
+  void rollingWindowReadsSeveralSpansAndRecordsThem() throws Exception {
+    for (int span = 1; span <= 3; span++) {
+      Path f = dir.resolve("lake/span-" + span + "/data.csv");
+      Files.createDirectories(f.getParent());
+      Files.writeString(f, "a,b\n" + span + ",1\n" + span + ",2\n" + span + ",3\n");
+    }
+    var r = props(run(Map.of("input", dir.resolve("lake") + "/span-{SPAN}/data.csv", "rolling_window", 2),
+        dir.resolve("out"), List.of()));
+    assertEquals(3L, r.get("span"));
+    assertEquals("2,3", r.get("spans"));
+    assertEquals(6L, r.get("rows_read"));
+    var both = assertThrows(org.millrace.api.spec.ParameterException.class, () -> ParameterBinder.bind(
+        ExampleGenParams.class, Map.of("input", "x", "span", 1, "rolling_window", 2)));
+    assertEquals("span, span_range and rolling_window expected at most one, got 2", both.getMessage());
+  }
+
+  @Test
   void directAndSparkRunnersWriteTheSameRows() throws Exception {
     Path direct = dir.resolve("direct");
     Path spark = dir.resolve("spark");

@@ -2,6 +2,7 @@ package org.millrace.ingest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,6 +53,39 @@ class SpanResolverTest {
         e.getMessage());
     var none = assertThrows(IllegalArgumentException.class, () -> SpanResolver.resolve(lake + "/nope/*.csv", null));
     assertEquals("input expected files matching '" + lake + "/nope/*.csv', got none", none.getMessage());
+  }
+
+  @Test
+  void datesAndHivePartitionsAreDaySpans() throws Exception {
+    touch("daily/20261101/a.csv");
+    touch("daily/20261102/a.csv");
+    var r = SpanResolver.resolve(lake + "/daily/{YYYY}{MM}{DD}/*.csv", null);
+    assertEquals(java.time.LocalDate.of(2026, 11, 2).toEpochDay(), r.span());
+    touch("hive/date=2026-10-31/part-0.csv");
+    touch("hive/date=2026-11-01/part-0.csv");
+    touch("hive/date=2026-11-01/part-1.csv");
+    var h = SpanResolver.resolve(lake + "/hive/date={YYYY}-{MM}-{DD}/*.csv", null);
+    assertEquals(java.time.LocalDate.of(2026, 11, 1).toEpochDay(), h.span());
+    assertEquals(2, h.files().size());
+    touch("bad/date=2026-13-01/a.csv");
+    var e = assertThrows(IllegalArgumentException.class, () -> SpanResolver.spans(lake + "/bad/date={YYYY}-{MM}-{DD}/a.csv"));
+    assertTrue(e.getMessage().contains("expected a valid date") && e.getMessage().contains("2026-13-01"), e.getMessage());
+    var both = assertThrows(IllegalArgumentException.class, () -> SpanResolver.spans(lake + "/{SPAN}/{YYYY}{MM}{DD}"));
+    assertTrue(both.getMessage().startsWith("input pattern expected either {SPAN} or {YYYY}{MM}{DD}, got both"));
+  }
+
+  @Test
+  void rangesAndRollingWindows() throws Exception {
+    for (int s : new int[] {1, 2, 3, 5}) {
+      touch("span-" + s + "/a.csv");
+    }
+    String pattern = lake + "/span-{SPAN}/a.csv";
+    assertEquals(List.of(1L, 2L, 3L), SpanResolver.resolve(pattern, null, List.of(1L, 3L), null).spans());
+    assertEquals(List.of(3L, 5L), SpanResolver.resolve(pattern, null, null, 2).spans());
+    assertEquals(4, SpanResolver.resolve(pattern, null, null, 10).files().size());
+    var gap = assertThrows(IllegalArgumentException.class, () -> SpanResolver.resolve(pattern, null, List.of(3L, 5L), null));
+    assertEquals("input span expected one of [1, 2, 3, 5] for pattern '" + pattern + "', got missing span 4",
+        gap.getMessage());
   }
 
   @Test
