@@ -33,6 +33,7 @@ import org.millrace.api.spec.ExecutorInput;
 import org.millrace.api.spec.ExecutorResult;
 import org.millrace.ingest.beam.ParseCsvFn;
 import org.millrace.ingest.beam.WriteLinesFn;
+import org.millrace.ingest.csv.JsonLines;
 import org.millrace.ingest.csv.SchemaInference;
 
 /**
@@ -54,8 +55,11 @@ public final class ExampleGenExecutor implements Executor<ExampleGenParams> {
       schemaSource = p.schemaFile();
     } else {
       try (InputStream in = Files.newInputStream(Path.of(files.get(0)))) {
-        schema = SchemaInference.infer(in, files.get(0), p.delimiter().charAt(0), new HashSet<>(p.nullValues()),
-            p.inferSampleRows());
+        schema = p.format().equals("jsonl")
+            ? JsonLines.infer(new java.io.BufferedReader(new java.io.InputStreamReader(in,
+                java.nio.charset.StandardCharsets.UTF_8)), files.get(0), p.inferSampleRows())
+            : SchemaInference.infer(in, files.get(0), p.delimiter().charAt(0), new HashSet<>(p.nullValues()),
+                p.inferSampleRows());
       }
       schemaSource = "inferred from " + files.get(0);
     }
@@ -68,7 +72,8 @@ public final class ExampleGenExecutor implements Executor<ExampleGenParams> {
         .apply("ListFiles", Create.of(files).withCoder(StringUtf8Coder.of()))
         .apply("SpreadFiles", Reshuffle.viaRandomKey())
         .apply("ParseCsv", ParDo.of(new ParseCsvFn(schema, schemaSource, p.delimiter().charAt(0), p.nullValues(),
-            p.splitRatios(), p.splitBy(), p.batchSize(), p.badRows() == ExampleGenParams.BadRows.QUARANTINE))
+            p.splitRatios(), p.splitBy(), p.batchSize(), p.badRows() == ExampleGenParams.BadRows.QUARANTINE,
+            p.format().equals("jsonl")))
             .withOutputTags(ParseCsvFn.BATCHES, TupleTagList.of(ParseCsvFn.REJECTED)));
     PCollection<KV<String, Batch>> batches = parsed.get(ParseCsvFn.BATCHES)
         .setCoder(KvCoder.of(StringUtf8Coder.of(), BatchCoder.of()));

@@ -9,7 +9,7 @@ import org.millrace.api.spec.ParameterException;
  * ExampleGen parameters (YAML keys in snake_case).
  *
  * @param input file or pattern with {@code *}, {@code {SPAN}} or {@code {SPAN:n}}
- * @param format {@code csv} (the only format this version reads)
+ * @param format {@code csv} or {@code jsonl} (one JSON object per line); default from the file extension
  * @param delimiter one ASCII character, default {@code ,}
  * @param nullValues field values that mean missing, default {@code ["", "NA", "null"]}
  * @param schemaFile a DataSchema YAML to read against instead of inferring one
@@ -37,9 +37,10 @@ public record ExampleGenParams(
     if (input == null || input.isBlank()) {
       throw new ParameterException("input", "input expected a file or pattern, got nothing");
     }
-    format = format == null ? "csv" : format.toLowerCase(java.util.Locale.ROOT);
-    if (!format.equals("csv")) {
-      throw new ParameterException("format", "format expected csv, got '" + format + "'");
+    format = format != null ? format.toLowerCase(java.util.Locale.ROOT)
+        : input.endsWith(".jsonl") || input.endsWith(".ndjson") ? "jsonl" : "csv";
+    if (!format.equals("csv") && !format.equals("jsonl")) {
+      throw new ParameterException("format", "format expected csv or jsonl, got '" + format + "'");
     }
     delimiter = delimiter == null ? "," : delimiter.equals("\\t") ? "\t" : delimiter;
     if (delimiter.length() != 1 || delimiter.charAt(0) > 127 || delimiter.equals("\"")) {

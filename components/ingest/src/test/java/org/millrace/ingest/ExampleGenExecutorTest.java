@@ -151,6 +151,36 @@ class ExampleGenExecutorTest {
   }
 
   @Test
+  void jsonLinesAreIngestedAndTheirBadRowsQuarantined() throws Exception {
+    var sb = new StringBuilder();
+    for (int i = 0; i < 30; i++) {
+      sb.append("{\"id\": ").append(i).append(", \"x\": ").append(i * 0.5).append(", \"name\": \"n").append(i)
+          .append("\", \"ok\": ").append(i % 2 == 0).append("}\n");
+    }
+    sb.append("{\"id\": 30, \"x\": null}\n");
+    sb.append("not json\n");
+    sb.append("{\"id\": 32, \"colour\": \"red\"}\n");
+    sb.append("{\"id\": \"thirty-three\"}\n");
+    Path file = csv("data.jsonl", sb.toString());
+    Path out = dir.resolve("out");
+    var r = props(run(Map.of("input", file.toString(), "bad_rows", "quarantine", "max_rejected_fraction", 0.5,
+        "infer_sample_rows", 30), out,
+        List.of()));
+    assertEquals(34L, r.get("rows_read"));
+    assertEquals(3L, r.get("rejected_rows"));
+    DataSchema schema = ExamplesIO.schema(out.resolve("Split-train"));
+    assertEquals(List.of("id", "x", "name", "ok"), schema.names());
+    assertEquals(FeatureType.BOOL, schema.feature("ok").type());
+    List<String> rejected = Files.readAllLines(out.resolve("quarantine/rejected.jsonl"));
+    assertTrue(rejected.stream().anyMatch(l -> l.contains("\"line\":32") && l.contains("expected a JSON object, got invalid JSON")),
+        rejected.toString());
+    assertTrue(rejected.stream().anyMatch(l -> l.contains("field 'colour' expected one of [id, x, name, ok], got an unknown field")),
+        rejected.toString());
+    assertTrue(rejected.stream().anyMatch(l -> l.contains("column 'id' (1) expected int, got 'thirty-three'")),
+        rejected.toString());
+  }
+
+  @Test
   void directAndSparkRunnersWriteTheSameRows() throws Exception {
     Path direct = dir.resolve("direct");
     Path spark = dir.resolve("spark");

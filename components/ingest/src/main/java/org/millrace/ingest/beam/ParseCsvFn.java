@@ -19,6 +19,7 @@ import org.millrace.api.data.BatchBuilder;
 import org.millrace.api.data.DataSchema;
 import org.millrace.ingest.csv.CsvReader;
 import org.millrace.ingest.csv.CsvRecord;
+import org.millrace.ingest.csv.JsonLines;
 import org.millrace.ingest.csv.RowTyper;
 import org.millrace.ingest.csv.SchemaInference;
 
@@ -42,11 +43,12 @@ public final class ParseCsvFn extends DoFn<String, KV<String, Batch>> {
   private final int splitBy;
   private final int batchSize;
   private final boolean quarantine;
+  private final boolean jsonLines;
   private final Counter rowsRead = Metrics.counter(NAMESPACE, "rows_read");
   private final Counter rowsRejected = Metrics.counter(NAMESPACE, "rows_rejected");
 
   public ParseCsvFn(DataSchema schema, String schemaSource, char delimiter, List<String> nullValues,
-      Map<String, Integer> splitRatios, String splitBy, int batchSize, boolean quarantine) {
+      Map<String, Integer> splitRatios, String splitBy, int batchSize, boolean quarantine, boolean jsonLines) {
     this.schema = schema;
     this.schemaSource = schemaSource;
     this.delimiter = delimiter;
@@ -60,6 +62,7 @@ public final class ParseCsvFn extends DoFn<String, KV<String, Batch>> {
     }
     this.batchSize = batchSize;
     this.quarantine = quarantine;
+    this.jsonLines = jsonLines;
   }
 
   @ProcessElement
@@ -72,15 +75,10 @@ public final class ParseCsvFn extends DoFn<String, KV<String, Batch>> {
       counters.put(s, Metrics.counter(NAMESPACE, "rows_" + s));
     }
     int total = ratios.stream().mapToInt(Integer::intValue).sum();
-    try (InputStream in = Channels.newInputStream(FileSystems.open(FileSystems.matchNewResource(file, false)));
-        var reader = new CsvReader(in, delimiter)) {
-      List<String> header = SchemaInference.header(reader, file);
-      if (!header.equals(schema.names())) {
-        throw new IllegalArgumentException(file + " line 1: expected the header " + schema.names() + " (" + schemaSource
-            + "), got " + header);
-      }
+    try (InputStream in = Channels.newInputStream(FileSystems.open(FileSystems.matchNewResource(file, false)))) {
+      RecordSource source = jsonLines ? jsonSource(in) : csvSource(in, file);
       CsvRecord r;
-      while ((r = reader.next()) != null) {
+      while ((r = source.next()) != null) {
         if (r.raw().isEmpty()) {
           continue; // a blank line is not a record
         }
@@ -90,7 +88,7 @@ public final class ParseCsvFn extends DoFn<String, KV<String, Batch>> {
           reject(file, r, problem, out);
           continue;
         }
-        String key = splitBy >= 0 ? r.fields().get(splitBy) : r.raw();
+        String key = splitBy >= 0 ? String.valueOf(r.fields().get(splitBy)) : r.raw();
         String split = split(key, total);
         BatchBuilder b = builders.get(split);
         typer.append(b, r.fields());
@@ -106,6 +104,37 @@ public final class ParseCsvFn extends DoFn<String, KV<String, Batch>> {
         out.get(BATCHES).output(KV.of(e.getKey(), e.getValue().build()));
       }
     }
+  }
+
+  /** The next record of a file, or null at its end. */
+  @FunctionalInterface
+  interface RecordSource {
+    CsvRecord next() throws java.io.IOException;
+  }
+
+  private RecordSource csvSource(InputStream in, String file) throws java.io.IOException {
+    var reader = new CsvReader(in, delimiter);
+    List<String> header = SchemaInference.header(reader, file);
+    if (!header.equals(schema.names())) {
+      throw new IllegalArgumentException(file + " line 1: expected the header " + schema.names() + " (" + schemaSource
+          + "), got " + header);
+    }
+    return reader::next;
+  }
+
+  private RecordSource jsonSource(InputStream in) {
+    var decoder = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT);
+    var lines = new java.io.BufferedReader(new java.io.InputStreamReader(in, decoder));
+    long[] line = {0};
+    return () -> {
+      String text = lines.readLine();
+      if (text == null) {
+        return null;
+      }
+      line[0]++;
+      return text.isBlank() ? new CsvRecord(line[0], List.of(), "", null) : JsonLines.record(line[0], text, schema);
+    };
   }
 
   private void reject(String file, CsvRecord r, String problem, MultiOutputReceiver out) throws Exception {

@@ -24,10 +24,10 @@ public final class RowTyper {
     for (int i = 0; i < fields.size(); i++) {
       Feature f = schema.features().get(i);
       String v = fields.get(i);
-      if (nullValues.contains(v)) {
+      if (v == null || nullValues.contains(v)) {
         if (!f.nullable()) {
           return "column '" + f.name() + "' (" + (i + 1) + ") expected a " + f.type().label() + " value (not nullable),"
-              + " got missing '" + v + "'";
+              + " got missing " + (v == null ? "null" : "'" + v + "'");
         }
         continue;
       }
@@ -43,7 +43,7 @@ public final class RowTyper {
     int r = b.newRow();
     for (int i = 0; i < fields.size(); i++) {
       String v = fields.get(i);
-      if (nullValues.contains(v)) {
+      if (v == null || nullValues.contains(v)) {
         continue;
       }
       switch (schema.features().get(i).type()) {

@@ -1,0 +1,129 @@
+package org.millrace.ingest.csv;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.millrace.api.data.DataSchema;
+import org.millrace.api.data.Feature;
+import org.millrace.api.data.FeatureType;
+
+/**
+ * JSON lines: one JSON object per line. Each object becomes the same field list a CSV record
+ * gives (null for a missing key or JSON null), so typing, splitting and bad-row handling are shared.
+ */
+public final class JsonLines {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private JsonLines() {}
+
+  /** The fields of one line in schema order, or an error when it is not an object of known keys. */
+  public static CsvRecord record(long line, String text, DataSchema schema) {
+    JsonNode node;
+    try {
+      node = JSON.readTree(text);
+    } catch (IOException e) {
+      return new CsvRecord(line, null, text, "expected a JSON object, got invalid JSON: " + firstLine(e.getMessage()));
+    }
+    if (node == null || !node.isObject()) {
+      return new CsvRecord(line, null, text, "expected a JSON object, got " + (node == null ? "nothing" : node.getNodeType()));
+    }
+    for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+      String key = it.next();
+      if (schema.indexOf(key) < 0) {
+        return new CsvRecord(line, null, text, "field '" + key + "' expected one of " + schema.names()
+            + ", got an unknown field");
+      }
+    }
+    var fields = new ArrayList<String>(schema.size());
+    for (Feature f : schema.features()) {
+      JsonNode v = node.get(f.name());
+      if (v == null || v.isNull()) {
+        fields.add(null);
+      } else if (v.isContainerNode()) {
+        return new CsvRecord(line, null, text, "field '" + f.name() + "' expected a " + f.type().label()
+            + " value, got " + v.getNodeType());
+      } else {
+        fields.add(v.asText());
+      }
+    }
+    return new CsvRecord(line, fields, text, null);
+  }
+
+  /** Infers a schema from the first {@code sampleRows} objects: keys in first-seen order, narrowest type. */
+  public static DataSchema infer(BufferedReader in, String file, int sampleRows) throws IOException {
+    Map<String, FeatureType> types = new LinkedHashMap<>();
+    String text;
+    int rows = 0;
+    long line = 0;
+    while (rows < sampleRows && (text = in.readLine()) != null) {
+      line++;
+      if (text.isBlank()) {
+        continue;
+      }
+      JsonNode node;
+      try {
+        node = JSON.readTree(text);
+      } catch (IOException e) {
+        continue; // reported as a bad row when the data is read
+      }
+      if (node == null || !node.isObject()) {
+        continue;
+      }
+      rows++;
+      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+        var e = it.next();
+        FeatureType t = typeOf(e.getValue());
+        if (t != null) {
+          types.merge(e.getKey(), t, JsonLines::widen);
+        } else {
+          types.putIfAbsent(e.getKey(), null);
+        }
+      }
+    }
+    if (types.isEmpty()) {
+      throw new IllegalArgumentException(file + ": expected JSON objects in the first " + sampleRows
+          + " lines to infer a schema from, got none (" + line + " lines read)");
+    }
+    var features = new ArrayList<Feature>();
+    types.forEach((k, t) -> features.add(Feature.of(k, t == null ? FeatureType.STRING : t, true)));
+    return new DataSchema(features);
+  }
+
+  private static FeatureType typeOf(JsonNode v) {
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (v.isIntegralNumber()) {
+      return FeatureType.INT;
+    }
+    if (v.isNumber()) {
+      return FeatureType.FLOAT;
+    }
+    if (v.isBoolean()) {
+      return FeatureType.BOOL;
+    }
+    return FeatureType.STRING;
+  }
+
+  private static FeatureType widen(FeatureType a, FeatureType b) {
+    if (a == null) {
+      return b;
+    }
+    if (b == null || a == b) {
+      return a;
+    }
+    if ((a == FeatureType.INT && b == FeatureType.FLOAT) || (a == FeatureType.FLOAT && b == FeatureType.INT)) {
+      return FeatureType.FLOAT;
+    }
+    return FeatureType.STRING;
+  }
+
+  private static String firstLine(String s) {
+    return s == null ? "" : s.lines().findFirst().orElse("");
+  }
+}
