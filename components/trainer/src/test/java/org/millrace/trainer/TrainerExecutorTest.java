@@ -85,7 +85,8 @@ class TrainerExecutorTest {
 
   @Test
   void trainsAModelThatPredictsFromRawFeatures() throws Exception {
-    Path model = train(Map.of("epochs", 10, "hidden_layers", List.of(Map.of("units", 16))), "m1");
+    Path model = train(Map.of("epochs", 10, "hidden_layers", List.of(Map.of("units", 16)),
+        "schedule", Map.of("type", "cosine", "warmup_steps", 5, "min_factor", 0.1)), "m1");
     ModelRuntime rt = ModelRuntime.load(model);
     assertEquals(List.of("p", "q", "r"), rt.labelVocabulary());
     float[] probs = rt.predictRow(Map.of("a", 6.0, "b", 0.0));

@@ -66,7 +66,9 @@ public final class TrainerExecutor implements Executor<TrainerParams> {
     var es = p.earlyStopping();
     Training.Result result;
     try (var progress = ctx.progress("epochs", p.epochs())) {
-      result = Training.run(net, loss, p.optimizer().create(p.clipNorm()), train, eval, p.epochs(), p.batchSize(),
+      long steps = (long) p.epochs() * ((train.rows() + p.batchSize() - 1) / p.batchSize());
+      var optimizer = p.optimizer().create(p.clipNorm()).withSchedule(p.schedule().create(steps));
+      result = Training.run(net, loss, optimizer, train, eval, p.epochs(), p.batchSize(),
           p.seed(), es == null ? null : es.patience(), es == null ? 0 : es.minDelta(), m -> {
             progress.advance(1);
             ctx.log().info("epoch {}: train loss {}, val loss {}, val accuracy {}", m.epoch(),

@@ -3,6 +3,7 @@ package org.millrace.trainer.component;
 import java.util.List;
 import org.millrace.api.spec.ParameterException;
 import org.millrace.trainer.nn.Activation;
+import org.millrace.trainer.nn.LrSchedule;
 import org.millrace.trainer.nn.Optimizer;
 
 /**
@@ -19,7 +20,29 @@ import org.millrace.trainer.nn.Optimizer;
  * </pre>
  */
 public record TrainerParams(List<Layer> hiddenLayers, OptimizerConfig optimizer, Integer epochs, Integer batchSize,
-    Long seed, EarlyStopping earlyStopping, Double clipNorm, Integer threads) {
+    Long seed, EarlyStopping earlyStopping, Double clipNorm, Integer threads, Schedule schedule) {
+
+  /**
+   * Learning-rate schedule: {@code {type: cosine, warmup_steps: 100, min_factor: 0.1}} or
+   * {@code {type: step, step_size: 1000, gamma: 0.5}}; default constant.
+   */
+  public record Schedule(LrSchedule.Kind type, Integer warmupSteps, Integer stepSize, Double gamma, Double minFactor) {
+    public Schedule {
+      type = type == null ? LrSchedule.Kind.CONSTANT : type;
+      warmupSteps = warmupSteps == null ? 0 : warmupSteps;
+      stepSize = stepSize == null ? 1000 : stepSize;
+      gamma = gamma == null ? 0.5 : gamma;
+      minFactor = minFactor == null ? 0.0 : minFactor;
+      if (warmupSteps < 0 || stepSize < 1 || gamma <= 0 || minFactor < 0 || minFactor > 1) {
+        throw new ParameterException("schedule", "schedule expected warmup_steps >= 0, step_size >= 1, gamma > 0 and"
+            + " min_factor in [0, 1], got " + warmupSteps + ", " + stepSize + ", " + gamma + ", " + minFactor);
+      }
+    }
+
+    LrSchedule create(long totalSteps) {
+      return new LrSchedule(type, warmupSteps, stepSize, gamma, minFactor, Math.max(1, totalSteps));
+    }
+  }
 
   /** One hidden layer. */
   public record Layer(Integer units, String activation, Double dropout) {
@@ -92,6 +115,7 @@ public record TrainerParams(List<Layer> hiddenLayers, OptimizerConfig optimizer,
     if (clipNorm != null && clipNorm <= 0) {
       throw new ParameterException("clip_norm", "clip_norm expected a positive number, got " + clipNorm);
     }
+    schedule = schedule == null ? new Schedule(null, null, null, null, null) : schedule;
     threads = threads == null ? Math.max(1, Runtime.getRuntime().availableProcessors()) : threads;
     if (threads < 1) {
       throw new ParameterException("threads", "threads expected a positive integer, got " + threads);

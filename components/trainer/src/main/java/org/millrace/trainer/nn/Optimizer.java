@@ -20,6 +20,7 @@ public final class Optimizer {
   private final double beta2;
   private final double epsilon;
   private final Double clipNorm;
+  private LrSchedule schedule = LrSchedule.CONSTANT;
   private final List<float[]> m = new ArrayList<>();
   private final List<float[]> v = new ArrayList<>();
   private long step;
@@ -37,6 +38,17 @@ public final class Optimizer {
     this.clipNorm = clipNorm;
   }
 
+  /** Uses {@code s} for the learning rate of every following step. */
+  public Optimizer withSchedule(LrSchedule s) {
+    this.schedule = s;
+    return this;
+  }
+
+  /** The learning rate the next step will use. */
+  public double currentLearningRate() {
+    return lr * schedule.factor(step + 1);
+  }
+
   public void step(List<float[]> params, List<float[]> grads) {
     if (m.isEmpty()) {
       params.forEach(p -> {
@@ -45,6 +57,7 @@ public final class Optimizer {
       });
     }
     step++;
+    double lr = this.lr * schedule.factor(step);
     double scale = 1;
     if (clipNorm != null) {
       double sq = 0;
