@@ -55,7 +55,8 @@ public final class ExampleGenExecutor implements Executor<ExampleGenParams> {
       schemaSource = p.schemaFile();
     } else {
       try (InputStream in = Files.newInputStream(Path.of(files.get(0)))) {
-        schema = p.format().equals("jsonl")
+        schema = p.format().equals("arrow") ? arrowSchema(Path.of(files.get(0)))
+            : p.format().equals("jsonl")
             ? JsonLines.infer(new java.io.BufferedReader(new java.io.InputStreamReader(in,
                 java.nio.charset.StandardCharsets.UTF_8)), files.get(0), p.inferSampleRows())
             : SchemaInference.infer(in, files.get(0), p.delimiter().charAt(0), new HashSet<>(p.nullValues()),
@@ -73,7 +74,7 @@ public final class ExampleGenExecutor implements Executor<ExampleGenParams> {
         .apply("SpreadFiles", Reshuffle.viaRandomKey())
         .apply("ParseCsv", ParDo.of(new ParseCsvFn(schema, schemaSource, p.delimiter().charAt(0), p.nullValues(),
             p.splitRatios(), p.splitBy(), p.batchSize(), p.badRows() == ExampleGenParams.BadRows.QUARANTINE,
-            p.format().equals("jsonl")))
+            p.format()))
             .withOutputTags(ParseCsvFn.BATCHES, TupleTagList.of(ParseCsvFn.REJECTED)));
     PCollection<KV<String, Batch>> batches = parsed.get(ParseCsvFn.BATCHES)
         .setCoder(KvCoder.of(StringUtf8Coder.of(), BatchCoder.of()));
@@ -119,6 +120,24 @@ public final class ExampleGenExecutor implements Executor<ExampleGenParams> {
     }
     schema.writeYaml(out.resolve("schema.yaml"));
     return ExecutorResult.builder().properties(ExampleGenComponent.EXAMPLES, props).build();
+  }
+
+  /** The columns of an Arrow IPC file, all nullable (presence is SchemaGen's call). */
+  static DataSchema arrowSchema(Path file) throws java.io.IOException {
+    try (var alloc = new org.apache.arrow.memory.RootAllocator();
+        var ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ);
+        var reader = new org.apache.arrow.vector.ipc.ArrowFileReader(ch, alloc)) {
+      DataSchema s = org.millrace.api.data.ArrowConversion.fromArrow(reader.getVectorSchemaRoot().getSchema());
+      for (var f : s.features()) {
+        if (f.isVector()) {
+          throw new IllegalArgumentException(file + ": column '" + f.name() + "' expected a scalar (int, float, string,"
+              + " bool), got a float vector of shape " + f.shape() + "; ingest reads tabular data");
+        }
+      }
+      return new DataSchema(s.features().stream().map(f -> f.withNullable(true)).toList());
+    } catch (org.apache.arrow.vector.ipc.InvalidArrowFileException e) {
+      throw new IllegalArgumentException(file + ": expected an Arrow IPC file, got " + e.getMessage(), e);
+    }
   }
 
   /** The driver: a fingerprint of the resolved span's files (names, sizes, modification times). */

@@ -9,7 +9,8 @@ import org.millrace.api.spec.ParameterException;
  * ExampleGen parameters (YAML keys in snake_case).
  *
  * @param input file or pattern with {@code *}, {@code {SPAN}} or {@code {SPAN:n}}
- * @param format {@code csv} or {@code jsonl} (one JSON object per line); default from the file extension
+ * @param format {@code csv}, {@code jsonl} (one JSON object per line) or {@code arrow} (Arrow IPC files, local
+ *     paths); default from the file extension
  * @param delimiter one ASCII character, default {@code ,}
  * @param nullValues field values that mean missing, default {@code ["", "NA", "null"]}
  * @param schemaFile a DataSchema YAML to read against instead of inferring one
@@ -38,9 +39,10 @@ public record ExampleGenParams(
       throw new ParameterException("input", "input expected a file or pattern, got nothing");
     }
     format = format != null ? format.toLowerCase(java.util.Locale.ROOT)
-        : input.endsWith(".jsonl") || input.endsWith(".ndjson") ? "jsonl" : "csv";
-    if (!format.equals("csv") && !format.equals("jsonl")) {
-      throw new ParameterException("format", "format expected csv or jsonl, got '" + format + "'");
+        : input.endsWith(".jsonl") || input.endsWith(".ndjson") ? "jsonl"
+        : input.endsWith(".arrow") ? "arrow" : "csv";
+    if (!format.equals("csv") && !format.equals("jsonl") && !format.equals("arrow")) {
+      throw new ParameterException("format", "format expected csv, jsonl or arrow, got '" + format + "'");
     }
     delimiter = delimiter == null ? "," : delimiter.equals("\\t") ? "\t" : delimiter;
     if (delimiter.length() != 1 || delimiter.charAt(0) > 127 || delimiter.equals("\"")) {

@@ -181,6 +181,27 @@ class ExampleGenExecutorTest {
   }
 
   @Test
+  void arrowFilesAreIngested() throws Exception {
+    var schema = DataSchema.of(org.millrace.api.data.Feature.of("delay", FeatureType.INT, true),
+        org.millrace.api.data.Feature.of("time", FeatureType.FLOAT, true),
+        org.millrace.api.data.Feature.of("origin", FeatureType.STRING, true));
+    var b = new org.millrace.api.data.BatchBuilder(schema, 100);
+    for (int i = 0; i < 100; i++) {
+      b.addRow(i % 10 == 0 ? null : (long) i, i * 0.25, "o" + (i % 7));
+    }
+    Path lake = dir.resolve("lake");
+    ExamplesIO.write(lake, schema, 0, List.of(b.build().slice(0, 60), b.build().slice(60, 100)));
+    Path out = dir.resolve("out");
+    var r = props(run(Map.of("input", lake.resolve("part-00000.arrow").toString()), out, List.of()));
+    assertEquals(100L, r.get("rows_read"));
+    assertEquals(100L, (Long) r.get("row_count_train") + (Long) r.get("row_count_eval"));
+    assertEquals(List.of("delay", "time", "origin"), ExamplesIO.schema(out.resolve("Split-train")).names());
+    long missing = ExamplesIO.readAll(out.resolve("Split-train")).column("delay").nulls().cardinality()
+        + ExamplesIO.readAll(out.resolve("Split-eval")).column("delay").nulls().cardinality();
+    assertEquals(10, missing);
+  }
+
+  @Test
   void directAndSparkRunnersWriteTheSameRows() throws Exception {
     Path direct = dir.resolve("direct");
     Path spark = dir.resolve("spark");

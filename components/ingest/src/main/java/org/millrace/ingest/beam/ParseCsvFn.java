@@ -43,12 +43,12 @@ public final class ParseCsvFn extends DoFn<String, KV<String, Batch>> {
   private final int splitBy;
   private final int batchSize;
   private final boolean quarantine;
-  private final boolean jsonLines;
+  private final String format;
   private final Counter rowsRead = Metrics.counter(NAMESPACE, "rows_read");
   private final Counter rowsRejected = Metrics.counter(NAMESPACE, "rows_rejected");
 
   public ParseCsvFn(DataSchema schema, String schemaSource, char delimiter, List<String> nullValues,
-      Map<String, Integer> splitRatios, String splitBy, int batchSize, boolean quarantine, boolean jsonLines) {
+      Map<String, Integer> splitRatios, String splitBy, int batchSize, boolean quarantine, String format) {
     this.schema = schema;
     this.schemaSource = schemaSource;
     this.delimiter = delimiter;
@@ -62,7 +62,7 @@ public final class ParseCsvFn extends DoFn<String, KV<String, Batch>> {
     }
     this.batchSize = batchSize;
     this.quarantine = quarantine;
-    this.jsonLines = jsonLines;
+    this.format = format;
   }
 
   @ProcessElement
@@ -76,7 +76,8 @@ public final class ParseCsvFn extends DoFn<String, KV<String, Batch>> {
     }
     int total = ratios.stream().mapToInt(Integer::intValue).sum();
     try (InputStream in = Channels.newInputStream(FileSystems.open(FileSystems.matchNewResource(file, false)))) {
-      RecordSource source = jsonLines ? jsonSource(in) : csvSource(in, file);
+      RecordSource source = format.equals("jsonl") ? jsonSource(in)
+          : format.equals("arrow") ? arrowSource(file) : csvSource(in, file);
       CsvRecord r;
       while ((r = source.next()) != null) {
         if (r.raw().isEmpty()) {
@@ -120,6 +121,50 @@ public final class ParseCsvFn extends DoFn<String, KV<String, Batch>> {
           + "), got " + header);
     }
     return reader::next;
+  }
+
+  /**
+   * Rows of an Arrow IPC file, one record batch in memory at a time, as text fields so that typing
+   * against the schema (and its errors) is the same as for text formats. The raw text of a row is
+   * its values joined by tabs.
+   */
+  private RecordSource arrowSource(String file) throws java.io.IOException {
+    var path = java.nio.file.Path.of(file);
+    var alloc = new org.apache.arrow.memory.RootAllocator();
+    var reader = new org.apache.arrow.vector.ipc.ArrowFileReader(
+        java.nio.channels.FileChannel.open(path, java.nio.file.StandardOpenOption.READ), alloc);
+    var root = reader.getVectorSchemaRoot();
+    DataSchema fileSchema = org.millrace.api.data.ArrowConversion.fromArrow(root.getSchema());
+    if (!fileSchema.names().equals(schema.names())) {
+      reader.close();
+      alloc.close();
+      throw new IllegalArgumentException(file + ": expected the columns " + schema.names() + " (" + schemaSource
+          + "), got " + fileSchema.names());
+    }
+    var blocks = reader.getRecordBlocks().iterator();
+    Batch[] current = {null};
+    int[] row = {0};
+    long[] line = {0};
+    return () -> {
+      while (current[0] == null || row[0] >= current[0].rowCount()) {
+        if (!blocks.hasNext()) {
+          reader.close();
+          alloc.close();
+          return null;
+        }
+        reader.loadRecordBatch(blocks.next());
+        current[0] = org.millrace.api.data.ArrowConversion.toBatch(root, fileSchema);
+        row[0] = 0;
+      }
+      var fields = new java.util.ArrayList<String>(schema.size());
+      for (int c = 0; c < schema.size(); c++) {
+        Object v = current[0].column(c).get(row[0]);
+        fields.add(v == null ? null : v.toString());
+      }
+      row[0]++;
+      line[0]++;
+      return new CsvRecord(line[0], fields, String.join("\t", fields.stream().map(String::valueOf).toList()), null);
+    };
   }
 
   private RecordSource jsonSource(InputStream in) {
