@@ -143,14 +143,15 @@ class TrainerExecutorTest {
     Files.copy(model.resolve("model.safetensors"), copy.resolve("model.safetensors"),
         java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     String json = Files.readString(model.resolve("model.json"));
-    Files.writeString(copy.resolve("model.json"), json.replace("\"format_version\" : 1", "\"format_version\" : 7"));
+    Files.writeString(copy.resolve("model.json"), json.replaceFirst("\"format_version\" : 2", "\"format_version\" : 7"));
     var newer = assertThrows(IllegalArgumentException.class, () -> ModelRuntime.load(copy));
-    assertTrue(newer.getMessage().endsWith("format_version expected at most 1, got 7 (written by a newer millrace;"
+    assertTrue(newer.getMessage().endsWith("format_version expected at most 2, got 7 (written by a newer millrace;"
         + " upgrade to load it)"), newer.getMessage());
     Files.writeString(copy.resolve("model.json"), json.replaceFirst("\"type\" : \"dense\"", "\"type\" : \"lstm\""));
     var layer = assertThrows(IllegalArgumentException.class, () -> ModelRuntime.load(copy));
-    assertTrue(layer.getMessage().endsWith("layers[0]: type expected dense, got 'lstm'"), layer.getMessage());
-    Files.writeString(copy.resolve("model.json"), json.replaceFirst("\"out\" : 64", "\"out\" : 65"));
+    assertTrue(layer.getMessage().endsWith("layers[0]: type expected one of [activation, batch_norm, conv2d, dense,"
+        + " dropout, embedding, flatten, max_pool2d, softmax], got 'lstm'"), layer.getMessage());
+    Files.writeString(copy.resolve("model.json"), json.replaceFirst("\"units\" : 64", "\"units\" : 65"));
     var shape = assertThrows(IllegalArgumentException.class, () -> ModelRuntime.load(copy));
     assertTrue(shape.getMessage().contains("expected shape"), shape.getMessage());
   }

@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
 
 /** The {@link ExecutionContext} the launcher gives an executor. */
 record LaunchContext(String pipelineName, String runId, String nodeId, long executionId, Path tempDir,
-    List<String> beamArgs, ProgressFactory progressFactory) implements ExecutionContext {
+    Path resumeDir, List<String> beamArgs, ProgressFactory progressFactory) implements ExecutionContext {
 
   @Override
   public Logger log() {

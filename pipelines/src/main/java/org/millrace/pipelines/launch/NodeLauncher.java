@@ -105,7 +105,7 @@ public final class NodeLauncher {
       lastId = id;
       running = running.withId(id);
       try {
-        Map<String, List<Artifact>> outputs = runOnce(node, comp, params, apiInputs, id);
+        Map<String, List<Artifact>> outputs = runOnce(node, comp, params, apiInputs, id, key);
         var outEvents = new ArrayList<ArtifactAndEvent>();
         outputs.forEach((k, list) -> list.forEach(a -> outEvents.add(ArtifactAndEvent.output(a, k))));
         var result = store.putExecution(running.withState(ExecutionState.COMPLETE)
@@ -128,13 +128,14 @@ public final class NodeLauncher {
 
   @SuppressWarnings("unchecked")
   private <P> String fingerprintExternal(ComponentSpec<P> comp, Object params, NodeSpec node) throws Exception {
-    var ctx = new LaunchContext(pipeline, runId, node.id(), -1, root, beamArgs, progress);
+    var ctx = new LaunchContext(pipeline, runId, node.id(), -1, root, root.resolve(node.id()).resolve(".resume-driver"),
+        beamArgs, progress);
     return comp.driver().orElseThrow().fingerprint((P) params, ctx);
   }
 
   @SuppressWarnings("unchecked")
   private <P> Map<String, List<Artifact>> runOnce(NodeSpec node, ComponentSpec<P> comp, Object params,
-      Map<String, List<org.millrace.api.artifact.Artifact>> inputs, long executionId) throws Exception {
+      Map<String, List<org.millrace.api.artifact.Artifact>> inputs, long executionId, CacheKey key) throws Exception {
     var temps = new LinkedHashMap<String, Path>();
     var finals = new LinkedHashMap<String, Path>();
     for (OutputKey<?> out : comp.outputs()) {
@@ -143,7 +144,10 @@ public final class NodeLauncher {
       finals.put(out.name(), dir.resolve(String.valueOf(executionId)));
     }
     Path scratch = Files.createDirectories(root.resolve(node.id()).resolve(".scratch-" + executionId));
-    var ctx = new LaunchContext(pipeline, runId, node.id(), executionId, scratch, beamArgs, progress);
+    // Same cache key, same resume directory: a retry or a later resume finds the failed attempt's checkpoints.
+    Path resume = root.resolve(node.id()).resolve(".resume-" + (key == null ? "execution-" + executionId
+        : key.hash().substring(0, Math.min(16, key.hash().length()))));
+    var ctx = new LaunchContext(pipeline, runId, node.id(), executionId, scratch, resume, beamArgs, progress);
     var moved = new ArrayList<Path>();
     try {
       Executor<P> executor = comp.executor().get();
@@ -158,6 +162,7 @@ public final class NodeLauncher {
         props.put(Keys.FINGERPRINT, Fingerprints.ofDirectory(fin));
         outputs.put(out.name(), List.of(Artifacts.toStore(out.type().name(), fin.toString(), props)));
       }
+      deleteTree(resume);
       return outputs;
     } catch (Exception | Error e) {
       // Nothing half-written stays behind: temporary outputs and already renamed ones go.

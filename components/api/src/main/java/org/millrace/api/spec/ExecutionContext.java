@@ -24,6 +24,14 @@ public interface ExecutionContext {
   Path tempDir();
 
   /**
+   * A directory for state worth keeping when an execution fails, such as training checkpoints: a
+   * retry, or a later {@code millrace resume} of the same node with the same cache key (component
+   * version, parameters and inputs), gets the same directory with what the failed attempt left.
+   * The launcher deletes it once an execution succeeds.
+   */
+  Path resumeDir();
+
+  /**
    * Beam pipeline arguments, like TFX's {@code beam_pipeline_args}, e.g.
    * {@code --runner=SparkRunner --sparkMaster=local[*]}; empty means the embedded default.
    */

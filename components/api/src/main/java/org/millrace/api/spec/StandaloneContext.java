@@ -18,6 +18,12 @@ record StandaloneContext(String nodeId, Path tempDir, List<String> beamArgs) imp
     return "standalone";
   }
 
+  /** {@code <tempDir>/resume}: runs with the same temp dir share it. */
+  @Override
+  public Path resumeDir() {
+    return tempDir.resolve("resume");
+  }
+
   @Override
   public long executionId() {
     return -1;

@@ -28,6 +28,11 @@ public final class MatMul {
     return threads;
   }
 
+  /** Stops the pool's threads. */
+  public void close() {
+    pool.shutdown();
+  }
+
   /** C = A (m x k) * B (k x n). */
   public void nn(float[] a, float[] b, float[] c, int m, int k, int n, boolean accumulate) {
     gemm(a, k, 1, b, c, m, k, n, accumulate);
@@ -193,9 +198,14 @@ public final class MatMul {
     void run(int from, int to);
   }
 
-  private void rows(int m, RowBlock block) {
+  /** Runs {@code block} over [0, m) split into contiguous ranges on the pool (inline for small m or one thread). */
+  void rows(int m, RowBlock block) {
+    rows(m, 16, block);
+  }
+
+  void rows(int m, int minPerThread, RowBlock block) {
     int blocks = Math.min(m, threads * 4);
-    if (threads == 1 || m < 16) {
+    if (threads == 1 || m < minPerThread) {
       block.run(0, m);
       return;
     }

@@ -1,7 +1,7 @@
 package org.millrace.trainer.component;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,19 +14,22 @@ import org.millrace.api.spec.ExecutorInput;
 import org.millrace.api.spec.ExecutorResult;
 import org.millrace.api.spec.ParameterBinder;
 import org.millrace.transform.graph.Graph;
-import org.millrace.trainer.backend.MatMul;
+import org.millrace.trainer.backend.Backend;
+import org.millrace.trainer.backend.JavaBackend;
 import org.millrace.trainer.data.DenseData;
 import org.millrace.trainer.model.ModelFiles;
 import org.millrace.trainer.nn.Activation;
 import org.millrace.trainer.nn.Dense;
+import org.millrace.trainer.nn.Layer;
 import org.millrace.trainer.nn.Loss;
 import org.millrace.trainer.nn.Network;
 import org.millrace.trainer.nn.Training;
 
 /**
- * Trains a dense network on the transformed train split, validates on the eval split each epoch,
- * and writes the model (with the transform graph embedded, so it predicts from raw features) and
- * the run history.
+ * Trains a network on the transformed train split, validates on the eval split each epoch, and
+ * writes the model (with the transform graph embedded, so it predicts from raw features) and the
+ * run history. Checkpoints go to the execution's resume directory, so a failed run that is
+ * retried or resumed continues from its last checkpoint.
  */
 public final class TrainerExecutor implements Executor<TrainerParams> {
 
@@ -47,77 +50,94 @@ public final class TrainerExecutor implements Executor<TrainerParams> {
       throw new IllegalArgumentException("classification expected at least 2 classes in the label vocabulary, got "
           + graph.labelVocabulary());
     }
-    var mm = new MatMul(p.threads());
-    var layers = new ArrayList<Dense>();
-    int in = train.dim();
-    for (TrainerParams.Layer l : p.hiddenLayers()) {
-      layers.add(new Dense(in, l.units(), Activation.of(l.activation()), l.dropout().floatValue()));
-      in = l.units();
+    int[] inputShape = p.inputShape() == null ? new int[] {train.dim()}
+        : p.inputShape().stream().mapToInt(Integer::intValue).toArray();
+    if (Arrays.stream(inputShape).reduce(1, Math::multiplyExact) != train.dim()) {
+      throw new IllegalArgumentException("input_shape " + p.inputShape() + " expected " + train.dim()
+          + " values per example (the transform graph's outputs), got " + Arrays.stream(inputShape).reduce(1, (a, b) -> a * b));
     }
-    layers.add(new Dense(in, classification ? classes : 1, Activation.LINEAR, 0f));
-    Network net = new Network(layers, mm);
-    net.initialize(p.seed());
-    Optional<Model> base = input.optionalInput(TrainerComponents.BASE_MODEL);
-    if (base.isPresent()) {
-      warmStart(net, base.get(), mm);
-      ctx.log().info("Trainer: warm start from {}", base.get().uri());
-    }
-    Loss loss = classification ? Loss.SOFTMAX_CROSS_ENTROPY : Loss.MSE;
-    var es = p.earlyStopping();
-    Training.Result result;
-    try (var progress = ctx.progress("epochs", p.epochs())) {
+    List<Layer> layers = new java.util.ArrayList<>(p.buildHidden());
+    layers.add(new Dense(classification ? classes : 1, Activation.LINEAR));
+    Network net = new Network(inputShape, layers);
+    try (Backend backend = new JavaBackend(p.threads())) {
+      net.build(backend, p.batchSize());
+      net.initialize(p.seed());
+      Optional<Model> base = input.optionalInput(TrainerComponents.BASE_MODEL);
+      if (base.isPresent()) {
+        warmStart(net, base.get(), backend);
+        ctx.log().info("Trainer: warm start from {}", base.get().uri());
+      }
+      ctx.log().info("Trainer: backend {}", backend.description());
+      Loss loss = classification ? Loss.SOFTMAX_CROSS_ENTROPY : Loss.MSE;
+      var es = p.earlyStopping();
       long steps = (long) p.epochs() * ((train.rows() + p.batchSize() - 1) / p.batchSize());
       var optimizer = p.optimizer().create(p.clipNorm()).withSchedule(p.schedule().create(steps));
-      result = Training.run(net, loss, optimizer, train, eval, p.epochs(), p.batchSize(),
-          p.seed(), es == null ? null : es.patience(), es == null ? 0 : es.minDelta(), m -> {
-            progress.advance(1);
-            ctx.log().info("epoch {}: train loss {}, val loss {}, val accuracy {}", m.epoch(),
-                String.format("%.4f", m.trainLoss()), String.format("%.4f", m.validationLoss()),
-                String.format("%.4f", m.validationAccuracy()));
-          });
+      // Checkpoints resume only into the same training: same parameters, data and base model.
+      String fingerprint = ParameterBinder.toMap(p) + "|" + examples.stringProperty("fingerprint").orElse(examples.uri())
+          + "|" + base.map(Model::uri).orElse("");
+      Training.Result result;
+      try (var progress = ctx.progress("epochs", p.epochs())) {
+        var options = Training.Options.of(p.epochs(), p.batchSize(), p.seed())
+            .withEarlyStopping(es == null ? null : es.patience(), es == null ? 0 : es.minDelta())
+            .withCheckpoints(ctx.resumeDir().resolve("checkpoints"), p.checkpointEverySteps(), fingerprint)
+            .onEpoch(m -> {
+              progress.advance(1);
+              ctx.log().info("epoch {}: train loss {}, val loss {}, val accuracy {}", m.epoch(),
+                  String.format("%.4f", m.trainLoss()), String.format("%.4f", m.validationLoss()),
+                  String.format("%.4f", m.validationAccuracy()));
+            });
+        result = Training.run(net, loss, optimizer, train, eval, options);
+      }
+      if (result.resumedFromStep() > 0) {
+        ctx.log().info("Trainer: resumed from the checkpoint at step {}", result.resumedFromStep());
+      }
+      var best = result.history().get(result.bestEpoch() - 1);
+      var provenance = new LinkedHashMap<String, Object>();
+      provenance.put("parameters", ParameterBinder.toMap(p));
+      provenance.put("seed", p.seed());
+      provenance.put("training_examples", examples.uri());
+      provenance.put("training_examples_fingerprint", examples.stringProperty("fingerprint").orElse(""));
+      provenance.put("train_rows", train.rows());
+      provenance.put("backend", backend.description());
+      provenance.put("jdk", System.getProperty("java.version") + " " + System.getProperty("java.vendor"));
+      provenance.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+      provenance.put("arch", System.getProperty("os.arch"));
+      provenance.put("best_epoch", result.bestEpoch());
+      provenance.put("steps", result.steps());
+      if (result.resumedFromStep() > 0) {
+        provenance.put("resumed_from_step", result.resumedFromStep());
+      }
+      base.ifPresent(b -> provenance.put("base_model", b.uri()));
+      ModelFiles.write(input.output(TrainerComponents.MODEL), net, loss, graph, provenance);
+      Path run = input.output(TrainerComponents.MODEL_RUN);
+      RunReport.write(run, result.history(), result.bestEpoch(), result.stoppedEarly(),
+          Map.of("backend", backend.description(), "train_rows", train.rows(), "eval_rows", eval.rows()));
+      var props = new LinkedHashMap<String, Object>();
+      props.put("best_epoch", (long) result.bestEpoch());
+      props.put("validation_loss", best.validationLoss());
+      if (classification) {
+        props.put("validation_accuracy", best.validationAccuracy());
+      }
+      props.put("backend", backend.description());
+      return ExecutorResult.builder().properties(TrainerComponents.MODEL, props)
+          .property(TrainerComponents.MODEL_RUN, "epochs", (long) result.history().size()).build();
     }
-    var best = result.history().get(result.bestEpoch() - 1);
-    var provenance = new LinkedHashMap<String, Object>();
-    provenance.put("parameters", ParameterBinder.toMap(p));
-    provenance.put("seed", p.seed());
-    provenance.put("training_examples", examples.uri());
-    provenance.put("training_examples_fingerprint", examples.stringProperty("fingerprint").orElse(""));
-    provenance.put("train_rows", train.rows());
-    provenance.put("backend", "java (" + mm.threads() + " threads, jdk.incubator.vector)");
-    provenance.put("jdk", System.getProperty("java.version") + " " + System.getProperty("java.vendor"));
-    provenance.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
-    provenance.put("arch", System.getProperty("os.arch"));
-    provenance.put("best_epoch", result.bestEpoch());
-    base.ifPresent(b -> provenance.put("base_model", b.uri()));
-    ModelFiles.write(input.output(TrainerComponents.MODEL), net, loss, graph, provenance);
-    Path run = input.output(TrainerComponents.MODEL_RUN);
-    RunReport.write(run, result.history(), result.bestEpoch(), result.stoppedEarly(),
-        Map.of("backend", provenance.get("backend"), "train_rows", train.rows(), "eval_rows", eval.rows()));
-    var props = new LinkedHashMap<String, Object>();
-    props.put("best_epoch", (long) result.bestEpoch());
-    props.put("validation_loss", best.validationLoss());
-    if (classification) {
-      props.put("validation_accuracy", best.validationAccuracy());
-    }
-    props.put("backend", (String) provenance.get("backend"));
-    return ExecutorResult.builder().properties(TrainerComponents.MODEL, props)
-        .property(TrainerComponents.MODEL_RUN, "epochs", (long) result.history().size()).build();
   }
 
-  private static void warmStart(Network net, Model base, MatMul mm) throws Exception {
-    Network old = ModelFiles.read(base.path(), mm).network();
-    if (old.layers().size() != net.layers().size()) {
-      throw new IllegalArgumentException("base_model expected " + net.layers().size() + " layers, got "
-          + old.layers().size() + " in " + base.uri());
+  private static void warmStart(Network net, Model base, Backend backend) throws Exception {
+    Network old = ModelFiles.read(base.path(), backend, 1).network();
+    var to = net.tensors();
+    var from = old.tensors();
+    if (to.size() != from.size()) {
+      throw new IllegalArgumentException("base_model expected " + to.size() + " tensors, got " + from.size() + " in "
+          + base.uri() + " (different architecture)");
     }
-    List<float[]> to = net.parameters();
-    List<float[]> from = old.parameters();
     for (int i = 0; i < to.size(); i++) {
-      if (to.get(i).length != from.get(i).length) {
-        throw new IllegalArgumentException("base_model parameter " + i + " expected " + to.get(i).length
-            + " values, got " + from.get(i).length + " in " + base.uri() + " (different architecture)");
+      if (!to.get(i).shape().equals(from.get(i).shape())) {
+        throw new IllegalArgumentException("base_model tensor " + to.get(i).name() + " expected shape "
+            + to.get(i).shape() + ", got " + from.get(i).shape() + " in " + base.uri() + " (different architecture)");
       }
-      System.arraycopy(from.get(i), 0, to.get(i), 0, to.get(i).length);
+      backend.copy(from.get(i).value(), to.get(i).value(), to.get(i).size());
     }
   }
 }

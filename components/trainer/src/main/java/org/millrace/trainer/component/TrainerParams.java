@@ -1,8 +1,13 @@
 package org.millrace.trainer.component;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.millrace.api.spec.ParameterException;
 import org.millrace.trainer.nn.Activation;
+import org.millrace.trainer.nn.Dense;
+import org.millrace.trainer.nn.Dropout;
+import org.millrace.trainer.nn.Layers;
 import org.millrace.trainer.nn.LrSchedule;
 import org.millrace.trainer.nn.Optimizer;
 
@@ -12,15 +17,23 @@ import org.millrace.trainer.nn.Optimizer;
  *
  * <pre>
  * hidden_layers: [{units: 64, activation: relu, dropout: 0.1}, {units: 32}]
+ * # or any stack of layers (Keras-style), e.g. a small CNN on 28x28 grey images:
+ * # input_shape: [28, 28, 1]
+ * # layers: [{type: conv2d, filters: 16, kernel_size: 3, activation: relu}, {type: max_pool2d},
+ * #          {type: flatten}, {type: dense, units: 64, activation: relu}, {type: batch_norm}]
  * optimizer: {type: adam, learning_rate: 0.001}
  * epochs: 50
  * batch_size: 32
  * seed: 42
  * early_stopping: {patience: 5}
+ * checkpoint_every_steps: 500   # and at every epoch end; a failed run resumes from the last one
  * </pre>
+ *
+ * <p>The output layer follows from the task: one linear unit per class (logits) or one value.
  */
-public record TrainerParams(List<Layer> hiddenLayers, OptimizerConfig optimizer, Integer epochs, Integer batchSize,
-    Long seed, EarlyStopping earlyStopping, Double clipNorm, Integer threads, Schedule schedule) {
+public record TrainerParams(List<Layer> hiddenLayers, List<Map<String, Object>> layers, List<Integer> inputShape,
+    OptimizerConfig optimizer, Integer epochs, Integer batchSize, Long seed, EarlyStopping earlyStopping,
+    Double clipNorm, Integer threads, Schedule schedule, Integer checkpointEverySteps) {
 
   /**
    * Learning-rate schedule: {@code {type: cosine, warmup_steps: 100, min_factor: 0.1}} or
@@ -101,7 +114,30 @@ public record TrainerParams(List<Layer> hiddenLayers, OptimizerConfig optimizer,
   }
 
   public TrainerParams {
-    hiddenLayers = hiddenLayers == null ? List.of(new Layer(64, "relu", 0.0)) : List.copyOf(hiddenLayers);
+    if (hiddenLayers != null && layers != null) {
+      throw new ParameterException("layers", "expected either hidden_layers or layers, got both");
+    }
+    hiddenLayers = hiddenLayers == null ? (layers == null ? List.of(new Layer(64, "relu", 0.0)) : List.of())
+        : List.copyOf(hiddenLayers);
+    layers = layers == null ? null : List.copyOf(layers);
+    if (layers != null) {
+      for (int i = 0; i < layers.size(); i++) {
+        try {
+          Layers.fromConfig(layers.get(i), "layers[" + i + "]");
+        } catch (IllegalArgumentException e) {
+          throw new ParameterException("layers", e.getMessage());
+        }
+      }
+    }
+    if (inputShape != null && (inputShape.isEmpty() || inputShape.stream().anyMatch(d -> d == null || d < 1))) {
+      throw new ParameterException("input_shape", "input_shape expected a list of positive sizes, got " + inputShape);
+    }
+    inputShape = inputShape == null ? null : List.copyOf(inputShape);
+    checkpointEverySteps = checkpointEverySteps == null ? 0 : checkpointEverySteps;
+    if (checkpointEverySteps < 0) {
+      throw new ParameterException("checkpoint_every_steps", "checkpoint_every_steps expected >= 0 (0: at epoch ends"
+          + " only), got " + checkpointEverySteps);
+    }
     optimizer = optimizer == null ? new OptimizerConfig(null, null, null, null, null, null, null, null) : optimizer;
     epochs = epochs == null ? 20 : epochs;
     if (epochs < 1) {
@@ -120,5 +156,23 @@ public record TrainerParams(List<Layer> hiddenLayers, OptimizerConfig optimizer,
     if (threads < 1) {
       throw new ParameterException("threads", "threads expected a positive integer, got " + threads);
     }
+  }
+
+  /** Fresh layers for the configured architecture (hidden part; the output layer is the caller's). */
+  public List<org.millrace.trainer.nn.Layer> buildHidden() {
+    var out = new ArrayList<org.millrace.trainer.nn.Layer>();
+    if (layers != null) {
+      for (int i = 0; i < layers.size(); i++) {
+        out.addAll(Layers.fromConfig(layers.get(i), "layers[" + i + "]"));
+      }
+      return out;
+    }
+    for (Layer l : hiddenLayers) {
+      out.add(new Dense(l.units(), Activation.of(l.activation())));
+      if (l.dropout() > 0) {
+        out.add(new Dropout(l.dropout().floatValue()));
+      }
+    }
+    return out;
   }
 }

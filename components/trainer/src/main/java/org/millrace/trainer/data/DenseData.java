@@ -48,20 +48,26 @@ public record DenseData(float[] features, float[] labels, int rows, int dim) {
     return new DenseData(x, y, rows, dim);
   }
 
-  /** Rows {@code idx[from..to)} as a contiguous batch. */
-  public float[] gatherFeatures(int[] idx, int from, int to) {
-    float[] out = new float[(to - from) * dim];
-    for (int i = from; i < to; i++) {
-      System.arraycopy(features, idx[i] * dim, out, (i - from) * dim, dim);
+  /**
+   * Copies {@code rows} rows starting at position {@code from} of {@code idx} (or of the natural
+   * order when idx is null) into the first rows of {@code x} and {@code y}.
+   */
+  public void gather(int[] idx, int from, int rows, float[] x, float[] y) {
+    for (int i = 0; i < rows; i++) {
+      int r = idx == null ? from + i : idx[from + i];
+      System.arraycopy(features, r * dim, x, i * dim, dim);
+      y[i] = labels[r];
     }
-    return out;
   }
 
-  public float[] gatherLabels(int[] idx, int from, int to) {
-    float[] out = new float[to - from];
-    for (int i = from; i < to; i++) {
-      out[i - from] = labels[idx[i]];
+  /** Fails naming the first row and column whose value is not an integer id in [0, vocab). */
+  public void checkIds(int vocab, String split) {
+    for (int i = 0; i < features.length; i++) {
+      float v = features[i];
+      if (v != Math.rint(v) || v < 0 || v >= vocab) {
+        throw new IllegalArgumentException(split + " split row " + i / dim + ", feature " + i % dim
+            + ": expected an integer id in [0, " + vocab + ") for the embedding layer, got " + v);
+      }
     }
-    return out;
   }
 }

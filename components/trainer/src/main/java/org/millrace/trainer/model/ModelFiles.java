@@ -12,17 +12,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.millrace.transform.graph.Graph;
-import org.millrace.trainer.backend.MatMul;
-import org.millrace.trainer.nn.Activation;
-import org.millrace.trainer.nn.Dense;
+import org.millrace.trainer.backend.Backend;
+import org.millrace.trainer.nn.Layer;
+import org.millrace.trainer.nn.Layers;
 import org.millrace.trainer.nn.Loss;
 import org.millrace.trainer.nn.Network;
+import org.millrace.trainer.nn.Param;
 
 /** Writes and reads model directories ({@code model.json} + {@code model.safetensors}), validating everything. */
 public final class ModelFiles {
   public static final String MODEL_JSON = "model.json";
   public static final String WEIGHTS = "model.safetensors";
-  public static final int FORMAT_VERSION = 1;
+  /** 2: any layer type, {@code input_shape}, per-layer {@code tensors}; version 1 (dense only) still loads. */
+  public static final int FORMAT_VERSION = 2;
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private ModelFiles() {}
@@ -50,16 +52,23 @@ public final class ModelFiles {
       sig.put("outputs", graph.task().equals("classification") ? "probabilities" : "value");
     }
     root.put("input_dim", net.inputSize());
+    var shape = root.putArray("input_shape");
+    for (int d : net.inputShape()) {
+      shape.add(d);
+    }
     var layers = root.putArray("layers");
     var tensors = new LinkedHashMap<String, SafeTensors.Tensor>();
-    for (int i = 0; i < net.layers().size(); i++) {
-      Dense l = net.layers().get(i);
-      String w = "layers." + i + ".kernel";
-      String b = "layers." + i + ".bias";
-      layers.addObject().put("type", "dense").put("in", l.in()).put("out", l.out())
-          .put("activation", l.activation().label()).put("dropout", l.dropout()).put("kernel", w).put("bias", b);
-      tensors.put(w, new SafeTensors.Tensor(List.of(l.in(), l.out()), l.weights()));
-      tensors.put(b, new SafeTensors.Tensor(List.of(l.out()), l.bias()));
+    var backend = net.backend();
+    for (Layer l : net.layers()) {
+      ObjectNode node = JSON.valueToTree(l.config());
+      ObjectNode refs = node.putObject("tensors");
+      var all = new ArrayList<Param>(l.params());
+      all.addAll(l.state());
+      for (Param p : all) {
+        refs.put(p.name().substring(p.name().lastIndexOf('.') + 1), p.name());
+        tensors.put(p.name(), new SafeTensors.Tensor(p.shape(), backend.download(p.value())));
+      }
+      layers.add(node);
     }
     if (graph != null) {
       root.set("transform", JSON.readTree(graph.toJson()));
@@ -69,37 +78,91 @@ public final class ModelFiles {
     JSON.writeValue(dir.resolve(MODEL_JSON).toFile(), root);
   }
 
-  public static Loaded read(Path dir, MatMul mm) throws IOException {
+  /** Loads a model directory onto {@code backend}, its network built for batches of up to {@code maxRows}. */
+  public static Loaded read(Path dir, Backend backend, int maxRows) throws IOException {
     Path json = dir.resolve(MODEL_JSON);
     if (!Files.isRegularFile(json)) {
       throw new IllegalArgumentException("model directory " + dir + " expected " + MODEL_JSON + ", got none");
     }
     JsonNode root = JSON.readTree(json.toFile());
+    if (!"millrace-model".equals(root.path("format").asText())) {
+      throw new IllegalArgumentException(json + ": format expected millrace-model, got " + root.path("format"));
+    }
     int version = root.path("format_version").asInt(-1);
     if (version > FORMAT_VERSION) {
       throw new IllegalArgumentException(json + ": format_version expected at most " + FORMAT_VERSION + ", got " + version
           + " (written by a newer millrace; upgrade to load it)");
     }
     if (version < 1) {
-      throw new IllegalArgumentException(json + ": format_version expected 1, got " + root.path("format_version"));
+      throw new IllegalArgumentException(json + ": format_version expected 1 or 2, got " + root.path("format_version"));
     }
     Map<String, SafeTensors.Tensor> tensors = SafeTensors.read(dir.resolve(WEIGHTS));
-    var layers = new ArrayList<Dense>();
+    var layers = new ArrayList<Layer>();
+    // For each configured layer, the tensor names its parameters are read from (by parameter suffix).
+    var refs = new ArrayList<Map<String, String>>();
     int i = 0;
     for (JsonNode l : root.path("layers")) {
       String where = json + " layers[" + i + "]";
-      String type = l.path("type").asText();
-      if (!type.equals("dense")) {
-        throw new IllegalArgumentException(where + ": type expected dense, got '" + type + "'");
+      Map<String, Object> config = new LinkedHashMap<>();
+      Map<String, String> names = new LinkedHashMap<>();
+      if (version == 1) {
+        String type = l.path("type").asText();
+        if (!type.equals("dense")) {
+          throw new IllegalArgumentException(where + ": type expected dense, got '" + type + "'");
+        }
+        config.put("type", "dense");
+        config.put("units", l.path("out").asInt());
+        config.put("activation", l.path("activation").asText());
+        config.put("dropout", l.path("dropout").asDouble());
+        names.put("kernel", l.path("kernel").asText());
+        names.put("bias", l.path("bias").asText());
+      } else {
+        l.fields().forEachRemaining(e -> {
+          if (e.getKey().equals("tensors")) {
+            e.getValue().fields().forEachRemaining(t -> names.put(t.getKey(), t.getValue().asText()));
+          } else {
+            config.put(e.getKey(), JSON.convertValue(e.getValue(), Object.class));
+          }
+        });
       }
-      var d = new Dense(l.path("in").asInt(), l.path("out").asInt(), Activation.of(l.path("activation").asText()),
-          (float) l.path("dropout").asDouble());
-      fill(d.weights(), tensors, l.path("kernel").asText(), List.of(d.in(), d.out()), dir);
-      fill(d.bias(), tensors, l.path("bias").asText(), List.of(d.out()), dir);
-      layers.add(d);
+      List<Layer> created = Layers.fromConfig(config, where);
+      layers.addAll(created);
+      refs.add(names);
+      for (int k = 1; k < created.size(); k++) {
+        refs.add(Map.of());
+      }
       i++;
     }
-    Network net = new Network(layers, mm);
+    int[] inputShape;
+    if (root.has("input_shape")) {
+      inputShape = new int[root.get("input_shape").size()];
+      for (int k = 0; k < inputShape.length; k++) {
+        inputShape[k] = root.get("input_shape").get(k).asInt();
+      }
+    } else {
+      inputShape = new int[] {root.path("input_dim").asInt()};
+    }
+    Network net;
+    try {
+      net = new Network(inputShape, layers);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(json + ": " + e.getMessage(), e);
+    }
+    net.build(backend, maxRows);
+    for (int k = 0; k < layers.size(); k++) {
+      Layer l = layers.get(k);
+      var all = new ArrayList<Param>(l.params());
+      all.addAll(l.state());
+      for (Param p : all) {
+        String suffix = p.name().substring(p.name().lastIndexOf('.') + 1);
+        String name = refs.get(k).get(suffix);
+        if (name == null) {
+          throw new IllegalArgumentException(json + " layers (" + l.type() + "): tensors expected an entry for '"
+              + suffix + "', got " + refs.get(k).keySet());
+        }
+        backend.upload(data(tensors, name, p.shape(), dir), p.value());
+      }
+    }
     Graph graph = root.has("transform") ? Graph.fromJson(JSON.writeValueAsString(root.get("transform"))) : null;
     if (graph != null && graph.featureDim() != net.inputSize()) {
       throw new IllegalArgumentException(json + ": input_dim expected " + graph.featureDim()
@@ -111,8 +174,7 @@ public final class ModelFiles {
         root.path("provenance"));
   }
 
-  private static void fill(float[] target, Map<String, SafeTensors.Tensor> tensors, String name, List<Integer> shape,
-      Path dir) {
+  private static float[] data(Map<String, SafeTensors.Tensor> tensors, String name, List<Integer> shape, Path dir) {
     SafeTensors.Tensor t = tensors.get(name);
     if (t == null) {
       throw new IllegalArgumentException(dir.resolve(WEIGHTS) + ": tensor '" + name + "' expected, got none (tensors: "
@@ -122,6 +184,6 @@ public final class ModelFiles {
       throw new IllegalArgumentException(dir.resolve(WEIGHTS) + ": tensor '" + name + "' expected shape " + shape
           + ", got " + t.shape());
     }
-    System.arraycopy(t.data(), 0, target, 0, target.length);
+    return t.data();
   }
 }

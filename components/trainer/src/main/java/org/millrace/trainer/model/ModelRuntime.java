@@ -7,23 +7,29 @@ import java.util.Map;
 import org.millrace.api.data.Batch;
 import org.millrace.transform.graph.DenseBatch;
 import org.millrace.transform.graph.Graph;
-import org.millrace.trainer.backend.MatMul;
+import org.millrace.trainer.backend.JavaBackend;
 import org.millrace.trainer.nn.Loss;
 
 /**
  * Predictions from a model directory, on raw features: the embedded transform graph turns raw
  * rows into the dense vector (the same code as in training), then the network runs.
- * Classification returns class probabilities, regression one value per row.
+ * Classification returns class probabilities, regression one value per row. Calls are
+ * serialized: one runtime's network buffers serve one batch at a time.
  */
 public final class ModelRuntime {
   private final ModelFiles.Loaded model;
+
+  /** One Java backend (a pool of daemon threads) for every loaded model. */
+  private static final class Shared {
+    static final JavaBackend BACKEND = new JavaBackend(Math.max(1, Runtime.getRuntime().availableProcessors()));
+  }
 
   private ModelRuntime(ModelFiles.Loaded model) {
     this.model = model;
   }
 
   public static ModelRuntime load(Path dir) throws IOException {
-    return new ModelRuntime(ModelFiles.read(dir, new MatMul(Math.max(1, Runtime.getRuntime().availableProcessors()))));
+    return new ModelRuntime(ModelFiles.read(dir, Shared.BACKEND, 256));
   }
 
   public String task() {
@@ -47,8 +53,8 @@ public final class ModelRuntime {
   }
 
   /** Outputs (rows x outputWidth) for dense feature rows: probabilities for classification. */
-  public float[] predictDense(float[] features, int rows) {
-    float[] out = model.network().forward(features, rows, null);
+  public synchronized float[] predictDense(float[] features, int rows) {
+    float[] out = model.network().predict(features, rows);
     int w = outputWidth();
     if (model.loss() == Loss.SOFTMAX_CROSS_ENTROPY) {
       for (int r = 0; r < rows; r++) {

@@ -1,73 +1,106 @@
 package org.millrace.trainer.nn;
 
-/**
- * A fully connected layer {@code a = act(x W + b)} with optional inverted dropout on its output.
- * W is (in x out), row-major.
- */
-public final class Dense {
-  final int in;
-  final int out;
-  final Activation activation;
-  final float dropout;
-  final float[] weights;
-  final float[] bias;
-  final float[] gradWeights;
-  final float[] gradBias;
-  // Per-batch state for backward.
-  float[] input;
-  float[] z;
-  float[] a;
-  float[] mask;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.millrace.trainer.backend.Tensor;
 
-  public Dense(int in, int out, Activation activation, float dropout) {
-    if (in <= 0 || out <= 0) {
-      throw new IllegalArgumentException("dense layer expected positive sizes, got " + in + " x " + out);
+/** A fully connected layer {@code a = act(x W + b)} with W (in x units), on flat inputs. */
+public final class Dense extends Layer {
+  private final int units;
+  private final Activation activation;
+  private Param kernel;
+  private Param bias;
+  private Tensor input;
+  private Tensor z;
+  private Tensor a;
+  private Tensor dz;
+  private Tensor dx;
+
+  public Dense(int units, Activation activation) {
+    if (units <= 0) {
+      throw new IllegalArgumentException("dense expected a positive number of units, got " + units);
     }
-    if (dropout < 0 || dropout >= 1) {
-      throw new IllegalArgumentException("dropout expected a rate in [0, 1), got " + dropout);
-    }
-    this.in = in;
-    this.out = out;
+    this.units = units;
     this.activation = activation;
-    this.dropout = dropout;
-    this.weights = new float[in * out];
-    this.bias = new float[out];
-    this.gradWeights = new float[in * out];
-    this.gradBias = new float[out];
   }
 
-  public int in() {
-    return in;
+  @Override
+  public String type() {
+    return "dense";
   }
 
-  public int out() {
-    return out;
+  public int units() {
+    return units;
   }
 
   public Activation activation() {
     return activation;
   }
 
-  public float dropout() {
-    return dropout;
-  }
-
-  public float[] weights() {
-    return weights;
-  }
-
-  public float[] bias() {
-    return bias;
-  }
-
-  /** He-uniform for ReLU-like activations, Glorot-uniform otherwise. */
-  void initialize(java.util.SplittableRandom rnd) {
-    boolean rectifier = activation == Activation.RELU || activation == Activation.LEAKY_RELU
-        || activation == Activation.GELU;
-    double limit = rectifier ? Math.sqrt(6.0 / in) : Math.sqrt(6.0 / (in + out));
-    for (int i = 0; i < weights.length; i++) {
-      weights[i] = (float) ((rnd.nextDouble() * 2 - 1) * limit);
+  @Override
+  protected int[] outputShape(int[] in) {
+    if (in.length != 1) {
+      throw shapeError("a flat input (add a flatten layer before it)");
     }
-    java.util.Arrays.fill(bias, 0f);
+    return new int[] {units};
+  }
+
+  @Override
+  protected void allocate() {
+    int in = inSize();
+    kernel = param("kernel", in, units);
+    bias = param("bias", units);
+    z = backend.allocate(maxRows * units);
+    a = activation == Activation.LINEAR ? z : backend.allocate(maxRows * units);
+    dz = activation == Activation.LINEAR ? null : backend.allocate(maxRows * units);
+    dx = backend.allocate(maxRows * in);
+  }
+
+  /** He-uniform for ReLU-like activations, Glorot-uniform otherwise; zero bias. */
+  @Override
+  protected void initialize(SplittableRandom rnd) {
+    int in = inSize();
+    uniform(kernel, rnd, Initializers.limit(activation, in, units));
+    constant(bias, 0f);
+  }
+
+  @Override
+  public Tensor forward(Tensor x, int rows, boolean training, int seed) {
+    input = x;
+    backend.gemm(false, false, rows, units, inSize(), x, kernel.value(), z, false);
+    backend.biasActivation(z, bias.value(), rows, units, activation, a);
+    return a;
+  }
+
+  @Override
+  public Tensor backward(Tensor grad, int rows, boolean inputGradient) {
+    Tensor d = grad;
+    if (activation != Activation.LINEAR) {
+      backend.activationBackward(grad, z, activation, dz, rows * units);
+      d = dz;
+    }
+    backend.gemm(true, false, inSize(), units, rows, input, d, kernel.grad(), false);
+    backend.columnSums(d, rows, units, bias.grad(), false);
+    if (!inputGradient) {
+      return null;
+    }
+    backend.gemm(false, true, rows, inSize(), units, d, kernel.value(), dx, false);
+    return dx;
+  }
+
+  @Override
+  public List<Param> params() {
+    return List.of(kernel, bias);
+  }
+
+  @Override
+  public Map<String, Object> config() {
+    var m = new LinkedHashMap<String, Object>();
+    m.put("type", type());
+    m.put("units", units);
+    m.put("activation", activation.label());
+    return m;
   }
 }

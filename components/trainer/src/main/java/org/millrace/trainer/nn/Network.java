@@ -1,118 +1,192 @@
 package org.millrace.trainer.nn;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.millrace.trainer.backend.MatMul;
+import org.millrace.trainer.backend.Backend;
+import org.millrace.trainer.backend.Tensor;
 
-/** A stack of dense layers: forward, backward and parameter access. Not thread-safe. */
+/**
+ * A sequential network (Keras {@code Sequential}): an input shape per example and a list of layers.
+ * {@link #build} allocates everything on a backend for a maximum batch; forward and backward then
+ * run without allocating. Not thread-safe.
+ */
 public final class Network {
-  private final List<Dense> layers;
-  private final MatMul mm;
+  private final int[] inputShape;
+  private final List<Layer> layers;
+  private Backend backend;
+  private int maxRows;
+  private Tensor input;
+  private Tensor output;
 
-  public Network(List<Dense> layers, MatMul mm) {
+  public Network(int[] inputShape, List<Layer> layers) {
     if (layers.isEmpty()) {
       throw new IllegalArgumentException("network expected at least one layer, got none");
     }
-    for (int i = 1; i < layers.size(); i++) {
-      if (layers.get(i).in != layers.get(i - 1).out) {
-        throw new IllegalArgumentException(String.format("layers[%d] expected %d inputs (the outputs of layers[%d]), got %d",
-            i, layers.get(i - 1).out, i - 1, layers.get(i).in));
-      }
+    if (inputShape.length == 0 || Arrays.stream(inputShape).anyMatch(s -> s <= 0)) {
+      throw new IllegalArgumentException("network input_shape expected positive sizes, got "
+          + Arrays.toString(inputShape));
     }
+    this.inputShape = inputShape.clone();
     this.layers = List.copyOf(layers);
-    this.mm = mm;
+    int[] shape = inputShape;
+    for (int i = 0; i < layers.size(); i++) {
+      Layer l = layers.get(i);
+      if (l instanceof Embedding && i > 0) {
+        throw new IllegalArgumentException("layers." + i + " (embedding) expected to be the first layer (its input is"
+            + " integer ids), got position " + i);
+      }
+      l.bind("layers." + i, shape);
+      shape = l.outShape;
+    }
+    if (shape.length != 1) {
+      throw new IllegalArgumentException("network output expected a flat vector per example, got shape "
+          + Arrays.toString(shape) + "; add a flatten layer");
+    }
   }
 
-  public List<Dense> layers() {
+  /** A network of dense layers on flat inputs. */
+  public static Network dense(int inputs, List<Layer> layers) {
+    return new Network(new int[] {inputs}, layers);
+  }
+
+  public List<Layer> layers() {
     return layers;
   }
 
+  public int[] inputShape() {
+    return inputShape.clone();
+  }
+
   public int inputSize() {
-    return layers.get(0).in;
+    return Layer.size(inputShape);
   }
 
   public int outputSize() {
-    return layers.get(layers.size() - 1).out;
+    return layers.get(layers.size() - 1).outSize();
   }
 
+  /** Allocates parameters and buffers on {@code b} for batches of up to {@code maxRows} rows. */
+  public Network build(Backend b, int maxRows) {
+    if (maxRows < 1) {
+      throw new IllegalArgumentException("maxRows expected >= 1, got " + maxRows);
+    }
+    this.backend = b;
+    this.maxRows = maxRows;
+    this.input = b.allocate(maxRows * inputSize());
+    layers.forEach(l -> l.build(b, maxRows));
+    return this;
+  }
+
+  public Backend backend() {
+    return requireBuilt();
+  }
+
+  public int maxRows() {
+    return maxRows;
+  }
+
+  /** The tensor a batch is uploaded into before {@link #forward(int, boolean, int)}. */
+  public Tensor input() {
+    requireBuilt();
+    return input;
+  }
+
+  /** The output tensor of the last forward pass (rows x outputSize). */
+  public Tensor output() {
+    return output;
+  }
+
+  private Backend requireBuilt() {
+    if (backend == null) {
+      throw new IllegalStateException("network expected build(backend, maxRows) first");
+    }
+    return backend;
+  }
+
+  /** Draws initial parameters from the seed (each layer gets its own split stream). */
   public void initialize(long seed) {
+    requireBuilt();
     var rnd = new SplittableRandom(seed);
     layers.forEach(l -> l.initialize(rnd.split()));
   }
 
-  /** Outputs (rows x outputSize) of a batch; with {@code rnd} non-null, dropout is applied (training). */
-  public float[] forward(float[] x, int rows, SplittableRandom rnd) {
-    float[] cur = x;
-    for (Dense l : layers) {
-      l.input = cur;
-      float[] z = new float[rows * l.out];
-      mm.nn(cur, l.weights, z, rows, l.in, l.out, false);
-      float[] a = new float[z.length];
-      for (int r = 0; r < rows; r++) {
-        for (int j = 0; j < l.out; j++) {
-          int idx = r * l.out + j;
-          z[idx] += l.bias[j];
-          a[idx] = l.activation.apply(z[idx]);
-        }
-      }
-      l.mask = null;
-      if (rnd != null && l.dropout > 0) {
-        float keep = 1 - l.dropout;
-        l.mask = new float[a.length];
-        for (int i = 0; i < a.length; i++) {
-          l.mask[i] = rnd.nextDouble() < keep ? 1 / keep : 0;
-          a[i] *= l.mask[i];
-        }
-      }
-      l.z = z;
-      l.a = a;
-      cur = a;
+  /** Runs the layers on the first {@code rows} rows of {@link #input()}. */
+  public Tensor forward(int rows, boolean training, int seed) {
+    requireBuilt();
+    if (rows < 1 || rows > maxRows) {
+      throw new IllegalArgumentException("batch expected 1.." + maxRows + " rows, got " + rows);
     }
+    Tensor cur = input;
+    for (int i = 0; i < layers.size(); i++) {
+      cur = layers.get(i).forward(cur, rows, training, seed ^ (i + 1) * 0x632BE5AB);
+    }
+    output = cur;
     return cur;
   }
 
-  /** Backpropagates the gradient of the loss with respect to the outputs; fills every layer's gradients. */
-  public void backward(float[] gradOut, int rows) {
-    float[] g = gradOut;
-    for (int li = layers.size() - 1; li >= 0; li--) {
-      Dense l = layers.get(li);
-      float[] dz = new float[g.length];
-      for (int i = 0; i < g.length; i++) {
-        float gi = l.mask == null ? g[i] : g[i] * l.mask[i];
-        dz[i] = gi * l.activation.derivative(l.z[i]);
-      }
-      mm.tn(l.input, dz, l.gradWeights, l.in, rows, l.out, false);
-      java.util.Arrays.fill(l.gradBias, 0f);
-      for (int r = 0; r < rows; r++) {
-        for (int j = 0; j < l.out; j++) {
-          l.gradBias[j] += dz[r * l.out + j];
-        }
-      }
-      if (li > 0) {
-        float[] dx = new float[rows * l.in];
-        mm.nt(dz, l.weights, dx, rows, l.out, l.in, false);
-        g = dx;
-      }
+  /** Backpropagates the gradient of the loss with respect to the last outputs; fills every gradient. */
+  public void backward(Tensor gradOut, int rows) {
+    Tensor g = gradOut;
+    for (int i = layers.size() - 1; i >= 0; i--) {
+      g = layers.get(i).backward(g, rows, i > 0);
     }
   }
 
-  /** Parameters in a fixed order: weights and bias of each layer. */
-  public List<float[]> parameters() {
-    var out = new ArrayList<float[]>();
-    layers.forEach(l -> {
-      out.add(l.weights);
-      out.add(l.bias);
-    });
+  /** Outputs (rows x outputSize) for host rows, in inference mode, in chunks of maxRows. */
+  public float[] predict(float[] x, int rows) {
+    requireBuilt();
+    int in = inputSize();
+    int out = outputSize();
+    float[] result = new float[rows * out];
+    for (int from = 0; from < rows; from += maxRows) {
+      int n = Math.min(maxRows, rows - from);
+      backend.upload(x, from * in, input, 0, n * in);
+      Tensor y = forward(n, false, 0);
+      backend.download(y, 0, result, from * out, n * out);
+    }
+    return result;
+  }
+
+  /** Trainable parameters in a fixed order. */
+  public List<Param> parameters() {
+    var out = new ArrayList<Param>();
+    layers.forEach(l -> out.addAll(l.params()));
     return out;
   }
 
-  public List<float[]> gradients() {
-    var out = new ArrayList<float[]>();
-    layers.forEach(l -> {
-      out.add(l.gradWeights);
-      out.add(l.gradBias);
-    });
+  /** Non-trainable state (batch-norm running statistics) in a fixed order. */
+  public List<Param> state() {
+    var out = new ArrayList<Param>();
+    layers.forEach(l -> out.addAll(l.state()));
     return out;
+  }
+
+  /** Parameters then state: everything a model file holds. */
+  public List<Param> tensors() {
+    var out = new ArrayList<Param>(parameters());
+    out.addAll(state());
+    return out;
+  }
+
+  /** Host copies of {@link #tensors()}. */
+  public List<float[]> values() {
+    return tensors().stream().map(p -> backend.download(p.value())).toList();
+  }
+
+  /** Replaces {@link #tensors()} with host values (same order and sizes). */
+  public void load(List<float[]> values) {
+    List<Param> t = tensors();
+    if (values.size() != t.size()) {
+      throw new IllegalArgumentException("network expected " + t.size() + " tensors, got " + values.size());
+    }
+    for (int i = 0; i < t.size(); i++) {
+      if (values.get(i).length != t.get(i).size()) {
+        throw new IllegalArgumentException("tensor " + t.get(i).name() + " expected " + t.get(i).size() + " values, got "
+            + values.get(i).length);
+      }
+      backend.upload(values.get(i), t.get(i).value());
+    }
   }
 }

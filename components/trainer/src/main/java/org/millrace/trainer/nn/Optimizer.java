@@ -2,10 +2,14 @@ package org.millrace.trainer.nn;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.millrace.trainer.backend.Backend;
+import org.millrace.trainer.backend.Tensor;
 
 /**
- * Updates parameters from gradients. SGD (with momentum and Nesterov), Adam (L2 weight decay
- * added to the gradient) and AdamW (decoupled weight decay), after optional global-norm clipping.
+ * Updates parameters from gradients on the parameters' backend: SGD (with momentum and Nesterov),
+ * Adam (L2 weight decay added to the gradient) and AdamW (decoupled weight decay), after optional
+ * global-norm clipping. The slots (momentum / first and second moments) live on the backend too;
+ * {@link #slots()} and {@link #steps()} are what a checkpoint saves.
  */
 public final class Optimizer {
   /** Which update rule. */
@@ -21,8 +25,10 @@ public final class Optimizer {
   private final double epsilon;
   private final Double clipNorm;
   private LrSchedule schedule = LrSchedule.CONSTANT;
-  private final List<float[]> m = new ArrayList<>();
-  private final List<float[]> v = new ArrayList<>();
+  private Backend backend;
+  private List<Param> params;
+  private final List<Tensor> m = new ArrayList<>();
+  private final List<Tensor> v = new ArrayList<>();
   private long step;
 
   public Optimizer(Kind kind, double lr, double momentum, boolean nesterov, double weightDecay, double beta1,
@@ -44,61 +50,73 @@ public final class Optimizer {
     return this;
   }
 
+  public Kind kind() {
+    return kind;
+  }
+
   /** The learning rate the next step will use. */
   public double currentLearningRate() {
     return lr * schedule.factor(step + 1);
   }
 
-  public void step(List<float[]> params, List<float[]> grads) {
-    if (m.isEmpty()) {
-      params.forEach(p -> {
-        m.add(new float[p.length]);
-        v.add(new float[p.length]);
-      });
+  /** Steps taken so far. */
+  public long steps() {
+    return step;
+  }
+
+  /** Allocates the slots for a network's parameters (zero), resetting the step count. */
+  public void bind(Network net) {
+    this.backend = net.backend();
+    this.params = net.parameters();
+    m.clear();
+    v.clear();
+    for (Param p : params) {
+      m.add(backend.allocate(p.size()));
+      if (kind != Kind.SGD) {
+        v.add(backend.allocate(p.size()));
+      }
+    }
+    step = 0;
+  }
+
+  /** Slot tensors in a fixed order (first moments / velocities, then second moments). */
+  public List<Tensor> slots() {
+    var out = new ArrayList<Tensor>(m);
+    out.addAll(v);
+    return out;
+  }
+
+  /** Restores the step count (slot values are uploaded into {@link #slots()} by the caller). */
+  public void restoreStep(long step) {
+    this.step = step;
+  }
+
+  /** One update of every bound parameter from its gradient. */
+  public void step() {
+    if (params == null) {
+      throw new IllegalStateException("optimizer expected bind(network) first");
     }
     step++;
-    double lr = this.lr * schedule.factor(step);
-    double scale = 1;
+    float rate = (float) (lr * schedule.factor(step));
+    float scale = 1f;
     if (clipNorm != null) {
       double sq = 0;
-      for (float[] g : grads) {
-        for (float x : g) {
-          sq += (double) x * x;
-        }
+      for (Param p : params) {
+        sq += backend.sumSquares(p.grad(), p.size());
       }
       double norm = Math.sqrt(sq);
-      scale = norm > clipNorm ? clipNorm / norm : 1;
+      scale = norm > clipNorm ? (float) (clipNorm / norm) : 1f;
     }
-    double bc1 = 1 - Math.pow(beta1, step);
-    double bc2 = 1 - Math.pow(beta2, step);
+    float bc1 = (float) (1 - Math.pow(beta1, step));
+    float bc2 = (float) (1 - Math.pow(beta2, step));
     for (int t = 0; t < params.size(); t++) {
-      float[] p = params.get(t);
-      float[] g = grads.get(t);
-      float[] mt = m.get(t);
-      float[] vt = v.get(t);
-      for (int i = 0; i < p.length; i++) {
-        double gi = g[i] * scale;
-        switch (kind) {
-          case SGD -> {
-            gi += weightDecay * p[i];
-            double vel = momentum * mt[i] + gi;
-            mt[i] = (float) vel;
-            double upd = nesterov ? gi + momentum * vel : (momentum > 0 ? vel : gi);
-            p[i] -= (float) (lr * upd);
-          }
-          case ADAM, ADAMW -> {
-            if (kind == Kind.ADAM) {
-              gi += weightDecay * p[i];
-            }
-            mt[i] = (float) (beta1 * mt[i] + (1 - beta1) * gi);
-            vt[i] = (float) (beta2 * vt[i] + (1 - beta2) * gi * gi);
-            double upd = (mt[i] / bc1) / (Math.sqrt(vt[i] / bc2) + epsilon);
-            if (kind == Kind.ADAMW) {
-              upd += weightDecay * p[i];
-            }
-            p[i] -= (float) (lr * upd);
-          }
-        }
+      Param p = params.get(t);
+      if (kind == Kind.SGD) {
+        backend.sgd(p.value(), p.grad(), m.get(t), p.size(), rate, (float) momentum, nesterov, (float) weightDecay,
+            scale);
+      } else {
+        backend.adam(p.value(), p.grad(), m.get(t), v.get(t), p.size(), rate, (float) beta1, (float) beta2,
+            (float) epsilon, (float) weightDecay, kind == Kind.ADAMW, bc1, bc2, scale);
       }
     }
   }

@@ -1,122 +1,245 @@
 package org.millrace.trainer.nn;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
+import org.millrace.trainer.backend.Backend;
+import org.millrace.trainer.backend.Tensor;
 import org.millrace.trainer.data.DenseData;
 
 /**
  * The training loop: mini-batches in a per-epoch shuffled order drawn from the seed, validation
- * after each epoch, early stopping on the validation loss (restoring the best weights).
- * Same data, configuration and seed give the same weights.
+ * after each epoch, early stopping on the validation loss (restoring the best weights), and
+ * checkpoints. Every random choice is a function of (seed, epoch) or (seed, step), so a run
+ * resumed from a checkpoint makes exactly the choices the uninterrupted run made: on the Java
+ * backend it ends with bit-identical weights.
  */
 public final class Training {
   private Training() {}
 
-  /** What a run produced. */
-  public record Result(List<EpochMetrics> history, int bestEpoch, boolean stoppedEarly) {}
+  /** What a run produced. {@code resumedFromStep} is 0 for a fresh start. */
+  public record Result(List<EpochMetrics> history, int bestEpoch, boolean stoppedEarly, long steps,
+      long resumedFromStep) {}
 
-  public static Result run(Network net, Loss loss, Optimizer opt, DenseData train, DenseData eval, int epochs,
-      int batchSize, long seed, Integer patience, double minDelta, Consumer<EpochMetrics> onEpoch) {
+  /**
+   * How to train. {@code checkpointDir} null disables checkpoints; otherwise one is written every
+   * {@code checkpointEverySteps} steps (0: only at epoch ends) and when training stops, and a run
+   * finds the latest one with the same {@code fingerprint} and continues from it.
+   * {@code afterStep} is called with the step number after each optimizer step.
+   */
+  public record Options(int epochs, int batchSize, long seed, Integer patience, double minDelta, Path checkpointDir,
+      int checkpointEverySteps, String fingerprint, Consumer<EpochMetrics> onEpoch, LongConsumer afterStep) {
+    public Options {
+      if (epochs < 1 || batchSize < 1 || checkpointEverySteps < 0) {
+        throw new IllegalArgumentException("training expected epochs >= 1, batch_size >= 1 and"
+            + " checkpoint_every_steps >= 0, got " + epochs + ", " + batchSize + ", " + checkpointEverySteps);
+      }
+      onEpoch = onEpoch == null ? m -> { } : onEpoch;
+      afterStep = afterStep == null ? s -> { } : afterStep;
+      fingerprint = fingerprint == null ? "" : fingerprint;
+    }
+
+    public static Options of(int epochs, int batchSize, long seed) {
+      return new Options(epochs, batchSize, seed, null, 0, null, 0, null, null, null);
+    }
+
+    public Options withEarlyStopping(Integer patience, double minDelta) {
+      return new Options(epochs, batchSize, seed, patience, minDelta, checkpointDir, checkpointEverySteps, fingerprint,
+          onEpoch, afterStep);
+    }
+
+    public Options withCheckpoints(Path dir, int everySteps, String fingerprint) {
+      return new Options(epochs, batchSize, seed, patience, minDelta, dir, everySteps, fingerprint, onEpoch, afterStep);
+    }
+
+    public Options onEpoch(Consumer<EpochMetrics> c) {
+      return new Options(epochs, batchSize, seed, patience, minDelta, checkpointDir, checkpointEverySteps, fingerprint,
+          c, afterStep);
+    }
+
+    public Options afterStep(LongConsumer c) {
+      return new Options(epochs, batchSize, seed, patience, minDelta, checkpointDir, checkpointEverySteps, fingerprint,
+          onEpoch, c);
+    }
+  }
+
+  /**
+   * Trains {@code net} (built, with at least {@code batchSize} rows, and initialized) with
+   * {@code opt} (bound to it is not required: this binds it).
+   */
+  public static Result run(Network net, Loss loss, Optimizer opt, DenseData train, DenseData eval, Options o)
+      throws IOException {
     if (train.dim() != net.inputSize()) {
       throw new IllegalArgumentException("training data expected " + net.inputSize() + " features per row, got "
           + train.dim());
     }
-    var rnd = new SplittableRandom(seed);
-    int[] order = new int[train.rows()];
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i;
+    if (eval.dim() != net.inputSize()) {
+      throw new IllegalArgumentException("validation data expected " + net.inputSize() + " features per row, got "
+          + eval.dim());
     }
+    if (net.maxRows() < o.batchSize()) {
+      throw new IllegalArgumentException("network built for " + net.maxRows() + " rows, batch_size expected at most"
+          + " that, got " + o.batchSize());
+    }
+    if (net.layers().get(0) instanceof Embedding e) {
+      train.checkIds(e.inputDim(), "train");
+      eval.checkIds(e.inputDim(), "eval");
+    }
+    Backend b = net.backend();
+    opt.bind(net);
+    int width = net.outputSize();
+    Tensor labels = b.allocate(net.maxRows());
+    Tensor grad = b.allocate(net.maxRows() * width);
+    Tensor acc = b.allocate(2);
+    Tensor evalLabels = b.allocate(net.maxRows());
+    Tensor evalAcc = b.allocate(2);
+    int batches = (train.rows() + o.batchSize() - 1) / o.batchSize();
+
     var history = new ArrayList<EpochMetrics>();
     double best = Double.POSITIVE_INFINITY;
     int bestEpoch = 0;
-    List<float[]> bestParams = copy(net.parameters());
     int sinceBest = 0;
-    boolean stopped = false;
-    int width = net.outputSize();
-    for (int epoch = 1; epoch <= epochs; epoch++) {
-      long t0 = System.currentTimeMillis();
-      SplittableRandom epochRnd = rnd.split();
-      shuffle(order, epochRnd);
-      double sum = 0;
-      for (int from = 0; from < order.length; from += batchSize) {
-        int to = Math.min(order.length, from + batchSize);
-        int rows = to - from;
-        float[] out = net.forward(train.gatherFeatures(order, from, to), rows, epochRnd);
-        float[] grad = new float[out.length];
-        sum += loss.lossAndGradient(out, train.gatherLabels(order, from, to), rows, width, grad) * rows;
-        net.backward(grad, rows);
-        opt.step(net.parameters(), net.gradients());
+    List<float[]> bestTensors = net.values();
+    int startEpoch = 1;
+    int startBatch = 0;
+    long resumedFrom = 0;
+    Checkpoint ck = o.checkpointDir() == null ? null : Checkpoint.readLatest(o.checkpointDir());
+    if (ck != null && ck.fingerprint().equals(o.fingerprint())) {
+      net.load(ck.tensors());
+      List<Tensor> slots = opt.slots();
+      if (slots.size() != ck.slots().size()) {
+        throw new IllegalArgumentException(o.checkpointDir() + ": checkpoint expected " + slots.size()
+            + " optimizer slots, got " + ck.slots().size());
       }
-      double[] val = evaluate(net, loss, eval);
-      var m = new EpochMetrics(epoch, sum / train.rows(), val[0], val[1], System.currentTimeMillis() - t0);
+      for (int i = 0; i < slots.size(); i++) {
+        b.upload(ck.slots().get(i), slots.get(i));
+      }
+      opt.restoreStep(ck.step());
+      b.upload(ck.epochAcc(), acc);
+      history.addAll(ck.history());
+      best = ck.best();
+      bestEpoch = ck.bestEpoch();
+      sinceBest = ck.sinceBest();
+      bestTensors = ck.bestTensors();
+      startEpoch = ck.epoch();
+      startBatch = ck.batch();
+      resumedFrom = ck.step();
+      if (ck.finished()) {
+        net.load(bestTensors);
+        return new Result(history, bestEpoch, ck.stoppedEarly(), ck.step(), resumedFrom);
+      }
+    }
+
+    float[] hostX = new float[net.maxRows() * train.dim()];
+    float[] hostY = new float[net.maxRows()];
+    int[] order = new int[train.rows()];
+    boolean stopped = false;
+    int epoch = startEpoch;
+    for (; epoch <= o.epochs(); epoch++) {
+      long t0 = System.currentTimeMillis();
+      shuffle(order, new SplittableRandom(o.seed() + epoch * 0x9E3779B97F4A7C15L));
+      if (epoch != startEpoch || startBatch == 0) {
+        b.fill(acc, 0f, 2);
+      }
+      for (int batch = epoch == startEpoch ? startBatch : 0; batch < batches; batch++) {
+        int from = batch * o.batchSize();
+        int rows = Math.min(train.rows(), from + o.batchSize()) - from;
+        train.gather(order, from, rows, hostX, hostY);
+        b.upload(hostX, 0, net.input(), 0, rows * train.dim());
+        b.upload(hostY, 0, labels, 0, rows);
+        long step = opt.steps() + 1;
+        Tensor out = net.forward(rows, true, stepSeed(o.seed(), step));
+        b.loss(loss, out, labels, rows, width, grad, acc);
+        net.backward(grad, rows);
+        opt.step();
+        o.afterStep().accept(step);
+        boolean interrupted = Thread.currentThread().isInterrupted();
+        if (o.checkpointDir() != null && (interrupted
+            || o.checkpointEverySteps() > 0 && step % o.checkpointEverySteps() == 0 && batch + 1 < batches)) {
+          save(o, net, opt, acc, epoch, batch + 1, history, best, bestEpoch, sinceBest, false, false, bestTensors);
+        }
+        if (interrupted) {
+          throw new IOException("training interrupted at step " + step + (o.checkpointDir() == null ? ""
+              : "; checkpoint written to " + o.checkpointDir()));
+        }
+      }
+      float[] accHost = b.download(acc);
+      double[] val = evaluate(net, loss, eval, evalLabels, evalAcc);
+      var m = new EpochMetrics(epoch, accHost[0] / train.rows(), val[0], val[1], System.currentTimeMillis() - t0);
       history.add(m);
-      onEpoch.accept(m);
-      if (val[0] < best - minDelta) {
+      o.onEpoch().accept(m);
+      if (val[0] < best - o.minDelta()) {
         best = val[0];
         bestEpoch = epoch;
-        bestParams = copy(net.parameters());
+        bestTensors = net.values();
         sinceBest = 0;
-      } else if (patience != null && ++sinceBest >= patience) {
+      } else if (o.patience() != null && ++sinceBest >= o.patience()) {
         stopped = true;
         break;
       }
-    }
-    restore(net.parameters(), bestParams);
-    return new Result(history, bestEpoch, stopped);
-  }
-
-  /** Mean loss and accuracy (NaN unless the loss is softmax cross-entropy) of a data set. */
-  public static double[] evaluate(Network net, Loss loss, DenseData data) {
-    int width = net.outputSize();
-    double sum = 0;
-    long correct = 0;
-    int step = 1024;
-    int[] idx = new int[data.rows()];
-    for (int i = 0; i < idx.length; i++) {
-      idx[i] = i;
-    }
-    for (int from = 0; from < data.rows(); from += step) {
-      int to = Math.min(data.rows(), from + step);
-      int rows = to - from;
-      float[] out = net.forward(data.gatherFeatures(idx, from, to), rows, null);
-      float[] labels = data.gatherLabels(idx, from, to);
-      sum += loss.lossAndGradient(out, labels, rows, width, new float[out.length]) * rows;
-      if (loss == Loss.SOFTMAX_CROSS_ENTROPY) {
-        for (int r = 0; r < rows; r++) {
-          int arg = 0;
-          for (int j = 1; j < width; j++) {
-            if (out[r * width + j] > out[r * width + arg]) {
-              arg = j;
-            }
-          }
-          if (arg == (int) labels[r]) {
-            correct++;
-          }
-        }
+      if (o.checkpointDir() != null && epoch < o.epochs()) {
+        save(o, net, opt, acc, epoch + 1, 0, history, best, bestEpoch, sinceBest, false, false, bestTensors);
       }
     }
-    return new double[] {sum / data.rows(),
-        loss == Loss.SOFTMAX_CROSS_ENTROPY ? (double) correct / data.rows() : Double.NaN};
+    if (o.checkpointDir() != null) {
+      save(o, net, opt, acc, Math.min(epoch, o.epochs()), batches, history, best, bestEpoch, sinceBest, true, stopped,
+          bestTensors);
+    }
+    net.load(bestTensors);
+    return new Result(history, bestEpoch, stopped, opt.steps(), resumedFrom);
+  }
+
+  private static void save(Options o, Network net, Optimizer opt, Tensor acc, int epoch, int batch,
+      List<EpochMetrics> history, double best, int bestEpoch, int sinceBest, boolean finished, boolean stopped,
+      List<float[]> bestTensors) throws IOException {
+    Backend b = net.backend();
+    new Checkpoint(o.fingerprint(), epoch, batch, opt.steps(), b.download(acc), List.copyOf(history), best, bestEpoch,
+        sinceBest, finished, stopped, net.values(), opt.slots().stream().map(b::download).toList(), bestTensors)
+        .write(o.checkpointDir());
+  }
+
+  /** The dropout seed of a step: a hash of (seed, step). */
+  static int stepSeed(long seed, long step) {
+    return Long.hashCode(new SplittableRandom(seed ^ step * 0xD1B54A32D192ED03L).nextLong());
+  }
+
+  /** Mean loss and accuracy (NaN for regression) of a data set, in inference mode. */
+  public static double[] evaluate(Network net, Loss loss, DenseData data) {
+    return evaluate(net, loss, data, net.backend().allocate(net.maxRows()), net.backend().allocate(2));
+  }
+
+  private static double[] evaluate(Network net, Loss loss, DenseData data, Tensor labels, Tensor acc) {
+    Backend b = net.backend();
+    int width = net.outputSize();
+    int step = net.maxRows();
+    b.fill(acc, 0f, 2);
+    float[] hostX = new float[step * data.dim()];
+    float[] hostY = new float[step];
+    for (int from = 0; from < data.rows(); from += step) {
+      int rows = Math.min(data.rows(), from + step) - from;
+      data.gather(null, from, rows, hostX, hostY);
+      b.upload(hostX, 0, net.input(), 0, rows * data.dim());
+      b.upload(hostY, 0, labels, 0, rows);
+      b.loss(loss, net.forward(rows, false, 0), labels, rows, width, null, acc);
+    }
+    float[] a = b.download(acc);
+    boolean classes = loss != Loss.MSE;
+    return new double[] {(double) a[0] / data.rows(), classes ? (double) a[1] / data.rows() : Double.NaN};
   }
 
   static void shuffle(int[] a, SplittableRandom rnd) {
+    for (int i = 0; i < a.length; i++) {
+      a[i] = i;
+    }
     for (int i = a.length - 1; i > 0; i--) {
       int j = rnd.nextInt(i + 1);
       int t = a[i];
       a[i] = a[j];
       a[j] = t;
-    }
-  }
-
-  private static List<float[]> copy(List<float[]> params) {
-    return params.stream().map(float[]::clone).toList();
-  }
-
-  private static void restore(List<float[]> params, List<float[]> saved) {
-    for (int i = 0; i < params.size(); i++) {
-      System.arraycopy(saved.get(i), 0, params.get(i), 0, params.get(i).length);
     }
   }
 }

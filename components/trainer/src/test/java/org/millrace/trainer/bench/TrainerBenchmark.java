@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
+import org.millrace.trainer.backend.JavaBackend;
 import org.millrace.trainer.backend.MatMul;
 import org.millrace.trainer.data.DenseData;
 import org.millrace.trainer.nn.Activation;
@@ -39,18 +40,16 @@ public final class TrainerBenchmark {
     float[] y = idxLabels(dir.resolve("train-labels-idx1-ubyte.gz"));
     int rows = y.length;
     var data = new DenseData(x, y, rows, 784);
-    var mm = new MatMul(threads);
-    var net = new Network(List.of(new Dense(784, 512, Activation.RELU, 0f), new Dense(512, 512, Activation.RELU, 0f),
-        new Dense(512, 10, Activation.LINEAR, 0f)), mm);
+    var net = Network.dense(784, List.of(new Dense(512, Activation.RELU), new Dense(512, Activation.RELU),
+        new Dense(10, Activation.LINEAR))).build(new JavaBackend(threads), 1024);
     net.initialize(0);
     var opt = new Optimizer(Optimizer.Kind.ADAM, 1e-3, 0, false, 0, 0.9, 0.999, 1e-7, null);
     // Warm-up on 10 batches so the JIT has compiled the kernels, as torch's first iterations also are excluded.
     var small = new DenseData(java.util.Arrays.copyOf(x, 10240 * 784), java.util.Arrays.copyOf(y, 10240), 10240, 784);
-    Training.run(net, Loss.SOFTMAX_CROSS_ENTROPY, opt, small, new DenseData(new float[784], new float[1], 1, 784), 1,
-        1024, 0, null, 0, m -> { });
+    var noEval = new DenseData(new float[784], new float[1], 1, 784);
+    Training.run(net, Loss.SOFTMAX_CROSS_ENTROPY, opt, small, noEval, Training.Options.of(1, 1024, 0));
     long t0 = System.nanoTime();
-    var r = Training.run(net, Loss.SOFTMAX_CROSS_ENTROPY, opt, data, new DenseData(new float[784], new float[1], 1, 784),
-        epochs, 1024, 0, null, 0, m -> { });
+    var r = Training.run(net, Loss.SOFTMAX_CROSS_ENTROPY, opt, data, noEval, Training.Options.of(epochs, 1024, 0));
     double s = (System.nanoTime() - t0) / 1e9;
     System.out.printf("millrace-java mlp 784-512-512-10 b1024 adam: %.0f samples/s (%d threads, %d epochs, last loss %.4f)%n",
         rows * epochs / s, threads, epochs, r.history().get(r.history().size() - 1).trainLoss());
@@ -94,11 +93,11 @@ public final class TrainerBenchmark {
         (i % 3 == 0 ? test : train).add(row);
       }
     }
-    var mm = new MatMul(threads);
-    var net = new Network(List.of(new Dense(64, 64, Activation.RELU, 0f), new Dense(64, 10, Activation.LINEAR, 0f)), mm);
+    var net = Network.dense(64, List.of(new Dense(64, Activation.RELU), new Dense(10, Activation.LINEAR)))
+        .build(new JavaBackend(threads), 32);
     net.initialize(0);
     var opt = new Optimizer(Optimizer.Kind.ADAM, 1e-3, 0, false, 0, 0.9, 0.999, 1e-7, null);
-    Training.run(net, Loss.SOFTMAX_CROSS_ENTROPY, opt, dense(train), dense(test), 30, 32, 0, null, 0, m -> { });
+    Training.run(net, Loss.SOFTMAX_CROSS_ENTROPY, opt, dense(train), dense(test), Training.Options.of(30, 32, 0));
     double[] res = Training.evaluate(net, Loss.SOFTMAX_CROSS_ENTROPY, dense(test));
     System.out.printf("millrace-java digits mlp 64-64-10 30 epochs: test accuracy %.4f (%d train, %d test)%n", res[1],
         train.size(), test.size());

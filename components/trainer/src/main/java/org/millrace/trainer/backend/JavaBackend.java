@@ -1,0 +1,654 @@
+package org.millrace.trainer.backend;
+
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+import org.millrace.trainer.nn.Activation;
+import org.millrace.trainer.nn.Loss;
+
+/**
+ * The Java backend: tensors are float arrays on the heap, matrix products run on {@link MatMul}
+ * and element-wise work is split over the same threads. Every value is computed by one thread in a
+ * fixed order, so results do not depend on the number of threads. This is the reference every
+ * device kernel is tested against.
+ */
+public final class JavaBackend implements Backend {
+  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  private static final int GRAIN = 1 << 14;
+  private final MatMul mm;
+
+  /** A host tensor: a plain array. */
+  public record Host(float[] data) implements Tensor {
+    @Override
+    public int size() {
+      return data.length;
+    }
+  }
+
+  public JavaBackend(int threads) {
+    this.mm = new MatMul(threads);
+  }
+
+  public int threads() {
+    return mm.threads();
+  }
+
+  public MatMul matMul() {
+    return mm;
+  }
+
+  @Override
+  public String name() {
+    return "java";
+  }
+
+  @Override
+  public String description() {
+    return "java (" + mm.threads() + " threads, jdk.incubator.vector " + S.length() * 32 + "-bit)";
+  }
+
+  private static float[] d(Tensor t) {
+    if (t instanceof Host h) {
+      return h.data;
+    }
+    throw new IllegalArgumentException("java backend expected a tensor it allocated, got " + t.getClass().getName());
+  }
+
+  /** Splits [0, n) into chunks of at least GRAIN values over the threads. */
+  private void each(int n, MatMul.RowBlock body) {
+    mm.rows(n, GRAIN * 2, (from, to) -> body.run(from, to));
+  }
+
+  @Override
+  public Tensor allocate(int size) {
+    if (size < 0) {
+      throw new IllegalArgumentException("tensor size expected >= 0, got " + size);
+    }
+    return new Host(new float[size]);
+  }
+
+  @Override
+  public void upload(float[] src, int srcOffset, Tensor dst, int dstOffset, int length) {
+    System.arraycopy(src, srcOffset, d(dst), dstOffset, length);
+  }
+
+  @Override
+  public void download(Tensor src, int srcOffset, float[] dst, int dstOffset, int length) {
+    System.arraycopy(d(src), srcOffset, dst, dstOffset, length);
+  }
+
+  @Override
+  public void copy(Tensor src, Tensor dst, int n) {
+    System.arraycopy(d(src), 0, d(dst), 0, n);
+  }
+
+  @Override
+  public void fill(Tensor t, float value, int n) {
+    Arrays.fill(d(t), 0, n, value);
+  }
+
+  @Override
+  public void gemm(boolean transA, boolean transB, int m, int n, int k, Tensor a, Tensor b, Tensor c,
+      boolean accumulate) {
+    float[] av = d(a);
+    float[] bv = d(b);
+    float[] cv = d(c);
+    if (!transA && !transB) {
+      mm.nn(av, bv, cv, m, k, n, accumulate);
+    } else if (transA && !transB) {
+      mm.tn(av, bv, cv, m, k, n, accumulate);
+    } else if (!transA) {
+      mm.nt(av, bv, cv, m, k, n, accumulate);
+    } else {
+      // A is (k x m): transpose it once, then C = A' * B^T.
+      float[] at = new float[m * k];
+      for (int p = 0; p < k; p++) {
+        for (int i = 0; i < m; i++) {
+          at[i * k + p] = av[p * m + i];
+        }
+      }
+      mm.nt(at, bv, cv, m, k, n, accumulate);
+    }
+  }
+
+  @Override
+  public void biasActivation(Tensor z, Tensor bias, int rows, int cols, Activation act, Tensor out) {
+    float[] zv = d(z);
+    float[] bv = bias == null ? null : d(bias);
+    float[] ov = d(out);
+    mm.rows(rows, Math.max(2, 2 * GRAIN / Math.max(1, cols)), (r0, r1) -> {
+      for (int r = r0; r < r1; r++) {
+        int o = r * cols;
+        if (bv != null) {
+          int j = 0;
+          for (int upper = S.loopBound(cols); j < upper; j += S.length()) {
+            FloatVector.fromArray(S, zv, o + j).add(FloatVector.fromArray(S, bv, j)).intoArray(zv, o + j);
+          }
+          for (; j < cols; j++) {
+            zv[o + j] += bv[j];
+          }
+        }
+        applyActivation(act, zv, ov, o, cols);
+      }
+    });
+  }
+
+  private static void applyActivation(Activation act, float[] z, float[] out, int o, int n) {
+    switch (act) {
+      case LINEAR -> {
+        if (z != out) {
+          System.arraycopy(z, o, out, o, n);
+        }
+      }
+      case RELU -> {
+        int j = 0;
+        var zero = FloatVector.zero(S);
+        for (int upper = S.loopBound(n); j < upper; j += S.length()) {
+          FloatVector.fromArray(S, z, o + j).max(zero).intoArray(out, o + j);
+        }
+        for (; j < n; j++) {
+          out[o + j] = z[o + j] > 0 ? z[o + j] : 0;
+        }
+      }
+      default -> {
+        for (int j = o; j < o + n; j++) {
+          out[j] = act.apply(z[j]);
+        }
+      }
+    }
+  }
+
+  @Override
+  public void activationBackward(Tensor g, Tensor z, Activation act, Tensor dz, int n) {
+    float[] gv = d(g);
+    float[] zv = d(z);
+    float[] dv = d(dz);
+    each(n, (from, to) -> {
+      switch (act) {
+        case LINEAR -> System.arraycopy(gv, from, dv, from, to - from);
+        case RELU -> {
+          for (int i = from; i < to; i++) {
+            dv[i] = zv[i] > 0 ? gv[i] : 0;
+          }
+        }
+        default -> {
+          for (int i = from; i < to; i++) {
+            dv[i] = gv[i] * act.derivative(zv[i]);
+          }
+        }
+      }
+    });
+  }
+
+  @Override
+  public void columnSums(Tensor x, int rows, int cols, Tensor out, boolean accumulate) {
+    float[] xv = d(x);
+    float[] ov = d(out);
+    int block = 64;
+    mm.rows((cols + block - 1) / block, 2, (b0, b1) -> {
+      int j0 = b0 * block;
+      int j1 = Math.min(cols, b1 * block);
+      float[] acc = new float[j1 - j0];
+      for (int r = 0; r < rows; r++) {
+        int o = r * cols;
+        for (int j = j0; j < j1; j++) {
+          acc[j - j0] += xv[o + j];
+        }
+      }
+      for (int j = j0; j < j1; j++) {
+        ov[j] = accumulate ? ov[j] + acc[j - j0] : acc[j - j0];
+      }
+    });
+  }
+
+  @Override
+  public void softmax(Tensor x, int rows, int cols, Tensor out) {
+    float[] xv = d(x);
+    float[] ov = d(out);
+    for (int r = 0; r < rows; r++) {
+      int o = r * cols;
+      float max = Float.NEGATIVE_INFINITY;
+      for (int j = 0; j < cols; j++) {
+        max = Math.max(max, xv[o + j]);
+      }
+      float sum = 0;
+      for (int j = 0; j < cols; j++) {
+        float e = (float) Math.exp(xv[o + j] - max);
+        ov[o + j] = e;
+        sum += e;
+      }
+      for (int j = 0; j < cols; j++) {
+        ov[o + j] /= sum;
+      }
+    }
+  }
+
+  @Override
+  public void softmaxBackward(Tensor g, Tensor y, int rows, int cols, Tensor dx) {
+    float[] gv = d(g);
+    float[] yv = d(y);
+    float[] dv = d(dx);
+    for (int r = 0; r < rows; r++) {
+      int o = r * cols;
+      float dot = 0;
+      for (int j = 0; j < cols; j++) {
+        dot += gv[o + j] * yv[o + j];
+      }
+      for (int j = 0; j < cols; j++) {
+        dv[o + j] = yv[o + j] * (gv[o + j] - dot);
+      }
+    }
+  }
+
+  @Override
+  public void dropout(Tensor x, Tensor out, Tensor mask, int n, float rate, int seed) {
+    float[] xv = d(x);
+    float[] ov = d(out);
+    float[] mv = d(mask);
+    float scale = 1f / (1f - rate);
+    each(n, (from, to) -> {
+      for (int i = from; i < to; i++) {
+        mv[i] = Backend.uniform(seed, i) >= rate ? scale : 0f;
+        ov[i] = xv[i] * mv[i];
+      }
+    });
+  }
+
+  @Override
+  public void multiply(Tensor a, Tensor b, Tensor out, int n) {
+    float[] av = d(a);
+    float[] bv = d(b);
+    float[] ov = d(out);
+    each(n, (from, to) -> {
+      for (int i = from; i < to; i++) {
+        ov[i] = av[i] * bv[i];
+      }
+    });
+  }
+
+  @Override
+  public void loss(Loss loss, Tensor out, Tensor labels, int rows, int width, Tensor grad, Tensor acc) {
+    float[] ov = d(out);
+    float[] yv = d(labels);
+    float[] gv = grad == null ? null : d(grad);
+    float[] av = d(acc);
+    float inv = 1f / rows;
+    double total = 0;
+    int correct = 0;
+    for (int r = 0; r < rows; r++) {
+      int o = r * width;
+      switch (loss) {
+        case SOFTMAX_CROSS_ENTROPY -> {
+          int y = (int) yv[r];
+          float max = Float.NEGATIVE_INFINITY;
+          int arg = 0;
+          for (int j = 0; j < width; j++) {
+            if (ov[o + j] > max) {
+              max = ov[o + j];
+              arg = j;
+            }
+          }
+          float sum = 0;
+          for (int j = 0; j < width; j++) {
+            sum += (float) Math.exp(ov[o + j] - max);
+          }
+          float logSum = (float) Math.log(sum) + max;
+          total += logSum - ov[o + y];
+          if (arg == y) {
+            correct++;
+          }
+          if (gv != null) {
+            for (int j = 0; j < width; j++) {
+              float p = (float) Math.exp(ov[o + j] - logSum);
+              gv[o + j] = (p - (j == y ? 1f : 0f)) * inv;
+            }
+          }
+        }
+        case BINARY_CROSS_ENTROPY -> {
+          float z = ov[o];
+          float y = yv[r];
+          total += Math.max(z, 0f) - z * y + (float) Math.log1p(Math.exp(-Math.abs(z)));
+          if ((z > 0) == (y > 0.5f)) {
+            correct++;
+          }
+          if (gv != null) {
+            gv[o] = ((float) (1 / (1 + Math.exp(-z))) - y) * inv;
+          }
+        }
+        case MSE -> {
+          float diff = ov[o] - yv[r];
+          total += diff * diff;
+          if (gv != null) {
+            gv[o] = 2 * diff * inv;
+          }
+        }
+      }
+    }
+    av[0] += (float) total;
+    av[1] += correct;
+  }
+
+  @Override
+  public double sumSquares(Tensor t, int n) {
+    float[] v = d(t);
+    double s = 0;
+    for (int i = 0; i < n; i++) {
+      s += (double) v[i] * v[i];
+    }
+    return s;
+  }
+
+  @Override
+  public void sgd(Tensor p, Tensor g, Tensor vel, int n, float lr, float momentum, boolean nesterov, float weightDecay,
+      float gradScale) {
+    float[] pv = d(p);
+    float[] gv = d(g);
+    float[] vv = d(vel);
+    each(n, (from, to) -> {
+      for (int i = from; i < to; i++) {
+        float gi = gv[i] * gradScale + weightDecay * pv[i];
+        float v = momentum * vv[i] + gi;
+        vv[i] = v;
+        float upd = nesterov ? gi + momentum * v : (momentum > 0 ? v : gi);
+        pv[i] -= lr * upd;
+      }
+    });
+  }
+
+  @Override
+  public void adam(Tensor p, Tensor g, Tensor m, Tensor v, int n, float lr, float beta1, float beta2, float epsilon,
+      float weightDecay, boolean decoupled, float bc1, float bc2, float gradScale) {
+    float[] pv = d(p);
+    float[] gv = d(g);
+    float[] mv = d(m);
+    float[] vv = d(v);
+    float l2 = decoupled ? 0f : weightDecay;
+    float wd = decoupled ? weightDecay : 0f;
+    each(n, (from, to) -> {
+      int i = from;
+      var vb1 = FloatVector.broadcast(S, beta1);
+      var vb1c = FloatVector.broadcast(S, 1 - beta1);
+      var vb2 = FloatVector.broadcast(S, beta2);
+      var vb2c = FloatVector.broadcast(S, 1 - beta2);
+      var vbc1 = FloatVector.broadcast(S, 1 / bc1);
+      var vbc2 = FloatVector.broadcast(S, 1 / bc2);
+      var veps = FloatVector.broadcast(S, epsilon);
+      var vlr = FloatVector.broadcast(S, lr);
+      for (int upper = from + S.loopBound(to - from); i < upper; i += S.length()) {
+        var pi = FloatVector.fromArray(S, pv, i);
+        var gi = FloatVector.fromArray(S, gv, i).mul(gradScale).add(pi.mul(l2));
+        var mi = FloatVector.fromArray(S, mv, i).mul(vb1).add(gi.mul(vb1c));
+        var vi = FloatVector.fromArray(S, vv, i).mul(vb2).add(gi.mul(gi).mul(vb2c));
+        mi.intoArray(mv, i);
+        vi.intoArray(vv, i);
+        var upd = mi.mul(vbc1).div(vi.mul(vbc2).sqrt().add(veps)).add(pi.mul(wd));
+        pi.sub(upd.mul(vlr)).intoArray(pv, i);
+      }
+      for (; i < to; i++) {
+        float gi = gv[i] * gradScale + l2 * pv[i];
+        float mi = beta1 * mv[i] + (1 - beta1) * gi;
+        float vi = beta2 * vv[i] + gi * gi * (1 - beta2);
+        mv[i] = mi;
+        vv[i] = vi;
+        float upd = mi * (1 / bc1) / ((float) Math.sqrt(vi * (1 / bc2)) + epsilon) + wd * pv[i];
+        pv[i] = pv[i] - upd * lr;
+      }
+    });
+  }
+
+  @Override
+  public void im2col(Tensor x, int rows, ConvGeometry g, Tensor cols) {
+    float[] xv = d(x);
+    float[] cv = d(cols);
+    int patch = g.patchSize();
+    int c = g.channels();
+    mm.rows(rows * g.positions(), 64, (p0, p1) -> {
+      for (int pos = p0; pos < p1; pos++) {
+        int n = pos / g.positions();
+        int oy = pos % g.positions() / g.outW();
+        int ox = pos % g.outW();
+        int o = pos * patch;
+        for (int ky = 0; ky < g.kh(); ky++) {
+          int y = oy * g.stride() + ky - g.padTop();
+          for (int kx = 0; kx < g.kw(); kx++) {
+            int xx = ox * g.stride() + kx - g.padLeft();
+            int dst = o + (ky * g.kw() + kx) * c;
+            if (y < 0 || y >= g.height() || xx < 0 || xx >= g.width()) {
+              Arrays.fill(cv, dst, dst + c, 0f);
+            } else {
+              System.arraycopy(xv, ((n * g.height() + y) * g.width() + xx) * c, cv, dst, c);
+            }
+          }
+        }
+      }
+    });
+  }
+
+  @Override
+  public void col2im(Tensor cols, int rows, ConvGeometry g, Tensor dx) {
+    float[] cv = d(cols);
+    float[] dv = d(dx);
+    int patch = g.patchSize();
+    int c = g.channels();
+    int pixels = g.height() * g.width();
+    // Gather: each input pixel sums the patch entries it was copied to, in a fixed (ky, kx) order.
+    mm.rows(rows * pixels, 64, (q0, q1) -> {
+      for (int q = q0; q < q1; q++) {
+        int n = q / pixels;
+        int y = q % pixels / g.width();
+        int xx = q % g.width();
+        int o = q * c;
+        Arrays.fill(dv, o, o + c, 0f);
+        for (int ky = 0; ky < g.kh(); ky++) {
+          int ty = y + g.padTop() - ky;
+          if (ty < 0 || ty % g.stride() != 0 || ty / g.stride() >= g.outH()) {
+            continue;
+          }
+          for (int kx = 0; kx < g.kw(); kx++) {
+            int tx = xx + g.padLeft() - kx;
+            if (tx < 0 || tx % g.stride() != 0 || tx / g.stride() >= g.outW()) {
+              continue;
+            }
+            int src = ((n * g.outH() + ty / g.stride()) * g.outW() + tx / g.stride()) * patch + (ky * g.kw() + kx) * c;
+            for (int ch = 0; ch < c; ch++) {
+              dv[o + ch] += cv[src + ch];
+            }
+          }
+        }
+      }
+    });
+  }
+
+  @Override
+  public void maxPool(Tensor x, int rows, ConvGeometry g, Tensor out, Tensor argmax) {
+    float[] xv = d(x);
+    float[] ov = d(out);
+    float[] av = d(argmax);
+    int c = g.channels();
+    mm.rows(rows * g.positions(), 64, (p0, p1) -> {
+      for (int pos = p0; pos < p1; pos++) {
+        int n = pos / g.positions();
+        int oy = pos % g.positions() / g.outW();
+        int ox = pos % g.outW();
+        for (int ch = 0; ch < c; ch++) {
+          float best = Float.NEGATIVE_INFINITY;
+          int arg = 0;
+          for (int ky = 0; ky < g.kh(); ky++) {
+            for (int kx = 0; kx < g.kw(); kx++) {
+              float v = xv[((n * g.height() + oy * g.stride() + ky) * g.width() + ox * g.stride() + kx) * c + ch];
+              if (v > best) {
+                best = v;
+                arg = ky * g.kw() + kx;
+              }
+            }
+          }
+          ov[pos * c + ch] = best;
+          av[pos * c + ch] = arg;
+        }
+      }
+    });
+  }
+
+  @Override
+  public void maxPoolBackward(Tensor grad, Tensor argmax, int rows, ConvGeometry g, Tensor dx) {
+    float[] gv = d(grad);
+    float[] av = d(argmax);
+    float[] dv = d(dx);
+    int c = g.channels();
+    int pixels = g.height() * g.width();
+    mm.rows(rows * pixels, 64, (q0, q1) -> {
+      for (int q = q0; q < q1; q++) {
+        int n = q / pixels;
+        int y = q % pixels / g.width();
+        int xx = q % g.width();
+        for (int ch = 0; ch < c; ch++) {
+          float s = 0;
+          for (int ky = 0; ky < g.kh(); ky++) {
+            int ty = y - ky;
+            if (ty < 0 || ty % g.stride() != 0 || ty / g.stride() >= g.outH()) {
+              continue;
+            }
+            for (int kx = 0; kx < g.kw(); kx++) {
+              int tx = xx - kx;
+              if (tx < 0 || tx % g.stride() != 0 || tx / g.stride() >= g.outW()) {
+                continue;
+              }
+              int o = ((n * g.outH() + ty / g.stride()) * g.outW() + tx / g.stride()) * c + ch;
+              if ((int) av[o] == ky * g.kw() + kx) {
+                s += gv[o];
+              }
+            }
+          }
+          dv[q * c + ch] = s;
+        }
+      }
+    });
+  }
+
+  @Override
+  public void batchNormTrain(Tensor x, int m, int c, Tensor gamma, Tensor beta, float epsilon, float momentum,
+      Tensor invStd, Tensor xhat, Tensor out, Tensor runMean, Tensor runVar) {
+    float[] xv = d(x);
+    float[] gm = d(gamma);
+    float[] bt = d(beta);
+    float[] is = d(invStd);
+    float[] xh = d(xhat);
+    float[] ov = d(out);
+    float[] rm = d(runMean);
+    float[] rv = d(runVar);
+    mm.rows(c, 2, (c0, c1) -> {
+      for (int ch = c0; ch < c1; ch++) {
+        float sum = 0;
+        for (int r = 0; r < m; r++) {
+          sum += xv[r * c + ch];
+        }
+        float mean = sum / m;
+        float sq = 0;
+        for (int r = 0; r < m; r++) {
+          float dlt = xv[r * c + ch] - mean;
+          sq += dlt * dlt;
+        }
+        float var = sq / m;
+        float inv = (float) (1 / Math.sqrt(var + epsilon));
+        is[ch] = inv;
+        for (int r = 0; r < m; r++) {
+          int i = r * c + ch;
+          xh[i] = (xv[i] - mean) * inv;
+          ov[i] = gm[ch] * xh[i] + bt[ch];
+        }
+        rm[ch] = momentum * rm[ch] + (1 - momentum) * mean;
+        rv[ch] = momentum * rv[ch] + (1 - momentum) * var;
+      }
+    });
+  }
+
+  @Override
+  public void batchNormInfer(Tensor x, int m, int c, Tensor gamma, Tensor beta, Tensor runMean, Tensor runVar,
+      float epsilon, Tensor out) {
+    float[] xv = d(x);
+    float[] gm = d(gamma);
+    float[] bt = d(beta);
+    float[] rm = d(runMean);
+    float[] rv = d(runVar);
+    float[] ov = d(out);
+    each(m * c, (from, to) -> {
+      for (int i = from; i < to; i++) {
+        int ch = i % c;
+        float inv = (float) (1 / Math.sqrt(rv[ch] + epsilon));
+        ov[i] = gm[ch] * ((xv[i] - rm[ch]) * inv) + bt[ch];
+      }
+    });
+  }
+
+  @Override
+  public void batchNormBackward(Tensor g, Tensor xhat, Tensor gamma, Tensor invStd, int m, int c, Tensor dx,
+      Tensor dgamma, Tensor dbeta) {
+    float[] gv = d(g);
+    float[] xh = d(xhat);
+    float[] gm = d(gamma);
+    float[] is = d(invStd);
+    float[] dv = d(dx);
+    float[] dg = d(dgamma);
+    float[] db = d(dbeta);
+    mm.rows(c, 2, (c0, c1) -> {
+      for (int ch = c0; ch < c1; ch++) {
+        float sumG = 0;
+        float sumGx = 0;
+        for (int r = 0; r < m; r++) {
+          int i = r * c + ch;
+          sumG += gv[i];
+          sumGx += gv[i] * xh[i];
+        }
+        dg[ch] = sumGx;
+        db[ch] = sumG;
+        float k = gm[ch] * is[ch] / m;
+        for (int r = 0; r < m; r++) {
+          int i = r * c + ch;
+          dv[i] = k * (m * gv[i] - sumG - xh[i] * sumGx);
+        }
+      }
+    });
+  }
+
+  @Override
+  public void embedding(Tensor ids, int n, Tensor table, int dim, Tensor out) {
+    float[] iv = d(ids);
+    float[] tv = d(table);
+    float[] ov = d(out);
+    int vocab = tv.length / dim;
+    for (int i = 0; i < n; i++) {
+      float id = iv[i];
+      if (id != Math.rint(id) || id < 0 || id >= vocab) {
+        throw new IllegalArgumentException("embedding expected an integer id in [0, " + vocab + ") at position " + i
+            + ", got " + id);
+      }
+    }
+    mm.rows(n, 64, (i0, i1) -> {
+      for (int i = i0; i < i1; i++) {
+        System.arraycopy(tv, (int) iv[i] * dim, ov, i * dim, dim);
+      }
+    });
+  }
+
+  @Override
+  public void embeddingBackward(Tensor ids, int n, Tensor grad, int dim, int vocab, Tensor gradTable) {
+    float[] iv = d(ids);
+    float[] gv = d(grad);
+    float[] tv = d(gradTable);
+    Arrays.fill(tv, 0, vocab * dim, 0f);
+    // Each thread owns a range of columns and adds the ids in order: deterministic.
+    mm.rows(dim, 2, (j0, j1) -> {
+      for (int i = 0; i < n; i++) {
+        int row = (int) iv[i] * dim;
+        for (int j = j0; j < j1; j++) {
+          tv[row + j] += gv[i * dim + j];
+        }
+      }
+    });
+  }
+
+  @Override
+  public void close() {
+    mm.close();
+  }
+}

@@ -1,0 +1,137 @@
+package org.millrace.trainer.nn;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.millrace.trainer.model.SafeTensors;
+
+/**
+ * The complete state of a training run at a step boundary: network tensors, optimizer slots and
+ * step, the best tensors so far (for early stopping), the position (epoch, next batch), the
+ * epoch's running loss and the history. Written to {@code <dir>/step-<n>/} (state.json +
+ * state.safetensors), then published by atomically replacing {@code <dir>/LATEST}; older steps are
+ * removed. A run killed at any moment leaves the previous checkpoint readable.
+ */
+public record Checkpoint(String fingerprint, int epoch, int batch, long step, float[] epochAcc,
+    List<EpochMetrics> history, double best, int bestEpoch, int sinceBest, boolean finished, boolean stoppedEarly,
+    List<float[]> tensors, List<float[]> slots, List<float[]> bestTensors) {
+
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  static final String LATEST = "LATEST";
+
+  /** Writes this checkpoint under {@code dir} and makes it the latest. */
+  public void write(Path dir) throws IOException {
+    Files.createDirectories(dir);
+    String name = "step-" + step + (finished ? "-final" : "");
+    Path target = dir.resolve(name);
+    Path tmp = Files.createTempDirectory(dir, ".tmp-");
+    var tensorsOut = new LinkedHashMap<String, SafeTensors.Tensor>();
+    put(tensorsOut, "tensor", tensors);
+    put(tensorsOut, "slot", slots);
+    put(tensorsOut, "best", bestTensors);
+    tensorsOut.put("epoch_acc", new SafeTensors.Tensor(List.of(epochAcc.length), epochAcc));
+    SafeTensors.write(tmp.resolve("state.safetensors"), tensorsOut, Map.of("format", "millrace-checkpoint"));
+    var meta = new LinkedHashMap<String, Object>();
+    meta.put("format", "millrace-checkpoint");
+    meta.put("format_version", 1);
+    meta.put("fingerprint", fingerprint);
+    meta.put("epoch", epoch);
+    meta.put("batch", batch);
+    meta.put("step", step);
+    meta.put("best", Double.isInfinite(best) ? null : best);
+    meta.put("best_epoch", bestEpoch);
+    meta.put("since_best", sinceBest);
+    meta.put("finished", finished);
+    meta.put("stopped_early", stoppedEarly);
+    meta.put("counts", List.of(tensors.size(), slots.size(), bestTensors.size()));
+    meta.put("history", history);
+    JSON.writeValue(tmp.resolve("state.json").toFile(), meta);
+    deleteRecursively(target);
+    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+    Path latestTmp = dir.resolve(".LATEST.tmp");
+    Files.writeString(latestTmp, name);
+    Files.move(latestTmp, dir.resolve(LATEST), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    try (Stream<Path> s = Files.list(dir)) {
+      for (Path p : s.toList()) {
+        String f = p.getFileName().toString();
+        if (!f.equals(name) && (f.startsWith("step-") || f.startsWith(".tmp-"))) {
+          deleteRecursively(p);
+        }
+      }
+    }
+  }
+
+  /** The latest checkpoint under {@code dir}, or null if there is none. Fails naming the file that is damaged. */
+  public static Checkpoint readLatest(Path dir) throws IOException {
+    Path latest = dir.resolve(LATEST);
+    if (!Files.isRegularFile(latest)) {
+      return null;
+    }
+    Path d = dir.resolve(Files.readString(latest).trim());
+    Path json = d.resolve("state.json");
+    if (!Files.isRegularFile(json)) {
+      throw new IllegalArgumentException(latest + " names " + d + ", which expected state.json, got none");
+    }
+    var meta = JSON.readTree(json.toFile());
+    if (!"millrace-checkpoint".equals(meta.path("format").asText()) || meta.path("format_version").asInt() != 1) {
+      throw new IllegalArgumentException(json + ": expected a millrace-checkpoint format_version 1, got "
+          + meta.path("format") + " " + meta.path("format_version"));
+    }
+    Map<String, SafeTensors.Tensor> t = SafeTensors.read(d.resolve("state.safetensors"));
+    var counts = meta.path("counts");
+    var history = new ArrayList<EpochMetrics>();
+    for (var h : meta.path("history")) {
+      history.add(JSON.treeToValue(h, EpochMetrics.class));
+    }
+    return new Checkpoint(meta.path("fingerprint").asText(), meta.path("epoch").asInt(), meta.path("batch").asInt(),
+        meta.path("step").asLong(), get(t, "epoch_acc", d), history,
+        meta.path("best").isNull() ? Double.POSITIVE_INFINITY : meta.path("best").asDouble(),
+        meta.path("best_epoch").asInt(), meta.path("since_best").asInt(), meta.path("finished").asBoolean(),
+        meta.path("stopped_early").asBoolean(), list(t, "tensor", counts.get(0).asInt(), d),
+        list(t, "slot", counts.get(1).asInt(), d), list(t, "best", counts.get(2).asInt(), d));
+  }
+
+  private static void put(Map<String, SafeTensors.Tensor> out, String prefix, List<float[]> values) {
+    for (int i = 0; i < values.size(); i++) {
+      out.put(prefix + "." + i, new SafeTensors.Tensor(List.of(values.get(i).length), values.get(i)));
+    }
+  }
+
+  private static List<float[]> list(Map<String, SafeTensors.Tensor> t, String prefix, int n, Path d) {
+    var out = new ArrayList<float[]>();
+    for (int i = 0; i < n; i++) {
+      out.add(get(t, prefix + "." + i, d));
+    }
+    return out;
+  }
+
+  private static float[] get(Map<String, SafeTensors.Tensor> t, String name, Path d) {
+    SafeTensors.Tensor x = t.get(name);
+    if (x == null) {
+      throw new IllegalArgumentException(d.resolve("state.safetensors") + ": tensor '" + name + "' expected, got none");
+    }
+    return x.data();
+  }
+
+  static void deleteRecursively(Path p) {
+    if (!Files.exists(p)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(p)) {
+      for (Path x : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(x);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
