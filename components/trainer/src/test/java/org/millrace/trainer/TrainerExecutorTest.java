@@ -65,13 +65,17 @@ class TrainerExecutorTest {
   }
 
   Path train(Map<String, Object> params, String name) throws Exception {
+    return train(params, name, dir.resolve(name));
+  }
+
+  Path train(Map<String, Object> params, String name, Path contextDir) throws Exception {
     Path model = Files.createDirectories(dir.resolve(name + "/model"));
     Path run = Files.createDirectories(dir.resolve(name + "/run"));
     var in = new ExecutorInput<>(Map.<String, List<Artifact>>of(
         "examples", List.of(new Examples(examples().toString(), Examples.splitProperties(List.of("train", "eval")))),
         "transform_graph", List.of(new TransformGraph(graph().toString(), Map.of()))),
         Map.of("model", model, "model_run", run), ParameterBinder.bind(TrainerParams.class, withFastOptimizer(params)));
-    var result = new TrainerExecutor().execute(in, ExecutionContext.standalone("trainer", dir, List.of()));
+    var result = new TrainerExecutor().execute(in, ExecutionContext.standalone("trainer", contextDir, List.of()));
     assertTrue((Double) result.outputProperties().get("model").get("validation_accuracy") > 0.9, result.toString());
     assertTrue(Files.readString(run.resolve("index.html")).contains("<polyline"));
     return model;
@@ -156,11 +160,75 @@ class TrainerExecutorTest {
     assertTrue(shape.getMessage().contains("expected shape"), shape.getMessage());
   }
 
+  /** Conv, batch-norm, pooling, flatten and dropout on the blobs' two features seen as a 1x2 image. */
+  static final Map<String, Object> CNN = Map.of("epochs", 8, "input_shape", List.of(1, 2, 1), "layers", List.of(
+      Map.of("type", "conv2d", "filters", 3, "kernel_size", List.of(1, 2), "padding", "same", "activation", "relu"),
+      Map.of("type", "batch_norm"),
+      Map.of("type", "max_pool2d", "pool_size", List.of(1, 2), "strides", 1),
+      Map.of("type", "flatten"),
+      Map.of("type", "dense", "units", 8, "activation", "relu", "dropout", 0.1)));
+
   @Test
-  void goldenModelStillLoadsAndPredicts() throws Exception {
-    Path golden = Path.of("src/test/resources/golden-model");
+  void trainsALayerStackFromItsConfiguration() throws Exception {
+    Path model = train(CNN, "cnn");
+    String json = Files.readString(model.resolve("model.json"));
+    assertTrue(json.contains("\"type\" : \"conv2d\"") && json.contains("\"moving_variance\" : \"layers.1.moving_variance\"")
+        && json.contains("\"input_shape\" : [ 1, 2, 1 ]"), json);
+    float[] probs = ModelRuntime.load(model).predictRow(Map.of("a", 6.0, "b", 0.0));
+    assertTrue(probs[2] > 0.7, java.util.Arrays.toString(probs));
+    var shape = assertThrows(IllegalArgumentException.class, () -> train(Map.of("input_shape", List.of(3, 1, 1)), "bad"));
+    assertEquals("input_shape [3, 1, 1] expected 2 values per example (the transform graph's outputs), got 3",
+        shape.getMessage());
+    var both = assertThrows(ParameterException.class, () -> ParameterBinder.bind(TrainerParams.class, Map.of(
+        "hidden_layers", List.of(Map.of("units", 4)), "layers", List.of(Map.of("type", "flatten")))));
+    assertEquals("expected either hidden_layers or layers, got both", both.getMessage());
+    var unknown = assertThrows(ParameterException.class, () -> ParameterBinder.bind(TrainerParams.class, Map.of(
+        "layers", List.of(Map.of("type", "flatten"), Map.of("type", "dense", "unit", 4)))));
+    assertEquals("layers[1] (dense): unknown key 'unit', expected one of [activation, dropout, units]",
+        unknown.getMessage());
+  }
+
+  @Test
+  void anInterruptedTrainerResumesFromItsCheckpointWithTheSameModel() throws Exception {
+    Map<String, Object> p = Map.of("epochs", 150, "threads", 1, "checkpoint_every_steps", 5);
+    byte[] uninterrupted = Files.readAllBytes(train(p, "whole").resolve("model.safetensors"));
+    // The interrupted and the resumed run share one standalone context directory, so one resume dir.
+    Path shared = Files.createDirectories(dir.resolve("shared"));
+    Path latest = shared.resolve("resume/checkpoints/LATEST");
+    var failure = new java.util.concurrent.atomic.AtomicReference<Throwable>();
+    Thread t = new Thread(() -> {
+      try {
+        train(p, "interrupted", shared);
+      } catch (Throwable e) {
+        failure.set(e);
+      }
+    });
+    t.start();
+    while (!Files.exists(latest) && t.isAlive()) {
+      Thread.sleep(1);
+    }
+    t.interrupt();
+    t.join();
+    assertTrue(failure.get() != null && failure.get().getMessage().startsWith("training interrupted at step"),
+        String.valueOf(failure.get()));
+    Path model = train(p, "resumed", shared);
+    String json = Files.readString(model.resolve("model.json"));
+    assertTrue(json.contains("\"resumed_from_step\""), json);
+    assertArrayEquals(uninterrupted, Files.readAllBytes(model.resolve("model.safetensors")));
+  }
+
+  @Test
+  void goldenModelsStillLoadAndPredict() throws Exception {
+    // v1: dense only (the first format); v2: conv2d, batch_norm, max_pool2d, flatten, dense + dropout.
+    golden(Path.of("src/test/resources/golden-model"), Map.of("epochs", 3, "hidden_layers",
+        List.of(Map.of("units", 4))));
+    golden(Path.of("src/test/resources/golden-model-v2"), CNN);
+  }
+
+  void golden(Path golden, Map<String, Object> params) throws Exception {
     if (!Files.exists(golden.resolve(ModelFiles.MODEL_JSON))) {
-      Path m = train(Map.of("epochs", 3, "hidden_layers", List.of(Map.of("units", 4))), "golden");
+      // Written once with the format of the day and committed; later versions must keep loading it.
+      Path m = train(params, golden.getFileName().toString());
       Files.createDirectories(golden);
       Files.copy(m.resolve(ModelFiles.MODEL_JSON), golden.resolve(ModelFiles.MODEL_JSON));
       Files.copy(m.resolve(ModelFiles.WEIGHTS), golden.resolve(ModelFiles.WEIGHTS));
@@ -170,7 +238,7 @@ class TrainerExecutorTest {
     String[] expected = Files.readString(golden.resolve("expected.txt")).trim().split(" ");
     float[] p = ModelRuntime.load(golden).predictRow(Map.of("a", 1.0, "b", 2.0));
     for (int i = 0; i < 3; i++) {
-      assertEquals(Float.parseFloat(expected[i]), p[i], 1e-6f);
+      assertEquals(Float.parseFloat(expected[i]), p[i], 1e-6f, golden.toString());
     }
   }
 }

@@ -146,6 +146,12 @@ class LocalRunnerTest {
     assertEquals("REUSED", resumed.node("left").state());
     assertEquals("REUSED", resumed.node("join").state());
     assertEquals("COMPLETE", resumed.node("check").state());
+    Path result = Path.of(resumed.node("check").outputUris().get("result").get(0)).resolve("result.txt");
+    assertEquals("ok after 1 failed attempts", Files.readString(result), "the resume directory outlived the failure");
+    try (var files = Files.list(result.getParent().getParent().getParent())) {
+      assertTrue(files.noneMatch(f -> f.getFileName().toString().startsWith(".resume-")),
+          "the resume directory is deleted after success");
+    }
     List<Execution> inRun = new StoreQueries(store).runExecutions(failed.runId());
     assertEquals(5, inRun.size(), "4 nodes + the failed attempt, nothing re-executed");
   }

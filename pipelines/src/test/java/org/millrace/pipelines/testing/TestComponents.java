@@ -14,7 +14,8 @@ import org.millrace.api.spec.ParameterException;
 
 /**
  * Small TEST components (not product features): Produce writes a value, Consume combines its
- * inputs, Flaky fails while a marker file exists, Crash throws after writing its output.
+ * inputs, Flaky fails while a marker file exists (counting
+ * its failed attempts in its resume directory), Crash throws after writing its output.
  */
 public final class TestComponents implements ComponentProvider {
   public static final OutputKey<Examples> DATA = OutputKey.of("data", Examples.TYPE);
@@ -61,10 +62,15 @@ public final class TestComponents implements ComponentProvider {
   public static final ComponentSpec<ConsumeParams> FLAKY = ComponentSpec.builder("Flaky", ConsumeParams.class)
       .input(IN).output(RESULT)
       .executor(() -> (in, ctx) -> {
+        // Failed attempts are counted in the resume directory, which outlives them.
+        Path attempts = Files.createDirectories(ctx.resumeDir()).resolve("failed-attempts.txt");
+        long earlier = Files.exists(attempts) ? Files.readAllLines(attempts).size() : 0;
         if (Files.exists(Path.of(in.parameters().marker()))) {
+          Files.writeString(attempts, "failed\n", java.nio.file.StandardOpenOption.CREATE,
+              java.nio.file.StandardOpenOption.APPEND);
           throw new IllegalStateException("flaky failure: marker " + in.parameters().marker() + " exists");
         }
-        Files.writeString(in.output(RESULT).resolve("result.txt"), "ok");
+        Files.writeString(in.output(RESULT).resolve("result.txt"), "ok after " + earlier + " failed attempts");
         return ExecutorResult.empty();
       })
       .build();
