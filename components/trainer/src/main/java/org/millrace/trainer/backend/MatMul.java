@@ -3,7 +3,6 @@ package org.millrace.trainer.backend;
 import java.util.concurrent.ForkJoinPool;
 import java.util.stream.IntStream;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -35,71 +34,89 @@ public final class MatMul {
 
   /** C = A (m x k) * B (k x n). */
   public void nn(float[] a, float[] b, float[] c, int m, int k, int n, boolean accumulate) {
-    gemm(a, k, 1, b, c, m, k, n, accumulate);
+    gemm(a, k, 1, b, n, 1, c, m, k, n, accumulate);
   }
 
   /** C = A^T * B where A is (k x m) and B is (k x n). */
   public void tn(float[] a, float[] b, float[] c, int m, int k, int n, boolean accumulate) {
-    gemm(a, 1, m, b, c, m, k, n, accumulate);
+    gemm(a, 1, m, b, n, 1, c, m, k, n, accumulate);
   }
 
-  /** C = A * B^T where A is (m x k) and B is (n x k): B is transposed once, then multiplied. */
+  /** C = A * B^T where A is (m x k) and B is (n x k). */
   public void nt(float[] a, float[] b, float[] c, int m, int k, int n, boolean accumulate) {
-    float[] bt = new float[k * n];
-    for (int j = 0; j < n; j++) {
-      for (int p = 0; p < k; p++) {
-        bt[p * n + j] = b[j * k + p];
-      }
-    }
-    gemm(a, k, 1, bt, c, m, k, n, accumulate);
+    gemm(a, k, 1, b, 1, k, c, m, k, n, accumulate);
   }
+
+  /** Depth of one k block: a packed panel block (KC x 2 vector widths) stays in L1. */
+  private static final int KC = 256;
 
   /**
-   * C (m x n) = A * B with A's element (i, p) at {@code a[i * ai + p * ap]} and B row-major (k x n).
-   * Register-blocked: 4 rows of C by two vector widths of columns stay in registers while p runs
-   * over k, so each loaded B vector feeds four fused multiply-adds.
+   * C (m x n) = A * B with A's element (i, p) at {@code a[i * ai + p * ap]} and B's (p, j) at
+   * {@code b[p * bp + j * bj]}. B is packed once into panels of two vector widths of columns
+   * (the last one zero-padded). Threads take contiguous ranges of rows; for each k block and
+   * panel, 4 rows of C by two vector widths stay in registers while p runs over the block, so
+   * each loaded B vector feeds four fused multiply-adds. Every element of C is summed in the
+   * order p = 0..k-1 by one thread, whatever the number of threads.
    */
-  private void gemm(float[] a, int ai, int ap, float[] b, float[] c, int m, int k, int n, boolean accumulate) {
-    int vl = S.length();
-    int w = 2 * vl;
-    int wide = n - n % w;
-    // Pack each panel of B (k x 2 vector widths) contiguously once; every row group then streams it.
-    float[] panel = new float[k * w];
-    for (int j = 0; j < wide; j += w) {
-      for (int p = 0; p < k; p++) {
-        System.arraycopy(b, p * n + j, panel, p * w, w);
-      }
-      int jj = j;
-      rows((m + 3) / 4, (q0, q1) -> {
-        for (int q = q0; q < q1; q++) {
-          int i0 = q * 4;
-          if (m - i0 >= 4) {
-            block4(a, ai, ap, panel, w, c, i0, jj, k, n, accumulate);
+  private void gemm(float[] a, int ai, int ap, float[] b, int bp, int bj, float[] c, int m, int k, int n,
+      boolean accumulate) {
+    int w = 2 * S.length();
+    int panels = (n + w - 1) / w;
+    float[] packed = new float[panels * k * w];
+    rows(panels, 2, (q0, q1) -> {
+      for (int q = q0; q < q1; q++) {
+        int j0 = q * w;
+        int cols = Math.min(w, n - j0);
+        int base = q * k * w;
+        for (int p = 0; p < k; p++) {
+          int o = base + p * w;
+          if (bj == 1) {
+            System.arraycopy(b, p * bp + j0, packed, o, cols);
           } else {
-            for (int i = i0; i < m; i++) {
-              block1(a, ai, ap, panel, w, c, i, jj, k, n, accumulate);
+            for (int j = 0; j < cols; j++) {
+              packed[o + j] = b[p * bp + (j0 + j) * bj];
             }
           }
         }
-      });
-    }
-    if (wide < n) {
-      rows(m, (i0, i1) -> {
-        for (int i = i0; i < i1; i++) {
-          for (int j = wide; j < n; j++) {
-            float s = accumulate ? c[i * n + j] : 0f;
-            for (int p = 0; p < k; p++) {
-              s = Math.fma(a[i * ai + p * ap], b[p * n + j], s);
+      }
+    });
+    int groups = (m + 3) / 4;
+    rows(groups, 2, (g0, g1) -> {
+      float[] tmp = new float[4 * w];
+      for (int k0 = 0; k0 < k; k0 += KC) {
+        int k1 = Math.min(k, k0 + KC);
+        boolean acc = accumulate || k0 > 0;
+        for (int q = 0; q < panels; q++) {
+          int j0 = q * w;
+          int cols = Math.min(w, n - j0);
+          int base = q * k * w;
+          for (int g = g0; g < g1; g++) {
+            int i0 = g * 4;
+            int rowsHere = Math.min(4, m - i0);
+            if (cols == w && rowsHere == 4) {
+              block4(a, ai, ap, packed, base, w, c, i0 * n + j0, n, k0, k1, i0, acc);
+            } else {
+              // Edge: compute into a full-width temporary, then copy the valid part.
+              for (int r = 0; r < rowsHere; r++) {
+                for (int j = 0; j < w; j++) {
+                  tmp[r * w + j] = acc && j < cols ? c[(i0 + r) * n + j0 + j] : 0f;
+                }
+              }
+              for (int r = 0; r < rowsHere; r++) {
+                block1(a, ai, ap, packed, base, w, tmp, r * w, k0, k1, i0 + r);
+              }
+              for (int r = 0; r < rowsHere; r++) {
+                System.arraycopy(tmp, r * w, c, (i0 + r) * n + j0, cols);
+              }
             }
-            c[i * n + j] = s;
           }
         }
-      });
-    }
+      }
+    });
   }
 
-  private static void block4(float[] a, int ai, int ap, float[] b, int bw, float[] c, int i0, int j, int k, int n,
-      boolean accumulate) {
+  private static void block4(float[] a, int ai, int ap, float[] b, int base, int bw, float[] c, int co, int cs,
+      int k0, int k1, int i0, boolean accumulate) {
     int vl = S.length();
     FloatVector c00;
     FloatVector c01;
@@ -110,14 +127,14 @@ public final class MatMul {
     FloatVector c30;
     FloatVector c31;
     if (accumulate) {
-      c00 = FloatVector.fromArray(S, c, i0 * n + j);
-      c01 = FloatVector.fromArray(S, c, i0 * n + j + vl);
-      c10 = FloatVector.fromArray(S, c, (i0 + 1) * n + j);
-      c11 = FloatVector.fromArray(S, c, (i0 + 1) * n + j + vl);
-      c20 = FloatVector.fromArray(S, c, (i0 + 2) * n + j);
-      c21 = FloatVector.fromArray(S, c, (i0 + 2) * n + j + vl);
-      c30 = FloatVector.fromArray(S, c, (i0 + 3) * n + j);
-      c31 = FloatVector.fromArray(S, c, (i0 + 3) * n + j + vl);
+      c00 = FloatVector.fromArray(S, c, co);
+      c01 = FloatVector.fromArray(S, c, co + vl);
+      c10 = FloatVector.fromArray(S, c, co + cs);
+      c11 = FloatVector.fromArray(S, c, co + cs + vl);
+      c20 = FloatVector.fromArray(S, c, co + 2 * cs);
+      c21 = FloatVector.fromArray(S, c, co + 2 * cs + vl);
+      c30 = FloatVector.fromArray(S, c, co + 3 * cs);
+      c31 = FloatVector.fromArray(S, c, co + 3 * cs + vl);
     } else {
       c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = FloatVector.zero(S);
     }
@@ -125,8 +142,8 @@ public final class MatMul {
     int r1 = (i0 + 1) * ai;
     int r2 = (i0 + 2) * ai;
     int r3 = (i0 + 3) * ai;
-    for (int p = 0; p < k; p++) {
-      int bo = p * bw;
+    for (int p = k0; p < k1; p++) {
+      int bo = base + p * bw;
       var b0 = FloatVector.fromArray(S, b, bo);
       var b1 = FloatVector.fromArray(S, b, bo + vl);
       int po = p * ap;
@@ -143,54 +160,29 @@ public final class MatMul {
       c30 = x3.fma(b0, c30);
       c31 = x3.fma(b1, c31);
     }
-    c00.intoArray(c, i0 * n + j);
-    c01.intoArray(c, i0 * n + j + vl);
-    c10.intoArray(c, (i0 + 1) * n + j);
-    c11.intoArray(c, (i0 + 1) * n + j + vl);
-    c20.intoArray(c, (i0 + 2) * n + j);
-    c21.intoArray(c, (i0 + 2) * n + j + vl);
-    c30.intoArray(c, (i0 + 3) * n + j);
-    c31.intoArray(c, (i0 + 3) * n + j + vl);
+    c00.intoArray(c, co);
+    c01.intoArray(c, co + vl);
+    c10.intoArray(c, co + cs);
+    c11.intoArray(c, co + cs + vl);
+    c20.intoArray(c, co + 2 * cs);
+    c21.intoArray(c, co + 2 * cs + vl);
+    c30.intoArray(c, co + 3 * cs);
+    c31.intoArray(c, co + 3 * cs + vl);
   }
 
-  private static void block1(float[] a, int ai, int ap, float[] b, int bw, float[] c, int i, int j, int k, int n,
-      boolean accumulate) {
+  /** One row: {@code c[co..co+2vl) += A(i, k0..k1) * panel}; c already holds the starting values. */
+  private static void block1(float[] a, int ai, int ap, float[] b, int base, int bw, float[] c, int co, int k0, int k1,
+      int i) {
     int vl = S.length();
-    var c0 = accumulate ? FloatVector.fromArray(S, c, i * n + j) : FloatVector.zero(S);
-    var c1 = accumulate ? FloatVector.fromArray(S, c, i * n + j + vl) : FloatVector.zero(S);
-    for (int p = 0; p < k; p++) {
+    var c0 = FloatVector.fromArray(S, c, co);
+    var c1 = FloatVector.fromArray(S, c, co + vl);
+    for (int p = k0; p < k1; p++) {
       var x = FloatVector.broadcast(S, a[i * ai + p * ap]);
-      c0 = x.fma(FloatVector.fromArray(S, b, p * bw), c0);
-      c1 = x.fma(FloatVector.fromArray(S, b, p * bw + vl), c1);
+      c0 = x.fma(FloatVector.fromArray(S, b, base + p * bw), c0);
+      c1 = x.fma(FloatVector.fromArray(S, b, base + p * bw + vl), c1);
     }
-    c0.intoArray(c, i * n + j);
-    c1.intoArray(c, i * n + j + vl);
-  }
-
-  static void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n) {
-    int j = 0;
-    var va = FloatVector.broadcast(S, alpha);
-    for (int upper = S.loopBound(n); j < upper; j += S.length()) {
-      var vx = FloatVector.fromArray(S, x, xo + j);
-      var vy = FloatVector.fromArray(S, y, yo + j);
-      vx.fma(va, vy).intoArray(y, yo + j);
-    }
-    for (; j < n; j++) {
-      y[yo + j] = Math.fma(alpha, x[xo + j], y[yo + j]);
-    }
-  }
-
-  static float dot(float[] a, int ao, float[] b, int bo, int n) {
-    var acc = FloatVector.zero(S);
-    int j = 0;
-    for (int upper = S.loopBound(n); j < upper; j += S.length()) {
-      acc = FloatVector.fromArray(S, a, ao + j).fma(FloatVector.fromArray(S, b, bo + j), acc);
-    }
-    float s = acc.reduceLanes(VectorOperators.ADD);
-    for (; j < n; j++) {
-      s = Math.fma(a[ao + j], b[bo + j], s);
-    }
-    return s;
+    c0.intoArray(c, co);
+    c1.intoArray(c, co + vl);
   }
 
   @FunctionalInterface
