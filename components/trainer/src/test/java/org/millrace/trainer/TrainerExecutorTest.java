@@ -103,6 +103,15 @@ class TrainerExecutorTest {
     assertArrayEquals(probs, rt.predict(batch.build()), 0f);
     String json = Files.readString(model.resolve("model.json"));
     assertTrue(json.contains("\"transform\"") && json.contains("\"backend\"") && json.contains("\"seed\" : 42"), json);
+    // auto: an OpenCL device when there is one (PoCL in CI), else Java; the choice is recorded.
+    String expected = org.millrace.trainer.backend.opencl.OpenCLBackend.devices().isEmpty() ? "\"backend\" : \"java ("
+        : "\"backend\" : \"opencl (";
+    assertTrue(json.contains(expected) && json.contains("\"backend_selection\" : \"auto: "), json);
+    String forced = Files.readString(train(Map.of("epochs", 2, "backend", "java"), "forced").resolve("model.json"));
+    assertTrue(forced.contains("\"backend_selection\" : \"java backend requested\""), forced);
+    var bad = assertThrows(ParameterException.class, () -> ParameterBinder.bind(TrainerParams.class,
+        Map.of("backend", "cuda")));
+    assertEquals("backend expected one of [auto, java, opencl, opencl_gpu, opencl_cpu], got 'cuda'", bad.getMessage());
   }
 
   @Test

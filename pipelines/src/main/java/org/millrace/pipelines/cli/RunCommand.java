@@ -36,11 +36,22 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--parallelism", description = "Nodes run at once (default: number of cores, at least 2).")
   Integer parallelism;
 
+  @Option(names = "--trainer-backend", description = "Backend of trainer nodes whose backend parameter is auto:"
+      + " auto (OpenCL GPU > OpenCL CPU > Java), java, opencl, opencl_gpu or opencl_cpu.")
+  TrainerBackend trainerBackend;
+
+  /** The trainer's backend choices (see org.millrace.trainer.backend.Backends). */
+  enum TrainerBackend { auto, java, opencl, opencl_gpu, opencl_cpu }
+
   @Option(names = "--no-cache", description = "Run every node even when a cached result exists.")
   boolean noCache;
 
   @Override
   public Integer call() {
+    if (trainerBackend != null) {
+      // Read by the Trainer component (org.millrace.trainer.backend.Backends.OVERRIDE).
+      System.setProperty("millrace.trainer.backend", trainerBackend.name());
+    }
     ComponentRegistry registry = ComponentRegistry.load();
     PipelineSpec spec = new PipelineCompiler(registry).compile(YamlPipelineLoader.load(file));
     var defaults = LocalRunner.Options.defaults();

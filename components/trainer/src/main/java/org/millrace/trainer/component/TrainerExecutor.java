@@ -15,7 +15,7 @@ import org.millrace.api.spec.ExecutorResult;
 import org.millrace.api.spec.ParameterBinder;
 import org.millrace.transform.graph.Graph;
 import org.millrace.trainer.backend.Backend;
-import org.millrace.trainer.backend.JavaBackend;
+import org.millrace.trainer.backend.Backends;
 import org.millrace.trainer.data.DenseData;
 import org.millrace.trainer.model.ModelFiles;
 import org.millrace.trainer.nn.Activation;
@@ -59,7 +59,9 @@ public final class TrainerExecutor implements Executor<TrainerParams> {
     List<Layer> layers = new java.util.ArrayList<>(p.buildHidden());
     layers.add(new Dense(classification ? classes : 1, Activation.LINEAR));
     Network net = new Network(inputShape, layers);
-    try (Backend backend = new JavaBackend(p.threads())) {
+    Backends.Selected selected = Backends.open(p.backend(), p.threads());
+    ctx.log().info("Trainer: {}", selected.reason());
+    try (Backend backend = selected.backend()) {
       net.build(backend, p.batchSize());
       net.initialize(p.seed());
       Optional<Model> base = input.optionalInput(TrainerComponents.BASE_MODEL);
@@ -99,6 +101,7 @@ public final class TrainerExecutor implements Executor<TrainerParams> {
       provenance.put("training_examples_fingerprint", examples.stringProperty("fingerprint").orElse(""));
       provenance.put("train_rows", train.rows());
       provenance.put("backend", backend.description());
+      provenance.put("backend_selection", selected.reason());
       provenance.put("jdk", System.getProperty("java.version") + " " + System.getProperty("java.vendor"));
       provenance.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
       provenance.put("arch", System.getProperty("os.arch"));

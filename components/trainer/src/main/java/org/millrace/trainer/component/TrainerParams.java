@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.millrace.api.spec.ParameterException;
+import org.millrace.trainer.backend.Backends;
 import org.millrace.trainer.nn.Activation;
 import org.millrace.trainer.nn.Dense;
 import org.millrace.trainer.nn.Dropout;
@@ -27,13 +28,14 @@ import org.millrace.trainer.nn.Optimizer;
  * seed: 42
  * early_stopping: {patience: 5}
  * checkpoint_every_steps: 500   # and at every epoch end; a failed run resumes from the last one
+ * backend: auto                 # OpenCL GPU > OpenCL CPU > Java; or java, opencl, opencl_gpu, opencl_cpu
  * </pre>
  *
  * <p>The output layer follows from the task: one linear unit per class (logits) or one value.
  */
 public record TrainerParams(List<Layer> hiddenLayers, List<Map<String, Object>> layers, List<Integer> inputShape,
     OptimizerConfig optimizer, Integer epochs, Integer batchSize, Long seed, EarlyStopping earlyStopping,
-    Double clipNorm, Integer threads, Schedule schedule, Integer checkpointEverySteps) {
+    Double clipNorm, Integer threads, Schedule schedule, Integer checkpointEverySteps, String backend) {
 
   /**
    * Learning-rate schedule: {@code {type: cosine, warmup_steps: 100, min_factor: 0.1}} or
@@ -133,6 +135,12 @@ public record TrainerParams(List<Layer> hiddenLayers, List<Map<String, Object>> 
       throw new ParameterException("input_shape", "input_shape expected a list of positive sizes, got " + inputShape);
     }
     inputShape = inputShape == null ? null : List.copyOf(inputShape);
+    backend = backend == null ? "auto" : backend;
+    try {
+      Backends.checkChoice(backend);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException("backend", e.getMessage());
+    }
     checkpointEverySteps = checkpointEverySteps == null ? 0 : checkpointEverySteps;
     if (checkpointEverySteps < 0) {
       throw new ParameterException("checkpoint_every_steps", "checkpoint_every_steps expected >= 0 (0: at epoch ends"

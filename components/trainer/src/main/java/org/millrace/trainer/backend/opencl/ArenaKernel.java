@@ -1,0 +1,591 @@
+package org.millrace.trainer.backend.opencl;
+
+import com.aparapi.Kernel;
+
+/**
+ * Every device kernel of the OpenCL backend, in one Aparapi kernel so that all of them share one
+ * device buffer: {@link #mem} holds every tensor (weights, gradients, optimizer slots,
+ * activations) at fixed offsets and stays on the device (explicit mode); {@link #io} and the
+ * smaller {@link #ioSmall} are the staging buffers for the only transfers, input batches in and
+ * results out. {@link #op} selects
+ * the operation, the {@code i*} and {@code f*} fields are its arguments.
+ *
+ * <p>Aparapi translates this bytecode to OpenCL C: only primitive fields and arrays, no objects,
+ * no calls outside this class. Each operation's reference is the same-named method of
+ * {@link org.millrace.trainer.backend.JavaBackend}, and tests compare the two.
+ */
+public final class ArenaKernel extends Kernel {
+  static final int COPY_IN = 0;
+  static final int COPY_OUT = 1;
+  static final int COPY = 2;
+  static final int FILL = 3;
+  static final int GEMM = 4;
+  static final int BIAS_ACT = 5;
+  static final int ACT_BACKWARD = 6;
+  static final int COLUMN_SUMS = 7;
+  static final int SOFTMAX = 8;
+  static final int SOFTMAX_BACKWARD = 9;
+  static final int DROPOUT = 10;
+  static final int MULTIPLY = 11;
+  static final int LOSS = 12;
+  static final int SUM_INTO = 13;
+  static final int SQUARES_PARTIAL = 14;
+  static final int SGD = 15;
+  static final int ADAM = 16;
+  static final int IM2COL = 17;
+  static final int COL2IM = 18;
+  static final int MAXPOOL = 19;
+  static final int MAXPOOL_BACKWARD = 20;
+  static final int BN_TRAIN = 21;
+  static final int BN_INFER = 22;
+  static final int BN_BACKWARD = 23;
+  static final int EMBEDDING = 24;
+  static final int EMBEDDING_BACKWARD = 25;
+
+  /** Side of a work group of the matrix product; each work item computes a 2x2 block of C. */
+  static final int GROUP = 16;
+  /** Side of the C tile of a work group (GROUP x 2). */
+  static final int TILE = 32;
+  /** Depth of the A and B tiles staged in local memory. */
+  static final int DEPTH = 16;
+
+  float[] mem;
+  float[] io;
+  float[] ioSmall;
+  @Local final float[] tileA = new float[TILE * DEPTH];
+  @Local final float[] tileB = new float[DEPTH * TILE];
+
+  int op;
+  int n;
+  int i0;
+  int i1;
+  int i2;
+  int i3;
+  int i4;
+  int i5;
+  int i6;
+  int i7;
+  int i8;
+  int i9;
+  int i10;
+  int i11;
+  int i12;
+  int i13;
+  int i14;
+  int i15;
+  float f0;
+  float f1;
+  float f2;
+  float f3;
+  float f4;
+  float f5;
+  float f6;
+  float f7;
+  float f8;
+
+  ArenaKernel(float[] mem, float[] io, float[] ioSmall) {
+    this.mem = mem;
+    this.io = io;
+    this.ioSmall = ioSmall;
+  }
+
+  @Override
+  public void run() {
+    if (op == GEMM) {
+      gemm();
+    } else {
+      int g = getGlobalId(0);
+      if (g < n) {
+        if (op == COPY_IN) {
+          mem[i0 + g] = i2 == 1 ? ioSmall[i1 + g] : io[i1 + g];
+        } else if (op == COPY_OUT) {
+          if (i2 == 1) {
+            ioSmall[i1 + g] = mem[i0 + g];
+          } else {
+            io[i1 + g] = mem[i0 + g];
+          }
+        } else if (op == COPY) {
+          mem[i1 + g] = mem[i0 + g];
+        } else if (op == FILL) {
+          mem[i0 + g] = f0;
+        } else if (op == BIAS_ACT) {
+          biasAct(g);
+        } else if (op == ACT_BACKWARD) {
+          mem[i3 + g] = mem[i0 + g] * derivative(i2, mem[i1 + g]);
+        } else if (op == COLUMN_SUMS) {
+          columnSum(g);
+        } else if (op == SOFTMAX) {
+          softmaxRow(g);
+        } else if (op == SOFTMAX_BACKWARD) {
+          softmaxBackwardRow(g);
+        } else if (op == DROPOUT) {
+          float m = uniform(i3, g) >= f0 ? f1 : 0f;
+          mem[i2 + g] = m;
+          mem[i1 + g] = mem[i0 + g] * m;
+        } else if (op == MULTIPLY) {
+          mem[i2 + g] = mem[i0 + g] * mem[i1 + g];
+        } else if (op == LOSS) {
+          lossRow(g);
+        } else if (op == SUM_INTO) {
+          sumInto();
+        } else if (op == SQUARES_PARTIAL) {
+          squaresPartial(g);
+        } else if (op == SGD) {
+          sgd(g);
+        } else if (op == ADAM) {
+          adam(g);
+        } else if (op == IM2COL) {
+          im2col(g);
+        } else if (op == COL2IM) {
+          col2im(g);
+        } else if (op == MAXPOOL) {
+          maxPool(g);
+        } else if (op == MAXPOOL_BACKWARD) {
+          maxPoolBackward(g);
+        } else if (op == BN_TRAIN) {
+          bnTrain(g);
+        } else if (op == BN_INFER) {
+          int ch = g % i6;
+          float inv = 1f / sqrt(mem[i4 + ch] + f0);
+          mem[i5 + g] = mem[i1 + ch] * ((mem[i0 + g] - mem[i3 + ch]) * inv) + mem[i2 + ch];
+        } else if (op == BN_BACKWARD) {
+          bnBackward(g);
+        } else if (op == EMBEDDING) {
+          embedding(g);
+        } else if (op == EMBEDDING_BACKWARD) {
+          embeddingBackward(g);
+        }
+      }
+    }
+  }
+
+  // ---- matrix product: C (i5 x i6) at i2 = op(A) at i0 * op(B) at i1, depth i7; i3/i4 transpose A/B; i8 accumulate.
+
+  private float loadA(int row, int p) {
+    float v = 0f;
+    if (row < i5 && p < i7) {
+      v = i3 == 1 ? mem[i0 + p * i5 + row] : mem[i0 + row * i7 + p];
+    }
+    return v;
+  }
+
+  private float loadB(int p, int col) {
+    float v = 0f;
+    if (p < i7 && col < i6) {
+      v = i4 == 1 ? mem[i1 + col * i7 + p] : mem[i1 + p * i6 + col];
+    }
+    return v;
+  }
+
+  private void gemm() {
+    int tx = getLocalId(0);
+    int ty = getLocalId(1);
+    int col0 = getGroupId(0) * TILE;
+    int row0 = getGroupId(1) * TILE;
+    int lin = ty * GROUP + tx;
+    float c00 = 0f;
+    float c01 = 0f;
+    float c10 = 0f;
+    float c11 = 0f;
+    for (int p0 = 0; p0 < i7; p0 += DEPTH) {
+      // 256 work items stage 512 values of each tile: two each.
+      for (int e = lin; e < TILE * DEPTH; e += GROUP * GROUP) {
+        int ar = e / DEPTH;
+        int ap = e % DEPTH;
+        tileA[e] = loadA(row0 + ar, p0 + ap);
+        int bp = e / TILE;
+        int bc = e % TILE;
+        tileB[e] = loadB(p0 + bp, col0 + bc);
+      }
+      localBarrier();
+      for (int p = 0; p < DEPTH; p++) {
+        float a0 = tileA[(ty * 2) * DEPTH + p];
+        float a1 = tileA[(ty * 2 + 1) * DEPTH + p];
+        float b0 = tileB[p * TILE + tx * 2];
+        float b1 = tileB[p * TILE + tx * 2 + 1];
+        c00 = fma(a0, b0, c00);
+        c01 = fma(a0, b1, c01);
+        c10 = fma(a1, b0, c10);
+        c11 = fma(a1, b1, c11);
+      }
+      localBarrier();
+    }
+    int r = row0 + ty * 2;
+    int c = col0 + tx * 2;
+    store(r, c, c00);
+    store(r, c + 1, c01);
+    store(r + 1, c, c10);
+    store(r + 1, c + 1, c11);
+  }
+
+  private void store(int r, int c, float v) {
+    if (r < i5 && c < i6) {
+      int o = i2 + r * i6 + c;
+      mem[o] = i8 == 1 ? mem[o] + v : v;
+    }
+  }
+
+  // ---- element-wise
+
+  /** Activation codes: the ordinals of {@link org.millrace.trainer.nn.Activation}. */
+  private float activate(int act, float z) {
+    float r = z;
+    if (act == 1) {
+      r = z > 0f ? z : 0f;
+    } else if (act == 2) {
+      r = z > 0f ? z : 0.01f * z;
+    } else if (act == 3) {
+      r = 0.5f * z * (1f + tanh(0.7978845608f * (z + 0.044715f * z * z * z)));
+    } else if (act == 4) {
+      r = 1f / (1f + exp(-z));
+    } else if (act == 5) {
+      r = tanh(z);
+    }
+    return r;
+  }
+
+  private float derivative(int act, float z) {
+    float r = 1f;
+    if (act == 1) {
+      r = z > 0f ? 1f : 0f;
+    } else if (act == 2) {
+      r = z > 0f ? 1f : 0.01f;
+    } else if (act == 3) {
+      float u = 0.7978845608f * (z + 0.044715f * z * z * z);
+      float t = tanh(u);
+      float du = 0.7978845608f * (1f + 3f * 0.044715f * z * z);
+      r = 0.5f * (1f + t) + 0.5f * z * (1f - t * t) * du;
+    } else if (act == 4) {
+      float s = 1f / (1f + exp(-z));
+      r = s * (1f - s);
+    } else if (act == 5) {
+      float t = tanh(z);
+      r = 1f - t * t;
+    }
+    return r;
+  }
+
+  /** z at i0 (+ bias at i1 when i4 == 1, per column of i3), out at i2 = act i5 (z). */
+  private void biasAct(int g) {
+    float z = mem[i0 + g];
+    if (i4 == 1) {
+      z = z + mem[i1 + g % i3];
+      mem[i0 + g] = z;
+    }
+    mem[i2 + g] = activate(i5, z);
+  }
+
+  /** Column g of x at i0 (i2 rows x i3 cols) summed into out at i1 (added when i4 == 1). */
+  private void columnSum(int g) {
+    float s = 0f;
+    for (int r = 0; r < i2; r++) {
+      s += mem[i0 + r * i3 + g];
+    }
+    mem[i1 + g] = i4 == 1 ? mem[i1 + g] + s : s;
+  }
+
+  /** Row g of x at i0 (i2 cols) into out at i1. */
+  private void softmaxRow(int g) {
+    int o = g * i2;
+    float max = -3.4028235e38f;
+    for (int j = 0; j < i2; j++) {
+      max = max(max, mem[i0 + o + j]);
+    }
+    float sum = 0f;
+    for (int j = 0; j < i2; j++) {
+      float e = exp(mem[i0 + o + j] - max);
+      mem[i1 + o + j] = e;
+      sum += e;
+    }
+    for (int j = 0; j < i2; j++) {
+      mem[i1 + o + j] = mem[i1 + o + j] / sum;
+    }
+  }
+
+  /** g at i0, y at i1, dx at i2, i3 cols. */
+  private void softmaxBackwardRow(int g) {
+    int o = g * i3;
+    float dot = 0f;
+    for (int j = 0; j < i3; j++) {
+      dot += mem[i0 + o + j] * mem[i1 + o + j];
+    }
+    for (int j = 0; j < i3; j++) {
+      mem[i2 + o + j] = mem[i1 + o + j] * (mem[i0 + o + j] - dot);
+    }
+  }
+
+  /** The MurmurHash3 finalizer of (seed, index), as {@code Backend.uniform}, with masked shifts. */
+  private float uniform(int seed, int index) {
+    int x = index * 0x9E3779B9 + seed;
+    x ^= (x >> 16) & 0xFFFF;
+    x *= 0x85EBCA6B;
+    x ^= (x >> 13) & 0x7FFFF;
+    x *= 0xC2B2AE35;
+    x ^= (x >> 16) & 0xFFFF;
+    return ((x >> 8) & 0xFFFFFF) * 5.9604645e-8f;
+  }
+
+  /**
+   * Row g: outputs at i0 (i3 wide), labels at i1, gradient at i2 (when i5 == 1), loss kind i4
+   * (0 softmax CE, 1 binary CE, 2 MSE), row count f0 (for the mean); the row's loss goes to
+   * i6 + g and its correctness to i6 + i7 + g.
+   */
+  private void lossRow(int g) {
+    int o = i0 + g * i3;
+    float y = mem[i1 + g];
+    float loss = 0f;
+    float correct = 0f;
+    float inv = 1f / f0;
+    if (i4 == 0) {
+      int label = (int) y;
+      float max = -3.4028235e38f;
+      int arg = 0;
+      for (int j = 0; j < i3; j++) {
+        if (mem[o + j] > max) {
+          max = mem[o + j];
+          arg = j;
+        }
+      }
+      float sum = 0f;
+      for (int j = 0; j < i3; j++) {
+        sum += exp(mem[o + j] - max);
+      }
+      float logSum = log(sum) + max;
+      loss = logSum - mem[o + label];
+      correct = arg == label ? 1f : 0f;
+      if (i5 == 1) {
+        for (int j = 0; j < i3; j++) {
+          float p = exp(mem[o + j] - logSum);
+          mem[i2 + g * i3 + j] = (p - (j == label ? 1f : 0f)) * inv;
+        }
+      }
+    } else if (i4 == 1) {
+      float z = mem[o];
+      loss = max(z, 0f) - z * y + log1p(exp(-abs(z)));
+      int predicted = z > 0f ? 1 : 0;
+      int actual = y > 0.5f ? 1 : 0;
+      correct = predicted == actual ? 1f : 0f;
+      if (i5 == 1) {
+        mem[i2 + g] = (1f / (1f + exp(-z)) - y) * inv;
+      }
+    } else {
+      float d = mem[o] - y;
+      loss = d * d;
+      if (i5 == 1) {
+        mem[i2 + g] = 2f * d * inv;
+      }
+    }
+    mem[i6 + g] = loss;
+    mem[i6 + i7 + g] = correct;
+  }
+
+  /** One work item: mem[i1] += sum of n' = i2 values at i0 (sequential, deterministic). */
+  private void sumInto() {
+    float s = 0f;
+    for (int i = 0; i < i2; i++) {
+      s += mem[i0 + i];
+    }
+    mem[i1] = mem[i1] + s;
+  }
+
+  /** Work item g of n sums the squares of values g, g + n, ... below i2 at i0 into i1 + g. */
+  private void squaresPartial(int g) {
+    float s = 0f;
+    for (int i = g; i < i2; i += n) {
+      s += mem[i0 + i] * mem[i0 + i];
+    }
+    mem[i1 + g] = s;
+  }
+
+  /** p i0, g i1, vel i2; f0 lr, f1 momentum, f2 weight decay, f3 grad scale; i3 nesterov. */
+  private void sgd(int g) {
+    float p = mem[i0 + g];
+    float gi = mem[i1 + g] * f3 + f2 * p;
+    float v = f1 * mem[i2 + g] + gi;
+    mem[i2 + g] = v;
+    float upd = i3 == 1 ? gi + f1 * v : (f1 > 0f ? v : gi);
+    mem[i0 + g] = p - f0 * upd;
+  }
+
+  /**
+   * p i0, g i1, m i2, v i3; f0 lr, f1 beta1, f2 beta2, f3 epsilon, f4 L2, f5 decoupled decay,
+   * f6 1/bc1, f7 1/bc2, f8 grad scale.
+   */
+  private void adam(int g) {
+    float p = mem[i0 + g];
+    float gi = mem[i1 + g] * f8 + f4 * p;
+    float m = mem[i2 + g] * f1 + gi * (1f - f1);
+    float v = mem[i3 + g] * f2 + gi * gi * (1f - f2);
+    mem[i2 + g] = m;
+    mem[i3 + g] = v;
+    float upd = m * f6 / (sqrt(v * f7) + f3) + p * f5;
+    mem[i0 + g] = p - upd * f0;
+  }
+
+  // ---- convolution geometry: i4 height, i5 width, i6 channels, i7 kh, i8 kw, i9 stride, i10 padTop,
+  // i11 padLeft, i12 outH, i13 outW.
+
+  /** Position g (image, oy, ox): its patch from x at i0 into cols at i1. */
+  private void im2col(int g) {
+    int positions = i12 * i13;
+    int img = g / positions;
+    int oy = g % positions / i13;
+    int ox = g % i13;
+    int patch = i7 * i8 * i6;
+    for (int ky = 0; ky < i7; ky++) {
+      int y = oy * i9 + ky - i10;
+      for (int kx = 0; kx < i8; kx++) {
+        int xx = ox * i9 + kx - i11;
+        int dst = i1 + g * patch + (ky * i8 + kx) * i6;
+        boolean inside = y >= 0 && y < i4 && xx >= 0 && xx < i5;
+        int src = i0 + ((img * i4 + y) * i5 + xx) * i6;
+        for (int ch = 0; ch < i6; ch++) {
+          mem[dst + ch] = inside ? mem[src + ch] : 0f;
+        }
+      }
+    }
+  }
+
+  /** Input pixel g (image, y, x): sums the patch entries from cols at i0 it was copied to, into dx at i1. */
+  private void col2im(int g) {
+    int pixels = i4 * i5;
+    int img = g / pixels;
+    int y = g % pixels / i5;
+    int xx = g % i5;
+    int patch = i7 * i8 * i6;
+    int o = i1 + g * i6;
+    for (int ch = 0; ch < i6; ch++) {
+      mem[o + ch] = 0f;
+    }
+    for (int ky = 0; ky < i7; ky++) {
+      int ty = y + i10 - ky;
+      boolean rowOk = ty >= 0 && ty % i9 == 0 && ty / i9 < i12;
+      for (int kx = 0; kx < i8; kx++) {
+        int tx = xx + i11 - kx;
+        if (rowOk && tx >= 0 && tx % i9 == 0 && tx / i9 < i13) {
+          int src = i0 + ((img * i12 + ty / i9) * i13 + tx / i9) * patch + (ky * i8 + kx) * i6;
+          for (int ch = 0; ch < i6; ch++) {
+            mem[o + ch] = mem[o + ch] + mem[src + ch];
+          }
+        }
+      }
+    }
+  }
+
+  /** Output value g (position, channel): max of its window of x at i0 into out at i1, offset into argmax at i2. */
+  private void maxPool(int g) {
+    int pos = g / i6;
+    int ch = g % i6;
+    int positions = i12 * i13;
+    int img = pos / positions;
+    int oy = pos % positions / i13;
+    int ox = pos % i13;
+    float best = -3.4028235e38f;
+    int arg = 0;
+    for (int ky = 0; ky < i7; ky++) {
+      for (int kx = 0; kx < i8; kx++) {
+        float v = mem[i0 + ((img * i4 + oy * i9 + ky) * i5 + ox * i9 + kx) * i6 + ch];
+        if (v > best) {
+          best = v;
+          arg = ky * i8 + kx;
+        }
+      }
+    }
+    mem[i1 + g] = best;
+    mem[i2 + g] = arg;
+  }
+
+  /** Input value g: sum of the gradients (at i0) of the windows whose maximum it was (argmax at i1), into dx at i2. */
+  private void maxPoolBackward(int g) {
+    int pixel = g / i6;
+    int ch = g % i6;
+    int pixels = i4 * i5;
+    int img = pixel / pixels;
+    int y = pixel % pixels / i5;
+    int xx = pixel % i5;
+    float s = 0f;
+    for (int ky = 0; ky < i7; ky++) {
+      int ty = y - ky;
+      boolean rowOk = ty >= 0 && ty % i9 == 0 && ty / i9 < i12;
+      for (int kx = 0; kx < i8; kx++) {
+        int tx = xx - kx;
+        if (rowOk && tx >= 0 && tx % i9 == 0 && tx / i9 < i13) {
+          int o = ((img * i12 + ty / i9) * i13 + tx / i9) * i6 + ch;
+          if ((int) mem[i1 + o] == ky * i8 + kx) {
+            s += mem[i0 + o];
+          }
+        }
+      }
+    }
+    mem[i2 + g] = s;
+  }
+
+  // ---- batch norm over i9 rows of i10 channels
+
+  /**
+   * Channel g: x i0, gamma i1, beta i2, invStd i3, xhat i4, out i5, running mean i6, running var i7;
+   * f0 epsilon, f1 momentum.
+   */
+  private void bnTrain(int g) {
+    float sum = 0f;
+    for (int r = 0; r < i9; r++) {
+      sum += mem[i0 + r * i10 + g];
+    }
+    float mean = sum / i9;
+    float sq = 0f;
+    for (int r = 0; r < i9; r++) {
+      float d = mem[i0 + r * i10 + g] - mean;
+      sq += d * d;
+    }
+    float var = sq / i9;
+    float inv = 1f / sqrt(var + f0);
+    mem[i3 + g] = inv;
+    for (int r = 0; r < i9; r++) {
+      int i = r * i10 + g;
+      float xh = (mem[i0 + i] - mean) * inv;
+      mem[i4 + i] = xh;
+      mem[i5 + i] = mem[i1 + g] * xh + mem[i2 + g];
+    }
+    mem[i6 + g] = f1 * mem[i6 + g] + (1f - f1) * mean;
+    mem[i7 + g] = f1 * mem[i7 + g] + (1f - f1) * var;
+  }
+
+  /** Channel g: grad i0, xhat i1, gamma i2, invStd i3, dx i4, dgamma i5, dbeta i6. */
+  private void bnBackward(int g) {
+    float sumG = 0f;
+    float sumGx = 0f;
+    for (int r = 0; r < i9; r++) {
+      int i = r * i10 + g;
+      sumG += mem[i0 + i];
+      sumGx += mem[i0 + i] * mem[i1 + i];
+    }
+    mem[i5 + g] = sumGx;
+    mem[i6 + g] = sumG;
+    float k = mem[i2 + g] * mem[i3 + g] / i9;
+    for (int r = 0; r < i9; r++) {
+      int i = r * i10 + g;
+      mem[i4 + i] = k * (i9 * mem[i0 + i] - sumG - mem[i1 + i] * sumGx);
+    }
+  }
+
+  // ---- embedding: ids i0, table i1 (i4 rows of i3), out / grad i2, n ids in i5
+
+  /** Value g of the output: id g / dim, column g % dim; ids out of range give 0 (the host checks ids first). */
+  private void embedding(int g) {
+    int id = (int) mem[i0 + g / i3];
+    mem[i2 + g] = id >= 0 && id < i4 ? mem[i1 + id * i3 + g % i3] : 0f;
+  }
+
+  /** Column g of the table gradient (at i1): every row zeroed, then each id's gradient row added in order. */
+  private void embeddingBackward(int g) {
+    for (int v = 0; v < i4; v++) {
+      mem[i1 + v * i3 + g] = 0f;
+    }
+    for (int i = 0; i < i5; i++) {
+      int id = (int) mem[i0 + i];
+      if (id >= 0 && id < i4) {
+        mem[i1 + id * i3 + g] = mem[i1 + id * i3 + g] + mem[i2 + i * i3 + g];
+      }
+    }
+  }
+}

@@ -1,0 +1,488 @@
+package org.millrace.trainer.backend.opencl;
+
+import com.aparapi.Range;
+import com.aparapi.device.Device;
+import com.aparapi.device.OpenCLDevice;
+import com.aparapi.internal.opencl.OpenCLPlatform;
+import java.util.ArrayList;
+import java.util.List;
+import org.millrace.trainer.backend.Backend;
+import org.millrace.trainer.backend.ConvGeometry;
+import org.millrace.trainer.backend.Tensor;
+import org.millrace.trainer.nn.Activation;
+import org.millrace.trainer.nn.Loss;
+
+/**
+ * The OpenCL backend, through Aparapi: every tensor is a slice of one device buffer (the arena of
+ * {@link ArenaKernel}) that stays on the device; uploads and downloads go through staging buffers.
+ * A training step moves its input batch and labels in and nothing out. Operations run in order
+ * on the device's queue; results are deterministic on a given device (no atomics).
+ *
+ * <p>It never falls back silently: if Aparapi does not run the kernel on the chosen OpenCL device
+ * (it would otherwise use a Java thread pool), the first operation fails saying so.
+ */
+public final class OpenCLBackend implements Backend {
+  private static final int ALIGN = 16;
+  private static final int LOCAL = 64;
+  private static final int SMALL = 1 << 16;
+  private static final int PARTIALS = 256;
+
+  private final OpenCLDevice device;
+  private final ArenaKernel k;
+  private final String description;
+  private int used;
+  private boolean verified;
+  private Slice scratch;
+
+  /** A tensor: {@code size} values at {@code offset} of the arena. */
+  record Slice(int offset, int size) implements Tensor {}
+
+  /** An OpenCL device found on this machine, with its platform. */
+  public record Found(OpenCLDevice device, String platform, String version) {
+    public boolean gpu() {
+      return device.getType() == Device.TYPE.GPU;
+    }
+
+    @Override
+    public String toString() {
+      return device.getName().trim() + " (" + device.getType() + ", " + platform.trim() + ", " + version.trim() + ")";
+    }
+  }
+
+  /**
+   * OpenCL devices on this machine, GPUs first. Empty when there is no OpenCL runtime (no
+   * libOpenCL or no ICD): Aparapi's loader error is caught, never used to run kernels in Java.
+   */
+  public static List<Found> devices() {
+    var gpus = new ArrayList<Found>();
+    var others = new ArrayList<Found>();
+    try {
+      for (OpenCLPlatform p : OpenCLPlatform.getUncachedOpenCLPlatforms()) {
+        for (OpenCLDevice d : p.getOpenCLDevices()) {
+          (d.getType() == Device.TYPE.GPU ? gpus : others).add(new Found(d, p.getName(), p.getVersion()));
+        }
+      }
+    } catch (Throwable e) {
+      return List.of();
+    }
+    gpus.addAll(others);
+    return gpus;
+  }
+
+  public OpenCLBackend(Found found) {
+    this(found, 1 << 20, 1 << 20);
+  }
+
+  /** A backend on {@code found} with an initial arena and staging capacity (floats); the arena grows on demand. */
+  public OpenCLBackend(Found found, int arenaFloats, int stagingFloats) {
+    this.device = found.device();
+    this.description = "opencl (" + found + ")";
+    this.k = new ArenaKernel(new float[arenaFloats], new float[stagingFloats], new float[SMALL]);
+    k.setExplicit(true);
+  }
+
+  @Override
+  public String name() {
+    return "opencl";
+  }
+
+  @Override
+  public String description() {
+    return description;
+  }
+
+  private static int off(Tensor t) {
+    if (t instanceof Slice s) {
+      return s.offset;
+    }
+    throw new IllegalArgumentException("opencl backend expected a tensor it allocated, got " + t.getClass().getName());
+  }
+
+  @Override
+  public Tensor allocate(int size) {
+    if (size < 0) {
+      throw new IllegalArgumentException("tensor size expected >= 0, got " + size);
+    }
+    int offset = used;
+    long end = (long) offset + size;
+    long aligned = (end + ALIGN - 1) / ALIGN * ALIGN;
+    if (aligned > Integer.MAX_VALUE - 8) {
+      throw new IllegalStateException("opencl arena expected at most 2^31 floats, got a request for " + aligned);
+    }
+    if (aligned > k.mem.length) {
+      grow((int) Math.min(Integer.MAX_VALUE - 8, Math.max(aligned, 2L * k.mem.length)));
+    }
+    used = (int) aligned;
+    // Never-used arena space is zero on the device: fresh tensors start at zero.
+    return new Slice(offset, size);
+  }
+
+  /** A bigger arena: the device contents come back, move to a larger array and go up again. */
+  private void grow(int capacity) {
+    float[] bigger = new float[capacity];
+    if (verified) {
+      k.get(k.mem);
+    }
+    System.arraycopy(k.mem, 0, bigger, 0, used);
+    k.mem = bigger;
+    k.put(k.mem);
+  }
+
+  private void launch(int op, int n) {
+    if (n <= 0) {
+      return;
+    }
+    k.op = op;
+    k.n = n;
+    int global = (n + LOCAL - 1) / LOCAL * LOCAL;
+    execute(Range.create(device, global, LOCAL));
+  }
+
+  private void execute(Range range) {
+    if (!verified) {
+      k.put(k.mem);
+      k.put(k.io);
+      k.put(k.ioSmall);
+    }
+    k.execute(range);
+    if (!verified) {
+      if (!k.isRunningCL()) {
+        throw new IllegalStateException("opencl backend expected Aparapi to run kernels on " + description
+            + ", got execution mode " + k.getExecutionMode() + " (it fell back to Java threads; see Aparapi's log"
+            + " above for the OpenCL error)");
+      }
+      verified = true;
+    }
+  }
+
+  @Override
+  public void upload(float[] src, int srcOffset, Tensor dst, int dstOffset, int length) {
+    int o = off(dst) + dstOffset;
+    boolean small = length <= SMALL;
+    float[] stage = small ? k.ioSmall : k.io;
+    for (int done = 0; done < length; done += stage.length) {
+      int len = Math.min(stage.length, length - done);
+      System.arraycopy(src, srcOffset + done, stage, 0, len);
+      k.put(stage);
+      k.i0 = o + done;
+      k.i1 = 0;
+      k.i2 = small ? 1 : 0;
+      launch(ArenaKernel.COPY_IN, len);
+    }
+  }
+
+  @Override
+  public void download(Tensor src, int srcOffset, float[] dst, int dstOffset, int length) {
+    int o = off(src) + srcOffset;
+    boolean small = length <= SMALL;
+    float[] stage = small ? k.ioSmall : k.io;
+    for (int done = 0; done < length; done += stage.length) {
+      int len = Math.min(stage.length, length - done);
+      k.i0 = o + done;
+      k.i1 = 0;
+      k.i2 = small ? 1 : 0;
+      launch(ArenaKernel.COPY_OUT, len);
+      k.get(stage);
+      System.arraycopy(stage, 0, dst, dstOffset + done, len);
+    }
+  }
+
+  @Override
+  public void copy(Tensor src, Tensor dst, int n) {
+    k.i0 = off(src);
+    k.i1 = off(dst);
+    launch(ArenaKernel.COPY, n);
+  }
+
+  @Override
+  public void fill(Tensor t, float value, int n) {
+    k.i0 = off(t);
+    k.f0 = value;
+    launch(ArenaKernel.FILL, n);
+  }
+
+  @Override
+  public void gemm(boolean transA, boolean transB, int m, int n, int kk, Tensor a, Tensor b, Tensor c,
+      boolean accumulate) {
+    if (m <= 0 || n <= 0) {
+      return;
+    }
+    k.op = ArenaKernel.GEMM;
+    k.i0 = off(a);
+    k.i1 = off(b);
+    k.i2 = off(c);
+    k.i3 = transA ? 1 : 0;
+    k.i4 = transB ? 1 : 0;
+    k.i5 = m;
+    k.i6 = n;
+    k.i7 = kk;
+    k.i8 = accumulate ? 1 : 0;
+    int g = ArenaKernel.GROUP;
+    int t = ArenaKernel.TILE;
+    execute(Range.create2D(device, (n + t - 1) / t * g, (m + t - 1) / t * g, g, g));
+  }
+
+  @Override
+  public void biasActivation(Tensor z, Tensor bias, int rows, int cols, Activation act, Tensor out) {
+    k.i0 = off(z);
+    k.i1 = bias == null ? 0 : off(bias);
+    k.i2 = off(out);
+    k.i3 = cols;
+    k.i4 = bias == null ? 0 : 1;
+    k.i5 = act.ordinal();
+    launch(ArenaKernel.BIAS_ACT, rows * cols);
+  }
+
+  @Override
+  public void activationBackward(Tensor g, Tensor z, Activation act, Tensor dz, int n) {
+    k.i0 = off(g);
+    k.i1 = off(z);
+    k.i2 = act.ordinal();
+    k.i3 = off(dz);
+    launch(ArenaKernel.ACT_BACKWARD, n);
+  }
+
+  @Override
+  public void columnSums(Tensor x, int rows, int cols, Tensor out, boolean accumulate) {
+    k.i0 = off(x);
+    k.i1 = off(out);
+    k.i2 = rows;
+    k.i3 = cols;
+    k.i4 = accumulate ? 1 : 0;
+    launch(ArenaKernel.COLUMN_SUMS, cols);
+  }
+
+  @Override
+  public void softmax(Tensor x, int rows, int cols, Tensor out) {
+    k.i0 = off(x);
+    k.i1 = off(out);
+    k.i2 = cols;
+    launch(ArenaKernel.SOFTMAX, rows);
+  }
+
+  @Override
+  public void softmaxBackward(Tensor g, Tensor y, int rows, int cols, Tensor dx) {
+    k.i0 = off(g);
+    k.i1 = off(y);
+    k.i2 = off(dx);
+    k.i3 = cols;
+    launch(ArenaKernel.SOFTMAX_BACKWARD, rows);
+  }
+
+  @Override
+  public void dropout(Tensor x, Tensor out, Tensor mask, int n, float rate, int seed) {
+    k.i0 = off(x);
+    k.i1 = off(out);
+    k.i2 = off(mask);
+    k.i3 = seed;
+    k.f0 = rate;
+    k.f1 = 1f / (1f - rate);
+    launch(ArenaKernel.DROPOUT, n);
+  }
+
+  @Override
+  public void multiply(Tensor a, Tensor b, Tensor out, int n) {
+    k.i0 = off(a);
+    k.i1 = off(b);
+    k.i2 = off(out);
+    launch(ArenaKernel.MULTIPLY, n);
+  }
+
+  /** Device scratch of at least {@code size} values (per-row losses, partial sums). */
+  private Slice scratch(int size) {
+    if (scratch == null || scratch.size < size) {
+      scratch = (Slice) allocate(Math.max(size, PARTIALS));
+    }
+    return scratch;
+  }
+
+  @Override
+  public void loss(Loss loss, Tensor out, Tensor labels, int rows, int width, Tensor grad, Tensor acc) {
+    Slice s = scratch(2 * rows);
+    k.i0 = off(out);
+    k.i1 = off(labels);
+    k.i2 = grad == null ? 0 : off(grad);
+    k.i3 = width;
+    k.i4 = loss.ordinal();
+    k.i5 = grad == null ? 0 : 1;
+    k.i6 = s.offset;
+    k.i7 = rows;
+    k.f0 = rows;
+    launch(ArenaKernel.LOSS, rows);
+    for (int part = 0; part < 2; part++) {
+      k.i0 = s.offset + part * rows;
+      k.i1 = off(acc) + part;
+      k.i2 = rows;
+      launch(ArenaKernel.SUM_INTO, 1);
+    }
+  }
+
+  @Override
+  public double sumSquares(Tensor t, int n) {
+    Slice s = scratch(PARTIALS);
+    k.i0 = off(t);
+    k.i1 = s.offset;
+    k.i2 = n;
+    launch(ArenaKernel.SQUARES_PARTIAL, PARTIALS);
+    float[] partial = new float[PARTIALS];
+    download(s, 0, partial, 0, PARTIALS);
+    double sum = 0;
+    for (float v : partial) {
+      sum += v;
+    }
+    return sum;
+  }
+
+  @Override
+  public void sgd(Tensor p, Tensor g, Tensor vel, int n, float lr, float momentum, boolean nesterov, float weightDecay,
+      float gradScale) {
+    k.i0 = off(p);
+    k.i1 = off(g);
+    k.i2 = off(vel);
+    k.i3 = nesterov ? 1 : 0;
+    k.f0 = lr;
+    k.f1 = momentum;
+    k.f2 = weightDecay;
+    k.f3 = gradScale;
+    launch(ArenaKernel.SGD, n);
+  }
+
+  @Override
+  public void adam(Tensor p, Tensor g, Tensor m, Tensor v, int n, float lr, float beta1, float beta2, float epsilon,
+      float weightDecay, boolean decoupled, float bc1, float bc2, float gradScale) {
+    k.i0 = off(p);
+    k.i1 = off(g);
+    k.i2 = off(m);
+    k.i3 = off(v);
+    k.f0 = lr;
+    k.f1 = beta1;
+    k.f2 = beta2;
+    k.f3 = epsilon;
+    k.f4 = decoupled ? 0f : weightDecay;
+    k.f5 = decoupled ? weightDecay : 0f;
+    k.f6 = 1 / bc1;
+    k.f7 = 1 / bc2;
+    k.f8 = gradScale;
+    launch(ArenaKernel.ADAM, n);
+  }
+
+  private void geometry(ConvGeometry g) {
+    k.i4 = g.height();
+    k.i5 = g.width();
+    k.i6 = g.channels();
+    k.i7 = g.kh();
+    k.i8 = g.kw();
+    k.i9 = g.stride();
+    k.i10 = g.padTop();
+    k.i11 = g.padLeft();
+    k.i12 = g.outH();
+    k.i13 = g.outW();
+  }
+
+  @Override
+  public void im2col(Tensor x, int rows, ConvGeometry g, Tensor cols) {
+    k.i0 = off(x);
+    k.i1 = off(cols);
+    geometry(g);
+    launch(ArenaKernel.IM2COL, rows * g.positions());
+  }
+
+  @Override
+  public void col2im(Tensor cols, int rows, ConvGeometry g, Tensor dx) {
+    k.i0 = off(cols);
+    k.i1 = off(dx);
+    geometry(g);
+    launch(ArenaKernel.COL2IM, rows * g.height() * g.width());
+  }
+
+  @Override
+  public void maxPool(Tensor x, int rows, ConvGeometry g, Tensor out, Tensor argmax) {
+    k.i0 = off(x);
+    k.i1 = off(out);
+    k.i2 = off(argmax);
+    geometry(g);
+    launch(ArenaKernel.MAXPOOL, rows * g.positions() * g.channels());
+  }
+
+  @Override
+  public void maxPoolBackward(Tensor grad, Tensor argmax, int rows, ConvGeometry g, Tensor dx) {
+    k.i0 = off(grad);
+    k.i1 = off(argmax);
+    k.i2 = off(dx);
+    geometry(g);
+    launch(ArenaKernel.MAXPOOL_BACKWARD, rows * g.inSize());
+  }
+
+  @Override
+  public void batchNormTrain(Tensor x, int m, int c, Tensor gamma, Tensor beta, float epsilon, float momentum,
+      Tensor invStd, Tensor xhat, Tensor out, Tensor runMean, Tensor runVar) {
+    k.i0 = off(x);
+    k.i1 = off(gamma);
+    k.i2 = off(beta);
+    k.i3 = off(invStd);
+    k.i4 = off(xhat);
+    k.i5 = off(out);
+    k.i6 = off(runMean);
+    k.i7 = off(runVar);
+    k.i9 = m;
+    k.i10 = c;
+    k.f0 = epsilon;
+    k.f1 = momentum;
+    launch(ArenaKernel.BN_TRAIN, c);
+  }
+
+  @Override
+  public void batchNormInfer(Tensor x, int m, int c, Tensor gamma, Tensor beta, Tensor runMean, Tensor runVar,
+      float epsilon, Tensor out) {
+    k.i0 = off(x);
+    k.i1 = off(gamma);
+    k.i2 = off(beta);
+    k.i3 = off(runMean);
+    k.i4 = off(runVar);
+    k.i5 = off(out);
+    k.i6 = c;
+    k.f0 = epsilon;
+    launch(ArenaKernel.BN_INFER, m * c);
+  }
+
+  @Override
+  public void batchNormBackward(Tensor g, Tensor xhat, Tensor gamma, Tensor invStd, int m, int c, Tensor dx,
+      Tensor dgamma, Tensor dbeta) {
+    k.i0 = off(g);
+    k.i1 = off(xhat);
+    k.i2 = off(gamma);
+    k.i3 = off(invStd);
+    k.i4 = off(dx);
+    k.i5 = off(dgamma);
+    k.i6 = off(dbeta);
+    k.i9 = m;
+    k.i10 = c;
+    launch(ArenaKernel.BN_BACKWARD, c);
+  }
+
+  @Override
+  public void embedding(Tensor ids, int n, Tensor table, int dim, Tensor out) {
+    k.i0 = off(ids);
+    k.i1 = off(table);
+    k.i2 = off(out);
+    k.i3 = dim;
+    k.i4 = table.size() / dim;
+    launch(ArenaKernel.EMBEDDING, n * dim);
+  }
+
+  @Override
+  public void embeddingBackward(Tensor ids, int n, Tensor grad, int dim, int vocab, Tensor gradTable) {
+    k.i0 = off(ids);
+    k.i1 = off(gradTable);
+    k.i2 = off(grad);
+    k.i3 = dim;
+    k.i4 = vocab;
+    k.i5 = n;
+    launch(ArenaKernel.EMBEDDING_BACKWARD, dim);
+  }
+
+  @Override
+  public void close() {
+    k.dispose();
+  }
+}

@@ -1,0 +1,252 @@
+package org.millrace.trainer;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.millrace.trainer.backend.Backend;
+import org.millrace.trainer.backend.ConvGeometry;
+import org.millrace.trainer.backend.JavaBackend;
+import org.millrace.trainer.backend.Tensor;
+import org.millrace.trainer.backend.opencl.OpenCLBackend;
+import org.millrace.trainer.nn.Activation;
+import org.millrace.trainer.nn.Loss;
+import org.millrace.trainer.nn.Network;
+import org.millrace.trainer.nn.Optimizer;
+import org.millrace.trainer.nn.Training;
+
+/**
+ * Every OpenCL kernel against its Java reference (the Java backend), on the first OpenCL device
+ * (PoCL on the CPU in CI). Skipped, with a message, where this machine has no OpenCL platform.
+ */
+class OpenCLBackendTest {
+  static OpenCLBackend cl;
+  static JavaBackend java;
+
+  @BeforeAll
+  static void open() {
+    List<OpenCLBackend.Found> devices = OpenCLBackend.devices();
+    Assumptions.assumeTrue(!devices.isEmpty(), "no OpenCL platform on this machine (install ocl-icd-libopencl1 and"
+        + " pocl-opencl-icd): OpenCL kernel tests skipped");
+    cl = new OpenCLBackend(devices.get(0), 1 << 16, 1 << 14);
+    java = new JavaBackend(2);
+    System.out.println("OpenCL kernel tests on " + cl.description());
+  }
+
+  @AfterAll
+  static void close() {
+    if (cl != null) {
+      cl.close();
+      java.close();
+    }
+  }
+
+  /** The same inputs on both backends; {@code op} runs on each; the named outputs are compared. */
+  static void compare(String what, float tolerance, float[][] inputs, int[] outputSizes, OpBody op) {
+    float[][] results = new float[2][];
+    Backend[] backends = {java, cl};
+    List<float[]> perBackend = new java.util.ArrayList<>();
+    for (Backend b : backends) {
+      Tensor[] in = new Tensor[inputs.length];
+      for (int i = 0; i < inputs.length; i++) {
+        in[i] = b.allocate(inputs[i].length);
+        b.upload(inputs[i], in[i]);
+      }
+      Tensor[] out = new Tensor[outputSizes.length];
+      for (int i = 0; i < out.length; i++) {
+        out[i] = b.allocate(outputSizes[i]);
+      }
+      op.run(b, in, out);
+      int total = 0;
+      for (int s : outputSizes) {
+        total += s;
+      }
+      float[] all = new float[total];
+      int at = 0;
+      for (int i = 0; i < out.length; i++) {
+        b.download(out[i], 0, all, at, outputSizes[i]);
+        at += outputSizes[i];
+      }
+      perBackend.add(all);
+    }
+    results[0] = perBackend.get(0);
+    results[1] = perBackend.get(1);
+    for (int i = 0; i < results[0].length; i++) {
+      float r = results[0][i];
+      assertEquals(r, results[1][i], tolerance * Math.max(1, Math.abs(r)), what + " value " + i);
+    }
+  }
+
+  @FunctionalInterface
+  interface OpBody {
+    void run(Backend b, Tensor[] in, Tensor[] out);
+  }
+
+  static float[] rnd(int n, long seed) {
+    return NetworkTest.random(n, seed);
+  }
+
+  @Test
+  void uploadDownloadCopyFillAndGrowth() {
+    float[] big = rnd(100_000, 1);
+    Tensor t = cl.allocate(big.length);
+    cl.upload(big, t);
+    // Growing the arena keeps what is on the device.
+    Tensor huge = cl.allocate(300_000);
+    cl.fill(huge, 2.5f, 300_000);
+    assertArrayEquals(big, cl.download(t), 0f);
+    Tensor c = cl.allocate(big.length);
+    cl.copy(t, c, big.length);
+    assertArrayEquals(big, cl.download(c), 0f);
+    assertEquals(2.5f, cl.download(huge)[299_999], 0f);
+  }
+
+  @Test
+  void matrixProductsInEveryTransposition() {
+    int m = 37;
+    int k = 70;
+    int n = 45;
+    for (boolean ta : new boolean[] {false, true}) {
+      for (boolean tb : new boolean[] {false, true}) {
+        for (boolean acc : new boolean[] {false, true}) {
+          compare("gemm " + ta + tb + acc, 1e-4f, new float[][] {rnd(m * k, 2), rnd(k * n, 3), rnd(m * n, 4)},
+              new int[] {m * n}, (b, in, out) -> {
+                b.copy(in[2], out[0], m * n);
+                b.gemm(ta, tb, m, n, k, in[0], in[1], out[0], acc);
+              });
+        }
+      }
+    }
+  }
+
+  @Test
+  void elementWiseKernels() {
+    int rows = 13;
+    int cols = 21;
+    for (Activation act : Activation.values()) {
+      compare("bias+" + act, 1e-5f, new float[][] {rnd(rows * cols, 5), rnd(cols, 6)}, new int[] {rows * cols,
+          rows * cols}, (b, in, out) -> {
+            b.copy(in[0], out[0], rows * cols);
+            b.biasActivation(out[0], in[1], rows, cols, act, out[1]);
+          });
+      compare("backward " + act, 1e-5f, new float[][] {rnd(rows * cols, 7), rnd(rows * cols, 8)},
+          new int[] {rows * cols}, (b, in, out) -> b.activationBackward(in[0], in[1], act, out[0], rows * cols));
+    }
+    compare("column sums", 1e-5f, new float[][] {rnd(rows * cols, 9), rnd(cols, 10)}, new int[] {cols, cols},
+        (b, in, out) -> {
+          b.columnSums(in[0], rows, cols, out[0], false);
+          b.copy(in[1], out[1], cols);
+          b.columnSums(in[0], rows, cols, out[1], true);
+        });
+    compare("softmax", 1e-5f, new float[][] {rnd(rows * cols, 11), rnd(rows * cols, 12)},
+        new int[] {rows * cols, rows * cols}, (b, in, out) -> {
+          b.softmax(in[0], rows, cols, out[0]);
+          b.softmaxBackward(in[1], out[0], rows, cols, out[1]);
+        });
+    // Dropout masks are drawn from (seed, index): the same on both backends, exactly.
+    compare("dropout", 0f, new float[][] {rnd(5000, 13), rnd(5000, 14)}, new int[] {5000, 5000, 5000},
+        (b, in, out) -> {
+          b.dropout(in[0], out[0], out[1], 5000, 0.3f, -123456789);
+          b.multiply(out[0], in[1], out[2], 5000);
+        });
+  }
+
+  @Test
+  void lossesAndOptimizerSteps() {
+    int rows = 17;
+    for (Loss loss : Loss.values()) {
+      int width = loss == Loss.SOFTMAX_CROSS_ENTROPY ? 5 : 1;
+      float[] labels = NetworkTest.labels(loss, rows, 5);
+      compare("loss " + loss, 1e-5f, new float[][] {rnd(rows * width, 15), labels}, new int[] {rows * width, 2},
+          (b, in, out) -> b.loss(loss, in[0], in[1], rows, width, out[0], out[1]));
+    }
+    int n = 1000;
+    float[] g = rnd(n, 16);
+    assertEquals(java.sumSquares(up(java, g), n), cl.sumSquares(up(cl, g), n), 1e-3);
+    for (boolean nesterov : new boolean[] {false, true}) {
+      compare("sgd", 1e-5f, new float[][] {rnd(n, 17), g, rnd(n, 18)}, new int[] {n, n}, (b, in, out) -> {
+        b.copy(in[0], out[0], n);
+        b.copy(in[2], out[1], n);
+        b.sgd(out[0], in[1], out[1], n, 0.1f, 0.9f, nesterov, 1e-3f, 0.5f);
+      });
+    }
+    for (boolean decoupled : new boolean[] {false, true}) {
+      compare("adam", 1e-5f, new float[][] {rnd(n, 19), g, rnd(n, 20), rnd(n, 21)}, new int[] {n, n, n},
+          (b, in, out) -> {
+            b.copy(in[0], out[0], n);
+            b.copy(in[2], out[1], n);
+            b.fill(out[2], 0.01f, n);
+            for (int step = 1; step <= 3; step++) {
+              b.adam(out[0], in[1], out[1], out[2], n, 1e-3f, 0.9f, 0.999f, 1e-7f, 1e-2f, decoupled,
+                  (float) (1 - Math.pow(0.9, step)), (float) (1 - Math.pow(0.999, step)), 0.7f);
+            }
+          });
+    }
+  }
+
+  static Tensor up(Backend b, float[] v) {
+    Tensor t = b.allocate(v.length);
+    b.upload(v, t);
+    return t;
+  }
+
+  @Test
+  void convolutionPoolingBatchNormAndEmbeddingKernels() {
+    int rows = 3;
+    for (boolean same : new boolean[] {false, true}) {
+      var g = ConvGeometry.of(7, 6, 3, 3, 2, 2, same);
+      int x = rows * g.inSize();
+      int cols = rows * g.positions() * g.patchSize();
+      compare("im2col/col2im same=" + same, 1e-5f, new float[][] {rnd(x, 22), rnd(cols, 23)}, new int[] {cols, x},
+          (b, in, out) -> {
+            b.im2col(in[0], rows, g, out[0]);
+            b.col2im(in[1], rows, g, out[1]);
+          });
+    }
+    var pool = ConvGeometry.of(6, 5, 4, 2, 2, 1, false);
+    int outSize = rows * pool.positions() * pool.channels();
+    compare("max pool", 0f, new float[][] {rnd(rows * pool.inSize(), 24), rnd(outSize, 25)},
+        new int[] {outSize, outSize, rows * pool.inSize()}, (b, in, out) -> {
+          b.maxPool(in[0], rows, pool, out[0], out[1]);
+          b.maxPoolBackward(in[1], out[1], rows, pool, out[2]);
+        });
+    int m = 40;
+    int c = 6;
+    compare("batch norm", 1e-4f, new float[][] {rnd(m * c, 26), rnd(c, 27), rnd(c, 28), rnd(m * c, 29)},
+        new int[] {m * c, m * c, c, c, c, m * c, c, c, m * c}, (b, in, out) -> {
+          b.fill(out[4], 1f, c);
+          b.batchNormTrain(in[0], m, c, in[1], in[2], 1e-3f, 0.9f, out[2], out[0], out[1], out[3], out[4]);
+          b.batchNormBackward(in[3], out[0], in[1], out[2], m, c, out[5], out[6], out[7]);
+          b.batchNormInfer(in[0], m, c, in[1], in[2], out[3], out[4], 1e-3f, out[8]);
+        });
+    float[] ids = {0, 3, 1, 3, 2, 0, 4, 4, 1};
+    int dim = 5;
+    compare("embedding", 1e-6f, new float[][] {ids, rnd(5 * dim, 30), rnd(ids.length * dim, 31)},
+        new int[] {ids.length * dim, 5 * dim}, (b, in, out) -> {
+          b.embedding(in[0], ids.length, in[1], dim, out[0]);
+          b.embeddingBackward(in[0], ids.length, in[2], dim, 5, out[1]);
+        });
+  }
+
+  @Test
+  void trainingOnOpenCLReachesTheAccuracyOfTheJavaBackend() throws Exception {
+    double[] accuracy = new double[2];
+    Backend[] backends = {java, new OpenCLBackend(OpenCLBackend.devices().get(0))};
+    for (int i = 0; i < 2; i++) {
+      var net = new Network(new int[] {8, 8, 1}, NetworkTest.cnn()).build(backends[i], 16);
+      net.initialize(3);
+      var opt = new Optimizer(Optimizer.Kind.ADAM, 0.01, 0, false, 0, 0.9, 0.999, 1e-7, 1.0);
+      var r = Training.run(net, Loss.SOFTMAX_CROSS_ENTROPY, opt, NetworkTest.squares(240, 1),
+          NetworkTest.squares(90, 2), Training.Options.of(6, 16, 3));
+      accuracy[i] = r.history().get(r.bestEpoch() - 1).validationAccuracy();
+    }
+    backends[1].close();
+    assertTrue(accuracy[1] > 0.9, "opencl accuracy " + accuracy[1]);
+    assertEquals(accuracy[0], accuracy[1], 0.05, "java " + accuracy[0] + " vs opencl " + accuracy[1]);
+  }
+}
