@@ -103,9 +103,9 @@ class TrainerExecutorTest {
     assertArrayEquals(probs, rt.predict(batch.build()), 0f);
     String json = Files.readString(model.resolve("model.json"));
     assertTrue(json.contains("\"transform\"") && json.contains("\"backend\"") && json.contains("\"seed\" : 42"), json);
-    // auto: an OpenCL device when there is one (PoCL in CI), else Java; the choice is recorded.
-    String expected = org.millrace.trainer.backend.opencl.OpenCLBackend.devices().isEmpty() ? "\"backend\" : \"java ("
-        : "\"backend\" : \"opencl (";
+    // auto: an OpenCL GPU when there is one, else Java (PoCL in CI is a CPU device); the choice is recorded.
+    boolean gpu = org.millrace.trainer.backend.opencl.OpenCLBackend.devices().stream().anyMatch(d -> d.gpu());
+    String expected = gpu ? "\"backend\" : \"opencl (" : "\"backend\" : \"java (";
     assertTrue(json.contains(expected) && json.contains("\"backend_selection\" : \"auto: "), json);
     String forced = Files.readString(train(Map.of("epochs", 2, "backend", "java"), "forced").resolve("model.json"));
     assertTrue(forced.contains("\"backend_selection\" : \"java backend requested\""), forced);

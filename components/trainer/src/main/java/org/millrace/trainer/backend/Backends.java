@@ -5,9 +5,13 @@ import java.util.Locale;
 import org.millrace.trainer.backend.opencl.OpenCLBackend;
 
 /**
- * Chooses a backend: {@code auto} takes an OpenCL GPU, else an OpenCL CPU device, else the Java
- * backend; {@code java}, {@code opencl} (GPU first), {@code opencl_gpu} and {@code opencl_cpu} ask
- * for one and fail if it is not there. The choice and why are returned, to be logged and recorded.
+ * Chooses a backend: {@code auto} takes an OpenCL GPU (or other accelerator), else the Java
+ * backend; {@code java}, {@code opencl} (GPU first, then a CPU device), {@code opencl_gpu} and
+ * {@code opencl_cpu} ask for one and fail if it is not there. The choice and why are returned, to
+ * be logged and recorded in the model's provenance.
+ *
+ * <p>{@code auto} does not take an OpenCL CPU device (PoCL): on the CPU the Java backend's matrix
+ * product is several times faster than the same work through OpenCL (docs/adr/0003).
  */
 public final class Backends {
   private Backends() {}
@@ -36,27 +40,36 @@ public final class Backends {
       return new Selected(new JavaBackend(threads), "java backend requested");
     }
     List<OpenCLBackend.Found> devices = OpenCLBackend.devices();
-    OpenCLBackend.Found pick = null;
-    for (OpenCLBackend.Found d : devices) {
-      boolean fits = switch (choice) {
-        case "opencl_gpu" -> d.gpu();
-        case "opencl_cpu" -> !d.gpu();
-        default -> true;
-      };
-      if (fits && (pick == null || d.gpu() && !pick.gpu())) {
-        pick = d;
-      }
-    }
-    if (pick == null) {
+    int pick = pick(choice, devices.stream().map(OpenCLBackend.Found::gpu).toList());
+    if (pick < 0) {
       if (choice.equals("auto")) {
         return new Selected(new JavaBackend(threads), devices.isEmpty()
             ? "auto: no OpenCL platform on this machine, using the Java backend"
-            : "auto: no usable OpenCL device, using the Java backend");
+            : "auto: no OpenCL GPU (only CPU devices: " + devices + "; the Java backend is faster on a CPU, ask for"
+                + " opencl_cpu to use them), using the Java backend");
       }
       throw new IllegalArgumentException("backend '" + choice + "' expected a matching OpenCL device, got "
           + (devices.isEmpty() ? "no OpenCL platform (install an OpenCL driver, e.g. pocl-opencl-icd)" : devices));
     }
-    return new Selected(new OpenCLBackend(pick), choice + ": OpenCL " + (pick.gpu() ? "GPU" : "CPU") + " device "
-        + pick);
+    OpenCLBackend.Found found = devices.get(pick);
+    return new Selected(new OpenCLBackend(found), choice + ": OpenCL " + (found.gpu() ? "GPU" : "CPU") + " device "
+        + found);
+  }
+
+  /**
+   * The index of the device a choice takes among devices of which {@code gpu} tells which are
+   * GPUs (or other accelerators), or -1: the first GPU for {@code auto}, {@code opencl} and
+   * {@code opencl_gpu}; the first CPU device for {@code opencl_cpu}, and for {@code opencl} when
+   * there is no GPU.
+   */
+  static int pick(String choice, List<Boolean> gpu) {
+    int firstGpu = gpu.indexOf(true);
+    int firstCpu = gpu.indexOf(false);
+    return switch (choice) {
+      case "auto", "opencl_gpu" -> firstGpu;
+      case "opencl_cpu" -> firstCpu;
+      case "opencl" -> firstGpu >= 0 ? firstGpu : firstCpu;
+      default -> throw new IllegalArgumentException("BUG: no OpenCL device pick for backend '" + choice + "'");
+    };
   }
 }

@@ -39,8 +39,9 @@ public final class OpenCLBackend implements Backend {
 
   /** An OpenCL device found on this machine, with its platform. */
   public record Found(OpenCLDevice device, String platform, String version) {
+    /** A GPU or another accelerator: anything but the host's CPU. */
     public boolean gpu() {
-      return device.getType() == Device.TYPE.GPU;
+      return device.getType() == Device.TYPE.GPU || device.getType() == Device.TYPE.ACC;
     }
 
     @Override
@@ -59,7 +60,8 @@ public final class OpenCLBackend implements Backend {
     try {
       for (OpenCLPlatform p : OpenCLPlatform.getUncachedOpenCLPlatforms()) {
         for (OpenCLDevice d : p.getOpenCLDevices()) {
-          (d.getType() == Device.TYPE.GPU ? gpus : others).add(new Found(d, p.getName(), p.getVersion()));
+          Found f = new Found(d, p.getName(), p.getVersion());
+          (f.gpu() ? gpus : others).add(f);
         }
       }
     } catch (Throwable e) {
@@ -240,6 +242,21 @@ public final class OpenCLBackend implements Backend {
     k.i2 = act.ordinal();
     k.i3 = off(dz);
     launch(ArenaKernel.ACT_BACKWARD, n);
+  }
+
+  @Override
+  public void biasActivationBackward(Tensor g, Tensor z, int rows, int cols, Activation act, Tensor dz, Tensor dbias) {
+    int blocks = (rows + ArenaKernel.ROW_BLOCK - 1) / ArenaKernel.ROW_BLOCK;
+    Slice partial = scratch(blocks * cols);
+    k.i0 = off(g);
+    k.i1 = off(z);
+    k.i2 = act.ordinal();
+    k.i3 = act == Activation.LINEAR ? 0 : off(dz);
+    k.i4 = cols;
+    k.i5 = partial.offset;
+    k.i6 = rows;
+    launch(ArenaKernel.BIAS_ACT_BACKWARD, blocks * cols);
+    columnSums(partial, blocks, cols, dbias, false);
   }
 
   @Override
