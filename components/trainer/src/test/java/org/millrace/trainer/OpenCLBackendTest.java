@@ -137,6 +137,17 @@ class OpenCLBackendTest {
       compare("backward " + act, 1e-5f, new float[][] {rnd(rows * cols, 7), rnd(rows * cols, 8)},
           new int[] {rows * cols}, (b, in, out) -> b.activationBackward(in[0], in[1], act, out[0], rows * cols));
     }
+    // Fused backward over more rows than one block of the device's first pass (and a ragged last block).
+    int tall = 75;
+    for (Activation act : Activation.values()) {
+      compare("fused backward " + act, 1e-4f, new float[][] {rnd(tall * cols, 15), rnd(tall * cols, 16)},
+          new int[] {tall * cols, cols}, (b, in, out) -> {
+            b.biasActivationBackward(in[0], in[1], tall, cols, act, out[0], out[1]);
+            if (act == Activation.LINEAR) {
+              b.copy(in[0], out[0], tall * cols);
+            }
+          });
+    }
     compare("column sums", 1e-5f, new float[][] {rnd(rows * cols, 9), rnd(cols, 10)}, new int[] {cols, cols},
         (b, in, out) -> {
           b.columnSums(in[0], rows, cols, out[0], false);

@@ -50,6 +50,12 @@ public interface Backend extends AutoCloseable {
   /** {@code dz = g * act'(z)}, element-wise. */
   void activationBackward(Tensor g, Tensor z, Activation act, Tensor dz, int n);
 
+  /**
+   * The backward of {@link #biasActivation}, fused: {@code dz = g * act'(z)} (not written for a linear
+   * activation, whose dz is g itself) and {@code dbias[j] = sum over rows of dz[r][j]} (overwritten).
+   */
+  void biasActivationBackward(Tensor g, Tensor z, int rows, int cols, Activation act, Tensor dz, Tensor dbias);
+
   /** {@code out[j] = sum over rows of x[r][j]}, or added to out when {@code accumulate}. */
   void columnSums(Tensor x, int rows, int cols, Tensor out, boolean accumulate);
 

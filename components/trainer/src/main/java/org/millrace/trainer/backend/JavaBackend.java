@@ -181,6 +181,14 @@ public final class JavaBackend implements Backend {
   }
 
   @Override
+  public void biasActivationBackward(Tensor g, Tensor z, int rows, int cols, Activation act, Tensor dz, Tensor dbias) {
+    if (act != Activation.LINEAR) {
+      activationBackward(g, z, act, dz, rows * cols);
+    }
+    columnSums(act == Activation.LINEAR ? g : dz, rows, cols, dbias, false);
+  }
+
+  @Override
   public void columnSums(Tensor x, int rows, int cols, Tensor out, boolean accumulate) {
     float[] xv = d(x);
     float[] ov = d(out);

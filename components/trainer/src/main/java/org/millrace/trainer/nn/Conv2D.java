@@ -96,13 +96,9 @@ public final class Conv2D extends Layer {
   @Override
   public Tensor backward(Tensor grad, int rows, boolean inputGradient) {
     int positions = rows * g.positions();
-    Tensor d = grad;
-    if (activation != Activation.LINEAR) {
-      backend.activationBackward(grad, z, activation, dz, positions * filters);
-      d = dz;
-    }
+    backend.biasActivationBackward(grad, z, positions, filters, activation, dz, bias.grad());
+    Tensor d = activation == Activation.LINEAR ? grad : dz;
     backend.gemm(true, false, g.patchSize(), filters, positions, cols, d, kernel.grad(), false);
-    backend.columnSums(d, positions, filters, bias.grad(), false);
     if (!inputGradient) {
       return null;
     }

@@ -76,13 +76,9 @@ public final class Dense extends Layer {
 
   @Override
   public Tensor backward(Tensor grad, int rows, boolean inputGradient) {
-    Tensor d = grad;
-    if (activation != Activation.LINEAR) {
-      backend.activationBackward(grad, z, activation, dz, rows * units);
-      d = dz;
-    }
+    backend.biasActivationBackward(grad, z, rows, units, activation, dz, bias.grad());
+    Tensor d = activation == Activation.LINEAR ? grad : dz;
     backend.gemm(true, false, inSize(), units, rows, input, d, kernel.grad(), false);
-    backend.columnSums(d, rows, units, bias.grad(), false);
     if (!inputGradient) {
       return null;
     }

@@ -41,6 +41,10 @@ public final class ArenaKernel extends Kernel {
   static final int BN_BACKWARD = 23;
   static final int EMBEDDING = 24;
   static final int EMBEDDING_BACKWARD = 25;
+  static final int BIAS_ACT_BACKWARD = 26;
+
+  /** Rows per work item of the first pass of the fused bias/activation backward. */
+  static final int ROW_BLOCK = 32;
 
   /** Side of a work group of the matrix product; each work item computes a 2x2 block of C. */
   static final int GROUP = 16;
@@ -114,6 +118,8 @@ public final class ArenaKernel extends Kernel {
           mem[i3 + g] = mem[i0 + g] * derivative(i2, mem[i1 + g]);
         } else if (op == COLUMN_SUMS) {
           columnSum(g);
+        } else if (op == BIAS_ACT_BACKWARD) {
+          biasActBackwardBlock(g);
         } else if (op == SOFTMAX) {
           softmaxRow(g);
         } else if (op == SOFTMAX_BACKWARD) {
@@ -273,6 +279,29 @@ public final class ArenaKernel extends Kernel {
       mem[i0 + g] = z;
     }
     mem[i2 + g] = activate(i5, z);
+  }
+
+  /**
+   * One block of {@link #ROW_BLOCK} rows of one column (g = block * cols + column) of the fused
+   * bias/activation backward: {@code dz} at i3 = g at i0 times act'(z at i1) for activation i2 (not
+   * written when linear), and the block's column sum at i5 + g; i4 cols, i6 rows. Adjacent work
+   * items read adjacent columns, so loads coalesce; the partial sums are added up by COLUMN_SUMS.
+   */
+  private void biasActBackwardBlock(int g) {
+    int j = g % i4;
+    int r0 = (g / i4) * ROW_BLOCK;
+    int r1 = min(i6, r0 + ROW_BLOCK);
+    float s = 0f;
+    for (int r = r0; r < r1; r++) {
+      int o = r * i4 + j;
+      float v = mem[i0 + o];
+      if (i2 != 0) {
+        v = v * derivative(i2, mem[i1 + o]);
+        mem[i3 + o] = v;
+      }
+      s += v;
+    }
+    mem[i5 + g] = s;
   }
 
   /** Column g of x at i0 (i2 rows x i3 cols) summed into out at i1 (added when i4 == 1). */
