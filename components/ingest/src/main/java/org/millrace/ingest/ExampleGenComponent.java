@@ -11,8 +11,9 @@ public final class ExampleGenComponent implements ComponentProvider {
   public static final OutputKey<Examples> EXAMPLES = OutputKey.of("examples", Examples.TYPE);
 
   public static final ComponentSpec<ExampleGenParams> SPEC = ComponentSpec.builder("ExampleGen", ExampleGenParams.class)
-      .version("1")
-      .description("Reads a data lake span (CSV) into Arrow IPC splits on Beam.")
+      // 2: Parquet, {VERSION}, input_splits, FileSystems paths; null_values no longer apply to Arrow values.
+      .version("2")
+      .description("Reads a data lake span (CSV, JSON lines, Arrow IPC, Parquet) into Arrow IPC splits on Beam.")
       .output(EXAMPLES)
       .executor(ExampleGenExecutor::new)
       .driver(ExampleGenExecutor::fingerprint)

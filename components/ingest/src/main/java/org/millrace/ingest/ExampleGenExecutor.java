@@ -1,15 +1,17 @@
 package org.millrace.ingest;
 
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.Filter;
 import org.apache.beam.sdk.transforms.GroupByKey;
@@ -33,11 +35,9 @@ import org.millrace.api.spec.ExecutorInput;
 import org.millrace.api.spec.ExecutorResult;
 import org.millrace.ingest.beam.ParseCsvFn;
 import org.millrace.ingest.beam.WriteLinesFn;
-import org.millrace.ingest.csv.JsonLines;
-import org.millrace.ingest.csv.SchemaInference;
 
 /**
- * Reads the resolved span's files into Examples: Arrow IPC part files per split, written by a
+ * Reads the resolved span's files (CSV, JSON lines, Arrow IPC or Parquet) into Examples: Arrow IPC part files per split, written by a
  * Beam pipeline of Arrow batches; rejected rows in {@code quarantine/rejected.jsonl}.
  */
 public final class ExampleGenExecutor implements Executor<ExampleGenParams> {
@@ -46,34 +46,26 @@ public final class ExampleGenExecutor implements Executor<ExampleGenParams> {
   @Override
   public ExecutorResult execute(ExecutorInput<ExampleGenParams> input, ExecutionContext ctx) throws Exception {
     ExampleGenParams p = input.parameters();
-    SpanResolver.Resolution span = SpanResolver.resolve(p.input(), p.span(), p.spanRange(), p.rollingWindow());
-    List<String> files = span.files().stream().map(f -> f.toAbsolutePath().toString()).toList();
-    DataSchema schema;
-    String schemaSource;
-    if (p.schemaFile() != null) {
-      schema = DataSchema.readYaml(Path.of(p.schemaFile()));
-      schemaSource = p.schemaFile();
-    } else {
-      try (InputStream in = Files.newInputStream(Path.of(files.get(0)))) {
-        schema = p.format().equals("arrow") ? arrowSchema(Path.of(files.get(0)))
-            : p.format().equals("jsonl")
-            ? JsonLines.infer(new java.io.BufferedReader(new java.io.InputStreamReader(in,
-                java.nio.charset.StandardCharsets.UTF_8)), files.get(0), p.inferSampleRows())
-            : SchemaInference.infer(in, files.get(0), p.delimiter().charAt(0), new HashSet<>(p.nullValues()),
-                p.inferSampleRows());
-      }
-      schemaSource = "inferred from " + files.get(0);
-    }
-    ctx.log().info("ExampleGen: spans {} ({} files), schema {}", span.spans(), files.size(), schemaSource);
+    // Registers the filesystems on the classpath (hdfs://, s3://, ... when present) before any listing.
+    FileSystems.setDefaultPipelineOptions(BeamPipelines.options(ctx.beamArgs()));
+    InputPlan plan = InputPlan.resolve(p);
+    List<String> files = plan.files();
+    InputSchema inputSchema = InputSchema.of(p, files);
+    DataSchema schema = inputSchema.schema();
+    String schemaSource = inputSchema.source();
+    ctx.log().info("ExampleGen: spans {} versions {} ({} files), schema {}", plan.spans(), plan.versions(),
+        files.size(), schemaSource);
     Path out = input.output(ExampleGenComponent.EXAMPLES);
-    List<String> splits = List.copyOf(p.splitRatios().keySet());
+    List<String> splits = p.splitNames();
+    Map<String, Integer> ratios = p.splitRatios() != null ? p.splitRatios()
+        : splits.stream().collect(Collectors.toMap(s -> s, s -> 1, (a, b) -> a, TreeMap::new));
 
     Pipeline pipeline = BeamPipelines.create(ctx.beamArgs());
     PCollectionTuple parsed = pipeline
         .apply("ListFiles", Create.of(files).withCoder(StringUtf8Coder.of()))
         .apply("SpreadFiles", Reshuffle.viaRandomKey())
-        .apply("ParseCsv", ParDo.of(new ParseCsvFn(schema, schemaSource, p.delimiter().charAt(0), p.nullValues(),
-            p.splitRatios(), p.splitBy(), p.batchSize(), p.badRows() == ExampleGenParams.BadRows.QUARANTINE,
+        .apply("Parse", ParDo.of(new ParseCsvFn(schema, schemaSource, p.delimiter().charAt(0), p.nullValues(),
+            ratios, plan.fileSplits(), p.splitBy(), p.batchSize(), p.badRows() == ExampleGenParams.BadRows.QUARANTINE,
             p.format()))
             .withOutputTags(ParseCsvFn.BATCHES, TupleTagList.of(ParseCsvFn.REJECTED)));
     PCollection<KV<String, Batch>> batches = parsed.get(ParseCsvFn.BATCHES)
@@ -97,9 +89,10 @@ public final class ExampleGenExecutor implements Executor<ExampleGenParams> {
     long read = BeamPipelines.counter(result, ParseCsvFn.NAMESPACE, "rows_read");
     long rejected = BeamPipelines.counter(result, ParseCsvFn.NAMESPACE, "rows_rejected");
     var props = new LinkedHashMap<String, Object>(Examples.splitProperties(splits));
-    props.put(Examples.SPAN, span.span());
-    props.put("spans", span.spans().stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(",")));
-    props.put(Examples.VERSION, 0L);
+    props.put(Examples.SPAN, plan.span());
+    props.put("spans", plan.spans().stream().map(String::valueOf).collect(Collectors.joining(",")));
+    props.put(Examples.VERSION, plan.version());
+    props.put("versions", plan.versions().stream().map(String::valueOf).collect(Collectors.joining(",")));
     props.put("input_files", (long) files.size());
     props.put("rows_read", read);
     props.put("rejected_rows", rejected);
@@ -122,31 +115,17 @@ public final class ExampleGenExecutor implements Executor<ExampleGenParams> {
     return ExecutorResult.builder().properties(ExampleGenComponent.EXAMPLES, props).build();
   }
 
-  /** The columns of an Arrow IPC file, all nullable (presence is SchemaGen's call). */
-  static DataSchema arrowSchema(Path file) throws java.io.IOException {
-    try (var alloc = new org.apache.arrow.memory.RootAllocator();
-        var ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ);
-        var reader = new org.apache.arrow.vector.ipc.ArrowFileReader(ch, alloc)) {
-      DataSchema s = org.millrace.api.data.ArrowConversion.fromArrow(reader.getVectorSchemaRoot().getSchema());
-      for (var f : s.features()) {
-        if (f.isVector()) {
-          throw new IllegalArgumentException(file + ": column '" + f.name() + "' expected a scalar (int, float, string,"
-              + " bool), got a float vector of shape " + f.shape() + "; ingest reads tabular data");
-        }
-      }
-      return new DataSchema(s.features().stream().map(f -> f.withNullable(true)).toList());
-    } catch (org.apache.arrow.vector.ipc.InvalidArrowFileException e) {
-      throw new IllegalArgumentException(file + ": expected an Arrow IPC file, got " + e.getMessage(), e);
-    }
-  }
-
   /** The driver: a fingerprint of the resolved span's files (names, sizes, modification times). */
   static String fingerprint(ExampleGenParams p, ExecutionContext ctx) throws Exception {
-    SpanResolver.Resolution span = SpanResolver.resolve(p.input(), p.span(), p.spanRange(), p.rollingWindow());
-    var sb = new StringBuilder("spans=").append(span.spans());
-    for (Path f : span.files()) {
-      sb.append('\n').append(f.toAbsolutePath()).append(' ').append(Files.size(f)).append(' ')
-          .append(Files.getLastModifiedTime(f).toMillis());
+    FileSystems.setDefaultPipelineOptions(BeamPipelines.options(ctx.beamArgs()));
+    InputPlan plan = InputPlan.resolve(p);
+    var sb = new StringBuilder("spans=").append(plan.spans()).append(" versions=").append(plan.versions());
+    for (SpanResolver.InputFile f : plan.inputs()) {
+      sb.append('\n').append(f.path()).append(' ').append(f.size()).append(' ').append(f.modifiedMillis());
+      String split = plan.fileSplits().get(f.path());
+      if (split != null) {
+        sb.append(' ').append(split);
+      }
     }
     if (p.schemaFile() != null) {
       Path s = Path.of(p.schemaFile());

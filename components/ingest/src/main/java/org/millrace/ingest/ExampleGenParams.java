@@ -8,15 +8,25 @@ import org.millrace.api.spec.ParameterException;
 /**
  * ExampleGen parameters (YAML keys in snake_case).
  *
- * @param input file or pattern with {@code *}, {@code {SPAN}} or {@code {SPAN:n}}
- * @param format {@code csv}, {@code jsonl} (one JSON object per line) or {@code arrow} (Arrow IPC files, local
- *     paths); default from the file extension
+ * <p>Paths are local paths, {@code file://} URIs, or URIs of any filesystem registered with Beam's
+ * {@code FileSystems}; patterns are resolved by {@link SpanResolver}.
+ *
+ * @param input file or pattern with {@code *}, {@code {SPAN}}, {@code {SPAN:n}}, {@code {YYYY}{MM}{DD}} (also
+ *     in hive partitions {@code date={YYYY}-{MM}-{DD}/}) and {@code {VERSION}} / {@code {VERSION:n}} beside a
+ *     span; required unless {@code inputSplits} is given
+ * @param format {@code csv}, {@code jsonl} (one JSON object per line), {@code arrow} (Arrow IPC files) or
+ *     {@code parquet} (flat Parquet files: int32/int64 read as int, float/double as float, boolean as bool,
+ *     UTF-8 strings/enums as string, dates and timestamps as ISO-8601 strings); default from the file
+ *     extension ({@code .jsonl}/{@code .ndjson}, {@code .arrow}, {@code .parquet}, else csv)
  * @param delimiter one ASCII character, default {@code ,}
- * @param nullValues field values that mean missing, default {@code ["", "NA", "null"]}
+ * @param nullValues field values of text formats (csv, jsonl) that mean missing, default
+ *     {@code ["", "NA", "null"]}; in arrow and parquet only a null is missing
  * @param schemaFile a DataSchema YAML to read against instead of inferring one
- * @param inferSampleRows rows of the first file sampled to infer types, default 1000
- * @param splitRatios split name to hash buckets, default {@code {train: 2, eval: 1}}
- * @param splitBy a column whose value decides the split (so a user always lands in the same one)
+ * @param inferSampleRows rows of the first file sampled to infer types (csv, jsonl), default 1000; arrow and
+ *     parquet take the types their files declare, and parquet files that disagree on a column's type fail
+ * @param splitRatios split name to hash buckets, default {@code {train: 2, eval: 1}}; not with {@code inputSplits}
+ * @param splitBy a column whose value decides the split (so a user always lands in the same one); not with
+ *     {@code inputSplits}
  * @param span the span to read, default the latest
  * @param spanRange {@code [first, last]}: read every span in between (each must exist)
  * @param rollingWindow read the newest N spans
@@ -24,25 +34,29 @@ import org.millrace.api.spec.ParameterException;
  * @param maxRejectedFraction with quarantine, the fraction of rejected rows that still fails the run (default 0.1)
  * @param batchSize rows per Arrow batch, default 8192
  * @param shards Arrow part files per split, default 1
+ * @param version with {@code {VERSION}} in the pattern: the version to read in each chosen span (each must have
+ *     it), default the highest version of each span
+ * @param inputSplits pre-split inputs: split name to its own pattern (spans and versions resolve per pattern and
+ *     must agree across splits); replaces {@code input}, {@code splitRatios} and {@code splitBy}
  */
 public record ExampleGenParams(
     String input, String format, String delimiter, List<String> nullValues, String schemaFile,
     Integer inferSampleRows, Map<String, Integer> splitRatios, String splitBy, Long span, List<Long> spanRange,
     Integer rollingWindow, BadRows badRows,
-    Double maxRejectedFraction, Integer batchSize, Integer shards) {
+    Double maxRejectedFraction, Integer batchSize, Integer shards, Long version, Map<String, String> inputSplits) {
 
   /** What to do with rows that cannot be read. */
   public enum BadRows { FAIL, QUARANTINE }
 
   public ExampleGenParams {
-    if (input == null || input.isBlank()) {
-      throw new ParameterException("input", "input expected a file or pattern, got nothing");
-    }
+    inputSplits = inputSplits == null ? null : new java.util.TreeMap<>(inputSplits);
+    checkInputs(input, inputSplits, splitRatios, splitBy);
+    String sample = inputSplits != null ? inputSplits.values().iterator().next() : input;
     format = format != null ? format.toLowerCase(java.util.Locale.ROOT)
-        : input.endsWith(".jsonl") || input.endsWith(".ndjson") ? "jsonl"
-        : input.endsWith(".arrow") ? "arrow" : "csv";
-    if (!format.equals("csv") && !format.equals("jsonl") && !format.equals("arrow")) {
-      throw new ParameterException("format", "format expected csv, jsonl or arrow, got '" + format + "'");
+        : sample.endsWith(".jsonl") || sample.endsWith(".ndjson") ? "jsonl"
+        : sample.endsWith(".arrow") ? "arrow" : sample.endsWith(".parquet") ? "parquet" : "csv";
+    if (!List.of("csv", "jsonl", "arrow", "parquet").contains(format)) {
+      throw new ParameterException("format", "format expected csv, jsonl, arrow or parquet, got '" + format + "'");
     }
     delimiter = delimiter == null ? "," : delimiter.equals("\\t") ? "\t" : delimiter;
     if (delimiter.length() != 1 || delimiter.charAt(0) > 127 || delimiter.equals("\"")) {
@@ -54,12 +68,13 @@ public record ExampleGenParams(
     if (inferSampleRows < 1) {
       throw new ParameterException("infer_sample_rows", "infer_sample_rows expected a positive number, got " + inferSampleRows);
     }
-    // Sorted, so the bucket each split owns never depends on how the YAML happened to order them.
-    splitRatios = new java.util.TreeMap<>(splitRatios == null ? defaultSplits() : splitRatios);
-    if (splitRatios.isEmpty()) {
+    // Sorted, so the bucket each split owns never depends on how the YAML happened to order them;
+    // left null with input_splits so that the canonical form binds again.
+    splitRatios = inputSplits != null ? null : new java.util.TreeMap<>(splitRatios == null ? defaultSplits() : splitRatios);
+    if (splitRatios != null && splitRatios.isEmpty()) {
       throw new ParameterException("split_ratios", "split_ratios expected at least one split, got none");
     }
-    for (var e : splitRatios.entrySet()) {
+    for (var e : splitRatios == null ? java.util.Set.<Map.Entry<String, Integer>>of() : splitRatios.entrySet()) {
       if (!e.getKey().matches("[a-z][a-z0-9_]*") || e.getValue() == null || e.getValue() <= 0) {
         throw new ParameterException("split_ratios." + e.getKey(), "split_ratios expected lower_snake_case names with"
             + " positive bucket counts, got " + e.getKey() + ": " + e.getValue());
@@ -93,6 +108,52 @@ public record ExampleGenParams(
       throw new ParameterException("rolling_window", "rolling_window expected a positive number of spans, got "
           + rollingWindow);
     }
+    if (version != null) {
+      if (version < 0) {
+        throw new ParameterException("version", "version expected a non-negative number, got " + version);
+      }
+      for (String pattern : patterns(input, inputSplits)) {
+        if (!pattern.contains("{VERSION")) {
+          throw new ParameterException("version", "version expected an input pattern with {VERSION}, got '"
+              + pattern + "'");
+        }
+      }
+    }
+  }
+
+  /** The split names: those of {@code input_splits}, else of {@code split_ratios}, sorted. */
+  public List<String> splitNames() {
+    return List.copyOf(inputSplits != null ? inputSplits.keySet() : splitRatios.keySet());
+  }
+
+  private static List<String> patterns(String input, Map<String, String> inputSplits) {
+    return inputSplits != null ? List.copyOf(inputSplits.values()) : List.of(input);
+  }
+
+  private static void checkInputs(String input, Map<String, String> inputSplits, Map<String, Integer> splitRatios,
+      String splitBy) {
+    if (inputSplits == null) {
+      if (input == null || input.isBlank()) {
+        throw new ParameterException("input", "input expected a file or pattern, got nothing");
+      }
+      return;
+    }
+    if (input != null) {
+      throw new ParameterException("input_splits", "input and input_splits expected at most one, got both");
+    }
+    if (splitRatios != null || splitBy != null) {
+      throw new ParameterException("input_splits", "input_splits expected no split_ratios or split_by (each split"
+          + " comes from its own pattern), got " + (splitRatios != null ? "split_ratios" : "split_by"));
+    }
+    if (inputSplits.isEmpty()) {
+      throw new ParameterException("input_splits", "input_splits expected at least one split, got none");
+    }
+    for (var e : inputSplits.entrySet()) {
+      if (!e.getKey().matches("[a-z][a-z0-9_]*") || e.getValue() == null || e.getValue().isBlank()) {
+        throw new ParameterException("input_splits." + e.getKey(), "input_splits expected lower_snake_case names"
+            + " with a file or pattern each, got " + e.getKey() + ": " + e.getValue());
+      }
+    }
   }
 
   private static Map<String, Integer> defaultSplits() {
@@ -104,6 +165,6 @@ public record ExampleGenParams(
 
   public static ExampleGenParams of(String input) {
     return new ExampleGenParams(input, null, null, null, null, null, null, null, null, null, null, null, null, null,
-        null);
+        null, null, null);
   }
 }

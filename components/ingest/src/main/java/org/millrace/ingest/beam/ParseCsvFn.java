@@ -1,8 +1,10 @@
 package org.millrace.ingest.beam;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,13 +22,18 @@ import org.millrace.api.data.DataSchema;
 import org.millrace.ingest.csv.CsvReader;
 import org.millrace.ingest.csv.CsvRecord;
 import org.millrace.ingest.csv.JsonLines;
+import org.millrace.ingest.csv.LineReader;
+import org.millrace.ingest.csv.RecordSource;
 import org.millrace.ingest.csv.RowTyper;
 import org.millrace.ingest.csv.SchemaInference;
+import org.millrace.ingest.parquet.ParquetRecords;
 
 /**
- * Parses one CSV file per element into batches of {@code batchSize} rows, each routed to a split
- * by a stable hash of the row (or of the {@code splitBy} column). Bad rows fail the bundle with a
- * message naming file, line, column and value, or go to the {@link #REJECTED} output as JSON.
+ * Parses one input file (CSV, JSON lines, Arrow IPC or Parquet) per element into batches of
+ * {@code batchSize} rows, each routed to its file's split (pre-split inputs) or to a split by a
+ * stable hash of the row (or of the {@code splitBy} column). Bad rows fail the bundle with a
+ * message naming file, line (row for Arrow and Parquet), column and value, or go to the
+ * {@link #REJECTED} output as JSON.
  */
 public final class ParseCsvFn extends DoFn<String, KV<String, Batch>> {
   public static final TupleTag<KV<String, Batch>> BATCHES = new TupleTag<>() {};
@@ -40,6 +47,7 @@ public final class ParseCsvFn extends DoFn<String, KV<String, Batch>> {
   private final List<String> nullValues;
   private final List<String> splits;
   private final List<Integer> ratios;
+  private final Map<String, String> fileSplits;
   private final int splitBy;
   private final int batchSize;
   private final boolean quarantine;
@@ -47,14 +55,20 @@ public final class ParseCsvFn extends DoFn<String, KV<String, Batch>> {
   private final Counter rowsRead = Metrics.counter(NAMESPACE, "rows_read");
   private final Counter rowsRejected = Metrics.counter(NAMESPACE, "rows_rejected");
 
+  /**
+   * @param splitRatios split name to hash buckets, or (with {@code fileSplits}) the split names with any ratio
+   * @param fileSplits for pre-split inputs, each file's split; empty to hash rows into splits
+   */
   public ParseCsvFn(DataSchema schema, String schemaSource, char delimiter, List<String> nullValues,
-      Map<String, Integer> splitRatios, String splitBy, int batchSize, boolean quarantine, String format) {
+      Map<String, Integer> splitRatios, Map<String, String> fileSplits, String splitBy, int batchSize,
+      boolean quarantine, String format) {
     this.schema = schema;
     this.schemaSource = schemaSource;
     this.delimiter = delimiter;
     this.nullValues = List.copyOf(nullValues);
     this.splits = List.copyOf(splitRatios.keySet());
     this.ratios = List.copyOf(splitRatios.values());
+    this.fileSplits = Map.copyOf(fileSplits);
     this.splitBy = splitBy == null ? -1 : schema.indexOf(splitBy);
     if (splitBy != null && this.splitBy < 0) {
       throw new IllegalArgumentException("split_by expected one of the columns " + schema.names() + ", got '"
@@ -65,9 +79,14 @@ public final class ParseCsvFn extends DoFn<String, KV<String, Batch>> {
     this.format = format;
   }
 
+  private boolean typed() {
+    return format.equals("arrow") || format.equals("parquet");
+  }
+
   @ProcessElement
   public void process(@Element String file, MultiOutputReceiver out) throws Exception {
-    var typer = new RowTyper(schema, Set.copyOf(nullValues));
+    // In typed formats only a null is missing; the text null markers ("NA", "") are values there.
+    var typer = new RowTyper(schema, typed() ? Set.of() : Set.copyOf(nullValues));
     var builders = new LinkedHashMap<String, BatchBuilder>();
     var counters = new LinkedHashMap<String, Counter>();
     for (String s : splits) {
@@ -75,12 +94,11 @@ public final class ParseCsvFn extends DoFn<String, KV<String, Batch>> {
       counters.put(s, Metrics.counter(NAMESPACE, "rows_" + s));
     }
     int total = ratios.stream().mapToInt(Integer::intValue).sum();
-    try (InputStream in = Channels.newInputStream(FileSystems.open(FileSystems.matchNewResource(file, false)))) {
-      RecordSource source = format.equals("jsonl") ? jsonSource(in)
-          : format.equals("arrow") ? arrowSource(file) : csvSource(in, file);
+    String fixedSplit = fileSplits.get(file);
+    try (RecordSource source = open(file)) {
       CsvRecord r;
       while ((r = source.next()) != null) {
-        if (r.raw().isEmpty()) {
+        if (r.raw().isEmpty() && r.error() == null) {
           continue; // a blank line is not a record
         }
         rowsRead.inc();
@@ -89,8 +107,8 @@ public final class ParseCsvFn extends DoFn<String, KV<String, Batch>> {
           reject(file, r, problem, out);
           continue;
         }
-        String key = splitBy >= 0 ? String.valueOf(r.fields().get(splitBy)) : r.raw();
-        String split = split(key, total);
+        String split = fixedSplit != null ? fixedSplit
+            : split(splitBy >= 0 ? String.valueOf(r.fields().get(splitBy)) : r.raw(), total);
         BatchBuilder b = builders.get(split);
         typer.append(b, r.fields());
         counters.get(split).inc();
@@ -107,92 +125,69 @@ public final class ParseCsvFn extends DoFn<String, KV<String, Batch>> {
     }
   }
 
-  /** The next record of a file, or null at its end. */
-  @FunctionalInterface
-  interface RecordSource {
-    CsvRecord next() throws java.io.IOException;
-  }
-
-  private RecordSource csvSource(InputStream in, String file) throws java.io.IOException {
-    var reader = new CsvReader(in, delimiter);
-    List<String> header = SchemaInference.header(reader, file);
-    if (!header.equals(schema.names())) {
-      throw new IllegalArgumentException(file + " line 1: expected the header " + schema.names() + " (" + schemaSource
-          + "), got " + header);
+  private RecordSource open(String file) throws IOException {
+    if (format.equals("parquet")) {
+      return ParquetRecords.open(file, schema, schemaSource);
     }
-    return reader::next;
-  }
-
-  /**
-   * Rows of an Arrow IPC file, one record batch in memory at a time, as text fields so that typing
-   * against the schema (and its errors) is the same as for text formats. The raw text of a row is
-   * its values joined by tabs.
-   */
-  private RecordSource arrowSource(String file) throws java.io.IOException {
-    var path = java.nio.file.Path.of(file);
-    var alloc = new org.apache.arrow.memory.RootAllocator();
-    var reader = new org.apache.arrow.vector.ipc.ArrowFileReader(
-        java.nio.channels.FileChannel.open(path, java.nio.file.StandardOpenOption.READ), alloc);
-    var root = reader.getVectorSchemaRoot();
-    DataSchema fileSchema = org.millrace.api.data.ArrowConversion.fromArrow(root.getSchema());
-    if (!fileSchema.names().equals(schema.names())) {
-      reader.close();
-      alloc.close();
-      throw new IllegalArgumentException(file + ": expected the columns " + schema.names() + " (" + schemaSource
-          + "), got " + fileSchema.names());
+    var channel = FileSystems.open(FileSystems.matchSingleFileSpec(file).resourceId());
+    if (format.equals("arrow")) {
+      if (!(channel instanceof SeekableByteChannel seekable)) {
+        channel.close();
+        throw new IllegalArgumentException(file + ": expected a seekable file for Arrow IPC, got a stream-only channel");
+      }
+      return ArrowRecords.open(seekable, file, schema, schemaSource);
     }
-    var blocks = reader.getRecordBlocks().iterator();
-    Batch[] current = {null};
-    int[] row = {0};
-    long[] line = {0};
-    return () -> {
-      while (current[0] == null || row[0] >= current[0].rowCount()) {
-        if (!blocks.hasNext()) {
-          reader.close();
-          alloc.close();
-          return null;
+    InputStream in = Channels.newInputStream(channel);
+    if (format.equals("jsonl")) {
+      var lines = new LineReader(in);
+      return new RecordSource() {
+        @Override
+        public CsvRecord next() throws IOException {
+          LineReader.Line l = lines.next();
+          return l == null ? null : JsonLines.record(l, schema);
         }
-        reader.loadRecordBatch(blocks.next());
-        current[0] = org.millrace.api.data.ArrowConversion.toBatch(root, fileSchema);
-        row[0] = 0;
-      }
-      var fields = new java.util.ArrayList<String>(schema.size());
-      for (int c = 0; c < schema.size(); c++) {
-        Object v = current[0].column(c).get(row[0]);
-        fields.add(v == null ? null : v.toString());
-      }
-      row[0]++;
-      line[0]++;
-      return new CsvRecord(line[0], fields, String.join("\t", fields.stream().map(String::valueOf).toList()), null);
-    };
-  }
 
-  private RecordSource jsonSource(InputStream in) {
-    var decoder = StandardCharsets.UTF_8.newDecoder()
-        .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT);
-    var lines = new java.io.BufferedReader(new java.io.InputStreamReader(in, decoder));
-    long[] line = {0};
-    return () -> {
-      String text = lines.readLine();
-      if (text == null) {
-        return null;
+        @Override
+        public void close() throws IOException {
+          lines.close();
+        }
+      };
+    }
+    var reader = new CsvReader(in, delimiter);
+    try {
+      List<String> header = SchemaInference.header(reader, file);
+      if (!header.equals(schema.names())) {
+        throw new IllegalArgumentException(file + " line 1: expected the header " + schema.names() + " ("
+            + schemaSource + "), got " + header);
       }
-      line[0]++;
-      return text.isBlank() ? new CsvRecord(line[0], List.of(), "", null) : JsonLines.record(line[0], text, schema);
+    } catch (RuntimeException | IOException e) {
+      reader.close();
+      throw e;
+    }
+    return new RecordSource() {
+      @Override
+      public CsvRecord next() throws IOException {
+        return reader.next();
+      }
+
+      @Override
+      public void close() throws IOException {
+        reader.close();
+      }
     };
   }
 
   private void reject(String file, CsvRecord r, String problem, MultiOutputReceiver out) throws Exception {
-    String where = file + " line " + r.line();
+    String unit = typed() ? "row" : "line";
     if (!quarantine) {
-      String typed = problem.startsWith("column") ? " (schema " + schemaSource + ")" : "";
-      throw new IllegalArgumentException(where + ": " + problem + typed
+      String typedHint = problem.startsWith("column") ? " (schema " + schemaSource + ")" : "";
+      throw new IllegalArgumentException(file + " " + unit + " " + r.line() + ": " + problem + typedHint
           + ". Fix the data, or set bad_rows: quarantine to set such rows aside.");
     }
     rowsRejected.inc();
     var entry = new LinkedHashMap<String, Object>();
     entry.put("file", file);
-    entry.put("line", r.line());
+    entry.put(typed() ? "row_number" : "line", r.line());
     entry.put("reason", problem);
     entry.put("row", r.raw());
     out.get(REJECTED).output(JSON.writeValueAsString(entry));

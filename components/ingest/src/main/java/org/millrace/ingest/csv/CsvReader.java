@@ -20,6 +20,7 @@ public final class CsvReader implements AutoCloseable {
   private final InputStream in;
   private final int delimiter;
   private long line = 1;
+  private long offset;
   private int pushback = -2;
 
   public CsvReader(InputStream in, char delimiter) {
@@ -38,6 +39,7 @@ public final class CsvReader implements AutoCloseable {
       return null;
     }
     long start = line;
+    long startOffset = offset - 1;
     var fields = new ArrayList<byte[]>();
     var field = new ByteArrayOutputStream();
     var raw = new ByteArrayOutputStream();
@@ -95,11 +97,10 @@ public final class CsvReader implements AutoCloseable {
       fieldStart = false;
       c = read();
     }
-    return decode(start, fields, raw.toByteArray());
+    return decode(start, startOffset, fields, raw.toByteArray());
   }
 
-  private static CsvRecord decode(long line, List<byte[]> fields, byte[] raw) {
-    String rawText = new String(raw, StandardCharsets.UTF_8);
+  private static CsvRecord decode(long line, long startOffset, List<byte[]> fields, byte[] raw) {
     var decoder = StandardCharsets.UTF_8.newDecoder()
         .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
     var out = new ArrayList<String>(fields.size());
@@ -107,23 +108,36 @@ public final class CsvReader implements AutoCloseable {
       try {
         out.add(decoder.decode(ByteBuffer.wrap(fields.get(i))).toString());
       } catch (CharacterCodingException e) {
-        return new CsvRecord(line, null, rawText, "field " + (i + 1) + " expected UTF-8 text, got invalid bytes");
+        // The raw bytes are the file's bytes from the record's start, so the offset is exact.
+        int at = Math.max(0, Utf8.firstInvalid(raw));
+        return new CsvRecord(line, null, Utf8.escape(raw), "field " + (i + 1) + " "
+            + Utf8.problem(raw, at, startOffset, "record"));
       }
     }
-    return new CsvRecord(line, out, rawText, null);
+    return new CsvRecord(line, out, new String(raw, StandardCharsets.UTF_8), null);
   }
 
   private int read() throws IOException {
     if (pushback != -2) {
       int c = pushback;
       pushback = -2;
+      if (c != -1) {
+        offset++;
+      }
       return c;
     }
-    return in.read();
+    int c = in.read();
+    if (c != -1) {
+      offset++;
+    }
+    return c;
   }
 
   private void unread(int c) {
     pushback = c;
+    if (c != -1) {
+      offset--;
+    }
   }
 
   @Override

@@ -2,11 +2,12 @@ package org.millrace.ingest.csv;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
+import java.io.InputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.millrace.api.data.DataSchema;
 import org.millrace.api.data.Feature;
@@ -20,6 +21,20 @@ public final class JsonLines {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private JsonLines() {}
+
+  /**
+   * The fields of one line of bytes in schema order, or an error when it is not UTF-8 (naming the
+   * byte offset; the row keeps the bytes as {@code \xNN}) or not an object of known keys.
+   */
+  public static CsvRecord record(LineReader.Line line, DataSchema schema) {
+    int bad = Utf8.firstInvalid(line.bytes());
+    if (bad >= 0) {
+      return new CsvRecord(line.number(), null, Utf8.escape(line.bytes()),
+          Utf8.problem(line.bytes(), bad, line.offset(), "line"));
+    }
+    String text = new String(line.bytes(), java.nio.charset.StandardCharsets.UTF_8);
+    return text.isBlank() ? new CsvRecord(line.number(), List.of(), "", null) : record(line.number(), text, schema);
+  }
 
   /** The fields of one line in schema order, or an error when it is not an object of known keys. */
   public static CsvRecord record(long line, String text, DataSchema schema) {
@@ -55,13 +70,18 @@ public final class JsonLines {
   }
 
   /** Infers a schema from the first {@code sampleRows} objects: keys in first-seen order, narrowest type. */
-  public static DataSchema infer(BufferedReader in, String file, int sampleRows) throws IOException {
+  public static DataSchema infer(InputStream stream, String file, int sampleRows) throws IOException {
     Map<String, FeatureType> types = new LinkedHashMap<>();
-    String text;
+    var in = new LineReader(stream);
+    LineReader.Line l;
     int rows = 0;
     long line = 0;
-    while (rows < sampleRows && (text = in.readLine()) != null) {
+    while (rows < sampleRows && (l = in.next()) != null) {
       line++;
+      if (Utf8.firstInvalid(l.bytes()) >= 0) {
+        continue; // reported as a bad row when the data is read
+      }
+      String text = new String(l.bytes(), java.nio.charset.StandardCharsets.UTF_8);
       if (text.isBlank()) {
         continue;
       }

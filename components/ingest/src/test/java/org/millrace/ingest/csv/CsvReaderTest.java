@@ -47,7 +47,9 @@ class CsvReaderTest {
     byte[] bytes = {'a', ',', 'b', '\n', 'o', 'k', ',', (byte) 0xC3, (byte) 0x28, '\n'};
     var recs = read(bytes, ',');
     assertNull(recs.get(1).fields());
-    assertEquals("field 2 expected UTF-8 text, got invalid bytes", recs.get(1).error());
+    assertEquals("field 2 expected UTF-8 text, got invalid byte 0xC3 at byte offset 7 (byte 4 of the record)",
+        recs.get(1).error());
+    assertEquals("ok,\\xC3(", recs.get(1).raw(), "the row keeps the bytes, escaped, not U+FFFD");
     assertEquals(2L, recs.get(1).line());
   }
 }

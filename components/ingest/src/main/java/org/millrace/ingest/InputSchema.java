@@ -1,0 +1,73 @@
+package org.millrace.ingest;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import org.apache.beam.sdk.io.FileSystems;
+import org.millrace.api.data.ArrowConversion;
+import org.millrace.api.data.DataSchema;
+import org.millrace.ingest.csv.JsonLines;
+import org.millrace.ingest.csv.SchemaInference;
+import org.millrace.ingest.parquet.ParquetSchemas;
+
+/** The schema ExampleGen reads against, and where it came from: the given schema file, or inferred from the input. */
+record InputSchema(DataSchema schema, String source) {
+
+  static InputSchema of(ExampleGenParams p, List<String> files) throws IOException {
+    if (p.schemaFile() != null) {
+      DataSchema given = DataSchema.readYaml(Path.of(p.schemaFile()));
+      if (p.format().equals("parquet")) {
+        ParquetSchemas.check(files, given, p.schemaFile());
+      }
+      return new InputSchema(given, p.schemaFile());
+    }
+    String first = files.get(0);
+    DataSchema schema = switch (p.format()) {
+      case "parquet" -> ParquetSchemas.infer(files);
+      case "arrow" -> arrowSchema(first);
+      case "jsonl" -> {
+        try (InputStream in = open(first)) {
+          yield JsonLines.infer(in, first, p.inferSampleRows());
+        }
+      }
+      default -> {
+        try (InputStream in = open(first)) {
+          yield SchemaInference.infer(in, first, p.delimiter().charAt(0), new HashSet<>(p.nullValues()),
+              p.inferSampleRows());
+        }
+      }
+    };
+    return new InputSchema(schema, p.format().equals("parquet") ? "inferred from the Parquet footers of " + first
+        + (files.size() > 1 ? " and " + (files.size() - 1) + " more" : "") : "inferred from " + first);
+  }
+
+  static InputStream open(String file) throws IOException {
+    return Channels.newInputStream(FileSystems.open(FileSystems.matchSingleFileSpec(file).resourceId()));
+  }
+
+  /** The columns of an Arrow IPC file, all nullable (presence is SchemaGen's call). */
+  static DataSchema arrowSchema(String file) throws IOException {
+    try (var alloc = new org.apache.arrow.memory.RootAllocator();
+        var ch = FileSystems.open(FileSystems.matchSingleFileSpec(file).resourceId())) {
+      if (!(ch instanceof SeekableByteChannel seekable)) {
+        throw new IllegalArgumentException(file + ": expected a seekable file for Arrow IPC, got a stream-only channel");
+      }
+      try (var reader = new org.apache.arrow.vector.ipc.ArrowFileReader(seekable, alloc)) {
+        DataSchema s = ArrowConversion.fromArrow(reader.getVectorSchemaRoot().getSchema());
+        for (var f : s.features()) {
+          if (f.isVector()) {
+            throw new IllegalArgumentException(file + ": column '" + f.name() + "' expected a scalar (int, float,"
+                + " string, bool), got a float vector of shape " + f.shape() + "; ingest reads tabular data");
+          }
+        }
+        return new DataSchema(s.features().stream().map(f -> f.withNullable(true)).toList());
+      }
+    } catch (org.apache.arrow.vector.ipc.InvalidArrowFileException e) {
+      throw new IllegalArgumentException(file + ": expected an Arrow IPC file, got " + e.getMessage(), e);
+    }
+  }
+}
