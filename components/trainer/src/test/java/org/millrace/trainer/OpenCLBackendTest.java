@@ -107,15 +107,29 @@ class OpenCLBackendTest {
   }
 
   @Test
-  void matrixProductsInEveryTransposition() {
+  void matrixProductsInEveryTranspositionAndKernelVariant() {
     int m = 37;
     int k = 70;
     int n = 45;
+    try {
+      for (OpenCLBackend.GemmVariant variant : OpenCLBackend.GemmVariant.values()) {
+        cl.gemmVariant(variant);
+        products(m, k, n, variant);
+      }
+      // Several 64x64 tiles each way, ragged edges, a depth that is not a multiple of the tile depth.
+      cl.gemmVariant(OpenCLBackend.GemmVariant.WIDE);
+      products(131, 83, 150, OpenCLBackend.GemmVariant.WIDE);
+    } finally {
+      cl.gemmVariant(OpenCLBackend.GemmVariant.AUTO);
+    }
+  }
+
+  private static void products(int m, int k, int n, OpenCLBackend.GemmVariant variant) {
     for (boolean ta : new boolean[] {false, true}) {
       for (boolean tb : new boolean[] {false, true}) {
         for (boolean acc : new boolean[] {false, true}) {
-          compare("gemm " + ta + tb + acc, 1e-4f, new float[][] {rnd(m * k, 2), rnd(k * n, 3), rnd(m * n, 4)},
-              new int[] {m * n}, (b, in, out) -> {
+          compare("gemm " + variant + " " + m + "x" + n + "x" + k + " " + ta + tb + acc, 1e-4f,
+              new float[][] {rnd(m * k, 2), rnd(k * n, 3), rnd(m * n, 4)}, new int[] {m * n}, (b, in, out) -> {
                 b.copy(in[2], out[0], m * n);
                 b.gemm(ta, tb, m, n, k, in[0], in[1], out[0], acc);
               });

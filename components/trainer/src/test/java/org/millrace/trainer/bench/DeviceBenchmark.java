@@ -8,6 +8,7 @@ import java.util.TreeMap;
 import org.millrace.trainer.backend.Backend;
 import org.millrace.trainer.backend.Backends;
 import org.millrace.trainer.backend.Tensor;
+import org.millrace.trainer.backend.opencl.OpenCLBackend;
 import org.millrace.trainer.data.DenseData;
 import org.millrace.trainer.nn.Activation;
 import org.millrace.trainer.nn.Dense;
@@ -35,7 +36,16 @@ public final class DeviceBenchmark {
     Backend backend = profiled(selected.backend(), times);
     System.out.println("device: " + selected.backend().description() + " (" + selected.reason() + ")");
     for (String a : args.length > 0 ? args[0].split(",") : new String[] {"1024", "2048", "4096"}) {
-      sgemm(backend, Integer.parseInt(a));
+      if (selected.backend() instanceof OpenCLBackend cl) {
+        // Both kernels at every size, then the automatic choice, which the MLPs below use.
+        for (OpenCLBackend.GemmVariant v : OpenCLBackend.GemmVariant.values()) {
+          cl.gemmVariant(v);
+          sgemm(backend, Integer.parseInt(a), " (" + v.name().toLowerCase(java.util.Locale.ROOT) + " kernel)");
+        }
+        cl.gemmVariant(OpenCLBackend.GemmVariant.AUTO);
+      } else {
+        sgemm(backend, Integer.parseInt(a), "");
+      }
     }
     times.clear();
     for (int[] shape : List.of(new int[] {512, 1024}, new int[] {2048, 4096}, new int[] {256, 128})) {
@@ -68,7 +78,7 @@ public final class DeviceBenchmark {
         });
   }
 
-  static void sgemm(Backend b, int n) {
+  static void sgemm(Backend b, int n, String variant) {
     float[] a = new float[n * n];
     var rnd = new java.util.SplittableRandom(1);
     for (int i = 0; i < a.length; i++) {
@@ -87,7 +97,7 @@ public final class DeviceBenchmark {
     }
     b.download(tc, 0, new float[1], 0, 1);
     double s = (System.nanoTime() - t0) / 1e9;
-    System.out.printf("millrace sgemm %d: %.1f GFLOP/s%n", n, 2.0 * n * n * n * reps / s / 1e9);
+    System.out.printf("millrace sgemm %d: %.1f GFLOP/s%s%n", n, 2.0 * n * n * n * reps / s / 1e9, variant);
   }
 
   static void mlp(Backend b, int hidden, int batch, int steps, Map<String, long[]> profile) throws Exception {

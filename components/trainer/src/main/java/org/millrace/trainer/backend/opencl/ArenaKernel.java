@@ -42,6 +42,7 @@ public final class ArenaKernel extends Kernel {
   static final int EMBEDDING = 24;
   static final int EMBEDDING_BACKWARD = 25;
   static final int BIAS_ACT_BACKWARD = 26;
+  static final int GEMM_WIDE = 27;
 
   /** Rows per work item of the first pass of the fused bias/activation backward. */
   static final int ROW_BLOCK = 32;
@@ -52,12 +53,14 @@ public final class ArenaKernel extends Kernel {
   static final int TILE = 32;
   /** Depth of the A and B tiles staged in local memory. */
   static final int DEPTH = 16;
+  /** Side of the C tile of a work group of the wide product (GROUP x 4): each work item computes 4x4 values. */
+  static final int WIDE = 64;
 
   float[] mem;
   float[] io;
   float[] ioSmall;
-  @Local final float[] tileA = new float[TILE * DEPTH];
-  @Local final float[] tileB = new float[DEPTH * TILE];
+  @Local final float[] tileA = new float[WIDE * DEPTH];
+  @Local final float[] tileB = new float[DEPTH * WIDE];
 
   int op;
   int n;
@@ -97,6 +100,8 @@ public final class ArenaKernel extends Kernel {
   public void run() {
     if (op == GEMM) {
       gemm();
+    } else if (op == GEMM_WIDE) {
+      gemmWide();
     } else {
       int g = getGlobalId(0);
       if (g < n) {
@@ -222,6 +227,97 @@ public final class ArenaKernel extends Kernel {
     store(r, c + 1, c01);
     store(r + 1, c, c10);
     store(r + 1, c + 1, c11);
+  }
+
+  /**
+   * The product for larger matrices: a 64x64 tile of C per work group of 16x16, each work item
+   * holding a 4x4 block in registers (rows ty + 16i, columns tx + 16j, so adjacent work items
+   * touch adjacent columns and stores coalesce). Tiles are staged depth-major in local memory; the
+   * loads walk each operand along its contiguous dimension, whichever way it is transposed.
+   */
+  private void gemmWide() {
+    int tx = getLocalId(0);
+    int ty = getLocalId(1);
+    int col0 = getGroupId(0) * WIDE;
+    int row0 = getGroupId(1) * WIDE;
+    int lin = ty * GROUP + tx;
+    float c00 = 0f;
+    float c01 = 0f;
+    float c02 = 0f;
+    float c03 = 0f;
+    float c10 = 0f;
+    float c11 = 0f;
+    float c12 = 0f;
+    float c13 = 0f;
+    float c20 = 0f;
+    float c21 = 0f;
+    float c22 = 0f;
+    float c23 = 0f;
+    float c30 = 0f;
+    float c31 = 0f;
+    float c32 = 0f;
+    float c33 = 0f;
+    for (int p0 = 0; p0 < i7; p0 += DEPTH) {
+      for (int e = lin; e < WIDE * DEPTH; e += GROUP * GROUP) {
+        // A (rows x depth): row-major walks depth fastest, transposed walks rows fastest.
+        int ar = i3 == 1 ? e % WIDE : e / DEPTH;
+        int ap = i3 == 1 ? e / WIDE : e % DEPTH;
+        tileA[ap * WIDE + ar] = loadA(row0 + ar, p0 + ap);
+        // B (depth x cols): row-major walks columns fastest, transposed walks depth fastest.
+        int bp = i4 == 1 ? e % DEPTH : e / WIDE;
+        int bc = i4 == 1 ? e / DEPTH : e % WIDE;
+        tileB[bp * WIDE + bc] = loadB(p0 + bp, col0 + bc);
+      }
+      localBarrier();
+      for (int p = 0; p < DEPTH; p++) {
+        int ao = p * WIDE + ty;
+        int bo = p * WIDE + tx;
+        float a0 = tileA[ao];
+        float a1 = tileA[ao + GROUP];
+        float a2 = tileA[ao + 2 * GROUP];
+        float a3 = tileA[ao + 3 * GROUP];
+        float b0 = tileB[bo];
+        float b1 = tileB[bo + GROUP];
+        float b2 = tileB[bo + 2 * GROUP];
+        float b3 = tileB[bo + 3 * GROUP];
+        c00 = fma(a0, b0, c00);
+        c01 = fma(a0, b1, c01);
+        c02 = fma(a0, b2, c02);
+        c03 = fma(a0, b3, c03);
+        c10 = fma(a1, b0, c10);
+        c11 = fma(a1, b1, c11);
+        c12 = fma(a1, b2, c12);
+        c13 = fma(a1, b3, c13);
+        c20 = fma(a2, b0, c20);
+        c21 = fma(a2, b1, c21);
+        c22 = fma(a2, b2, c22);
+        c23 = fma(a2, b3, c23);
+        c30 = fma(a3, b0, c30);
+        c31 = fma(a3, b1, c31);
+        c32 = fma(a3, b2, c32);
+        c33 = fma(a3, b3, c33);
+      }
+      localBarrier();
+    }
+    int r = row0 + ty;
+    int c = col0 + tx;
+    int s = GROUP;
+    store(r, c, c00);
+    store(r, c + s, c01);
+    store(r, c + 2 * s, c02);
+    store(r, c + 3 * s, c03);
+    store(r + s, c, c10);
+    store(r + s, c + s, c11);
+    store(r + s, c + 2 * s, c12);
+    store(r + s, c + 3 * s, c13);
+    store(r + 2 * s, c, c20);
+    store(r + 2 * s, c + s, c21);
+    store(r + 2 * s, c + 2 * s, c22);
+    store(r + 2 * s, c + 3 * s, c23);
+    store(r + 3 * s, c, c30);
+    store(r + 3 * s, c + s, c31);
+    store(r + 3 * s, c + 2 * s, c32);
+    store(r + 3 * s, c + 3 * s, c33);
   }
 
   private void store(int r, int c, float v) {

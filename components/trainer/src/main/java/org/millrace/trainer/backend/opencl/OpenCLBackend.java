@@ -29,10 +29,19 @@ public final class OpenCLBackend implements Backend {
 
   private final OpenCLDevice device;
   private final ArenaKernel k;
+  private final int computeUnits;
+  private GemmVariant gemmVariant = GemmVariant.AUTO;
   private final String description;
   private int used;
   private boolean verified;
   private Slice scratch;
+
+  /**
+   * Which matrix-product kernel runs: {@code SMALL} (32x32 tiles, 2x2 per work item), {@code WIDE}
+   * (64x64 tiles, 4x4 per work item), or {@code AUTO}: wide once the product has at least two
+   * 64x64 tiles per compute unit, so that the device stays busy with either.
+   */
+  public enum GemmVariant { AUTO, SMALL, WIDE }
 
   /** A tensor: {@code size} values at {@code offset} of the arena. */
   record Slice(int offset, int size) implements Tensor {}
@@ -78,9 +87,15 @@ public final class OpenCLBackend implements Backend {
   /** A backend on {@code found} with an initial arena and staging capacity (floats); the arena grows on demand. */
   public OpenCLBackend(Found found, int arenaFloats, int stagingFloats) {
     this.device = found.device();
+    this.computeUnits = Math.max(1, device.getMaxComputeUnits());
     this.description = "opencl (" + found + ")";
     this.k = new ArenaKernel(new float[arenaFloats], new float[stagingFloats], new float[SMALL]);
     k.setExplicit(true);
+  }
+
+  /** Chooses the matrix-product kernel (benchmarks and tests compare the two). */
+  public void gemmVariant(GemmVariant variant) {
+    this.gemmVariant = variant;
   }
 
   @Override
@@ -209,7 +224,6 @@ public final class OpenCLBackend implements Backend {
     if (m <= 0 || n <= 0) {
       return;
     }
-    k.op = ArenaKernel.GEMM;
     k.i0 = off(a);
     k.i1 = off(b);
     k.i2 = off(c);
@@ -220,7 +234,12 @@ public final class OpenCLBackend implements Backend {
     k.i7 = kk;
     k.i8 = accumulate ? 1 : 0;
     int g = ArenaKernel.GROUP;
-    int t = ArenaKernel.TILE;
+    int w = ArenaKernel.WIDE;
+    long wideTiles = (long) ((m + w - 1) / w) * ((n + w - 1) / w);
+    boolean wide = gemmVariant == GemmVariant.WIDE
+        || gemmVariant == GemmVariant.AUTO && wideTiles >= 2L * computeUnits;
+    int t = wide ? ArenaKernel.WIDE : ArenaKernel.TILE;
+    k.op = wide ? ArenaKernel.GEMM_WIDE : ArenaKernel.GEMM;
     execute(Range.create2D(device, (n + t - 1) / t * g, (m + t - 1) / t * g, g, g));
   }
 
