@@ -37,7 +37,7 @@ final class RunCommand implements Callable<Integer> {
   Integer parallelism;
 
   @Option(names = "--trainer-backend", description = "Backend of trainer nodes whose backend parameter is auto:"
-      + " auto (OpenCL GPU > OpenCL CPU > Java), java, opencl, opencl_gpu or opencl_cpu.")
+      + " auto (an OpenCL GPU, else Java), java, opencl, opencl_gpu or opencl_cpu.")
   TrainerBackend trainerBackend;
 
   /** The trainer's backend choices (see org.millrace.trainer.backend.Backends). */

@@ -28,7 +28,7 @@ import org.millrace.trainer.nn.Optimizer;
  * seed: 42
  * early_stopping: {patience: 5}
  * checkpoint_every_steps: 500   # and at every epoch end; a failed run resumes from the last one
- * backend: auto                 # OpenCL GPU > OpenCL CPU > Java; or java, opencl, opencl_gpu, opencl_cpu
+ * backend: auto                 # an OpenCL GPU, else Java; or java, opencl, opencl_gpu, opencl_cpu
  * </pre>
  *
  * <p>The output layer follows from the task: one linear unit per class (logits) or one value.

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The trainer's device benchmark: millrace's OpenCL backend, then PyTorch on the same machine.
+#   benchmarks/trainer-gpu/run.sh [backend=auto] [sgemm sizes=1024,2048,4096] [steps=50]
+# On the GPU machine (no Java there): here, ../shared/tools/gpu-bundle components/trainer and
+# mvn -B -pl components/trainer test-compile; then the device tool's run with
+#   carry: [".gpu", "components/trainer/target/test-classes"]
+#   command: source .gpu/env.sh && bash benchmarks/trainer-gpu/run.sh auto
+# (GPU_CP, set by .gpu/env.sh, makes it skip the Maven build). One run takes a few minutes.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+backend=${1:-auto}; sizes=${2:-1024,2048,4096}; steps=${3:-50}
+if [ -z "${GPU_CP:-}" ]; then
+  mvn -B -q -pl components/trainer -am test-compile dependency:build-classpath \
+    -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
+  cp="components/trainer/target/test-classes:components/trainer/target/classes:$(cat components/trainer/target/bench-classpath.txt)"
+else
+  cp="components/trainer/target/test-classes:$GPU_CP"
+fi
+java --add-modules=jdk.incubator.vector -Dbackend="$backend" -Dsteps="$steps" -cp "$cp" \
+  org.millrace.trainer.bench.DeviceBenchmark "$sizes" 2>&1 | grep -v -e WARNING -e 'AttributePool' -e '^Nov\|^Dec\|^Jan'
+python3 benchmarks/trainer-gpu/torch_device_bench.py "$sizes" "$steps"
