@@ -48,6 +48,41 @@ class StatisticsTest {
     return acc.result("train");
   }
 
+  static Batch strings(int from, int to) {
+    var schema = DataSchema.of(Feature.of("s", FeatureType.STRING, true));
+    var b = new BatchBuilder(schema, to - from);
+    for (int i = from; i < to; i++) {
+      b.addRow("user-" + (i % 60_000));
+    }
+    return b.build();
+  }
+
+  @Test
+  void distinctValuesPastTheExactLimitAreEstimatedAndMergeTheSameWay() {
+    // 120,000 rows, 60,000 distinct values: each appears twice, across both halves.
+    var whole = new SplitAccumulator();
+    for (int at = 0; at < 120_000; at += 10_000) {
+      whole.add(strings(at, at + 10_000));
+    }
+    var left = new SplitAccumulator();
+    var right = new SplitAccumulator();
+    for (int at = 0; at < 120_000; at += 10_000) {
+      (at % 20_000 == 0 ? left : right).add(strings(at, at + 10_000));
+    }
+    left.merge(right);
+    FeatureStatistics.Categorical one = whole.result("train").feature("s").orElseThrow().categorical();
+    FeatureStatistics.Categorical merged = left.result("train").feature("s").orElseThrow().categorical();
+    assertEquals(false, one.exact());
+    assertEquals(60_000, one.unique(), 60_000 * 0.03, "HyperLogLog estimate " + one.unique());
+    assertEquals(one.unique(), merged.unique(), "the estimate must not depend on how rows were split");
+    // Under the limit the count stays exact.
+    var small = new SplitAccumulator();
+    small.add(strings(0, 9_000));
+    FeatureStatistics.Categorical exact = small.result("train").feature("s").orElseThrow().categorical();
+    assertEquals(true, exact.exact());
+    assertEquals(9_000, exact.unique());
+  }
+
   @Test
   void handCheckedNumbersAndStrings() {
     StatisticsModel s = stats(tiny());

@@ -12,7 +12,8 @@ import org.millrace.api.data.FeatureType;
 /**
  * Mergeable statistics of one feature: counts, moments (Chan et al.'s parallel variance), zeros,
  * a quantile sketch for numbers, and value counts for strings and bools (exact up to
- * {@link #MAX_DISTINCT} distinct values; beyond that new values are counted as {@code other}).
+ * {@link #MAX_DISTINCT} distinct values; beyond that new values are counted as {@code other}, and
+ * a {@link DistinctSketch}, seeded with every value kept, estimates the number of distinct values).
  */
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
     isGetterVisibility = JsonAutoDetect.Visibility.NONE)
@@ -33,6 +34,7 @@ public final class FeatureAccumulator {
   QuantileSketch sketch;
   TreeMap<String, Long> values;
   long otherValues;
+  DistinctSketch distinct;
   long totalLength;
 
   FeatureAccumulator() {}
@@ -98,7 +100,17 @@ public final class FeatureAccumulator {
       values.put(v, 1L);
     } else {
       otherValues++;
+      overflowSketch().add(v);
     }
+  }
+
+  /** The distinct-value sketch, started from the kept values when the exact counts first overflow. */
+  private DistinctSketch overflowSketch() {
+    if (distinct == null) {
+      distinct = new DistinctSketch();
+      values.keySet().forEach(distinct::add);
+    }
+    return distinct;
   }
 
   public void merge(FeatureAccumulator o) {
@@ -123,9 +135,16 @@ public final class FeatureAccumulator {
           values.merge(v, c, Long::sum);
         } else {
           otherValues += c;
+          overflowSketch().add(v);
         }
       });
       otherValues += o.otherValues;
+      if (o.distinct != null) {
+        overflowSketch().merge(o.distinct);
+      }
+      if (distinct != null) {
+        values.keySet().forEach(distinct::add);
+      }
       totalLength += o.totalLength;
     }
     count += o.count;
@@ -156,8 +175,9 @@ public final class FeatureAccumulator {
       topK.add(new FeatureStatistics.ValueCount(e.getKey(), e.getValue()));
     }
     boolean exact = otherValues == 0;
+    long unique = exact ? values.size() : Math.max(values.size() + 1, distinct.estimate());
     return new FeatureStatistics(name, type, rows, count, missing, 0, null,
-        new FeatureStatistics.Categorical(values.size(), exact, topK, new TreeMap<>(values),
+        new FeatureStatistics.Categorical(unique, exact, topK, new TreeMap<>(values),
             count == 0 ? null : (double) totalLength / count));
   }
 
