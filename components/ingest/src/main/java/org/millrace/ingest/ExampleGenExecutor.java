@@ -32,6 +32,8 @@ import org.millrace.api.spec.Executor;
 import org.millrace.api.spec.ExecutorInput;
 import org.millrace.api.spec.ExecutorResult;
 import org.millrace.ingest.beam.ParseCsvFn;
+import org.millrace.ingest.beam.PlanRangesFn;
+import org.millrace.ingest.beam.TextRange;
 import org.millrace.ingest.beam.WriteLinesFn;
 import org.millrace.ingest.csv.JsonLines;
 import org.millrace.ingest.csv.SchemaInference;
@@ -71,7 +73,10 @@ public final class ExampleGenExecutor implements Executor<ExampleGenParams> {
     Pipeline pipeline = BeamPipelines.create(ctx.beamArgs());
     PCollectionTuple parsed = pipeline
         .apply("ListFiles", Create.of(files).withCoder(StringUtf8Coder.of()))
-        .apply("SpreadFiles", Reshuffle.viaRandomKey())
+        .apply("PlanRanges", ParDo.of(new PlanRangesFn(schema.names(), schemaSource, p.delimiter().charAt(0),
+            p.format())))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), TextRange.Coder.INSTANCE))
+        .apply("SpreadRanges", Reshuffle.viaRandomKey())
         .apply("ParseCsv", ParDo.of(new ParseCsvFn(schema, schemaSource, p.delimiter().charAt(0), p.nullValues(),
             p.splitRatios(), p.splitBy(), p.batchSize(), p.badRows() == ExampleGenParams.BadRows.QUARANTINE,
             p.format()))
@@ -81,7 +86,8 @@ public final class ExampleGenExecutor implements Executor<ExampleGenParams> {
     for (String split : splits) {
       batches.apply("Select-" + split, Filter.by(kv -> kv.getKey().equals(split)))
           .apply("Batches-" + split, Values.create()).setCoder(BatchCoder.of())
-          .apply("Write-" + split, ExamplesBeamIO.write(out.resolve("Split-" + split), schema, p.shards()));
+          .apply("Write-" + split, ExamplesBeamIO.write(out.resolve("Split-" + split), schema,
+              p.shards() == null ? ExamplesBeamIO.AUTO_SHARDS : p.shards()));
     }
     parsed.get(ParseCsvFn.REJECTED).setCoder(StringUtf8Coder.of())
         .apply("KeyRejected", WithKeys.of(0))

@@ -4,11 +4,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.millrace.api.artifact.Examples;
 import org.millrace.api.beam.BeamPipelines;
+import org.millrace.api.beam.BundleCombine;
 import org.millrace.api.beam.ExamplesBeamIO;
 import org.millrace.api.spec.ExecutionContext;
 import org.millrace.api.spec.Executor;
@@ -31,7 +31,7 @@ public final class StatisticsGenExecutor implements Executor<StatisticsGenExecut
     Pipeline p = BeamPipelines.create(ctx.beamArgs());
     for (String split : examples.splitNames()) {
       p.apply("Read-" + split, ExamplesBeamIO.read(examples.splitDir(split)))
-          .apply("Statistics-" + split, Combine.globally(new StatisticsCombineFn(split)))
+          .apply("Statistics-" + split, BundleCombine.globally(new StatisticsCombineFn(split)))
           .apply("Write-" + split, ParDo.of(new WriteFn(out.resolve("Split-" + split).toString())));
     }
     try {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +13,7 @@ import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.splittabledofn.RestrictionTracker;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.TupleTag;
 import org.millrace.api.data.Batch;
@@ -21,18 +23,22 @@ import org.millrace.ingest.csv.CsvReader;
 import org.millrace.ingest.csv.CsvRecord;
 import org.millrace.ingest.csv.JsonLines;
 import org.millrace.ingest.csv.RowTyper;
-import org.millrace.ingest.csv.SchemaInference;
 
 /**
- * Parses one CSV file per element into batches of {@code batchSize} rows, each routed to a split
- * by a stable hash of the row (or of the {@code splitBy} column). Bad rows fail the bundle with a
- * message naming file, line, column and value, or go to the {@link #REJECTED} output as JSON.
+ * Parses one range of a file ({@link PlanRangesFn}) per element into batches of {@code batchSize}
+ * rows, each routed to a split by a stable hash of the row (or of the {@code splitBy} column).
+ * Splittable: a CSV range is read in chunks, each ending in a checkpoint at a record boundary, so
+ * a file of any size streams through in bounded memory. Bad rows fail the bundle with a message
+ * naming file, line, column and value, or go to the {@link #REJECTED} output as JSON.
  */
-public final class ParseCsvFn extends DoFn<String, KV<String, Batch>> {
+@DoFn.BoundedPerElement
+public final class ParseCsvFn extends DoFn<KV<String, TextRange>, KV<String, Batch>> {
   public static final TupleTag<KV<String, Batch>> BATCHES = new TupleTag<>() {};
   public static final TupleTag<String> REJECTED = new TupleTag<>() {};
   public static final String NAMESPACE = "millrace.ingest";
   private static final ObjectMapper JSON = new ObjectMapper();
+  static final int BATCHES_PER_CALL = 4;
+  static final long MAX_BYTES_PER_CALL = 8L << 20;
 
   private final DataSchema schema;
   private final String schemaSource;
@@ -44,8 +50,10 @@ public final class ParseCsvFn extends DoFn<String, KV<String, Batch>> {
   private final int batchSize;
   private final boolean quarantine;
   private final String format;
+  private final int totalRatio;
   private final Counter rowsRead = Metrics.counter(NAMESPACE, "rows_read");
   private final Counter rowsRejected = Metrics.counter(NAMESPACE, "rows_rejected");
+  private final List<Counter> splitCounters;
 
   public ParseCsvFn(DataSchema schema, String schemaSource, char delimiter, List<String> nullValues,
       Map<String, Integer> splitRatios, String splitBy, int batchSize, boolean quarantine, String format) {
@@ -55,6 +63,8 @@ public final class ParseCsvFn extends DoFn<String, KV<String, Batch>> {
     this.nullValues = List.copyOf(nullValues);
     this.splits = List.copyOf(splitRatios.keySet());
     this.ratios = List.copyOf(splitRatios.values());
+    this.totalRatio = ratios.stream().mapToInt(Integer::intValue).sum();
+    this.splitCounters = splits.stream().map(sp -> Metrics.counter(NAMESPACE, "rows_" + sp)).toList();
     this.splitBy = splitBy == null ? -1 : schema.indexOf(splitBy);
     if (splitBy != null && this.splitBy < 0) {
       throw new IllegalArgumentException("split_by expected one of the columns " + schema.names() + ", got '"
@@ -65,62 +75,176 @@ public final class ParseCsvFn extends DoFn<String, KV<String, Batch>> {
     this.format = format;
   }
 
+  @GetInitialRestriction
+  public TextRange initial(@Element KV<String, TextRange> element) {
+    return element.getValue();
+  }
+
+  @NewTracker
+  public RecordRangeTracker tracker(@Restriction TextRange range) {
+    return new RecordRangeTracker(range);
+  }
+
+  @GetRestrictionCoder
+  public org.apache.beam.sdk.coders.Coder<TextRange> restrictionCoder() {
+    return TextRange.Coder.INSTANCE;
+  }
+
+  @GetSize
+  public double size(@Restriction TextRange range) {
+    return range.to() == Long.MAX_VALUE ? 1 : range.to() - range.from();
+  }
+
+  /**
+   * Parses the records of one range. CSV is read in chunks of {@link #BATCHES_PER_CALL} batches'
+   * worth of rows (at most {@link #MAX_BYTES_PER_CALL} bytes): a chunk is parsed, then claimed as a
+   * whole, then output, and the call asks to resume after it (a checkpoint at a record boundary),
+   * so a runner that buffers a bundle's output (the DirectRunner) holds about one chunk per call.
+   */
   @ProcessElement
-  public void process(@Element String file, MultiOutputReceiver out) throws Exception {
-    var typer = new RowTyper(schema, Set.copyOf(nullValues));
-    var builders = new LinkedHashMap<String, BatchBuilder>();
-    var counters = new LinkedHashMap<String, Counter>();
-    for (String s : splits) {
-      builders.put(s, new BatchBuilder(schema, Math.min(batchSize, 1024)));
-      counters.put(s, Metrics.counter(NAMESPACE, "rows_" + s));
+  public ProcessContinuation process(@Element KV<String, TextRange> element,
+      RestrictionTracker<TextRange, RecordRangeTracker.Claim> tracker, MultiOutputReceiver out) throws Exception {
+    String file = element.getKey();
+    TextRange range = tracker.currentRestriction();
+    var chunk = new Chunk(file);
+    if (!format.equals("csv")) {
+      if (tracker.tryClaim(new RecordRangeTracker.Claim(range.from(), Long.MAX_VALUE, 0))) {
+        try (InputStream in = open(file, 0)) {
+          RecordSource source = format.equals("jsonl") ? jsonSource(in) : arrowSource(file);
+          CsvRecord r;
+          while ((r = source.next()) != null) {
+            if (!r.raw().isEmpty()) { // a blank line is not a record
+              chunk.add(r.line(), r.fields(), r.error(), r.raw(), -1, r);
+            }
+            if (chunk.pendingRows >= batchSize) {
+              chunk.emit(out); // claimed above: safe to output as it goes
+            }
+          }
+        }
+        chunk.flush();
+        chunk.emit(out);
+      }
+      return ProcessContinuation.stop();
     }
-    int total = ratios.stream().mapToInt(Integer::intValue).sum();
-    try (InputStream in = Channels.newInputStream(FileSystems.open(FileSystems.matchNewResource(file, false)))) {
-      RecordSource source = format.equals("jsonl") ? jsonSource(in)
-          : format.equals("arrow") ? arrowSource(file) : csvSource(in, file);
-      CsvRecord r;
-      while ((r = source.next()) != null) {
-        if (r.raw().isEmpty()) {
-          continue; // a blank line is not a record
+    long maxRows = (long) BATCHES_PER_CALL * batchSize;
+    boolean end = false;
+    long start = range.from();
+    long next;
+    long nextLine;
+    try (var reader = new CsvReader(open(file, range.from()), delimiter, range.from(), range.line())) {
+      while (true) {
+        if (reader.position() >= range.to() || !reader.advance()) {
+          end = true;
+          break;
         }
-        rowsRead.inc();
-        String problem = r.error() != null ? r.error() : typer.check(r.fields());
-        if (problem != null) {
-          reject(file, r, problem, out);
-          continue;
+        if (!reader.blank()) {
+          chunk.add(reader.recordLine(), reader.fields(), reader.error(), null, reader.rawHash(), reader);
         }
-        String key = splitBy >= 0 ? String.valueOf(r.fields().get(splitBy)) : r.raw();
-        String split = split(key, total);
-        BatchBuilder b = builders.get(split);
-        typer.append(b, r.fields());
-        counters.get(split).inc();
-        if (b.rowCount() >= batchSize) {
-          out.get(BATCHES).output(KV.of(split, b.build()));
-          builders.put(split, new BatchBuilder(schema, Math.min(batchSize, 1024)));
+        if (chunk.read >= maxRows || reader.position() - start >= MAX_BYTES_PER_CALL) {
+          break;
         }
       }
+      next = reader.position();
+      nextLine = reader.line();
     }
-    for (var e : builders.entrySet()) {
-      if (e.getValue().rowCount() > 0) {
-        out.get(BATCHES).output(KV.of(e.getKey(), e.getValue().build()));
+    if (next > start && !tracker.tryClaim(new RecordRangeTracker.Claim(start, next, nextLine))) {
+      return ProcessContinuation.stop(); // the runner split the range before this chunk: its records are the residual's
+    }
+    chunk.flush();
+    chunk.emit(out);
+    if (end) {
+      tracker.tryClaim(RecordRangeTracker.Claim.END);
+      return ProcessContinuation.stop();
+    }
+    return ProcessContinuation.resume();
+  }
+
+  /** The batches and rejected rows of one chunk of records, held until the chunk is claimed. */
+  private final class Chunk {
+    final String file;
+    final RowTyper typer = new RowTyper(schema, Set.copyOf(nullValues));
+    final BatchBuilder[] builders = new BatchBuilder[splits.size()];
+    final long[] written = new long[splits.size()];
+    final List<KV<String, Batch>> batches = new ArrayList<>();
+    final List<String> rejectedRows = new ArrayList<>();
+    long read;
+    long pendingRows;
+
+    Chunk(String file) {
+      this.file = file;
+    }
+
+    /** One record: its raw text comes from {@code rawSource} (a CsvRecord or the reader) only when needed. */
+    void add(long line, List<String> fields, String error, String raw, long rawHash, Object rawSource)
+        throws Exception {
+      read++;
+      if (error == null) {
+        int split = splitBy >= 0 ? split(fnv(String.valueOf(fields.get(splitBy))))
+            : split(raw == null ? rawHash : fnv(raw));
+        if (builders[split] == null) {
+          builders[split] = new BatchBuilder(schema, Math.min(batchSize, 1024));
+        }
+        error = typer.tryAppend(builders[split], fields);
+        if (error == null) {
+          written[split]++;
+          pendingRows++;
+          if (builders[split].rowCount() >= batchSize) {
+            batches.add(KV.of(splits.get(split), builders[split].build()));
+            builders[split] = null;
+          }
+          return;
+        }
+      }
+      String text = raw != null ? raw : rawSource instanceof CsvReader r ? r.raw() : ((CsvRecord) rawSource).raw();
+      rejectedRows.add(reject(file, line, text, error));
+    }
+
+    /** Closes the batches still being built. */
+    void flush() {
+      for (int s = 0; s < builders.length; s++) {
+        if (builders[s] != null && builders[s].rowCount() > 0) {
+          batches.add(KV.of(splits.get(s), builders[s].build()));
+        }
+        builders[s] = null;
       }
     }
+
+    /** Outputs the finished batches and rejected rows, and counts them. */
+    void emit(MultiOutputReceiver out) {
+      batches.forEach(out.get(BATCHES)::output);
+      rejectedRows.forEach(out.get(REJECTED)::output);
+      for (int s = 0; s < written.length; s++) {
+        splitCounters.get(s).inc(written[s]);
+        written[s] = 0;
+      }
+      rowsRead.inc(read);
+      rowsRejected.inc(rejectedRows.size());
+      batches.clear();
+      rejectedRows.clear();
+      read = 0;
+      pendingRows = 0;
+    }
+  }
+
+  /** The file from byte {@code offset} on. */
+  static InputStream open(String file, long offset) throws java.io.IOException {
+    var channel = FileSystems.open(FileSystems.matchNewResource(file, false));
+    if (offset > 0) {
+      if (channel instanceof java.nio.channels.SeekableByteChannel s) {
+        s.position(offset);
+      } else {
+        InputStream in = Channels.newInputStream(channel);
+        in.skipNBytes(offset);
+        return in;
+      }
+    }
+    return Channels.newInputStream(channel);
   }
 
   /** The next record of a file, or null at its end. */
   @FunctionalInterface
   interface RecordSource {
     CsvRecord next() throws java.io.IOException;
-  }
-
-  private RecordSource csvSource(InputStream in, String file) throws java.io.IOException {
-    var reader = new CsvReader(in, delimiter);
-    List<String> header = SchemaInference.header(reader, file);
-    if (!header.equals(schema.names())) {
-      throw new IllegalArgumentException(file + " line 1: expected the header " + schema.names() + " (" + schemaSource
-          + "), got " + header);
-    }
-    return reader::next;
   }
 
   /**
@@ -182,34 +306,39 @@ public final class ParseCsvFn extends DoFn<String, KV<String, Batch>> {
     };
   }
 
-  private void reject(String file, CsvRecord r, String problem, MultiOutputReceiver out) throws Exception {
-    String where = file + " line " + r.line();
+  /** The quarantine entry of a bad row; fails instead unless bad rows are quarantined. */
+  private String reject(String file, long line, String raw, String problem) throws Exception {
+    String where = file + " line " + line;
     if (!quarantine) {
       String typed = problem.startsWith("column") ? " (schema " + schemaSource + ")" : "";
       throw new IllegalArgumentException(where + ": " + problem + typed
           + ". Fix the data, or set bad_rows: quarantine to set such rows aside.");
     }
-    rowsRejected.inc();
     var entry = new LinkedHashMap<String, Object>();
     entry.put("file", file);
-    entry.put("line", r.line());
+    entry.put("line", line);
     entry.put("reason", problem);
-    entry.put("row", r.raw());
-    out.get(REJECTED).output(JSON.writeValueAsString(entry));
+    entry.put("row", raw);
+    return JSON.writeValueAsString(entry);
   }
 
-  /** Stable FNV-1a hash of the key into the cumulative ratio buckets. */
-  String split(String key, int total) {
+  /** FNV-1a of a key's UTF-8 bytes. */
+  static long fnv(String key) {
     long h = 0xcbf29ce484222325L;
     for (byte b : key.getBytes(StandardCharsets.UTF_8)) {
       h ^= b;
       h *= 0x100000001b3L;
     }
-    int bucket = (int) Math.floorMod(h, (long) total);
+    return h;
+  }
+
+  /** The index of the split a key's FNV-1a hash falls in, by the cumulative ratio buckets. */
+  int split(long hash) {
+    int bucket = (int) Math.floorMod(hash, (long) totalRatio);
     for (int i = 0; i < splits.size(); i++) {
       bucket -= ratios.get(i);
       if (bucket < 0) {
-        return splits.get(i);
+        return i;
       }
     }
     throw new IllegalStateException("BUG: bucket outside the split ratios " + ratios);
