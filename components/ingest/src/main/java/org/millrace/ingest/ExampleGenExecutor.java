@@ -22,10 +22,9 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTagList;
 import org.millrace.api.artifact.Examples;
-import org.millrace.api.beam.BatchCoder;
 import org.millrace.api.beam.BeamPipelines;
 import org.millrace.api.beam.ExamplesBeamIO;
-import org.millrace.api.data.Batch;
+import org.millrace.api.beam.TempPart;
 import org.millrace.api.data.DataSchema;
 import org.millrace.api.spec.ExecutionContext;
 import org.millrace.api.spec.Executor;
@@ -71,6 +70,7 @@ public final class ExampleGenExecutor implements Executor<ExampleGenParams> {
     List<String> splits = List.copyOf(p.splitRatios().keySet());
 
     Pipeline pipeline = BeamPipelines.create(ctx.beamArgs());
+    List<String> tempDirs = splits.stream().map(s -> ExamplesBeamIO.tempDir(out.resolve("Split-" + s))).toList();
     PCollectionTuple parsed = pipeline
         .apply("ListFiles", Create.of(files).withCoder(StringUtf8Coder.of()))
         .apply("PlanRanges", ParDo.of(new PlanRangesFn(schema.names(), schemaSource, p.delimiter().charAt(0),
@@ -79,15 +79,16 @@ public final class ExampleGenExecutor implements Executor<ExampleGenParams> {
         .apply("SpreadRanges", Reshuffle.viaRandomKey())
         .apply("ParseCsv", ParDo.of(new ParseCsvFn(schema, schemaSource, p.delimiter().charAt(0), p.nullValues(),
             p.splitRatios(), p.splitBy(), p.batchSize(), p.badRows() == ExampleGenParams.BadRows.QUARANTINE,
-            p.format()))
-            .withOutputTags(ParseCsvFn.BATCHES, TupleTagList.of(ParseCsvFn.REJECTED)));
-    PCollection<KV<String, Batch>> batches = parsed.get(ParseCsvFn.BATCHES)
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), BatchCoder.of()));
-    for (String split : splits) {
-      batches.apply("Select-" + split, Filter.by(kv -> kv.getKey().equals(split)))
-          .apply("Batches-" + split, Values.create()).setCoder(BatchCoder.of())
-          .apply("Write-" + split, ExamplesBeamIO.write(out.resolve("Split-" + split), schema,
-              p.shards() == null ? ExamplesBeamIO.AUTO_SHARDS : p.shards()));
+            p.format(), tempDirs))
+            .withOutputTags(ParseCsvFn.PARTS, TupleTagList.of(ParseCsvFn.REJECTED)));
+    PCollection<KV<String, TempPart>> parts = parsed.get(ParseCsvFn.PARTS)
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), TempPart.Coder.INSTANCE));
+    int shards = p.shards() == null ? ExamplesBeamIO.AUTO_SHARDS : p.shards();
+    for (int i = 0; i < splits.size(); i++) {
+      String split = splits.get(i);
+      parts.apply("Select-" + split, Filter.by(kv -> kv.getKey().equals(split)))
+          .apply("Parts-" + split, Values.create()).setCoder(TempPart.Coder.INSTANCE)
+          .apply("Finalize-" + split, ExamplesBeamIO.finalizeParts(out.resolve("Split-" + split), tempDirs.get(i), shards));
     }
     parsed.get(ParseCsvFn.REJECTED).setCoder(StringUtf8Coder.of())
         .apply("KeyRejected", WithKeys.of(0))

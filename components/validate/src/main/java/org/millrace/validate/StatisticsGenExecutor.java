@@ -8,7 +8,6 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.millrace.api.artifact.Examples;
 import org.millrace.api.beam.BeamPipelines;
-import org.millrace.api.beam.BundleCombine;
 import org.millrace.api.beam.ExamplesBeamIO;
 import org.millrace.api.spec.ExecutionContext;
 import org.millrace.api.spec.Executor;
@@ -30,8 +29,7 @@ public final class StatisticsGenExecutor implements Executor<StatisticsGenExecut
     Path out = input.output(ValidateComponents.STATISTICS);
     Pipeline p = BeamPipelines.create(ctx.beamArgs());
     for (String split : examples.splitNames()) {
-      p.apply("Read-" + split, ExamplesBeamIO.read(examples.splitDir(split)))
-          .apply("Statistics-" + split, BundleCombine.globally(new StatisticsCombineFn(split)))
+      p.apply("Statistics-" + split, ExamplesBeamIO.combine(examples.splitDir(split), new StatisticsCombineFn(split)))
           .apply("Write-" + split, ParDo.of(new WriteFn(out.resolve("Split-" + split).toString())));
     }
     try {

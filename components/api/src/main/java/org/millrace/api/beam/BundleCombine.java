@@ -26,15 +26,18 @@ public final class BundleCombine {
       @Override
       public PCollection<OutT> expand(PCollection<InT> input) {
         Coder<AccT> accCoder;
+        Coder<OutT> outCoder;
         try {
           accCoder = fn.getAccumulatorCoder(input.getPipeline().getCoderRegistry(), input.getCoder());
+          outCoder = fn.getDefaultOutputCoder(input.getPipeline().getCoderRegistry(), input.getCoder());
         } catch (CannotProvideCoderException e) {
-          throw new IllegalArgumentException("combine expected an accumulator coder from " + fn.getClass().getName()
-              + ", got none: " + e.getMessage(), e);
+          throw new IllegalArgumentException("combine expected accumulator and output coders from "
+              + fn.getClass().getName() + ", got none: " + e.getMessage(), e);
         }
         return input
             .apply("AddPerBundle", ParDo.of(new PartialFn<>(fn))).setCoder(accCoder)
-            .apply("MergeAccumulators", Combine.globally(new MergeFn<>(fn, accCoder)));
+            .apply("MergeAccumulators", Combine.globally(new MergeFn<>(fn, accCoder, outCoder)))
+            .setCoder(outCoder);
       }
     };
   }
@@ -69,10 +72,17 @@ public final class BundleCombine {
   static final class MergeFn<AccT, OutT> extends Combine.CombineFn<AccT, AccT, OutT> {
     private final Combine.CombineFn<?, AccT, OutT> fn;
     private final Coder<AccT> accCoder;
+    private final Coder<OutT> outCoder;
 
-    MergeFn(Combine.CombineFn<?, AccT, OutT> fn, Coder<AccT> accCoder) {
+    MergeFn(Combine.CombineFn<?, AccT, OutT> fn, Coder<AccT> accCoder, Coder<OutT> outCoder) {
       this.fn = fn;
       this.accCoder = accCoder;
+      this.outCoder = outCoder;
+    }
+
+    @Override
+    public Coder<OutT> getDefaultOutputCoder(CoderRegistry registry, Coder<AccT> inputCoder) {
+      return outCoder;
     }
 
     @Override

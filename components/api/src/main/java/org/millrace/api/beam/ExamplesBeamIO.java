@@ -52,6 +52,37 @@ public final class ExamplesBeamIO {
     };
   }
 
+  /**
+   * Combines every batch of a split (for example into statistics) in bounded memory on any runner:
+   * each range of a part file's batches is read straight into an accumulator, and only accumulators
+   * are merged.
+   */
+  public static <AccT, OutT> PTransform<PBegin, PCollection<OutT>> combine(Path splitDir,
+      Combine.CombineFn<Batch, AccT, OutT> fn) {
+    return new PTransform<>() {
+      @Override
+      public PCollection<OutT> expand(PBegin input) {
+        var registry = input.getPipeline().getCoderRegistry();
+        org.apache.beam.sdk.coders.Coder<AccT> accCoder;
+        org.apache.beam.sdk.coders.Coder<OutT> outCoder;
+        try {
+          accCoder = fn.getAccumulatorCoder(registry, BatchCoder.of());
+          outCoder = fn.getDefaultOutputCoder(registry, BatchCoder.of());
+        } catch (org.apache.beam.sdk.coders.CannotProvideCoderException e) {
+          throw new IllegalArgumentException("combine expected accumulator and output coders from "
+              + fn.getClass().getName() + ", got none: " + e.getMessage(), e);
+        }
+        List<String> files = ExamplesIO.parts(splitDir).stream().map(Path::toString).toList();
+        return input
+            .apply("ListParts", Create.of(files).withCoder(StringUtf8Coder.of()))
+            .apply("SpreadParts", Reshuffle.viaRandomKey())
+            .apply("ReadAndAdd", ParDo.of(new ReadCombineFn<>(fn))).setCoder(accCoder)
+            .apply("MergeAccumulators", Combine.globally(new BundleCombine.MergeFn<>(fn, accCoder, outCoder)))
+            .setCoder(outCoder);
+      }
+    };
+  }
+
   /** {@link #write(Path, DataSchema, int)} with one part file per written bundle. */
   public static PTransform<PCollection<Batch>, PCollection<Long>> write(Path splitDir, DataSchema schema) {
     return write(splitDir, schema, AUTO_SHARDS);
@@ -73,20 +104,42 @@ public final class ExamplesBeamIO {
     return new PTransform<>() {
       @Override
       public PCollection<Long> expand(PCollection<Batch> input) {
-        String temp = splitDir.resolve(".temp-" + UUID.randomUUID()).toString();
+        String temp = tempDir(splitDir);
         return input
             .apply("WriteTempParts", ParDo.of(new WriteTempFn(temp, schema, shards)))
             .setCoder(TempPart.Coder.INSTANCE)
+            .apply("Finalize", finalizeParts(splitDir, temp, shards));
+      }
+    };
+  }
+
+  /** A new temporary directory name for a write into a split directory. */
+  public static String tempDir(Path splitDir) {
+    return splitDir.resolve(".temp-" + UUID.randomUUID()).toString();
+  }
+
+  /**
+   * The finalize step of a write whose bundles wrote their own temporary part files into
+   * {@code tempDir} (for DoFns that write as they produce, such as ingest's parser): names them
+   * {@code part-NNNNN.arrow} (see {@link #write(Path, DataSchema, int)}), removes leftovers and the
+   * temporary directory, and returns the rows written.
+   */
+  public static PTransform<PCollection<TempPart>, PCollection<Long>> finalizeParts(Path splitDir, String tempDir,
+      int shards) {
+    return new PTransform<>() {
+      @Override
+      public PCollection<Long> expand(PCollection<TempPart> parts) {
+        return parts
             .apply("CollectTempParts", Combine.globally(new ListFn()))
             .setCoder(ListCoder.of(TempPart.Coder.INSTANCE))
-            .apply("FinalizeParts", ParDo.of(new FinalizeFn(splitDir.toString(), temp, shards)))
+            .apply("FinalizeParts", ParDo.of(new FinalizeFn(splitDir.toString(), tempDir, shards)))
             .setCoder(VarLongCoder.of());
       }
     };
   }
 
   /** A cheap key from a batch's content: its size and its first and last rows. */
-  static long contentKey(Batch b) {
+  public static long contentKey(Batch b) {
     int n = b.rowCount();
     long h = n;
     if (n > 0) {

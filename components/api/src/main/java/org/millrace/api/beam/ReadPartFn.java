@@ -24,7 +24,7 @@ import org.millrace.api.data.DataSchema;
  */
 @DoFn.BoundedPerElement
 final class ReadPartFn extends DoFn<String, Batch> {
-  static final long BYTES_PER_CALL = 16L << 20;
+  static final long BYTES_PER_CALL = 4L << 20;
 
   @GetInitialRestriction
   public OffsetRange initial(@Element String file) {

@@ -14,13 +14,17 @@ import org.apache.beam.sdk.coders.VarLongCoder;
  * write has no fixed shard count), its rows, and a key derived from its content that orders the
  * final part names.
  */
-record TempPart(String file, int shard, long rows, long key) {
+public record TempPart(String file, int shard, long rows, long key) {
+  /** A part of a write without a fixed shard count. */
+  public static final int NO_SHARD = -1;
+
   /** Content key first, so the final names do not depend on temporary (random) file names. */
   static final Comparator<TempPart> ORDER = Comparator.comparingInt(TempPart::shard)
       .thenComparingLong(TempPart::key).thenComparingLong(TempPart::rows).thenComparing(TempPart::file);
 
-  static final class Coder extends CustomCoder<TempPart> {
-    static final Coder INSTANCE = new Coder();
+  /** Path, shard, rows and key as a string and three variable-length numbers. */
+  public static final class Coder extends CustomCoder<TempPart> {
+    public static final Coder INSTANCE = new Coder();
 
     @Override
     public void encode(TempPart p, OutputStream out) throws IOException {

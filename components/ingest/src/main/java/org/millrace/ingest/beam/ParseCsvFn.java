@@ -4,11 +4,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
@@ -16,9 +19,12 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.splittabledofn.RestrictionTracker;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.TupleTag;
+import org.millrace.api.beam.ExamplesBeamIO;
+import org.millrace.api.beam.TempPart;
 import org.millrace.api.data.Batch;
 import org.millrace.api.data.BatchBuilder;
 import org.millrace.api.data.DataSchema;
+import org.millrace.api.data.SplitWriter;
 import org.millrace.ingest.csv.CsvReader;
 import org.millrace.ingest.csv.CsvRecord;
 import org.millrace.ingest.csv.JsonLines;
@@ -27,18 +33,22 @@ import org.millrace.ingest.csv.RowTyper;
 /**
  * Parses one range of a file ({@link PlanRangesFn}) per element into batches of {@code batchSize}
  * rows, each routed to a split by a stable hash of the row (or of the {@code splitBy} column).
- * Splittable: a CSV range is read in chunks, each ending in a checkpoint at a record boundary, so
- * a file of any size streams through in bounded memory. Bad rows fail the bundle with a message
+ * Splittable: a CSV range is read in chunks, each ending in a checkpoint at a record boundary, and
+ * each chunk's batches are written straight to the bundle's temporary part file of their split
+ * ({@link #PARTS} names them for the finalize step), so a file of any size streams through in
+ * bounded memory on any runner. Bad rows fail the bundle with a message
  * naming file, line, column and value, or go to the {@link #REJECTED} output as JSON.
  */
 @DoFn.BoundedPerElement
-public final class ParseCsvFn extends DoFn<KV<String, TextRange>, KV<String, Batch>> {
-  public static final TupleTag<KV<String, Batch>> BATCHES = new TupleTag<>() {};
+public final class ParseCsvFn extends DoFn<KV<String, TextRange>, KV<String, TempPart>> {
+  /** Per split, the temporary part files a bundle wrote (see {@link ExamplesBeamIO#finalizeParts}). */
+  public static final TupleTag<KV<String, TempPart>> PARTS = new TupleTag<>() {};
   public static final TupleTag<String> REJECTED = new TupleTag<>() {};
   public static final String NAMESPACE = "millrace.ingest";
   private static final ObjectMapper JSON = new ObjectMapper();
-  static final int BATCHES_PER_CALL = 4;
-  static final long MAX_BYTES_PER_CALL = 8L << 20;
+  static final int BATCHES_PER_CALL = 2;
+  static final long MAX_BYTES_PER_CHUNK = 4L << 20;
+  static final long MAX_BYTES_PER_CALL = 64L << 20;
 
   private final DataSchema schema;
   private final String schemaSource;
@@ -54,9 +64,12 @@ public final class ParseCsvFn extends DoFn<KV<String, TextRange>, KV<String, Bat
   private final Counter rowsRead = Metrics.counter(NAMESPACE, "rows_read");
   private final Counter rowsRejected = Metrics.counter(NAMESPACE, "rows_rejected");
   private final List<Counter> splitCounters;
+  private final List<String> tempDirs;
 
+  /** {@code tempDirs}: per split (in split name order), where bundles write their temporary part files. */
   public ParseCsvFn(DataSchema schema, String schemaSource, char delimiter, List<String> nullValues,
-      Map<String, Integer> splitRatios, String splitBy, int batchSize, boolean quarantine, String format) {
+      Map<String, Integer> splitRatios, String splitBy, int batchSize, boolean quarantine, String format,
+      List<String> tempDirs) {
     this.schema = schema;
     this.schemaSource = schemaSource;
     this.delimiter = delimiter;
@@ -65,6 +78,10 @@ public final class ParseCsvFn extends DoFn<KV<String, TextRange>, KV<String, Bat
     this.ratios = List.copyOf(splitRatios.values());
     this.totalRatio = ratios.stream().mapToInt(Integer::intValue).sum();
     this.splitCounters = splits.stream().map(sp -> Metrics.counter(NAMESPACE, "rows_" + sp)).toList();
+    if (tempDirs.size() != splits.size()) {
+      throw new IllegalArgumentException("BUG: " + tempDirs.size() + " temporary directories for splits " + splits);
+    }
+    this.tempDirs = List.copyOf(tempDirs);
     this.splitBy = splitBy == null ? -1 : schema.indexOf(splitBy);
     if (splitBy != null && this.splitBy < 0) {
       throw new IllegalArgumentException("split_by expected one of the columns " + schema.names() + ", got '"
@@ -97,81 +114,128 @@ public final class ParseCsvFn extends DoFn<KV<String, TextRange>, KV<String, Bat
 
   /**
    * Parses the records of one range. CSV is read in chunks of {@link #BATCHES_PER_CALL} batches'
-   * worth of rows (at most {@link #MAX_BYTES_PER_CALL} bytes): a chunk is parsed, then claimed as a
-   * whole, then output, and the call asks to resume after it (a checkpoint at a record boundary),
-   * so a runner that buffers a bundle's output (the DirectRunner) holds about one chunk per call.
+   * worth of rows (at most {@link #MAX_BYTES_PER_CHUNK} bytes): a chunk is parsed, then claimed as
+   * a whole, then written to this call's temporary part file of each split. After
+   * {@link #MAX_BYTES_PER_CALL} bytes the call closes its files, outputs them and asks to resume
+   * (a checkpoint at a record boundary), so memory holds about one chunk whatever the file size.
    */
   @ProcessElement
   public ProcessContinuation process(@Element KV<String, TextRange> element,
       RestrictionTracker<TextRange, RecordRangeTracker.Claim> tracker, MultiOutputReceiver out) throws Exception {
     String file = element.getKey();
     TextRange range = tracker.currentRestriction();
-    var chunk = new Chunk(file);
-    if (!format.equals("csv")) {
-      if (tracker.tryClaim(new RecordRangeTracker.Claim(range.from(), Long.MAX_VALUE, 0))) {
-        try (InputStream in = open(file, 0)) {
-          RecordSource source = format.equals("jsonl") ? jsonSource(in) : arrowSource(file);
-          CsvRecord r;
-          while ((r = source.next()) != null) {
-            if (!r.raw().isEmpty()) { // a blank line is not a record
-              chunk.add(r.line(), r.fields(), r.error(), r.raw(), -1, r);
-            }
-            if (chunk.pendingRows >= batchSize) {
-              chunk.emit(out); // claimed above: safe to output as it goes
+    var chunk = new Chunk(file, new Parts());
+    try {
+      if (!format.equals("csv")) {
+        if (tracker.tryClaim(new RecordRangeTracker.Claim(range.from(), Long.MAX_VALUE, 0, true))) {
+          try (InputStream in = open(file, 0)) {
+            RecordSource source = format.equals("jsonl") ? jsonSource(in) : arrowSource(file);
+            CsvRecord r;
+            while ((r = source.next()) != null) {
+              if (!r.raw().isEmpty()) { // a blank line is not a record
+                chunk.add(r.line(), r.fields(), r.error(), r.raw(), -1, r);
+              }
+              if (chunk.pendingRows >= batchSize) {
+                chunk.emit(out); // claimed above: safe to write as it goes
+              }
             }
           }
+          chunk.flush();
+          chunk.emit(out);
         }
-        chunk.flush();
-        chunk.emit(out);
+        chunk.parts.output(out);
+        return ProcessContinuation.stop();
       }
-      return ProcessContinuation.stop();
-    }
-    long maxRows = (long) BATCHES_PER_CALL * batchSize;
-    boolean end = false;
-    long start = range.from();
-    long next;
-    long nextLine;
-    try (var reader = new CsvReader(open(file, range.from()), delimiter, range.from(), range.line())) {
-      while (true) {
-        if (reader.position() >= range.to() || !reader.advance()) {
-          end = true;
-          break;
-        }
-        if (!reader.blank()) {
-          chunk.add(reader.recordLine(), reader.fields(), reader.error(), null, reader.rawHash(), reader);
-        }
-        if (chunk.read >= maxRows || reader.position() - start >= MAX_BYTES_PER_CALL) {
-          break;
+      long maxRows = (long) BATCHES_PER_CALL * batchSize;
+      boolean end = false;
+      try (var reader = new CsvReader(open(file, range.from()), delimiter, range.from(), range.line())) {
+        boolean last = false;
+        while (!last) {
+          long start = reader.position();
+          while (true) {
+            if (reader.position() >= range.to() || !reader.advance()) {
+              end = true;
+              break;
+            }
+            if (!reader.blank()) {
+              chunk.add(reader.recordLine(), reader.fields(), reader.error(), null, reader.rawHash(), reader);
+            }
+            if (chunk.read >= maxRows || reader.position() - start >= MAX_BYTES_PER_CHUNK) {
+              break;
+            }
+          }
+          last = end || reader.position() - range.from() >= MAX_BYTES_PER_CALL;
+          if (reader.position() > start
+              && !tracker.tryClaim(new RecordRangeTracker.Claim(start, reader.position(), reader.line(), last))) {
+            throw new IllegalStateException("BUG: " + file + " bytes [" + start + ", " + reader.position()
+                + ") could not be claimed in " + tracker.currentRestriction());
+          }
+          chunk.flush();
+          chunk.emit(out);
         }
       }
-      next = reader.position();
-      nextLine = reader.line();
+      chunk.parts.output(out); // before the end-of-input claim, after which nothing may be output
+      if (end) {
+        tracker.tryClaim(RecordRangeTracker.Claim.END);
+        return ProcessContinuation.stop();
+      }
+      return ProcessContinuation.resume();
+    } finally {
+      chunk.parts.close();
     }
-    if (next > start && !tracker.tryClaim(new RecordRangeTracker.Claim(start, next, nextLine))) {
-      return ProcessContinuation.stop(); // the runner split the range before this chunk: its records are the residual's
+  }
+
+  /** This call's temporary part file of each split, opened on the first batch. */
+  private final class Parts {
+    final SplitWriter[] writers = new SplitWriter[splits.size()];
+    final long[] keys = new long[splits.size()];
+
+    void write(int split, Batch batch) throws java.io.IOException {
+      if (writers[split] == null) {
+        Path dir = Path.of(tempDirs.get(split));
+        Files.createDirectories(dir);
+        writers[split] = SplitWriter.create(dir.resolve(UUID.randomUUID() + ".arrow"), schema);
+        keys[split] = Long.MAX_VALUE;
+      }
+      writers[split].write(batch);
+      keys[split] = Math.min(keys[split], ExamplesBeamIO.contentKey(batch));
     }
-    chunk.flush();
-    chunk.emit(out);
-    if (end) {
-      tracker.tryClaim(RecordRangeTracker.Claim.END);
-      return ProcessContinuation.stop();
+
+    void output(MultiOutputReceiver out) {
+      for (int s = 0; s < writers.length; s++) {
+        if (writers[s] != null) {
+          writers[s].close();
+          out.get(PARTS).output(KV.of(splits.get(s), new TempPart(writers[s].file().toString(), TempPart.NO_SHARD,
+              writers[s].rowCount(), keys[s])));
+          writers[s] = null;
+        }
+      }
     }
-    return ProcessContinuation.resume();
+
+    void close() {
+      for (SplitWriter w : writers) {
+        if (w != null) {
+          w.close();
+        }
+      }
+    }
   }
 
   /** The batches and rejected rows of one chunk of records, held until the chunk is claimed. */
   private final class Chunk {
     final String file;
+    final Parts parts;
     final RowTyper typer = new RowTyper(schema, Set.copyOf(nullValues));
     final BatchBuilder[] builders = new BatchBuilder[splits.size()];
     final long[] written = new long[splits.size()];
-    final List<KV<String, Batch>> batches = new ArrayList<>();
+    final List<KV<Integer, Batch>> batches = new ArrayList<>();
     final List<String> rejectedRows = new ArrayList<>();
     long read;
     long pendingRows;
 
-    Chunk(String file) {
+    Chunk(String file, Parts parts) {
       this.file = file;
+      this.parts = parts;
     }
 
     /** One record: its raw text comes from {@code rawSource} (a CsvRecord or the reader) only when needed. */
@@ -189,7 +253,7 @@ public final class ParseCsvFn extends DoFn<KV<String, TextRange>, KV<String, Bat
           written[split]++;
           pendingRows++;
           if (builders[split].rowCount() >= batchSize) {
-            batches.add(KV.of(splits.get(split), builders[split].build()));
+            batches.add(KV.of(split, builders[split].build()));
             builders[split] = null;
           }
           return;
@@ -203,15 +267,17 @@ public final class ParseCsvFn extends DoFn<KV<String, TextRange>, KV<String, Bat
     void flush() {
       for (int s = 0; s < builders.length; s++) {
         if (builders[s] != null && builders[s].rowCount() > 0) {
-          batches.add(KV.of(splits.get(s), builders[s].build()));
+          batches.add(KV.of(s, builders[s].build()));
         }
         builders[s] = null;
       }
     }
 
-    /** Outputs the finished batches and rejected rows, and counts them. */
-    void emit(MultiOutputReceiver out) {
-      batches.forEach(out.get(BATCHES)::output);
+    /** Writes the finished batches, outputs the rejected rows, and counts them. */
+    void emit(MultiOutputReceiver out) throws java.io.IOException {
+      for (var b : batches) {
+        parts.write(b.getKey(), b.getValue());
+      }
       rejectedRows.forEach(out.get(REJECTED)::output);
       for (int s = 0; s < written.length; s++) {
         splitCounters.get(s).inc(written[s]);

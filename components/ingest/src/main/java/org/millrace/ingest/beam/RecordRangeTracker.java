@@ -7,21 +7,28 @@ import org.apache.beam.sdk.transforms.splittabledofn.SplitResult;
  * Tracks the records read from a {@link TextRange}. A claim names a whole record (where it starts,
  * where the next one starts, and that one's line), so a checkpoint splits exactly at the end of
  * the last record read and the residual range starts at a record with its line number known.
- * Only checkpoints ({@code trySplit(0)}) are accepted: a cut at an arbitrary byte could fall
- * inside a quoted field.
+ * Only checkpoints ({@code trySplit(0)}) are accepted, and only after a claim that allows one
+ * (the DoFn's last claim before it outputs and asks to resume): a cut at an arbitrary byte could
+ * fall inside a quoted field, and a runner's own checkpoint in mid-call (the DirectRunner takes
+ * one after a second) would fail a claim after which the DoFn could no longer hand on the part
+ * files it has written.
  */
 public final class RecordRangeTracker extends RestrictionTracker<TextRange, RecordRangeTracker.Claim>
     implements RestrictionTracker.HasProgress {
-  /** Claim of the record at {@code start}; the next record starts at {@code end} on line {@code nextLine}. */
-  public record Claim(long start, long end, long nextLine) {
+  /**
+   * Claim of the records from {@code start}; the next record starts at {@code end} on line
+   * {@code nextLine}. {@code checkpoint}: a checkpoint may follow this claim.
+   */
+  public record Claim(long start, long end, long nextLine, boolean checkpoint) {
     /** The claim made at the end of the input. */
-    public static final Claim END = new Claim(Long.MAX_VALUE, Long.MAX_VALUE, 0);
+    public static final Claim END = new Claim(Long.MAX_VALUE, Long.MAX_VALUE, 0, true);
   }
 
   private TextRange range;
   private long next;
   private long nextLine;
   private boolean done;
+  private boolean checkpointAllowed;
 
   public RecordRangeTracker(TextRange range) {
     this.range = range;
@@ -43,6 +50,7 @@ public final class RecordRangeTracker extends RestrictionTracker<TextRange, Reco
     }
     next = c.end();
     nextLine = c.nextLine();
+    checkpointAllowed = c.checkpoint();
     return true;
   }
 
@@ -53,7 +61,7 @@ public final class RecordRangeTracker extends RestrictionTracker<TextRange, Reco
 
   @Override
   public synchronized SplitResult<TextRange> trySplit(double fractionOfRemainder) {
-    if (fractionOfRemainder != 0 || done || next >= range.to()) {
+    if (fractionOfRemainder != 0 || !checkpointAllowed || done || next >= range.to()) {
       return null;
     }
     var primary = new TextRange(range.from(), next, range.line());
