@@ -24,21 +24,23 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTagList;
 import org.millrace.api.artifact.Examples;
-import org.millrace.api.beam.BatchCoder;
 import org.millrace.api.beam.BeamPipelines;
 import org.millrace.api.beam.ExamplesBeamIO;
-import org.millrace.api.data.Batch;
+import org.millrace.api.beam.TempPart;
 import org.millrace.api.data.DataSchema;
 import org.millrace.api.spec.ExecutionContext;
 import org.millrace.api.spec.Executor;
 import org.millrace.api.spec.ExecutorInput;
 import org.millrace.api.spec.ExecutorResult;
 import org.millrace.ingest.beam.ParseCsvFn;
+import org.millrace.ingest.beam.PlanRangesFn;
+import org.millrace.ingest.beam.TextRange;
 import org.millrace.ingest.beam.WriteLinesFn;
 
 /**
- * Reads the resolved span's files (CSV, JSON lines, Arrow IPC or Parquet) into Examples: Arrow IPC part files per split, written by a
- * Beam pipeline of Arrow batches; rejected rows in {@code quarantine/rejected.jsonl}.
+ * Reads the resolved span's files (CSV, JSON lines, Arrow IPC or Parquet) into Examples: Arrow IPC
+ * part files per split, written by a Beam pipeline of Arrow batches in bounded memory; rejected rows
+ * in {@code quarantine/rejected.jsonl}.
  */
 public final class ExampleGenExecutor implements Executor<ExampleGenParams> {
   static final String QUARANTINE = "quarantine/rejected.jsonl";
@@ -56,24 +58,32 @@ public final class ExampleGenExecutor implements Executor<ExampleGenParams> {
     ctx.log().info("ExampleGen: spans {} versions {} ({} files), schema {}", plan.spans(), plan.versions(),
         files.size(), schemaSource);
     Path out = input.output(ExampleGenComponent.EXAMPLES);
-    List<String> splits = p.splitNames();
     Map<String, Integer> ratios = p.splitRatios() != null ? p.splitRatios()
-        : splits.stream().collect(Collectors.toMap(s -> s, s -> 1, (a, b) -> a, TreeMap::new));
+        : p.splitNames().stream().collect(Collectors.toMap(s -> s, s -> 1, (a, b) -> a, TreeMap::new));
+    // In the ratios' (sorted) order, which is the order ParseCsvFn numbers the splits in.
+    List<String> splits = List.copyOf(ratios.keySet());
 
     Pipeline pipeline = BeamPipelines.create(ctx.beamArgs());
+    List<String> tempDirs = splits.stream().map(s -> ExamplesBeamIO.tempDir(out.resolve("Split-" + s))).toList();
     PCollectionTuple parsed = pipeline
         .apply("ListFiles", Create.of(files).withCoder(StringUtf8Coder.of()))
-        .apply("SpreadFiles", Reshuffle.viaRandomKey())
+        .apply("PlanRanges", ParDo.of(new PlanRangesFn(schema.names(), schemaSource, p.delimiter().charAt(0),
+            p.format())))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), TextRange.Coder.INSTANCE))
+        .apply("SpreadRanges", Reshuffle.viaRandomKey())
         .apply("Parse", ParDo.of(new ParseCsvFn(schema, schemaSource, p.delimiter().charAt(0), p.nullValues(),
             ratios, plan.fileSplits(), p.splitBy(), p.batchSize(), p.badRows() == ExampleGenParams.BadRows.QUARANTINE,
-            p.format()))
-            .withOutputTags(ParseCsvFn.BATCHES, TupleTagList.of(ParseCsvFn.REJECTED)));
-    PCollection<KV<String, Batch>> batches = parsed.get(ParseCsvFn.BATCHES)
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), BatchCoder.of()));
-    for (String split : splits) {
-      batches.apply("Select-" + split, Filter.by(kv -> kv.getKey().equals(split)))
-          .apply("Batches-" + split, Values.create()).setCoder(BatchCoder.of())
-          .apply("Write-" + split, ExamplesBeamIO.write(out.resolve("Split-" + split), schema, p.shards()));
+            p.format(), tempDirs))
+            .withOutputTags(ParseCsvFn.PARTS, TupleTagList.of(ParseCsvFn.REJECTED)));
+    PCollection<KV<String, TempPart>> parts = parsed.get(ParseCsvFn.PARTS)
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), TempPart.Coder.INSTANCE));
+    int shards = p.shards() == null ? ExamplesBeamIO.AUTO_SHARDS : p.shards();
+    for (int i = 0; i < splits.size(); i++) {
+      String split = splits.get(i);
+      parts.apply("Select-" + split, Filter.by(kv -> kv.getKey().equals(split)))
+          .apply("Parts-" + split, Values.create()).setCoder(TempPart.Coder.INSTANCE)
+          .apply("Finalize-" + split, ExamplesBeamIO.finalizeParts(out.resolve("Split-" + split), tempDirs.get(i),
+              shards));
     }
     parsed.get(ParseCsvFn.REJECTED).setCoder(StringUtf8Coder.of())
         .apply("KeyRejected", WithKeys.of(0))

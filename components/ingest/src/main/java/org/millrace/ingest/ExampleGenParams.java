@@ -33,7 +33,8 @@ import org.millrace.api.spec.ParameterException;
  * @param badRows {@code fail} (default) or {@code quarantine}
  * @param maxRejectedFraction with quarantine, the fraction of rejected rows that still fails the run (default 0.1)
  * @param batchSize rows per Arrow batch, default 8192
- * @param shards Arrow part files per split, default 1
+ * @param shards Arrow part files per split; default none: one part per bundle the runner wrote, each written
+ *     as the data streams through (a fixed count concatenates those into exactly {@code shards} parts)
  * @param version with {@code {VERSION}} in the pattern: the version to read in each chosen span (each must have
  *     it), default the highest version of each span
  * @param inputSplits pre-split inputs: split name to its own pattern (spans and versions resolve per pattern and
@@ -90,8 +91,7 @@ public record ExampleGenParams(
     if (batchSize < 1) {
       throw new ParameterException("batch_size", "batch_size expected a positive number, got " + batchSize);
     }
-    shards = shards == null ? 1 : shards;
-    if (shards < 1) {
+    if (shards != null && shards < 1) {
       throw new ParameterException("shards", "shards expected a positive number, got " + shards);
     }
     if (span != null && span < 0) {

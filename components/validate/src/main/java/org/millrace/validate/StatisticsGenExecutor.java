@@ -4,7 +4,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.millrace.api.artifact.Examples;
@@ -30,8 +29,7 @@ public final class StatisticsGenExecutor implements Executor<StatisticsGenExecut
     Path out = input.output(ValidateComponents.STATISTICS);
     Pipeline p = BeamPipelines.create(ctx.beamArgs());
     for (String split : examples.splitNames()) {
-      p.apply("Read-" + split, ExamplesBeamIO.read(examples.splitDir(split)))
-          .apply("Statistics-" + split, Combine.globally(new StatisticsCombineFn(split)))
+      p.apply("Statistics-" + split, ExamplesBeamIO.combine(examples.splitDir(split), new StatisticsCombineFn(split)))
           .apply("Write-" + split, ParDo.of(new WriteFn(out.resolve("Split-" + split).toString())));
     }
     try {

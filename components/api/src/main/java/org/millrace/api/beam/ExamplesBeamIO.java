@@ -1,27 +1,40 @@
 package org.millrace.api.beam;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import org.apache.beam.sdk.coders.KvCoder;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
-import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Reshuffle;
-import org.apache.beam.sdk.transforms.Sum;
-import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.millrace.api.data.Batch;
 import org.millrace.api.data.DataSchema;
 import org.millrace.api.data.ExamplesIO;
+import org.millrace.api.data.SplitWriter;
 
-/** Reads and writes Examples split directories as PCollections of {@link Batch}es. */
+/**
+ * Reads and writes Examples split directories as PCollections of {@link Batch}es, in bounded
+ * memory: reading emits a few record batches per bundle, writing streams each bundle's batches to
+ * its own temporary part file and a finalize step renames those into {@code part-NNNNN.arrow}.
+ */
 public final class ExamplesBeamIO {
+  /** Automatic sharding: one part file per written bundle. */
+  public static final int AUTO_SHARDS = 0;
+
   private ExamplesBeamIO() {}
 
   /** Reads every record batch of every part file of a split, one element per record batch. */
@@ -40,61 +53,255 @@ public final class ExamplesBeamIO {
   }
 
   /**
-   * Writes batches into {@code shards} part files of a split directory and returns the number of
-   * rows written. A batch's shard is a function of its content, so reruns write the same files.
+   * Combines every batch of a split (for example into statistics) in bounded memory on any runner:
+   * each range of a part file's batches is read straight into an accumulator, and only accumulators
+   * are merged.
    */
-  public static PTransform<PCollection<Batch>, PCollection<Long>> write(Path splitDir, DataSchema schema, int shards) {
-    if (shards <= 0) {
-      throw new IllegalArgumentException("shards expected a positive number, got " + shards);
-    }
+  public static <AccT, OutT> PTransform<PBegin, PCollection<OutT>> combine(Path splitDir,
+      Combine.CombineFn<Batch, AccT, OutT> fn) {
     return new PTransform<>() {
       @Override
-      public PCollection<Long> expand(PCollection<Batch> input) {
+      public PCollection<OutT> expand(PBegin input) {
+        var registry = input.getPipeline().getCoderRegistry();
+        org.apache.beam.sdk.coders.Coder<AccT> accCoder;
+        org.apache.beam.sdk.coders.Coder<OutT> outCoder;
+        try {
+          accCoder = fn.getAccumulatorCoder(registry, BatchCoder.of());
+          outCoder = fn.getDefaultOutputCoder(registry, BatchCoder.of());
+        } catch (org.apache.beam.sdk.coders.CannotProvideCoderException e) {
+          throw new IllegalArgumentException("combine expected accumulator and output coders from "
+              + fn.getClass().getName() + ", got none: " + e.getMessage(), e);
+        }
+        List<String> files = ExamplesIO.parts(splitDir).stream().map(Path::toString).toList();
         return input
-            .apply("AssignShard", ParDo.of(new ShardFn(shards)))
-            .setCoder(KvCoder.of(VarIntCoder.of(), BatchCoder.of()))
-            .apply("GroupByShard", GroupByKey.create())
-            .apply("WriteParts", ParDo.of(new WritePartFn(splitDir.toString(), schema)))
-            .setCoder(VarLongCoder.of())
-            .apply("CountRows", Sum.longsGlobally());
+            .apply("ListParts", Create.of(files).withCoder(StringUtf8Coder.of()))
+            .apply("SpreadParts", Reshuffle.viaRandomKey())
+            .apply("ReadAndAdd", ParDo.of(new ReadCombineFn<>(fn))).setCoder(accCoder)
+            .apply("MergeAccumulators", Combine.globally(new BundleCombine.MergeFn<>(fn, accCoder, outCoder)))
+            .setCoder(outCoder);
       }
     };
   }
 
-  static final class ReadPartFn extends DoFn<String, Batch> {
+  /** {@link #write(Path, DataSchema, int)} with one part file per written bundle. */
+  public static PTransform<PCollection<Batch>, PCollection<Long>> write(Path splitDir, DataSchema schema) {
+    return write(splitDir, schema, AUTO_SHARDS);
+  }
+
+  /**
+   * Writes batches into the part files of a split directory and returns the number of rows
+   * written. Each bundle streams its batches into temporary files (one per shard it sees), so no
+   * runner holds a shard in memory; a finalize step names them {@code part-NNNNN.arrow} in the order
+   * of a key derived from their content (reruns over the same bundles give the same files) and
+   * removes leftovers. With {@code shards} of {@link #AUTO_SHARDS} each temporary file becomes one
+   * part; with a positive count a batch's shard is a function of its content and the temporary
+   * files of a shard are concatenated, record batch by record batch, into exactly one part.
+   */
+  public static PTransform<PCollection<Batch>, PCollection<Long>> write(Path splitDir, DataSchema schema, int shards) {
+    if (shards < 0) {
+      throw new IllegalArgumentException("shards expected a positive number (or 0 for automatic), got " + shards);
+    }
+    return new PTransform<>() {
+      @Override
+      public PCollection<Long> expand(PCollection<Batch> input) {
+        String temp = tempDir(splitDir);
+        return input
+            .apply("WriteTempParts", ParDo.of(new WriteTempFn(temp, schema, shards)))
+            .setCoder(TempPart.Coder.INSTANCE)
+            .apply("Finalize", finalizeParts(splitDir, temp, shards));
+      }
+    };
+  }
+
+  /** A new temporary directory name for a write into a split directory. */
+  public static String tempDir(Path splitDir) {
+    return splitDir.resolve(".temp-" + UUID.randomUUID()).toString();
+  }
+
+  /**
+   * The finalize step of a write whose bundles wrote their own temporary part files into
+   * {@code tempDir} (for DoFns that write as they produce, such as ingest's parser): names them
+   * {@code part-NNNNN.arrow} (see {@link #write(Path, DataSchema, int)}), removes leftovers and the
+   * temporary directory, and returns the rows written.
+   */
+  public static PTransform<PCollection<TempPart>, PCollection<Long>> finalizeParts(Path splitDir, String tempDir,
+      int shards) {
+    return new PTransform<>() {
+      @Override
+      public PCollection<Long> expand(PCollection<TempPart> parts) {
+        return parts
+            .apply("CollectTempParts", Combine.globally(new ListFn()))
+            .setCoder(ListCoder.of(TempPart.Coder.INSTANCE))
+            .apply("FinalizeParts", ParDo.of(new FinalizeFn(splitDir.toString(), tempDir, shards)))
+            .setCoder(VarLongCoder.of());
+      }
+    };
+  }
+
+  /** A cheap key from a batch's content: its size and its first and last rows. */
+  public static long contentKey(Batch b) {
+    int n = b.rowCount();
+    long h = n;
+    if (n > 0) {
+      h = h * 0x9E3779B97F4A7C15L + b.row(0).hashCode();
+      h = h * 0x9E3779B97F4A7C15L + b.row(n - 1).hashCode();
+    }
+    return h ^ (h >>> 29);
+  }
+
+  /** Streams each bundle's batches into temporary part files, one per shard seen in the bundle. */
+  static final class WriteTempFn extends DoFn<Batch, TempPart> {
+    private final String tempDir;
+    private final DataSchema schema;
+    private final int shards;
+    private transient Map<Integer, Open> open;
+
+    private record Open(SplitWriter writer, long[] key) {}
+
+    WriteTempFn(String tempDir, DataSchema schema, int shards) {
+      this.tempDir = tempDir;
+      this.schema = schema;
+      this.shards = shards;
+    }
+
+    @StartBundle
+    public void start() {
+      open = new HashMap<>();
+    }
+
     @ProcessElement
-    public void process(@Element String file, OutputReceiver<Batch> out) {
-      ExamplesIO.forEachBatch(Path.of(file), out::output);
+    public void process(@Element Batch batch) throws IOException {
+      if (batch.rowCount() == 0) {
+        return;
+      }
+      long key = contentKey(batch);
+      int shard = shards == AUTO_SHARDS ? -1 : (int) Math.floorMod(key, (long) shards);
+      Open o = open.get(shard);
+      if (o == null) {
+        Path dir = Path.of(tempDir);
+        Files.createDirectories(dir);
+        o = new Open(SplitWriter.create(dir.resolve(UUID.randomUUID() + ".arrow"), schema), new long[] {Long.MAX_VALUE});
+        open.put(shard, o);
+      }
+      o.writer().write(batch);
+      o.key()[0] = Math.min(o.key()[0], key);
+    }
+
+    @FinishBundle
+    public void finish(FinishBundleContext c) {
+      for (var e : open.entrySet()) {
+        SplitWriter w = e.getValue().writer();
+        w.close();
+        c.output(new TempPart(w.file().toString(), e.getKey(), w.rowCount(), e.getValue().key()[0]),
+            GlobalWindow.INSTANCE.maxTimestamp(), GlobalWindow.INSTANCE);
+      }
+      open = null;
+    }
+
+    @Teardown
+    public void teardown() {
+      if (open != null) {
+        open.values().forEach(o -> o.writer().close());
+      }
     }
   }
 
-  static final class ShardFn extends DoFn<Batch, KV<Integer, Batch>> {
+  /** All temporary parts in one list (a few entries per bundle, never data). */
+  static final class ListFn extends Combine.CombineFn<TempPart, List<TempPart>, List<TempPart>> {
+    @Override
+    public List<TempPart> createAccumulator() {
+      return new ArrayList<>();
+    }
+
+    @Override
+    public List<TempPart> addInput(List<TempPart> acc, TempPart p) {
+      acc.add(p);
+      return acc;
+    }
+
+    @Override
+    public List<TempPart> mergeAccumulators(Iterable<List<TempPart>> accs) {
+      var out = new ArrayList<TempPart>();
+      accs.forEach(out::addAll);
+      return out;
+    }
+
+    @Override
+    public List<TempPart> extractOutput(List<TempPart> acc) {
+      return acc;
+    }
+
+    @Override
+    public org.apache.beam.sdk.coders.Coder<List<TempPart>> getAccumulatorCoder(
+        org.apache.beam.sdk.coders.CoderRegistry r, org.apache.beam.sdk.coders.Coder<TempPart> in) {
+      return ListCoder.of(TempPart.Coder.INSTANCE);
+    }
+  }
+
+  /** Names the temporary parts {@code part-NNNNN.arrow}, removes older parts and the temporary directory. */
+  static final class FinalizeFn extends DoFn<List<TempPart>, Long> {
+    private final String splitDir;
+    private final String tempDir;
     private final int shards;
 
-    ShardFn(int shards) {
+    FinalizeFn(String splitDir, String tempDir, int shards) {
+      this.splitDir = splitDir;
+      this.tempDir = tempDir;
       this.shards = shards;
     }
 
     @ProcessElement
-    public void process(@Element Batch batch, OutputReceiver<KV<Integer, Batch>> out) {
-      out.output(KV.of(Math.floorMod(batch.hashCode(), shards), batch));
-    }
-  }
-
-  static final class WritePartFn extends DoFn<KV<Integer, Iterable<Batch>>, Long> {
-    private final String splitDir;
-    private final DataSchema schema;
-
-    WritePartFn(String splitDir, DataSchema schema) {
-      this.splitDir = splitDir;
-      this.schema = schema;
-    }
-
-    @ProcessElement
-    public void process(@Element KV<Integer, Iterable<Batch>> shard, OutputReceiver<Long> out) throws Exception {
+    public void process(@Element List<TempPart> parts, OutputReceiver<Long> out) throws IOException {
       Path dir = Path.of(splitDir);
-      java.nio.file.Files.deleteIfExists(dir.resolve(ExamplesIO.partFileName(shard.getKey())));
-      out.output(ExamplesIO.write(dir, schema, shard.getKey(), shard.getValue()));
+      Files.createDirectories(dir);
+      var sorted = new ArrayList<>(parts);
+      sorted.sort(TempPart.ORDER);
+      var written = new java.util.HashSet<Path>();
+      long rows = 0;
+      if (shards == AUTO_SHARDS) {
+        for (int i = 0; i < sorted.size(); i++) {
+          rows += sorted.get(i).rows();
+          written.add(Files.move(Path.of(sorted.get(i).file()), dir.resolve(ExamplesIO.partFileName(i)),
+              StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE));
+        }
+      } else {
+        for (int s = 0; s < shards; s++) {
+          final int shard = s;
+          List<Path> files = sorted.stream().filter(p -> p.shard() == shard).map(p -> Path.of(p.file())).toList();
+          if (files.isEmpty()) {
+            continue;
+          }
+          Path target = dir.resolve(ExamplesIO.partFileName(s));
+          if (files.size() == 1) {
+            Files.move(files.get(0), target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+          } else {
+            Path merged = Path.of(tempDir, "merged-" + ExamplesIO.partFileName(s));
+            ExamplesIO.concat(files, merged);
+            Files.move(merged, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+          }
+          written.add(target);
+        }
+        rows = sorted.stream().mapToLong(TempPart::rows).sum();
+      }
+      for (Path old : ExamplesIO.parts(dir)) {
+        if (!written.contains(old)) {
+          Files.delete(old); // a part of an earlier write into the same directory
+        }
+      }
+      deleteTree(Path.of(tempDir));
+      out.output(rows);
+    }
+
+    /** Also removes temporary files of bundles a runner retried (their results were never emitted). */
+    private static void deleteTree(Path p) throws IOException {
+      if (!Files.exists(p)) {
+        return;
+      }
+      try (var s = Files.walk(p)) {
+        for (Path q : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.delete(q);
+        }
+      }
     }
   }
 }

@@ -12,7 +12,11 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.VectorLoader;
+import org.apache.arrow.vector.VectorUnloader;
 import org.apache.arrow.vector.ipc.ArrowFileReader;
+import org.apache.arrow.vector.ipc.ArrowFileWriter;
+import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 import org.apache.arrow.vector.ipc.message.ArrowBlock;
 
 /** Reading and writing the Arrow IPC files of an Examples split directory. */
@@ -95,5 +99,56 @@ public final class ExamplesIO {
       }
       return w.rowCount();
     }
+  }
+
+  /**
+   * Concatenates Arrow IPC files of one schema into a new file, record batch by record batch
+   * (one batch in memory at a time, no conversion); returns the rows written.
+   */
+  public static long concat(List<Path> files, Path out) {
+    if (files.isEmpty()) {
+      throw new IllegalArgumentException("concat expected at least one Arrow file, got none for " + out);
+    }
+    long rows = 0;
+    try (var alloc = new RootAllocator();
+        var outCh = FileChannel.open(out, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      VectorSchemaRoot outRoot = null;
+      ArrowFileWriter writer = null;
+      try {
+        for (Path f : files) {
+          try (var ch = FileChannel.open(f, StandardOpenOption.READ); var reader = new ArrowFileReader(ch, alloc)) {
+            VectorSchemaRoot in = reader.getVectorSchemaRoot();
+            if (outRoot == null) {
+              outRoot = VectorSchemaRoot.create(in.getSchema(), alloc);
+              writer = new ArrowFileWriter(outRoot, null, outCh);
+              writer.start();
+            } else if (!in.getSchema().equals(outRoot.getSchema())) {
+              throw new IllegalArgumentException("concat expected Arrow files of schema " + outRoot.getSchema()
+                  + ", got " + in.getSchema() + " in " + f);
+            }
+            var loader = new VectorLoader(outRoot);
+            for (ArrowBlock block : reader.getRecordBlocks()) {
+              reader.loadRecordBatch(block);
+              try (ArrowRecordBatch rb = new VectorUnloader(in).getRecordBatch()) {
+                loader.load(rb);
+              }
+              writer.writeBatch();
+              rows += in.getRowCount();
+            }
+          }
+        }
+        writer.end();
+      } finally {
+        if (writer != null) {
+          writer.close();
+        }
+        if (outRoot != null) {
+          outRoot.close();
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot concatenate " + files.size() + " Arrow files into " + out, e);
+    }
+    return rows;
   }
 }

@@ -23,6 +23,7 @@ public final class SplitWriter implements AutoCloseable {
   private final FileChannel channel;
   private final ArrowFileWriter writer;
   private long rows;
+  private boolean closed;
 
   private SplitWriter(Path file, DataSchema schema) throws IOException {
     this.file = file;
@@ -41,6 +42,15 @@ public final class SplitWriter implements AutoCloseable {
       return new SplitWriter(splitDir.resolve(ExamplesIO.partFileName(part)), schema);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open " + splitDir.resolve(ExamplesIO.partFileName(part)), e);
+    }
+  }
+
+  /** Opens a new Arrow IPC file for writing (its directory must exist). */
+  public static SplitWriter create(Path file, DataSchema schema) {
+    try {
+      return new SplitWriter(file, schema);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open " + file, e);
     }
   }
 
@@ -73,6 +83,10 @@ public final class SplitWriter implements AutoCloseable {
 
   @Override
   public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     try {
       writer.end();
       writer.close();

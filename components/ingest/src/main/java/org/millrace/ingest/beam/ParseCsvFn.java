@@ -6,40 +6,56 @@ import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.splittabledofn.RestrictionTracker;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.TupleTag;
+import org.millrace.api.beam.ExamplesBeamIO;
+import org.millrace.api.beam.TempPart;
 import org.millrace.api.data.Batch;
 import org.millrace.api.data.BatchBuilder;
 import org.millrace.api.data.DataSchema;
+import org.millrace.api.data.SplitWriter;
 import org.millrace.ingest.csv.CsvReader;
 import org.millrace.ingest.csv.CsvRecord;
 import org.millrace.ingest.csv.JsonLines;
 import org.millrace.ingest.csv.LineReader;
 import org.millrace.ingest.csv.RecordSource;
 import org.millrace.ingest.csv.RowTyper;
-import org.millrace.ingest.csv.SchemaInference;
 import org.millrace.ingest.parquet.ParquetRecords;
 
 /**
- * Parses one input file (CSV, JSON lines, Arrow IPC or Parquet) per element into batches of
- * {@code batchSize} rows, each routed to its file's split (pre-split inputs) or to a split by a
- * stable hash of the row (or of the {@code splitBy} column). Bad rows fail the bundle with a
- * message naming file, line (row for Arrow and Parquet), column and value, or go to the
- * {@link #REJECTED} output as JSON.
+ * Parses one range of a file ({@link PlanRangesFn}) per element (CSV, JSON lines, Arrow IPC or
+ * Parquet) into batches of {@code batchSize} rows, each routed to its file's split (pre-split
+ * inputs) or to a split by a stable hash of the row (or of the {@code splitBy} column).
+ * Splittable: a CSV range is read in chunks, each ending in a checkpoint at a record boundary, and
+ * each chunk's batches are written straight to the bundle's temporary part file of their split
+ * ({@link #PARTS} names them for the finalize step), so a file of any size streams through in
+ * bounded memory on any runner. Bad rows fail the bundle with a message
+ * naming file, line (row for Arrow and Parquet), column and value, or go to the {@link #REJECTED}
+ * output as JSON.
  */
-public final class ParseCsvFn extends DoFn<String, KV<String, Batch>> {
-  public static final TupleTag<KV<String, Batch>> BATCHES = new TupleTag<>() {};
+@DoFn.BoundedPerElement
+public final class ParseCsvFn extends DoFn<KV<String, TextRange>, KV<String, TempPart>> {
+  /** Per split, the temporary part files a bundle wrote (see {@link ExamplesBeamIO#finalizeParts}). */
+  public static final TupleTag<KV<String, TempPart>> PARTS = new TupleTag<>() {};
   public static final TupleTag<String> REJECTED = new TupleTag<>() {};
   public static final String NAMESPACE = "millrace.ingest";
   private static final ObjectMapper JSON = new ObjectMapper();
+  static final int BATCHES_PER_CALL = 2;
+  static final long MAX_BYTES_PER_CHUNK = 4L << 20;
+  static final long MAX_BYTES_PER_CALL = 64L << 20;
 
   private final DataSchema schema;
   private final String schemaSource;
@@ -47,28 +63,46 @@ public final class ParseCsvFn extends DoFn<String, KV<String, Batch>> {
   private final List<String> nullValues;
   private final List<String> splits;
   private final List<Integer> ratios;
-  private final Map<String, String> fileSplits;
+  private final Map<String, Integer> fileSplits;
   private final int splitBy;
   private final int batchSize;
   private final boolean quarantine;
   private final String format;
+  private final int totalRatio;
   private final Counter rowsRead = Metrics.counter(NAMESPACE, "rows_read");
   private final Counter rowsRejected = Metrics.counter(NAMESPACE, "rows_rejected");
+  private final List<Counter> splitCounters;
+  private final List<String> tempDirs;
 
   /**
    * @param splitRatios split name to hash buckets, or (with {@code fileSplits}) the split names with any ratio
    * @param fileSplits for pre-split inputs, each file's split; empty to hash rows into splits
+   * @param tempDirs per split (in split name order), where bundles write their temporary part files
    */
   public ParseCsvFn(DataSchema schema, String schemaSource, char delimiter, List<String> nullValues,
       Map<String, Integer> splitRatios, Map<String, String> fileSplits, String splitBy, int batchSize,
-      boolean quarantine, String format) {
+      boolean quarantine, String format, List<String> tempDirs) {
     this.schema = schema;
     this.schemaSource = schemaSource;
     this.delimiter = delimiter;
     this.nullValues = List.copyOf(nullValues);
     this.splits = List.copyOf(splitRatios.keySet());
     this.ratios = List.copyOf(splitRatios.values());
-    this.fileSplits = Map.copyOf(fileSplits);
+    this.totalRatio = ratios.stream().mapToInt(Integer::intValue).sum();
+    this.splitCounters = splits.stream().map(sp -> Metrics.counter(NAMESPACE, "rows_" + sp)).toList();
+    if (tempDirs.size() != splits.size()) {
+      throw new IllegalArgumentException("BUG: " + tempDirs.size() + " temporary directories for splits " + splits);
+    }
+    this.tempDirs = List.copyOf(tempDirs);
+    var fixed = new LinkedHashMap<String, Integer>();
+    fileSplits.forEach((file, split) -> {
+      int i = splits.indexOf(split);
+      if (i < 0) {
+        throw new IllegalArgumentException("BUG: file " + file + " of split " + split + " outside " + splits);
+      }
+      fixed.put(file, i);
+    });
+    this.fileSplits = Map.copyOf(fixed);
     this.splitBy = splitBy == null ? -1 : schema.indexOf(splitBy);
     if (splitBy != null && this.splitBy < 0) {
       throw new IllegalArgumentException("split_by expected one of the columns " + schema.names() + ", got '"
@@ -83,49 +117,227 @@ public final class ParseCsvFn extends DoFn<String, KV<String, Batch>> {
     return format.equals("arrow") || format.equals("parquet");
   }
 
+  @GetInitialRestriction
+  public TextRange initial(@Element KV<String, TextRange> element) {
+    return element.getValue();
+  }
+
+  @NewTracker
+  public RecordRangeTracker tracker(@Restriction TextRange range) {
+    return new RecordRangeTracker(range);
+  }
+
+  @GetRestrictionCoder
+  public org.apache.beam.sdk.coders.Coder<TextRange> restrictionCoder() {
+    return TextRange.Coder.INSTANCE;
+  }
+
+  @GetSize
+  public double size(@Restriction TextRange range) {
+    return range.to() == Long.MAX_VALUE ? 1 : range.to() - range.from();
+  }
+
+  /**
+   * Parses the records of one range. CSV is read in chunks of {@link #BATCHES_PER_CALL} batches'
+   * worth of rows (at most {@link #MAX_BYTES_PER_CHUNK} bytes): a chunk is parsed, then claimed as
+   * a whole, then written to this call's temporary part file of each split. After
+   * {@link #MAX_BYTES_PER_CALL} bytes the call closes its files, outputs them and asks to resume
+   * (a checkpoint at a record boundary), so memory holds about one chunk whatever the file size.
+   */
   @ProcessElement
-  public void process(@Element String file, MultiOutputReceiver out) throws Exception {
-    // In typed formats only a null is missing; the text null markers ("NA", "") are values there.
-    var typer = new RowTyper(schema, typed() ? Set.of() : Set.copyOf(nullValues));
-    var builders = new LinkedHashMap<String, BatchBuilder>();
-    var counters = new LinkedHashMap<String, Counter>();
-    for (String s : splits) {
-      builders.put(s, new BatchBuilder(schema, Math.min(batchSize, 1024)));
-      counters.put(s, Metrics.counter(NAMESPACE, "rows_" + s));
+  public ProcessContinuation process(@Element KV<String, TextRange> element,
+      RestrictionTracker<TextRange, RecordRangeTracker.Claim> tracker, MultiOutputReceiver out) throws Exception {
+    String file = element.getKey();
+    TextRange range = tracker.currentRestriction();
+    var chunk = new Chunk(file, new Parts());
+    try {
+      if (!format.equals("csv")) {
+        if (tracker.tryClaim(new RecordRangeTracker.Claim(range.from(), Long.MAX_VALUE, 0, true))) {
+          try (RecordSource source = openRecords(file)) {
+            CsvRecord r;
+            while ((r = source.next()) != null) {
+              if (!r.raw().isEmpty() || r.error() != null) { // a blank line is not a record
+                chunk.add(r.line(), r.fields(), r.error(), r.raw(), -1, r);
+              }
+              if (chunk.pendingRows >= batchSize) {
+                chunk.emit(out); // claimed above: safe to write as it goes
+              }
+            }
+          }
+          chunk.flush();
+          chunk.emit(out);
+        }
+        chunk.parts.output(out);
+        return ProcessContinuation.stop();
+      }
+      long maxRows = (long) BATCHES_PER_CALL * batchSize;
+      boolean end = false;
+      try (var reader = new CsvReader(open(file, range.from()), delimiter, range.from(), range.line())) {
+        boolean last = false;
+        while (!last) {
+          long start = reader.position();
+          while (true) {
+            if (reader.position() >= range.to() || !reader.advance()) {
+              end = true;
+              break;
+            }
+            if (!reader.blank()) {
+              chunk.add(reader.recordLine(), reader.fields(), reader.error(), null, reader.rawHash(), reader);
+            }
+            if (chunk.read >= maxRows || reader.position() - start >= MAX_BYTES_PER_CHUNK) {
+              break;
+            }
+          }
+          last = end || reader.position() - range.from() >= MAX_BYTES_PER_CALL;
+          if (reader.position() > start
+              && !tracker.tryClaim(new RecordRangeTracker.Claim(start, reader.position(), reader.line(), last))) {
+            throw new IllegalStateException("BUG: " + file + " bytes [" + start + ", " + reader.position()
+                + ") could not be claimed in " + tracker.currentRestriction());
+          }
+          chunk.flush();
+          chunk.emit(out);
+        }
+      }
+      chunk.parts.output(out); // before the end-of-input claim, after which nothing may be output
+      if (end) {
+        tracker.tryClaim(RecordRangeTracker.Claim.END);
+        return ProcessContinuation.stop();
+      }
+      return ProcessContinuation.resume();
+    } finally {
+      chunk.parts.close();
     }
-    int total = ratios.stream().mapToInt(Integer::intValue).sum();
-    String fixedSplit = fileSplits.get(file);
-    try (RecordSource source = open(file)) {
-      CsvRecord r;
-      while ((r = source.next()) != null) {
-        if (r.raw().isEmpty() && r.error() == null) {
-          continue; // a blank line is not a record
-        }
-        rowsRead.inc();
-        String problem = r.error() != null ? r.error() : typer.check(r.fields());
-        if (problem != null) {
-          reject(file, r, problem, out);
-          continue;
-        }
-        String split = fixedSplit != null ? fixedSplit
-            : split(splitBy >= 0 ? String.valueOf(r.fields().get(splitBy)) : r.raw(), total);
-        BatchBuilder b = builders.get(split);
-        typer.append(b, r.fields());
-        counters.get(split).inc();
-        if (b.rowCount() >= batchSize) {
-          out.get(BATCHES).output(KV.of(split, b.build()));
-          builders.put(split, new BatchBuilder(schema, Math.min(batchSize, 1024)));
+  }
+
+  /** This call's temporary part file of each split, opened on the first batch. */
+  private final class Parts {
+    final SplitWriter[] writers = new SplitWriter[splits.size()];
+    final long[] keys = new long[splits.size()];
+
+    void write(int split, Batch batch) throws java.io.IOException {
+      if (writers[split] == null) {
+        Path dir = Path.of(tempDirs.get(split));
+        Files.createDirectories(dir);
+        writers[split] = SplitWriter.create(dir.resolve(UUID.randomUUID() + ".arrow"), schema);
+        keys[split] = Long.MAX_VALUE;
+      }
+      writers[split].write(batch);
+      keys[split] = Math.min(keys[split], ExamplesBeamIO.contentKey(batch));
+    }
+
+    void output(MultiOutputReceiver out) {
+      for (int s = 0; s < writers.length; s++) {
+        if (writers[s] != null) {
+          writers[s].close();
+          out.get(PARTS).output(KV.of(splits.get(s), new TempPart(writers[s].file().toString(), TempPart.NO_SHARD,
+              writers[s].rowCount(), keys[s])));
+          writers[s] = null;
         }
       }
     }
-    for (var e : builders.entrySet()) {
-      if (e.getValue().rowCount() > 0) {
-        out.get(BATCHES).output(KV.of(e.getKey(), e.getValue().build()));
+
+    void close() {
+      for (SplitWriter w : writers) {
+        if (w != null) {
+          w.close();
+        }
       }
     }
   }
 
-  private RecordSource open(String file) throws IOException {
+  /** The batches and rejected rows of one chunk of records, held until the chunk is claimed. */
+  private final class Chunk {
+    final String file;
+    final Parts parts;
+    // In typed formats only a null is missing; the text null markers ("NA", "") are values there.
+    final RowTyper typer = new RowTyper(schema, typed() ? Set.of() : Set.copyOf(nullValues));
+    final BatchBuilder[] builders = new BatchBuilder[splits.size()];
+    final long[] written = new long[splits.size()];
+    final List<KV<Integer, Batch>> batches = new ArrayList<>();
+    final List<String> rejectedRows = new ArrayList<>();
+    long read;
+    long pendingRows;
+
+    /** The split every row of the file goes to (pre-split inputs), or -1 to hash each row. */
+    final int fixedSplit;
+
+    Chunk(String file, Parts parts) {
+      this.file = file;
+      this.parts = parts;
+      this.fixedSplit = fileSplits.getOrDefault(file, -1);
+    }
+
+    /** One record: its raw text comes from {@code rawSource} (a CsvRecord or the reader) only when needed. */
+    void add(long line, List<String> fields, String error, String raw, long rawHash, Object rawSource)
+        throws Exception {
+      read++;
+      if (error == null) {
+        int split = fixedSplit >= 0 ? fixedSplit : splitBy >= 0 ? split(fnv(String.valueOf(fields.get(splitBy))))
+            : split(raw == null ? rawHash : fnv(raw));
+        if (builders[split] == null) {
+          builders[split] = new BatchBuilder(schema, Math.min(batchSize, 1024));
+        }
+        error = typer.tryAppend(builders[split], fields);
+        if (error == null) {
+          written[split]++;
+          pendingRows++;
+          if (builders[split].rowCount() >= batchSize) {
+            batches.add(KV.of(split, builders[split].build()));
+            builders[split] = null;
+          }
+          return;
+        }
+      }
+      String text = raw != null ? raw : rawSource instanceof CsvReader r ? r.raw() : ((CsvRecord) rawSource).raw();
+      rejectedRows.add(reject(file, line, text, error));
+    }
+
+    /** Closes the batches still being built. */
+    void flush() {
+      for (int s = 0; s < builders.length; s++) {
+        if (builders[s] != null && builders[s].rowCount() > 0) {
+          batches.add(KV.of(s, builders[s].build()));
+        }
+        builders[s] = null;
+      }
+    }
+
+    /** Writes the finished batches, outputs the rejected rows, and counts them. */
+    void emit(MultiOutputReceiver out) throws java.io.IOException {
+      for (var b : batches) {
+        parts.write(b.getKey(), b.getValue());
+      }
+      rejectedRows.forEach(out.get(REJECTED)::output);
+      for (int s = 0; s < written.length; s++) {
+        splitCounters.get(s).inc(written[s]);
+        written[s] = 0;
+      }
+      rowsRead.inc(read);
+      rowsRejected.inc(rejectedRows.size());
+      batches.clear();
+      rejectedRows.clear();
+      read = 0;
+      pendingRows = 0;
+    }
+  }
+
+  /** The file from byte {@code offset} on. */
+  static InputStream open(String file, long offset) throws java.io.IOException {
+    var channel = FileSystems.open(FileSystems.matchSingleFileSpec(file).resourceId());
+    if (offset > 0) {
+      if (channel instanceof java.nio.channels.SeekableByteChannel s) {
+        s.position(offset);
+      } else {
+        InputStream in = Channels.newInputStream(channel);
+        in.skipNBytes(offset);
+        return in;
+      }
+    }
+    return Channels.newInputStream(channel);
+  }
+
+  /** The records of a whole JSON lines, Arrow IPC or Parquet file. */
+  private RecordSource openRecords(String file) throws IOException {
     if (format.equals("parquet")) {
       return ParquetRecords.open(file, schema, schemaSource);
     }
@@ -137,74 +349,55 @@ public final class ParseCsvFn extends DoFn<String, KV<String, Batch>> {
       }
       return ArrowRecords.open(seekable, file, schema, schemaSource);
     }
-    InputStream in = Channels.newInputStream(channel);
-    if (format.equals("jsonl")) {
-      var lines = new LineReader(in);
-      return new RecordSource() {
-        @Override
-        public CsvRecord next() throws IOException {
-          LineReader.Line l = lines.next();
-          return l == null ? null : JsonLines.record(l, schema);
-        }
-
-        @Override
-        public void close() throws IOException {
-          lines.close();
-        }
-      };
-    }
-    var reader = new CsvReader(in, delimiter);
-    try {
-      List<String> header = SchemaInference.header(reader, file);
-      if (!header.equals(schema.names())) {
-        throw new IllegalArgumentException(file + " line 1: expected the header " + schema.names() + " ("
-            + schemaSource + "), got " + header);
-      }
-    } catch (RuntimeException | IOException e) {
-      reader.close();
-      throw e;
-    }
+    var lines = new LineReader(Channels.newInputStream(channel));
     return new RecordSource() {
       @Override
       public CsvRecord next() throws IOException {
-        return reader.next();
+        LineReader.Line l = lines.next();
+        return l == null ? null : JsonLines.record(l, schema);
       }
 
       @Override
       public void close() throws IOException {
-        reader.close();
+        lines.close();
       }
     };
   }
 
-  private void reject(String file, CsvRecord r, String problem, MultiOutputReceiver out) throws Exception {
+  /** The quarantine entry of a bad row; fails instead unless bad rows are quarantined. */
+  private String reject(String file, long line, String raw, String problem) throws Exception {
     String unit = typed() ? "row" : "line";
+    String where = file + " " + unit + " " + line;
     if (!quarantine) {
-      String typedHint = problem.startsWith("column") ? " (schema " + schemaSource + ")" : "";
-      throw new IllegalArgumentException(file + " " + unit + " " + r.line() + ": " + problem + typedHint
+      String typed = problem.startsWith("column") ? " (schema " + schemaSource + ")" : "";
+      throw new IllegalArgumentException(where + ": " + problem + typed
           + ". Fix the data, or set bad_rows: quarantine to set such rows aside.");
     }
-    rowsRejected.inc();
     var entry = new LinkedHashMap<String, Object>();
     entry.put("file", file);
-    entry.put(typed() ? "row_number" : "line", r.line());
+    entry.put(typed() ? "row_number" : "line", line);
     entry.put("reason", problem);
-    entry.put("row", r.raw());
-    out.get(REJECTED).output(JSON.writeValueAsString(entry));
+    entry.put("row", raw);
+    return JSON.writeValueAsString(entry);
   }
 
-  /** Stable FNV-1a hash of the key into the cumulative ratio buckets. */
-  String split(String key, int total) {
+  /** FNV-1a of a key's UTF-8 bytes. */
+  static long fnv(String key) {
     long h = 0xcbf29ce484222325L;
     for (byte b : key.getBytes(StandardCharsets.UTF_8)) {
       h ^= b;
       h *= 0x100000001b3L;
     }
-    int bucket = (int) Math.floorMod(h, (long) total);
+    return h;
+  }
+
+  /** The index of the split a key's FNV-1a hash falls in, by the cumulative ratio buckets. */
+  int split(long hash) {
+    int bucket = (int) Math.floorMod(hash, (long) totalRatio);
     for (int i = 0; i < splits.size(); i++) {
       bucket -= ratios.get(i);
       if (bucket < 0) {
-        return splits.get(i);
+        return i;
       }
     }
     throw new IllegalStateException("BUG: bucket outside the split ratios " + ratios);

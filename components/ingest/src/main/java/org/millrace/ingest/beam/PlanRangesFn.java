@@ -1,0 +1,75 @@
+package org.millrace.ingest.beam;
+
+import java.io.InputStream;
+import java.util.List;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.values.KV;
+import org.millrace.ingest.csv.CsvBoundaries;
+import org.millrace.ingest.csv.CsvReader;
+import org.millrace.ingest.csv.SchemaInference;
+
+/**
+ * Cuts each input file into ranges for {@link ParseCsvFn}: after checking a CSV file's header,
+ * a file of more than two {@link #RANGE_BYTES} chunks is cut at record boundaries about that far
+ * apart (found with the reader's own quote rules, so a quoted newline is never a cut), so that
+ * one big file is parsed in parallel. Other formats are one range per file.
+ */
+public final class PlanRangesFn extends DoFn<String, KV<String, TextRange>> {
+  static final long RANGE_BYTES = 16L << 20;
+
+  private final List<String> columns;
+  private final String schemaSource;
+  private final char delimiter;
+  private final String format;
+  private final long rangeBytes;
+
+  public PlanRangesFn(List<String> columns, String schemaSource, char delimiter, String format) {
+    this(columns, schemaSource, delimiter, format, RANGE_BYTES);
+  }
+
+  PlanRangesFn(List<String> columns, String schemaSource, char delimiter, String format, long rangeBytes) {
+    this.columns = List.copyOf(columns);
+    this.schemaSource = schemaSource;
+    this.delimiter = delimiter;
+    this.format = format;
+    this.rangeBytes = rangeBytes;
+  }
+
+  @ProcessElement
+  public void process(@Element String file, OutputReceiver<KV<String, TextRange>> out) throws Exception {
+    if (!format.equals("csv")) {
+      out.output(KV.of(file, new TextRange(0, Long.MAX_VALUE, 1)));
+      return;
+    }
+    long start;
+    long line;
+    try (var reader = new CsvReader(ParseCsvFn.open(file, 0), delimiter)) {
+      List<String> header = SchemaInference.header(reader, file);
+      if (!header.equals(columns)) {
+        throw new IllegalArgumentException(file + " line 1: expected the header " + columns + " (" + schemaSource
+            + "), got " + header);
+      }
+      start = reader.position();
+      line = reader.line();
+    }
+    long size = FileSystems.matchSingleFileSpec(file).sizeBytes();
+    List<CsvBoundaries.Boundary> cuts = List.of();
+    if (size - start > 2 * rangeBytes) {
+      try (InputStream in = ParseCsvFn.open(file, start)) {
+        cuts = CsvBoundaries.every(in, start, line, delimiter, rangeBytes);
+      }
+    }
+    long from = start;
+    long fromLine = line;
+    for (var cut : cuts) {
+      if (cut.offset() > from && cut.offset() < size) {
+        out.output(KV.of(file, new TextRange(from, cut.offset(), fromLine)));
+        from = cut.offset();
+        fromLine = cut.line();
+      }
+    }
+    // The last range reads to the end of the file, whatever its size now.
+    out.output(KV.of(file, new TextRange(from, Long.MAX_VALUE, fromLine)));
+  }
+}
