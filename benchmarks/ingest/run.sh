@@ -1,19 +1,21 @@
 #!/usr/bin/env bash
 # Ingest + statistics benchmark: millrace ExampleGen + StatisticsGen (DirectRunner, SparkRunner
-# local[2]) vs a hand-written Spark SQL job (local[2]) on the same seeded CSV, each in its own JVM
-# under /usr/bin/time (wall time and peak RSS). Usage: benchmarks/ingest/run.sh [rows=1000000]
-# (from the repository root).
+# local[2]) vs a hand-written Spark SQL job (local[2]) and DuckDB (its JDBC driver, 1 and 2
+# threads) on the same seeded CSV, each in its own JVM under /usr/bin/time (wall time and peak
+# RSS). Usage: benchmarks/ingest/run.sh [rows=1000000] (from the repository root).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROWS=${1:-1000000}
 WORK=$(mktemp -d /tmp/ingestbench.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
-mvn -B -q -o -pl e2e-tests -am -DskipTests test-compile dependency:build-classpath \
+mvn -B -q -pl e2e-tests -am -DskipTests test-compile dependency:build-classpath \
   -Dmdep.outputFile="$WORK/cp.txt" -Dmdep.includeScope=test >/dev/null
 # This checkout's classes first: the local repository may hold other builds of the millrace modules.
 CP="e2e-tests/target/test-classes:$(ls -d components/*/target/classes metadata-store/target/classes pipelines/target/classes | tr '\n' ':')$(tr ':' '\n' < "$WORK/cp.txt" | grep -v '/org/millrace/' | paste -sd:)"
 FLAGS=$(sed -n 's:.*<millrace.jvm.flags>\(.*\)</millrace.jvm.flags>.*:\1:p' pom.xml)
 JAVA="java -Xmx4g $FLAGS -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp $CP"
+DUCKDB=org.duckdb:duckdb_jdbc:2.0.0.1
+mvn -B -q dependency:copy -Dartifact=$DUCKDB -DoutputDirectory="$WORK/duckdb" >/dev/null
 $JAVA benchmarks/ingest/IngestBenchmark.java generate "$WORK/data.csv" "$ROWS"
 echo "rows=$ROWS csv_bytes=$(stat -c %s "$WORK/data.csv") cores=$(nproc) load: $(cut -d' ' -f1-3 /proc/loadavg)"
 timed() {
@@ -27,4 +29,8 @@ timed "millrace DirectRunner" $JAVA org.millrace.e2e.IngestAndStatistics "$WORK/
 timed "millrace SparkRunner local[2]" $JAVA org.millrace.e2e.IngestAndStatistics "$WORK/data.csv" "$WORK/spark" \
   --statistics --runner=SparkRunner --sparkMaster=local[2]
 timed "Spark SQL job local[2]" $JAVA benchmarks/ingest/IngestBenchmark.java spark "$WORK/data.csv" "$WORK/peer"
+for t in 1 2; do
+  timed "DuckDB ($DUCKDB) threads=$t" java -Xmx4g -cp "$(ls "$WORK"/duckdb/*.jar)" \
+    benchmarks/ingest/DuckDbPeer.java "$WORK/data.csv" "$WORK/duckdb-$t" $t
+done
 grep -h "rows_read\|row_count\|rows=\|counted" "$WORK"/*.log
