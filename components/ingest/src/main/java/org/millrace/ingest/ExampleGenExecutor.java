@@ -28,6 +28,7 @@ import org.millrace.api.beam.BeamPipelines;
 import org.millrace.api.beam.ExamplesBeamIO;
 import org.millrace.api.beam.TempPart;
 import org.millrace.api.data.DataSchema;
+import org.millrace.api.data.ExamplesIO;
 import org.millrace.api.spec.ExecutionContext;
 import org.millrace.api.spec.Executor;
 import org.millrace.api.spec.ExecutorInput;
@@ -111,7 +112,11 @@ public final class ExampleGenExecutor implements Executor<ExampleGenParams> {
       long n = BeamPipelines.counter(result, ParseCsvFn.NAMESPACE, "rows_" + split);
       props.put("row_count_" + split, n);
       written += n;
-      Files.createDirectories(out.resolve("Split-" + split));
+      Path splitDir = Files.createDirectories(out.resolve("Split-" + split));
+      if (ExamplesIO.parts(splitDir).isEmpty()) {
+        // An empty split still has a part file: readers find its schema and zero rows, not an error.
+        ExamplesIO.write(splitDir, schema, 0, List.of());
+      }
     }
     if (written + rejected != read) {
       throw new IllegalStateException("BUG: rows read " + read + " != written " + written + " + rejected " + rejected);

@@ -82,6 +82,22 @@ class ExampleGenExecutorTest {
     }
   }
 
+  @Test
+  void aSplitThatGetsNoRowsStillHasTheSchemaAndZeroRows() throws Exception {
+    // One row: it lands in one split, the other is empty but readable.
+    Path file = csv("one.csv", "a,b\n1,x\n");
+    Path out = dir.resolve("one");
+    var props = props(run(Map.of("input", file.toString()), out, List.of()));
+    long train = (Long) props.get("row_count_train");
+    long eval = (Long) props.get("row_count_eval");
+    assertEquals(1, train + eval);
+    for (String split : List.of("train", "eval")) {
+      Batch b = ExamplesIO.readAll(out.resolve("Split-" + split));
+      assertEquals(split.equals("train") ? train : eval, b.rowCount());
+      assertEquals(List.of("a", "b"), b.schema().names());
+    }
+  }
+
   Path csv(String name, String text) throws Exception {
     return Files.writeString(dir.resolve(name), text, StandardCharsets.UTF_8);
   }
