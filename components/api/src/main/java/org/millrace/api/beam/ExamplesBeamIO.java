@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.beam.sdk.coders.ListCoder;
+import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.transforms.Combine;
@@ -54,8 +55,9 @@ public final class ExamplesBeamIO {
 
   /**
    * Combines every batch of a split (for example into statistics) in bounded memory on any runner:
-   * each range of a part file's batches is read straight into an accumulator, and only accumulators
-   * are merged.
+   * the part files are dealt into one group per available processor, each group's batches are read
+   * straight into one accumulator, and only those accumulators are merged — so memory grows with
+   * the parallelism, not with the size of the split.
    */
   public static <AccT, OutT> PTransform<PBegin, PCollection<OutT>> combine(Path splitDir,
       Combine.CombineFn<Batch, AccT, OutT> fn) {
@@ -72,15 +74,32 @@ public final class ExamplesBeamIO {
           throw new IllegalArgumentException("combine expected accumulator and output coders from "
               + fn.getClass().getName() + ", got none: " + e.getMessage(), e);
         }
-        List<String> files = ExamplesIO.parts(splitDir).stream().map(Path::toString).toList();
+        List<List<String>> groups = groups(ExamplesIO.parts(splitDir).stream().map(Path::toString).toList(),
+            Runtime.getRuntime().availableProcessors());
         return input
-            .apply("ListParts", Create.of(files).withCoder(StringUtf8Coder.of()))
+            .apply("ListParts", Create.of(groups).withCoder(ListCoder.of(StringUtf8Coder.of())))
             .apply("SpreadParts", Reshuffle.viaRandomKey())
             .apply("ReadAndAdd", ParDo.of(new ReadCombineFn<>(fn))).setCoder(accCoder)
             .apply("MergeAccumulators", Combine.globally(new BundleCombine.MergeFn<>(fn, accCoder, outCoder)))
             .setCoder(outCoder);
       }
     };
+  }
+
+  /** Files dealt round-robin into at most {@code count} non-empty groups, in order within each. */
+  static List<List<String>> groups(List<String> files, int count) {
+    int n = Math.max(1, Math.min(count, files.size()));
+    var out = new java.util.ArrayList<List<String>>();
+    for (int g = 0; g < n; g++) {
+      var group = new java.util.ArrayList<String>();
+      for (int i = g; i < files.size(); i += n) {
+        group.add(files.get(i));
+      }
+      if (!group.isEmpty()) {
+        out.add(group);
+      }
+    }
+    return out;
   }
 
   /** {@link #write(Path, DataSchema, int)} with one part file per written bundle. */

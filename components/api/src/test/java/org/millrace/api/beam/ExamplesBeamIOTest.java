@@ -56,6 +56,16 @@ class ExamplesBeamIOTest {
   }
 
   @Test
+  void partsAreDealtIntoAtMostOneGroupPerWorker() {
+    var files = java.util.stream.IntStream.range(0, 7).mapToObj(i -> "p" + i).toList();
+    org.junit.jupiter.api.Assertions.assertEquals(List.of(List.of("p0", "p3", "p6"), List.of("p1", "p4"),
+        List.of("p2", "p5")), ExamplesBeamIO.groups(files, 3));
+    org.junit.jupiter.api.Assertions.assertEquals(List.of(List.of("p0"), List.of("p1")),
+        ExamplesBeamIO.groups(List.of("p0", "p1"), 8));
+    org.junit.jupiter.api.Assertions.assertEquals(List.of(), ExamplesBeamIO.groups(List.of(), 4));
+  }
+
+  @Test
   void everyRowLandsInExactlyOnePartAndLeftoversAreRemoved(@TempDir Path dir) throws Exception {
     Path split = dir.resolve("Split-train");
     Files.createDirectories(split);
