@@ -18,4 +18,11 @@ else
 fi
 java --add-modules=jdk.incubator.vector -Dbackend="$backend" -Dsteps="$steps" -cp "$cp" \
   org.millrace.trainer.bench.DeviceBenchmark "$sizes" 2>&1 | grep -v -e WARNING -e 'AttributePool' -e '^Nov\|^Dec\|^Jan'
-python3 benchmarks/trainer-gpu/torch_device_bench.py "$sizes" "$steps"
+# The first Python that has torch (a virtualenv's, or Debian's python3-torch under /usr/bin).
+for py in ${PYTHON:-} python3 /usr/bin/python3; do
+  if "$py" -c 'import torch' 2>/dev/null; then
+    exec "$py" benchmarks/trainer-gpu/torch_device_bench.py "$sizes" "$steps"
+  fi
+done
+echo "no Python with torch found (set PYTHON, or apt-get install python3-torch)" >&2
+exit 1
