@@ -52,8 +52,19 @@ public final class Backends {
           + (devices.isEmpty() ? "no OpenCL platform (install an OpenCL driver, e.g. pocl-opencl-icd)" : devices));
     }
     OpenCLBackend.Found found = devices.get(pick);
-    return new Selected(new OpenCLBackend(found), choice + ": OpenCL " + (found.gpu() ? "GPU" : "CPU") + " device "
-        + found);
+    var backend = new OpenCLBackend(found);
+    try {
+      backend.selfCheck();
+    } catch (RuntimeException e) {
+      backend.close();
+      if (!choice.equals("auto")) {
+        throw e;
+      }
+      return new Selected(new JavaBackend(threads), "auto: OpenCL GPU device " + found + " failed its self-check ("
+          + e.getMessage() + "), using the Java backend");
+    }
+    return new Selected(backend, choice + ": OpenCL " + (found.gpu() ? "GPU" : "CPU") + " device " + found
+        + " (self-check passed)");
   }
 
   /**
