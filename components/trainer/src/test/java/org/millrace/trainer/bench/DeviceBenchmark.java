@@ -47,13 +47,16 @@ public final class DeviceBenchmark {
         sgemm(backend, Integer.parseInt(a), "");
       }
     }
-    times.clear();
+    Map<String, long[]> profile = Map.of();
     for (int[] shape : List.of(new int[] {512, 1024}, new int[] {2048, 4096}, new int[] {256, 128})) {
-      mlp(backend, shape[0], shape[1], steps, shape[0] == 512 ? times : null);
+      Map<String, long[]> calls = mlp(backend, shape[0], shape[1], steps, times);
+      if (shape[0] == 512) {
+        profile = calls;
+      }
     }
     System.out.println("profile of the 784-512-512-10 b1024 steps (share of backend time, calls):");
-    long total = times.values().stream().mapToLong(t -> t[0]).sum();
-    times.entrySet().stream().sorted((x, y) -> Long.compare(y.getValue()[0], x.getValue()[0])).forEach(e ->
+    long total = profile.values().stream().mapToLong(t -> t[0]).sum();
+    profile.entrySet().stream().sorted((x, y) -> Long.compare(y.getValue()[0], x.getValue()[0])).forEach(e ->
         System.out.printf("  %-20s %5.1f%%  %8d calls  %8.1f us/call%n", e.getKey(), 100.0 * e.getValue()[0] / total,
             e.getValue()[1], e.getValue()[0] / 1e3 / e.getValue()[1]));
     selected.backend().close();
@@ -100,7 +103,9 @@ public final class DeviceBenchmark {
     System.out.printf("millrace sgemm %d: %.1f GFLOP/s%s%n", n, 2.0 * n * n * n * reps / s / 1e9, variant);
   }
 
-  static void mlp(Backend b, int hidden, int batch, int steps, Map<String, long[]> profile) throws Exception {
+  /** Trains one MLP and returns the backend calls of its timed steps (from {@code times}, which the proxy fills). */
+  static Map<String, long[]> mlp(Backend b, int hidden, int batch, int steps, Map<String, long[]> times)
+      throws Exception {
     int rows = batch * steps;
     var rnd = new java.util.SplittableRandom(2);
     float[] x = new float[rows * 784];
@@ -120,13 +125,18 @@ public final class DeviceBenchmark {
     var warm = new DenseData(java.util.Arrays.copyOf(x, batch * 3 * 784), java.util.Arrays.copyOf(y, batch * 3),
         batch * 3, 784);
     Training.run(net, Loss.SOFTMAX_CROSS_ENTROPY, opt, warm, eval, Training.Options.of(1, batch, 0));
-    if (profile != null) {
-      profile.clear();
+    synchronized (times) {
+      times.clear();
     }
     long t0 = System.nanoTime();
     var r = Training.run(net, Loss.SOFTMAX_CROSS_ENTROPY, opt, data, eval, Training.Options.of(1, batch, 0));
     double s = (System.nanoTime() - t0) / 1e9;
     System.out.printf("millrace mlp 784-%d-%d-10 b%d adam: %.0f samples/s (%d steps, loss %.4f)%n", hidden, hidden,
         batch, rows / s, steps, r.history().get(0).trainLoss());
+    var calls = new TreeMap<String, long[]>();
+    synchronized (times) {
+      times.forEach((k, v) -> calls.put(k, v.clone()));
+    }
+    return calls;
   }
 }
