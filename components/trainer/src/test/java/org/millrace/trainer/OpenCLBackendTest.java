@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -212,6 +213,66 @@ class OpenCLBackendTest {
             }
           });
     }
+    // Multi-tensor steps (one launch on the device): three tensors of different sizes, twice each, so
+    // the second step reuses the offsets table; then other tensors, so it is replaced.
+    int[] sizes = {70, 1, 333};
+    int all = 70 + 1 + 333;
+    for (boolean adam : new boolean[] {false, true}) {
+      compare(adam ? "adamAll" : "sgdAll", 1e-5f, new float[][] {rnd(all, 22), rnd(all, 23), rnd(all, 24)},
+          new int[] {all, all, all}, (b, in, out) -> {
+            var p = new ArrayList<Tensor>();
+            var gr = new ArrayList<Tensor>();
+            var m = new ArrayList<Tensor>();
+            var v = new ArrayList<Tensor>();
+            int at = 0;
+            float[] pv = b.download(in[0]);
+            float[] gv = b.download(in[1]);
+            float[] mv = b.download(in[2]);
+            for (int size : sizes) {
+              p.add(upSlice(b, pv, at, size));
+              gr.add(upSlice(b, gv, at, size));
+              m.add(upSlice(b, mv, at, size));
+              v.add(b.allocate(size));
+              at += size;
+            }
+            for (int step = 1; step <= 2; step++) {
+              if (adam) {
+                b.adamAll(p, gr, m, v, 1e-3f, 0.9f, 0.999f, 1e-7f, 1e-2f, step == 2,
+                    (float) (1 - Math.pow(0.9, step)), (float) (1 - Math.pow(0.999, step)), 0.7f);
+              } else {
+                b.sgdAll(p, gr, m, 0.1f, 0.9f, step == 2, 1e-3f, 0.5f);
+              }
+            }
+            // Another table: the first and last tensors only, swapped.
+            var p2 = List.of(p.get(2), p.get(0));
+            var g2 = List.of(gr.get(2), gr.get(0));
+            var m2 = List.of(m.get(2), m.get(0));
+            var v2 = List.of(v.get(2), v.get(0));
+            if (adam) {
+              b.adamAll(p2, g2, m2, v2, 1e-3f, 0.9f, 0.999f, 1e-7f, 0f, false, 0.271f, 0.003f, 1f);
+            } else {
+              b.sgdAll(p2, g2, m2, 0.1f, 0f, false, 0f, 1f);
+            }
+            float[][] result = new float[3][all];
+            at = 0;
+            for (int t = 0; t < sizes.length; t++) {
+              b.download(p.get(t), 0, result[0], at, sizes[t]);
+              b.download(m.get(t), 0, result[1], at, sizes[t]);
+              b.download(v.get(t), 0, result[2], at, sizes[t]);
+              at += sizes[t];
+            }
+            for (int r = 0; r < 3; r++) {
+              b.upload(result[r], out[r]);
+            }
+          });
+    }
+  }
+
+  /** A new tensor holding {@code size} values of {@code src} from {@code from}. */
+  static Tensor upSlice(Backend b, float[] src, int from, int size) {
+    Tensor t = b.allocate(size);
+    b.upload(src, from, t, 0, size);
+    return t;
   }
 
   static Tensor up(Backend b, float[] v) {

@@ -99,6 +99,30 @@ public interface Backend extends AutoCloseable {
   void adam(Tensor p, Tensor g, Tensor m, Tensor v, int n, float lr, float beta1, float beta2, float epsilon,
       float weightDecay, boolean decoupled, float bc1, float bc2, float gradScale);
 
+  /**
+   * {@link #sgd} on several parameters with the same settings; {@code p}, {@code g}, {@code vel}
+   * are parallel lists. A device backend does them in one launch.
+   */
+  default void sgdAll(java.util.List<Tensor> p, java.util.List<Tensor> g, java.util.List<Tensor> vel, float lr,
+      float momentum, boolean nesterov, float weightDecay, float gradScale) {
+    for (int i = 0; i < p.size(); i++) {
+      sgd(p.get(i), g.get(i), vel.get(i), p.get(i).size(), lr, momentum, nesterov, weightDecay, gradScale);
+    }
+  }
+
+  /**
+   * {@link #adam} on several parameters with the same settings; {@code p}, {@code g}, {@code m},
+   * {@code v} are parallel lists. A device backend does them in one launch.
+   */
+  default void adamAll(java.util.List<Tensor> p, java.util.List<Tensor> g, java.util.List<Tensor> m,
+      java.util.List<Tensor> v, float lr, float beta1, float beta2, float epsilon, float weightDecay,
+      boolean decoupled, float bc1, float bc2, float gradScale) {
+    for (int i = 0; i < p.size(); i++) {
+      adam(p.get(i), g.get(i), m.get(i), v.get(i), p.get(i).size(), lr, beta1, beta2, epsilon, weightDecay,
+          decoupled, bc1, bc2, gradScale);
+    }
+  }
+
   /** Patches of channels-last images: {@code cols (rows * positions x patchSize)}, zeros where padded. */
   void im2col(Tensor x, int rows, ConvGeometry g, Tensor cols);
 

@@ -27,6 +27,8 @@ public final class Optimizer {
   private LrSchedule schedule = LrSchedule.CONSTANT;
   private Backend backend;
   private List<Param> params;
+  private List<Tensor> values;
+  private List<Tensor> grads;
   private final List<Tensor> m = new ArrayList<>();
   private final List<Tensor> v = new ArrayList<>();
   private long step;
@@ -68,6 +70,8 @@ public final class Optimizer {
   public void bind(Network net) {
     this.backend = net.backend();
     this.params = net.parameters();
+    this.values = params.stream().map(Param::value).toList();
+    this.grads = params.stream().map(Param::grad).toList();
     m.clear();
     v.clear();
     for (Param p : params) {
@@ -109,15 +113,11 @@ public final class Optimizer {
     }
     float bc1 = (float) (1 - Math.pow(beta1, step));
     float bc2 = (float) (1 - Math.pow(beta2, step));
-    for (int t = 0; t < params.size(); t++) {
-      Param p = params.get(t);
-      if (kind == Kind.SGD) {
-        backend.sgd(p.value(), p.grad(), m.get(t), p.size(), rate, (float) momentum, nesterov, (float) weightDecay,
-            scale);
-      } else {
-        backend.adam(p.value(), p.grad(), m.get(t), v.get(t), p.size(), rate, (float) beta1, (float) beta2,
-            (float) epsilon, (float) weightDecay, kind == Kind.ADAMW, bc1, bc2, scale);
-      }
+    if (kind == Kind.SGD) {
+      backend.sgdAll(values, grads, m, rate, (float) momentum, nesterov, (float) weightDecay, scale);
+    } else {
+      backend.adamAll(values, grads, m, v, rate, (float) beta1, (float) beta2, (float) epsilon, (float) weightDecay,
+          kind == Kind.ADAMW, bc1, bc2, scale);
     }
   }
 }

@@ -43,6 +43,11 @@ public final class ArenaKernel extends Kernel {
   static final int EMBEDDING_BACKWARD = 25;
   static final int BIAS_ACT_BACKWARD = 26;
   static final int GEMM_WIDE = 27;
+  static final int SGD_ALL = 28;
+  static final int ADAM_ALL = 29;
+
+  /** Ints per tensor in {@link #tab}: offsets of the parameter, gradient, two slots, and the size. */
+  static final int TAB = 5;
 
   /** Rows per work item of the first pass of the fused bias/activation backward. */
   static final int ROW_BLOCK = 32;
@@ -59,6 +64,8 @@ public final class ArenaKernel extends Kernel {
   float[] mem;
   float[] io;
   float[] ioSmall;
+  /** The tensors of a multi-tensor optimizer step, {@link #TAB} ints each (offsets into the arena are ints). */
+  int[] tab;
   @Local final float[] tileA = new float[WIDE * DEPTH];
   @Local final float[] tileB = new float[DEPTH * WIDE];
 
@@ -90,10 +97,11 @@ public final class ArenaKernel extends Kernel {
   float f7;
   float f8;
 
-  ArenaKernel(float[] mem, float[] io, float[] ioSmall) {
+  ArenaKernel(float[] mem, float[] io, float[] ioSmall, int[] tab) {
     this.mem = mem;
     this.io = io;
     this.ioSmall = ioSmall;
+    this.tab = tab;
   }
 
   @Override
@@ -138,13 +146,15 @@ public final class ArenaKernel extends Kernel {
         } else if (op == LOSS) {
           lossRow(g);
         } else if (op == SUM_INTO) {
-          sumInto();
+          sumInto(g);
         } else if (op == SQUARES_PARTIAL) {
           squaresPartial(g);
         } else if (op == SGD) {
-          sgd(g);
+          sgdAt(i0 + g, i1 + g, i2 + g);
+        } else if (op == SGD_ALL || op == ADAM_ALL) {
+          stepOfTable(g);
         } else if (op == ADAM) {
-          adam(g);
+          adamAt(i0 + g, i1 + g, i2 + g, i3 + g);
         } else if (op == IM2COL) {
           im2col(g);
         } else if (op == COL2IM) {
@@ -504,13 +514,14 @@ public final class ArenaKernel extends Kernel {
     mem[i6 + i7 + g] = correct;
   }
 
-  /** One work item: mem[i1] += sum of n' = i2 values at i0 (sequential, deterministic). */
-  private void sumInto() {
+  /** Work item g: mem[i1 + g] += the sum of the i2 values at i0 + g * i2 (sequential, deterministic). */
+  private void sumInto(int g) {
     float s = 0f;
+    int from = i0 + g * i2;
     for (int i = 0; i < i2; i++) {
-      s += mem[i0 + i];
+      s += mem[from + i];
     }
-    mem[i1] = mem[i1] + s;
+    mem[i1 + g] = mem[i1 + g] + s;
   }
 
   /** Work item g of n sums the squares of values g, g + n, ... below i2 at i0 into i1 + g. */
@@ -523,28 +534,61 @@ public final class ArenaKernel extends Kernel {
   }
 
   /** p i0, g i1, vel i2; f0 lr, f1 momentum, f2 weight decay, f3 grad scale; i3 nesterov. */
-  private void sgd(int g) {
-    float p = mem[i0 + g];
-    float gi = mem[i1 + g] * f3 + f2 * p;
-    float v = f1 * mem[i2 + g] + gi;
-    mem[i2 + g] = v;
+  /** SGD of one value: p at ip, gradient at ig, velocity at iv; f0 lr, f1 momentum, f2 decay, f3 scale, i3 Nesterov. */
+  private void sgdAt(int ip, int ig, int iv) {
+    float p = mem[ip];
+    float gi = mem[ig] * f3 + f2 * p;
+    float v = f1 * mem[iv] + gi;
+    mem[iv] = v;
     float upd = i3 == 1 ? gi + f1 * v : (f1 > 0f ? v : gi);
-    mem[i0 + g] = p - f0 * upd;
+    mem[ip] = p - f0 * upd;
+  }
+
+  /** Value g of the concatenated tensors of {@link #tab}: one SGD or Adam update (op). */
+  private void stepOfTable(int g) {
+    int t = tensorOf(g);
+    int e = g - startOf(t);
+    int row = t * TAB;
+    if (op == SGD_ALL) {
+      sgdAt(tab[row] + e, tab[row + 1] + e, tab[row + 2] + e);
+    } else {
+      adamAt(tab[row] + e, tab[row + 1] + e, tab[row + 2] + e, tab[row + 3] + e);
+    }
+  }
+
+  /** The tensor (of i9 in {@link #tab}) that value g of the concatenated tensors falls in. */
+  private int tensorOf(int g) {
+    int t = 0;
+    int end = tab[4];
+    while (t < i9 - 1 && g >= end) {
+      t++;
+      end = end + tab[t * TAB + 4];
+    }
+    return t;
+  }
+
+  /** Where tensor t starts in the concatenation of the tensors of {@link #tab}. */
+  private int startOf(int t) {
+    int start = 0;
+    for (int u = 0; u < t; u++) {
+      start = start + tab[u * TAB + 4];
+    }
+    return start;
   }
 
   /**
-   * p i0, g i1, m i2, v i3; f0 lr, f1 beta1, f2 beta2, f3 epsilon, f4 L2, f5 decoupled decay,
-   * f6 1/bc1, f7 1/bc2, f8 grad scale.
+   * Adam of one value: p at ip, gradient at ig, moments at im and iv; f0 lr, f1 beta1, f2 beta2,
+   * f3 epsilon, f4 L2, f5 decoupled decay, f6 1/bc1, f7 1/bc2, f8 grad scale.
    */
-  private void adam(int g) {
-    float p = mem[i0 + g];
-    float gi = mem[i1 + g] * f8 + f4 * p;
-    float m = mem[i2 + g] * f1 + gi * (1f - f1);
-    float v = mem[i3 + g] * f2 + gi * gi * (1f - f2);
-    mem[i2 + g] = m;
-    mem[i3 + g] = v;
+  private void adamAt(int ip, int ig, int im, int iv) {
+    float p = mem[ip];
+    float gi = mem[ig] * f8 + f4 * p;
+    float m = mem[im] * f1 + gi * (1f - f1);
+    float v = mem[iv] * f2 + gi * gi * (1f - f2);
+    mem[im] = m;
+    mem[iv] = v;
     float upd = m * f6 / (sqrt(v * f7) + f3) + p * f5;
-    mem[i0 + g] = p - upd * f0;
+    mem[ip] = p - upd * f0;
   }
 
   // ---- convolution geometry: i4 height, i5 width, i6 channels, i7 kh, i8 kw, i9 stride, i10 padTop,

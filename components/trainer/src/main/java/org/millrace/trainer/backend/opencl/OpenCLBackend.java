@@ -35,6 +35,7 @@ public final class OpenCLBackend implements Backend {
   private int used;
   private boolean verified;
   private Slice scratch;
+  private int tableRows;
 
   /**
    * Which matrix-product kernel runs: {@code SMALL} (32x32 tiles, 2x2 per work item), {@code WIDE}
@@ -89,7 +90,8 @@ public final class OpenCLBackend implements Backend {
     this.device = found.device();
     this.computeUnits = Math.max(1, device.getMaxComputeUnits());
     this.description = "opencl (" + found + ")";
-    this.k = new ArenaKernel(new float[arenaFloats], new float[stagingFloats], new float[SMALL]);
+    this.k = new ArenaKernel(new float[arenaFloats], new float[stagingFloats], new float[SMALL],
+        new int[ArenaKernel.TAB * 64]);
     k.setExplicit(true);
   }
 
@@ -236,6 +238,7 @@ public final class OpenCLBackend implements Backend {
       k.put(k.mem);
       k.put(k.io);
       k.put(k.ioSmall);
+      k.put(k.tab);
     }
     k.execute(range);
     if (!verified) {
@@ -421,12 +424,11 @@ public final class OpenCLBackend implements Backend {
     k.i7 = rows;
     k.f0 = rows;
     launch(ArenaKernel.LOSS, rows);
-    for (int part = 0; part < 2; part++) {
-      k.i0 = s.offset + part * rows;
-      k.i1 = off(acc) + part;
-      k.i2 = rows;
-      launch(ArenaKernel.SUM_INTO, 1);
-    }
+    // Work item 0 adds up the per-row losses, work item 1 the per-row hits.
+    k.i0 = s.offset;
+    k.i1 = off(acc);
+    k.i2 = rows;
+    launch(ArenaKernel.SUM_INTO, 2);
   }
 
   @Override
@@ -476,6 +478,71 @@ public final class OpenCLBackend implements Backend {
     k.f7 = 1 / bc2;
     k.f8 = gradScale;
     launch(ArenaKernel.ADAM, n);
+  }
+
+  @Override
+  public void sgdAll(List<Tensor> p, List<Tensor> g, List<Tensor> vel, float lr, float momentum, boolean nesterov,
+      float weightDecay, float gradScale) {
+    int n = table(p, g, vel, vel);
+    k.i3 = nesterov ? 1 : 0;
+    k.f0 = lr;
+    k.f1 = momentum;
+    k.f2 = weightDecay;
+    k.f3 = gradScale;
+    launch(ArenaKernel.SGD_ALL, n);
+  }
+
+  @Override
+  public void adamAll(List<Tensor> p, List<Tensor> g, List<Tensor> m, List<Tensor> v, float lr, float beta1,
+      float beta2, float epsilon, float weightDecay, boolean decoupled, float bc1, float bc2, float gradScale) {
+    int n = table(p, g, m, v);
+    k.f0 = lr;
+    k.f1 = beta1;
+    k.f2 = beta2;
+    k.f3 = epsilon;
+    k.f4 = decoupled ? 0f : weightDecay;
+    k.f5 = decoupled ? weightDecay : 0f;
+    k.f6 = 1 / bc1;
+    k.f7 = 1 / bc2;
+    k.f8 = gradScale;
+    launch(ArenaKernel.ADAM_ALL, n);
+  }
+
+  /**
+   * Puts the offsets and sizes of a multi-tensor step into the kernel's table (only when they
+   * changed, so a training loop uploads it once); returns the total number of values.
+   */
+  private int table(List<Tensor> p, List<Tensor> g, List<Tensor> s1, List<Tensor> s2) {
+    int count = p.size();
+    int[] rows = new int[ArenaKernel.TAB * count];
+    long total = 0;
+    for (int t = 0; t < count; t++) {
+      int size = p.get(t).size();
+      if (g.get(t).size() != size || s1.get(t).size() != size || s2.get(t).size() != size) {
+        throw new IllegalArgumentException("optimizer step expected parameter, gradient and slots of one size, got "
+            + size + ", " + g.get(t).size() + ", " + s1.get(t).size() + ", " + s2.get(t).size() + " for tensor " + t);
+      }
+      rows[t * ArenaKernel.TAB] = off(p.get(t));
+      rows[t * ArenaKernel.TAB + 1] = off(g.get(t));
+      rows[t * ArenaKernel.TAB + 2] = off(s1.get(t));
+      rows[t * ArenaKernel.TAB + 3] = off(s2.get(t));
+      rows[t * ArenaKernel.TAB + 4] = size;
+      total += size;
+    }
+    if (total > Integer.MAX_VALUE) {
+      throw new IllegalStateException("optimizer step expected at most 2^31 values, got " + total);
+    }
+    if (!java.util.Arrays.equals(rows, 0, rows.length, k.tab, 0, Math.min(rows.length, k.tab.length))
+        || tableRows != count) {
+      if (rows.length > k.tab.length) {
+        k.tab = new int[rows.length];
+      }
+      System.arraycopy(rows, 0, k.tab, 0, rows.length);
+      k.put(k.tab);
+      tableRows = count;
+    }
+    k.i9 = count;
+    return (int) total;
   }
 
   private void geometry(ConvGeometry g) {
