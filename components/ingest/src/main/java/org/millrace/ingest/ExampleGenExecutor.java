@@ -11,6 +11,7 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.Filter;
@@ -36,7 +37,7 @@ import org.millrace.api.spec.ExecutorResult;
 import org.millrace.ingest.beam.ParseCsvFn;
 import org.millrace.ingest.beam.PlanRangesFn;
 import org.millrace.ingest.beam.TextRange;
-import org.millrace.ingest.beam.WriteLinesFn;
+import org.millrace.ingest.beam.WriteQuarantineFn;
 
 /**
  * Reads the resolved span's files (CSV, JSON lines, Arrow IPC or Parquet) into Examples: Arrow IPC
@@ -65,6 +66,7 @@ public final class ExampleGenExecutor implements Executor<ExampleGenParams> {
     List<String> splits = List.copyOf(ratios.keySet());
 
     Pipeline pipeline = BeamPipelines.create(ctx.beamArgs());
+    String quarantineTemp = out.resolve(".temp-quarantine-" + java.util.UUID.randomUUID()).toString();
     List<String> tempDirs = splits.stream().map(s -> ExamplesBeamIO.tempDir(out.resolve("Split-" + s))).toList();
     PCollectionTuple parsed = pipeline
         .apply("ListFiles", Create.of(files).withCoder(StringUtf8Coder.of()))
@@ -74,7 +76,7 @@ public final class ExampleGenExecutor implements Executor<ExampleGenParams> {
         .apply("SpreadRanges", Reshuffle.viaRandomKey())
         .apply("Parse", ParDo.of(new ParseCsvFn(schema, schemaSource, p.delimiter().charAt(0), p.nullValues(),
             ratios, plan.fileSplits(), p.splitBy(), p.batchSize(), p.badRows() == ExampleGenParams.BadRows.QUARANTINE,
-            p.format(), tempDirs))
+            p.format(), tempDirs, quarantineTemp))
             .withOutputTags(ParseCsvFn.PARTS, TupleTagList.of(ParseCsvFn.REJECTED)));
     PCollection<KV<String, TempPart>> parts = parsed.get(ParseCsvFn.PARTS)
         .setCoder(KvCoder.of(StringUtf8Coder.of(), TempPart.Coder.INSTANCE));
@@ -86,10 +88,13 @@ public final class ExampleGenExecutor implements Executor<ExampleGenParams> {
           .apply("Finalize-" + split, ExamplesBeamIO.finalizeParts(out.resolve("Split-" + split), tempDirs.get(i),
               shards));
     }
-    parsed.get(ParseCsvFn.REJECTED).setCoder(StringUtf8Coder.of())
-        .apply("KeyRejected", WithKeys.of(0))
+    // Only the names of the calls' quarantine files are grouped; the rows stream from file to file.
+    var tempFile = KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of());
+    parsed.get(ParseCsvFn.REJECTED).setCoder(tempFile)
+        .apply("KeyRejected", WithKeys.of(0)).setCoder(KvCoder.of(VarIntCoder.of(), tempFile))
         .apply("GroupRejected", GroupByKey.create())
-        .apply("WriteQuarantine", ParDo.of(new WriteLinesFn(out.resolve(QUARANTINE).toString())));
+        .apply("WriteQuarantine", ParDo.of(new WriteQuarantineFn(out.resolve(QUARANTINE).toString(),
+            quarantineTemp)));
 
     PipelineResult result;
     try {

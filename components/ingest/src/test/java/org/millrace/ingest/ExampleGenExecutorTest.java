@@ -143,6 +143,36 @@ class ExampleGenExecutorTest {
     assertTrue(lines.stream().anyMatch(l -> l.contains("\"line\":43") && l.contains("column 'a' (1) expected int, got 'x'")),
         lines.toString());
 
+    // Several files with bad rows: the quarantine lists them by file, then line, and the bundles'
+    // temporary quarantine files are gone.
+    Path lake = Files.createDirectories(dir.resolve("lake"));
+    for (String name : List.of("b.csv", "a.csv")) {
+      var text = new StringBuilder("a,b\n");
+      for (int i = 0; i < 300; i++) {
+        text.append(i % 7 == 3 ? "bad," + i : i + "," + i).append('\n');
+      }
+      Files.writeString(lake.resolve(name), text);
+    }
+    Path many = dir.resolve("many");
+    var rm = props(run(Map.of("input", lake + "/*.csv", "bad_rows", "quarantine", "infer_sample_rows", 3,
+        "max_rejected_fraction", 0.5), many, List.of()));
+    List<String> quarantined = Files.readAllLines(many.resolve("quarantine/rejected.jsonl"));
+    assertEquals(rm.get("rejected_rows"), (long) quarantined.size());
+    assertEquals(2 * 43, quarantined.size());
+    var expected = new java.util.ArrayList<String>();
+    for (String name : List.of("a.csv", "b.csv")) {
+      for (int i = 3; i < 300; i += 7) {
+        expected.add(lake.resolve(name) + ":" + (i + 2));
+      }
+    }
+    var got = quarantined.stream().map(l -> l.replaceAll(".*\"file\":\"([^\"]*)\",\"line\":(\\d+).*", "$1:$2"))
+        .toList();
+    assertEquals(expected, got);
+    try (var leftovers = Files.list(many)) {
+      assertEquals(List.of(), leftovers.map(f -> f.getFileName().toString()).filter(n -> n.startsWith(".temp"))
+          .toList());
+    }
+
     var e = assertThrows(IllegalArgumentException.class, () -> run(Map.of("input", file.toString(), "bad_rows",
         "quarantine", "infer_sample_rows", 10, "max_rejected_fraction", 0.01), dir.resolve("o3"), List.of()));
     assertTrue(e.getMessage().startsWith("rejected rows expected at most 1.0% (max_rejected_fraction 0.01), got 2 of 42"),

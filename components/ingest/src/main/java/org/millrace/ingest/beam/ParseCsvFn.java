@@ -50,7 +50,12 @@ import org.millrace.ingest.parquet.ParquetRecords;
 public final class ParseCsvFn extends DoFn<KV<String, TextRange>, KV<String, TempPart>> {
   /** Per split, the temporary part files a bundle wrote (see {@link ExamplesBeamIO#finalizeParts}). */
   public static final TupleTag<KV<String, TempPart>> PARTS = new TupleTag<>() {};
-  public static final TupleTag<String> REJECTED = new TupleTag<>() {};
+  /**
+   * Per call that rejected rows, its temporary quarantine file: (sort key, path). The key orders
+   * the files by input file and first line, so concatenating them in key order lists the rejected
+   * rows by file and line ({@link WriteQuarantineFn}).
+   */
+  public static final TupleTag<KV<String, String>> REJECTED = new TupleTag<>() {};
   public static final String NAMESPACE = "millrace.ingest";
   private static final ObjectMapper JSON = new ObjectMapper();
   static final int BATCHES_PER_CALL = 2;
@@ -73,15 +78,17 @@ public final class ParseCsvFn extends DoFn<KV<String, TextRange>, KV<String, Tem
   private final Counter rowsRejected = Metrics.counter(NAMESPACE, "rows_rejected");
   private final List<Counter> splitCounters;
   private final List<String> tempDirs;
+  private final String quarantineTempDir;
 
   /**
    * @param splitRatios split name to hash buckets, or (with {@code fileSplits}) the split names with any ratio
    * @param fileSplits for pre-split inputs, each file's split; empty to hash rows into splits
    * @param tempDirs per split (in split name order), where bundles write their temporary part files
+   * @param quarantineTempDir where bundles write their rejected rows (with {@code quarantine})
    */
   public ParseCsvFn(DataSchema schema, String schemaSource, char delimiter, List<String> nullValues,
       Map<String, Integer> splitRatios, Map<String, String> fileSplits, String splitBy, int batchSize,
-      boolean quarantine, String format, List<String> tempDirs) {
+      boolean quarantine, String format, List<String> tempDirs, String quarantineTempDir) {
     this.schema = schema;
     this.schemaSource = schemaSource;
     this.delimiter = delimiter;
@@ -94,6 +101,7 @@ public final class ParseCsvFn extends DoFn<KV<String, TextRange>, KV<String, Tem
       throw new IllegalArgumentException("BUG: " + tempDirs.size() + " temporary directories for splits " + splits);
     }
     this.tempDirs = List.copyOf(tempDirs);
+    this.quarantineTempDir = quarantineTempDir;
     var fixed = new LinkedHashMap<String, Integer>();
     fileSplits.forEach((file, split) -> {
       int i = splits.indexOf(split);
@@ -209,10 +217,27 @@ public final class ParseCsvFn extends DoFn<KV<String, TextRange>, KV<String, Tem
     }
   }
 
-  /** This call's temporary part file of each split, opened on the first batch. */
+  /**
+   * This call's temporary part file of each split, opened on the first batch, and its temporary
+   * quarantine file, opened on the first rejected row.
+   */
   private final class Parts {
     final SplitWriter[] writers = new SplitWriter[splits.size()];
     final long[] keys = new long[splits.size()];
+    java.io.BufferedWriter rejected;
+    Path rejectedFile;
+    String rejectedKey;
+
+    void reject(String file, long line, String json) throws java.io.IOException {
+      if (rejected == null) {
+        Path dir = Files.createDirectories(Path.of(quarantineTempDir));
+        rejectedFile = dir.resolve(UUID.randomUUID() + ".jsonl");
+        rejected = Files.newBufferedWriter(rejectedFile, StandardCharsets.UTF_8);
+        rejectedKey = file + "\n" + String.format("%020d", line);
+      }
+      rejected.write(json);
+      rejected.write('\n');
+    }
 
     void write(int split, Batch batch) throws java.io.IOException {
       if (writers[split] == null) {
@@ -225,7 +250,12 @@ public final class ParseCsvFn extends DoFn<KV<String, TextRange>, KV<String, Tem
       keys[split] = Math.min(keys[split], ExamplesBeamIO.contentKey(batch));
     }
 
-    void output(MultiOutputReceiver out) {
+    void output(MultiOutputReceiver out) throws java.io.IOException {
+      if (rejected != null) {
+        rejected.close();
+        out.get(REJECTED).output(KV.of(rejectedKey, rejectedFile.toString()));
+        rejected = null;
+      }
       for (int s = 0; s < writers.length; s++) {
         if (writers[s] != null) {
           writers[s].close();
@@ -236,7 +266,10 @@ public final class ParseCsvFn extends DoFn<KV<String, TextRange>, KV<String, Tem
       }
     }
 
-    void close() {
+    void close() throws java.io.IOException {
+      if (rejected != null) {
+        rejected.close();
+      }
       for (SplitWriter w : writers) {
         if (w != null) {
           w.close();
@@ -254,7 +287,7 @@ public final class ParseCsvFn extends DoFn<KV<String, TextRange>, KV<String, Tem
     final BatchBuilder[] builders = new BatchBuilder[splits.size()];
     final long[] written = new long[splits.size()];
     final List<KV<Integer, Batch>> batches = new ArrayList<>();
-    final List<String> rejectedRows = new ArrayList<>();
+    final List<KV<Long, String>> rejectedRows = new ArrayList<>();
     long read;
     long pendingRows;
 
@@ -289,7 +322,7 @@ public final class ParseCsvFn extends DoFn<KV<String, TextRange>, KV<String, Tem
         }
       }
       String text = raw != null ? raw : rawSource instanceof CsvReader r ? r.raw() : ((CsvRecord) rawSource).raw();
-      rejectedRows.add(reject(file, line, text, error));
+      rejectedRows.add(KV.of(line, reject(file, line, text, error)));
     }
 
     /** Closes the batches still being built. */
@@ -307,7 +340,9 @@ public final class ParseCsvFn extends DoFn<KV<String, TextRange>, KV<String, Tem
       for (var b : batches) {
         parts.write(b.getKey(), b.getValue());
       }
-      rejectedRows.forEach(out.get(REJECTED)::output);
+      for (var r : rejectedRows) {
+        parts.reject(file, r.getKey(), r.getValue());
+      }
       for (int s = 0; s < written.length; s++) {
         splitCounters.get(s).inc(written[s]);
         written[s] = 0;
