@@ -193,6 +193,44 @@ class ParquetInputTest {
   }
 
   @Test
+  void aFileOfManyRowGroupsIsReadInRangesWithEveryRowOnceAndTrueRowNumbers() throws Exception {
+    int rows = 250_000;
+    // Small row groups (~64 KB): dozens of them, gathered into ranges of at least 100,000 rows.
+    Path f = ParquetTestFiles.write(dir.resolve("big.parquet"),
+        org.apache.parquet.schema.MessageTypeParser.parseMessageType("message m { optional int64 id; }"), rows,
+        (i, g) -> {
+          if (i != 180_000) {
+            g.add("id", (long) i);
+          }
+        }, org.apache.parquet.hadoop.metadata.CompressionCodecName.UNCOMPRESSED, 64 << 10);
+    long[] groups = org.millrace.ingest.parquet.ParquetRecords.rowGroupSizes(f.toString());
+    assertTrue(groups.length > 10, "row groups: " + groups.length);
+    Path schemaFile = dir.resolve("big.yaml");
+    DataSchema.of(Feature.of("id", FeatureType.INT, false)).writeYaml(schemaFile);
+    Map<String, Object> base = Map.of("input", f.toString(), "schema_file", schemaFile.toString());
+    var e = assertThrows(IllegalArgumentException.class, () -> run(base, dir.resolve("fail")));
+    assertTrue(e.getMessage().startsWith(f + " row 180001: column 'id' (1) expected a int value"), e.getMessage());
+    var q = new java.util.HashMap<String, Object>(base);
+    q.put("bad_rows", "quarantine");
+    Path out = dir.resolve("ranges");
+    var r = run(q, out);
+    assertEquals((long) rows, r.get("rows_read"));
+    assertEquals(1L, r.get("rejected_rows"));
+    var seen = new java.util.BitSet(rows);
+    for (String split : List.of("train", "eval")) {
+      Batch b = ExamplesIO.readAll(out.resolve("Split-" + split));
+      long[] ids = ((org.millrace.api.data.Column.Longs) b.column("id")).values();
+      for (int i = 0; i < b.rowCount(); i++) {
+        assertTrue(!seen.get((int) ids[i]), "id " + ids[i] + " read twice");
+        seen.set((int) ids[i]);
+      }
+    }
+    assertEquals(rows - 1, seen.cardinality());
+    assertTrue(!seen.get(180_000));
+    assertTrue(Files.readString(out.resolve(ExampleGenExecutor.QUARANTINE)).contains("\"row_number\":180001"));
+  }
+
+  @Test
   void aMissingRequiredValueFailsNamingTheRowOrIsQuarantined() throws Exception {
     Path f = ParquetTestFiles.write(dir.resolve("n.parquet"), "message m { optional int64 a; optional binary s"
         + " (STRING); }", 50, (i, g) -> {

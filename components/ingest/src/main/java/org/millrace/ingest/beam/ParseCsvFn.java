@@ -161,7 +161,7 @@ public final class ParseCsvFn extends DoFn<KV<String, TextRange>, KV<String, Tem
     try {
       if (!format.equals("csv")) {
         if (tracker.tryClaim(new RecordRangeTracker.Claim(range.from(), Long.MAX_VALUE, 0, true))) {
-          try (RecordSource source = openRecords(file)) {
+          try (RecordSource source = openRecords(file, range)) {
             CsvRecord r;
             while ((r = source.next()) != null) {
               if (!r.raw().isEmpty() || r.error() != null) { // a blank line is not a record
@@ -371,10 +371,10 @@ public final class ParseCsvFn extends DoFn<KV<String, TextRange>, KV<String, Tem
     return Channels.newInputStream(channel);
   }
 
-  /** The records of a whole JSON lines, Arrow IPC or Parquet file. */
-  private RecordSource openRecords(String file) throws IOException {
+  /** The records of a whole JSON lines or Arrow IPC file, or of a range of row groups of a Parquet file. */
+  private RecordSource openRecords(String file, TextRange range) throws IOException {
     if (format.equals("parquet")) {
-      return ParquetRecords.open(file, schema, schemaSource);
+      return ParquetRecords.open(file, schema, schemaSource, (int) range.from(), (int) (range.to() - range.from()));
     }
     var channel = FileSystems.open(FileSystems.matchSingleFileSpec(file).resourceId());
     if (format.equals("arrow")) {

@@ -8,15 +8,19 @@ import org.apache.beam.sdk.values.KV;
 import org.millrace.ingest.csv.CsvBoundaries;
 import org.millrace.ingest.csv.CsvReader;
 import org.millrace.ingest.csv.SchemaInference;
+import org.millrace.ingest.parquet.ParquetRecords;
 
 /**
  * Cuts each input file into ranges for {@link ParseCsvFn}: after checking a CSV file's header,
  * a file of more than two {@link #RANGE_BYTES} chunks is cut at record boundaries about that far
  * apart (found with the reader's own quote rules, so a quoted newline is never a cut), so that
- * one big file is parsed in parallel. Other formats are one range per file.
+ * one big file is parsed in parallel. A Parquet file is cut between row groups. JSON lines and
+ * Arrow files are one range per file.
  */
 public final class PlanRangesFn extends DoFn<String, KV<String, TextRange>> {
   static final long RANGE_BYTES = 16L << 20;
+  /** Rows per range of a Parquet file, at least (whole row groups). */
+  static final long RANGE_ROWS = 100_000;
 
   private final List<String> columns;
   private final String schemaSource;
@@ -38,6 +42,10 @@ public final class PlanRangesFn extends DoFn<String, KV<String, TextRange>> {
 
   @ProcessElement
   public void process(@Element String file, OutputReceiver<KV<String, TextRange>> out) throws Exception {
+    if (format.equals("parquet")) {
+      rowGroupRanges(file, out);
+      return;
+    }
     if (!format.equals("csv")) {
       out.output(KV.of(file, new TextRange(0, Long.MAX_VALUE, 1)));
       return;
@@ -71,5 +79,25 @@ public final class PlanRangesFn extends DoFn<String, KV<String, TextRange>> {
     }
     // The last range reads to the end of the file, whatever its size now.
     out.output(KV.of(file, new TextRange(from, Long.MAX_VALUE, fromLine)));
+  }
+
+  /**
+   * A Parquet file's row groups, gathered into ranges of at least {@link #RANGE_ROWS} rows:
+   * {@code [first group, end group)} with the file's row number of the first row.
+   */
+  private static void rowGroupRanges(String file, OutputReceiver<KV<String, TextRange>> out) throws Exception {
+    long[] sizes = ParquetRecords.rowGroupSizes(file);
+    int from = 0;
+    long firstRow = 1;
+    long rows = 0;
+    for (int g = 0; g < sizes.length; g++) {
+      rows += sizes[g];
+      if (rows >= RANGE_ROWS || g == sizes.length - 1) {
+        out.output(KV.of(file, new TextRange(from, g + 1, firstRow)));
+        from = g + 1;
+        firstRow += rows;
+        rows = 0;
+      }
+    }
   }
 }

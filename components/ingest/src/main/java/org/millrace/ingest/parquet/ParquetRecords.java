@@ -37,6 +37,7 @@ public final class ParquetRecords implements RecordSource {
   private ColumnReader[] readers;
   private long left;
   private long row;
+  private int groupsLeft;
 
   private ParquetRecords(String file, ParquetFileReader reader, DataSchema schema, String schemaSource) {
     this.file = file;
@@ -59,6 +60,35 @@ public final class ParquetRecords implements RecordSource {
 
   /** Opens a file through Beam's filesystems; fails naming the file when it is not Parquet or lacks a column. */
   public static ParquetRecords open(String file, DataSchema schema, String schemaSource) throws IOException {
+    return open(file, schema, schemaSource, 0, Integer.MAX_VALUE);
+  }
+
+  /**
+   * The rows of {@code count} row groups from row group {@code first} (row numbers as in the whole
+   * file), so that the row groups of one file can be read in parallel.
+   */
+  public static ParquetRecords open(String file, DataSchema schema, String schemaSource, int first, int count)
+      throws IOException {
+    ParquetRecords records = openReader(file, schema, schemaSource);
+    var groups = records.reader.getRowGroups();
+    for (int g = 0; g < first && g < groups.size(); g++) {
+      records.row += groups.get(g).getRowCount();
+      records.reader.skipNextRowGroup();
+    }
+    records.groupsLeft = count;
+    return records;
+  }
+
+  /** The row counts of a file's row groups, from its footer. */
+  public static long[] rowGroupSizes(String file) throws IOException {
+    try (var reader = ParquetFileReader.open(new ChannelInputFile(file), ParquetReadOptions.builder().build())) {
+      return reader.getRowGroups().stream().mapToLong(b -> b.getRowCount()).toArray();
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(file + ": expected a Parquet file, got " + e, e);
+    }
+  }
+
+  private static ParquetRecords openReader(String file, DataSchema schema, String schemaSource) throws IOException {
     ParquetFileReader reader;
     try {
       reader = ParquetFileReader.open(new ChannelInputFile(file), ParquetReadOptions.builder().build());
@@ -76,6 +106,10 @@ public final class ParquetRecords implements RecordSource {
   @Override
   public CsvRecord next() throws IOException {
     while (left == 0) {
+      if (groupsLeft == 0) {
+        return null;
+      }
+      groupsLeft--;
       PageReadStore pages = reader.readNextRowGroup();
       if (pages == null) {
         return null;
