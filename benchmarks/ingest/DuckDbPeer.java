@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * The DuckDB peer of the ingest benchmark ({@code run.sh}): DuckDB's JDBC driver, in process, does
- * what ExampleGen + StatisticsGen do on the same CSV: read it with an inferred schema, split 2:1
+ * what ExampleGen + StatisticsGen do on the same CSV (or Parquet file): read it with an inferred schema, split 2:1
  * into train/eval by a hash of the row, write both splits as Parquet, and per split compute count,
  * missing, min, max, mean, std and quantiles of each numeric column and the top 20 values of each
  * string column. {@code DuckDbPeer <csv> <out dir> <threads>}.
@@ -19,8 +19,9 @@ public class DuckDbPeer {
     new java.io.File(out).mkdirs();
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
       s.execute("SET threads TO " + args[2]);
-      s.execute("CREATE TABLE rows AS SELECT *, hash(columns(*)) % 3 AS _bucket FROM read_csv_auto('" + csv
-          + "', header = true)");
+      String source = csv.endsWith(".parquet") ? "read_parquet('" + csv + "')"
+          : "read_csv_auto('" + csv + "', header = true)";
+      s.execute("CREATE TABLE rows AS SELECT *, hash(columns(*)) % 3 AS _bucket FROM " + source);
       var numeric = new ArrayList<String>();
       var strings = new ArrayList<String>();
       try (ResultSet r = s.executeQuery("DESCRIBE rows")) {

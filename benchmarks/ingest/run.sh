@@ -2,7 +2,9 @@
 # Ingest + statistics benchmark: millrace ExampleGen + StatisticsGen (DirectRunner, SparkRunner
 # local[2]) vs a hand-written Spark SQL job (local[2]) and DuckDB (its JDBC driver, 1 and 2
 # threads) on the same seeded CSV, each in its own JVM under /usr/bin/time (wall time and peak
-# RSS). Usage: benchmarks/ingest/run.sh [rows=1000000] (from the repository root).
+# RSS). Usage: benchmarks/ingest/run.sh [rows=1000000] [data file] (from the repository root): with
+# a data file (CSV or Parquet, e.g. 3000000 ../shared/data/flights/flights-3m.parquet; rows is then
+# its row count) every contender reads that file instead of a generated CSV.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROWS=${1:-1000000}
@@ -16,8 +18,13 @@ FLAGS=$(sed -n 's:.*<millrace.jvm.flags>\(.*\)</millrace.jvm.flags>.*:\1:p' pom.
 JAVA="java -Xmx4g $FLAGS -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp $CP"
 DUCKDB=org.duckdb:duckdb_jdbc:2.0.0.1
 mvn -B -q dependency:copy -Dartifact=$DUCKDB -DoutputDirectory="$WORK/duckdb" >/dev/null
-$JAVA benchmarks/ingest/IngestBenchmark.java generate "$WORK/data.csv" "$ROWS"
-echo "rows=$ROWS csv_bytes=$(stat -c %s "$WORK/data.csv") cores=$(nproc) load: $(cut -d' ' -f1-3 /proc/loadavg)"
+DATA=${2:-}
+if [ -z "$DATA" ]; then
+  DATA="$WORK/data.csv"
+  $JAVA benchmarks/ingest/IngestBenchmark.java generate "$DATA" "$ROWS"
+fi
+DATA=$(realpath "$DATA")
+echo "rows=$ROWS data=$DATA bytes=$(stat -c %s "$DATA") cores=$(nproc) load: $(cut -d' ' -f1-3 /proc/loadavg)"
 timed() {
   local name=$1; shift
   /usr/bin/time -f "%e %M" -o "$WORK/time" "$@" > "$WORK/$name.log" 2>&1 || { cat "$WORK/$name.log"; exit 1; }
@@ -25,12 +32,12 @@ timed() {
   awk -v n="$name" -v s="$secs" -v r="$rss" -v rows="$ROWS" \
     'BEGIN { printf "%-40s %8.2f s %12.0f rows/s %8.0f MB peak RSS\n", n, s, rows / s, r / 1024 }'
 }
-timed "millrace DirectRunner" $JAVA org.millrace.e2e.IngestAndStatistics "$WORK/data.csv" "$WORK/direct" --statistics
-timed "millrace SparkRunner local[2]" $JAVA org.millrace.e2e.IngestAndStatistics "$WORK/data.csv" "$WORK/spark" \
+timed "millrace DirectRunner" $JAVA org.millrace.e2e.IngestAndStatistics "$DATA" "$WORK/direct" --statistics
+timed "millrace SparkRunner local[2]" $JAVA org.millrace.e2e.IngestAndStatistics "$DATA" "$WORK/spark" \
   --statistics --runner=SparkRunner --sparkMaster=local[2]
-timed "Spark SQL job local[2]" $JAVA benchmarks/ingest/IngestBenchmark.java spark "$WORK/data.csv" "$WORK/peer"
+timed "Spark SQL job local[2]" $JAVA benchmarks/ingest/IngestBenchmark.java spark "$DATA" "$WORK/peer"
 for t in 1 2; do
   timed "DuckDB ($DUCKDB) threads=$t" java -Xmx4g -cp "$(ls "$WORK"/duckdb/*.jar)" \
-    benchmarks/ingest/DuckDbPeer.java "$WORK/data.csv" "$WORK/duckdb-$t" $t
+    benchmarks/ingest/DuckDbPeer.java "$DATA" "$WORK/duckdb-$t" $t
 done
 grep -h "rows_read\|row_count\|rows=\|counted" "$WORK"/*.log
