@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The trainer's device benchmark: millrace's OpenCL backend, then PyTorch on the same machine.
 #   benchmarks/trainer-gpu/run.sh [backend=auto] [sgemm sizes=1024,2048,4096] [steps=50]
-# On the GPU machine (no Java there): here, ../shared/tools/gpu-bundle components/trainer and
+# On the GPU machine (no Java there): here, ../shared/tools/gpu-bundle components/trainer (50 MiB:
+# the trainer's runtime classpath has no Spark, Beam or JDBC driver) and
 # mvn -B -pl components/trainer test-compile; then the device tool's run with
 #   carry: [".gpu", "components/trainer/target/test-classes"]
 #   command: source .gpu/env.sh && bash benchmarks/trainer-gpu/run.sh auto
