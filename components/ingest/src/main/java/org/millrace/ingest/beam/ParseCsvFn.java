@@ -371,33 +371,35 @@ public final class ParseCsvFn extends DoFn<KV<String, TextRange>, KV<String, Tem
     return Channels.newInputStream(channel);
   }
 
-  /** The records of a whole JSON lines or Arrow IPC file, or of a range of row groups of a Parquet file. */
+  /** The records of a range of a JSON lines file, of row groups of a Parquet file, or of a whole Arrow file. */
   private RecordSource openRecords(String file, TextRange range) throws IOException {
     if (format.equals("parquet")) {
       return ParquetRecords.open(file, schema, schemaSource, (int) range.from(), (int) (range.to() - range.from()));
     }
-    var channel = FileSystems.open(FileSystems.matchSingleFileSpec(file).resourceId());
-    if (format.equals("arrow")) {
-      if (!(channel instanceof SeekableByteChannel seekable)) {
-        channel.close();
-        throw new IllegalArgumentException(file + ": expected a seekable file for Arrow IPC, got a stream-only channel");
-      }
-      return ArrowRecords.open(seekable, file, schema, schemaSource);
-    }
-    var lines = new LineReader(Channels.newInputStream(channel));
-    return new RecordSource() {
-      @Override
-      public CsvRecord next() throws IOException {
-        LineReader.Line l = lines.next();
-        return l == null ? null : JsonLines.record(l, schema);
-      }
+    if (format.equals("jsonl")) {
+      var lines = new LineReader(open(file, range.from()), range.from(), range.line());
+      return new RecordSource() {
+        @Override
+        public CsvRecord next() throws IOException {
+          // A line that starts at or past the range's end belongs to the next range.
+          LineReader.Line l = lines.position() >= range.to() ? null : lines.next();
+          return l == null ? null : JsonLines.record(l, schema);
+        }
 
-      @Override
-      public void close() throws IOException {
-        lines.close();
-      }
-    };
+        @Override
+        public void close() throws IOException {
+          lines.close();
+        }
+      };
+    }
+    var channel = FileSystems.open(FileSystems.matchSingleFileSpec(file).resourceId());
+    if (!(channel instanceof SeekableByteChannel seekable)) {
+      channel.close();
+      throw new IllegalArgumentException(file + ": expected a seekable file for Arrow IPC, got a stream-only channel");
+    }
+    return ArrowRecords.open(seekable, file, schema, schemaSource);
   }
+
 
   /** The quarantine entry of a bad row; fails instead unless bad rows are quarantined. */
   private String reject(String file, long line, String raw, String problem) throws Exception {

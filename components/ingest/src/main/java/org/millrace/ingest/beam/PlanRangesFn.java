@@ -14,8 +14,8 @@ import org.millrace.ingest.parquet.ParquetRecords;
  * Cuts each input file into ranges for {@link ParseCsvFn}: after checking a CSV file's header,
  * a file of more than two {@link #RANGE_BYTES} chunks is cut at record boundaries about that far
  * apart (found with the reader's own quote rules, so a quoted newline is never a cut), so that
- * one big file is parsed in parallel. A Parquet file is cut between row groups. JSON lines and
- * Arrow files are one range per file.
+ * one big file is parsed in parallel. A JSON lines file is cut at line starts the same way, a
+ * Parquet file between row groups; an Arrow file is one range.
  */
 public final class PlanRangesFn extends DoFn<String, KV<String, TextRange>> {
   static final long RANGE_BYTES = 16L << 20;
@@ -44,6 +44,10 @@ public final class PlanRangesFn extends DoFn<String, KV<String, TextRange>> {
   public void process(@Element String file, OutputReceiver<KV<String, TextRange>> out) throws Exception {
     if (format.equals("parquet")) {
       rowGroupRanges(file, out);
+      return;
+    }
+    if (format.equals("jsonl")) {
+      lineRanges(file, out);
       return;
     }
     if (!format.equals("csv")) {
@@ -78,6 +82,25 @@ public final class PlanRangesFn extends DoFn<String, KV<String, TextRange>> {
       }
     }
     // The last range reads to the end of the file, whatever its size now.
+    out.output(KV.of(file, new TextRange(from, Long.MAX_VALUE, fromLine)));
+  }
+
+  /** A JSON lines file cut at line starts about {@link #rangeBytes} apart (any newline ends a JSON line). */
+  private void lineRanges(String file, OutputReceiver<KV<String, TextRange>> out) throws Exception {
+    long size = FileSystems.matchSingleFileSpec(file).sizeBytes();
+    long from = 0;
+    long fromLine = 1;
+    if (size > 2 * rangeBytes) {
+      try (InputStream in = ParseCsvFn.open(file, 0)) {
+        for (long[] cut : org.millrace.ingest.csv.LineReader.boundaries(in, 0, 1, rangeBytes)) {
+          if (cut[0] < size) {
+            out.output(KV.of(file, new TextRange(from, cut[0], fromLine)));
+            from = cut[0];
+            fromLine = cut[1];
+          }
+        }
+      }
+    }
     out.output(KV.of(file, new TextRange(from, Long.MAX_VALUE, fromLine)));
   }
 

@@ -1,47 +1,102 @@
 package org.millrace.ingest.csv;
 
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 
 /**
  * Splits a byte stream into lines (LF or CRLF) without decoding, so that one line of bad UTF-8
- * is one bad row rather than a failed file. Keeps each line's number and byte offset.
+ * is one bad row rather than a failed file. Keeps each line's number and byte offset. Reads
+ * through its own buffer; may start mid-file at a line start with its offset and number known.
  */
 public final class LineReader implements AutoCloseable {
   private final InputStream in;
+  private final byte[] buf = new byte[1 << 16];
+  private int pos;
+  private int limit;
   private long line;
   private long offset;
+  private byte[] current = new byte[256];
 
   /** One line: its number (1-based), the byte offset of its first byte in the file, its bytes without terminator. */
   public record Line(long number, long offset, byte[] bytes) {}
 
   public LineReader(InputStream in) {
-    this.in = new BufferedInputStream(in, 1 << 16);
+    this(in, 0, 1);
+  }
+
+  /** A reader of a stream that starts at byte {@code offset} of a file, at the start of line {@code line}. */
+  public LineReader(InputStream in, long offset, long line) {
+    this.in = in;
+    this.offset = offset;
+    this.line = line - 1;
+  }
+
+  /** The byte offset of the next line's start. */
+  public long position() {
+    return offset;
   }
 
   /** The next line, or null at the end of the input. */
   public Line next() throws IOException {
-    var buf = new ByteArrayOutputStream(256);
     long start = offset;
-    int c;
-    while ((c = in.read()) != -1) {
+    int n = 0;
+    boolean any = false;
+    while (true) {
+      if (pos == limit) {
+        limit = in.read(buf, 0, buf.length);
+        pos = 0;
+        if (limit <= 0) {
+          limit = 0;
+          break;
+        }
+      }
+      any = true;
+      byte b = buf[pos++];
       offset++;
-      if (c == '\n') {
+      if (b == '\n') {
         break;
       }
-      buf.write(c);
+      if (n == current.length) {
+        current = Arrays.copyOf(current, n * 2);
+      }
+      current[n++] = b;
     }
-    if (c == -1 && buf.size() == 0 && start == offset) {
+    if (!any) {
       return null;
     }
-    byte[] bytes = buf.toByteArray();
-    int n = bytes.length;
-    if (n > 0 && bytes[n - 1] == '\r') {
-      bytes = java.util.Arrays.copyOf(bytes, n - 1);
+    if (n > 0 && current[n - 1] == '\r') {
+      n--;
     }
-    return new Line(++line, start, bytes);
+    return new Line(++line, start, Arrays.copyOf(current, n));
+  }
+
+  /**
+   * The start of the first line at or after each multiple of {@code chunk} bytes past the stream's
+   * start (offset {@code start}, the start of line {@code line}), with its line number, read to the
+   * end of the stream: where a file of lines can be cut.
+   */
+  public static java.util.List<long[]> boundaries(InputStream in, long start, long line, long chunk)
+      throws IOException {
+    var out = new java.util.ArrayList<long[]>();
+    byte[] b = new byte[1 << 16];
+    long next = start + chunk;
+    long base = start;
+    int n;
+    while ((n = in.read(b)) >= 0) {
+      for (int i = 0; i < n; i++) {
+        if (b[i] == '\n') {
+          line++;
+          long lineStart = base + i + 1;
+          if (lineStart >= next) {
+            out.add(new long[] {lineStart, line});
+            next = lineStart + chunk;
+          }
+        }
+      }
+      base += n;
+    }
+    return out;
   }
 
   @Override
