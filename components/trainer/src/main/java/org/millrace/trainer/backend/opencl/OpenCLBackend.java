@@ -97,78 +97,23 @@ public final class OpenCLBackend implements Backend {
 
   /**
    * Runs both matrix-product kernels in every transposition on a small problem with ragged edges
-   * and compares each with a plain host product, so that a device or driver that miscompiles a
-   * kernel is refused before it trains anything. Throws {@link IllegalStateException} naming the
-   * case and the error.
+   * and compares each with a plain host product ({@link SelfCheck}), so that a device or driver
+   * that miscompiles a kernel is refused before it trains anything. Throws
+   * {@link IllegalStateException} naming the case and the error.
    */
   public void selfCheck() {
-    int m = 67;
-    int n = 45;
-    int kk = 70;
-    var rnd = new java.util.SplittableRandom(7);
-    float[] a = new float[m * kk];
-    float[] b = new float[kk * n];
-    for (int i = 0; i < a.length; i++) {
-      a[i] = (float) (rnd.nextDouble() * 2 - 1);
-    }
-    for (int i = 0; i < b.length; i++) {
-      b[i] = (float) (rnd.nextDouble() * 2 - 1);
-    }
     int mark = used;
-    Tensor ta = allocate(a.length);
-    Tensor tb = allocate(b.length);
-    Tensor tc = allocate(m * n);
     GemmVariant chosen = gemmVariant;
     try {
-      upload(a, ta);
-      upload(b, tb);
-      for (GemmVariant v : new GemmVariant[] {GemmVariant.SMALL, GemmVariant.WIDE}) {
-        gemmVariant = v;
-        for (int t = 0; t < 4; t++) {
-          boolean transA = (t & 1) != 0;
-          boolean transB = (t & 2) != 0;
-          gemm(transA, transB, m, n, kk, ta, tb, tc, false);
-          String problem = compare(hostProduct(transA, transB, m, n, kk, a, b), download(tc), 1e-4f);
-          if (problem != null) {
-            throw new IllegalStateException("opencl device " + description + " expected the product of the host,"
-                + " got a wrong one from the " + v.name().toLowerCase(java.util.Locale.ROOT) + " kernel (transA "
-                + transA + ", transB " + transB + "): " + problem + ". Its OpenCL driver miscompiles the kernel;"
-                + " use backend: java");
-          }
-        }
-      }
+      SelfCheck.run(this);
     } finally {
       gemmVariant = chosen;
-      // The check's tensors were the last allocated: give their space back (zeroed, as fresh space is).
-      fill(ta, 0f, used - mark);
+      // The check's tensors were the last allocated: give their space back, zeroed as fresh space is.
+      if (used > mark) {
+        fill(new Slice(mark, used - mark), 0f, used - mark);
+      }
       used = mark;
     }
-  }
-
-  /** {@code op(A) op(B)} on the host, A and B stored as {@link #gemm} reads them. */
-  static float[] hostProduct(boolean transA, boolean transB, int m, int n, int k, float[] a, float[] b) {
-    float[] c = new float[m * n];
-    for (int i = 0; i < m; i++) {
-      for (int j = 0; j < n; j++) {
-        double s = 0;
-        for (int p = 0; p < k; p++) {
-          s += (double) (transA ? a[p * m + i] : a[i * k + p]) * (transB ? b[j * k + p] : b[p * n + j]);
-        }
-        c[i * n + j] = (float) s;
-      }
-    }
-    return c;
-  }
-
-  /** Null when every value is within {@code tolerance} (relative, at least absolute), else the first that is not. */
-  static String compare(float[] expected, float[] got, float tolerance) {
-    for (int i = 0; i < expected.length; i++) {
-      float e = expected[i];
-      if (!(Math.abs(got[i] - e) <= tolerance * Math.max(1f, Math.abs(e)))) {
-        return "value " + i + " expected " + e + ", got " + got[i];
-      }
-    }
-    return null;
   }
 
   /** Chooses the matrix-product kernel (benchmarks and tests compare the two). */

@@ -34,7 +34,7 @@ class OpenCLSelfCheckTest {
         java.upload(a, x);
         java.upload(b, y);
         java.gemm(ta, tb, m, n, k, x, y, z, false);
-        assertArrayEquals(java.download(z), OpenCLBackend.hostProduct(ta, tb, m, n, k, a, b), 1e-5f, ta + " " + tb);
+        assertArrayEquals(java.download(z), SelfCheck.hostProduct(ta, tb, m, n, k, a, b), 1e-5f, ta + " " + tb);
       }
     }
   }
@@ -42,10 +42,10 @@ class OpenCLSelfCheckTest {
   @Test
   void theComparisonNamesTheFirstWrongValueIncludingNaN() {
     float[] expected = {1f, -2f, 300f};
-    assertNull(OpenCLBackend.compare(expected, new float[] {1f, -2f, 300.01f}, 1e-4f));
-    assertEquals("value 1 expected -2.0, got -2.1", OpenCLBackend.compare(expected, new float[] {1f, -2.1f, 300f},
+    assertNull(SelfCheck.compare(expected, new float[] {1f, -2f, 300.01f}, 1e-4f));
+    assertEquals("value 1 expected -2.0, got -2.1", SelfCheck.compare(expected, new float[] {1f, -2.1f, 300f},
         1e-4f));
-    assertEquals("value 0 expected 1.0, got NaN", OpenCLBackend.compare(expected, new float[] {Float.NaN, -2f, 300f},
+    assertEquals("value 0 expected 1.0, got NaN", SelfCheck.compare(expected, new float[] {Float.NaN, -2f, 300f},
         1e-4f));
   }
 
