@@ -398,11 +398,7 @@ public final class OpenCLBackend implements Backend {
     k.i0 = off(p);
     k.i1 = off(g);
     k.i2 = off(vel);
-    k.i3 = nesterov ? 1 : 0;
-    k.f0 = lr;
-    k.f1 = momentum;
-    k.f2 = weightDecay;
-    k.f3 = gradScale;
+    sgdSettings(lr, momentum, nesterov, weightDecay, gradScale);
     launch(ArenaKernel.SGD, n);
   }
 
@@ -413,15 +409,7 @@ public final class OpenCLBackend implements Backend {
     k.i1 = off(g);
     k.i2 = off(m);
     k.i3 = off(v);
-    k.f0 = lr;
-    k.f1 = beta1;
-    k.f2 = beta2;
-    k.f3 = epsilon;
-    k.f4 = decoupled ? 0f : weightDecay;
-    k.f5 = decoupled ? weightDecay : 0f;
-    k.f6 = 1 / bc1;
-    k.f7 = 1 / bc2;
-    k.f8 = gradScale;
+    adamSettings(lr, beta1, beta2, epsilon, weightDecay, decoupled, bc1, bc2, gradScale);
     launch(ArenaKernel.ADAM, n);
   }
 
@@ -429,11 +417,7 @@ public final class OpenCLBackend implements Backend {
   public void sgdAll(List<Tensor> p, List<Tensor> g, List<Tensor> vel, float lr, float momentum, boolean nesterov,
       float weightDecay, float gradScale) {
     int n = table(p, g, vel, vel);
-    k.i3 = nesterov ? 1 : 0;
-    k.f0 = lr;
-    k.f1 = momentum;
-    k.f2 = weightDecay;
-    k.f3 = gradScale;
+    sgdSettings(lr, momentum, nesterov, weightDecay, gradScale);
     launch(ArenaKernel.SGD_ALL, n);
   }
 
@@ -441,6 +425,20 @@ public final class OpenCLBackend implements Backend {
   public void adamAll(List<Tensor> p, List<Tensor> g, List<Tensor> m, List<Tensor> v, float lr, float beta1,
       float beta2, float epsilon, float weightDecay, boolean decoupled, float bc1, float bc2, float gradScale) {
     int n = table(p, g, m, v);
+    adamSettings(lr, beta1, beta2, epsilon, weightDecay, decoupled, bc1, bc2, gradScale);
+    launch(ArenaKernel.ADAM_ALL, n);
+  }
+
+  private void sgdSettings(float lr, float momentum, boolean nesterov, float weightDecay, float gradScale) {
+    k.i3 = nesterov ? 1 : 0;
+    k.f0 = lr;
+    k.f1 = momentum;
+    k.f2 = weightDecay;
+    k.f3 = gradScale;
+  }
+
+  private void adamSettings(float lr, float beta1, float beta2, float epsilon, float weightDecay, boolean decoupled,
+      float bc1, float bc2, float gradScale) {
     k.f0 = lr;
     k.f1 = beta1;
     k.f2 = beta2;
@@ -450,7 +448,6 @@ public final class OpenCLBackend implements Backend {
     k.f6 = 1 / bc1;
     k.f7 = 1 / bc2;
     k.f8 = gradScale;
-    launch(ArenaKernel.ADAM_ALL, n);
   }
 
   /**
