@@ -11,7 +11,12 @@ import java.util.BitSet;
 public final class BatchBuilder {
   private final DataSchema schema;
   private final Object[] arrays;
-  private final BitSet[] nulls;
+  /**
+   * Per column, a bit per row that is set while the value is missing. Plain words, not a BitSet:
+   * {@code BitSet.clear} rescans its words on every call that empties the top one, which made
+   * building a batch without nulls quadratic in its rows.
+   */
+  private final long[][] nulls;
   private int rows;
   private int capacity;
 
@@ -19,11 +24,11 @@ public final class BatchBuilder {
     this.schema = schema;
     this.capacity = Math.max(16, initialCapacity);
     this.arrays = new Object[schema.size()];
-    this.nulls = new BitSet[schema.size()];
+    this.nulls = new long[schema.size()][];
     for (int i = 0; i < schema.size(); i++) {
       Feature f = schema.features().get(i);
       arrays[i] = allocate(f, capacity);
-      nulls[i] = new BitSet();
+      nulls[i] = new long[(capacity + 63) >>> 6];
     }
   }
 
@@ -41,38 +46,44 @@ public final class BatchBuilder {
     if (rows == capacity) {
       grow();
     }
-    for (BitSet n : nulls) {
-      n.set(rows);
+    int word = rows >>> 6;
+    long bit = 1L << rows;
+    for (long[] n : nulls) {
+      n[word] |= bit;
     }
     return rows++;
   }
 
   public void setLong(int col, int row, long v) {
     ((long[]) arrays[col])[row] = v;
-    nulls[col].clear(row);
+    present(col, row);
   }
 
   public void setDouble(int col, int row, double v) {
     ((double[]) arrays[col])[row] = v;
-    nulls[col].clear(row);
+    present(col, row);
   }
 
   public void setString(int col, int row, String v) {
     if (v != null) {
       ((String[]) arrays[col])[row] = v;
-      nulls[col].clear(row);
+      present(col, row);
     }
   }
 
   public void setBool(int col, int row, boolean v) {
     ((boolean[]) arrays[col])[row] = v;
-    nulls[col].clear(row);
+    present(col, row);
   }
 
   public void setVector(int col, int row, float[] v, int offset) {
     int w = schema.features().get(col).width();
     System.arraycopy(v, offset, (float[]) arrays[col], row * w, w);
-    nulls[col].clear(row);
+    present(col, row);
+  }
+
+  private void present(int col, int row) {
+    nulls[col][row >>> 6] &= ~(1L << row);
   }
 
   /** Sets a boxed value (null leaves the value missing); checks the type. */
@@ -137,7 +148,7 @@ public final class BatchBuilder {
     var cols = new ArrayList<Column>(schema.size());
     for (int i = 0; i < schema.size(); i++) {
       Feature f = schema.features().get(i);
-      BitSet n = nulls[i].get(0, rows);
+      BitSet n = BitSet.valueOf(Arrays.copyOf(nulls[i], (rows + 63) >>> 6));
       Object a = arrays[i];
       if (f.isVector()) {
         cols.add(new Column.FloatVectors(Arrays.copyOf((float[]) a, rows * f.width()), f.width(), n));
@@ -155,6 +166,9 @@ public final class BatchBuilder {
 
   private void grow() {
     capacity *= 2;
+    for (int i = 0; i < nulls.length; i++) {
+      nulls[i] = Arrays.copyOf(nulls[i], (capacity + 63) >>> 6);
+    }
     for (int i = 0; i < arrays.length; i++) {
       Feature f = schema.features().get(i);
       Object a = arrays[i];
