@@ -136,6 +136,23 @@ class InputsTest {
   }
 
   @Test
+  void hadoopFilesystemUrisAreReadThroughHadoop() throws Exception {
+    // A Hadoop filesystem URI: viewfs://lake/, whose mount table points at local directories, read
+    // through Beam's Hadoop filesystem exactly as hdfs:// or s3a:// would be.
+    write("hadoop/span-1/a.csv", rows("x", 4));
+    write("hadoop/span-2/a.csv", rows("x", 5));
+    String conf = "[{\"fs.defaultFS\": \"viewfs://lake/\", \"fs.viewfs.mounttable.lake.link./data\": \""
+        + dir.resolve("hadoop").toUri() + "\"}]";
+    var p = ParameterBinder.bind(ExampleGenParams.class, Map.of("input", "viewfs://lake/data/span-{SPAN}/*.csv"));
+    var in = new ExecutorInput<>(Map.<String, List<Artifact>>of(), Map.of("examples", dir.resolve("viewfs")), p);
+    var r = new ExampleGenExecutor().execute(in, ExecutionContext.standalone("ingest", dir,
+        List.of("--hdfsConfiguration=" + conf))).properties(ExampleGenComponent.EXAMPLES);
+    assertEquals(2L, r.get("span"));
+    assertEquals(5L, r.get("rows_read"));
+    assertEquals(5L, (Long) r.get("row_count_train") + (Long) r.get("row_count_eval"));
+  }
+
+  @Test
   void fileUrisAreRead() throws Exception {
     write("lake/span-3/data.csv", rows("x", 6));
     var r = run(Map.of("input", "file://" + dir.resolve("lake") + "/span-{SPAN}/*.csv"), dir.resolve("out"));
