@@ -83,7 +83,7 @@ public final class ParseCsvFn extends DoFn<KV<String, TextRange>, KV<String, Tem
   /**
    * @param splitRatios split name to hash buckets, or (with {@code fileSplits}) the split names with any ratio
    * @param fileSplits for pre-split inputs, each file's split; empty to hash rows into splits
-   * @param tempDirs per split (in split name order), where bundles write their temporary part files
+   * @param tempDirs per split in split name order (sorted), where bundles write their temporary part files
    * @param quarantineTempDir where bundles write their rejected rows (with {@code quarantine})
    */
   public ParseCsvFn(DataSchema schema, String schemaSource, char delimiter, List<String> nullValues,
@@ -93,8 +93,10 @@ public final class ParseCsvFn extends DoFn<KV<String, TextRange>, KV<String, Tem
     this.schemaSource = schemaSource;
     this.delimiter = delimiter;
     this.nullValues = List.copyOf(nullValues);
-    this.splits = List.copyOf(splitRatios.keySet());
-    this.ratios = List.copyOf(splitRatios.values());
+    // Splits in name order, whatever the map's: split indices, buckets and tempDirs all follow it.
+    var byName = new java.util.TreeMap<>(splitRatios);
+    this.splits = List.copyOf(byName.keySet());
+    this.ratios = List.copyOf(byName.values());
     this.totalRatio = ratios.stream().mapToInt(Integer::intValue).sum();
     this.splitCounters = splits.stream().map(sp -> Metrics.counter(NAMESPACE, "rows_" + sp)).toList();
     if (tempDirs.size() != splits.size()) {
