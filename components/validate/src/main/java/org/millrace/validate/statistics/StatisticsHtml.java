@@ -26,7 +26,7 @@ public final class StatisticsHtml {
               .append("<td>").append(n.zeros()).append("</td><td></td><td></td><td>").append(bars(n.histogram()))
               .append("</td>");
         } else {
-          sb.append("<td></td><td></td><td></td><td></td><td></td><td>").append(c.unique()).append(c.exact() ? "" : "+")
+          sb.append("<td></td><td></td><td></td><td></td><td></td><td>").append(c.exact() ? "" : "&asymp;").append(c.unique())
               .append("</td><td class=l>");
           c.top().stream().limit(5).forEach(v -> sb.append(esc(v.value())).append(" (").append(v.count()).append(")<br>"));
           sb.append("</td><td>").append(bars(c.top().stream().limit(10).map(FeatureStatistics.ValueCount::count).toList()))
