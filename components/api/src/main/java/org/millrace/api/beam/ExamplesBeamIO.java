@@ -80,7 +80,7 @@ public final class ExamplesBeamIO {
             .apply("ListParts", Create.of(groups).withCoder(ListCoder.of(StringUtf8Coder.of())))
             .apply("SpreadParts", Reshuffle.viaRandomKey())
             .apply("ReadAndAdd", ParDo.of(new ReadCombineFn<>(fn))).setCoder(accCoder)
-            .apply("MergeAccumulators", Combine.globally(new BundleCombine.MergeFn<>(fn, accCoder, outCoder)))
+            .apply("MergeAccumulators", Combine.globally(new MergeAccumulatorsFn<>(fn, accCoder, outCoder)))
             .setCoder(outCoder);
       }
     };

@@ -124,23 +124,6 @@ public final class RowTyper {
     return null;
   }
 
-  /** Appends checked fields as a row. */
-  public void append(BatchBuilder b, List<String> fields) {
-    int r = b.newRow();
-    for (int i = 0; i < fields.size(); i++) {
-      String v = fields.get(i);
-      if (v == null || nullValues.contains(v)) {
-        continue;
-      }
-      switch (schema.features().get(i).type()) {
-        case INT -> b.setLong(i, r, Long.parseLong(v.trim()));
-        case FLOAT -> b.setDouble(i, r, Double.parseDouble(v.trim()));
-        case BOOL -> b.setBool(i, r, Boolean.parseBoolean(v.trim()));
-        case STRING -> b.setString(i, r, v);
-      }
-    }
-  }
-
   static boolean parses(Feature f, String v) {
     String t = v.trim();
     switch (f.type()) {
