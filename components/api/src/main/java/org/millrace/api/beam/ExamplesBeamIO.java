@@ -55,9 +55,10 @@ public final class ExamplesBeamIO {
 
   /**
    * Combines every batch of a split (for example into statistics) in bounded memory on any runner:
-   * the part files are dealt into one group per available processor, each group's batches are read
-   * straight into one accumulator, and only those accumulators are merged — so memory grows with
-   * the parallelism, not with the size of the split.
+   * the part files are dealt into groups (on the DirectRunner one per available processor, elsewhere
+   * one per file, for the workers), each group's batches are read straight into one accumulator,
+   * and only those accumulators are merged — so memory grows with the parallelism, not with the
+   * size of the split.
    */
   public static <AccT, OutT> PTransform<PBegin, PCollection<OutT>> combine(Path splitDir,
       Combine.CombineFn<Batch, AccT, OutT> fn) {
@@ -74,8 +75,12 @@ public final class ExamplesBeamIO {
           throw new IllegalArgumentException("combine expected accumulator and output coders from "
               + fn.getClass().getName() + ", got none: " + e.getMessage(), e);
         }
-        List<List<String>> groups = groups(ExamplesIO.parts(splitDir).stream().map(Path::toString).toList(),
-            Runtime.getRuntime().availableProcessors());
+        List<String> files = ExamplesIO.parts(splitDir).stream().map(Path::toString).toList();
+        // The DirectRunner holds every accumulator of a step in this JVM: one group per processor
+        // bounds them. Other runners spread the groups over their workers: one part file each.
+        boolean direct = input.getPipeline().getOptions().getRunner().getSimpleName().equals("DirectRunner");
+        List<List<String>> groups = groups(files,
+            direct ? Runtime.getRuntime().availableProcessors() : files.size());
         return input
             .apply("ListParts", Create.of(groups).withCoder(ListCoder.of(StringUtf8Coder.of())))
             .apply("SpreadParts", Reshuffle.viaRandomKey())
