@@ -2,6 +2,8 @@ package org.millrace.trainer.backend;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import org.millrace.trainer.backend.opencl.OpenCLBackend;
 
 /**
@@ -31,6 +33,15 @@ public final class Backends {
   }
 
   public static Selected open(String requested, int threads) {
+    return open(requested, threads, OpenCLBackend.devices(), OpenCLBackend.Found::gpu, Backends::openChecked);
+  }
+
+  /**
+   * {@link #open(String, int)} over given devices, with {@code gpu} telling which are GPUs and
+   * {@code opener} opening one and running its self-check (throwing when the device fails it).
+   */
+  static Selected open(String requested, int threads, List<OpenCLBackend.Found> devices,
+      Predicate<OpenCLBackend.Found> gpu, Function<OpenCLBackend.Found, Backend> opener) {
     String choice = requested == null ? "auto" : requested.toLowerCase(Locale.ROOT);
     if (choice.equals("auto")) {
       choice = System.getProperty(OVERRIDE, "auto").toLowerCase(Locale.ROOT);
@@ -39,8 +50,7 @@ public final class Backends {
     if (choice.equals("java")) {
       return new Selected(new JavaBackend(threads), "java backend requested");
     }
-    List<OpenCLBackend.Found> devices = OpenCLBackend.devices();
-    int pick = pick(choice, devices.stream().map(OpenCLBackend.Found::gpu).toList());
+    int pick = pick(choice, devices.stream().map(gpu::test).toList());
     if (pick < 0) {
       if (choice.equals("auto")) {
         return new Selected(new JavaBackend(threads), devices.isEmpty()
@@ -52,19 +62,30 @@ public final class Backends {
           + (devices.isEmpty() ? "no OpenCL platform (install an OpenCL driver, e.g. pocl-opencl-icd)" : devices));
     }
     OpenCLBackend.Found found = devices.get(pick);
-    var backend = new OpenCLBackend(found);
+    Backend backend;
     try {
-      backend.selfCheck();
+      backend = opener.apply(found);
     } catch (RuntimeException e) {
-      backend.close();
       if (!choice.equals("auto")) {
         throw e;
       }
       return new Selected(new JavaBackend(threads), "auto: OpenCL GPU device " + found + " failed its self-check ("
           + e.getMessage() + "), using the Java backend");
     }
-    return new Selected(backend, choice + ": OpenCL " + (found.gpu() ? "GPU" : "CPU") + " device " + found
+    return new Selected(backend, choice + ": OpenCL " + (gpu.test(found) ? "GPU" : "CPU") + " device " + found
         + " (self-check passed)");
+  }
+
+  /** An OpenCL backend on {@code found} that passed its self-check (closed again when it failed). */
+  private static Backend openChecked(OpenCLBackend.Found found) {
+    var backend = new OpenCLBackend(found);
+    try {
+      backend.selfCheck();
+    } catch (RuntimeException e) {
+      backend.close();
+      throw e;
+    }
+    return backend;
   }
 
   /**

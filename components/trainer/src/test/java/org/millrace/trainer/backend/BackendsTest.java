@@ -2,8 +2,12 @@ package org.millrace.trainer.backend;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.function.Function;
+import org.junit.jupiter.api.Assumptions;
+import org.millrace.trainer.backend.opencl.OpenCLBackend;
 import org.junit.jupiter.api.Test;
 
 class BackendsTest {
@@ -42,6 +46,39 @@ class BackendsTest {
       boolean gpu = org.millrace.trainer.backend.opencl.OpenCLBackend.devices().stream().anyMatch(d -> d.gpu());
       assertEquals(gpu ? "opencl" : "java", b.name(), auto.reason());
       assertEquals(true, auto.reason().startsWith("auto: "), auto.reason());
+    }
+  }
+
+  /**
+   * A GPU that fails its self-check: {@code auto} trains on the Java backend and says why; asking
+   * for the GPU fails with the check's message. The first OpenCL device here (PoCL) stands in for
+   * the GPU; the failing check is injected, since no device here computes wrongly.
+   */
+  @Test
+  void autoFallsBackToJavaWhenTheGpuFailsItsSelfCheck() {
+    List<OpenCLBackend.Found> devices = OpenCLBackend.devices();
+    Assumptions.assumeTrue(!devices.isEmpty(), "no OpenCL platform on this machine: fallback test skipped");
+    Function<OpenCLBackend.Found, Backend> failing = f -> {
+      throw new IllegalStateException("opencl device " + f + " expected the product of the host, got a wrong one");
+    };
+    var auto = Backends.open("auto", 1, devices, f -> true, failing);
+    try (Backend b = auto.backend()) {
+      assertEquals("java", b.name());
+      assertEquals("auto: OpenCL GPU device " + devices.get(0) + " failed its self-check (opencl device "
+          + devices.get(0) + " expected the product of the host, got a wrong one), using the Java backend",
+          auto.reason());
+    }
+    var e = assertThrows(IllegalStateException.class, () -> Backends.open("opencl_gpu", 1, devices, f -> true, failing));
+    assertTrue(e.getMessage().contains("expected the product of the host"), e.getMessage());
+    // The same device passing the real self-check is taken, and the reason says so.
+    var real = Backends.open("auto", 1, devices, f -> true, f -> {
+      var cl = new OpenCLBackend(f, 1 << 16, 1 << 16);
+      cl.selfCheck();
+      return cl;
+    });
+    try (Backend b = real.backend()) {
+      assertEquals("opencl", b.name());
+      assertEquals("auto: OpenCL GPU device " + devices.get(0) + " (self-check passed)", real.reason());
     }
   }
 }
