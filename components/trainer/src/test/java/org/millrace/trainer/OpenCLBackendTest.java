@@ -120,6 +120,9 @@ class OpenCLBackendTest {
       // Several 64x64 tiles each way, ragged edges, a depth that is not a multiple of the tile depth.
       cl.gemmVariant(OpenCLBackend.GemmVariant.WIDE);
       products(131, 83, 150, OpenCLBackend.GemmVariant.WIDE);
+      // Several 128x128 tiles each way, ragged edges, a depth that is not a multiple of 8.
+      cl.gemmVariant(OpenCLBackend.GemmVariant.BIG);
+      products(261, 83, 300, OpenCLBackend.GemmVariant.BIG);
     } finally {
       cl.gemmVariant(OpenCLBackend.GemmVariant.AUTO);
     }
@@ -334,5 +337,43 @@ class OpenCLBackendTest {
     backends[1].close();
     assertTrue(accuracy[1] > 0.9, "opencl accuracy " + accuracy[1]);
     assertEquals(accuracy[0], accuracy[1], 0.05, "java " + accuracy[0] + " vs opencl " + accuracy[1]);
+  }
+
+  /**
+   * A training step of a three-layer MLP with Adam is 22 launches (2 uploads, 3 products and 3
+   * bias+activation forward, loss and its sum, 2 each for the three bias+activation backwards, 5
+   * products backward, one optimizer step for all six tensors) and moves its batch and labels in
+   * staging buffers sized to them, nothing out. Guards against launches or transfers creeping in.
+   */
+  @Test
+  void aTrainingStepIsFewLaunchesAndMovesOnlyItsBatch() throws Exception {
+    int batch = 200;
+    int dim = 784;
+    try (var device = new OpenCLBackend(OpenCLBackend.devices().get(0))) {
+      var net = Network.dense(dim, List.of(new org.millrace.trainer.nn.Dense(32, Activation.RELU),
+          new org.millrace.trainer.nn.Dense(32, Activation.RELU), new org.millrace.trainer.nn.Dense(10,
+              Activation.LINEAR))).build(device, batch);
+      net.initialize(1);
+      var opt = new Optimizer(Optimizer.Kind.ADAM, 1e-3, 0, false, 0, 0.9, 0.999, 1e-7, null);
+      int rows = batch * 4;
+      float[] x = rnd(rows * dim, 40);
+      float[] y = new float[rows];
+      for (int i = 0; i < rows; i++) {
+        y[i] = i % 10;
+      }
+      var data = new org.millrace.trainer.data.DenseData(x, y, rows, dim);
+      List<long[]> marks = new ArrayList<>();
+      var options = new Training.Options(1, batch, 0, null, 0, null, 0, null, null,
+          step -> marks.add(new long[] {device.launches(), device.stagedFloats()}));
+      Training.run(net, Loss.SOFTMAX_CROSS_ENTROPY, opt, data, data, options);
+      assertEquals(4, marks.size());
+      for (int i = 1; i < marks.size(); i++) {
+        long launches = marks.get(i)[0] - marks.get(i - 1)[0];
+        long floats = marks.get(i)[1] - marks.get(i - 1)[1];
+        assertEquals(22, launches, "launches of step " + (i + 1));
+        // The batch (156,800 values) in a buffer of whole 64k units, the labels in the small one.
+        assertEquals(3 * 65536 + 65536, floats, "staged floats of step " + (i + 1));
+      }
+    }
   }
 }

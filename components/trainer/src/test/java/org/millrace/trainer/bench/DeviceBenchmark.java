@@ -49,7 +49,8 @@ public final class DeviceBenchmark {
     }
     Map<String, long[]> profile = Map.of();
     for (int[] shape : List.of(new int[] {512, 1024}, new int[] {2048, 4096}, new int[] {256, 128})) {
-      Map<String, long[]> calls = mlp(backend, shape[0], shape[1], steps, times);
+      Map<String, long[]> calls = mlp(backend, shape[0], shape[1], steps, times,
+          selected.backend() instanceof OpenCLBackend cl ? cl : null);
       if (shape[0] == 512) {
         profile = calls;
       }
@@ -104,8 +105,8 @@ public final class DeviceBenchmark {
   }
 
   /** Trains one MLP and returns the backend calls of its timed steps (from {@code times}, which the proxy fills). */
-  static Map<String, long[]> mlp(Backend b, int hidden, int batch, int steps, Map<String, long[]> times)
-      throws Exception {
+  static Map<String, long[]> mlp(Backend b, int hidden, int batch, int steps, Map<String, long[]> times,
+      OpenCLBackend device) throws Exception {
     int rows = batch * steps;
     var rnd = new java.util.SplittableRandom(2);
     float[] x = new float[rows * 784];
@@ -128,11 +129,19 @@ public final class DeviceBenchmark {
     synchronized (times) {
       times.clear();
     }
+    long launches0 = device == null ? 0 : device.launches();
+    long staged0 = device == null ? 0 : device.stagedFloats();
     long t0 = System.nanoTime();
     var r = Training.run(net, Loss.SOFTMAX_CROSS_ENTROPY, opt, data, eval, Training.Options.of(1, batch, 0));
     double s = (System.nanoTime() - t0) / 1e9;
     System.out.printf("millrace mlp 784-%d-%d-10 b%d adam: %.0f samples/s (%d steps, loss %.4f)%n", hidden, hidden,
         batch, rows / s, steps, r.history().get(0).trainLoss());
+    if (device != null) {
+      // The epoch also evaluates one row and reads its metrics: a few launches beyond the steps'.
+      System.out.printf("  %.1f launches/step, %.2f MB staged/step, %.1f us/step%n",
+          (device.launches() - launches0) / (double) steps, (device.stagedFloats() - staged0) * 4e-6 / steps,
+          s * 1e6 / steps);
+    }
     var calls = new TreeMap<String, long[]>();
     synchronized (times) {
       times.forEach((k, v) -> calls.put(k, v.clone()));

@@ -5,9 +5,9 @@ import com.aparapi.Kernel;
 /**
  * Every device kernel of the OpenCL backend, in one Aparapi kernel so that all of them share one
  * device buffer: {@link #mem} holds every tensor (weights, gradients, optimizer slots,
- * activations) at fixed offsets and stays on the device (explicit mode); {@link #io} and the
- * smaller {@link #ioSmall} are the staging buffers for the only transfers, input batches in and
- * results out. {@link #op} selects
+ * activations) at fixed offsets and stays on the device (explicit mode); {@link #io},
+ * {@link #ioOut} and the smaller {@link #ioSmall} are the staging buffers for the only transfers,
+ * input batches in and results out. {@link #op} selects
  * the operation, the {@code i*} and {@code f*} fields are its arguments.
  *
  * <p>Aparapi translates this bytecode to OpenCL C: only primitive fields and arrays, no objects,
@@ -45,6 +45,7 @@ public final class ArenaKernel extends Kernel {
   static final int GEMM_WIDE = 27;
   static final int SGD_ALL = 28;
   static final int ADAM_ALL = 29;
+  static final int GEMM_BIG = 30;
 
   /** Ints per tensor in {@link #tab}: offsets of the parameter, gradient, two slots, and the size. */
   static final int TAB = 5;
@@ -60,9 +61,16 @@ public final class ArenaKernel extends Kernel {
   static final int DEPTH = 16;
   /** Side of the C tile of a work group of the wide product (GROUP x 4): each work item computes 4x4 values. */
   static final int WIDE = 64;
+  /** Side of the C tile of a work group of the big product (GROUP x 8): each work item computes 8x8 values. */
+  static final int BIG = 128;
+  /** Depth of the tiles of the big product (its tiles take as much local memory as the wide product's). */
+  static final int BIG_DEPTH = 8;
 
   float[] mem;
+  /** Staging for uploads larger than {@link #ioSmall}, sized to them by the backend. */
   float[] io;
+  /** Staging for downloads larger than {@link #ioSmall}, sized to them by the backend. */
+  float[] ioOut;
   float[] ioSmall;
   /** The tensors of a multi-tensor optimizer step, {@link #TAB} ints each (offsets into the arena are ints). */
   int[] tab;
@@ -97,9 +105,10 @@ public final class ArenaKernel extends Kernel {
   float f7;
   float f8;
 
-  ArenaKernel(float[] mem, float[] io, float[] ioSmall, int[] tab) {
+  ArenaKernel(float[] mem, float[] io, float[] ioOut, float[] ioSmall, int[] tab) {
     this.mem = mem;
     this.io = io;
+    this.ioOut = ioOut;
     this.ioSmall = ioSmall;
     this.tab = tab;
   }
@@ -110,6 +119,8 @@ public final class ArenaKernel extends Kernel {
       gemm();
     } else if (op == GEMM_WIDE) {
       gemmWide();
+    } else if (op == GEMM_BIG) {
+      gemmBig();
     } else {
       int g = getGlobalId(0);
       if (g < n) {
@@ -119,7 +130,7 @@ public final class ArenaKernel extends Kernel {
           if (i2 == 1) {
             ioSmall[i1 + g] = mem[i0 + g];
           } else {
-            io[i1 + g] = mem[i0 + g];
+            ioOut[i1 + g] = mem[i0 + g];
           }
         } else if (op == COPY) {
           mem[i1 + g] = mem[i0 + g];
@@ -328,6 +339,249 @@ public final class ArenaKernel extends Kernel {
     store(r + 3 * s, c + s, c31);
     store(r + 3 * s, c + 2 * s, c32);
     store(r + 3 * s, c + 3 * s, c33);
+  }
+
+  /**
+   * The product for large matrices: a 128x128 tile of C per work group of 16x16, each work item
+   * holding an 8x8 block in registers (rows ty + 16i, columns tx + 16j: adjacent work items touch
+   * adjacent columns, so local reads are free of bank conflicts and stores coalesce). Tiles of depth
+   * {@link #BIG_DEPTH} are staged depth-major in local memory, loaded along each operand's contiguous
+   * dimension. The accumulators are 64 scalars rather than a private array so that the OpenCL
+   * compiler keeps them in registers (the pattern of {@link #gemmWide}, twice as wide each way).
+   */
+  private void gemmBig() {
+    int tx = getLocalId(0);
+    int ty = getLocalId(1);
+    int col0 = getGroupId(0) * BIG;
+    int row0 = getGroupId(1) * BIG;
+    int lin = ty * GROUP + tx;
+    float c00 = 0f;
+    float c01 = 0f;
+    float c02 = 0f;
+    float c03 = 0f;
+    float c04 = 0f;
+    float c05 = 0f;
+    float c06 = 0f;
+    float c07 = 0f;
+    float c10 = 0f;
+    float c11 = 0f;
+    float c12 = 0f;
+    float c13 = 0f;
+    float c14 = 0f;
+    float c15 = 0f;
+    float c16 = 0f;
+    float c17 = 0f;
+    float c20 = 0f;
+    float c21 = 0f;
+    float c22 = 0f;
+    float c23 = 0f;
+    float c24 = 0f;
+    float c25 = 0f;
+    float c26 = 0f;
+    float c27 = 0f;
+    float c30 = 0f;
+    float c31 = 0f;
+    float c32 = 0f;
+    float c33 = 0f;
+    float c34 = 0f;
+    float c35 = 0f;
+    float c36 = 0f;
+    float c37 = 0f;
+    float c40 = 0f;
+    float c41 = 0f;
+    float c42 = 0f;
+    float c43 = 0f;
+    float c44 = 0f;
+    float c45 = 0f;
+    float c46 = 0f;
+    float c47 = 0f;
+    float c50 = 0f;
+    float c51 = 0f;
+    float c52 = 0f;
+    float c53 = 0f;
+    float c54 = 0f;
+    float c55 = 0f;
+    float c56 = 0f;
+    float c57 = 0f;
+    float c60 = 0f;
+    float c61 = 0f;
+    float c62 = 0f;
+    float c63 = 0f;
+    float c64 = 0f;
+    float c65 = 0f;
+    float c66 = 0f;
+    float c67 = 0f;
+    float c70 = 0f;
+    float c71 = 0f;
+    float c72 = 0f;
+    float c73 = 0f;
+    float c74 = 0f;
+    float c75 = 0f;
+    float c76 = 0f;
+    float c77 = 0f;
+    for (int p0 = 0; p0 < i7; p0 += BIG_DEPTH) {
+      for (int e = lin; e < BIG * BIG_DEPTH; e += GROUP * GROUP) {
+        int ar = i3 == 1 ? e % BIG : e / BIG_DEPTH;
+        int ap = i3 == 1 ? e / BIG : e % BIG_DEPTH;
+        tileA[ap * BIG + ar] = loadA(row0 + ar, p0 + ap);
+        int bp = i4 == 1 ? e % BIG_DEPTH : e / BIG;
+        int bc = i4 == 1 ? e / BIG_DEPTH : e % BIG;
+        tileB[bp * BIG + bc] = loadB(p0 + bp, col0 + bc);
+      }
+      localBarrier();
+      for (int p = 0; p < BIG_DEPTH; p++) {
+        int ao = p * BIG + ty;
+        int bo = p * BIG + tx;
+        float a0 = tileA[ao];
+        float a1 = tileA[ao + 1 * GROUP];
+        float a2 = tileA[ao + 2 * GROUP];
+        float a3 = tileA[ao + 3 * GROUP];
+        float a4 = tileA[ao + 4 * GROUP];
+        float a5 = tileA[ao + 5 * GROUP];
+        float a6 = tileA[ao + 6 * GROUP];
+        float a7 = tileA[ao + 7 * GROUP];
+        float b0 = tileB[bo];
+        float b1 = tileB[bo + 1 * GROUP];
+        float b2 = tileB[bo + 2 * GROUP];
+        float b3 = tileB[bo + 3 * GROUP];
+        float b4 = tileB[bo + 4 * GROUP];
+        float b5 = tileB[bo + 5 * GROUP];
+        float b6 = tileB[bo + 6 * GROUP];
+        float b7 = tileB[bo + 7 * GROUP];
+        c00 = fma(a0, b0, c00);
+        c01 = fma(a0, b1, c01);
+        c02 = fma(a0, b2, c02);
+        c03 = fma(a0, b3, c03);
+        c04 = fma(a0, b4, c04);
+        c05 = fma(a0, b5, c05);
+        c06 = fma(a0, b6, c06);
+        c07 = fma(a0, b7, c07);
+        c10 = fma(a1, b0, c10);
+        c11 = fma(a1, b1, c11);
+        c12 = fma(a1, b2, c12);
+        c13 = fma(a1, b3, c13);
+        c14 = fma(a1, b4, c14);
+        c15 = fma(a1, b5, c15);
+        c16 = fma(a1, b6, c16);
+        c17 = fma(a1, b7, c17);
+        c20 = fma(a2, b0, c20);
+        c21 = fma(a2, b1, c21);
+        c22 = fma(a2, b2, c22);
+        c23 = fma(a2, b3, c23);
+        c24 = fma(a2, b4, c24);
+        c25 = fma(a2, b5, c25);
+        c26 = fma(a2, b6, c26);
+        c27 = fma(a2, b7, c27);
+        c30 = fma(a3, b0, c30);
+        c31 = fma(a3, b1, c31);
+        c32 = fma(a3, b2, c32);
+        c33 = fma(a3, b3, c33);
+        c34 = fma(a3, b4, c34);
+        c35 = fma(a3, b5, c35);
+        c36 = fma(a3, b6, c36);
+        c37 = fma(a3, b7, c37);
+        c40 = fma(a4, b0, c40);
+        c41 = fma(a4, b1, c41);
+        c42 = fma(a4, b2, c42);
+        c43 = fma(a4, b3, c43);
+        c44 = fma(a4, b4, c44);
+        c45 = fma(a4, b5, c45);
+        c46 = fma(a4, b6, c46);
+        c47 = fma(a4, b7, c47);
+        c50 = fma(a5, b0, c50);
+        c51 = fma(a5, b1, c51);
+        c52 = fma(a5, b2, c52);
+        c53 = fma(a5, b3, c53);
+        c54 = fma(a5, b4, c54);
+        c55 = fma(a5, b5, c55);
+        c56 = fma(a5, b6, c56);
+        c57 = fma(a5, b7, c57);
+        c60 = fma(a6, b0, c60);
+        c61 = fma(a6, b1, c61);
+        c62 = fma(a6, b2, c62);
+        c63 = fma(a6, b3, c63);
+        c64 = fma(a6, b4, c64);
+        c65 = fma(a6, b5, c65);
+        c66 = fma(a6, b6, c66);
+        c67 = fma(a6, b7, c67);
+        c70 = fma(a7, b0, c70);
+        c71 = fma(a7, b1, c71);
+        c72 = fma(a7, b2, c72);
+        c73 = fma(a7, b3, c73);
+        c74 = fma(a7, b4, c74);
+        c75 = fma(a7, b5, c75);
+        c76 = fma(a7, b6, c76);
+        c77 = fma(a7, b7, c77);
+      }
+      localBarrier();
+    }
+    int r = row0 + ty;
+    int c = col0 + tx;
+    int s = GROUP;
+    store(r, c, c00);
+    store(r, c + s, c01);
+    store(r, c + 2 * s, c02);
+    store(r, c + 3 * s, c03);
+    store(r, c + 4 * s, c04);
+    store(r, c + 5 * s, c05);
+    store(r, c + 6 * s, c06);
+    store(r, c + 7 * s, c07);
+    store(r + s, c, c10);
+    store(r + s, c + s, c11);
+    store(r + s, c + 2 * s, c12);
+    store(r + s, c + 3 * s, c13);
+    store(r + s, c + 4 * s, c14);
+    store(r + s, c + 5 * s, c15);
+    store(r + s, c + 6 * s, c16);
+    store(r + s, c + 7 * s, c17);
+    store(r + 2 * s, c, c20);
+    store(r + 2 * s, c + s, c21);
+    store(r + 2 * s, c + 2 * s, c22);
+    store(r + 2 * s, c + 3 * s, c23);
+    store(r + 2 * s, c + 4 * s, c24);
+    store(r + 2 * s, c + 5 * s, c25);
+    store(r + 2 * s, c + 6 * s, c26);
+    store(r + 2 * s, c + 7 * s, c27);
+    store(r + 3 * s, c, c30);
+    store(r + 3 * s, c + s, c31);
+    store(r + 3 * s, c + 2 * s, c32);
+    store(r + 3 * s, c + 3 * s, c33);
+    store(r + 3 * s, c + 4 * s, c34);
+    store(r + 3 * s, c + 5 * s, c35);
+    store(r + 3 * s, c + 6 * s, c36);
+    store(r + 3 * s, c + 7 * s, c37);
+    store(r + 4 * s, c, c40);
+    store(r + 4 * s, c + s, c41);
+    store(r + 4 * s, c + 2 * s, c42);
+    store(r + 4 * s, c + 3 * s, c43);
+    store(r + 4 * s, c + 4 * s, c44);
+    store(r + 4 * s, c + 5 * s, c45);
+    store(r + 4 * s, c + 6 * s, c46);
+    store(r + 4 * s, c + 7 * s, c47);
+    store(r + 5 * s, c, c50);
+    store(r + 5 * s, c + s, c51);
+    store(r + 5 * s, c + 2 * s, c52);
+    store(r + 5 * s, c + 3 * s, c53);
+    store(r + 5 * s, c + 4 * s, c54);
+    store(r + 5 * s, c + 5 * s, c55);
+    store(r + 5 * s, c + 6 * s, c56);
+    store(r + 5 * s, c + 7 * s, c57);
+    store(r + 6 * s, c, c60);
+    store(r + 6 * s, c + s, c61);
+    store(r + 6 * s, c + 2 * s, c62);
+    store(r + 6 * s, c + 3 * s, c63);
+    store(r + 6 * s, c + 4 * s, c64);
+    store(r + 6 * s, c + 5 * s, c65);
+    store(r + 6 * s, c + 6 * s, c66);
+    store(r + 6 * s, c + 7 * s, c67);
+    store(r + 7 * s, c, c70);
+    store(r + 7 * s, c + s, c71);
+    store(r + 7 * s, c + 2 * s, c72);
+    store(r + 7 * s, c + 3 * s, c73);
+    store(r + 7 * s, c + 4 * s, c74);
+    store(r + 7 * s, c + 5 * s, c75);
+    store(r + 7 * s, c + 6 * s, c76);
+    store(r + 7 * s, c + 7 * s, c77);
   }
 
   private void store(int r, int c, float v) {

@@ -36,13 +36,17 @@ public final class OpenCLBackend implements Backend {
   private boolean verified;
   private Slice scratch;
   private int tableRows;
+  private final int maxStage;
+  private long launches;
+  private long stagedFloats;
 
   /**
    * Which matrix-product kernel runs: {@code SMALL} (32x32 tiles, 2x2 per work item), {@code WIDE}
-   * (64x64 tiles, 4x4 per work item), or {@code AUTO}: wide once the product has at least two
-   * 64x64 tiles per compute unit, so that the device stays busy with either.
+   * (64x64 tiles, 4x4 per work item), {@code BIG} (128x128 tiles, 8x8 per work item), or
+   * {@code AUTO}: the largest tile that still gives every compute unit at least two work groups, so
+   * that the device stays busy with any of them.
    */
-  public enum GemmVariant { AUTO, SMALL, WIDE }
+  public enum GemmVariant { AUTO, SMALL, WIDE, BIG }
 
   /** A tensor: {@code size} values at {@code offset} of the arena. */
   record Slice(int offset, int size) implements Tensor {}
@@ -82,17 +86,34 @@ public final class OpenCLBackend implements Backend {
   }
 
   public OpenCLBackend(Found found) {
-    this(found, 1 << 20, 1 << 20);
+    this(found, 1 << 20, 1 << 24);
   }
 
-  /** A backend on {@code found} with an initial arena and staging capacity (floats); the arena grows on demand. */
-  public OpenCLBackend(Found found, int arenaFloats, int stagingFloats) {
+  /**
+   * A backend on {@code found} with an initial arena (floats; it grows on demand) and the largest
+   * staging buffer (floats; longer transfers go in pieces of that size).
+   */
+  public OpenCLBackend(Found found, int arenaFloats, int maxStagingFloats) {
     this.device = found.device();
     this.computeUnits = Math.max(1, device.getMaxComputeUnits());
     this.description = "opencl (" + found + ")";
-    this.k = new ArenaKernel(new float[arenaFloats], new float[stagingFloats], new float[SMALL],
+    this.maxStage = Math.max(SMALL, maxStagingFloats);
+    this.k = new ArenaKernel(new float[arenaFloats], new float[SMALL], new float[SMALL], new float[SMALL],
         new int[ArenaKernel.TAB * 64]);
     k.setExplicit(true);
+  }
+
+  /** Kernel launches so far (each is one synchronous Aparapi execute). */
+  public long launches() {
+    return launches;
+  }
+
+  /**
+   * Floats moved between host and device through the staging buffers so far: Aparapi moves whole
+   * arrays, so this counts each staging buffer's full length per transfer.
+   */
+  public long stagedFloats() {
+    return stagedFloats;
   }
 
   /**
@@ -182,9 +203,11 @@ public final class OpenCLBackend implements Backend {
     if (!verified) {
       k.put(k.mem);
       k.put(k.io);
+      k.put(k.ioOut);
       k.put(k.ioSmall);
       k.put(k.tab);
     }
+    launches++;
     k.execute(range);
     if (!verified) {
       if (!k.isRunningCL()) {
@@ -199,15 +222,15 @@ public final class OpenCLBackend implements Backend {
   @Override
   public void upload(float[] src, int srcOffset, Tensor dst, int dstOffset, int length) {
     int o = off(dst) + dstOffset;
-    boolean small = length <= SMALL;
-    float[] stage = small ? k.ioSmall : k.io;
+    float[] stage = stage(true, length);
     for (int done = 0; done < length; done += stage.length) {
       int len = Math.min(stage.length, length - done);
       System.arraycopy(src, srcOffset + done, stage, 0, len);
       k.put(stage);
+      stagedFloats += stage.length;
       k.i0 = o + done;
       k.i1 = 0;
-      k.i2 = small ? 1 : 0;
+      k.i2 = stage == k.ioSmall ? 1 : 0;
       launch(ArenaKernel.COPY_IN, len);
     }
   }
@@ -215,17 +238,42 @@ public final class OpenCLBackend implements Backend {
   @Override
   public void download(Tensor src, int srcOffset, float[] dst, int dstOffset, int length) {
     int o = off(src) + srcOffset;
-    boolean small = length <= SMALL;
-    float[] stage = small ? k.ioSmall : k.io;
+    float[] stage = stage(false, length);
     for (int done = 0; done < length; done += stage.length) {
       int len = Math.min(stage.length, length - done);
       k.i0 = o + done;
       k.i1 = 0;
-      k.i2 = small ? 1 : 0;
+      k.i2 = stage == k.ioSmall ? 1 : 0;
       launch(ArenaKernel.COPY_OUT, len);
       k.get(stage);
+      stagedFloats += stage.length;
       System.arraycopy(stage, 0, dst, dstOffset + done, len);
     }
+  }
+
+  /**
+   * The staging buffer for a transfer of {@code length} values: the small one when it fits, else
+   * the upload or download buffer, resized to the transfer (whole 64k-value units, at most the
+   * largest staging size) when it is too small or more than twice too big. Aparapi moves whole
+   * arrays, so a buffer sized to the batch moves the batch and not a fixed 4 MB; the slack of two
+   * keeps a smaller last batch from resizing it every epoch.
+   */
+  private float[] stage(boolean in, int length) {
+    if (length <= SMALL) {
+      return k.ioSmall;
+    }
+    float[] current = in ? k.io : k.ioOut;
+    int want = (int) Math.min(maxStage, ((long) length + SMALL - 1) / SMALL * SMALL);
+    if (current.length >= want && current.length <= 2L * want) {
+      return current;
+    }
+    float[] sized = new float[want];
+    if (in) {
+      k.io = sized;
+    } else {
+      k.ioOut = sized;
+    }
+    return sized;
   }
 
   @Override
@@ -257,14 +305,31 @@ public final class OpenCLBackend implements Backend {
     k.i6 = n;
     k.i7 = kk;
     k.i8 = accumulate ? 1 : 0;
+    GemmVariant v = gemmVariant == GemmVariant.AUTO ? autoVariant(m, n) : gemmVariant;
+    int t = v == GemmVariant.BIG ? ArenaKernel.BIG : v == GemmVariant.WIDE ? ArenaKernel.WIDE : ArenaKernel.TILE;
+    k.op = v == GemmVariant.BIG ? ArenaKernel.GEMM_BIG : v == GemmVariant.WIDE ? ArenaKernel.GEMM_WIDE : ArenaKernel.GEMM;
     int g = ArenaKernel.GROUP;
-    int w = ArenaKernel.WIDE;
-    long wideTiles = (long) ((m + w - 1) / w) * ((n + w - 1) / w);
-    boolean wide = gemmVariant == GemmVariant.WIDE
-        || gemmVariant == GemmVariant.AUTO && wideTiles >= 2L * computeUnits;
-    int t = wide ? ArenaKernel.WIDE : ArenaKernel.TILE;
-    k.op = wide ? ArenaKernel.GEMM_WIDE : ArenaKernel.GEMM;
     execute(Range.create2D(device, (n + t - 1) / t * g, (m + t - 1) / t * g, g, g));
+  }
+
+  /** The {@code AUTO} choice for an m x n product on this device. */
+  GemmVariant autoVariant(int m, int n) {
+    return autoVariant(m, n, computeUnits);
+  }
+
+  /** The largest tile with at least two work groups per compute unit (the small kernel when none has). */
+  static GemmVariant autoVariant(int m, int n, int computeUnits) {
+    if (tiles(m, n, ArenaKernel.BIG) >= 2L * computeUnits) {
+      return GemmVariant.BIG;
+    }
+    if (tiles(m, n, ArenaKernel.WIDE) >= 2L * computeUnits) {
+      return GemmVariant.WIDE;
+    }
+    return GemmVariant.SMALL;
+  }
+
+  private static long tiles(int m, int n, int side) {
+    return (long) ((m + side - 1) / side) * ((n + side - 1) / side);
   }
 
   @Override

@@ -8,7 +8,7 @@ import org.millrace.trainer.backend.Tensor;
 final class SelfCheck {
   private SelfCheck() {}
 
-  /** Both kernels, every transposition, 67 x 45 x 70 (ragged against every tile size). */
+  /** Every kernel, every transposition, 67 x 45 x 70 (ragged against every tile size and depth). */
   static void run(OpenCLBackend cl) {
     int m = 67;
     int n = 45;
@@ -28,7 +28,7 @@ final class SelfCheck {
     cl.upload(a, ta);
     cl.upload(b, tb);
     for (OpenCLBackend.GemmVariant v : new OpenCLBackend.GemmVariant[] {OpenCLBackend.GemmVariant.SMALL,
-        OpenCLBackend.GemmVariant.WIDE}) {
+        OpenCLBackend.GemmVariant.WIDE, OpenCLBackend.GemmVariant.BIG}) {
       cl.gemmVariant(v);
       for (int t = 0; t < 4; t++) {
         boolean transA = (t & 1) != 0;
