@@ -105,4 +105,15 @@ class MillraceCliTest {
     assertEquals(3, code, err.toString());
     assertTrue(err.toString().startsWith("error: cannot open metadata store jdbc:postgresql://127.0.0.1:1/none"), err.toString());
   }
+
+  @Test
+  void serveRefusesAMissingRegistryAndAnUnknownVersionPolicy() {
+    Out missing = run("serve", "--registry", dir.resolve("nowhere").toString(), "--port", "0");
+    assertEquals(MillraceCli.USAGE, missing.code());
+    assertEquals("error: --registry expected a directory (the Pusher's base_dir), got " + dir.resolve("nowhere")
+        + ": it does not exist", missing.err().trim());
+    Out policy = run("serve", "--registry", dir.toString(), "--versions", "newest");
+    assertEquals(MillraceCli.USAGE, policy.code());
+    assertEquals("error: --versions expected latest or all, got 'newest'", policy.err().trim());
+  }
 }

@@ -1,0 +1,82 @@
+package org.millrace.pipelines.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.millrace.serving.ModelRepository.VersionPolicy;
+import org.millrace.serving.ModelServer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code millrace serve}: the model server over a registry, until interrupted (Ctrl-C or SIGTERM). */
+@Command(name = "serve", description = "Serve the registry's models over TF Serving's REST API (hot-loads pushed"
+    + " versions).")
+final class ServeCommand implements Callable<Integer> {
+  @ParentCommand
+  MillraceCli cli;
+
+  @Option(names = "--registry", defaultValue = ".millrace/registry",
+      description = "Registry base directory (the Pusher's base_dir). Default: ${DEFAULT-VALUE}.")
+  Path registry;
+
+  @Option(names = "--host", defaultValue = "0.0.0.0", description = "Address to listen on. Default: ${DEFAULT-VALUE}.")
+  String host;
+
+  @Option(names = "--port", defaultValue = "8501", description = "Port (TF Serving's REST port). Default: ${DEFAULT-VALUE}.")
+  int port;
+
+  @Option(names = "--poll-seconds", defaultValue = "5",
+      description = "How often the registry is scanned for new versions. Default: ${DEFAULT-VALUE}.")
+  double pollSeconds;
+
+  @Option(names = "--versions", defaultValue = "latest",
+      description = "latest (the highest version that loads) or all. Default: ${DEFAULT-VALUE}.")
+  String versions;
+
+  @Option(names = "--max-request-bytes", defaultValue = "10485760", description = "Default: ${DEFAULT-VALUE}.")
+  long maxRequestBytes;
+
+  @Option(names = "--max-rows", defaultValue = "10000", description = "Rows per predict request. Default: ${DEFAULT-VALUE}.")
+  int maxRows;
+
+  @Option(names = "--threads", description = "Request threads. Default: the number of processors (at least 2).")
+  Integer threads;
+
+  @Override
+  public Integer call() throws Exception {
+    VersionPolicy policy = switch (versions.toLowerCase(Locale.ROOT)) {
+      case "latest" -> VersionPolicy.LATEST;
+      case "all" -> VersionPolicy.ALL;
+      default -> throw new IllegalArgumentException("--versions expected latest or all, got '" + versions + "'");
+    };
+    if (!Files.isDirectory(registry)) {
+      throw new IllegalArgumentException("--registry expected a directory (the Pusher's base_dir), got " + registry
+          + ": it does not exist");
+    }
+    if (!(pollSeconds > 0)) {
+      throw new IllegalArgumentException("--poll-seconds expected > 0, got " + pollSeconds);
+    }
+    var defaults = ModelServer.Options.defaults();
+    var options = new ModelServer.Options(host, port, Duration.ofMillis(Math.max(1, Math.round(pollSeconds * 1000))),
+        policy, maxRequestBytes, maxRows, threads == null ? defaults.threads() : threads);
+    ModelServer server = ModelServer.start(registry, options);
+    var done = new CountDownLatch(1);
+    // On Ctrl-C or SIGTERM: requests in flight finish, then the port closes (inside the hook: the JVM
+    // halts once the hooks are done).
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      server.close();
+      done.countDown();
+    }, "millrace-serve-shutdown"));
+    var models = server.repository().snapshot();
+    cli.out().printf("serving %s on http://%s:%d (%s)%n", registry, host, server.port(), models.isEmpty()
+        ? "no models yet; polling every " + pollSeconds + " s"
+        : String.join(", ", models.values().stream().map(v -> v.name() + " " + v.available().keySet()).toList()));
+    cli.out().flush();
+    done.await();
+    return MillraceCli.OK;
+  }
+}

@@ -1,0 +1,227 @@
+package org.millrace.serving;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import org.millrace.trainer.model.ModelFiles;
+import org.millrace.trainer.model.ModelRuntime;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The models of a registry directory ({@code <base>/<model_name>/<version>/}, the layout the
+ * Pusher writes and TF Serving reads), loaded and kept up to date by {@link #poll}. Readers take
+ * an immutable {@link #snapshot}: a poll builds the next one off to the side and swaps it in, so
+ * requests in flight finish on the versions they started with and none is dropped.
+ *
+ * <p>Version policy {@code LATEST} serves the highest version that loads (when the newest pushed
+ * version fails to load, the one before stays served and the failure is in its status);
+ * {@code ALL} serves every version that loads. A version that failed is not retried until its
+ * files change.
+ */
+public final class ModelRepository {
+  private static final Logger LOG = LoggerFactory.getLogger(ModelRepository.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Which versions of a model are served. */
+  public enum VersionPolicy { LATEST, ALL }
+
+  /** A loaded model version. */
+  public record Servable(String name, int version, Path dir, ModelRuntime runtime, JsonNode modelJson,
+      JsonNode registryEntry, Instant loadedAt) {}
+
+  /**
+   * A version's state as TF Serving reports it: {@code AVAILABLE} with no error, or {@code END}
+   * (not served) with why.
+   */
+  public record VersionStatus(int version, String state, String error) {}
+
+  /** One model name: the served versions and the status of every version on disk. */
+  public record ModelView(String name, NavigableMap<Integer, Servable> available,
+      NavigableMap<Integer, VersionStatus> statuses) {}
+
+  /** A failed load, remembered with the files' modification times so that it is retried when they change. */
+  private record Failure(List<FileTime> stamps, String error) {}
+
+  private final Path base;
+  private final VersionPolicy policy;
+  private final ServingMetrics metrics;
+  private final AtomicReference<Map<String, ModelView>> snapshot = new AtomicReference<>(Map.of());
+  private final Map<Path, Failure> failures = new HashMap<>();
+
+  public ModelRepository(Path base, VersionPolicy policy, ServingMetrics metrics) {
+    this.base = base;
+    this.policy = policy;
+    this.metrics = metrics;
+  }
+
+  public Path base() {
+    return base;
+  }
+
+  /** The models served now (immutable). */
+  public Map<String, ModelView> snapshot() {
+    return snapshot.get();
+  }
+
+  /** The servable for a request: the given version, or the highest served one when {@code version} is null. */
+  public Optional<Servable> find(String name, Integer version) {
+    ModelView view = snapshot.get().get(name);
+    if (view == null || view.available().isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.ofNullable(version == null ? view.available().lastEntry().getValue()
+        : view.available().get(version));
+  }
+
+  /**
+   * Scans the registry, loads versions the policy wants that are not loaded yet, drops versions
+   * no longer wanted or gone from disk, and swaps the new view in. Returns it.
+   */
+  public synchronized Map<String, ModelView> poll() {
+    Map<String, ModelView> previous = snapshot.get();
+    Map<String, ModelView> next = new TreeMap<>();
+    for (Path modelDir : children(base)) {
+      String name = modelDir.getFileName().toString();
+      if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
+        continue;
+      }
+      List<Integer> versions = versions(modelDir);
+      if (versions.isEmpty()) {
+        continue;
+      }
+      ModelView before = previous.get(name);
+      NavigableMap<Integer, Servable> available = new TreeMap<>();
+      NavigableMap<Integer, VersionStatus> statuses = new TreeMap<>();
+      for (int v : versions) {
+        if (policy == VersionPolicy.LATEST && !available.isEmpty()) {
+          statuses.put(v, new VersionStatus(v, "END", "not served: version policy latest serves version "
+              + available.firstKey()));
+          continue;
+        }
+        Servable s = before == null ? null : before.available().get(v);
+        if (s == null) {
+          s = load(name, v, modelDir.resolve(Integer.toString(v)));
+        }
+        if (s != null) {
+          available.put(v, s);
+          statuses.put(v, new VersionStatus(v, "AVAILABLE", ""));
+        } else {
+          statuses.put(v, new VersionStatus(v, "END", failures.get(modelDir.resolve(Integer.toString(v))).error()));
+        }
+      }
+      next.put(name, new ModelView(name, Collections.unmodifiableNavigableMap(available),
+          Collections.unmodifiableNavigableMap(statuses)));
+    }
+    Map<String, ModelView> frozen = Collections.unmodifiableMap(next);
+    snapshot.set(frozen);
+    logChanges(previous, frozen);
+    metrics.setServed(frozen);
+    failures.keySet().removeIf(dir -> !Files.isDirectory(dir));
+    return frozen;
+  }
+
+  /** Loads a version, or records (once per change of its files) why it cannot be and returns null. */
+  private Servable load(String name, int version, Path dir) {
+    List<FileTime> stamps = stamps(dir);
+    Failure failed = failures.get(dir);
+    if (failed != null && failed.stamps().equals(stamps)) {
+      return null;
+    }
+    try {
+      ModelRuntime runtime = ModelRuntime.load(dir);
+      runtime.graph();
+      JsonNode modelJson = JSON.readTree(dir.resolve(ModelFiles.MODEL_JSON).toFile());
+      Servable s = new Servable(name, version, dir, runtime, modelJson, registryEntry(dir.getParent(), version),
+          Instant.now());
+      failures.remove(dir);
+      metrics.loaded(name, true);
+      LOG.info("loaded model {} version {} from {}", name, version, dir);
+      return s;
+    } catch (IOException | RuntimeException e) {
+      String error = "model " + name + " version " + version + " at " + dir + " could not be loaded: " + e.getMessage();
+      failures.put(dir, new Failure(stamps, error));
+      metrics.loaded(name, false);
+      LOG.warn(error);
+      return null;
+    }
+  }
+
+  /** The registry index entry of a version (the Pusher's {@code registry.json}), or null when there is none. */
+  private static JsonNode registryEntry(Path modelDir, int version) {
+    Path index = modelDir.resolve("registry.json");
+    if (!Files.isRegularFile(index)) {
+      return null;
+    }
+    try {
+      for (JsonNode e : JSON.readTree(index.toFile()).path("versions")) {
+        if (e.path("version").asInt(-1) == version) {
+          return e;
+        }
+      }
+    } catch (IOException e) {
+      LOG.warn("{} could not be read for the lineage of version {}: {}", index, version, e.getMessage());
+    }
+    return null;
+  }
+
+  private void logChanges(Map<String, ModelView> before, Map<String, ModelView> after) {
+    before.forEach((name, view) -> view.available().keySet().forEach(v -> {
+      ModelView now = after.get(name);
+      if (now == null || !now.available().containsKey(v)) {
+        LOG.info("unloaded model {} version {}", name, v);
+      }
+    }));
+  }
+
+  /** Version directories (whole numbers, holding a model.json) of a model, highest first. */
+  private static List<Integer> versions(Path modelDir) {
+    var versions = new ArrayList<Integer>();
+    for (Path p : children(modelDir)) {
+      String n = p.getFileName().toString();
+      if (n.matches("[1-9][0-9]{0,8}") && Files.isRegularFile(p.resolve(ModelFiles.MODEL_JSON))) {
+        versions.add(Integer.parseInt(n));
+      }
+    }
+    versions.sort(Collections.reverseOrder());
+    return versions;
+  }
+
+  private static List<Path> children(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.filter(Files::isDirectory).sorted().toList();
+    } catch (IOException e) {
+      LOG.warn("cannot list {}: {}", dir, e.getMessage());
+      return List.of();
+    }
+  }
+
+  private static List<FileTime> stamps(Path dir) {
+    var stamps = new ArrayList<FileTime>();
+    for (String f : new String[] {ModelFiles.MODEL_JSON, ModelFiles.WEIGHTS}) {
+      try {
+        stamps.add(Files.getLastModifiedTime(dir.resolve(f)));
+      } catch (IOException e) {
+        stamps.add(FileTime.fromMillis(0));
+      }
+    }
+    return stamps;
+  }
+}

@@ -1,0 +1,434 @@
+package org.millrace.serving;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.millrace.serving.ModelRepository.ModelView;
+import org.millrace.serving.ModelRepository.Servable;
+import org.millrace.serving.ModelRepository.VersionPolicy;
+import org.millrace.serving.ModelRepository.VersionStatus;
+import org.millrace.serving.Predict.RequestException;
+import org.millrace.transform.graph.InputFeature;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code millrace serve}: TF Serving's REST API over a model registry.
+ *
+ * <ul>
+ *   <li>{@code GET /v1/models/{name}[/versions/{v}]}: version status;
+ *   <li>{@code GET /v1/models/{name}[/versions/{v}]/metadata}: signature (raw input features and
+ *       outputs) and lineage (the model's provenance and its registry entry);
+ *   <li>{@code POST /v1/models/{name}[/versions/{v}]:predict}: {@link Predict};
+ *   <li>{@code GET /healthz} (alive), {@code GET /readyz} (some model is served), {@code GET /metrics}
+ *       (Prometheus).
+ * </ul>
+ *
+ * Errors are {@code {"error": "..."}} with 400 (bad request), 404 (no such model, version or
+ * path), 405 (method), 413 (body or row count over the limits) or 503 (model known but no version
+ * loaded). The registry is polled and new versions hot-loaded ({@link ModelRepository}).
+ */
+public final class ModelServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ModelServer.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern MODEL_PATH = Pattern.compile(
+      "/v1/models/([^/:]+)(?:/versions/([^/:]+))?(/metadata|:[A-Za-z]+)?");
+
+  /** How the server runs. */
+  public record Options(String host, int port, Duration pollInterval, VersionPolicy policy, long maxRequestBytes,
+      int maxRows, int threads) {
+    public Options {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port expected 0..65535, got " + port);
+      }
+      if (pollInterval.isNegative() || pollInterval.isZero()) {
+        throw new IllegalArgumentException("poll interval expected > 0, got " + pollInterval);
+      }
+      if (maxRequestBytes < 1 || maxRows < 1 || threads < 1) {
+        throw new IllegalArgumentException("max request bytes, max rows and threads expected >= 1, got "
+            + maxRequestBytes + ", " + maxRows + ", " + threads);
+      }
+    }
+
+    /** Port 8501 (TF Serving's REST port) on all interfaces, polling every 5 s, latest versions, 10 MB / 10,000 rows. */
+    public static Options defaults() {
+      return new Options("0.0.0.0", 8501, Duration.ofSeconds(5), VersionPolicy.LATEST, 10L << 20, 10_000,
+          Math.max(2, Runtime.getRuntime().availableProcessors()));
+    }
+
+    public Options withPort(int p) {
+      return new Options(host, p, pollInterval, policy, maxRequestBytes, maxRows, threads);
+    }
+
+    public Options withPollInterval(Duration d) {
+      return new Options(host, port, d, policy, maxRequestBytes, maxRows, threads);
+    }
+
+    public Options withPolicy(VersionPolicy p) {
+      return new Options(host, port, pollInterval, p, maxRequestBytes, maxRows, threads);
+    }
+
+    public Options withLimits(long bytes, int rows) {
+      return new Options(host, port, pollInterval, policy, bytes, rows, threads);
+    }
+
+    public Options withHost(String h) {
+      return new Options(h, port, pollInterval, policy, maxRequestBytes, maxRows, threads);
+    }
+
+    public Options withThreads(int t) {
+      return new Options(host, port, pollInterval, policy, maxRequestBytes, maxRows, t);
+    }
+  }
+
+  private final ModelRepository repository;
+  private final ServingMetrics metrics;
+  private final Options options;
+  private final HttpServer http;
+  private final ExecutorService workers;
+  private final ScheduledExecutorService poller;
+  private final AtomicInteger inFlight = new AtomicInteger();
+
+  private ModelServer(ModelRepository repository, ServingMetrics metrics, Options options, HttpServer http,
+      ExecutorService workers, ScheduledExecutorService poller) {
+    this.repository = repository;
+    this.metrics = metrics;
+    this.options = options;
+    this.http = http;
+    this.workers = workers;
+    this.poller = poller;
+  }
+
+  /**
+   * Loads what the registry holds (the first poll runs before the port opens, so a started server
+   * serves), then listens and polls every {@code options.pollInterval()}.
+   */
+  public static ModelServer start(Path registry, Options options) throws IOException {
+    var metrics = new ServingMetrics();
+    var repository = new ModelRepository(registry, options.policy(), metrics);
+    repository.poll();
+    HttpServer http = HttpServer.create(new InetSocketAddress(options.host(), options.port()), 128);
+    ExecutorService workers = Executors.newFixedThreadPool(options.threads(), r -> {
+      Thread t = new Thread(r, "millrace-serve");
+      t.setDaemon(true);
+      return t;
+    });
+    ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "millrace-serve-poll");
+      t.setDaemon(true);
+      return t;
+    });
+    var server = new ModelServer(repository, metrics, options, http, workers, poller);
+    http.createContext("/", server::handle);
+    http.setExecutor(workers);
+    http.start();
+    long every = options.pollInterval().toMillis();
+    poller.scheduleWithFixedDelay(() -> {
+      try {
+        repository.poll();
+      } catch (RuntimeException e) {
+        LOG.warn("registry poll of {} failed: {}", registry, e.toString());
+      }
+    }, every, every, TimeUnit.MILLISECONDS);
+    LOG.info("serving {} on http://{}:{} (models: {})", registry, options.host(), server.port(),
+        repository.snapshot().keySet());
+    return server;
+  }
+
+  /** The port listened on (the one chosen when the options asked for 0). */
+  public int port() {
+    return http.getAddress().getPort();
+  }
+
+  public ModelRepository repository() {
+    return repository;
+  }
+
+  /**
+   * Stops polling, lets requests in flight finish (up to 5 s), then closes the port. (JDK 17's
+   * {@code HttpServer.stop(delay)} waits the whole delay even when nothing is in flight, so the
+   * server counts its requests itself.)
+   */
+  @Override
+  public void close() {
+    poller.shutdownNow();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    http.stop(0);
+    workers.shutdown();
+    try {
+      workers.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void handle(HttpExchange ex) throws IOException {
+    inFlight.incrementAndGet();
+    try {
+      serve(ex);
+    } finally {
+      inFlight.decrementAndGet();
+    }
+  }
+
+  private void serve(HttpExchange ex) throws IOException {
+    long t0 = System.nanoTime();
+    String model = "";
+    String api = "other";
+    int status;
+    try {
+      String path = ex.getRequestURI().getRawPath();
+      Matcher m = MODEL_PATH.matcher(path);
+      if (path.equals("/healthz") || path.equals("/readyz") || path.equals("/metrics")) {
+        api = path.substring(1);
+        requireMethod(ex, "GET");
+        status = path.equals("/metrics") ? text(ex, 200, metrics.render()) : health(ex, path.equals("/readyz"));
+      } else if (m.matches()) {
+        model = java.net.URLDecoder.decode(m.group(1), StandardCharsets.UTF_8);
+        Integer version = m.group(2) == null ? null : version(m.group(2));
+        String suffix = m.group(3);
+        if (suffix == null) {
+          api = "status";
+          requireMethod(ex, "GET");
+          status = json(ex, 200, status(model, version));
+        } else if (suffix.equals("/metadata")) {
+          api = "metadata";
+          requireMethod(ex, "GET");
+          status = json(ex, 200, metadata(servable(model, version), version));
+        } else if (suffix.equals(":predict")) {
+          api = "predict";
+          requireMethod(ex, "POST");
+          Servable s = servable(model, version);
+          JsonNode body = readBody(ex);
+          var parsed = Predict.parse(body, s.runtime().graph(), options.maxRows());
+          ObjectNode answer = Predict.run(s, parsed);
+          metrics.predicted(s.name(), s.version(), parsed.rows().size());
+          ex.getResponseHeaders().set("Millrace-Model-Version", Integer.toString(s.version()));
+          status = json(ex, 200, answer);
+        } else {
+          throw new RequestException(404, "model API expected :predict or /metadata, got '" + suffix
+              + "' (:classify and :regress are TF Serving APIs for TensorFlow Example protos; use :predict)");
+        }
+      } else {
+        throw new RequestException(404, "path expected /v1/models/{name}[/versions/{v}][/metadata|:predict],"
+            + " /healthz, /readyz or /metrics, got " + path);
+      }
+    } catch (RequestException e) {
+      status = error(ex, e.status, e.getMessage());
+    } catch (RuntimeException e) {
+      LOG.warn("request {} {} failed", ex.getRequestMethod(), ex.getRequestURI(), e);
+      status = error(ex, 500, "internal error: " + e);
+    } finally {
+      ex.close();
+    }
+    // Only served model names become label values: requests for made-up names must not grow the metrics.
+    metrics.request(repository.snapshot().containsKey(model) ? model : "", api, status,
+        (System.nanoTime() - t0) / 1e9);
+  }
+
+  private static Integer version(String text) {
+    try {
+      int v = Integer.parseInt(text);
+      if (v >= 1) {
+        return v;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new RequestException(400, "version expected a whole number >= 1, got '" + text + "'");
+  }
+
+  private static void requireMethod(HttpExchange ex, String method) {
+    if (!ex.getRequestMethod().equalsIgnoreCase(method)) {
+      ex.getResponseHeaders().set("Allow", method);
+      throw new RequestException(405, ex.getRequestURI().getRawPath() + " expected " + method + ", got "
+          + ex.getRequestMethod());
+    }
+  }
+
+  private ModelView view(String model) {
+    ModelView view = repository.snapshot().get(model);
+    if (view == null) {
+      throw new RequestException(404, "model '" + model + "' not found in " + repository.base() + " (models: "
+          + repository.snapshot().keySet() + ")");
+    }
+    return view;
+  }
+
+  private Servable servable(String model, Integer version) {
+    ModelView view = view(model);
+    if (view.available().isEmpty()) {
+      throw new RequestException(503, "model '" + model + "' has no version loaded: " + view.statuses().values());
+    }
+    return repository.find(model, version).orElseThrow(() -> new RequestException(404, "model '" + model
+        + "' version " + version + " is not served (served: " + view.available().keySet()
+        + (view.statuses().containsKey(version) ? "; " + view.statuses().get(version).error() : "") + ")"));
+  }
+
+  private ObjectNode status(String model, Integer version) {
+    ModelView view = view(model);
+    ObjectNode body = JSON.createObjectNode();
+    ArrayNode list = body.putArray("model_version_status");
+    if (version != null && !view.statuses().containsKey(version)) {
+      throw new RequestException(404, "model '" + model + "' has no version " + version + " (versions: "
+          + view.statuses().keySet() + ")");
+    }
+    for (VersionStatus s : view.statuses().descendingMap().values()) {
+      if (version != null && s.version() != version) {
+        continue;
+      }
+      ObjectNode o = list.addObject();
+      o.put("version", Integer.toString(s.version()));
+      o.put("state", s.state());
+      ObjectNode st = o.putObject("status");
+      st.put("error_code", s.state().equals("AVAILABLE") ? "OK" : s.error().startsWith("not served") ? "OK"
+          : "UNKNOWN");
+      st.put("error_message", s.error());
+    }
+    return body;
+  }
+
+  private static ObjectNode metadata(Servable s, Integer requested) {
+    ObjectNode body = JSON.createObjectNode();
+    ObjectNode spec = body.putObject("model_spec");
+    spec.put("name", s.name());
+    spec.put("signature_name", "");
+    spec.put("version", Integer.toString(s.version()));
+    ObjectNode sig = body.putObject("metadata").putObject("signature_def").putObject("signature_def")
+        .putObject("serving_default");
+    ObjectNode inputs = sig.putObject("inputs");
+    for (InputFeature f : s.runtime().graph().inputs()) {
+      ObjectNode i = inputs.putObject(f.name());
+      i.put("dtype", switch (f.type()) {
+        case INT -> "DT_INT64";
+        case FLOAT -> "DT_DOUBLE";
+        case BOOL -> "DT_BOOL";
+        default -> "DT_STRING";
+      });
+      i.put("name", f.name());
+      i.put("millrace_type", f.type().name().toLowerCase(java.util.Locale.ROOT));
+    }
+    ObjectNode outputs = sig.putObject("outputs");
+    if (s.runtime().task().equals("classification")) {
+      outputs.putObject("probabilities").put("dtype", "DT_FLOAT").put("name", "probabilities");
+      outputs.putObject("class_id").put("dtype", "DT_INT64").put("name", "class_id");
+      outputs.putObject("class").put("dtype", "DT_STRING").put("name", "class");
+    } else {
+      outputs.putObject("predictions").put("dtype", "DT_FLOAT").put("name", "predictions");
+    }
+    sig.put("method_name", "tensorflow/serving/predict");
+    ObjectNode millrace = body.putObject("millrace");
+    millrace.put("task", s.runtime().task());
+    ArrayNode vocab = millrace.putArray("label_vocabulary");
+    s.runtime().labelVocabulary().forEach(vocab::add);
+    millrace.put("model_dir", s.dir().toString());
+    millrace.put("loaded_at", s.loadedAt().toString());
+    millrace.set("registry_entry", s.registryEntry());
+    millrace.set("provenance", s.modelJson().get("provenance"));
+    return body;
+  }
+
+  private int health(HttpExchange ex, boolean readiness) throws IOException {
+    Map<String, ModelView> models = repository.snapshot();
+    ObjectNode body = JSON.createObjectNode();
+    ObjectNode served = body.putObject("models");
+    boolean any = false;
+    for (ModelView v : models.values()) {
+      ArrayNode versions = served.putArray(v.name());
+      v.available().keySet().forEach(versions::add);
+      any |= !v.available().isEmpty();
+    }
+    boolean ok = !readiness || any;
+    body.put("status", ok ? "ok" : "no model version is loaded from " + repository.base());
+    return json(ex, ok ? 200 : 503, body);
+  }
+
+  /** The request body as JSON, refusing bodies over the size limit before reading them whole. */
+  private JsonNode readBody(HttpExchange ex) throws IOException {
+    String declared = ex.getRequestHeaders().getFirst("Content-Length");
+    long limit = options.maxRequestBytes();
+    if (declared != null) {
+      try {
+        if (Long.parseLong(declared.trim()) > limit) {
+          throw new RequestException(413, "request body expected at most " + limit + " bytes, got " + declared.trim());
+        }
+      } catch (NumberFormatException e) {
+        throw new RequestException(400, "Content-Length expected a number, got '" + declared + "'");
+      }
+    }
+    var buffer = new ByteArrayOutputStream();
+    try (InputStream in = ex.getRequestBody()) {
+      byte[] chunk = new byte[8192];
+      int n;
+      while ((n = in.read(chunk)) > 0) {
+        if (buffer.size() + n > limit) {
+          throw new RequestException(413, "request body expected at most " + limit + " bytes, got more");
+        }
+        buffer.write(chunk, 0, n);
+      }
+    }
+    if (buffer.size() == 0) {
+      throw new RequestException(400, "predict request expected a JSON body, got an empty one");
+    }
+    try {
+      return JSON.readTree(buffer.toByteArray());
+    } catch (JsonProcessingException e) {
+      JsonLocation at = e.getLocation();
+      throw new RequestException(400, "request body expected JSON" + (at == null ? "" : " (line " + at.getLineNr()
+          + ", column " + at.getColumnNr() + ")") + ": " + e.getOriginalMessage());
+    }
+  }
+
+  private static int error(HttpExchange ex, int status, String message) throws IOException {
+    ObjectNode body = JSON.createObjectNode();
+    body.put("error", message);
+    return json(ex, status, body);
+  }
+
+  private static int json(HttpExchange ex, int status, JsonNode body) throws IOException {
+    ex.getResponseHeaders().set("Content-Type", "application/json");
+    return send(ex, status, JSON.writeValueAsBytes(body));
+  }
+
+  private static int text(HttpExchange ex, int status, String body) throws IOException {
+    ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+    return send(ex, status, body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static int send(HttpExchange ex, int status, byte[] bytes) throws IOException {
+    ex.sendResponseHeaders(status, bytes.length);
+    try (OutputStream out = ex.getResponseBody()) {
+      out.write(bytes);
+    }
+    return status;
+  }
+}

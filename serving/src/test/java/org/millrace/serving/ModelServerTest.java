@@ -1,0 +1,334 @@
+package org.millrace.serving;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.millrace.pusher.ModelRegistry;
+import org.millrace.serving.ModelRepository.VersionPolicy;
+import org.millrace.trainer.model.ModelRuntime;
+
+/** The server over a real registry (the Pusher's) of real trained models, through real HTTP. */
+class ModelServerTest {
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  @TempDir
+  static Path models;
+  static Path first;
+  static Path second;
+
+  @TempDir
+  Path registry;
+  ModelServer server;
+
+  record Reply(int status, JsonNode body, String text, HttpResponse<String> raw) {}
+
+  @BeforeAll
+  static void train() throws Exception {
+    first = Models.train(models, "first", 1, 6);
+    second = Models.train(models, "second", 2, 1);
+  }
+
+  @AfterEach
+  void stop() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  ModelServer start(VersionPolicy policy) throws Exception {
+    server = ModelServer.start(registry, ModelServer.Options.defaults().withHost("127.0.0.1").withPort(0)
+        .withPollInterval(Duration.ofMillis(100)).withPolicy(policy).withLimits(4000, 20));
+    return server;
+  }
+
+  Reply get(String path) throws Exception {
+    return send(HttpRequest.newBuilder(uri(path)).GET().build());
+  }
+
+  Reply post(String path, String body) throws Exception {
+    return send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.ofString(body))
+        .header("Content-Type", "application/json").build());
+  }
+
+  URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + server.port() + path);
+  }
+
+  static Reply send(HttpRequest request) throws Exception {
+    HttpResponse<String> r = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    JsonNode body = null;
+    if (r.headers().firstValue("Content-Type").orElse("").startsWith("application/json")) {
+      body = JSON.readTree(r.body());
+    }
+    return new Reply(r.statusCode(), body, r.body(), r);
+  }
+
+  void push(Path model) {
+    new ModelRegistry(registry).push("blobs", model, model.toUri().toString(), "test");
+  }
+
+  static void assertProbabilities(float[] expected, JsonNode got) {
+    assertEquals(expected.length, got.size(), got.toString());
+    for (int j = 0; j < expected.length; j++) {
+      assertEquals(expected[j], got.get(j).floatValue(), 1e-6f, got.toString());
+    }
+  }
+
+  @Test
+  void statusMetadataAndPredictionsInRowAndColumnFormats() throws Exception {
+    push(first);
+    start(VersionPolicy.LATEST);
+    Reply status = get("/v1/models/blobs");
+    assertEquals(200, status.status());
+    assertEquals("{\"model_version_status\":[{\"version\":\"1\",\"state\":\"AVAILABLE\",\"status\":{\"error_code\":"
+        + "\"OK\",\"error_message\":\"\"}}]}", status.text());
+    assertEquals(status.text(), get("/v1/models/blobs/versions/1").text());
+
+    JsonNode meta = get("/v1/models/blobs/metadata").body();
+    assertEquals("1", meta.at("/model_spec/version").asText());
+    JsonNode sig = meta.at("/metadata/signature_def/signature_def/serving_default");
+    assertEquals("DT_DOUBLE", sig.at("/inputs/a/dtype").asText());
+    assertEquals("DT_DOUBLE", sig.at("/inputs/b/dtype").asText());
+    assertEquals(Set.of("probabilities", "class_id", "class"), names(sig.get("outputs")));
+    assertEquals("[\"p\",\"q\",\"r\"]", meta.at("/millrace/label_vocabulary").toString());
+    // Lineage: where the served files came from, and how the model was trained.
+    assertEquals(first.toUri().toString(), meta.at("/millrace/registry_entry/model_uri").asText());
+    assertEquals(6, meta.at("/millrace/provenance/parameters/epochs").asInt(), meta.toString());
+
+    ModelRuntime direct = ModelRuntime.load(first);
+    float[] r = direct.predictRow(Map.of("a", 6.0, "b", 0.0));
+    float[] p = direct.predictRow(Map.of("a", 0L, "b", 0.5));
+    Reply rows = post("/v1/models/blobs:predict", "{\"instances\": [{\"a\": 6.0, \"b\": 0}, {\"a\": 0, \"b\": 0.5}]}");
+    assertEquals(200, rows.status(), rows.text());
+    assertEquals("1", rows.raw().headers().firstValue("Millrace-Model-Version").orElseThrow());
+    JsonNode predictions = rows.body().get("predictions");
+    assertProbabilities(r, predictions.get(0).get("probabilities"));
+    assertProbabilities(p, predictions.get(1).get("probabilities"));
+    assertEquals("r", predictions.get(0).get("class").asText());
+    assertEquals(2, predictions.get(0).get("class_id").asInt());
+    assertEquals("p", predictions.get(1).get("class").asText());
+
+    Reply columns = post("/v1/models/blobs/versions/1:predict",
+        "{\"signature_name\": \"serving_default\", \"inputs\": {\"a\": [6.0, 0], \"b\": [0, 0.5]}}");
+    assertEquals(200, columns.status(), columns.text());
+    assertProbabilities(r, columns.body().at("/outputs/probabilities/0"));
+    assertProbabilities(p, columns.body().at("/outputs/probabilities/1"));
+    assertEquals("[\"r\",\"p\"]", columns.body().at("/outputs/class").toString());
+    assertEquals("[2,0]", columns.body().at("/outputs/class_id").toString());
+    // The label may come along with the features (rows replayed from the data lake); it is ignored.
+    assertEquals(200, post("/v1/models/blobs:predict", "{\"instances\": [{\"a\": 1, \"b\": 2, \"kind\": \"q\"}]}")
+        .status());
+    assertEquals("{\"predictions\":[]}", post("/v1/models/blobs:predict", "{\"instances\": []}").text());
+  }
+
+  @Test
+  void hotLoadsAPushedVersionWithoutDroppingARequest() throws Exception {
+    push(first);
+    start(VersionPolicy.LATEST);
+    var failures = new ConcurrentHashMap<String, Integer>();
+    Set<String> versionsSeen = ConcurrentHashMap.newKeySet();
+    var stop = new AtomicBoolean();
+    var count = new AtomicInteger();
+    List<Thread> clients = new ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      Thread c = new Thread(() -> {
+        while (!stop.get()) {
+          try {
+            Reply reply = post("/v1/models/blobs:predict", "{\"instances\": [{\"a\": 6.0, \"b\": 0.0}]}");
+            count.incrementAndGet();
+            versionsSeen.add(reply.raw().headers().firstValue("Millrace-Model-Version").orElse("none"));
+            if (reply.status() != 200) {
+              failures.merge(reply.status() + " " + reply.text(), 1, Integer::sum);
+            }
+          } catch (Exception e) {
+            failures.merge(e.toString(), 1, Integer::sum);
+          }
+        }
+      });
+      c.start();
+      clients.add(c);
+    }
+    Thread.sleep(300);
+    push(second);
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (!versionsSeen.contains("2") && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    Thread.sleep(300);
+    stop.set(true);
+    for (Thread c : clients) {
+      c.join();
+    }
+    assertEquals(Map.of(), failures, "of " + count.get() + " requests");
+    assertEquals(Set.of("1", "2"), versionsSeen);
+    float[] expected = ModelRuntime.load(second).predictRow(Map.of("a", 6.0, "b", 0.0));
+    Reply now = post("/v1/models/blobs:predict", "{\"instances\": [{\"a\": 6.0, \"b\": 0.0}]}");
+    assertProbabilities(expected, now.body().at("/predictions/0/probabilities"));
+    JsonNode versions = get("/v1/models/blobs").body().get("model_version_status");
+    assertEquals("2", versions.get(0).get("version").asText());
+    assertEquals("AVAILABLE", versions.get(0).get("state").asText());
+    assertEquals("END", versions.get(1).get("state").asText());
+    assertEquals("not served: version policy latest serves version 2",
+        versions.get(1).at("/status/error_message").asText());
+    assertEquals(404, post("/v1/models/blobs/versions/1:predict", "{\"instances\": []}").status());
+  }
+
+  @Test
+  void aBrokenNewestVersionLeavesThePreviousOneServedAndSaysWhy() throws Exception {
+    push(first);
+    // Version 2's weights are cut short (published by rename, as the Pusher does, so the server sees it whole).
+    Path tmp = Files.createDirectories(registry.resolve("blobs/.tmp-broken"));
+    Files.copy(first.resolve("model.json"), tmp.resolve("model.json"));
+    byte[] weights = Files.readAllBytes(first.resolve("model.safetensors"));
+    Files.write(tmp.resolve("model.safetensors"), java.util.Arrays.copyOf(weights, weights.length / 2));
+    Files.move(tmp, registry.resolve("blobs/2"), StandardCopyOption.ATOMIC_MOVE);
+    start(VersionPolicy.LATEST);
+    JsonNode versions = get("/v1/models/blobs").body().get("model_version_status");
+    assertEquals("2", versions.get(0).get("version").asText());
+    assertEquals("END", versions.get(0).get("state").asText());
+    assertEquals("UNKNOWN", versions.get(0).at("/status/error_code").asText());
+    String why = versions.get(0).at("/status/error_message").asText();
+    assertTrue(why.startsWith("model blobs version 2 at " + registry.resolve("blobs/2") + " could not be loaded: "),
+        why);
+    assertEquals("AVAILABLE", versions.get(1).get("state").asText());
+    Reply reply = post("/v1/models/blobs:predict", "{\"instances\": [{\"a\": 6.0, \"b\": 0.0}]}");
+    assertEquals(200, reply.status());
+    assertEquals("1", reply.raw().headers().firstValue("Millrace-Model-Version").orElseThrow());
+    Reply asked = post("/v1/models/blobs/versions/2:predict", "{\"instances\": []}");
+    assertEquals(404, asked.status());
+    assertTrue(asked.body().get("error").asText().contains("could not be loaded"), asked.text());
+    assertEquals(200, get("/readyz").status());
+  }
+
+  @Test
+  void everyVersionUnderThePolicyAll() throws Exception {
+    push(first);
+    push(second);
+    start(VersionPolicy.ALL);
+    String row = "{\"instances\": [{\"a\": 0.0, \"b\": 3.0}]}";
+    assertProbabilities(ModelRuntime.load(first).predictRow(Map.of("a", 0.0, "b", 3.0)),
+        post("/v1/models/blobs/versions/1:predict", row).body().at("/predictions/0/probabilities"));
+    assertProbabilities(ModelRuntime.load(second).predictRow(Map.of("a", 0.0, "b", 3.0)),
+        post("/v1/models/blobs/versions/2:predict", row).body().at("/predictions/0/probabilities"));
+    assertEquals("2", post("/v1/models/blobs:predict", row).raw().headers().firstValue("Millrace-Model-Version")
+        .orElseThrow());
+    JsonNode versions = get("/v1/models/blobs").body().get("model_version_status");
+    assertEquals("AVAILABLE", versions.get(0).get("state").asText());
+    assertEquals("AVAILABLE", versions.get(1).get("state").asText());
+  }
+
+  @Test
+  void badRequestsGetAnErrorThatSaysWhatWasExpected() throws Exception {
+    push(first);
+    start(VersionPolicy.LATEST);
+    String predict = "/v1/models/blobs:predict";
+    assertError(400, "request body expected JSON (line 1, column ", post(predict, "{\"instances\": [{\"a\": 1,"));
+    assertError(400, "predict request expected a JSON body, got an empty one", post(predict, ""));
+    assertError(400, "predict request expected exactly one of \"instances\" (rows) and \"inputs\" (columns), got"
+        + " neither", post(predict, "{}"));
+    assertError(400, "predict request expected the keys instances or inputs (and signature_name), got 'rows'",
+        post(predict, "{\"rows\": []}"));
+    assertError(400, "instances expected an array of objects (one per row), got an object",
+        post(predict, "{\"instances\": {\"a\": 1}}"));
+    assertError(400, "instances[1] expected an object of raw features [a, b], got number 3",
+        post(predict, "{\"instances\": [{\"a\": 1, \"b\": 2}, 3]}"));
+    assertError(400, "instances[0].a expected a number, string, boolean or null, got an array",
+        post(predict, "{\"instances\": [{\"a\": [1], \"b\": 2}]}"));
+    assertError(400, "instances[0] has unknown feature 'c': the model reads [a, b] (and ignores its label 'kind')",
+        post(predict, "{\"instances\": [{\"a\": 1, \"b\": 2, \"c\": 3}]}"));
+    Reply text = post(predict, "{\"instances\": [{\"a\": 1, \"b\": 2}, {\"a\": \"six\", \"b\": 2}]}");
+    assertError(400, "instances[1]: feature 'a' expected a number", text);
+    assertError(400, "inputs.b expected 2 values (as many as inputs.a), got 1",
+        post(predict, "{\"inputs\": {\"a\": [1, 2], \"b\": [3]}}"));
+    assertError(400, "signature_name expected serving_default (the only signature), got \"predict\"",
+        post(predict, "{\"signature_name\": \"predict\", \"instances\": []}"));
+    // Limits of this server: 4,000 bytes and 20 rows.
+    assertError(413, "request body expected at most 4000 bytes, got ",
+        post(predict, "{\"instances\": [" + "{\"a\": 1, \"b\": 2},".repeat(300) + "{\"a\": 1, \"b\": 2}]}"));
+    assertError(413, "instances expected at most 20 rows per request, got 21",
+        post(predict, "{\"instances\": [" + "{\"a\": 1, \"b\": 2},".repeat(20) + "{\"a\": 1, \"b\": 2}]}"));
+    assertError(404, "model 'nope' not found in " + registry + " (models: [blobs])",
+        post("/v1/models/nope:predict", "{\"instances\": []}"));
+    assertError(404, "model 'blobs' has no version 7 (versions: [1])", get("/v1/models/blobs/versions/7"));
+    assertError(400, "version expected a whole number >= 1, got 'latest'", get("/v1/models/blobs/versions/latest"));
+    assertError(405, "/v1/models/blobs:predict expected POST, got GET", get(predict));
+    assertError(405, "/v1/models/blobs expected GET, got POST", post("/v1/models/blobs", "{}"));
+    assertError(404, "model API expected :predict or /metadata, got ':classify'",
+        post("/v1/models/blobs:classify", "{}"));
+    assertError(404, "path expected /v1/models/{name}[/versions/{v}][/metadata|:predict], /healthz, /readyz or"
+        + " /metrics, got /v2/models", get("/v2/models"));
+    // The server is still serving after all that.
+    assertEquals(200, post(predict, "{\"instances\": [{\"a\": 1, \"b\": 2}]}").status());
+  }
+
+  @Test
+  void metricsAndHealthEndpoints() throws Exception {
+    start(VersionPolicy.LATEST);
+    assertEquals(200, get("/healthz").status());
+    Reply notReady = get("/readyz");
+    assertEquals(503, notReady.status());
+    assertEquals("no model version is loaded from " + registry, notReady.body().get("status").asText());
+    push(first);
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (get("/readyz").status() != 200 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertEquals("{\"models\":{\"blobs\":[1]},\"status\":\"ok\"}", get("/readyz").text());
+    post("/v1/models/blobs:predict", "{\"instances\": [{\"a\": 1, \"b\": 2}, {\"a\": 3, \"b\": 4}]}");
+    post("/v1/models/blobs:predict", "{\"instances\": [{\"a\": 1, \"b\": 2}]}");
+    post("/v1/models/blobs:predict", "{\"instances\": [{\"a\": \"x\", \"b\": 2}]}");
+    post("/v1/models/made-up:predict", "{}");
+    Reply metrics = get("/metrics");
+    assertEquals(200, metrics.status());
+    assertTrue(metrics.raw().headers().firstValue("Content-Type").orElse("").startsWith("text/plain; version=0.0.4"));
+    String text = metrics.text();
+    for (String line : List.of(
+        "# TYPE millrace_serving_requests_total counter",
+        "millrace_serving_requests_total{model=\"blobs\",api=\"predict\",code=\"200\"} 2",
+        "millrace_serving_requests_total{model=\"blobs\",api=\"predict\",code=\"400\"} 1",
+        "millrace_serving_requests_total{model=\"\",api=\"predict\",code=\"404\"} 1",
+        "millrace_serving_request_duration_seconds_count{model=\"blobs\",api=\"predict\"} 3",
+        "millrace_serving_request_duration_seconds_bucket{model=\"blobs\",api=\"predict\",le=\"+Inf\"} 3",
+        "millrace_serving_predicted_rows_total{model=\"blobs\",version=\"1\"} 3",
+        "millrace_serving_model_loads_total{model=\"blobs\",result=\"ok\"} 1",
+        "millrace_serving_model_version_available{model=\"blobs\",version=\"1\"} 1")) {
+      assertTrue(text.lines().anyMatch(line::equals), "expected the line " + line + " in\n" + text);
+    }
+  }
+
+  static void assertError(int status, String messageStart, Reply reply) {
+    assertEquals(status, reply.status(), reply.text());
+    String message = reply.body().get("error").asText();
+    assertTrue(message.startsWith(messageStart), "expected an error starting with <" + messageStart + ">, got <"
+        + message + ">");
+    assertEquals(Set.of("error"), names(reply.body()));
+  }
+
+  static Set<String> names(JsonNode o) {
+    var s = new java.util.HashSet<String>();
+    o.fieldNames().forEachRemaining(s::add);
+    return s;
+  }
+}
