@@ -101,6 +101,10 @@ class TrainerExecutorTest {
         Feature.of("b", FeatureType.FLOAT, true)), 1);
     batch.addRow(6.0, 0.0);
     assertArrayEquals(probs, rt.predict(batch.build()), 0f);
+    // The trainer also wrote the network as ONNX: on the transformed row, ONNX Runtime gives the same probabilities.
+    float[] onnx = OnnxExportTest.onnx(model.resolve("model.onnx"), rt.graph().applyRow(Map.of("a", 6.0, "b", 0.0)), 1,
+        2, "probabilities");
+    assertArrayEquals(probs, onnx, 1e-6f);
     String json = Files.readString(model.resolve("model.json"));
     assertTrue(json.contains("\"transform\"") && json.contains("\"backend\"") && json.contains("\"seed\" : 42"), json);
     // auto: an OpenCL GPU when there is one, else Java (PoCL in CI is a CPU device); the choice is recorded.

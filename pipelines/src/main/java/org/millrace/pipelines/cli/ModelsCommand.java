@@ -28,7 +28,8 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code millrace models}: the registry's versions, and manual bless / rollback decisions recorded in lineage. */
 @Command(name = "models", description = "List registry versions; bless a model or roll back by hand, with a record.",
-    subcommands = {ModelsCommand.ListVersions.class, ModelsCommand.Bless.class, ModelsCommand.Rollback.class})
+    subcommands = {ModelsCommand.ListVersions.class, ModelsCommand.Bless.class, ModelsCommand.Rollback.class,
+        ModelsCommand.ExportOnnx.class})
 final class ModelsCommand implements Callable<Integer> {
   @ParentCommand
   MillraceCli cli;
@@ -152,6 +153,30 @@ final class ModelsCommand implements Callable<Integer> {
             + " (execution #" + id + "): " + reason);
         return MillraceCli.OK;
       }
+    }
+  }
+
+  @Command(name = "export-onnx", description = "Write a model directory's network as ONNX (the Trainer writes"
+      + " model.onnx itself; this re-exports older models).")
+  static final class ExportOnnx implements Callable<Integer> {
+    @ParentCommand
+    ModelsCommand models;
+
+    @Parameters(index = "0", paramLabel = "MODEL_DIR", description = "A Trainer model directory (or a registry version).")
+    Path modelDir;
+
+    @Option(names = "--out", description = "Output file. Default: MODEL_DIR/model.onnx.")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+      if (!java.nio.file.Files.isRegularFile(modelDir.resolve(org.millrace.trainer.model.ModelFiles.MODEL_JSON))) {
+        throw new IllegalArgumentException("export-onnx expected a model directory with model.json, got " + modelDir);
+      }
+      Path file = out != null ? out : modelDir.resolve(org.millrace.trainer.model.OnnxExport.FILE_NAME);
+      org.millrace.trainer.model.OnnxExport.exportDirectory(modelDir, file);
+      models.cli.out().println("wrote " + file);
+      return MillraceCli.OK;
     }
   }
 }

@@ -116,4 +116,17 @@ class MillraceCliTest {
     assertEquals(MillraceCli.USAGE, policy.code());
     assertEquals("error: --versions expected latest or all, got 'newest'", policy.err().trim());
   }
+
+  @Test
+  void exportOnnxWritesAModelDirectorysNetworkOrSaysWhatIsMissing() throws Exception {
+    Path model = Path.of("../components/trainer/src/test/resources/golden-model");
+    Path file = dir.resolve("golden.onnx");
+    Out ok = run("models", "export-onnx", model.toString(), "--out", file.toString());
+    assertEquals(0, ok.code(), ok.err());
+    assertEquals("wrote " + file, ok.out().trim());
+    assertTrue(Files.size(file) > 100);
+    Out bad = run("models", "export-onnx", dir.toString());
+    assertEquals(MillraceCli.USAGE, bad.code());
+    assertEquals("error: export-onnx expected a model directory with model.json, got " + dir, bad.err().trim());
+  }
 }

@@ -18,6 +18,7 @@ import org.millrace.trainer.backend.Backend;
 import org.millrace.trainer.backend.Backends;
 import org.millrace.trainer.data.DenseData;
 import org.millrace.trainer.model.ModelFiles;
+import org.millrace.trainer.model.OnnxExport;
 import org.millrace.trainer.nn.Activation;
 import org.millrace.trainer.nn.Dense;
 import org.millrace.trainer.nn.Layer;
@@ -112,6 +113,9 @@ public final class TrainerExecutor implements Executor<TrainerParams> {
       }
       base.ifPresent(b -> provenance.put("base_model", b.uri()));
       ModelFiles.write(input.output(TrainerComponents.MODEL), net, loss, graph, provenance);
+      // The same network for ONNX Runtime and other ONNX tools (input: the transformed vector).
+      OnnxExport.write(net, loss, OnnxExport.metadata(graph, graph.task()),
+          input.output(TrainerComponents.MODEL).resolve(OnnxExport.FILE_NAME));
       Path run = input.output(TrainerComponents.MODEL_RUN);
       RunReport.write(run, result.history(), result.bestEpoch(), result.stoppedEarly(),
           Map.of("backend", backend.description(), "train_rows", train.rows(), "eval_rows", eval.rows()));

@@ -4,7 +4,8 @@ package org.millrace.trainer.nn;
 public enum Activation {
   LINEAR, RELU, LEAKY_RELU, GELU, SIGMOID, TANH;
 
-  private static final float LEAK = 0.01f;
+  /** The slope of leaky_relu below zero. */
+  public static final float LEAK = 0.01f;
   private static final double SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 
   public static Activation of(String name) {
