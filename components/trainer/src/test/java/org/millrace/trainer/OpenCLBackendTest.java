@@ -376,4 +376,35 @@ class OpenCLBackendTest {
       }
     }
   }
+
+  /** Two data-parallel workers on OpenCL (the second opened as the Trainer opens it) train what one does. */
+  @Test
+  void dataParallelWorkersOnOpenCLTrainWhatOneWorkerTrains() throws Exception {
+    List<List<float[]>> results = new ArrayList<>();
+    for (int workers : new int[] {1, 2}) {
+      var first = new OpenCLBackend(OpenCLBackend.devices().get(0));
+      List<Backend> backends = new ArrayList<>(List.of(first));
+      for (int w = 1; w < workers; w++) {
+        var other = org.millrace.trainer.backend.Backends.openWorker(first, w, 1);
+        assertTrue(other.reason().startsWith("worker 1: OpenCL device "), other.reason());
+        backends.add(other.backend());
+      }
+      List<Network> nets = new ArrayList<>();
+      List<Optimizer> opts = new ArrayList<>();
+      for (Backend b : backends) {
+        var net = Network.dense(2, List.of(new org.millrace.trainer.nn.Dense(8, Activation.RELU),
+            new org.millrace.trainer.nn.Dense(3, Activation.LINEAR))).build(b, 16);
+        net.initialize(5);
+        nets.add(net);
+        opts.add(new Optimizer(Optimizer.Kind.ADAM, 0.01, 0, false, 0, 0.9, 0.999, 1e-7, null));
+      }
+      Training.run(nets, Loss.SOFTMAX_CROSS_ENTROPY, opts, NetworkTest.blobs(100, 1), NetworkTest.blobs(30, 2),
+          Training.Options.of(2, 16, 3));
+      results.add(nets.get(0).values());
+      backends.forEach(Backend::close);
+    }
+    for (int i = 0; i < results.get(0).size(); i++) {
+      assertArrayEquals(results.get(0).get(i), results.get(1).get(i), 1e-4f, "tensor " + i);
+    }
+  }
 }

@@ -254,4 +254,22 @@ class TrainerExecutorTest {
       assertEquals(Float.parseFloat(expected[i]), p[i], 1e-6f, golden.toString());
     }
   }
+
+  @Test
+  void dataParallelWorkersTrainTheSameModelAndAreRecorded() throws Exception {
+    Map<String, Object> p = Map.of("epochs", 4, "threads", 3, "hidden_layers", List.of(Map.of("units", 16,
+        "dropout", 0.1)), "backend", "java");
+    Path one = train(p, "w1");
+    var three = new java.util.HashMap<>(p);
+    three.put("workers", 3);
+    Path many = train(three, "w3");
+    float[] a = ModelRuntime.load(one).predictRow(Map.of("a", 1.0, "b", 2.0));
+    float[] b = ModelRuntime.load(many).predictRow(Map.of("a", 1.0, "b", 2.0));
+    assertArrayEquals(a, b, 1e-5f);
+    String json = Files.readString(many.resolve("model.json"));
+    assertTrue(json.contains("\"workers\" : 3"), json);
+    var bad = assertThrows(ParameterException.class, () -> ParameterBinder.bind(TrainerParams.class,
+        Map.of("workers", 64, "batch_size", 32)));
+    assertEquals("workers expected 1..batch_size (32), got 64", bad.getMessage());
+  }
 }

@@ -76,6 +76,27 @@ public final class Backends {
         + " (self-check passed)");
   }
 
+  /**
+   * The backend of data-parallel worker {@code worker} (1, 2, ...) next to worker 0's
+   * {@code first}: another Java backend with {@code threads} threads, or an OpenCL backend on the
+   * next device of the same kind (GPU or CPU), round robin, each checked as worker 0's was.
+   */
+  public static Selected openWorker(Backend first, int worker, int threads) {
+    if (first instanceof OpenCLBackend cl) {
+      boolean gpu = cl.found().gpu();
+      List<OpenCLBackend.Found> same = OpenCLBackend.devices().stream().filter(d -> d.gpu() == gpu).toList();
+      int index = 0;
+      for (int i = 0; i < same.size(); i++) {
+        if (same.get(i).device().getDeviceId() == cl.found().device().getDeviceId()) {
+          index = i;
+        }
+      }
+      OpenCLBackend.Found found = same.isEmpty() ? cl.found() : same.get((index + worker) % same.size());
+      return new Selected(openChecked(found), "worker " + worker + ": OpenCL device " + found + " (self-check passed)");
+    }
+    return new Selected(new JavaBackend(threads), "worker " + worker + ": java backend");
+  }
+
   /** An OpenCL backend on {@code found} that passed its self-check (closed again when it failed). */
   private static Backend openChecked(OpenCLBackend.Found found) {
     var backend = new OpenCLBackend(found);

@@ -24,6 +24,7 @@ import org.millrace.trainer.nn.Dense;
 import org.millrace.trainer.nn.Layer;
 import org.millrace.trainer.nn.Loss;
 import org.millrace.trainer.nn.Network;
+import org.millrace.trainer.nn.Optimizer;
 import org.millrace.trainer.nn.Training;
 
 /**
@@ -57,11 +58,13 @@ public final class TrainerExecutor implements Executor<TrainerParams> {
       throw new IllegalArgumentException("input_shape " + p.inputShape() + " expected " + train.dim()
           + " values per example (the transform graph's outputs), got " + Arrays.stream(inputShape).reduce(1, (a, b) -> a * b));
     }
-    List<Layer> layers = new java.util.ArrayList<>(p.buildHidden());
-    layers.add(new Dense(classification ? classes : 1, Activation.LINEAR));
-    Network net = new Network(inputShape, layers);
-    Backends.Selected selected = Backends.open(p.backend(), p.threads());
+    int outputs = classification ? classes : 1;
+    Network net = new Network(inputShape, layers(p, outputs));
+    int workers = p.workers();
+    int threadsPerWorker = Math.max(1, p.threads() / workers);
+    Backends.Selected selected = Backends.open(p.backend(), threadsPerWorker);
     ctx.log().info("Trainer: {}", selected.reason());
+    var workerBackends = new java.util.ArrayList<Backend>();
     try (Backend backend = selected.backend()) {
       net.build(backend, p.batchSize());
       net.initialize(p.seed());
@@ -89,7 +92,24 @@ public final class TrainerExecutor implements Executor<TrainerParams> {
                   String.format("%.4f", m.trainLoss()), String.format("%.4f", m.validationLoss()),
                   String.format("%.4f", m.validationAccuracy()));
             });
-        result = Training.run(net, loss, optimizer, train, eval, options);
+        var nets = new java.util.ArrayList<Network>(List.of(net));
+        var optimizers = new java.util.ArrayList<Optimizer>(List.of(optimizer));
+        for (int w = 1; w < workers; w++) {
+          Backends.Selected other = Backends.openWorker(backend, w, threadsPerWorker);
+          workerBackends.add(other.backend());
+          ctx.log().info("Trainer: {}", other.reason());
+          Network replica = new Network(inputShape, layers(p, outputs));
+          replica.build(other.backend(), p.batchSize());
+          nets.add(replica);
+          optimizers.add(p.optimizer().create(p.clipNorm()).withSchedule(p.schedule().create(steps)));
+        }
+        if (workers > 1) {
+          ctx.log().info("Trainer: data-parallel, {} workers, {} threads each, shards of a {}-row batch", workers,
+              threadsPerWorker, p.batchSize());
+        }
+        result = Training.run(nets, loss, optimizers, train, eval, options);
+      } finally {
+        workerBackends.forEach(Backend::close);
       }
       if (result.resumedFromStep() > 0) {
         ctx.log().info("Trainer: resumed from the checkpoint at step {}", result.resumedFromStep());
@@ -103,6 +123,7 @@ public final class TrainerExecutor implements Executor<TrainerParams> {
       provenance.put("train_rows", train.rows());
       provenance.put("backend", backend.description());
       provenance.put("backend_selection", selected.reason());
+      provenance.put("workers", workers);
       provenance.put("jdk", System.getProperty("java.version") + " " + System.getProperty("java.vendor"));
       provenance.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
       provenance.put("arch", System.getProperty("os.arch"));
@@ -129,6 +150,13 @@ public final class TrainerExecutor implements Executor<TrainerParams> {
       return ExecutorResult.builder().properties(TrainerComponents.MODEL, props)
           .property(TrainerComponents.MODEL_RUN, "epochs", (long) result.history().size()).build();
     }
+  }
+
+  /** Fresh layers (hidden, then the output layer) for one network: each replica needs its own. */
+  private static List<Layer> layers(TrainerParams p, int outputs) {
+    List<Layer> layers = new java.util.ArrayList<>(p.buildHidden());
+    layers.add(new Dense(outputs, Activation.LINEAR));
+    return layers;
   }
 
   private static void warmStart(Network net, Model base, Backend backend) throws Exception {

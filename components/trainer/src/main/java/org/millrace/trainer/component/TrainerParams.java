@@ -29,13 +29,16 @@ import org.millrace.trainer.nn.Optimizer;
  * early_stopping: {patience: 5}
  * checkpoint_every_steps: 500   # and at every epoch end; a failed run resumes from the last one
  * backend: auto                 # an OpenCL GPU, else Java; or java, opencl, opencl_gpu, opencl_cpu
+ * workers: 1                    # data-parallel replicas, each with a shard of every batch (threads
+ *                               # are shared out; OpenCL: one device each, round robin)
  * </pre>
  *
  * <p>The output layer follows from the task: one linear unit per class (logits) or one value.
  */
 public record TrainerParams(List<Layer> hiddenLayers, List<Map<String, Object>> layers, List<Integer> inputShape,
     OptimizerConfig optimizer, Integer epochs, Integer batchSize, Long seed, EarlyStopping earlyStopping,
-    Double clipNorm, Integer threads, Schedule schedule, Integer checkpointEverySteps, String backend) {
+    Double clipNorm, Integer threads, Schedule schedule, Integer checkpointEverySteps, String backend,
+    Integer workers) {
 
   /**
    * Learning-rate schedule: {@code {type: cosine, warmup_steps: 100, min_factor: 0.1}} or
@@ -163,6 +166,10 @@ public record TrainerParams(List<Layer> hiddenLayers, List<Map<String, Object>> 
     threads = threads == null ? Math.max(1, Runtime.getRuntime().availableProcessors()) : threads;
     if (threads < 1) {
       throw new ParameterException("threads", "threads expected a positive integer, got " + threads);
+    }
+    workers = workers == null ? 1 : workers;
+    if (workers < 1 || workers > batchSize) {
+      throw new ParameterException("workers", "workers expected 1..batch_size (" + batchSize + "), got " + workers);
     }
   }
 

@@ -114,13 +114,28 @@ public final class Network {
 
   /** Runs the layers on the first {@code rows} rows of {@link #input()}. */
   public Tensor forward(int rows, boolean training, int seed) {
+    return forward(rows, training, seed, 0);
+  }
+
+  /**
+   * Runs the layers on the first {@code rows} rows of {@link #input()}, which are rows
+   * {@code firstRow...} of a larger batch (a data-parallel worker's shard): dropout draws the
+   * masks those rows get when the whole batch runs at once.
+   */
+  public Tensor forward(int rows, boolean training, int seed, int firstRow) {
     requireBuilt();
     if (rows < 1 || rows > maxRows) {
       throw new IllegalArgumentException("batch expected 1.." + maxRows + " rows, got " + rows);
     }
     Tensor cur = input;
     for (int i = 0; i < layers.size(); i++) {
-      cur = layers.get(i).forward(cur, rows, training, seed ^ (i + 1) * 0x632BE5AB);
+      Layer l = layers.get(i);
+      int layerSeed = seed ^ (i + 1) * 0x632BE5AB;
+      if (firstRow != 0 && l instanceof Dropout) {
+        // uniform(seed, index + k) == uniform(seed + k * 0x9E3779B9, index): start the mask k values in.
+        layerSeed += firstRow * l.inSize() * 0x9E3779B9;
+      }
+      cur = l.forward(cur, rows, training, layerSeed);
     }
     output = cur;
     return cur;

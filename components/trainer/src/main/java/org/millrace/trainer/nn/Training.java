@@ -73,6 +73,40 @@ public final class Training {
    */
   public static Result run(Network net, Loss loss, Optimizer opt, DenseData train, DenseData eval, Options o)
       throws IOException {
+    return run(List.of(net), loss, List.of(opt), train, eval, o);
+  }
+
+  /**
+   * Synchronous data-parallel training on replicas of one network (each built on its own backend,
+   * with the same architecture): every global batch is cut into one contiguous shard per replica,
+   * each computes the gradients of its shard, the gradients are averaged (weighted by shard size,
+   * in replica order) and every replica takes the same optimizer step, so the replicas stay equal.
+   * N replicas with batch size B train the model one replica trains with batch size B, to float
+   * rounding, for networks without batch norm (whose batch statistics are per shard, as in
+   * PyTorch's DistributedDataParallel; its running statistics are replica 0's, copied to the others
+   * after each step). Replica 0 is evaluated, checkpointed and holds the result; the others start
+   * from its weights. One replica is {@link #run(Network, Loss, Optimizer, DenseData, DenseData,
+   * Options)}.
+   */
+  public static Result run(List<Network> nets, Loss loss, List<Optimizer> opts, DenseData train, DenseData eval,
+      Options o) throws IOException {
+    if (nets.isEmpty() || nets.size() != opts.size()) {
+      throw new IllegalArgumentException("data-parallel training expected one optimizer per replica, got "
+          + nets.size() + " replicas and " + opts.size() + " optimizers");
+    }
+    Network net = nets.get(0);
+    Optimizer opt = opts.get(0);
+    for (Network r : nets) {
+      if (!architecture(r).equals(architecture(net)) || r.maxRows() != net.maxRows()) {
+        throw new IllegalArgumentException("data-parallel replicas expected the architecture and row capacity of"
+            + " replica 0, got " + architecture(r) + " (" + r.maxRows() + " rows) vs " + architecture(net) + " ("
+            + net.maxRows() + " rows)");
+      }
+    }
+    if (o.batchSize() < nets.size()) {
+      throw new IllegalArgumentException("data-parallel training expected batch_size >= the number of workers ("
+          + nets.size() + "), got " + o.batchSize());
+    }
     if (train.dim() != net.inputSize()) {
       throw new IllegalArgumentException("training data expected " + net.inputSize() + " features per row, got "
           + train.dim());
@@ -90,7 +124,9 @@ public final class Training {
       eval.checkIds(e.inputDim(), "eval");
     }
     Backend b = net.backend();
-    opt.bind(net);
+    for (int i = 0; i < nets.size(); i++) {
+      opts.get(i).bind(nets.get(i));
+    }
     int width = net.outputSize();
     Tensor labels = b.allocate(net.maxRows());
     Tensor grad = b.allocate(net.maxRows() * width);
@@ -115,10 +151,12 @@ public final class Training {
         throw new IllegalArgumentException(o.checkpointDir() + ": checkpoint expected " + slots.size()
             + " optimizer slots, got " + ck.slots().size());
       }
-      for (int i = 0; i < slots.size(); i++) {
-        b.upload(ck.slots().get(i), slots.get(i));
+      for (int r = 0; r < nets.size(); r++) {
+        for (int i = 0; i < slots.size(); i++) {
+          nets.get(r).backend().upload(ck.slots().get(i), opts.get(r).slots().get(i));
+        }
+        opts.get(r).restoreStep(ck.step());
       }
-      opt.restoreStep(ck.step());
       b.upload(ck.epochAcc(), acc);
       history.addAll(ck.history());
       best = ck.best();
@@ -134,70 +172,102 @@ public final class Training {
       }
     }
 
-    float[] hostX = new float[net.maxRows() * train.dim()];
-    float[] hostY = new float[net.maxRows()];
-    int[] order = new int[train.rows()];
-    boolean stopped = false;
-    int epoch = startEpoch;
-    for (; epoch <= o.epochs(); epoch++) {
-      long t0 = System.currentTimeMillis();
-      shuffle(order, new SplittableRandom(o.seed() + epoch * 0x9E3779B97F4A7C15L));
-      if (epoch != startEpoch || startBatch == 0) {
-        b.fill(acc, 0f, 2);
-      }
-      for (int batch = epoch == startEpoch ? startBatch : 0; batch < batches; batch++) {
-        int from = batch * o.batchSize();
-        int rows = Math.min(train.rows(), from + o.batchSize()) - from;
-        train.gather(order, from, rows, hostX, hostY);
-        b.upload(hostX, 0, net.input(), 0, rows * train.dim());
-        b.upload(hostY, 0, labels, 0, rows);
-        long step = opt.steps() + 1;
-        Tensor out = net.forward(rows, true, stepSeed(o.seed(), step));
-        b.loss(loss, out, labels, rows, width, grad, acc);
-        net.backward(grad, rows);
-        opt.step();
-        o.afterStep().accept(step);
-        boolean interrupted = Thread.currentThread().isInterrupted();
-        if (o.checkpointDir() != null && (interrupted
-            || o.checkpointEverySteps() > 0 && step % o.checkpointEverySteps() == 0 && batch + 1 < batches)) {
-          save(o, net, opt, acc, epoch, batch + 1, history, best, bestEpoch, sinceBest, false, false, bestTensors);
+    for (int r = 1; r < nets.size(); r++) {
+      nets.get(r).load(net.values());
+    }
+    Workers workers = nets.size() == 1 ? null : new Workers(nets, opts, train.dim(), acc);
+    try {
+      float[] hostX = new float[net.maxRows() * train.dim()];
+      float[] hostY = new float[net.maxRows()];
+      int[] order = new int[train.rows()];
+      boolean stopped = false;
+      int epoch = startEpoch;
+      for (; epoch <= o.epochs(); epoch++) {
+        long t0 = System.currentTimeMillis();
+        shuffle(order, new SplittableRandom(o.seed() + epoch * 0x9E3779B97F4A7C15L));
+        if (epoch != startEpoch || startBatch == 0) {
+          b.fill(acc, 0f, 2);
+          if (workers != null) {
+            workers.clearAccumulators();
+          }
         }
-        if (interrupted) {
-          throw new IOException("training interrupted at step " + step + (o.checkpointDir() == null ? ""
-              : "; checkpoint written to " + o.checkpointDir()));
+        for (int batch = epoch == startEpoch ? startBatch : 0; batch < batches; batch++) {
+          int from = batch * o.batchSize();
+          int rows = Math.min(train.rows(), from + o.batchSize()) - from;
+          long step = opt.steps() + 1;
+          if (workers == null) {
+            train.gather(order, from, rows, hostX, hostY);
+            b.upload(hostX, 0, net.input(), 0, rows * train.dim());
+            b.upload(hostY, 0, labels, 0, rows);
+            Tensor out = net.forward(rows, true, stepSeed(o.seed(), step));
+            b.loss(loss, out, labels, rows, width, grad, acc);
+            net.backward(grad, rows);
+            opt.step();
+          } else {
+            workers.step(train, order, from, rows, loss, stepSeed(o.seed(), step));
+          }
+          o.afterStep().accept(step);
+          boolean interrupted = Thread.currentThread().isInterrupted();
+          if (o.checkpointDir() != null && (interrupted
+              || o.checkpointEverySteps() > 0 && step % o.checkpointEverySteps() == 0 && batch + 1 < batches)) {
+            save(o, net, opt, epochAcc(b, acc, workers), epoch, batch + 1, history, best, bestEpoch, sinceBest, false,
+                false, bestTensors);
+          }
+          if (interrupted) {
+            throw new IOException("training interrupted at step " + step + (o.checkpointDir() == null ? ""
+                : "; checkpoint written to " + o.checkpointDir()));
+          }
+        }
+        float[] accHost = epochAcc(b, acc, workers);
+        double[] val = evaluate(net, loss, eval, evalLabels, evalAcc);
+        var m = new EpochMetrics(epoch, accHost[0] / train.rows(), val[0], val[1], System.currentTimeMillis() - t0);
+        history.add(m);
+        o.onEpoch().accept(m);
+        if (val[0] < best - o.minDelta()) {
+          best = val[0];
+          bestEpoch = epoch;
+          bestTensors = net.values();
+          sinceBest = 0;
+        } else if (o.patience() != null && ++sinceBest >= o.patience()) {
+          stopped = true;
+          break;
+        }
+        if (o.checkpointDir() != null && epoch < o.epochs()) {
+          save(o, net, opt, accHost, epoch + 1, 0, history, best, bestEpoch, sinceBest, false, false, bestTensors);
         }
       }
-      float[] accHost = b.download(acc);
-      double[] val = evaluate(net, loss, eval, evalLabels, evalAcc);
-      var m = new EpochMetrics(epoch, accHost[0] / train.rows(), val[0], val[1], System.currentTimeMillis() - t0);
-      history.add(m);
-      o.onEpoch().accept(m);
-      if (val[0] < best - o.minDelta()) {
-        best = val[0];
-        bestEpoch = epoch;
-        bestTensors = net.values();
-        sinceBest = 0;
-      } else if (o.patience() != null && ++sinceBest >= o.patience()) {
-        stopped = true;
-        break;
+      if (o.checkpointDir() != null) {
+        save(o, net, opt, epochAcc(b, acc, workers), Math.min(epoch, o.epochs()), batches, history, best, bestEpoch,
+            sinceBest, true, stopped, bestTensors);
       }
-      if (o.checkpointDir() != null && epoch < o.epochs()) {
-        save(o, net, opt, acc, epoch + 1, 0, history, best, bestEpoch, sinceBest, false, false, bestTensors);
+      net.load(bestTensors);
+      return new Result(history, bestEpoch, stopped, opt.steps(), resumedFrom);
+    } finally {
+      if (workers != null) {
+        workers.close();
       }
     }
-    if (o.checkpointDir() != null) {
-      save(o, net, opt, acc, Math.min(epoch, o.epochs()), batches, history, best, bestEpoch, sinceBest, true, stopped,
-          bestTensors);
-    }
-    net.load(bestTensors);
-    return new Result(history, bestEpoch, stopped, opt.steps(), resumedFrom);
   }
 
-  private static void save(Options o, Network net, Optimizer opt, Tensor acc, int epoch, int batch,
+  private static List<Object> architecture(Network n) {
+    return List.of(java.util.Arrays.stream(n.inputShape()).boxed().toList(), n.layers().stream().map(Layer::config)
+        .toList());
+  }
+
+  /** The epoch's loss and hit sums: replica 0's accumulator, plus the other workers' when data-parallel. */
+  private static float[] epochAcc(Backend b, Tensor acc, Workers workers) {
+    float[] a = b.download(acc);
+    if (workers != null) {
+      workers.addAccumulators(a);
+    }
+    return a;
+  }
+
+  private static void save(Options o, Network net, Optimizer opt, float[] acc, int epoch, int batch,
       List<EpochMetrics> history, double best, int bestEpoch, int sinceBest, boolean finished, boolean stopped,
       List<float[]> bestTensors) throws IOException {
     Backend b = net.backend();
-    new Checkpoint(o.fingerprint(), epoch, batch, opt.steps(), b.download(acc), List.copyOf(history), best, bestEpoch,
+    new Checkpoint(o.fingerprint(), epoch, batch, opt.steps(), acc, List.copyOf(history), best, bestEpoch,
         sinceBest, finished, stopped, net.values(), opt.slots().stream().map(b::download).toList(), bestTensors)
         .write(o.checkpointDir());
   }

@@ -28,6 +28,7 @@ public final class OpenCLBackend implements Backend {
   private static final int PARTIALS = 256;
 
   private final OpenCLDevice device;
+  private final Found found;
   private final ArenaKernel k;
   private final int computeUnits;
   private GemmVariant gemmVariant = GemmVariant.AUTO;
@@ -95,12 +96,18 @@ public final class OpenCLBackend implements Backend {
    */
   public OpenCLBackend(Found found, int arenaFloats, int maxStagingFloats) {
     this.device = found.device();
+    this.found = found;
     this.computeUnits = Math.max(1, device.getMaxComputeUnits());
     this.description = "opencl (" + found + ")";
     this.maxStage = Math.max(SMALL, maxStagingFloats);
     this.k = new ArenaKernel(new float[arenaFloats], new float[SMALL], new float[SMALL], new float[SMALL],
         new int[ArenaKernel.TAB * 64]);
     k.setExplicit(true);
+  }
+
+  /** The device this backend runs on. */
+  public Found found() {
+    return found;
   }
 
   /** Kernel launches so far (each is one synchronous Aparapi execute). */
