@@ -37,7 +37,7 @@ public final class DeviceBenchmark {
     System.out.println("device: " + selected.backend().description() + " (" + selected.reason() + ")");
     for (String a : args.length > 0 ? args[0].split(",") : new String[] {"1024", "2048", "4096"}) {
       if (selected.backend() instanceof OpenCLBackend cl) {
-        // Both kernels at every size, then the automatic choice, which the MLPs below use.
+        // The automatic choice (which the MLPs below use), then each kernel, at every size.
         for (OpenCLBackend.GemmVariant v : OpenCLBackend.GemmVariant.values()) {
           cl.gemmVariant(v);
           sgemm(backend, Integer.parseInt(a), " (" + v.name().toLowerCase(java.util.Locale.ROOT) + " kernel)");

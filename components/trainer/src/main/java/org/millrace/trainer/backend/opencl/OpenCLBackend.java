@@ -124,7 +124,7 @@ public final class OpenCLBackend implements Backend {
   }
 
   /**
-   * Runs both matrix-product kernels in every transposition on a small problem with ragged edges
+   * Runs every matrix-product kernel in every transposition on a small problem with ragged edges
    * and compares each with a plain host product ({@link SelfCheck}), so that a device or driver
    * that miscompiles a kernel is refused before it trains anything. Throws
    * {@link IllegalStateException} naming the case and the error.
