@@ -42,7 +42,16 @@ public final class ModelRepository {
 
   /** A loaded model version. */
   public record Servable(String name, int version, Path dir, ModelRuntime runtime, JsonNode modelJson,
-      JsonNode registryEntry, Instant loadedAt) {}
+      Instant loadedAt) {
+    /**
+     * The version's entry in the Pusher's {@code registry.json} (read when asked: the Pusher
+     * writes the index after the version directory appears, and a rollback changes it later), or
+     * null when there is none.
+     */
+    public JsonNode registryEntry() {
+      return ModelRepository.registryEntry(dir.getParent(), version);
+    }
+  }
 
   /**
    * A version's state as TF Serving reports it: {@code AVAILABLE} with no error, or {@code END}
@@ -54,8 +63,13 @@ public final class ModelRepository {
   public record ModelView(String name, NavigableMap<Integer, Servable> available,
       NavigableMap<Integer, VersionStatus> statuses) {}
 
-  /** A failed load, remembered with the files' modification times so that it is retried when they change. */
-  private record Failure(List<FileTime> stamps, String error) {}
+  /**
+   * A failed load, remembered with the files' modification times: retried when they change, or
+   * after {@link #RETRY_AFTER} (a failure may have been transient: I/O, memory).
+   */
+  private record Failure(List<FileTime> stamps, String error, Instant at) {}
+
+  static final java.time.Duration RETRY_AFTER = java.time.Duration.ofMinutes(1);
 
   private final Path base;
   private final VersionPolicy policy;
@@ -95,12 +109,26 @@ public final class ModelRepository {
   public synchronized Map<String, ModelView> poll() {
     Map<String, ModelView> previous = snapshot.get();
     Map<String, ModelView> next = new TreeMap<>();
-    for (Path modelDir : children(base)) {
+    List<Path> modelDirs;
+    try {
+      modelDirs = children(base);
+    } catch (IOException e) {
+      // An unreadable registry (a network filesystem's hiccup) is not an empty one: keep serving.
+      LOG.warn("cannot list registry {} ({}); keeping the models loaded", base, e.toString());
+      return previous;
+    }
+    for (Path modelDir : modelDirs) {
       String name = modelDir.getFileName().toString();
       if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
         continue;
       }
       List<Integer> versions = versions(modelDir);
+      if (versions == null) {
+        if (previous.containsKey(name)) {
+          next.put(name, previous.get(name));
+        }
+        continue;
+      }
       if (versions.isEmpty()) {
         continue;
       }
@@ -139,22 +167,21 @@ public final class ModelRepository {
   private Servable load(String name, int version, Path dir) {
     List<FileTime> stamps = stamps(dir);
     Failure failed = failures.get(dir);
-    if (failed != null && failed.stamps().equals(stamps)) {
+    if (failed != null && failed.stamps().equals(stamps) && Instant.now().isBefore(failed.at().plus(RETRY_AFTER))) {
       return null;
     }
     try {
       ModelRuntime runtime = ModelRuntime.load(dir);
       runtime.graph();
       JsonNode modelJson = JSON.readTree(dir.resolve(ModelFiles.MODEL_JSON).toFile());
-      Servable s = new Servable(name, version, dir, runtime, modelJson, registryEntry(dir.getParent(), version),
-          Instant.now());
+      Servable s = new Servable(name, version, dir, runtime, modelJson, Instant.now());
       failures.remove(dir);
       metrics.loaded(name, true);
       LOG.info("loaded model {} version {} from {}", name, version, dir);
       return s;
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException | OutOfMemoryError | StackOverflowError e) {
       String error = "model " + name + " version " + version + " at " + dir + " could not be loaded: " + e.getMessage();
-      failures.put(dir, new Failure(stamps, error));
+      failures.put(dir, new Failure(stamps, error, Instant.now()));
       metrics.loaded(name, false);
       LOG.warn(error);
       return null;
@@ -162,7 +189,7 @@ public final class ModelRepository {
   }
 
   /** The registry index entry of a version (the Pusher's {@code registry.json}), or null when there is none. */
-  private static JsonNode registryEntry(Path modelDir, int version) {
+  static JsonNode registryEntry(Path modelDir, int version) {
     Path index = modelDir.resolve("registry.json");
     if (!Files.isRegularFile(index)) {
       return null;
@@ -188,10 +215,17 @@ public final class ModelRepository {
     }));
   }
 
-  /** Version directories (whole numbers, holding a model.json) of a model, highest first. */
+  /** Version directories (whole numbers, holding a model.json) of a model, highest first; null when unreadable. */
   private static List<Integer> versions(Path modelDir) {
     var versions = new ArrayList<Integer>();
-    for (Path p : children(modelDir)) {
+    List<Path> dirs;
+    try {
+      dirs = children(modelDir);
+    } catch (IOException e) {
+      LOG.warn("cannot list {} ({}); keeping what is loaded of it", modelDir, e.toString());
+      return null;
+    }
+    for (Path p : dirs) {
       String n = p.getFileName().toString();
       if (n.matches("[1-9][0-9]{0,8}") && Files.isRegularFile(p.resolve(ModelFiles.MODEL_JSON))) {
         versions.add(Integer.parseInt(n));
@@ -201,15 +235,14 @@ public final class ModelRepository {
     return versions;
   }
 
-  private static List<Path> children(Path dir) {
+  private static List<Path> children(Path dir) throws IOException {
     if (!Files.isDirectory(dir)) {
       return List.of();
     }
     try (Stream<Path> s = Files.list(dir)) {
       return s.filter(Files::isDirectory).sorted().toList();
-    } catch (IOException e) {
-      LOG.warn("cannot list {}: {}", dir, e.getMessage());
-      return List.of();
+    } catch (java.io.UncheckedIOException e) {
+      throw e.getCause();
     }
   }
 

@@ -52,6 +52,15 @@ import org.slf4j.LoggerFactory;
 public final class ModelServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ModelServer.class);
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  static {
+    // The JDK server reads request headers on the worker threads and by default waits forever: a
+    // few clients that open a connection and send nothing would hold every worker. Bound the time
+    // a request may take to arrive and a response to leave (seconds), unless the user set them.
+    // These are read once, when the JDK's server classes load.
+    System.setProperty("sun.net.httpserver.maxReqTime", System.getProperty("sun.net.httpserver.maxReqTime", "30"));
+    System.setProperty("sun.net.httpserver.maxRspTime", System.getProperty("sun.net.httpserver.maxRspTime", "60"));
+  }
   private static final Pattern MODEL_PATH = Pattern.compile(
       "/v1/models/([^/:]+)(?:/versions/([^/:]+))?(/metadata|:[A-Za-z]+)?");
 
@@ -71,10 +80,14 @@ public final class ModelServer implements AutoCloseable {
       }
     }
 
-    /** Port 8501 (TF Serving's REST port) on all interfaces, polling every 5 s, latest versions, 10 MB / 10,000 rows. */
+    /**
+     * Port 8501 (TF Serving's REST port) on all interfaces, polling every 5 s, latest versions,
+     * 10 MB / 10,000 rows, 4 request threads per processor (at least 16: a thread waits while a
+     * slow client sends its request).
+     */
     public static Options defaults() {
       return new Options("0.0.0.0", 8501, Duration.ofSeconds(5), VersionPolicy.LATEST, 10L << 20, 10_000,
-          Math.max(2, Runtime.getRuntime().availableProcessors()));
+          Math.max(16, 4 * Runtime.getRuntime().availableProcessors()));
     }
 
     public Options withPort(int p) {
@@ -109,6 +122,7 @@ public final class ModelServer implements AutoCloseable {
   private final ExecutorService workers;
   private final ScheduledExecutorService poller;
   private final AtomicInteger inFlight = new AtomicInteger();
+  private volatile boolean closing;
 
   private ModelServer(ModelRepository repository, ServingMetrics metrics, Options options, HttpServer http,
       ExecutorService workers, ScheduledExecutorService poller) {
@@ -147,7 +161,8 @@ public final class ModelServer implements AutoCloseable {
     poller.scheduleWithFixedDelay(() -> {
       try {
         repository.poll();
-      } catch (RuntimeException e) {
+      } catch (Throwable e) {
+        // Never let an error end the scheduled polling (an uncaught one would cancel it silently).
         LOG.warn("registry poll of {} failed: {}", registry, e.toString());
       }
     }, every, every, TimeUnit.MILLISECONDS);
@@ -172,6 +187,7 @@ public final class ModelServer implements AutoCloseable {
    */
   @Override
   public void close() {
+    closing = true;
     poller.shutdownNow();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     while (inFlight.get() > 0 && System.nanoTime() < deadline) {
@@ -194,6 +210,12 @@ public final class ModelServer implements AutoCloseable {
   private void handle(HttpExchange ex) throws IOException {
     inFlight.incrementAndGet();
     try {
+      if (closing) {
+        ex.getResponseHeaders().set("Connection", "close");
+        error(ex, 503, "the server is shutting down");
+        ex.close();
+        return;
+      }
       serve(ex);
     } finally {
       inFlight.decrementAndGet();
@@ -289,9 +311,14 @@ public final class ModelServer implements AutoCloseable {
     if (view.available().isEmpty()) {
       throw new RequestException(503, "model '" + model + "' has no version loaded: " + view.statuses().values());
     }
-    return repository.find(model, version).orElseThrow(() -> new RequestException(404, "model '" + model
-        + "' version " + version + " is not served (served: " + view.available().keySet()
-        + (view.statuses().containsKey(version) ? "; " + view.statuses().get(version).error() : "") + ")"));
+    // From this one view, not a second look at the snapshot (a poll may swap it in between).
+    Servable s = version == null ? view.available().lastEntry().getValue() : view.available().get(version);
+    if (s == null) {
+      VersionStatus st = view.statuses().get(version);
+      throw new RequestException(404, "model '" + model + "' version " + version + " is not served (served: "
+          + view.available().keySet() + (st == null ? "" : "; " + st.error()) + ")");
+    }
+    return s;
   }
 
   private ObjectNode status(String model, Integer version) {

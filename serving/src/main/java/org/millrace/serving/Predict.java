@@ -63,8 +63,8 @@ final class Predict {
       }
     }
     JsonNode signature = body.get("signature_name");
-    if (signature != null && !signature.asText().equals("serving_default")) {
-      throw new RequestException(400, "signature_name expected serving_default (the only signature), got "
+    if (signature != null && !signature.asText().equals("serving_default") && !signature.asText().isEmpty()) {
+      throw new RequestException(400, "signature_name expected serving_default (the only signature) or \"\", got "
           + signature);
     }
     boolean hasInstances = body.has("instances");
@@ -99,6 +99,9 @@ final class Predict {
       if (!inputs.isObject()) {
         throw new RequestException(400, "inputs expected an object of feature -> array of values, got "
             + kind(inputs));
+      }
+      if (inputs.isEmpty()) {
+        throw new RequestException(400, "inputs expected at least one feature of " + allowed + ", got none");
       }
       int count = -1;
       String first = null;
@@ -145,7 +148,21 @@ final class Predict {
       }
       System.arraycopy(f, 0, features, r * dim, dim);
     }
-    float[] out = rows == 0 ? new float[0] : rt.predictDense(features, rows);
+    float[] out;
+    try {
+      out = rows == 0 ? new float[0] : rt.predictDense(features, rows);
+    } catch (IllegalArgumentException e) {
+      // E.g. an embedding id out of range (a category the vocabulary has no bucket for): find the row.
+      for (int r = 0; r < rows; r++) {
+        try {
+          rt.predictDense(java.util.Arrays.copyOfRange(features, r * dim, (r + 1) * dim), 1);
+        } catch (IllegalArgumentException bad) {
+          throw new RequestException(400, (request.columnar() ? "inputs row " + r : "instances[" + r + "]")
+              + ": the model cannot take this row: " + bad.getMessage());
+        }
+      }
+      throw new RequestException(400, "the model cannot take these rows: " + e.getMessage());
+    }
     int width = rt.outputWidth();
     boolean classification = rt.task().equals("classification");
     List<String> vocabulary = rt.labelVocabulary();

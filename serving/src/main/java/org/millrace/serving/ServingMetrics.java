@@ -30,7 +30,7 @@ public final class ServingMetrics {
       }
     }
 
-    void observe(double seconds) {
+    synchronized void observe(double seconds) {
       for (int i = 0; i < BUCKETS.length; i++) {
         if (seconds <= BUCKETS[i]) {
           buckets[i].increment();
@@ -76,19 +76,21 @@ public final class ServingMetrics {
     out.append("# HELP millrace_serving_request_duration_seconds Request latency by model and API.\n")
         .append("# TYPE millrace_serving_request_duration_seconds histogram\n");
     byKey(latency).forEach((key, h) -> {
-      String labels = labels(List.of("model", "api"), key);
-      long cumulative = 0;
-      for (int i = 0; i < BUCKETS.length; i++) {
-        cumulative += h.buckets[i].sum();
-        out.append("millrace_serving_request_duration_seconds_bucket{").append(labels).append(",le=\"")
-            .append(number(BUCKETS[i])).append("\"} ").append(cumulative).append('\n');
+      synchronized (h) {
+        String labels = labels(List.of("model", "api"), key);
+        long cumulative = 0;
+        for (int i = 0; i < BUCKETS.length; i++) {
+          cumulative += h.buckets[i].sum();
+          out.append("millrace_serving_request_duration_seconds_bucket{").append(labels).append(",le=\"")
+              .append(number(BUCKETS[i])).append("\"} ").append(cumulative).append('\n');
+        }
+        out.append("millrace_serving_request_duration_seconds_bucket{").append(labels).append(",le=\"+Inf\"} ")
+            .append(h.count.sum()).append('\n');
+        out.append("millrace_serving_request_duration_seconds_sum{").append(labels).append("} ")
+            .append(number(h.sum.sum())).append('\n');
+        out.append("millrace_serving_request_duration_seconds_count{").append(labels).append("} ")
+            .append(h.count.sum()).append('\n');
       }
-      out.append("millrace_serving_request_duration_seconds_bucket{").append(labels).append(",le=\"+Inf\"} ")
-          .append(h.count.sum()).append('\n');
-      out.append("millrace_serving_request_duration_seconds_sum{").append(labels).append("} ")
-          .append(number(h.sum.sum())).append('\n');
-      out.append("millrace_serving_request_duration_seconds_count{").append(labels).append("} ")
-          .append(h.count.sum()).append('\n');
     });
     counter(out, "millrace_serving_predicted_rows_total", "Rows predicted by model and version.",
         List.of("model", "version"), rows);

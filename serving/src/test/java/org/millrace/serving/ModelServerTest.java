@@ -262,8 +262,10 @@ class ModelServerTest {
     assertError(400, "instances[1]: feature 'a' expected a number", text);
     assertError(400, "inputs.b expected 2 values (as many as inputs.a), got 1",
         post(predict, "{\"inputs\": {\"a\": [1, 2], \"b\": [3]}}"));
-    assertError(400, "signature_name expected serving_default (the only signature), got \"predict\"",
+    assertError(400, "signature_name expected serving_default (the only signature) or \"\", got \"predict\"",
         post(predict, "{\"signature_name\": \"predict\", \"instances\": []}"));
+    assertEquals(200, post(predict, "{\"signature_name\": \"\", \"instances\": []}").status());
+    assertError(400, "inputs expected at least one feature of [a, b], got none", post(predict, "{\"inputs\": {}}"));
     // Limits of this server: 4,000 bytes and 20 rows.
     assertError(413, "request body expected at most 4000 bytes, got ",
         post(predict, "{\"instances\": [" + "{\"a\": 1, \"b\": 2},".repeat(300) + "{\"a\": 1, \"b\": 2}]}"));
@@ -316,6 +318,41 @@ class ModelServerTest {
         "millrace_serving_model_version_available{model=\"blobs\",version=\"1\"} 1")) {
       assertTrue(text.lines().anyMatch(line::equals), "expected the line " + line + " in\n" + text);
     }
+  }
+
+  /**
+   * A category the vocabulary has no bucket for becomes id -1, which an embedding cannot take: a
+   * 400 naming the row, not a 500. And lineage written after a version appeared (the Pusher writes
+   * registry.json after the rename) shows up in the metadata.
+   */
+  @Test
+  void anUnknownCategoryForAnEmbeddingIsABadRowAndLateLineageShowsUp() throws Exception {
+    var graph = org.millrace.transform.graph.Graph.fromJson("""
+        {"format": "millrace.transform_graph", "format_version": 1, "nan_policy": "error",
+         "inputs": [{"name": "color", "type": "string"}],
+         "features": [{"name": "color", "sources": ["color"], "categorical": true,
+           "ops": [{"op": "vocabulary", "terms": ["red", "green", "blue"], "num_oov_buckets": 0}],
+           "outputs": ["color_id"]}],
+         "label": {"feature": "kind", "task": "classification", "type": "string", "vocabulary": ["x", "y"]},
+         "output_schema": {"dim": 1, "names": ["color_id"]}}
+        """);
+    var net = new org.millrace.trainer.nn.Network(new int[] {1}, List.of(new org.millrace.trainer.nn.Embedding(3, 2),
+        new org.millrace.trainer.nn.Flatten(), new org.millrace.trainer.nn.Dense(2,
+            org.millrace.trainer.nn.Activation.LINEAR))).build(new org.millrace.trainer.backend.JavaBackend(1), 4);
+    net.initialize(1);
+    Path version = Files.createDirectories(registry.resolve("colors/1"));
+    org.millrace.trainer.model.ModelFiles.write(version, net, org.millrace.trainer.nn.Loss.SOFTMAX_CROSS_ENTROPY,
+        graph, Map.of());
+    start(VersionPolicy.LATEST);
+    assertEquals(200, post("/v1/models/colors:predict", "{\"instances\": [{\"color\": \"green\"}]}").status());
+    assertError(400, "instances[1]: the model cannot take this row: ",
+        post("/v1/models/colors:predict", "{\"instances\": [{\"color\": \"red\"}, {\"color\": \"purple\"}]}"));
+
+    assertTrue(get("/v1/models/colors/metadata").body().at("/millrace/registry_entry").isNull());
+    Files.writeString(registry.resolve("colors/registry.json"), "{\"name\": \"colors\", \"versions\": [{\"version\": 1,"
+        + " \"model_uri\": \"file:/trained/1\"}]}");
+    assertEquals("file:/trained/1", get("/v1/models/colors/metadata").body().at("/millrace/registry_entry/model_uri")
+        .asText());
   }
 
   static void assertError(int status, String messageStart, Reply reply) {

@@ -144,13 +144,36 @@ class OnnxExportTest {
 
   @Test
   void embeddingsOfIntegerIds() throws Exception {
-    var net = network(new int[] {4}, List.of(new Embedding(10, 3), new Flatten(), new Dense(1, Activation.LINEAR)), 13);
+    // Batch norm on the (ids x dims) output: it normalizes the last axis, broadcast over both.
+    var net = network(new int[] {4}, List.of(new Embedding(10, 3), new BatchNorm(0.9f, 1e-3f), new Flatten(),
+        new Dense(1, Activation.LINEAR)), 13);
     float[] ids = new float[4 * 30];
     var rnd = new SplittableRandom(14);
     for (int i = 0; i < ids.length; i++) {
       ids[i] = rnd.nextInt(10);
     }
     check("embedding", net, Loss.MSE, ids);
+  }
+
+  @Test
+  void exportDirectoryWritesTheTransformGraphAndNamesIntoTheMetadata() throws Exception {
+    Path golden = Path.of("src/test/resources/golden-model");
+    Path file = dir.resolve("dir.onnx");
+    OnnxExport.exportDirectory(golden, file);
+    var rt = ModelRuntime.load(golden);
+    float[] x = rt.graph().applyRow(Map.of("a", 1.0, "b", 2.0));
+    org.junit.jupiter.api.Assertions.assertArrayEquals(rt.predictDense(x, 1), onnx(file, x, 1, 2, "probabilities"),
+        2e-6f, "same probabilities");
+    try (OrtSession session = ORT.createSession(file.toString(), new OrtSession.SessionOptions())) {
+      Map<String, String> meta = session.getMetadata().getCustomMetadata();
+      assertEquals("classification", meta.get("millrace.task"));
+      assertEquals("[\"a_zscore\",\"b_zscore\"]", meta.get("millrace.feature_names"));
+      assertEquals("[\"p\",\"q\",\"r\"]", meta.get("millrace.label_vocabulary"));
+      assertEquals(rt.graph().toJson(), meta.get("millrace.transform_graph"));
+    }
+    try (var files = java.nio.file.Files.list(dir)) {
+      assertEquals(List.of("dir.onnx"), files.map(f -> f.getFileName().toString()).toList(), "no temporary file left");
+    }
   }
 
   @Test

@@ -43,7 +43,7 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--max-rows", defaultValue = "10000", description = "Rows per predict request. Default: ${DEFAULT-VALUE}.")
   int maxRows;
 
-  @Option(names = "--threads", description = "Request threads. Default: the number of processors (at least 2).")
+  @Option(names = "--threads", description = "Request threads. Default: 4 per processor, at least 16.")
   Integer threads;
 
   @Override

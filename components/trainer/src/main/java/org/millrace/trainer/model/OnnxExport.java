@@ -35,6 +35,10 @@ import org.millrace.transform.graph.Graph;
  * gives. Dropout is the identity; batch norm is folded into a scale and a shift; convolutions and
  * pooling run between transposes from millrace's channels-last layout to ONNX's channels-first.
  *
+ * <p>An embedding's ids must be whole numbers in range, as millrace requires: ONNX's Cast and
+ * Gather would truncate a fraction and count a negative id from the end, where millrace fails
+ * (the transform graph never makes such ids; a consumer feeding its own vectors must check).
+ *
  * <p>The transform graph is not part of the ONNX graph: its JSON, the dense feature names and the
  * label vocabulary are in the model's metadata properties, and {@code millrace serve} applies it
  * to raw rows.
@@ -66,9 +70,14 @@ public final class OnnxExport {
    */
   public static void write(Network net, Loss loss, Map<String, String> metadata, Path file) throws IOException {
     byte[] bytes = new OnnxExport(net.backend()).model(net, loss, metadata);
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.write(tmp, bytes);
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    Path dir = file.toAbsolutePath().getParent();
+    Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+    try {
+      Files.write(tmp, bytes);
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
   }
 
   /**
