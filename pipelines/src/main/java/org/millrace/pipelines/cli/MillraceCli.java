@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
 @Command(name = "millrace", mixinStandardHelpOptions = true, version = "millrace 0.1.0",
     description = "Production machine-learning pipelines on the JVM.",
     subcommands = {RunCommand.class, ResumeCommand.class, RunsCommand.class, LineageCommand.class,
-        ArtifactsCommand.class, ModelsCommand.class, ServeCommand.class})
+        ArtifactsCommand.class, ModelsCommand.class, ServeCommand.class, ScheduleCommand.class,
+        BackfillCommand.class})
 public final class MillraceCli implements Callable<Integer> {
   static final int OK = 0;
   static final int NODE_FAILED = 1;

@@ -1,9 +1,12 @@
 package org.millrace.pipelines.cli;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.millrace.metadata.MetadataStore;
 import org.millrace.pipelines.compile.ComponentRegistry;
+import org.millrace.pipelines.compile.Overrides;
 import org.millrace.pipelines.compile.PipelineCompiler;
 import org.millrace.pipelines.compile.YamlPipelineLoader;
 import org.millrace.pipelines.run.LocalRunner;
@@ -46,22 +49,36 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--no-cache", description = "Run every node even when a cached result exists.")
   boolean noCache;
 
+  @Option(names = "--set", paramLabel = "NODE.PARAMETER=VALUE",
+      description = "Override a node's parameter for this run (a YAML value), e.g. --set ingest.span=3.")
+  List<String> sets = new ArrayList<>();
+
   @Override
   public Integer call() {
     if (trainerBackend != null) {
       // Read by the Trainer component (org.millrace.trainer.backend.Backends.OVERRIDE).
       System.setProperty("millrace.trainer.backend", trainerBackend.name());
     }
-    ComponentRegistry registry = ComponentRegistry.load();
-    PipelineSpec spec = new PipelineCompiler(registry).compile(YamlPipelineLoader.load(file));
-    var defaults = LocalRunner.Options.defaults();
-    var options = new LocalRunner.Options(parallelism == null ? defaults.parallelism() : parallelism, !noCache);
+    var overrides = sets.stream().map(Overrides::parse).toList();
     try (MetadataStore store = cli.openStore()) {
-      var runner = new LocalRunner(store, registry, Path.of("").toAbsolutePath(), new ConsoleProgress());
-      cli.out().println("millrace: running pipeline " + spec.name() + " (" + spec.nodes().size() + " nodes)");
-      cli.out().flush();
-      RunResult result = runner.run(spec, new Selection(from, to, only), options);
+      RunResult result = runOnce(cli, store, file, overrides, new Selection(from, to, only), parallelism, noCache);
       return Summaries.print(cli.out(), result);
     }
+  }
+
+  /** Compiles the pipeline with {@code overrides} and runs it once on the local runner. */
+  static RunResult runOnce(MillraceCli cli, MetadataStore store, Path file, List<Overrides.Set> overrides,
+      Selection selection, Integer parallelism, boolean noCache) {
+    ComponentRegistry registry = ComponentRegistry.load();
+    PipelineSpec spec = new PipelineCompiler(registry).compile(Overrides.apply(YamlPipelineLoader.load(file),
+        overrides));
+    var defaults = LocalRunner.Options.defaults();
+    var options = new LocalRunner.Options(parallelism == null ? defaults.parallelism() : parallelism, !noCache);
+    var runner = new LocalRunner(store, registry, Path.of("").toAbsolutePath(), new ConsoleProgress());
+    cli.out().println("millrace: running pipeline " + spec.name() + " (" + spec.nodes().size() + " nodes)"
+        + (overrides.isEmpty() ? "" : " with " + overrides.stream().map(o -> o.node() + "." + o.parameter() + "="
+        + o.value()).toList()));
+    cli.out().flush();
+    return runner.run(spec, selection, options);
   }
 }

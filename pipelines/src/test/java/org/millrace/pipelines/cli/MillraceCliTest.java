@@ -129,4 +129,46 @@ class MillraceCliTest {
     assertEquals(MillraceCli.USAGE, bad.code());
     assertEquals("error: export-onnx expected a model directory with model.json, got " + dir, bad.err().trim());
   }
+
+  @Test
+  void setOverridesAParameterForOneRunAndNamesWhatIsWrong() throws Exception {
+    Path yaml = pipeline("a");
+    assertEquals(0, run("run", yaml.toString()).code());
+    Out set = run("run", yaml.toString(), "--set", "p.value=b");
+    assertEquals(0, set.code(), set.err() + set.out());
+    assertTrue(set.out().contains("with [p.value=b]"), set.out());
+    String run2 = set.out().lines().filter(l -> l.startsWith("run ")).findFirst().orElseThrow().split(" ")[1]
+        .replace(":", "");
+    assertTrue(run("runs", "explain", run2, "p").out().contains("parameter 'value' changed: a -> b"));
+    Out node = run("run", yaml.toString(), "--set", "q.value=b");
+    assertEquals(MillraceCli.USAGE, node.code());
+    assertEquals("error: --set q.value expected a node of pipeline 'cli' [p, c], got 'q'", node.err().trim());
+    Out form = run("run", yaml.toString(), "--set", "value=b");
+    assertEquals("error: --set expected NODE.PARAMETER=VALUE, got 'value=b'", form.err().trim());
+    Out unknown = run("run", yaml.toString(), "--set", "p.colour=red");
+    assertEquals(MillraceCli.USAGE, unknown.code());
+    assertTrue(unknown.err().contains("colour"), unknown.err());
+  }
+
+  @Test
+  void scheduleCatchesUpMissedFiresAndRecordsThem() throws Exception {
+    Path yaml = pipeline("a");
+    String start = java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(1).atStartOfDay().toString();
+    Out out = run("schedule", yaml.toString(), "--cron", "@daily", "--start", start, "--catch-up", "--max-runs", "2");
+    assertEquals(0, out.code(), out.err() + out.out());
+    assertEquals(2, out.out().lines().filter(l -> l.startsWith("schedule cli @ @daily UTC: fire ")
+        && l.endsWith(" succeeded")).count(), out.out());
+    Out bad = run("schedule", yaml.toString(), "--cron", "0 25 * * *");
+    assertEquals(MillraceCli.USAGE, bad.code());
+    assertEquals("error: cron field 2 (hour) expected 0-23, got '25'", bad.err().trim());
+    Out zone = run("schedule", yaml.toString(), "--cron", "@daily", "--zone", "Mars/Olympus");
+    assertEquals("error: --zone expected a time zone such as UTC or Europe/Berlin, got 'Mars/Olympus'",
+        zone.err().trim());
+    Out spans = run("backfill", yaml.toString(), "--spans", "3..1");
+    assertEquals("error: --spans expected FIRST..LAST, whole numbers >= 0 with FIRST <= LAST, got '3..1'",
+        spans.err().trim());
+    Out node = run("backfill", yaml.toString(), "--spans", "1..2");
+    assertEquals("error: --span-node expected: the node to give the span to (pipeline 'cli' has 0 ExampleGen nodes)",
+        node.err().trim());
+  }
 }

@@ -1,0 +1,65 @@
+package org.millrace.pipelines.compile;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+/**
+ * Parameter overrides for one run ({@code millrace run --set NODE.PARAMETER=VALUE}), the runtime
+ * parameters of TFX: each replaces one top-level parameter of one node before the pipeline
+ * compiles, so a value the component does not accept fails as it would in the file. Values are
+ * YAML: {@code 3}, {@code 0.5}, {@code true}, {@code text}, {@code [1, 5]}, {@code {a: 1}}.
+ */
+public final class Overrides {
+  private Overrides() {}
+
+  /** One override. */
+  public record Set(String node, String parameter, Object value) {}
+
+  /** Parses {@code NODE.PARAMETER=VALUE}. */
+  public static Set parse(String text) {
+    int eq = text.indexOf('=');
+    int dot = eq < 0 ? -1 : text.substring(0, eq).indexOf('.');
+    if (eq < 0 || dot <= 0 || dot == eq - 1) {
+      throw new IllegalArgumentException("--set expected NODE.PARAMETER=VALUE, got '" + text + "'");
+    }
+    String raw = text.substring(eq + 1);
+    Object value;
+    try {
+      value = new Yaml(new SafeConstructor(new LoaderOptions())).load(raw);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("--set " + text.substring(0, eq) + " expected a YAML value, got '" + raw
+          + "': " + e.getMessage().lines().findFirst().orElse(""));
+    }
+    return new Set(text.substring(0, dot), text.substring(dot + 1, eq), value);
+  }
+
+  /** The pipeline with the overrides applied; an unknown node is an error naming the pipeline's nodes. */
+  public static RawPipeline apply(RawPipeline raw, List<Set> sets) {
+    if (sets.isEmpty()) {
+      return raw;
+    }
+    var nodes = new ArrayList<RawNode>();
+    for (Set s : sets) {
+      if (raw.nodes().stream().noneMatch(n -> n.id().equals(s.node()))) {
+        throw new IllegalArgumentException("--set " + s.node() + "." + s.parameter() + " expected a node of pipeline '"
+            + raw.name() + "' " + raw.nodes().stream().map(RawNode::id).toList() + ", got '" + s.node() + "'");
+      }
+    }
+    for (RawNode n : raw.nodes()) {
+      Map<String, Object> params = new LinkedHashMap<>(n.parameters());
+      for (Set s : sets) {
+        if (s.node().equals(n.id())) {
+          params.put(s.parameter(), s.value());
+        }
+      }
+      nodes.add(new RawNode(n.id(), n.component(), n.inputs(), params, n.maxAttempts(), n.backoffMillis(), n.cache(),
+          n.positions()));
+    }
+    return new RawPipeline(raw.file(), raw.name(), raw.pipelineRoot(), raw.beamPipelineArgs(), nodes, raw.positions());
+  }
+}

@@ -1,0 +1,105 @@
+package org.millrace.pipelines.schedule;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.millrace.metadata.ExecutionQuery;
+import org.millrace.metadata.ExecutionState;
+import org.millrace.metadata.MetadataStore;
+import org.millrace.metadata.MetadataStores;
+
+/** The scheduler on a fake clock over a real (SQLite) metadata store. */
+class SchedulerTest {
+  @TempDir
+  Path dir;
+
+  /** A clock that jumps when asked to sleep, and remembers until when. */
+  static final class FakeClock implements Scheduler.Clock {
+    Instant now;
+    final List<Instant> sleeps = new ArrayList<>();
+
+    FakeClock(String iso) {
+      now = Instant.parse(iso);
+    }
+
+    @Override
+    public Instant now() {
+      return now;
+    }
+
+    @Override
+    public void sleepUntil(Instant t) {
+      sleeps.add(t);
+      now = t;
+    }
+  }
+
+  /** Fires seen by the runner, as "fire time / interval start". */
+  final List<String> fires = new ArrayList<>();
+
+  int schedule(MetadataStore store, FakeClock clock, String start, boolean catchUp, int maxRuns) throws Exception {
+    var options = new Scheduler.Options(Cron.parse("0 2 * * *"), ZoneOffset.UTC,
+        start == null ? null : Instant.parse(start), catchUp, maxRuns);
+    return new Scheduler(store, "weather", options, clock, fire -> {
+      fires.add(fire.time() + " / " + fire.intervalStart());
+      boolean ok = !fire.time().toLocalDate().toString().equals("2026-11-30");
+      return new Scheduler.Outcome("run-" + fires.size(), ok, ok ? null : "a node failed");
+    }, line -> { }).run();
+  }
+
+  @Test
+  void catchUpRunsEveryMissedFireOldestFirstAndASecondSchedulerContinues() throws Exception {
+    try (MetadataStore store = MetadataStores.sqlite(dir.resolve("md.db"))) {
+      var clock = new FakeClock("2026-12-01T03:00:00Z");
+      int failed = schedule(store, clock, "2026-11-28T00:00:00Z", true, 4);
+      assertEquals(List.of("2026-11-28T02:00Z / 2026-11-27T02:00Z", "2026-11-29T02:00Z / 2026-11-28T02:00Z",
+          "2026-11-30T02:00Z / 2026-11-29T02:00Z", "2026-12-01T02:00Z / 2026-11-30T02:00Z"), fires);
+      assertEquals(1, failed, "the fire of 2026-11-30 failed");
+      assertEquals(List.of(), clock.sleeps, "nothing to wait for while catching up");
+
+      // Each fire is recorded, failures too, in the schedule's context.
+      var scheduler = new Scheduler(store, "weather", new Scheduler.Options(Cron.parse("0 2 * * *"), ZoneOffset.UTC,
+          null, true, 0), clock, f -> null, l -> { });
+      long ctx = store.getContext(Scheduler.CONTEXT_TYPE, "weather @ 0 2 * * * Z").orElseThrow().id();
+      var runs = store.getExecutions(ExecutionQuery.builder().type(Scheduler.EXECUTION_TYPE).context(ctx).build());
+      assertEquals(4, runs.size());
+      assertEquals(List.of(ExecutionState.COMPLETE, ExecutionState.COMPLETE, ExecutionState.FAILED,
+          ExecutionState.COMPLETE), runs.stream().map(e -> e.state()).toList());
+      assertEquals("run-3", runs.get(2).customProperties().get("run_id").raw());
+      assertEquals("2026-11-29T02:00Z", runs.get(2).customProperties().get("interval_start").raw());
+      assertEquals(Instant.parse("2026-12-01T02:00:00Z"), scheduler.lastRecordedFire().orElseThrow());
+
+      // Two days later another scheduler takes over: the two fires since the last recorded one, no repeats.
+      fires.clear();
+      clock.now = Instant.parse("2026-12-03T05:00:00Z");
+      schedule(store, clock, "2026-11-01T00:00:00Z", true, 2);
+      assertEquals(List.of("2026-12-02T02:00Z / 2026-12-01T02:00Z", "2026-12-03T02:00Z / 2026-12-02T02:00Z"), fires);
+    }
+  }
+
+  @Test
+  void withoutCatchUpOnlyTheLatestMissedFireRunsThenItWaitsForTheNext() throws Exception {
+    try (MetadataStore store = MetadataStores.sqlite(dir.resolve("md.db"))) {
+      var clock = new FakeClock("2026-12-01T03:00:00Z");
+      schedule(store, clock, "2026-11-28T00:00:00Z", false, 2);
+      assertEquals(List.of("2026-12-01T02:00Z / 2026-11-30T02:00Z", "2026-12-02T02:00Z / 2026-12-01T02:00Z"), fires);
+      assertEquals(List.of(Instant.parse("2026-12-02T02:00:00Z")), clock.sleeps);
+    }
+  }
+
+  @Test
+  void aNewScheduleWithoutAStartWaitsForItsFirstFire() throws Exception {
+    try (MetadataStore store = MetadataStores.sqlite(dir.resolve("md.db"))) {
+      var clock = new FakeClock("2026-12-01T01:30:00Z");
+      schedule(store, clock, null, true, 1);
+      assertEquals(List.of(Instant.parse("2026-12-01T02:00:00Z")), clock.sleeps);
+      assertEquals(List.of("2026-12-01T02:00Z / 2026-11-30T02:00Z"), fires);
+    }
+  }
+}
