@@ -113,5 +113,24 @@ class DataParallelTest {
         List.of(opt, opt), data, data, Training.Options.of(1, 8, 1)));
     assertEquals(true, bad.getMessage().startsWith("data-parallel replicas expected the architecture and row capacity"
         + " of replica 0, got "), bad.getMessage());
+    var same = List.of(new Network(new int[] {2}, mlp()).build(new JavaBackend(1), 32),
+        new Network(new int[] {2}, mlp()).build(new JavaBackend(1), 32));
+    var shared = assertThrows(IllegalArgumentException.class, () -> Training.run(same, Loss.SOFTMAX_CROSS_ENTROPY,
+        List.of(opt, opt), data, data, Training.Options.of(1, 8, 1)));
+    assertEquals("data-parallel training expected a network, an optimizer and a backend of its own for each replica,"
+        + " got some shared", shared.getMessage());
+    var bn = new ArrayList<Network>();
+    for (int i = 0; i < 3; i++) {
+      bn.add(new Network(new int[] {2}, List.of(new Dense(4, Activation.RELU),
+          new org.millrace.trainer.nn.BatchNorm(0.9f, 1e-3f), new Dense(3, Activation.LINEAR)))
+          .build(new JavaBackend(1), 32));
+    }
+    var opts = List.of(new Optimizer(Optimizer.Kind.SGD, 0.1, 0, false, 0, 0.9, 0.999, 1e-7, null),
+        new Optimizer(Optimizer.Kind.SGD, 0.1, 0, false, 0, 0.9, 0.999, 1e-7, null),
+        new Optimizer(Optimizer.Kind.SGD, 0.1, 0, false, 0, 0.9, 0.999, 1e-7, null));
+    var oneRow = assertThrows(IllegalArgumentException.class, () -> Training.run(bn, Loss.SOFTMAX_CROSS_ENTROPY, opts,
+        data, data, Training.Options.of(1, 5, 1)));
+    assertEquals("data-parallel training with batch norm expected at least 2 rows per worker (batch statistics of one"
+        + " row are meaningless), got batch_size 5 for 3 workers", oneRow.getMessage());
   }
 }

@@ -83,6 +83,14 @@ final class ScheduleCommand implements Callable<Integer> {
     DateTimeFormatter format = spanFormat == null ? null : BackfillCommand.spanFormatter(spanFormat);
     String node = spanFormat == null ? null : BackfillCommand.spanNode(raw, spanNode);
     var fixed = sets.stream().map(Overrides::parse).toList();
+    // Fail now on what would fail every fire (an unknown node or parameter, a span format that
+    // makes no number) instead of recording one failed fire after another.
+    var check = new ArrayList<>(fixed);
+    if (format != null) {
+      check.add(new Overrides.Set(node, "span", BackfillCommand.span(java.time.ZonedDateTime.now(zoneId), format)));
+    }
+    new org.millrace.pipelines.compile.PipelineCompiler(org.millrace.pipelines.compile.ComponentRegistry.load())
+        .compile(Overrides.apply(raw, check));
     try (MetadataStore store = cli.openStore()) {
       var scheduler = new Scheduler(store, raw.name(), new Scheduler.Options(expression, zoneId, first, catchUp,
           maxRuns), Scheduler.Clock.system(), fire -> {

@@ -4,15 +4,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * Parameter overrides for one run ({@code millrace run --set NODE.PARAMETER=VALUE}), the runtime
  * parameters of TFX: each replaces one top-level parameter of one node before the pipeline
  * compiles, so a value the component does not accept fails as it would in the file. Values are
- * YAML: {@code 3}, {@code 0.5}, {@code true}, {@code text}, {@code [1, 5]}, {@code {a: 1}}.
+ * YAML, read as the pipeline file reads them: {@code 3}, {@code 0.5}, {@code true},
+ * {@code text}, {@code 2026-11-01} (text), {@code [1, 5]}, {@code {a: 1}}.
  */
 public final class Overrides {
   private Overrides() {}
@@ -30,7 +28,9 @@ public final class Overrides {
     String raw = text.substring(eq + 1);
     Object value;
     try {
-      value = new Yaml(new SafeConstructor(new LoaderOptions())).load(raw);
+      value = YamlPipelineLoader.value(raw, "--set " + text.substring(0, eq));
+    } catch (IllegalArgumentException e) {
+      throw e;
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("--set " + text.substring(0, eq) + " expected a YAML value, got '" + raw
           + "': " + e.getMessage().lines().findFirst().orElse(""));

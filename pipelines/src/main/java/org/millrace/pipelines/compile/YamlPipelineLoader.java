@@ -197,6 +197,24 @@ public final class YamlPipelineLoader {
     return java.util.Optional.empty();
   }
 
+  /**
+   * A value written on the command line ({@code --set}), read as the same text in a pipeline file
+   * would be: the same booleans, numbers, strings (dates stay text) and structures.
+   */
+  public static Object value(String yaml, String what) {
+    Node node = new Yaml(new LoaderOptions()).compose(new StringReader(yaml));
+    if (node == null) {
+      return null;
+    }
+    var loader = new YamlPipelineLoader(what);
+    Object v = loader.plain(node, "", new java.util.HashMap<>());
+    if (!loader.errors.isEmpty()) {
+      throw new IllegalArgumentException(what + " expected a YAML value, got '" + yaml + "': " + loader.errors.get(0)
+          .message());
+    }
+    return v;
+  }
+
   /** Converts a YAML subtree to plain Java values, recording each value's position under {@code path}. */
   private Object plain(Node v, String path, Map<String, Position> positions) {
     positions.put(path, pos(v.getStartMark()));
@@ -223,7 +241,9 @@ public final class YamlPipelineLoader {
         return null;
       }
       if (Tag.BOOL.equals(tag)) {
-        return Boolean.parseBoolean(text.toLowerCase(java.util.Locale.ROOT));
+        // YAML 1.1 booleans, as SnakeYAML resolves them: true/yes/on and false/no/off, any case.
+        String t = text.toLowerCase(java.util.Locale.ROOT);
+        return t.equals("true") || t.equals("yes") || t.equals("on");
       }
       if (Tag.INT.equals(tag)) {
         return Long.parseLong(text.replace("_", ""));

@@ -77,6 +77,51 @@ public final class LocalRunner {
     return execute(spec, runId, selection.nodes(spec), Map.of(), options);
   }
 
+  /**
+   * Runs one node as a task of run {@code runId}, the way an orchestrator that runs each node as
+   * its own task (Airflow, through {@code millrace run-node}) does: the run is created with this
+   * spec when it is new and must have been created with the same spec when it is not; the node's
+   * upstream nodes must have completed in this run, and their outputs there are its inputs. A node
+   * that already completed in the run runs again (an orchestrator's retry; the cache makes it cheap).
+   */
+  public RunResult runNode(PipelineSpec spec, String runId, String nodeId, Options options) {
+    StoreSchema.register(store);
+    NodeSpec node = spec.node(nodeId).orElseThrow(() -> new IllegalArgumentException("node expected one of "
+        + spec.nodes().stream().map(NodeSpec::id).toList() + " of pipeline '" + spec.name() + "', got '" + nodeId
+        + "'"));
+    if (runId == null || !runId.matches("[A-Za-z0-9][A-Za-z0-9._:+-]{0,199}")) {
+      throw new IllegalArgumentException("run id expected letters, digits and . _ : + - (at most 200), got '" + runId
+          + "'");
+    }
+    Optional<Context> run = store.getContext(Keys.RUN_CONTEXT, runId);
+    if (run.isPresent()) {
+      Value stored = run.get().properties().get(Keys.SPEC);
+      if (stored == null || !String.valueOf(stored.raw()).equals(spec.toJson())) {
+        throw new IllegalArgumentException("run " + runId + " expected the pipeline spec it was started with; the"
+            + " pipeline has changed since (its nodes, inputs or parameters). Start a new run");
+      }
+    } else {
+      store.putContext(Context.of(Keys.PIPELINE_CONTEXT, spec.name()));
+      store.putContext(Context.of(Keys.RUN_CONTEXT, runId, Map.of(Keys.SPEC, new Value.StructValue(spec.toJson()),
+          Keys.STARTED_MS, Value.of(System.currentTimeMillis()))));
+    }
+    var done = new LinkedHashMap<String, Map<String, List<Artifact>>>();
+    for (Execution e : queries.runExecutions(runId)) {
+      String n = StoreQueries.stringProp(e, Keys.NODE);
+      if (!n.equals(nodeId) && (e.state() == ExecutionState.COMPLETE || e.state() == ExecutionState.CACHED)) {
+        done.put(n, queries.outputs(e.id()));
+      }
+    }
+    List<String> missing = node.upstream().stream().filter(u -> !done.containsKey(u)).toList();
+    if (!missing.isEmpty()) {
+      throw new IllegalArgumentException("node '" + nodeId + "' of run " + runId + " expected its upstream nodes "
+          + missing + " to have completed in this run first");
+    }
+    var upstream = new LinkedHashMap<String, Map<String, List<Artifact>>>();
+    node.upstream().forEach(u -> upstream.put(u, done.get(u)));
+    return execute(spec, runId, Set.of(nodeId), upstream, options);
+  }
+
   /** Continues a run: nodes that completed in it are reused, the rest run again in the same run. */
   public RunResult resume(String runId, Options options) {
     StoreSchema.register(store);

@@ -1,5 +1,7 @@
 package org.millrace.pipelines.schedule;
 
+import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
@@ -11,8 +13,8 @@ import java.util.Optional;
  * reads it: {@code *}, numbers, ranges {@code a-b}, lists {@code a,b}, steps {@code * /n} and
  * {@code a-b/n}; day of week 0-7 (0 and 7 are Sunday); when both day fields are restricted a
  * day matching either fires. Also {@code @hourly}, {@code @daily}, {@code @weekly},
- * {@code @monthly}, {@code @yearly}. Times are evaluated in a zone; on a daylight-saving gap a
- * fire time that does not exist is skipped, and in an overlap it fires once.
+ * {@code @monthly}, {@code @yearly}. Fields match local times in a zone: a fire time a
+ * daylight-saving change skips fires at the end of the gap, one it repeats fires once.
  */
 public final class Cron {
   private static final String[] NAMES = {"minute", "hour", "day of month", "month", "day of week"};
@@ -23,6 +25,7 @@ public final class Cron {
   private final BitSet[] fields = new BitSet[5];
   private final boolean domRestricted;
   private final boolean dowRestricted;
+  private final String canonical;
 
   private Cron(String text) {
     this.text = text;
@@ -45,8 +48,10 @@ public final class Cron {
     if (fields[4].get(7)) {
       fields[4].set(0);
     }
-    domRestricted = !parts[2].equals("*");
-    dowRestricted = !parts[4].equals("*");
+    // As Vixie cron: a day field that starts with * (also */2) counts as unrestricted.
+    domRestricted = !parts[2].startsWith("*");
+    dowRestricted = !parts[4].startsWith("*");
+    canonical = String.join(" ", parts);
   }
 
   public static Cron parse(String text) {
@@ -64,9 +69,13 @@ public final class Cron {
       int slash = item.indexOf('/');
       if (slash >= 0) {
         range = item.substring(0, slash);
-        step = number(item.substring(slash + 1), f, item);
-        if (step < 1) {
-          throw error(f, item, "a step >= 1");
+        try {
+          step = Integer.parseInt(item.substring(slash + 1));
+        } catch (NumberFormatException e) {
+          throw error(f, item, "a whole-number step");
+        }
+        if (step < 1 || step > MAX[f]) {
+          throw error(f, item, "a step of 1-" + MAX[f]);
         }
       }
       int lo;
@@ -92,6 +101,9 @@ public final class Cron {
         bits.set(v);
       }
     }
+    if (bits.isEmpty()) {
+      throw error(f, spec, "at least one value");
+    }
     return bits;
   }
 
@@ -112,65 +124,78 @@ public final class Cron {
         + item + "'");
   }
 
-  /** Whether {@code t} (to the minute) is a fire time. */
-  public boolean matches(ZonedDateTime t) {
-    return fields[0].get(t.getMinute()) && fields[1].get(t.getHour()) && fields[3].get(t.getMonthValue())
-        && dayMatches(t) && t.equals(t.withEarlierOffsetAtOverlap());
-  }
-
-  /** The first fire time strictly after {@code after}, in {@code zone}; empty if none within eight years. */
+  /**
+   * The first fire time strictly after {@code after}, in {@code zone}; empty if none within eight
+   * years. Fields match local times; a local time a daylight-saving change skips fires at the end
+   * of the gap (as Vixie cron runs such jobs right after the jump), one it repeats fires once, at
+   * the earlier offset.
+   */
   public Optional<ZonedDateTime> next(ZonedDateTime after, ZoneId zone) {
-    ZonedDateTime t = after.withZoneSameInstant(zone).truncatedTo(ChronoUnit.MINUTES).plusMinutes(1);
-    ZonedDateTime limit = t.plusYears(8);
-    while (t.isBefore(limit)) {
+    Instant a = after.toInstant();
+    // Local times up to a gap's length before `after` may map to instants after it.
+    LocalDateTime t = after.withZoneSameInstant(zone).toLocalDateTime().truncatedTo(ChronoUnit.MINUTES).minusHours(3);
+    LocalDateTime limit = t.plusYears(8);
+    ZonedDateTime best = null;
+    LocalDateTime stop = null;
+    while (t.isBefore(limit) && (stop == null || !t.isAfter(stop))) {
       if (!fields[3].get(t.getMonthValue())) {
-        t = t.withDayOfMonth(1).withHour(0).withMinute(0).plusMonths(1);
-        continue;
-      }
-      if (!dayMatches(t)) {
-        t = t.withHour(0).withMinute(0).plusDays(1);
-        continue;
-      }
-      if (!fields[1].get(t.getHour())) {
-        t = t.withMinute(0).plusHours(1);
-        continue;
-      }
-      if (!fields[0].get(t.getMinute()) || !t.equals(t.withEarlierOffsetAtOverlap())) {
-        // (The second pass through a local time the clocks were set back over does not fire again.)
+        t = t.toLocalDate().withDayOfMonth(1).plusMonths(1).atStartOfDay();
+      } else if (!dayMatches(t)) {
+        t = t.toLocalDate().plusDays(1).atStartOfDay();
+      } else if (!fields[1].get(t.getHour())) {
+        t = t.truncatedTo(ChronoUnit.HOURS).plusHours(1);
+      } else if (!fields[0].get(t.getMinute())) {
         t = t.plusMinutes(1);
-        continue;
+      } else {
+        ZonedDateTime z = ZonedDateTime.of(t, zone);
+        if (z.toInstant().isAfter(a) && (best == null || z.isBefore(best))) {
+          best = z;
+          // Around a gap, later local times can be earlier instants: look a little further.
+          stop = stop == null ? t.plusHours(3) : stop;
+        }
+        t = t.plusMinutes(1);
       }
-      return Optional.of(t);
     }
-    return Optional.empty();
+    return Optional.ofNullable(best);
   }
 
-  /** The last fire time strictly before {@code before}; empty if none within eight years. */
+  /** The last fire time strictly before {@code before} (the same local-time rules); empty if none within eight years. */
   public Optional<ZonedDateTime> previous(ZonedDateTime before, ZoneId zone) {
-    ZonedDateTime t = before.withZoneSameInstant(zone).truncatedTo(ChronoUnit.MINUTES);
-    if (!t.isBefore(before)) {
-      t = t.minusMinutes(1);
-    }
-    ZonedDateTime limit = t.minusYears(8);
-    while (t.isAfter(limit)) {
-      if (matches(t)) {
-        return Optional.of(t);
-      }
-      if (!fields[3].get(t.getMonthValue()) || !dayMatches(t)) {
-        t = t.withHour(0).withMinute(0).minusMinutes(1);
+    Instant b = before.toInstant();
+    LocalDateTime t = before.withZoneSameInstant(zone).toLocalDateTime().truncatedTo(ChronoUnit.MINUTES).plusHours(3);
+    LocalDateTime limit = t.minusYears(8);
+    ZonedDateTime best = null;
+    LocalDateTime stop = null;
+    while (t.isAfter(limit) && (stop == null || !t.isBefore(stop))) {
+      if (!fields[3].get(t.getMonthValue())) {
+        t = t.toLocalDate().withDayOfMonth(1).atStartOfDay().minusMinutes(1);
+      } else if (!dayMatches(t)) {
+        t = t.toLocalDate().atStartOfDay().minusMinutes(1);
       } else if (!fields[1].get(t.getHour())) {
-        t = t.withMinute(0).minusMinutes(1);
+        t = t.truncatedTo(ChronoUnit.HOURS).minusMinutes(1);
+      } else if (!fields[0].get(t.getMinute())) {
+        t = t.minusMinutes(1);
       } else {
+        ZonedDateTime z = ZonedDateTime.of(t, zone);
+        if (z.toInstant().isBefore(b) && (best == null || z.isAfter(best))) {
+          best = z;
+          stop = stop == null ? t.minusHours(3) : stop;
+        }
         t = t.minusMinutes(1);
       }
     }
-    return Optional.empty();
+    return Optional.ofNullable(best);
   }
 
-  private boolean dayMatches(ZonedDateTime t) {
+  private boolean dayMatches(LocalDateTime t) {
     boolean dom = fields[2].get(t.getDayOfMonth());
     boolean dow = fields[4].get(t.getDayOfWeek().getValue() % 7);
     return domRestricted && dowRestricted ? dom || dow : dom && dow;
+  }
+
+  /** The expression with @-names expanded and single spaces: the same schedule, the same text. */
+  public String canonical() {
+    return canonical;
   }
 
   @Override

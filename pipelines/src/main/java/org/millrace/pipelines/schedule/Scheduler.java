@@ -95,10 +95,15 @@ public final class Scheduler {
 
   /** The schedule's context name. */
   public String contextName() {
-    return pipeline + " @ " + options.cron() + " " + options.zone().getId();
+    return pipeline + " @ " + options.cron().canonical() + " " + options.zone().normalized().getId();
   }
 
-  /** Runs fires as they come due until {@code maxRuns} are done (or forever); returns the runs that failed. */
+  /**
+   * Runs fires as they come due until {@code maxRuns} are done (or forever); returns the runs
+   * that failed. A run that fails is recorded and the schedule goes on; a runner that throws
+   * {@link IllegalArgumentException} (the pipeline does not compile) stops it, with that fire not
+   * recorded.
+   */
   public int run() throws InterruptedException {
     ZoneId zone = options.zone();
     Cron cron = options.cron();
@@ -139,7 +144,9 @@ public final class Scheduler {
       Outcome outcome;
       try {
         outcome = runner.run(fire);
-      } catch (InterruptedException e) {
+      } catch (InterruptedException | IllegalArgumentException e) {
+        // Interrupted, or the pipeline or its parameters are wrong: no fire is recorded, the
+        // scheduler stops, and a fixed one takes this fire again.
         throw e;
       } catch (Exception e) {
         outcome = new Outcome("", false, e.toString());
@@ -163,7 +170,9 @@ public final class Scheduler {
     if (ctx.isEmpty()) {
       return Optional.empty();
     }
-    return store.getExecutions(ExecutionQuery.builder().type(EXECUTION_TYPE).context(ctx.get().id()).build())
+    // Fires are recorded in time order: the newest execution is the last fire.
+    return store.getExecutions(ExecutionQuery.builder().type(EXECUTION_TYPE).context(ctx.get().id()).newestFirst()
+            .limit(1).build())
         .stream().map(e -> e.customProperties().get("fire_time_ms")).filter(v -> v != null)
         .map(v -> Instant.ofEpochMilli(((Number) v.raw()).longValue())).max(Instant::compareTo);
   }

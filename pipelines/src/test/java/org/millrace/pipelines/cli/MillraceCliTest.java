@@ -156,7 +156,7 @@ class MillraceCliTest {
     String start = java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(1).atStartOfDay().toString();
     Out out = run("schedule", yaml.toString(), "--cron", "@daily", "--start", start, "--catch-up", "--max-runs", "2");
     assertEquals(0, out.code(), out.err() + out.out());
-    assertEquals(2, out.out().lines().filter(l -> l.startsWith("schedule cli @ @daily UTC: fire ")
+    assertEquals(2, out.out().lines().filter(l -> l.startsWith("schedule cli @ 0 0 * * * Z: fire ")
         && l.endsWith(" succeeded")).count(), out.out());
     Out bad = run("schedule", yaml.toString(), "--cron", "0 25 * * *");
     assertEquals(MillraceCli.USAGE, bad.code());

@@ -102,4 +102,24 @@ class SchedulerTest {
       assertEquals(List.of("2026-12-01T02:00Z / 2026-11-30T02:00Z"), fires);
     }
   }
+
+  @Test
+  void aLongHistoryStillContinuesAfterItsNewestFireAndABrokenPipelineStopsTheSchedule() throws Exception {
+    try (MetadataStore store = MetadataStores.sqlite(dir.resolve("md.db"))) {
+      var clock = new FakeClock("2026-12-01T18:00:00Z");
+      var minutely = new Scheduler.Options(Cron.parse("* * * * *"), ZoneOffset.UTC, Instant.parse(
+          "2026-12-01T00:00:00Z"), true, 1005);
+      new Scheduler(store, "busy", minutely, clock, f -> new Scheduler.Outcome("r", true, null), l -> { }).run();
+      var again = new Scheduler(store, "busy", minutely, clock, f -> {
+        fires.add(f.time().toString());
+        throw new IllegalArgumentException("--set q.value expected a node of pipeline 'busy'");
+      }, l -> { });
+      // More fires than a default query returns (1000): the newest is still found.
+      assertEquals(Instant.parse("2026-12-01T16:44:00Z"), again.lastRecordedFire().orElseThrow());
+      var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, again::run);
+      assertEquals("--set q.value expected a node of pipeline 'busy'", e.getMessage());
+      assertEquals(List.of("2026-12-01T16:45Z"), fires);
+      assertEquals(Instant.parse("2026-12-01T16:44:00Z"), again.lastRecordedFire().orElseThrow(), "not recorded");
+    }
+  }
 }

@@ -79,12 +79,14 @@ public final class Backends {
   /**
    * The backend of data-parallel worker {@code worker} (1, 2, ...) next to worker 0's
    * {@code first}: another Java backend with {@code threads} threads, or an OpenCL backend on the
-   * next device of the same kind (GPU or CPU), round robin, each checked as worker 0's was.
+   * next device of the same model as worker 0's, round robin, each checked as worker 0's was.
    */
   public static Selected openWorker(Backend first, int worker, int threads) {
     if (first instanceof OpenCLBackend cl) {
-      boolean gpu = cl.found().gpu();
-      List<OpenCLBackend.Found> same = OpenCLBackend.devices().stream().filter(d -> d.gpu() == gpu).toList();
+      // Only devices of the same model: replicas must compute their optimizer steps identically.
+      String model = cl.found().device().getName();
+      List<OpenCLBackend.Found> same = OpenCLBackend.devices().stream()
+          .filter(d -> d.gpu() == cl.found().gpu() && d.device().getName().equals(model)).toList();
       int index = 0;
       for (int i = 0; i < same.size(); i++) {
         if (same.get(i).device().getDeviceId() == cl.found().device().getDeviceId()) {

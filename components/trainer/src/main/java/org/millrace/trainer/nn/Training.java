@@ -103,6 +103,16 @@ public final class Training {
             + net.maxRows() + " rows)");
       }
     }
+    if (new java.util.HashSet<>(nets).size() != nets.size() || new java.util.HashSet<>(opts).size() != opts.size()
+        || nets.stream().map(Network::backend).distinct().count() != nets.size()) {
+      throw new IllegalArgumentException("data-parallel training expected a network, an optimizer and a backend of its"
+          + " own for each replica, got some shared");
+    }
+    if (nets.size() > 1 && o.batchSize() / nets.size() < 2 && net.layers().stream().anyMatch(l -> l instanceof BatchNorm)) {
+      throw new IllegalArgumentException("data-parallel training with batch norm expected at least 2 rows per worker"
+          + " (batch statistics of one row are meaningless), got batch_size " + o.batchSize() + " for " + nets.size()
+          + " workers");
+    }
     if (o.batchSize() < nets.size()) {
       throw new IllegalArgumentException("data-parallel training expected batch_size >= the number of workers ("
           + nets.size() + "), got " + o.batchSize());
