@@ -18,8 +18,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code millrace airflow}: Airflow integration. */
-@Command(name = "airflow", description = "Airflow integration: export a pipeline as a DAG.",
-    subcommands = {AirflowCommand.Export.class})
+@Command(name = "airflow", description = "Airflow integration: export a pipeline as a DAG; trigger a DAG run"
+    + " through Airflow's REST API and wait for it.", subcommands = {AirflowCommand.Export.class,
+        AirflowCommand.Trigger.class})
 final class AirflowCommand implements Callable<Integer> {
   @ParentCommand
   MillraceCli cli;
@@ -93,6 +94,87 @@ final class AirflowCommand implements Callable<Integer> {
       Files.writeString(target, dag.python());
       airflow.cli.out().println("wrote " + target + " (" + spec.nodes().size() + " tasks)");
       return MillraceCli.OK;
+    }
+  }
+
+  @Command(name = "trigger", description = "Trigger a DAG run through Airflow's stable REST API, optionally wait"
+      + " for it and list its tasks. Exit code 0 when it succeeded (or was triggered without --wait), 1 when it"
+      + " failed, 3 when Airflow cannot be reached or refuses.")
+  static final class Trigger implements Callable<Integer> {
+    @ParentCommand
+    AirflowCommand airflow;
+
+    @Parameters(index = "0", paramLabel = "DAG_ID")
+    String dagId;
+
+    @Option(names = "--url", required = true, description = "Airflow's API root, e.g. http://airflow:8080/api/v1.")
+    String url;
+
+    @Option(names = "--user", description = "User for basic authentication (Airflow's basic_auth API backend).")
+    String user;
+
+    @Option(names = "--password-env", defaultValue = "AIRFLOW_PASSWORD",
+        description = "Environment variable holding the password. Default: ${DEFAULT-VALUE}.")
+    String passwordEnv;
+
+    @Option(names = "--run-id", description = "The DAG run's id (default: Airflow's manual__<time>).")
+    String runId;
+
+    @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "The run's conf (a YAML value each).")
+    java.util.List<String> conf = new ArrayList<>();
+
+    @Option(names = "--unpause", description = "Unpause the DAG first (Airflow pauses new DAGs).")
+    boolean unpause;
+
+    @Option(names = "--wait", description = "Wait until the run succeeds or fails, then list its tasks.")
+    boolean await;
+
+    @Option(names = "--poll-seconds", defaultValue = "10", description = "Default: ${DEFAULT-VALUE}.")
+    double pollSeconds;
+
+    @Option(names = "--timeout-minutes", defaultValue = "720", description = "Default: ${DEFAULT-VALUE}.")
+    double timeoutMinutes;
+
+    @Override
+    public Integer call() throws Exception {
+      var confMap = new java.util.LinkedHashMap<String, Object>();
+      for (String c : conf) {
+        int eq = c.indexOf('=');
+        if (eq <= 0) {
+          throw new IllegalArgumentException("--conf expected KEY=VALUE, got '" + c + "'");
+        }
+        confMap.put(c.substring(0, eq), YamlPipelineLoader.value(c.substring(eq + 1), "--conf " + c.substring(0, eq)));
+      }
+      var out = airflow.cli.out();
+      var rest = new org.millrace.pipelines.airflow.AirflowRest(url, user, user == null ? null
+          : System.getenv(passwordEnv));
+      try {
+        if (unpause) {
+          rest.unpause(dagId);
+          out.println("airflow: unpaused " + dagId);
+        }
+        var run = rest.trigger(dagId, runId, confMap);
+        out.println("airflow: triggered " + dagId + " run " + run.getDagRunId() + " (" + run.getState() + ")");
+        out.flush();
+        if (!await) {
+          return MillraceCli.OK;
+        }
+        var done = rest.await(dagId, run.getDagRunId(), java.time.Duration.ofMillis(Math.max(1,
+            Math.round(pollSeconds * 1000))), java.time.Duration.ofMillis(Math.round(timeoutMinutes * 60_000)), line -> {
+              out.println(line);
+              out.flush();
+            });
+        var t = new Table("task", "state", "try", "duration");
+        for (var ti : rest.taskInstances(dagId, run.getDagRunId())) {
+          t.row(ti.getTaskId(), ti.getState(), ti.getTryNumber(), ti.getDuration());
+        }
+        out.print(t.render());
+        return done.getState() == org.millrace.pipelines.airflow.client.model.DagState.SUCCESS ? MillraceCli.OK
+            : MillraceCli.NODE_FAILED;
+      } catch (IllegalStateException e) {
+        airflow.cli.spec.commandLine().getErr().println("error: " + e.getMessage());
+        return MillraceCli.INFRASTRUCTURE;
+      }
     }
   }
 }
