@@ -62,30 +62,11 @@ class OnnxExportTest {
     return net;
   }
 
-  /** What millrace serves: the network's outputs through the loss's head ({@link ModelRuntime#predictDense}). */
-  static float[] expected(Network net, Loss loss, float[] x, int rows) {
-    float[] out = net.predict(x, rows);
-    int w = net.outputSize();
-    if (loss == Loss.SOFTMAX_CROSS_ENTROPY) {
-      for (int r = 0; r < rows; r++) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (int j = 0; j < w; j++) {
-          max = Math.max(max, out[r * w + j]);
-        }
-        double sum = 0;
-        for (int j = 0; j < w; j++) {
-          sum += Math.exp(out[r * w + j] - max);
-        }
-        for (int j = 0; j < w; j++) {
-          out[r * w + j] = (float) (Math.exp(out[r * w + j] - max) / sum);
-        }
-      }
-    } else if (loss == Loss.BINARY_CROSS_ENTROPY) {
-      for (int i = 0; i < out.length; i++) {
-        out[i] = (float) (1 / (1 + Math.exp(-out[i])));
-      }
-    }
-    return out;
+  /** What millrace serves: the model written as a model directory and run by {@link ModelRuntime#predictDense}. */
+  float[] expected(String what, Network net, Loss loss, float[] x, int rows) throws Exception {
+    Path model = java.nio.file.Files.createDirectories(dir.resolve(what + "-model"));
+    ModelFiles.write(model, net, loss, null, Map.of());
+    return ModelRuntime.load(model).predictDense(x, rows);
   }
 
   static float[] onnx(Path file, float[] x, int rows, int dim, String output) throws Exception {
@@ -107,7 +88,7 @@ class OnnxExportTest {
     int rows = x.length / dim;
     Path file = dir.resolve(what + ".onnx");
     OnnxExport.write(net, loss, Map.of("millrace.case", what), file);
-    float[] want = expected(net, loss, x, rows);
+    float[] want = expected(what, net, loss, x, rows);
     float[] got = onnx(file, x, rows, dim, loss == Loss.MSE ? "predictions" : "probabilities");
     assertEquals(want.length, got.length, what);
     for (int i = 0; i < want.length; i++) {
