@@ -17,6 +17,9 @@ import org.millrace.transform.graph.Graph;
 import org.millrace.trainer.backend.Backend;
 import org.millrace.trainer.backend.Backends;
 import org.millrace.trainer.data.DenseData;
+import org.millrace.trainer.dist.DistributedJob;
+import org.millrace.trainer.dist.DistributedLauncher;
+import org.millrace.trainer.dist.RankResult;
 import org.millrace.trainer.model.ModelFiles;
 import org.millrace.trainer.model.OnnxExport;
 import org.millrace.trainer.nn.Activation;
@@ -42,29 +45,17 @@ public final class TrainerExecutor implements Executor<TrainerParams> {
     Graph graph = Graph.read(input.input(TrainerComponents.TRANSFORM_GRAPH).path());
     DenseData train = DenseData.read(examples.splitDir("train"));
     DenseData eval = DenseData.read(examples.splitDir(examples.splitNames().contains("eval") ? "eval" : "train"));
-    if (train.dim() != graph.featureDim()) {
-      throw new IllegalArgumentException("transformed examples expected " + graph.featureDim() + " features (the"
-          + " transform graph's outputs), got " + train.dim() + ". Wire the Transform node's two outputs together.");
-    }
-    boolean classification = graph.task().equals("classification");
-    int classes = graph.labelVocabulary().size();
-    if (classification && classes < 2) {
-      throw new IllegalArgumentException("classification expected at least 2 classes in the label vocabulary, got "
-          + graph.labelVocabulary());
-    }
-    int[] inputShape = p.inputShape() == null ? new int[] {train.dim()}
-        : p.inputShape().stream().mapToInt(Integer::intValue).toArray();
-    if (Arrays.stream(inputShape).reduce(1, Math::multiplyExact) != train.dim()) {
-      throw new IllegalArgumentException("input_shape " + p.inputShape() + " expected " + train.dim()
-          + " values per example (the transform graph's outputs), got " + Arrays.stream(inputShape).reduce(1, (a, b) -> a * b));
-    }
-    int outputs = classification ? classes : 1;
+    Shape shape = Shape.of(p, train, graph);
+    boolean classification = shape.classification();
+    int[] inputShape = shape.inputShape();
+    int outputs = shape.outputs();
     Network net = new Network(inputShape, layers(p, outputs));
     int workers = p.workers();
     int threadsPerWorker = Math.max(1, p.threads() / workers);
     Backends.Selected selected = Backends.open(p.backend(), threadsPerWorker);
     ctx.log().info("Trainer: {}", selected.reason());
     var workerBackends = new java.util.ArrayList<Backend>();
+    String distributedBackend = null;
     try (Backend backend = selected.backend()) {
       net.build(backend, p.batchSize());
       net.initialize(p.seed());
@@ -74,17 +65,15 @@ public final class TrainerExecutor implements Executor<TrainerParams> {
         ctx.log().info("Trainer: warm start from {}", base.get().uri());
       }
       ctx.log().info("Trainer: backend {}", backend.description());
-      Loss loss = classification ? Loss.SOFTMAX_CROSS_ENTROPY : Loss.MSE;
-      var es = p.earlyStopping();
-      long steps = (long) p.epochs() * ((train.rows() + p.batchSize() - 1) / p.batchSize());
-      var optimizer = p.optimizer().create(p.clipNorm()).withSchedule(p.schedule().create(steps));
+      Loss loss = shape.loss();
+      long steps = shape.steps(p, train);
+      var optimizer = optimizer(p, steps);
       // Checkpoints resume only into the same training: same parameters, data and base model.
       String fingerprint = ParameterBinder.toMap(p) + "|" + examples.stringProperty("fingerprint").orElse(examples.uri())
           + "|" + base.map(Model::uri).orElse("");
       Training.Result result;
       try (var progress = ctx.progress("epochs", p.epochs())) {
-        var options = Training.Options.of(p.epochs(), p.batchSize(), p.seed())
-            .withEarlyStopping(es == null ? null : es.patience(), es == null ? 0 : es.minDelta())
+        var options = options(p)
             .withCheckpoints(ctx.resumeDir().resolve("checkpoints"), p.checkpointEverySteps(), fingerprint)
             .onEpoch(m -> {
               progress.advance(1);
@@ -92,6 +81,19 @@ public final class TrainerExecutor implements Executor<TrainerParams> {
                   String.format("%.4f", m.trainLoss()), String.format("%.4f", m.validationLoss()),
                   String.format("%.4f", m.validationAccuracy()));
             });
+        if (p.distributed() != null) {
+          DistributedJob job = new DistributedJob(jobParameters(p), examples.splitDir("train").toString(),
+              examples.splitDir(examples.splitNames().contains("eval") ? "eval" : "train").toString(), graph.toJson(),
+              base.map(b -> b.path().toString()).orElse(null), p.distributed().ranks());
+          DistributedLauncher launcher = DistributedLauncher.find(p.distributed().launcher());
+          ctx.log().info("Trainer: distributed, {} ranks through {} ({})", p.distributed().ranks(), launcher.name(),
+              p.distributed().settings());
+          RankResult done = launcher.train(job, p.distributed().settings());
+          net.load(done.weights());
+          done.result().history().forEach(m -> progress.advance(1));
+          distributedBackend = done.backend();
+          result = done.result();
+        } else {
         var nets = new java.util.ArrayList<Network>(List.of(net));
         var optimizers = new java.util.ArrayList<Optimizer>(List.of(optimizer));
         for (int w = 1; w < workers; w++) {
@@ -108,6 +110,7 @@ public final class TrainerExecutor implements Executor<TrainerParams> {
               threadsPerWorker, p.batchSize());
         }
         result = Training.run(nets, loss, optimizers, train, eval, options);
+        }
       } finally {
         workerBackends.forEach(Backend::close);
       }
@@ -124,6 +127,10 @@ public final class TrainerExecutor implements Executor<TrainerParams> {
       provenance.put("backend", backend.description());
       provenance.put("backend_selection", selected.reason());
       provenance.put("workers", workers);
+      if (p.distributed() != null) {
+        provenance.put("distributed", Map.of("launcher", p.distributed().launcher(), "ranks", p.distributed().ranks(),
+            "rank_backend", distributedBackend));
+      }
       provenance.put("jdk", System.getProperty("java.version") + " " + System.getProperty("java.vendor"));
       provenance.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
       provenance.put("arch", System.getProperty("os.arch"));
@@ -152,25 +159,76 @@ public final class TrainerExecutor implements Executor<TrainerParams> {
     }
   }
 
+  /** The shape of the network a Trainer builds for its data and graph, checked. */
+  record Shape(int[] inputShape, int outputs, boolean classification, Loss loss) {
+    static Shape of(TrainerParams p, DenseData train, Graph graph) {
+      if (train.dim() != graph.featureDim()) {
+        throw new IllegalArgumentException("transformed examples expected " + graph.featureDim() + " features (the"
+            + " transform graph's outputs), got " + train.dim() + ". Wire the Transform node's two outputs together.");
+      }
+      boolean classification = graph.task().equals("classification");
+      int classes = graph.labelVocabulary().size();
+      if (classification && classes < 2) {
+        throw new IllegalArgumentException("classification expected at least 2 classes in the label vocabulary, got "
+            + graph.labelVocabulary());
+      }
+      int[] inputShape = p.inputShape() == null ? new int[] {train.dim()}
+          : p.inputShape().stream().mapToInt(Integer::intValue).toArray();
+      if (Arrays.stream(inputShape).reduce(1, Math::multiplyExact) != train.dim()) {
+        throw new IllegalArgumentException("input_shape " + p.inputShape() + " expected " + train.dim()
+            + " values per example (the transform graph's outputs), got "
+            + Arrays.stream(inputShape).reduce(1, (a, b) -> a * b));
+      }
+      return new Shape(inputShape, classification ? classes : 1, classification,
+          classification ? Loss.SOFTMAX_CROSS_ENTROPY : Loss.MSE);
+    }
+
+    long steps(TrainerParams p, DenseData train) {
+      return (long) p.epochs() * ((train.rows() + p.batchSize() - 1) / p.batchSize());
+    }
+  }
+
+  static Optimizer optimizer(TrainerParams p, long steps) {
+    return p.optimizer().create(p.clipNorm()).withSchedule(p.schedule().create(steps));
+  }
+
+  /** Epochs, batch size, seed and early stopping (no checkpoints, no callbacks). */
+  static Training.Options options(TrainerParams p) {
+    var es = p.earlyStopping();
+    return Training.Options.of(p.epochs(), p.batchSize(), p.seed())
+        .withEarlyStopping(es == null ? null : es.patience(), es == null ? 0 : es.minDelta());
+  }
+
+  /** The parameters every rank trains with: these, without the distribution itself. */
+  private static Map<String, Object> jobParameters(TrainerParams p) {
+    var m = new LinkedHashMap<>(ParameterBinder.toMap(p));
+    m.remove("distributed");
+    return m;
+  }
+
   /** Fresh layers (hidden, then the output layer) for one network: each replica needs its own. */
-  private static List<Layer> layers(TrainerParams p, int outputs) {
+  static List<Layer> layers(TrainerParams p, int outputs) {
     List<Layer> layers = new java.util.ArrayList<>(p.buildHidden());
     layers.add(new Dense(outputs, Activation.LINEAR));
     return layers;
   }
 
   private static void warmStart(Network net, Model base, Backend backend) throws Exception {
-    Network old = ModelFiles.read(base.path(), backend, 1).network();
+    warmStart(net, base.path(), base.uri(), backend);
+  }
+
+  static void warmStart(Network net, Path basePath, String baseUri, Backend backend) throws Exception {
+    Network old = ModelFiles.read(basePath, backend, 1).network();
     var to = net.tensors();
     var from = old.tensors();
     if (to.size() != from.size()) {
       throw new IllegalArgumentException("base_model expected " + to.size() + " tensors, got " + from.size() + " in "
-          + base.uri() + " (different architecture)");
+          + baseUri + " (different architecture)");
     }
     for (int i = 0; i < to.size(); i++) {
       if (!to.get(i).shape().equals(from.get(i).shape())) {
         throw new IllegalArgumentException("base_model tensor " + to.get(i).name() + " expected shape "
-            + to.get(i).shape() + ", got " + from.get(i).shape() + " in " + base.uri() + " (different architecture)");
+            + to.get(i).shape() + ", got " + from.get(i).shape() + " in " + baseUri + " (different architecture)");
       }
       backend.copy(from.get(i).value(), to.get(i).value(), to.get(i).size());
     }

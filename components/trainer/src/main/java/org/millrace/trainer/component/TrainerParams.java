@@ -38,7 +38,22 @@ import org.millrace.trainer.nn.Optimizer;
 public record TrainerParams(List<Layer> hiddenLayers, List<Map<String, Object>> layers, List<Integer> inputShape,
     OptimizerConfig optimizer, Integer epochs, Integer batchSize, Long seed, EarlyStopping earlyStopping,
     Double clipNorm, Integer threads, Schedule schedule, Integer checkpointEverySteps, String backend,
-    Integer workers) {
+    Integer workers, Distributed distributed) {
+
+  /**
+   * Training across processes: {@code ranks} processes launched by {@code launcher} (spark:
+   * barrier tasks on a Spark cluster, {@code settings: {master: spark://host:7077}}), each with a
+   * shard of every batch, gradients summed over a TCP ring.
+   */
+  public record Distributed(String launcher, Integer ranks, Map<String, Object> settings) {
+    public Distributed {
+      launcher = launcher == null ? "spark" : launcher;
+      settings = settings == null ? Map.of() : Map.copyOf(settings);
+      if (ranks == null || ranks < 1) {
+        throw new ParameterException("distributed", "distributed expected ranks >= 1, got " + ranks);
+      }
+    }
+  }
 
   /**
    * Learning-rate schedule: {@code {type: cosine, warmup_steps: 100, min_factor: 0.1}} or
@@ -170,6 +185,14 @@ public record TrainerParams(List<Layer> hiddenLayers, List<Map<String, Object>> 
     workers = workers == null ? 1 : workers;
     if (workers < 1 || workers > batchSize) {
       throw new ParameterException("workers", "workers expected 1..batch_size (" + batchSize + "), got " + workers);
+    }
+    if (distributed != null && (workers > 1 || distributed.ranks() > batchSize)) {
+      throw new ParameterException("distributed", "distributed expected ranks 1..batch_size (" + batchSize + ") and"
+          + " workers 1 (one replica per rank), got ranks " + distributed.ranks() + " and workers " + workers);
+    }
+    if (distributed != null && checkpointEverySteps > 0) {
+      throw new ParameterException("distributed", "distributed training does not checkpoint (a failed job starts"
+          + " again); expected no checkpoint_every_steps, got " + checkpointEverySteps);
     }
   }
 

@@ -90,6 +90,37 @@ public final class Training {
    */
   public static Result run(List<Network> nets, Loss loss, List<Optimizer> opts, DenseData train, DenseData eval,
       Options o) throws IOException {
+    return run(nets, loss, opts, train, eval, o, null);
+  }
+
+  /**
+   * One process of a distributed data-parallel job: this process trains its replica on its rank's
+   * shard of every global batch and sums the gradients with the other ranks over {@code ring}, so
+   * that the ranks together take the steps {@code ring.size()} local replicas would
+   * ({@link #run(List, Loss, List, DenseData, DenseData, Options)}), to float rounding. Every rank
+   * must be given the same network, data, options and seed; each ends with the same weights.
+   * Checkpoints are not written in this mode (one failed rank fails the job, which then starts
+   * again).
+   */
+  public static Result runDistributed(Network net, Loss loss, Optimizer opt, DenseData train, DenseData eval,
+      Options o, org.millrace.trainer.dist.RingAllReduce ring) throws IOException {
+    if (o.checkpointDir() != null) {
+      throw new IllegalArgumentException("distributed training expected no checkpoint directory (it does not"
+          + " checkpoint: a failed job starts again), got " + o.checkpointDir());
+    }
+    if (o.batchSize() < ring.size()) {
+      throw new IllegalArgumentException("distributed training expected batch_size >= the number of ranks ("
+          + ring.size() + "), got " + o.batchSize());
+    }
+    if (o.batchSize() / ring.size() < 2 && net.layers().stream().anyMatch(l -> l instanceof BatchNorm)) {
+      throw new IllegalArgumentException("distributed training with batch norm expected at least 2 rows per rank,"
+          + " got batch_size " + o.batchSize() + " for " + ring.size() + " ranks");
+    }
+    return run(List.of(net), loss, List.of(opt), train, eval, o, ring);
+  }
+
+  private static Result run(List<Network> nets, Loss loss, List<Optimizer> opts, DenseData train, DenseData eval,
+      Options o, org.millrace.trainer.dist.RingAllReduce ring) throws IOException {
     if (nets.isEmpty() || nets.size() != opts.size()) {
       throw new IllegalArgumentException("data-parallel training expected one optimizer per replica, got "
           + nets.size() + " replicas and " + opts.size() + " optimizers");
@@ -185,7 +216,8 @@ public final class Training {
     for (int r = 1; r < nets.size(); r++) {
       nets.get(r).load(net.values());
     }
-    Workers workers = nets.size() == 1 ? null : new Workers(nets, opts, train.dim(), acc);
+    Replicas workers = ring != null && ring.size() > 1 ? new RingReplica(net, opt, ring, train.dim(), acc)
+        : nets.size() == 1 ? null : new Workers(nets, opts, train.dim(), acc);
     try {
       float[] hostX = new float[net.maxRows() * train.dim()];
       float[] hostY = new float[net.maxRows()];
@@ -265,7 +297,7 @@ public final class Training {
   }
 
   /** The epoch's loss and hit sums: replica 0's accumulator, plus the other workers' when data-parallel. */
-  private static float[] epochAcc(Backend b, Tensor acc, Workers workers) {
+  private static float[] epochAcc(Backend b, Tensor acc, Replicas workers) {
     float[] a = b.download(acc);
     if (workers != null) {
       workers.addAccumulators(a);

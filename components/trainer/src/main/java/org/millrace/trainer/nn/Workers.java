@@ -17,7 +17,7 @@ import org.millrace.trainer.data.DenseData;
  * the host, in replica order, so the result does not depend on timing) averages them weighted by
  * shard size, and every replica applies the same optimizer step.
  */
-final class Workers implements AutoCloseable {
+final class Workers implements Replicas {
   private final List<Network> nets;
   private final List<Optimizer> opts;
   private final ExecutorService pool;
@@ -53,8 +53,8 @@ final class Workers implements AutoCloseable {
     });
   }
 
-  /** Rows [from, from + rows) of {@code order} as one global batch: shards, gradients, all-reduce, steps. */
-  void step(DenseData train, int[] order, int from, int rows, Loss loss, int seed) {
+  @Override
+  public void step(DenseData train, int[] order, int from, int rows, Loss loss, int seed) {
     int n = nets.size();
     int[] start = new int[n + 1];
     for (int w = 0; w < n; w++) {
@@ -120,14 +120,16 @@ final class Workers implements AutoCloseable {
     }
   }
 
-  void clearAccumulators() {
+  @Override
+  public void clearAccumulators() {
     for (int w = 1; w < nets.size(); w++) {
       nets.get(w).backend().fill(accs[w], 0f, 2);
     }
   }
 
   /** Adds replicas 1..n-1's loss and hit sums to {@code acc} (replica 0's). */
-  void addAccumulators(float[] acc) {
+  @Override
+  public void addAccumulators(float[] acc) {
     for (int w = 1; w < nets.size(); w++) {
       float[] a = nets.get(w).backend().download(accs[w]);
       acc[0] += a[0];

@@ -1,0 +1,21 @@
+package org.millrace.trainer.nn;
+
+import org.millrace.trainer.data.DenseData;
+
+/**
+ * How {@link Training} takes a data-parallel step: replicas in this process ({@link Workers}) or
+ * one replica per process, reducing over a ring ({@link RingReplica}).
+ */
+interface Replicas extends AutoCloseable {
+  /** Rows [from, from + rows) of {@code order} as one global batch: shards, gradients, all-reduce, steps. */
+  void step(DenseData train, int[] order, int from, int rows, Loss loss, int seed);
+
+  /** Zeroes the accumulators other than the training loop's own (a new epoch). */
+  void clearAccumulators();
+
+  /** Turns the loop's own loss and hit sums {@code acc} into the sums over every replica. */
+  void addAccumulators(float[] acc);
+
+  @Override
+  void close();
+}
