@@ -40,7 +40,8 @@ class RingAllReduceTest {
       for (int r = 0; r < n; r++) {
         final int rank = r;
         futures.add(pool.submit((Callable<T>) () -> {
-          try (var ring = RingAllReduce.connect(rank, addresses, listening.get(rank), Duration.ofSeconds(20))) {
+          try (var ring = RingAllReduce.connect(rank, addresses, listening.get(rank), Duration.ofSeconds(20),
+              Duration.ofSeconds(20), "secret")) {
             return body.run(ring);
           }
         }));
@@ -122,7 +123,42 @@ class RingAllReduceTest {
     var addresses = List.of((InetSocketAddress) a.getLocalAddress(), (InetSocketAddress) b.getLocalAddress());
     b.close();
     var e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
-        () -> RingAllReduce.connect(0, addresses, a, Duration.ofMillis(300)));
+        () -> RingAllReduce.connect(0, addresses, a, Duration.ofMillis(300), Duration.ofSeconds(1), "secret"));
     assertTrue(e.getMessage().startsWith("ring rank 0 could not connect to rank 1 at "), e.getMessage());
+  }
+
+  @Test
+  void strangersAreTurnedAwayAndASilentOrMismatchedRankFailsItsNeighbours() throws Exception {
+    // A connection with the wrong token reaches rank 0 first: it is dropped, and the ring still forms.
+    ServerSocketChannel a = RingAllReduce.listen("127.0.0.1");
+    ServerSocketChannel b = RingAllReduce.listen("127.0.0.1");
+    var addresses = List.of((InetSocketAddress) a.getLocalAddress(), (InetSocketAddress) b.getLocalAddress());
+    try (var stranger = java.nio.channels.SocketChannel.open(addresses.get(0))) {
+      stranger.write(java.nio.ByteBuffer.allocate(8 + 5).putInt(1).putInt(5).put("guess".getBytes()).flip());
+      ExecutorService pool = Executors.newFixedThreadPool(2);
+      try {
+        Future<RingAllReduce> r0 = pool.submit(() -> RingAllReduce.connect(0, addresses, a, Duration.ofSeconds(10),
+            Duration.ofMillis(500), "secret"));
+        Future<RingAllReduce> r1 = pool.submit(() -> RingAllReduce.connect(1, addresses, b, Duration.ofSeconds(10),
+            Duration.ofMillis(500), "secret"));
+        try (RingAllReduce ring0 = r0.get(); RingAllReduce ring1 = r1.get()) {
+          // Rank 1 never sums: rank 0 gives up after its I/O timeout, naming rank 1.
+          var silent = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+              () -> ring0.sum(new float[] {1, 2}));
+          assertEquals("ring rank 0 expected data from rank 1 within 500 ms, got none (a rank stopped answering)",
+              silent.getMessage());
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+    // Ranks summing arrays of different lengths fail naming both lengths.
+    var e = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.ExecutionException.class,
+        () -> ranks(2, ring -> {
+          ring.sum(new float[ring.rank() == 0 ? 4 : 6]);
+          return null;
+        }));
+    assertTrue(e.getCause().getMessage().contains("(do the ranks sum arrays of the same length?)"), e.getCause()
+        .getMessage());
   }
 }

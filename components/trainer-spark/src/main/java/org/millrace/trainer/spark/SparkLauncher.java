@@ -30,8 +30,11 @@ import scala.runtime.AbstractFunction1;
  * port, the ranks exchange addresses with {@link BarrierTaskContext#allGather}, join a
  * {@link RingAllReduce} and train their shard ({@link DistributedJob#run}); rank 0's result comes
  * back to the driver. Settings: {@code master} (default {@code local[ranks]}: the ranks as threads
- * of this JVM) and {@code connect_timeout_seconds} (default 120). On a cluster the job's split
- * directories must be on storage every executor reads.
+ * of this JVM, sharing its cores), {@code driver_host}, {@code jars} (what executors need of
+ * millrace on a cluster), {@code connect_timeout_seconds} (120: joining the ring) and
+ * {@code io_timeout_seconds} (1800: the longest wait for a neighbour's data once training runs).
+ * A SparkContext already running in this JVM is used and left running. On a cluster the job's
+ * split directories must be on storage every executor reads.
  */
 public final class SparkLauncher implements DistributedLauncher {
   private static final Logger LOG = LoggerFactory.getLogger(SparkLauncher.class);
@@ -41,26 +44,75 @@ public final class SparkLauncher implements DistributedLauncher {
     return "spark";
   }
 
+  /** The settings this launcher reads. */
+  static final java.util.Set<String> SETTINGS = java.util.Set.of("master", "driver_host", "jars",
+      "connect_timeout_seconds", "io_timeout_seconds");
+
   @Override
   public RankResult train(DistributedJob job, Map<String, Object> settings) throws Exception {
+    for (String k : settings.keySet()) {
+      if (!SETTINGS.contains(k)) {
+        throw new IllegalArgumentException("distributed.settings expected keys of " + new java.util.TreeSet<>(SETTINGS)
+            + ", got '" + k + "'");
+      }
+    }
     String master = String.valueOf(settings.getOrDefault("master", "local[" + job.ranks() + "]"));
-    long timeout = ((Number) settings.getOrDefault("connect_timeout_seconds", 120)).longValue();
-    var conf = new SparkConf().setMaster(master).setAppName("millrace-trainer")
-        .set("spark.ui.enabled", "false").set("spark.driver.host", settings.getOrDefault("driver_host",
-            "127.0.0.1").toString());
-    LOG.info("training on Spark {}: {} ranks as one barrier stage", master, job.ranks());
-    try (var sc = new JavaSparkContext(conf)) {
+    long connect = seconds(settings, "connect_timeout_seconds", 120);
+    long io = seconds(settings, "io_timeout_seconds", 1800);
+    boolean local = master.startsWith("local");
+    var params = new java.util.LinkedHashMap<>(job.parameters());
+    if (local) {
+      // The ranks share this machine: share its cores out instead of each taking them all.
+      params.putIfAbsent("threads", Math.max(1, Runtime.getRuntime().availableProcessors() / job.ranks()));
+    }
+    DistributedJob rankJob = job.withParameters(params);
+    var conf = new SparkConf().setMaster(master).setAppName("millrace-trainer").set("spark.ui.enabled", "false");
+    if (settings.containsKey("driver_host")) {
+      conf.set("spark.driver.host", settings.get("driver_host").toString());
+    } else if (local) {
+      conf.set("spark.driver.host", "127.0.0.1");
+    }
+    if (settings.get("jars") instanceof List<?> jars) {
+      // On a cluster the executors need millrace's classes: the jars to ship (or install them there).
+      conf.setJars(jars.stream().map(Object::toString).toArray(String[]::new));
+    }
+    // Inside spark-submit, or beside another Spark user of this JVM, getOrCreate returns the running
+    // context (whose settings win); only a context made here is stopped here.
+    String marker = java.util.UUID.randomUUID().toString();
+    conf.set("spark.millrace.trainer.launch", marker);
+    var sc = JavaSparkContext.fromSparkContext(org.apache.spark.SparkContext.getOrCreate(conf));
+    boolean own = marker.equals(sc.getConf().get("spark.millrace.trainer.launch", ""));
+    LOG.info("training on Spark {}: {} ranks as one barrier stage", sc.master(), job.ranks());
+    try {
       var indices = new ArrayList<Integer>();
       for (int r = 0; r < job.ranks(); r++) {
         indices.add(r);
       }
       RDD<Integer> rdd = sc.parallelize(indices, job.ranks()).rdd();
-      List<String> results = rdd.barrier().mapPartitions(new Rank(job.toJson(), timeout), false,
+      List<String> results = rdd.barrier().mapPartitions(new Rank(rankJob.toJson(), connect, io), false,
           ClassTag$.MODULE$.apply(String.class)).toJavaRDD().collect();
       if (results.size() != 1) {
         throw new IllegalStateException("distributed training expected one result (rank 0's), got " + results.size());
       }
       return RankResult.fromJson(results.get(0));
+    } finally {
+      if (own) {
+        sc.close();
+      }
+    }
+  }
+
+  private static long seconds(Map<String, Object> settings, String key, long fallback) {
+    Object v = settings.getOrDefault(key, fallback);
+    try {
+      long s = v instanceof Number n ? n.longValue() : Long.parseLong(v.toString());
+      if (s < 1) {
+        throw new NumberFormatException();
+      }
+      return s;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("distributed.settings." + key + " expected a whole number of seconds >= 1,"
+          + " got '" + v + "'");
     }
   }
 
@@ -68,35 +120,40 @@ public final class SparkLauncher implements DistributedLauncher {
   static final class Rank extends AbstractFunction1<Iterator<Integer>, Iterator<String>> implements Serializable {
     private static final long serialVersionUID = 1L;
     private final String jobJson;
-    private final long timeoutSeconds;
+    private final long connectSeconds;
+    private final long ioSeconds;
 
-    Rank(String jobJson, long timeoutSeconds) {
+    Rank(String jobJson, long connectSeconds, long ioSeconds) {
       this.jobJson = jobJson;
-      this.timeoutSeconds = timeoutSeconds;
+      this.connectSeconds = connectSeconds;
+      this.ioSeconds = ioSeconds;
     }
 
     @Override
     public Iterator<String> apply(Iterator<Integer> partition) {
       BarrierTaskContext ctx = BarrierTaskContext.get();
       int rank = ctx.partitionId();
+      ServerSocketChannel listening = null;
       try {
         DistributedJob job = DistributedJob.fromJson(jobJson);
-        String host = InetAddress.getLocalHost().getHostAddress();
-        if (ctx.getTaskInfos().length > 0 && ctx.getTaskInfos()[rank].address() != null) {
-          // The executor's own address as Spark knows it (host:port); its host part.
-          String a = ctx.getTaskInfos()[rank].address();
-          host = a.contains(":") ? a.substring(0, a.lastIndexOf(':')) : a;
-        }
-        ServerSocketChannel listening = RingAllReduce.listen(host);
+        // Listen on every interface; tell the others the address Spark reaches this executor at.
+        listening = RingAllReduce.listen("0.0.0.0");
         int port = ((InetSocketAddress) listening.getLocalAddress()).getPort();
+        String host = InetAddress.getLocalHost().getHostAddress();
+        String known = ctx.getTaskInfos().length > rank ? ctx.getTaskInfos()[rank].address() : null;
+        if (known != null && !known.isBlank()) {
+          host = known.contains(":") ? known.substring(0, known.lastIndexOf(':')) : known;
+        }
         String[] all = ctx.allGather(host + ":" + port);
         var addresses = new ArrayList<InetSocketAddress>();
         for (String s : all) {
           int colon = s.lastIndexOf(':');
           addresses.add(new InetSocketAddress(s.substring(0, colon), Integer.parseInt(s.substring(colon + 1))));
         }
-        try (RingAllReduce ring = RingAllReduce.connect(rank, addresses, listening,
-            Duration.ofSeconds(timeoutSeconds))) {
+        ServerSocketChannel joining = listening;
+        listening = null;
+        try (RingAllReduce ring = RingAllReduce.connect(rank, addresses, joining, Duration.ofSeconds(connectSeconds),
+            Duration.ofSeconds(ioSeconds), job.token())) {
           RankResult result = job.run(ring);
           List<String> out = rank == 0 ? List.of(result.toJson()) : Collections.emptyList();
           return JavaConverters.asScalaIteratorConverter(out.iterator()).asScala();
@@ -105,6 +162,14 @@ public final class SparkLauncher implements DistributedLauncher {
         throw e;
       } catch (Exception e) {
         throw new IllegalStateException("distributed training rank " + rank + " failed: " + e.getMessage(), e);
+      } finally {
+        if (listening != null) {
+          try {
+            listening.close();
+          } catch (java.io.IOException e) {
+            // failing already
+          }
+        }
       }
     }
   }

@@ -90,6 +90,33 @@ class SparkLauncherTest {
   }
 
   @Test
+  void aLayerStackWithBatchNormTrainsAsTwoLocalWorkersDo() throws Exception {
+    Path ex = examples();
+    Map<String, Object> base = new HashMap<>(Map.of("epochs", 3, "backend", "java", "layers", List.of(
+        Map.of("type", "dense", "units", 8, "activation", "relu"), Map.of("type", "batch_norm")),
+        "optimizer", Map.of("type", "adam", "learning_rate", 0.03)));
+    var local = new HashMap<>(base);
+    local.put("workers", 2);
+    local.put("threads", 2);
+    Path localModel = train(ex, local, "bn-local");
+    var spark = new HashMap<>(base);
+    spark.put("distributed", Map.of("ranks", 2, "settings", Map.of("connect_timeout_seconds", "30")));
+    Path sparkModel = train(ex, spark, "bn-spark");
+    float[] a = ModelRuntime.load(localModel).predictRow(Map.of("a", 1.0, "b", 2.0));
+    float[] b = ModelRuntime.load(sparkModel).predictRow(Map.of("a", 1.0, "b", 2.0));
+    assertArrayEquals(a, b, 1e-5f);
+    var bad = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new SparkLauncher()
+        .train(new org.millrace.trainer.dist.DistributedJob(Map.of(), "", "", "", null, 2, "t"), Map.of("mastr", "x")));
+    assertEquals("distributed.settings expected keys of [connect_timeout_seconds, driver_host, io_timeout_seconds, jars,"
+        + " master], got 'mastr'", bad.getMessage());
+    var seconds = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new SparkLauncher()
+        .train(new org.millrace.trainer.dist.DistributedJob(Map.of(), "", "", "", null, 2, "t"),
+            Map.of("io_timeout_seconds", "soon")));
+    assertEquals("distributed.settings.io_timeout_seconds expected a whole number of seconds >= 1, got 'soon'",
+        seconds.getMessage());
+  }
+
+  @Test
   void aMissingLauncherAndImpossibleSettingsAreNamed() {
     var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
         () -> org.millrace.trainer.dist.DistributedLauncher.find("ray"));

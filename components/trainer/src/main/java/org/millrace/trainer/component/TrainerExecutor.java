@@ -52,7 +52,9 @@ public final class TrainerExecutor implements Executor<TrainerParams> {
     Network net = new Network(inputShape, layers(p, outputs));
     int workers = p.workers();
     int threadsPerWorker = Math.max(1, p.threads() / workers);
-    Backends.Selected selected = Backends.open(p.backend(), threadsPerWorker);
+    // A distributed Trainer's driver only holds the ranks' result: it takes no device of its own.
+    Backends.Selected selected = p.distributed() != null ? Backends.open("java", 1)
+        : Backends.open(p.backend(), threadsPerWorker);
     ctx.log().info("Trainer: {}", selected.reason());
     var workerBackends = new java.util.ArrayList<Backend>();
     String distributedBackend = null;
@@ -84,7 +86,8 @@ public final class TrainerExecutor implements Executor<TrainerParams> {
         if (p.distributed() != null) {
           DistributedJob job = new DistributedJob(jobParameters(p), examples.splitDir("train").toString(),
               examples.splitDir(examples.splitNames().contains("eval") ? "eval" : "train").toString(), graph.toJson(),
-              base.map(b -> b.path().toString()).orElse(null), p.distributed().ranks());
+              base.map(b -> b.path().toString()).orElse(null), p.distributed().ranks(),
+              org.millrace.trainer.dist.RingAllReduce.newToken());
           DistributedLauncher launcher = DistributedLauncher.find(p.distributed().launcher());
           ctx.log().info("Trainer: distributed, {} ranks through {} ({})", p.distributed().ranks(), launcher.name(),
               p.distributed().settings());
@@ -124,8 +127,9 @@ public final class TrainerExecutor implements Executor<TrainerParams> {
       provenance.put("training_examples", examples.uri());
       provenance.put("training_examples_fingerprint", examples.stringProperty("fingerprint").orElse(""));
       provenance.put("train_rows", train.rows());
-      provenance.put("backend", backend.description());
-      provenance.put("backend_selection", selected.reason());
+      provenance.put("backend", distributedBackend != null ? distributedBackend : backend.description());
+      provenance.put("backend_selection", distributedBackend != null ? "rank 0 of the distributed job"
+          : selected.reason());
       provenance.put("workers", workers);
       if (p.distributed() != null) {
         provenance.put("distributed", Map.of("launcher", p.distributed().launcher(), "ranks", p.distributed().ranks(),
@@ -199,10 +203,18 @@ public final class TrainerExecutor implements Executor<TrainerParams> {
         .withEarlyStopping(es == null ? null : es.patience(), es == null ? 0 : es.minDelta());
   }
 
-  /** The parameters every rank trains with: these, without the distribution itself. */
+  /**
+   * The parameters every rank trains with: these, without the distribution itself, without the
+   * driver's thread count (each rank takes its own machine's, or its launcher's), and with only
+   * the network description the user gave (hidden_layers or layers).
+   */
   private static Map<String, Object> jobParameters(TrainerParams p) {
     var m = new LinkedHashMap<>(ParameterBinder.toMap(p));
     m.remove("distributed");
+    m.remove("threads");
+    if (p.layers() != null) {
+      m.remove("hidden_layers");
+    }
     return m;
   }
 

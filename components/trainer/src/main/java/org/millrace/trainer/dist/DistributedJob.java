@@ -12,10 +12,11 @@ import org.millrace.trainer.component.TrainerRanks;
 /**
  * What every rank of a distributed training job needs, as plain values (a launcher ships it as
  * JSON): the Trainer's parameters, the transformed train and eval split directories (on storage
- * every rank reads), the transform graph's JSON and an optional base model to start from.
+ * every rank reads), the transform graph's JSON, an optional base model to start from, and the
+ * job's secret token, by which its ranks recognise each other when they join the ring.
  */
 public record DistributedJob(Map<String, Object> parameters, String trainDir, String evalDir, String graphJson,
-    String baseModelDir, int ranks) {
+    String baseModelDir, int ranks, String token) {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   public String toJson() {
@@ -32,6 +33,11 @@ public record DistributedJob(Map<String, Object> parameters, String trainDir, St
     } catch (IOException e) {
       throw new UncheckedIOException("a distributed job expected its JSON, got: " + e.getMessage(), e);
     }
+  }
+
+  /** This job with other parameters (a launcher's per-rank settings, such as threads). */
+  public DistributedJob withParameters(Map<String, Object> p) {
+    return new DistributedJob(p, trainDir, evalDir, graphJson, baseModelDir, ranks, token);
   }
 
   /** This rank's part of the job, on a joined ring of {@link #ranks} ranks. */

@@ -22,9 +22,14 @@ import java.util.concurrent.Future;
  * the same sums, and the same inputs always give the same sums (the order of additions depends
  * only on the ring). Each message carries (step, chunk, length), so ranks that fall out of step
  * fail naming both, instead of adding the wrong numbers.
+ *
+ * <p>Joining takes the job's secret token: a connection that does not present it (a port scan, a
+ * stranger) is dropped and the rank keeps waiting for its neighbour. Every read has a timeout, so
+ * a rank that stops answering (a lost host, a hung process) fails its neighbours instead of
+ * blocking them forever.
  */
 public final class RingAllReduce implements AutoCloseable {
-  private static final int HEADER = 12;
+  private static final int HEADER = 16;
 
   private final int rank;
   private final int size;
@@ -52,63 +57,112 @@ public final class RingAllReduce implements AutoCloseable {
 
   /**
    * Joins the ring: {@code addresses} lists every rank's listening address, in rank order (this
-   * rank's is its own {@code listening} socket's). Waits up to {@code timeout} for the neighbours.
+   * rank's is its own {@code listening} socket's, which this closes). Waits up to
+   * {@code timeout} for the neighbours; afterwards each read waits at most {@code ioTimeout}.
+   * {@code token} is the job's secret, the same on every rank.
    */
   public static RingAllReduce connect(int rank, List<InetSocketAddress> addresses, ServerSocketChannel listening,
-      Duration timeout) throws IOException {
+      Duration timeout, Duration ioTimeout, String token) throws IOException {
     int n = addresses.size();
     if (rank < 0 || rank >= n) {
+      listening.close();
       throw new IllegalArgumentException("ring rank expected 0.." + (n - 1) + ", got " + rank);
     }
     if (n == 1) {
       listening.close();
       return new RingAllReduce(0, 1, null, null);
     }
-    Instant deadline = Instant.now().plus(timeout);
-    InetSocketAddress next = addresses.get((rank + 1) % n);
+    byte[] secret = token.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     SocketChannel right = null;
-    IOException last = null;
-    while (right == null && Instant.now().isBefore(deadline)) {
-      try {
-        right = SocketChannel.open(next);
-      } catch (IOException e) {
-        last = e;
+    SocketChannel left = null;
+    try {
+      Instant deadline = Instant.now().plus(timeout);
+      InetSocketAddress next = addresses.get((rank + 1) % n);
+      IOException last = null;
+      while (right == null && Instant.now().isBefore(deadline)) {
         try {
-          Thread.sleep(50);
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-          throw new IOException("interrupted while connecting to rank " + (rank + 1) % n, ie);
+          right = SocketChannel.open(next);
+        } catch (IOException e) {
+          last = e;
+          sleep(50, rank);
         }
       }
+      if (right == null) {
+        throw new IOException("ring rank " + rank + " could not connect to rank " + (rank + 1) % n + " at " + next
+            + " within " + timeout + ": " + last, last);
+      }
+      right.setOption(StandardSocketOptions.TCP_NODELAY, true);
+      ByteBuffer hello = ByteBuffer.allocate(8 + secret.length).putInt(rank).putInt(secret.length).put(secret);
+      write(right, hello.flip());
+      int expected = (rank - 1 + n) % n;
+      listening.configureBlocking(true);
+      while (left == null) {
+        long wait = Duration.between(Instant.now(), deadline).toMillis();
+        if (wait <= 0) {
+          throw new IOException("ring rank " + rank + " expected rank " + expected + " to connect within " + timeout
+              + ", got no connection that presented the job's token");
+        }
+        listening.socket().setSoTimeout((int) Math.min(Integer.MAX_VALUE, wait));
+        SocketChannel candidate;
+        try {
+          candidate = listening.socket().accept().getChannel();
+        } catch (java.net.SocketTimeoutException e) {
+          continue;
+        }
+        if (greets(candidate, expected, secret, wait)) {
+          left = candidate;
+        } else {
+          candidate.close();
+        }
+      }
+      left.setOption(StandardSocketOptions.TCP_NODELAY, true);
+      int io = (int) Math.min(Integer.MAX_VALUE, Math.max(1, ioTimeout.toMillis()));
+      left.socket().setSoTimeout(io);
+      return new RingAllReduce(rank, n, right, left);
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(right);
+      closeQuietly(left);
+      throw e;
+    } finally {
+      listening.close();
     }
-    if (right == null) {
-      throw new IOException("ring rank " + rank + " could not connect to rank " + (rank + 1) % n + " at " + next
-          + " within " + timeout + ": " + last, last);
-    }
-    right.setOption(StandardSocketOptions.TCP_NODELAY, true);
-    write(right, ByteBuffer.allocate(4).putInt(0, rank));
-    listening.configureBlocking(true);
-    listening.socket().setSoTimeout((int) Math.max(1, Duration.between(Instant.now(), deadline).toMillis()));
-    SocketChannel left;
+  }
+
+  /** Whether a new connection is rank {@code expected} presenting the token (read within {@code wait} ms). */
+  private static boolean greets(SocketChannel c, int expected, byte[] secret, long wait) {
     try {
-      left = listening.socket().accept().getChannel();
-    } catch (java.net.SocketTimeoutException e) {
-      right.close();
-      throw new IOException("ring rank " + rank + " expected rank " + (rank - 1 + n) % n + " to connect within "
-          + timeout + ", got no connection", e);
+      c.socket().setSoTimeout((int) Math.max(1, Math.min(wait, 2_000)));
+      var in = new java.io.DataInputStream(c.socket().getInputStream());
+      int from = in.readInt();
+      int length = in.readInt();
+      if (from != expected || length != secret.length) {
+        return false;
+      }
+      byte[] got = new byte[length];
+      in.readFully(got);
+      return java.security.MessageDigest.isEqual(got, secret);
+    } catch (IOException e) {
+      return false;
     }
-    listening.close();
-    left.setOption(StandardSocketOptions.TCP_NODELAY, true);
-    ByteBuffer hello = ByteBuffer.allocate(4);
-    read(left, hello);
-    int from = hello.getInt(0);
-    if (from != (rank - 1 + n) % n) {
-      left.close();
-      right.close();
-      throw new IOException("ring rank " + rank + " expected rank " + (rank - 1 + n) % n + " on its left, got rank "
-          + from + " (the ranks disagree on the ring's addresses)");
+  }
+
+  private static void sleep(long ms, int rank) throws IOException {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException ie) {
+      Thread.currentThread().interrupt();
+      throw new IOException("ring rank " + rank + " interrupted while joining", ie);
     }
-    return new RingAllReduce(rank, n, right, left);
+  }
+
+  private static void closeQuietly(SocketChannel c) {
+    if (c != null) {
+      try {
+        c.close();
+      } catch (IOException e) {
+        // already failing
+      }
+    }
   }
 
   public int rank() {
@@ -148,7 +202,7 @@ public final class RingAllReduce implements AutoCloseable {
     long id = step++;
     int sendLen = start[send + 1] - start[send];
     ByteBuffer out = ByteBuffer.allocate(HEADER + 4 * sendLen).order(ByteOrder.LITTLE_ENDIAN);
-    out.putLong((int) id).putInt(send);
+    out.putLong(id).putInt(send).putInt(sendLen);
     for (int i = start[send]; i < start[send + 1]; i++) {
       out.putFloat(data[i]);
     }
@@ -163,9 +217,11 @@ public final class RingAllReduce implements AutoCloseable {
     in.flip();
     long gotStep = in.getLong();
     int gotChunk = in.getInt();
-    if (gotStep != (int) id || gotChunk != recv) {
-      throw new IOException("ring rank " + rank + " expected step " + id + " chunk " + recv + " from rank "
-          + Math.floorMod(rank - 1, size) + ", got step " + gotStep + " chunk " + gotChunk);
+    int gotLen = in.getInt();
+    if (gotStep != id || gotChunk != recv || gotLen != recvLen) {
+      throw new IOException("ring rank " + rank + " expected step " + id + " chunk " + recv + " of " + recvLen
+          + " values from rank " + Math.floorMod(rank - 1, size) + ", got step " + gotStep + " chunk " + gotChunk
+          + " of " + gotLen + " (do the ranks sum arrays of the same length?)");
     }
     for (int i = start[recv]; i < start[recv + 1]; i++) {
       float v = in.getFloat();
@@ -187,11 +243,29 @@ public final class RingAllReduce implements AutoCloseable {
     }
   }
 
-  private static void read(SocketChannel ch, ByteBuffer b) throws IOException {
+  /** A fresh secret for a job's ranks to recognise each other by. */
+  public static String newToken() {
+    byte[] b = new byte[16];
+    new java.security.SecureRandom().nextBytes(b);
+    return java.util.HexFormat.of().formatHex(b);
+  }
+
+  /** Fills {@code b} from the left neighbour, each read waiting at most the socket's timeout. */
+  private void read(SocketChannel ch, ByteBuffer b) throws IOException {
+    var in = ch.socket().getInputStream();
     while (b.hasRemaining()) {
-      if (ch.read(b) < 0) {
-        throw new IOException("ring peer closed the connection (another rank failed?)");
+      int got;
+      try {
+        got = in.read(b.array(), b.arrayOffset() + b.position(), b.remaining());
+      } catch (java.net.SocketTimeoutException e) {
+        throw new IOException("ring rank " + rank + " expected data from rank " + Math.floorMod(rank - 1, size)
+            + " within " + ch.socket().getSoTimeout() + " ms, got none (a rank stopped answering)", e);
       }
+      if (got < 0) {
+        throw new IOException("ring rank " + rank + ": rank " + Math.floorMod(rank - 1, size) + " closed the"
+            + " connection (it failed or stopped)");
+      }
+      b.position(b.position() + got);
     }
   }
 

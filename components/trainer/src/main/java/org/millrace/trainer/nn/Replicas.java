@@ -16,6 +16,14 @@ interface Replicas extends AutoCloseable {
   /** Turns the loop's own loss and hit sums {@code acc} into the sums over every replica. */
   void addAccumulators(float[] acc);
 
+  /**
+   * The validation metrics every replica decides by (best epoch, early stopping): the same on all
+   * of them. Local replicas are evaluated once; distributed ranks take rank 0's.
+   */
+  default double[] agree(double[] metrics) {
+    return metrics;
+  }
+
   @Override
   void close();
 }

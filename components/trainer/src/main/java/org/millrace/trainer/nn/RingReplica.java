@@ -110,6 +110,23 @@ final class RingReplica implements Replicas {
     }
   }
 
+  /** Rank 0's metrics (as floats) on every rank, so that every rank picks the same best epoch and stops together. */
+  @Override
+  public double[] agree(double[] metrics) {
+    float[] v = new float[metrics.length];
+    if (ring.rank() == 0) {
+      for (int i = 0; i < v.length; i++) {
+        v[i] = (float) metrics[i];
+      }
+    }
+    reduce(v);
+    double[] out = new double[v.length];
+    for (int i = 0; i < v.length; i++) {
+      out[i] = v[i];
+    }
+    return out;
+  }
+
   @Override
   public void clearAccumulators() {
     // The loop's own accumulator is the only one: nothing else to clear.

@@ -262,6 +262,9 @@ public final class Training {
         }
         float[] accHost = epochAcc(b, acc, workers);
         double[] val = evaluate(net, loss, eval, evalLabels, evalAcc);
+        if (workers != null) {
+          val = workers.agree(val);
+        }
         var m = new EpochMetrics(epoch, accHost[0] / train.rows(), val[0], val[1], System.currentTimeMillis() - t0);
         history.add(m);
         o.onEpoch().accept(m);
