@@ -171,4 +171,36 @@ class MillraceCliTest {
     assertEquals("error: --span-node expected: the node to give the span to (pipeline 'cli' has 0 ExampleGen nodes)",
         node.err().trim());
   }
+
+  @Test
+  void gcDeletesOldFilesKeepsTheNewestRunsAndTheLineage() throws Exception {
+    java.util.List<String> models = new java.util.ArrayList<>();
+    for (String v : java.util.List.of("a", "b", "c")) {
+      Out r = run("run", pipeline(v).toString());
+      assertEquals(0, r.code(), r.err());
+      models.add(r.out().lines().filter(l -> l.startsWith("c ")).findFirst().orElseThrow()
+          .replaceAll(".*\\s(/\\S+)$", "$1"));
+    }
+    Path yaml = pipeline("c");
+    Out dry = run("gc", yaml.toString(), "--keep-runs", "1", "--dry-run");
+    assertEquals(0, dry.code(), dry.err());
+    assertTrue(dry.out().contains("gc cli: would delete the files of 4 artifacts (dry run)"), dry.out());
+    assertTrue(Files.exists(Path.of(models.get(0))), "a dry run deletes nothing");
+
+    Out gc = run("gc", yaml.toString(), "--keep-runs", "1");
+    assertTrue(gc.out().contains("gc cli: deleted the files of 4 artifacts (lineage kept, state DELETED)"), gc.out());
+    assertTrue(!Files.exists(Path.of(models.get(0))) && !Files.exists(Path.of(models.get(1))), "old outputs gone");
+    assertTrue(Files.exists(Path.of(models.get(2))), "the newest run's output stays");
+    Out artifacts = run("artifacts", "--pipeline", "cli");
+    assertEquals(4, artifacts.out().lines().filter(l -> l.contains("DELETED")).count(), artifacts.out());
+    // The tombstone still answers where the old model came from.
+    Out lineage = run("lineage", models.get(0));
+    assertEquals(0, lineage.code(), lineage.err());
+    assertTrue(lineage.out().contains("<- written as 'data' by Produce node 'p'"), lineage.out());
+    // A run that would have hit the cache on deleted files runs the node again.
+    Out again = run("run", pipeline("a").toString());
+    assertTrue(again.out().lines().anyMatch(l -> l.startsWith("p ") && l.contains("COMPLETE")), again.out());
+    assertEquals("error: --keep-runs expected >= 1 (the newest run's outputs are always kept), got 0",
+        run("gc", yaml.toString(), "--keep-runs", "0").err().trim());
+  }
 }

@@ -1,0 +1,66 @@
+package org.millrace.pipelines.cli;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import org.millrace.metadata.Artifact;
+import org.millrace.metadata.MetadataStore;
+import org.millrace.pipelines.compile.YamlPipelineLoader;
+import org.millrace.pipelines.run.GarbageCollector;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code millrace gc}: delete the files of old artifacts, keep their lineage. */
+@Command(name = "gc", description = "Delete the files of a pipeline's artifacts that are no longer needed; their"
+    + " lineage stays (state DELETED). Keeps each node's newest runs' outputs and what its newest run read.")
+final class GcCommand implements Callable<Integer> {
+  @ParentCommand
+  MillraceCli cli;
+
+  @Parameters(index = "0", paramLabel = "PIPELINE_YAML")
+  Path file;
+
+  @Option(names = "--keep-runs", defaultValue = "3", description = "Outputs of each node's newest N successful runs"
+      + " are kept. Default: ${DEFAULT-VALUE}.")
+  int keepRuns;
+
+  @Option(names = "--min-age-days", defaultValue = "0", description = "Only artifacts at least this old go."
+      + " Default: ${DEFAULT-VALUE}.")
+  double minAgeDays;
+
+  @Option(names = "--dry-run", description = "Say what would be deleted; delete nothing.")
+  boolean dryRun;
+
+  @Override
+  public Integer call() {
+    if (!(minAgeDays >= 0)) {
+      throw new IllegalArgumentException("--min-age-days expected >= 0, got " + minAgeDays);
+    }
+    var raw = YamlPipelineLoader.load(file);
+    Path root = Path.of("").toAbsolutePath().resolve(raw.pipelineRoot()).normalize();
+    try (MetadataStore store = cli.openStore()) {
+      var gc = new GarbageCollector(store);
+      var plan = gc.plan(raw.name(), root, keepRuns, Duration.ofSeconds(Math.round(minAgeDays * 86_400)),
+          Instant.now());
+      var t = new Table("id", "type", "created", "uri");
+      for (Artifact a : plan.delete()) {
+        t.row(a.id(), a.type(), a.createTime(), a.uri());
+      }
+      if (!plan.delete().isEmpty()) {
+        cli.out().print(t.render());
+      }
+      if (dryRun) {
+        cli.out().printf("gc %s: would delete the files of %d artifacts (dry run), keeps %d%n", raw.name(),
+            plan.delete().size(), plan.kept().size());
+        return MillraceCli.OK;
+      }
+      int n = gc.collect(plan, root).size();
+      cli.out().printf("gc %s: deleted the files of %d artifacts (lineage kept, state DELETED), kept %d%n", raw.name(),
+          n, plan.kept().size());
+      return MillraceCli.OK;
+    }
+  }
+}
