@@ -239,7 +239,8 @@ public final class NodeLauncher {
     return sb.toString();
   }
 
-  static void deleteTree(Path p) {
+  /** Deletes a file or a directory tree (nothing when it is not there). */
+  public static void deleteTree(Path p) {
     if (!Files.exists(p)) {
       return;
     }

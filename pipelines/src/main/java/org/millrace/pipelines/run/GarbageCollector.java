@@ -1,8 +1,5 @@
 package org.millrace.pipelines.run;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.millrace.metadata.Artifact;
 import org.millrace.metadata.ArtifactQuery;
 import org.millrace.metadata.ArtifactState;
@@ -24,6 +20,7 @@ import org.millrace.metadata.Execution;
 import org.millrace.metadata.ExecutionState;
 import org.millrace.metadata.MetadataStore;
 import org.millrace.pipelines.launch.Keys;
+import org.millrace.pipelines.launch.NodeLauncher;
 import org.millrace.pipelines.launch.StoreQueries;
 
 /**
@@ -115,7 +112,7 @@ public final class GarbageCollector {
           + " outside " + base));
       Artifact marked = a.withState(ArtifactState.MARKED_FOR_DELETION);
       store.putArtifact(marked);
-      deleteTree(p);
+      NodeLauncher.deleteTree(p);
       store.putArtifact(marked.withState(ArtifactState.DELETED));
       done.add(marked.withState(ArtifactState.DELETED));
     }
@@ -147,19 +144,6 @@ public final class GarbageCollector {
       return p.startsWith(base) && !p.equals(base) ? Optional.of(p) : Optional.empty();
     } catch (RuntimeException e) {
       return Optional.empty();
-    }
-  }
-
-  private static void deleteTree(Path p) {
-    if (!Files.exists(p)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(p)) {
-      for (Path f : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(f);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("gc could not delete " + p + ": " + e.getMessage(), e);
     }
   }
 }
