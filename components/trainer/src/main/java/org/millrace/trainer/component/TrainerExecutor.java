@@ -204,17 +204,13 @@ public final class TrainerExecutor implements Executor<TrainerParams> {
   }
 
   /**
-   * The parameters every rank trains with: these, without the distribution itself, without the
-   * driver's thread count (each rank takes its own machine's, or its launcher's), and with only
-   * the network description the user gave (hidden_layers or layers).
+   * The parameters every rank trains with: these, without the distribution itself and without
+   * the driver's thread count (each rank takes its own machine's, or its launcher's).
    */
   private static Map<String, Object> jobParameters(TrainerParams p) {
     var m = new LinkedHashMap<>(ParameterBinder.toMap(p));
     m.remove("distributed");
     m.remove("threads");
-    if (p.layers() != null) {
-      m.remove("hidden_layers");
-    }
     return m;
   }
 

@@ -137,7 +137,8 @@ public record TrainerParams(List<Layer> hiddenLayers, List<Map<String, Object>> 
     if (hiddenLayers != null && layers != null) {
       throw new ParameterException("layers", "expected either hidden_layers or layers, got both");
     }
-    hiddenLayers = hiddenLayers == null ? (layers == null ? List.of(new Layer(64, "relu", 0.0)) : List.of())
+    // With layers, hidden_layers stays unset, so that these parameters bind again as they are.
+    hiddenLayers = hiddenLayers == null ? (layers == null ? List.of(new Layer(64, "relu", 0.0)) : null)
         : List.copyOf(hiddenLayers);
     layers = layers == null ? null : List.copyOf(layers);
     if (layers != null) {
