@@ -203,4 +203,34 @@ class MillraceCliTest {
     assertEquals("error: --keep-runs expected >= 1 (the newest run's outputs are always kept), got 0",
         run("gc", yaml.toString(), "--keep-runs", "0").err().trim());
   }
+
+  static String fetch(String url) throws Exception {
+    var r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+        .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    return r.statusCode() + " " + r.body();
+  }
+
+  @Test
+  void theUiShowsPipelinesRunsNodesAndLineage() throws Exception {
+    Out first = run("run", pipeline("a").toString());
+    String runId = first.out().lines().filter(l -> l.startsWith("run ")).findFirst().orElseThrow().split(" ")[1]
+        .replace(":", "");
+    try (var store = org.millrace.metadata.MetadataStores.sqlite(dir.resolve("md.db"));
+         var ui = new WebUi(store, "127.0.0.1", 0)) {
+      String base = "http://127.0.0.1:" + ui.port();
+      assertTrue(fetch(base + "/").contains("<a href=\"/pipelines/cli\">cli</a>"));
+      String runs = fetch(base + "/pipelines/cli");
+      assertTrue(runs.startsWith("200 ") && runs.contains(runId) && runs.contains("SUCCEEDED"), runs);
+      String run = fetch(base + "/runs/" + runId);
+      assertTrue(run.contains("<td>p</td><td>Produce</td><td class=\"COMPLETE\">COMPLETE</td>"), run);
+      var m = java.util.regex.Pattern.compile("<td>c</td>.*?href=\"/artifacts/(\\d+)\"").matcher(run);
+      assertTrue(m.find(), run);
+      String model = fetch(base + "/artifacts/" + m.group(1));
+      assertTrue(model.contains("Consume node 'c'") && model.contains("read 'data': <a href=\"/artifacts/"), model);
+      assertTrue(fetch(base + "/files/" + m.group(1) + "/%2E%2E%2F%2E%2E%2F%2E%2E%2Fmd.db").startsWith("404 "),
+          "no file outside the artifact's directory");
+      assertTrue(fetch(base + "/runs/nope").startsWith("404 "));
+      assertTrue(fetch(base + "/artifacts/x").contains("artifact id expected a number, got &#39;x&#39;"));
+    }
+  }
 }

@@ -1,0 +1,294 @@
+package org.millrace.pipelines.cli;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.stream.Stream;
+import org.millrace.metadata.Artifact;
+import org.millrace.metadata.Context;
+import org.millrace.metadata.Event;
+import org.millrace.metadata.EventType;
+import org.millrace.metadata.Execution;
+import org.millrace.metadata.MetadataStore;
+import org.millrace.metadata.Value;
+import org.millrace.pipelines.launch.Keys;
+import org.millrace.pipelines.launch.StoreQueries;
+import org.millrace.pipelines.spec.PipelineSpec;
+
+/**
+ * {@code millrace ui}: the metadata store as web pages, server-rendered, no scripts: pipelines,
+ * their runs, a run's nodes with states, durations, errors and outputs, and an artifact with its
+ * properties, its lineage one hop each way (the execution that wrote it and what it read; the
+ * executions that read it) and the HTML reports its component wrote (statistics, evaluation,
+ * training curves), served from the artifact's own directory only.
+ */
+public final class WebUi implements AutoCloseable {
+  private final MetadataStore store;
+  private final StoreQueries queries;
+  private final HttpServer http;
+
+  public WebUi(MetadataStore store, String host, int port) throws IOException {
+    this.store = store;
+    this.queries = new StoreQueries(store);
+    this.http = HttpServer.create(new InetSocketAddress(host, port), 32);
+    http.createContext("/", this::handle);
+    http.setExecutor(Executors.newFixedThreadPool(4, r -> {
+      Thread t = new Thread(r, "millrace-ui");
+      t.setDaemon(true);
+      return t;
+    }));
+    http.start();
+  }
+
+  public int port() {
+    return http.getAddress().getPort();
+  }
+
+  @Override
+  public void close() {
+    http.stop(0);
+  }
+
+  private void handle(HttpExchange ex) throws IOException {
+    try {
+      if (!ex.getRequestMethod().equals("GET")) {
+        send(ex, 405, "text/plain", "expected GET".getBytes(StandardCharsets.UTF_8));
+        return;
+      }
+      String path = ex.getRequestURI().getRawPath();
+      String[] p = path.split("/", -1);
+      if (path.equals("/")) {
+        page(ex, "millrace", pipelines());
+      } else if (p.length == 3 && p[1].equals("pipelines")) {
+        String name = decode(p[2]);
+        page(ex, "pipeline " + name, runs(name));
+      } else if (p.length == 3 && p[1].equals("runs")) {
+        String id = decode(p[2]);
+        page(ex, "run " + id, run(id));
+      } else if (p.length == 3 && p[1].equals("artifacts")) {
+        Artifact a = artifact(p[2]);
+        page(ex, a.type() + " #" + a.id(), artifactPage(a));
+      } else if (p.length >= 4 && p[1].equals("files")) {
+        file(ex, artifact(p[2]), String.join("/", List.of(p).subList(3, p.length)));
+      } else {
+        throw new NotFound("no page " + path);
+      }
+    } catch (NotFound e) {
+      page(ex, 404, "not found", "<p>" + esc(e.getMessage()) + "</p><p><a href=\"/\">pipelines</a></p>");
+    } catch (RuntimeException e) {
+      page(ex, 500, "error", "<p>" + esc(e.toString()) + "</p>");
+    } finally {
+      ex.close();
+    }
+  }
+
+  private static final class NotFound extends RuntimeException {
+    NotFound(String message) {
+      super(message);
+    }
+  }
+
+  private String pipelines() {
+    var rows = new StringBuilder();
+    for (Context c : store.getContexts(Keys.PIPELINE_CONTEXT)) {
+      rows.append("<tr><td><a href=\"/pipelines/").append(url(c.name())).append("\">").append(esc(c.name()))
+          .append("</a></td></tr>");
+    }
+    return "<table><tr><th>pipeline</th></tr>" + rows + "</table>";
+  }
+
+  private String runs(String pipeline) {
+    if (store.getContext(Keys.PIPELINE_CONTEXT, pipeline).isEmpty()) {
+      throw new NotFound("no pipeline '" + pipeline + "'");
+    }
+    var all = new ArrayList<>(store.getContexts(Keys.RUN_CONTEXT));
+    Collections.reverse(all);
+    var rows = new StringBuilder();
+    for (Context run : all) {
+      Value spec = run.properties().get(Keys.SPEC);
+      if (spec == null || !PipelineSpec.fromJson(String.valueOf(spec.raw())).name().equals(pipeline)) {
+        continue;
+      }
+      List<Execution> execs = queries.runExecutions(run.name());
+      Value started = run.properties().get(Keys.STARTED_MS);
+      String state = RunsCommand.state(execs);
+      rows.append("<tr><td><a href=\"/runs/").append(url(run.name())).append("\">").append(esc(run.name()))
+          .append("</a></td><td class=\"").append(state).append("\">").append(state).append("</td><td>")
+          .append(started == null ? "" : Instant.ofEpochMilli(((Number) started.raw()).longValue())).append("</td><td>")
+          .append(RunsCommand.nodeStates(execs).size()).append("</td></tr>");
+    }
+    return "<p><a href=\"/\">pipelines</a></p><table><tr><th>run</th><th>state</th><th>started</th><th>nodes</th></tr>"
+        + rows + "</table>";
+  }
+
+  private String run(String runId) {
+    if (store.getContext(Keys.RUN_CONTEXT, runId).isEmpty()) {
+      throw new NotFound("no run '" + runId + "'");
+    }
+    var rows = new StringBuilder();
+    for (Execution e : queries.runExecutions(runId)) {
+      String node = StoreQueries.stringProp(e, Keys.NODE);
+      var outputs = new StringBuilder();
+      queries.outputs(e.id()).forEach((key, list) -> list.forEach(a -> outputs.append("<a href=\"/artifacts/")
+          .append(a.id()).append("\">").append(esc(key)).append(" (").append(esc(a.type())).append(" #")
+          .append(a.id()).append(")</a> ")));
+      Value err = e.customProperties().get(Keys.ERROR);
+      rows.append("<tr><td>").append(esc(node)).append("</td><td>").append(esc(e.type())).append("</td><td class=\"")
+          .append(e.state()).append("\">").append(e.state()).append("</td><td>").append(duration(e)).append("</td><td>")
+          .append(outputs).append(err == null ? "" : "<pre>" + esc(String.valueOf(err.raw())) + "</pre>")
+          .append("</td></tr>");
+    }
+    return "<table><tr><th>node</th><th>component</th><th>state</th><th>duration</th><th>outputs / error</th></tr>"
+        + rows + "</table>";
+  }
+
+  private String artifactPage(Artifact a) {
+    var b = new StringBuilder("<table>");
+    b.append(row("type", esc(a.type()))).append(row("state", esc(String.valueOf(a.state()))))
+        .append(row("uri", esc(a.uri()))).append(row("created", esc(String.valueOf(a.createTime()))));
+    for (Map<String, Value> props : List.of(a.properties(), a.customProperties())) {
+      props.forEach((k, v) -> b.append(row(esc(k), esc(String.valueOf(v.raw())))));
+    }
+    b.append("</table>");
+    List<String> reports = reports(a);
+    if (!reports.isEmpty()) {
+      b.append("<h2>reports</h2><ul>");
+      for (String r : reports) {
+        b.append("<li><a href=\"/files/").append(a.id()).append('/').append(url(r).replace("%2F", "/")).append("\">")
+            .append(esc(r)).append("</a></li>");
+      }
+      b.append("</ul>");
+    }
+    List<Event> events = store.getEventsByArtifactIds(List.of(a.id()));
+    b.append("<h2>written by</h2><ul>");
+    for (Event e : events) {
+      if (e.type() == EventType.OUTPUT) {
+        b.append("<li>").append(execution(e.executionId())).append(" as '").append(esc(e.key())).append("'<ul>");
+        for (Event in : store.getEventsByExecutionIds(List.of(e.executionId()))) {
+          if (in.type() == EventType.INPUT) {
+            b.append("<li>read '").append(esc(in.key())).append("': ").append(artifactLink(in.artifactId()))
+                .append("</li>");
+          }
+        }
+        b.append("</ul></li>");
+      }
+    }
+    b.append("</ul><h2>read by</h2><ul>");
+    for (Event e : events) {
+      if (e.type() == EventType.INPUT) {
+        b.append("<li>").append(execution(e.executionId())).append(" as '").append(esc(e.key())).append("'</li>");
+      }
+    }
+    return b.append("</ul>").toString();
+  }
+
+  private String execution(long id) {
+    Optional<Execution> e = store.getExecution(id);
+    if (e.isEmpty()) {
+      return "execution #" + id;
+    }
+    String run = StoreQueries.runIdOf(e.get());
+    return esc(e.get().type()) + " node '" + esc(StoreQueries.stringProp(e.get(), Keys.NODE)) + "' (execution #" + id
+        + ", " + e.get().state() + ", run <a href=\"/runs/" + url(run) + "\">" + esc(run) + "</a>)";
+  }
+
+  private String artifactLink(long id) {
+    return store.getArtifact(id).map(x -> "<a href=\"/artifacts/" + x.id() + "\">" + esc(x.type()) + " #" + x.id()
+        + "</a> (" + x.state() + ")").orElse("#" + id);
+  }
+
+  /** HTML files in the artifact's directory (two levels deep), relative to it. */
+  private static List<String> reports(Artifact a) {
+    Path dir = Path.of(a.uri());
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.walk(dir, 2)) {
+      return s.filter(f -> f.toString().endsWith(".html")).map(f -> dir.relativize(f).toString()).sorted().toList();
+    } catch (IOException e) {
+      return List.of();
+    }
+  }
+
+  /** A file of an artifact, from inside its directory only. */
+  private void file(HttpExchange ex, Artifact a, String rawRelative) throws IOException {
+    Path dir = Path.of(a.uri()).toAbsolutePath().normalize();
+    Path f = dir.resolve(decode(rawRelative)).normalize();
+    if (!f.startsWith(dir) || !Files.isRegularFile(f)) {
+      throw new NotFound("no file '" + decode(rawRelative) + "' in artifact #" + a.id());
+    }
+    String name = f.getFileName().toString();
+    String type = name.endsWith(".html") ? "text/html; charset=utf-8" : name.endsWith(".json") ? "application/json"
+        : name.endsWith(".svg") ? "image/svg+xml" : name.endsWith(".png") ? "image/png" : "text/plain; charset=utf-8";
+    send(ex, 200, type, Files.readAllBytes(f));
+  }
+
+  private Artifact artifact(String id) {
+    try {
+      return store.getArtifact(Long.parseLong(id)).orElseThrow(() -> new NotFound("no artifact #" + id));
+    } catch (NumberFormatException e) {
+      throw new NotFound("artifact id expected a number, got '" + id + "'");
+    }
+  }
+
+  private static String duration(Execution e) {
+    Value a = e.customProperties().getOrDefault(Keys.STARTED_MS, e.properties().get(Keys.STARTED_MS));
+    Value b = e.customProperties().getOrDefault(Keys.ENDED_MS, e.properties().get(Keys.ENDED_MS));
+    if (a == null || b == null) {
+      return "";
+    }
+    return String.format(java.util.Locale.ROOT, "%.1fs", (((Number) b.raw()).longValue()
+        - ((Number) a.raw()).longValue()) / 1000.0);
+  }
+
+  private static String row(String k, String v) {
+    return "<tr><th>" + k + "</th><td>" + v + "</td></tr>";
+  }
+
+  private void page(HttpExchange ex, String title, String body) throws IOException {
+    page(ex, 200, title, body);
+  }
+
+  private void page(HttpExchange ex, int status, String title, String body) throws IOException {
+    String html = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>" + esc(title) + "</title><style>"
+        + "body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;"
+        + "padding:4px 8px;text-align:left;vertical-align:top}.FAILED{color:#b00}.COMPLETE,.SUCCEEDED{color:#070}"
+        + ".CACHED{color:#555}pre{white-space:pre-wrap;max-width:60em}</style></head><body><h1>" + esc(title)
+        + "</h1>" + body + "</body></html>";
+    send(ex, status, "text/html; charset=utf-8", html.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static void send(HttpExchange ex, int status, String type, byte[] bytes) throws IOException {
+    ex.getResponseHeaders().set("Content-Type", type);
+    ex.sendResponseHeaders(status, bytes.length);
+    try (OutputStream out = ex.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+
+  static String esc(String s) {
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;")
+        .replace("'", "&#39;");
+  }
+
+  private static String url(String s) {
+    return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  private static String decode(String s) {
+    return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+  }
+}
