@@ -27,8 +27,8 @@ final class GcCommand implements Callable<Integer> {
       + " are kept. Default: ${DEFAULT-VALUE}.")
   int keepRuns;
 
-  @Option(names = "--min-age-days", defaultValue = "0", description = "Only artifacts at least this old go."
-      + " Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--min-age-days", defaultValue = "1", description = "Only artifacts at least this old go (so that"
+      + " runs in progress keep what they just wrote or read). Default: ${DEFAULT-VALUE}.")
   double minAgeDays;
 
   @Option(names = "--dry-run", description = "Say what would be deleted; delete nothing.")
@@ -39,8 +39,10 @@ final class GcCommand implements Callable<Integer> {
     if (!(minAgeDays >= 0)) {
       throw new IllegalArgumentException("--min-age-days expected >= 0, got " + minAgeDays);
     }
-    var raw = YamlPipelineLoader.load(file);
-    Path root = Path.of("").toAbsolutePath().resolve(raw.pipelineRoot()).normalize();
+    var spec = new org.millrace.pipelines.compile.PipelineCompiler(org.millrace.pipelines.compile.ComponentRegistry
+        .load()).compile(YamlPipelineLoader.load(file));
+    var raw = spec;
+    Path root = Path.of("").toAbsolutePath().resolve(spec.pipelineRoot()).normalize();
     try (MetadataStore store = cli.openStore()) {
       var gc = new GarbageCollector(store);
       var plan = gc.plan(raw.name(), root, keepRuns, Duration.ofSeconds(Math.round(minAgeDays * 86_400)),
@@ -57,10 +59,12 @@ final class GcCommand implements Callable<Integer> {
             plan.delete().size(), plan.kept().size());
         return MillraceCli.OK;
       }
-      int n = gc.collect(plan, root).size();
+      var outcome = gc.collect(plan, root);
       cli.out().printf("gc %s: deleted the files of %d artifacts (lineage kept, state DELETED), kept %d%n", raw.name(),
-          n, plan.kept().size());
-      return MillraceCli.OK;
+          outcome.deleted().size(), plan.kept().size());
+      outcome.failed().forEach((id, why) -> cli.spec.commandLine().getErr().println("gc: artifact #" + id
+          + " stays marked for deletion, its files could not all be deleted: " + why));
+      return outcome.failed().isEmpty() ? MillraceCli.OK : MillraceCli.INFRASTRUCTURE;
     }
   }
 }

@@ -39,9 +39,16 @@ public final class WebUi implements AutoCloseable {
   private final MetadataStore store;
   private final StoreQueries queries;
   private final HttpServer http;
+  private final java.util.Set<String> allowedHosts;
 
   public WebUi(MetadataStore store, String host, int port) throws IOException {
     this.store = store;
+    var hosts = new java.util.TreeSet<>(List.of("localhost", "127.0.0.1", "::1", host));
+    if (host.equals("0.0.0.0") || host.equals("::")) {
+      hosts.add(java.net.InetAddress.getLocalHost().getHostName());
+      hosts.add(java.net.InetAddress.getLocalHost().getHostAddress());
+    }
+    this.allowedHosts = java.util.Collections.unmodifiableSet(hosts);
     this.queries = new StoreQueries(store);
     this.http = HttpServer.create(new InetSocketAddress(host, port), 32);
     http.createContext("/", this::handle);
@@ -64,6 +71,14 @@ public final class WebUi implements AutoCloseable {
 
   private void handle(HttpExchange ex) throws IOException {
     try {
+      String host = ex.getRequestHeaders().getFirst("Host");
+      String hostName = host == null ? "" : host.replaceAll(":\\d+$", "").replaceAll("^\\[|]$", "");
+      if (!allowedHosts.contains(hostName)) {
+        // Pages a browser fetches under another name (DNS rebinding) do not get the store's contents.
+        send(ex, 421, "text/plain", ("host expected one of " + allowedHosts + ", got '" + host + "'")
+            .getBytes(StandardCharsets.UTF_8));
+        return;
+      }
       if (!ex.getRequestMethod().equals("GET")) {
         send(ex, 405, "text/plain", "expected GET".getBytes(StandardCharsets.UTF_8));
         return;
@@ -140,7 +155,7 @@ public final class WebUi implements AutoCloseable {
     }
     var rows = new StringBuilder();
     for (Execution e : queries.runExecutions(runId)) {
-      String node = StoreQueries.stringProp(e, Keys.NODE);
+      String node = String.valueOf(StoreQueries.stringProp(e, Keys.NODE));
       var outputs = new StringBuilder();
       queries.outputs(e.id()).forEach((key, list) -> list.forEach(a -> outputs.append("<a href=\"/artifacts/")
           .append(a.id()).append("\">").append(esc(key)).append(" (").append(esc(a.type())).append(" #")
@@ -201,8 +216,10 @@ public final class WebUi implements AutoCloseable {
       return "execution #" + id;
     }
     String run = StoreQueries.runIdOf(e.get());
-    return esc(e.get().type()) + " node '" + esc(StoreQueries.stringProp(e.get(), Keys.NODE)) + "' (execution #" + id
-        + ", " + e.get().state() + ", run <a href=\"/runs/" + url(run) + "\">" + esc(run) + "</a>)";
+    String node = StoreQueries.stringProp(e.get(), Keys.NODE);
+    // Manual decisions (bless, rollback) belong to no node and no run.
+    return esc(e.get().type()) + (node == null ? "" : " node '" + esc(node) + "'") + " (execution #" + id + ", "
+        + e.get().state() + (run == null ? "" : ", run <a href=\"/runs/" + url(run) + "\">" + esc(run) + "</a>") + ")";
   }
 
   private String artifactLink(long id) {
@@ -227,13 +244,21 @@ public final class WebUi implements AutoCloseable {
   private void file(HttpExchange ex, Artifact a, String rawRelative) throws IOException {
     Path dir = Path.of(a.uri()).toAbsolutePath().normalize();
     Path f = dir.resolve(decode(rawRelative)).normalize();
-    if (!f.startsWith(dir) || !Files.isRegularFile(f)) {
+    if (!f.startsWith(dir) || !Files.isRegularFile(f) || !Files.isDirectory(dir)
+        || !f.toRealPath().startsWith(dir.toRealPath())) {
       throw new NotFound("no file '" + decode(rawRelative) + "' in artifact #" + a.id());
     }
     String name = f.getFileName().toString();
     String type = name.endsWith(".html") ? "text/html; charset=utf-8" : name.endsWith(".json") ? "application/json"
         : name.endsWith(".svg") ? "image/svg+xml" : name.endsWith(".png") ? "image/png" : "text/plain; charset=utf-8";
-    send(ex, 200, type, Files.readAllBytes(f));
+    // A component's report is served as a document of its own: no scripts of ours around it, no sniffing.
+    ex.getResponseHeaders().set("Content-Security-Policy", "sandbox");
+    ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+    ex.getResponseHeaders().set("Content-Type", type);
+    ex.sendResponseHeaders(200, Files.size(f));
+    try (OutputStream out = ex.getResponseBody()) {
+      Files.copy(f, out);
+    }
   }
 
   private Artifact artifact(String id) {

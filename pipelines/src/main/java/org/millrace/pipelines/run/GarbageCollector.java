@@ -15,6 +15,7 @@ import org.millrace.metadata.Artifact;
 import org.millrace.metadata.ArtifactQuery;
 import org.millrace.metadata.ArtifactState;
 import org.millrace.metadata.Context;
+import org.millrace.metadata.Event;
 import org.millrace.metadata.EventType;
 import org.millrace.metadata.Execution;
 import org.millrace.metadata.ExecutionState;
@@ -46,6 +47,7 @@ public final class GarbageCollector {
   private final MetadataStore store;
   private final StoreQueries queries;
 
+
   public GarbageCollector(MetadataStore store) {
     this.store = store;
     this.queries = new StoreQueries(store);
@@ -65,10 +67,9 @@ public final class GarbageCollector {
         continue;
       }
       String id = node.name().substring(pipeline.length() + 1);
-      List<Execution> done = queries.nodeExecutions(pipeline, id, Set.of(ExecutionState.COMPLETE,
-          ExecutionState.CACHED));
-      for (int i = 0; i < Math.min(keepRuns, done.size()); i++) {
-        for (List<Artifact> outs : queries.outputs(done.get(i).id()).values()) {
+      List<Execution> done = newestSuccessful(node.id(), keepRuns);
+      for (Execution e : done) {
+        for (List<Artifact> outs : queries.outputs(e.id()).values()) {
           for (Artifact a : outs) {
             kept.putIfAbsent(a.id(), "output of one of node '" + id + "''s newest " + keepRuns + " runs");
           }
@@ -77,6 +78,15 @@ public final class GarbageCollector {
       if (!done.isEmpty()) {
         store.getEventsByExecutionIds(List.of(done.get(0).id())).stream().filter(e -> e.type() == EventType.INPUT)
             .forEach(e -> kept.putIfAbsent(e.artifactId(), "read by node '" + id + "''s newest run"));
+      }
+    }
+    // Models blessed or rolled back to by hand are baselines and served versions: never collected.
+    for (Artifact a : artifacts(ctx.id())) {
+      for (Event e : store.getEventsByArtifactIds(List.of(a.id()))) {
+        if (e.type() == EventType.INPUT && store.getExecution(e.executionId())
+            .map(x -> x.type().startsWith("Manual")).orElse(false)) {
+          kept.putIfAbsent(a.id(), "the subject of a manual decision");
+        }
       }
     }
     Path base = root.toAbsolutePath().normalize();
@@ -97,26 +107,63 @@ public final class GarbageCollector {
         kept.put(a.id(), "its files are outside the pipeline root " + base);
         continue;
       }
+      // A cache hit in another pipeline links the same artifact there: its runs may need it.
+      Optional<String> other = store.getContextsByArtifact(a.id()).stream()
+          .filter(c -> c.type().equals(Keys.PIPELINE_CONTEXT) && !c.name().equals(pipeline)).map(Context::name)
+          .findFirst();
+      if (other.isPresent()) {
+        kept.put(a.id(), "also used by pipeline '" + other.get() + "'");
+        continue;
+      }
       delete.add(a);
     }
     delete.sort(Comparator.comparing(Artifact::id));
     return new Plan(delete, kept);
   }
 
-  /** Carries out a plan; returns the artifacts whose files were deleted. */
-  public List<Artifact> collect(Plan plan, Path root) {
+  /** What a collection did: the artifacts whose files went, and the ones it could not delete, with why. */
+  public record Outcome(List<Artifact> deleted, Map<Long, String> failed) {}
+
+  /** Carries out a plan. An artifact whose files cannot be deleted stays marked and the others go on. */
+  public Outcome collect(Plan plan, Path root) {
     Path base = root.toAbsolutePath().normalize();
     var done = new ArrayList<Artifact>();
+    var failed = new LinkedHashMap<Long, String>();
     for (Artifact a : plan.delete()) {
-      Path p = under(a.uri(), base).orElseThrow(() -> new IllegalStateException("BUG: planned to delete " + a.uri()
-          + " outside " + base));
+      Optional<Path> p = under(a.uri(), base);
+      if (p.isEmpty()) {
+        failed.put(a.id(), a.uri() + " is outside " + base);
+        continue;
+      }
       Artifact marked = a.withState(ArtifactState.MARKED_FOR_DELETION);
-      store.putArtifact(marked);
-      NodeLauncher.deleteTree(p);
-      store.putArtifact(marked.withState(ArtifactState.DELETED));
-      done.add(marked.withState(ArtifactState.DELETED));
+      try {
+        store.putArtifact(marked);
+        NodeLauncher.deleteTree(p.get());
+        store.putArtifact(marked.withState(ArtifactState.DELETED));
+        done.add(marked.withState(ArtifactState.DELETED));
+      } catch (RuntimeException e) {
+        failed.put(a.id(), e.getMessage());
+      }
     }
-    return done;
+    return new Outcome(done, failed);
+  }
+
+  /** Up to {@code n} newest complete or cached executions in a node context, however many failed since. */
+  private List<Execution> newestSuccessful(long nodeContext, int n) {
+    var out = new ArrayList<Execution>();
+    for (int offset = 0; out.size() < n; offset += PAGE) {
+      List<Execution> page = store.getExecutions(org.millrace.metadata.ExecutionQuery.builder().context(nodeContext)
+          .newestFirst().limit(PAGE).offset(offset).build());
+      for (Execution e : page) {
+        if ((e.state() == ExecutionState.COMPLETE || e.state() == ExecutionState.CACHED) && out.size() < n) {
+          out.add(e);
+        }
+      }
+      if (page.size() < PAGE) {
+        break;
+      }
+    }
+    return out;
   }
 
   private List<Artifact> artifacts(long contextId) {
@@ -136,13 +183,16 @@ public final class GarbageCollector {
     }
   }
 
-  /** The artifact's path when it lies strictly inside {@code base}. */
+  /** The artifact's path when it lies strictly inside {@code base}, symbolic links resolved. */
   private static Optional<Path> under(String uri, Path base) {
     try {
       Path p = (uri.startsWith("file:") ? Path.of(java.net.URI.create(uri)) : Path.of(uri)).toAbsolutePath()
           .normalize();
-      return p.startsWith(base) && !p.equals(base) ? Optional.of(p) : Optional.empty();
-    } catch (RuntimeException e) {
+      Path realBase = java.nio.file.Files.exists(base) ? base.toRealPath() : base;
+      Path real = java.nio.file.Files.exists(p) ? p.toRealPath() : p;
+      boolean inside = p.startsWith(base) && !p.equals(base) && real.startsWith(realBase) && !real.equals(realBase);
+      return inside ? Optional.of(p) : Optional.empty();
+    } catch (RuntimeException | java.io.IOException e) {
       return Optional.empty();
     }
   }

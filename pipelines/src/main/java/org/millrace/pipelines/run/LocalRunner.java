@@ -112,6 +112,13 @@ public final class LocalRunner {
         done.put(n, queries.outputs(e.id()));
       }
     }
+    for (String u : node.upstream()) {
+      if (done.containsKey(u) && !done.get(u).values().stream().flatMap(List::stream)
+          .allMatch(org.millrace.pipelines.launch.Artifacts::filesExist)) {
+        throw new IllegalArgumentException("node '" + nodeId + "' of run " + runId + " expected the outputs of its"
+            + " upstream node '" + u + "', but their files were deleted (millrace gc); start a new run");
+      }
+    }
     List<String> missing = node.upstream().stream().filter(u -> !done.containsKey(u)).toList();
     if (!missing.isEmpty()) {
       throw new IllegalArgumentException("node '" + nodeId + "' of run " + runId + " expected its upstream nodes "
@@ -136,8 +143,14 @@ public final class LocalRunner {
     var lastState = new HashMap<String, ExecutionState>();
     for (Execution e : queries.runExecutions(runId)) {
       String node = StoreQueries.stringProp(e, Keys.NODE);
+      Map<String, List<Artifact>> outs = queries.outputs(e.id());
+      // Outputs whose files a gc deleted are not reused: the node runs again.
       if (e.state() == ExecutionState.COMPLETE || e.state() == ExecutionState.CACHED) {
-        reused.put(node, queries.outputs(e.id()));
+        if (outs.values().stream().flatMap(List::stream).allMatch(org.millrace.pipelines.launch.Artifacts::filesExist)) {
+          reused.put(node, outs);
+        } else {
+          reused.remove(node);
+        }
       }
       lastState.put(node, e.state());
     }

@@ -182,17 +182,20 @@ class MillraceCliTest {
           .replaceAll(".*\\s(/\\S+)$", "$1"));
     }
     Path yaml = pipeline("c");
-    Out dry = run("gc", yaml.toString(), "--keep-runs", "1", "--dry-run");
+    // A model blessed by hand is a baseline: gc keeps it.
+    assertEquals(0, run("models", "bless", models.get(1), "--reason", "reviewed").code());
+    Out dry = run("gc", yaml.toString(), "--keep-runs", "1", "--min-age-days", "0", "--dry-run");
     assertEquals(0, dry.code(), dry.err());
-    assertTrue(dry.out().contains("gc cli: would delete the files of 4 artifacts (dry run)"), dry.out());
+    assertTrue(dry.out().contains("gc cli: would delete the files of 3 artifacts (dry run)"), dry.out());
     assertTrue(Files.exists(Path.of(models.get(0))), "a dry run deletes nothing");
 
-    Out gc = run("gc", yaml.toString(), "--keep-runs", "1");
-    assertTrue(gc.out().contains("gc cli: deleted the files of 4 artifacts (lineage kept, state DELETED)"), gc.out());
-    assertTrue(!Files.exists(Path.of(models.get(0))) && !Files.exists(Path.of(models.get(1))), "old outputs gone");
+    Out gc = run("gc", yaml.toString(), "--keep-runs", "1", "--min-age-days", "0");
+    assertTrue(gc.out().contains("gc cli: deleted the files of 3 artifacts (lineage kept, state DELETED)"), gc.out());
+    assertTrue(!Files.exists(Path.of(models.get(0))), "old outputs gone");
+    assertTrue(Files.exists(Path.of(models.get(1))), "the blessed model stays");
     assertTrue(Files.exists(Path.of(models.get(2))), "the newest run's output stays");
     Out artifacts = run("artifacts", "--pipeline", "cli");
-    assertEquals(4, artifacts.out().lines().filter(l -> l.contains("DELETED")).count(), artifacts.out());
+    assertEquals(3, artifacts.out().lines().filter(l -> l.contains("DELETED")).count(), artifacts.out());
     // The tombstone still answers where the old model came from.
     Out lineage = run("lineage", models.get(0));
     assertEquals(0, lineage.code(), lineage.err());
@@ -202,6 +205,12 @@ class MillraceCliTest {
     assertTrue(again.out().lines().anyMatch(l -> l.startsWith("p ") && l.contains("COMPLETE")), again.out());
     assertEquals("error: --keep-runs expected >= 1 (the newest run's outputs are always kept), got 0",
         run("gc", yaml.toString(), "--keep-runs", "0").err().trim());
+    // By default only artifacts a day old go: nothing of today's runs.
+    assertTrue(run("gc", yaml.toString(), "--keep-runs", "1").out().contains("deleted the files of 0 artifacts"));
+    // run-node in an old run whose upstream files were collected refuses, saying so.
+    Out late = run("run-node", yaml.toString(), "c", "--run-id", firstRun(models));
+    assertEquals(MillraceCli.USAGE, late.code(), late.out());
+    assertTrue(late.err().contains("were deleted (millrace gc)"), late.err());
   }
 
   static String fetch(String url) throws Exception {
@@ -230,7 +239,23 @@ class MillraceCliTest {
       assertTrue(fetch(base + "/files/" + m.group(1) + "/%2E%2E%2F%2E%2E%2F%2E%2E%2Fmd.db").startsWith("404 "),
           "no file outside the artifact's directory");
       assertTrue(fetch(base + "/runs/nope").startsWith("404 "));
+      // A page asked for under another host name (DNS rebinding) is refused.
+      try (var socket = new java.net.Socket("127.0.0.1", ui.port())) {
+        socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n"
+            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        String status = new String(socket.getInputStream().readAllBytes()).lines().findFirst().orElse("");
+        assertTrue(status.startsWith("HTTP/1.1 421"), status);
+      }
       assertTrue(fetch(base + "/artifacts/x").contains("artifact id expected a number, got &#39;x&#39;"));
+    }
+  }
+
+  /** The run that wrote the first of these model URIs (its execution id is the URI's last part). */
+  String firstRun(java.util.List<String> models) throws Exception {
+    try (var store = org.millrace.metadata.MetadataStores.sqlite(dir.resolve("md.db"))) {
+      var a = store.getArtifacts(org.millrace.metadata.ArtifactQuery.builder().uri(models.get(0)).build()).get(0);
+      long exec = store.getEventsByArtifactIds(java.util.List.of(a.id())).get(0).executionId();
+      return org.millrace.pipelines.launch.StoreQueries.runIdOf(store.getExecution(exec).orElseThrow());
     }
   }
 }
