@@ -81,17 +81,26 @@ public final class GarbageCollector {
       }
     }
     // Models blessed or rolled back to by hand are baselines and served versions: never collected.
-    for (Artifact a : artifacts(ctx.id())) {
-      for (Event e : store.getEventsByArtifactIds(List.of(a.id()))) {
-        if (e.type() == EventType.INPUT && store.getExecution(e.executionId())
-            .map(x -> x.type().startsWith("Manual")).orElse(false)) {
-          kept.putIfAbsent(a.id(), "the subject of a manual decision");
+    List<Artifact> all = artifacts(ctx.id());
+    var manual = new HashSet<Long>();
+    var events = new ArrayList<Event>();
+    for (int i = 0; i < all.size(); i += PAGE) {
+      events.addAll(store.getEventsByArtifactIds(all.subList(i, Math.min(all.size(), i + PAGE)).stream()
+          .map(Artifact::id).toList()));
+    }
+    var readers = events.stream().filter(e -> e.type() == EventType.INPUT).map(Event::executionId).distinct().toList();
+    for (int i = 0; i < readers.size(); i += PAGE) {
+      for (Execution x : store.getExecutions(readers.subList(i, Math.min(readers.size(), i + PAGE)))) {
+        if (x.type().startsWith("Manual")) {
+          manual.add(x.id());
         }
       }
     }
+    events.stream().filter(e -> e.type() == EventType.INPUT && manual.contains(e.executionId()))
+        .forEach(e -> kept.putIfAbsent(e.artifactId(), "the subject of a manual decision"));
     Path base = root.toAbsolutePath().normalize();
     var delete = new ArrayList<Artifact>();
-    for (Artifact a : artifacts(ctx.id())) {
+    for (Artifact a : all) {
       if (a.state() == ArtifactState.DELETED || a.state() == ArtifactState.PENDING) {
         continue;
       }
