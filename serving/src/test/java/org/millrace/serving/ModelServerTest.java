@@ -355,6 +355,47 @@ class ModelServerTest {
         .asText());
   }
 
+  /** A handwritten model directory: one numeric feature x (z-scored), a network, a label of the given task. */
+  void writeModel(String name, String label, org.millrace.trainer.nn.Loss loss, int outputs) throws Exception {
+    var graph = org.millrace.transform.graph.Graph.fromJson("""
+        {"format": "millrace.transform_graph", "format_version": 1, "nan_policy": "error",
+         "inputs": [{"name": "x", "type": "float"}],
+         "features": [{"name": "x", "sources": ["x"], "categorical": false,
+           "ops": [{"op": "zscore", "mean": 1.0, "std": 2.0}], "outputs": ["x_zscore"]}],
+         "label": %s,
+         "output_schema": {"dim": 1, "names": ["x_zscore"]}}
+        """.formatted(label));
+    var net = new org.millrace.trainer.nn.Network(new int[] {1}, List.of(new org.millrace.trainer.nn.Dense(outputs,
+        org.millrace.trainer.nn.Activation.LINEAR))).build(new org.millrace.trainer.backend.JavaBackend(1), 4);
+    net.initialize(3);
+    org.millrace.trainer.model.ModelFiles.write(Files.createDirectories(registry.resolve(name + "/1")), net, loss, graph,
+        Map.of());
+  }
+
+  @Test
+  void regressorsAnswerNumbersAndBinaryClassifiersBothProbabilities() throws Exception {
+    writeModel("price", "{\"feature\": \"y\", \"task\": \"regression\", \"type\": \"float\", \"vocabulary\": []}",
+        org.millrace.trainer.nn.Loss.MSE, 1);
+    writeModel("churn", "{\"feature\": \"y\", \"task\": \"classification\", \"type\": \"string\","
+        + " \"vocabulary\": [\"stays\", \"leaves\"]}", org.millrace.trainer.nn.Loss.BINARY_CROSS_ENTROPY, 1);
+    start(VersionPolicy.LATEST);
+    String rows = "{\"instances\": [{\"x\": 3.0}, {\"x\": -1}]}";
+    float[] p0 = ModelRuntime.load(registry.resolve("price/1")).predictRow(Map.of("x", 3.0));
+    JsonNode price = post("/v1/models/price:predict", rows).body();
+    assertEquals(p0[0], price.at("/predictions/0").floatValue(), 1e-6f, price.toString());
+    assertTrue(price.at("/predictions/1").isNumber(), price.toString());
+    JsonNode columns = post("/v1/models/price:predict", "{\"inputs\": {\"x\": [3.0, -1]}}").body();
+    assertEquals(price.get("predictions"), columns.get("outputs"));
+    assertEquals("predictions", names(get("/v1/models/price/metadata").body()
+        .at("/metadata/signature_def/signature_def/serving_default/outputs")).iterator().next());
+
+    float[] c0 = ModelRuntime.load(registry.resolve("churn/1")).predictRow(Map.of("x", 3.0));
+    JsonNode churn = post("/v1/models/churn:predict", rows).body().at("/predictions/0");
+    assertProbabilities(new float[] {1 - c0[0], c0[0]}, churn.get("probabilities"));
+    assertEquals(c0[0] > 0.5f ? "leaves" : "stays", churn.get("class").asText());
+    assertEquals(c0[0] > 0.5f ? 1 : 0, churn.get("class_id").asInt());
+  }
+
   static void assertError(int status, String messageStart, Reply reply) {
     assertEquals(status, reply.status(), reply.text());
     String message = reply.body().get("error").asText();
