@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.millrace.metadata.Artifact;
 import org.millrace.metadata.ArtifactQuery;
 import org.millrace.metadata.ArtifactState;
