@@ -76,7 +76,7 @@ public final class ExampleGenExecutor implements Executor<ExampleGenParams> {
         .apply("SpreadRanges", Reshuffle.viaRandomKey())
         .apply("Parse", ParDo.of(new ParseCsvFn(schema, schemaSource, p.delimiter().charAt(0), p.nullValues(),
             ratios, plan.fileSplits(), p.splitBy(), p.batchSize(), p.badRows() == ExampleGenParams.BadRows.QUARANTINE,
-            p.format(), tempDirs, quarantineTemp))
+            p.format(), tempDirs, quarantineTemp, p.maxRecordBytes()))
             .withOutputTags(ParseCsvFn.PARTS, TupleTagList.of(ParseCsvFn.REJECTED)));
     PCollection<KV<String, TempPart>> parts = parsed.get(ParseCsvFn.PARTS)
         .setCoder(KvCoder.of(StringUtf8Coder.of(), TempPart.Coder.INSTANCE));

@@ -39,12 +39,16 @@ import org.millrace.api.spec.ParameterException;
  *     it), default the highest version of each span
  * @param inputSplits pre-split inputs: split name to its own pattern (spans and versions resolve per pattern and
  *     must agree across splits); replaces {@code input}, {@code splitRatios} and {@code splitBy}
+ * @param maxRecordBytes the longest CSV record or JSON line, in bytes (default 64 MiB, at most 2 GiB less 16
+ *     bytes): a longer one is a bad row (fails naming its file and line, or is quarantined as an excerpt), so
+ *     memory stays bounded whatever the input; arrow and parquet files are not affected
  */
 public record ExampleGenParams(
     String input, String format, String delimiter, List<String> nullValues, String schemaFile,
     Integer inferSampleRows, Map<String, Integer> splitRatios, String splitBy, Long span, List<Long> spanRange,
     Integer rollingWindow, BadRows badRows,
-    Double maxRejectedFraction, Integer batchSize, Integer shards, Long version, Map<String, String> inputSplits) {
+    Double maxRejectedFraction, Integer batchSize, Integer shards, Long version, Map<String, String> inputSplits,
+    Long maxRecordBytes) {
 
   /** What to do with rows that cannot be read. */
   public enum BadRows { FAIL, QUARANTINE }
@@ -90,6 +94,12 @@ public record ExampleGenParams(
     batchSize = batchSize == null ? 8192 : batchSize;
     if (batchSize < 1) {
       throw new ParameterException("batch_size", "batch_size expected a positive number, got " + batchSize);
+    }
+    maxRecordBytes = maxRecordBytes == null ? org.millrace.ingest.csv.CsvReader.DEFAULT_MAX_RECORD_BYTES
+        : maxRecordBytes;
+    if (maxRecordBytes < 1 || maxRecordBytes > Integer.MAX_VALUE - 16) {
+      throw new ParameterException("max_record_bytes", "max_record_bytes expected a number of bytes in [1, "
+          + (Integer.MAX_VALUE - 16) + "], got " + maxRecordBytes);
     }
     if (shards != null && shards < 1) {
       throw new ParameterException("shards", "shards expected a positive number, got " + shards);
@@ -165,6 +175,6 @@ public record ExampleGenParams(
 
   public static ExampleGenParams of(String input) {
     return new ExampleGenParams(input, null, null, null, null, null, null, null, null, null, null, null, null, null,
-        null, null, null);
+        null, null, null, null);
   }
 }

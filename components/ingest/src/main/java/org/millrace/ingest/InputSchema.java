@@ -31,13 +31,13 @@ record InputSchema(DataSchema schema, String source) {
       case "arrow" -> arrowSchema(first);
       case "jsonl" -> {
         try (InputStream in = open(first)) {
-          yield JsonLines.infer(in, first, p.inferSampleRows());
+          yield JsonLines.infer(in, first, p.inferSampleRows(), p.maxRecordBytes());
         }
       }
       default -> {
         try (InputStream in = open(first)) {
           yield SchemaInference.infer(in, first, p.delimiter().charAt(0), new HashSet<>(p.nullValues()),
-              p.inferSampleRows());
+              p.inferSampleRows(), p.maxRecordBytes());
         }
       }
     };

@@ -79,17 +79,20 @@ public final class ParseCsvFn extends DoFn<KV<String, TextRange>, KV<String, Tem
   private final List<Counter> splitCounters;
   private final List<String> tempDirs;
   private final String quarantineTempDir;
+  private final long maxRecordBytes;
 
   /**
    * @param splitRatios split name to hash buckets, or (with {@code fileSplits}) the split names with any ratio
    * @param fileSplits for pre-split inputs, each file's split; empty to hash rows into splits
    * @param tempDirs per split in split name order (sorted), where bundles write their temporary part files
    * @param quarantineTempDir where bundles write their rejected rows (with {@code quarantine})
+   * @param maxRecordBytes the longest CSV record or JSON line: a longer one is a bad row
    */
   public ParseCsvFn(DataSchema schema, String schemaSource, char delimiter, List<String> nullValues,
       Map<String, Integer> splitRatios, Map<String, String> fileSplits, String splitBy, int batchSize,
-      boolean quarantine, String format, List<String> tempDirs, String quarantineTempDir) {
+      boolean quarantine, String format, List<String> tempDirs, String quarantineTempDir, long maxRecordBytes) {
     this.schema = schema;
+    this.maxRecordBytes = maxRecordBytes;
     this.schemaSource = schemaSource;
     this.delimiter = delimiter;
     this.nullValues = List.copyOf(nullValues);
@@ -182,7 +185,8 @@ public final class ParseCsvFn extends DoFn<KV<String, TextRange>, KV<String, Tem
       }
       long maxRows = (long) BATCHES_PER_CALL * batchSize;
       boolean end = false;
-      try (var reader = new CsvReader(open(file, range.from()), delimiter, range.from(), range.line())) {
+      try (var reader = new CsvReader(open(file, range.from()), delimiter, range.from(), range.line(),
+          maxRecordBytes)) {
         boolean last = false;
         while (!last) {
           long start = reader.position();
@@ -379,13 +383,13 @@ public final class ParseCsvFn extends DoFn<KV<String, TextRange>, KV<String, Tem
       return ParquetRecords.open(file, schema, schemaSource, (int) range.from(), (int) (range.to() - range.from()));
     }
     if (format.equals("jsonl")) {
-      var lines = new LineReader(open(file, range.from()), range.from(), range.line());
+      var lines = new LineReader(open(file, range.from()), range.from(), range.line(), maxRecordBytes);
       return new RecordSource() {
         @Override
         public CsvRecord next() throws IOException {
           // A line that starts at or past the range's end belongs to the next range.
           LineReader.Line l = lines.position() >= range.to() ? null : lines.next();
-          return l == null ? null : JsonLines.record(l, schema);
+          return l == null ? null : JsonLines.record(l, schema, maxRecordBytes);
         }
 
         @Override

@@ -17,11 +17,22 @@ import java.util.List;
  * may hold delimiters and newlines). Works on bytes so memory stays bounded by the longest record.
  * {@link #advance()} reads a record into reused buffers (the fast path ingest uses);
  * {@link #next()} returns it as a {@link CsvRecord}.
+ *
+ * <p>A record is at most {@code maxRecordBytes} long (default {@link #DEFAULT_MAX_RECORD_BYTES}). A
+ * longer one is a bad record: the reader keeps only its first bytes, reads on to its end by the same
+ * quote rules that cut a file into ranges ({@link CsvBoundaries}) — for a stray quote that never
+ * closes, to the end of the input — and reports it with {@link #error()}, naming the line where the
+ * open quoted field started. So memory stays bounded by the limit whatever the input.
  */
 public final class CsvReader implements AutoCloseable {
   private static final int QUOTE = '"';
   private static final long FNV_OFFSET = 0xcbf29ce484222325L;
   private static final long FNV_PRIME = 0x100000001b3L;
+  /** The default longest record: 64 MiB. */
+  public static final long DEFAULT_MAX_RECORD_BYTES = 64L << 20;
+  /** How much of a too-long record {@link #raw()} keeps, for the quarantine. */
+  static final int EXCERPT_BYTES = 1024;
+  private final long maxRecordBytes;
   private final InputStream in;
   private final int delimiter;
   private final byte[] buf = new byte[1 << 16];
@@ -42,6 +53,10 @@ public final class CsvReader implements AutoCloseable {
   private long recordStart;
   private final List<String> fields = new ArrayList<>();
   private String error;
+  /** Bytes of the current record past the limit were dropped. */
+  private boolean overflow;
+  /** The length of the current record, also past the limit. */
+  private long recordBytes;
 
   public CsvReader(InputStream in, char delimiter) {
     this(in, delimiter, 0, 1);
@@ -49,6 +64,19 @@ public final class CsvReader implements AutoCloseable {
 
   /** A reader of a stream that starts at byte {@code offset} of a file, on line {@code line}. */
   public CsvReader(InputStream in, char delimiter, long offset, long line) {
+    this(in, delimiter, offset, line, DEFAULT_MAX_RECORD_BYTES);
+  }
+
+  /**
+   * A reader of a stream that starts at byte {@code offset} of a file, on line {@code line}, whose
+   * records are at most {@code maxRecordBytes} long.
+   */
+  public CsvReader(InputStream in, char delimiter, long offset, long line, long maxRecordBytes) {
+    if (maxRecordBytes < 1 || maxRecordBytes > Integer.MAX_VALUE - 16) {
+      throw new IllegalArgumentException("max_record_bytes expected a number in [1, " + (Integer.MAX_VALUE - 16)
+          + "], got " + maxRecordBytes);
+    }
+    this.maxRecordBytes = maxRecordBytes;
     if (delimiter > 127 || delimiter == '"' || delimiter == '\n' || delimiter == '\r') {
       throw new IllegalArgumentException("delimiter expected a single ASCII character other than quote or newline, got '"
           + delimiter + "'");
@@ -93,9 +121,13 @@ public final class CsvReader implements AutoCloseable {
     error = null;
     rawLength = 0;
     rawHash = FNV_OFFSET;
+    overflow = false;
+    recordBytes = 0;
     int fieldLength = 0;
     boolean ascii = true;
     boolean quoted = false;
+    long quoteLine = 0;
+    long quoteField = 0;
     boolean fieldStart = true;
     while (true) {
       if (c == -1) {
@@ -106,7 +138,9 @@ public final class CsvReader implements AutoCloseable {
         if (c == QUOTE) {
           int n = read();
           if (n == QUOTE) {
-            field = put(field, fieldLength++, QUOTE);
+            if (!overflow) {
+              field = put(field, fieldLength++, QUOTE);
+            }
             raw(QUOTE);
             raw(QUOTE);
           } else {
@@ -120,11 +154,15 @@ public final class CsvReader implements AutoCloseable {
             line++;
           }
           ascii &= c < 0x80;
-          field = put(field, fieldLength++, c);
+          if (!overflow) {
+            field = put(field, fieldLength++, c);
+          }
           raw(c);
         }
       } else if (c == QUOTE && fieldStart) {
         quoted = true;
+        quoteLine = line;
+        quoteField = fields.size() + 1;
         raw(c);
       } else if (c == delimiter) {
         addField(fieldLength, ascii);
@@ -143,13 +181,28 @@ public final class CsvReader implements AutoCloseable {
         break;
       } else {
         ascii &= c < 0x80;
-        field = put(field, fieldLength++, c);
+        if (!overflow) {
+          field = put(field, fieldLength++, c);
+        }
         raw(c);
       }
       fieldStart = false;
       c = read();
     }
+    if (overflow) {
+      fields.clear();
+      error = "record longer than max_record_bytes (" + maxRecordBytes + " bytes; it has " + recordBytes + ")"
+          + (quoted ? ": the quoted field " + quoteField + " opened on line " + quoteLine
+              + " is never closed (a stray '\"'?), so the rest of the input is one record"
+              : quoteLine > 0 ? " (a quoted field opened on line " + quoteLine + " spans " + (line - quoteLine)
+                  + " lines: a stray '\"'?)" : "");
+    }
     return true;
+  }
+
+  /** Whether the current record was longer than the limit (its {@link #raw()} is then an excerpt). */
+  public boolean tooLong() {
+    return overflow;
   }
 
   /** The current record's fields (null when its bytes are not UTF-8; see {@link #error()}). */
@@ -174,6 +227,10 @@ public final class CsvReader implements AutoCloseable {
 
   /** The current record's text without its line terminator; invalid UTF-8 bytes written as {@code \xNN}. */
   public String raw() {
+    if (overflow) {
+      byte[] head = Arrays.copyOf(raw, Math.min(rawLength, EXCERPT_BYTES));
+      return Utf8.escape(head) + "... [" + (recordBytes - head.length) + " more bytes]";
+    }
     return error == null ? new String(raw, 0, rawLength, StandardCharsets.UTF_8)
         : Utf8.escape(Arrays.copyOf(raw, rawLength));
   }
@@ -184,7 +241,7 @@ public final class CsvReader implements AutoCloseable {
   }
 
   private void addField(int length, boolean ascii) {
-    if (error != null) {
+    if (error != null || overflow) {
       return;
     }
     if (ascii) {
@@ -202,13 +259,17 @@ public final class CsvReader implements AutoCloseable {
   }
 
   private void raw(int c) {
-    raw = put(raw, rawLength++, c);
+    if (++recordBytes > maxRecordBytes) {
+      overflow = true;
+    } else {
+      raw = put(raw, rawLength++, c);
+    }
     rawHash = (rawHash ^ (byte) c) * FNV_PRIME;
   }
 
-  private static byte[] put(byte[] a, int i, int c) {
+  private byte[] put(byte[] a, int i, int c) {
     if (i == a.length) {
-      a = Arrays.copyOf(a, a.length * 2);
+      a = Arrays.copyOf(a, (int) Math.min((long) a.length * 2, maxRecordBytes + 1));
     }
     a[i] = (byte) c;
     return a;

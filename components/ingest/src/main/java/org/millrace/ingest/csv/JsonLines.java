@@ -26,7 +26,12 @@ public final class JsonLines {
    * The fields of one line of bytes in schema order, or an error when it is not UTF-8 (naming the
    * byte offset; the row keeps the bytes as {@code \xNN}) or not an object of known keys.
    */
-  public static CsvRecord record(LineReader.Line line, DataSchema schema) {
+  public static CsvRecord record(LineReader.Line line, DataSchema schema, long maxRecordBytes) {
+    if (line.tooLong()) {
+      return new CsvRecord(line.number(), null, Utf8.escape(line.bytes()) + "... [" + (line.length()
+          - line.bytes().length) + " more bytes]", "line longer than max_record_bytes (" + maxRecordBytes
+          + " bytes; it has " + line.length() + ")");
+    }
     int bad = Utf8.firstInvalid(line.bytes());
     if (bad >= 0) {
       return new CsvRecord(line.number(), null, Utf8.escape(line.bytes()),
@@ -71,14 +76,20 @@ public final class JsonLines {
 
   /** Infers a schema from the first {@code sampleRows} objects: keys in first-seen order, narrowest type. */
   public static DataSchema infer(InputStream stream, String file, int sampleRows) throws IOException {
+    return infer(stream, file, sampleRows, CsvReader.DEFAULT_MAX_RECORD_BYTES);
+  }
+
+  /** As {@link #infer(InputStream, String, int)}, skipping lines longer than {@code maxRecordBytes}. */
+  public static DataSchema infer(InputStream stream, String file, int sampleRows, long maxRecordBytes)
+      throws IOException {
     Map<String, FeatureType> types = new LinkedHashMap<>();
-    var in = new LineReader(stream);
+    var in = new LineReader(stream, 0, 1, maxRecordBytes);
     LineReader.Line l;
     int rows = 0;
     long line = 0;
     while (rows < sampleRows && (l = in.next()) != null) {
       line++;
-      if (Utf8.firstInvalid(l.bytes()) >= 0) {
+      if (l.tooLong() || Utf8.firstInvalid(l.bytes()) >= 0) {
         continue; // reported as a bad row when the data is read
       }
       String text = new String(l.bytes(), java.nio.charset.StandardCharsets.UTF_8);

@@ -17,9 +17,22 @@ public final class LineReader implements AutoCloseable {
   private long line;
   private long offset;
   private byte[] current = new byte[256];
+  private final long maxLineBytes;
 
-  /** One line: its number (1-based), the byte offset of its first byte in the file, its bytes without terminator. */
-  public record Line(long number, long offset, byte[] bytes) {}
+  /**
+   * One line: its number (1-based), the byte offset of its first byte in the file, its bytes without
+   * terminator, and its length (longer than {@code bytes} when the line was over the limit).
+   */
+  public record Line(long number, long offset, byte[] bytes, long length) {
+    public Line(long number, long offset, byte[] bytes) {
+      this(number, offset, bytes, bytes.length);
+    }
+
+    /** Whether the line was longer than the reader's limit, so {@code bytes} holds only its start. */
+    public boolean tooLong() {
+      return length > bytes.length;
+    }
+  }
 
   public LineReader(InputStream in) {
     this(in, 0, 1);
@@ -27,6 +40,16 @@ public final class LineReader implements AutoCloseable {
 
   /** A reader of a stream that starts at byte {@code offset} of a file, at the start of line {@code line}. */
   public LineReader(InputStream in, long offset, long line) {
+    this(in, offset, line, CsvReader.DEFAULT_MAX_RECORD_BYTES);
+  }
+
+  /** As {@link #LineReader(InputStream, long, long)}, keeping at most {@code maxLineBytes} of a line. */
+  public LineReader(InputStream in, long offset, long line, long maxLineBytes) {
+    if (maxLineBytes < 1 || maxLineBytes > Integer.MAX_VALUE - 16) {
+      throw new IllegalArgumentException("max_record_bytes expected a number in [1, " + (Integer.MAX_VALUE - 16)
+          + "], got " + maxLineBytes);
+    }
+    this.maxLineBytes = maxLineBytes;
     this.in = in;
     this.offset = offset;
     this.line = line - 1;
@@ -41,6 +64,7 @@ public final class LineReader implements AutoCloseable {
   public Line next() throws IOException {
     long start = offset;
     int n = 0;
+    long length = 0;
     boolean any = false;
     while (true) {
       if (pos == limit) {
@@ -57,18 +81,26 @@ public final class LineReader implements AutoCloseable {
       if (b == '\n') {
         break;
       }
+      if (++length > maxLineBytes) {
+        continue; // past the limit: counted, not kept
+      }
       if (n == current.length) {
-        current = Arrays.copyOf(current, n * 2);
+        current = Arrays.copyOf(current, (int) Math.min((long) n * 2, maxLineBytes));
       }
       current[n++] = b;
     }
     if (!any) {
       return null;
     }
+    if (length > maxLineBytes) {
+      // Keep an excerpt, not the whole limit: the line is a bad row either way.
+      return new Line(++line, start, Arrays.copyOf(current, Math.min(n, CsvReader.EXCERPT_BYTES)), length);
+    }
     if (n > 0 && current[n - 1] == '\r') {
       n--;
+      length--;
     }
-    return new Line(++line, start, Arrays.copyOf(current, n));
+    return new Line(++line, start, Arrays.copyOf(current, n), length);
   }
 
   /**

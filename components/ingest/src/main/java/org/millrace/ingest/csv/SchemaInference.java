@@ -36,7 +36,13 @@ public final class SchemaInference {
 
   public static DataSchema infer(InputStream in, String file, char delimiter, Set<String> nullValues, int sampleRows)
       throws IOException {
-    try (var reader = new CsvReader(in, delimiter)) {
+    return infer(in, file, delimiter, nullValues, sampleRows, CsvReader.DEFAULT_MAX_RECORD_BYTES);
+  }
+
+  /** As above, skipping sampled records longer than {@code maxRecordBytes} (they are bad rows when read). */
+  public static DataSchema infer(InputStream in, String file, char delimiter, Set<String> nullValues, int sampleRows,
+      long maxRecordBytes) throws IOException {
+    try (var reader = new CsvReader(in, delimiter, 0, 1, maxRecordBytes)) {
       List<String> names = header(reader, file);
       int n = names.size();
       boolean[] notInt = new boolean[n];

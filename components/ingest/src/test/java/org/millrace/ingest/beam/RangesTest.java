@@ -107,7 +107,7 @@ class RangesTest {
         .setCoder(KvCoder.of(StringUtf8Coder.of(), TextRange.Coder.INSTANCE))
         .apply(Reshuffle.viaRandomKey())
         .apply(ParDo.of(new ParseCsvFn(schema, "test", ',', List.of(""), Map.of("eval", 1, "train", 2), Map.of(),
-            null, 100, true, "jsonl", temps, dir.resolve("quarantine-temp").toString()))
+            null, 100, true, "jsonl", temps, dir.resolve("quarantine-temp").toString(), 1L << 20))
             .withOutputTags(ParseCsvFn.PARTS, TupleTagList.of(ParseCsvFn.REJECTED)));
     parsed.get(ParseCsvFn.REJECTED).setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()));
     var parts = parsed.get(ParseCsvFn.PARTS).setCoder(KvCoder.of(StringUtf8Coder.of(), TempPart.Coder.INSTANCE));
