@@ -30,6 +30,12 @@ public final class BeamPipelines {
       addDefault(args, "--enforceImmutability=false");
       addDefault(args, "--enforceEncodability=false");
     }
+    if (args.stream().anyMatch(a -> a.equals("--runner=SparkRunner")
+        || a.equals("--runner=org.apache.beam.runners.spark.SparkRunner"))) {
+      // The runner makes its own SparkConf from this JVM's spark.* properties: executors on a
+      // cluster need millrace's JVM options (the Vector API module for model code, the add-opens).
+      SparkJavaOptions.appendToExecutorSystemProperty();
+    }
     try {
       return PipelineOptionsFactory.fromArgs(args.toArray(String[]::new)).withValidation().create();
     } catch (IllegalArgumentException e) {
