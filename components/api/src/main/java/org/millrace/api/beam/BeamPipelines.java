@@ -30,12 +30,6 @@ public final class BeamPipelines {
       addDefault(args, "--enforceImmutability=false");
       addDefault(args, "--enforceEncodability=false");
     }
-    if (args.stream().anyMatch(a -> a.equals("--runner=SparkRunner")
-        || a.equals("--runner=org.apache.beam.runners.spark.SparkRunner"))) {
-      // The runner makes its own SparkConf from this JVM's spark.* properties: executors on a
-      // cluster need millrace's JVM options (the Vector API module for model code, the add-opens).
-      SparkJavaOptions.appendToExecutorSystemProperty();
-    }
     try {
       return PipelineOptionsFactory.fromArgs(args.toArray(String[]::new)).withValidation().create();
     } catch (IllegalArgumentException e) {
@@ -51,7 +45,10 @@ public final class BeamPipelines {
 
   /** Runs a pipeline to completion, failing with the pipeline's error; returns the result for metrics. */
   public static org.apache.beam.sdk.PipelineResult run(Pipeline pipeline) {
-    var result = pipeline.run();
+    // Beam's SparkRunner makes its SparkConf from this JVM's spark.* properties: executors on a
+    // cluster need millrace's JVM options (the Vector API module for model code, the add-opens).
+    var result = pipeline.getOptions().getRunner().getSimpleName().equals("SparkRunner")
+        ? SparkJavaOptions.withExecutorSystemProperty(pipeline::run) : pipeline.run();
     var state = result.waitUntilFinish();
     if (state != org.apache.beam.sdk.PipelineResult.State.DONE) {
       throw new IllegalStateException("Beam pipeline expected state DONE, got " + state);

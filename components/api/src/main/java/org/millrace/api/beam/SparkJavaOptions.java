@@ -50,10 +50,21 @@ public final class SparkJavaOptions {
   }
 
   /**
-   * Appends {@link #REQUIRED} to this JVM's {@code spark.executor.extraJavaOptions} system
-   * property, which every SparkConf made here afterwards reads (Beam's SparkRunner makes its own).
+   * Runs {@code start} (which creates a SparkContext from this JVM's system properties, as Beam's
+   * SparkRunner does) with {@link #REQUIRED} appended to the {@code spark.executor.extraJavaOptions}
+   * system property, and puts the property back as it was afterwards.
    */
-  public static synchronized void appendToExecutorSystemProperty() {
-    System.setProperty(EXECUTOR_KEY, append(System.getProperty(EXECUTOR_KEY)));
+  public static synchronized <T> T withExecutorSystemProperty(java.util.function.Supplier<T> start) {
+    String before = System.getProperty(EXECUTOR_KEY);
+    System.setProperty(EXECUTOR_KEY, append(before));
+    try {
+      return start.get();
+    } finally {
+      if (before == null) {
+        System.clearProperty(EXECUTOR_KEY);
+      } else {
+        System.setProperty(EXECUTOR_KEY, before);
+      }
+    }
   }
 }
