@@ -62,8 +62,13 @@ class SparkClusterIT {
         assertTrue(command.contains("\"-Xmx640M\"") && command.contains("\"--add-modules=jdk.incubator.vector\"")
             && command.contains("\"--add-opens=java.base/java.nio=ALL-UNNAMED\""), command);
       }
-      // The Beam stages ran in executors too (apps other than the Trainer's).
-      assertTrue(cluster.executorLogs().size() > rankExecutors.size(), "Beam stages ran on the cluster's executors");
+      // The Beam stages ran in executors too (apps other than the Trainer's), also with millrace's options.
+      List<String> all = cluster.executorLogs();
+      assertTrue(all.size() > rankExecutors.size(), "Beam stages ran on the cluster's executors");
+      for (String log : all) {
+        String command = log.lines().findFirst().orElse("");
+        assertTrue(command.contains("\"--add-modules=jdk.incubator.vector\""), command);
+      }
     }
 
     Path a = dir.resolve("embedded/root");
