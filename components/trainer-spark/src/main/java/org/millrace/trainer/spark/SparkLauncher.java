@@ -78,7 +78,7 @@ public final class SparkLauncher implements DistributedLauncher {
     conf.set(SparkJavaOptions.DRIVER_KEY, SparkJavaOptions.append(conf.get(SparkJavaOptions.DRIVER_KEY, null)));
     if (settings.containsKey("driver_host")) {
       conf.set("spark.driver.host", settings.get("driver_host").toString());
-    } else if (local) {
+    } else if (local && !conf.contains("spark.driver.host")) {
       conf.set("spark.driver.host", "127.0.0.1");
     }
     if (settings.get("jars") instanceof List<?> jars) {
