@@ -3,11 +3,12 @@ package org.millrace.validate;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.List;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.millrace.api.artifact.Examples;
 import org.millrace.api.beam.BeamPipelines;
+import org.millrace.api.beam.BeamResults;
 import org.millrace.api.beam.ExamplesBeamIO;
 import org.millrace.api.spec.ExecutionContext;
 import org.millrace.api.spec.Executor;
@@ -28,15 +29,26 @@ public final class StatisticsGenExecutor implements Executor<StatisticsGenExecut
     Examples examples = input.input(ValidateComponents.EXAMPLES);
     Path out = input.output(ValidateComponents.STATISTICS);
     Pipeline p = BeamPipelines.create(ctx.beamArgs());
+    // The statistics travel from the worker to this driver through Beam's FileSystems (the workers
+    // need not share this disk); the driver writes the artifact.
+    String results = BeamResults.directory(p.getOptions(), ctx.tempDir());
+    var locations = new java.util.LinkedHashMap<String, String>();
     for (String split : examples.splitNames()) {
+      String location = BeamResults.location(results, "statistics", "Split-" + split + ".json");
+      locations.put(split, location);
       p.apply("Statistics-" + split, ExamplesBeamIO.combine(examples.splitDir(split), new StatisticsCombineFn(split)))
-          .apply("Write-" + split, ParDo.of(new WriteFn(out.resolve("Split-" + split).toString())));
+          .apply("Write-" + split, ParDo.of(BeamResults.writeText(location)));
     }
     try {
       BeamPipelines.run(p);
     } catch (RuntimeException e) {
       throw BeamPipelines.unwrap(e);
     }
+    for (var e : locations.entrySet()) {
+      Path dir = Files.createDirectories(out.resolve("Split-" + e.getKey()));
+      Files.writeString(dir.resolve(StatisticsModel.FILE), BeamResults.readText(e.getValue()));
+    }
+    BeamResults.delete(List.copyOf(locations.values()));
     var models = new ArrayList<StatisticsModel>();
     for (String split : examples.splitNames()) {
       models.add(StatisticsModel.read(out, split));
@@ -44,19 +56,5 @@ public final class StatisticsGenExecutor implements Executor<StatisticsGenExecut
     Files.writeString(out.resolve("index.html"), StatisticsHtml.render("Statistics of " + examples.uri(), models));
     return ExecutorResult.builder().property(ValidateComponents.STATISTICS, "split_names",
         String.join(",", examples.splitNames())).build();
-  }
-
-  static final class WriteFn extends DoFn<String, Void> {
-    private final String dir;
-
-    WriteFn(String dir) {
-      this.dir = dir;
-    }
-
-    @ProcessElement
-    public void process(@Element String json) throws Exception {
-      Files.createDirectories(Path.of(dir));
-      Files.writeString(Path.of(dir, StatisticsModel.FILE), json);
-    }
   }
 }

@@ -45,7 +45,10 @@ public final class BeamPipelines {
 
   /** Runs a pipeline to completion, failing with the pipeline's error; returns the result for metrics. */
   public static org.apache.beam.sdk.PipelineResult run(Pipeline pipeline) {
-    var result = pipeline.run();
+    // Beam's SparkRunner makes its SparkConf from this JVM's spark.* properties: executors on a
+    // cluster need millrace's JVM options (the Vector API module for model code, the add-opens).
+    var result = pipeline.getOptions().getRunner().getSimpleName().equals("SparkRunner")
+        ? SparkJavaOptions.withExecutorSystemProperty(pipeline::run) : pipeline.run();
     var state = result.waitUntilFinish();
     if (state != org.apache.beam.sdk.PipelineResult.State.DONE) {
       throw new IllegalStateException("Beam pipeline expected state DONE, got " + state);

@@ -4,7 +4,6 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
@@ -13,6 +12,7 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
 import org.millrace.api.beam.BeamPipelines;
+import org.millrace.api.beam.BeamResults;
 import org.millrace.api.beam.ExamplesBeamIO;
 import org.millrace.api.data.Batch;
 import org.millrace.evaluator.SlicedAccumulator;
@@ -24,35 +24,41 @@ public final class EvaluateModels {
   /**
    * Evaluates each model over the split; returns the accumulators in model order.
    *
-   * @param workDir directory (visible to the workers) where results are written
+   * @param workDir the driver's directory for the workers' results when the Beam options name no
+   *     {@code --tempLocation} (then it must be visible to the workers)
    */
   public static List<SlicedAccumulator> run(List<String> beamArgs, Path splitDir, List<Path> models,
       List<List<String>> specs, String weightColumn, int buckets, Path workDir) {
     Pipeline p = BeamPipelines.create(beamArgs);
     PCollection<Batch> batches = p.apply("ReadExamples", ExamplesBeamIO.read(splitDir));
+    // Each model's accumulator travels from its worker to this driver through Beam's FileSystems.
+    String results = BeamResults.directory(p.getOptions(), workDir);
+    var locations = new java.util.ArrayList<String>();
     for (int i = 0; i < models.size(); i++) {
-      Path out = workDir.resolve("model-" + i + ".acc");
+      String out = BeamResults.location(results, "model-" + i + ".acc");
+      locations.add(out);
       try {
-        Files.deleteIfExists(out);
+        BeamResults.delete(List.of(out));
       } catch (IOException e) {
         throw new UncheckedIOException("could not clear " + out, e);
       }
       batches.apply("Evaluate" + i,
               Combine.globally(new EvalCombineFn(models.get(i), specs, weightColumn, buckets)).withoutDefaults())
-          .apply("Write" + i, ParDo.of(new WriteFn(out.toString())));
+          .apply("Write" + i, ParDo.of(new WriteFn(out)));
     }
     BeamPipelines.run(p);
-    return read(workDir, models.size());
+    return read(locations);
   }
 
-  private static List<SlicedAccumulator> read(Path workDir, int n) {
-    return java.util.stream.IntStream.range(0, n).mapToObj(i -> {
-      Path f = workDir.resolve("model-" + i + ".acc");
-      if (!Files.exists(f)) {
-        return new SlicedAccumulator(); // empty split: the combine emits nothing
-      }
-      try (var in = new DataInputStream(Files.newInputStream(f))) {
-        return SlicedAccumulator.read(in);
+  private static List<SlicedAccumulator> read(List<String> locations) {
+    return locations.stream().map(f -> {
+      try {
+        var bytes = BeamResults.read(f);
+        if (bytes.isEmpty()) {
+          return new SlicedAccumulator(); // empty split: the combine emits nothing
+        }
+        BeamResults.delete(List.of(f));
+        return SlicedAccumulator.read(new DataInputStream(new java.io.ByteArrayInputStream(bytes.get())));
       } catch (IOException e) {
         throw new UncheckedIOException("evaluation result expected in " + f + ", could not read it", e);
       }
@@ -68,13 +74,11 @@ public final class EvaluateModels {
 
     @ProcessElement
     public void process(@Element SlicedAccumulator acc) throws IOException {
-      Path target = Path.of(path);
-      Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-      try (var out = new DataOutputStream(Files.newOutputStream(tmp))) {
+      var bytes = new java.io.ByteArrayOutputStream();
+      try (var out = new DataOutputStream(bytes)) {
         acc.write(out);
       }
-      Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      BeamResults.write(path, bytes.toByteArray());
     }
   }
 }

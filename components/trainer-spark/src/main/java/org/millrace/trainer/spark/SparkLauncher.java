@@ -13,6 +13,7 @@ import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.rdd.RDD;
+import org.millrace.api.beam.SparkJavaOptions;
 import org.millrace.trainer.dist.DistributedJob;
 import org.millrace.trainer.dist.DistributedLauncher;
 import org.millrace.trainer.dist.RankResult;
@@ -31,8 +32,11 @@ import scala.runtime.AbstractFunction1;
  * {@link RingAllReduce} and train their shard ({@link DistributedJob#run}); rank 0's result comes
  * back to the driver. Settings: {@code master} (default {@code local[ranks]}: the ranks as threads
  * of this JVM, sharing its cores), {@code driver_host}, {@code jars} (what executors need of
- * millrace on a cluster), {@code connect_timeout_seconds} (120: joining the ring) and
- * {@code io_timeout_seconds} (1800: the longest wait for a neighbour's data once training runs).
+ * millrace on a cluster), {@code connect_timeout_seconds} (120: joining the ring),
+ * {@code io_timeout_seconds} (1800: the longest wait for a neighbour's data once training runs)
+ * and {@code spark_conf} (a map of further Spark properties, {@code spark.*} keys and scalar
+ * values, set on the SparkConf). Executors and the driver get millrace's JVM options
+ * ({@link SparkJavaOptions#REQUIRED}) appended to whatever {@code extraJavaOptions} the user set.
  * A SparkContext already running in this JVM is used and left running. On a cluster the job's
  * split directories must be on storage every executor reads.
  */
@@ -46,7 +50,7 @@ public final class SparkLauncher implements DistributedLauncher {
 
   /** The settings this launcher reads. */
   static final java.util.Set<String> SETTINGS = java.util.Set.of("master", "driver_host", "jars",
-      "connect_timeout_seconds", "io_timeout_seconds");
+      "connect_timeout_seconds", "io_timeout_seconds", "spark_conf");
 
   @Override
   public RankResult train(DistributedJob job, Map<String, Object> settings) throws Exception {
@@ -67,9 +71,14 @@ public final class SparkLauncher implements DistributedLauncher {
     }
     DistributedJob rankJob = job.withParameters(params);
     var conf = new SparkConf().setMaster(master).setAppName("millrace-trainer").set("spark.ui.enabled", "false");
+    sparkConf(settings.get("spark_conf")).forEach(conf::set);
+    // Executors start with only the options Spark is given: the Vector API module and the add-opens
+    // must be among them (else ClassNotFoundException: jdk.incubator.vector.Vector in every rank).
+    conf.set(SparkJavaOptions.EXECUTOR_KEY, SparkJavaOptions.append(conf.get(SparkJavaOptions.EXECUTOR_KEY, null)));
+    conf.set(SparkJavaOptions.DRIVER_KEY, SparkJavaOptions.append(conf.get(SparkJavaOptions.DRIVER_KEY, null)));
     if (settings.containsKey("driver_host")) {
       conf.set("spark.driver.host", settings.get("driver_host").toString());
-    } else if (local) {
+    } else if (local && !conf.contains("spark.driver.host")) {
       conf.set("spark.driver.host", "127.0.0.1");
     }
     if (settings.get("jars") instanceof List<?> jars) {
@@ -100,6 +109,40 @@ public final class SparkLauncher implements DistributedLauncher {
         sc.close();
       }
     }
+  }
+
+  /**
+   * The {@code spark_conf} setting as Spark properties: a map of {@code spark.*} keys to strings,
+   * numbers or booleans ({@code spark.master} is the {@code master} setting).
+   */
+  static Map<String, String> sparkConf(Object value) {
+    var out = new java.util.LinkedHashMap<String, String>();
+    if (value == null) {
+      return out;
+    }
+    if (!(value instanceof Map<?, ?> map)) {
+      throw new IllegalArgumentException("distributed.settings.spark_conf expected a map of Spark properties, got '"
+          + value + "'");
+    }
+    for (var e : map.entrySet()) {
+      String key = String.valueOf(e.getKey());
+      Object v = e.getValue();
+      if (!(e.getKey() instanceof String) || !key.startsWith("spark.") || key.length() == "spark.".length()
+          || key.chars().anyMatch(Character::isWhitespace)) {
+        throw new IllegalArgumentException("distributed.settings.spark_conf expected keys 'spark.<property>', got '"
+            + key + "'");
+      }
+      if (key.equals("spark.master")) {
+        throw new IllegalArgumentException("distributed.settings.spark_conf expected no 'spark.master' (it is"
+            + " distributed.settings.master), got '" + v + "'");
+      }
+      if (!(v instanceof String || v instanceof Number || v instanceof Boolean)) {
+        throw new IllegalArgumentException("distributed.settings.spark_conf." + key + " expected a string, number or"
+            + " boolean, got " + (v == null ? "null" : "'" + v + "'"));
+      }
+      out.put(key, v.toString());
+    }
+    return out;
   }
 
   private static long seconds(Map<String, Object> settings, String key, long fallback) {

@@ -30,7 +30,8 @@ import org.millrace.trainer.model.ModelRuntime;
 /**
  * The Trainer with {@code distributed: {launcher: spark, ranks: 3}}: three barrier tasks on an
  * embedded Spark ({@code local[3]}) join a TCP ring and train the model three in-process workers
- * train, to float rounding.
+ * train, to float rounding; with batch norm (statistics per shard) two ranks train what two
+ * workers train and not what one replica trains on whole batches, so a bypassed shard fails.
  */
 class SparkLauncherTest {
   @TempDir
@@ -77,15 +78,60 @@ class SparkLauncherTest {
     Path localModel = train(ex, local, "local");
     var spark = new HashMap<>(base);
     spark.put("distributed", Map.of("launcher", "spark", "ranks", 3, "settings", Map.of("master", "local[3]")));
-    Path sparkModel = train(ex, spark, "spark");
+    // A context of this test's (which the launcher uses and leaves running), to watch its tasks.
+    var barrierTasks = new java.util.concurrent.ConcurrentLinkedQueue<org.apache.spark.scheduler.TaskInfo>();
+    var barrierStages = java.util.concurrent.ConcurrentHashMap.<Integer>newKeySet();
+    var sc = new org.apache.spark.SparkContext(new org.apache.spark.SparkConf().setMaster("local[3]")
+        .setAppName("spark-launcher-test").set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1"));
+    Path sparkModel;
+    try {
+      sc.addSparkListener(new org.apache.spark.scheduler.SparkListener() {
+        @Override
+        public void onStageSubmitted(org.apache.spark.scheduler.SparkListenerStageSubmitted e) {
+          if (scala.collection.JavaConverters.seqAsJavaList(e.stageInfo().rddInfos()).stream()
+              .anyMatch(org.apache.spark.storage.RDDInfo::isBarrier)) {
+            barrierStages.add(e.stageInfo().stageId());
+          }
+        }
+
+        @Override
+        public void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd e) {
+          if (barrierStages.contains(e.stageId())) {
+            barrierTasks.add(e.taskInfo());
+          }
+        }
+      });
+      sparkModel = train(ex, spark, "spark");
+      long end = System.nanoTime() + 30_000_000_000L;
+      while (barrierTasks.size() < 3 && System.nanoTime() < end) {
+        Thread.sleep(20); // listener events arrive asynchronously
+      }
+      assertTrue(!sc.isStopped(), "the launcher left the context it did not make running");
+    } finally {
+      sc.stop();
+    }
+    assertEquals(1, barrierStages.size(), "one barrier stage");
+    assertEquals(java.util.Set.of(0, 1, 2), barrierTasks.stream().filter(org.apache.spark.scheduler.TaskInfo::successful)
+        .map(org.apache.spark.scheduler.TaskInfo::index).collect(java.util.stream.Collectors.toSet()),
+        "three ranks, each a successful task of the barrier stage");
     for (Map<String, Object> row : List.<Map<String, Object>>of(Map.of("a", 1.0, "b", 2.0), Map.of("a", 6.0, "b", 0.0))) {
       float[] a = ModelRuntime.load(localModel).predictRow(row);
       float[] b = ModelRuntime.load(sparkModel).predictRow(row);
       assertArrayEquals(a, b, 1e-5f, row.toString());
     }
-    String json = Files.readString(sparkModel.resolve("model.json"));
-    assertTrue(json.contains("\"distributed\"") && json.contains("\"launcher\" : \"spark\"")
-        && json.contains("\"ranks\" : 3"), json);
+    // Provenance: what the training and the launcher produced, not the parameters this test passed.
+    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    var sparkProv = json.readTree(sparkModel.resolve("model.json").toFile()).get("provenance");
+    var localProv = json.readTree(localModel.resolve("model.json").toFile()).get("provenance");
+    assertEquals("rank 0 of the distributed job", sparkProv.path("backend_selection").asText(), sparkProv.toString());
+    assertTrue(sparkProv.path("distributed").path("rank_backend").asText().startsWith("java ("), sparkProv.toString());
+    assertEquals(sparkProv.path("distributed").path("rank_backend").asText(), sparkProv.path("backend").asText());
+    for (String computed : List.of("train_rows", "steps", "best_epoch", "training_examples_fingerprint")) {
+      assertTrue(localProv.has(computed), computed + " in " + localProv);
+      assertEquals(localProv.get(computed), sparkProv.get(computed), computed);
+    }
+    assertEquals(300, sparkProv.path("train_rows").asInt());
+    assertEquals(4 * 10, sparkProv.path("steps").asInt(), "4 epochs of ceil(300 / 32) global batches");
     assertTrue(Files.readString(dir.resolve("spark/run/index.html")).contains("<polyline"), "the run report");
   }
 
@@ -100,20 +146,77 @@ class SparkLauncherTest {
     local.put("threads", 2);
     Path localModel = train(ex, local, "bn-local");
     var spark = new HashMap<>(base);
-    spark.put("distributed", Map.of("ranks", 2, "settings", Map.of("connect_timeout_seconds", "30")));
+    spark.put("distributed", Map.of("ranks", 2, "settings", Map.of("connect_timeout_seconds", "30",
+        "spark_conf", Map.of("spark.extraListeners", ConfRecorder.class.getName(),
+            "spark.executor.extraJavaOptions", "-Dmillrace.test.mine=1", "spark.task.maxFailures", 1))));
+    ConfRecorder.seen = null;
     Path sparkModel = train(ex, spark, "bn-spark");
+    // spark_conf reached the SparkConf; the executors' options keep the user's and add millrace's.
+    var conf = ConfRecorder.seen;
+    assertEquals("1", conf.get("spark.task.maxFailures"));
+    String executor = conf.get("spark.executor.extraJavaOptions");
+    // (Spark itself puts its module options first.)
+    assertTrue(executor.contains("-Dmillrace.test.mine=1 ")
+        && executor.indexOf("-Dmillrace.test.mine=1") < executor.indexOf("--add-modules=jdk.incubator.vector"), executor);
+    for (String option : org.millrace.api.beam.SparkJavaOptions.REQUIRED) {
+      assertTrue(executor.contains(option), option + " in " + executor);
+    }
+    assertTrue(conf.get("spark.driver.extraJavaOptions").contains("--add-modules=jdk.incubator.vector"),
+        conf.get("spark.driver.extraJavaOptions"));
     float[] a = ModelRuntime.load(localModel).predictRow(Map.of("a", 1.0, "b", 2.0));
     float[] b = ModelRuntime.load(sparkModel).predictRow(Map.of("a", 1.0, "b", 2.0));
     assertArrayEquals(a, b, 1e-5f);
+    // Batch statistics are per shard: one replica training each whole batch (sharding bypassed, on
+    // the ranks or the local workers) trains another model, by far more than float rounding.
+    var whole = new HashMap<>(base);
+    whole.put("threads", 2);
+    float[] unsharded = ModelRuntime.load(train(ex, whole, "bn-whole")).predictRow(Map.of("a", 1.0, "b", 2.0));
+    double gap = 0;
+    for (int i = 0; i < b.length; i++) {
+      gap = Math.max(gap, Math.abs(b[i] - unsharded[i]));
+    }
+    assertTrue(gap > 1e-3, "two ranks' model expected to differ from the unsharded one, max difference " + gap);
     var bad = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new SparkLauncher()
         .train(new org.millrace.trainer.dist.DistributedJob(Map.of(), "", "", "", null, 2, "t"), Map.of("mastr", "x")));
     assertEquals("distributed.settings expected keys of [connect_timeout_seconds, driver_host, io_timeout_seconds, jars,"
-        + " master], got 'mastr'", bad.getMessage());
+        + " master, spark_conf], got 'mastr'", bad.getMessage());
     var seconds = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new SparkLauncher()
         .train(new org.millrace.trainer.dist.DistributedJob(Map.of(), "", "", "", null, 2, "t"),
             Map.of("io_timeout_seconds", "soon")));
     assertEquals("distributed.settings.io_timeout_seconds expected a whole number of seconds >= 1, got 'soon'",
         seconds.getMessage());
+  }
+
+  /** Registered through {@code spark.extraListeners}: keeps the SparkConf the launcher made its context with. */
+  public static final class ConfRecorder extends org.apache.spark.scheduler.SparkListener {
+    static volatile org.apache.spark.SparkConf seen;
+
+    public ConfRecorder(org.apache.spark.SparkConf conf) {
+      seen = conf.clone();
+    }
+  }
+
+  @Test
+  void sparkConfIsCheckedAndTheUsersJavaOptionsAreKept() {
+    assertEquals(Map.of("spark.executor.memory", "2g", "spark.task.cpus", "1", "spark.speculation", "false"),
+        SparkLauncher.sparkConf(Map.of("spark.executor.memory", "2g", "spark.task.cpus", 1, "spark.speculation", false)));
+    for (var bad : List.<Map.Entry<Object, String>>of(
+        Map.entry("memory", "distributed.settings.spark_conf expected a map of Spark properties, got 'memory'"),
+        Map.entry(Map.of("executor.memory", "1g"),
+            "distributed.settings.spark_conf expected keys 'spark.<property>', got 'executor.memory'"),
+        Map.entry(Map.of("spark.master", "local[2]"), "distributed.settings.spark_conf expected no 'spark.master' (it is"
+            + " distributed.settings.master), got 'local[2]'"),
+        Map.entry(Map.of("spark.executor.memory", List.of("1g")),
+            "distributed.settings.spark_conf.spark.executor.memory expected a string, number or boolean, got '[1g]'"))) {
+      var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+          () -> SparkLauncher.sparkConf(bad.getKey()));
+      assertEquals(bad.getValue(), e.getMessage());
+    }
+    String joined = org.millrace.api.beam.SparkJavaOptions.append("-Xss4m --add-modules=jdk.incubator.vector");
+    assertTrue(joined.startsWith("-Xss4m --add-modules=jdk.incubator.vector --add-opens="), joined);
+    assertEquals(1, joined.split("jdk.incubator.vector", -1).length - 1, joined);
+    assertEquals(String.join(" ", org.millrace.api.beam.SparkJavaOptions.REQUIRED),
+        org.millrace.api.beam.SparkJavaOptions.append(null));
   }
 
   @Test

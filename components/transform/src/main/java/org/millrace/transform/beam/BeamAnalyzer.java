@@ -1,8 +1,6 @@
 package org.millrace.transform.beam;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +13,7 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.millrace.api.beam.BeamPipelines;
+import org.millrace.api.beam.BeamResults;
 import org.millrace.api.beam.ExamplesBeamIO;
 import org.millrace.api.data.Batch;
 import org.millrace.transform.analyze.Accumulator;
@@ -37,11 +36,13 @@ public final class BeamAnalyzer {
   /** Accumulators per group key; all groups in one Beam pipeline. */
   public Map<String, List<Accumulator>> run(String phaseName, Map<String, List<Path>> groups, List<Probe> probes) {
     Pipeline p = BeamPipelines.create(beamArgs);
-    var files = new LinkedHashMap<String, Path>();
+    // Results travel through Beam's FileSystems: the workers need not share the driver's disk.
+    String results = BeamResults.directory(p.getOptions(), workDir);
+    var files = new LinkedHashMap<String, String>();
     int g = 0;
     for (var e : groups.entrySet()) {
       String step = phaseName + "G" + g;
-      Path out = workDir.resolve(phaseName).resolve("group-" + g++ + ".json");
+      String out = BeamResults.location(results, phaseName, "group-" + g++ + ".json");
       files.put(e.getKey(), out);
       PCollectionList<Batch> parts = PCollectionList.empty(p);
       int s = 0;
@@ -51,13 +52,14 @@ public final class BeamAnalyzer {
       PCollection<Batch> all = parts.apply(step + "Flatten", Flatten.pCollections());
       all.apply(step + "Analyze", Combine.globally(new AnalyzeFn(probes)))
           .setCoder(StringUtf8Coder.of())
-          .apply(step + "Write", ParDo.of(new WriteTextFn(out.toString())));
+          .apply(step + "Write", ParDo.of(BeamResults.writeText(out)));
     }
     BeamPipelines.run(p);
     var result = new LinkedHashMap<String, List<Accumulator>>();
     for (var e : files.entrySet()) {
       try {
-        result.put(e.getKey(), Accumulators.fromJson(Files.readString(e.getValue(), StandardCharsets.UTF_8)));
+        result.put(e.getKey(), Accumulators.fromJson(BeamResults.readText(e.getValue())));
+        BeamResults.delete(List.of(e.getValue()));
       } catch (IOException ex) {
         throw new IllegalStateException("BUG: analyzer pass wrote no result " + e.getValue() + ": " + ex, ex);
       }

@@ -1,8 +1,6 @@
 package org.millrace.transform.beam;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +14,7 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.millrace.api.beam.BatchCoder;
 import org.millrace.api.beam.BeamPipelines;
+import org.millrace.api.beam.BeamResults;
 import org.millrace.api.beam.ExamplesBeamIO;
 import org.millrace.api.data.Batch;
 import org.millrace.transform.graph.Graph;
@@ -41,7 +40,9 @@ public final class BeamApply {
     Pipeline p = BeamPipelines.create(beamArgs);
     String json = graph.toJson();
     var schema = ApplyFn.outputSchema(graph.featureDim());
-    var files = new LinkedHashMap<String, Path[]>();
+    // Results travel through Beam's FileSystems: the workers need not share the driver's disk.
+    String results = BeamResults.directory(p.getOptions(), workDir);
+    var files = new LinkedHashMap<String, String[]>();
     for (var e : inputs.entrySet()) {
       String split = e.getKey();
       String step = "Split_" + split.replaceAll("[^A-Za-z0-9]", "_");
@@ -53,22 +54,23 @@ public final class BeamApply {
         s++;
       }
       PCollection<Batch> dense = parts.apply(step + "Flatten", Flatten.pCollections());
-      Path rowsFile = workDir.resolve("apply").resolve(split + ".rows");
-      Path statsFile = workDir.resolve("apply").resolve(split + ".stats.json");
-      files.put(split, new Path[] {rowsFile, statsFile});
+      String rowsFile = BeamResults.location(results, "apply", split + ".rows");
+      String statsFile = BeamResults.location(results, "apply", split + ".stats.json");
+      files.put(split, new String[] {rowsFile, statsFile});
       dense.apply(step + "Write", ExamplesBeamIO.write(outDir.resolve("Split-" + split), schema, shards))
           .apply(step + "RowsText", ParDo.of(new ToTextFn())).setCoder(StringUtf8Coder.of())
-          .apply(step + "RowsFile", ParDo.of(new WriteTextFn(rowsFile.toString())));
+          .apply(step + "RowsFile", ParDo.of(BeamResults.writeText(rowsFile)));
       dense.apply(step + "Stats", Combine.globally(new DenseStats(graph.featureNames())))
           .setCoder(StringUtf8Coder.of())
-          .apply(step + "StatsFile", ParDo.of(new WriteTextFn(statsFile.toString())));
+          .apply(step + "StatsFile", ParDo.of(BeamResults.writeText(statsFile)));
     }
     BeamPipelines.run(p);
     var out = new LinkedHashMap<String, SplitResult>();
     for (var e : files.entrySet()) {
       try {
-        long rows = Long.parseLong(Files.readString(e.getValue()[0], StandardCharsets.UTF_8).trim());
-        out.put(e.getKey(), new SplitResult(rows, Files.readString(e.getValue()[1], StandardCharsets.UTF_8)));
+        long rows = Long.parseLong(BeamResults.readText(e.getValue()[0]).trim());
+        out.put(e.getKey(), new SplitResult(rows, BeamResults.readText(e.getValue()[1])));
+        BeamResults.delete(List.of(e.getValue()));
       } catch (IOException ex) {
         throw new IllegalStateException("BUG: apply pass wrote no result for split " + e.getKey() + ": " + ex, ex);
       }

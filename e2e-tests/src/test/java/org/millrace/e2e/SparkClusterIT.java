@@ -1,0 +1,138 @@
+package org.millrace.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.millrace.trainer.model.ModelRuntime;
+
+/**
+ * The penguins pipeline on a real Spark standalone cluster (a master and two workers, separate
+ * JVMs from millrace's own jars, each worker starting its executors as JVMs of their own), through
+ * the real {@code ./millrace} launcher: the Beam stages on Beam's SparkRunner and the Trainer as two
+ * ranks of a barrier stage. The artifacts equal those of the embedded run (the same Trainer with two
+ * in-process workers, which two ranks train to float rounding). Nothing gives the executors
+ * millrace's JVM options but millrace: without them every rank dies with
+ * {@code ClassNotFoundException: jdk.incubator.vector.Vector}.
+ */
+class SparkClusterIT {
+  @TempDir
+  Path dir;
+
+  @Test
+  void penguinsOnAStandaloneClusterGiveTheEmbeddedRunsArtifacts() throws Exception {
+    // Two metadata stores: the cluster run must compute everything, not reuse the embedded run's cache.
+    var cli = new MillraceProcess(dir.resolve("cli-spark"));
+    Path example = cli.repo().resolve("pipelines/examples/penguins/pipeline.yaml");
+
+    Path embedded = pipeline(example, dir.resolve("embedded"), null, "      workers: 2\n");
+    MillraceProcess.Result local = new MillraceProcess(dir.resolve("cli-embedded"))
+        .run(Duration.ofMinutes(3), "run", embedded.toString());
+    assertEquals(0, local.code(), local.toString());
+
+    try (var cluster = SparkStandaloneCluster.start(dir.resolve("cluster"), cli.repo(), 2, 1, "1g")) {
+      String trainer = "      distributed:\n"
+          + "        launcher: spark\n"
+          + "        ranks: 2\n"
+          + "        settings:\n"
+          + "          master: \"" + cluster.url() + "\"\n"
+          + "          spark_conf: {spark.executor.memory: 640m,"
+          + " spark.executor.extraJavaOptions: \"-Dmillrace.it.user.option=kept\"}\n";
+      Path onCluster = pipeline(example, dir.resolve("spark"), cluster.url(), trainer);
+      MillraceProcess.Result spark = cli.run(Duration.ofMinutes(6), "run", onCluster.toString());
+      assertEquals(0, spark.code(), spark + "\n" + cluster.logs());
+      assertTrue(spark.out().contains("SUCCEEDED"), spark.out());
+
+      // The ranks ran in executors of the two workers, with the user's option, spark_conf's memory
+      // and millrace's options appended (not replacing the user's).
+      List<String> rankExecutors = cluster.executorLogs().stream()
+          .filter(l -> l.contains("-Dmillrace.it.user.option=kept")).toList();
+      assertEquals(2, rankExecutors.size(), "one executor per worker for the Trainer's ranks\n" + cluster.logs());
+      for (String log : rankExecutors) {
+        String command = log.lines().filter(l -> l.startsWith("Spark Executor Command:")).findFirst().orElseThrow();
+        assertTrue(command.contains("\"-Xmx640M\"") && command.contains("\"--add-modules=jdk.incubator.vector\"")
+            && command.contains("\"--add-opens=java.base/java.nio=ALL-UNNAMED\""), command);
+      }
+      // The Beam stages ran in executors too (apps other than the Trainer's), also with millrace's options.
+      List<String> all = cluster.executorLogs();
+      assertTrue(all.size() > rankExecutors.size(), "Beam stages ran on the cluster's executors");
+      for (String log : all) {
+        String command = log.lines().findFirst().orElse("");
+        assertTrue(command.contains("\"--add-modules=jdk.incubator.vector\""), command);
+      }
+    }
+
+    Path a = dir.resolve("embedded/root");
+    Path b = dir.resolve("spark/root");
+    for (String split : List.of("train", "eval")) {
+      String stats = "statistics/statistics/*/Split-" + split + "/statistics.json";
+      assertEquals(Files.readString(only(a, stats)), Files.readString(only(b, stats)), "statistics of " + split);
+    }
+    String graph = "transform/transform_graph/*/transform_graph.json";
+    assertEquals(Files.readString(only(a, graph)), Files.readString(only(b, graph)), "transform graph");
+
+    ModelRuntime embeddedModel = ModelRuntime.load(only(a, "trainer/model/*"));
+    ModelRuntime clusterModel = ModelRuntime.load(only(b, "trainer/model/*"));
+    List<String> csv = Files.readAllLines(cli.repo().resolve("examples/data/penguins/penguins.csv"));
+    String[] header = csv.get(0).split(",");
+    int compared = 0;
+    for (String line : csv.subList(1, csv.size())) {
+      if (compared == 40) {
+        break;
+      }
+      String[] cells = line.split(",", -1);
+      var row = new LinkedHashMap<String, Object>();
+      for (int i = 1; i < header.length; i++) {
+        if (!cells[i].isEmpty() && !cells[i].equals("NA")) {
+          row.put(header[i], header[i].endsWith("_mm") || header[i].endsWith("_g") ? (Object) Double.valueOf(cells[i])
+              : cells[i]);
+        }
+      }
+      assertArrayEquals(embeddedModel.predictRow(row), clusterModel.predictRow(row), 1e-5f, row.toString());
+      compared++;
+    }
+    String model = Files.readString(only(b, "trainer/model/*").resolve("model.json"));
+    assertTrue(model.contains("\"launcher\" : \"spark\""), model);
+  }
+
+  /** A copy of the penguins pipeline under {@code root}, on {@code master}'s SparkRunner if given, with Trainer lines. */
+  private static Path pipeline(Path example, Path root, String master, String trainerLines) throws Exception {
+    String yaml = Files.readString(example)
+        .replaceAll("(?m)^pipeline_root: .*$", "pipeline_root: " + root.resolve("root")
+            + (master == null ? "" : "\nbeam_pipeline_args: [\"--runner=SparkRunner\", \"--sparkMaster=" + master + "\"]"))
+        .replace("base_dir: .millrace/registry", "base_dir: " + root.resolve("registry"))
+        .replace("      early_stopping: {patience: 8}\n", "      early_stopping: {patience: 8}\n" + trainerLines);
+    Files.createDirectories(root);
+    return Files.writeString(root.resolve("pipeline.yaml"), yaml);
+  }
+
+  /** The one file or folder matching {@code pattern} (one {@code *} per path element) under {@code root}. */
+  private static Path only(Path root, String pattern) throws Exception {
+    List<Path> found = List.of(root);
+    for (String part : pattern.split("/")) {
+      var next = new java.util.ArrayList<Path>();
+      for (Path p : found) {
+        if (part.equals("*")) {
+          File[] children = p.toFile().listFiles(File::isDirectory);
+          for (File c : children == null ? new File[0] : children) {
+            next.add(c.toPath());
+          }
+        } else if (Files.exists(p.resolve(part))) {
+          next.add(p.resolve(part));
+        }
+      }
+      found = next;
+    }
+    assertEquals(1, found.size(), "one " + pattern + " under " + root + ", got " + found);
+    return found.get(0);
+  }
+}
