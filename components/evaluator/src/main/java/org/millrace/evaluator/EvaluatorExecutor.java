@@ -40,8 +40,14 @@ public final class EvaluatorExecutor implements Executor<EvaluatorParams> {
     }
     try {
       Path work = Files.createDirectories(context.tempDir().resolve("evaluator-" + context.nodeId()));
+      // Bounded slices, checked before any model runs.
+      SliceLimits limits = SliceLimits.of(examples.splitDir(params.split()), params.slices(), params.maxSlices(),
+          params.sliceOverflow(), params.split());
+      limits.capped().forEach((spec, kept) -> LOG.warn("{}: slices [{}] have more than max_slices ({}) values:"
+          + " kept the {} most frequent, the rest are in '{}'", context.nodeId(), spec, params.maxSlices(), kept,
+          spec + "=" + SliceLimits.OTHER));
       List<SlicedAccumulator> accs = EvaluateModels.run(context.beamArgs(), examples.splitDir(params.split()),
-          models, params.slices(), params.weightColumn(), params.aucBuckets(), work);
+          models, params.slices(), params.weightColumn(), params.aucBuckets(), work, limits);
       Map<String, Long> suppressed = new TreeMap<>();
       Map<String, SliceMetrics> cand = metrics(accs.get(0), params.minSliceSize(), suppressed);
       Map<String, SliceMetrics> base = baseline == null ? null

@@ -14,9 +14,14 @@ import org.millrace.api.spec.ParameterException;
  * @param firstRun what change thresholds do without a baseline (default bless_if_no_baseline)
  * @param alwaysBless bless without thresholds (explicit opt-in)
  * @param aucBuckets histogram resolution for AUC (default 10000)
+ * @param maxSlices the most distinct values one slicing spec may have (default 1000, at most 100000): each
+ *     slice holds a full metric accumulator, so a high-cardinality column (an id) would exhaust the heap
+ * @param sliceOverflow past {@code maxSlices}: {@code fail} before any model runs (default), or
+ *     {@code top_n}: keep the {@code maxSlices} most frequent values, the rest in one {@code <spec>=<other>} slice
  */
 public record EvaluatorParams(String split, List<List<String>> slices, Integer minSliceSize, String weightColumn,
-    List<MetricThreshold> thresholds, FirstRunPolicy firstRun, Boolean alwaysBless, Integer aucBuckets) {
+    List<MetricThreshold> thresholds, FirstRunPolicy firstRun, Boolean alwaysBless, Integer aucBuckets,
+    Integer maxSlices, SliceOverflow sliceOverflow) {
 
   public EvaluatorParams {
     split = split == null ? "eval" : split;
@@ -35,6 +40,11 @@ public record EvaluatorParams(String split, List<List<String>> slices, Integer m
     if (aucBuckets < 10 || aucBuckets > 1_000_000) {
       throw new ParameterException("auc_buckets", "auc_buckets expected 10..1000000, got " + aucBuckets);
     }
+    maxSlices = maxSlices == null ? 1000 : maxSlices;
+    if (maxSlices < 1 || maxSlices > 100_000) {
+      throw new ParameterException("max_slices", "max_slices expected a number in [1, 100000], got " + maxSlices);
+    }
+    sliceOverflow = sliceOverflow == null ? SliceOverflow.FAIL : sliceOverflow;
     if (thresholds.isEmpty() && !alwaysBless) {
       throw new ParameterException("thresholds", "thresholds expected at least one metric threshold, got none. "
           + "Without thresholds no model could be validated; add thresholds or set always_bless: true");

@@ -25,6 +25,12 @@ public final class SlicedAccumulator {
    * @param weightColumn numeric column with per-row weights, or null for weight 1
    */
   public void add(Batch batch, Predictions p, List<List<String>> specs, String weightColumn, int buckets) {
+    add(batch, p, specs, weightColumn, buckets, SliceLimits.none());
+  }
+
+  /** As above, with the slices of capped specs limited to the values {@code limits} keeps. */
+  public void add(Batch batch, Predictions p, List<List<String>> specs, String weightColumn, int buckets,
+      SliceLimits limits) {
     if (p.rowCount() != batch.rowCount()) {
       throw new IllegalStateException(String.format(
           "predictor expected to return %d rows for the batch, got %d", batch.rowCount(), p.rowCount()));
@@ -41,7 +47,7 @@ public final class SlicedAccumulator {
       }
       double w = weight(weights, r, weightColumn);
       for (int s = 0; s < specs.size(); s++) {
-        keys[s] = SliceKeys.key(batch, specs.get(s), r);
+        keys[s] = limits.apply(specs.get(s), SliceKeys.key(batch, specs.get(s), r));
         SliceAccumulator acc = slices.computeIfAbsent(keys[s], k -> new SliceAccumulator(classes, buckets));
         if (acc.classes() != classes) {
           throw new IllegalStateException(String.format(

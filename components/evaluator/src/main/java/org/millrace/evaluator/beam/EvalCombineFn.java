@@ -10,6 +10,7 @@ import org.millrace.api.data.Batch;
 import org.millrace.evaluator.Predictor;
 import org.millrace.evaluator.PredictorLoader;
 import org.millrace.evaluator.SliceKeys;
+import org.millrace.evaluator.SliceLimits;
 import org.millrace.evaluator.SlicedAccumulator;
 
 /** Runs one model over raw batches and accumulates per-slice metric statistics. */
@@ -18,9 +19,16 @@ public final class EvalCombineFn extends Combine.CombineFn<Batch, SlicedAccumula
   private final ArrayList<ArrayList<String>> specs;
   private final String weightColumn;
   private final int buckets;
+  private final SliceLimits limits;
   private transient ThreadLocal<Predictor> predictor;
 
   public EvalCombineFn(Path modelDir, List<List<String>> specs, String weightColumn, int buckets) {
+    this(modelDir, specs, weightColumn, buckets, SliceLimits.none());
+  }
+
+  public EvalCombineFn(Path modelDir, List<List<String>> specs, String weightColumn, int buckets,
+      SliceLimits limits) {
+    this.limits = limits;
     this.modelDir = modelDir.toString();
     this.specs = new ArrayList<>();
     specs.forEach(s -> this.specs.add(new ArrayList<>(s)));
@@ -48,7 +56,7 @@ public final class EvalCombineFn extends Combine.CombineFn<Batch, SlicedAccumula
   public SlicedAccumulator addInput(SlicedAccumulator acc, Batch batch) {
     List<List<String>> s = new ArrayList<>(specs);
     SliceKeys.check(batch, s);
-    acc.add(batch, predictor().predict(batch), s, weightColumn, buckets);
+    acc.add(batch, predictor().predict(batch), s, weightColumn, buckets, limits);
     return acc;
   }
 

@@ -15,6 +15,7 @@ import org.millrace.api.beam.BeamPipelines;
 import org.millrace.api.beam.BeamResults;
 import org.millrace.api.beam.ExamplesBeamIO;
 import org.millrace.api.data.Batch;
+import org.millrace.evaluator.SliceLimits;
 import org.millrace.evaluator.SlicedAccumulator;
 
 /** Builds and runs the evaluation pipeline: one read of the split, one CombineFn per model. */
@@ -29,6 +30,12 @@ public final class EvaluateModels {
    */
   public static List<SlicedAccumulator> run(List<String> beamArgs, Path splitDir, List<Path> models,
       List<List<String>> specs, String weightColumn, int buckets, Path workDir) {
+    return run(beamArgs, splitDir, models, specs, weightColumn, buckets, workDir, SliceLimits.none());
+  }
+
+  /** As above, with the slices of capped specs limited to what {@code limits} keeps. */
+  public static List<SlicedAccumulator> run(List<String> beamArgs, Path splitDir, List<Path> models,
+      List<List<String>> specs, String weightColumn, int buckets, Path workDir, SliceLimits limits) {
     Pipeline p = BeamPipelines.create(beamArgs);
     PCollection<Batch> batches = p.apply("ReadExamples", ExamplesBeamIO.read(splitDir));
     // Each model's accumulator travels from its worker to this driver through Beam's FileSystems.
@@ -43,7 +50,7 @@ public final class EvaluateModels {
         throw new UncheckedIOException("could not clear " + out, e);
       }
       batches.apply("Evaluate" + i,
-              Combine.globally(new EvalCombineFn(models.get(i), specs, weightColumn, buckets)).withoutDefaults())
+              Combine.globally(new EvalCombineFn(models.get(i), specs, weightColumn, buckets, limits)).withoutDefaults())
           .apply("Write" + i, ParDo.of(new WriteFn(out)));
     }
     BeamPipelines.run(p);

@@ -14,11 +14,16 @@ import org.millrace.api.data.FeatureType;
  * a quantile sketch for numbers, and value counts for strings and bools (exact up to
  * {@link #MAX_DISTINCT} distinct values; beyond that new values are counted as {@code other}, and
  * a {@link DistinctSketch}, seeded with every value kept, estimates the number of distinct values).
+ * A value longer than {@link #MAX_VALUE_CHARS} characters is counted under a bounded key — its first
+ * characters and a hash of the whole value ({@link #countedKey}) — so the counts hold at most
+ * {@code MAX_DISTINCT} keys of bounded length whatever the data.
  */
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
     isGetterVisibility = JsonAutoDetect.Visibility.NONE)
 public final class FeatureAccumulator {
   public static final int MAX_DISTINCT = 10_000;
+  /** The longest value counted as itself; longer ones are counted under {@link #countedKey}. */
+  public static final int MAX_VALUE_CHARS = 1024;
   static final int SKETCH_K = 2048;
 
   String name;
@@ -92,7 +97,29 @@ public final class FeatureAccumulator {
     sketch.add(v);
   }
 
-  private void addValue(String v) {
+  /**
+   * The key a value is counted under: the value itself when it has at most {@link #MAX_VALUE_CHARS}
+   * characters, else its first characters, its length and a 64-bit FNV-1a hash of the whole value
+   * ({@code "abc…[2000000 chars #1f2e3d4c5b6a7988]"}), so distinct long values stay distinct and
+   * equal ones are counted together, in every split alike.
+   */
+  public static String countedKey(String v) {
+    if (v.length() <= MAX_VALUE_CHARS) {
+      return v;
+    }
+    long h = 0xcbf29ce484222325L;
+    for (int i = 0; i < v.length(); i++) {
+      h = (h ^ v.charAt(i)) * 0x100000001b3L;
+    }
+    int end = MAX_VALUE_CHARS - 48;
+    if (Character.isHighSurrogate(v.charAt(end - 1))) {
+      end--;
+    }
+    return v.substring(0, end) + "\u2026[" + v.length() + " chars #" + String.format("%016x", h) + "]";
+  }
+
+  private void addValue(String value) {
+    String v = countedKey(value);
     Long prev = values.get(v);
     if (prev != null) {
       values.put(v, prev + 1);
