@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.millrace.api.data.ExamplesIO;
+import org.millrace.validate.statistics.StatisticsModel;
 
 /**
  * Records longer than {@code max_record_bytes} through the real launcher, in a JVM whose heap is
@@ -116,5 +117,51 @@ class BoundedRecordsIT {
     assertEquals(2, r.code(), r.toString());
     assertTrue((r.out() + r.err()).contains("max_record_bytes expected a number of bytes in [1, 2147483631], got 0"),
         r.toString());
+  }
+
+  @Test
+  void longValuesAreCountedInBoundedMemoryByStatisticsGen() throws Exception {
+    // 500 distinct values of 400,000 characters: 200 MB of text, more than the child's heap.
+    Path csv = dir.resolve("long-values.csv");
+    int rows = 500;
+    int length = 400_000;
+    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(csv), 1 << 20)) {
+      out.write("id,text\n".getBytes(StandardCharsets.US_ASCII));
+      byte[] filler = "y".repeat(length - 8).getBytes(StandardCharsets.US_ASCII);
+      for (int i = 0; i < rows; i++) {
+        out.write((i + ",").getBytes(StandardCharsets.US_ASCII));
+        out.write(String.format("%08d", i).getBytes(StandardCharsets.US_ASCII));
+        out.write(filler);
+        out.write('\n');
+      }
+    }
+    String yaml = "pipeline: long-values\n"
+        + "pipeline_root: " + dir.resolve("root") + "\n"
+        + "nodes:\n"
+        + "  ingest:\n"
+        + "    component: ExampleGen\n"
+        + "    parameters: {input: " + csv + ", batch_size: 8}\n"
+        + "  statistics:\n"
+        + "    component: StatisticsGen\n"
+        + "    inputs: {examples: ingest.examples}\n";
+    Path pipeline = Files.writeString(dir.resolve("long-values.yaml"), yaml);
+    var r = new MillraceProcess(dir).env("MILLRACE_JAVA_OPTS", HEAP).run(Duration.ofMinutes(4), "run",
+        pipeline.toString());
+    assertEquals(0, r.code(), r.toString());
+    List<Path> files;
+    try (Stream<Path> s = Files.walk(dir.resolve("root"))) {
+      files = s.filter(p -> p.getFileName().toString().equals(StatisticsModel.FILE)).toList();
+    }
+    assertEquals(2, files.size(), "train and eval: " + files);
+    long unique = 0;
+    for (Path file : files) {
+      var text = StatisticsModel.read(file.getParent().getParent(), file.getParent().getFileName().toString()
+          .replace("Split-", "")).feature("text").orElseThrow().categorical();
+      unique += text.unique();
+      assertTrue(text.exact(), "exact counts");
+      text.counts().keySet().forEach(k -> assertTrue(k.length() <= 1024, k.length() + " chars"));
+      assertEquals(length, text.averageLength(), 1e-9);
+    }
+    assertEquals(rows, unique, "every value distinct, counted exactly in its split");
   }
 }
