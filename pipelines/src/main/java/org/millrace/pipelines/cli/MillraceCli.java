@@ -12,7 +12,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** The {@code millrace} command. */
-@Command(name = "millrace", mixinStandardHelpOptions = true, version = "millrace 0.1.0",
+@Command(name = "millrace", mixinStandardHelpOptions = true, versionProvider = MillraceCli.Version.class,
+    // Every subcommand answers --help (and --version) too.
+    scope = CommandLine.ScopeType.INHERIT,
     description = "Production machine-learning pipelines on the JVM.",
     subcommands = {RunCommand.class, ResumeCommand.class, RunsCommand.class, LineageCommand.class,
         ArtifactsCommand.class, ModelsCommand.class, ServeCommand.class, ScheduleCommand.class,
@@ -52,6 +54,22 @@ public final class MillraceCli implements Callable<Integer> {
     return spec.commandLine().getOut();
   }
 
+  /** The version of the build this class came from (written into the jar by Maven's resource filtering). */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() throws java.io.IOException {
+      var p = new java.util.Properties();
+      try (var in = MillraceCli.class.getResourceAsStream("version.properties")) {
+        if (in == null) {
+          throw new java.io.IOException("version.properties is missing from the classpath: a build without resources");
+        }
+        p.load(in);
+      }
+      return new String[] {"millrace " + p.getProperty("version"),
+          "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")"};
+    }
+  }
+
   public static CommandLine commandLine() {
     var cl = new CommandLine(new MillraceCli());
     cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
@@ -76,7 +94,36 @@ public final class MillraceCli implements Callable<Integer> {
     return cl;
   }
 
+  /** A writer that flushes every write, so a long-running command's lines appear as they are printed. */
+  static PrintWriter flushing(java.io.PrintStream stream) {
+    return new PrintWriter(new java.io.OutputStreamWriter(stream, java.nio.charset.StandardCharsets.UTF_8), true) {
+      @Override
+      public void write(String s, int off, int len) {
+        super.write(s, off, len);
+        flush();
+      }
+
+      @Override
+      public void write(char[] buf, int off, int len) {
+        super.write(buf, off, len);
+        flush();
+      }
+    };
+  }
+
   public static void main(String[] args) {
-    System.exit(commandLine().execute(args));
+    var cl = commandLine();
+    // Autoflush writers, flushed again before the JVM exits: a table printed with print() must reach
+    // the terminal or pipe even though System.exit runs no finalizer.
+    cl.setOut(flushing(System.out));
+    cl.setErr(flushing(System.err));
+    int code;
+    try {
+      code = cl.execute(args);
+    } finally {
+      cl.getOut().flush();
+      cl.getErr().flush();
+    }
+    System.exit(code);
   }
 }
