@@ -126,6 +126,14 @@ public final class ExampleGenExecutor implements Executor<ExampleGenParams> {
     if (written + rejected != read) {
       throw new IllegalStateException("BUG: rows read " + read + " != written " + written + " + rejected " + rejected);
     }
+    if (read == 0) {
+      throw new IllegalArgumentException("input expected at least one row, got none in " + files.size() + " file(s) "
+          + (files.size() > 3 ? files.subList(0, 3) + "..." : files) + " (empty or header-only)");
+    }
+    if (written == 0) {
+      throw new IllegalArgumentException(String.format("input expected at least one readable row, got all %d rows"
+          + " rejected; see %s for each row and why", read, out.resolve(QUARANTINE)));
+    }
     if (read > 0 && rejected > p.maxRejectedFraction() * read) {
       throw new IllegalArgumentException(String.format("rejected rows expected at most %.1f%% (max_rejected_fraction %s),"
           + " got %d of %d (%.1f%%); see %s for each row and why", 100 * p.maxRejectedFraction(),

@@ -35,10 +35,27 @@ record InputSchema(DataSchema schema, String source) {
         }
       }
       default -> {
-        try (InputStream in = open(first)) {
-          yield SchemaInference.infer(in, first, p.delimiter().charAt(0), new HashSet<>(p.nullValues()),
-              p.inferSampleRows(), p.maxRecordBytes());
+        // The first file with a data row: a header-only file has no types to give.
+        DataSchema inferred = null;
+        for (String file : files) {
+          try (InputStream in = open(file)) {
+            inferred = SchemaInference.infer(in, file, p.delimiter().charAt(0), new HashSet<>(p.nullValues()),
+                p.inferSampleRows(), p.maxRecordBytes());
+            first = file;
+            break;
+          } catch (SchemaInference.NoRowsException e) {
+            if (files.size() == 1) {
+              throw new IllegalArgumentException(e.getMessage() + " (a header-only file). Add data, or give a"
+                  + " schema_file to read it as an empty input", e);
+            }
+          }
         }
+        if (inferred == null) {
+          throw new IllegalArgumentException("input expected a data row after the header in at least one of the "
+              + files.size() + " files " + files + " to infer column types from, got header-only files. Add data,"
+              + " or give a schema_file");
+        }
+        yield inferred;
       }
     };
     return new InputSchema(schema, p.format().equals("parquet") ? "inferred from the Parquet footers of " + first

@@ -110,6 +110,9 @@ public final class CsvReader implements AutoCloseable {
    * ({@link #fields()}) are valid until the next call.
    */
   public boolean advance() throws IOException {
+    if (position() == 0) {
+      skipByteOrderMark();
+    }
     long start = position();
     int c = read();
     if (c == -1) {
@@ -273,6 +276,26 @@ public final class CsvReader implements AutoCloseable {
     }
     a[i] = (byte) c;
     return a;
+  }
+
+  /**
+   * Skips a UTF-8 byte-order mark at the start of the file (Excel writes one): it is not part of the
+   * first column's name.
+   */
+  private void skipByteOrderMark() throws IOException {
+    if (bufPos == bufLimit && !fill()) {
+      return;
+    }
+    while (bufLimit < 3) { // a stream that returns fewer bytes at a time
+      int n = in.read(buf, bufLimit, buf.length - bufLimit);
+      if (n < 0) {
+        break;
+      }
+      bufLimit += n;
+    }
+    if (bufLimit >= 3 && (buf[0] & 0xff) == 0xEF && (buf[1] & 0xff) == 0xBB && (buf[2] & 0xff) == 0xBF) {
+      bufPos = 3;
+    }
   }
 
   private int read() throws IOException {

@@ -62,6 +62,9 @@ public final class LineReader implements AutoCloseable {
 
   /** The next line, or null at the end of the input. */
   public Line next() throws IOException {
+    if (offset == 0 && pos == limit) {
+      skipByteOrderMark();
+    }
     long start = offset;
     int n = 0;
     long length = 0;
@@ -101,6 +104,18 @@ public final class LineReader implements AutoCloseable {
       length--;
     }
     return new Line(++line, start, Arrays.copyOf(current, n), length);
+  }
+
+  /** Skips a UTF-8 byte-order mark at the start of the file; it is not part of the first line. */
+  private void skipByteOrderMark() throws IOException {
+    int n;
+    while (limit < 3 && (n = in.read(buf, limit, buf.length - limit)) >= 0) {
+      limit += n;
+    }
+    if (limit >= 3 && (buf[0] & 0xff) == 0xEF && (buf[1] & 0xff) == 0xBB && (buf[2] & 0xff) == 0xBF) {
+      pos = 3;
+      offset = 3;
+    }
   }
 
   /**

@@ -11,11 +11,24 @@ import org.millrace.api.data.FeatureType;
 
 /**
  * Infers a schema from the header and the first rows of a CSV file. Per column, the narrowest
- * type every non-missing sampled value parses as wins: int, then float, then bool, else string.
- * Inferred columns are nullable.
+ * type every non-missing sampled value parses as wins: int, then float, then bool, else string —
+ * with one tolerance: a column whose sampled values are numbers except for at most 1% of them
+ * (rounded down; so none in a sample under 100 values) is numeric, and the rows holding those
+ * few other values are bad rows when the data is read (failing, or quarantined, naming file, line,
+ * column and value) rather than turning the whole column into text. Inferred columns are nullable.
  */
 public final class SchemaInference {
+  /** The fraction of a numeric column's sampled values that may be something else (bad rows). */
+  public static final double NON_NUMERIC_TOLERANCE = 0.01;
+
   private SchemaInference() {}
+
+  /** The file has a header but no data row to infer types from. */
+  public static final class NoRowsException extends IllegalArgumentException {
+    NoRowsException(String message) {
+      super(message);
+    }
+  }
 
   /** The header's column names; fails naming the file when there is no header. */
   public static List<String> header(CsvReader reader, String file) throws IOException {
@@ -34,6 +47,10 @@ public final class SchemaInference {
     return h.fields();
   }
 
+  private static final Feature INT = Feature.of("x", FeatureType.INT, true);
+  private static final Feature FLOAT = Feature.of("x", FeatureType.FLOAT, true);
+  private static final Feature BOOL = Feature.of("x", FeatureType.BOOL, true);
+
   public static DataSchema infer(InputStream in, String file, char delimiter, Set<String> nullValues, int sampleRows)
       throws IOException {
     return infer(in, file, delimiter, nullValues, sampleRows, CsvReader.DEFAULT_MAX_RECORD_BYTES);
@@ -46,12 +63,19 @@ public final class SchemaInference {
       List<String> names = header(reader, file);
       int n = names.size();
       boolean[] notInt = new boolean[n];
-      boolean[] notFloat = new boolean[n];
+      long[] values = new long[n];
+      long[] notNumber = new long[n];
       boolean[] notBool = new boolean[n];
       boolean[] seenValue = new boolean[n];
       boolean[] missing = new boolean[n];
       CsvRecord r;
+      int sampled = 0;
       for (int rows = 0; rows < sampleRows && (r = reader.next()) != null; rows++) {
+        if (r.raw().isEmpty() && r.error() == null) {
+          rows--;
+          continue; // a blank line is not a record
+        }
+        sampled++;
         if (r.fields() == null || r.fields().size() != n) {
           continue; // bad rows are reported when the data is read
         }
@@ -62,17 +86,27 @@ public final class SchemaInference {
             continue;
           }
           seenValue[i] = true;
-          Feature probe = Feature.of("x", FeatureType.INT, true);
-          notInt[i] |= !RowTyper.parses(probe, v);
-          notFloat[i] |= !RowTyper.parses(Feature.of("x", FeatureType.FLOAT, true), v);
-          notBool[i] |= !RowTyper.parses(Feature.of("x", FeatureType.BOOL, true), v);
+          values[i]++;
+          boolean isInt = RowTyper.parses(INT, v);
+          boolean isFloat = isInt || RowTyper.parses(FLOAT, v);
+          if (!isFloat) {
+            notNumber[i]++; // tolerated up to NON_NUMERIC_TOLERANCE: counted apart from the numbers' own type
+          } else {
+            notInt[i] |= !isInt;
+          }
+          notBool[i] |= !RowTyper.parses(BOOL, v);
         }
+      }
+      if (sampled == 0) {
+        throw new NoRowsException(file + ": expected data rows after the header to infer column types from, got none");
       }
       var features = new ArrayList<Feature>();
       for (int i = 0; i < n; i++) {
+        boolean numeric = notNumber[i] <= (long) Math.floor(NON_NUMERIC_TOLERANCE * values[i])
+            && notNumber[i] < values[i];
         FeatureType t = !seenValue[i] ? FeatureType.STRING
-            : !notInt[i] ? FeatureType.INT : !notFloat[i] ? FeatureType.FLOAT : !notBool[i] ? FeatureType.BOOL
-            : FeatureType.STRING;
+            : numeric && !notInt[i] ? FeatureType.INT : numeric ? FeatureType.FLOAT
+            : !notBool[i] ? FeatureType.BOOL : FeatureType.STRING;
         // Inferred columns are nullable: how often a value may be missing is SchemaGen's call, not ingest's.
         features.add(Feature.of(names.get(i), t, true));
       }
