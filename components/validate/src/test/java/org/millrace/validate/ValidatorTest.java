@@ -64,8 +64,8 @@ class ValidatorTest {
     assertTrue(kinds.contains(Anomaly.Kind.LOW_PRESENCE), found.toString());
     assertTrue(kinds.contains(Anomaly.Kind.MISSING_FEATURE), found.toString());
     Anomaly domain = found.stream().filter(a -> a.kind() == Anomaly.Kind.OUT_OF_DOMAIN).findFirst().orElseThrow();
-    assertEquals("split train, feature 'weather': OUT_OF_DOMAIN expected values in [fog, rain, sun], got unexpected"
-        + " values (with counts) {snow=200}", domain.toString());
+    assertEquals("split train, feature 'weather': OUT_OF_DOMAIN expected values in [fog, rain, sun] (the schema),"
+        + " got unexpected values (with counts) {snow=200}", domain.toString());
 
     var typed = new DataSchema(List.of(Feature.of("temp", FeatureType.STRING, true)));
     var typeFound = Validator.againstSchema(sample(1, 0, null, 0), typed);
@@ -82,5 +82,37 @@ class ValidatorTest {
     assertEquals(List.of("temp", "weather"), shifted.stream().map(Anomaly::feature).toList());
     var onlyWeather = new DistributionThresholds(null, Map.of("weather", 0.05));
     assertEquals(1, Validator.distributions(sample(2, 6, "snow", 0), base, onlyWeather, Anomaly.Kind.DRIFT, "b").size());
+  }
+
+  static org.millrace.validate.statistics.StatisticsModel presence(String split, long rows, long missing) {
+    var f = new org.millrace.validate.statistics.FeatureStatistics("x", FeatureType.FLOAT, rows, rows - missing,
+        missing, 0, null, null);
+    return new org.millrace.validate.statistics.StatisticsModel(split, rows, List.of(f));
+  }
+
+  @Test
+  void presenceBoundsTolerateSamplingNoiseAndSayWhereTheyCameFrom() {
+    // The case: ~98.5% present overall; train 232 rows with 3 missing, eval 77 rows with 5 missing.
+    DataSchema s = SchemaInferrer.infer(presence("train", 232, 3), GEN);
+    double bound = s.feature("x").minPresence();
+    // 229 of 232 present: the 99.9% Wilson interval's lower bound is 0.9331, rounded down: 0.93 (not the observed 0.98).
+    assertEquals(0.93, bound, "a bound below the observed 0.987, for sampling noise");
+    assertTrue(Validator.againstSchema(presence("eval", 77, 5), s, "schema s1").isEmpty(),
+        "5 missing of 77 is sampling noise under " + bound);
+    // Clearly fewer values: an anomaly naming the bound's origin and the counts.
+    List<Anomaly> low = Validator.againstSchema(presence("eval", 77, 20), s, "schema s1");
+    assertEquals(1, low.size(), low.toString());
+    assertTrue(low.get(0).toString().contains("presence >= " + bound + " (min_presence " + bound + " of schema s1)"),
+        low.get(0).toString());
+    assertTrue(low.get(0).toString().contains("20 of 77 rows missing"), low.get(0).toString());
+    // A bound given by hand (0.99) and one missing of 77 (0.987 observed, upper bound 0.999): noise, not an anomaly.
+    var given = new DataSchema(List.of(new Feature("x", FeatureType.FLOAT, true, List.of(), 0.99, null, null, null)));
+    assertTrue(Validator.againstSchema(presence("eval", 77, 1), given, "schema s3").isEmpty());
+    assertEquals(1, Validator.againstSchema(presence("eval", 7700, 200), given, "schema s3").size(),
+        "2.6% missing of 7700 rows is not noise under 0.99");
+    // A column never missing in train stays required: one missing value in a big split is an anomaly.
+    DataSchema full = SchemaInferrer.infer(presence("train", 1000, 0), GEN);
+    assertEquals(1.0, full.feature("x").minPresence());
+    assertEquals(1, Validator.againstSchema(presence("eval", 100_000, 1), full, "schema s2").size());
   }
 }

@@ -36,7 +36,7 @@ public final class ExampleValidatorExecutor implements Executor<ExampleValidator
     var anomalies = new ArrayList<Anomaly>();
     for (String split : splits) {
       StatisticsModel s = StatisticsModel.read(stats.path(), split);
-      anomalies.addAll(Validator.againstSchema(s, schema));
+      anomalies.addAll(Validator.againstSchema(s, schema, "schema " + schemaArtifact.uri()));
       if (p.drift() != null && baseline.isPresent()) {
         StatisticsModel b = StatisticsModel.read(baseline.get().path(), split);
         anomalies.addAll(Validator.distributions(s, b, p.drift(), Anomaly.Kind.DRIFT,

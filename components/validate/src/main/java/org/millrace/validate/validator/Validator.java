@@ -13,23 +13,39 @@ public final class Validator {
   private Validator() {}
 
   public static List<Anomaly> againstSchema(StatisticsModel stats, DataSchema schema) {
+    return againstSchema(stats, schema, "the schema");
+  }
+
+  /**
+   * Statistics against a schema; each anomaly names {@code schemaSource} as where its bound came from.
+   * Presence is checked with sampling noise in mind: a split is short of {@code min_presence} only
+   * when even the upper bound of a 99.9% Wilson interval of its observed presence is below it (so
+   * 5 missing of 77 rows does not fail a bound of 0.96, while any missing value fails a bound of 1).
+   */
+  public static List<Anomaly> againstSchema(StatisticsModel stats, DataSchema schema, String schemaSource) {
+    String from = " (" + schemaSource + ")";
     var out = new ArrayList<Anomaly>();
     String split = stats.split();
     for (Feature f : schema.features()) {
       Optional<FeatureStatistics> found = stats.feature(f.name());
       if (found.isEmpty()) {
-        out.add(new Anomaly(split, f.name(), Anomaly.Kind.MISSING_FEATURE, "the feature to be present", "no such column"));
+        out.add(new Anomaly(split, f.name(), Anomaly.Kind.MISSING_FEATURE, "the feature to be present" + from,
+            "no such column"));
         continue;
       }
       FeatureStatistics s = found.get();
       if (s.type() != f.type()) {
-        out.add(new Anomaly(split, f.name(), Anomaly.Kind.TYPE_CHANGE, f.type().label(), s.type().label()));
+        out.add(new Anomaly(split, f.name(), Anomaly.Kind.TYPE_CHANGE, f.type().label() + from, s.type().label()));
         continue;
       }
       double minPresence = f.minPresence() != null ? f.minPresence() : f.nullable() ? 0 : 1;
-      if (s.rows() > 0 && s.presence() < minPresence) {
-        out.add(new Anomaly(split, f.name(), Anomaly.Kind.LOW_PRESENCE, "presence >= " + minPresence,
-            String.format("%.4f (%d of %d rows missing)", s.presence(), s.missing(), s.rows())));
+      long present = s.rows() - s.missing();
+      double upper = org.millrace.validate.schema.SchemaInferrer.wilsonUpper(present, s.rows());
+      if (s.rows() > 0 && s.presence() < minPresence && upper < minPresence) {
+        String bound = f.minPresence() != null ? "min_presence " + minPresence : "a non-nullable feature";
+        out.add(new Anomaly(split, f.name(), Anomaly.Kind.LOW_PRESENCE, "presence >= " + minPresence + " ("
+            + bound + " of " + schemaSource + ")", String.format("%.4f (%d of %d rows missing; the 99.9%% interval's"
+            + " upper bound %.4f is below the bound too)", s.presence(), s.missing(), s.rows(), upper)));
       }
       var c = s.categorical();
       if (f.domain() != null && c != null) {
@@ -40,23 +56,23 @@ public final class Validator {
           }
         });
         if (!unexpected.isEmpty() || !c.exact()) {
-          out.add(new Anomaly(split, f.name(), Anomaly.Kind.OUT_OF_DOMAIN, "values in " + f.domain(),
+          out.add(new Anomaly(split, f.name(), Anomaly.Kind.OUT_OF_DOMAIN, "values in " + f.domain() + from,
               "unexpected values (with counts) " + unexpected + (c.exact() ? "" : " and more not counted")));
         }
       }
       var n = s.numeric();
       if (n != null && n.min() != null) {
         if (f.min() != null && n.min() < f.min()) {
-          out.add(new Anomaly(split, f.name(), Anomaly.Kind.OUT_OF_RANGE, "min >= " + f.min(), "min " + n.min()));
+          out.add(new Anomaly(split, f.name(), Anomaly.Kind.OUT_OF_RANGE, "min >= " + f.min() + from, "min " + n.min()));
         }
         if (f.max() != null && n.max() > f.max()) {
-          out.add(new Anomaly(split, f.name(), Anomaly.Kind.OUT_OF_RANGE, "max <= " + f.max(), "max " + n.max()));
+          out.add(new Anomaly(split, f.name(), Anomaly.Kind.OUT_OF_RANGE, "max <= " + f.max() + from, "max " + n.max()));
         }
       }
     }
     for (FeatureStatistics s : stats.features()) {
       if (schema.find(s.name()).isEmpty()) {
-        out.add(new Anomaly(split, s.name(), Anomaly.Kind.NEW_FEATURE, "only the features " + schema.names(),
+        out.add(new Anomaly(split, s.name(), Anomaly.Kind.NEW_FEATURE, "only the features " + schema.names() + from,
             "a new " + s.type().label() + " column"));
       }
     }
