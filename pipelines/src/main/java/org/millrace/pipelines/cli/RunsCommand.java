@@ -18,7 +18,7 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code millrace runs}, {@code runs show}, {@code runs explain}. */
 @Command(name = "runs", description = "List runs; 'show' one; 'explain' a node's cache hit or miss.",
-    subcommands = {RunsCommand.Show.class, RunsCommand.Explain.class})
+    subcommands = {RunsCommand.Show.class, RunsCommand.Explain.class, RunsDiffCommand.class})
 final class RunsCommand implements Callable<Integer> {
   @ParentCommand
   MillraceCli cli;
@@ -87,6 +87,7 @@ final class RunsCommand implements Callable<Integer> {
         }
         runs.cli.out().println("run " + runId + ": " + state(execs));
         runs.cli.out().print(t.render());
+        RunsFingerprints.print(q, execs, runs.cli.out());
         return MillraceCli.OK;
       }
     }

@@ -159,7 +159,9 @@ public final class WebUi implements AutoCloseable {
       var outputs = new StringBuilder();
       queries.outputs(e.id()).forEach((key, list) -> list.forEach(a -> outputs.append("<a href=\"/artifacts/")
           .append(a.id()).append("\">").append(esc(key)).append(" (").append(esc(a.type())).append(" #")
-          .append(a.id()).append(")</a> ")));
+          .append(a.id()).append(")</a> <code title=\"content fingerprint (sha-256)\">")
+          .append(esc(RunsDiffCommand.shortFp(org.millrace.pipelines.launch.Artifacts.fingerprint(a))))
+          .append("</code> ")));
       Value err = e.customProperties().get(Keys.ERROR);
       rows.append("<tr><td>").append(esc(node)).append("</td><td>").append(esc(e.type())).append("</td><td class=\"")
           .append(e.state()).append("\">").append(e.state()).append("</td><td>").append(duration(e)).append("</td><td>")

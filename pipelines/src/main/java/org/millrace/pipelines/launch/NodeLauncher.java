@@ -144,9 +144,10 @@ public final class NodeLauncher {
       finals.put(out.name(), dir.resolve(String.valueOf(executionId)));
     }
     Path scratch = Files.createDirectories(root.resolve(node.id()).resolve(".scratch-" + executionId));
-    // Same cache key, same resume directory: a retry or a later resume finds the failed attempt's checkpoints.
-    Path resume = root.resolve(node.id()).resolve(".resume-" + (key == null ? "execution-" + executionId
-        : key.hash().substring(0, Math.min(16, key.hash().length()))));
+    // The resume directory belongs to this execution; a retry or a later resume with the same cache key takes
+    // over the checkpoints a dead execution left, never those of a concurrent run (see ResumeDirs).
+    ResumeDirs.Claim claim = ResumeDirs.claim(root.resolve(node.id()), key == null ? null : key.hash(), executionId);
+    Path resume = claim.dir();
     var ctx = new LaunchContext(pipeline, runId, node.id(), executionId, scratch, resume, beamArgs, progress);
     var moved = new ArrayList<Path>();
     try {
@@ -171,6 +172,7 @@ public final class NodeLauncher {
       throw e;
     } finally {
       deleteTree(scratch);
+      claim.close();
     }
   }
 

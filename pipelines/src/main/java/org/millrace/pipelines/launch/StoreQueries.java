@@ -78,20 +78,34 @@ public final class StoreQueries {
     return Optional.empty();
   }
 
-  /** The newest model of a channel, from another run, approved by a ModelBlessing with blessed=1. */
+  /**
+   * The newest model of a channel, from another run, approved by a ModelBlessing with blessed=1. Every
+   * execution of the node is looked at, newest first, page by page, however many unblessed ones came after it.
+   */
   public Optional<Artifact> latestBlessed(String pipeline, String node, String output, String excludeRun) {
+    Optional<Context> ctx = store.getContext(Keys.NODE_CONTEXT, Keys.nodeContext(pipeline, node));
+    if (ctx.isEmpty()) {
+      return Optional.empty();
+    }
     var seen = new java.util.HashSet<Long>();
-    for (Execution e : nodeExecutions(pipeline, node, Set.of(ExecutionState.COMPLETE, ExecutionState.CACHED))) {
-      if (excludeRun != null && excludeRun.equals(runIdOf(e))) {
-        continue;
-      }
-      for (Artifact model : outputs(e.id()).getOrDefault(output, List.of())) {
-        if (seen.add(model.id()) && Artifacts.filesExist(model) && isBlessed(model.id())) {
-          return Optional.of(model);
+    for (int offset = 0; ; offset += SCAN) {
+      List<Execution> page = store.getExecutions(ExecutionQuery.builder().context(ctx.get().id()).newestFirst()
+          .limit(SCAN).offset(offset).build());
+      for (Execution e : page) {
+        if (e.state() != ExecutionState.COMPLETE && e.state() != ExecutionState.CACHED
+            || excludeRun != null && excludeRun.equals(runIdOf(e))) {
+          continue;
+        }
+        for (Artifact model : outputs(e.id()).getOrDefault(output, List.of())) {
+          if (seen.add(model.id()) && Artifacts.filesExist(model) && isBlessed(model.id())) {
+            return Optional.of(model);
+          }
         }
       }
+      if (page.size() < SCAN) {
+        return Optional.empty();
+      }
     }
-    return Optional.empty();
   }
 
   /** Whether an execution that read the model as its {@code model} input output a blessing with blessed=1. */

@@ -296,13 +296,11 @@ public final class ExamplesBeamIO {
             continue;
           }
           Path target = dir.resolve(ExamplesIO.partFileName(s));
-          if (files.size() == 1) {
-            Files.move(files.get(0), target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-          } else {
-            Path merged = Path.of(tempDir, "merged-" + ExamplesIO.partFileName(s));
-            ExamplesIO.concat(files, merged);
-            Files.move(merged, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-          }
+          // Record batches in the order of their content, whatever bundles wrote them in whatever order
+          // (even one temporary file holds its bundle's batches in processing order).
+          Path merged = Path.of(tempDir, "merged-" + ExamplesIO.partFileName(s));
+          KeyOrderedConcat.concat(files, merged);
+          Files.move(merged, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
           written.add(target);
         }
         rows = sorted.stream().mapToLong(TempPart::rows).sum();

@@ -1,0 +1,134 @@
+package org.millrace.pipelines.cli;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import org.millrace.metadata.Artifact;
+import org.millrace.metadata.Execution;
+import org.millrace.metadata.MetadataStore;
+import org.millrace.pipelines.launch.Artifacts;
+import org.millrace.pipelines.launch.Keys;
+import org.millrace.pipelines.launch.StoreQueries;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code millrace runs diff RUN RUN}: the first node, in the first run's execution order, whose output
+ * fingerprints differ between two runs, and why: an input (an upstream artifact or the external data a
+ * driver fingerprints), a parameter, the component's code version, or nondeterminism (same inputs,
+ * parameters and code, different output). Exits 0 when every artifact is equal, 1 when the runs part.
+ */
+@Command(name = "diff", mixinStandardHelpOptions = true,
+    description = "The first artifact where two runs part, and why (input, parameter, code version, nondeterminism).")
+final class RunsDiffCommand implements Callable<Integer> {
+  @ParentCommand
+  RunsCommand runs;
+
+  @Parameters(index = "0", paramLabel = "RUN_ID")
+  String first;
+
+  @Parameters(index = "1", paramLabel = "OTHER_RUN_ID")
+  String second;
+
+  @Override
+  public Integer call() {
+    try (MetadataStore store = runs.cli.openStore()) {
+      var q = new StoreQueries(store);
+      Map<String, Execution> a = lastPerNode(q, first);
+      Map<String, Execution> b = lastPerNode(q, second);
+      for (var e : a.entrySet()) {
+        String node = e.getKey();
+        Execution x = e.getValue();
+        Execution y = b.get(node);
+        if (y == null) {
+          return parted(node + ": only in run " + first);
+        }
+        Map<String, String> fx = fingerprints(q, x);
+        Map<String, String> fy = fingerprints(q, y);
+        if (fx.equals(fy) && x.state() == y.state()) {
+          runs.cli.out().println("same     " + node + " " + String.join(" ", fx.values().stream().map(
+              RunsDiffCommand::shortFp).toList()));
+          continue;
+        }
+        String output = fx.keySet().stream().filter(k -> !Objects.equals(fx.get(k), fy.get(k))).findFirst()
+            .orElse(fy.keySet().stream().findFirst().orElse("(none)"));
+        return parted(node + "." + output + ": " + shortFp(fx.get(output)) + " vs " + shortFp(fy.get(output))
+            + (x.state() == y.state() ? "" : " (" + x.state() + " vs " + y.state() + ")") + "\n  why: " + why(x, y));
+      }
+      for (String node : b.keySet()) {
+        if (!a.containsKey(node)) {
+          return parted(node + ": only in run " + second);
+        }
+      }
+      runs.cli.out().println("runs " + first + " and " + second + " produced the same artifacts");
+      return MillraceCli.OK;
+    }
+  }
+
+  private int parted(String where) {
+    runs.cli.out().println("PARTED   " + where);
+    return MillraceCli.NODE_FAILED;
+  }
+
+  /** Why two executions of one node gave different outputs, from what their cache keys recorded. */
+  static String why(Execution x, Execution y) {
+    var reasons = new ArrayList<String>();
+    String ix = StoreQueries.stringProp(x, Keys.CACHE_INPUTS);
+    String iy = StoreQueries.stringProp(y, Keys.CACHE_INPUTS);
+    if (!Objects.equals(ix, iy)) {
+      reasons.add("input: input artifacts' fingerprints differ (" + ix + " vs " + iy + ")");
+    }
+    if (!Objects.equals(StoreQueries.stringProp(x, Keys.CACHE_DRIVER), StoreQueries.stringProp(y, Keys.CACHE_DRIVER))) {
+      reasons.add("input: the external data the node reads differs (driver fingerprint "
+          + shortFp(StoreQueries.stringProp(x, Keys.CACHE_DRIVER)) + " vs "
+          + shortFp(StoreQueries.stringProp(y, Keys.CACHE_DRIVER)) + ")");
+    }
+    String px = StoreQueries.stringProp(x, Keys.CACHE_PARAMETERS);
+    String py = StoreQueries.stringProp(y, Keys.CACHE_PARAMETERS);
+    if (!Objects.equals(px, py)) {
+      reasons.add("parameter: " + px + " vs " + py);
+    }
+    String vx = StoreQueries.stringProp(x, Keys.CACHE_EXECUTOR_VERSION);
+    String vy = StoreQueries.stringProp(y, Keys.CACHE_EXECUTOR_VERSION);
+    if (!Objects.equals(vx, vy)) {
+      reasons.add("code version: " + vx + " vs " + vy);
+    }
+    if (reasons.isEmpty()) {
+      return px == null && py == null
+          ? "unknown: the executions recorded no cache key (they failed before binding parameters)"
+          : "nondeterminism: same inputs, parameters and code version, different output";
+    }
+    return String.join("\n  why: ", reasons);
+  }
+
+  /** The last execution of each node of a run, in the order the nodes first ran. */
+  static Map<String, Execution> lastPerNode(StoreQueries q, String runId) {
+    List<Execution> execs = q.runExecutions(runId);
+    if (execs.isEmpty()) {
+      throw new IllegalArgumentException("run id expected an existing run (see 'millrace runs'), got '" + runId + "'");
+    }
+    var out = new LinkedHashMap<String, Execution>();
+    execs.forEach(e -> out.put(StoreQueries.stringProp(e, Keys.NODE), e));
+    return out;
+  }
+
+  /** Output key (and index when an output holds several artifacts) to content fingerprint. */
+  static Map<String, String> fingerprints(StoreQueries q, Execution e) {
+    var out = new LinkedHashMap<String, String>();
+    q.outputs(e.id()).forEach((key, list) -> {
+      for (int i = 0; i < list.size(); i++) {
+        Artifact art = list.get(i);
+        out.put(list.size() == 1 ? key : key + "[" + i + "]", Artifacts.fingerprint(art));
+      }
+    });
+    return out;
+  }
+
+  static String shortFp(String fp) {
+    return fp == null || fp.isEmpty() ? "-" : fp.substring(0, Math.min(16, fp.length()));
+  }
+}

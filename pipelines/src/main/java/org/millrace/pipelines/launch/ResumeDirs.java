@@ -1,0 +1,151 @@
+package org.millrace.pipelines.launch;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Resume directories (training checkpoints and other state kept when an execution fails) owned by
+ * one execution at a time.
+ *
+ * <p>A resume directory is named {@code .resume-<key>-<execution_id>}, where {@code key} is a
+ * prefix of the cache key, and the owning process holds an exclusive lock on its {@code .owner}
+ * file while the execution runs. A new execution with the same cache key (a retry, a resume after a
+ * failure or a {@code kill -9}) takes over a directory left by an earlier one only when it can take
+ * that lock, that is when no live process owns it, and then renames it to its own name; the rename
+ * is atomic, so of two executions racing for one leftover directory exactly one gets it. Two runs
+ * of one pipeline at once therefore never write checkpoints into the same directory, and neither
+ * deletes the other's.
+ */
+public final class ResumeDirs {
+  private static final String PREFIX = ".resume-";
+  private static final String OWNER = ".owner";
+
+  private ResumeDirs() {}
+
+  /** A resume directory held by this process; {@link #close()} releases the ownership lock. */
+  public static final class Claim implements AutoCloseable {
+    private final Path dir;
+    private final FileChannel channel;
+    private final FileLock lock;
+    private final boolean inherited;
+
+    private Claim(Path dir, FileChannel channel, FileLock lock, boolean inherited) {
+      this.dir = dir;
+      this.channel = channel;
+      this.lock = lock;
+      this.inherited = inherited;
+    }
+
+    /** The directory the execution may write. */
+    public Path dir() {
+      return dir;
+    }
+
+    /** Whether the directory was taken over from an earlier execution with the same cache key. */
+    public boolean inherited() {
+      return inherited;
+    }
+
+    @Override
+    public void close() {
+      try {
+        if (lock.isValid()) {
+          lock.release();
+        }
+        channel.close();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  /**
+   * Claims the resume directory of execution {@code executionId} under {@code nodeDir}: the newest
+   * unowned directory left by an earlier execution with the same {@code key}, renamed to this
+   * execution's name, or a new empty one. A {@code null} key never inherits.
+   */
+  public static Claim claim(Path nodeDir, String key, long executionId) throws IOException {
+    String group = PREFIX + (key == null ? "execution" : key.substring(0, Math.min(16, key.length()))) + "-";
+    Path mine = nodeDir.resolve(group + executionId);
+    Files.createDirectories(nodeDir);
+    if (key != null) {
+      for (Path old : leftovers(nodeDir, group, executionId)) {
+        Claim taken = takeOver(old, mine);
+        if (taken != null) {
+          return taken;
+        }
+      }
+    }
+    Files.createDirectories(mine);
+    return lock(mine, false);
+  }
+
+  /** Earlier directories of the group, newest execution first. */
+  private static List<Path> leftovers(Path nodeDir, String group, long executionId) throws IOException {
+    try (Stream<Path> s = Files.list(nodeDir)) {
+      return s.filter(p -> p.getFileName().toString().startsWith(group))
+          .filter(p -> suffix(p, group) >= 0 && suffix(p, group) != executionId)
+          .sorted(Comparator.comparingLong((Path p) -> suffix(p, group)).reversed())
+          .toList();
+    }
+  }
+
+  private static long suffix(Path p, String group) {
+    try {
+      return Long.parseLong(p.getFileName().toString().substring(group.length()));
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  /** Takes {@code old} over if no live process owns it; null if it is owned or already gone. */
+  private static Claim takeOver(Path old, Path mine) throws IOException {
+    FileChannel ch;
+    try {
+      ch = FileChannel.open(old.resolve(OWNER), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    } catch (NoSuchFileException e) {
+      return null; // renamed away by another claimant
+    }
+    FileLock lock;
+    try {
+      lock = ch.tryLock();
+    } catch (OverlappingFileLockException e) {
+      lock = null; // owned by an execution of this very process
+    }
+    if (lock == null) {
+      ch.close();
+      return null;
+    }
+    try {
+      Files.move(old, mine, StandardCopyOption.ATOMIC_MOVE);
+    } catch (NoSuchFileException | AtomicMoveNotSupportedException e) {
+      lock.release();
+      ch.close();
+      return null;
+    }
+    // The open channel and its lock follow the renamed directory's inode.
+    return new Claim(mine, ch, lock, true);
+  }
+
+  private static Claim lock(Path dir, boolean inherited) throws IOException {
+    FileChannel ch = FileChannel.open(dir.resolve(OWNER), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    FileLock lock = ch.tryLock();
+    if (lock == null) {
+      ch.close();
+      throw new IOException("resume directory " + dir + " expected to be free, but another process owns it");
+    }
+    return new Claim(dir, ch, lock, inherited);
+  }
+}

@@ -1,0 +1,34 @@
+package org.millrace.pipelines.cli;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.millrace.metadata.Execution;
+import org.millrace.metadata.ExecutionState;
+import org.millrace.metadata.Value;
+import org.millrace.pipelines.launch.Keys;
+
+/** {@code runs diff} says why two executions of a node gave different outputs. */
+class RunsDiffTest {
+  private static Execution exec(String inputs, String driver, String params, String version) {
+    return Execution.create("Trainer", ExecutionState.COMPLETE, Map.of(), Map.of(
+        Keys.CACHE_INPUTS, Value.of(inputs), Keys.CACHE_DRIVER, Value.of(driver),
+        Keys.CACHE_PARAMETERS, Value.of(params), Keys.CACHE_EXECUTOR_VERSION, Value.of(version)));
+  }
+
+  @Test
+  void namesTheCause() {
+    Execution base = exec("{\"examples\":[\"aa\"]}", "", "{\"epochs\":2}", "1");
+    String same = RunsDiffCommand.why(base, exec("{\"examples\":[\"aa\"]}", "", "{\"epochs\":2}", "1"));
+    assertTrue(same.startsWith("nondeterminism"), same);
+    String input = RunsDiffCommand.why(base, exec("{\"examples\":[\"bb\"]}", "", "{\"epochs\":2}", "1"));
+    assertTrue(input.startsWith("input") && !input.contains("nondeterminism"), input);
+    String data = RunsDiffCommand.why(base, exec("{\"examples\":[\"aa\"]}", "ff00", "{\"epochs\":2}", "1"));
+    assertTrue(data.startsWith("input: the external data"), data);
+    String param = RunsDiffCommand.why(base, exec("{\"examples\":[\"aa\"]}", "", "{\"epochs\":3}", "1"));
+    assertTrue(param.startsWith("parameter") && param.contains("\"epochs\":3"), param);
+    String code = RunsDiffCommand.why(base, exec("{\"examples\":[\"aa\"]}", "", "{\"epochs\":2}", "2"));
+    assertTrue(code.startsWith("code version: 1 vs 2"), code);
+  }
+}
