@@ -356,9 +356,14 @@ public final class OpenCLBackend implements Backend {
     throw new IllegalStateException(failure);
   }
 
+  /** Reads the device's sentinel (not counted in {@link #launches()} and {@link #stagedFloats()}). */
   private void checkSentinel() {
     float[] v = new float[1];
+    long l = launches;
+    long f = stagedFloats;
     download(new Slice(SENTINEL, 1), 0, v, 0, 1);
+    launches = l;
+    stagedFloats = f;
     if (v[0] != 1f) {
       failure = "opencl backend on " + description + " lost its device state: the garbage collector moved the"
           + " arena during a launch and Aparapi rebuilt the device buffer from the stale Java copy (sentinel "
