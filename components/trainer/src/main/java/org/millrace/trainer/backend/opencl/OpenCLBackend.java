@@ -322,7 +322,16 @@ public final class OpenCLBackend implements Backend {
     collectionsSeen = before;
     launches++;
     LAST_WARNING.remove();
-    k.execute(range);
+    try {
+      k.execute(range);
+    } catch (RuntimeException | AssertionError e) {
+      // Aparapi's fallback from a device the range names ends in an AssertionError.
+      String cause = LAST_WARNING.get();
+      failure = "opencl backend expected kernel launch " + launches + " to run on " + description + ", got a failure"
+          + (cause == null ? "" : ": Aparapi's error: " + cause) + "; then, falling back: " + e
+          + ". The backend's device state is lost: later operations fail too";
+      throw new IllegalStateException(failure, e);
+    }
     checkRanOnDevice();
     if (pendingSentinelReset) {
       k.mem[SENTINEL] = 0f;
@@ -370,6 +379,18 @@ public final class OpenCLBackend implements Backend {
           + v[0] + ", expected 1); train again (a heap with G1, where large arrays do not move, avoids it)";
       throw new IllegalStateException(failure);
     }
+  }
+
+  /**
+   * {@link #fill} in work groups of {@code local} work items: tests make a launch fail with a group
+   * larger than the device allows.
+   */
+  void fillInGroups(Tensor t, float value, int n, int local) {
+    k.op = ArenaKernel.FILL;
+    k.n = n;
+    k.i0 = off(t);
+    k.f0 = value;
+    execute(Range.create(device, (n + local - 1) / local * local, local));
   }
 
   @Override
