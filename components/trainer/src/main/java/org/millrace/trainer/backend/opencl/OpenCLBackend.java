@@ -36,7 +36,7 @@ import org.millrace.trainer.nn.Loss;
  * tells Aparapi the new address, so the device buffer is kept). A collection during the launch
  * itself is caught afterwards by a sentinel value that only the device copy holds, and fails loudly.
  * The staging arrays and the offsets table are written from the host before each use, so a moved
- * copy of them is current. See docs/adr/0011-opencl-arena-moves.md.
+ * copy of them is current. See docs/adr/0006-opencl-device-buffers-and-arena-moves.md.
  */
 public final class OpenCLBackend implements Backend {
   private static final int ALIGN = 16;
