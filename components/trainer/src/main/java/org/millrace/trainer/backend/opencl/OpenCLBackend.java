@@ -64,7 +64,7 @@ public final class OpenCLBackend implements Backend {
   /** The arena's first float: 1 on the device, 0 in the Java copy, so a rebuild from the Java copy shows. */
   private static final int SENTINEL = 0;
   private static final Logger APARAPI_LOG = Logger.getLogger(com.aparapi.Config.getLoggerName());
-  /** Aparapi's last warning on each thread: the cause of a failed launch, which it only logs. */
+  /** Aparapi's warnings of the current launch on each thread: the cause of a failure, which it only logs. */
   private static final ThreadLocal<String> LAST_WARNING = new ThreadLocal<>();
 
   static {
@@ -76,7 +76,8 @@ public final class OpenCLBackend implements Backend {
           if (r.getThrown() != null) {
             m = m + " (" + r.getThrown() + ")";
           }
-          LAST_WARNING.set(m);
+          String before = LAST_WARNING.get();
+          LAST_WARNING.set(before == null ? m : before + " | " + m);
         }
       }
 
@@ -328,7 +329,10 @@ public final class OpenCLBackend implements Backend {
       // Aparapi's fallback from a device the range names ends in an AssertionError.
       String cause = LAST_WARNING.get();
       failure = "opencl backend expected kernel launch " + launches + " to run on " + description + ", got a failure"
-          + (cause == null ? "" : ": Aparapi's error: " + cause) + "; then, falling back: " + e
+          + (cause == null ? "" : ": Aparapi's error: " + cause)
+          + (com.aparapi.internal.kernel.KernelManager.instance().getPreferences(k).getFailedDevices().contains(device)
+              ? " (Aparapi marks a device failed for the rest of this JVM after one failed launch)" : "")
+          + "; then, falling back: " + e
           + ". The backend's device state is lost: later operations fail too";
       throw new IllegalStateException(failure, e);
     }
