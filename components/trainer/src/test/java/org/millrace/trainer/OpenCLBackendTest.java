@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -377,10 +379,16 @@ class OpenCLBackendTest {
     }
   }
 
-  /** Two data-parallel workers on OpenCL (the second opened as the Trainer opens it) train what one does. */
+  /**
+   * Two data-parallel workers on OpenCL (the second opened as the Trainer opens it) train what one
+   * does, and each computes the loss and gradients of its own half of every batch: the rows of
+   * every training loss call are recorded per replica, so a regression where replica 0 trains every
+   * whole batch (which gives the same final model) fails here.
+   */
   @Test
   void dataParallelWorkersOnOpenCLTrainWhatOneWorkerTrains() throws Exception {
     List<List<float[]>> results = new ArrayList<>();
+    List<List<Integer>> rowsPerReplica = new ArrayList<>();
     for (int workers : new int[] {1, 2}) {
       var first = new OpenCLBackend(OpenCLBackend.devices().get(0));
       List<Backend> backends = new ArrayList<>(List.of(first));
@@ -391,9 +399,12 @@ class OpenCLBackendTest {
       }
       List<Network> nets = new ArrayList<>();
       List<Optimizer> opts = new ArrayList<>();
+      List<List<Integer>> recorded = new ArrayList<>();
       for (Backend b : backends) {
+        List<Integer> rows = new ArrayList<>();
+        recorded.add(rows);
         var net = Network.dense(2, List.of(new org.millrace.trainer.nn.Dense(8, Activation.RELU),
-            new org.millrace.trainer.nn.Dense(3, Activation.LINEAR))).build(b, 16);
+            new org.millrace.trainer.nn.Dense(3, Activation.LINEAR))).build(trainingLossRows(b, rows), 16);
         net.initialize(5);
         nets.add(net);
         opts.add(new Optimizer(Optimizer.Kind.ADAM, 0.01, 0, false, 0, 0.9, 0.999, 1e-7, null));
@@ -401,10 +412,35 @@ class OpenCLBackendTest {
       Training.run(nets, Loss.SOFTMAX_CROSS_ENTROPY, opts, NetworkTest.blobs(100, 1), NetworkTest.blobs(30, 2),
           Training.Options.of(2, 16, 3));
       results.add(nets.get(0).values());
+      if (workers == 2) {
+        rowsPerReplica.addAll(recorded);
+      }
       backends.forEach(Backend::close);
     }
     for (int i = 0; i < results.get(0).size(); i++) {
       assertArrayEquals(results.get(0).get(i), results.get(1).get(i), 1e-4f, "tensor " + i);
     }
+    // 100 rows in batches of 16 (six of 16, one of 4), each cut in two: 8 + 8 and 2 + 2, for 2 epochs.
+    List<Integer> halves = new ArrayList<>();
+    for (int epoch = 0; epoch < 2; epoch++) {
+      halves.addAll(List.of(8, 8, 8, 8, 8, 8, 2));
+    }
+    assertEquals(halves, rowsPerReplica.get(0), "rows of replica 0's training losses");
+    assertEquals(halves, rowsPerReplica.get(1), "rows of replica 1's training losses");
+  }
+
+  /** {@code b}, recording the rows of each training loss (one with a gradient) into {@code rows}. */
+  static Backend trainingLossRows(Backend b, List<Integer> rows) {
+    return (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(),
+        new Class<?>[] {Backend.class}, (proxy, method, args) -> {
+          if (method.getName().equals("loss") && args[5] != null) {
+            rows.add((Integer) args[3]);
+          }
+          try {
+            return method.invoke(b, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
   }
 }

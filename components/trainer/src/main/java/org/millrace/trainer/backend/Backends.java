@@ -59,7 +59,7 @@ public final class Backends {
                 + " opencl_cpu to use them), using the Java backend");
       }
       throw new IllegalArgumentException("backend '" + choice + "' expected a matching OpenCL device, got "
-          + (devices.isEmpty() ? "no OpenCL platform (install an OpenCL driver, e.g. pocl-opencl-icd)" : devices));
+          + (devices.isEmpty() ? noPlatform(OpenCLBackend.nativeLoadError(), nvidiaPresent()) : devices));
     }
     OpenCLBackend.Found found = devices.get(pick);
     Backend backend;
@@ -109,6 +109,28 @@ public final class Backends {
       throw e;
     }
     return backend;
+  }
+
+  /**
+   * What to say when there is no OpenCL device: the native library's load error when there is one,
+   * and the advice for this machine: the NVIDIA OpenCL driver where an NVIDIA GPU is present (PoCL
+   * would only add a CPU device), else a GPU vendor's driver or PoCL.
+   */
+  static String noPlatform(String loadError, boolean nvidia) {
+    String advice = nvidia
+        ? "an NVIDIA GPU is present: install the NVIDIA driver's OpenCL part (the ICD libnvidia-opencl, e.g. Debian's"
+            + " nvidia-opencl-icd, registered in /etc/OpenCL/vendors/nvidia.icd) and the loader ocl-icd-libopencl1"
+        : "install the OpenCL loader ocl-icd-libopencl1 and a driver: your GPU vendor's OpenCL ICD, or"
+            + " pocl-opencl-icd to use the CPU";
+    return loadError == null
+        ? "no OpenCL platform: the native library loaded but no driver is registered (" + advice + ")"
+        : "no OpenCL platform: Aparapi's native library failed to load: " + loadError + " (" + advice + ")";
+  }
+
+  /** Whether this machine has an NVIDIA GPU with its kernel driver loaded. */
+  private static boolean nvidiaPresent() {
+    return java.nio.file.Files.exists(java.nio.file.Path.of("/proc/driver/nvidia/version"))
+        || java.nio.file.Files.exists(java.nio.file.Path.of("/dev/nvidia0"));
   }
 
   /**

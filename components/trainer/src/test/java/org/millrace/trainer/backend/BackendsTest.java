@@ -31,6 +31,16 @@ class BackendsTest {
   }
 
   @Test
+  void noPlatformNamesTheLoadErrorAndAdvisesForThisMachine() {
+    String nvidia = Backends.noPlatform("java.lang.UnsatisfiedLinkError: libOpenCL.so.1: cannot open shared object file",
+        true);
+    assertTrue(nvidia.contains("libOpenCL.so.1: cannot open shared object file"), nvidia);
+    assertTrue(nvidia.contains("nvidia-opencl-icd") && !nvidia.contains("pocl"), nvidia);
+    String cpu = Backends.noPlatform(null, false);
+    assertTrue(cpu.contains("no driver is registered") && cpu.contains("pocl-opencl-icd"), cpu);
+  }
+
+  @Test
   void unknownChoicesAreNamed() {
     var e = assertThrows(IllegalArgumentException.class, () -> Backends.open("cuda", 1));
     assertEquals("backend expected one of [auto, java, opencl, opencl_gpu, opencl_cpu], got 'cuda'", e.getMessage());

@@ -28,7 +28,7 @@ public final class DeviceBenchmark {
   private DeviceBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    String choice = System.getProperty("backend", "auto");
+    String choice = System.getProperty("backend", "opencl_gpu");
     int steps = Integer.parseInt(System.getProperty("steps", "50"));
     int threads = Runtime.getRuntime().availableProcessors();
     var selected = Backends.open(choice, threads);

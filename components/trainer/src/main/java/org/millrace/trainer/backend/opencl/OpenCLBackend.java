@@ -4,8 +4,14 @@ import com.aparapi.Range;
 import com.aparapi.device.Device;
 import com.aparapi.device.OpenCLDevice;
 import com.aparapi.internal.opencl.OpenCLPlatform;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.millrace.trainer.backend.Backend;
 import org.millrace.trainer.backend.ConvGeometry;
 import org.millrace.trainer.backend.Tensor;
@@ -18,8 +24,19 @@ import org.millrace.trainer.nn.Loss;
  * A training step moves its input batch and labels in and nothing out. Operations run in order
  * on the device's queue; results are deterministic on a given device (no atomics).
  *
- * <p>It never falls back silently: if Aparapi does not run the kernel on the chosen OpenCL device
- * (it would otherwise use a Java thread pool), the first operation fails saying so.
+ * <p>It never falls back silently: if Aparapi does not run a kernel on the chosen OpenCL device
+ * (it would otherwise try another device, then a Java thread pool, on stale host arrays), that
+ * launch fails naming the device and Aparapi's error, and so does every later operation.
+ *
+ * <p>Buffers are device copies ({@code setSharedMemory(false)}: {@code CL_MEM_COPY_HOST_PTR}), as
+ * a discrete GPU needs. The arena is the only array whose current values live on the device alone;
+ * when the garbage collector moves it, Aparapi would rebuild its device buffer from the stale Java
+ * copy at the next launch. So before every launch the backend looks whether a collection happened
+ * since the last one, and if so reads the arena back from the device first ({@code get}: this also
+ * tells Aparapi the new address, so the device buffer is kept). A collection during the launch
+ * itself is caught afterwards by a sentinel value that only the device copy holds, and fails loudly.
+ * The staging arrays and the offsets table are written from the host before each use, so a moved
+ * copy of them is current. See docs/adr/0006-opencl-device-buffers-and-arena-moves.md.
  */
 public final class OpenCLBackend implements Backend {
   private static final int ALIGN = 16;
@@ -40,6 +57,37 @@ public final class OpenCLBackend implements Backend {
   private final int maxStage;
   private long launches;
   private long stagedFloats;
+  private long rescues;
+  private long collectionsSeen = -1;
+  private String failure;
+  private final List<GarbageCollectorMXBean> collectors = ManagementFactory.getGarbageCollectorMXBeans();
+  /** The arena's first float: 1 on the device, 0 in the Java copy, so a rebuild from the Java copy shows. */
+  private static final int SENTINEL = 0;
+  private static final Logger APARAPI_LOG = Logger.getLogger(com.aparapi.Config.getLoggerName());
+  /** Aparapi's warnings of the current launch on each thread: the cause of a failure, which it only logs. */
+  private static final ThreadLocal<String> LAST_WARNING = new ThreadLocal<>();
+
+  static {
+    APARAPI_LOG.addHandler(new Handler() {
+      @Override
+      public void publish(LogRecord r) {
+        if (r.getLevel().intValue() >= Level.WARNING.intValue()) {
+          String m = r.getMessage();
+          if (r.getThrown() != null) {
+            m = m + " (" + r.getThrown() + ")";
+          }
+          String before = LAST_WARNING.get();
+          LAST_WARNING.set(before == null ? m : before + " | " + m);
+        }
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    });
+  }
 
   /**
    * Which matrix-product kernel runs: {@code SMALL} (32x32 tiles, 2x2 per work item), {@code WIDE}
@@ -86,6 +134,27 @@ public final class OpenCLBackend implements Backend {
     return gpus;
   }
 
+  /**
+   * Why {@link #devices()} is empty when Aparapi's native library (or the OpenCL loader it links
+   * against) did not load: the loader's own error, which Aparapi only logs; {@code null} when it
+   * loaded (then an empty list means no platform: no ICD registered).
+   */
+  public static String nativeLoadError() {
+    try {
+      if (com.aparapi.internal.opencl.OpenCLLoader.isOpenCLAvailable()) {
+        return null;
+      }
+      com.aparapi.natives.NativeLoader.load();
+      return "Aparapi's native library loaded only on a second attempt";
+    } catch (Throwable e) {
+      String cause = e.toString();
+      for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+        cause = cause + "; caused by " + c;
+      }
+      return cause;
+    }
+  }
+
   public OpenCLBackend(Found found) {
     this(found, 1 << 20, 1 << 24);
   }
@@ -96,13 +165,16 @@ public final class OpenCLBackend implements Backend {
    */
   public OpenCLBackend(Found found, int arenaFloats, int maxStagingFloats) {
     this.device = found.device();
+    this.device.setSharedMemory(false);
     this.found = found;
     this.computeUnits = Math.max(1, device.getMaxComputeUnits());
     this.description = "opencl (" + found + ")";
     this.maxStage = Math.max(SMALL, maxStagingFloats);
-    this.k = new ArenaKernel(new float[arenaFloats], new float[SMALL], new float[SMALL], new float[SMALL],
-        new int[ArenaKernel.TAB * 64]);
+    this.k = new ArenaKernel(new float[Math.max(ALIGN, arenaFloats)], new float[SMALL], new float[SMALL],
+        new float[SMALL], new int[ArenaKernel.TAB * 64]);
     k.setExplicit(true);
+    // The first ALIGN floats hold the sentinel; tensors start after them.
+    used = ALIGN;
   }
 
   /** The device this backend runs on. */
@@ -113,6 +185,14 @@ public final class OpenCLBackend implements Backend {
   /** Kernel launches so far (each is one synchronous Aparapi execute). */
   public long launches() {
     return launches;
+  }
+
+  /**
+   * Times the arena was read back from the device because the garbage collector ran since the
+   * previous launch and may have moved it.
+   */
+  public long rescues() {
+    return rescues;
   }
 
   /**
@@ -192,8 +272,22 @@ public final class OpenCLBackend implements Backend {
       k.get(k.mem);
     }
     System.arraycopy(k.mem, 0, bigger, 0, used);
+    bigger[SENTINEL] = verified ? 1f : 0f;
     k.mem = bigger;
     k.put(k.mem);
+    // Put is written at the next launch: only then may the Java copy lose the sentinel again.
+    pendingSentinelReset = verified;
+  }
+
+  private boolean pendingSentinelReset;
+
+  /** Collections so far, over every collector of this JVM. */
+  private long collections() {
+    long sum = 0;
+    for (GarbageCollectorMXBean c : collectors) {
+      sum += Math.max(0, c.getCollectionCount());
+    }
+    return sum;
   }
 
   private void launch(int op, int n) {
@@ -207,6 +301,9 @@ public final class OpenCLBackend implements Backend {
   }
 
   private void execute(Range range) {
+    if (failure != null) {
+      throw new IllegalStateException(failure);
+    }
     if (!verified) {
       k.put(k.mem);
       k.put(k.io);
@@ -214,16 +311,90 @@ public final class OpenCLBackend implements Backend {
       k.put(k.ioSmall);
       k.put(k.tab);
     }
-    launches++;
-    k.execute(range);
-    if (!verified) {
-      if (!k.isRunningCL()) {
-        throw new IllegalStateException("opencl backend expected Aparapi to run kernels on " + description
-            + ", got execution mode " + k.getExecutionMode() + " (it fell back to Java threads; see Aparapi's log"
-            + " above for the OpenCL error)");
-      }
-      verified = true;
+    long before = collections();
+    if (verified && before != collectionsSeen) {
+      // The collector may have moved the arena: read it back from the device buffer, which Aparapi
+      // still holds, before the launch sees the new address and rebuilds the buffer from this copy
+      // (reading pins the array, so Aparapi also takes the new address and keeps the buffer).
+      k.get(k.mem);
+      k.mem[SENTINEL] = 0f;
+      rescues++;
     }
+    collectionsSeen = before;
+    launches++;
+    LAST_WARNING.remove();
+    try {
+      k.execute(range);
+    } catch (RuntimeException | AssertionError e) {
+      // Aparapi's fallback from a device the range names ends in an AssertionError.
+      String cause = LAST_WARNING.get();
+      failure = "opencl backend expected kernel launch " + launches + " to run on " + description + ", got a failure"
+          + (cause == null ? "" : ": Aparapi's error: " + cause)
+          + (com.aparapi.internal.kernel.KernelManager.instance().getPreferences(k).getFailedDevices().contains(device)
+              ? " (Aparapi marks a device failed for the rest of this JVM after one failed launch)" : "")
+          + "; then, falling back: " + e
+          + ". The backend's device state is lost: later operations fail too";
+      throw new IllegalStateException(failure, e);
+    }
+    checkRanOnDevice();
+    if (pendingSentinelReset) {
+      k.mem[SENTINEL] = 0f;
+      pendingSentinelReset = false;
+    }
+    if (!verified) {
+      // The device's sentinel; the Java copy keeps 0 from here on.
+      verified = true;
+      collectionsSeen = collections();
+      fill(new Slice(SENTINEL, 1), 1f, 1);
+    } else if (collections() != before) {
+      // A collection during the launch: if it moved the arena before Aparapi pinned it, the device
+      // buffer was rebuilt from the stale Java copy, which the sentinel shows. (The read launches
+      // again, which first rescues the arena as above.)
+      checkSentinel();
+    }
+  }
+
+  /** Throws (and refuses every later operation) when the last launch did not run on our device. */
+  private void checkRanOnDevice() {
+    List<Device> failed = com.aparapi.internal.kernel.KernelManager.instance().getPreferences(k).getFailedDevices();
+    if (!failed.contains(device) && k.isRunningCL()) {
+      return;
+    }
+    String cause = LAST_WARNING.get();
+    failure = "opencl backend expected Aparapi to run kernel launch " + launches + " on " + description
+        + ", got a failure: it fell back to " + (k.isRunningCL() ? "another OpenCL device" : "execution mode "
+        + k.getExecutionMode()) + " on stale host arrays; Aparapi's error: "
+        + (cause == null ? "(none logged; see Aparapi's log above)" : cause)
+        + ". The backend's device state is lost: later operations fail too";
+    throw new IllegalStateException(failure);
+  }
+
+  /** Reads the device's sentinel (not counted in {@link #launches()} and {@link #stagedFloats()}). */
+  private void checkSentinel() {
+    float[] v = new float[1];
+    long l = launches;
+    long f = stagedFloats;
+    download(new Slice(SENTINEL, 1), 0, v, 0, 1);
+    launches = l;
+    stagedFloats = f;
+    if (v[0] != 1f) {
+      failure = "opencl backend on " + description + " lost its device state: the garbage collector moved the"
+          + " arena during a launch and Aparapi rebuilt the device buffer from the stale Java copy (sentinel "
+          + v[0] + ", expected 1); train again (a heap with G1, where large arrays do not move, avoids it)";
+      throw new IllegalStateException(failure);
+    }
+  }
+
+  /**
+   * {@link #fill} in work groups of {@code local} work items: tests make a launch fail with a group
+   * larger than the device allows.
+   */
+  void fillInGroups(Tensor t, float value, int n, int local) {
+    k.op = ArenaKernel.FILL;
+    k.n = n;
+    k.i0 = off(t);
+    k.f0 = value;
+    execute(Range.create(device, (n + local - 1) / local * local, local));
   }
 
   @Override
