@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.millrace.metadata.MetadataStores;
@@ -38,7 +37,7 @@ class UiIT {
 
   @Test
   void aBrowserShowsTheRunItsNodesAndTheStatisticsReport() throws Exception {
-    Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/chromium")), "no chromium here (apt-get install"
+    RequiredCapabilities.assume("chromium", Files.isExecutable(Path.of("/usr/bin/chromium")), "no chromium here (apt-get install"
         + " chromium): the browser test is skipped");
     Path yaml = Cli.relocate(Path.of("pipelines/examples/penguins/pipeline.yaml"), dir);
     var cli = new Cli(dir);

@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.UUID;
-import org.junit.jupiter.api.Assumptions;
 
 /** A fresh schema on the PostgreSQL server CI starts; tests skip when none is reachable. */
 final class PostgresTestSupport {
@@ -20,7 +19,7 @@ final class PostgresTestSupport {
     try (Connection c = DriverManager.getConnection(URL + sep() + "connectTimeout=3", USER, PASSWORD)) {
       c.createStatement().execute("CREATE SCHEMA " + schema);
     } catch (SQLException e) {
-      Assumptions.abort("PostgreSQL not reachable at " + URL + " (" + e.getMessage()
+      RequiredCapabilities.assume("postgres", false, "PostgreSQL not reachable at " + URL + " (" + e.getMessage()
           + "); start it as .ci/run does to run these tests");
     }
     return URL + sep() + "currentSchema=" + schema;

@@ -16,6 +16,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -81,12 +82,12 @@ public final class ModelServer implements AutoCloseable {
     }
 
     /**
-     * Port 8501 (TF Serving's REST port) on all interfaces, polling every 5 s, latest versions,
+     * Port 8501 (TF Serving's REST port) on 127.0.0.1 (this machine only), polling every 5 s, latest versions,
      * 10 MB / 10,000 rows, 4 request threads per processor (at least 16: a thread waits while a
      * slow client sends its request).
      */
     public static Options defaults() {
-      return new Options("0.0.0.0", 8501, Duration.ofSeconds(5), VersionPolicy.LATEST, 10L << 20, 10_000,
+      return new Options("127.0.0.1", 8501, Duration.ofSeconds(5), VersionPolicy.LATEST, 10L << 20, 10_000,
           Math.max(16, 4 * Runtime.getRuntime().availableProcessors()));
     }
 
@@ -122,6 +123,8 @@ public final class ModelServer implements AutoCloseable {
   private final ExecutorService workers;
   private final ScheduledExecutorService poller;
   private final AtomicInteger inFlight = new AtomicInteger();
+  /** The bearer token every request but {@code /healthz} and {@code /readyz} must present, or null. */
+  private volatile byte[] token;
   private volatile boolean closing;
 
   private ModelServer(ModelRepository repository, ServingMetrics metrics, Options options, HttpServer http,
@@ -139,6 +142,17 @@ public final class ModelServer implements AutoCloseable {
    * serves), then listens and polls every {@code options.pollInterval()}.
    */
   public static ModelServer start(Path registry, Options options) throws IOException {
+    return start(registry, options, null);
+  }
+
+  /**
+   * As {@link #start(Path, Options)}; with a {@code bearerToken}, every request but
+   * {@code /healthz} and {@code /readyz} must send {@code Authorization: Bearer TOKEN} (401 otherwise).
+   */
+  public static ModelServer start(Path registry, Options options, String bearerToken) throws IOException {
+    if (bearerToken != null && bearerToken.isBlank()) {
+      throw new IllegalArgumentException("bearer token expected a non-blank value, got a blank one");
+    }
     var metrics = new ServingMetrics();
     var repository = new ModelRepository(registry, options.policy(), metrics);
     repository.poll();
@@ -154,6 +168,7 @@ public final class ModelServer implements AutoCloseable {
       return t;
     });
     var server = new ModelServer(repository, metrics, options, http, workers, poller);
+    server.token = bearerToken == null ? null : bearerToken.getBytes(StandardCharsets.UTF_8);
     http.createContext("/", server::handle);
     http.setExecutor(workers);
     http.start();
@@ -230,6 +245,9 @@ public final class ModelServer implements AutoCloseable {
     try {
       String path = ex.getRequestURI().getRawPath();
       Matcher m = MODEL_PATH.matcher(path);
+      if (!path.equals("/healthz") && !path.equals("/readyz")) {
+        authorize(ex);
+      }
       if (path.equals("/healthz") || path.equals("/readyz") || path.equals("/metrics")) {
         api = path.substring(1);
         requireMethod(ex, "GET");
@@ -245,7 +263,7 @@ public final class ModelServer implements AutoCloseable {
         } else if (suffix.equals("/metadata")) {
           api = "metadata";
           requireMethod(ex, "GET");
-          status = json(ex, 200, metadata(servable(model, version), version));
+          status = json(ex, 200, metadata(servable(model, version), version, localDetails(ex)));
         } else if (suffix.equals(":predict")) {
           api = "predict";
           requireMethod(ex, "POST");
@@ -277,6 +295,28 @@ public final class ModelServer implements AutoCloseable {
         (System.nanoTime() - t0) / 1e9);
   }
 
+  /** Refuses (401) a request without the bearer token, when the server has one. */
+  private void authorize(HttpExchange ex) {
+    byte[] expected = token;
+    if (expected == null) {
+      return;
+    }
+    String header = ex.getRequestHeaders().getFirst("Authorization");
+    byte[] got = header != null && header.startsWith("Bearer ")
+        ? header.substring("Bearer ".length()).trim().getBytes(StandardCharsets.UTF_8) : new byte[0];
+    if (!java.security.MessageDigest.isEqual(expected, got)) {
+      ex.getResponseHeaders().set("WWW-Authenticate", "Bearer");
+      throw new RequestException(401, "request expected an Authorization: Bearer header with the server's token,"
+          + " got " + (header == null ? "none" : "a wrong one"));
+    }
+  }
+
+  /** Whether the request asks for this machine's details (paths, JDK, OS): {@code ?details=local}. */
+  private static boolean localDetails(HttpExchange ex) {
+    String q = ex.getRequestURI().getRawQuery();
+    return q != null && java.util.Arrays.asList(q.split("&")).contains("details=local");
+  }
+
   private static Integer version(String text) {
     try {
       int v = Integer.parseInt(text);
@@ -300,8 +340,8 @@ public final class ModelServer implements AutoCloseable {
   private ModelView view(String model) {
     ModelView view = repository.snapshot().get(model);
     if (view == null) {
-      throw new RequestException(404, "model '" + model + "' not found in " + repository.base() + " (models: "
-          + repository.snapshot().keySet() + ")");
+      // Neither the registry's path nor the other models' names: a caller learns only about the name it asked.
+      throw new RequestException(404, "model '" + model + "' not found");
     }
     return view;
   }
@@ -344,7 +384,7 @@ public final class ModelServer implements AutoCloseable {
     return body;
   }
 
-  private static ObjectNode metadata(Servable s, Integer requested) {
+  private static ObjectNode metadata(Servable s, Integer requested, boolean local) {
     ObjectNode body = JSON.createObjectNode();
     ObjectNode spec = body.putObject("model_spec");
     spec.put("name", s.name());
@@ -377,10 +417,24 @@ public final class ModelServer implements AutoCloseable {
     millrace.put("task", s.runtime().task());
     ArrayNode vocab = millrace.putArray("label_vocabulary");
     s.runtime().labelVocabulary().forEach(vocab::add);
-    millrace.put("model_dir", s.dir().toString());
+    if (local) {
+      millrace.put("model_dir", s.dir().toString());
+    }
     millrace.put("loaded_at", s.loadedAt().toString());
-    millrace.set("registry_entry", s.registryEntry());
-    millrace.set("provenance", s.modelJson().get("provenance"));
+    JsonNode entry = s.registryEntry();
+    if (!local && entry instanceof ObjectNode o) {
+      // Where the pushed files came from (a path on the pushing machine) only when asked for.
+      entry = o.deepCopy();
+      ((ObjectNode) entry).remove("model_uri");
+    }
+    millrace.set("registry_entry", entry);
+    JsonNode provenance = s.modelJson().get("provenance");
+    if (!local && provenance instanceof ObjectNode o) {
+      // This machine's JDK and OS only when asked for (?details=local).
+      provenance = o.deepCopy();
+      ((ObjectNode) provenance).remove(List.of("jdk", "os"));
+    }
+    millrace.set("provenance", provenance);
     return body;
   }
 
@@ -395,7 +449,7 @@ public final class ModelServer implements AutoCloseable {
       any |= !v.available().isEmpty();
     }
     boolean ok = !readiness || any;
-    body.put("status", ok ? "ok" : "no model version is loaded from " + repository.base());
+    body.put("status", ok ? "ok" : "no model version is loaded");
     return json(ex, ok ? 200 : 503, body);
   }
 

@@ -1,6 +1,7 @@
 package org.millrace.serving;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -114,7 +115,8 @@ class ModelServerTest {
     assertEquals(Set.of("probabilities", "class_id", "class"), names(sig.get("outputs")));
     assertEquals("[\"p\",\"q\",\"r\"]", meta.at("/millrace/label_vocabulary").toString());
     // Lineage: where the served files came from, and how the model was trained.
-    assertEquals(first.toUri().toString(), meta.at("/millrace/registry_entry/model_uri").asText());
+    assertEquals(first.toUri().toString(),
+        get("/v1/models/blobs/metadata?details=local").body().at("/millrace/registry_entry/model_uri").asText());
     assertEquals(6, meta.at("/millrace/provenance/parameters/epochs").asInt(), meta.toString());
 
     ModelRuntime direct = ModelRuntime.load(first);
@@ -271,7 +273,7 @@ class ModelServerTest {
         post(predict, "{\"instances\": [" + "{\"a\": 1, \"b\": 2},".repeat(300) + "{\"a\": 1, \"b\": 2}]}"));
     assertError(413, "instances expected at most 20 rows per request, got 21",
         post(predict, "{\"instances\": [" + "{\"a\": 1, \"b\": 2},".repeat(20) + "{\"a\": 1, \"b\": 2}]}"));
-    assertError(404, "model 'nope' not found in " + registry + " (models: [blobs])",
+    assertError(404, "model 'nope' not found",
         post("/v1/models/nope:predict", "{\"instances\": []}"));
     assertError(404, "model 'blobs' has no version 7 (versions: [1])", get("/v1/models/blobs/versions/7"));
     assertError(400, "version expected a whole number >= 1, got 'latest'", get("/v1/models/blobs/versions/latest"));
@@ -285,13 +287,54 @@ class ModelServerTest {
     assertEquals(200, post(predict, "{\"instances\": [{\"a\": 1, \"b\": 2}]}").status());
   }
 
+  /**
+   * With a bearer token every request but the health checks needs it; answers name no local path,
+   * JDK or OS unless asked ({@code ?details=local}); a 404 names no other model; the default
+   * address is this machine only.
+   */
+  @Test
+  void aTokenGuardsEveryRequestButHealthAndAnswersLeakNothingLocal() throws Exception {
+    assertEquals("127.0.0.1", ModelServer.Options.defaults().host());
+    push(first);
+    server = ModelServer.start(registry, ModelServer.Options.defaults().withPort(0)
+        .withPollInterval(Duration.ofMillis(100)), "s3cret-token");
+    String body = "{\"instances\": [{\"a\": 1, \"b\": 2}]}";
+    for (String path : List.of("/v1/models/blobs", "/v1/models/blobs/metadata", "/metrics", "/v1/models/nope")) {
+      assertError(401, "request expected an Authorization: Bearer header with the server's token, got none",
+          get(path));
+      assertError(401, "request expected an Authorization: Bearer header with the server's token, got a wrong one",
+          send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer s3cret-tokeN").GET().build()));
+    }
+    assertEquals(401, post("/v1/models/blobs:predict", body).status());
+    assertEquals(200, get("/healthz").status());
+    assertEquals(200, get("/readyz").status());
+    Reply ok = send(HttpRequest.newBuilder(uri("/v1/models/blobs:predict")).header("Authorization",
+        "Bearer s3cret-token").POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    assertEquals(200, ok.status(), ok.text());
+
+    Reply meta = send(HttpRequest.newBuilder(uri("/v1/models/blobs/metadata")).header("Authorization",
+        "Bearer s3cret-token").GET().build());
+    assertEquals(200, meta.status(), meta.text());
+    for (String local : List.of(registry.toString(), first.toString(), System.getProperty("java.version"),
+        System.getProperty("os.name"))) {
+      assertFalse(meta.text().contains(local), local + " in " + meta.text());
+    }
+    Reply asked = send(HttpRequest.newBuilder(uri("/v1/models/blobs/metadata?details=local"))
+        .header("Authorization", "Bearer s3cret-token").GET().build());
+    assertTrue(asked.text().contains(registry.toString()), asked.text());
+    Reply missing = send(HttpRequest.newBuilder(uri("/v1/models/nope")).header("Authorization",
+        "Bearer s3cret-token").GET().build());
+    assertError(404, "model 'nope' not found", missing);
+    assertEquals("model 'nope' not found", missing.body().get("error").asText());
+  }
+
   @Test
   void metricsAndHealthEndpoints() throws Exception {
     start(VersionPolicy.LATEST);
     assertEquals(200, get("/healthz").status());
     Reply notReady = get("/readyz");
     assertEquals(503, notReady.status());
-    assertEquals("no model version is loaded from " + registry, notReady.body().get("status").asText());
+    assertEquals("no model version is loaded", notReady.body().get("status").asText());
     push(first);
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     while (get("/readyz").status() != 200 && System.nanoTime() < deadline) {
@@ -351,7 +394,8 @@ class ModelServerTest {
     assertTrue(get("/v1/models/colors/metadata").body().at("/millrace/registry_entry").isNull());
     Files.writeString(registry.resolve("colors/registry.json"), "{\"name\": \"colors\", \"versions\": [{\"version\": 1,"
         + " \"model_uri\": \"file:/trained/1\"}]}");
-    assertEquals("file:/trained/1", get("/v1/models/colors/metadata").body().at("/millrace/registry_entry/model_uri")
+    assertEquals("file:/trained/1", get("/v1/models/colors/metadata?details=local").body()
+        .at("/millrace/registry_entry/model_uri")
         .asText());
   }
 

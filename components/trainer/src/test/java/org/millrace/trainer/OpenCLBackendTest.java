@@ -9,7 +9,6 @@ import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.millrace.trainer.backend.Backend;
@@ -34,7 +33,7 @@ class OpenCLBackendTest {
   @BeforeAll
   static void open() {
     List<OpenCLBackend.Found> devices = OpenCLBackend.devices();
-    Assumptions.assumeTrue(!devices.isEmpty(), "no OpenCL platform on this machine (install ocl-icd-libopencl1 and"
+    RequiredCapabilities.assume("opencl", !devices.isEmpty(), "no OpenCL platform on this machine (install ocl-icd-libopencl1 and"
         + " pocl-opencl-icd): OpenCL kernel tests skipped");
     cl = new OpenCLBackend(devices.get(0), 1 << 16, 1 << 14);
     java = new JavaBackend(2);

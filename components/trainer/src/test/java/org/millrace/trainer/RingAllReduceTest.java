@@ -127,31 +127,186 @@ class RingAllReduceTest {
     assertTrue(e.getMessage().startsWith("ring rank 0 could not connect to rank 1 at "), e.getMessage());
   }
 
-  @Test
-  void strangersAreTurnedAwayAndASilentOrMismatchedRankFailsItsNeighbours() throws Exception {
-    // A connection with the wrong token reaches rank 0 first: it is dropped, and the ring still forms.
-    ServerSocketChannel a = RingAllReduce.listen("127.0.0.1");
-    ServerSocketChannel b = RingAllReduce.listen("127.0.0.1");
-    var addresses = List.of((InetSocketAddress) a.getLocalAddress(), (InetSocketAddress) b.getLocalAddress());
-    try (var stranger = java.nio.channels.SocketChannel.open(addresses.get(0))) {
-      stranger.write(java.nio.ByteBuffer.allocate(8 + 5).putInt(1).putInt(5).put("guess".getBytes()).flip());
-      ExecutorService pool = Executors.newFixedThreadPool(2);
+  /** The handshake's constants, as documented on {@link RingAllReduce}. */
+  private static final int MAGIC = 0x4D524731;
+
+  /** HMAC-SHA256 of the handshake, computed here from the documented protocol. */
+  private static byte[] mac(String token, int role, int from, int to, byte[] first, byte[] second)
+      throws Exception {
+    javax.crypto.Mac m = javax.crypto.Mac.getInstance("HmacSHA256");
+    m.init(new javax.crypto.spec.SecretKeySpec(token.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
+    m.update(java.nio.ByteBuffer.allocate(16).putInt(MAGIC).putInt(role).putInt(from).putInt(to).array());
+    m.update(first);
+    m.update(second);
+    return m.doFinal();
+  }
+
+  /**
+   * Plays rank 1 to a real rank 0 joining it (an impostor at the neighbour's address), records
+   * what rank 0 sends, and checks rank 0 refuses to join an impostor that cannot prove the token.
+   */
+  private static byte[] recordAnAnswer(String token) throws Exception {
+    ServerSocketChannel zero = RingAllReduce.listen("127.0.0.1");
+    try (ServerSocketChannel impostor = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0))) {
+      var addresses = List.of((InetSocketAddress) zero.getLocalAddress(),
+          (InetSocketAddress) impostor.getLocalAddress());
+      ExecutorService pool = Executors.newSingleThreadExecutor();
       try {
-        Future<RingAllReduce> r0 = pool.submit(() -> RingAllReduce.connect(0, addresses, a, Duration.ofSeconds(10),
-            Duration.ofMillis(500), "secret"));
-        Future<RingAllReduce> r1 = pool.submit(() -> RingAllReduce.connect(1, addresses, b, Duration.ofSeconds(10),
-            Duration.ofMillis(500), "secret"));
-        try (RingAllReduce ring0 = r0.get(); RingAllReduce ring1 = r1.get()) {
-          // Rank 1 never sums: rank 0 gives up after its I/O timeout, naming rank 1.
-          var silent = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
-              () -> ring0.sum(new float[] {1, 2}));
-          assertEquals("ring rank 0 expected data from rank 1 within 500 ms, got none (a rank stopped answering)",
-              silent.getMessage());
+        Future<RingAllReduce> rank0 = pool.submit(() -> RingAllReduce.connect(0, addresses, zero,
+            Duration.ofMillis(1500), Duration.ofSeconds(1), token));
+        byte[] recorded;
+        try (var c = impostor.accept()) {
+          var in = new java.io.DataInputStream(c.socket().getInputStream());
+          byte[] challenge = new byte[16];
+          java.util.Arrays.fill(challenge, (byte) 7);
+          c.write(java.nio.ByteBuffer.allocate(20).putInt(MAGIC).put(challenge).flip());
+          recorded = new byte[4 + 4 + 16 + 32];
+          in.readFully(recorded);
+          // The token itself never crosses the wire; the answer is the MAC of this challenge.
+          byte[] secret = token.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+          for (int i = 0; i + secret.length <= recorded.length; i++) {
+            assertTrue(!java.util.Arrays.equals(recorded, i, i + secret.length, secret, 0, secret.length),
+                "rank 0 sent the job's token in clear at byte " + i);
+          }
+          var answer = java.nio.ByteBuffer.wrap(recorded);
+          assertEquals(MAGIC, answer.getInt());
+          assertEquals(0, answer.getInt());
+          byte[] nonce = new byte[16];
+          answer.get(nonce);
+          byte[] mac = new byte[32];
+          answer.get(mac);
+          assertArrayEquals(mac(token, 1, 0, 1, challenge, nonce), mac);
+          // The impostor cannot prove the token: 32 bytes of guesswork.
+          c.write(java.nio.ByteBuffer.allocate(32));
+          assertEquals(-1, in.read(), "rank 0 went on talking to an impostor");
         }
+        var refused = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.ExecutionException.class,
+            rank0::get);
+        assertTrue(refused.getCause().getMessage().startsWith("ring rank 0 could not connect to rank 1 at "),
+            refused.getCause().getMessage());
+        return recorded;
       } finally {
         pool.shutdownNow();
       }
     }
+  }
+
+  /**
+   * Forms a 2-rank ring whose rank 0 reaches rank 1 through a relay that records what rank 0
+   * sends (a sniffer on the wire), and returns rank 0's answer to rank 1's challenge.
+   */
+  private static byte[] sniffAnAnswer(String token) throws Exception {
+    ServerSocketChannel a = RingAllReduce.listen("127.0.0.1");
+    ServerSocketChannel b = RingAllReduce.listen("127.0.0.1");
+    ServerSocketChannel relay = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
+    var real = (InetSocketAddress) b.getLocalAddress();
+    var viaRelay = List.of((InetSocketAddress) a.getLocalAddress(), (InetSocketAddress) relay.getLocalAddress());
+    var direct = List.of((InetSocketAddress) a.getLocalAddress(), real);
+    byte[] sniffed = new byte[4 + 4 + 16 + 32];
+    ExecutorService pool = Executors.newFixedThreadPool(5);
+    try {
+      Future<?> relaying = pool.submit(() -> {
+        try (relay; var from0 = relay.accept(); var to1 = java.nio.channels.SocketChannel.open(real)) {
+          Future<?> back = pool.submit(() -> {
+            to1.socket().getInputStream().transferTo(from0.socket().getOutputStream());
+            return null;
+          });
+          var in = from0.socket().getInputStream();
+          int got = in.readNBytes(sniffed, 0, sniffed.length);
+          assertEquals(sniffed.length, got);
+          to1.socket().getOutputStream().write(sniffed);
+          in.transferTo(to1.socket().getOutputStream()); // the sums, until rank 0 closes
+          to1.shutdownOutput();
+          back.get();
+        }
+        return null;
+      });
+      Future<RingAllReduce> r0 = pool.submit(() -> RingAllReduce.connect(0, viaRelay, a, Duration.ofSeconds(8),
+          Duration.ofSeconds(8), token));
+      Future<RingAllReduce> r1 = pool.submit(() -> RingAllReduce.connect(1, direct, b, Duration.ofSeconds(8),
+          Duration.ofSeconds(8), token));
+      try (RingAllReduce ring0 = r0.get(); RingAllReduce ring1 = r1.get()) {
+        Future<?> s1 = pool.submit(() -> {
+          ring1.sum(new float[] {1});
+          return null;
+        });
+        ring0.sum(new float[] {2});
+        s1.get();
+      }
+      relaying.get();
+      return sniffed;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void strangersReplaysAndImpostorsAreTurnedAwayWithoutTheTokenCrossingTheWire() throws Exception {
+    String token = "secret";
+    recordAnAnswer(token);
+    byte[] replay = sniffAnAnswer(token);
+    ServerSocketChannel a = RingAllReduce.listen("127.0.0.1");
+    ServerSocketChannel b = RingAllReduce.listen("127.0.0.1");
+    var addresses = List.of((InetSocketAddress) a.getLocalAddress(), (InetSocketAddress) b.getLocalAddress());
+    // Three strangers reach rank 1 before rank 0 does (its accept queue is first come, first served):
+    // one speaks first with the token in clear (the old hello), one answers the challenge under a
+    // wrong token of the same length, one replays rank 0's recorded answer to an earlier challenge.
+    var first = java.nio.channels.SocketChannel.open(addresses.get(1));
+    first.write(java.nio.ByteBuffer.allocate(8 + 6).putInt(0).putInt(6).put(token.getBytes()).flip());
+    var wrongToken = java.nio.channels.SocketChannel.open(addresses.get(1));
+    var replayed = java.nio.channels.SocketChannel.open(addresses.get(1));
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      Future<RingAllReduce> r1 = pool.submit(() -> RingAllReduce.connect(1, addresses, b, Duration.ofSeconds(8),
+          Duration.ofMillis(500), token));
+      Future<Boolean> wrong = pool.submit(() -> {
+        var in = new java.io.DataInputStream(wrongToken.socket().getInputStream());
+        assertEquals(MAGIC, in.readInt());
+        byte[] challenge = new byte[16];
+        in.readFully(challenge);
+        byte[] nonce = new byte[16];
+        wrongToken.write(java.nio.ByteBuffer.allocate(56).putInt(MAGIC).putInt(0).put(nonce)
+            .put(mac("secreT", 1, 0, 1, challenge, nonce)).flip());
+        return in.read() < 0; // dropped without a proof
+      });
+      Future<Boolean> again = pool.submit(() -> {
+        var in = new java.io.DataInputStream(replayed.socket().getInputStream());
+        assertEquals(MAGIC, in.readInt());
+        in.readFully(new byte[16]);
+        replayed.write(java.nio.ByteBuffer.wrap(replay));
+        return in.read() < 0;
+      });
+      assertTrue(wrong.get(10, java.util.concurrent.TimeUnit.SECONDS), "the wrong token was answered");
+      assertTrue(again.get(10, java.util.concurrent.TimeUnit.SECONDS), "the replayed answer was answered");
+      // Only now does rank 0 start: rank 1 must still be waiting for it, and the ring forms.
+      Future<RingAllReduce> r0 = pool.submit(() -> RingAllReduce.connect(0, addresses, a, Duration.ofSeconds(8),
+          Duration.ofMillis(500), token));
+      try (RingAllReduce ring0 = r0.get(); RingAllReduce ring1 = r1.get()) {
+        Future<float[]> sum1 = pool.submit(() -> {
+          float[] v = {10, 20, 30};
+          ring1.sum(v);
+          return v;
+        });
+        float[] v0 = {1, 2, 3};
+        ring0.sum(v0);
+        assertArrayEquals(new float[] {11, 22, 33}, v0, 0f);
+        assertArrayEquals(new float[] {11, 22, 33}, sum1.get(), 0f);
+        // Rank 1 never sums again: rank 0 gives up after its I/O timeout, naming rank 1.
+        var silent = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+            () -> ring0.sum(new float[] {1, 2}));
+        assertEquals("ring rank 0 expected data from rank 1 within 500 ms, got none (a rank stopped answering)",
+            silent.getMessage());
+      }
+    } finally {
+      pool.shutdownNow();
+      first.close();
+      wrongToken.close();
+      replayed.close();
+    }
+  }
+
+  @Test
+  void ranksOfArraysOfDifferentLengthsFailNamingThem() throws Exception {
     // Ranks summing arrays of different lengths fail naming both lengths.
     var e = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.ExecutionException.class,
         () -> ranks(2, ring -> {

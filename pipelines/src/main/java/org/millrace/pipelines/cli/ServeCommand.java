@@ -23,8 +23,14 @@ final class ServeCommand implements Callable<Integer> {
       description = "Registry base directory (the Pusher's base_dir). Default: ${DEFAULT-VALUE}.")
   Path registry;
 
-  @Option(names = "--host", defaultValue = "0.0.0.0", description = "Address to listen on. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--host", defaultValue = "127.0.0.1",
+      description = "Address to listen on (0.0.0.0: every interface). Default: ${DEFAULT-VALUE} (this machine only).")
   String host;
+
+  @Option(names = "--token-file",
+      description = "File holding a bearer token every request but /healthz and /readyz must send"
+          + " (Authorization: Bearer TOKEN). Default: none.")
+  Path tokenFile;
 
   @Option(names = "--port", defaultValue = "8501", description = "Port (TF Serving's REST port). Default: ${DEFAULT-VALUE}.")
   int port;
@@ -63,7 +69,18 @@ final class ServeCommand implements Callable<Integer> {
     var defaults = ModelServer.Options.defaults();
     var options = new ModelServer.Options(host, port, Duration.ofMillis(Math.max(1, Math.round(pollSeconds * 1000))),
         policy, maxRequestBytes, maxRows, threads == null ? defaults.threads() : threads);
-    ModelServer server = ModelServer.start(registry, options);
+    String token = null;
+    if (tokenFile != null) {
+      if (!Files.isRegularFile(tokenFile)) {
+        throw new IllegalArgumentException("--token-file expected a file holding the token, got " + tokenFile
+            + ": it does not exist");
+      }
+      token = Files.readString(tokenFile).trim();
+      if (token.isEmpty()) {
+        throw new IllegalArgumentException("--token-file expected a token in " + tokenFile + ", got an empty file");
+      }
+    }
+    ModelServer server = ModelServer.start(registry, options, token);
     var done = new CountDownLatch(1);
     // On Ctrl-C or SIGTERM: requests in flight finish, then the port closes (inside the hook: the JVM
     // halts once the hooks are done).

@@ -32,7 +32,8 @@ class AirflowDagTest {
     assertEquals("%Y-%m-%dT%H", AirflowDag.strftime("yyyy-MM-dd'T'HH"));
     var e = assertThrows(IllegalArgumentException.class, () -> new AirflowDag("d", spec(), "m", "p", "w", null,
         LocalDate.of(2026, 1, 1), false, List.of(), "ingest", "EEE", null));
-    assertEquals("--span-format for Airflow expected a pattern of yyyy, MM, dd and HH (a span is a number), got 'EEE'",
+    assertEquals("--span-format for Airflow expected a pattern of yyyy, MM, dd and HH (a span is a number; quoted"
+        + " literals of letters, digits, '_', '.' and '-'), got 'EEE'",
         e.getMessage());
     assertEquals("dag id expected letters, digits, '_', '.' and '-', got 'a b'", assertThrows(
         IllegalArgumentException.class, () -> new AirflowDag("a b", spec(), "m", "p", "w", null, LocalDate.of(2026, 1,

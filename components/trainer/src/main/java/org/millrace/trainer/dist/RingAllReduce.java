@@ -1,5 +1,6 @@
 package org.millrace.trainer.dist;
 
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -7,6 +8,10 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -14,6 +19,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Sums float arrays across the processes of a training job over TCP, with the ring algorithm
@@ -23,13 +32,28 @@ import java.util.concurrent.Future;
  * only on the ring). Each message carries (step, chunk, length), so ranks that fall out of step
  * fail naming both, instead of adding the wrong numbers.
  *
- * <p>Joining takes the job's secret token: a connection that does not present it (a port scan, a
- * stranger) is dropped and the rank keeps waiting for its neighbour. Every read has a timeout, so
- * a rank that stops answering (a lost host, a hung process) fails its neighbours instead of
- * blocking them forever.
+ * <p>Joining takes the job's secret token, which never crosses the wire: ranks authenticate each
+ * other by challenge-response. The accepting rank sends {@code MAGIC, nonceA} (16 random bytes);
+ * the joining rank answers {@code MAGIC, from, nonceJ, HMAC-SHA256(token, MAGIC|1|from|to|nonceA|nonceJ)};
+ * the accepting rank checks it and proves itself with
+ * {@code HMAC-SHA256(token, MAGIC|2|to|from|nonceJ|nonceA)}, which the joining rank checks. A
+ * connection that does not answer its fresh challenge (a port scan, a stranger, a replayed answer)
+ * is dropped and the rank keeps waiting for its neighbour; a peer at the neighbour's address that
+ * cannot prove it holds the token is not joined. Every read has a timeout, so a rank that stops
+ * answering (a lost host, a hung process) fails its neighbours instead of blocking them forever.
+ *
+ * <p>Bind the listening socket ({@link #listen}) to the address the rank's executor is given, not
+ * to every interface.
  */
 public final class RingAllReduce implements AutoCloseable {
   private static final int HEADER = 16;
+  /** Opens every handshake message: "MRG1". */
+  static final int MAGIC = 0x4D524731;
+  static final int NONCE = 16;
+  static final int MAC = 32;
+  static final int JOIN = 1;
+  static final int ACCEPT = 2;
+  private static final SecureRandom RANDOM = new SecureRandom();
 
   private final int rank;
   private final int size;
@@ -50,7 +74,10 @@ public final class RingAllReduce implements AutoCloseable {
     });
   }
 
-  /** A listening socket for this rank on an ephemeral port of {@code host}; its address goes to the other ranks. */
+  /**
+   * A listening socket for this rank on an ephemeral port of {@code host}; its address goes to the
+   * other ranks. Pass the address this rank's executor is reached at, not a wildcard address.
+   */
   public static ServerSocketChannel listen(String host) throws IOException {
     return ServerSocketChannel.open().bind(new InetSocketAddress(host, 0));
   }
@@ -72,48 +99,33 @@ public final class RingAllReduce implements AutoCloseable {
       listening.close();
       return new RingAllReduce(0, 1, null, null);
     }
-    byte[] secret = token.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] key = token.getBytes(StandardCharsets.UTF_8);
     SocketChannel right = null;
     SocketChannel left = null;
+    ExecutorService acceptor = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "millrace-ring-accept-" + rank);
+      t.setDaemon(true);
+      return t;
+    });
+    Future<SocketChannel> accepted = null;
     try {
       Instant deadline = Instant.now().plus(timeout);
-      InetSocketAddress next = addresses.get((rank + 1) % n);
-      IOException last = null;
-      while (right == null && Instant.now().isBefore(deadline)) {
-        try {
-          right = SocketChannel.open(next);
-        } catch (IOException e) {
-          last = e;
-          sleep(50, rank);
-        }
-      }
-      if (right == null) {
-        throw new IOException("ring rank " + rank + " could not connect to rank " + (rank + 1) % n + " at " + next
-            + " within " + timeout + ": " + last, last);
-      }
-      right.setOption(StandardSocketOptions.TCP_NODELAY, true);
-      ByteBuffer hello = ByteBuffer.allocate(8 + secret.length).putInt(rank).putInt(secret.length).put(secret);
-      write(right, hello.flip());
       int expected = (rank - 1 + n) % n;
-      listening.configureBlocking(true);
-      while (left == null) {
-        long wait = Duration.between(Instant.now(), deadline).toMillis();
-        if (wait <= 0) {
-          throw new IOException("ring rank " + rank + " expected rank " + expected + " to connect within " + timeout
-              + ", got no connection that presented the job's token");
-        }
-        listening.socket().setSoTimeout((int) Math.min(Integer.MAX_VALUE, wait));
-        SocketChannel candidate;
-        try {
-          candidate = listening.socket().accept().getChannel();
-        } catch (java.net.SocketTimeoutException e) {
-          continue;
-        }
-        if (greets(candidate, expected, secret, wait)) {
-          left = candidate;
-        } else {
-          candidate.close();
-        }
+      // Accept the left neighbour while joining the right one: each side of a handshake waits
+      // for the other's answer, so a rank that did one after the other would wait for itself.
+      accepted = acceptor.submit(() -> acceptLeft(rank, expected, listening, key, deadline, timeout));
+      right = connectRight(rank, n, addresses.get((rank + 1) % n), key, deadline, timeout);
+      long wait = Math.max(1, Duration.between(Instant.now(), deadline).toMillis());
+      try {
+        left = accepted.get(wait + 1_000, TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        throw new IOException("ring rank " + rank + " expected rank " + expected + " to connect within " + timeout
+            + ", got no connection that answered the job's challenge", e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("ring rank " + rank + " interrupted while joining", e);
+      } catch (ExecutionException e) {
+        throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
       }
       left.setOption(StandardSocketOptions.TCP_NODELAY, true);
       int io = (int) Math.min(Integer.MAX_VALUE, Math.max(1, ioTimeout.toMillis()));
@@ -122,27 +134,138 @@ public final class RingAllReduce implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       closeQuietly(right);
       closeQuietly(left);
+      if (left == null && accepted != null && !accepted.cancel(true)) {
+        // The left neighbour joined while the right one failed: close it too.
+        try {
+          closeQuietly(accepted.get(0, TimeUnit.MILLISECONDS));
+        } catch (ExecutionException | InterruptedException | TimeoutException | RuntimeException ignored) {
+          // nothing was accepted
+        }
+      }
       throw e;
     } finally {
+      acceptor.shutdownNow();
       listening.close();
     }
   }
 
-  /** Whether a new connection is rank {@code expected} presenting the token (read within {@code wait} ms). */
-  private static boolean greets(SocketChannel c, int expected, byte[] secret, long wait) {
+  /**
+   * Connects to the right neighbour and runs the joining side of the handshake: reads its
+   * challenge, answers with this rank and a MAC over both nonces, and checks the neighbour's MAC
+   * over them in turn (so a stranger answering at the neighbour's address is not joined either).
+   * A refused connection or a failed handshake is retried until {@code deadline}.
+   */
+  private static SocketChannel connectRight(int rank, int n, InetSocketAddress next, byte[] key, Instant deadline,
+      Duration timeout) throws IOException {
+    int to = (rank + 1) % n;
+    IOException last = null;
+    while (Instant.now().isBefore(deadline)) {
+      SocketChannel c = null;
+      try {
+        c = SocketChannel.open(next);
+        c.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        long wait = Math.max(1, Duration.between(Instant.now(), deadline).toMillis());
+        c.socket().setSoTimeout((int) Math.min(Integer.MAX_VALUE, wait));
+        DataInputStream in = new DataInputStream(c.socket().getInputStream());
+        int magic = in.readInt();
+        if (magic != MAGIC) {
+          throw new IOException("the peer at " + next + " did not speak the ring protocol (got 0x"
+              + Integer.toHexString(magic) + ")");
+        }
+        byte[] challenge = new byte[NONCE];
+        in.readFully(challenge);
+        byte[] nonce = nonce();
+        byte[] answer = mac(key, JOIN, rank, to, challenge, nonce);
+        write(c, ByteBuffer.allocate(4 + 4 + NONCE + MAC).putInt(MAGIC).putInt(rank).put(nonce).put(answer).flip());
+        byte[] proof = new byte[MAC];
+        in.readFully(proof);
+        if (!MessageDigest.isEqual(proof, mac(key, ACCEPT, to, rank, nonce, challenge))) {
+          throw new IOException("the peer at " + next + " did not prove it holds the job's token");
+        }
+        c.socket().setSoTimeout(0);
+        return c;
+      } catch (IOException e) {
+        closeQuietly(c);
+        last = e;
+        sleep(50, rank);
+      }
+    }
+    throw new IOException("ring rank " + rank + " could not connect to rank " + to + " at " + next + " within "
+        + timeout + ": " + last, last);
+  }
+
+  /** Accepts connections until one is rank {@code expected} answering this rank's challenge. */
+  private static SocketChannel acceptLeft(int rank, int expected, ServerSocketChannel listening, byte[] key,
+      Instant deadline, Duration timeout) throws IOException {
+    listening.configureBlocking(true);
+    while (true) {
+      long wait = Duration.between(Instant.now(), deadline).toMillis();
+      if (wait <= 0) {
+        throw new IOException("ring rank " + rank + " expected rank " + expected + " to connect within " + timeout
+            + ", got no connection that answered the job's challenge");
+      }
+      listening.socket().setSoTimeout((int) Math.min(Integer.MAX_VALUE, wait));
+      SocketChannel candidate;
+      try {
+        candidate = listening.socket().accept().getChannel();
+      } catch (java.net.SocketTimeoutException e) {
+        continue;
+      }
+      if (answers(candidate, rank, expected, key, wait)) {
+        candidate.socket().setSoTimeout(0);
+        return candidate;
+      }
+      candidate.close();
+    }
+  }
+
+  /**
+   * Whether a new connection is rank {@code expected} answering a fresh challenge with a MAC
+   * under the job's token (read within {@code wait} ms, at most 2 s); if it is, this rank proves
+   * in turn that it holds the token.
+   */
+  private static boolean answers(SocketChannel c, int rank, int expected, byte[] key, long wait) {
     try {
       c.socket().setSoTimeout((int) Math.max(1, Math.min(wait, 2_000)));
-      var in = new java.io.DataInputStream(c.socket().getInputStream());
-      int from = in.readInt();
-      int length = in.readInt();
-      if (from != expected || length != secret.length) {
+      byte[] challenge = nonce();
+      write(c, ByteBuffer.allocate(4 + NONCE).putInt(MAGIC).put(challenge).flip());
+      DataInputStream in = new DataInputStream(c.socket().getInputStream());
+      if (in.readInt() != MAGIC) {
         return false;
       }
-      byte[] got = new byte[length];
-      in.readFully(got);
-      return java.security.MessageDigest.isEqual(got, secret);
+      int from = in.readInt();
+      byte[] nonce = new byte[NONCE];
+      in.readFully(nonce);
+      byte[] answer = new byte[MAC];
+      in.readFully(answer);
+      if (from != expected || !MessageDigest.isEqual(answer, mac(key, JOIN, from, rank, challenge, nonce))) {
+        return false;
+      }
+      write(c, ByteBuffer.wrap(mac(key, ACCEPT, rank, from, nonce, challenge)));
+      return true;
     } catch (IOException e) {
       return false;
+    }
+  }
+
+  /** A fresh random nonce. */
+  private static byte[] nonce() {
+    byte[] b = new byte[NONCE];
+    RANDOM.nextBytes(b);
+    return b;
+  }
+
+  /** HMAC-SHA256 under {@code key} of (role, from, to, first nonce, second nonce). */
+  private static byte[] mac(byte[] key, int role, int from, int to, byte[] first, byte[] second) {
+    try {
+      Mac m = Mac.getInstance("HmacSHA256");
+      m.init(new SecretKeySpec(key.length == 0 ? new byte[1] : key, "HmacSHA256"));
+      m.update(ByteBuffer.allocate(16).putInt(MAGIC).putInt(role).putInt(from).putInt(to).array());
+      m.update(first);
+      m.update(second);
+      return m.doFinal();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is not available in this JVM", e);
     }
   }
 

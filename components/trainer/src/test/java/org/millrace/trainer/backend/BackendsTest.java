@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.function.Function;
-import org.junit.jupiter.api.Assumptions;
 import org.millrace.trainer.backend.opencl.OpenCLBackend;
 import org.junit.jupiter.api.Test;
 
@@ -67,7 +66,7 @@ class BackendsTest {
   @Test
   void autoFallsBackToJavaWhenTheGpuFailsItsSelfCheck() {
     List<OpenCLBackend.Found> devices = OpenCLBackend.devices();
-    Assumptions.assumeTrue(!devices.isEmpty(), "no OpenCL platform on this machine: fallback test skipped");
+    org.millrace.trainer.RequiredCapabilities.assume("opencl", !devices.isEmpty(), "no OpenCL platform on this machine: fallback test skipped");
     Function<OpenCLBackend.Found, Backend> failing = f -> {
       throw new IllegalStateException("opencl device " + f + " expected the product of the host, got a wrong one");
     };
