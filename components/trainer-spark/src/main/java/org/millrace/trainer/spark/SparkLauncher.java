@@ -179,14 +179,14 @@ public final class SparkLauncher implements DistributedLauncher {
       ServerSocketChannel listening = null;
       try {
         DistributedJob job = DistributedJob.fromJson(jobJson);
-        // Listen on every interface; tell the others the address Spark reaches this executor at.
-        listening = RingAllReduce.listen("0.0.0.0");
-        int port = ((InetSocketAddress) listening.getLocalAddress()).getPort();
+        // Listen only on the address Spark reaches this executor at, and tell the others that address.
         String host = InetAddress.getLocalHost().getHostAddress();
         String known = ctx.getTaskInfos().length > rank ? ctx.getTaskInfos()[rank].address() : null;
         if (known != null && !known.isBlank()) {
           host = known.contains(":") ? known.substring(0, known.lastIndexOf(':')) : known;
         }
+        listening = RingAllReduce.listen(host);
+        int port = ((InetSocketAddress) listening.getLocalAddress()).getPort();
         String[] all = ctx.allGather(host + ":" + port);
         var addresses = new ArrayList<InetSocketAddress>();
         for (String s : all) {
