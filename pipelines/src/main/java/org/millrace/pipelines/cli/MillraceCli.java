@@ -1,7 +1,11 @@
 package org.millrace.pipelines.cli;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
+import java.nio.charset.Charset;
 import java.nio.file.Path;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.millrace.metadata.MetadataStore;
 import org.millrace.metadata.MetadataStoreException;
@@ -12,7 +16,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** The {@code millrace} command. */
-@Command(name = "millrace", mixinStandardHelpOptions = true, version = "millrace 0.1.0",
+@Command(name = "millrace", mixinStandardHelpOptions = true, versionProvider = MillraceCli.JarVersion.class,
     description = "Production machine-learning pipelines on the JVM.",
     subcommands = {RunCommand.class, ResumeCommand.class, RunsCommand.class, LineageCommand.class,
         ArtifactsCommand.class, ModelsCommand.class, ServeCommand.class, ScheduleCommand.class,
@@ -52,8 +56,16 @@ public final class MillraceCli implements Callable<Integer> {
     return spec.commandLine().getOut();
   }
 
+  /**
+   * The command line with its handlers: stdout and stderr that reach the process at every write,
+   * {@code --help} and {@code --version} on every subcommand, exit codes for errors.
+   */
   public static CommandLine commandLine() {
     var cl = new CommandLine(new MillraceCli());
+    Charset charset = Charset.forName(System.getProperty("stdout.encoding", Charset.defaultCharset().name()));
+    cl.setOut(Console.flushing(System.out, charset));
+    cl.setErr(Console.flushing(System.err, charset));
+    standardHelpOptions(cl);
     cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
       PrintWriter err = cmd.getErr();
       if (e instanceof PipelineCompileException || e instanceof IllegalArgumentException) {
@@ -76,7 +88,54 @@ public final class MillraceCli implements Callable<Integer> {
     return cl;
   }
 
+  private static void standardHelpOptions(CommandLine cl) {
+    cl.getSubcommands().values().forEach(sub -> {
+      if (!sub.getCommandSpec().mixinStandardHelpOptions()) {
+        sub.getCommandSpec().mixinStandardHelpOptions(true);
+      }
+      standardHelpOptions(sub);
+    });
+  }
+
   public static void main(String[] args) {
-    System.exit(commandLine().execute(args));
+    CommandLine cl = commandLine();
+    int code;
+    try {
+      code = cl.execute(args);
+    } finally {
+      cl.getOut().flush();
+      cl.getErr().flush();
+    }
+    System.exit(code);
+  }
+
+  /**
+   * The version of the millrace jar this runs from: the manifest's Implementation-Version, else the
+   * version Maven recorded in the jar's {@code pom.properties}.
+   */
+  static final class JarVersion implements CommandLine.IVersionProvider {
+    static final String POM_PROPERTIES = "/META-INF/maven/org.millrace/millrace-pipelines/pom.properties";
+
+    @Override
+    public String[] getVersion() throws IOException {
+      return new String[] {"millrace " + version()};
+    }
+
+    static String version() throws IOException {
+      String v = MillraceCli.class.getPackage().getImplementationVersion();
+      if (v != null) {
+        return v;
+      }
+      try (InputStream in = MillraceCli.class.getResourceAsStream(POM_PROPERTIES)) {
+        if (in != null) {
+          var props = new Properties();
+          props.load(in);
+          if (props.getProperty("version") != null) {
+            return props.getProperty("version");
+          }
+        }
+      }
+      return "(unknown: not run from the packaged jar, which records the version in " + POM_PROPERTIES + ")";
+    }
   }
 }
