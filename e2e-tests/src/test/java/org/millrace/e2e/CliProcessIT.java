@@ -3,87 +3,409 @@ package org.millrace.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import org.millrace.pipelines.cli.MillraceCli;
+import picocli.CommandLine;
 
 /**
- * The CLI as a user meets it: the real {@code ./millrace} launcher as a separate process, after one
- * penguins run — what it prints to stdout and stderr and the exit code of each command.
+ * The CLI as a user runs it: every {@code ./millrace} command in README.md's and docs/*.md's code
+ * blocks, run by the real launcher as a separate process, exactly as printed (placeholders such as
+ * {@code <run-id>} substituted), in a workspace with its own {@code .millrace/}; stdout, stderr and
+ * the exit code checked. The last test reads the code blocks again and fails for a command no test
+ * ran. Servers get {@code --port=0} appended (the machine is shared) and are stopped after a request.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CliProcessIT {
-  /** Every subcommand, by its path below {@code millrace}. */
-  static final List<String> COMMANDS = List.of("run", "resume", "runs", "runs show", "runs explain", "lineage",
-      "artifacts", "models", "models list", "models bless", "models rollback", "models export-onnx", "serve",
-      "schedule", "backfill", "run-node", "airflow", "airflow export", "airflow trigger", "gc", "ui");
+  private static final Duration LONG = Duration.ofMinutes(4);
+  private static final String PENGUINS = "pipelines/examples/penguins/pipeline.yaml";
 
   @TempDir
-  static Path dir;
+  static Path tmp;
 
-  MillraceProcess cli;
-  String runId;
-  Path pipeline;
+  private Path ws;
+  private MillraceProcess cli;
+  /** Commands (as printed in the docs, continuation lines joined) that a test ran. */
+  private final Set<String> ran = new LinkedHashSet<>();
+  private String runId;
 
   @BeforeAll
-  void onePenguinsRun() throws Exception {
-    cli = new MillraceProcess(dir);
-    pipeline = Cli.relocate(Path.of("pipelines/examples/penguins/pipeline.yaml").toAbsolutePath(), dir);
-    var r = cli.run("run", pipeline.toString());
-    assertEquals(0, r.code(), r.toString());
-    runId = r.runId();
+  void workspace() throws Exception {
+    ws = MillraceProcess.workspace(tmp.resolve("ws"));
+    cli = new MillraceProcess(tmp.resolve("logs")).metadata(null).workingDirectory(ws)
+        .env("AIRFLOW_HOME", ws.resolve("airflow").toString());
   }
 
-  @Test
-  void tablesReachStdoutWhenTheJvmExits() throws Exception {
-    var runs = cli.run("runs");
-    assertEquals(0, runs.code(), runs.toString());
-    assertTrue(runs.out().contains(runId) && runs.out().contains("SUCCEEDED"), runs.toString());
-
-    var show = cli.run("runs", "show", runId);
-    assertEquals(0, show.code(), show.toString());
-    assertTrue(show.out().contains("trainer") && show.out().contains("pusher"), show.toString());
-
-    var models = cli.run("artifacts", "--type", "Model");
-    assertEquals(0, models.code(), models.toString());
-    assertTrue(models.out().contains("/trainer/model/"), models.toString());
-
-    var versions = cli.run("models", "list", "penguins", "--registry", dir.resolve("registry").toString());
-    assertEquals(0, versions.code(), versions.toString());
-    assertTrue(versions.out().lines().anyMatch(l -> l.trim().startsWith("1 ")), versions.toString());
+  @AfterAll
+  void cleanUp() {
+    // @TempDir deletes the workspace; its links are deleted, not followed.
   }
 
-  @Test
-  void everySubcommandAnswersHelp() throws Exception {
-    var failures = new ArrayList<String>();
-    for (String command : COMMANDS) {
-      var args = new ArrayList<>(List.of(command.split(" ")));
-      args.add("--help");
-      var r = cli.run(args.toArray(String[]::new));
-      if (r.code() != 0 || !r.out().startsWith("Usage: millrace " + command) || r.out().contains("Unknown option")) {
-        failures.add(command + ": " + r);
+  /** Runs a command as printed, after substituting {@code placeholders} (pairs: placeholder, value). */
+  private MillraceProcess.Result printed(String command, String... placeholders) throws Exception {
+    ran.add(command);
+    return cli.run(LONG, args(substitute(command, placeholders)));
+  }
+
+  private MillraceProcess.Running started(String command, String... placeholders) throws Exception {
+    ran.add(command);
+    var all = new ArrayList<>(List.of(args(substitute(command, placeholders))));
+    all.add("--port=0");
+    return cli.start(all.toArray(String[]::new));
+  }
+
+  private static String substitute(String command, String... placeholders) {
+    String s = command;
+    for (int i = 0; i < placeholders.length; i += 2) {
+      assertTrue(s.contains(placeholders[i]), "no " + placeholders[i] + " in " + command);
+      s = s.replace(placeholders[i], placeholders[i + 1]);
+    }
+    return s;
+  }
+
+  /** The words of a shell command line ("double quotes", env assignments before ./millrace dropped). */
+  static String[] args(String line) {
+    var words = new ArrayList<String>();
+    var cur = new StringBuilder();
+    boolean quoted = false;
+    boolean any = false;
+    for (char c : line.toCharArray()) {
+      if (c == '"') {
+        quoted = !quoted;
+        any = true;
+      } else if (Character.isWhitespace(c) && !quoted) {
+        if (any) {
+          words.add(cur.toString());
+        }
+        cur.setLength(0);
+        any = false;
+      } else {
+        cur.append(c);
+        any = true;
       }
     }
-    assertTrue(failures.isEmpty(), String.join("\n", failures));
+    if (any) {
+      words.add(cur.toString());
+    }
+    int at = words.indexOf("./millrace");
+    assertTrue(at >= 0, "not a millrace command: " + line);
+    return words.subList(at + 1, words.size()).toArray(String[]::new);
   }
 
-  @Test
-  void versionIsTheBuildsVersion() throws Exception {
-    var r = new MillraceProcess(dir).metadata(null).run("--version");
+  private static void ok(MillraceProcess.Result r, String... inStdout) {
     assertEquals(0, r.code(), r.toString());
-    String expected = "millrace " + System.getProperty("millrace.version");
-    assertEquals(expected, r.out().lines().findFirst().orElse(""), r.toString());
+    for (String s : inStdout) {
+      assertTrue(r.out().contains(s), "no '" + s + "' in stdout:\n" + r);
+    }
+  }
+
+  private Path modelDir() throws Exception {
+    try (Stream<Path> dirs = Files.list(ws.resolve(".millrace/pipelines/penguins/trainer/model"))) {
+      return dirs.filter(Files::isDirectory).filter(d -> !d.getFileName().toString().startsWith("."))
+          .sorted().findFirst().orElseThrow();
+    }
   }
 
   @Test
-  void unknownOptionsAreUsageErrors() throws Exception {
-    var r = cli.run("runs", "--no-such-option");
+  @Order(1)
+  void theMainJob() throws Exception {
+    var r = printed("./millrace run pipelines/examples/penguins/pipeline.yaml");
+    ok(r, "pusher", "SUCCEEDED");
+    runId = r.runId();
+    assertTrue(Files.isDirectory(ws.resolve(".millrace/registry/penguins/1")), r.toString());
+    // docs/serving.md shows the same command with another comment.
+    ran.add("./millrace run pipelines/examples/penguins/pipeline.yaml");
+  }
+
+  @Test
+  @Order(2)
+  void afterARun() throws Exception {
+    // The tables are printed with print(): before the writers flushed every write, these were empty.
+    ok(printed("./millrace runs"), runId, "SUCCEEDED");
+    ok(printed("./millrace runs show <run-id>", "<run-id>", runId), "run " + runId, "trainer", "pusher");
+    ok(printed("./millrace runs explain <run-id> <node>", "<run-id>", runId, "<node>", "trainer"), "trainer");
+    Path model = modelDir();
+    String id = model.getFileName().toString();
+    ok(printed("./millrace lineage .millrace/pipelines/penguins/trainer/model/<id>", "<id>", id), "Model", "Examples");
+    ok(printed("./millrace artifacts --type Model"), "Model", model.toString());
+    ok(printed("./millrace models list penguins"), "version", "penguins/trainer/model/" + id);
+    ok(printed("./millrace models export-onnx <model-dir>", "<model-dir>", model.toString()), "wrote ");
+    assertTrue(Files.size(model.resolve("model.onnx")) > 0);
+    ok(printed("./millrace models bless <model-id|uri> --reason \"reviewed\"", "<model-id|uri>", model.toString()),
+        "blessed by hand", "reviewed");
+    var rollback = printed("./millrace models rollback penguins --to 1 --reason \"v2 regressed\"");
+    ok(rollback, "version 1 published again as version 2", "v2 regressed");
+    ok(printed("./millrace models list penguins"), "v2 regressed");
+  }
+
+  @Test
+  @Order(3)
+  void partialRunsResumeRuntimeParametersAndGc() throws Exception {
+    var only = printed("./millrace run pipelines/examples/penguins/pipeline.yaml --only trainer");
+    ok(only, "trainer");
+    var resumed = printed("./millrace resume <run-id>", "<run-id>", runId);
+    // The run succeeded: nothing to resume is a usage error naming the run, without a stack trace.
+    assertEquals(2, resumed.code(), resumed.toString());
+    assertTrue(resumed.err().contains("error: resume expected a run with a failed or unfinished node")
+        && resumed.err().contains(runId) && !resumed.err().contains("\tat "), resumed.toString());
+    ok(printed("./millrace run pipelines/examples/penguins/pipeline.yaml --set trainer.epochs=30"), "trainer");
+    ok(printed("./millrace gc pipelines/examples/penguins/pipeline.yaml --keep-runs 3"), "gc penguins");
+  }
+
+  @Test
+  @Order(4)
+  void backfill() throws Exception {
+    // docs/scheduling.md first, without --set: the drifted spans may fail validation (exit 1).
+    var docs = printed("./millrace backfill pipelines/examples/seattle-weather/pipeline.yaml --spans 2012..2015");
+    assertTrue(docs.code() == 0 || docs.code() == 1, docs.toString());
+    assertTrue(docs.out().contains("2012"), docs.toString());
+    ok(printed("./millrace backfill pipelines/examples/seattle-weather/pipeline.yaml --spans 2012..2015"
+        + " --set validator.fail_on_anomalies=false"), "2012", "2015");
+    // A daily lake for docs/scheduling.md's --dates example: 30 spans, one small ExampleGen run each.
+    for (int day = 1; day <= 30; day++) {
+      Path span = Files.createDirectories(ws.resolve(String.format("lake/span-202611%02d", day)));
+      Files.writeString(span.resolve("data.csv"), "day,x\n" + day + ",1.5\n" + day + ",2.5\n");
+    }
+    Files.writeString(ws.resolve("daily.yaml"), """
+        pipeline: daily
+        pipeline_root: .millrace/pipelines/daily
+        nodes:
+          ingest:
+            component: ExampleGen
+            parameters:
+              input: lake/span-{SPAN}/data.csv
+        """);
+    var dates = printed("./millrace backfill PIPELINE --dates 2026-11-01..2026-11-30 --span-format yyyyMMdd",
+        "PIPELINE", "daily.yaml");
+    ok(dates, "20261101", "20261130");
+  }
+
+  @Test
+  @Order(5)
+  void schedulers() throws Exception {
+    for (String[] c : List.of(
+        new String[] {"./millrace schedule <pipeline.yaml> --cron \"0 2 * * *\" --catch-up", "<pipeline.yaml>", PENGUINS},
+        new String[] {"./millrace schedule PIPELINE --cron \"0 2 * * *\" --zone Europe/Berlin --span-format yyyyMMdd"
+            + " --catch-up", "PIPELINE", "pipelines/examples/seattle-weather/pipeline.yaml"})) {
+      ran.add(c[0]);
+      try (var s = cli.start(args(substitute(c[0], c[1], c[2])))) {
+        s.awaitOutput("schedule ", LONG);
+        assertTrue(s.isAlive(), s.out() + s.err());
+        s.terminate(Duration.ofSeconds(30));
+      }
+    }
+  }
+
+  @Test
+  @Order(6)
+  void airflow() throws Exception {
+    ok(printed("./millrace airflow export <pipeline.yaml> --out dags/ --cron \"0 2 * * *\"", "<pipeline.yaml>", PENGUINS),
+        "dags");
+    try (Stream<Path> dags = Files.list(ws.resolve("dags"))) {
+      assertTrue(dags.anyMatch(p -> p.toString().endsWith(".py")));
+    }
+    Files.createDirectories(ws.resolve("airflow"));
+    var docs = printed("./millrace airflow export pipelines/examples/penguins/pipeline.yaml --out $AIRFLOW_HOME/dags"
+        + " --cron \"0 2 * * *\" --span-format yyyyMMdd --millrace /opt/millrace/millrace --workdir /srv/lake",
+        "$AIRFLOW_HOME", ws.resolve("airflow").toString());
+    ok(docs);
+    try (Stream<Path> dags = Files.list(ws.resolve("airflow/dags"))) {
+      assertTrue(dags.anyMatch(p -> p.toString().endsWith(".py")), docs.toString());
+    }
+    // No Airflow here: the host 'airflow' does not resolve, which is an infrastructure error (exit 3).
+    for (String trigger : List.of(
+        "./millrace airflow trigger millrace_penguins --url http://airflow:8080/api/v1 --user admin --wait",
+        "AIRFLOW_PASSWORD=... ./millrace airflow trigger millrace_penguins --url http://airflow:8080/api/v1"
+            + " --user admin --unpause --conf span=20261130 --wait")) {
+      var r = printed(trigger);
+      assertEquals(3, r.code(), r.toString());
+      assertTrue(r.err().contains("error: ") && r.err().contains("airflow"), r.toString());
+    }
+    var refused = cli.run(LONG, "airflow", "trigger", "millrace_penguins", "--url", "http://127.0.0.1:1/api/v1");
+    assertEquals(3, refused.code(), refused.toString());
+    assertTrue(refused.err().contains("127.0.0.1:1"), refused.toString());
+  }
+
+  @Test
+  @Order(7)
+  void servers() throws Exception {
+    var http = HttpClient.newHttpClient();
+    try (var ui = started("./millrace ui")) {
+      ui.awaitOutput("millrace ui on http://", LONG);
+      Matcher m = Pattern.compile("http://[^/]+:(\\d+)/").matcher(ui.out());
+      assertTrue(m.find(), ui.out());
+      var page = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + m.group(1) + "/")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, page.statusCode());
+      assertTrue(page.body().contains("penguins"), page.body());
+      ui.terminate(Duration.ofSeconds(30));
+    }
+    for (String serve : List.of("./millrace serve")) {
+      try (var s = started(serve)) {
+        s.awaitOutput("serving ", LONG);
+        Matcher m = Pattern.compile("on http://[^:]+:(\\d+)").matcher(s.out());
+        assertTrue(m.find(), s.out());
+        var status = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + m.group(1)
+            + "/v1/models/penguins")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, status.statusCode(), status.body());
+        assertTrue(status.body().contains("AVAILABLE"), status.body());
+        s.terminate(Duration.ofSeconds(30));
+      }
+    }
+  }
+
+  @Test
+  @Order(8)
+  void helpForEveryCommandAndTheVersion() throws Exception {
+    var version = cli.run(LONG, "--version");
+    ok(version, "millrace 0.1.0");
+    assertEquals("", quiet(version.err()), version.toString());
+    var names = new ArrayList<List<String>>();
+    collect(MillraceCli.commandLine(), new ArrayList<>(), names);
+    assertTrue(names.size() > 20, names.toString());
+    for (List<String> command : names) {
+      var all = new ArrayList<>(command);
+      all.add("--help");
+      var r = cli.run(LONG, all.toArray(String[]::new));
+      ok(r, "Usage: millrace " + String.join(" ", command));
+      assertTrue(r.out().contains("-h, --help"), r.toString());
+      assertEquals("", quiet(r.err()), r.toString());
+    }
+  }
+
+  /** Stderr without the JVM's own notice that the launcher enables the Vector API incubator module. */
+  private static String quiet(String err) {
+    return err.replace("WARNING: Using incubator modules: jdk.incubator.vector\n", "");
+  }
+
+  private static void collect(CommandLine cl, List<String> path, List<List<String>> out) {
+    for (Map.Entry<String, CommandLine> e : cl.getSubcommands().entrySet()) {
+      var p = new ArrayList<>(path);
+      p.add(e.getKey());
+      out.add(p);
+      collect(e.getValue(), p, out);
+    }
+  }
+
+  @Test
+  @Order(9)
+  void usageErrors() throws Exception {
+    var wrapped = cli.run(LONG, "models", "rollback", "penguins", "--to", "4294967297", "--reason", "test");
+    assertEquals(2, wrapped.code(), wrapped.toString());
+    assertTrue(wrapped.err().contains("'--to'") && wrapped.err().contains("[1, 2147483647]")
+        && wrapped.err().contains("4294967297"), wrapped.toString());
+    assertTrue(!printed("./millrace models list penguins").out().contains("4294967297"));
+    for (String[] bad : List.of(
+        new String[] {"gc", PENGUINS, "--keep-runs", "0"},
+        new String[] {"serve", "--port", "70000"},
+        new String[] {"ui", "--port", "-1"},
+        new String[] {"run", PENGUINS, "--parallelism", "0"},
+        new String[] {"artifacts", "--limit", "2147483648"})) {
+      var r = cli.run(LONG, bad);
+      assertEquals(2, r.code(), r.toString());
+      assertTrue(r.err().contains("'" + bad[bad.length - 2] + "'") && r.err().contains("expected"), r.toString());
+    }
+  }
+
+  @Test
+  @Order(10)
+  void recursiveAndExplodingAliases() throws Exception {
+    Path recursive = Files.writeString(tmp.resolve("recursive.yaml"), """
+        pipeline: recursive
+        nodes:
+          ingest:
+            component: ExampleGen
+            parameters: &p {input: x.csv, extra: *p}
+        """);
+    var r = cli.run(LONG, "run", recursive.toString());
     assertEquals(2, r.code(), r.toString());
-    assertTrue(r.err().contains("Unknown option: '--no-such-option'"), r.toString());
-    assertTrue(r.err().contains("Usage: millrace runs"), r.toString());
+    assertTrue(r.err().contains("recursive.yaml:5:") && r.err().contains("recursive alias"), r.toString());
+    assertTrue(!r.err().contains("StackOverflowError"), r.toString());
+
+    var bomb = new StringBuilder("pipeline: laughs\nl0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    for (int i = 1; i <= 9; i++) {
+      bomb.append("l").append(i).append(": &l").append(i).append(" [");
+      for (int j = 0; j < 5; j++) {
+        bomb.append(j == 0 ? "" : ", ").append("*l").append(i - 1);
+      }
+      bomb.append("]\n");
+    }
+    bomb.append("nodes:\n  ingest:\n    component: ExampleGen\n    parameters: {input: *l9}\n");
+    Path laughs = Files.writeString(tmp.resolve("laughs.yaml"), bomb.toString());
+    var b = cli.run(LONG, "run", laughs.toString());
+    assertEquals(2, b.code(), b.toString());
+    assertTrue(b.err().contains("laughs.yaml") && b.err().contains("once aliases are expanded"), b.toString());
+  }
+
+  /** The strongest form of the claim: no command in the docs' code blocks escapes the tests above. */
+  @Test
+  @Order(100)
+  void everyDocumentedCommandRan() throws Exception {
+    Path repo = MillraceProcess.repositoryRoot();
+    var documented = new LinkedHashSet<String>(documentedCommands(repo.resolve("README.md")));
+    try (Stream<Path> docs = Files.list(repo.resolve("docs"))) {
+      for (Path d : docs.filter(p -> p.toString().endsWith(".md")).sorted().toList()) {
+        documented.addAll(documentedCommands(d));
+      }
+    }
+    assertTrue(documented.size() > 20, documented.toString());
+    var missing = new ArrayList<String>();
+    for (String c : documented) {
+      if (!ran.contains(c)) {
+        missing.add(c);
+      }
+    }
+    assertEquals(List.of(), missing, "documented commands no test ran (ran: " + ran + ")");
+  }
+
+  /** The {@code ./millrace} commands in a Markdown file's code blocks: continuations joined, comments cut. */
+  static List<String> documentedCommands(Path markdown) throws Exception {
+    var out = new ArrayList<String>();
+    boolean inBlock = false;
+    String pending = null;
+    for (String line : Files.readAllLines(markdown)) {
+      if (line.startsWith("```")) {
+        inBlock = !inBlock;
+        continue;
+      }
+      if (!inBlock) {
+        continue;
+      }
+      String text = line.replaceFirst("\\s+#\\s.*$", "").strip();
+      if (pending != null) {
+        text = pending + " " + text;
+        pending = null;
+      } else if (!text.contains("./millrace ")) {
+        continue;
+      }
+      if (text.endsWith("\\")) {
+        pending = text.substring(0, text.length() - 1).strip();
+        continue;
+      }
+      out.add(text.replaceAll("\\s+", " "));
+    }
+    return out;
   }
 }

@@ -112,6 +112,7 @@ final class MillraceProcess {
   private final Path dir;
   private final Map<String, String> env = new HashMap<>();
   private String metadata;
+  private Path workingDirectory;
 
   /** Commands run from the repository root; their logs and the private store go under {@code dir}. */
   MillraceProcess(Path dir) {
@@ -135,6 +136,31 @@ final class MillraceProcess {
     return repo;
   }
 
+  /**
+   * Runs commands from {@code workingDirectory} instead of the repository root, through a
+   * {@code millrace} there (a link to the launcher, as in {@link #workspace}).
+   */
+  MillraceProcess workingDirectory(Path workingDirectory) {
+    this.workingDirectory = workingDirectory;
+    return this;
+  }
+
+  /**
+   * A folder that looks like a checkout to the launcher and the example pipelines (links to
+   * {@code millrace}, {@code pipelines/} and {@code examples/}) but has its own {@code .millrace/}:
+   * README's commands run there exactly as printed without touching the repository's state.
+   */
+  static Path workspace(Path dir) throws IOException {
+    Path repo = repositoryRoot();
+    Files.createDirectories(dir);
+    for (String name : List.of("millrace", "pipelines", "examples")) {
+      if (!Files.exists(dir.resolve(name), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        Files.createSymbolicLink(dir.resolve(name), repo.resolve(name));
+      }
+    }
+    return dir;
+  }
+
   /** Runs the command to its end (at most {@code timeout}). */
   Result run(Duration timeout, String... args) throws Exception {
     try (Running r = start(args)) {
@@ -149,7 +175,8 @@ final class MillraceProcess {
   /** Starts the command and returns at once. */
   Running start(String... args) throws IOException {
     List<String> command = new ArrayList<>();
-    command.add(repo.resolve("millrace").toString());
+    Path cwd = workingDirectory != null ? workingDirectory : repo;
+    command.add(cwd.resolve("millrace").toString());
     command.addAll(List.of(args));
     if (metadata != null && args.length > 0 && !args[0].startsWith("-")) {
       command.add("--metadata=" + metadata);
@@ -161,7 +188,7 @@ final class MillraceProcess {
     Path out = dir.resolve("cmd-" + n + ".out");
     Path err = dir.resolve("cmd-" + n + ".err");
     Files.createDirectories(dir);
-    ProcessBuilder pb = new ProcessBuilder(command).directory(repo.toFile())
+    ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile())
         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
         .redirectOutput(out.toFile()).redirectError(err.toFile());
     pb.environment().put("MILLRACE_NO_BUILD", "1");

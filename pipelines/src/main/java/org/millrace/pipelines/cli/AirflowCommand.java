@@ -129,10 +129,10 @@ final class AirflowCommand implements Callable<Integer> {
     @Option(names = "--wait", description = "Wait until the run succeeds or fails, then list its tasks.")
     boolean await;
 
-    @Option(names = "--poll-seconds", defaultValue = "10", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--poll-seconds", converter = Ranges.PollSeconds.class, defaultValue = "10", description = "Default: ${DEFAULT-VALUE}.")
     double pollSeconds;
 
-    @Option(names = "--timeout-minutes", defaultValue = "720", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--timeout-minutes", converter = Ranges.TimeoutMinutes.class, defaultValue = "720", description = "Default: ${DEFAULT-VALUE}.")
     double timeoutMinutes;
 
     @Override

@@ -22,7 +22,7 @@ final class ArtifactsCommand implements Callable<Integer> {
   @Option(names = "--pipeline", description = "Only artifacts of this pipeline.")
   String pipeline;
 
-  @Option(names = "--limit", defaultValue = "50")
+  @Option(names = "--limit", defaultValue = "50", converter = Ranges.PositiveCount.class)
   int limit;
 
   @Override

@@ -54,7 +54,7 @@ final class BackfillCommand implements Callable<Integer> {
   @Option(names = "--keep-going", description = "Go on with the next span after a failed run (default: stop).")
   boolean keepGoing;
 
-  @Option(names = "--parallelism", description = "Nodes run at once (default: number of cores, at least 2).")
+  @Option(names = "--parallelism", converter = Ranges.PositiveCount.class, description = "Nodes run at once (default: number of cores, at least 2).")
   Integer parallelism;
 
   @Override

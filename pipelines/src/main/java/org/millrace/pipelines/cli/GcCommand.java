@@ -23,11 +23,11 @@ final class GcCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "PIPELINE_YAML")
   Path file;
 
-  @Option(names = "--keep-runs", defaultValue = "3", description = "Outputs of each node's newest N successful runs"
+  @Option(names = "--keep-runs", defaultValue = "3", converter = Ranges.PositiveCount.class, description = "Outputs of each node's newest N successful runs"
       + " are kept. Default: ${DEFAULT-VALUE}.")
   int keepRuns;
 
-  @Option(names = "--min-age-days", defaultValue = "1", description = "Only artifacts at least this old go (so that"
+  @Option(names = "--min-age-days", defaultValue = "1", converter = Ranges.AgeDays.class, description = "Only artifacts at least this old go (so that"
       + " runs in progress keep what they just wrote or read). Default: ${DEFAULT-VALUE}.")
   double minAgeDays;
 

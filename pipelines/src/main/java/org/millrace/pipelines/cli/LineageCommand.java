@@ -29,7 +29,7 @@ final class LineageCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "ARTIFACT", description = "An artifact id or uri.")
   String artifact;
 
-  @Option(names = "--hops", defaultValue = "20", description = "Artifact-execution edges to follow (default 20).")
+  @Option(names = "--hops", defaultValue = "20", converter = Ranges.PositiveCount.class, description = "Artifact-execution edges to follow (default 20).")
   int hops;
 
   @Option(names = "--downstream", description = "Follow consumers instead of producers.")

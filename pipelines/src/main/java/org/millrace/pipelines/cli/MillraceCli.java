@@ -1,7 +1,11 @@
 package org.millrace.pipelines.cli;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
+import java.nio.charset.Charset;
 import java.nio.file.Path;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.millrace.metadata.MetadataStore;
 import org.millrace.metadata.MetadataStoreException;
@@ -12,9 +16,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** The {@code millrace} command. */
-@Command(name = "millrace", mixinStandardHelpOptions = true, versionProvider = MillraceCli.Version.class,
-    // Every subcommand answers --help (and --version) too.
-    scope = CommandLine.ScopeType.INHERIT,
+@Command(name = "millrace", mixinStandardHelpOptions = true, versionProvider = MillraceCli.JarVersion.class,
     description = "Production machine-learning pipelines on the JVM.",
     subcommands = {RunCommand.class, ResumeCommand.class, RunsCommand.class, LineageCommand.class,
         ArtifactsCommand.class, ModelsCommand.class, ServeCommand.class, ScheduleCommand.class,
@@ -54,24 +56,16 @@ public final class MillraceCli implements Callable<Integer> {
     return spec.commandLine().getOut();
   }
 
-  /** The version of the build this class came from (written into the jar by Maven's resource filtering). */
-  static final class Version implements CommandLine.IVersionProvider {
-    @Override
-    public String[] getVersion() throws java.io.IOException {
-      var p = new java.util.Properties();
-      try (var in = MillraceCli.class.getResourceAsStream("version.properties")) {
-        if (in == null) {
-          throw new java.io.IOException("version.properties is missing from the classpath: a build without resources");
-        }
-        p.load(in);
-      }
-      return new String[] {"millrace " + p.getProperty("version"),
-          "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")"};
-    }
-  }
-
+  /**
+   * The command line with its handlers: stdout and stderr that reach the process at every write,
+   * {@code --help} and {@code --version} on every subcommand, exit codes for errors.
+   */
   public static CommandLine commandLine() {
     var cl = new CommandLine(new MillraceCli());
+    Charset charset = Charset.forName(System.getProperty("stdout.encoding", Charset.defaultCharset().name()));
+    cl.setOut(Console.flushing(System.out, charset));
+    cl.setErr(Console.flushing(System.err, charset));
+    standardHelpOptions(cl);
     cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
       PrintWriter err = cmd.getErr();
       if (e instanceof PipelineCompileException || e instanceof IllegalArgumentException) {
@@ -94,29 +88,17 @@ public final class MillraceCli implements Callable<Integer> {
     return cl;
   }
 
-  /** A writer that flushes every write, so a long-running command's lines appear as they are printed. */
-  static PrintWriter flushing(java.io.PrintStream stream) {
-    return new PrintWriter(new java.io.OutputStreamWriter(stream, java.nio.charset.StandardCharsets.UTF_8), true) {
-      @Override
-      public void write(String s, int off, int len) {
-        super.write(s, off, len);
-        flush();
+  private static void standardHelpOptions(CommandLine cl) {
+    cl.getSubcommands().values().forEach(sub -> {
+      if (!sub.getCommandSpec().mixinStandardHelpOptions()) {
+        sub.getCommandSpec().mixinStandardHelpOptions(true);
       }
-
-      @Override
-      public void write(char[] buf, int off, int len) {
-        super.write(buf, off, len);
-        flush();
-      }
-    };
+      standardHelpOptions(sub);
+    });
   }
 
   public static void main(String[] args) {
-    var cl = commandLine();
-    // Autoflush writers, flushed again before the JVM exits: a table printed with print() must reach
-    // the terminal or pipe even though System.exit runs no finalizer.
-    cl.setOut(flushing(System.out));
-    cl.setErr(flushing(System.err));
+    CommandLine cl = commandLine();
     int code;
     try {
       code = cl.execute(args);
@@ -125,5 +107,35 @@ public final class MillraceCli implements Callable<Integer> {
       cl.getErr().flush();
     }
     System.exit(code);
+  }
+
+  /**
+   * The version of the millrace jar this runs from: the manifest's Implementation-Version, else the
+   * version Maven recorded in the jar's {@code pom.properties}.
+   */
+  static final class JarVersion implements CommandLine.IVersionProvider {
+    static final String POM_PROPERTIES = "/META-INF/maven/org.millrace/millrace-pipelines/pom.properties";
+
+    @Override
+    public String[] getVersion() throws IOException {
+      return new String[] {"millrace " + version()};
+    }
+
+    static String version() throws IOException {
+      String v = MillraceCli.class.getPackage().getImplementationVersion();
+      if (v != null) {
+        return v;
+      }
+      try (InputStream in = MillraceCli.class.getResourceAsStream(POM_PROPERTIES)) {
+        if (in != null) {
+          var props = new Properties();
+          props.load(in);
+          if (props.getProperty("version") != null) {
+            return props.getProperty("version");
+          }
+        }
+      }
+      return "(unknown: not run from the packaged jar, which records the version in " + POM_PROPERTIES + ")";
+    }
   }
 }

@@ -121,7 +121,7 @@ final class ModelsCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL_NAME")
     String name;
 
-    @Option(names = "--to", required = true, description = "The version to serve again.")
+    @Option(names = "--to", required = true, converter = Ranges.Version.class, description = "The version to serve again.")
     long version;
 
     @Option(names = "--reason", required = true)

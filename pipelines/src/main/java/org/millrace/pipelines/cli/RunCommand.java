@@ -36,7 +36,7 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--only", description = "Run just this node (inputs from earlier runs).")
   String only;
 
-  @Option(names = "--parallelism", description = "Nodes run at once (default: number of cores, at least 2).")
+  @Option(names = "--parallelism", converter = Ranges.PositiveCount.class, description = "Nodes run at once (default: number of cores, at least 2).")
   Integer parallelism;
 
   @Option(names = "--trainer-backend", description = "Backend of trainer nodes whose backend parameter is auto:"

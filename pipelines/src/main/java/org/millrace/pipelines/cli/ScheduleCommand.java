@@ -55,10 +55,10 @@ final class ScheduleCommand implements Callable<Integer> {
   @Option(names = "--set", paramLabel = "NODE.PARAMETER=VALUE", description = "Parameter overrides for every run.")
   List<String> sets = new ArrayList<>();
 
-  @Option(names = "--max-runs", defaultValue = "0", description = "Stop after this many runs (default: never).")
+  @Option(names = "--max-runs", defaultValue = "0", converter = Ranges.Count.class, description = "Stop after this many runs (default: never).")
   int maxRuns;
 
-  @Option(names = "--parallelism", description = "Nodes run at once (default: number of cores, at least 2).")
+  @Option(names = "--parallelism", converter = Ranges.PositiveCount.class, description = "Nodes run at once (default: number of cores, at least 2).")
   Integer parallelism;
 
   @Override

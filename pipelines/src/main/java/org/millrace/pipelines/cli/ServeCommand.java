@@ -32,10 +32,10 @@ final class ServeCommand implements Callable<Integer> {
           + " (Authorization: Bearer TOKEN). Default: none.")
   Path tokenFile;
 
-  @Option(names = "--port", defaultValue = "8501", description = "Port (TF Serving's REST port). Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--port", defaultValue = "8501", converter = Ranges.Port.class, description = "Port (TF Serving's REST port). Default: ${DEFAULT-VALUE}.")
   int port;
 
-  @Option(names = "--poll-seconds", defaultValue = "5",
+  @Option(names = "--poll-seconds", defaultValue = "5", converter = Ranges.PollSeconds.class,
       description = "How often the registry is scanned for new versions. Default: ${DEFAULT-VALUE}.")
   double pollSeconds;
 
@@ -43,13 +43,13 @@ final class ServeCommand implements Callable<Integer> {
       description = "latest (the highest version that loads) or all. Default: ${DEFAULT-VALUE}.")
   String versions;
 
-  @Option(names = "--max-request-bytes", defaultValue = "10485760", description = "Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--max-request-bytes", defaultValue = "10485760", converter = Ranges.Bytes.class, description = "Default: ${DEFAULT-VALUE}.")
   long maxRequestBytes;
 
-  @Option(names = "--max-rows", defaultValue = "10000", description = "Rows per predict request. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--max-rows", defaultValue = "10000", converter = Ranges.PositiveCount.class, description = "Rows per predict request. Default: ${DEFAULT-VALUE}.")
   int maxRows;
 
-  @Option(names = "--threads", description = "Request threads. Default: 4 per processor, at least 16.")
+  @Option(names = "--threads", converter = Ranges.PositiveCount.class, description = "Request threads. Default: 4 per processor, at least 16.")
   Integer threads;
 
   @Override

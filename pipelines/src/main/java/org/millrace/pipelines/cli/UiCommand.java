@@ -17,7 +17,7 @@ final class UiCommand implements Callable<Integer> {
   @Option(names = "--host", defaultValue = "127.0.0.1", description = "Default: ${DEFAULT-VALUE} (this machine only).")
   String host;
 
-  @Option(names = "--port", defaultValue = "8080", description = "Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--port", defaultValue = "8080", converter = Ranges.Port.class, description = "Default: ${DEFAULT-VALUE}.")
   int port;
 
   @Override

@@ -15,6 +15,7 @@ import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -30,8 +31,17 @@ public final class YamlPipelineLoader {
   private static final Set<String> TOP = Set.of("pipeline", "pipeline_root", "beam_pipeline_args", "nodes");
   private static final Set<String> NODE = Set.of("component", "inputs", "parameters", "retry", "cache");
 
+  /**
+   * The most values a file may hold once its aliases are expanded. Aliases share a subtree, so a few
+   * lines can stand for billions of values ("billion laughs"); beyond this bound loading stops at once.
+   */
+  public static final int MAX_EXPANDED_VALUES = 100_000;
+
   private final String file;
   private final List<CompileError> errors = new ArrayList<>();
+  /** The collections being expanded, from the root down: one met again is a recursive alias. */
+  private final Set<Node> expanding = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+  private int expanded;
 
   private YamlPipelineLoader(String file) {
     this.file = file;
@@ -56,6 +66,9 @@ public final class YamlPipelineLoader {
       root = new Yaml(new LoaderOptions()).compose(reader);
     } catch (MarkedYAMLException e) {
       throw fail(pos(e.getProblemMark()), null, null, "expected valid YAML, got " + e.getProblem());
+    } catch (YAMLException e) {
+      // SnakeYAML's own bounds (aliases to collections, nesting depth) carry no position.
+      throw fail(null, null, null, "expected valid YAML within the loader's bounds, got " + e.getMessage());
     }
     if (!(root instanceof MappingNode top)) {
       throw fail(root == null ? null : pos(root.getStartMark()), null, null,
@@ -202,7 +215,12 @@ public final class YamlPipelineLoader {
    * would be: the same booleans, numbers, strings (dates stay text) and structures.
    */
   public static Object value(String yaml, String what) {
-    Node node = new Yaml(new LoaderOptions()).compose(new StringReader(yaml));
+    Node node;
+    try {
+      node = new Yaml(new LoaderOptions()).compose(new StringReader(yaml));
+    } catch (YAMLException e) {
+      throw new IllegalArgumentException(what + " expected a YAML value, got '" + yaml + "': " + e.getMessage());
+    }
     if (node == null) {
       return null;
     }
@@ -215,23 +233,51 @@ public final class YamlPipelineLoader {
     return v;
   }
 
-  /** Converts a YAML subtree to plain Java values, recording each value's position under {@code path}. */
+  /**
+   * Converts a YAML subtree to plain Java values, recording each value's position under {@code path}.
+   * An alias to a collection that contains it is an error at the alias's key; expanding more than
+   * {@link #MAX_EXPANDED_VALUES} values stops loading.
+   */
   private Object plain(Node v, String path, Map<String, Position> positions) {
+    if (++expanded > MAX_EXPANDED_VALUES) {
+      throw fail(pos(v.getStartMark()), null, path.isEmpty() ? null : path, "expected at most "
+          + MAX_EXPANDED_VALUES + " values once aliases are expanded, got more (aliases that repeat a subtree"
+          + " many times, as in a 'billion laughs' file); write the values out or use fewer aliases");
+    }
     positions.put(path, pos(v.getStartMark()));
     if (v instanceof MappingNode m) {
-      var out = new LinkedHashMap<String, Object>();
-      for (NodeTuple t : m.getValue()) {
-        String k = scalarKey(t);
-        out.put(k, plain(t.getValueNode(), path + "." + k, positions));
+      expanding.add(m);
+      try {
+        var out = new LinkedHashMap<String, Object>();
+        for (NodeTuple t : m.getValue()) {
+          String k = scalarKey(t);
+          if (expanding.contains(t.getValueNode())) {
+            errors.add(recursive(t.getKeyNode(), path + "." + k, t.getValueNode()));
+            continue;
+          }
+          out.put(k, plain(t.getValueNode(), path + "." + k, positions));
+        }
+        return out;
+      } finally {
+        expanding.remove(m);
       }
-      return out;
     }
     if (v instanceof SequenceNode s) {
-      var out = new ArrayList<Object>();
-      for (int i = 0; i < s.getValue().size(); i++) {
-        out.add(plain(s.getValue().get(i), path + "[" + i + "]", positions));
+      expanding.add(s);
+      try {
+        var out = new ArrayList<Object>();
+        for (int i = 0; i < s.getValue().size(); i++) {
+          Node item = s.getValue().get(i);
+          if (expanding.contains(item)) {
+            errors.add(recursive(s, path + "[" + i + "]", item));
+            continue;
+          }
+          out.add(plain(item, path + "[" + i + "]", positions));
+        }
+        return out;
+      } finally {
+        expanding.remove(s);
       }
-      return out;
     }
     var s = (ScalarNode) v;
     Tag tag = s.getTag();
@@ -255,6 +301,13 @@ public final class YamlPipelineLoader {
       return text;
     }
     return text;
+  }
+
+  private CompileError recursive(Node at, String path, Node target) {
+    Position anchor = pos(target.getStartMark());
+    return new CompileError(file, pos(at.getStartMark()), null, path.startsWith(".") ? path.substring(1) : path,
+        "expected a value, got a recursive alias: it refers to the " + describe(target).substring(2)
+            + " that contains it (anchored at line " + anchor.line() + ", column " + anchor.column() + ")");
   }
 
   private String string(Node v, String node, String key) {

@@ -203,8 +203,8 @@ class MillraceCliTest {
     // A run that would have hit the cache on deleted files runs the node again.
     Out again = run("run", pipeline("a").toString());
     assertTrue(again.out().lines().anyMatch(l -> l.startsWith("p ") && l.contains("COMPLETE")), again.out());
-    assertEquals("error: --keep-runs expected >= 1 (the newest run's outputs are always kept), got 0",
-        run("gc", yaml.toString(), "--keep-runs", "0").err().trim());
+    assertTrue(run("gc", yaml.toString(), "--keep-runs", "0").err().startsWith(
+        "error: Invalid value for option '--keep-runs': expected an integer in [1, 2147483647], got 0"));
     // By default only artifacts a day old go: nothing of today's runs.
     assertTrue(run("gc", yaml.toString(), "--keep-runs", "1").out().contains("deleted the files of 0 artifacts"));
     // run-node in an old run whose upstream files were collected refuses, saying so.

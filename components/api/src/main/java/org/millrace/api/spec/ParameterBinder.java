@@ -1,5 +1,6 @@
 package org.millrace.api.spec;
 
+import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -95,6 +96,13 @@ public final class ParameterBinder {
       Object given = valueAt(raw, path(m));
       return new ParameterException(path(m), String.format("parameter '%s' expected %s, got %s",
           path(m), describe(m.getTargetType()), given == null ? "nothing" : "'" + given + "'"));
+    }
+    if (cause instanceof JsonMappingException j && j.getCause() instanceof InputCoercionException c) {
+      // A number too large for the parameter's Java type: named with the type's range, never wrapped.
+      boolean isInt = c.getTargetType() == int.class || c.getTargetType() == Integer.class;
+      return new ParameterException(path(j), String.format("parameter '%s' expected an integer in [%d, %d], got %s",
+          path(j), isInt ? Integer.MIN_VALUE : Long.MIN_VALUE, isInt ? Integer.MAX_VALUE : Long.MAX_VALUE,
+          valueAt(raw, path(j))));
     }
     if (cause instanceof JsonMappingException j) {
       return new ParameterException(path(j), String.format("parameters of %s: %s",
