@@ -57,7 +57,8 @@ class MillraceCliTest {
     Out runs = run("runs");
     assertTrue(runs.out().contains(runId) && runs.out().contains(run2) && runs.out().contains("SUCCEEDED"), runs.out());
     Out show = run("runs", "show", runId);
-    assertTrue(show.out().contains("COMPLETE") && show.out().lines().count() == 5, show.out());
+    assertTrue(show.out().lines().filter(l -> l.contains(" COMPLETE ")).count() == 2 && show.out().contains("fingerprints:")
+        && show.out().contains("p.data ") && show.out().contains("c.result "), show.out());
 
     String modelUri = second.out().lines().filter(l -> l.startsWith("c ")).findFirst().orElseThrow()
         .replaceAll(".*\\s(/\\S+)$", "$1");
