@@ -231,6 +231,25 @@ class CrashConsistencyIT {
     assertNotEquals(firstUris, secondUris);
   }
 
+  @Test
+  void killedSchedulerAtAFireTakesThatFireOnceAfterRestart() throws Exception {
+    Path yaml = tiny();
+    String start = java.time.LocalDateTime.now(java.time.ZoneOffset.UTC).minusMinutes(2).withSecond(0).withNano(0)
+        .toString();
+    String[] args = {"schedule", yaml.toString(), "--cron", "* * * * *", "--start", start, "--max-runs", "1"};
+    killedAt("schedule-fire", args);
+    MillraceProcess.Result restarted = cli().run(args);
+    assertEquals(0, restarted.code(), restarted.toString());
+    assertTrue(restarted.out().contains("taking it again"), restarted.toString());
+    List<Execution> fires = executions().stream().filter(e -> e.type().equals("ScheduledRun")).toList();
+    assertEquals(1, fires.size(), "one record of the one fire: " + fires);
+    assertEquals(ExecutionState.COMPLETE, fires.get(0).state(), fires.toString());
+    assertTrue(String.valueOf(fires.get(0).customProperties().get("retaken_after").raw()).startsWith("abandoned: "));
+    // Exactly one pipeline run completed for it.
+    assertEquals(1, executions().stream().filter(e -> e.type().equals("ExampleGen")
+        && e.state() == ExecutionState.COMPLETE).count());
+  }
+
   private List<String> uris() throws Exception {
     try (var store = MetadataStores.sqlite(dir.resolve("logs/metadata.db"))) {
       return store.getArtifacts(ArtifactQuery.builder().build()).stream().map(a -> a.uri()).sorted().toList();

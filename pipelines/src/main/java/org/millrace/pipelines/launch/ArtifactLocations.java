@@ -39,6 +39,7 @@ public final class ArtifactLocations {
   public static final String LOCATION = "location";
 
   private static final Pattern TEMP = Pattern.compile("\\.(tmp|scratch)-(\\d+)(?:-([0-9a-f]{8})-[0-9a-f]+)?");
+  private static final Pattern FINAL = Pattern.compile("(\\d+)-([0-9a-f]{8})-[0-9a-f]+");
 
   private ArtifactLocations() {}
 
@@ -71,8 +72,9 @@ public final class ArtifactLocations {
   /**
    * Deletes the {@code .tmp-*} and {@code .scratch-*} directories under {@code dir} (one level and
    * the level below) left by executions of this store that are no longer RUNNING (after {@link
-   * Liveness#reconcile}, a crashed one is not). Directories of another store and of live executions
-   * stay. Returns the deleted paths.
+   * Liveness#reconcile}, a crashed one is not), and the output directories of this store's FAILED
+   * executions (renamed into place by a process killed before its metadata commit: never recorded).
+   * Directories of another store and of live executions stay. Returns the deleted paths.
    */
   public static List<Path> cleanStale(MetadataStore store, String storeId, Path dir) {
     var deleted = new ArrayList<Path>();
@@ -85,6 +87,21 @@ public final class ArtifactLocations {
       s.filter(p -> !p.equals(dir) && (p.getParent().equals(dir) || !p.getParent().getFileName().toString()
           .startsWith(".")) && Files.isDirectory(p) && TEMP.matcher(p.getFileName().toString()).matches())
           .forEach(candidates::add);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + dir, e);
+    }
+    try (Stream<Path> s = Files.walk(dir, 2)) {
+      for (Path p : s.filter(p -> dir.relativize(p).getNameCount() == 2 && Files.isDirectory(p)).toList()) {
+        Matcher m = FINAL.matcher(p.getFileName().toString());
+        if (m.matches() && m.group(2).equals(storeId)) {
+          Optional<Execution> e = store.getExecution(Long.parseLong(m.group(1)));
+          if (e.isPresent() && e.get().state() == ExecutionState.FAILED && e.get().property(LOCATION)
+              .map(v -> p.getFileName().toString().equals(String.valueOf(v.raw()))).orElse(false)) {
+            NodeLauncher.deleteTree(p);
+            deleted.add(p);
+          }
+        }
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list " + dir, e);
     }
