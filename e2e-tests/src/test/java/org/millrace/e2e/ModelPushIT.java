@@ -39,7 +39,7 @@ class ModelPushIT {
     assertTrue(push.contains("\"pushed\" : false") && push.contains("model not blessed: ") && push.contains("accuracy"),
         push);
     String latest = listVersions(dir.resolve("root/evaluator/evaluation")).stream()
-        .max(java.util.Comparator.comparingLong(Long::parseLong)).orElseThrow();
+        .max(java.util.Comparator.comparingLong(n -> Long.parseLong(n.split("-")[0]))).orElseThrow();
     String evaluation = Files.readString(dir.resolve("root/evaluator/evaluation").resolve(latest).resolve("evaluation.json"));
     assertTrue(evaluation.contains("\"baseline_model\" : \"" + dir.resolve("root/trainer/model")), evaluation);
 
@@ -78,7 +78,9 @@ class ModelPushIT {
 
   static java.util.List<String> listVersions(Path registry) throws Exception {
     try (var s = Files.list(registry)) {
-      return s.map(p -> p.getFileName().toString()).filter(n -> n.matches("\\d+")).sorted().toList();
+      // Registry versions are numbers; output locations are <execution id>-<store id>-<random>.
+      return s.map(p -> p.getFileName().toString()).filter(n -> n.matches("\\d+(-[0-9a-f]{8}-[0-9a-f]+)?")).sorted()
+          .toList();
     }
   }
 }
