@@ -105,7 +105,8 @@ class CrashConsistencyIT {
     MillraceProcess.Result show = cli().run("runs", "show", runId);
     assertEquals(0, show.code(), show.toString());
     assertAbandonedAndNothingRunning("statistics");
-    assertTrue(show.out().contains("abandoned: process ") && show.out().contains("FAILED"), show.toString());
+    // The first line is the run's state (the node table with the reason follows once the CLI flushes it).
+    assertTrue(show.out().contains("run " + runId + ": FAILED (abandoned)"), show.toString());
 
     MillraceProcess.Result resume = cli().run("resume", runId);
     assertEquals(0, resume.code(), resume.toString());
