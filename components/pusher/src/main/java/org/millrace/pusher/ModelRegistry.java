@@ -135,6 +135,9 @@ public final class ModelRegistry {
         List<RegistryEntry> versions = new ArrayList<>(list(name));
         if (recordUnrecorded(dir, versions)) {
           writeAtomically(dir.resolve("registry.json"), MAPPER.writeValueAsBytes(new RegistryIndex(name, versions)));
+          for (RegistryEntry e : versions) {
+            Files.deleteIfExists(pushRecord(dir, e.version()));
+          }
         }
         if (rollbackOf == null) {
           Optional<RegistryEntry> served = versions.stream().filter(e -> !e.rolledBack()).reduce((a, b) -> b);
