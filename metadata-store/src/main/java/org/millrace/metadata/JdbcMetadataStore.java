@@ -62,7 +62,9 @@ final class JdbcMetadataStore implements MetadataStore {
           continue;
         }
         throw new MetadataStoreException("metadata store " + description + ": " + e.getMessage(), e);
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
+        // An Error too (OutOfMemoryError, StackOverflowError): the finally block's setAutoCommit(true)
+        // would otherwise commit the half-done transaction.
         rollbackQuietly(e);
         throw e;
       } finally {
@@ -75,7 +77,7 @@ final class JdbcMetadataStore implements MetadataStore {
     }
   }
 
-  private void rollbackQuietly(Exception cause) {
+  private void rollbackQuietly(Throwable cause) {
     try {
       conn.rollback();
     } catch (SQLException r) {

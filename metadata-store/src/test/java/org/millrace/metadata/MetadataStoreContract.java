@@ -180,4 +180,27 @@ abstract class MetadataStoreContract {
   static Set<String> uriSet(LineageGraph g) {
     return g.artifacts().stream().map(Artifact::uri).collect(Collectors.toSet());
   }
+
+  /** An Error (OutOfMemoryError, StackOverflowError) half way through a transaction rolls it back. */
+  @Test
+  void anErrorInsideATransactionRollsItBack() throws Exception {
+    var jdbc = (JdbcMetadataStore) store;
+    var field = JdbcMetadataStore.class.getDeclaredField("conn");
+    field.setAccessible(true);
+    var conn = (java.sql.Connection) field.get(jdbc);
+    for (Error error : List.<Error>of(new OutOfMemoryError("test"), new StackOverflowError("test"))) {
+      String name = "Half" + error.getClass().getSimpleName();
+      Error thrown = assertThrows(Error.class, () -> jdbc.transaction(() -> {
+        try (var ps = conn.prepareStatement("INSERT INTO mr_type (kind, name) VALUES ('ARTIFACT', ?)")) {
+          ps.setString(1, name);
+          ps.executeUpdate();
+        }
+        throw error;
+      }));
+      assertEquals(error, thrown);
+      assertFalse(store.getType(TypeKind.ARTIFACT, name).isPresent(), name + " was committed");
+    }
+    // The store goes on working.
+    assertTrue(store.putArtifact(examples("/after", 1)) > 0);
+  }
 }

@@ -102,6 +102,7 @@ public final class ExampleGenExecutor implements Executor<ExampleGenParams> {
     } catch (RuntimeException e) {
       throw BeamPipelines.unwrap(e);
     }
+    org.millrace.api.fault.CrashPoints.hit("examplegen-parts"); // test-only: kill -9 with parts written
     long read = BeamPipelines.counter(result, ParseCsvFn.NAMESPACE, "rows_read");
     long rejected = BeamPipelines.counter(result, ParseCsvFn.NAMESPACE, "rows_rejected");
     var props = new LinkedHashMap<String, Object>(Examples.splitProperties(splits));

@@ -31,6 +31,11 @@ import org.slf4j.LoggerFactory;
  * {@code registry.json} index. Versions appear only through an atomic rename of a fully copied
  * {@code .tmp-*} directory; the index is replaced atomically; pushes to one model name are
  * serialized by a file lock.
+ *
+ * <p>A version's index entry is written next to it ({@code .push-<version>.json}) before the version
+ * directory's rename and removed after the index write, so a push that dies between the rename and the index write is completed by the next push: the
+ * version is recorded, never left served without a record. Pushing the model the current version
+ * already serves (same model uri and files) adopts that version instead of publishing it twice.
  */
 public final class ModelRegistry {
   private static final Logger LOG = LoggerFactory.getLogger(ModelRegistry.class);
@@ -128,16 +133,33 @@ public final class ModelRegistry {
            FileLock lock = ch.lock()) {
         cleanStale(dir);
         List<RegistryEntry> versions = new ArrayList<>(list(name));
+        if (recordUnrecorded(dir, versions)) {
+          writeAtomically(dir.resolve("registry.json"), MAPPER.writeValueAsBytes(new RegistryIndex(name, versions)));
+          for (RegistryEntry e : versions) {
+            Files.deleteIfExists(pushRecord(dir, e.version()));
+          }
+        }
+        if (rollbackOf == null) {
+          Optional<RegistryEntry> served = versions.stream().filter(e -> !e.rolledBack()).reduce((a, b) -> b);
+          if (served.isPresent() && served.get().modelUri().equals(modelUri)
+              && served.get().fingerprint().equals(fingerprint(source))) {
+            LOG.info("{} version {} already serves {}: not published again", name, served.get().version(), modelUri);
+            return served.get();
+          }
+        }
         int next = Math.max(maxVersionDir(dir), versions.stream().mapToInt(RegistryEntry::version).max().orElse(0)) + 1;
         Path tmp = dir.resolve(".tmp-" + UUID.randomUUID());
         String fingerprint = copyTree(source, tmp);
+        var entry = new RegistryEntry(next, modelUri, fingerprint, Instant.now().toString(), reason, rollbackOf, false);
+        writeAtomically(pushRecord(dir, next), MAPPER.writeValueAsBytes(entry));
         Files.move(tmp, dir.resolve(Integer.toString(next)), StandardCopyOption.ATOMIC_MOVE);
+        org.millrace.api.fault.CrashPoints.hit("pusher-renamed");
         if (rollbackOf != null) {
           versions.replaceAll(e -> e.version() > rollbackOf ? e.withRolledBack() : e);
         }
-        var entry = new RegistryEntry(next, modelUri, fingerprint, Instant.now().toString(), reason, rollbackOf, false);
         versions.add(entry);
         writeAtomically(dir.resolve("registry.json"), MAPPER.writeValueAsBytes(new RegistryIndex(name, versions)));
+        Files.deleteIfExists(pushRecord(dir, next));
         LOG.info("published {} version {} from {}{}", name, next, modelUri,
             rollbackOf == null ? "" : " (rollback of version " + rollbackOf + ")");
         return entry;
@@ -145,6 +167,74 @@ public final class ModelRegistry {
     } catch (IOException e) {
       throw new UncheckedIOException("push of " + source + " to " + dir + " failed: " + e.getMessage(), e);
     }
+  }
+
+  /** A version's own index entry, next to its directory until the index records it. */
+  private static Path pushRecord(Path dir, int version) {
+    return dir.resolve(".push-" + version + ".json");
+  }
+
+  /**
+   * Adds to {@code versions} the version directories that carry a push record but are missing from
+   * the index (their push died before the index write); returns whether any was added.
+   */
+  private static boolean recordUnrecorded(Path dir, List<RegistryEntry> versions) throws IOException {
+    var known = new java.util.HashSet<Integer>();
+    versions.forEach(e -> known.add(e.version()));
+    List<Path> dirs;
+    try (Stream<Path> s = Files.list(dir)) {
+      dirs = s.filter(p -> p.getFileName().toString().matches("\\d{1,9}")).sorted(java.util.Comparator.comparingInt(
+          p -> Integer.parseInt(p.getFileName().toString()))).toList();
+    }
+    boolean added = false;
+    for (Path v : dirs) {
+      int n = Integer.parseInt(v.getFileName().toString());
+      Path record = pushRecord(dir, n);
+      if (known.contains(n) || !Files.isRegularFile(record)) {
+        continue;
+      }
+      RegistryEntry e = MAPPER.readValue(record.toFile(), RegistryEntry.class);
+      if (e.rollbackOf() != null) {
+        int of = e.rollbackOf();
+        versions.replaceAll(x -> x.version() > of ? x.withRolledBack() : x);
+      }
+      versions.add(e);
+      LOG.warn("{}: version {} was published but not recorded (a push died before writing the index): recorded now",
+          dir, n);
+      added = true;
+    }
+    versions.sort(java.util.Comparator.comparingInt(RegistryEntry::version));
+    // Records of versions now in the index, or whose directory never appeared (the push died before the rename).
+    try (Stream<Path> s = Files.list(dir)) {
+      for (Path r : s.filter(p -> p.getFileName().toString().matches("\\.push-\\d{1,9}\\.json")).toList()) {
+        String n = r.getFileName().toString().replaceAll("\\D", "");
+        if (known.contains(Integer.parseInt(n)) || !Files.isDirectory(dir.resolve(n))) {
+          Files.deleteIfExists(r);
+        }
+      }
+    }
+    return added;
+  }
+
+  /** The fingerprint {@link #copyTree} computes for the files of {@code source}. */
+  private static String fingerprint(Path source) throws IOException {
+    MessageDigest sha = sha256();
+    List<Path> files;
+    try (Stream<Path> s = Files.walk(source)) {
+      files = s.sorted().filter(Files::isRegularFile).toList();
+    }
+    for (Path f : files) {
+      String rel = source.relativize(f).toString().replace('\\', '/');
+      sha.update(rel.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      sha.update((byte) 0);
+      try (var in = Files.newInputStream(f)) {
+        byte[] buf = new byte[1 << 16];
+        for (int n; (n = in.read(buf)) > 0; ) {
+          sha.update(buf, 0, n);
+        }
+      }
+    }
+    return HexFormat.of().formatHex(sha.digest());
   }
 
   private Path dir(String name) {

@@ -122,4 +122,33 @@ class ModelRegistryTest {
         () -> new ModelRegistry(tmp).push("../x", m, "u", "r"));
     assertTrue(e.getMessage().startsWith("model name expected"), e.getMessage());
   }
+
+  @Test
+  void aVersionRenamedButNotIndexedIsRecordedByTheNextPushAndNotPushedAgain() throws IOException {
+    Path base = tmp.resolve("serving");
+    var reg = new ModelRegistry(base);
+    Path m = model("m1", "w1");
+    RegistryEntry v1 = reg.push("penguins", m, "file:/m1", "first");
+    // What a push killed between the version directory's rename and the index write leaves.
+    Path dir = base.resolve("penguins");
+    Files.delete(dir.resolve("registry.json"));
+    Files.write(dir.resolve(".push-1.json"), ModelRegistry.MAPPER.writeValueAsBytes(v1));
+    assertEquals(List.of(), reg.list("penguins"));
+
+    RegistryEntry again = reg.push("penguins", m, "file:/m1", "retried");
+    assertEquals(1, again.version());
+    assertEquals(List.of(1), reg.list("penguins").stream().map(RegistryEntry::version).toList());
+    assertEquals("first", reg.list("penguins").get(0).reason());
+    assertEquals(List.of(".lock", "1", "registry.json"), names(dir));
+  }
+
+  @Test
+  void theServedModelPushedAgainIsNotASecondVersion() throws IOException {
+    var reg = new ModelRegistry(tmp.resolve("serving"));
+    Path m = model("m1", "w1");
+    assertEquals(1, reg.push("penguins", m, "file:/m1", "a").version());
+    assertEquals(1, reg.push("penguins", m, "file:/m1", "b").version());
+    assertEquals(2, reg.push("penguins", model("m2", "w2"), "file:/m2", "c").version());
+    assertEquals(List.of(1, 2), reg.list("penguins").stream().map(RegistryEntry::version).toList());
+  }
 }

@@ -60,6 +60,8 @@ final class GcCommand implements Callable<Integer> {
         return MillraceCli.OK;
       }
       var outcome = gc.collect(plan, root);
+      gc.cleanStaleTemps(root).forEach(p -> cli.out().println("gc: deleted " + p
+          + " (temporary files of an execution that no longer runs)"));
       cli.out().printf("gc %s: deleted the files of %d artifacts (lineage kept, state DELETED), kept %d%n", raw.name(),
           outcome.deleted().size(), plan.kept().size());
       outcome.failed().forEach((id, why) -> cli.spec.commandLine().getErr().println("gc: artifact #" + id

@@ -42,6 +42,13 @@ public final class MillraceCli implements Callable<Integer> {
   }
 
   MetadataStore openStore() {
+    MetadataStore store = openStoreOnly();
+    // An execution left RUNNING by a process that is gone (kill -9, a crash) ends as FAILED here.
+    org.millrace.pipelines.launch.Liveness.reconcile(store);
+    return store;
+  }
+
+  private MetadataStore openStoreOnly() {
     String url = metadata != null ? metadata : System.getenv("MILLRACE_METADATA_URL");
     if (url == null || url.isBlank()) {
       return MetadataStores.sqlite(Path.of(".millrace", "metadata.db"));

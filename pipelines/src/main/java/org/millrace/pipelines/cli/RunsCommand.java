@@ -48,7 +48,13 @@ final class RunsCommand implements Callable<Integer> {
       return "RUNNING";
     }
     if (last.containsValue(ExecutionState.FAILED)) {
-      return "FAILED";
+      // A node whose process died (kill -9, a crash) was ended by the next command: say so.
+      var lastExec = new java.util.LinkedHashMap<String, Execution>();
+      execs.forEach(e -> lastExec.put(StoreQueries.stringProp(e, Keys.NODE), e));
+      boolean abandoned = lastExec.values().stream().anyMatch(e -> e.state() == ExecutionState.FAILED && String.valueOf(
+          e.property(Keys.ERROR).map(v -> v.raw()).orElse("")).startsWith(
+              org.millrace.pipelines.launch.Liveness.ABANDONED));
+      return abandoned ? "FAILED (abandoned)" : "FAILED";
     }
     return last.isEmpty() ? "EMPTY" : "SUCCEEDED";
   }

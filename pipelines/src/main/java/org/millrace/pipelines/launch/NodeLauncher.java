@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.millrace.api.fault.CrashPoints;
 import org.millrace.api.spec.ComponentSpec;
 import org.millrace.api.spec.Executor;
 import org.millrace.api.spec.ExecutorInput;
@@ -31,7 +32,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Launches one node: cache lookup, then executor attempts into temporary directories, renamed
- * into {@code <root>/<node>/<output>/<execution_id>/} and published in one store transaction.
+ * into {@code <root>/<node>/<output>/<location>/} (see {@link ArtifactLocations}) and published in
+ * one store transaction. A RUNNING execution records its process ({@link Liveness}); an attempt that
+ * ends in an exception, an {@link OutOfMemoryError} or a {@link StackOverflowError} is FAILED with the
+ * reason. Quarantine files of a failed attempt are kept in {@code <output>/quarantine-<location>/}.
  */
 public final class NodeLauncher {
   private static final Logger LOG = LoggerFactory.getLogger(NodeLauncher.class);
@@ -45,6 +49,7 @@ public final class NodeLauncher {
   private final List<String> beamArgs;
   private final ProgressFactory progress;
   private final boolean cacheEnabled;
+  private String storeId;
 
   public NodeLauncher(MetadataStore store, ComponentRegistry registry, String pipeline, String runId, Path root,
       List<String> beamArgs, ProgressFactory progress, boolean cacheEnabled) {
@@ -99,24 +104,32 @@ public final class NodeLauncher {
     long lastId = -1;
     int attempts = node.retry().maxAttempts();
     for (int attempt = 1; attempt <= attempts; attempt++) {
-      Execution running = Execution.create(comp.type(), ExecutionState.RUNNING, Map.of(),
-          baseProps(node, key, attempt, System.currentTimeMillis()));
+      var props = new LinkedHashMap<>(baseProps(node, key, attempt, System.currentTimeMillis()));
+      props.putAll(Liveness.owner());
+      Execution running = Execution.create(comp.type(), ExecutionState.RUNNING, Map.of(), props);
       long id = store.putExecution(running, inputEvents, contexts).executionId();
       lastId = id;
-      running = running.withId(id);
+      String location = ArtifactLocations.newLocation(id, storeId());
+      running = running.withId(id).withCustomProperties(Map.of(ArtifactLocations.LOCATION, Value.of(location)));
+      store.putExecution(running);
+      Liveness.Lease lease = Liveness.lease(store, running);
+      final Execution started = running;
       try {
-        Map<String, List<Artifact>> outputs = runOnce(node, comp, params, apiInputs, id, key);
+        Map<String, List<Artifact>> outputs = runOnce(node, comp, params, apiInputs, id, location, key);
         var outEvents = new ArrayList<ArtifactAndEvent>();
         outputs.forEach((k, list) -> list.forEach(a -> outEvents.add(ArtifactAndEvent.output(a, k))));
-        var result = store.putExecution(running.withState(ExecutionState.COMPLETE)
-            .withCustomProperties(Map.of(Keys.ENDED_MS, Value.of(System.currentTimeMillis()))), outEvents, contexts);
+        CrashPoints.hit("node-renamed:" + node.id());
+        var result = lease.finish(() -> store.putExecution(started.withState(ExecutionState.COMPLETE)
+            .withCustomProperties(Map.of(Keys.ENDED_MS, Value.of(System.currentTimeMillis()))), outEvents, contexts));
         return new NodeOutcome(node.id(), ExecutionState.COMPLETE, id, withIds(outputs, result.artifactIds()),
             null, System.currentTimeMillis() - start, attempt);
-      } catch (Exception e) {
+      } catch (Exception | OutOfMemoryError | StackOverflowError e) {
+        // An Error other than these two (a LinkageError, an InternalError) leaves the JVM in no state to go on.
         lastError = describe(e);
         LOG.warn("node {} attempt {}/{} failed: {}", node.id(), attempt, attempts, lastError);
-        store.putExecution(running.withState(ExecutionState.FAILED).withCustomProperties(Map.of(
-            Keys.ERROR, Value.of(lastError + stackSummary(e)), Keys.ENDED_MS, Value.of(System.currentTimeMillis()))));
+        String error = lastError;
+        lease.finish(() -> store.putExecution(started.withState(ExecutionState.FAILED).withCustomProperties(Map.of(
+            Keys.ERROR, Value.of(error + stackSummary(e)), Keys.ENDED_MS, Value.of(System.currentTimeMillis())))));
         if (attempt < attempts) {
           sleep(node.retry().initialBackoffMillis() << (attempt - 1));
         }
@@ -133,17 +146,28 @@ public final class NodeLauncher {
     return comp.driver().orElseThrow().fingerprint((P) params, ctx);
   }
 
+  private synchronized String storeId() {
+    if (storeId == null) {
+      storeId = ArtifactLocations.storeId(store);
+    }
+    return storeId;
+  }
+
   @SuppressWarnings("unchecked")
   private <P> Map<String, List<Artifact>> runOnce(NodeSpec node, ComponentSpec<P> comp, Object params,
-      Map<String, List<org.millrace.api.artifact.Artifact>> inputs, long executionId, CacheKey key) throws Exception {
+      Map<String, List<org.millrace.api.artifact.Artifact>> inputs, long executionId, String location, CacheKey key)
+      throws Exception {
+    // What a killed or crashed earlier execution of this node left behind goes first.
+    ArtifactLocations.cleanStale(store, storeId(), root.resolve(node.id()))
+        .forEach(p -> LOG.info("node {}: deleted {} left by an execution that no longer runs", node.id(), p));
     var temps = new LinkedHashMap<String, Path>();
     var finals = new LinkedHashMap<String, Path>();
     for (OutputKey<?> out : comp.outputs()) {
-      Path dir = root.resolve(node.id()).resolve(out.name());
-      temps.put(out.name(), Files.createDirectories(dir.resolve(".tmp-" + executionId)));
-      finals.put(out.name(), dir.resolve(String.valueOf(executionId)));
+      Path dir = Files.createDirectories(root.resolve(node.id()).resolve(out.name()));
+      temps.put(out.name(), Files.createDirectory(dir.resolve(".tmp-" + location)));
+      finals.put(out.name(), dir.resolve(location));
     }
-    Path scratch = Files.createDirectories(root.resolve(node.id()).resolve(".scratch-" + executionId));
+    Path scratch = Files.createDirectories(root.resolve(node.id()).resolve(".scratch-" + location));
     // The resume directory belongs to this execution; a retry or a later resume with the same cache key takes
     // over the checkpoints a dead execution left, never those of a concurrent run (see ResumeDirs).
     ResumeDirs.Claim claim = ResumeDirs.claim(root.resolve(node.id()), key == null ? null : key.hash(), executionId);
@@ -152,11 +176,18 @@ public final class NodeLauncher {
     var moved = new ArrayList<Path>();
     try {
       Executor<P> executor = comp.executor().get();
+      CrashPoints.hit("node-start:" + node.id());
       ExecutorResult result = executor.execute(new ExecutorInput<>(inputs, temps, (P) params), ctx);
       var outputs = new LinkedHashMap<String, List<Artifact>>();
       for (OutputKey<?> out : comp.outputs()) {
         Path temp = temps.get(out.name());
         Path fin = finals.get(out.name());
+        if (Files.exists(fin, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+          // rename(2) would replace an empty directory: an existing target is never overwritten or adopted.
+          throw new IllegalStateException(fin + " expected not to exist, but it does: another metadata store"
+              + " sharing the pipeline root " + root + " (or a store restored from a backup) wrote it; millrace"
+              + " never overwrites or adopts an existing artifact directory");
+        }
         Files.move(temp, fin, StandardCopyOption.ATOMIC_MOVE);
         moved.add(fin);
         var props = new LinkedHashMap<String, Object>(result.properties(out));
@@ -166,9 +197,29 @@ public final class NodeLauncher {
       deleteTree(resume);
       return outputs;
     } catch (Exception | Error e) {
-      // Nothing half-written stays behind: temporary outputs and already renamed ones go.
+      // Nothing half-written stays behind: temporary outputs and already renamed ones go, except the
+      // quarantined rows that the error message sends the user to: those move to a kept directory.
+      String message = e.getMessage();
+      for (var t : temps.entrySet()) {
+        Path q = t.getValue().resolve("quarantine");
+        if (Files.isDirectory(q)) {
+          Path kept = root.resolve(node.id()).resolve(t.getKey()).resolve("quarantine-" + location);
+          try {
+            Files.move(q, kept, StandardCopyOption.ATOMIC_MOVE);
+            LOG.warn("node {}: quarantined rows of the failed execution {} kept in {}", node.id(), executionId, kept);
+            if (message != null) {
+              message = message.replace(q.toString(), kept.toString());
+            }
+          } catch (IOException moveFailed) {
+            e.addSuppressed(moveFailed);
+          }
+        }
+      }
       temps.values().forEach(NodeLauncher::deleteTree);
       moved.forEach(NodeLauncher::deleteTree);
+      if (message != null && !message.equals(e.getMessage())) {
+        throw new QuarantineKeptException(message, e);
+      }
       throw e;
     } finally {
       deleteTree(scratch);
@@ -220,9 +271,26 @@ public final class NodeLauncher {
     return out;
   }
 
+  /** A failure whose message names the kept quarantine files instead of the deleted temporary output. */
+  static final class QuarantineKeptException extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    QuarantineKeptException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
   static String describe(Throwable e) {
-    String msg = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
-    return e instanceof RuntimeException && !(e instanceof IllegalArgumentException || e instanceof IllegalStateException)
+    if (e instanceof QuarantineKeptException) {
+      return describeWith(e.getCause(), e.getMessage());
+    }
+    return describeWith(e, e.getMessage());
+  }
+
+  private static String describeWith(Throwable e, String message) {
+    String msg = message == null ? e.getClass().getName() : message;
+    return e instanceof Error || e instanceof RuntimeException
+        && !(e instanceof IllegalArgumentException || e instanceof IllegalStateException)
         ? e.getClass().getSimpleName() + ": " + msg : msg;
   }
 

@@ -146,6 +146,7 @@ public final class GarbageCollector {
       Artifact marked = a.withState(ArtifactState.MARKED_FOR_DELETION);
       try {
         store.putArtifact(marked);
+        org.millrace.api.fault.CrashPoints.hit("gc-marked");
         NodeLauncher.deleteTree(p.get());
         store.putArtifact(marked.withState(ArtifactState.DELETED));
         done.add(marked.withState(ArtifactState.DELETED));
@@ -154,6 +155,26 @@ public final class GarbageCollector {
       }
     }
     return new Outcome(done, failed);
+  }
+
+  /**
+   * Deletes the {@code .tmp-*} and {@code .scratch-*} directories that executions of this store
+   * left under the root's nodes and no longer run (killed, crashed); another store's stay.
+   */
+  public List<java.nio.file.Path> cleanStaleTemps(Path root) {
+    var deleted = new ArrayList<java.nio.file.Path>();
+    if (!java.nio.file.Files.isDirectory(root)) {
+      return deleted;
+    }
+    String storeId = org.millrace.pipelines.launch.ArtifactLocations.storeId(store);
+    try (var nodes = java.nio.file.Files.list(root)) {
+      for (Path node : nodes.filter(java.nio.file.Files::isDirectory).toList()) {
+        deleted.addAll(org.millrace.pipelines.launch.ArtifactLocations.cleanStale(store, storeId, node));
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot list " + root, e);
+    }
+    return deleted;
   }
 
   /** Up to {@code n} newest complete or cached executions in a node context, however many failed since. */

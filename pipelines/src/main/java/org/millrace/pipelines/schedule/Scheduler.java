@@ -29,6 +29,12 @@ import org.millrace.pipelines.launch.StoreSchema;
  * {@code catchup=True}); otherwise only the latest missed fire runs. A fire covers the interval
  * from the previous fire time to its own, like an Airflow data interval: the daily 02:00 run of
  * December 2 covers December 1, whose span it can read ({@code --span-format}).
+ *
+ * <p>A fire is claimed before its run starts (a RUNNING {@code ScheduledRun} naming this process,
+ * see {@link org.millrace.pipelines.launch.Liveness}) and the claim is completed with the run's
+ * outcome. A scheduler killed during a fire leaves the claim, which the next command opening the
+ * store ends as abandoned; the restarted scheduler takes that fire once more (its killed run never
+ * finished) before going on, so a fire is neither lost nor run to completion twice.
  */
 public final class Scheduler {
   public static final String EXECUTION_TYPE = "ScheduledRun";
@@ -119,6 +125,30 @@ public final class Scheduler {
     }
     int runs = 0;
     int failed = 0;
+    Optional<Execution> abandoned = newestClaim().filter(e -> e.state() == ExecutionState.FAILED
+        && String.valueOf(e.customProperties().getOrDefault("error", Value.of("")).raw())
+            .startsWith(org.millrace.pipelines.launch.Liveness.ABANDONED));
+    if (abandoned.isPresent() && (options.maxRuns() == 0 || runs < options.maxRuns())) {
+      Execution claim = abandoned.get();
+      Fire fire = new Fire(ZonedDateTime.parse(String.valueOf(claim.customProperties().get("fire_time").raw())),
+          ZonedDateTime.parse(String.valueOf(claim.customProperties().get("interval_start").raw())));
+      log.accept("schedule " + contextName() + ": fire " + fire.time() + " was claimed by a scheduler that died"
+          + " during its run: taking it again");
+      var props = new LinkedHashMap<>(claim.customProperties());
+      Value reason = props.remove("error");
+      if (reason != null) {
+        props.put("retaken_after", reason);
+      }
+      props.remove(org.millrace.pipelines.launch.Keys.ENDED_MS);
+      props.putAll(org.millrace.pipelines.launch.Liveness.owner());
+      Execution retaken = new Execution(claim.id(), claim.type(), claim.name(), ExecutionState.RUNNING,
+          claim.properties(), props, claim.createTime(), claim.updateTime());
+      store.putExecution(retaken);
+      if (!fire(fire, retaken)) {
+        failed++;
+      }
+      runs++;
+    }
     while (options.maxRuns() == 0 || runs < options.maxRuns()) {
       Optional<ZonedDateTime> next = cron.next(after, zone);
       if (next.isEmpty()) {
@@ -141,43 +171,65 @@ public final class Scheduler {
         }
       }
       Fire fire = new Fire(t, cron.previous(t, zone).orElse(t));
-      Outcome outcome;
-      try {
-        outcome = runner.run(fire);
-      } catch (InterruptedException | IllegalArgumentException e) {
-        // Interrupted, or the pipeline or its parameters are wrong: no fire is recorded, the
-        // scheduler stops, and a fixed one takes this fire again.
-        throw e;
-      } catch (Exception e) {
-        outcome = new Outcome("", false, e.toString());
-      }
-      record(fire, outcome);
-      if (!outcome.succeeded()) {
+      if (!fire(fire, claim(fire))) {
         failed++;
       }
-      log.accept("schedule " + contextName() + ": fire " + t + " (interval from " + fire.intervalStart() + ") run "
-          + outcome.runId() + (outcome.succeeded() ? " succeeded" : " FAILED" + (outcome.error() == null ? ""
-          : ": " + outcome.error())));
       after = t;
       runs++;
     }
     return failed;
   }
 
-  /** The fire time of the newest ScheduledRun recorded for this schedule. */
-  public Optional<Instant> lastRecordedFire() {
+  /** Runs a claimed fire and completes its claim; returns whether its run succeeded. */
+  private boolean fire(Fire fire, Execution claim) throws InterruptedException {
+    var lease = org.millrace.pipelines.launch.Liveness.lease(store, claim);
+    org.millrace.api.fault.CrashPoints.hit("schedule-fire");
+    Outcome outcome;
+    try {
+      outcome = runner.run(fire);
+    } catch (InterruptedException | IllegalArgumentException e) {
+      // Interrupted, or the pipeline or its parameters are wrong: the claim is withdrawn (no fire is
+      // recorded), the scheduler stops, and a fixed one takes this fire again.
+      lease.finish(() -> store.putExecution(claim.withState(ExecutionState.CANCELED)));
+      throw e;
+    } catch (Exception e) {
+      outcome = new Outcome("", false, e.toString());
+    }
+    Map<String, Value> props = new LinkedHashMap<>();
+    props.put("run_id", Value.of(outcome.runId() == null ? "" : outcome.runId()));
+    if (outcome.error() != null) {
+      props.put("error", Value.of(outcome.error()));
+    }
+    boolean ok = outcome.succeeded();
+    lease.finish(() -> store.putExecution(claim.withState(ok ? ExecutionState.COMPLETE : ExecutionState.FAILED)
+        .withCustomProperties(props)));
+    log.accept("schedule " + contextName() + ": fire " + fire.time() + " (interval from " + fire.intervalStart()
+        + ") run " + outcome.runId() + (outcome.succeeded() ? " succeeded" : " FAILED" + (outcome.error() == null ? ""
+        : ": " + outcome.error())));
+    return outcome.succeeded();
+  }
+
+  /** The newest fire claimed for this schedule and not withdrawn. */
+  private Optional<Execution> newestClaim() {
     Optional<Context> ctx = store.getContext(CONTEXT_TYPE, contextName());
     if (ctx.isEmpty()) {
       return Optional.empty();
     }
-    // Fires are recorded in time order: the newest execution is the last fire.
+    // Fires are claimed in time order: the newest execution not withdrawn is the last fire.
     return store.getExecutions(ExecutionQuery.builder().type(EXECUTION_TYPE).context(ctx.get().id()).newestFirst()
-            .limit(1).build())
-        .stream().map(e -> e.customProperties().get("fire_time_ms")).filter(v -> v != null)
-        .map(v -> Instant.ofEpochMilli(((Number) v.raw()).longValue())).max(Instant::compareTo);
+            .limit(50).build())
+        .stream().filter(e -> e.state() != ExecutionState.CANCELED && e.customProperties().get("fire_time_ms") != null)
+        .findFirst();
   }
 
-  private void record(Fire fire, Outcome outcome) {
+  /** The fire time of the newest ScheduledRun recorded for this schedule. */
+  public Optional<Instant> lastRecordedFire() {
+    return newestClaim().map(e -> Instant.ofEpochMilli(((Number) e.customProperties().get("fire_time_ms").raw())
+        .longValue()));
+  }
+
+  /** Records that this process runs the fire (RUNNING, with its pid and host). */
+  private Execution claim(Fire fire) {
     StoreSchema.register(store);
     store.putType(StoreType.execution(EXECUTION_TYPE, Map.of()));
     store.putType(StoreType.context(CONTEXT_TYPE, Map.of()));
@@ -185,11 +237,9 @@ public final class Scheduler {
     props.put("fire_time", Value.of(fire.time().toString()));
     props.put("fire_time_ms", Value.of(fire.time().toInstant().toEpochMilli()));
     props.put("interval_start", Value.of(fire.intervalStart().toString()));
-    props.put("run_id", Value.of(outcome.runId() == null ? "" : outcome.runId()));
-    if (outcome.error() != null) {
-      props.put("error", Value.of(outcome.error()));
-    }
-    store.putExecution(Execution.create(EXECUTION_TYPE, outcome.succeeded() ? ExecutionState.COMPLETE
-        : ExecutionState.FAILED, Map.of(), props), List.of(), List.of(Context.of(CONTEXT_TYPE, contextName())));
+    props.putAll(org.millrace.pipelines.launch.Liveness.owner());
+    Execution claim = Execution.create(EXECUTION_TYPE, ExecutionState.RUNNING, Map.of(), props);
+    long id = store.putExecution(claim, List.of(), List.of(Context.of(CONTEXT_TYPE, contextName()))).executionId();
+    return claim.withId(id);
   }
 }

@@ -84,7 +84,11 @@ class LocalRunnerTest {
     assertTrue(ls < re && rs < le, "left and right must overlap: " + ls + "-" + le + " vs " + rs + "-" + re);
 
     String join = r.node("join").outputUris().get("result").get(0);
-    assertEquals(project.resolve(".millrace/pipelines/demo/join/result/" + r.node("join").executionId()).toString(), join);
+    // <execution id>-<store id>-<random>: unique across stores sharing the root (ArtifactLocations).
+    String location = String.valueOf(store.getExecution(r.node("join").executionId()).orElseThrow()
+        .property("location").orElseThrow().raw());
+    assertTrue(location.matches(r.node("join").executionId() + "-[0-9a-f]{8}-[0-9a-f]{4}"), location);
+    assertEquals(project.resolve(".millrace/pipelines/demo/join/result/" + location).toString(), join);
     assertEquals("hello-right", Files.readString(Path.of(join, "result.txt")));
     Artifact result = store.getArtifacts(ArtifactQuery.builder().uri(join).build()).get(0);
     assertEquals(11L, result.customProperties().get("length").raw());

@@ -122,4 +122,46 @@ class SchedulerTest {
       assertEquals(Instant.parse("2026-12-01T16:44:00Z"), again.lastRecordedFire().orElseThrow(), "not recorded");
     }
   }
+
+  /** What a kill -9 during a fire's run leaves: the claim, owned by a process that is gone. */
+  @Test
+  void aFireWhoseSchedulerDiedIsTakenOnceMoreNeitherLostNorRecordedTwice() throws Exception {
+    try (MetadataStore store = MetadataStores.sqlite(dir.resolve("md.db"))) {
+      var clock = new FakeClock("2026-12-01T03:00:00Z");
+      var options = new Scheduler.Options(Cron.parse("0 2 * * *"), ZoneOffset.UTC, Instant.parse(
+          "2026-12-01T00:00:00Z"), false, 1);
+      class Died extends Error {
+        private static final long serialVersionUID = 1L;
+      }
+      var dying = new Scheduler(store, "weather", options, clock, fire -> {
+        fires.add(fire.time().toString());
+        throw new Died();
+      }, line -> { });
+      org.junit.jupiter.api.Assertions.assertThrows(Died.class, dying::run);
+      var claims = store.getExecutions(ExecutionQuery.builder().type(Scheduler.EXECUTION_TYPE).build());
+      assertEquals(1, claims.size());
+      assertEquals(ExecutionState.RUNNING, claims.get(0).state());
+      // The claim's process is gone (a process that has exited stands for the killed scheduler).
+      Process gone = new ProcessBuilder("true").start();
+      gone.waitFor();
+      store.putExecution(claims.get(0).withCustomProperties(java.util.Map.of(
+          org.millrace.pipelines.launch.Liveness.PID, org.millrace.metadata.Value.of(gone.pid()))));
+      assertEquals(1, org.millrace.pipelines.launch.Liveness.reconcile(store).size());
+
+      var lines = new ArrayList<String>();
+      int failed = new Scheduler(store, "weather", options, clock, fire -> {
+        fires.add(fire.time().toString());
+        return new Scheduler.Outcome("run-2", true, null);
+      }, lines::add).run();
+      assertEquals(0, failed);
+      assertEquals(List.of("2026-12-01T02:00Z", "2026-12-01T02:00Z"), fires, "the same fire, taken once more");
+      claims = store.getExecutions(ExecutionQuery.builder().type(Scheduler.EXECUTION_TYPE).build());
+      assertEquals(1, claims.size(), "one record for the fire: " + claims);
+      assertEquals(ExecutionState.COMPLETE, claims.get(0).state());
+      assertEquals("run-2", claims.get(0).customProperties().get("run_id").raw());
+      assertEquals(true, String.valueOf(claims.get(0).customProperties().get("retaken_after").raw())
+          .startsWith("abandoned: process "));
+      assertEquals(true, lines.stream().anyMatch(l -> l.contains("taking it again")), lines.toString());
+    }
+  }
 }

@@ -280,6 +280,9 @@ public final class Training {
         if (o.checkpointDir() != null && epoch < o.epochs()) {
           save(o, net, opt, accHost, epoch + 1, 0, history, best, bestEpoch, sinceBest, false, false, bestTensors);
         }
+        if (epoch < o.epochs()) {
+          org.millrace.api.fault.CrashPoints.hit("trainer-epoch"); // test-only: kill -9 mid-training
+        }
       }
       if (o.checkpointDir() != null) {
         save(o, net, opt, epochAcc(b, acc, workers), Math.min(epoch, o.epochs()), batches, history, best, bestEpoch,

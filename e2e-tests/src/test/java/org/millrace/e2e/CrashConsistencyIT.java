@@ -1,0 +1,260 @@
+package org.millrace.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.millrace.metadata.ArtifactQuery;
+import org.millrace.metadata.ArtifactState;
+import org.millrace.metadata.Execution;
+import org.millrace.metadata.ExecutionQuery;
+import org.millrace.metadata.ExecutionState;
+import org.millrace.metadata.MetadataStores;
+
+/**
+ * Crash consistency as deployed: the real launcher is {@code kill -9}ed at a named point
+ * ({@code MILLRACE_CRASH_POINT}, a test-only hook that makes the process print a marker and block
+ * there), then the next command runs as a process, and the invariants hold: no execution stays
+ * RUNNING once its process is gone (it is FAILED with an {@code abandoned:} reason that {@code runs
+ * show} prints), no {@code .tmp-*}/{@code .scratch-*} survives the next run of the node or gc, and
+ * the next command completes. Also: OutOfMemoryError and StackOverflowError in a node, quarantine
+ * files of a failed node, and a store recreated over an existing pipeline root.
+ */
+class CrashConsistencyIT {
+  // A hang guard only: on a loaded 2-core machine a tiny pipeline has taken minutes to reach a point.
+  private static final Duration MARKER = Duration.ofMinutes(10);
+
+  @TempDir
+  Path dir;
+
+  /** ExampleGen and StatisticsGen over the penguins file. */
+  private Path tiny(String csv, String extraIngest) throws Exception {
+    String yaml = "pipeline: tiny\npipeline_root: " + dir.resolve("root") + "\nnodes:\n"
+        + "  ingest:\n    component: ExampleGen\n    parameters:\n      input: " + csv + "\n" + extraIngest
+        + "  statistics:\n    component: StatisticsGen\n    inputs: {examples: ingest.examples}\n";
+    return Files.writeString(dir.resolve("tiny.yaml"), yaml);
+  }
+
+  private Path tiny() throws Exception {
+    return tiny(MillraceProcess.repositoryRoot().resolve("examples/data/penguins/penguins.csv").toString(), "");
+  }
+
+  private MillraceProcess cli() {
+    return new MillraceProcess(dir.resolve("logs"));
+  }
+
+  private MillraceProcess.Running killedAt(String point, String... args) throws Exception {
+    MillraceProcess.Running r = cli().env("MILLRACE_CRASH_POINT", point).start(args);
+    r.awaitOutput("MILLRACE_CRASH_POINT " + point + " reached", MARKER);
+    r.kill9();
+    assertFalse(r.isAlive());
+    return r;
+  }
+
+  private List<Execution> executions() throws Exception {
+    try (var store = MetadataStores.sqlite(dir.resolve("logs/metadata.db"))) {
+      return store.getExecutions(ExecutionQuery.builder().build());
+    }
+  }
+
+  private static List<Path> temporaries(Path root) throws Exception {
+    if (!Files.exists(root)) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.walk(root)) {
+      return s.filter(p -> p.getFileName().toString().matches("\\.(tmp|scratch)-.*")).toList();
+    }
+  }
+
+  private static String onlyRunId(MillraceProcess.Result runs, String pipeline) {
+    Matcher m = Pattern.compile("(" + pipeline + "-\\d{8}-\\d{6}-[0-9a-f]{4})").matcher(runs.out());
+    assertTrue(m.find(), runs.toString());
+    return m.group(1);
+  }
+
+  /** The run id of the store's only run, read from the store (no reliance on a table's layout). */
+  private String runIdFromStore() throws Exception {
+    return executions().stream().map(e -> String.valueOf(e.customProperties().get("run_id").raw())).findFirst()
+        .orElseThrow();
+  }
+
+  private void assertAbandonedAndNothingRunning(String node) throws Exception {
+    List<Execution> all = executions();
+    assertTrue(all.stream().noneMatch(e -> e.state() == ExecutionState.RUNNING), all.toString());
+    assertTrue(all.stream().anyMatch(e -> e.state() == ExecutionState.FAILED
+        && String.valueOf(e.customProperties().get("node").raw()).equals(node)
+        && String.valueOf(e.customProperties().get("error").raw()).startsWith("abandoned: process ")), all.toString());
+  }
+
+  @Test
+  void killedBetweenRenameAndCommitThenResume() throws Exception {
+    Path yaml = tiny();
+    killedAt("node-renamed:statistics", "run", yaml.toString());
+    // The killed execution is still RUNNING in the store until a command opens it.
+    assertTrue(executions().stream().anyMatch(e -> e.state() == ExecutionState.RUNNING));
+    String runId = runIdFromStore();
+    MillraceProcess.Result show = cli().run("runs", "show", runId);
+    assertEquals(0, show.code(), show.toString());
+    assertAbandonedAndNothingRunning("statistics");
+    // The first line is the run's state (the node table with the reason follows once the CLI flushes it).
+    assertTrue(show.out().contains("run " + runId + ": FAILED (abandoned)"), show.toString());
+
+    MillraceProcess.Result resume = cli().run("resume", runId);
+    assertEquals(0, resume.code(), resume.toString());
+    assertEquals(List.of(), temporaries(dir.resolve("root")));
+    // The renamed but never recorded output went too: only the committed one is left.
+    try (var s = Files.list(dir.resolve("root/statistics/statistics"))) {
+      assertEquals(1, s.count());
+    }
+    assertTrue(executions().stream().noneMatch(e -> e.state() == ExecutionState.RUNNING));
+  }
+
+  @Test
+  void killedWhileExampleGenWritesPartsThenRunAgain() throws Exception {
+    Path yaml = tiny();
+    killedAt("examplegen-parts", "run", yaml.toString());
+    assertFalse(temporaries(dir.resolve("root")).isEmpty(), "the kill left temporary directories behind");
+    MillraceProcess.Result again = cli().run("run", yaml.toString());
+    assertEquals(0, again.code(), again.toString());
+    assertAbandonedAndNothingRunning("ingest");
+    assertEquals(List.of(), temporaries(dir.resolve("root")));
+  }
+
+  @Test
+  void killedTrainerMidEpochThenResume() throws Exception {
+    Path yaml = Cli.relocate(MillraceProcess.repositoryRoot().resolve("pipelines/examples/penguins/pipeline.yaml"), dir);
+    killedAt("trainer-epoch", "run", yaml.toString(), "--to", "trainer");
+    String runId = runIdFromStore();
+    MillraceProcess.Result runs = cli().run("runs", "show", runId);
+    assertEquals(0, runs.code(), runs.toString());
+    assertAbandonedAndNothingRunning("trainer");
+    MillraceProcess.Result resume = cli().run("resume", runId);
+    assertEquals(0, resume.code(), resume.toString());
+    assertEquals(List.of(), temporaries(dir.resolve("root")));
+  }
+
+  @Test
+  void killedPusherBetweenVersionRenameAndIndexThenResume() throws Exception {
+    Path yaml = Cli.relocate(MillraceProcess.repositoryRoot().resolve("pipelines/examples/penguins/pipeline.yaml"), dir);
+    killedAt("pusher-renamed", "run", yaml.toString());
+    Path registry = dir.resolve("registry/penguins");
+    assertTrue(Files.isDirectory(registry.resolve("1")));
+    assertFalse(Files.exists(registry.resolve("registry.json")) && Files.readString(registry.resolve("registry.json"))
+        .contains("\"version\" : 1"), "version 1 not yet recorded");
+    String runId = runIdFromStore();
+    MillraceProcess.Result resume = cli().run("resume", runId);
+    assertEquals(0, resume.code(), resume.toString());
+    assertEquals(List.of("1"), ModelPushIT.listVersions(registry), "one model, one version");
+    String index = Files.readString(registry.resolve("registry.json"));
+    assertTrue(index.contains("\"version\" : 1") && !index.contains("\"version\" : 2"), index);
+    assertAbandonedAndNothingRunning("pusher");
+    MillraceProcess.Result list = cli().run("models", "list", "penguins", "--registry=" + dir.resolve("registry"));
+    assertEquals(0, list.code(), list.toString());
+  }
+
+  @Test
+  void killedGcBetweenMarkingAndDeletingThenGcAgain() throws Exception {
+    Path yaml = tiny();
+    assertEquals(0, cli().run("run", yaml.toString()).code());
+    assertEquals(0, cli().run("run", yaml.toString(), "--no-cache").code());
+    killedAt("gc-marked", "gc", yaml.toString(), "--keep-runs", "1", "--min-age-days", "0");
+    MillraceProcess.Result gc = cli().run("gc", yaml.toString(), "--keep-runs", "1", "--min-age-days", "0");
+    assertEquals(0, gc.code(), gc.toString());
+    try (var store = MetadataStores.sqlite(dir.resolve("logs/metadata.db"))) {
+      var arts = store.getArtifacts(ArtifactQuery.builder().build());
+      assertTrue(arts.stream().noneMatch(a -> a.state() == ArtifactState.MARKED_FOR_DELETION), arts.toString());
+      assertEquals(2, arts.stream().filter(a -> a.state() == ArtifactState.DELETED).count(), arts.toString());
+      for (var a : arts) {
+        assertEquals(a.state() == ArtifactState.LIVE, Files.exists(Path.of(a.uri())), a.toString());
+      }
+    }
+  }
+
+  @Test
+  void outOfMemoryAndStackOverflowInANodeFailItAndTheNextRunWorks() throws Exception {
+    Path yaml = tiny();
+    for (String error : List.of("oom", "soe")) {
+      MillraceProcess.Result r = cli().env("MILLRACE_CRASH_POINT", "node-start:statistics=" + error)
+          .run("run", yaml.toString());
+      assertEquals(1, r.code(), r.toString());
+      String expected = error.equals("oom") ? "OutOfMemoryError" : "StackOverflowError";
+      assertTrue(r.out().contains(expected), r.toString());
+      List<Execution> all = executions();
+      assertTrue(all.stream().noneMatch(e -> e.state() == ExecutionState.RUNNING), all.toString());
+      assertTrue(all.stream().anyMatch(e -> e.state() == ExecutionState.FAILED
+          && String.valueOf(e.customProperties().get("error").raw()).startsWith(expected)), all.toString());
+    }
+    MillraceProcess.Result ok = cli().run("run", yaml.toString());
+    assertEquals(0, ok.code(), ok.toString());
+    assertEquals(List.of(), temporaries(dir.resolve("root")));
+  }
+
+  @Test
+  void quarantineOfAFailedNodeIsKeptWhereTheMessageSays() throws Exception {
+    Path csv = dir.resolve("bad.csv");
+    Files.writeString(csv, "a,b\n1,x\n2,y\n3\n4,z,extra\n5,w\n");
+    Path yaml = tiny(csv.toString(), "      bad_rows: quarantine\n      max_rejected_fraction: 0.1\n");
+    MillraceProcess.Result r = cli().run("run", yaml.toString());
+    assertEquals(1, r.code(), r.toString());
+    Matcher m = Pattern.compile("see (\\S+rejected\\.jsonl)").matcher(r.out() + r.err());
+    assertTrue(m.find(), r.toString());
+    Path named = Path.of(m.group(1));
+    assertTrue(Files.isRegularFile(named), named + " named by the error exists\n" + r);
+    assertEquals(2, Files.readAllLines(named).size(), Files.readString(named));
+    assertEquals(List.of(), temporaries(dir.resolve("root")));
+  }
+
+  @Test
+  void aNewStoreOverAnExistingRootNeverCollides() throws Exception {
+    Path yaml = tiny();
+    MillraceProcess.Result first = cli().run("run", yaml.toString());
+    assertEquals(0, first.code(), first.toString());
+    List<String> firstUris = uris();
+    Files.delete(dir.resolve("logs/metadata.db"));
+    MillraceProcess.Result second = cli().run("run", yaml.toString());
+    assertEquals(0, second.code(), second.toString());
+    List<String> secondUris = uris();
+    assertEquals(firstUris.size(), secondUris.size());
+    for (String u : firstUris) {
+      assertFalse(secondUris.contains(u), u + " reused by the new store");
+      assertTrue(Files.isDirectory(Path.of(u)), u + " of the first store is intact");
+    }
+    secondUris.forEach(u -> assertTrue(Files.isDirectory(Path.of(u)), u));
+    assertNotEquals(firstUris, secondUris);
+  }
+
+  @Test
+  void killedSchedulerAtAFireTakesThatFireOnceAfterRestart() throws Exception {
+    Path yaml = tiny();
+    String start = java.time.LocalDateTime.now(java.time.ZoneOffset.UTC).minusMinutes(2).withSecond(0).withNano(0)
+        .toString();
+    String[] args = {"schedule", yaml.toString(), "--cron", "* * * * *", "--start", start, "--max-runs", "1"};
+    killedAt("schedule-fire", args);
+    MillraceProcess.Result restarted = cli().run(args);
+    assertEquals(0, restarted.code(), restarted.toString());
+    assertTrue(restarted.out().contains("taking it again"), restarted.toString());
+    List<Execution> fires = executions().stream().filter(e -> e.type().equals("ScheduledRun")).toList();
+    assertEquals(1, fires.size(), "one record of the one fire: " + fires);
+    assertEquals(ExecutionState.COMPLETE, fires.get(0).state(), fires.toString());
+    assertTrue(String.valueOf(fires.get(0).customProperties().get("retaken_after").raw()).startsWith("abandoned: "));
+    // Exactly one pipeline run completed for it.
+    assertEquals(1, executions().stream().filter(e -> e.type().equals("ExampleGen")
+        && e.state() == ExecutionState.COMPLETE).count());
+  }
+
+  private List<String> uris() throws Exception {
+    try (var store = MetadataStores.sqlite(dir.resolve("logs/metadata.db"))) {
+      return store.getArtifacts(ArtifactQuery.builder().build()).stream().map(a -> a.uri()).sorted().toList();
+    }
+  }
+}
