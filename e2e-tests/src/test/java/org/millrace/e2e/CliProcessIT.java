@@ -170,7 +170,16 @@ class CliProcessIT {
     assertEquals(2, resumed.code(), resumed.toString());
     assertTrue(resumed.err().contains("error: resume expected a run with a failed or unfinished node")
         && resumed.err().contains(runId) && !resumed.err().contains("\tat "), resumed.toString());
-    ok(printed("./millrace run pipelines/examples/penguins/pipeline.yaml --set trainer.epochs=30"), "trainer");
+    var epochs30 = printed("./millrace run pipelines/examples/penguins/pipeline.yaml --set trainer.epochs=30");
+    ok(epochs30, "trainer");
+    // README shows runs diff with two run ids: the first run against the one with another epochs parameter.
+    ran.add("./millrace runs diff <run-id> <run-id>");
+    var diff = cli.run(LONG, "runs", "diff", runId, epochs30.runId());
+    assertEquals(1, diff.code(), diff.toString());
+    assertTrue(diff.out().contains("PARTED") && diff.out().contains("trainer") && diff.out().contains("parameter"),
+        diff.toString());
+    var same = cli.run(LONG, "runs", "diff", runId, runId);
+    ok(same, "produced the same artifacts");
     ok(printed("./millrace gc pipelines/examples/penguins/pipeline.yaml --keep-runs 3"), "gc penguins");
   }
 
@@ -360,6 +369,10 @@ class CliProcessIT {
   }
 
   /** The strongest form of the claim: no command in the docs' code blocks escapes the tests above. */
+  /** Documented commands that need more than this test sets up, and the test that runs them as printed. */
+  static final java.util.Map<String, String> COVERED_ELSEWHERE = java.util.Map.of(
+      "./millrace run pipeline.yaml", "SparkClusterIT (docs/spark-cluster.md: on a Spark standalone master and workers)");
+
   @Test
   @Order(100)
   void everyDocumentedCommandRan() throws Exception {
@@ -373,7 +386,7 @@ class CliProcessIT {
     assertTrue(documented.size() > 20, documented.toString());
     var missing = new ArrayList<String>();
     for (String c : documented) {
-      if (!ran.contains(c)) {
+      if (!ran.contains(c) && !COVERED_ELSEWHERE.containsKey(c)) {
         missing.add(c);
       }
     }
