@@ -75,7 +75,8 @@ class ServeIT {
       double accuracy = right / (double) species.size();
       assertTrue(accuracy > 0.9, "served accuracy on all " + species.size() + " rows: " + accuracy);
 
-      JsonNode meta = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(base + "/metadata")).build(),
+      // Local paths only when asked for: the lineage starts from the trained model's URI.
+      JsonNode meta = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(base + "/metadata?details=local")).build(),
           HttpResponse.BodyHandlers.ofString()).body());
       String trained = meta.at("/millrace/registry_entry/model_uri").asText();
       assertTrue(trained.startsWith(dir.resolve("root/trainer/model").toString()), meta.toString());
