@@ -49,7 +49,8 @@ final class RunsDiffCommand implements Callable<Integer> {
         }
         Map<String, String> fx = fingerprints(q, x);
         Map<String, String> fy = fingerprints(q, y);
-        if (fx.equals(fy) && x.state() == y.state()) {
+        // A cache hit (CACHED) reuses the same artifacts a COMPLETE execution wrote: the same outcome.
+        if (fx.equals(fy) && succeeded(x) == succeeded(y)) {
           runs.cli.out().println("same     " + node + " " + String.join(" ", fx.values().stream().map(
               RunsDiffCommand::shortFp).toList()));
           continue;
@@ -126,6 +127,11 @@ final class RunsDiffCommand implements Callable<Integer> {
       }
     });
     return out;
+  }
+
+  private static boolean succeeded(Execution e) {
+    return e.state() == org.millrace.metadata.ExecutionState.COMPLETE
+        || e.state() == org.millrace.metadata.ExecutionState.CACHED;
   }
 
   static String shortFp(String fp) {
