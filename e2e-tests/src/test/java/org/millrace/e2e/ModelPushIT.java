@@ -43,7 +43,11 @@ class ModelPushIT {
     String evaluation = Files.readString(dir.resolve("root/evaluator/evaluation").resolve(latest).resolve("evaluation.json"));
     assertTrue(evaluation.contains("\"baseline_model\" : \"" + dir.resolve("root/trainer/model")), evaluation);
 
-    Path pushed = dir.resolve("root/pusher/pushed_model").toFile().listFiles()[0].toPath();
+    // The first run's push (the one that published version 1): the lowest execution id, whatever the listing order.
+    Path pushed = java.util.Arrays.stream(dir.resolve("root/pusher/pushed_model").toFile().listFiles())
+        .map(java.io.File::toPath).filter(Files::isDirectory).filter(p -> !p.getFileName().toString().startsWith("."))
+        .min(java.util.Comparator.comparingLong(p -> Long.parseLong(p.getFileName().toString().split("-")[0])))
+        .orElseThrow();
     Cli.Result lineage = cli.run("lineage", pushed.toString());
     assertEquals(0, lineage.code(), lineage.err());
     assertTrue(lineage.out().startsWith("PushedModel #") && lineage.out().contains("pushed_version=1"), lineage.out());
