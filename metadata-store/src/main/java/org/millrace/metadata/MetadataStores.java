@@ -1,7 +1,11 @@
 package org.millrace.metadata;
 
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -10,6 +14,7 @@ import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
 
 /** Opens metadata stores: embedded SQLite files or PostgreSQL servers, migrated to the current schema. */
 public final class MetadataStores {
@@ -24,7 +29,7 @@ public final class MetadataStores {
       if (parent != null) {
         Files.createDirectories(parent);
       }
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new MetadataStoreException("cannot create the directory of metadata store " + file, e);
     }
     return open("jdbc:sqlite:" + file.toAbsolutePath(), null, null);
@@ -49,13 +54,7 @@ public final class MetadataStores {
 
   static Connection connect(String url, String user, String password, Dialect dialect) throws SQLException {
     if (dialect == Dialect.SQLITE) {
-      var config = new SQLiteConfig();
-      config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-      config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
-      config.setBusyTimeout(30_000);
-      config.enforceForeignKeys(true);
-      config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
-      return DriverManager.getConnection(url, config.toProperties());
+      return DriverManager.getConnection(url, sqliteConfig().toProperties());
     }
     var props = new Properties();
     if (user != null) {
@@ -67,14 +66,43 @@ public final class MetadataStores {
     return DriverManager.getConnection(url, props);
   }
 
+  /** Serialises first-time migrations of SQLite files between threads of this JVM. */
+  private static final Object SQLITE_MIGRATION = new Object();
+
   private static void migrate(String url, String user, String password, Dialect dialect) {
+    var configure = Flyway.configure(MetadataStores.class.getClassLoader())
+        .locations("classpath:db/migration/" + dialect.migrationFolder)
+        .table("mr_schema_history")
+        .baselineOnMigrate(false);
+    if (dialect != Dialect.SQLITE) {
+      // PostgreSQL: Flyway serialises concurrent migrations with an advisory lock.
+      runMigration(configure.dataSource(url, user, password).load(), url);
+      return;
+    }
+    // SQLite has no advisory lock, and Flyway's own connections would not wait on a busy file:
+    // two processes opening a new store at once raced to create the schema (SQLITE_BUSY). Migrate
+    // on connections that wait, holding an OS file lock beside the database across processes.
+    var source = new SQLiteDataSource(sqliteConfig());
+    source.setUrl(url);
+    Path lockFile = sqliteFile(url);
+    synchronized (SQLITE_MIGRATION) {
+      if (lockFile == null) {
+        runMigration(configure.dataSource(source).load(), url);
+        return;
+      }
+      Path lockPath = lockFile.resolveSibling(lockFile.getFileName() + ".migrate-lock");
+      try (FileChannel channel = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+          FileLock lock = channel.lock()) {
+        runMigration(configure.dataSource(source).load(), url);
+      } catch (IOException e) {
+        throw new MetadataStoreException("cannot lock " + lockPath + " to migrate metadata store " + redact(url)
+            + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  private static void runMigration(Flyway flyway, String url) {
     try {
-      var flyway = Flyway.configure(MetadataStores.class.getClassLoader())
-          .dataSource(url, user, password)
-          .locations("classpath:db/migration/" + dialect.migrationFolder)
-          .table("mr_schema_history")
-          .baselineOnMigrate(false)
-          .load();
       var result = flyway.migrate();
       if (result.migrationsExecuted > 0) {
         LOG.info("metadata store {} migrated to schema version {}", redact(url), result.targetSchemaVersion);
@@ -82,6 +110,35 @@ public final class MetadataStores {
     } catch (RuntimeException e) {
       throw new MetadataStoreException("cannot open metadata store " + redact(url) + ": " + rootMessage(e), e);
     }
+  }
+
+  /** The database file of a {@code jdbc:sqlite:} URL, or null for an in-memory database. */
+  static Path sqliteFile(String url) {
+    String rest = url.substring("jdbc:sqlite:".length());
+    if (rest.contains("mode=memory")) {
+      return null;
+    }
+    int query = rest.indexOf('?');
+    if (query >= 0) {
+      rest = rest.substring(0, query);
+    }
+    if (rest.startsWith("file:")) {
+      rest = rest.substring("file:".length());
+    }
+    if (rest.isEmpty() || rest.contains(":memory:")) {
+      return null;
+    }
+    return Path.of(rest).toAbsolutePath();
+  }
+
+  private static SQLiteConfig sqliteConfig() {
+    var config = new SQLiteConfig();
+    config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+    config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+    config.setBusyTimeout(30_000);
+    config.enforceForeignKeys(true);
+    config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+    return config;
   }
 
   private static String rootMessage(Throwable e) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -12,7 +13,11 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Four separate JVMs write executions into one store at once; nothing is lost or corrupted. */
+/**
+ * Four separate JVMs write executions into one store at once; nothing is lost or corrupted. The
+ * writers start together (each waits for a shared signal after its JVM is up) so that their
+ * writes, and for a new store their schema migrations, overlap.
+ */
 class ConcurrentProcessesTest {
   static final int WRITERS = 4;
   static final int PER_WRITER = 40;
@@ -22,6 +27,27 @@ class ConcurrentProcessesTest {
     String url = "jdbc:sqlite:" + dir.resolve("metadata.db");
     runWriters(url, "", "");
     verify(MetadataStores.open(url));
+  }
+
+  @Test
+  void fourProcessesCreateOneNewSqliteFileAtOnce(@TempDir Path dir) throws Exception {
+    // No store yet: all four JVMs create the schema of new files at the same moment (four files
+    // in turn, then the one they write into).
+    String url = "jdbc:sqlite:" + dir.resolve("new.db");
+    startWriters(url, "", "", dir.resolve("start"), "4");
+    verify(MetadataStores.open(url));
+  }
+
+  @Test
+  void fourProcessesCreateOneNewPostgresSchemaAtOnce() throws Exception {
+    String url = PostgresTestSupport.freshSchemaUrl();
+    try {
+      startWriters(url, PostgresTestSupport.USER, PostgresTestSupport.PASSWORD,
+          Files.createTempDirectory("millrace-start"), "0");
+      verify(MetadataStores.open(url, PostgresTestSupport.USER, PostgresTestSupport.PASSWORD));
+    } finally {
+      PostgresTestSupport.drop(url);
+    }
   }
 
   @Test
@@ -38,15 +64,32 @@ class ConcurrentProcessesTest {
   private static void runWriters(String url, String user, String password) throws Exception {
     // Create the schema once first, as a deployed store would be; the race under test is the writes.
     MetadataStores.open(url, user.isEmpty() ? null : user, password.isEmpty() ? null : password).close();
+    startWriters(url, user, password, Files.createTempDirectory("millrace-start"), "0");
+  }
+
+  private static void startWriters(String url, String user, String password, Path start, String races)
+      throws Exception {
+    Files.createDirectories(start);
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     var procs = new ArrayList<Process>();
     for (int w = 0; w < WRITERS; w++) {
       procs.add(new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-          ConcurrentWriterMain.class.getName(), url, user, password, String.valueOf(w), String.valueOf(PER_WRITER))
+          ConcurrentWriterMain.class.getName(), url, user, password, String.valueOf(w), String.valueOf(PER_WRITER),
+          start.toString(), races)
           .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(
               new File(System.getProperty("java.io.tmpdir"), "millrace-writer-" + w + ".log")))
           .start());
     }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    for (int w = 0; w < WRITERS; w++) {
+      while (!Files.exists(start.resolve("ready-" + w))) {
+        assertTrue(System.nanoTime() < deadline, "writer " + w + " did not start in 120 s");
+        assertTrue(procs.get(w).isAlive() || Files.exists(start.resolve("ready-" + w)),
+            "writer " + w + " exited before starting; see millrace-writer-" + w + ".log in java.io.tmpdir");
+        Thread.sleep(10);
+      }
+    }
+    Files.writeString(start.resolve("go"), "");
     for (Process p : procs) {
       assertTrue(p.waitFor(180, TimeUnit.SECONDS), "writer process did not finish in 180 s");
       assertEquals(0, p.exitValue(), "writer process failed; see millrace-writer-*.log in java.io.tmpdir");
