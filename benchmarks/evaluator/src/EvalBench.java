@@ -1,3 +1,6 @@
+import org.millrace.api.model.Predictor;
+import org.millrace.api.model.Predictions;
+import org.millrace.api.model.PredictorLoader;
 import java.io.DataOutputStream;
 import java.io.BufferedOutputStream;
 import java.nio.ByteBuffer;
@@ -22,11 +25,8 @@ import org.millrace.api.data.FeatureType;
 import org.millrace.api.spec.ExecutionContext;
 import org.millrace.api.spec.ExecutorInput;
 import org.millrace.api.spec.ParameterBinder;
-import org.millrace.evaluator.EvaluatorExecutor;
+import org.millrace.evaluator.component.EvaluatorExecutor;
 import org.millrace.evaluator.EvaluatorParams;
-import org.millrace.evaluator.Predictions;
-import org.millrace.evaluator.Predictor;
-import org.millrace.evaluator.PredictorLoader;
 
 /**
  * Evaluator benchmark: N seeded rows (x1, x2, three slice keys k1/k2/k3, label), a deterministic

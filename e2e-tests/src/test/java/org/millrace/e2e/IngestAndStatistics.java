@@ -10,7 +10,7 @@ import org.millrace.api.spec.ExecutorInput;
 import org.millrace.api.spec.ParameterBinder;
 import org.millrace.ingest.ExampleGenExecutor;
 import org.millrace.ingest.ExampleGenParams;
-import org.millrace.validate.StatisticsGenExecutor;
+import org.millrace.validate.component.StatisticsGenExecutor;
 
 /**
  * ExampleGen (and, with {@code --statistics}, StatisticsGen) on one CSV file, as a program of its

@@ -87,8 +87,8 @@ final class SparkStandaloneCluster implements AutoCloseable {
     Path jars = Files.createDirectories(home.resolve("jars"));
     Files.writeString(home.resolve("RELEASE"), "");
     var entries = new ArrayList<String>();
-    entries.add(repo.resolve("pipelines/target/millrace-pipelines-0.1.0-SNAPSHOT.jar").toString());
-    entries.addAll(List.of(Files.readString(repo.resolve("pipelines/target/runtime-classpath.txt")).strip()
+    entries.add(repo.resolve("cli/target/millrace-cli-0.1.0-SNAPSHOT.jar").toString());
+    entries.addAll(List.of(Files.readString(repo.resolve("cli/target/runtime-classpath.txt")).strip()
         .split(java.io.File.pathSeparator)));
     for (String e : entries) {
       Path jar = Path.of(e);

@@ -381,10 +381,10 @@ class ModelServerTest {
         """);
     var net = new org.millrace.trainer.nn.Network(new int[] {1}, List.of(new org.millrace.trainer.nn.Embedding(3, 2),
         new org.millrace.trainer.nn.Flatten(), new org.millrace.trainer.nn.Dense(2,
-            org.millrace.trainer.nn.Activation.LINEAR))).build(new org.millrace.trainer.backend.JavaBackend(1), 4);
+            org.millrace.trainer.backend.Activation.LINEAR))).build(new org.millrace.trainer.backend.JavaBackend(1), 4);
     net.initialize(1);
     Path version = Files.createDirectories(registry.resolve("colors/1"));
-    org.millrace.trainer.model.ModelFiles.write(version, net, org.millrace.trainer.nn.Loss.SOFTMAX_CROSS_ENTROPY,
+    org.millrace.trainer.model.ModelFiles.write(version, net, org.millrace.trainer.backend.Loss.SOFTMAX_CROSS_ENTROPY,
         graph, Map.of());
     start(VersionPolicy.LATEST);
     assertEquals(200, post("/v1/models/colors:predict", "{\"instances\": [{\"color\": \"green\"}]}").status());
@@ -400,7 +400,7 @@ class ModelServerTest {
   }
 
   /** A handwritten model directory: one numeric feature x (z-scored), a network, a label of the given task. */
-  void writeModel(String name, String label, org.millrace.trainer.nn.Loss loss, int outputs) throws Exception {
+  void writeModel(String name, String label, org.millrace.trainer.backend.Loss loss, int outputs) throws Exception {
     var graph = org.millrace.transform.graph.Graph.fromJson("""
         {"format": "millrace.transform_graph", "format_version": 1, "nan_policy": "error",
          "inputs": [{"name": "x", "type": "float"}],
@@ -410,7 +410,7 @@ class ModelServerTest {
          "output_schema": {"dim": 1, "names": ["x_zscore"]}}
         """.formatted(label));
     var net = new org.millrace.trainer.nn.Network(new int[] {1}, List.of(new org.millrace.trainer.nn.Dense(outputs,
-        org.millrace.trainer.nn.Activation.LINEAR))).build(new org.millrace.trainer.backend.JavaBackend(1), 4);
+        org.millrace.trainer.backend.Activation.LINEAR))).build(new org.millrace.trainer.backend.JavaBackend(1), 4);
     net.initialize(3);
     org.millrace.trainer.model.ModelFiles.write(Files.createDirectories(registry.resolve(name + "/1")), net, loss, graph,
         Map.of());
@@ -419,9 +419,9 @@ class ModelServerTest {
   @Test
   void regressorsAnswerNumbersAndBinaryClassifiersBothProbabilities() throws Exception {
     writeModel("price", "{\"feature\": \"y\", \"task\": \"regression\", \"type\": \"float\", \"vocabulary\": []}",
-        org.millrace.trainer.nn.Loss.MSE, 1);
+        org.millrace.trainer.backend.Loss.MSE, 1);
     writeModel("churn", "{\"feature\": \"y\", \"task\": \"classification\", \"type\": \"string\","
-        + " \"vocabulary\": [\"stays\", \"leaves\"]}", org.millrace.trainer.nn.Loss.BINARY_CROSS_ENTROPY, 1);
+        + " \"vocabulary\": [\"stays\", \"leaves\"]}", org.millrace.trainer.backend.Loss.BINARY_CROSS_ENTROPY, 1);
     start(VersionPolicy.LATEST);
     String rows = "{\"instances\": [{\"x\": 3.0}, {\"x\": -1}]}";
     float[] p0 = ModelRuntime.load(registry.resolve("price/1")).predictRow(Map.of("x", 3.0));

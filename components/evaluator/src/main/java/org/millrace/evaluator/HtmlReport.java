@@ -7,10 +7,11 @@ import java.util.TreeSet;
 import org.millrace.evaluator.metrics.SliceMetrics;
 
 /** A self-contained {@code index.html}: blessing checks, per-slice metric tables, inline-SVG plots. */
-final class HtmlReport {
+public final class HtmlReport {
   private HtmlReport() {}
 
-  static String render(EvaluationResult r, Blessing b) {
+  /** The evaluation report page (index.html) of one evaluation and its blessing. */
+  public static String render(EvaluationResult r, Blessing b) {
     var h = new StringBuilder("<!doctype html><html><head><meta charset=\"utf-8\"><title>Model evaluation</title>"
         + "<style>body{font-family:sans-serif;margin:20px}table{border-collapse:collapse;margin:8px 0}"
         + "td,th{border:1px solid #ccc;padding:3px 7px;text-align:right}th{background:#eee}"

@@ -1,5 +1,6 @@
 package org.millrace.evaluator;
 
+import org.millrace.api.model.Predictions;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;

@@ -29,6 +29,8 @@ import org.millrace.api.spec.ExecutorInput;
 import org.millrace.api.spec.ExecutorResult;
 import org.millrace.api.spec.ParameterBinder;
 import org.millrace.api.spec.ParameterException;
+import org.millrace.evaluator.component.EvaluatorExecutor;
+import org.millrace.evaluator.component.EvaluatorSpec;
 
 class EvaluatorExecutorTest {
   @TempDir Path tmp;

@@ -1,5 +1,8 @@
 package org.millrace.evaluator;
 
+import org.millrace.api.model.Predictor;
+import org.millrace.api.model.Predictions;
+import org.millrace.api.model.PredictorLoader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -10,6 +10,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.millrace.api.spec.ComponentProvider;
 import org.millrace.api.spec.ParameterBinder;
+import org.millrace.evaluator.component.EvaluatorComponents;
 import org.millrace.evaluator.metrics.SliceMetrics;
 
 class ValidatorTest {

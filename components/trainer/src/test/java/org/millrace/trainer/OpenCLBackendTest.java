@@ -16,8 +16,8 @@ import org.millrace.trainer.backend.ConvGeometry;
 import org.millrace.trainer.backend.JavaBackend;
 import org.millrace.trainer.backend.Tensor;
 import org.millrace.trainer.backend.opencl.OpenCLBackend;
-import org.millrace.trainer.nn.Activation;
-import org.millrace.trainer.nn.Loss;
+import org.millrace.trainer.backend.Activation;
+import org.millrace.trainer.backend.Loss;
 import org.millrace.trainer.nn.Network;
 import org.millrace.trainer.nn.Optimizer;
 import org.millrace.trainer.nn.Training;
@@ -392,7 +392,7 @@ class OpenCLBackendTest {
       var first = new OpenCLBackend(OpenCLBackend.devices().get(0));
       List<Backend> backends = new ArrayList<>(List.of(first));
       for (int w = 1; w < workers; w++) {
-        var other = org.millrace.trainer.backend.Backends.openWorker(first, w, 1);
+        var other = org.millrace.trainer.component.Backends.openWorker(first, w, 1);
         assertTrue(other.reason().startsWith("worker 1: OpenCL device "), other.reason());
         backends.add(other.backend());
       }

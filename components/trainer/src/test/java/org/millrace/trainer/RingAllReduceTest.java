@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.millrace.trainer.backend.JavaBackend;
 import org.millrace.trainer.data.DenseData;
 import org.millrace.trainer.dist.RingAllReduce;
-import org.millrace.trainer.nn.Loss;
+import org.millrace.trainer.backend.Loss;
 import org.millrace.trainer.nn.Network;
 import org.millrace.trainer.nn.Optimizer;
 import org.millrace.trainer.nn.Training;

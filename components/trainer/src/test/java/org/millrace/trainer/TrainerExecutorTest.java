@@ -28,7 +28,7 @@ import org.millrace.trainer.component.TrainerExecutor;
 import org.millrace.trainer.component.TrainerParams;
 import org.millrace.trainer.model.ModelFiles;
 import org.millrace.trainer.model.ModelRuntime;
-import org.millrace.trainer.model.SafeTensors;
+import org.millrace.trainer.io.SafeTensors;
 
 class TrainerExecutorTest {
   @TempDir

@@ -1,5 +1,7 @@
 package org.millrace.evaluator.beam;
 
+import org.millrace.api.model.Predictor;
+import org.millrace.api.model.PredictorLoader;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -7,8 +9,6 @@ import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderRegistry;
 import org.apache.beam.sdk.transforms.Combine;
 import org.millrace.api.data.Batch;
-import org.millrace.evaluator.Predictor;
-import org.millrace.evaluator.PredictorLoader;
 import org.millrace.evaluator.SliceKeys;
 import org.millrace.evaluator.SliceLimits;
 import org.millrace.evaluator.SlicedAccumulator;

@@ -177,11 +177,11 @@ class SparkLauncherTest {
     }
     assertTrue(gap > 1e-3, "two ranks' model expected to differ from the unsharded one, max difference " + gap);
     var bad = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new SparkLauncher()
-        .train(new org.millrace.trainer.dist.DistributedJob(Map.of(), "", "", "", null, 2, "t"), Map.of("mastr", "x")));
+        .train(new org.millrace.trainer.component.DistributedJob(Map.of(), "", "", "", null, 2, "t"), Map.of("mastr", "x")));
     assertEquals("distributed.settings expected keys of [connect_timeout_seconds, driver_host, io_timeout_seconds, jars,"
         + " master, spark_conf], got 'mastr'", bad.getMessage());
     var seconds = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new SparkLauncher()
-        .train(new org.millrace.trainer.dist.DistributedJob(Map.of(), "", "", "", null, 2, "t"),
+        .train(new org.millrace.trainer.component.DistributedJob(Map.of(), "", "", "", null, 2, "t"),
             Map.of("io_timeout_seconds", "soon")));
     assertEquals("distributed.settings.io_timeout_seconds expected a whole number of seconds >= 1, got 'soon'",
         seconds.getMessage());
@@ -222,7 +222,7 @@ class SparkLauncherTest {
   @Test
   void aMissingLauncherAndImpossibleSettingsAreNamed() {
     var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-        () -> org.millrace.trainer.dist.DistributedLauncher.find("ray"));
+        () -> org.millrace.trainer.component.DistributedLauncher.find("ray"));
     assertEquals("distributed.launcher expected a launcher on the classpath, got 'ray'", e.getMessage());
     var bad = org.junit.jupiter.api.Assertions.assertThrows(org.millrace.api.spec.ParameterException.class,
         () -> ParameterBinder.bind(TrainerParams.class, Map.of("workers", 2, "distributed", Map.of("ranks", 2))));

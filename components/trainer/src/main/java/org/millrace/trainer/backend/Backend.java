@@ -1,7 +1,7 @@
 package org.millrace.trainer.backend;
 
-import org.millrace.trainer.nn.Activation;
-import org.millrace.trainer.nn.Loss;
+import org.millrace.trainer.backend.Activation;
+import org.millrace.trainer.backend.Loss;
 
 /**
  * The compute operations a network needs, on tensors owned by the backend. The Java backend

@@ -3,8 +3,8 @@ package org.millrace.trainer.backend;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
-import org.millrace.trainer.nn.Activation;
-import org.millrace.trainer.nn.Loss;
+import org.millrace.trainer.backend.Activation;
+import org.millrace.trainer.backend.Loss;
 
 /**
  * The Java backend: tensors are float arrays on the heap, matrix products run on {@link MatMul}

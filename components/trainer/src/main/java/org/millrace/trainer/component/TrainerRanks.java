@@ -2,9 +2,8 @@ package org.millrace.trainer.component;
 
 import java.nio.file.Path;
 import org.millrace.trainer.backend.Backend;
-import org.millrace.trainer.backend.Backends;
+import org.millrace.trainer.component.Backends;
 import org.millrace.trainer.data.DenseData;
-import org.millrace.trainer.dist.RankResult;
 import org.millrace.trainer.dist.RingAllReduce;
 import org.millrace.trainer.nn.Network;
 import org.millrace.trainer.nn.Training;

@@ -11,11 +11,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.millrace.trainer.io.SafeTensors;
 import org.millrace.transform.graph.Graph;
 import org.millrace.trainer.backend.Backend;
 import org.millrace.trainer.nn.Layer;
 import org.millrace.trainer.nn.Layers;
-import org.millrace.trainer.nn.Loss;
+import org.millrace.trainer.backend.Loss;
 import org.millrace.trainer.nn.Network;
 import org.millrace.trainer.nn.Param;
 

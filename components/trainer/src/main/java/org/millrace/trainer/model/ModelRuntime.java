@@ -8,7 +8,7 @@ import org.millrace.api.data.Batch;
 import org.millrace.transform.graph.DenseBatch;
 import org.millrace.transform.graph.Graph;
 import org.millrace.trainer.backend.JavaBackend;
-import org.millrace.trainer.nn.Loss;
+import org.millrace.trainer.backend.Loss;
 
 /**
  * Predictions from a model directory, on raw features: the embedded transform graph turns raw

@@ -1,5 +1,6 @@
 package org.millrace.trainer.nn;
 
+import org.millrace.trainer.backend.Activation;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.millrace.trainer.backend.Tensor;

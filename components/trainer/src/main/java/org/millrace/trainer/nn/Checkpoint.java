@@ -12,7 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.millrace.trainer.model.SafeTensors;
+import org.millrace.trainer.io.SafeTensors;
 
 /**
  * The complete state of a training run at a step boundary: network tensors, optimizer slots and

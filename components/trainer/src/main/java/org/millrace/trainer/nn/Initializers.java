@@ -1,5 +1,7 @@
 package org.millrace.trainer.nn;
 
+import org.millrace.trainer.backend.Activation;
+
 /** Initial weight ranges. */
 final class Initializers {
   private Initializers() {}

@@ -1,5 +1,6 @@
 package org.millrace.trainer.nn;
 
+import org.millrace.trainer.backend.Loss;
 import org.millrace.trainer.data.DenseData;
 
 /**

@@ -1,5 +1,6 @@
 package org.millrace.trainer.nn;
 
+import org.millrace.trainer.backend.Loss;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;

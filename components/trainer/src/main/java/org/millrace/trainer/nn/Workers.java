@@ -1,5 +1,6 @@
 package org.millrace.trainer.nn;
 
+import org.millrace.trainer.backend.Loss;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;

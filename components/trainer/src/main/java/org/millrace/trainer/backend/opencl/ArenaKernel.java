@@ -593,7 +593,7 @@ public final class ArenaKernel extends Kernel {
 
   // ---- element-wise
 
-  /** Activation codes: the ordinals of {@link org.millrace.trainer.nn.Activation}. */
+  /** Activation codes: the ordinals of {@link org.millrace.trainer.backend.Activation}. */
   private float activate(int act, float z) {
     float r = z;
     if (act == 1) {

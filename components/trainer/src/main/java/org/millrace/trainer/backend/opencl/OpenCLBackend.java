@@ -15,8 +15,8 @@ import java.util.logging.Logger;
 import org.millrace.trainer.backend.Backend;
 import org.millrace.trainer.backend.ConvGeometry;
 import org.millrace.trainer.backend.Tensor;
-import org.millrace.trainer.nn.Activation;
-import org.millrace.trainer.nn.Loss;
+import org.millrace.trainer.backend.Activation;
+import org.millrace.trainer.backend.Loss;
 
 /**
  * The OpenCL backend, through Aparapi: every tensor is a slice of one device buffer (the arena of

@@ -1,0 +1,180 @@
+package org.millrace.pipelines.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.millrace.pipelines.compile.ComponentRegistry;
+import org.millrace.pipelines.compile.Overrides;
+import org.millrace.pipelines.compile.PipelineCompiler;
+import org.millrace.pipelines.compile.YamlPipelineLoader;
+import org.millrace.pipelines.airflow.AirflowDag;
+import org.millrace.pipelines.schedule.Cron;
+import org.millrace.pipelines.spec.PipelineSpec;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code millrace airflow}: Airflow integration. */
+@Command(name = "airflow", description = "Airflow integration: export a pipeline as a DAG; trigger a DAG run"
+    + " through Airflow's REST API and wait for it.", subcommands = {AirflowCommand.Export.class,
+        AirflowCommand.Trigger.class})
+final class AirflowCommand implements Callable<Integer> {
+  @ParentCommand
+  MillraceCli cli;
+
+  @Override
+  public Integer call() {
+    cli.spec.commandLine().getSubcommands().get("airflow").usage(cli.out());
+    return MillraceCli.USAGE;
+  }
+
+  @Command(name = "export", description = "Write an Airflow DAG file: one task per node, each running 'millrace"
+      + " run-node' in the DAG run's run id, dependencies from the pipeline's channels.")
+  static final class Export implements Callable<Integer> {
+    @ParentCommand
+    AirflowCommand airflow;
+
+    @Parameters(index = "0", paramLabel = "PIPELINE_YAML")
+    Path file;
+
+    @Option(names = "--out", defaultValue = ".", description = "Directory for <dag_id>.py (Airflow's dags folder).")
+    Path out;
+
+    @Option(names = "--dag-id", description = "Default: millrace_<pipeline name>.")
+    String dagId;
+
+    @Option(names = "--cron", description = "The DAG's schedule (default: none, triggered runs only).")
+    String cron;
+
+    @Option(names = "--start", defaultValue = "2026-01-01", description = "The DAG's start_date (ISO date, UTC).")
+    String start;
+
+    @Option(names = "--catch-up", description = "Airflow's catchup: run every interval since --start.")
+    boolean catchUp;
+
+    @Option(names = "--span-format", description = "Each DAG run reads the span of its data interval: the interval's"
+        + " start in this pattern (yyyy, MM, dd, HH) becomes the ExampleGen node's span.")
+    String spanFormat;
+
+    @Option(names = "--span-node", description = "The node that gets the span (default: the only ExampleGen node).")
+    String spanNode;
+
+    @Option(names = "--set", paramLabel = "NODE.PARAMETER=VALUE", description = "Parameter overrides for every task.")
+    List<String> sets = new ArrayList<>();
+
+    @Option(names = "--millrace", description = "The millrace command on the Airflow workers. Default: this"
+        + " checkout's ./millrace.")
+    String millrace;
+
+    @Option(names = "--workdir", description = "Working directory of the tasks (where relative paths in the pipeline"
+        + " resolve). Default: the current directory.")
+    Path workdir;
+
+    @Override
+    public Integer call() throws Exception {
+      var raw = YamlPipelineLoader.load(file);
+      // Compile now, so that a pipeline that would fail in every task fails here instead.
+      PipelineSpec spec = new PipelineCompiler(ComponentRegistry.load()).compile(Overrides.apply(raw,
+          sets.stream().map(Overrides::parse).toList()));
+      if (cron != null) {
+        Cron.parse(cron);
+      }
+      String node = spanFormat == null ? null : BackfillCommand.spanNode(raw, spanNode);
+      Path dir = Path.of("").toAbsolutePath();
+      var dag = new AirflowDag(dagId != null ? dagId : "millrace_" + spec.name().replaceAll("[^A-Za-z0-9_]", "_"),
+          spec, millrace != null ? millrace : dir.resolve("millrace").toString(), file.toAbsolutePath().normalize()
+          .toString(), (workdir != null ? workdir.toAbsolutePath() : dir).normalize().toString(), cron,
+          java.time.LocalDate.parse(start), catchUp, sets, node, spanFormat,
+          airflow.cli.metadata != null ? airflow.cli.metadata : System.getenv("MILLRACE_METADATA_URL"));
+      Files.createDirectories(out);
+      Path target = out.resolve(dag.dagId() + ".py");
+      Files.writeString(target, dag.python());
+      airflow.cli.out().println("wrote " + target + " (" + spec.nodes().size() + " tasks)");
+      return MillraceCli.OK;
+    }
+  }
+
+  @Command(name = "trigger", description = "Trigger a DAG run through Airflow's stable REST API, optionally wait"
+      + " for it and list its tasks. Exit code 0 when it succeeded (or was triggered without --wait), 1 when it"
+      + " failed, 3 when Airflow cannot be reached or refuses.")
+  static final class Trigger implements Callable<Integer> {
+    @ParentCommand
+    AirflowCommand airflow;
+
+    @Parameters(index = "0", paramLabel = "DAG_ID")
+    String dagId;
+
+    @Option(names = "--url", required = true, description = "Airflow's API root, e.g. http://airflow:8080/api/v1.")
+    String url;
+
+    @Option(names = "--user", description = "User for basic authentication (Airflow's basic_auth API backend).")
+    String user;
+
+    @Option(names = "--password-env", defaultValue = "AIRFLOW_PASSWORD",
+        description = "Environment variable holding the password. Default: ${DEFAULT-VALUE}.")
+    String passwordEnv;
+
+    @Option(names = "--run-id", description = "The DAG run's id (default: Airflow's manual__<time>).")
+    String runId;
+
+    @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "The run's conf (a YAML value each).")
+    java.util.List<String> conf = new ArrayList<>();
+
+    @Option(names = "--unpause", description = "Unpause the DAG first (Airflow pauses new DAGs).")
+    boolean unpause;
+
+    @Option(names = "--wait", description = "Wait until the run succeeds or fails, then list its tasks.")
+    boolean await;
+
+    @Option(names = "--poll-seconds", converter = Ranges.PollSeconds.class, defaultValue = "10", description = "Default: ${DEFAULT-VALUE}.")
+    double pollSeconds;
+
+    @Option(names = "--timeout-minutes", converter = Ranges.TimeoutMinutes.class, defaultValue = "720", description = "Default: ${DEFAULT-VALUE}.")
+    double timeoutMinutes;
+
+    @Override
+    public Integer call() throws Exception {
+      var confMap = new java.util.LinkedHashMap<String, Object>();
+      for (String c : conf) {
+        int eq = c.indexOf('=');
+        if (eq <= 0) {
+          throw new IllegalArgumentException("--conf expected KEY=VALUE, got '" + c + "'");
+        }
+        confMap.put(c.substring(0, eq), YamlPipelineLoader.value(c.substring(eq + 1), "--conf " + c.substring(0, eq)));
+      }
+      var out = airflow.cli.out();
+      var rest = new AirflowRest(url, user, user == null ? null
+          : System.getenv(passwordEnv));
+      try {
+        if (unpause) {
+          rest.unpause(dagId);
+          out.println("airflow: unpaused " + dagId);
+        }
+        var run = rest.trigger(dagId, runId, confMap);
+        out.println("airflow: triggered " + dagId + " run " + run.getDagRunId() + " (" + run.getState() + ")");
+        out.flush();
+        if (!await) {
+          return MillraceCli.OK;
+        }
+        var done = rest.await(dagId, run.getDagRunId(), java.time.Duration.ofMillis(Math.max(1,
+            Math.round(pollSeconds * 1000))), java.time.Duration.ofMillis(Math.round(timeoutMinutes * 60_000)), line -> {
+              out.println(line);
+              out.flush();
+            });
+        var t = new Table("task", "state", "try", "duration");
+        for (var ti : rest.taskInstances(dagId, run.getDagRunId())) {
+          t.row(ti.getTaskId(), ti.getState(), ti.getTryNumber(), ti.getDuration());
+        }
+        out.print(t.render());
+        return done.getState() == org.millrace.pipelines.cli.airflow.client.model.DagState.SUCCESS ? MillraceCli.OK
+            : MillraceCli.NODE_FAILED;
+      } catch (IllegalStateException e) {
+        airflow.cli.spec.commandLine().getErr().println("error: " + e.getMessage());
+        return MillraceCli.INFRASTRUCTURE;
+      }
+    }
+  }
+}

@@ -1,0 +1,24 @@
+package org.millrace.validate.component;
+
+import org.millrace.api.artifact.ExampleStatistics;
+import org.millrace.api.data.DataSchema;
+import org.millrace.api.spec.ExecutionContext;
+import org.millrace.api.spec.Executor;
+import org.millrace.api.spec.ExecutorInput;
+import org.millrace.api.spec.ExecutorResult;
+import org.millrace.validate.component.ValidateComponents;
+import org.millrace.validate.schema.SchemaGenParams;
+import org.millrace.validate.schema.SchemaInferrer;
+import org.millrace.validate.statistics.StatisticsModel;
+
+/** Infers {@code schema.yaml} from the statistics of one split. */
+public final class SchemaGenExecutor implements Executor<SchemaGenParams> {
+  @Override
+  public ExecutorResult execute(ExecutorInput<SchemaGenParams> input, ExecutionContext ctx) {
+    ExampleStatistics stats = input.input(ValidateComponents.STATISTICS_IN);
+    StatisticsModel model = StatisticsModel.read(stats.path(), input.parameters().split());
+    DataSchema schema = SchemaInferrer.infer(model, input.parameters());
+    schema.writeYaml(input.output(ValidateComponents.SCHEMA).resolve("schema.yaml"));
+    return ExecutorResult.builder().property(ValidateComponents.SCHEMA, "feature_count", (long) schema.size()).build();
+  }
+}

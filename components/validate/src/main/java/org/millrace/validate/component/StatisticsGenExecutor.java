@@ -1,0 +1,60 @@
+package org.millrace.validate.component;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.millrace.api.artifact.Examples;
+import org.millrace.api.beam.BeamPipelines;
+import org.millrace.api.beam.BeamResults;
+import org.millrace.api.beam.ExamplesBeamIO;
+import org.millrace.api.spec.ExecutionContext;
+import org.millrace.api.spec.Executor;
+import org.millrace.api.spec.ExecutorInput;
+import org.millrace.api.spec.ExecutorResult;
+import org.millrace.validate.beam.StatisticsCombineFn;
+import org.millrace.validate.statistics.StatisticsHtml;
+import org.millrace.validate.statistics.StatisticsModel;
+
+/** Statistics of every split of an Examples artifact, in one Beam pipeline. */
+public final class StatisticsGenExecutor implements Executor<StatisticsGenExecutor.Params> {
+
+  /** StatisticsGen takes no parameters. */
+  public record Params() {}
+
+  @Override
+  public ExecutorResult execute(ExecutorInput<Params> input, ExecutionContext ctx) throws Exception {
+    Examples examples = input.input(ValidateComponents.EXAMPLES);
+    Path out = input.output(ValidateComponents.STATISTICS);
+    Pipeline p = BeamPipelines.create(ctx.beamArgs());
+    // The statistics travel from the worker to this driver through Beam's FileSystems (the workers
+    // need not share this disk); the driver writes the artifact.
+    String results = BeamResults.directory(p.getOptions(), ctx.tempDir());
+    var locations = new java.util.LinkedHashMap<String, String>();
+    for (String split : examples.splitNames()) {
+      String location = BeamResults.location(results, "statistics", "Split-" + split + ".json");
+      locations.put(split, location);
+      p.apply("Statistics-" + split, ExamplesBeamIO.combine(examples.splitDir(split), new StatisticsCombineFn(split)))
+          .apply("Write-" + split, ParDo.of(BeamResults.writeText(location)));
+    }
+    try {
+      BeamPipelines.run(p);
+    } catch (RuntimeException e) {
+      throw BeamPipelines.unwrap(e);
+    }
+    for (var e : locations.entrySet()) {
+      Path dir = Files.createDirectories(out.resolve("Split-" + e.getKey()));
+      Files.writeString(dir.resolve(StatisticsModel.FILE), BeamResults.readText(e.getValue()));
+    }
+    BeamResults.delete(List.copyOf(locations.values()));
+    var models = new ArrayList<StatisticsModel>();
+    for (String split : examples.splitNames()) {
+      models.add(StatisticsModel.read(out, split));
+    }
+    Files.writeString(out.resolve("index.html"), StatisticsHtml.render("Statistics of " + examples.uri(), models));
+    return ExecutorResult.builder().property(ValidateComponents.STATISTICS, "split_names",
+        String.join(",", examples.splitNames())).build();
+  }
+}
