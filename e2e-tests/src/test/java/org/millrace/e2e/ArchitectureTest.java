@@ -113,8 +113,7 @@ class ArchitectureTest {
         if (d.equals("millrace-metadata-store") && module.startsWith("components/")) {
           violations.add(module + " depends on the metadata store");
         }
-        if (runnerOrSpark && !(module.equals("components/trainer-spark") && d.startsWith("spark-core"))
-            && !(module.equals("components/trainer-spark") && d.equals("javax.servlet-api"))) {
+        if (runnerOrSpark && !(module.equals("components/trainer-spark") && d.startsWith("spark-core"))) {
           violations.add(module + " declares " + d + " at compile scope (runners and Spark belong to the application, at run time)");
         }
         if (d.equals("millrace-transform") && !module.equals("components/transform")) {
