@@ -18,9 +18,6 @@ import org.millrace.trainer.backend.opencl.OpenCLBackend;
 public final class Backends {
   private Backends() {}
 
-  /** System property that overrides {@code auto} (set by {@code millrace run --trainer-backend}). */
-  public static final String OVERRIDE = "millrace.trainer.backend";
-
   public static final List<String> CHOICES = List.of("auto", "java", "opencl", "opencl_gpu", "opencl_cpu");
 
   /** A backend and a sentence on how it was chosen. */
@@ -42,10 +39,9 @@ public final class Backends {
    */
   static Selected open(String requested, int threads, List<OpenCLBackend.Found> devices,
       Predicate<OpenCLBackend.Found> gpu, Function<OpenCLBackend.Found, Backend> opener) {
+    // The choice is the Trainer's backend parameter alone (millrace run --trainer-backend sets that
+    // parameter), so it is part of the cache key: another backend computes other floats.
     String choice = requested == null ? "auto" : requested.toLowerCase(Locale.ROOT);
-    if (choice.equals("auto")) {
-      choice = System.getProperty(OVERRIDE, "auto").toLowerCase(Locale.ROOT);
-    }
     checkChoice(choice);
     if (choice.equals("java")) {
       return new Selected(new JavaBackend(threads), "java backend requested");

@@ -21,6 +21,8 @@ public final class TrainerComponents implements ComponentProvider {
   public static final OutputKey<ModelRun> MODEL_RUN = OutputKey.of("model_run", ModelRun.TYPE);
 
   public static final ComponentSpec<TrainerParams> TRAINER = ComponentSpec.builder("Trainer", TrainerParams.class)
+      // 2: model.onnx beside model.json and model.safetensors; threads unset in the recorded parameters.
+      .version("2")
       .description("Trains a dense network on transformed examples; the model embeds the transform graph.")
       .input(EXAMPLES).input(TRANSFORM_GRAPH).input(SCHEMA).input(BASE_MODEL).output(MODEL).output(MODEL_RUN)
       .executor(TrainerExecutor::new).build();
