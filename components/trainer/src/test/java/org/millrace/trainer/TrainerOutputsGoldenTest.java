@@ -2,6 +2,7 @@ package org.millrace.trainer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +27,8 @@ import org.millrace.trainer.component.TrainerParams;
 
 /**
  * The Trainer's cache identity: the files and formats it writes are pinned to its executor version
- * (a golden listing), and its cache parameters leave out {@code threads} and keep {@code backend}.
+ * (a golden listing), its cache parameters leave out {@code threads} and keep {@code backend}, and
+ * its driver adds what {@code auto} takes on this machine.
  */
 class TrainerOutputsGoldenTest {
   static final Path GOLDEN = Path.of("src/test/resources/golden/trainer-outputs.txt");
@@ -77,5 +79,14 @@ class TrainerOutputsGoldenTest {
     assertEquals(null, unset.threads());
     assertEquals(Math.max(1, Runtime.getRuntime().availableProcessors()), unset.threadCount());
     assertEquals(16, many.threadCount());
+  }
+
+  @Test
+  void theDriverKeysWhatAutoTakesOnThisMachine() throws Exception {
+    var driver = TrainerComponents.TRAINER.driver().orElseThrow();
+    String auto = driver.fingerprint(ParameterBinder.bind(TrainerParams.class, Map.of()), null);
+    assertEquals(org.millrace.trainer.backend.Backends.autoResolution("auto"), auto);
+    assertTrue(auto.equals("auto: java") || auto.startsWith("auto: OpenCL GPU "), auto);
+    assertEquals("", driver.fingerprint(ParameterBinder.bind(TrainerParams.class, Map.of("backend", "java")), null));
   }
 }

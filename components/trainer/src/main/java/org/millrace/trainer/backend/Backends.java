@@ -73,6 +73,30 @@ public final class Backends {
   }
 
   /**
+   * What {@code auto} resolves to on this machine, for the cache key: {@code auto: java}, or
+   * {@code auto: OpenCL GPU <device>} for the GPU it would take; empty for a named backend (the
+   * parameter itself is in the key). {@code auto} is a machine-dependent default that changes the
+   * output, so a model that {@code auto} trained on the Java backend is not reused where
+   * {@code auto} would take a GPU. It does not run the device's self-check: where that fails,
+   * {@code auto} trains on the Java backend under the GPU's key.
+   */
+  public static String autoResolution(String requested) {
+    String choice = requested == null ? "auto" : requested.toLowerCase(Locale.ROOT);
+    if (!choice.equals("auto")) {
+      return "";
+    }
+    List<OpenCLBackend.Found> devices = OpenCLBackend.devices();
+    return autoResolution(devices.stream().map(OpenCLBackend.Found::gpu).toList(),
+        devices.stream().map(OpenCLBackend.Found::toString).toList());
+  }
+
+  /** {@link #autoResolution(String)} among devices of which {@code gpu} tells which are GPUs. */
+  static String autoResolution(List<Boolean> gpu, List<String> names) {
+    int pick = pick("auto", gpu);
+    return pick < 0 ? "auto: java" : "auto: OpenCL GPU " + names.get(pick);
+  }
+
+  /**
    * The backend of data-parallel worker {@code worker} (1, 2, ...) next to worker 0's
    * {@code first}: another Java backend with {@code threads} threads, or an OpenCL backend on the
    * next device of the same model as worker 0's, round robin, each checked as worker 0's was.

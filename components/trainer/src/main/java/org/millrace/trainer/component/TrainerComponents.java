@@ -10,6 +10,7 @@ import org.millrace.api.spec.ComponentProvider;
 import org.millrace.api.spec.ComponentSpec;
 import org.millrace.api.spec.InputKey;
 import org.millrace.api.spec.OutputKey;
+import org.millrace.trainer.backend.Backends;
 
 /** The Trainer component. */
 public final class TrainerComponents implements ComponentProvider {
@@ -25,7 +26,10 @@ public final class TrainerComponents implements ComponentProvider {
       .version("2")
       .description("Trains a dense network on transformed examples; the model embeds the transform graph.")
       .input(EXAMPLES).input(TRANSFORM_GRAPH).input(SCHEMA).input(BASE_MODEL).output(MODEL).output(MODEL_RUN)
-      .executor(TrainerExecutor::new).build();
+      .executor(TrainerExecutor::new)
+      // The cache key holds what backend auto takes here (a distributed job's ranks choose their own).
+      .driver((p, ctx) -> p.distributed() != null ? "" : Backends.autoResolution(p.backend()))
+      .build();
 
   @Override
   public List<ComponentSpec<?>> components() {
