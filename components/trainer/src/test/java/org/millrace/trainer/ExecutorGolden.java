@@ -57,8 +57,8 @@ final class ExecutorGolden {
    */
   static void check(String component, String version, String listing, Path golden, String bump) throws IOException {
     String header = "# What the " + component + " executor writes for its golden test's input (files; JSON: top-level"
-        + " keys, format_version).\n# A change here needs a new executor version (" + bump + "), then: mvn test"
-        + " -D" + UPDATE + "=true\n";
+        + " keys, format_version).\n# A change here needs a new executor version (" + bump + "), then run its test"
+        + " with -D" + UPDATE + "=true\n";
     String expected = header + "executor_version: " + version + "\n" + listing;
     String stored = Files.exists(golden) ? Files.readString(golden) : null;
     String storedVersion = stored == null ? null : stored.lines().filter(l -> l.startsWith("executor_version: "))
@@ -79,8 +79,8 @@ final class ExecutorGolden {
       return;
     }
     fail(stored == null ? "no golden file " + golden + ": create it with -D" + UPDATE + "=true"
-        : component + " executor version is now " + version + " (golden file: " + storedVersion + "): regenerate "
-            + golden + " with -D" + UPDATE + "=true.\n" + diff(storedListing, listing));
+        : component + " executor version " + version + ", golden file " + golden + " at " + storedVersion
+            + " (or an older header): regenerate it with -D" + UPDATE + "=true.\n" + diff(storedListing, listing));
   }
 
   private static String diff(String before, String after) {
