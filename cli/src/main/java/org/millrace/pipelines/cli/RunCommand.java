@@ -40,7 +40,8 @@ final class RunCommand implements Callable<Integer> {
   Integer parallelism;
 
   @Option(names = "--trainer-backend", description = "Backend of trainer nodes whose backend parameter is auto:"
-      + " auto (an OpenCL GPU, else Java), java, opencl, opencl_gpu or opencl_cpu.")
+      + " auto (an OpenCL GPU, else Java), java, opencl, opencl_gpu or opencl_cpu. It sets their backend"
+      + " parameter, so a changed backend misses the cache.")
   TrainerBackend trainerBackend;
 
   /** The trainer's backend choices (see org.millrace.trainer.component.Backends). */
@@ -55,11 +56,13 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    var overrides = new ArrayList<Overrides.Set>();
     if (trainerBackend != null) {
-      // Read by the Trainer component (org.millrace.trainer.component.Backends.OVERRIDE).
-      System.setProperty("millrace.trainer.backend", trainerBackend.name());
+      // The trainer nodes' backend parameter, so a changed backend is a cache miss; --set wins.
+      overrides.addAll(Overrides.whereDefault(YamlPipelineLoader.load(file), "Trainer", "backend", "auto",
+          trainerBackend.name()));
     }
-    var overrides = sets.stream().map(Overrides::parse).toList();
+    sets.stream().map(Overrides::parse).forEach(overrides::add);
     try (MetadataStore store = cli.openStore()) {
       RunResult result = runOnce(cli, store, file, overrides, new Selection(from, to, only), parallelism, noCache);
       return Summaries.print(cli.out(), result);

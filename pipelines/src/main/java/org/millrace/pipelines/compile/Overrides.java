@@ -38,6 +38,24 @@ public final class Overrides {
     return new Set(text.substring(0, dot), text.substring(dot + 1, eq), value);
   }
 
+  /**
+   * Overrides that set {@code parameter} to {@code value} on each node of {@code component} that
+   * leaves it unset or at {@code defaultValue}: how a run-wide option such as
+   * {@code --trainer-backend} reaches the executor as a parameter, and so the cache key, like
+   * a {@code --set} of each such node.
+   */
+  public static List<Set> whereDefault(RawPipeline raw, String component, String parameter, Object defaultValue,
+      Object value) {
+    var out = new ArrayList<Set>();
+    for (RawNode n : raw.nodes()) {
+      Object given = n.parameters().get(parameter);
+      if (n.component().equals(component) && (given == null || given.equals(defaultValue))) {
+        out.add(new Set(n.id(), parameter, value));
+      }
+    }
+    return out;
+  }
+
   /** The pipeline with the overrides applied; an unknown node is an error naming the pipeline's nodes. */
   public static RawPipeline apply(RawPipeline raw, List<Set> sets) {
     if (sets.isEmpty()) {

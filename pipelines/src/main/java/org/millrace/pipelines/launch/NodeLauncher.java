@@ -86,7 +86,9 @@ public final class NodeLauncher {
     try {
       params = ParameterBinder.bind(comp.parametersType(), node.parameters());
       String driverFp = comp.driver().isPresent() ? fingerprintExternal(comp, params, node) : "";
-      key = new CacheKey(comp.type(), comp.executorVersion(), ParameterBinder.toJson(params), fingerprints, driverFp);
+      // Settings that do not change the outputs (thread counts) stay out: another machine hits the cache.
+      key = new CacheKey(comp.type(), comp.executorVersion(), ParameterBinder.toCacheJson(params), fingerprints,
+          driverFp);
     } catch (Exception e) {
       long id = store.putExecution(Execution.create(comp.type(), ExecutionState.FAILED, Map.of(),
           baseProps(node, null, 1, start)).withCustomProperties(Map.of(Keys.ERROR, Value.of(describe(e)))),

@@ -2,8 +2,8 @@ package org.millrace.api.spec;
 
 /**
  * A component's custom driver: fingerprints external inputs that are not artifacts (files in a
- * data lake), so the launcher's cache key changes when a new span or version lands. Only ingest
- * has one.
+ * data lake), so the launcher's cache key changes when a new span or version lands. Ingest has one;
+ * the Trainer's fingerprints the device its {@code auto} backend takes on this machine.
  */
 @FunctionalInterface
 public interface Driver<P> {

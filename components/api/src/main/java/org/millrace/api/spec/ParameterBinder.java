@@ -73,6 +73,33 @@ public final class ParameterBinder {
     }
   }
 
+  /**
+   * The parameters that identify an execution's outputs: {@link #toMap} without the record's
+   * {@link ExecutionSetting}s (thread counts and other settings that do not change what it writes).
+   * Cache keys are computed from this map.
+   */
+  public static Map<String, Object> toCacheMap(Object parameters) {
+    Map<String, Object> map = toMap(parameters);
+    if (parameters.getClass().isRecord()) {
+      var naming = new PropertyNamingStrategies.SnakeCaseStrategy();
+      for (java.lang.reflect.RecordComponent c : parameters.getClass().getRecordComponents()) {
+        if (c.isAnnotationPresent(ExecutionSetting.class)) {
+          map.remove(naming.translate(c.getName()));
+        }
+      }
+    }
+    return map;
+  }
+
+  /** The canonical JSON form of {@link #toCacheMap}. */
+  public static String toCacheJson(Object parameters) {
+    try {
+      return MAPPER.writeValueAsString(toCacheMap(parameters));
+    } catch (Exception e) {
+      throw new IllegalStateException("BUG: parameters not serializable: " + parameters, e);
+    }
+  }
+
   private static ParameterException translate(Class<?> type, IllegalArgumentException e, Map<String, ?> raw) {
     Throwable cause = e.getCause() != null ? e.getCause() : e;
     if (cause instanceof UnrecognizedPropertyException u) {

@@ -20,9 +20,6 @@ import org.millrace.trainer.backend.opencl.OpenCLBackend;
 public final class Backends {
   private Backends() {}
 
-  /** System property that overrides {@code auto} (set by {@code millrace run --trainer-backend}). */
-  public static final String OVERRIDE = "millrace.trainer.backend";
-
   public static final List<String> CHOICES = List.of("auto", "java", "opencl", "opencl_gpu", "opencl_cpu");
 
   /** A backend and a sentence on how it was chosen. */
@@ -44,10 +41,9 @@ public final class Backends {
    */
   static Selected open(String requested, int threads, List<OpenCLBackend.Found> devices,
       Predicate<OpenCLBackend.Found> gpu, Function<OpenCLBackend.Found, Backend> opener) {
+    // The choice is the Trainer's backend parameter alone (millrace run --trainer-backend sets that
+    // parameter), so it is part of the cache key: another backend computes other floats.
     String choice = requested == null ? "auto" : requested.toLowerCase(Locale.ROOT);
-    if (choice.equals("auto")) {
-      choice = System.getProperty(OVERRIDE, "auto").toLowerCase(Locale.ROOT);
-    }
     checkChoice(choice);
     if (choice.equals("java")) {
       return new Selected(new JavaBackend(threads), "java backend requested");
@@ -76,6 +72,30 @@ public final class Backends {
     }
     return new Selected(backend, choice + ": OpenCL " + (gpu.test(found) ? "GPU" : "CPU") + " device " + found
         + " (self-check passed)");
+  }
+
+  /**
+   * What {@code auto} resolves to on this machine, for the cache key: {@code auto: java}, or
+   * {@code auto: OpenCL GPU <device>} for the GPU it would take; empty for a named backend (the
+   * parameter itself is in the key). {@code auto} is a machine-dependent default that changes the
+   * output, so a model that {@code auto} trained on the Java backend is not reused where
+   * {@code auto} would take a GPU. It does not run the device's self-check: where that fails,
+   * {@code auto} trains on the Java backend under the GPU's key.
+   */
+  public static String autoResolution(String requested) {
+    String choice = requested == null ? "auto" : requested.toLowerCase(Locale.ROOT);
+    if (!choice.equals("auto")) {
+      return "";
+    }
+    List<OpenCLBackend.Found> devices = OpenCLBackend.devices();
+    return autoResolution(devices.stream().map(OpenCLBackend.Found::gpu).toList(),
+        devices.stream().map(OpenCLBackend.Found::toString).toList());
+  }
+
+  /** {@link #autoResolution(String)} among devices of which {@code gpu} tells which are GPUs. */
+  static String autoResolution(List<Boolean> gpu, List<String> names) {
+    int pick = pick("auto", gpu);
+    return pick < 0 ? "auto: java" : "auto: OpenCL GPU " + names.get(pick);
   }
 
   /**

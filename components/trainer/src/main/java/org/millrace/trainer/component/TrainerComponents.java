@@ -10,6 +10,7 @@ import org.millrace.api.spec.ComponentProvider;
 import org.millrace.api.spec.ComponentSpec;
 import org.millrace.api.spec.InputKey;
 import org.millrace.api.spec.OutputKey;
+import org.millrace.trainer.backend.Backends;
 
 /** The Trainer component. */
 public final class TrainerComponents implements ComponentProvider {
@@ -21,9 +22,14 @@ public final class TrainerComponents implements ComponentProvider {
   public static final OutputKey<ModelRun> MODEL_RUN = OutputKey.of("model_run", ModelRun.TYPE);
 
   public static final ComponentSpec<TrainerParams> TRAINER = ComponentSpec.builder("Trainer", TrainerParams.class)
+      // 2: model.onnx beside model.json and model.safetensors; threads unset in the recorded parameters.
+      .version("2")
       .description("Trains a dense network on transformed examples; the model embeds the transform graph.")
       .input(EXAMPLES).input(TRANSFORM_GRAPH).input(SCHEMA).input(BASE_MODEL).output(MODEL).output(MODEL_RUN)
-      .executor(TrainerExecutor::new).build();
+      .executor(TrainerExecutor::new)
+      // The cache key holds what backend auto takes here (a distributed job's ranks choose their own).
+      .driver((p, ctx) -> p.distributed() != null ? "" : Backends.autoResolution(p.backend()))
+      .build();
 
   @Override
   public List<ComponentSpec<?>> components() {

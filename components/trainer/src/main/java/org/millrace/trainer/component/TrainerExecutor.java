@@ -49,7 +49,7 @@ public final class TrainerExecutor implements Executor<TrainerParams> {
     int outputs = shape.outputs();
     Network net = new Network(inputShape, layers(p, outputs));
     int workers = p.workers();
-    int threadsPerWorker = Math.max(1, p.threads() / workers);
+    int threadsPerWorker = Math.max(1, p.threadCount() / workers);
     // A distributed Trainer's driver only holds the ranks' result: it takes no device of its own.
     Backends.Selected selected = p.distributed() != null ? Backends.open("java", 1)
         : Backends.open(p.backend(), threadsPerWorker);
@@ -68,8 +68,9 @@ public final class TrainerExecutor implements Executor<TrainerParams> {
       Loss loss = shape.loss();
       long steps = shape.steps(p, train);
       var optimizer = optimizer(p, steps);
-      // Checkpoints resume only into the same training: same parameters, data and base model.
-      String fingerprint = ParameterBinder.toMap(p) + "|" + examples.stringProperty("fingerprint").orElse(examples.uri())
+      // Checkpoints resume only into the same training: same parameters (threads aside: they do not
+      // change the weights, and a resume may run on another machine), data and base model.
+      String fingerprint = ParameterBinder.toCacheMap(p) + "|" + examples.stringProperty("fingerprint").orElse(examples.uri())
           + "|" + base.map(Model::uri).orElse("");
       Training.Result result;
       try (var progress = ctx.progress("epochs", p.epochs())) {

@@ -3,6 +3,7 @@ package org.millrace.trainer.component;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.millrace.api.spec.ExecutionSetting;
 import org.millrace.api.spec.ParameterException;
 import org.millrace.trainer.component.Backends;
 import org.millrace.trainer.backend.Activation;
@@ -31,13 +32,20 @@ import org.millrace.trainer.nn.Optimizer;
  * backend: auto                 # an OpenCL GPU, else Java; or java, opencl, opencl_gpu, opencl_cpu
  * workers: 1                    # data-parallel replicas, each with a shard of every batch (threads
  *                               # are shared out; OpenCL: one device each, round robin)
+ * threads: 8                    # Java backend threads; default: this machine's cores
  * </pre>
  *
  * <p>The output layer follows from the task: one linear unit per class (logits) or one value.
+ *
+ * <p>{@code threads} is an {@link ExecutionSetting}: the Java backend computes every value in one
+ * thread in a fixed order, so the weights are bit-identical for any thread count, and the
+ * parameter stays out of the cache key. Unset, it stays null here and the executor takes the
+ * cores of the machine it runs on ({@link #threadCount()}), not those of the machine that compiled
+ * the pipeline. {@code backend} stays in the key: another backend computes other floats.
  */
 public record TrainerParams(List<Layer> hiddenLayers, List<Map<String, Object>> layers, List<Integer> inputShape,
     OptimizerConfig optimizer, Integer epochs, Integer batchSize, Long seed, EarlyStopping earlyStopping,
-    Double clipNorm, Integer threads, Schedule schedule, Integer checkpointEverySteps, String backend,
+    Double clipNorm, @ExecutionSetting Integer threads, Schedule schedule, Integer checkpointEverySteps, String backend,
     Integer workers, Distributed distributed) {
 
   /**
@@ -179,8 +187,7 @@ public record TrainerParams(List<Layer> hiddenLayers, List<Map<String, Object>> 
       throw new ParameterException("clip_norm", "clip_norm expected a positive number, got " + clipNorm);
     }
     schedule = schedule == null ? new Schedule(null, null, null, null, null) : schedule;
-    threads = threads == null ? Math.max(1, Runtime.getRuntime().availableProcessors()) : threads;
-    if (threads < 1) {
+    if (threads != null && threads < 1) {
       throw new ParameterException("threads", "threads expected a positive integer, got " + threads);
     }
     workers = workers == null ? 1 : workers;
@@ -195,6 +202,11 @@ public record TrainerParams(List<Layer> hiddenLayers, List<Map<String, Object>> 
       throw new ParameterException("distributed", "distributed training does not checkpoint (a failed job starts"
           + " again); expected no checkpoint_every_steps, got " + checkpointEverySteps);
     }
+  }
+
+  /** The Java backend's threads: {@code threads}, else the cores of the machine this runs on. */
+  public int threadCount() {
+    return threads != null ? threads : Math.max(1, Runtime.getRuntime().availableProcessors());
   }
 
   /** Fresh layers for the configured architecture (hidden part; the output layer is the caller's). */

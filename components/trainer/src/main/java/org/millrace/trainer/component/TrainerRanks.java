@@ -19,7 +19,7 @@ public final class TrainerRanks {
     DenseData eval = DenseData.read(evalDir);
     Graph graph = Graph.fromJson(graphJson);
     var shape = TrainerExecutor.Shape.of(p, train, graph);
-    Backends.Selected selected = Backends.open(p.backend(), p.threads());
+    Backends.Selected selected = Backends.open(p.backend(), p.threadCount());
     try (Backend backend = selected.backend()) {
       Network net = new Network(shape.inputShape(), TrainerExecutor.layers(p, shape.outputs()));
       net.build(backend, p.batchSize());

@@ -1,0 +1,23 @@
+package org.millrace.trainer.backend;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.millrace.trainer.backend.opencl.OpenCLBackend;
+
+/** What {@code auto} resolves to, as the Trainer's cache key holds it. */
+class AutoResolutionTest {
+  @Test
+  void autoIsKeyedByTheDeviceItTakesAndNamedBackendsByTheirParameter() {
+    assertEquals("auto: java", Backends.autoResolution(List.of(), List.of()));
+    assertEquals("auto: java", Backends.autoResolution(List.of(false), List.of("pthread-cpu (CPU, PoCL)")));
+    assertEquals("auto: OpenCL GPU H200 (GPU, NVIDIA CUDA)", Backends.autoResolution(List.of(false, true),
+        List.of("pthread-cpu (CPU, PoCL)", "H200 (GPU, NVIDIA CUDA)")));
+    assertEquals("", Backends.autoResolution("java"));
+    assertEquals("", Backends.autoResolution("opencl_cpu"));
+    boolean gpu = OpenCLBackend.devices().stream().anyMatch(OpenCLBackend.Found::gpu);
+    assertEquals(gpu, Backends.autoResolution("auto").startsWith("auto: OpenCL GPU "), Backends.autoResolution("auto"));
+    assertEquals(Backends.autoResolution("auto"), Backends.autoResolution(null));
+  }
+}
