@@ -147,13 +147,14 @@ final class MillraceProcess {
 
   /**
    * A folder that looks like a checkout to the launcher and the example pipelines (links to
-   * {@code millrace}, {@code pipelines/} and {@code examples/}) but has its own {@code .millrace/}:
+   * {@code millrace}, {@code cli/} (the built application), {@code pipelines/} and {@code examples/})
+   * but has its own {@code .millrace/}:
    * README's commands run there exactly as printed without touching the repository's state.
    */
   static Path workspace(Path dir) throws IOException {
     Path repo = repositoryRoot();
     Files.createDirectories(dir);
-    for (String name : List.of("millrace", "pipelines", "examples")) {
+    for (String name : List.of("millrace", "cli", "pipelines", "examples")) {
       if (!Files.exists(dir.resolve(name), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
         Files.createSymbolicLink(dir.resolve(name), repo.resolve(name));
       }

@@ -10,7 +10,6 @@ import org.millrace.api.spec.ComponentProvider;
 import org.millrace.api.spec.ComponentSpec;
 import org.millrace.api.spec.InputKey;
 import org.millrace.api.spec.OutputKey;
-import org.millrace.trainer.backend.Backends;
 
 /** The Trainer component. */
 public final class TrainerComponents implements ComponentProvider {

@@ -1,4 +1,4 @@
-package org.millrace.trainer.backend;
+package org.millrace.trainer.component;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
