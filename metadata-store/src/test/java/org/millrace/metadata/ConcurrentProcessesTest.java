@@ -94,6 +94,7 @@ class ConcurrentProcessesTest {
       assertTrue(p.waitFor(180, TimeUnit.SECONDS), "writer process did not finish in 180 s");
       assertEquals(0, p.exitValue(), "writer process failed; see millrace-writer-*.log in java.io.tmpdir");
     }
+
   }
 
   private static void verify(MetadataStore store) {
@@ -112,6 +113,22 @@ class ConcurrentProcessesTest {
       assertTrue(events.stream().allMatch(e -> ids.contains(e.artifactId())), "events point to stored artifacts");
       assertEquals(1, store.getContexts("pipeline").size(), "the shared context is created once");
       assertEquals(WRITERS, store.getContexts("pipeline_run").size());
+      // The writers' transactions interleaved: walking the executions in commit (id) order, the
+      // writer changes more often than the WRITERS - 1 times of writers that ran one after another.
+      var writerOf = new java.util.TreeMap<Long, String>();
+      for (Context run : store.getContexts("pipeline_run")) {
+        for (Execution e : store.getExecutions(ExecutionQuery.builder().context(run.id()).limit(10_000).build())) {
+          writerOf.put(e.id(), run.name());
+        }
+      }
+      int switches = 0;
+      String previous = null;
+      for (String w : writerOf.values()) {
+        switches += previous != null && !previous.equals(w) ? 1 : 0;
+        previous = w;
+      }
+      assertTrue(switches > WRITERS - 1, "the writers did not interleave (" + switches
+          + " changes of writer in " + total + " executions): the test did not exercise concurrent writes");
       long shared = store.getContext("pipeline", "shared").orElseThrow().id();
       assertEquals(2 * total, store.getArtifacts(ArtifactQuery.builder().context(shared).limit(10_000).build()).size());
     }

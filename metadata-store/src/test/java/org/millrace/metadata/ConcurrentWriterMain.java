@@ -44,6 +44,9 @@ public final class ConcurrentWriterMain {
         store.putExecution(Execution.create("Trainer", ExecutionState.COMPLETE, Map.of(), Map.of()),
             List.of(ArtifactAndEvent.input(in, "examples"), ArtifactAndEvent.output(out, "model")),
             List.of(Context.of("pipeline", "shared"), Context.of("pipeline_run", "w" + writer)));
+        // A pipeline writes between steps, not in a tight loop: leave the others a turn (SQLite's
+        // lock otherwise goes to whoever asks again first, and writers run one after another).
+        Thread.sleep(5);
       }
     }
   }
