@@ -27,7 +27,7 @@ class DistributedEarlyStoppingTest {
   static final int PATIENCE = 2;
   static final double MIN_DELTA = 0.01;
 
-  record Outcome(Training.Result result, List<float[]> weights) {}
+  record Outcome(Training.Result result, List<float[]> weights, double keptLoss) {}
 
   static Training.Options options() {
     return Training.Options.of(EPOCHS, 16, 5).withEarlyStopping(PATIENCE, MIN_DELTA);
@@ -76,8 +76,9 @@ class DistributedEarlyStoppingTest {
       Training.Result r = Training.runDistributed(net, Loss.SOFTMAX_CROSS_ENTROPY, optimizer(), train, eval, options(),
           ring);
       List<float[]> values = net.values();
+      double kept = Training.evaluate(net, Loss.SOFTMAX_CROSS_ENTROPY, eval)[0];
       net.backend().close();
-      return new Outcome(r, values);
+      return new Outcome(r, values, kept);
     }), "a rank waited on the ring for one that had stopped");
 
     for (int rank = 0; rank < 2; rank++) {
@@ -92,6 +93,10 @@ class DistributedEarlyStoppingTest {
       assertEquals(one.bestEpoch(), r.bestEpoch(), who + ": best epoch of the one-rank run");
       assertEquals(one.steps(), r.steps(), who + ": steps");
       DataParallelTest.assertShards(r.history(), 2, 120, 16);
+      // The decisions were made on rank 0's losses as computed, not rounded on the way: the best
+      // epoch's recorded loss is exactly what the kept weights score.
+      assertEquals(ranks.get(rank).keptLoss(), r.history().get(r.bestEpoch() - 1).validationLoss(), 0,
+          who + ": validation loss of the kept weights");
       for (int e = 0; e < r.history().size(); e++) {
         assertEquals(one.history().get(e).validationLoss(), r.history().get(e).validationLoss(), 1e-5,
             who + ": validation loss of epoch " + (e + 1));
