@@ -163,21 +163,44 @@ class CrashConsistencyIT {
   }
 
   @Test
-  void killedGcBetweenMarkingAndDeletingThenGcAgain() throws Exception {
+  void killedGcBetweenDeletingFilesAndRecordingThenRunAndGcAgain() throws Exception {
     Path yaml = tiny();
     assertEquals(0, cli().run("run", yaml.toString()).code());
     assertEquals(0, cli().run("run", yaml.toString(), "--no-cache").code());
-    killedAt("gc-marked", "gc", yaml.toString(), "--keep-runs", "1", "--min-age-days", "0");
+    // Killed after the first artifact's files went, before the store says so (the state a kill
+    // between marking and deleting leaves, files still there, is the one GcSafetyIT's undeletable
+    // file leaves, which the next gc finishes too).
+    killedAt("gc-deleted", "gc", yaml.toString(), "--keep-runs", "1", "--min-age-days", "0");
+    long gone;
+    try (var store = MetadataStores.sqlite(dir.resolve("logs/metadata.db"))) {
+      var marked = store.getArtifacts(ArtifactQuery.builder().build()).stream()
+          .filter(a -> a.state() == ArtifactState.MARKED_FOR_DELETION).toList();
+      assertEquals(1, marked.size(), marked.toString());
+      gone = marked.get(0).id();
+      assertFalse(Files.exists(Path.of(marked.get(0).uri())), "its files went before the kill");
+    }
+    // The next run works (nothing reuses the half-collected artifact), then gc finishes the collection.
+    MillraceProcess.Result run = cli().run("run", yaml.toString());
+    assertEquals(0, run.code(), run.toString());
     MillraceProcess.Result gc = cli().run("gc", yaml.toString(), "--keep-runs", "1", "--min-age-days", "0");
     assertEquals(0, gc.code(), gc.toString());
     try (var store = MetadataStores.sqlite(dir.resolve("logs/metadata.db"))) {
       var arts = store.getArtifacts(ArtifactQuery.builder().build());
       assertTrue(arts.stream().noneMatch(a -> a.state() == ArtifactState.MARKED_FOR_DELETION), arts.toString());
+      assertEquals(ArtifactState.DELETED, store.getArtifact(gone).orElseThrow().state());
       assertEquals(2, arts.stream().filter(a -> a.state() == ArtifactState.DELETED).count(), arts.toString());
       for (var a : arts) {
         assertEquals(a.state() == ArtifactState.LIVE, Files.exists(Path.of(a.uri())), a.toString());
+        // Lineage stays: every artifact, deleted or not, still has the execution that wrote it.
+        assertTrue(store.getEventsByArtifactIds(List.of(a.id())).stream()
+            .anyMatch(e -> e.type() == org.millrace.metadata.EventType.OUTPUT), a.toString());
       }
     }
+    MillraceProcess.Result lineage = cli().run("lineage", Long.toString(gone));
+    assertEquals(0, lineage.code(), lineage.toString());
+    assertTrue(lineage.out().contains(" #" + gone + " ") && lineage.out().contains("<- written as '"),
+        lineage.toString());
+    assertEquals(List.of(), temporaries(dir.resolve("root")));
   }
 
   @Test

@@ -21,7 +21,8 @@ import org.millrace.validate.statistics.StatisticsModel;
 /**
  * Ingest of a CSV file well over twice the size of the JVM heap: ExampleGen and then StatisticsGen
  * run in a child JVM with {@code -Xmx64m} on a generated ~165 MB file; every row must land in
- * exactly one split, with exact counts, and the statistics must count the same rows.
+ * exactly one split with exactly its generated values (a digest of every row's values, compared by
+ * id), with exact counts, and the statistics must count the same rows.
  */
 class LargerThanHeapIT {
   static final int ROWS = 3_200_000;
@@ -31,35 +32,72 @@ class LargerThanHeapIT {
   @TempDir
   Path dir;
 
+  /** Receives each generated row's values as the CSV holds them (text unquoted; "" for a missing value). */
+  @FunctionalInterface
+  interface RowSink {
+    void row(int id, String[] values);
+  }
+
   /** Seeded rows: a unique id, numbers with some missing, categories, text with quotes and commas. */
   static long generate(Path csv, int rows, long seed) throws Exception {
+    return generate(csv, rows, seed, (id, values) -> { });
+  }
+
+  /** {@link #generate(Path, int, long)}, handing {@code sink} each row's values (x, y, category, count, flag, note). */
+  static long generate(Path csv, int rows, long seed, RowSink sink) throws Exception {
     var rnd = new Random(seed);
+    String[] v = new String[6];
     try (BufferedWriter w = Files.newBufferedWriter(csv, StandardCharsets.UTF_8)) {
       w.write("id,x,y,category,count,flag,note\n");
       for (int i = 0; i < rows; i++) {
+        v[0] = rnd.nextInt(50) == 0 ? "" : Double.toString(Math.round(rnd.nextGaussian() * 1e6) / 1e3);
+        v[1] = Double.toString(Math.round(rnd.nextDouble() * 1e5) / 1e2);
+        v[2] = CATEGORIES[rnd.nextInt(CATEGORIES.length)];
+        v[3] = Integer.toString(rnd.nextInt(10_000));
+        v[4] = rnd.nextBoolean() ? "true" : "false";
+        boolean quoted = rnd.nextInt(10) == 0;
+        v[5] = quoted ? "said \"hi\", then left" : "note-" + Long.toString(rnd.nextLong() & 0xffffff, 36);
         w.write(Integer.toString(i));
-        w.write(',');
-        w.write(rnd.nextInt(50) == 0 ? "" : Double.toString(Math.round(rnd.nextGaussian() * 1e6) / 1e3));
-        w.write(',');
-        w.write(Double.toString(Math.round(rnd.nextDouble() * 1e5) / 1e2));
-        w.write(',');
-        w.write(CATEGORIES[rnd.nextInt(CATEGORIES.length)]);
-        w.write(',');
-        w.write(Integer.toString(rnd.nextInt(10_000)));
-        w.write(',');
-        w.write(rnd.nextBoolean() ? "true" : "false");
-        w.write(',');
-        w.write(rnd.nextInt(10) == 0 ? "\"said \"\"hi\"\", then left\"" : "note-" + Long.toString(rnd.nextLong() & 0xffffff, 36));
+        for (int c = 0; c < 6; c++) {
+          w.write(',');
+          w.write(c == 5 && quoted ? "\"said \"\"hi\"\", then left\"" : v[c]);
+        }
         w.write('\n');
+        sink.row(i, v);
       }
     }
     return Files.size(csv);
   }
 
+  /**
+   * A 64-bit digest of one row's values, the same for the CSV's text and for the typed column
+   * values ExampleGen wrote: numbers by their double value, booleans and strings by their text,
+   * a missing value as a marker of its own.
+   */
+  static long digest(Object[] values) {
+    long h = 0xcbf29ce484222325L;
+    for (Object o : values) {
+      String s = o == null ? "\u0000null" : o instanceof Number n ? Double.toString(n.doubleValue()) : o.toString();
+      for (int i = 0; i < s.length(); i++) {
+        h = (h ^ s.charAt(i)) * 0x100000001b3L;
+      }
+      h = (h ^ 0x1f) * 0x100000001b3L;
+    }
+    return h;
+  }
+
+  /** The CSV text of a row as the values a reader of the examples should see (numbers parsed, "" missing). */
+  static Object[] expected(String[] text) {
+    return new Object[] {text[0].isEmpty() ? null : Double.parseDouble(text[0]), Double.parseDouble(text[1]), text[2],
+        Double.parseDouble(text[3]), text[4], text[5]};
+  }
+
   @Test
   void aCsvMuchBiggerThanTheHeapIsIngestedRowForRow() throws Exception {
     Path csv = dir.resolve("big.csv");
-    long bytes = generate(csv, ROWS, 20261124L);
+    // Each generated row's digest by id: the examples must hold every row with its own values.
+    long[] digests = new long[ROWS];
+    long bytes = generate(csv, ROWS, 20261124L, (id, values) -> digests[id] = digest(expected(values)));
     long heap = 64L << 20;
     assertTrue(bytes > 2 * heap, "the generated file (" + bytes + " bytes) must be much bigger than the child's heap");
 
@@ -88,10 +126,22 @@ class LargerThanHeapIT {
       for (Path part : ExamplesIO.parts(splitDir)) {
         ExamplesIO.forEachBatch(part, b -> {
           var ids = (org.millrace.api.data.Column.Longs) b.column("id");
+          var columns = new ArrayList<org.millrace.api.data.Column>();
+          for (String name : List.of("x", "y", "category", "count", "flag", "note")) {
+            columns.add(b.column(name));
+          }
+          Object[] values = new Object[columns.size()];
           for (int i = 0; i < b.rowCount(); i++) {
             int id = (int) ids.values()[i];
             assertTrue(!seen.get(id), "row " + id + " landed twice");
             seen.set(id);
+            for (int c = 0; c < values.length; c++) {
+              values[c] = columns.get(c).get(i);
+            }
+            if (digest(values) != digests[id]) {
+              throw new AssertionError("row " + id + " in " + split + " holds " + java.util.Arrays.toString(values)
+                  + ", not the values generated for it");
+            }
           }
           rows[0] += b.rowCount();
         });

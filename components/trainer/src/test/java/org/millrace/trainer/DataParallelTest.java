@@ -3,6 +3,7 @@ package org.millrace.trainer;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,6 +21,7 @@ import org.millrace.trainer.backend.Loss;
 import org.millrace.trainer.nn.LrSchedule;
 import org.millrace.trainer.nn.Network;
 import org.millrace.trainer.nn.Optimizer;
+import org.millrace.trainer.nn.ReplicaRows;
 import org.millrace.trainer.nn.Training;
 
 /** Data-parallel training: N replicas with global batch B give the model one replica gives with batch B. */
@@ -66,18 +68,56 @@ class DataParallelTest {
     }
   }
 
+  /**
+   * Each epoch's replicas, as the training loop counted them, trained the shard the sharding rule
+   * gives each (contiguous, sizes differing by at most one row per batch, the first replicas
+   * taking the remainder), and together every row exactly once: their counts add up to the rows
+   * and their row checksums to the checksum of all rows. One replica training every whole batch
+   * (sharding bypassed) gives the same model as one worker; this tells them apart.
+   */
+  static void assertShards(List<EpochMetrics> history, int workers, int rows, int batchSize) {
+    long[] expected = new long[workers];
+    for (int from = 0; from < rows; from += batchSize) {
+      int n = Math.min(rows, from + batchSize) - from;
+      for (int w = 0; w < workers; w++) {
+        expected[w] += n / workers + (w < n % workers ? 1 : 0);
+      }
+    }
+    assertTrue(!history.isEmpty(), "no epochs");
+    for (EpochMetrics m : history) {
+      List<ReplicaRows> replicas = m.replicas();
+      assertEquals(workers, replicas.size(), "epoch " + m.epoch() + ": replicas " + replicas);
+      long count = 0;
+      long checksum = 0;
+      for (int w = 0; w < workers; w++) {
+        ReplicaRows r = replicas.get(w);
+        assertEquals(w, r.replica(), "epoch " + m.epoch() + ": " + replicas);
+        assertEquals(expected[w], r.rows(), "epoch " + m.epoch() + ": rows replica " + w + " trained, " + replicas);
+        count += r.rows();
+        checksum += r.checksum();
+      }
+      assertEquals(rows, count, "epoch " + m.epoch() + ": rows trained by all replicas");
+      assertEquals(ReplicaRows.checksumOfRows(rows), checksum, "epoch " + m.epoch() + ": the replicas' shards expected"
+          + " to be disjoint and to cover the " + rows + " rows, got " + replicas);
+    }
+  }
+
   @Test
   void nWorkersTrainTheModelOneWorkerTrainsWithTheSameGlobalBatch() throws Exception {
     // 301 rows in batches of 32: nine full batches and one of 13 (shards of 5, 4, 4 for three workers).
     DenseData data = NetworkTest.blobs(301, 1);
     Run one = train(1, data, 4, Training.Options.of(4, 32, 3));
+    assertShards(one.result().history(), 1, 301, 32);
     for (int workers : new int[] {2, 3, 4}) {
-      assertSameModel(one, train(workers, data, 4, Training.Options.of(4, 32, 3)), 2e-5f, workers + " workers");
+      Run many = train(workers, data, 4, Training.Options.of(4, 32, 3));
+      assertSameModel(one, many, 2e-5f, workers + " workers");
+      assertShards(many.result().history(), workers, 301, 32);
     }
     // A last batch of one row: two of three workers have nothing to do in that step.
     DenseData small = NetworkTest.blobs(33, 4);
-    assertSameModel(train(1, small, 3, Training.Options.of(3, 32, 5)),
-        train(3, small, 3, Training.Options.of(3, 32, 5)), 2e-5f, "a one-row batch");
+    Run three = train(3, small, 3, Training.Options.of(3, 32, 5));
+    assertSameModel(train(1, small, 3, Training.Options.of(3, 32, 5)), three, 2e-5f, "a one-row batch");
+    assertShards(three.result().history(), 3, 33, 32);
   }
 
   @Test

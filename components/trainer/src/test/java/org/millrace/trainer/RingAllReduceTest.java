@@ -101,6 +101,7 @@ class RingAllReduceTest {
       var r = Training.runDistributed(net, Loss.SOFTMAX_CROSS_ENTROPY, opt, data, eval, Training.Options.of(3, 32, 3),
           ring);
       assertEquals(reference.result().steps(), r.steps());
+      DataParallelTest.assertShards(r.history(), 3, 301, 32);
       for (int e = 0; e < r.history().size(); e++) {
         assertEquals(reference.result().history().get(e).trainLoss(), r.history().get(e).trainLoss(), 1e-5);
       }

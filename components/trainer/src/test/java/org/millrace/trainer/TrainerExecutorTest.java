@@ -81,6 +81,13 @@ class TrainerExecutorTest {
     return model;
   }
 
+  /** The epochs of a ModelRun's {@code history.json}. */
+  static List<org.millrace.trainer.nn.EpochMetrics> history(Path run) throws Exception {
+    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    return json.convertValue(json.readTree(run.resolve("history.json").toFile()).get("epochs"),
+        new com.fasterxml.jackson.core.type.TypeReference<List<org.millrace.trainer.nn.EpochMetrics>>() { });
+  }
+
   static Map<String, Object> withFastOptimizer(Map<String, Object> params) {
     var p = new java.util.HashMap<>(params);
     p.putIfAbsent("optimizer", Map.of("type", "adam", "learning_rate", 0.03));
@@ -268,6 +275,9 @@ class TrainerExecutorTest {
     assertArrayEquals(a, b, 1e-5f);
     String json = Files.readString(many.resolve("model.json"));
     assertTrue(json.contains("\"workers\" : 3"), json);
+    // The run report: which rows each worker trained, as the training loop counted them.
+    DataParallelTest.assertShards(history(dir.resolve("w3/run")), 3, 300, 32);
+    DataParallelTest.assertShards(history(dir.resolve("w1/run")), 1, 300, 32);
     var bad = assertThrows(ParameterException.class, () -> ParameterBinder.bind(TrainerParams.class,
         Map.of("workers", 64, "batch_size", 32)));
     assertEquals("workers expected 1..batch_size (32), got 64", bad.getMessage());

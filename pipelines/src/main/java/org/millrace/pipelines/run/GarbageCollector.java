@@ -20,7 +20,6 @@ import org.millrace.metadata.Execution;
 import org.millrace.metadata.ExecutionState;
 import org.millrace.metadata.MetadataStore;
 import org.millrace.pipelines.launch.Keys;
-import org.millrace.pipelines.launch.NodeLauncher;
 import org.millrace.pipelines.launch.StoreQueries;
 
 /**
@@ -147,7 +146,12 @@ public final class GarbageCollector {
       try {
         store.putArtifact(marked);
         org.millrace.api.fault.CrashPoints.hit("gc-marked");
-        NodeLauncher.deleteTree(p.get());
+        List<String> errors = deleteFiles(p.get());
+        if (!errors.isEmpty()) {
+          failed.put(a.id(), String.join("; ", errors));
+          continue;
+        }
+        org.millrace.api.fault.CrashPoints.hit("gc-deleted");
         store.putArtifact(marked.withState(ArtifactState.DELETED));
         done.add(marked.withState(ArtifactState.DELETED));
       } catch (RuntimeException e) {
@@ -155,6 +159,79 @@ public final class GarbageCollector {
       }
     }
     return new Outcome(done, failed);
+  }
+
+  /**
+   * Deletes {@code path} and everything under it without following symbolic links (a link is
+   * deleted, never what it points to), going on past files it cannot delete. Returns one line per
+   * file that stays, naming it and why (at most ten, then how many more).
+   */
+  static List<String> deleteFiles(Path path) {
+    var errors = new ArrayList<String>();
+    int[] more = {0};
+    java.util.function.BiConsumer<Path, java.io.IOException> fail = (f, e) -> {
+      if (errors.size() < 10) {
+        errors.add("cannot delete " + f + ": " + reason(e));
+      } else {
+        more[0]++;
+      }
+    };
+    if (!java.nio.file.Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return errors;
+    }
+    try {
+      java.nio.file.Files.walkFileTree(path, new java.nio.file.SimpleFileVisitor<>() {
+        @Override
+        public java.nio.file.FileVisitResult visitFile(Path f, java.nio.file.attribute.BasicFileAttributes attrs) {
+          delete(f);
+          return java.nio.file.FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public java.nio.file.FileVisitResult visitFileFailed(Path f, java.io.IOException e) {
+          fail.accept(f, e);
+          return java.nio.file.FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public java.nio.file.FileVisitResult postVisitDirectory(Path dir, java.io.IOException e) {
+          if (e != null) {
+            fail.accept(dir, e);
+          } else {
+            delete(dir);
+          }
+          return java.nio.file.FileVisitResult.CONTINUE;
+        }
+
+        private void delete(Path f) {
+          try {
+            java.nio.file.Files.deleteIfExists(f);
+          } catch (java.io.IOException e) {
+            fail.accept(f, e);
+          }
+        }
+      });
+    } catch (java.io.IOException e) {
+      fail.accept(path, e);
+    }
+    if (more[0] > 0) {
+      errors.add("and " + more[0] + " more");
+    }
+    return errors;
+  }
+
+  private static String reason(java.io.IOException e) {
+    if (e instanceof java.nio.file.DirectoryNotEmptyException) {
+      return "directory not empty (some of its files could not be deleted)";
+    }
+    if (e instanceof java.nio.file.AccessDeniedException) {
+      return "permission denied";
+    }
+    if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+      return f.getReason();
+    }
+    String m = e.getMessage();
+    return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
   }
 
   /**

@@ -13,7 +13,8 @@ package org.millrace.api.fault;
  * {@code examplegen-parts} (ExampleGen has written part of its output), {@code trainer-epoch}
  * (the Trainer finished an epoch, more to come), {@code pusher-renamed} (a registry version
  * directory was renamed into place, the registry index not yet written), {@code gc-marked} (gc
- * marked an artifact, its files are not yet deleted), {@code schedule-fire} (the scheduler claimed
+ * marked an artifact, its files are not yet deleted), {@code gc-deleted} (gc deleted an
+ * artifact's files, the store still says marked), {@code schedule-fire} (the scheduler claimed
  * a fire and has not started its run).
  */
 public final class CrashPoints {

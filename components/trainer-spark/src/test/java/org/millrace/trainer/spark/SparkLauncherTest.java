@@ -133,6 +133,45 @@ class SparkLauncherTest {
     assertEquals(300, sparkProv.path("train_rows").asInt());
     assertEquals(4 * 10, sparkProv.path("steps").asInt(), "4 epochs of ceil(300 / 32) global batches");
     assertTrue(Files.readString(dir.resolve("spark/run/index.html")).contains("<polyline"), "the run report");
+    // Which rows each rank trained, as the ranks counted them: each its own shard of every batch.
+    assertShards(dir.resolve("spark/run"), 3, 300, 32);
+    assertShards(dir.resolve("local/run"), 3, 300, 32);
+  }
+
+  /**
+   * Every epoch of a ModelRun's {@code history.json}: each replica (rank) trained the shard of every
+   * batch the sharding rule gives it, and the shards were disjoint and covered the rows (counts and
+   * row checksums add up). One rank training every whole batch trains the same model; not this.
+   */
+  static void assertShards(Path run, int replicas, int rows, int batchSize) throws Exception {
+    long[] expected = new long[replicas];
+    for (int from = 0; from < rows; from += batchSize) {
+      int n = Math.min(rows, from + batchSize) - from;
+      for (int w = 0; w < replicas; w++) {
+        expected[w] += n / replicas + (w < n % replicas ? 1 : 0);
+      }
+    }
+    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    List<org.millrace.trainer.nn.EpochMetrics> history = json.convertValue(
+        json.readTree(run.resolve("history.json").toFile()).get("epochs"),
+        new com.fasterxml.jackson.core.type.TypeReference<List<org.millrace.trainer.nn.EpochMetrics>>() { });
+    assertTrue(!history.isEmpty(), "no epochs in " + run);
+    for (var m : history) {
+      var shards = m.replicas();
+      assertEquals(replicas, shards.size(), run + " epoch " + m.epoch() + ": " + shards);
+      long count = 0;
+      long checksum = 0;
+      for (int w = 0; w < replicas; w++) {
+        assertEquals(w, shards.get(w).replica(), shards.toString());
+        assertEquals(expected[w], shards.get(w).rows(), run + " epoch " + m.epoch() + ": rows of rank " + w + ", "
+            + shards);
+        count += shards.get(w).rows();
+        checksum += shards.get(w).checksum();
+      }
+      assertEquals(rows, count, run + " epoch " + m.epoch());
+      assertEquals(org.millrace.trainer.nn.ReplicaRows.checksumOfRows(rows), checksum, run + " epoch " + m.epoch()
+          + ": shards expected disjoint and covering the rows, got " + shards);
+    }
   }
 
   @Test
@@ -166,6 +205,7 @@ class SparkLauncherTest {
     float[] a = ModelRuntime.load(localModel).predictRow(Map.of("a", 1.0, "b", 2.0));
     float[] b = ModelRuntime.load(sparkModel).predictRow(Map.of("a", 1.0, "b", 2.0));
     assertArrayEquals(a, b, 1e-5f);
+    assertShards(dir.resolve("bn-spark/run"), 2, 300, 32);
     // Batch statistics are per shard: one replica training each whole batch (sharding bypassed, on
     // the ranks or the local workers) trains another model, by far more than float rounding.
     var whole = new HashMap<>(base);

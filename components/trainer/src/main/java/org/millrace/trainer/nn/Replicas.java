@@ -14,6 +14,12 @@ interface Replicas extends AutoCloseable {
   /** Zeroes the accumulators other than the training loop's own (a new epoch). */
   void clearAccumulators();
 
+  /**
+   * The rows every replica trained since the accumulators were last cleared (this epoch), in
+   * replica order: distributed ranks gather every rank's.
+   */
+  java.util.List<ReplicaRows> rowsTrained();
+
   /** Turns the loop's own loss and hit sums {@code acc} into the sums over every replica. */
   void addAccumulators(float[] acc);
 

@@ -24,6 +24,8 @@ final class RingReplica implements Replicas {
   private final Tensor acc;
   private final float[] hostX;
   private final float[] hostY;
+  private long shardRows;
+  private long shardChecksum;
 
   RingReplica(Network net, Optimizer opt, RingAllReduce ring, int dim, Tensor acc) {
     this.net = net;
@@ -50,6 +52,8 @@ final class RingReplica implements Replicas {
     List<Param> params = net.parameters();
     if (k > 0) {
       train.gather(order, from + first, k, hostX, hostY);
+      shardRows += k;
+      shardChecksum += ReplicaRows.checksum(order, from + first, k);
       b.upload(hostX, 0, net.input(), 0, k * train.dim());
       b.upload(hostY, 0, labels, 0, k);
       Tensor out = net.forward(k, true, seed, first);
@@ -111,26 +115,69 @@ final class RingReplica implements Replicas {
     }
   }
 
-  /** Rank 0's metrics (as floats) on every rank, so that every rank picks the same best epoch and stops together. */
+  /**
+   * Rank 0's metrics, bit for bit, on every rank, so that every rank picks the same best epoch and
+   * stops together, on the values a single process would have decided by.
+   */
   @Override
   public double[] agree(double[] metrics) {
-    float[] v = new float[metrics.length];
-    if (ring.rank() == 0) {
-      for (int i = 0; i < v.length; i++) {
-        v[i] = (float) metrics[i];
+    long[] bits = new long[metrics.length];
+    for (int i = 0; i < bits.length; i++) {
+      bits[i] = Double.doubleToRawLongBits(metrics[i]);
+    }
+    long[][] all = gather(bits);
+    double[] out = new double[metrics.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = Double.longBitsToDouble(all[0][i]);
+    }
+    return out;
+  }
+
+  /** Every rank's rows of this epoch, gathered from the ranks (a collective: every rank calls it). */
+  @Override
+  public List<ReplicaRows> rowsTrained() {
+    long[][] all = gather(new long[] {shardRows, shardChecksum});
+    var out = new java.util.ArrayList<ReplicaRows>();
+    for (int r = 0; r < all.length; r++) {
+      out.add(new ReplicaRows(r, all[r][0], all[r][1]));
+    }
+    return out;
+  }
+
+  /**
+   * Every rank's {@code values} (the same length on all ranks), exactly: each 64-bit value travels
+   * as four 16-bit pieces in floats, in a slot only its rank fills, so the ring's sum adds only
+   * zeros to it.
+   */
+  private long[][] gather(long[] values) {
+    int n = ring.size();
+    int m = values.length;
+    float[] v = new float[n * m * 4];
+    int at = ring.rank() * m * 4;
+    for (int i = 0; i < m; i++) {
+      for (int p = 0; p < 4; p++) {
+        v[at + 4 * i + p] = (float) ((values[i] >>> (16 * p)) & 0xFFFF);
       }
     }
     reduce(v);
-    double[] out = new double[v.length];
-    for (int i = 0; i < v.length; i++) {
-      out[i] = v[i];
+    long[][] out = new long[n][m];
+    for (int r = 0; r < n; r++) {
+      for (int i = 0; i < m; i++) {
+        long x = 0;
+        for (int p = 0; p < 4; p++) {
+          x |= ((long) v[r * m * 4 + 4 * i + p]) << (16 * p);
+        }
+        out[r][i] = x;
+      }
     }
     return out;
   }
 
   @Override
   public void clearAccumulators() {
-    // The loop's own accumulator is the only one: nothing else to clear.
+    // The loop's own accumulator is the only other one.
+    shardRows = 0;
+    shardChecksum = 0;
   }
 
   @Override

@@ -100,6 +100,8 @@ public final class Training {
    * that the ranks together take the steps {@code ring.size()} local replicas would
    * ({@link #run(List, Loss, List, DenseData, DenseData, Options)}), to float rounding. Every rank
    * must be given the same network, data, options and seed; each ends with the same weights.
+   * Every rank decides the best epoch and early stopping on rank 0's validation metrics, bit for
+   * bit, so all ranks stop after the same epoch and keep the same best weights.
    * Checkpoints are not written in this mode (one failed rank fails the job, which then starts
    * again).
    */
@@ -228,6 +230,8 @@ public final class Training {
       for (; epoch <= o.epochs(); epoch++) {
         long t0 = System.currentTimeMillis();
         shuffle(order, new SplittableRandom(o.seed() + epoch * 0x9E3779B97F4A7C15L));
+        long rowsTrained = 0;
+        long rowsChecksum = 0;
         if (epoch != startEpoch || startBatch == 0) {
           b.fill(acc, 0f, 2);
           if (workers != null) {
@@ -240,6 +244,8 @@ public final class Training {
           long step = opt.steps() + 1;
           if (workers == null) {
             train.gather(order, from, rows, hostX, hostY);
+            rowsTrained += rows;
+            rowsChecksum += ReplicaRows.checksum(order, from, rows);
             b.upload(hostX, 0, net.input(), 0, rows * train.dim());
             b.upload(hostY, 0, labels, 0, rows);
             Tensor out = net.forward(rows, true, stepSeed(o.seed(), step));
@@ -266,7 +272,10 @@ public final class Training {
         if (workers != null) {
           val = workers.agree(val);
         }
-        var m = new EpochMetrics(epoch, accHost[0] / train.rows(), val[0], val[1], System.currentTimeMillis() - t0);
+        List<ReplicaRows> shards = workers == null ? List.of(new ReplicaRows(0, rowsTrained, rowsChecksum))
+            : workers.rowsTrained();
+        var m = new EpochMetrics(epoch, accHost[0] / train.rows(), val[0], val[1], System.currentTimeMillis() - t0,
+            shards);
         history.add(m);
         o.onEpoch().accept(m);
         if (val[0] < best - o.minDelta()) {

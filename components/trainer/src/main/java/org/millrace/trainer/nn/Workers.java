@@ -28,6 +28,9 @@ final class Workers implements Replicas {
   private final Tensor[] accs;
   private final float[][] hostX;
   private final float[][] hostY;
+  /** Rows each replica trained this epoch, and their checksum ({@link ReplicaRows}). */
+  private final long[] shardRows;
+  private final long[] shardChecksums;
 
   Workers(List<Network> nets, List<Optimizer> opts, int dim, Tensor acc0) {
     this.nets = nets;
@@ -38,6 +41,8 @@ final class Workers implements Replicas {
     accs = new Tensor[n];
     hostX = new float[n][];
     hostY = new float[n][];
+    shardRows = new long[n];
+    shardChecksums = new long[n];
     for (int w = 0; w < n; w++) {
       Network net = nets.get(w);
       Backend b = net.backend();
@@ -69,6 +74,8 @@ final class Workers implements Replicas {
       Network net = nets.get(w);
       Backend b = net.backend();
       train.gather(order, from + start[w], k, hostX[w], hostY[w]);
+      shardRows[w] += k;
+      shardChecksums[w] += ReplicaRows.checksum(order, from + start[w], k);
       b.upload(hostX[w], 0, net.input(), 0, k * train.dim());
       b.upload(hostY[w], 0, labels[w], 0, k);
       Tensor out = net.forward(k, true, seed, start[w]);
@@ -126,6 +133,17 @@ final class Workers implements Replicas {
     for (int w = 1; w < nets.size(); w++) {
       nets.get(w).backend().fill(accs[w], 0f, 2);
     }
+    java.util.Arrays.fill(shardRows, 0);
+    java.util.Arrays.fill(shardChecksums, 0);
+  }
+
+  @Override
+  public List<ReplicaRows> rowsTrained() {
+    var out = new ArrayList<ReplicaRows>();
+    for (int w = 0; w < nets.size(); w++) {
+      out.add(new ReplicaRows(w, shardRows[w], shardChecksums[w]));
+    }
+    return out;
   }
 
   /** Adds replicas 1..n-1's loss and hit sums to {@code acc} (replica 0's). */
