@@ -123,7 +123,8 @@ public final class TrainerExecutor implements Executor<TrainerParams> {
       var provenance = new LinkedHashMap<String, Object>();
       provenance.put("parameters", ParameterBinder.toMap(p));
       provenance.put("seed", p.seed());
-      provenance.put("training_examples", examples.uri());
+      // The examples by content, not by location: where they lived is in the lineage (the model's
+      // input event), and a path here would make two runs on the same data write different bytes.
       provenance.put("training_examples_fingerprint", examples.stringProperty("fingerprint").orElse(""));
       provenance.put("train_rows", train.rows());
       provenance.put("backend", distributedBackend != null ? distributedBackend : backend.description());
