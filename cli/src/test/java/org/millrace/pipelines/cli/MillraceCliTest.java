@@ -294,7 +294,7 @@ class MillraceCliTest {
         String auth = "Authorization: Bearer ui-token";
         String ok = raw(ui.port(), "/files/" + id + "/report.html", auth);
         assertTrue(ok.startsWith("HTTP/1.1 200 ") && ok.contains("report of the run"), ok);
-        assertTrue(header(ok, "Content-Security-Policy").startsWith("sandbox;"), ok);
+        assertTrue(String.valueOf(header(ok, "Content-Security-Policy")).startsWith("sandbox;"), ok);
         assertEquals("nosniff", header(ok, "X-Content-Type-Options"), ok);
         assertEquals("DENY", header(ok, "X-Frame-Options"), ok);
         assertEquals("text/html; charset=utf-8", header(ok, "Content-Type"), ok);
