@@ -347,6 +347,46 @@ class ModelServerTest {
     }
   }
 
+  /**
+   * A client that never reads its answer (8 MB of predictions, more than the sockets buffer) holds
+   * its slot only until the server's response time limit (10 s in this test JVM) cuts it off: the
+   * health check answers meanwhile, the slot is free again, and the client got part of the answer.
+   */
+  @Test
+  void aClientThatNeverReadsItsAnswerIsCutOff() throws Exception {
+    push(first);
+    server = ModelServer.start(registry, ModelServer.Options.defaults().withPort(0)
+        .withPollInterval(Duration.ofSeconds(60)).withThreads(2).withLimits(16 << 20, 100_000));
+    String body = "{\"instances\": [" + "{\"a\": 1, \"b\": 2},".repeat(99_999) + "{\"a\": 1, \"b\": 2}]}";
+    try (Socket s = new Socket()) {
+      s.setReceiveBufferSize(4096);
+      s.connect(new java.net.InetSocketAddress("127.0.0.1", server.port()), 5000);
+      s.setSoTimeout(30_000);
+      write(s, "POST /v1/models/blobs:predict HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: " + body.length()
+          + "\r\n\r\n" + body);
+      awaitTrue(() -> server.busyRequestSlots() == 1, "the request is served");
+      assertEquals(200, get("/healthz").status());
+      awaitTrue(() -> server.busyRequestSlots() == 0, "the slot is free once the server cuts the client off");
+      byte[] got = new byte[64 << 10];
+      long total = 0;
+      String head = null;
+      try {
+        for (int n; (n = s.getInputStream().read(got)) > 0; total += n) {
+          if (head == null) {
+            head = new String(got, 0, n, StandardCharsets.US_ASCII);
+          }
+        }
+      } catch (java.net.SocketException e) {
+        // reset by the server
+      }
+      assertTrue(head != null && head.startsWith("HTTP/1.1 200 "), String.valueOf(head));
+      var length = java.util.regex.Pattern.compile("(?i)content-length: (\\d+)").matcher(head);
+      assertTrue(length.find(), head);
+      assertTrue(total < Long.parseLong(length.group(1)), "the client got the whole answer (" + total
+          + " bytes): it fit in the socket buffers and tests nothing");
+    }
+  }
+
   static Socket raw(int port) throws Exception {
     var s = new Socket();
     s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 5000);
