@@ -387,6 +387,42 @@ class ModelServerTest {
     }
   }
 
+  /**
+   * Connections over the limit (16 in this test JVM, see the pom) are closed at once, before they
+   * reach a thread; once the others are gone, requests are answered again.
+   */
+  @Test
+  void connectionsOverTheLimitAreClosedAtOnce() throws Exception {
+    push(first);
+    server = ModelServer.start(registry, ModelServer.Options.defaults().withPort(0)
+        .withPollInterval(Duration.ofSeconds(60)));
+    assertEquals(16, org.millrace.serving.http.ServerLimits.maxConnections());
+    List<Socket> open = new ArrayList<>();
+    try {
+      for (int i = 0; i < 16; i++) {
+        open.add(raw(server.port()));
+      }
+      Thread.sleep(200); // the server takes them in
+      try (Socket over = raw(server.port())) {
+        write(over, "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+        assertEquals(-1, over.getInputStream().read(), "a connection over the limit was served");
+      } catch (java.net.SocketException e) {
+        // closed by the server before the request was written
+      }
+    } finally {
+      for (Socket s : open) {
+        s.close();
+      }
+    }
+    awaitTrue(() -> {
+      try {
+        return get("/v1/models/blobs").status() == 200;
+      } catch (Exception e) {
+        return false;
+      }
+    }, "requests are answered again");
+  }
+
   static Socket raw(int port) throws Exception {
     var s = new Socket();
     s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 5000);
