@@ -161,12 +161,22 @@ public final class ModelServer implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    var holder = new ModelServer[1];
+    // The port opens before the server object exists: a request in that instant is told to retry.
+    var started = new java.util.concurrent.atomic.AtomicReference<ModelServer>();
     HttpService http = HttpService.start("millrace-serve", options.host(), options.port(), options.threads(),
-        Set.of("/healthz", "/readyz"), ex -> holder[0].handle(ex));
+        Set.of("/healthz", "/readyz"), ex -> {
+          ModelServer s = started.get();
+          if (s != null) {
+            s.handle(ex);
+          } else {
+            ex.getResponseHeaders().set("Retry-After", "1");
+            error(ex, 503, "the server is starting");
+            ex.close();
+          }
+        });
     var server = new ModelServer(repository, metrics, options, http, poller);
     server.token = token;
-    holder[0] = server;
+    started.set(server);
     long every = options.pollInterval().toMillis();
     poller.scheduleWithFixedDelay(() -> {
       try {
