@@ -76,6 +76,8 @@ public final class ModelRepository {
   private final ServingMetrics metrics;
   private final AtomicReference<Map<String, ModelView>> snapshot = new AtomicReference<>(Map.of());
   private final Map<Path, Failure> failures = new HashMap<>();
+  /** Runs before a version directory is loaded, on the polling thread: a seam where tests hold a load. */
+  volatile java.util.function.Consumer<Path> beforeLoad = dir -> { };
 
   public ModelRepository(Path base, VersionPolicy policy, ServingMetrics metrics) {
     this.base = base;
@@ -171,6 +173,7 @@ public final class ModelRepository {
       return null;
     }
     try {
+      beforeLoad.accept(dir);
       ModelRuntime runtime = ModelRuntime.load(dir);
       runtime.graph();
       JsonNode modelJson = JSON.readTree(dir.resolve(ModelFiles.MODEL_JSON).toFile());

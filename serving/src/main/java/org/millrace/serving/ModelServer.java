@@ -7,18 +7,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +27,9 @@ import org.millrace.serving.ModelRepository.Servable;
 import org.millrace.serving.ModelRepository.VersionPolicy;
 import org.millrace.serving.ModelRepository.VersionStatus;
 import org.millrace.serving.Predict.RequestException;
+import org.millrace.serving.http.BearerToken;
+import org.millrace.serving.http.HttpService;
+import org.millrace.serving.http.Responses;
 import org.millrace.transform.graph.InputFeature;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,19 +49,16 @@ import org.slf4j.LoggerFactory;
  * Errors are {@code {"error": "..."}} with 400 (bad request), 404 (no such model, version or
  * path), 405 (method), 413 (body or row count over the limits) or 503 (model known but no version
  * loaded). The registry is polled and new versions hot-loaded ({@link ModelRepository}).
+ *
+ * <p>Requests are served in {@link Options#threads} slots; {@code /healthz} and {@code /readyz}
+ * answer outside them, so they answer while slow clients or long predictions hold every slot
+ * ({@link HttpService}); slow clients are cut off after the {@linkplain
+ * org.millrace.serving.http.ServerLimits server's time limits}.
  */
 public final class ModelServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ModelServer.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  static {
-    // The JDK server reads request headers on the worker threads and by default waits forever: a
-    // few clients that open a connection and send nothing would hold every worker. Bound the time
-    // a request may take to arrive and a response to leave (seconds), unless the user set them.
-    // These are read once, when the JDK's server classes load.
-    System.setProperty("sun.net.httpserver.maxReqTime", System.getProperty("sun.net.httpserver.maxReqTime", "30"));
-    System.setProperty("sun.net.httpserver.maxRspTime", System.getProperty("sun.net.httpserver.maxRspTime", "60"));
-  }
   private static final Pattern MODEL_PATH = Pattern.compile(
       "/v1/models/([^/:]+)(?:/versions/([^/:]+))?(/metadata|:[A-Za-z]+)?");
 
@@ -83,8 +80,8 @@ public final class ModelServer implements AutoCloseable {
 
     /**
      * Port 8501 (TF Serving's REST port) on 127.0.0.1 (this machine only), polling every 5 s, latest versions,
-     * 10 MB / 10,000 rows, 4 request threads per processor (at least 16: a thread waits while a
-     * slow client sends its request).
+     * 10 MB / 10,000 rows, 4 request slots per processor (at least 16: a slot waits while a slow
+     * client sends its body or reads its answer).
      */
     public static Options defaults() {
       return new Options("127.0.0.1", 8501, Duration.ofSeconds(5), VersionPolicy.LATEST, 10L << 20, 10_000,
@@ -119,21 +116,19 @@ public final class ModelServer implements AutoCloseable {
   private final ModelRepository repository;
   private final ServingMetrics metrics;
   private final Options options;
-  private final HttpServer http;
-  private final ExecutorService workers;
+  private final HttpService http;
   private final ScheduledExecutorService poller;
   private final AtomicInteger inFlight = new AtomicInteger();
   /** The bearer token every request but {@code /healthz} and {@code /readyz} must present, or null. */
-  private volatile byte[] token;
+  private volatile BearerToken token;
   private volatile boolean closing;
 
-  private ModelServer(ModelRepository repository, ServingMetrics metrics, Options options, HttpServer http,
-      ExecutorService workers, ScheduledExecutorService poller) {
+  private ModelServer(ModelRepository repository, ServingMetrics metrics, Options options, HttpService http,
+      ScheduledExecutorService poller) {
     this.repository = repository;
     this.metrics = metrics;
     this.options = options;
     this.http = http;
-    this.workers = workers;
     this.poller = poller;
   }
 
@@ -142,7 +137,7 @@ public final class ModelServer implements AutoCloseable {
    * serves), then listens and polls every {@code options.pollInterval()}.
    */
   public static ModelServer start(Path registry, Options options) throws IOException {
-    return start(registry, options, null);
+    return start(registry, options, (BearerToken) null);
   }
 
   /**
@@ -150,28 +145,38 @@ public final class ModelServer implements AutoCloseable {
    * {@code /healthz} and {@code /readyz} must send {@code Authorization: Bearer TOKEN} (401 otherwise).
    */
   public static ModelServer start(Path registry, Options options, String bearerToken) throws IOException {
-    if (bearerToken != null && bearerToken.isBlank()) {
-      throw new IllegalArgumentException("bearer token expected a non-blank value, got a blank one");
-    }
+    return start(registry, options, bearerToken == null ? null : BearerToken.of(bearerToken));
+  }
+
+  /**
+   * As {@link #start(Path, Options)}; with a {@code token}, every request but {@code /healthz}
+   * and {@code /readyz} must send it (401 otherwise).
+   */
+  public static ModelServer start(Path registry, Options options, BearerToken token) throws IOException {
     var metrics = new ServingMetrics();
     var repository = new ModelRepository(registry, options.policy(), metrics);
     repository.poll();
-    HttpServer http = HttpServer.create(new InetSocketAddress(options.host(), options.port()), 128);
-    ExecutorService workers = Executors.newFixedThreadPool(options.threads(), r -> {
-      Thread t = new Thread(r, "millrace-serve");
-      t.setDaemon(true);
-      return t;
-    });
     ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "millrace-serve-poll");
       t.setDaemon(true);
       return t;
     });
-    var server = new ModelServer(repository, metrics, options, http, workers, poller);
-    server.token = bearerToken == null ? null : bearerToken.getBytes(StandardCharsets.UTF_8);
-    http.createContext("/", server::handle);
-    http.setExecutor(workers);
-    http.start();
+    // The port opens before the server object exists: a request in that instant is told to retry.
+    var started = new java.util.concurrent.atomic.AtomicReference<ModelServer>();
+    HttpService http = HttpService.start("millrace-serve", options.host(), options.port(), options.threads(),
+        Set.of("/healthz", "/readyz"), ex -> {
+          ModelServer s = started.get();
+          if (s != null) {
+            s.handle(ex);
+          } else {
+            ex.getResponseHeaders().set("Retry-After", "1");
+            error(ex, 503, "the server is starting");
+            ex.close();
+          }
+        });
+    var server = new ModelServer(repository, metrics, options, http, poller);
+    server.token = token;
+    started.set(server);
     long every = options.pollInterval().toMillis();
     poller.scheduleWithFixedDelay(() -> {
       try {
@@ -188,11 +193,16 @@ public final class ModelServer implements AutoCloseable {
 
   /** The port listened on (the one chosen when the options asked for 0). */
   public int port() {
-    return http.getAddress().getPort();
+    return http.port();
   }
 
   public ModelRepository repository() {
     return repository;
+  }
+
+  /** Requests being served now (holding one of the {@link Options#threads} slots); health checks do not count. */
+  int busyRequestSlots() {
+    return http.busySlots();
   }
 
   /**
@@ -213,13 +223,7 @@ public final class ModelServer implements AutoCloseable {
         break;
       }
     }
-    http.stop(0);
-    workers.shutdown();
-    try {
-      workers.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    http.close();
   }
 
   private void handle(HttpExchange ex) throws IOException {
@@ -297,17 +301,9 @@ public final class ModelServer implements AutoCloseable {
 
   /** Refuses (401) a request without the bearer token, when the server has one. */
   private void authorize(HttpExchange ex) {
-    byte[] expected = token;
-    if (expected == null) {
-      return;
-    }
-    String header = ex.getRequestHeaders().getFirst("Authorization");
-    byte[] got = header != null && header.startsWith("Bearer ")
-        ? header.substring("Bearer ".length()).trim().getBytes(StandardCharsets.UTF_8) : new byte[0];
-    if (!java.security.MessageDigest.isEqual(expected, got)) {
-      ex.getResponseHeaders().set("WWW-Authenticate", "Bearer");
-      throw new RequestException(401, "request expected an Authorization: Bearer header with the server's token,"
-          + " got " + (header == null ? "none" : "a wrong one"));
+    String refusal = token == null ? null : token.refusal(ex);
+    if (refusal != null) {
+      throw new RequestException(401, refusal);
     }
   }
 
@@ -496,20 +492,10 @@ public final class ModelServer implements AutoCloseable {
   }
 
   private static int json(HttpExchange ex, int status, JsonNode body) throws IOException {
-    ex.getResponseHeaders().set("Content-Type", "application/json");
-    return send(ex, status, JSON.writeValueAsBytes(body));
+    return Responses.send(ex, status, "application/json", JSON.writeValueAsBytes(body));
   }
 
   private static int text(HttpExchange ex, int status, String body) throws IOException {
-    ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-    return send(ex, status, body.getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static int send(HttpExchange ex, int status, byte[] bytes) throws IOException {
-    ex.sendResponseHeaders(status, bytes.length);
-    try (OutputStream out = ex.getResponseBody()) {
-      out.write(bytes);
-    }
-    return status;
+    return Responses.send(ex, status, "text/plain; version=0.0.4; charset=utf-8", body);
   }
 }

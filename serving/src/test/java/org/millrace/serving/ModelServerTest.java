@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -195,6 +197,264 @@ class ModelServerTest {
     assertEquals("not served: version policy latest serves version 2",
         versions.get(1).at("/status/error_message").asText());
     assertEquals(404, post("/v1/models/blobs/versions/1:predict", "{\"instances\": []}").status());
+  }
+
+  /**
+   * A request in flight when a new version is swapped in finishes on the version it started with:
+   * the held request has sent its headers and half its body (the server has chosen its version and
+   * waits for the rest) while version 2 is pushed, loaded (the load held a while) and swapped in;
+   * requests meanwhile go from version 1 to version 2 with no error between; the held one,
+   * finished last, is answered by version 1's network.
+   */
+  @Test
+  void aRequestInFlightFinishesOnItsVersionWhileTheNextIsSwappedInWithoutAGap() throws Exception {
+    push(first);
+    start(VersionPolicy.LATEST);
+    String row = "{\"instances\": [{\"a\": 6.0, \"b\": 0.0}]}";
+    float[] old = ModelRuntime.load(first).predictRow(Map.of("a", 6.0, "b", 0.0));
+    float[] next = ModelRuntime.load(second).predictRow(Map.of("a", 6.0, "b", 0.0));
+    assertFalse(java.util.Arrays.equals(old, next), "the two versions must answer differently");
+    try (Socket held = raw(server.port())) {
+      write(held, "POST /v1/models/blobs:predict HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+          + "Content-Type: application/json\r\nContent-Length: " + row.length() + "\r\n\r\n"
+          + row.substring(0, row.length() / 2));
+      awaitTrue(() -> server.busyRequestSlots() == 1, "the held request is being served");
+
+      // Requests in order, while version 2 is pushed: every one answered, by 1 until the swap, then by 2.
+      List<String> answers = java.util.Collections.synchronizedList(new ArrayList<>());
+      var stop = new AtomicBoolean();
+      List<Thread> clients = new ArrayList<>();
+      for (int t = 0; t < 2; t++) {
+        Thread c = new Thread(() -> {
+          String last = "1";
+          while (!stop.get()) {
+            try {
+              Reply reply = post("/v1/models/blobs:predict", row);
+              String version = reply.raw().headers().firstValue("Millrace-Model-Version").orElse("none");
+              if (reply.status() != 200 || version.compareTo(last) < 0) {
+                answers.add(reply.status() + " " + version + " after " + last + ": " + reply.text());
+              }
+              last = version;
+              answers.add(version);
+            } catch (Exception e) {
+              answers.add(e.toString());
+            }
+          }
+        });
+        c.start();
+        clients.add(c);
+      }
+      awaitTrue(() -> answers.contains("1"), "answers from version 1");
+      // Version 2's load is held while requests come: they are answered by version 1 meanwhile.
+      var loading = new java.util.concurrent.CountDownLatch(1);
+      var release = new java.util.concurrent.CountDownLatch(1);
+      server.repository().beforeLoad = dir -> {
+        loading.countDown();
+        try {
+          release.await(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      };
+      push(second);
+      assertTrue(loading.await(30, java.util.concurrent.TimeUnit.SECONDS), "version 2 is loaded");
+      for (int i = 0; i < 5; i++) {
+        Reply during = post("/v1/models/blobs:predict", row);
+        assertEquals(200, during.status(), during.text());
+        assertEquals("1", during.raw().headers().firstValue("Millrace-Model-Version").orElseThrow());
+      }
+      release.countDown();
+      awaitTrue(() -> answers.contains("2"), "answers from version 2");
+      awaitTrue(() -> answers.stream().filter("2"::equals).count() >= 20, "more answers from version 2");
+      stop.set(true);
+      for (Thread c : clients) {
+        c.join();
+      }
+      var problems = new ArrayList<>(answers);
+      problems.removeIf(a -> a.equals("1") || a.equals("2"));
+      assertEquals(List.of(), problems, "of " + answers.size() + " requests during the swap");
+      assertEquals(1, server.busyRequestSlots(), "the held request is still in flight");
+
+      write(held, row.substring(row.length() / 2));
+      String answer = new String(held.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(answer.startsWith("HTTP/1.1 200 "), answer);
+      assertTrue(answer.toLowerCase(java.util.Locale.ROOT).contains("\r\nmillrace-model-version: 1\r\n"), answer);
+      JsonNode body = JSON.readTree(answer.substring(answer.indexOf("\r\n\r\n") + 4));
+      assertProbabilities(old, body.at("/predictions/0/probabilities"));
+    }
+    assertProbabilities(next, post("/v1/models/blobs:predict", row).body().at("/predictions/0/probabilities"));
+  }
+
+  /**
+   * Clients that send their request slowly hold every request slot (two here) until the server's
+   * request time limit (4 s in this test JVM, see the pom) cuts them off: meanwhile the health
+   * checks answer, beside the slots; a normal request is answered once the slow ones are gone,
+   * and the server has closed every slow connection, the one that never finished its request line too.
+   */
+  @Test
+  void slowClientsAreCutOffAndHealthChecksAnswerWhileTheyHoldEveryRequestSlot() throws Exception {
+    push(first);
+    server = ModelServer.start(registry, ModelServer.Options.defaults().withPort(0)
+        .withPollInterval(Duration.ofSeconds(60)).withThreads(2));
+    List<Socket> slow = new ArrayList<>();
+    try {
+      for (int i = 0; i < 2; i++) {
+        Socket s = raw(server.port());
+        write(s, "POST /v1/models/blobs:predict HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100000\r\n\r\n{");
+        slow.add(s);
+      }
+      Socket partial = raw(server.port());
+      write(partial, "GET /v1/mod");
+      slow.add(partial);
+      awaitTrue(() -> server.busyRequestSlots() == 2, "the slow clients hold both request slots");
+      // They go on sending their bodies, a byte at a time: it is the whole request's time that is limited.
+      var stop = new AtomicBoolean();
+      Thread dribble = new Thread(() -> {
+        while (!stop.get()) {
+          for (Socket s : slow.subList(0, 2)) {
+            try {
+              write(s, " ");
+            } catch (java.io.IOException e) {
+              // closed by the server
+            }
+          }
+          try {
+            Thread.sleep(200);
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      });
+      dribble.setDaemon(true);
+      dribble.start();
+
+      assertEquals("{\"models\":{\"blobs\":[1]},\"status\":\"ok\"}", get("/healthz").text());
+      assertEquals(200, get("/readyz").status());
+      assertEquals(2, server.busyRequestSlots(), "the health checks answered while the slow clients held every slot");
+      var normal = HTTP.sendAsync(HttpRequest.newBuilder(uri("/v1/models/blobs")).GET().build(),
+          HttpResponse.BodyHandlers.ofString());
+      for (Socket s : slow) {
+        assertClosedByServer(s);
+      }
+      HttpResponse<String> answered = normal.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      assertEquals(200, answered.statusCode(), answered.body());
+      stop.set(true);
+      awaitTrue(() -> server.busyRequestSlots() == 0, "every slot free again");
+    } finally {
+      for (Socket s : slow) {
+        s.close();
+      }
+    }
+  }
+
+  /**
+   * A client that never reads its answer (8 MB of predictions, more than the sockets buffer) holds
+   * its slot only until the server's response time limit (10 s in this test JVM) cuts it off: the
+   * health check answers meanwhile, the slot is free again, and the client got part of the answer.
+   */
+  @Test
+  void aClientThatNeverReadsItsAnswerIsCutOff() throws Exception {
+    push(first);
+    server = ModelServer.start(registry, ModelServer.Options.defaults().withPort(0)
+        .withPollInterval(Duration.ofSeconds(60)).withThreads(2).withLimits(16 << 20, 100_000));
+    String body = "{\"instances\": [" + "{\"a\": 1, \"b\": 2},".repeat(99_999) + "{\"a\": 1, \"b\": 2}]}";
+    try (Socket s = new Socket()) {
+      s.setReceiveBufferSize(4096);
+      s.connect(new java.net.InetSocketAddress("127.0.0.1", server.port()), 5000);
+      s.setSoTimeout(30_000);
+      write(s, "POST /v1/models/blobs:predict HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: " + body.length()
+          + "\r\n\r\n" + body);
+      awaitTrue(() -> server.busyRequestSlots() == 1, "the request is served");
+      assertEquals(200, get("/healthz").status());
+      awaitTrue(() -> server.busyRequestSlots() == 0, "the slot is free once the server cuts the client off");
+      byte[] got = new byte[64 << 10];
+      long total = 0;
+      String head = null;
+      try {
+        for (int n; (n = s.getInputStream().read(got)) > 0; total += n) {
+          if (head == null) {
+            head = new String(got, 0, n, StandardCharsets.US_ASCII);
+          }
+        }
+      } catch (java.net.SocketException e) {
+        // reset by the server
+      }
+      assertTrue(head != null && head.startsWith("HTTP/1.1 200 "), String.valueOf(head));
+      var length = java.util.regex.Pattern.compile("(?i)content-length: (\\d+)").matcher(head);
+      assertTrue(length.find(), head);
+      assertTrue(total < Long.parseLong(length.group(1)), "the client got the whole answer (" + total
+          + " bytes): it fit in the socket buffers and tests nothing");
+    }
+  }
+
+  /**
+   * Connections over the limit (16 in this test JVM, see the pom) are closed at once, before they
+   * reach a thread; once the others are gone, requests are answered again.
+   */
+  @Test
+  void connectionsOverTheLimitAreClosedAtOnce() throws Exception {
+    push(first);
+    server = ModelServer.start(registry, ModelServer.Options.defaults().withPort(0)
+        .withPollInterval(Duration.ofSeconds(60)));
+    assertEquals(16, org.millrace.serving.http.ServerLimits.maxConnections());
+    List<Socket> open = new ArrayList<>();
+    try {
+      for (int i = 0; i < 16; i++) {
+        open.add(raw(server.port()));
+      }
+      Thread.sleep(200); // the server takes them in
+      try (Socket over = raw(server.port())) {
+        write(over, "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+        assertEquals(-1, over.getInputStream().read(), "a connection over the limit was served");
+      } catch (java.net.SocketException e) {
+        // closed by the server before the request was written
+      }
+    } finally {
+      for (Socket s : open) {
+        s.close();
+      }
+    }
+    awaitTrue(() -> {
+      try {
+        return get("/v1/models/blobs").status() == 200;
+      } catch (Exception e) {
+        return false;
+      }
+    }, "requests are answered again");
+  }
+
+  static Socket raw(int port) throws Exception {
+    var s = new Socket();
+    s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 5000);
+    s.setSoTimeout(30_000);
+    return s;
+  }
+
+  static void write(Socket s, String text) throws java.io.IOException {
+    s.getOutputStream().write(text.getBytes(StandardCharsets.US_ASCII));
+    s.getOutputStream().flush();
+  }
+
+  /** The server closes the connection (end of stream or a reset) before the socket's 30 s read timeout. */
+  static void assertClosedByServer(Socket s) throws Exception {
+    try {
+      byte[] rest = s.getInputStream().readAllBytes();
+      assertEquals("", new String(rest, StandardCharsets.US_ASCII), "a slow client is cut off without an answer");
+    } catch (java.net.SocketTimeoutException e) {
+      throw new AssertionError("the server did not close a slow client's connection", e);
+    } catch (java.net.SocketException e) {
+      // reset by the server: closed
+    }
+  }
+
+  static void awaitTrue(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not within 30 s: " + what);
+      }
+      Thread.sleep(10);
+    }
   }
 
   @Test

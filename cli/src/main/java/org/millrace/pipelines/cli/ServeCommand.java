@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.millrace.serving.ModelRepository.VersionPolicy;
 import org.millrace.serving.ModelServer;
+import org.millrace.serving.http.BearerToken;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -49,7 +50,8 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--max-rows", defaultValue = "10000", converter = Ranges.PositiveCount.class, description = "Rows per predict request. Default: ${DEFAULT-VALUE}.")
   int maxRows;
 
-  @Option(names = "--threads", converter = Ranges.PositiveCount.class, description = "Request threads. Default: 4 per processor, at least 16.")
+  @Option(names = "--threads", converter = Ranges.PositiveCount.class, description = "Requests served at once (the"
+      + " health checks answer besides them). Default: 4 per processor, at least 16.")
   Integer threads;
 
   @Override
@@ -69,17 +71,7 @@ final class ServeCommand implements Callable<Integer> {
     var defaults = ModelServer.Options.defaults();
     var options = new ModelServer.Options(host, port, Duration.ofMillis(Math.max(1, Math.round(pollSeconds * 1000))),
         policy, maxRequestBytes, maxRows, threads == null ? defaults.threads() : threads);
-    String token = null;
-    if (tokenFile != null) {
-      if (!Files.isRegularFile(tokenFile)) {
-        throw new IllegalArgumentException("--token-file expected a file holding the token, got " + tokenFile
-            + ": it does not exist");
-      }
-      token = Files.readString(tokenFile).trim();
-      if (token.isEmpty()) {
-        throw new IllegalArgumentException("--token-file expected a token in " + tokenFile + ", got an empty file");
-      }
-    }
+    BearerToken token = tokenFile == null ? null : BearerToken.fromFile(tokenFile, "--token-file");
     ModelServer server = ModelServer.start(registry, options, token);
     var done = new CountDownLatch(1);
     // On Ctrl-C or SIGTERM: requests in flight finish, then the port closes (inside the hook: the JVM

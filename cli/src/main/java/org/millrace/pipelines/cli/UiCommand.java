@@ -1,8 +1,11 @@
 package org.millrace.pipelines.cli;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.millrace.metadata.MetadataStore;
+import org.millrace.serving.http.BearerToken;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -20,10 +23,22 @@ final class UiCommand implements Callable<Integer> {
   @Option(names = "--port", defaultValue = "8080", converter = Ranges.Port.class, description = "Default: ${DEFAULT-VALUE}.")
   int port;
 
+  @Option(names = "--token-file",
+      description = "File holding a bearer token every request but /healthz must send (Authorization: Bearer TOKEN)."
+          + " Default: none.")
+  Path tokenFile;
+
   @Override
   public Integer call() throws Exception {
+    BearerToken token = tokenFile == null ? null : BearerToken.fromFile(tokenFile, "--token-file");
     MetadataStore store = cli.openStore();
-    WebUi ui = new WebUi(store, host, port);
+    WebUi ui;
+    try {
+      ui = new WebUi(store, host, port, token);
+    } catch (IOException | RuntimeException e) {
+      store.close();
+      throw e;
+    }
     var done = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       ui.close();

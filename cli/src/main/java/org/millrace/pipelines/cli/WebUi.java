@@ -1,10 +1,8 @@
 package org.millrace.pipelines.cli;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,7 +13,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.millrace.metadata.Artifact;
 import org.millrace.metadata.Context;
@@ -27,22 +25,46 @@ import org.millrace.metadata.Value;
 import org.millrace.pipelines.launch.Keys;
 import org.millrace.pipelines.launch.StoreQueries;
 import org.millrace.pipelines.spec.PipelineSpec;
+import org.millrace.serving.http.BearerToken;
+import org.millrace.serving.http.HttpService;
+import org.millrace.serving.http.Responses;
 
 /**
  * {@code millrace ui}: the metadata store as web pages, server-rendered, no scripts: pipelines,
  * their runs, a run's nodes with states, durations, errors and outputs, and an artifact with its
  * properties, its lineage one hop each way (the execution that wrote it and what it read; the
  * executions that read it) and the HTML reports its component wrote (statistics, evaluation,
- * training curves), served from the artifact's own directory only.
+ * training curves), served from the artifact's own directory only (never a file that a {@code ..}
+ * or a symbolic link leads outside it).
+ *
+ * <p>Answers only requests whose {@code Host} is an address of the server (DNS rebinding); with a
+ * {@link BearerToken}, only requests that carry it, but {@code GET /healthz}. Pages carry a
+ * Content-Security-Policy that allows nothing but their own inline style; report files are served
+ * sandboxed. Requests are served four at a time, {@code /healthz} besides them, under the
+ * {@linkplain org.millrace.serving.http.ServerLimits slow-client limits} ({@link HttpService}).
  */
 public final class WebUi implements AutoCloseable {
   private final MetadataStore store;
   private final StoreQueries queries;
-  private final HttpServer http;
+  /** What the pages may load: nothing but their inline style sheet; no scripts, frames, forms or framing. */
+  static final String PAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none';"
+      + " form-action 'none'; frame-ancestors 'none'";
+  /** Report files of components: a sandbox (no scripts, an origin of their own) that loads nothing from elsewhere. */
+  static final String FILE_POLICY = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:;"
+      + " frame-ancestors 'none'";
+
+  private final HttpService http;
   private final java.util.Set<String> allowedHosts;
+  private final BearerToken token;
 
   public WebUi(MetadataStore store, String host, int port) throws IOException {
+    this(store, host, port, null);
+  }
+
+  /** With a {@code token} (or null for none), every request but {@code /healthz} must carry it (401 otherwise). */
+  public WebUi(MetadataStore store, String host, int port, BearerToken token) throws IOException {
     this.store = store;
+    this.token = token;
     var hosts = new java.util.TreeSet<>(List.of("localhost", "127.0.0.1", "::1", host));
     if (host.equals("0.0.0.0") || host.equals("::")) {
       hosts.add(java.net.InetAddress.getLocalHost().getHostName());
@@ -50,23 +72,16 @@ public final class WebUi implements AutoCloseable {
     }
     this.allowedHosts = java.util.Collections.unmodifiableSet(hosts);
     this.queries = new StoreQueries(store);
-    this.http = HttpServer.create(new InetSocketAddress(host, port), 32);
-    http.createContext("/", this::handle);
-    http.setExecutor(Executors.newFixedThreadPool(4, r -> {
-      Thread t = new Thread(r, "millrace-ui");
-      t.setDaemon(true);
-      return t;
-    }));
-    http.start();
+    this.http = HttpService.start("millrace-ui", host, port, 4, Set.of("/healthz"), this::handle);
   }
 
   public int port() {
-    return http.getAddress().getPort();
+    return http.port();
   }
 
   @Override
   public void close() {
-    http.stop(0);
+    http.close();
   }
 
   private void handle(HttpExchange ex) throws IOException {
@@ -79,11 +94,20 @@ public final class WebUi implements AutoCloseable {
             .getBytes(StandardCharsets.UTF_8));
         return;
       }
+      String path = ex.getRequestURI().getRawPath();
+      if (path.equals("/healthz")) {
+        send(ex, 200, "text/plain; charset=utf-8", "ok\n".getBytes(StandardCharsets.UTF_8));
+        return;
+      }
+      String refusal = token == null ? null : token.refusal(ex);
+      if (refusal != null) {
+        send(ex, 401, "text/plain; charset=utf-8", refusal.getBytes(StandardCharsets.UTF_8));
+        return;
+      }
       if (!ex.getRequestMethod().equals("GET")) {
         send(ex, 405, "text/plain", "expected GET".getBytes(StandardCharsets.UTF_8));
         return;
       }
-      String path = ex.getRequestURI().getRawPath();
       String[] p = path.split("/", -1);
       if (path.equals("/")) {
         page(ex, "millrace", pipelines());
@@ -253,8 +277,8 @@ public final class WebUi implements AutoCloseable {
     String name = f.getFileName().toString();
     String type = name.endsWith(".html") ? "text/html; charset=utf-8" : name.endsWith(".json") ? "application/json"
         : name.endsWith(".svg") ? "image/svg+xml" : name.endsWith(".png") ? "image/png" : "text/plain; charset=utf-8";
-    // A component's report is served as a document of its own: no scripts of ours around it, no sniffing.
-    ex.getResponseHeaders().set("Content-Security-Policy", "sandbox");
+    // A component's report is served as a document of its own: sandboxed, nothing loaded from elsewhere, no sniffing.
+    Responses.browserHeaders(ex, FILE_POLICY);
     ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
     ex.getResponseHeaders().set("Content-Type", type);
     ex.sendResponseHeaders(200, Files.size(f));
@@ -295,20 +319,16 @@ public final class WebUi implements AutoCloseable {
         + "padding:4px 8px;text-align:left;vertical-align:top}.FAILED{color:#b00}.COMPLETE,.SUCCEEDED{color:#070}"
         + ".CACHED{color:#555}pre{white-space:pre-wrap;max-width:60em}</style></head><body><h1>" + esc(title)
         + "</h1>" + body + "</body></html>";
+    Responses.browserHeaders(ex, PAGE_POLICY);
     send(ex, status, "text/html; charset=utf-8", html.getBytes(StandardCharsets.UTF_8));
   }
 
   private static void send(HttpExchange ex, int status, String type, byte[] bytes) throws IOException {
-    ex.getResponseHeaders().set("Content-Type", type);
-    ex.sendResponseHeaders(status, bytes.length);
-    try (OutputStream out = ex.getResponseBody()) {
-      out.write(bytes);
-    }
+    Responses.send(ex, status, type, bytes);
   }
 
   static String esc(String s) {
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;")
-        .replace("'", "&#39;");
+    return org.millrace.api.html.Html.escape(s);
   }
 
   private static String url(String s) {

@@ -237,8 +237,7 @@ class MillraceCliTest {
       assertTrue(m.find(), run);
       String model = fetch(base + "/artifacts/" + m.group(1));
       assertTrue(model.contains("Consume node 'c'") && model.contains("read 'data': <a href=\"/artifacts/"), model);
-      assertTrue(fetch(base + "/files/" + m.group(1) + "/%2E%2E%2F%2E%2E%2F%2E%2E%2Fmd.db").startsWith("404 "),
-          "no file outside the artifact's directory");
+      // Files outside the artifact's directory: theUiServesAnArtifactsOwnFilesOnlyAndSaysHowToTreatThem.
       assertTrue(fetch(base + "/runs/nope").startsWith("404 "));
       // A page asked for under another host name (DNS rebinding) is refused.
       try (var socket = new java.net.Socket("127.0.0.1", ui.port())) {
@@ -248,6 +247,86 @@ class MillraceCliTest {
         assertTrue(status.startsWith("HTTP/1.1 421"), status);
       }
       assertTrue(fetch(base + "/artifacts/x").contains("artifact id expected a number, got &#39;x&#39;"));
+    }
+  }
+
+  /** A whole answer (status line, headers, body) to a request sent as written, on a raw socket (no client normalizes the path). */
+  static String raw(int port, String target, String... headers) throws Exception {
+    try (var socket = new java.net.Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(30_000);
+      socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+          + String.join("", java.util.Arrays.stream(headers).map(h -> h + "\r\n").toList()) + "\r\n")
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+  }
+
+  /** A header's value in a raw answer (names compared ignoring case), or null. */
+  static String header(String answer, String name) {
+    return answer.substring(0, answer.indexOf("\r\n\r\n")).lines().skip(1)
+        .filter(l -> l.toLowerCase(java.util.Locale.ROOT).startsWith(name.toLowerCase(java.util.Locale.ROOT) + ":"))
+        .map(l -> l.substring(name.length() + 1).trim()).findFirst().orElse(null);
+  }
+
+  /**
+   * The ui serves an artifact's own files and nothing else: a secret file next to the artifact's
+   * directory (it exists: a refusal is the guard's, not a 404 for a missing file) asked for through
+   * {@code ..}, through {@code %2e%2e} and an encoded slash, and through symbolic links inside the
+   * directory (to the file, and to the directory above) is refused; the artifact's own report is
+   * served, sandboxed. Every answer says how a browser must treat it; with a token every request
+   * but /healthz needs it; the default address is this machine only.
+   */
+  @Test
+  void theUiServesAnArtifactsOwnFilesOnlyAndSaysHowToTreatThem() throws Exception {
+    assertEquals("127.0.0.1", MillraceCli.commandLine().getSubcommands().get("ui").getCommandSpec()
+        .findOption("--host").defaultValue());
+    run("run", pipeline("a").toString());
+    try (var store = org.millrace.metadata.MetadataStores.sqlite(dir.resolve("md.db"))) {
+      var artifact = store.getArtifacts(org.millrace.metadata.ArtifactQuery.builder().build()).stream()
+          .filter(x -> Files.isRegularFile(Path.of(x.uri()).resolve("result.txt"))).findFirst().orElseThrow();
+      Path root = Path.of(artifact.uri());
+      Path secret = Files.writeString(root.resolveSibling("secret.txt"), "TOP-SECRET");
+      Files.writeString(root.resolve("report.html"), "<html><body><p>report of the run</p></body></html>");
+      Files.createSymbolicLink(root.resolve("leak.txt"), secret);
+      Files.createSymbolicLink(root.resolve("up"), root.getParent());
+      long id = artifact.id();
+      try (var ui = new WebUi(store, "127.0.0.1", 0, org.millrace.serving.http.BearerToken.of("ui-token"))) {
+        String auth = "Authorization: Bearer ui-token";
+        String ok = raw(ui.port(), "/files/" + id + "/report.html", auth);
+        assertTrue(ok.startsWith("HTTP/1.1 200 ") && ok.contains("report of the run"), ok);
+        assertTrue(String.valueOf(header(ok, "Content-Security-Policy")).startsWith("sandbox;"), ok);
+        assertEquals("nosniff", header(ok, "X-Content-Type-Options"), ok);
+        assertEquals("DENY", header(ok, "X-Frame-Options"), ok);
+        assertEquals("text/html; charset=utf-8", header(ok, "Content-Type"), ok);
+        var served = new java.util.ArrayList<String>();
+        for (String path : java.util.List.of("../secret.txt", "%2e%2e/secret.txt", "%2e%2e%2fsecret.txt",
+            "%2E%2E%2Fsecret.txt", "leak.txt", "up/secret.txt", "up/" + root.getFileName() + "/leak.txt")) {
+          String answer = raw(ui.port(), "/files/" + id + "/" + path, auth);
+          if (!answer.startsWith("HTTP/1.1 404 ") || answer.contains("TOP-SECRET")) {
+            served.add(path + " -> " + answer.lines().findFirst().orElse("") + (answer.contains("TOP-SECRET")
+                ? " with the secret" : ""));
+          }
+        }
+        assertEquals(java.util.List.of(), served, "files outside the artifact's directory");
+        // The pages: nothing but their own inline style may load or run; never framed; the type as declared.
+        String page = raw(ui.port(), "/", auth);
+        assertTrue(page.startsWith("HTTP/1.1 200 "), page);
+        assertEquals(WebUi.PAGE_POLICY, header(page, "Content-Security-Policy"), page);
+        assertTrue(header(page, "Content-Security-Policy").startsWith("default-src 'none';"), page);
+        assertEquals("nosniff", header(page, "X-Content-Type-Options"), page);
+        assertEquals("DENY", header(page, "X-Frame-Options"), page);
+        assertEquals("no-referrer", header(page, "Referrer-Policy"), page);
+        String missing = raw(ui.port(), "/runs/nope", auth);
+        assertTrue(missing.startsWith("HTTP/1.1 404 ") && header(missing, "Content-Security-Policy") != null, missing);
+        // The token: every page and file needs it, the health check does not.
+        for (String path : java.util.List.of("/", "/files/" + id + "/report.html", "/artifacts/" + id)) {
+          String refused = raw(ui.port(), path);
+          assertTrue(refused.startsWith("HTTP/1.1 401 "), path + ":\n" + refused);
+          assertEquals("Bearer", header(refused, "WWW-Authenticate"), refused);
+          assertTrue(raw(ui.port(), path, "Authorization: Bearer ui-tokeN").startsWith("HTTP/1.1 401 "), path);
+        }
+        assertTrue(raw(ui.port(), "/healthz").startsWith("HTTP/1.1 200 "));
+      }
     }
   }
 

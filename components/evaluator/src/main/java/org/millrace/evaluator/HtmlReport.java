@@ -95,6 +95,6 @@ public final class HtmlReport {
   }
 
   static String esc(String s) {
-    return s == null ? "" : s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    return org.millrace.api.html.Html.escape(s);
   }
 }

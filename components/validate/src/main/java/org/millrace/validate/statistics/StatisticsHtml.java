@@ -60,6 +60,6 @@ public final class StatisticsHtml {
   }
 
   static String esc(String s) {
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    return org.millrace.api.html.Html.escape(s);
   }
 }
