@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.ToDoubleFunction;
 import org.millrace.trainer.nn.EpochMetrics;
 
@@ -17,8 +19,14 @@ final class RunReport {
   static void write(Path dir, List<EpochMetrics> history, int bestEpoch, boolean stoppedEarly, Map<String, Object> info)
       throws IOException {
     Files.createDirectories(dir);
-    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(dir.resolve("history.json").toFile(),
-        Map.of("epochs", history, "best_epoch", bestEpoch, "stopped_early", stoppedEarly, "info", info));
+    // Fixed key order (Map.of iterates in an order that changes from one JVM to the next): two runs
+    // of the same training write the same bytes.
+    var report = new LinkedHashMap<String, Object>();
+    report.put("epochs", history);
+    report.put("best_epoch", bestEpoch);
+    report.put("stopped_early", stoppedEarly);
+    report.put("info", new TreeMap<>(info));
+    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(dir.resolve("history.json").toFile(), report);
     var sb = new StringBuilder("<!doctype html><html><head><meta charset=\"utf-8\"><title>Training run</title>"
         + "<style>body{font:14px sans-serif;margin:2em}</style></head><body><h1>Training run</h1>");
     sb.append("<p>best epoch ").append(bestEpoch).append(stoppedEarly ? " (stopped early)" : "").append("</p>");

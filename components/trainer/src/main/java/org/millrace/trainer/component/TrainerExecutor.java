@@ -132,8 +132,11 @@ public final class TrainerExecutor implements Executor<TrainerParams> {
           : selected.reason());
       provenance.put("workers", workers);
       if (p.distributed() != null) {
-        provenance.put("distributed", Map.of("launcher", p.distributed().launcher(), "ranks", p.distributed().ranks(),
-            "rank_backend", distributedBackend));
+        var distributed = new LinkedHashMap<String, Object>();
+        distributed.put("launcher", p.distributed().launcher());
+        distributed.put("ranks", p.distributed().ranks());
+        distributed.put("rank_backend", distributedBackend);
+        provenance.put("distributed", distributed);
       }
       provenance.put("jdk", System.getProperty("java.version") + " " + System.getProperty("java.vendor"));
       provenance.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));

@@ -52,8 +52,11 @@ public final class ExampleValidatorExecutor implements Executor<ExampleValidator
     }
     Path out = input.output(ValidateComponents.ANOMALIES);
     var json = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
-    Files.writeString(out.resolve("anomalies.json"), json.writeValueAsString(Map.of(
-        "anomalies", anomalies, "baseline", baseline.map(ExampleStatistics::uri).orElse(""))));
+    // A fixed key order (not Map.of's, which changes between JVMs): the same input, the same bytes.
+    var report = new java.util.LinkedHashMap<String, Object>();
+    report.put("anomalies", anomalies);
+    report.put("baseline", baseline.map(ExampleStatistics::uri).orElse(""));
+    Files.writeString(out.resolve("anomalies.json"), json.writeValueAsString(report));
     ctx.log().info("ExampleValidator: {} anomalies{}", anomalies.size(),
         baseline.isEmpty() && p.drift() != null ? " (no baseline statistics yet: drift not checked)" : "");
     if (!anomalies.isEmpty() && p.failOnAnomalies()) {
