@@ -221,7 +221,8 @@ class ModelServerTest {
       awaitTrue(() -> server.busyRequestSlots() == 1, "the held request is being served");
 
       // Requests in order, while version 2 is pushed: every one answered, by 1 until the swap, then by 2.
-      List<String> answers = java.util.Collections.synchronizedList(new ArrayList<>());
+      // Weakly consistent iteration: the checks below read it while the clients still add to it.
+      var answers = new java.util.concurrent.ConcurrentLinkedQueue<String>();
       var stop = new AtomicBoolean();
       List<Thread> clients = new ArrayList<>();
       for (int t = 0; t < 2; t++) {
