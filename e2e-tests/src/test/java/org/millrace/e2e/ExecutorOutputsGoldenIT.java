@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.millrace.api.testing.ExecutorGolden;
 import org.millrace.metadata.MetadataStore;
 import org.millrace.metadata.MetadataStores;
 import org.millrace.pipelines.compile.ComponentRegistry;

@@ -22,6 +22,7 @@ import org.millrace.api.data.FeatureType;
 import org.millrace.api.spec.ExecutionContext;
 import org.millrace.api.spec.ExecutorInput;
 import org.millrace.api.spec.ParameterBinder;
+import org.millrace.api.testing.ExecutorGolden;
 import org.millrace.trainer.component.TrainerComponents;
 import org.millrace.trainer.component.TrainerParams;
 

@@ -1,6 +1,15 @@
 package org.millrace.pipelines.run;
 
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileSystemException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -10,6 +19,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiConsumer;
+import org.millrace.api.fault.CrashPoints;
 import org.millrace.metadata.Artifact;
 import org.millrace.metadata.ArtifactQuery;
 import org.millrace.metadata.ArtifactState;
@@ -145,13 +156,13 @@ public final class GarbageCollector {
       Artifact marked = a.withState(ArtifactState.MARKED_FOR_DELETION);
       try {
         store.putArtifact(marked);
-        org.millrace.api.fault.CrashPoints.hit("gc-marked");
+        CrashPoints.hit("gc-marked");
         List<String> errors = deleteFiles(p.get());
         if (!errors.isEmpty()) {
           failed.put(a.id(), String.join("; ", errors));
           continue;
         }
-        org.millrace.api.fault.CrashPoints.hit("gc-deleted");
+        CrashPoints.hit("gc-deleted");
         store.putArtifact(marked.withState(ArtifactState.DELETED));
         done.add(marked.withState(ArtifactState.DELETED));
       } catch (RuntimeException e) {
@@ -169,49 +180,49 @@ public final class GarbageCollector {
   static List<String> deleteFiles(Path path) {
     var errors = new ArrayList<String>();
     int[] more = {0};
-    java.util.function.BiConsumer<Path, java.io.IOException> fail = (f, e) -> {
+    BiConsumer<Path, IOException> fail = (f, e) -> {
       if (errors.size() < 10) {
         errors.add("cannot delete " + f + ": " + reason(e));
       } else {
         more[0]++;
       }
     };
-    if (!java.nio.file.Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+    if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
       return errors;
     }
     try {
-      java.nio.file.Files.walkFileTree(path, new java.nio.file.SimpleFileVisitor<>() {
+      Files.walkFileTree(path, new SimpleFileVisitor<>() {
         @Override
-        public java.nio.file.FileVisitResult visitFile(Path f, java.nio.file.attribute.BasicFileAttributes attrs) {
+        public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) {
           delete(f);
-          return java.nio.file.FileVisitResult.CONTINUE;
+          return FileVisitResult.CONTINUE;
         }
 
         @Override
-        public java.nio.file.FileVisitResult visitFileFailed(Path f, java.io.IOException e) {
+        public FileVisitResult visitFileFailed(Path f, IOException e) {
           fail.accept(f, e);
-          return java.nio.file.FileVisitResult.CONTINUE;
+          return FileVisitResult.CONTINUE;
         }
 
         @Override
-        public java.nio.file.FileVisitResult postVisitDirectory(Path dir, java.io.IOException e) {
+        public FileVisitResult postVisitDirectory(Path dir, IOException e) {
           if (e != null) {
             fail.accept(dir, e);
           } else {
             delete(dir);
           }
-          return java.nio.file.FileVisitResult.CONTINUE;
+          return FileVisitResult.CONTINUE;
         }
 
         private void delete(Path f) {
           try {
-            java.nio.file.Files.deleteIfExists(f);
-          } catch (java.io.IOException e) {
+            Files.deleteIfExists(f);
+          } catch (IOException e) {
             fail.accept(f, e);
           }
         }
       });
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       fail.accept(path, e);
     }
     if (more[0] > 0) {
@@ -220,14 +231,14 @@ public final class GarbageCollector {
     return errors;
   }
 
-  private static String reason(java.io.IOException e) {
-    if (e instanceof java.nio.file.DirectoryNotEmptyException) {
+  private static String reason(IOException e) {
+    if (e instanceof DirectoryNotEmptyException) {
       return "directory not empty (some of its files could not be deleted)";
     }
-    if (e instanceof java.nio.file.AccessDeniedException) {
+    if (e instanceof AccessDeniedException) {
       return "permission denied";
     }
-    if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+    if (e instanceof FileSystemException f && f.getReason() != null) {
       return f.getReason();
     }
     String m = e.getMessage();
@@ -240,15 +251,15 @@ public final class GarbageCollector {
    */
   public List<java.nio.file.Path> cleanStaleTemps(Path root) {
     var deleted = new ArrayList<java.nio.file.Path>();
-    if (!java.nio.file.Files.isDirectory(root)) {
+    if (!Files.isDirectory(root)) {
       return deleted;
     }
     String storeId = org.millrace.pipelines.launch.ArtifactLocations.storeId(store);
-    try (var nodes = java.nio.file.Files.list(root)) {
-      for (Path node : nodes.filter(java.nio.file.Files::isDirectory).toList()) {
+    try (var nodes = Files.list(root)) {
+      for (Path node : nodes.filter(Files::isDirectory).toList()) {
         deleted.addAll(org.millrace.pipelines.launch.ArtifactLocations.cleanStale(store, storeId, node));
       }
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new java.io.UncheckedIOException("cannot list " + root, e);
     }
     return deleted;
@@ -294,11 +305,11 @@ public final class GarbageCollector {
     try {
       Path p = (uri.startsWith("file:") ? Path.of(java.net.URI.create(uri)) : Path.of(uri)).toAbsolutePath()
           .normalize();
-      Path realBase = java.nio.file.Files.exists(base) ? base.toRealPath() : base;
-      Path real = java.nio.file.Files.exists(p) ? p.toRealPath() : p;
+      Path realBase = Files.exists(base) ? base.toRealPath() : base;
+      Path real = Files.exists(p) ? p.toRealPath() : p;
       boolean inside = p.startsWith(base) && !p.equals(base) && real.startsWith(realBase) && !real.equals(realBase);
       return inside ? Optional.of(p) : Optional.empty();
-    } catch (RuntimeException | java.io.IOException e) {
+    } catch (RuntimeException | IOException e) {
       return Optional.empty();
     }
   }

@@ -1,4 +1,4 @@
-package org.millrace.e2e;
+package org.millrace.api.testing;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -19,17 +19,18 @@ import java.util.stream.Stream;
  * fails when the listing changed while the version stayed: a result cached under the old version
  * would be reused without the change (as models cached before model.onnx existed were). With
  * {@code -Dmillrace.golden.update=true} it rewrites the golden file, but only for a new version.
- * (The same as components/trainer's test helper, which pins the Trainer on a tiny input; here with
- * part files counted as one, as their number follows the runner's bundles, and YAML's top-level keys.)
+ * Part files count as one (their number follows the runner's bundles); YAML files give their
+ * top-level keys. A test fixture shared by the trainer's tests and e2e-tests
+ * (components/api/src/test-fixtures, added to their test sources by build-helper).
  */
-final class ExecutorGolden {
-  static final String UPDATE = "millrace.golden.update";
+public final class ExecutorGolden {
+  public static final String UPDATE = "millrace.golden.update";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private ExecutorGolden() {}
 
   /** The listing of output directories (or single files) by output name. */
-  static String listing(Map<String, Path> outputs) throws IOException {
+  public static String listing(Map<String, Path> outputs) throws IOException {
     var lines = new ArrayList<String>();
     for (var e : new java.util.TreeMap<>(outputs).entrySet()) {
       try (Stream<Path> walk = Files.walk(e.getValue())) {
@@ -68,7 +69,7 @@ final class ExecutorGolden {
    * (rewriting it under {@link #UPDATE} when the version is new); {@code bump} says where the
    * version is set.
    */
-  static void check(String component, String version, String listing, Path golden, String bump) throws IOException {
+  public static void check(String component, String version, String listing, Path golden, String bump) throws IOException {
     String header = "# What the " + component + " executor writes for its golden test's input (files; JSON: top-level"
         + " keys, format_version).\n# A change here needs a new executor version (" + bump + "), then run its test"
         + " with -D" + UPDATE + "=true\n";
