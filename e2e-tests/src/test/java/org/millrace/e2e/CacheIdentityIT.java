@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.millrace.testing.RequiredCapabilities;
 
 /**
  * Issue 18, cache identity, through the real launcher: the cache key holds what changes an output

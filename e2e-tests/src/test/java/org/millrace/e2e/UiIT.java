@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.millrace.testing.RequiredCapabilities;
 import org.millrace.metadata.MetadataStores;
 import org.millrace.pipelines.cli.WebUi;
 

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.UUID;
+import org.millrace.testing.RequiredCapabilities;
 
 /** A fresh schema on the PostgreSQL server CI starts; tests skip when none is reachable. */
 final class PostgresTestSupport {

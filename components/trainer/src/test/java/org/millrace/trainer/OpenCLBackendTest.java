@@ -11,6 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.millrace.testing.RequiredCapabilities;
 import org.millrace.trainer.backend.Backend;
 import org.millrace.trainer.backend.ConvGeometry;
 import org.millrace.trainer.backend.JavaBackend;

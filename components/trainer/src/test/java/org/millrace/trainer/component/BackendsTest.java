@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
+import org.millrace.testing.RequiredCapabilities;
 import org.millrace.trainer.backend.Backend;
 import org.millrace.trainer.backend.opencl.OpenCLBackend;
 
@@ -67,7 +68,7 @@ class BackendsTest {
   @Test
   void autoFallsBackToJavaWhenTheGpuFailsItsSelfCheck() {
     List<OpenCLBackend.Found> devices = OpenCLBackend.devices();
-    org.millrace.trainer.RequiredCapabilities.assume("opencl", !devices.isEmpty(), "no OpenCL platform on this machine: fallback test skipped");
+    RequiredCapabilities.assume("opencl", !devices.isEmpty(), "no OpenCL platform on this machine: fallback test skipped");
     Function<OpenCLBackend.Found, Backend> failing = f -> {
       throw new IllegalStateException("opencl device " + f + " expected the product of the host, got a wrong one");
     };

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import org.junit.jupiter.api.Test;
+import org.millrace.testing.RequiredCapabilities;
 import org.millrace.trainer.backend.JavaBackend;
 import org.millrace.trainer.backend.Tensor;
 
@@ -51,7 +52,7 @@ class OpenCLSelfCheckTest {
   @Test
   void theSelfCheckPassesOnThisMachinesDeviceAndGivesItsSpaceBack() {
     var devices = OpenCLBackend.devices();
-    org.millrace.trainer.RequiredCapabilities.assume("opencl", !devices.isEmpty(), "no OpenCL platform on this machine: self-check not run");
+    RequiredCapabilities.assume("opencl", !devices.isEmpty(), "no OpenCL platform on this machine: self-check not run");
     try (var cl = new OpenCLBackend(devices.get(0), 1 << 16, 1 << 14)) {
       Tensor before = cl.allocate(10);
       cl.selfCheck();

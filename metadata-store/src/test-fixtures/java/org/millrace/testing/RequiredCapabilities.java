@@ -1,4 +1,4 @@
-package org.millrace.e2e;
+package org.millrace.testing;
 
 import java.util.Arrays;
 import java.util.Locale;
@@ -13,11 +13,11 @@ import org.junit.jupiter.api.Assumptions;
  * the system property {@code millrace.require} (comma-separated, or {@code all}), as {@code .ci/run}
  * sets them, so that CI cannot pass by skipping; elsewhere it skips with the reason.
  */
-final class RequiredCapabilities {
+public final class RequiredCapabilities {
   private RequiredCapabilities() {}
 
   /** The capabilities required here: {@code MILLRACE_REQUIRE} and {@code millrace.require} together. */
-  static Set<String> required() {
+  public static Set<String> required() {
     String both = System.getenv().getOrDefault("MILLRACE_REQUIRE", "") + ","
         + System.getProperty("millrace.require", "");
     return Arrays.stream(both.split(","))
@@ -27,7 +27,7 @@ final class RequiredCapabilities {
   }
 
   /** Skips the test (or fails it, where {@code capability} is required) unless {@code available}. */
-  static void assume(String capability, boolean available, String reason) {
+  public static void assume(String capability, boolean available, String reason) {
     if (available) {
       return;
     }
