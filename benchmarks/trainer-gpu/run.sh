@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # The trainer's device benchmark: millrace's OpenCL backend, then PyTorch on the same machine.
 #   benchmarks/trainer-gpu/run.sh [backend=opencl_gpu] [sgemm sizes=1024,2048,4096] [steps=50]
+# PARTS="sgemm launch table mlp512 mlp2048 mlp256 cnn" (the default: all) chooses millrace's parts,
+# each in a JVM of its own (Aparapi marks a device failed for the rest of a JVM after one failure);
+# arena:FLOATS probes the largest arena the device gives.
 # The default backend is opencl_gpu, so that a machine without a working GPU fails instead of
 # measuring the Java backend; Aparapi's and the JVM's warnings are shown, not filtered.
 # Quick check on a machine without a GPU (PoCL): run.sh opencl_cpu 64 2
@@ -23,12 +26,25 @@ if [ -z "${GPU_CP:-}" ]; then
 else
   cp="components/trainer/target/test-classes:$GPU_CP"
 fi
-java --add-modules=jdk.incubator.vector -Dbackend="$backend" -Dsteps="$steps" -cp "$cp" \
-  org.millrace.trainer.bench.DeviceBenchmark "$sizes"
+# As ./millrace does: libjsig keeps the JVM's signal handlers first when a native OpenCL driver
+# installs its own (without it a driver's handler can take the JVM's SIGSEGV-based checks).
+java_home=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
+preload=${LD_PRELOAD:-}
+if [ -f "$java_home/lib/libjsig.so" ]; then
+  preload="$java_home/lib/libjsig.so${preload:+:$preload}"
+fi
+# PyTorch runs even when millrace's part fails (its figures are wanted either way); the script's
+# exit status is millrace's.
+status=0
+for part in ${PARTS:-sgemm launch table mlp512 mlp2048 mlp256 cnn}; do
+  LD_PRELOAD="$preload" java --add-modules=jdk.incubator.vector -Dbackend="$backend" -Dsteps="$steps" -Dparts="$part" \
+    -cp "$cp" org.millrace.trainer.bench.DeviceBenchmark "$sizes" || status=$?
+done
 # The first Python that has torch (a virtualenv's, or Debian's python3-torch under /usr/bin).
 for py in ${PYTHON:-} python3 /usr/bin/python3; do
   if "$py" -c 'import torch' 2>/dev/null; then
-    exec "$py" benchmarks/trainer-gpu/torch_device_bench.py "$sizes" "$steps"
+    "$py" benchmarks/trainer-gpu/torch_device_bench.py "$sizes" "$steps"
+    exit $((status != 0 ? status : $?))
   fi
 done
 echo "no Python with torch found (set PYTHON, or apt-get install python3-torch)" >&2

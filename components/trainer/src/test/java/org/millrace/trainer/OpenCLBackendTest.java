@@ -144,6 +144,130 @@ class OpenCLBackendTest {
     }
   }
 
+  /**
+   * The fused products (bias and activation in the forward product, the activation derivative in
+   * the input-gradient product, the bias gradient as an extra row of the weight-gradient product)
+   * against the Java backend's unfused operations, in every kernel variant, with ragged edges.
+   */
+  @Test
+  void fusedProductsMatchTheUnfusedOperations() {
+    int m = 70;
+    int k = 37;
+    int n = 45;
+    try {
+      for (OpenCLBackend.GemmVariant variant : OpenCLBackend.GemmVariant.values()) {
+        cl.gemmVariant(variant);
+        for (Activation act : new Activation[] {Activation.RELU, Activation.TANH, Activation.LINEAR}) {
+          boolean linear = act == Activation.LINEAR;
+          compare("gemm+bias+" + act + " " + variant, 1e-4f, new float[][] {rnd(m * k, 5), rnd(k * n, 6), rnd(n, 7)},
+              new int[] {m * n, m * n}, (b, in, out) -> b.gemmBiasActivation(false, false, m, n, k, in[0], in[1],
+                  in[2], act, out[0], linear ? out[0] : out[1]));
+          compare("gemm*" + act + "' " + variant, 1e-4f, new float[][] {rnd(m * k, 8), rnd(n * k, 9), rnd(m * n, 10)},
+              new int[] {m * n}, (b, in, out) -> b.gemmActivationBackward(false, true, m, n, k, in[0], in[1], in[2],
+                  act, out[0]));
+        }
+        compare("weight gradient with bias " + variant, 1e-4f, new float[][] {rnd(m * k, 11), rnd(m * n, 12)},
+            new int[] {k * n, n}, (b, in, out) -> b.weightGradient(in[0], in[1], m, k, n, out[0], out[1]));
+        compare("weight gradient " + variant, 1e-4f, new float[][] {rnd(m * k, 13), rnd(m * n, 14)},
+            new int[] {k * n}, (b, in, out) -> b.weightGradient(in[0], in[1], m, k, n, out[0], null));
+      }
+    } finally {
+      cl.gemmVariant(OpenCLBackend.GemmVariant.AUTO);
+    }
+  }
+
+  /**
+   * Every product kernel computes the same floats (each output is one chain of fused multiply-adds
+   * in depth order), epilogues included: the measured per-shape choice changes only the time, never
+   * a trained model.
+   */
+  @Test
+  void everyProductKernelGivesTheSameBits() {
+    int m = 150;
+    int k = 83;
+    int n = 131;
+    float[][] in = {rnd(m * k, 15), rnd(k * n, 16), rnd(n, 17), rnd(m * n, 18)};
+    Tensor[] t = new Tensor[in.length];
+    for (int i = 0; i < in.length; i++) {
+      t[i] = cl.allocate(in[i].length);
+      cl.upload(in[i], t[i]);
+    }
+    Tensor z = cl.allocate(m * n);
+    Tensor a = cl.allocate(m * n);
+    Tensor dk = cl.allocate(m * n);
+    Tensor db = cl.allocate(n);
+    List<List<float[]>> perVariant = new ArrayList<>();
+    try {
+      for (OpenCLBackend.GemmVariant v : List.of(OpenCLBackend.GemmVariant.SMALL, OpenCLBackend.GemmVariant.WIDE,
+          OpenCLBackend.GemmVariant.BIG)) {
+        cl.gemmVariant(v);
+        List<float[]> out = new ArrayList<>();
+        for (boolean ta : new boolean[] {false, true}) {
+          for (boolean tb : new boolean[] {false, true}) {
+            cl.gemm(ta, tb, m, n, k, t[0], t[1], z, false);
+            out.add(cl.download(z));
+          }
+        }
+        cl.gemmBiasActivation(false, false, m, n, k, t[0], t[1], t[2], Activation.GELU, z, a);
+        out.add(cl.download(z));
+        out.add(cl.download(a));
+        cl.gemmActivationBackward(false, false, m, n, k, t[0], t[1], t[3], Activation.SIGMOID, dk);
+        out.add(cl.download(dk));
+        cl.weightGradient(t[3], t[3], m, n, n, dk, db);
+        out.add(cl.download(dk));
+        out.add(cl.download(db));
+        perVariant.add(out);
+      }
+    } finally {
+      cl.gemmVariant(OpenCLBackend.GemmVariant.AUTO);
+    }
+    for (int v = 1; v < perVariant.size(); v++) {
+      for (int i = 0; i < perVariant.get(0).size(); i++) {
+        assertArrayEquals(perVariant.get(0).get(i), perVariant.get(v).get(i), 0f, "variant " + v + " output " + i);
+      }
+    }
+  }
+
+  /**
+   * Under AUTO the first product of each shape times every kernel and keeps the fastest; later
+   * products of that shape reuse the choice, and the timing launches are not counted as the step's.
+   */
+  @Test
+  void theProductKernelIsChosenPerShapeByMeasurement() {
+    try (var device = new OpenCLBackend(OpenCLBackend.devices().get(0), 1 << 16, 1 << 16)) {
+      Tensor a = device.allocate(300 * 200);
+      Tensor b = device.allocate(200 * 100);
+      Tensor c = device.allocate(300 * 200);
+      device.gemm(false, false, 300, 100, 200, a, b, c, false);
+      device.gemm(false, true, 60, 10, 20, a, b, c, false);
+      device.gemm(false, false, 300, 100, 200, a, b, c, false);
+      var table = device.productTable();
+      assertEquals(List.of(new OpenCLBackend.ProductShape(false, false, 300, 100, 200),
+          new OpenCLBackend.ProductShape(false, true, 60, 10, 20)), List.copyOf(table.keySet()));
+      for (OpenCLBackend.ProductChoice choice : table.values()) {
+        assertEquals(3, choice.nanos().size(), "kernels timed: " + choice);
+        long fastest = choice.nanos().values().stream().mapToLong(Long::longValue).min().orElseThrow();
+        assertEquals(fastest, choice.nanos().get(choice.variant()), "the chosen kernel is the fastest: " + choice);
+      }
+      // Two shapes, three kernels, two timed runs each; the three real products are the launches.
+      assertEquals(12, device.tuningLaunches());
+      assertEquals(3, device.launches());
+    }
+  }
+
+  /** A batch gathered on the device from the order uploaded there is the host's gather. */
+  @Test
+  void batchesAreGatheredOnTheDevice() {
+    int rows = 50;
+    int dim = 7;
+    float[] order = new float[rows];
+    for (int i = 0; i < rows; i++) {
+      order[i] = (i * 17 + 3) % rows;
+    }
+    compare("gather", 0f, new float[][] {rnd(rows * dim, 19), rnd(rows, 20), order}, new int[] {20 * dim, 20},
+        (b, in, out) -> b.gatherBatch(in[0], in[1], dim, in[2], 13, 20, out[0], out[1]));
+  }
+
   @Test
   void elementWiseKernels() {
     int rows = 13;
@@ -342,40 +466,53 @@ class OpenCLBackendTest {
   }
 
   /**
-   * A training step of a three-layer MLP with Adam is 22 launches (2 uploads, 3 products and 3
-   * bias+activation forward, loss and its sum, 2 each for the three bias+activation backwards, 5
-   * products backward, one optimizer step for all six tensors) and moves its batch and labels in
-   * staging buffers sized to them, nothing out. Guards against launches or transfers creeping in.
+   * A training step of a three-layer MLP with Adam, with the training set on the device, is 12
+   * launches and moves nothing: the batch gathered on the device (1), three products with bias and
+   * activation fused (3), loss and its sum (2), per layer one weight-gradient product with the bias
+   * gradient fused (3), two input-gradient products with the activation derivative of the layer
+   * below fused (2), one optimizer step for all six tensors (1). With the set on the host, the
+   * gather is two uploads of the batch and labels, in staging buffers sized to them. Guards against
+   * launches or transfers creeping in; the two ways train the same weights, bit for bit.
    */
   @Test
-  void aTrainingStepIsFewLaunchesAndMovesOnlyItsBatch() throws Exception {
+  void aTrainingStepIsFewLaunchesAndMovesNothing() throws Exception {
     int batch = 200;
     int dim = 784;
-    try (var device = new OpenCLBackend(OpenCLBackend.devices().get(0))) {
-      var net = Network.dense(dim, List.of(new org.millrace.trainer.nn.Dense(32, Activation.RELU),
-          new org.millrace.trainer.nn.Dense(32, Activation.RELU), new org.millrace.trainer.nn.Dense(10,
-              Activation.LINEAR))).build(device, batch);
-      net.initialize(1);
-      var opt = new Optimizer(Optimizer.Kind.ADAM, 1e-3, 0, false, 0, 0.9, 0.999, 1e-7, null);
-      int rows = batch * 4;
-      float[] x = rnd(rows * dim, 40);
-      float[] y = new float[rows];
-      for (int i = 0; i < rows; i++) {
-        y[i] = i % 10;
+    int rows = batch * 4;
+    float[] x = rnd(rows * dim, 40);
+    float[] y = new float[rows];
+    for (int i = 0; i < rows; i++) {
+      y[i] = i % 10;
+    }
+    var data = new org.millrace.trainer.data.DenseData(x, y, rows, dim);
+    List<List<float[]>> weights = new ArrayList<>();
+    for (boolean onDevice : new boolean[] {true, false}) {
+      try (var device = new OpenCLBackend(OpenCLBackend.devices().get(0))) {
+        device.keepDataOnDevice(onDevice);
+        var net = Network.dense(dim, List.of(new org.millrace.trainer.nn.Dense(32, Activation.RELU),
+            new org.millrace.trainer.nn.Dense(32, Activation.RELU), new org.millrace.trainer.nn.Dense(10,
+                Activation.LINEAR))).build(device, batch);
+        net.initialize(1);
+        var opt = new Optimizer(Optimizer.Kind.ADAM, 1e-3, 0, false, 0, 0.9, 0.999, 1e-7, null);
+        List<long[]> marks = new ArrayList<>();
+        var options = new Training.Options(2, batch, 0, null, 0, null, 0, null, null,
+            step -> marks.add(new long[] {device.launches(), device.stagedFloats()}));
+        Training.run(net, Loss.SOFTMAX_CROSS_ENTROPY, opt, data, data, options);
+        assertEquals(8, marks.size());
+        for (int i = 1; i < 4; i++) {
+          long launches = marks.get(i)[0] - marks.get(i - 1)[0];
+          long floats = marks.get(i)[1] - marks.get(i - 1)[1];
+          assertEquals(onDevice ? 12 : 13, launches, "launches of step " + (i + 1) + " (data on device: " + onDevice
+              + ")");
+          // On the host: the batch (156,800 values) in a buffer of whole 64k units, the labels in the small one.
+          assertEquals(onDevice ? 0 : 3 * 65536 + 65536, floats, "staged floats of step " + (i + 1)
+              + " (data on device: " + onDevice + ")");
+        }
+        weights.add(net.values());
       }
-      var data = new org.millrace.trainer.data.DenseData(x, y, rows, dim);
-      List<long[]> marks = new ArrayList<>();
-      var options = new Training.Options(1, batch, 0, null, 0, null, 0, null, null,
-          step -> marks.add(new long[] {device.launches(), device.stagedFloats()}));
-      Training.run(net, Loss.SOFTMAX_CROSS_ENTROPY, opt, data, data, options);
-      assertEquals(4, marks.size());
-      for (int i = 1; i < marks.size(); i++) {
-        long launches = marks.get(i)[0] - marks.get(i - 1)[0];
-        long floats = marks.get(i)[1] - marks.get(i - 1)[1];
-        assertEquals(22, launches, "launches of step " + (i + 1));
-        // The batch (156,800 values) in a buffer of whole 64k units, the labels in the small one.
-        assertEquals(3 * 65536 + 65536, floats, "staged floats of step " + (i + 1));
-      }
+    }
+    for (int i = 0; i < weights.get(0).size(); i++) {
+      assertArrayEquals(weights.get(1).get(i), weights.get(0).get(i), 0f, "tensor " + i);
     }
   }
 

@@ -44,6 +44,58 @@ public interface Backend extends AutoCloseable {
   /** {@code C (m x n) = op(A) op(B)}, added to C when {@code accumulate}; op transposes when asked. */
   void gemm(boolean transA, boolean transB, int m, int n, int k, Tensor a, Tensor b, Tensor c, boolean accumulate);
 
+  /**
+   * The forward product of a layer with its bias and activation fused in: {@code z = op(A) op(B) +
+   * bias} (m x n, bias per column; may be null) and {@code out = act(z)} (out may be z itself for a
+   * linear activation). The same values as {@link #gemm} then {@link #biasActivation}; a device
+   * backend does it in one launch.
+   */
+  default void gemmBiasActivation(boolean transA, boolean transB, int m, int n, int k, Tensor a, Tensor b,
+      Tensor bias, Activation act, Tensor z, Tensor out) {
+    gemm(transA, transB, m, n, k, a, b, z, false);
+    biasActivation(z, bias, m, n, act, out);
+  }
+
+  /**
+   * An input-gradient product with the activation derivative of the layer below fused in:
+   * {@code c = (op(A) op(B)) * act'(z)} element-wise (m x n): that layer's dz, so that it needs no
+   * separate pass. The same values as {@link #gemm} then {@link #activationBackward} in place.
+   */
+  default void gemmActivationBackward(boolean transA, boolean transB, int m, int n, int k, Tensor a, Tensor b,
+      Tensor z, Activation act, Tensor c) {
+    gemm(transA, transB, m, n, k, a, b, c, false);
+    activationBackward(c, z, act, c, m * n);
+  }
+
+  /**
+   * A layer's parameter gradients from its input x (rows x in) and its dz (rows x out):
+   * {@code dKernel = x^T dz} (in x out) and, when {@code dBias} is not null, {@code dBias[j] = sum
+   * over rows of dz[r][j]} (both overwritten). A device backend does both in one launch.
+   */
+  default void weightGradient(Tensor x, Tensor dz, int rows, int in, int out, Tensor dKernel, Tensor dBias) {
+    gemm(true, false, in, out, rows, x, dz, dKernel, false);
+    if (dBias != null) {
+      columnSums(dz, rows, out, dBias, false);
+    }
+  }
+
+  /**
+   * Whether a training set of {@code rows} rows and {@code floats} values should live in this
+   * backend's memory, batches gathered there by {@link #gatherBatch}: a device backend says yes
+   * when it fits, since a per-step upload makes every step wait on the host; the Java backend works
+   * on host arrays anyway.
+   */
+  default boolean holdsData(long rows, long floats) {
+    return false;
+  }
+
+  /**
+   * A batch gathered from a data set held by this backend: rows {@code order[from..from+rows)} of
+   * x (rows of {@code dim} values) into dstX and of y (one value per row) into dstY. {@code order}
+   * holds row numbers as floats (exact below 2^24).
+   */
+  void gatherBatch(Tensor x, Tensor y, int dim, Tensor order, int from, int rows, Tensor dstX, Tensor dstY);
+
   /** {@code z += bias} per row (bias may be null), then {@code out = act(z)} (out may be z itself for linear). */
   void biasActivation(Tensor z, Tensor bias, int rows, int cols, Activation act, Tensor out);
 

@@ -78,6 +78,20 @@ public final class JavaBackend implements Backend {
   }
 
   @Override
+  public void gatherBatch(Tensor x, Tensor y, int dim, Tensor order, int from, int rows, Tensor dstX, Tensor dstY) {
+    float[] xv = d(x);
+    float[] yv = d(y);
+    float[] ov = d(order);
+    float[] dx = d(dstX);
+    float[] dy = d(dstY);
+    for (int r = 0; r < rows; r++) {
+      int row = (int) ov[from + r];
+      System.arraycopy(xv, row * dim, dx, r * dim, dim);
+      dy[r] = yv[row];
+    }
+  }
+
+  @Override
   public void copy(Tensor src, Tensor dst, int n) {
     System.arraycopy(d(src), 0, d(dst), 0, n);
   }

@@ -14,7 +14,7 @@ import org.millrace.trainer.backend.Tensor;
  * {@code same}, bias and a fused activation. Computed as im2col followed by one matrix product
  * for the whole batch; the kernel is stored as (kh, kw, in_channels, filters).
  */
-public final class Conv2D extends Layer {
+public final class Conv2D extends Layer implements Layer.Activated {
   private final int filters;
   private final int kh;
   private final int kw;
@@ -89,23 +89,51 @@ public final class Conv2D extends Layer {
   public Tensor forward(Tensor x, int rows, boolean training, int seed) {
     int positions = rows * g.positions();
     backend.im2col(x, rows, g, cols);
-    backend.gemm(false, false, positions, filters, g.patchSize(), cols, kernel.value(), z, false);
-    backend.biasActivation(z, bias.value(), positions, filters, activation, a);
+    backend.gemmBiasActivation(false, false, positions, filters, g.patchSize(), cols, kernel.value(), bias.value(),
+        activation, z, a);
     return a;
   }
 
   @Override
   public Tensor backward(Tensor grad, int rows, boolean inputGradient) {
+    return backward(grad, rows, inputGradient, false, null);
+  }
+
+  @Override
+  public Tensor backward(Tensor grad, int rows, boolean inputGradient, boolean gradIsDz, Activated below) {
+    if (below != null) {
+      throw new IllegalStateException(name + " (conv2d) expected no layer below to fuse into (col2im comes between)");
+    }
     int positions = rows * g.positions();
-    backend.biasActivationBackward(grad, z, positions, filters, activation, dz, bias.grad());
-    Tensor d = activation == Activation.LINEAR ? grad : dz;
-    backend.gemm(true, false, g.patchSize(), filters, positions, cols, d, kernel.grad(), false);
+    Tensor d;
+    if (gradIsDz || activation == Activation.LINEAR) {
+      d = grad;
+      backend.weightGradient(cols, d, positions, g.patchSize(), filters, kernel.grad(), bias.grad());
+    } else {
+      backend.biasActivationBackward(grad, z, positions, filters, activation, dz, bias.grad());
+      d = dz;
+      backend.weightGradient(cols, d, positions, g.patchSize(), filters, kernel.grad(), null);
+    }
     if (!inputGradient) {
       return null;
     }
     backend.gemm(false, true, positions, g.patchSize(), filters, d, kernel.value(), dcols, false);
     backend.col2im(dcols, rows, g, dx);
     return dx;
+  }
+
+  public Activation activation() {
+    return activation;
+  }
+
+  @Override
+  public Tensor preActivation() {
+    return z;
+  }
+
+  @Override
+  public Tensor preActivationGradient() {
+    return dz;
   }
 
   @Override

@@ -8,7 +8,7 @@ import java.util.SplittableRandom;
 import org.millrace.trainer.backend.Tensor;
 
 /** A fully connected layer {@code a = act(x W + b)} with W (in x units), on flat inputs. */
-public final class Dense extends Layer {
+public final class Dense extends Layer implements Layer.Activated {
   private final int units;
   private final Activation activation;
   private Param kernel;
@@ -70,21 +70,51 @@ public final class Dense extends Layer {
   @Override
   public Tensor forward(Tensor x, int rows, boolean training, int seed) {
     input = x;
-    backend.gemm(false, false, rows, units, inSize(), x, kernel.value(), z, false);
-    backend.biasActivation(z, bias.value(), rows, units, activation, a);
+    backend.gemmBiasActivation(false, false, rows, units, inSize(), x, kernel.value(), bias.value(), activation, z, a);
     return a;
   }
 
   @Override
   public Tensor backward(Tensor grad, int rows, boolean inputGradient) {
-    backend.biasActivationBackward(grad, z, rows, units, activation, dz, bias.grad());
-    Tensor d = activation == Activation.LINEAR ? grad : dz;
-    backend.gemm(true, false, inSize(), units, rows, input, d, kernel.grad(), false);
+    return backward(grad, rows, inputGradient, false, null);
+  }
+
+  @Override
+  public Tensor backward(Tensor grad, int rows, boolean inputGradient, boolean gradIsDz, Activated below) {
+    Tensor d;
+    if (gradIsDz || activation == Activation.LINEAR) {
+      d = grad;
+      backend.weightGradient(input, d, rows, inSize(), units, kernel.grad(), bias.grad());
+    } else {
+      backend.biasActivationBackward(grad, z, rows, units, activation, dz, bias.grad());
+      d = dz;
+      backend.weightGradient(input, d, rows, inSize(), units, kernel.grad(), null);
+    }
     if (!inputGradient) {
       return null;
     }
+    if (below != null) {
+      backend.gemmActivationBackward(false, true, rows, inSize(), units, d, kernel.value(), below.preActivation(),
+          below.activation(), below.preActivationGradient());
+      return below.preActivationGradient();
+    }
     backend.gemm(false, true, rows, inSize(), units, d, kernel.value(), dx, false);
     return dx;
+  }
+
+  @Override
+  protected boolean fusesInputGradient() {
+    return true;
+  }
+
+  @Override
+  public Tensor preActivation() {
+    return z;
+  }
+
+  @Override
+  public Tensor preActivationGradient() {
+    return dz;
   }
 
   @Override

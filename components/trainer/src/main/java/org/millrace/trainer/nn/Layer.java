@@ -1,5 +1,7 @@
 package org.millrace.trainer.nn;
 
+import org.millrace.trainer.backend.Activation;
+
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +43,36 @@ public abstract class Layer {
    * {@code inputGradient}).
    */
   public abstract Tensor backward(Tensor grad, int rows, boolean inputGradient);
+
+  /**
+   * {@link #backward(Tensor, int, boolean)} with the activation derivatives fused into the products
+   * (what {@link Network#backward} calls): when {@code gradIsDz}, grad already includes this layer's
+   * activation derivative (the layer above computed it); when {@code below} is given, the input
+   * gradient is returned as below's dz, its activation derivative applied in the same product.
+   * Layers that do neither ({@link #fusesInputGradient()} false, not {@link Activated}) get neither.
+   */
+  public Tensor backward(Tensor grad, int rows, boolean inputGradient, boolean gradIsDz, Activated below) {
+    if (gradIsDz || below != null) {
+      throw new IllegalStateException(name + " (" + type() + ") expected no fused activation gradient");
+    }
+    return backward(grad, rows, inputGradient);
+  }
+
+  /** Whether {@link #backward(Tensor, int, boolean, boolean, Activated)} can return the dz of the layer below. */
+  protected boolean fusesInputGradient() {
+    return false;
+  }
+
+  /** A layer ending in an activation, whose dz the layer above can compute in its input-gradient product. */
+  public interface Activated {
+    Activation activation();
+
+    /** z of the last training-mode forward pass (the activation's input). */
+    Tensor preActivation();
+
+    /** Where this layer's dz goes (for a non-linear activation). */
+    Tensor preActivationGradient();
+  }
 
   /** Trainable parameters (with gradients), in a fixed order. */
   public List<Param> params() {

@@ -221,15 +221,33 @@ public final class Training {
     }
     Replicas workers = ring != null && ring.size() > 1 ? new RingReplica(net, opt, ring, train.dim(), acc)
         : nets.size() == 1 ? null : new Workers(nets, opts, train.dim(), acc);
+    // A device backend keeps the training set in its memory when it fits: each epoch uploads the
+    // shuffled order once, and each step gathers its batch there, so a step moves nothing.
+    long trainFloats = (long) train.rows() * train.dim();
+    boolean resident = workers == null && b.holdsData(train.rows(), trainFloats);
+    Tensor dataX = resident ? b.allocate((int) trainFloats) : null;
+    Tensor dataY = resident ? b.allocate(train.rows()) : null;
+    Tensor orderOnDevice = resident ? b.allocate(train.rows()) : null;
+    float[] orderFloats = resident ? new float[train.rows()] : null;
+    if (resident) {
+      b.upload(train.features(), 0, dataX, 0, (int) trainFloats);
+      b.upload(train.labels(), 0, dataY, 0, train.rows());
+    }
     try {
-      float[] hostX = new float[net.maxRows() * train.dim()];
-      float[] hostY = new float[net.maxRows()];
+      float[] hostX = resident ? null : new float[net.maxRows() * train.dim()];
+      float[] hostY = resident ? null : new float[net.maxRows()];
       int[] order = new int[train.rows()];
       boolean stopped = false;
       int epoch = startEpoch;
       for (; epoch <= o.epochs(); epoch++) {
         long t0 = System.currentTimeMillis();
         shuffle(order, new SplittableRandom(o.seed() + epoch * 0x9E3779B97F4A7C15L));
+        if (resident) {
+          for (int i = 0; i < order.length; i++) {
+            orderFloats[i] = order[i];
+          }
+          b.upload(orderFloats, orderOnDevice);
+        }
         long rowsTrained = 0;
         long rowsChecksum = 0;
         if (epoch != startEpoch || startBatch == 0) {
@@ -243,11 +261,15 @@ public final class Training {
           int rows = Math.min(train.rows(), from + o.batchSize()) - from;
           long step = opt.steps() + 1;
           if (workers == null) {
-            train.gather(order, from, rows, hostX, hostY);
             rowsTrained += rows;
             rowsChecksum += ReplicaRows.checksum(order, from, rows);
-            b.upload(hostX, 0, net.input(), 0, rows * train.dim());
-            b.upload(hostY, 0, labels, 0, rows);
+            if (resident) {
+              b.gatherBatch(dataX, dataY, train.dim(), orderOnDevice, from, rows, net.input(), labels);
+            } else {
+              train.gather(order, from, rows, hostX, hostY);
+              b.upload(hostX, 0, net.input(), 0, rows * train.dim());
+              b.upload(hostY, 0, labels, 0, rows);
+            }
             Tensor out = net.forward(rows, true, stepSeed(o.seed(), step));
             b.loss(loss, out, labels, rows, width, grad, acc);
             net.backward(grad, rows);

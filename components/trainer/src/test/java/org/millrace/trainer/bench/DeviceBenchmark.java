@@ -11,7 +11,10 @@ import org.millrace.trainer.backend.Tensor;
 import org.millrace.trainer.backend.opencl.OpenCLBackend;
 import org.millrace.trainer.data.DenseData;
 import org.millrace.trainer.backend.Activation;
+import org.millrace.trainer.nn.Conv2D;
 import org.millrace.trainer.nn.Dense;
+import org.millrace.trainer.nn.Flatten;
+import org.millrace.trainer.nn.MaxPool2D;
 import org.millrace.trainer.backend.Loss;
 import org.millrace.trainer.nn.Network;
 import org.millrace.trainer.nn.Optimizer;
@@ -21,46 +24,105 @@ import org.millrace.trainer.nn.Training;
  * The device benchmark of the trainer (benchmarks/trainer-gpu/run.sh): sgemm GFLOP/s at the given
  * sizes and MLP training samples/s for 784-512-512-10 b1024, 784-2048-2048-10 b4096 and
  * 784-256-256-10 b128 (Adam, random data), on the backend named by -Dbackend (auto, java, opencl,
- * opencl_gpu, opencl_cpu), with a per-operation profile of one MLP's steps. Same output format as
- * torch_device_bench.py.
+ * opencl_gpu, opencl_cpu), the CIFAR-shape CNN of the seeds (batch 64), the cost of one launch, the
+ * copy rate and each product kernel's time on the MLPs' product shapes, with a per-operation profile
+ * of one MLP's steps. Same output format as torch_device_bench.py.
  */
 public final class DeviceBenchmark {
   private DeviceBenchmark() {}
 
+  /**
+   * Runs the parts named by -Dparts (comma-separated; run.sh starts one JVM per part, since Aparapi
+   * marks a device failed for the rest of a JVM after one failed launch): {@code sgemm}, {@code
+   * launch} (launch cost and copy rate), {@code table} (each product kernel on the MLPs' shapes),
+   * {@code mlp512}, {@code mlp2048}, {@code mlp256}, {@code cnn}, {@code arena:FLOATS} (an arena of
+   * that many floats filled and read back: the largest device buffer this machine gives).
+   */
   public static void main(String[] args) throws Exception {
     String choice = System.getProperty("backend", "opencl_gpu");
     int steps = Integer.parseInt(System.getProperty("steps", "50"));
-    int threads = Runtime.getRuntime().availableProcessors();
-    var selected = Backends.open(choice, threads);
+    String[] sizes = args.length > 0 ? args[0].split(",") : new String[] {"1024", "2048", "4096"};
+    for (String part : System.getProperty("parts", "sgemm,launch,table,mlp512,mlp2048,mlp256,cnn").split(",")) {
+      if (part.startsWith("arena:")) {
+        arena(choice, Long.parseLong(part.substring("arena:".length())));
+        continue;
+      }
+      var selected = Backends.open(choice, Runtime.getRuntime().availableProcessors());
+      try {
+        run(part, selected, sizes, steps);
+      } finally {
+        selected.backend().close();
+      }
+    }
+  }
+
+  private static void run(String part, Backends.Selected selected, String[] sizes, int steps) throws Exception {
     var times = new TreeMap<String, long[]>();
     Backend backend = profiled(selected.backend(), times);
+    OpenCLBackend device = selected.backend() instanceof OpenCLBackend cl ? cl : null;
     System.out.println("device: " + selected.backend().description() + " (" + selected.reason() + ")");
-    for (String a : args.length > 0 ? args[0].split(",") : new String[] {"1024", "2048", "4096"}) {
-      if (selected.backend() instanceof OpenCLBackend cl) {
-        // The automatic choice (which the MLPs below use), then each kernel, at every size.
-        for (OpenCLBackend.GemmVariant v : OpenCLBackend.GemmVariant.values()) {
-          cl.gemmVariant(v);
-          sgemm(backend, Integer.parseInt(a), " (" + v.name().toLowerCase(java.util.Locale.ROOT) + " kernel)");
+    switch (part) {
+      case "sgemm" -> {
+        for (String a : sizes) {
+          if (device == null) {
+            sgemm(backend, Integer.parseInt(a), "");
+            continue;
+          }
+          // The automatic choice (which the networks use), then each kernel, at every size.
+          for (OpenCLBackend.GemmVariant v : OpenCLBackend.GemmVariant.values()) {
+            device.gemmVariant(v);
+            sgemm(backend, Integer.parseInt(a), " (" + v.name().toLowerCase(java.util.Locale.ROOT) + " kernel)");
+          }
+          device.gemmVariant(OpenCLBackend.GemmVariant.AUTO);
         }
-        cl.gemmVariant(OpenCLBackend.GemmVariant.AUTO);
-      } else {
-        sgemm(backend, Integer.parseInt(a), "");
       }
-    }
-    Map<String, long[]> profile = Map.of();
-    for (int[] shape : List.of(new int[] {512, 1024}, new int[] {2048, 4096}, new int[] {256, 128})) {
-      Map<String, long[]> calls = mlp(backend, shape[0], shape[1], steps, times,
-          selected.backend() instanceof OpenCLBackend cl ? cl : null);
-      if (shape[0] == 512) {
-        profile = calls;
+      case "launch" -> launchAndCopy(device);
+      case "table" -> productTable(device);
+      case "mlp512", "mlp2048", "mlp256" -> {
+        int hidden = Integer.parseInt(part.substring(3));
+        int batch = hidden == 512 ? 1024 : hidden == 2048 ? 4096 : 128;
+        Map<String, long[]> calls = train(backend, Network.dense(784, List.of(new Dense(hidden, Activation.RELU),
+            new Dense(hidden, Activation.RELU), new Dense(10, Activation.LINEAR))),
+            "mlp 784-" + hidden + "-" + hidden + "-10 b" + batch, batch, steps, times, device);
+        if (device != null) {
+          System.out.println("  kernels chosen by measurement (shape: kernel, us of small/wide/big):");
+          device.productTable().forEach((shape, c) -> System.out.printf("    %s %s %5d %5d %5d: %s  %s%n",
+              shape.transA() ? "T" : "N", shape.transB() ? "T" : "N", shape.rows(), shape.cols(), shape.depth(),
+              c.variant().name().toLowerCase(java.util.Locale.ROOT), c.nanos().values().stream()
+                  .map(t -> String.format("%.1f", t / 1e3)).collect(java.util.stream.Collectors.joining("/"))));
+        }
+        System.out.println("  profile of these steps (share of backend time, calls):");
+        long total = calls.values().stream().mapToLong(t -> t[0]).sum();
+        calls.entrySet().stream().sorted((x, y) -> Long.compare(y.getValue()[0], x.getValue()[0])).forEach(e ->
+            System.out.printf("    %-20s %5.1f%%  %8d calls  %8.1f us/call%n", e.getKey(),
+                100.0 * e.getValue()[0] / total, e.getValue()[1], e.getValue()[0] / 1e3 / e.getValue()[1]));
       }
+      // The CIFAR-10 CNN of TensorFlow's tutorial (the seeds' image example): 32x32x3, batch 64.
+      case "cnn" -> train(backend, new Network(new int[] {32, 32, 3}, List.of(
+          new Conv2D(32, 3, 3, 1, "valid", Activation.RELU), new MaxPool2D(2, 2, 2),
+          new Conv2D(64, 3, 3, 1, "valid", Activation.RELU), new MaxPool2D(2, 2, 2),
+          new Conv2D(64, 3, 3, 1, "valid", Activation.RELU), new Flatten(), new Dense(64, Activation.RELU),
+          new Dense(10, Activation.LINEAR))), "cnn cifar 32x32x3 conv32-64-64 dense64 b64", 64, steps, times, device);
+      default -> throw new IllegalArgumentException("part expected one of sgemm, launch, table, mlp512, mlp2048,"
+          + " mlp256, cnn, arena:FLOATS, got " + part);
     }
-    System.out.println("profile of the 784-512-512-10 b1024 steps (share of backend time, calls):");
-    long total = profile.values().stream().mapToLong(t -> t[0]).sum();
-    profile.entrySet().stream().sorted((x, y) -> Long.compare(y.getValue()[0], x.getValue()[0])).forEach(e ->
-        System.out.printf("  %-20s %5.1f%%  %8d calls  %8.1f us/call%n", e.getKey(), 100.0 * e.getValue()[0] / total,
-            e.getValue()[1], e.getValue()[0] / 1e3 / e.getValue()[1]));
-    selected.backend().close();
+  }
+
+  /** Opens an OpenCL backend whose arena starts at {@code floats} values, fills it on the device and reads it back. */
+  static void arena(String choice, long floats) {
+    var found = OpenCLBackend.devices().stream().filter(f -> !choice.equals("opencl_gpu") || f.gpu()).findFirst()
+        .orElseThrow(() -> new IllegalStateException("no OpenCL device for " + choice));
+    System.out.printf("arena of %d floats (%.0f MB) on %s: max alloc %.0f MB, global %.0f MB%n", floats, floats * 4e-6,
+        found, found.device().getMaxMemAllocSize() * 1e-6, found.device().getGlobalMemSize() * 1e-6);
+    try (var b = new OpenCLBackend(found, (int) floats, 1 << 16)) {
+      Tensor all = b.allocate((int) floats - 64);
+      b.fill(all, 2f, all.size());
+      float[] last = new float[1];
+      b.download(all, all.size() - 1, last, 0, 1);
+      System.out.println("  arena ok: last value " + last[0]);
+    } catch (RuntimeException e) {
+      System.out.println("  arena FAILED: " + e.getMessage());
+    }
   }
 
   /** Times every backend call (Aparapi launches are synchronous, so host time is device time plus launch cost). */
@@ -104,12 +166,89 @@ public final class DeviceBenchmark {
     System.out.printf("millrace sgemm %d: %.1f GFLOP/s%s%n", n, 2.0 * n * n * n * reps / s / 1e9, variant);
   }
 
-  /** Trains one MLP and returns the backend calls of its timed steps (from {@code times}, which the proxy fills). */
-  static Map<String, long[]> mlp(Backend b, int hidden, int batch, int steps, Map<String, long[]> times,
-      OpenCLBackend device) throws Exception {
+  /**
+   * The cost of one launch (a one-value fill, timed over 2000) and the copy rate of 64 MB each way
+   * through the backend's staging buffers (what a training step's transfers go through).
+   */
+  static void launchAndCopy(OpenCLBackend b) {
+    Tensor t = b.allocate(1 << 24);
+    System.out.printf("launch and copy on %s%n", b.description());
+    for (int i = 0; i < 200; i++) {
+      b.fill(t, 1f, 1);
+    }
+    b.download(t, 0, new float[1], 0, 1);
+    long t0 = System.nanoTime();
+    for (int i = 0; i < 2000; i++) {
+      b.fill(t, 1f, 1);
+    }
+    b.download(t, 0, new float[1], 0, 1);
+    System.out.printf("millrace launch: %.1f us per launch (2000 one-value fills, synchronous)%n",
+        (System.nanoTime() - t0) / 1e3 / 2000);
+    float[] host = new float[1 << 24];
+    b.upload(host, t);
+    b.download(t, 0, host, 0, host.length);
+    long u0 = System.nanoTime();
+    for (int i = 0; i < 5; i++) {
+      b.upload(host, t);
+    }
+    double up = (System.nanoTime() - u0) / 1e9;
+    long d0 = System.nanoTime();
+    for (int i = 0; i < 5; i++) {
+      b.download(t, 0, host, 0, host.length);
+    }
+    double down = (System.nanoTime() - d0) / 1e9;
+    System.out.printf("millrace copy 64 MB: host->device %.2f GB/s, device->host %.2f GB/s%n",
+        5 * 4.0 * host.length / up / 1e9, 5 * 4.0 * host.length / down / 1e9);
+  }
+
+  /**
+   * Microseconds of each product kernel on the products of the benchmark's MLPs (forward, weight
+   * gradient, input gradient of each layer): the measurements a per-shape choice rests on.
+   */
+  static void productTable(OpenCLBackend b) {
+    System.out.println("product kernels by shape (us per product; transA transB m n k):");
+    var shapes = new java.util.LinkedHashSet<List<Integer>>();
+    for (int[] mlp : List.of(new int[] {512, 1024}, new int[] {2048, 4096}, new int[] {256, 128})) {
+      int[] widths = {784, mlp[0], mlp[0], 10};
+      for (int l = 0; l + 1 < widths.length; l++) {
+        int in = widths[l];
+        int out = widths[l + 1];
+        shapes.add(List.of(0, 0, mlp[1], out, in));
+        shapes.add(List.of(1, 0, in, out, mlp[1]));
+        shapes.add(List.of(0, 1, mlp[1], in, out));
+      }
+    }
+    for (List<Integer> s : shapes) {
+      int m = s.get(2);
+      int n = s.get(3);
+      int kk = s.get(4);
+      Tensor ta = b.allocate(m * kk);
+      Tensor tb = b.allocate(kk * n);
+      Tensor tc = b.allocate(m * n);
+      var line = new StringBuilder(String.format("  %d %d %5d %5d %5d:", s.get(0), s.get(1), m, n, kk));
+      for (OpenCLBackend.GemmVariant v : OpenCLBackend.GemmVariant.values()) {
+        b.gemmVariant(v);
+        b.gemm(s.get(0) == 1, s.get(1) == 1, m, n, kk, ta, tb, tc, false);
+        int reps = (int) Math.max(3, Math.min(200, 2e9 / (2.0 * m * n * kk)));
+        long t0 = System.nanoTime();
+        for (int i = 0; i < reps; i++) {
+          b.gemm(s.get(0) == 1, s.get(1) == 1, m, n, kk, ta, tb, tc, false);
+        }
+        double us = (System.nanoTime() - t0) / 1e3 / reps;
+        line.append(String.format("  %s %.1f", v.name().toLowerCase(java.util.Locale.ROOT), us));
+      }
+      System.out.println(line);
+    }
+    b.gemmVariant(OpenCLBackend.GemmVariant.AUTO);
+  }
+
+  /** Trains a network on random data and returns the backend calls of its timed steps (from {@code times}, which the proxy fills). */
+  static Map<String, long[]> train(Backend b, Network network, String label, int batch, int steps,
+      Map<String, long[]> times, OpenCLBackend device) throws Exception {
     int rows = batch * steps;
+    int dim = network.inputSize();
     var rnd = new java.util.SplittableRandom(2);
-    float[] x = new float[rows * 784];
+    float[] x = new float[rows * dim];
     float[] y = new float[rows];
     for (int i = 0; i < x.length; i++) {
       x[i] = (float) rnd.nextDouble();
@@ -117,14 +256,13 @@ public final class DeviceBenchmark {
     for (int i = 0; i < rows; i++) {
       y[i] = rnd.nextInt(10);
     }
-    var data = new DenseData(x, y, rows, 784);
-    var eval = new DenseData(new float[784], new float[1], 1, 784);
-    var net = Network.dense(784, List.of(new Dense(hidden, Activation.RELU), new Dense(hidden, Activation.RELU),
-        new Dense(10, Activation.LINEAR))).build(b, batch);
+    var data = new DenseData(x, y, rows, dim);
+    var eval = new DenseData(new float[dim], new float[1], 1, dim);
+    var net = network.build(b, batch);
     net.initialize(0);
     var opt = new Optimizer(Optimizer.Kind.ADAM, 1e-3, 0, false, 0, 0.9, 0.999, 1e-7, null);
-    var warm = new DenseData(java.util.Arrays.copyOf(x, batch * 3 * 784), java.util.Arrays.copyOf(y, batch * 3),
-        batch * 3, 784);
+    var warm = new DenseData(java.util.Arrays.copyOf(x, batch * 3 * dim), java.util.Arrays.copyOf(y, batch * 3),
+        batch * 3, dim);
     Training.run(net, Loss.SOFTMAX_CROSS_ENTROPY, opt, warm, eval, Training.Options.of(1, batch, 0));
     synchronized (times) {
       times.clear();
@@ -132,10 +270,15 @@ public final class DeviceBenchmark {
     long launches0 = device == null ? 0 : device.launches();
     long staged0 = device == null ? 0 : device.stagedFloats();
     long t0 = System.nanoTime();
-    var r = Training.run(net, Loss.SOFTMAX_CROSS_ENTROPY, opt, data, eval, Training.Options.of(1, batch, 0));
+    long[] stepTimes = new long[steps];
+    int[] done = {0};
+    var r = Training.run(net, Loss.SOFTMAX_CROSS_ENTROPY, opt, data, eval, Training.Options.of(1, batch, 0)
+        .afterStep(step -> stepTimes[done[0]++] = System.nanoTime()));
     double s = (System.nanoTime() - t0) / 1e9;
-    System.out.printf("millrace mlp 784-%d-%d-10 b%d adam: %.0f samples/s (%d steps, loss %.4f)%n", hidden, hidden,
-        batch, rows / s, steps, r.history().get(0).trainLoss());
+    // Steps 2..N alone (the run also uploads the set, evaluates and reads the weights back once).
+    double steady = (double) (steps - 1) * batch / ((stepTimes[steps - 1] - stepTimes[0]) / 1e9);
+    System.out.printf("millrace %s adam: %.0f samples/s (%d steps, loss %.4f; steps 2..%d alone %.0f samples/s)%n",
+        label, rows / s, steps, r.history().get(0).trainLoss(), steps, steady);
     if (device != null) {
       // The epoch also evaluates one row and reads its metrics: a few launches beyond the steps'.
       System.out.printf("  %.1f launches/step, %.2f MB staged/step, %.1f us/step%n",

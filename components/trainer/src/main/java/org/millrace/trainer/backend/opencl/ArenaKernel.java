@@ -46,6 +46,13 @@ public final class ArenaKernel extends Kernel {
   static final int SGD_ALL = 28;
   static final int ADAM_ALL = 29;
   static final int GEMM_BIG = 30;
+  static final int GATHER = 31;
+
+  /** Epilogues of the products (field i9): none, bias + activation, activation derivative, column sums. */
+  static final int PLAIN = 0;
+  static final int BIAS_ACTIVATION = 1;
+  static final int DERIVATIVE = 2;
+  static final int COLUMN_SUMS_ROW = 3;
 
   /** Ints per tensor in {@link #tab}: offsets of the parameter, gradient, two slots, and the size. */
   static final int TAB = 5;
@@ -186,6 +193,8 @@ public final class ArenaKernel extends Kernel {
           embedding(g);
         } else if (op == EMBEDDING_BACKWARD) {
           embeddingBackward(g);
+        } else if (op == GATHER) {
+          gather(g);
         }
       }
     }
@@ -195,8 +204,13 @@ public final class ArenaKernel extends Kernel {
 
   private float loadA(int row, int p) {
     float v = 0f;
-    if (row < i5 && p < i7) {
-      v = i3 == 1 ? mem[i0 + p * i5 + row] : mem[i0 + row * i7 + p];
+    if (p < i7) {
+      if (row < i5) {
+        v = i3 == 1 ? mem[i0 + p * i5 + row] : mem[i0 + row * i7 + p];
+      } else if (row == i5 && i9 == COLUMN_SUMS_ROW) {
+        // The extra row of ones: its product row is the column sums of B.
+        v = 1f;
+      }
     }
     return v;
   }
@@ -584,10 +598,31 @@ public final class ArenaKernel extends Kernel {
     store(r + 7 * s, c + 7 * s, c77);
   }
 
+  /**
+   * Writes value (r, c) of a product through its epilogue (i9): plain (added to C when i8 == 1);
+   * bias + activation (z = v + bias at i10, or v when i10 < 0; C is z, and act i11 (z) goes to
+   * i12 unless that is C itself); activation derivative (C = v * act'(z at i13), act i11); or
+   * column sums (the extra row m, of ones times B, goes to i15).
+   */
   private void store(int r, int c, float v) {
-    if (r < i5 && c < i6) {
-      int o = i2 + r * i6 + c;
-      mem[o] = i8 == 1 ? mem[o] + v : v;
+    if (c < i6) {
+      if (r < i5) {
+        int e = r * i6 + c;
+        int o = i2 + e;
+        if (i9 == BIAS_ACTIVATION) {
+          float z = i10 >= 0 ? v + mem[i10 + c] : v;
+          mem[o] = z;
+          if (i12 != i2) {
+            mem[i12 + e] = activate(i11, z);
+          }
+        } else if (i9 == DERIVATIVE) {
+          mem[o] = v * derivative(i11, mem[i13 + e]);
+        } else {
+          mem[o] = i8 == 1 ? mem[o] + v : v;
+        }
+      } else if (r == i5 && i9 == COLUMN_SUMS_ROW) {
+        mem[i15 + c] = v;
+      }
     }
   }
 
@@ -994,6 +1029,23 @@ public final class ArenaKernel extends Kernel {
   // ---- embedding: ids i0, table i1 (i4 rows of i3), out / grad i2, n ids in i5
 
   /** Value g of the output: id g / dim, column g % dim; ids out of range give 0 (the host checks ids first). */
+  /**
+   * One value of a batch gathered on the device: for g below i7 rows times i3 values, value g of
+   * the batch (row order[i4 + r], order at i5) from x at i0 into i2; above, the label of row
+   * g - i7 * i3 from y at i1 into i6.
+   */
+  private void gather(int g) {
+    int values = i7 * i3;
+    if (g < values) {
+      int r = g / i3;
+      int row = (int) mem[i5 + i4 + r];
+      mem[i2 + g] = mem[i0 + row * i3 + (g - r * i3)];
+    } else {
+      int r = g - values;
+      mem[i6 + r] = mem[i1 + (int) mem[i5 + i4 + r]];
+    }
+  }
+
   private void embedding(int g) {
     int id = (int) mem[i0 + g / i3];
     mem[i2 + g] = id >= 0 && id < i4 ? mem[i1 + id * i3 + g % i3] : 0f;

@@ -8,6 +8,7 @@ import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -43,6 +44,11 @@ public final class OpenCLBackend implements Backend {
   private static final int LOCAL = 64;
   private static final int SMALL = 1 << 16;
   private static final int PARTIALS = 256;
+  /**
+   * The largest arena: Aparapi sizes a buffer with a 32-bit byte count (aparapi-native's
+   * ArrayBuffer.lengthInBytes is a jint), so an array must stay below 2^31 bytes.
+   */
+  static final int MAX_ARENA = (Integer.MAX_VALUE / 4) / ALIGN * ALIGN;
 
   private final OpenCLDevice device;
   private final Found found;
@@ -58,6 +64,9 @@ public final class OpenCLBackend implements Backend {
   private long launches;
   private long stagedFloats;
   private long rescues;
+  private long tuningLaunches;
+  private boolean dataOnDevice = true;
+  private final Map<ProductShape, ProductChoice> productTable = new java.util.LinkedHashMap<>();
   private long collectionsSeen = -1;
   private String failure;
   private final List<GarbageCollectorMXBean> collectors = ManagementFactory.getGarbageCollectorMXBeans();
@@ -92,8 +101,9 @@ public final class OpenCLBackend implements Backend {
   /**
    * Which matrix-product kernel runs: {@code SMALL} (32x32 tiles, 2x2 per work item), {@code WIDE}
    * (64x64 tiles, 4x4 per work item), {@code BIG} (128x128 tiles, 8x8 per work item), or
-   * {@code AUTO}: the largest tile that still gives every compute unit at least two work groups, so
-   * that the device stays busy with any of them.
+   * {@code AUTO}: the fastest of them for each shape, measured on this device the first time the
+   * shape runs ({@link #productTable()}); a product that accumulates into its output (which cannot be
+   * run twice) takes the largest tile that still gives every compute unit two work groups.
    */
   public enum GemmVariant { AUTO, SMALL, WIDE, BIG }
 
@@ -254,11 +264,13 @@ public final class OpenCLBackend implements Backend {
     int offset = used;
     long end = (long) offset + size;
     long aligned = (end + ALIGN - 1) / ALIGN * ALIGN;
-    if (aligned > Integer.MAX_VALUE - 8) {
-      throw new IllegalStateException("opencl arena expected at most 2^31 floats, got a request for " + aligned);
+    if (aligned > MAX_ARENA) {
+      throw new IllegalStateException("opencl arena expected at most " + MAX_ARENA + " floats (2 GiB: Aparapi sizes"
+          + " device buffers with a 32-bit byte count), got a request for " + aligned + " (" + size
+          + " more than the " + offset + " in use)");
     }
     if (aligned > k.mem.length) {
-      grow((int) Math.min(Integer.MAX_VALUE - 8, Math.max(aligned, 2L * k.mem.length)));
+      grow((int) Math.min(MAX_ARENA, Math.max(aligned, 2L * k.mem.length)));
     }
     used = (int) aligned;
     // Never-used arena space is zero on the device: fresh tensors start at zero.
@@ -345,7 +357,9 @@ public final class OpenCLBackend implements Backend {
       // The device's sentinel; the Java copy keeps 0 from here on.
       verified = true;
       collectionsSeen = collections();
+      long counted = launches;
       fill(new Slice(SENTINEL, 1), 1f, 1);
+      launches = counted;
     } else if (collections() != before) {
       // A collection during the launch: if it moved the arena before Aparapi pinned it, the device
       // buffer was rebuilt from the stale Java copy, which the sentinel shows. (The read launches
@@ -471,6 +485,78 @@ public final class OpenCLBackend implements Backend {
   @Override
   public void gemm(boolean transA, boolean transB, int m, int n, int kk, Tensor a, Tensor b, Tensor c,
       boolean accumulate) {
+    product(transA, transB, m, n, kk, a, b, c, accumulate, ArenaKernel.PLAIN);
+  }
+
+  @Override
+  public void gemmBiasActivation(boolean transA, boolean transB, int m, int n, int kk, Tensor a, Tensor b,
+      Tensor bias, Activation act, Tensor z, Tensor out) {
+    k.i10 = bias == null ? -1 : off(bias);
+    k.i11 = act.ordinal();
+    k.i12 = off(out);
+    if (act != Activation.LINEAR && k.i12 == off(z)) {
+      throw new IllegalArgumentException("fused bias and activation expected out apart from z for " + act);
+    }
+    product(transA, transB, m, n, kk, a, b, z, false, ArenaKernel.BIAS_ACTIVATION);
+  }
+
+  @Override
+  public void gemmActivationBackward(boolean transA, boolean transB, int m, int n, int kk, Tensor a, Tensor b,
+      Tensor z, Activation act, Tensor c) {
+    k.i11 = act.ordinal();
+    k.i13 = off(z);
+    product(transA, transB, m, n, kk, a, b, c, false, ArenaKernel.DERIVATIVE);
+  }
+
+  @Override
+  public void weightGradient(Tensor x, Tensor dz, int rows, int in, int out, Tensor dKernel, Tensor dBias) {
+    if (dBias == null) {
+      gemm(true, false, in, out, rows, x, dz, dKernel, false);
+      return;
+    }
+    // x^T with an extra row of ones: the product's extra row is the column sums of dz (dBias).
+    k.i15 = off(dBias);
+    product(true, false, in, out, rows, x, dz, dKernel, false, ArenaKernel.COLUMN_SUMS_ROW);
+  }
+
+  /**
+   * Yes when the set (with its order and labels) fits in the arena's limit and in a quarter of the
+   * device's memory, and its rows are numbered exactly as floats (below 2^24), unless turned off
+   * by {@link #keepDataOnDevice(boolean)}.
+   */
+  @Override
+  public boolean holdsData(long rows, long floats) {
+    long need = floats + 2 * rows + 2 * ALIGN;
+    return dataOnDevice && rows < (1 << 24) && used + need <= MAX_ARENA
+        && need * 4 <= device.getGlobalMemSize() / 4;
+  }
+
+  /** Whether training sets may live on the device (on by default; tests and benchmarks compare both). */
+  public void keepDataOnDevice(boolean on) {
+    this.dataOnDevice = on;
+  }
+
+  @Override
+  public void gatherBatch(Tensor x, Tensor y, int dim, Tensor order, int from, int rows, Tensor dstX, Tensor dstY) {
+    k.i0 = off(x);
+    k.i1 = off(y);
+    k.i2 = off(dstX);
+    k.i3 = dim;
+    k.i4 = from;
+    k.i5 = off(order);
+    k.i6 = off(dstY);
+    k.i7 = rows;
+    launch(ArenaKernel.GATHER, rows * (dim + 1));
+  }
+
+  /**
+   * One product launch with an epilogue (the epilogue's own fields set by the caller). The kernel
+   * is the chosen variant, or under {@code AUTO} the fastest for this shape on this device, from
+   * {@link #productTable()}: the first product of each shape times every kernel on it (they compute
+   * the same values in the same order, so the choice changes only the time).
+   */
+  private void product(boolean transA, boolean transB, int m, int n, int kk, Tensor a, Tensor b, Tensor c,
+      boolean accumulate, int epilogue) {
     if (m <= 0 || n <= 0) {
       return;
     }
@@ -483,11 +569,69 @@ public final class OpenCLBackend implements Backend {
     k.i6 = n;
     k.i7 = kk;
     k.i8 = accumulate ? 1 : 0;
-    GemmVariant v = gemmVariant == GemmVariant.AUTO ? autoVariant(m, n) : gemmVariant;
+    k.i9 = epilogue;
+    // The column sums are one more row of the product.
+    int rows = epilogue == ArenaKernel.COLUMN_SUMS_ROW ? m + 1 : m;
+    GemmVariant v = gemmVariant;
+    if (v == GemmVariant.AUTO) {
+      var shape = new ProductShape(transA, transB, rows, n, kk);
+      ProductChoice choice = productTable.get(shape);
+      if (choice == null && !accumulate) {
+        choice = measure(rows, n);
+        productTable.put(shape, choice);
+      }
+      v = choice == null ? autoVariant(rows, n) : choice.variant();
+    }
+    launchProduct(v, rows, n);
+  }
+
+  /**
+   * Times each kernel twice on the product whose fields are set (its output is written each time,
+   * which a product without accumulation allows) and returns the fastest. These launches are not
+   * counted in {@link #launches()}.
+   */
+  private ProductChoice measure(int rows, int n) {
+    var nanos = new java.util.EnumMap<GemmVariant, Long>(GemmVariant.class);
+    GemmVariant best = null;
+    long before = launches;
+    for (GemmVariant v : List.of(GemmVariant.SMALL, GemmVariant.WIDE, GemmVariant.BIG)) {
+      long fastest = Long.MAX_VALUE;
+      for (int i = 0; i < 2; i++) {
+        long t0 = System.nanoTime();
+        launchProduct(v, rows, n);
+        fastest = Math.min(fastest, System.nanoTime() - t0);
+      }
+      nanos.put(v, fastest);
+      if (best == null || fastest < nanos.get(best)) {
+        best = v;
+      }
+    }
+    tuningLaunches += launches - before;
+    launches = before;
+    return new ProductChoice(best, java.util.Collections.unmodifiableMap(nanos));
+  }
+
+  private void launchProduct(GemmVariant v, int rows, int n) {
     int t = v == GemmVariant.BIG ? ArenaKernel.BIG : v == GemmVariant.WIDE ? ArenaKernel.WIDE : ArenaKernel.TILE;
     k.op = v == GemmVariant.BIG ? ArenaKernel.GEMM_BIG : v == GemmVariant.WIDE ? ArenaKernel.GEMM_WIDE : ArenaKernel.GEMM;
     int g = ArenaKernel.GROUP;
-    execute(Range.create2D(device, (n + t - 1) / t * g, (m + t - 1) / t * g, g, g));
+    execute(Range.create2D(device, (n + t - 1) / t * g, (rows + t - 1) / t * g, g, g));
+  }
+
+  /** A product's shape: transpositions, rows (with an epilogue's extra row), columns, depth. */
+  public record ProductShape(boolean transA, boolean transB, int rows, int cols, int depth) {}
+
+  /** The kernel chosen for a shape and each kernel's time on it (nanoseconds, the faster of two runs). */
+  public record ProductChoice(GemmVariant variant, Map<GemmVariant, Long> nanos) {}
+
+  /** The measured choices so far, by shape, in the order the shapes were first used. */
+  public Map<ProductShape, ProductChoice> productTable() {
+    return java.util.Collections.unmodifiableMap(productTable);
+  }
+
+  /** Launches that timed product kernels for {@link #productTable()} (not in {@link #launches()}). */
+  public long tuningLaunches() {
+    return tuningLaunches;
   }
 
   /** The {@code AUTO} choice for an m x n product on this device. */
