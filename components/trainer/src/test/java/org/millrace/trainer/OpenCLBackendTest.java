@@ -109,6 +109,20 @@ class OpenCLBackendTest {
     assertEquals(2.5f, cl.download(huge)[299_999], 0f);
   }
 
+  /**
+   * Aparapi passes a buffer's size as a 32-bit byte count: an arena of 2^29 floats (2^31 bytes)
+   * reached the NVIDIA driver as a wrapped, negative size (CL_OUT_OF_HOST_MEMORY on an H200). A
+   * request past the limit fails here, naming it, before any array is made.
+   */
+  @Test
+  void theArenaStaysWithinAparapisThirtyTwoBitByteCount() {
+    assertTrue(4L * OpenCLBackend.MAX_ARENA <= Integer.MAX_VALUE, "limit " + OpenCLBackend.MAX_ARENA);
+    var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+        () -> cl.allocate(OpenCLBackend.MAX_ARENA));
+    assertTrue(e.getMessage().contains("expected at most " + OpenCLBackend.MAX_ARENA + " floats (2 GiB"),
+        e.getMessage());
+  }
+
   @Test
   void matrixProductsInEveryTranspositionAndKernelVariant() {
     int m = 37;

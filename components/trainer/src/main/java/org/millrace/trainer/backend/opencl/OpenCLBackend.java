@@ -48,7 +48,7 @@ public final class OpenCLBackend implements Backend {
    * The largest arena: Aparapi sizes a buffer with a 32-bit byte count (aparapi-native's
    * ArrayBuffer.lengthInBytes is a jint), so an array must stay below 2^31 bytes.
    */
-  static final int MAX_ARENA = (Integer.MAX_VALUE / 4) / ALIGN * ALIGN;
+  public static final int MAX_ARENA = (Integer.MAX_VALUE / 4) / ALIGN * ALIGN;
 
   private final OpenCLDevice device;
   private final Found found;
@@ -526,7 +526,8 @@ public final class OpenCLBackend implements Backend {
    */
   @Override
   public boolean holdsData(long rows, long floats) {
-    long need = floats + 2 * rows + 2 * ALIGN;
+    // 4M floats of slack for what the run allocates later (scratch for losses and partial sums).
+    long need = floats + 2 * rows + 2 * ALIGN + (1 << 22);
     return dataOnDevice && rows < (1 << 24) && used + need <= MAX_ARENA
         && need * 4 <= device.getGlobalMemSize() / 4;
   }
