@@ -81,6 +81,14 @@ class ArchitectureTest {
   }
 
   @Test
+  void theTrainersPackagesLayerOneWay() {
+    noClasses().that().resideInAPackage("org.millrace.trainer.nn..")
+        .should().dependOnClassesThat().resideInAnyPackage("org.millrace.trainer.fit..", "org.millrace.trainer.component..")
+        .because("the fit loop drives the networks; layers and networks know nothing of it")
+        .check(classes);
+  }
+
+  @Test
   void theLibraryNeverNamesTheApplication() {
     noClasses().that().resideInAPackage("org.millrace.pipelines..").and().resideOutsideOfPackage("org.millrace.pipelines.cli..")
         .should().dependOnClassesThat(resideInAnyPackage("org.millrace.pipelines.cli..", "picocli..", "me.tongfei..")

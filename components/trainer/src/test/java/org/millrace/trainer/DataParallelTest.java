@@ -15,14 +15,14 @@ import org.millrace.trainer.data.DenseData;
 import org.millrace.trainer.backend.Activation;
 import org.millrace.trainer.nn.Dense;
 import org.millrace.trainer.nn.Dropout;
-import org.millrace.trainer.nn.EpochMetrics;
+import org.millrace.trainer.fit.EpochMetrics;
 import org.millrace.trainer.nn.Layer;
 import org.millrace.trainer.backend.Loss;
 import org.millrace.trainer.nn.LrSchedule;
 import org.millrace.trainer.nn.Network;
 import org.millrace.trainer.nn.Optimizer;
-import org.millrace.trainer.nn.ReplicaRows;
-import org.millrace.trainer.nn.Training;
+import org.millrace.trainer.fit.ReplicaRows;
+import org.millrace.trainer.fit.Training;
 
 /** Data-parallel training: N replicas with global batch B give the model one replica gives with batch B. */
 class DataParallelTest {

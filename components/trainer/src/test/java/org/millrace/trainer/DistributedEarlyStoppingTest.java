@@ -11,10 +11,10 @@ import org.junit.jupiter.api.Test;
 import org.millrace.trainer.backend.JavaBackend;
 import org.millrace.trainer.backend.Loss;
 import org.millrace.trainer.data.DenseData;
-import org.millrace.trainer.nn.EpochMetrics;
+import org.millrace.trainer.fit.EpochMetrics;
 import org.millrace.trainer.nn.Network;
 import org.millrace.trainer.nn.Optimizer;
-import org.millrace.trainer.nn.Training;
+import org.millrace.trainer.fit.Training;
 
 /**
  * Early stopping in a distributed job: every rank stops after the same epoch (none waits on the

@@ -24,7 +24,7 @@ import org.millrace.trainer.nn.BatchNorm;
 import org.millrace.trainer.nn.Conv2D;
 import org.millrace.trainer.nn.Dense;
 import org.millrace.trainer.nn.Dropout;
-import org.millrace.trainer.nn.EpochMetrics;
+import org.millrace.trainer.fit.EpochMetrics;
 import org.millrace.trainer.nn.Embedding;
 import org.millrace.trainer.nn.Flatten;
 import org.millrace.trainer.nn.Layer;
@@ -35,7 +35,7 @@ import org.millrace.trainer.nn.Network;
 import org.millrace.trainer.nn.Optimizer;
 import org.millrace.trainer.nn.Param;
 import org.millrace.trainer.nn.Softmax;
-import org.millrace.trainer.nn.Training;
+import org.millrace.trainer.fit.Training;
 
 class NetworkTest {
   @TempDir

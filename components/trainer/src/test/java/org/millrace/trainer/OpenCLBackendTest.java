@@ -21,7 +21,7 @@ import org.millrace.trainer.backend.Activation;
 import org.millrace.trainer.backend.Loss;
 import org.millrace.trainer.nn.Network;
 import org.millrace.trainer.nn.Optimizer;
-import org.millrace.trainer.nn.Training;
+import org.millrace.trainer.fit.Training;
 
 /**
  * Every OpenCL kernel against its Java reference (the Java backend), on the first OpenCL device

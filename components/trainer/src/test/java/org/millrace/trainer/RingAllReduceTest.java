@@ -21,7 +21,7 @@ import org.millrace.trainer.dist.RingAllReduce;
 import org.millrace.trainer.backend.Loss;
 import org.millrace.trainer.nn.Network;
 import org.millrace.trainer.nn.Optimizer;
-import org.millrace.trainer.nn.Training;
+import org.millrace.trainer.fit.Training;
 
 /** The ring all-reduce over real TCP sockets, ranks as threads; and distributed training over it. */
 class RingAllReduceTest {

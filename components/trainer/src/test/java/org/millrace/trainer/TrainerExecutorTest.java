@@ -82,10 +82,10 @@ class TrainerExecutorTest {
   }
 
   /** The epochs of a ModelRun's {@code history.json}. */
-  static List<org.millrace.trainer.nn.EpochMetrics> history(Path run) throws Exception {
+  static List<org.millrace.trainer.fit.EpochMetrics> history(Path run) throws Exception {
     var json = new com.fasterxml.jackson.databind.ObjectMapper();
     return json.convertValue(json.readTree(run.resolve("history.json").toFile()).get("epochs"),
-        new com.fasterxml.jackson.core.type.TypeReference<List<org.millrace.trainer.nn.EpochMetrics>>() { });
+        new com.fasterxml.jackson.core.type.TypeReference<List<org.millrace.trainer.fit.EpochMetrics>>() { });
   }
 
   static Map<String, Object> withFastOptimizer(Map<String, Object> params) {

@@ -152,9 +152,9 @@ class SparkLauncherTest {
       }
     }
     var json = new com.fasterxml.jackson.databind.ObjectMapper();
-    List<org.millrace.trainer.nn.EpochMetrics> history = json.convertValue(
+    List<org.millrace.trainer.fit.EpochMetrics> history = json.convertValue(
         json.readTree(run.resolve("history.json").toFile()).get("epochs"),
-        new com.fasterxml.jackson.core.type.TypeReference<List<org.millrace.trainer.nn.EpochMetrics>>() { });
+        new com.fasterxml.jackson.core.type.TypeReference<List<org.millrace.trainer.fit.EpochMetrics>>() { });
     assertTrue(!history.isEmpty(), "no epochs in " + run);
     for (var m : history) {
       var shards = m.replicas();
@@ -169,7 +169,7 @@ class SparkLauncherTest {
         checksum += shards.get(w).checksum();
       }
       assertEquals(rows, count, run + " epoch " + m.epoch());
-      assertEquals(org.millrace.trainer.nn.ReplicaRows.checksumOfRows(rows), checksum, run + " epoch " + m.epoch()
+      assertEquals(org.millrace.trainer.fit.ReplicaRows.checksumOfRows(rows), checksum, run + " epoch " + m.epoch()
           + ": shards expected disjoint and covering the rows, got " + shards);
     }
   }

@@ -7,7 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
-import org.millrace.trainer.nn.Training;
+import org.millrace.trainer.fit.Training;
 
 /**
  * What a rank trained: the network's tensors ({@code Network.values()} order), the training

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.ToDoubleFunction;
-import org.millrace.trainer.nn.EpochMetrics;
+import org.millrace.trainer.fit.EpochMetrics;
 
 /** The ModelRun artifact: {@code history.json} and a self-contained {@code index.html} with loss curves. */
 final class RunReport {

@@ -26,7 +26,7 @@ import org.millrace.trainer.nn.Layer;
 import org.millrace.trainer.backend.Loss;
 import org.millrace.trainer.nn.Network;
 import org.millrace.trainer.nn.Optimizer;
-import org.millrace.trainer.nn.Training;
+import org.millrace.trainer.fit.Training;
 
 /**
  * Trains a network on the transformed train split, validates on the eval split each epoch, and

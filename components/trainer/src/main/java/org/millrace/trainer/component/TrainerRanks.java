@@ -6,7 +6,7 @@ import org.millrace.trainer.component.Backends;
 import org.millrace.trainer.data.DenseData;
 import org.millrace.trainer.dist.RingAllReduce;
 import org.millrace.trainer.nn.Network;
-import org.millrace.trainer.nn.Training;
+import org.millrace.trainer.fit.Training;
 import org.millrace.transform.graph.Graph;
 
 /** One rank of a distributed Trainer: the network, optimizer and options the Trainer would build, trained over a ring. */

@@ -18,7 +18,7 @@ import org.millrace.trainer.nn.MaxPool2D;
 import org.millrace.trainer.backend.Loss;
 import org.millrace.trainer.nn.Network;
 import org.millrace.trainer.nn.Optimizer;
-import org.millrace.trainer.nn.Training;
+import org.millrace.trainer.fit.Training;
 
 /**
  * The device benchmark of the trainer (benchmarks/trainer-gpu/run.sh): sgemm GFLOP/s at the given

@@ -16,7 +16,7 @@ import org.millrace.trainer.nn.Dense;
 import org.millrace.trainer.backend.Loss;
 import org.millrace.trainer.nn.Network;
 import org.millrace.trainer.nn.Optimizer;
-import org.millrace.trainer.nn.Training;
+import org.millrace.trainer.fit.Training;
 
 /**
  * Trainer benchmarks (not unit tests), printed in the same format as benchmarks/trainer/torch_bench.py:

@@ -11,7 +11,7 @@ import org.millrace.trainer.nn.Dense;
 import org.millrace.trainer.backend.Loss;
 import org.millrace.trainer.nn.Network;
 import org.millrace.trainer.nn.Optimizer;
-import org.millrace.trainer.nn.Training;
+import org.millrace.trainer.fit.Training;
 
 /**
  * The child JVM of {@link ArenaMoveTest}: trains a small MLP with Adam on the Java backend and on

@@ -1,4 +1,4 @@
-package org.millrace.trainer.nn;
+package org.millrace.trainer.fit;
 
 import org.millrace.trainer.backend.Loss;
 import java.io.IOException;
@@ -11,6 +11,11 @@ import java.util.function.LongConsumer;
 import org.millrace.trainer.backend.Backend;
 import org.millrace.trainer.backend.Tensor;
 import org.millrace.trainer.data.DenseData;
+import org.millrace.trainer.nn.BatchNorm;
+import org.millrace.trainer.nn.Embedding;
+import org.millrace.trainer.nn.Layer;
+import org.millrace.trainer.nn.Network;
+import org.millrace.trainer.nn.Optimizer;
 
 /**
  * The training loop: mini-batches in a per-epoch shuffled order drawn from the seed, validation
@@ -124,12 +129,123 @@ public final class Training {
 
   private static Result run(List<Network> nets, Loss loss, List<Optimizer> opts, DenseData train, DenseData eval,
       Options o, org.millrace.trainer.dist.RingAllReduce ring) throws IOException {
+    checkReplicas(nets, opts, train, eval, o);
+    Network net = nets.get(0);
+    Optimizer opt = opts.get(0);
+    Backend b = net.backend();
+    for (int i = 0; i < nets.size(); i++) {
+      opts.get(i).bind(nets.get(i));
+    }
+    int width = net.outputSize();
+    Tensor labels = b.allocate(net.maxRows());
+    Tensor grad = b.allocate(net.maxRows() * width);
+    Tensor acc = b.allocate(2);
+    Tensor evalLabels = b.allocate(net.maxRows());
+    Tensor evalAcc = b.allocate(2);
+    int batches = (train.rows() + o.batchSize() - 1) / o.batchSize();
+
+    Progress p = Progress.resume(nets, opts, acc, o);
+    if (p.finished) {
+      net.load(p.bestTensors);
+      return new Result(p.history, p.bestEpoch, p.stoppedEarly, p.resumedFrom, p.resumedFrom);
+    }
+    for (int r = 1; r < nets.size(); r++) {
+      nets.get(r).load(net.values());
+    }
+    Replicas workers = ring != null && ring.size() > 1 ? new RingReplica(net, opt, ring, train.dim(), acc)
+        : nets.size() == 1 ? null : new Workers(nets, opts, train.dim(), acc);
+    try {
+      BatchSource source = workers == null ? new BatchSource(net, train, labels) : null;
+      int[] order = new int[train.rows()];
+      boolean stopped = false;
+      int epoch = p.startEpoch;
+      for (; epoch <= o.epochs(); epoch++) {
+        long t0 = System.currentTimeMillis();
+        shuffle(order, new SplittableRandom(o.seed() + epoch * 0x9E3779B97F4A7C15L));
+        if (source != null) {
+          source.newEpoch(order);
+        }
+        long rowsTrained = 0;
+        long rowsChecksum = 0;
+        if (epoch != p.startEpoch || p.startBatch == 0) {
+          b.fill(acc, 0f, 2);
+          if (workers != null) {
+            workers.clearAccumulators();
+          }
+        }
+        for (int batch = epoch == p.startEpoch ? p.startBatch : 0; batch < batches; batch++) {
+          int from = batch * o.batchSize();
+          int rows = Math.min(train.rows(), from + o.batchSize()) - from;
+          long step = opt.steps() + 1;
+          if (workers == null) {
+            rowsTrained += rows;
+            rowsChecksum += ReplicaRows.checksum(order, from, rows);
+            source.load(order, from, rows);
+            Tensor out = net.forward(rows, true, stepSeed(o.seed(), step));
+            b.loss(loss, out, labels, rows, width, grad, acc);
+            net.backward(grad, rows);
+            opt.step();
+          } else {
+            workers.step(train, order, from, rows, loss, stepSeed(o.seed(), step));
+          }
+          o.afterStep().accept(step);
+          boolean interrupted = Thread.currentThread().isInterrupted();
+          if (o.checkpointDir() != null && (interrupted
+              || o.checkpointEverySteps() > 0 && step % o.checkpointEverySteps() == 0 && batch + 1 < batches)) {
+            save(o, net, opt, epochAcc(b, acc, workers), epoch, batch + 1, p, false, false);
+          }
+          if (interrupted) {
+            throw new IOException("training interrupted at step " + step + (o.checkpointDir() == null ? ""
+                : "; checkpoint written to " + o.checkpointDir()));
+          }
+        }
+        float[] accHost = epochAcc(b, acc, workers);
+        double[] val = evaluate(net, loss, eval, evalLabels, evalAcc);
+        if (workers != null) {
+          val = workers.agree(val);
+        }
+        List<ReplicaRows> shards = workers == null ? List.of(new ReplicaRows(0, rowsTrained, rowsChecksum))
+            : workers.rowsTrained();
+        var m = new EpochMetrics(epoch, accHost[0] / train.rows(), val[0], val[1], System.currentTimeMillis() - t0,
+            shards);
+        p.history.add(m);
+        o.onEpoch().accept(m);
+        if (val[0] < p.best - o.minDelta()) {
+          p.best = val[0];
+          p.bestEpoch = epoch;
+          p.bestTensors = net.values();
+          p.sinceBest = 0;
+        } else if (o.patience() != null && ++p.sinceBest >= o.patience()) {
+          stopped = true;
+          break;
+        }
+        if (o.checkpointDir() != null && epoch < o.epochs()) {
+          save(o, net, opt, accHost, epoch + 1, 0, p, false, false);
+        }
+        if (epoch < o.epochs()) {
+          org.millrace.api.fault.CrashPoints.hit("trainer-epoch"); // test-only: kill -9 mid-training
+        }
+      }
+      if (o.checkpointDir() != null) {
+        save(o, net, opt, epochAcc(b, acc, workers), Math.min(epoch, o.epochs()), batches, p, true, stopped);
+      }
+      net.load(p.bestTensors);
+      return new Result(p.history, p.bestEpoch, stopped, opt.steps(), p.resumedFrom);
+    } finally {
+      if (workers != null) {
+        workers.close();
+      }
+    }
+  }
+
+  /** The replicas, optimizers, data and options must fit together; throws naming what does not. */
+  private static void checkReplicas(List<Network> nets, List<Optimizer> opts, DenseData train, DenseData eval,
+      Options o) {
     if (nets.isEmpty() || nets.size() != opts.size()) {
       throw new IllegalArgumentException("data-parallel training expected one optimizer per replica, got "
           + nets.size() + " replicas and " + opts.size() + " optimizers");
     }
     Network net = nets.get(0);
-    Optimizer opt = opts.get(0);
     for (Network r : nets) {
       if (!architecture(r).equals(architecture(net)) || r.maxRows() != net.maxRows()) {
         throw new IllegalArgumentException("data-parallel replicas expected the architecture and row capacity of"
@@ -167,30 +283,35 @@ public final class Training {
       train.checkIds(e.inputDim(), "train");
       eval.checkIds(e.inputDim(), "eval");
     }
-    Backend b = net.backend();
-    for (int i = 0; i < nets.size(); i++) {
-      opts.get(i).bind(nets.get(i));
-    }
-    int width = net.outputSize();
-    Tensor labels = b.allocate(net.maxRows());
-    Tensor grad = b.allocate(net.maxRows() * width);
-    Tensor acc = b.allocate(2);
-    Tensor evalLabels = b.allocate(net.maxRows());
-    Tensor evalAcc = b.allocate(2);
-    int batches = (train.rows() + o.batchSize() - 1) / o.batchSize();
+  }
 
-    var history = new ArrayList<EpochMetrics>();
+  /**
+   * Where the run stands: the history, the best validation loss so far and its weights, and where
+   * to start (epoch and batch), fresh or from the latest checkpoint with the run's fingerprint.
+   */
+  private static final class Progress {
+    final List<EpochMetrics> history = new ArrayList<>();
     double best = Double.POSITIVE_INFINITY;
-    int bestEpoch = 0;
-    int sinceBest = 0;
-    List<float[]> bestTensors = net.values();
+    int bestEpoch;
+    int sinceBest;
+    List<float[]> bestTensors;
     int startEpoch = 1;
-    int startBatch = 0;
-    long resumedFrom = 0;
-    Checkpoint ck = o.checkpointDir() == null ? null : Checkpoint.readLatest(o.checkpointDir());
-    if (ck != null && ck.fingerprint().equals(o.fingerprint())) {
+    int startBatch;
+    long resumedFrom;
+    boolean finished;
+    boolean stoppedEarly;
+
+    /** A fresh start, or the checkpoint's state loaded into every replica, its optimizer and the accumulator. */
+    static Progress resume(List<Network> nets, List<Optimizer> opts, Tensor acc, Options o) throws IOException {
+      Network net = nets.get(0);
+      var p = new Progress();
+      p.bestTensors = net.values();
+      Checkpoint ck = o.checkpointDir() == null ? null : Checkpoint.readLatest(o.checkpointDir());
+      if (ck == null || !ck.fingerprint().equals(o.fingerprint())) {
+        return p;
+      }
       net.load(ck.tensors());
-      List<Tensor> slots = opt.slots();
+      List<Tensor> slots = opts.get(0).slots();
       if (slots.size() != ck.slots().size()) {
         throw new IllegalArgumentException(o.checkpointDir() + ": checkpoint expected " + slots.size()
             + " optimizer slots, got " + ck.slots().size());
@@ -201,130 +322,76 @@ public final class Training {
         }
         opts.get(r).restoreStep(ck.step());
       }
-      b.upload(ck.epochAcc(), acc);
-      history.addAll(ck.history());
-      best = ck.best();
-      bestEpoch = ck.bestEpoch();
-      sinceBest = ck.sinceBest();
-      bestTensors = ck.bestTensors();
-      startEpoch = ck.epoch();
-      startBatch = ck.batch();
-      resumedFrom = ck.step();
-      if (ck.finished()) {
-        net.load(bestTensors);
-        return new Result(history, bestEpoch, ck.stoppedEarly(), ck.step(), resumedFrom);
+      net.backend().upload(ck.epochAcc(), acc);
+      p.history.addAll(ck.history());
+      p.best = ck.best();
+      p.bestEpoch = ck.bestEpoch();
+      p.sinceBest = ck.sinceBest();
+      p.bestTensors = ck.bestTensors();
+      p.startEpoch = ck.epoch();
+      p.startBatch = ck.batch();
+      p.resumedFrom = ck.step();
+      p.finished = ck.finished();
+      p.stoppedEarly = ck.stoppedEarly();
+      return p;
+    }
+  }
+
+  /**
+   * Puts each step's batch into the network's input and the labels tensor. A device backend keeps
+   * the training set in its memory when it fits ({@link Backend#holdsData}): each epoch uploads
+   * the shuffled order once and each step gathers its batch there, so a step moves nothing;
+   * otherwise the batch is gathered on the host and uploaded.
+   */
+  private static final class BatchSource {
+    private final Backend b;
+    private final Network net;
+    private final DenseData train;
+    private final Tensor labels;
+    private final boolean resident;
+    private Tensor dataX;
+    private Tensor dataY;
+    private Tensor order;
+    private float[] orderFloats;
+    private float[] hostX;
+    private float[] hostY;
+
+    BatchSource(Network net, DenseData train, Tensor labels) {
+      this.b = net.backend();
+      this.net = net;
+      this.train = train;
+      this.labels = labels;
+      long floats = (long) train.rows() * train.dim();
+      this.resident = b.holdsData(train.rows(), floats);
+      if (resident) {
+        dataX = b.allocate((int) floats);
+        dataY = b.allocate(train.rows());
+        order = b.allocate(train.rows());
+        orderFloats = new float[train.rows()];
+        b.upload(train.features(), 0, dataX, 0, (int) floats);
+        b.upload(train.labels(), 0, dataY, 0, train.rows());
+      } else {
+        hostX = new float[net.maxRows() * train.dim()];
+        hostY = new float[net.maxRows()];
       }
     }
 
-    for (int r = 1; r < nets.size(); r++) {
-      nets.get(r).load(net.values());
-    }
-    Replicas workers = ring != null && ring.size() > 1 ? new RingReplica(net, opt, ring, train.dim(), acc)
-        : nets.size() == 1 ? null : new Workers(nets, opts, train.dim(), acc);
-    // A device backend keeps the training set in its memory when it fits: each epoch uploads the
-    // shuffled order once, and each step gathers its batch there, so a step moves nothing.
-    long trainFloats = (long) train.rows() * train.dim();
-    boolean resident = workers == null && b.holdsData(train.rows(), trainFloats);
-    Tensor dataX = resident ? b.allocate((int) trainFloats) : null;
-    Tensor dataY = resident ? b.allocate(train.rows()) : null;
-    Tensor orderOnDevice = resident ? b.allocate(train.rows()) : null;
-    float[] orderFloats = resident ? new float[train.rows()] : null;
-    if (resident) {
-      b.upload(train.features(), 0, dataX, 0, (int) trainFloats);
-      b.upload(train.labels(), 0, dataY, 0, train.rows());
-    }
-    try {
-      float[] hostX = resident ? null : new float[net.maxRows() * train.dim()];
-      float[] hostY = resident ? null : new float[net.maxRows()];
-      int[] order = new int[train.rows()];
-      boolean stopped = false;
-      int epoch = startEpoch;
-      for (; epoch <= o.epochs(); epoch++) {
-        long t0 = System.currentTimeMillis();
-        shuffle(order, new SplittableRandom(o.seed() + epoch * 0x9E3779B97F4A7C15L));
-        if (resident) {
-          for (int i = 0; i < order.length; i++) {
-            orderFloats[i] = order[i];
-          }
-          b.upload(orderFloats, orderOnDevice);
+    void newEpoch(int[] shuffled) {
+      if (resident) {
+        for (int i = 0; i < shuffled.length; i++) {
+          orderFloats[i] = shuffled[i];
         }
-        long rowsTrained = 0;
-        long rowsChecksum = 0;
-        if (epoch != startEpoch || startBatch == 0) {
-          b.fill(acc, 0f, 2);
-          if (workers != null) {
-            workers.clearAccumulators();
-          }
-        }
-        for (int batch = epoch == startEpoch ? startBatch : 0; batch < batches; batch++) {
-          int from = batch * o.batchSize();
-          int rows = Math.min(train.rows(), from + o.batchSize()) - from;
-          long step = opt.steps() + 1;
-          if (workers == null) {
-            rowsTrained += rows;
-            rowsChecksum += ReplicaRows.checksum(order, from, rows);
-            if (resident) {
-              b.gatherBatch(dataX, dataY, train.dim(), orderOnDevice, from, rows, net.input(), labels);
-            } else {
-              train.gather(order, from, rows, hostX, hostY);
-              b.upload(hostX, 0, net.input(), 0, rows * train.dim());
-              b.upload(hostY, 0, labels, 0, rows);
-            }
-            Tensor out = net.forward(rows, true, stepSeed(o.seed(), step));
-            b.loss(loss, out, labels, rows, width, grad, acc);
-            net.backward(grad, rows);
-            opt.step();
-          } else {
-            workers.step(train, order, from, rows, loss, stepSeed(o.seed(), step));
-          }
-          o.afterStep().accept(step);
-          boolean interrupted = Thread.currentThread().isInterrupted();
-          if (o.checkpointDir() != null && (interrupted
-              || o.checkpointEverySteps() > 0 && step % o.checkpointEverySteps() == 0 && batch + 1 < batches)) {
-            save(o, net, opt, epochAcc(b, acc, workers), epoch, batch + 1, history, best, bestEpoch, sinceBest, false,
-                false, bestTensors);
-          }
-          if (interrupted) {
-            throw new IOException("training interrupted at step " + step + (o.checkpointDir() == null ? ""
-                : "; checkpoint written to " + o.checkpointDir()));
-          }
-        }
-        float[] accHost = epochAcc(b, acc, workers);
-        double[] val = evaluate(net, loss, eval, evalLabels, evalAcc);
-        if (workers != null) {
-          val = workers.agree(val);
-        }
-        List<ReplicaRows> shards = workers == null ? List.of(new ReplicaRows(0, rowsTrained, rowsChecksum))
-            : workers.rowsTrained();
-        var m = new EpochMetrics(epoch, accHost[0] / train.rows(), val[0], val[1], System.currentTimeMillis() - t0,
-            shards);
-        history.add(m);
-        o.onEpoch().accept(m);
-        if (val[0] < best - o.minDelta()) {
-          best = val[0];
-          bestEpoch = epoch;
-          bestTensors = net.values();
-          sinceBest = 0;
-        } else if (o.patience() != null && ++sinceBest >= o.patience()) {
-          stopped = true;
-          break;
-        }
-        if (o.checkpointDir() != null && epoch < o.epochs()) {
-          save(o, net, opt, accHost, epoch + 1, 0, history, best, bestEpoch, sinceBest, false, false, bestTensors);
-        }
-        if (epoch < o.epochs()) {
-          org.millrace.api.fault.CrashPoints.hit("trainer-epoch"); // test-only: kill -9 mid-training
-        }
+        b.upload(orderFloats, order);
       }
-      if (o.checkpointDir() != null) {
-        save(o, net, opt, epochAcc(b, acc, workers), Math.min(epoch, o.epochs()), batches, history, best, bestEpoch,
-            sinceBest, true, stopped, bestTensors);
-      }
-      net.load(bestTensors);
-      return new Result(history, bestEpoch, stopped, opt.steps(), resumedFrom);
-    } finally {
-      if (workers != null) {
-        workers.close();
+    }
+
+    void load(int[] shuffled, int from, int rows) {
+      if (resident) {
+        b.gatherBatch(dataX, dataY, train.dim(), order, from, rows, net.input(), labels);
+      } else {
+        train.gather(shuffled, from, rows, hostX, hostY);
+        b.upload(hostX, 0, net.input(), 0, rows * train.dim());
+        b.upload(hostY, 0, labels, 0, rows);
       }
     }
   }
@@ -343,12 +410,11 @@ public final class Training {
     return a;
   }
 
-  private static void save(Options o, Network net, Optimizer opt, float[] acc, int epoch, int batch,
-      List<EpochMetrics> history, double best, int bestEpoch, int sinceBest, boolean finished, boolean stopped,
-      List<float[]> bestTensors) throws IOException {
+  private static void save(Options o, Network net, Optimizer opt, float[] acc, int epoch, int batch, Progress p,
+      boolean finished, boolean stopped) throws IOException {
     Backend b = net.backend();
-    new Checkpoint(o.fingerprint(), epoch, batch, opt.steps(), acc, List.copyOf(history), best, bestEpoch,
-        sinceBest, finished, stopped, net.values(), opt.slots().stream().map(b::download).toList(), bestTensors)
+    new Checkpoint(o.fingerprint(), epoch, batch, opt.steps(), acc, List.copyOf(p.history), p.best, p.bestEpoch,
+        p.sinceBest, finished, stopped, net.values(), opt.slots().stream().map(b::download).toList(), p.bestTensors)
         .write(o.checkpointDir());
   }
 

@@ -1,4 +1,4 @@
-package org.millrace.trainer.nn;
+package org.millrace.trainer.fit;
 
 import org.millrace.trainer.backend.Loss;
 import java.io.IOException;
@@ -8,6 +8,9 @@ import org.millrace.trainer.backend.Backend;
 import org.millrace.trainer.backend.Tensor;
 import org.millrace.trainer.data.DenseData;
 import org.millrace.trainer.dist.RingAllReduce;
+import org.millrace.trainer.nn.Network;
+import org.millrace.trainer.nn.Optimizer;
+import org.millrace.trainer.nn.Param;
 
 /**
  * The data-parallel step of one process of a distributed training job: this rank's contiguous

@@ -1,4 +1,4 @@
-package org.millrace.trainer.nn;
+package org.millrace.trainer.fit;
 
 import org.millrace.trainer.backend.Loss;
 import java.util.ArrayList;
@@ -11,6 +11,9 @@ import java.util.concurrent.Future;
 import org.millrace.trainer.backend.Backend;
 import org.millrace.trainer.backend.Tensor;
 import org.millrace.trainer.data.DenseData;
+import org.millrace.trainer.nn.Network;
+import org.millrace.trainer.nn.Optimizer;
+import org.millrace.trainer.nn.Param;
 
 /**
  * The data-parallel steps of {@link Training#run(List, Loss, List, DenseData, DenseData,

@@ -1,4 +1,4 @@
-package org.millrace.trainer.nn;
+package org.millrace.trainer.fit;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;

@@ -1,4 +1,4 @@
-package org.millrace.trainer.nn;
+package org.millrace.trainer.fit;
 
 /**
  * The training rows one replica (a local worker or a distributed rank) computed gradients for in

@@ -1,4 +1,4 @@
-package org.millrace.trainer.nn;
+package org.millrace.trainer.fit;
 
 import org.millrace.trainer.backend.Loss;
 import org.millrace.trainer.data.DenseData;
