@@ -9,6 +9,8 @@ import torch
 dev = torch.device("cuda" if torch.cuda.is_available() else "cpu")
 steps = int(sys.argv[2]) if len(sys.argv) > 2 else 50
 sizes = [int(s) for s in (sys.argv[1] if len(sys.argv) > 1 else "1024,2048,4096").split(",")]
+# Which parts run (all by default), named as DeviceBenchmark's: sgemm, launch, mlp512, mlp2048, mlp256, cnn.
+parts = set((sys.argv[3] if len(sys.argv) > 3 else "sgemm,launch,mlp512,mlp2048,mlp256,cnn").split(","))
 torch.backends.cuda.matmul.allow_tf32 = False
 torch.backends.cudnn.allow_tf32 = False
 torch.backends.cudnn.benchmark = True
@@ -21,7 +23,7 @@ def sync():
         torch.cuda.synchronize()
 
 
-for n in sizes:
+for n in sizes if "sgemm" in parts else []:
     a = torch.rand(n, n, device=dev)
     b = torch.rand(n, n, device=dev)
     a @ b
@@ -34,7 +36,7 @@ for n in sizes:
     s = time.perf_counter() - t0
     print("pytorch sgemm %d: %.1f GFLOP/s" % (n, 2.0 * n ** 3 * reps / s / 1e9))
 
-if dev.type == "cuda":
+if dev.type == "cuda" and "launch" in parts:
     one = torch.zeros(1, device=dev)
     for _ in range(200):
         one.fill_(1.0)
@@ -82,11 +84,15 @@ def mlp(hidden):
                                torch.nn.ReLU(), torch.nn.Linear(hidden, 10))
 
 
-for label, make, shape, batch in [("mlp 784-512-512-10 b1024", lambda: mlp(512), (784,), 1024),
-                                  ("mlp 784-2048-2048-10 b4096", lambda: mlp(2048), (784,), 4096),
-                                  ("mlp 784-256-256-10 b128", lambda: mlp(256), (784,), 128),
-                                  ("cnn cifar 32x32x3 conv32-64-64 dense64 b64", cifar_cnn, (3, 32, 32), 64)]:
-    for resident in (False, True):
+networks = [("mlp512", "mlp 784-512-512-10 b1024", lambda: mlp(512), (784,), 1024),
+            ("mlp2048", "mlp 784-2048-2048-10 b4096", lambda: mlp(2048), (784,), 4096),
+            ("mlp256", "mlp 784-256-256-10 b128", lambda: mlp(256), (784,), 128),
+            ("cnn", "cnn cifar 32x32x3 conv32-64-64 dense64 b64", cifar_cnn, (3, 32, 32), 64)]
+for part, label, make, shape, batch in networks:
+    if part not in parts:
+        continue
+    # On the CPU the set is in host memory either way: one variant.
+    for resident in ((False, True) if dev.type == "cuda" else (False,)):
         # Batches copied from host memory each step (a DataLoader's way), then the whole set on the device.
         torch.manual_seed(0)
         model = make().to(dev)
@@ -116,4 +122,4 @@ for label, make, shape, batch in [("mlp 784-512-512-10 b1024", lambda: mlp(512),
         last = run(steps)
         s = time.perf_counter() - t0
         print("pytorch %s adam: %.0f samples/s (%d steps, loss %.4f, %s)" % (label, steps * batch / s, steps, last,
-              "data on the device" if resident else "batches from host memory"))
+              ("data on the device" if resident else "batches from host memory") if dev.type == "cuda" else "cpu"))

@@ -444,6 +444,25 @@ class OpenCLBackendTest {
           b.maxPool(in[0], rows, pool, out[0], out[1]);
           b.maxPoolBackward(in[1], out[1], rows, pool, out[2]);
         });
+    // Windows that do not overlap (the Java backend scatters instead of gathering), odd sizes
+    // whose last row and column no window covers (their gradient is zero).
+    var tiles = ConvGeometry.of(7, 5, 3, 2, 2, 2, false);
+    int tileOut = rows * tiles.positions() * tiles.channels();
+    float[] dirty = new float[rows * tiles.inSize()];
+    for (int i = 0; i < dirty.length; i++) {
+      dirty[i] = 7f;
+    }
+    // Ties, as after a ReLU: the first maximum in window order takes the gradient on both backends.
+    float[] tied = rnd(rows * tiles.inSize(), 30);
+    for (int i = 0; i < tied.length; i++) {
+      tied[i] = Math.round(tied[i]);
+    }
+    compare("max pool 2x2 stride 2", 0f, new float[][] {tied, rnd(tileOut, 31), dirty},
+        new int[] {tileOut, tileOut, rows * tiles.inSize()}, (b, in, out) -> {
+          b.maxPool(in[0], rows, tiles, out[0], out[1]);
+          b.copy(in[2], out[2], rows * tiles.inSize());
+          b.maxPoolBackward(in[1], out[1], rows, tiles, out[2]);
+        });
     int m = 40;
     int c = 6;
     compare("batch norm", 1e-4f, new float[][] {rnd(m * c, 26), rnd(c, 27), rnd(c, 28), rnd(m * c, 29)},

@@ -492,20 +492,25 @@ public final class JavaBackend implements Backend {
         int n = pos / g.positions();
         int oy = pos % g.positions() / g.outW();
         int ox = pos % g.outW();
-        for (int ch = 0; ch < c; ch++) {
-          float best = Float.NEGATIVE_INFINITY;
-          int arg = 0;
-          for (int ky = 0; ky < g.kh(); ky++) {
-            for (int kx = 0; kx < g.kw(); kx++) {
-              float v = xv[((n * g.height() + oy * g.stride() + ky) * g.width() + ox * g.stride() + kx) * c + ch];
-              if (v > best) {
-                best = v;
-                arg = ky * g.kw() + kx;
+        int o = pos * c;
+        // Window position by window position, all channels at once: contiguous reads (channels last).
+        for (int ky = 0; ky < g.kh(); ky++) {
+          for (int kx = 0; kx < g.kw(); kx++) {
+            int src = ((n * g.height() + oy * g.stride() + ky) * g.width() + ox * g.stride() + kx) * c;
+            int arg = ky * g.kw() + kx;
+            if (arg == 0) {
+              System.arraycopy(xv, src, ov, o, c);
+              java.util.Arrays.fill(av, o, o + c, 0f);
+              continue;
+            }
+            for (int ch = 0; ch < c; ch++) {
+              // Strictly greater: the first maximum in window order wins, as before.
+              if (xv[src + ch] > ov[o + ch]) {
+                ov[o + ch] = xv[src + ch];
+                av[o + ch] = arg;
               }
             }
           }
-          ov[pos * c + ch] = best;
-          av[pos * c + ch] = arg;
         }
       }
     });
@@ -517,6 +522,26 @@ public final class JavaBackend implements Backend {
     float[] av = d(argmax);
     float[] dv = d(dx);
     int c = g.channels();
+    if (g.stride() >= g.kh() && g.stride() >= g.kw()) {
+      // Windows do not overlap: each input receives at most one gradient, so scattering each output's
+      // gradient to its maximum gives the same values as gathering, without a search per input.
+      java.util.Arrays.fill(dv, 0, rows * g.inSize(), 0f);
+      mm.rows(rows * g.positions(), 64, (p0, p1) -> {
+        for (int pos = p0; pos < p1; pos++) {
+          int n = pos / g.positions();
+          int oy = pos % g.positions() / g.outW();
+          int ox = pos % g.outW();
+          int o = pos * c;
+          for (int ch = 0; ch < c; ch++) {
+            int arg = (int) av[o + ch];
+            int ky = arg / g.kw();
+            int kx = arg - ky * g.kw();
+            dv[((n * g.height() + oy * g.stride() + ky) * g.width() + ox * g.stride() + kx) * c + ch] = gv[o + ch];
+          }
+        }
+      });
+      return;
+    }
     int pixels = g.height() * g.width();
     mm.rows(rows * pixels, 64, (q0, q1) -> {
       for (int q = q0; q < q1; q++) {

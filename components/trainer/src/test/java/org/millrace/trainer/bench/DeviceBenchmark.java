@@ -32,11 +32,19 @@ public final class DeviceBenchmark {
   private DeviceBenchmark() {}
 
   /**
+   * Warm-up steps (and products) before the timed ones: -Dwarmup, 3 by default (enough for a
+   * device); the Java backend needs more, until the JIT has compiled its vector loops.
+   */
+  private static final int WARMUP = Integer.getInteger("warmup", 3);
+
+  /**
    * Runs the parts named by -Dparts (comma-separated; run.sh starts one JVM per part, since Aparapi
    * marks a device failed for the rest of a JVM after one failed launch): {@code sgemm}, {@code
    * launch} (launch cost and copy rate), {@code table} (each product kernel on the MLPs' shapes),
    * {@code mlp512}, {@code mlp2048}, {@code mlp256}, {@code cnn}, {@code arena:FLOATS} (an arena of
    * that many floats filled and read back: the largest device buffer this machine gives).
+   * -Dthreads sets the Java backend's threads (all cores by default); benchmarks/trainer/run.sh
+   * runs the Java backend this way beside PyTorch on the CPU.
    */
   public static void main(String[] args) throws Exception {
     String choice = System.getProperty("backend", "opencl_gpu");
@@ -47,7 +55,7 @@ public final class DeviceBenchmark {
         arena(choice, Long.parseLong(part.substring("arena:".length())));
         continue;
       }
-      var selected = Backends.open(choice, Runtime.getRuntime().availableProcessors());
+      var selected = Backends.open(choice, Integer.getInteger("threads", Runtime.getRuntime().availableProcessors()));
       try {
         run(part, selected, sizes, steps);
       } finally {
@@ -91,21 +99,25 @@ public final class DeviceBenchmark {
               c.variant().name().toLowerCase(java.util.Locale.ROOT), c.nanos().values().stream()
                   .map(t -> String.format("%.1f", t / 1e3)).collect(java.util.stream.Collectors.joining("/"))));
         }
-        System.out.println("  profile of these steps (share of backend time, calls):");
-        long total = calls.values().stream().mapToLong(t -> t[0]).sum();
-        calls.entrySet().stream().sorted((x, y) -> Long.compare(y.getValue()[0], x.getValue()[0])).forEach(e ->
-            System.out.printf("    %-20s %5.1f%%  %8d calls  %8.1f us/call%n", e.getKey(),
-                100.0 * e.getValue()[0] / total, e.getValue()[1], e.getValue()[0] / 1e3 / e.getValue()[1]));
+        printProfile(calls);
       }
       // The CIFAR-10 CNN of TensorFlow's tutorial (the seeds' image example): 32x32x3, batch 64.
-      case "cnn" -> train(backend, new Network(new int[] {32, 32, 3}, List.of(
+      case "cnn" -> printProfile(train(backend, new Network(new int[] {32, 32, 3}, List.of(
           new Conv2D(32, 3, 3, 1, "valid", Activation.RELU), new MaxPool2D(2, 2, 2),
           new Conv2D(64, 3, 3, 1, "valid", Activation.RELU), new MaxPool2D(2, 2, 2),
           new Conv2D(64, 3, 3, 1, "valid", Activation.RELU), new Flatten(), new Dense(64, Activation.RELU),
-          new Dense(10, Activation.LINEAR))), "cnn cifar 32x32x3 conv32-64-64 dense64 b64", 64, steps, times, device);
+          new Dense(10, Activation.LINEAR))), "cnn cifar 32x32x3 conv32-64-64 dense64 b64", 64, steps, times, device));
       default -> throw new IllegalArgumentException("part expected one of sgemm, launch, table, mlp512, mlp2048,"
           + " mlp256, cnn, arena:FLOATS, got " + part);
     }
+  }
+
+  private static void printProfile(Map<String, long[]> calls) {
+    System.out.println("  profile of these steps (share of backend time, calls):");
+    long total = calls.values().stream().mapToLong(t -> t[0]).sum();
+    calls.entrySet().stream().sorted((x, y) -> Long.compare(y.getValue()[0], x.getValue()[0])).forEach(e ->
+        System.out.printf("    %-20s %5.1f%%  %8d calls  %8.1f us/call%n", e.getKey(),
+            100.0 * e.getValue()[0] / total, e.getValue()[1], e.getValue()[0] / 1e3 / e.getValue()[1]));
   }
 
   /** Opens an OpenCL backend whose arena starts at {@code floats} values, fills it on the device and reads it back. */
@@ -155,7 +167,9 @@ public final class DeviceBenchmark {
     Tensor tc = b.allocate(n * n);
     b.upload(a, ta);
     b.upload(a, tb);
-    b.gemm(false, false, n, n, n, ta, tb, tc, false);
+    for (int i = 0; i < WARMUP; i++) {
+      b.gemm(false, false, n, n, n, ta, tb, tc, false);
+    }
     int reps = Math.max(2, (int) Math.min(50, 4e10 / (2.0 * n * n * n)));
     long t0 = System.nanoTime();
     for (int i = 0; i < reps; i++) {
@@ -261,8 +275,10 @@ public final class DeviceBenchmark {
     var net = network.build(b, batch);
     net.initialize(0);
     var opt = new Optimizer(Optimizer.Kind.ADAM, 1e-3, 0, false, 0, 0.9, 0.999, 1e-7, null);
-    var warm = new DenseData(java.util.Arrays.copyOf(x, batch * 3 * dim), java.util.Arrays.copyOf(y, batch * 3),
-        batch * 3, dim);
+    // The warm-up steps come from the start of the data (rows * dim values are at least that many).
+    int warmRows = Math.min(rows, batch * WARMUP);
+    var warm = new DenseData(java.util.Arrays.copyOf(x, warmRows * dim), java.util.Arrays.copyOf(y, warmRows),
+        warmRows, dim);
     Training.run(net, Loss.SOFTMAX_CROSS_ENTROPY, opt, warm, eval, Training.Options.of(1, batch, 0));
     synchronized (times) {
       times.clear();
