@@ -54,6 +54,9 @@ import org.slf4j.LoggerFactory;
  * answer outside them, so they answer while slow clients or long predictions hold every slot
  * ({@link HttpService}); slow clients are cut off after the {@linkplain
  * org.millrace.serving.http.ServerLimits server's time limits}.
+ *
+ * <p>Predictions for one model version run concurrently on copies of its network, and concurrent
+ * requests are batched into shared forward passes ({@link InferenceOptions}, {@link Batcher}).
  */
 public final class ModelServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ModelServer.class);

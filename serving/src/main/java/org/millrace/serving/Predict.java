@@ -131,11 +131,6 @@ final class Predict {
     return new Parsed(rows, !hasInstances);
   }
 
-  /** Runs the model on parsed rows; the response body. */
-  static ObjectNode run(Servable s, Parsed request) {
-    return run(s, request, s.inference());
-  }
-
   /** Runs the model on parsed rows, its forward pass on {@code inference}; the response body. */
   static ObjectNode run(Servable s, Parsed request, Inference inference) {
     ModelRuntime rt = s.runtime();

@@ -63,9 +63,10 @@ final class ServeCommand implements Callable<Integer> {
       + " per forward pass when concurrent requests are batched (1: no batching). Default: ${DEFAULT-VALUE}.")
   int batchRows;
 
-  @Option(names = "--batch-wait-us", defaultValue = "100", description = "Longest a forward pass waits for requests"
-      + " already on their way (their bodies being read), in microseconds. Default: ${DEFAULT-VALUE}.")
-  long batchWaitMicros;
+  @Option(names = "--batch-wait-us", defaultValue = "100", converter = Ranges.Count.class,
+      description = "Longest a forward pass waits for requests already on their way (their bodies being read),"
+          + " in microseconds. Default: ${DEFAULT-VALUE}.")
+  int batchWaitMicros;
 
   @Override
   public Integer call() throws Exception {
@@ -84,10 +85,7 @@ final class ServeCommand implements Callable<Integer> {
     var defaults = ModelServer.Options.defaults();
     var options = new ModelServer.Options(host, port, Duration.ofMillis(Math.max(1, Math.round(pollSeconds * 1000))),
         policy, maxRequestBytes, maxRows, threads == null ? defaults.threads() : threads);
-    if (batchWaitMicros < 0) {
-      throw new IllegalArgumentException("--batch-wait-us expected >= 0, got " + batchWaitMicros);
-    }
-    var inference = InferenceOptions.defaults().withBatching(batchRows, Duration.ofNanos(batchWaitMicros * 1000));
+    var inference = InferenceOptions.defaults().withBatching(batchRows, Duration.ofNanos(batchWaitMicros * 1000L));
     if (inferenceThreads != null) {
       inference = inference.withReplicas(inferenceThreads);
     }
