@@ -196,7 +196,18 @@ public final class Batcher implements Inference {
       batch.add(next);
       rows += next.rows;
     }
-    execute(batch, rows);
+    try {
+      execute(batch, rows);
+    } catch (Throwable e) {
+      // Never leave a taken request waiting (its thread parks until it is done).
+      for (Call c : batch) {
+        if (!c.done) {
+          c.error = e;
+          complete(c);
+        }
+      }
+      throw e;
+    }
   }
 
   private void execute(List<Call> batch, int rows) {
