@@ -35,6 +35,11 @@ if [ -z "$model" ] || [ ! -f "$model/model.onnx" ]; then
   echo "no penguins model with model.onnx in $REGISTRY: training it (./millrace run pipelines/examples/penguins/pipeline.yaml)"
   ./millrace run pipelines/examples/penguins/pipeline.yaml > "$WORK/train.log" 2>&1 || { cat "$WORK/train.log"; exit 1; }
   model=$(ls -d "$REGISTRY"/penguins/[0-9]* | sort -t/ -k4 -n | tail -1)
+  if [ ! -f "$model/model.onnx" ]; then
+    echo "the newest penguins version, $model, has no model.onnx (pushed by an older Trainer, and the new run was not" \
+      "pushed over it): move $REGISTRY/penguins aside and run this again" >&2
+    exit 1
+  fi
 fi
 ORT=com.microsoft.onnxruntime:onnxruntime:$(sed -n 's:.*<artifactId>onnxruntime</artifactId><version>\(.*\)</version>.*:\1:p' pom.xml)
 mvn -B -q ${MVN_OPTS:-} dependency:copy -Dartifact="$ORT" -DoutputDirectory="$WORK/ort" >/dev/null
