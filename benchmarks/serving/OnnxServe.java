@@ -43,7 +43,8 @@ public class OnnxServe {
           }
         };
       } catch (OrtException e) {
-        throw new java.io.IOException("ONNX Runtime cannot load " + dir.resolve("model.onnx") + ": " + e.getMessage(), e);
+        throw new java.io.IOException("ONNX Runtime cannot load " + dir.resolve("model.onnx") + ": " + e.getMessage(),
+            e);
       }
     });
     if (args.length > 2) {

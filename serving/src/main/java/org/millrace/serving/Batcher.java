@@ -36,6 +36,7 @@ public final class Batcher implements Inference {
   private final AtomicInteger inbound = new AtomicInteger();
   private final AtomicLong passes = new AtomicLong();
   private final AtomicLong batchedPasses = new AtomicLong();
+  private final AtomicLong batchedRequests = new AtomicLong();
   /** Runs before each forward pass with its number of requests, on the leader: a seam where tests hold a pass. */
   volatile java.util.function.IntConsumer beforePass = n -> { };
 
@@ -115,6 +116,11 @@ public final class Batcher implements Inference {
   /** Forward passes that ran more than one request. */
   public long batchedPasses() {
     return batchedPasses.get();
+  }
+
+  /** Requests that ran in a forward pass with others. */
+  public long batchedRequests() {
+    return batchedRequests.get();
   }
 
   /** Requests queued, not yet taken by a leader. */
@@ -224,6 +230,7 @@ public final class Batcher implements Inference {
       return;
     }
     batchedPasses.incrementAndGet();
+    batchedRequests.addAndGet(batch.size());
     int dim = batch.get(0).features.length / Math.max(1, batch.get(0).rows);
     float[] features = new float[rows * dim];
     int at = 0;

@@ -55,7 +55,7 @@ class BatcherTest {
     return f;
   }
 
-  /** Runs {@code clients} threads, client i predicting {@code rows(i, rowsEach)}; returns each one's answer or error. */
+  /** Runs {@code clients} threads, client i predicting {@code rows(i, rowsEach)}; each one's answer or error. */
   static Map<Integer, Object> clients(Batcher batcher, int clients, int rowsEach) throws InterruptedException {
     var answers = new ConcurrentHashMap<Integer, Object>();
     List<Thread> threads = new ArrayList<>();

@@ -277,6 +277,8 @@ class ModelServerTest {
     assertEquals(List.of(), new ArrayList<>(problems), "of " + count.get() + " requests");
     assertEquals(Set.of("1", "2"), versionsSeen);
     assertTrue(v1.batchedPasses() >= 1, "passes of several requests: " + v1.batchedPasses() + " of " + v1.passes());
+    assertTrue(get("/metrics").text().lines().anyMatch(l -> l.matches(
+        "millrace_serving_batched_requests_total\\{model=\"blobs\",version=\"2\"} \\d+")));
   }
 
   /**
@@ -354,7 +356,8 @@ class ModelServerTest {
       var problems = new ArrayList<>(answers);
       problems.removeIf(a -> a.equals("1") || a.equals("2"));
       assertEquals(List.of(), problems, "of " + answers.size() + " requests during the swap");
-      assertEquals(1, server.busyRequestSlots(), "the held request is still in flight");
+      // A client has its answer a moment before the server thread that wrote it frees its slot.
+      awaitTrue(() -> server.busyRequestSlots() == 1, "the held request is the only one still in flight");
 
       write(held, row.substring(row.length() / 2));
       String answer = new String(held.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -699,6 +702,9 @@ class ModelServerTest {
         "millrace_serving_request_duration_seconds_bucket{model=\"blobs\",api=\"predict\",le=\"+Inf\"} 3",
         "millrace_serving_predicted_rows_total{model=\"blobs\",version=\"1\"} 3",
         "millrace_serving_model_loads_total{model=\"blobs\",result=\"ok\"} 1",
+        // One request after the other: each its own pass (the bad row failed before its pass).
+        "millrace_serving_forward_passes_total{model=\"blobs\",version=\"1\"} 2",
+        "millrace_serving_batched_requests_total{model=\"blobs\",version=\"1\"} 0",
         "millrace_serving_model_version_available{model=\"blobs\",version=\"1\"} 1")) {
       assertTrue(text.lines().anyMatch(line::equals), "expected the line " + line + " in\n" + text);
     }
