@@ -40,9 +40,12 @@ public final class ModelRepository {
   /** Which versions of a model are served. */
   public enum VersionPolicy { LATEST, ALL }
 
-  /** A loaded model version. */
+  /**
+   * A loaded model version: {@code runtime} for its graph, task and labels, {@code inference} for
+   * its predictions (concurrent, batched).
+   */
   public record Servable(String name, int version, Path dir, ModelRuntime runtime, JsonNode modelJson,
-      Instant loadedAt) {
+      Instant loadedAt, Batcher inference) {
     /**
      * The version's entry in the Pusher's {@code registry.json} (read when asked: the Pusher
      * writes the index after the version directory appears, and a rollback changes it later), or
@@ -74,15 +77,22 @@ public final class ModelRepository {
   private final Path base;
   private final VersionPolicy policy;
   private final ServingMetrics metrics;
+  private final InferenceOptions inference;
   private final AtomicReference<Map<String, ModelView>> snapshot = new AtomicReference<>(Map.of());
   private final Map<Path, Failure> failures = new HashMap<>();
   /** Runs before a version directory is loaded, on the polling thread: a seam where tests hold a load. */
   volatile java.util.function.Consumer<Path> beforeLoad = dir -> { };
 
   public ModelRepository(Path base, VersionPolicy policy, ServingMetrics metrics) {
+    this(base, policy, metrics, InferenceOptions.defaults());
+  }
+
+  /** As above; each loaded version computes its predictions as {@code inference} says. */
+  public ModelRepository(Path base, VersionPolicy policy, ServingMetrics metrics, InferenceOptions inference) {
     this.base = base;
     this.policy = policy;
     this.metrics = metrics;
+    this.inference = inference;
   }
 
   public Path base() {
@@ -177,7 +187,10 @@ public final class ModelRepository {
       ModelRuntime runtime = ModelRuntime.load(dir);
       runtime.graph();
       JsonNode modelJson = JSON.readTree(dir.resolve(ModelFiles.MODEL_JSON).toFile());
-      Servable s = new Servable(name, version, dir, runtime, modelJson, Instant.now());
+      // Off to the side like the rest of the load: the copies of the network and the batcher in front of them.
+      Inference engine = inference.factory().open(dir, runtime, inference.replicas());
+      Batcher batcher = new Batcher(engine, inference.replicas(), inference.maxBatchRows(), inference.maxBatchWait());
+      Servable s = new Servable(name, version, dir, runtime, modelJson, Instant.now(), batcher);
       failures.remove(dir);
       metrics.loaded(name, true);
       LOG.info("loaded model {} version {} from {}", name, version, dir);

@@ -54,6 +54,9 @@ import org.slf4j.LoggerFactory;
  * answer outside them, so they answer while slow clients or long predictions hold every slot
  * ({@link HttpService}); slow clients are cut off after the {@linkplain
  * org.millrace.serving.http.ServerLimits server's time limits}.
+ *
+ * <p>Predictions for one model version run concurrently on copies of its network, and concurrent
+ * requests are batched into shared forward passes ({@link InferenceOptions}, {@link Batcher}).
  */
 public final class ModelServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ModelServer.class);
@@ -153,8 +156,17 @@ public final class ModelServer implements AutoCloseable {
    * and {@code /readyz} must send it (401 otherwise).
    */
   public static ModelServer start(Path registry, Options options, BearerToken token) throws IOException {
+    return start(registry, options, token, InferenceOptions.defaults());
+  }
+
+  /**
+   * As {@link #start(Path, Options, BearerToken)}; predictions are computed as {@code inference}
+   * says (network copies, request batching, the engine).
+   */
+  public static ModelServer start(Path registry, Options options, BearerToken token, InferenceOptions inference)
+      throws IOException {
     var metrics = new ServingMetrics();
-    var repository = new ModelRepository(registry, options.policy(), metrics);
+    var repository = new ModelRepository(registry, options.policy(), metrics, inference);
     repository.poll();
     ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "millrace-serve-poll");
@@ -272,9 +284,14 @@ public final class ModelServer implements AutoCloseable {
           api = "predict";
           requireMethod(ex, "POST");
           Servable s = servable(model, version);
-          JsonNode body = readBody(ex);
-          var parsed = Predict.parse(body, s.runtime().graph(), options.maxRows());
-          ObjectNode answer = Predict.run(s, parsed);
+          ObjectNode answer;
+          Predict.Parsed parsed;
+          // Announced before its body is read: a forward pass gathering requests waits a little for it.
+          try (Batcher.Arrival arrival = s.inference().expect()) {
+            JsonNode body = readBody(ex);
+            parsed = Predict.parse(body, s.runtime().graph(), options.maxRows());
+            answer = Predict.run(s, parsed, arrival);
+          }
           metrics.predicted(s.name(), s.version(), parsed.rows().size());
           ex.getResponseHeaders().set("Millrace-Model-Version", Integer.toString(s.version()));
           status = json(ex, 200, answer);

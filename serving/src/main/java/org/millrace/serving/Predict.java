@@ -131,8 +131,8 @@ final class Predict {
     return new Parsed(rows, !hasInstances);
   }
 
-  /** Runs the model on parsed rows; the response body. */
-  static ObjectNode run(Servable s, Parsed request) {
+  /** Runs the model on parsed rows, its forward pass on {@code inference}; the response body. */
+  static ObjectNode run(Servable s, Parsed request, Inference inference) {
     ModelRuntime rt = s.runtime();
     Graph graph = rt.graph();
     int rows = request.rows().size();
@@ -150,12 +150,12 @@ final class Predict {
     }
     float[] out;
     try {
-      out = rows == 0 ? new float[0] : rt.predictDense(features, rows);
+      out = rows == 0 ? new float[0] : inference.predict(features, rows);
     } catch (IllegalArgumentException e) {
       // E.g. an embedding id out of range (a category the vocabulary has no bucket for): find the row.
       for (int r = 0; r < rows; r++) {
         try {
-          rt.predictDense(java.util.Arrays.copyOfRange(features, r * dim, (r + 1) * dim), 1);
+          inference.predict(java.util.Arrays.copyOfRange(features, r * dim, (r + 1) * dim), 1);
         } catch (IllegalArgumentException bad) {
           throw new RequestException(400, (request.columnar() ? "inputs row " + r : "instances[" + r + "]")
               + ": the model cannot take this row: " + bad.getMessage());

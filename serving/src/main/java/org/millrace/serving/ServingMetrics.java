@@ -47,6 +47,8 @@ public final class ServingMetrics {
   private final Map<List<String>, LongAdder> rows = new ConcurrentHashMap<>();
   private final Map<List<String>, LongAdder> loads = new ConcurrentHashMap<>();
   private volatile Map<String, List<Integer>> served = Map.of();
+  /** The batchers of the served versions, by (model, version). */
+  private volatile Map<List<String>, Batcher> batchers = Map.of();
 
   /** One finished request; {@code model} is "" when the path named none. */
   public void request(String model, String api, int status, double seconds) {
@@ -66,6 +68,10 @@ public final class ServingMetrics {
     var m = new TreeMap<String, List<Integer>>();
     views.forEach((name, v) -> m.put(name, List.copyOf(v.available().keySet())));
     served = m;
+    var b = new java.util.HashMap<List<String>, Batcher>();
+    views.forEach((name, v) -> v.available().forEach((version, servable) ->
+        b.put(List.of(name, Integer.toString(version)), servable.inference())));
+    batchers = b;
   }
 
   /** The exposition text. */
@@ -96,6 +102,11 @@ public final class ServingMetrics {
         List.of("model", "version"), rows);
     counter(out, "millrace_serving_model_loads_total", "Model version loads by result.", List.of("model", "result"),
         loads);
+    Map<List<String>, Batcher> now = byKey(batchers);
+    versionCounter(out, "millrace_serving_forward_passes_total", "Forward passes run by model and version (since"
+        + " it was loaded).", now, Batcher::passes);
+    versionCounter(out, "millrace_serving_batched_requests_total", "Predict requests that shared their forward pass"
+        + " with others, by model and version (since it was loaded).", now, Batcher::batchedRequests);
     out.append("# HELP millrace_serving_model_version_available 1 for each model version being served.\n")
         .append("# TYPE millrace_serving_model_version_available gauge\n");
     served.forEach((name, versions) -> versions.forEach(v -> out.append("millrace_serving_model_version_available{")
@@ -109,6 +120,15 @@ public final class ServingMetrics {
     out.append("# TYPE ").append(name).append(" counter\n");
     byKey(cells).forEach((key, v) -> out.append(name).append('{').append(labels(names, key))
         .append("} ").append(v.sum()).append('\n'));
+  }
+
+  /** A counter per served version, read from its batcher. */
+  private static void versionCounter(StringBuilder out, String name, String help, Map<List<String>, Batcher> cells,
+      java.util.function.ToLongFunction<Batcher> value) {
+    out.append("# HELP ").append(name).append(' ').append(help).append('\n');
+    out.append("# TYPE ").append(name).append(" counter\n");
+    cells.forEach((key, b) -> out.append(name).append('{').append(labels(List.of("model", "version"), key))
+        .append("} ").append(value.applyAsLong(b)).append('\n'));
   }
 
   /** Cells ordered by their label values (a stable order for the text). */

@@ -200,6 +200,88 @@ class ModelServerTest {
   }
 
   /**
+   * Many clients at once, each sending its own row again and again, while the first passes are held
+   * until requests have queued (so they are batched) and a new version is swapped in: every answer
+   * is the prediction for the client's own row by the version named in its header, and forward
+   * passes ran several requests at once.
+   */
+  @Test
+  void concurrentClientsEachGetTheirOwnRowsPredictionThroughBatchesAndASwap() throws Exception {
+    push(first);
+    server = ModelServer.start(registry, ModelServer.Options.defaults().withHost("127.0.0.1").withPort(0)
+        .withPollInterval(Duration.ofMillis(100)).withThreads(16), (org.millrace.serving.http.BearerToken) null,
+        InferenceOptions.defaults().withReplicas(2));
+    Batcher v1 = server.repository().find("blobs", null).orElseThrow().inference();
+    var held = new java.util.concurrent.CountDownLatch(1);
+    v1.beforePass = n -> {
+      try {
+        // Every leader waits here until requests have queued behind them.
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (held.getCount() > 0 && v1.queued() < 10 && System.nanoTime() < deadline) {
+          Thread.sleep(1);
+        }
+        held.countDown();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    };
+    int clients = 16;
+    var runtimes = Map.of("1", ModelRuntime.load(first), "2", ModelRuntime.load(second));
+    var problems = new java.util.concurrent.ConcurrentLinkedQueue<String>();
+    Set<String> versionsSeen = ConcurrentHashMap.newKeySet();
+    var count = new AtomicInteger();
+    var stop = new AtomicBoolean();
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < clients; t++) {
+      double a = -2 + t * 0.6;
+      double b = 4 - t * 0.35;
+      Thread c = new Thread(() -> {
+        String row = "{\"instances\": [{\"a\": " + a + ", \"b\": " + b + "}]}";
+        while (!stop.get()) {
+          try {
+            Reply reply = post("/v1/models/blobs:predict", row);
+            count.incrementAndGet();
+            String version = reply.raw().headers().firstValue("Millrace-Model-Version").orElse("none");
+            versionsSeen.add(version);
+            if (reply.status() != 200 || !runtimes.containsKey(version)) {
+              problems.add(reply.status() + " " + version + ": " + reply.text());
+              continue;
+            }
+            float[] want = runtimes.get(version).predictRow(Map.of("a", a, "b", b));
+            JsonNode got = reply.body().at("/predictions/0/probabilities");
+            for (int j = 0; j < want.length; j++) {
+              if (Math.abs(want[j] - got.get(j).floatValue()) > 1e-6f) {
+                problems.add("row (" + a + ", " + b + ") version " + version + " expected " + java.util.Arrays.toString(
+                    want) + ", got " + got);
+                break;
+              }
+            }
+          } catch (Exception e) {
+            problems.add(e.toString());
+          }
+        }
+      });
+      c.start();
+      threads.add(c);
+    }
+    assertTrue(held.await(30, java.util.concurrent.TimeUnit.SECONDS), "requests queued behind the held passes");
+    awaitTrue(() -> count.get() >= 200, "answers from version 1");
+    push(second);
+    awaitTrue(() -> versionsSeen.contains("2"), "answers from version 2");
+    int at = count.get();
+    awaitTrue(() -> count.get() >= at + 200, "more answers from version 2");
+    stop.set(true);
+    for (Thread c : threads) {
+      c.join();
+    }
+    assertEquals(List.of(), new ArrayList<>(problems), "of " + count.get() + " requests");
+    assertEquals(Set.of("1", "2"), versionsSeen);
+    assertTrue(v1.batchedPasses() >= 1, "passes of several requests: " + v1.batchedPasses() + " of " + v1.passes());
+    assertTrue(get("/metrics").text().lines().anyMatch(l -> l.matches(
+        "millrace_serving_batched_requests_total\\{model=\"blobs\",version=\"2\"} \\d+")));
+  }
+
+  /**
    * A request in flight when a new version is swapped in finishes on the version it started with:
    * the held request has sent its headers and half its body (the server has chosen its version and
    * waits for the rest) while version 2 is pushed, loaded (the load held a while) and swapped in;
@@ -274,7 +356,8 @@ class ModelServerTest {
       var problems = new ArrayList<>(answers);
       problems.removeIf(a -> a.equals("1") || a.equals("2"));
       assertEquals(List.of(), problems, "of " + answers.size() + " requests during the swap");
-      assertEquals(1, server.busyRequestSlots(), "the held request is still in flight");
+      // A client has its answer a moment before the server thread that wrote it frees its slot.
+      awaitTrue(() -> server.busyRequestSlots() == 1, "the held request is the only one still in flight");
 
       write(held, row.substring(row.length() / 2));
       String answer = new String(held.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -619,6 +702,9 @@ class ModelServerTest {
         "millrace_serving_request_duration_seconds_bucket{model=\"blobs\",api=\"predict\",le=\"+Inf\"} 3",
         "millrace_serving_predicted_rows_total{model=\"blobs\",version=\"1\"} 3",
         "millrace_serving_model_loads_total{model=\"blobs\",result=\"ok\"} 1",
+        // One request after the other: each its own pass (the bad row failed before its pass).
+        "millrace_serving_forward_passes_total{model=\"blobs\",version=\"1\"} 2",
+        "millrace_serving_batched_requests_total{model=\"blobs\",version=\"1\"} 0",
         "millrace_serving_model_version_available{model=\"blobs\",version=\"1\"} 1")) {
       assertTrue(text.lines().anyMatch(line::equals), "expected the line " + line + " in\n" + text);
     }

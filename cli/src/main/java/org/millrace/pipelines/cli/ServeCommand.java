@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.millrace.serving.InferenceOptions;
 import org.millrace.serving.ModelRepository.VersionPolicy;
 import org.millrace.serving.ModelServer;
 import org.millrace.serving.http.BearerToken;
@@ -54,6 +55,19 @@ final class ServeCommand implements Callable<Integer> {
       + " health checks answer besides them). Default: 4 per processor, at least 16.")
   Integer threads;
 
+  @Option(names = "--inference-threads", converter = Ranges.PositiveCount.class, description = "Forward passes run at"
+      + " once per model version, each on its own copy of the network. Default: one per processor.")
+  Integer inferenceThreads;
+
+  @Option(names = "--batch-rows", defaultValue = "64", converter = Ranges.PositiveCount.class, description = "Most rows"
+      + " per forward pass when concurrent requests are batched (1: no batching). Default: ${DEFAULT-VALUE}.")
+  int batchRows;
+
+  @Option(names = "--batch-wait-us", defaultValue = "100", converter = Ranges.Count.class,
+      description = "Longest a forward pass waits for requests already on their way (their bodies being read),"
+          + " in microseconds. Default: ${DEFAULT-VALUE}.")
+  int batchWaitMicros;
+
   @Override
   public Integer call() throws Exception {
     VersionPolicy policy = switch (versions.toLowerCase(Locale.ROOT)) {
@@ -71,8 +85,12 @@ final class ServeCommand implements Callable<Integer> {
     var defaults = ModelServer.Options.defaults();
     var options = new ModelServer.Options(host, port, Duration.ofMillis(Math.max(1, Math.round(pollSeconds * 1000))),
         policy, maxRequestBytes, maxRows, threads == null ? defaults.threads() : threads);
+    var inference = InferenceOptions.defaults().withBatching(batchRows, Duration.ofNanos(batchWaitMicros * 1000L));
+    if (inferenceThreads != null) {
+      inference = inference.withReplicas(inferenceThreads);
+    }
     BearerToken token = tokenFile == null ? null : BearerToken.fromFile(tokenFile, "--token-file");
-    ModelServer server = ModelServer.start(registry, options, token);
+    ModelServer server = ModelServer.start(registry, options, token, inference);
     var done = new CountDownLatch(1);
     // On Ctrl-C or SIGTERM: requests in flight finish, then the port closes (inside the hook: the JVM
     // halts once the hooks are done).
