@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.millrace.metadata.MetadataStore;
@@ -32,8 +33,21 @@ public final class MillraceCli implements Callable<Integer> {
           + " Default: $MILLRACE_METADATA_URL, else .millrace/metadata.db in the working directory.")
   String metadata;
 
+  @Option(names = {"-v", "--verbose"}, scope = CommandLine.ScopeType.INHERIT,
+      description = "Show every log line on the console (by default: warnings, progress and node ends; the rest"
+          + " goes to the run's log file).")
+  boolean verbose;
+
+  @Option(names = "--log-format", scope = CommandLine.ScopeType.INHERIT, paramLabel = "text|json",
+      description = "Log lines as text (default) or JSON, on the console and in the log file.")
+  String logFormat = "text";
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
+
+  /** The commands that run pipelines or serve, and so write a log file of their own. */
+  static final java.util.Set<String> LOGGING_COMMANDS =
+      java.util.Set.of("run", "resume", "backfill", "schedule", "serve", "run-node", "ui");
 
   @Override
   public Integer call() {
@@ -59,6 +73,22 @@ public final class MillraceCli implements Callable<Integer> {
     return MetadataStores.open(url, System.getenv("MILLRACE_METADATA_USER"), System.getenv("MILLRACE_METADATA_PASSWORD"));
   }
 
+  /**
+   * Where log files go: a {@code logs} folder beside the SQLite metadata store, else (PostgreSQL)
+   * {@code .millrace/logs} in the working directory.
+   */
+  Path logsDir() {
+    String url = metadata != null ? metadata : System.getenv("MILLRACE_METADATA_URL");
+    String file = url == null || url.isBlank() ? ".millrace/metadata.db"
+        : !url.startsWith("jdbc:") ? url
+        : url.startsWith("jdbc:sqlite:") ? url.substring("jdbc:sqlite:".length()) : null;
+    if (file == null) {
+      return Path.of(".millrace", "logs");
+    }
+    Path parent = Path.of(file).toAbsolutePath().getParent();
+    return parent == null ? Path.of("logs") : parent.resolve("logs");
+  }
+
   PrintWriter out() {
     return spec.commandLine().getOut();
   }
@@ -73,6 +103,25 @@ public final class MillraceCli implements Callable<Integer> {
     cl.setOut(Console.flushing(System.out, charset));
     cl.setErr(Console.flushing(System.err, charset));
     standardHelpOptions(cl);
+    cl.setExecutionStrategy(parsed -> {
+      // Logging is set up from the parsed options before the command logs anything.
+      var top = (MillraceCli) cl.getCommand();
+      if (!top.logFormat.equals("text") && !top.logFormat.equals("json")) {
+        throw new CommandLine.ParameterException(cl, "--log-format expected text or json, got '" + top.logFormat + "'");
+      }
+      List<CommandLine> commands = parsed.asCommandLineList();
+      String name = commands.get(commands.size() - 1).getCommandName();
+      boolean ownFile = commands.size() > 1 && LOGGING_COMMANDS.contains(name);
+      Logging.configure(top.verbose, top.logFormat.equals("json"), ownFile ? Logging.fileFor(top.logsDir(), name) : null);
+      try {
+        return new CommandLine.RunLast().execute(parsed);
+      } finally {
+        String written = Logging.writtenFile();
+        if (written != null) {
+          cl.getErr().println("log: " + written);
+        }
+      }
+    });
     cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
       PrintWriter err = cmd.getErr();
       if (e instanceof PipelineCompileException || e instanceof IllegalArgumentException) {

@@ -126,8 +126,25 @@ public final class OpenCLBackend implements Backend {
   /**
    * OpenCL devices on this machine, GPUs first. Empty when there is no OpenCL runtime (no
    * libOpenCL or no ICD): Aparapi's loader error is caught, never used to run kernels in Java.
+   * Enumerated once per JVM (the native library prints a warning per enumeration on platforms it
+   * has not been tested with, and the devices of a machine do not change while it runs).
    */
   public static List<Found> devices() {
+    List<Found> known = enumerated;
+    if (known == null) {
+      synchronized (OpenCLBackend.class) {
+        if (enumerated == null) {
+          enumerated = List.copyOf(enumerate());
+        }
+        known = enumerated;
+      }
+    }
+    return known;
+  }
+
+  private static volatile List<Found> enumerated;
+
+  private static List<Found> enumerate() {
     var gpus = new ArrayList<Found>();
     var others = new ArrayList<Found>();
     try {
