@@ -1,6 +1,8 @@
 package org.millrace.evaluator;
 
 import java.nio.file.Path;
+import org.millrace.api.artifact.Blessing.Check;
+import org.millrace.api.artifact.Blessing;
 
 /** Renders why a model was or was not blessed, as a plain-text table for the CLI. */
 public final class BlessingReport {
@@ -8,7 +10,7 @@ public final class BlessingReport {
 
   /** Reads {@code blessing.json} from a ModelBlessing directory and renders it. */
   public static String render(Path blessingDir) {
-    return render(Json.read(blessingDir.resolve("blessing.json"), Blessing.class));
+    return render(Blessing.read(blessingDir));
   }
 
   /** Renders a blessing. */

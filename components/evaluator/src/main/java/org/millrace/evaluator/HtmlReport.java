@@ -2,8 +2,9 @@ package org.millrace.evaluator;
 
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.TreeSet;
+import org.millrace.api.artifact.Blessing.Check;
+import org.millrace.api.artifact.Blessing;
 import org.millrace.evaluator.metrics.SliceMetrics;
 
 /** A self-contained {@code index.html}: blessing checks, per-slice metric tables, inline-SVG plots. */

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.millrace.api.artifact.Blessing.Check;
 import org.millrace.evaluator.metrics.SliceMetrics;
 
 /** Applies {@link MetricThreshold}s to candidate (and baseline) metrics; pure, no I/O. */

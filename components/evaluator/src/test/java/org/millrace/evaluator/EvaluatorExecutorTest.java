@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +16,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.millrace.api.artifact.Artifact;
+import org.millrace.api.artifact.Blessing.Check;
+import org.millrace.api.artifact.Blessing;
 import org.millrace.api.artifact.Examples;
 import org.millrace.api.artifact.Model;
 import org.millrace.api.data.BatchBuilder;

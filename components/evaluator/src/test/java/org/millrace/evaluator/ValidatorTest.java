@@ -2,12 +2,12 @@ package org.millrace.evaluator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.millrace.api.artifact.Blessing.Check;
 import org.millrace.api.spec.ComponentProvider;
 import org.millrace.api.spec.ParameterBinder;
 import org.millrace.evaluator.component.EvaluatorComponents;

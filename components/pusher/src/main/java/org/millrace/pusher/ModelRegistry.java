@@ -17,12 +17,11 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.millrace.api.artifact.Blessing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -101,21 +100,7 @@ public final class ModelRegistry {
       throw new IllegalArgumentException("bless expected a reason, got none. Say why the model is blessed by hand");
     }
     String now = Instant.now().toString();
-    Map<String, Object> b = new LinkedHashMap<>();
-    b.put("blessed", true);
-    b.put("model", modelDir.toString());
-    b.put("baseline_model", null);
-    b.put("first_run", null);
-    b.put("decision", "manual");
-    b.put("reason", reason);
-    b.put("decided_at", now);
-    b.put("checks", List.of());
-    try {
-      Files.createDirectories(blessingDir);
-      writeAtomically(blessingDir.resolve("blessing.json"), MAPPER.writeValueAsBytes(b));
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not write manual blessing into " + blessingDir, e);
-    }
+    new Blessing(true, modelDir.toString(), null, null, "manual", reason, now, List.of()).write(blessingDir);
     return new ManualDecision("bless", modelDir.toString(), blessingDir.toString(), null, null, reason, now);
   }
 

@@ -1,6 +1,5 @@
 package org.millrace.pusher;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -9,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.millrace.api.artifact.Blessing;
 import org.millrace.api.artifact.Model;
 import org.millrace.api.artifact.ModelBlessing;
 import org.millrace.api.spec.ExecutionContext;
@@ -30,7 +30,7 @@ public final class PusherExecutor implements Executor<PusherParams> {
     record.put("blessing", blessing.uri());
     var result = ExecutorResult.builder();
     boolean blessed = blessing.longProperty(ModelBlessing.BLESSED).isPresent() ? blessing.blessed()
-        : readBlessing(blessing).path("blessed").asBoolean(false);
+        : Blessing.read(blessing.path()).blessed();
     if (!blessed) {
       String reason = "model not blessed: " + failedChecks(blessing);
       context.log().warn("{}: not pushing {}: {}", context.nodeId(), model.uri(), reason);
@@ -40,8 +40,9 @@ public final class PusherExecutor implements Executor<PusherParams> {
       return result.property(PusherSpec.PUSHED_MODEL, "pushed", 0L)
           .property(PusherSpec.PUSHED_MODEL, "reason", reason).build();
     }
-    String reason = "blessed by " + readBlessing(blessing).path("decision").asText("evaluator")
-        + " (" + blessing.uri() + ")";
+    String decision = Files.exists(blessing.path().resolve(Blessing.FILE))
+        ? Blessing.read(blessing.path()).decision() : null;
+    String reason = "blessed by " + (decision == null ? "evaluator" : decision) + " (" + blessing.uri() + ")";
     RegistryEntry e = new ModelRegistry(Path.of(params.baseDir()))
         .push(params.modelName(), model.path(), model.uri(), reason);
     Path versionDir = Path.of(params.baseDir(), params.modelName(), Integer.toString(e.version()));
@@ -59,25 +60,13 @@ public final class PusherExecutor implements Executor<PusherParams> {
         .property(PusherSpec.PUSHED_MODEL, "reason", reason).build();
   }
 
-  private static JsonNode readBlessing(ModelBlessing blessing) {
-    Path f = blessing.path().resolve("blessing.json");
-    try {
-      return ModelRegistry.MAPPER.readTree(f.toFile());
-    } catch (IOException e) {
-      throw new UncheckedIOException(f + " expected a blessing JSON file, could not read it: " + e.getMessage(), e);
-    }
-  }
-
   private static String failedChecks(ModelBlessing blessing) {
-    if (!Files.exists(blessing.path().resolve("blessing.json"))) {
-      return "blessed=0 (no blessing.json in " + blessing.uri() + ")";
+    if (!Files.exists(blessing.path().resolve(Blessing.FILE))) {
+      return "blessed=0 (no " + Blessing.FILE + " in " + blessing.uri() + ")";
     }
     List<String> failed = new ArrayList<>();
-    for (JsonNode c : readBlessing(blessing).path("checks")) {
-      if ("fail".equals(c.path("status").asText())) {
-        failed.add(c.path("metric").asText() + "@" + c.path("slice").asText() + " " + c.path("kind").asText()
-            + ": " + c.path("message").asText());
-      }
+    for (Blessing.Check c : Blessing.read(blessing.path()).failedChecks()) {
+      failed.add(c.metric() + "@" + c.slice() + " " + c.kind() + ": " + c.message());
     }
     return failed.isEmpty() ? "blessed=0" : String.join("; ", failed);
   }

@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.millrace.api.artifact.Blessing.Check;
+import org.millrace.api.artifact.Blessing;
 import org.millrace.api.artifact.Examples;
 import org.millrace.api.artifact.Model;
 import org.millrace.api.artifact.ModelBlessing;
@@ -13,9 +15,7 @@ import org.millrace.api.spec.ExecutionContext;
 import org.millrace.api.spec.Executor;
 import org.millrace.api.spec.ExecutorInput;
 import org.millrace.api.spec.ExecutorResult;
-import org.millrace.evaluator.Blessing;
 import org.millrace.evaluator.BlessingReport;
-import org.millrace.evaluator.Check;
 import org.millrace.evaluator.EvaluationResult;
 import org.millrace.evaluator.EvaluatorParams;
 import org.millrace.evaluator.HtmlReport;
@@ -77,7 +77,7 @@ public final class EvaluatorExecutor implements Executor<EvaluatorParams> {
       Path evalDir = input.output(EvaluatorSpec.EVALUATION);
       Json.write(evalDir.resolve("evaluation.json"), result);
       Files.writeString(evalDir.resolve("index.html"), HtmlReport.render(result, blessing));
-      Json.write(input.output(EvaluatorSpec.BLESSING).resolve("blessing.json"), blessing);
+      blessing.write(input.output(EvaluatorSpec.BLESSING));
       LOG.info("{}: model {} {}\n{}", context.nodeId(), model.uri(), blessed ? "BLESSED" : "NOT blessed",
           BlessingReport.render(blessing));
       SliceMetrics overall = cand.get(SliceKeys.OVERALL);
