@@ -317,7 +317,7 @@ final class UiPages {
         xTitles.add(runs.get(i).id());
       }
       var chartSlices = slice.equals(ALL_SLICES) ? slices
-          : slice.equals(OVERALL) ? List.of(OVERALL) : List.of(slice, OVERALL);
+          : slice.equals(OVERALL) ? List.of(OVERALL) : List.of(OVERALL, slice);
       var series = new ArrayList<LineChart.Series>();
       for (int k = 0; k < chartSlices.size(); k++) {
         String s = chartSlices.get(k);
@@ -346,7 +346,7 @@ final class UiPages {
     b.append("<h2>runs (newest first; metrics of slice ").append(WebUi.esc(tableSlice)).append(")</h2>")
         .append("<table class=\"runs\"><tr><th>#</th><th>run</th><th>state</th><th>started</th><th>nodes</th>");
     for (String m : metricNames) {
-      b.append("<th class=\"num\">").append(choice(pipeline, m, slice, m.equals(metric), m)).append("</th>");
+      b.append("<th class=\"num\">").append(choice(pipeline, m, slice, m.equals(metric), m).strip()).append("</th>");
     }
     b.append("<th>compare</th></tr>");
     for (int i = runs.size() - 1; i >= 0; i--) {
@@ -451,9 +451,9 @@ final class UiPages {
         .append(WebUi.esc(ra.spec().name())).append("</a></p><table><tr><th>A</th><td><a href=\"/runs/")
         .append(url(a)).append("\">").append(WebUi.esc(a)).append("</a></td></tr><tr><th>B</th><td><a href=\"/runs/")
         .append(url(b)).append("\">").append(WebUi.esc(b)).append("</a></td></tr></table>");
+    out.append(parameterDiff(ra, rb));
     out.append(curves(ra, rb));
     out.append(metricsTable(ra, rb));
-    out.append(parameterDiff(ra, rb));
     return out.toString();
   }
 
@@ -541,7 +541,8 @@ final class UiPages {
       Double y = mb.get(n);
       b.append("<tr><td>").append(WebUi.esc(n)).append("</td><td class=\"num\">").append(fmt(x))
           .append("</td><td class=\"num\">").append(fmt(y)).append("</td><td class=\"num\">")
-          .append(x == null || y == null ? "" : String.format(Locale.ROOT, "%+.4f", y - x)).append("</td></tr>");
+          .append(x == null || y == null ? "" : String.format(Locale.ROOT, "%+.4f", y - x).replace("-0.0000", "+0.0000"))
+          .append("</td></tr>");
     }
     return b.append("</table>").toString();
   }
@@ -550,28 +551,37 @@ final class UiPages {
     return v == null ? "" : String.format(Locale.ROOT, "%.4f", v);
   }
 
-  /** Every parameter of every node of the two runs' specs, the ones that differ marked and listed first. */
+  /** The parameters of the two runs' specs that differ, then (folded) every parameter of every node. */
   static String parameterDiff(RunInfo ra, RunInfo rb) {
     Map<String, String> pa = parameters(ra.spec());
     Map<String, String> pb = parameters(rb.spec());
     var keys = new LinkedHashSet<>(pa.keySet());
     keys.addAll(pb.keySet());
     var changed = new ArrayList<String>();
-    var same = new ArrayList<String>();
     for (String k : keys) {
-      (java.util.Objects.equals(pa.get(k), pb.get(k)) ? same : changed).add(k);
+      if (!java.util.Objects.equals(pa.get(k), pb.get(k))) {
+        changed.add(k);
+      }
     }
     var b = new StringBuilder("<h2>parameters: ").append(changed.size()).append(" of ").append(keys.size())
-        .append(" differ</h2><table class=\"params\"><tr><th>node</th><th>parameter</th><th>A</th><th>B</th></tr>");
-    for (List<String> group : List.of(changed, same)) {
-      for (String k : group) {
-        int dot = k.indexOf('\u0000');
-        boolean diff = group == changed;
-        b.append("<tr").append(diff ? " class=\"changed\"" : "").append("><td>").append(WebUi.esc(k.substring(0, dot)))
-            .append("</td><td>").append(WebUi.esc(k.substring(dot + 1))).append("</td><td>")
-            .append(pa.containsKey(k) ? WebUi.esc(pa.get(k)) : "<i>(none)</i>").append("</td><td>")
-            .append(pb.containsKey(k) ? WebUi.esc(pb.get(k)) : "<i>(none)</i>").append("</td></tr>");
-      }
+        .append(" differ</h2>");
+    if (!changed.isEmpty()) {
+      b.append(parameterTable(changed, pa, pb, true));
+    }
+    return b.append("<details><summary>every parameter (").append(keys.size()).append(")</summary>")
+        .append(parameterTable(new ArrayList<>(keys), pa, pb, false)).append("</details>").toString();
+  }
+
+  private static String parameterTable(List<String> keys, Map<String, String> pa, Map<String, String> pb,
+      boolean changed) {
+    var b = new StringBuilder("<table class=\"params\"><tr><th>node</th><th>parameter</th><th>A</th><th>B</th></tr>");
+    for (String k : keys) {
+      int dot = k.indexOf('\u0000');
+      boolean diff = changed || !java.util.Objects.equals(pa.get(k), pb.get(k));
+      b.append("<tr").append(diff ? " class=\"changed\"" : "").append("><td>").append(WebUi.esc(k.substring(0, dot)))
+          .append("</td><td>").append(WebUi.esc(k.substring(dot + 1))).append("</td><td>")
+          .append(pa.containsKey(k) ? WebUi.esc(pa.get(k)) : "<i>(none)</i>").append("</td><td>")
+          .append(pb.containsKey(k) ? WebUi.esc(pb.get(k)) : "<i>(none)</i>").append("</td></tr>");
     }
     return b.append("</table>").toString();
   }

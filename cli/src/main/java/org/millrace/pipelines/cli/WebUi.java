@@ -31,11 +31,12 @@ import org.millrace.serving.http.Responses;
 
 /**
  * {@code millrace ui}: the metadata store as web pages, server-rendered, no scripts: pipelines,
- * their runs, a run's nodes with states, durations, errors and outputs, and an artifact with its
- * properties, its lineage one hop each way (the execution that wrote it and what it read; the
- * executions that read it) and the HTML reports its component wrote (statistics, evaluation,
- * training curves), served from the artifact's own directory only (never a file that a {@code ..}
- * or a symbolic link leads outside it).
+ * their runs with the Evaluator's metrics and a chart of one across runs, a run's graph and nodes
+ * with states, durations, errors and outputs, an execution, two runs compared ({@code /compare}:
+ * training curves, metrics, parameters), and an artifact with its properties, its lineage graph
+ * and the HTML reports its component wrote (statistics, evaluation, training curves), served from
+ * the artifact's own directory only (never a file that a {@code ..} or a symbolic link leads
+ * outside it). The pictures are inline SVG drawn by {@link UiPages}.
  *
  * <p>Answers only requests whose {@code Host} is an address of the server (DNS rebinding); with a
  * {@link BearerToken}, only requests that carry it, but {@code GET /healthz}. Pages carry a
