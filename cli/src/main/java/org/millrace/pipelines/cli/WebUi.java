@@ -36,7 +36,7 @@ import org.millrace.serving.http.Responses;
  * training curves, metrics, parameters), and an artifact with its properties, its lineage graph
  * and the HTML reports its component wrote (statistics, evaluation, training curves), served from
  * the artifact's own directory only (never a file that a {@code ..} or a symbolic link leads
- * outside it). The pictures are inline SVG drawn by {@link UiPages}.
+ * outside it). The pictures are inline SVG ({@code UiPages}, {@link org.millrace.pipelines.cli.web.GraphSvg}).
  *
  * <p>Answers only requests whose {@code Host} is an address of the server (DNS rebinding); with a
  * {@link BearerToken}, only requests that carry it, but {@code GET /healthz}. Pages carry a
