@@ -11,8 +11,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code millrace ui}: browse pipelines, runs, artifacts, lineage and reports in a browser. */
-@Command(name = "ui", description = "Web pages over the metadata store: pipelines, runs, nodes, artifacts with their"
-    + " lineage and HTML reports. Until Ctrl-C.")
+@Command(name = "ui", description = "Web pages over the metadata store: pipelines with their runs' metrics charted,"
+    + " run graphs, artifacts with their lineage graphs and HTML reports, two runs compared. Until Ctrl-C.")
 final class UiCommand implements Callable<Integer> {
   @ParentCommand
   MillraceCli cli;

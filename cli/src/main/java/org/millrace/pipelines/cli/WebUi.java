@@ -31,11 +31,12 @@ import org.millrace.serving.http.Responses;
 
 /**
  * {@code millrace ui}: the metadata store as web pages, server-rendered, no scripts: pipelines,
- * their runs, a run's nodes with states, durations, errors and outputs, and an artifact with its
- * properties, its lineage one hop each way (the execution that wrote it and what it read; the
- * executions that read it) and the HTML reports its component wrote (statistics, evaluation,
- * training curves), served from the artifact's own directory only (never a file that a {@code ..}
- * or a symbolic link leads outside it).
+ * their runs with the Evaluator's metrics and a chart of one across runs, a run's graph and nodes
+ * with states, durations, errors and outputs, an execution, two runs compared ({@code /compare}:
+ * training curves, metrics, parameters), and an artifact with its properties, its lineage graph
+ * and the HTML reports its component wrote (statistics, evaluation, training curves), served from
+ * the artifact's own directory only (never a file that a {@code ..} or a symbolic link leads
+ * outside it). The pictures are inline SVG ({@code UiPages}, {@link org.millrace.pipelines.cli.web.GraphSvg}).
  *
  * <p>Answers only requests whose {@code Host} is an address of the server (DNS rebinding); with a
  * {@link BearerToken}, only requests that carry it, but {@code GET /healthz}. Pages carry a
@@ -46,6 +47,7 @@ import org.millrace.serving.http.Responses;
 public final class WebUi implements AutoCloseable {
   private final MetadataStore store;
   private final StoreQueries queries;
+  private final UiPages pages;
   /** What the pages may load: nothing but their inline style sheet; no scripts, frames, forms or framing. */
   static final String PAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none';"
       + " form-action 'none'; frame-ancestors 'none'";
@@ -72,6 +74,7 @@ public final class WebUi implements AutoCloseable {
     }
     this.allowedHosts = java.util.Collections.unmodifiableSet(hosts);
     this.queries = new StoreQueries(store);
+    this.pages = new UiPages(store, queries);
     this.http = HttpService.start("millrace-ui", host, port, 4, Set.of("/healthz"), this::handle);
   }
 
@@ -109,17 +112,23 @@ public final class WebUi implements AutoCloseable {
         return;
       }
       String[] p = path.split("/", -1);
+      Map<String, String> query = query(ex.getRequestURI().getRawQuery());
       if (path.equals("/")) {
         page(ex, "millrace", pipelines());
       } else if (p.length == 3 && p[1].equals("pipelines")) {
         String name = decode(p[2]);
-        page(ex, "pipeline " + name, runs(name));
+        page(ex, "pipeline " + name, runs(name, query));
       } else if (p.length == 3 && p[1].equals("runs")) {
         String id = decode(p[2]);
         page(ex, "run " + id, run(id));
       } else if (p.length == 3 && p[1].equals("artifacts")) {
         Artifact a = artifact(p[2]);
         page(ex, a.type() + " #" + a.id(), artifactPage(a));
+      } else if (p.length == 3 && p[1].equals("executions")) {
+        long id = number(p[2], "execution");
+        page(ex, "execution #" + id, pages.execution(id));
+      } else if (path.equals("/compare")) {
+        page(ex, "compare runs", pages.compare(query));
       } else if (p.length >= 4 && p[1].equals("files")) {
         file(ex, artifact(p[2]), String.join("/", List.of(p).subList(3, p.length)));
       } else {
@@ -127,6 +136,8 @@ public final class WebUi implements AutoCloseable {
       }
     } catch (NotFound e) {
       page(ex, 404, "not found", "<p>" + esc(e.getMessage()) + "</p><p><a href=\"/\">pipelines</a></p>");
+    } catch (UiPages.BadRequest e) {
+      page(ex, 400, "bad request", "<p>" + esc(e.getMessage()) + "</p><p><a href=\"/\">pipelines</a></p>");
     } catch (RuntimeException e) {
       page(ex, 500, "error", "<p>" + esc(e.toString()) + "</p>");
     } finally {
@@ -134,7 +145,7 @@ public final class WebUi implements AutoCloseable {
     }
   }
 
-  private static final class NotFound extends RuntimeException {
+  static final class NotFound extends RuntimeException {
     NotFound(String message) {
       super(message);
     }
@@ -149,34 +160,19 @@ public final class WebUi implements AutoCloseable {
     return "<table><tr><th>pipeline</th></tr>" + rows + "</table>";
   }
 
-  private String runs(String pipeline) {
+  private String runs(String pipeline, Map<String, String> query) {
     if (store.getContext(Keys.PIPELINE_CONTEXT, pipeline).isEmpty()) {
       throw new NotFound("no pipeline '" + pipeline + "'");
     }
-    var all = new ArrayList<>(store.getContexts(Keys.RUN_CONTEXT));
-    Collections.reverse(all);
-    var rows = new StringBuilder();
-    for (Context run : all) {
-      Value spec = run.properties().get(Keys.SPEC);
-      if (spec == null || !PipelineSpec.fromJson(String.valueOf(spec.raw())).name().equals(pipeline)) {
-        continue;
-      }
-      List<Execution> execs = queries.runExecutions(run.name());
-      Value started = run.properties().get(Keys.STARTED_MS);
-      String state = RunsCommand.state(execs);
-      rows.append("<tr><td><a href=\"/runs/").append(url(run.name())).append("\">").append(esc(run.name()))
-          .append("</a></td><td class=\"").append(state).append("\">").append(state).append("</td><td>")
-          .append(started == null ? "" : Instant.ofEpochMilli(((Number) started.raw()).longValue())).append("</td><td>")
-          .append(RunsCommand.nodeStates(execs).size()).append("</td></tr>");
-    }
-    return "<p><a href=\"/\">pipelines</a></p><table><tr><th>run</th><th>state</th><th>started</th><th>nodes</th></tr>"
-        + rows + "</table>";
+    return pages.pipeline(pipeline, query);
   }
 
   private String run(String runId) {
-    if (store.getContext(Keys.RUN_CONTEXT, runId).isEmpty()) {
+    Optional<Context> ctx = store.getContext(Keys.RUN_CONTEXT, runId);
+    if (ctx.isEmpty()) {
       throw new NotFound("no run '" + runId + "'");
     }
+    Value spec = ctx.get().properties().get(Keys.SPEC);
     var rows = new StringBuilder();
     for (Execution e : queries.runExecutions(runId)) {
       String node = String.valueOf(StoreQueries.stringProp(e, Keys.NODE));
@@ -192,7 +188,10 @@ public final class WebUi implements AutoCloseable {
           .append(outputs).append(err == null ? "" : "<pre>" + esc(String.valueOf(err.raw())) + "</pre>")
           .append("</td></tr>");
     }
-    return "<table><tr><th>node</th><th>component</th><th>state</th><th>duration</th><th>outputs / error</th></tr>"
+    PipelineSpec ps = spec == null ? null : PipelineSpec.fromJson(String.valueOf(spec.raw()));
+    return (ps == null ? "" : "<p><a href=\"/pipelines/" + url(ps.name()) + "\">pipeline " + esc(ps.name())
+        + "</a></p>" + pages.runGraph(runId, ps))
+        + "<table><tr><th>node</th><th>component</th><th>state</th><th>duration</th><th>outputs / error</th></tr>"
         + rows + "</table>";
   }
 
@@ -201,9 +200,10 @@ public final class WebUi implements AutoCloseable {
     b.append(row("type", esc(a.type()))).append(row("state", esc(String.valueOf(a.state()))))
         .append(row("uri", esc(a.uri()))).append(row("created", esc(String.valueOf(a.createTime()))));
     for (Map<String, Value> props : List.of(a.properties(), a.customProperties())) {
-      props.forEach((k, v) -> b.append(row(esc(k), esc(String.valueOf(v.raw())))));
+      // Sorted: the store's maps iterate in an order that changes from one JVM to the next.
+      new java.util.TreeMap<>(props).forEach((k, v) -> b.append(row(esc(k), esc(String.valueOf(v.raw())))));
     }
-    b.append("</table>");
+    b.append("</table>").append(pages.lineage(a.id(), null));
     List<String> reports = reports(a);
     if (!reports.isEmpty()) {
       b.append("<h2>reports</h2><ul>");
@@ -288,11 +288,30 @@ public final class WebUi implements AutoCloseable {
   }
 
   private Artifact artifact(String id) {
+    return store.getArtifact(number(id, "artifact")).orElseThrow(() -> new NotFound("no artifact #" + id));
+  }
+
+  private static long number(String id, String what) {
     try {
-      return store.getArtifact(Long.parseLong(id)).orElseThrow(() -> new NotFound("no artifact #" + id));
+      return Long.parseLong(id);
     } catch (NumberFormatException e) {
-      throw new NotFound("artifact id expected a number, got '" + id + "'");
+      throw new NotFound(what + " id expected a number, got '" + id + "'");
     }
+  }
+
+  /** A query string's parameters (the first of each name), decoded. */
+  static Map<String, String> query(String raw) {
+    var out = new java.util.LinkedHashMap<String, String>();
+    if (raw == null || raw.isEmpty()) {
+      return out;
+    }
+    for (String pair : raw.split("&")) {
+      int eq = pair.indexOf('=');
+      String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+      String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      out.putIfAbsent(k, v);
+    }
+    return out;
   }
 
   private static String duration(Execution e) {
@@ -317,7 +336,10 @@ public final class WebUi implements AutoCloseable {
     String html = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>" + esc(title) + "</title><style>"
         + "body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;"
         + "padding:4px 8px;text-align:left;vertical-align:top}.FAILED{color:#b00}.COMPLETE,.SUCCEEDED{color:#070}"
-        + ".CACHED{color:#555}pre{white-space:pre-wrap;max-width:60em}</style></head><body><h1>" + esc(title)
+        + ".CACHED{color:#555}pre{white-space:pre-wrap;max-width:60em}.num{text-align:right;font-variant-numeric:tabular-nums}"
+        + ".picture{overflow-x:auto;margin:1em 0}.key{border:1px solid;border-radius:4px;padding:1px 6px;font-size:90%}"
+        + ".choose a,.choose b{margin-right:.8em}tr.changed td{background:#fff3cd}h2{font-size:1.2em}"
+        + "table.runs td{white-space:nowrap}</style></head><body><h1>" + esc(title)
         + "</h1>" + body + "</body></html>";
     Responses.browserHeaders(ex, PAGE_POLICY);
     send(ex, status, "text/html; charset=utf-8", html.getBytes(StandardCharsets.UTF_8));
