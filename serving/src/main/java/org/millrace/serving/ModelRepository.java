@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
+import org.millrace.api.registry.RegistryIndex;
 import org.millrace.trainer.model.ModelFiles;
 import org.millrace.trainer.model.ModelRuntime;
 import org.slf4j.Logger;
@@ -206,20 +207,13 @@ public final class ModelRepository {
 
   /** The registry index entry of a version (the Pusher's {@code registry.json}), or null when there is none. */
   static JsonNode registryEntry(Path modelDir, int version) {
-    Path index = modelDir.resolve("registry.json");
-    if (!Files.isRegularFile(index)) {
+    try {
+      return RegistryIndex.read(modelDir).flatMap(i -> i.entry(version)).map(RegistryIndex::json).orElse(null);
+    } catch (java.io.UncheckedIOException e) {
+      LOG.warn("{} could not be read for the lineage of version {}: {}", modelDir.resolve(RegistryIndex.FILE), version,
+          e.getMessage());
       return null;
     }
-    try {
-      for (JsonNode e : JSON.readTree(index.toFile()).path("versions")) {
-        if (e.path("version").asInt(-1) == version) {
-          return e;
-        }
-      }
-    } catch (IOException e) {
-      LOG.warn("{} could not be read for the lineage of version {}: {}", index, version, e.getMessage());
-    }
-    return null;
   }
 
   private void logChanges(Map<String, ModelView> before, Map<String, ModelView> after) {

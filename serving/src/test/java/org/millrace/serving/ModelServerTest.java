@@ -739,8 +739,8 @@ class ModelServerTest {
         post("/v1/models/colors:predict", "{\"instances\": [{\"color\": \"red\"}, {\"color\": \"purple\"}]}"));
 
     assertTrue(get("/v1/models/colors/metadata").body().at("/millrace/registry_entry").isNull());
-    Files.writeString(registry.resolve("colors/registry.json"), "{\"name\": \"colors\", \"versions\": [{\"version\": 1,"
-        + " \"model_uri\": \"file:/trained/1\"}]}");
+    Files.writeString(registry.resolve("colors/registry.json"), "{\"model_name\": \"colors\", \"versions\":"
+        + " [{\"version\": 1, \"model_uri\": \"file:/trained/1\"}]}");
     assertEquals("file:/trained/1", get("/v1/models/colors/metadata?details=local").body()
         .at("/millrace/registry_entry/model_uri")
         .asText());

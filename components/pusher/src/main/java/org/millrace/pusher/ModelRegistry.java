@@ -22,6 +22,8 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.millrace.api.artifact.Blessing;
+import org.millrace.api.registry.RegistryEntry;
+import org.millrace.api.registry.RegistryIndex;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,15 +59,7 @@ public final class ModelRegistry {
 
   /** Every published version of {@code name}, ascending (empty when none). */
   public List<RegistryEntry> list(String name) {
-    Path index = dir(name).resolve("registry.json");
-    if (!Files.exists(index)) {
-      return List.of();
-    }
-    try {
-      return MAPPER.readValue(index.toFile(), RegistryIndex.class).versions();
-    } catch (IOException e) {
-      throw new UncheckedIOException(index + " expected a registry index, could not read it: " + e.getMessage(), e);
-    }
+    return RegistryIndex.read(dir(name)).map(RegistryIndex::versions).orElse(List.of());
   }
 
   /** The served version: the highest one not withdrawn by a rollback. */
@@ -119,7 +113,7 @@ public final class ModelRegistry {
         cleanStale(dir);
         List<RegistryEntry> versions = new ArrayList<>(list(name));
         if (recordUnrecorded(dir, versions)) {
-          writeAtomically(dir.resolve("registry.json"), MAPPER.writeValueAsBytes(new RegistryIndex(name, versions)));
+          new RegistryIndex(name, versions).write(dir);
           for (RegistryEntry e : versions) {
             Files.deleteIfExists(pushRecord(dir, e.version()));
           }
@@ -143,7 +137,7 @@ public final class ModelRegistry {
           versions.replaceAll(e -> e.version() > rollbackOf ? e.withRolledBack() : e);
         }
         versions.add(entry);
-        writeAtomically(dir.resolve("registry.json"), MAPPER.writeValueAsBytes(new RegistryIndex(name, versions)));
+        new RegistryIndex(name, versions).write(dir);
         Files.deleteIfExists(pushRecord(dir, next));
         LOG.info("published {} version {} from {}{}", name, next, modelUri,
             rollbackOf == null ? "" : " (rollback of version " + rollbackOf + ")");

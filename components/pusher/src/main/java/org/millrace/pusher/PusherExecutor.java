@@ -11,6 +11,7 @@ import java.util.Map;
 import org.millrace.api.artifact.Blessing;
 import org.millrace.api.artifact.Model;
 import org.millrace.api.artifact.ModelBlessing;
+import org.millrace.api.registry.RegistryEntry;
 import org.millrace.api.spec.ExecutionContext;
 import org.millrace.api.spec.Executor;
 import org.millrace.api.spec.ExecutorInput;

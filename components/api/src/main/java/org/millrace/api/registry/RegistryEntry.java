@@ -1,4 +1,4 @@
-package org.millrace.pusher;
+package org.millrace.api.registry;
 
 /**
  * One published version in {@code registry.json}.
@@ -12,7 +12,8 @@ package org.millrace.pusher;
 public record RegistryEntry(int version, String modelUri, String fingerprint, String pushedAt, String reason,
     Integer rollbackOf, boolean rolledBack) {
 
-  RegistryEntry withRolledBack() {
+  /** This entry, withdrawn by a later rollback. */
+  public RegistryEntry withRolledBack() {
     return new RegistryEntry(version, modelUri, fingerprint, pushedAt, reason, rollbackOf, true);
   }
 }
