@@ -19,7 +19,7 @@ import java.util.Arrays;
  * <p>Exact (every quantile is the value at its rank) while there are at most {@code 2k} distinct
  * values. Beyond that a quantile is the smallest value of the bucket holding the value at its rank,
  * so its relative error is below {@code 2^(shift - 52)} (for 2k = 4096 buckets over values
- * spanning 20 binades, about 0.4%). Memory: at most {@code 2k} buckets of 24 bytes, plus a buffer
+ * spanning up to 32 binades, 2^-7 or 0.8%). Memory: at most {@code 2k} buckets of 24 bytes, plus a buffer
  * of {@value #BUFFER} values.
  */
 public final class QuantileSketch {
