@@ -22,7 +22,10 @@ import org.millrace.trainer.model.ModelRuntime;
  * ranks of a barrier stage. The artifacts equal those of the embedded run (the same Trainer with two
  * in-process workers, which two ranks train to float rounding). Nothing gives the executors
  * millrace's JVM options but millrace: without them every rank dies with
- * {@code ClassNotFoundException: jdk.incubator.vector.Vector}.
+ * {@code ClassNotFoundException: jdk.incubator.vector.Vector}. Then (issue 21) the pipeline once more
+ * on the cluster with the embedded run's Trainer: every artifact file from ExampleGen through the
+ * model is byte-identical to the embedded (DirectRunner) run's, with equal fingerprints in
+ * {@code runs show}.
  */
 class SparkClusterIT {
   @TempDir
@@ -39,6 +42,7 @@ class SparkClusterIT {
         .run(Duration.ofMinutes(3), "run", embedded.toString());
     assertEquals(0, local.code(), local.toString());
 
+    Path distributedModel;
     try (var cluster = SparkStandaloneCluster.start(dir.resolve("cluster"), cli.repo(), 2, 1, "1g")) {
       String trainer = "      distributed:\n"
           + "        launcher: spark\n"
@@ -69,6 +73,25 @@ class SparkClusterIT {
         String command = log.lines().findFirst().orElse("");
         assertTrue(command.contains("\"--add-modules=jdk.incubator.vector\""), command);
       }
+
+      // The same pipeline on the cluster's Beam stages with the embedded run's Trainer (two
+      // in-process workers): the nodes before the Trainer come from the cache (the cluster run's
+      // artifacts), the Trainer trains again in the driver.
+      distributedModel = only(dir.resolve("spark/root"), "trainer/model/*");
+      Path again = pipeline(example, dir.resolve("spark"), cluster.url(), "      workers: 2\n");
+      MillraceProcess.Result same = cli.run(Duration.ofMinutes(6), "run", again.toString());
+      assertEquals(0, same.code(), same + "\n" + cluster.logs());
+      for (String output : List.of("ingest/examples", "statistics/statistics", "schema/schema",
+          "transform/transform_graph", "transform/transformed_examples", "trainer/model")) {
+        Path x = newest(dir.resolve("embedded/root").resolve(output));
+        Path y = newest(dir.resolve("spark/root").resolve(output));
+        assertEquals(files(x), files(y), output + " on the cluster and embedded expected byte-identical");
+      }
+      Map<String, String> fpLocal = fingerprints(new MillraceProcess(dir.resolve("cli-embedded"))
+          .run("runs", "show", local.runId()));
+      Map<String, String> fpCluster = fingerprints(cli.run("runs", "show", same.runId()));
+      assertTrue(fpLocal.containsKey("trainer.model"), fpLocal.toString());
+      assertEquals(fpLocal, fpCluster, "fingerprints of the embedded and the cluster run");
     }
 
     Path a = dir.resolve("embedded/root");
@@ -81,7 +104,7 @@ class SparkClusterIT {
     assertEquals(Files.readString(only(a, graph)), Files.readString(only(b, graph)), "transform graph");
 
     ModelRuntime embeddedModel = ModelRuntime.load(only(a, "trainer/model/*"));
-    ModelRuntime clusterModel = ModelRuntime.load(only(b, "trainer/model/*"));
+    ModelRuntime clusterModel = ModelRuntime.load(distributedModel);
     List<String> csv = Files.readAllLines(cli.repo().resolve("examples/data/penguins/penguins.csv"));
     String[] header = csv.get(0).split(",");
     int compared = 0;
@@ -100,8 +123,43 @@ class SparkClusterIT {
       assertArrayEquals(embeddedModel.predictRow(row), clusterModel.predictRow(row), 1e-5f, row.toString());
       compared++;
     }
-    String model = Files.readString(only(b, "trainer/model/*").resolve("model.json"));
+    String model = Files.readString(distributedModel.resolve("model.json"));
     assertTrue(model.contains("\"launcher\" : \"spark\""), model);
+  }
+
+  /** The execution directory of an output written last. */
+  private static Path newest(Path output) throws Exception {
+    try (var s = Files.list(output)) {
+      return s.filter(p -> !p.getFileName().toString().startsWith(".")).max(java.util.Comparator.comparingLong(
+          p -> p.toFile().lastModified())).orElseThrow(() -> new AssertionError("no execution of " + output));
+    }
+  }
+
+  /** SHA-256 of every file under {@code dir} but HTML reports, by relative path. */
+  private static Map<String, String> files(Path dir) throws Exception {
+    var out = new java.util.TreeMap<String, String>();
+    try (var walk = Files.walk(dir)) {
+      for (Path f : walk.filter(Files::isRegularFile).filter(f -> !f.toString().endsWith(".html")).toList()) {
+        out.put(dir.relativize(f).toString(), java.util.HexFormat.of().formatHex(
+            java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(f))));
+      }
+    }
+    return out;
+  }
+
+  /** {@code runs show}'s fingerprints of the nodes from ExampleGen through the Trainer, by node.output. */
+  private static Map<String, String> fingerprints(MillraceProcess.Result show) {
+    assertEquals(0, show.code(), show.toString());
+    int at = show.out().indexOf("fingerprints:");
+    assertTrue(at >= 0, show.toString());
+    var out = new java.util.TreeMap<String, String>();
+    for (String line : show.out().substring(at).lines().skip(1).toList()) {
+      String[] cells = line.trim().split("\\s+");
+      if (cells.length == 2 && cells[0].matches("(ingest|statistics|schema|transform|trainer)\\..+")) {
+        out.put(cells[0], cells[1]);
+      }
+    }
+    return out;
   }
 
   /** A copy of the penguins pipeline under {@code root}, on {@code master}'s SparkRunner if given, with Trainer lines. */

@@ -68,6 +68,7 @@ public final class ExampleGenExecutor implements Executor<ExampleGenParams> {
     Pipeline pipeline = BeamPipelines.create(ctx.beamArgs());
     String quarantineTemp = out.resolve(".temp-quarantine-" + java.util.UUID.randomUUID()).toString();
     List<String> tempDirs = splits.stream().map(s -> ExamplesBeamIO.tempDir(out.resolve("Split-" + s))).toList();
+    int shards = p.shards() == null ? ExamplesBeamIO.AUTO_SHARDS : p.shards();
     PCollectionTuple parsed = pipeline
         .apply("ListFiles", Create.of(files).withCoder(StringUtf8Coder.of()))
         .apply("PlanRanges", ParDo.of(new PlanRangesFn(schema.names(), schemaSource, p.delimiter().charAt(0),
@@ -76,11 +77,10 @@ public final class ExampleGenExecutor implements Executor<ExampleGenParams> {
         .apply("SpreadRanges", Reshuffle.viaRandomKey())
         .apply("Parse", ParDo.of(new ParseCsvFn(schema, schemaSource, p.delimiter().charAt(0), p.nullValues(),
             ratios, plan.fileSplits(), p.splitBy(), p.batchSize(), p.badRows() == ExampleGenParams.BadRows.QUARANTINE,
-            p.format(), tempDirs, quarantineTemp, p.maxRecordBytes()))
+            p.format(), tempDirs, quarantineTemp, p.maxRecordBytes(), files, shards))
             .withOutputTags(ParseCsvFn.PARTS, TupleTagList.of(ParseCsvFn.REJECTED)));
     PCollection<KV<String, TempPart>> parts = parsed.get(ParseCsvFn.PARTS)
         .setCoder(KvCoder.of(StringUtf8Coder.of(), TempPart.Coder.INSTANCE));
-    int shards = p.shards() == null ? ExamplesBeamIO.AUTO_SHARDS : p.shards();
     for (int i = 0; i < splits.size(); i++) {
       String split = splits.get(i);
       parts.apply("Select-" + split, Filter.by(kv -> kv.getKey().equals(split)))

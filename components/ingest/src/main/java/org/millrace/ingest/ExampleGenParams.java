@@ -33,8 +33,9 @@ import org.millrace.api.spec.ParameterException;
  * @param badRows {@code fail} (default) or {@code quarantine}
  * @param maxRejectedFraction with quarantine, the fraction of rejected rows that still fails the run (default 0.1)
  * @param batchSize rows per Arrow batch, default 8192
- * @param shards Arrow part files per split; default none: one part per bundle the runner wrote, each written
- *     as the data streams through (a fixed count concatenates those into exactly {@code shards} parts)
+ * @param shards Arrow part files per split; default none: one part per range of input read (a file, or about
+ *     64 MiB of a large text file), written as the data streams through and named in input order; a fixed
+ *     count sends each batch to the shard of its content and concatenates each shard into one part
  * @param version with {@code {VERSION}} in the pattern: the version to read in each chosen span (each must have
  *     it), default the highest version of each span
  * @param inputSplits pre-split inputs: split name to its own pattern (spans and versions resolve per pattern and

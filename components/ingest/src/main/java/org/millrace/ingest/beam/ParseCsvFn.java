@@ -80,6 +80,9 @@ public final class ParseCsvFn extends DoFn<KV<String, TextRange>, KV<String, Tem
   private final List<String> tempDirs;
   private final String quarantineTempDir;
   private final long maxRecordBytes;
+  /** Each input file's position in the input (orders the parts), and the fixed part count or 0. */
+  private final Map<String, Integer> fileOrder;
+  private final int shards;
 
   /**
    * @param splitRatios split name to hash buckets, or (with {@code fileSplits}) the split names with any ratio
@@ -91,6 +94,30 @@ public final class ParseCsvFn extends DoFn<KV<String, TextRange>, KV<String, Tem
   public ParseCsvFn(DataSchema schema, String schemaSource, char delimiter, List<String> nullValues,
       Map<String, Integer> splitRatios, Map<String, String> fileSplits, String splitBy, int batchSize,
       boolean quarantine, String format, List<String> tempDirs, String quarantineTempDir, long maxRecordBytes) {
+    this(schema, schemaSource, delimiter, nullValues, splitRatios, fileSplits, splitBy, batchSize, quarantine, format,
+        tempDirs, quarantineTempDir, maxRecordBytes, List.of(), ExamplesBeamIO.AUTO_SHARDS);
+  }
+
+  /**
+   * @param files the input files in input order: a part without {@code shards} is named by its
+   *     file's position here and its first byte (row group) in the file, so parts follow the input
+   * @param shards the fixed number of parts per split (each batch goes to the shard of its content
+   *     key, as {@link ExamplesBeamIO#write(java.nio.file.Path, DataSchema, int)} does), or
+   *     {@link ExamplesBeamIO#AUTO_SHARDS} for a part per range read
+   */
+  public ParseCsvFn(DataSchema schema, String schemaSource, char delimiter, List<String> nullValues,
+      Map<String, Integer> splitRatios, Map<String, String> fileSplits, String splitBy, int batchSize,
+      boolean quarantine, String format, List<String> tempDirs, String quarantineTempDir, long maxRecordBytes,
+      List<String> files, int shards) {
+    if (shards < 0) {
+      throw new IllegalArgumentException("shards expected a positive number (or 0 for automatic), got " + shards);
+    }
+    var order = new java.util.HashMap<String, Integer>();
+    for (int i = 0; i < files.size(); i++) {
+      order.putIfAbsent(files.get(i), i);
+    }
+    this.fileOrder = Map.copyOf(order);
+    this.shards = shards;
     this.schema = schema;
     this.maxRecordBytes = maxRecordBytes;
     this.schemaSource = schemaSource;
@@ -162,7 +189,7 @@ public final class ParseCsvFn extends DoFn<KV<String, TextRange>, KV<String, Tem
       RestrictionTracker<TextRange, RecordRangeTracker.Claim> tracker, MultiOutputReceiver out) throws Exception {
     String file = element.getKey();
     TextRange range = tracker.currentRestriction();
-    var chunk = new Chunk(file, new Parts());
+    var chunk = new Chunk(file, new Parts(file, range.from()));
     try {
       if (!format.equals("csv")) {
         if (tracker.tryClaim(new RecordRangeTracker.Claim(range.from(), Long.MAX_VALUE, 0, true))) {
@@ -228,11 +255,23 @@ public final class ParseCsvFn extends DoFn<KV<String, TextRange>, KV<String, Tem
    * quarantine file, opened on the first rejected row.
    */
   private final class Parts {
-    final SplitWriter[] writers = new SplitWriter[splits.size()];
-    final long[] keys = new long[splits.size()];
+    /** Per split and shard (one shard without a fixed count). */
+    final SplitWriter[] writers = new SplitWriter[splits.size() * Math.max(1, shards)];
+    final long[] keys = new long[writers.length];
+    /** Without shards, the key that names this call's parts: the file's input position, then where it started. */
+    final long positionKey;
+    final String positionName;
     java.io.BufferedWriter rejected;
     Path rejectedFile;
     String rejectedKey;
+
+    Parts(String file, long from) {
+      // A range of a file of more than 2^40 bytes (or row groups) starts past what the key holds;
+      // then the temporary name, which holds it whole, orders such parts.
+      int position = fileOrder.getOrDefault(file, fileOrder.size());
+      this.positionKey = ((long) position << 40) | Math.min(from, (1L << 40) - 1);
+      this.positionName = String.format("%08d-%020d-", position, from);
+    }
 
     void reject(String file, long line, String json) throws java.io.IOException {
       if (rejected == null) {
@@ -246,14 +285,18 @@ public final class ParseCsvFn extends DoFn<KV<String, TextRange>, KV<String, Tem
     }
 
     void write(int split, Batch batch) throws java.io.IOException {
-      if (writers[split] == null) {
+      long content = ExamplesBeamIO.contentKey(batch);
+      int w = shards == ExamplesBeamIO.AUTO_SHARDS ? split : split * shards + (int) Math.floorMod(content, (long) shards);
+      if (writers[w] == null) {
         Path dir = Path.of(tempDirs.get(split));
         Files.createDirectories(dir);
-        writers[split] = SplitWriter.create(dir.resolve(UUID.randomUUID() + ".arrow"), schema);
-        keys[split] = Long.MAX_VALUE;
+        writers[w] = SplitWriter.create(dir.resolve(positionName + UUID.randomUUID() + ".arrow"), schema);
+        keys[w] = shards == ExamplesBeamIO.AUTO_SHARDS ? positionKey : Long.MAX_VALUE;
       }
-      writers[split].write(batch);
-      keys[split] = Math.min(keys[split], ExamplesBeamIO.contentKey(batch));
+      writers[w].write(batch);
+      if (shards != ExamplesBeamIO.AUTO_SHARDS) {
+        keys[w] = Math.min(keys[w], content);
+      }
     }
 
     void output(MultiOutputReceiver out) throws java.io.IOException {
@@ -262,12 +305,14 @@ public final class ParseCsvFn extends DoFn<KV<String, TextRange>, KV<String, Tem
         out.get(REJECTED).output(KV.of(rejectedKey, rejectedFile.toString()));
         rejected = null;
       }
-      for (int s = 0; s < writers.length; s++) {
-        if (writers[s] != null) {
-          writers[s].close();
-          out.get(PARTS).output(KV.of(splits.get(s), new TempPart(writers[s].file().toString(), TempPart.NO_SHARD,
-              writers[s].rowCount(), keys[s])));
-          writers[s] = null;
+      int perSplit = Math.max(1, shards);
+      for (int w = 0; w < writers.length; w++) {
+        if (writers[w] != null) {
+          writers[w].close();
+          int shard = shards == ExamplesBeamIO.AUTO_SHARDS ? TempPart.NO_SHARD : w % perSplit;
+          out.get(PARTS).output(KV.of(splits.get(w / perSplit), new TempPart(writers[w].file().toString(), shard,
+              writers[w].rowCount(), keys[w])));
+          writers[w] = null;
         }
       }
     }

@@ -33,7 +33,7 @@ public final class AnalyzerCache {
 
   /** The cache key of one span's analyzer state for a phase. */
   public static String key(String span, List<Path> splitDirs, List<Probe> probes) {
-    var sb = new StringBuilder("millrace.transform.analyzer.v1\nspan=").append(span).append('\n');
+    var sb = new StringBuilder("millrace.transform.analyzer.v2\nspan=").append(span).append('\n');
     for (Path d : splitDirs) {
       sb.append("split=").append(d.toAbsolutePath().normalize()).append('\n');
       for (Path f : ExamplesIO.parts(d)) {

@@ -6,19 +6,22 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import org.millrace.api.data.Column;
+import org.millrace.api.numeric.ExactSum;
 
 /**
  * Count, mean, variance, min, max and quantiles of a numeric analysis point.
  *
- * <p>Moments: each batch is reduced with Welford's algorithm (stable within the batch); batch
- * partials {@code (n, n*mean, M2 + n*mean^2)} are then summed exactly in {@link BigDecimal}, so the
- * merge neither cancels catastrophically nor depends on the order in which runners combine.
+ * <p>Moments: every value and its square are added exactly ({@link ExactSum}), so the sums, and
+ * the mean and variance computed from them in {@link BigDecimal}, neither cancel catastrophically
+ * nor depend on how a runner cut the rows into batches and bundles or in which order it merges the
+ * partial accumulators: the same values give the same bits. Min and max are order-free too
+ * ({@code -0.0} is below {@code 0.0}).
  */
 public final class NumericStats implements Accumulator {
   private long count;
   private long missing;
-  private BigDecimal sum = BigDecimal.ZERO;
-  private BigDecimal sumSq = BigDecimal.ZERO;
+  private ExactSum sum = ExactSum.ofValues();
+  private ExactSum sumSq = ExactSum.ofSquares();
   private double min = Double.POSITIVE_INFINITY;
   private double max = Double.NEGATIVE_INFINITY;
   private final QuantileSketch sketch;
@@ -35,33 +38,21 @@ public final class NumericStats implements Accumulator {
   public void add(Column values) {
     var d = (Column.Doubles) values;
     double[] v = d.values();
-    long n = 0;
-    double mean = 0;
-    double m2 = 0;
     for (int i = 0; i < v.length; i++) {
       if (d.isNull(i)) {
         missing++;
         continue;
       }
       double x = v[i];
-      n++;
-      double delta = x - mean;
-      mean += delta / n;
-      m2 += delta * (x - mean);
-      if (x < min) {
-        min = x;
-      }
-      if (x > max) {
-        max = x;
+      count++;
+      sum.add(x);
+      sumSq.add(x);
+      if (!Double.isNaN(x)) {
+        // Math.min/max, as in merge: a plain comparison would keep whichever zero came first.
+        min = Math.min(min, x);
+        max = Math.max(max, x);
       }
       sketch.add(x);
-    }
-    if (n > 0) {
-      count += n;
-      BigDecimal bn = BigDecimal.valueOf(n);
-      BigDecimal bmean = new BigDecimal(mean);
-      sum = sum.add(bn.multiply(bmean));
-      sumSq = sumSq.add(new BigDecimal(m2)).add(bn.multiply(bmean).multiply(bmean));
     }
   }
 
@@ -70,8 +61,8 @@ public final class NumericStats implements Accumulator {
     var o = (NumericStats) other;
     count += o.count;
     missing += o.missing;
-    sum = sum.add(o.sum);
-    sumSq = sumSq.add(o.sumSq);
+    sum.merge(o.sum);
+    sumSq.merge(o.sumSq);
     min = Math.min(min, o.min);
     max = Math.max(max, o.max);
     sketch.merge(o.sketch);
@@ -88,13 +79,20 @@ public final class NumericStats implements Accumulator {
   }
 
   public double mean() {
-    return sum.divide(BigDecimal.valueOf(count), MathContext.DECIMAL128).doubleValue();
+    if (!sum.isFinite()) {
+      return sum.doubleValue() / count;
+    }
+    return sum.toBigDecimal().divide(BigDecimal.valueOf(count), MathContext.DECIMAL128).doubleValue();
   }
 
   /** Population standard deviation. */
   public double std() {
+    if (!sum.isFinite()) {
+      return Double.NaN;
+    }
     BigDecimal n = BigDecimal.valueOf(count);
-    BigDecimal var = sumSq.subtract(sum.multiply(sum).divide(n, MathContext.DECIMAL128)).divide(n, MathContext.DECIMAL128);
+    BigDecimal sum = this.sum.toBigDecimal();
+    BigDecimal var = sumSq.toBigDecimal().subtract(sum.multiply(sum).divide(n, MathContext.DECIMAL128)).divide(n, MathContext.DECIMAL128);
     return var.signum() <= 0 ? 0 : Math.sqrt(var.doubleValue());
   }
 
@@ -126,8 +124,8 @@ public final class NumericStats implements Accumulator {
     var s = new NumericStats(QuantileSketch.fromJson(n.get("quantiles")));
     s.count = n.get("count").asLong();
     s.missing = n.get("missing").asLong();
-    s.sum = new BigDecimal(n.get("sum").asText());
-    s.sumSq = new BigDecimal(n.get("sum_sq").asText());
+    s.sum = ExactSum.parse(n.get("sum").asText(), false);
+    s.sumSq = ExactSum.parse(n.get("sum_sq").asText(), true);
     if (n.has("min")) {
       s.min = n.get("min").asDouble();
       s.max = n.get("max").asDouble();

@@ -1,19 +1,28 @@
 package org.millrace.validate.statistics;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.millrace.api.data.Column;
 import org.millrace.api.data.FeatureType;
+import org.millrace.api.numeric.ExactSum;
 
 /**
- * Mergeable statistics of one feature: counts, moments (Chan et al.'s parallel variance), zeros,
- * a quantile sketch for numbers, and value counts for strings and bools (exact up to
- * {@link #MAX_DISTINCT} distinct values; beyond that new values are counted as {@code other}, and
- * a {@link DistinctSketch}, seeded with every value kept, estimates the number of distinct values).
+ * Mergeable statistics of one feature: counts, exact sums of the values and of their squares
+ * ({@link ExactSum}, rounded once for the mean and the standard deviation), zeros, a quantile
+ * sketch for numbers, and value counts for strings and bools (exact up to {@link #MAX_DISTINCT}
+ * distinct values; beyond that the values kept are the {@code MAX_DISTINCT} with the smallest
+ * hash, with their exact counts, the others are counted as {@code other}, and a
+ * {@link DistinctSketch} of every value estimates the number of distinct values). Every part —
+ * sums, sketch, the values kept — is a function of the multiset of values, so the result is the
+ * same bit for bit however the rows were split into partial accumulators and merged.
  * A value longer than {@link #MAX_VALUE_CHARS} characters is counted under a bounded key — its first
  * characters and a hash of the whole value ({@link #countedKey}) — so the counts hold at most
  * {@code MAX_DISTINCT} keys of bounded length whatever the data.
@@ -34,13 +43,29 @@ public final class FeatureAccumulator {
   long zeros;
   double min = Double.POSITIVE_INFINITY;
   double max = Double.NEGATIVE_INFINITY;
-  double mean;
-  double m2;
+  ExactSum sum;
+  ExactSum sumSq;
   QuantileSketch sketch;
   TreeMap<String, Long> values;
   long otherValues;
   DistinctSketch distinct;
   long totalLength;
+  /** The kept values by (hash, value) while they fill MAX_DISTINCT; rebuilt when needed. */
+  @JsonIgnore
+  transient TreeSet<Hashed> byHash;
+
+  /** A kept value and its hash, ordered by hash then value. */
+  record Hashed(long hash, String value) implements Comparable<Hashed> {
+    Hashed(String value) {
+      this(DistinctSketch.hash(value), value);
+    }
+
+    @Override
+    public int compareTo(Hashed o) {
+      int c = Long.compare(hash, o.hash);
+      return c != 0 ? c : value.compareTo(o.value);
+    }
+  }
 
   FeatureAccumulator() {}
 
@@ -49,6 +74,8 @@ public final class FeatureAccumulator {
     this.type = type;
     if (numeric()) {
       sketch = new QuantileSketch(SKETCH_K);
+      sum = ExactSum.ofValues();
+      sumSq = ExactSum.ofSquares();
     } else {
       values = new TreeMap<>();
     }
@@ -85,10 +112,8 @@ public final class FeatureAccumulator {
   }
 
   private void addNumber(double v) {
-    long k = count - nan;
-    double delta = v - mean;
-    mean += delta / k;
-    m2 += delta * (v - mean);
+    sum.add(v);
+    sumSq.add(v);
     min = Math.min(min, v);
     max = Math.max(max, v);
     if (v == 0) {
@@ -123,12 +148,39 @@ public final class FeatureAccumulator {
     Long prev = values.get(v);
     if (prev != null) {
       values.put(v, prev + 1);
-    } else if (values.size() < MAX_DISTINCT) {
+      return;
+    }
+    if (values.size() < MAX_DISTINCT) {
       values.put(v, 1L);
+      if (distinct != null) {
+        distinct.add(v);
+      }
+      if (byHash != null) {
+        byHash.add(new Hashed(v));
+      }
+      return;
+    }
+    overflowSketch().add(v);
+    // Keep the MAX_DISTINCT values of smallest hash: a value once left out or evicted never
+    // returns (the bound only falls), so every value kept has been counted from its first row.
+    var h = new Hashed(v);
+    Hashed largest = byHash().last();
+    if (h.compareTo(largest) < 0) {
+      otherValues += values.remove(largest.value());
+      byHash.remove(largest);
+      values.put(v, 1L);
+      byHash.add(h);
     } else {
       otherValues++;
-      overflowSketch().add(v);
     }
+  }
+
+  private TreeSet<Hashed> byHash() {
+    if (byHash == null) {
+      byHash = new TreeSet<>();
+      values.keySet().forEach(v -> byHash.add(new Hashed(v)));
+    }
+    return byHash;
   }
 
   /** The distinct-value sketch, started from the kept values when the exact counts first overflow. */
@@ -142,13 +194,9 @@ public final class FeatureAccumulator {
 
   public void merge(FeatureAccumulator o) {
     if (numeric()) {
-      long na = count - nan;
-      long nb = o.count - o.nan;
-      if (nb > 0) {
-        double delta = o.mean - mean;
-        long n = na + nb;
-        mean = na == 0 ? o.mean : mean + delta * nb / n;
-        m2 = m2 + o.m2 + delta * delta * ((double) na * nb / n);
+      if (o.count - o.nan > 0) {
+        sum.merge(o.sum);
+        sumSq.merge(o.sumSq);
         min = Math.min(min, o.min);
         max = Math.max(max, o.max);
       }
@@ -156,21 +204,26 @@ public final class FeatureAccumulator {
       zeros += o.zeros;
       nan += o.nan;
     } else {
-      o.values.forEach((v, c) -> {
-        Long prev = values.get(v);
-        if (prev != null || values.size() < MAX_DISTINCT) {
-          values.merge(v, c, Long::sum);
-        } else {
-          otherValues += c;
-          overflowSketch().add(v);
-        }
-      });
+      o.values.forEach((v, c) -> values.merge(v, c, Long::sum));
       otherValues += o.otherValues;
-      if (o.distinct != null) {
-        overflowSketch().merge(o.distinct);
-      }
-      if (distinct != null) {
+      byHash = null;
+      if (distinct != null || o.distinct != null || values.size() > MAX_DISTINCT) {
+        // Without a sketch an accumulator's values are all its distinct values, so this sketch
+        // then holds every distinct value of both.
+        if (distinct == null) {
+          distinct = new DistinctSketch();
+        }
+        if (o.distinct != null) {
+          distinct.merge(o.distinct);
+        }
         values.keySet().forEach(distinct::add);
+      }
+      if (values.size() > MAX_DISTINCT) {
+        var order = new TreeSet<Hashed>();
+        values.keySet().forEach(v -> order.add(new Hashed(v)));
+        while (order.size() > MAX_DISTINCT) {
+          otherValues += values.remove(order.pollLast().value());
+        }
       }
       totalLength += o.totalLength;
     }
@@ -190,9 +243,22 @@ public final class FeatureAccumulator {
         quantiles.put(names[i], q[i]);
       }
       List<Long> hist = n == 0 ? List.of() : toList(sketch.histogram(min, max, 10));
+      Double mean = null;
+      Double std = null;
+      if (n > 0 && !sum.isFinite()) {
+        mean = sum.doubleValue() / n; // an infinity (or NaN) among the values, as IEEE sums give
+        std = Double.NaN;
+      } else if (n > 0) {
+        BigDecimal bn = BigDecimal.valueOf(n);
+        BigDecimal s = sum.toBigDecimal();
+        mean = s.divide(bn, MathContext.DECIMAL128).doubleValue();
+        // n * sum(v^2) - sum(v)^2 = n^2 * variance, exactly (never negative).
+        BigDecimal n2var = bn.multiply(sumSq.toBigDecimal()).subtract(s.multiply(s));
+        std = Math.sqrt(n2var.divide(bn.multiply(bn), MathContext.DECIMAL128).doubleValue());
+      }
       return new FeatureStatistics(name, type, rows, count, missing, nan,
-          new FeatureStatistics.Numeric(n == 0 ? null : min, n == 0 ? null : max, n == 0 ? null : mean,
-              n < 2 ? (n == 1 ? 0.0 : null) : Math.sqrt(m2 / n), zeros, quantiles, hist),
+          new FeatureStatistics.Numeric(n == 0 ? null : min, n == 0 ? null : max, mean,
+              n < 2 ? (n == 1 ? 0.0 : null) : std, zeros, quantiles, hist),
           null);
     }
     var top = new ArrayList<>(values.entrySet());
