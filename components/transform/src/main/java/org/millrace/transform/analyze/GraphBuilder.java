@@ -12,6 +12,7 @@ import org.millrace.transform.graph.Graph;
 import org.millrace.transform.graph.InputFeature;
 import org.millrace.transform.graph.LabelSpec;
 import org.millrace.transform.graph.Probe;
+import org.millrace.transform.spec.FeatureResolver;
 import org.millrace.transform.spec.FeatureSpec;
 import org.millrace.transform.spec.OpSpec;
 import org.millrace.transform.spec.TransformParams;
@@ -28,6 +29,7 @@ public final class GraphBuilder {
   private final List<PipelineState> states = new ArrayList<>();
   private final List<InputFeature> inputs;
   private final InputFeature labelInput;
+  private final FeatureResolver.Resolved resolved;
   private List<String> labelVocabulary;
   private List<PipelineState> pending = List.of();
   private boolean labelPending;
@@ -48,7 +50,8 @@ public final class GraphBuilder {
     labelInput = new InputFeature(lf.name(), lf.type());
     labelPending = "classification".equals(params.label().task());
     var used = new LinkedHashMap<String, InputFeature>();
-    for (FeatureSpec fs : params.featureSpecs()) {
+    resolved = params.resolveFeatures(raw);
+    for (FeatureSpec fs : resolved.specs()) {
       var sources = new ArrayList<InputFeature>();
       for (int i = 0; i < fs.sources().size(); i++) {
         String n = fs.sources().get(i);
@@ -142,6 +145,11 @@ public final class GraphBuilder {
             + fs.name() + "' expected mode or constant, got " + f.strategy());
       }
     }
+  }
+
+  /** The feature pipelines as resolved against the raw schema, with each column's choice. */
+  public FeatureResolver.Resolved features() {
+    return resolved;
   }
 
   /** Raw features the graph reads (label excluded). */
