@@ -90,7 +90,8 @@ public final class TransformExecutor implements Executor<TransformParams> {
         splits.computeIfAbsent(split, k -> new ArrayList<>()).add(ex.splitDir(split));
       }
     }
-    var applied = new BeamApply(ctx.beamArgs(), ctx.tempDir().resolve("apply")).run(graph, splits, outDir, params.shards());
+    var applied = new BeamApply(ctx.beamArgs(), ctx.tempDir().resolve("apply")).run(graph, splits, outDir, params.shards(),
+        params.analyzeSplits(), params.label().classes() != null);
     var result = ExecutorResult.builder()
         .property(TransformSpec.TRANSFORM_GRAPH, "feature_dim", (long) graph.featureDim())
         .property(TransformSpec.TRANSFORM_GRAPH, "task", graph.task())

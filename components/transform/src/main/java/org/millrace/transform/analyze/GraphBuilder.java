@@ -49,6 +49,10 @@ public final class GraphBuilder {
     }
     labelInput = new InputFeature(lf.name(), lf.type());
     labelPending = "classification".equals(params.label().task());
+    if (params.label().classes() != null) {
+      labelVocabulary = givenClasses(params.label().classes(), lf.type());
+      labelPending = false;
+    }
     var used = new LinkedHashMap<String, InputFeature>();
     resolved = params.resolveFeatures(raw);
     for (FeatureSpec fs : resolved.specs()) {
@@ -196,6 +200,32 @@ public final class GraphBuilder {
     }
     pending = List.of();
     phase++;
+  }
+
+  /** {@code label.classes} as the class names the label's values read as (an int label's 3 is "3", a float's "3.0"). */
+  private static List<String> givenClasses(List<Object> classes, FeatureType type) {
+    var out = new ArrayList<String>();
+    for (int i = 0; i < classes.size(); i++) {
+      Object c = classes.get(i);
+      String text;
+      if (c instanceof Number n && type == FeatureType.INT) {
+        if (n.doubleValue() != Math.rint(n.doubleValue())) {
+          throw new ParameterException("label.classes[" + i + "]", "label.classes expected integers for the int label, got "
+              + c);
+        }
+        text = Long.toString(n.longValue());
+      } else if (c instanceof Number n && type == FeatureType.FLOAT) {
+        text = Double.toString(n.doubleValue());
+      } else {
+        text = String.valueOf(c);
+      }
+      if (out.contains(text)) {
+        throw new ParameterException("label.classes[" + i + "]", "label.classes expected distinct classes, got '" + text
+            + "' twice");
+      }
+      out.add(text);
+    }
+    return out;
   }
 
   private List<String> labelClasses(TermCounts t) {

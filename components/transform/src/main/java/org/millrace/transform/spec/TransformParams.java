@@ -33,8 +33,17 @@ import org.millrace.api.spec.ParameterException;
 public record TransformParams(Label label, Object features, List<String> analyzeSplits,
     String nanPolicy, String analyzerCacheDir, Integer shards) {
 
-  /** The label: {@code task} classification (class index) or regression (value kept). */
-  public record Label(String feature, String task) {
+  /**
+   * The label: {@code task} classification (class index) or regression (value kept). {@code classes}
+   * (classification only, optional) names every class in index order instead of fitting them on the
+   * analyze splits, so that a class too rare to land in the train split is still a class; a value
+   * outside them fails the Transform naming it and its split.
+   */
+  public record Label(String feature, String task, List<Object> classes) {
+    public Label(String feature, String task) {
+      this(feature, task, null);
+    }
+
     public Label {
       if (feature == null || feature.isBlank()) {
         throw new ParameterException("label.feature", "label.feature expected a feature name, got " + feature);
@@ -42,6 +51,23 @@ public record TransformParams(Label label, Object features, List<String> analyze
       task = task == null ? "classification" : task;
       if (!task.equals("classification") && !task.equals("regression")) {
         throw new ParameterException("label.task", "label.task expected classification or regression, got '" + task + "'");
+      }
+      if (classes != null) {
+        if (!task.equals("classification")) {
+          throw new ParameterException("label.classes", "label.classes expected only with task classification, got task "
+              + task);
+        }
+        if (classes.isEmpty()) {
+          throw new ParameterException("label.classes", "label.classes expected at least one class, got []");
+        }
+        for (int i = 0; i < classes.size(); i++) {
+          Object c = classes.get(i);
+          if (!(c instanceof String) && !(c instanceof Number) && !(c instanceof Boolean)) {
+            throw new ParameterException("label.classes[" + i + "]", "label.classes expected strings or numbers, got "
+                + c);
+          }
+        }
+        classes = List.copyOf(classes);
       }
     }
   }
