@@ -382,6 +382,14 @@ class CliProcessIT {
   }
 
   /** The strongest form of the claim: no command in the docs' code blocks escapes the tests above. */
+  @Test
+  @Order(11)
+  void initThenRun() throws Exception {
+    // docs/pipelines.md: a pipeline for a data file, run as written (InitIT does the other data sets).
+    ok(printed("./millrace init examples/data/iris/iris.csv --label species"), "wrote iris-pipeline.yaml");
+    ok(printed("./millrace run iris-pipeline.yaml"), "BLESSED (evaluator): all checks passed");
+  }
+
   /** Documented commands that need more than this test sets up, and the test that runs them as printed. */
   static final java.util.Map<String, String> COVERED_ELSEWHERE = java.util.Map.of(
       "./millrace run pipeline.yaml", "SparkClusterIT (docs/spark-cluster.md: on a Spark standalone master and workers)");

@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
     description = "Production machine-learning pipelines on the JVM.",
     subcommands = {RunCommand.class, ResumeCommand.class, RunsCommand.class, LineageCommand.class,
         ArtifactsCommand.class, ModelsCommand.class, ServeCommand.class, ScheduleCommand.class,
-        BackfillCommand.class, RunNodeCommand.class, AirflowCommand.class, GcCommand.class, UiCommand.class})
+        BackfillCommand.class, RunNodeCommand.class, AirflowCommand.class, GcCommand.class, UiCommand.class,
+        InitCommand.class})
 public final class MillraceCli implements Callable<Integer> {
   static final int OK = 0;
   static final int NODE_FAILED = 1;

@@ -34,6 +34,7 @@ import org.millrace.api.spec.ExecutionContext;
 import org.millrace.api.spec.Executor;
 import org.millrace.api.spec.ExecutorInput;
 import org.millrace.api.spec.ExecutorResult;
+import org.millrace.api.spec.ParameterException;
 import org.millrace.ingest.beam.ParseCsvFn;
 import org.millrace.ingest.beam.PlanRangesFn;
 import org.millrace.ingest.beam.TextRange;
@@ -57,6 +58,10 @@ public final class ExampleGenExecutor implements Executor<ExampleGenParams> {
     InputSchema inputSchema = InputSchema.of(p, files);
     DataSchema schema = inputSchema.schema();
     String schemaSource = inputSchema.source();
+    if (p.label() != null && schema.indexOf(p.label()) < 0) {
+      throw new ParameterException("label", "label expected one of the columns " + schema.names() + " (schema "
+          + schemaSource + "), got '" + p.label() + "'");
+    }
     ctx.log().info("ExampleGen: spans {} versions {} ({} files), schema {}", plan.spans(), plan.versions(),
         files.size(), schemaSource);
     Path out = input.output(ExampleGenComponent.EXAMPLES);
@@ -77,7 +82,8 @@ public final class ExampleGenExecutor implements Executor<ExampleGenParams> {
         .apply("SpreadRanges", Reshuffle.viaRandomKey())
         .apply("Parse", ParDo.of(new ParseCsvFn(schema, schemaSource, p.delimiter().charAt(0), p.nullValues(),
             ratios, plan.fileSplits(), p.splitBy(), p.batchSize(), p.badRows() == ExampleGenParams.BadRows.QUARANTINE,
-            p.format(), tempDirs, quarantineTemp, p.maxRecordBytes(), files, shards))
+            p.format(), tempDirs, quarantineTemp, p.maxRecordBytes(), files, shards, p.label(),
+            p.missingLabel() == null ? null : p.missingLabel().name().toLowerCase(java.util.Locale.ROOT)))
             .withOutputTags(ParseCsvFn.PARTS, TupleTagList.of(ParseCsvFn.REJECTED)));
     PCollection<KV<String, TempPart>> parts = parsed.get(ParseCsvFn.PARTS)
         .setCoder(KvCoder.of(StringUtf8Coder.of(), TempPart.Coder.INSTANCE));
@@ -113,6 +119,17 @@ public final class ExampleGenExecutor implements Executor<ExampleGenParams> {
     props.put("input_files", (long) files.size());
     props.put("rows_read", read);
     props.put("rejected_rows", rejected);
+    long labelDropped = BeamPipelines.counter(result, ParseCsvFn.NAMESPACE, "missing_label_dropped");
+    long labelQuarantined = BeamPipelines.counter(result, ParseCsvFn.NAMESPACE, "missing_label_quarantined");
+    if (p.label() != null) {
+      props.put("missing_label_dropped", labelDropped);
+      props.put("missing_label_quarantined", labelQuarantined);
+      if (labelDropped + labelQuarantined > 0) {
+        ctx.log().info("ExampleGen: {} rows with a missing label '{}' {}", labelDropped + labelQuarantined, p.label(),
+            labelDropped > 0 ? "dropped (missing_label: drop)" : "quarantined to " + out.resolve(QUARANTINE)
+            + " (missing_label: quarantine)");
+      }
+    }
     long written = 0;
     for (String split : splits) {
       long n = BeamPipelines.counter(result, ParseCsvFn.NAMESPACE, "rows_" + split);
@@ -124,8 +141,9 @@ public final class ExampleGenExecutor implements Executor<ExampleGenParams> {
         ExamplesIO.write(splitDir, schema, 0, List.of());
       }
     }
-    if (written + rejected != read) {
-      throw new IllegalStateException("BUG: rows read " + read + " != written " + written + " + rejected " + rejected);
+    if (written + rejected + labelDropped + labelQuarantined != read) {
+      throw new IllegalStateException("BUG: rows read " + read + " != written " + written + " + rejected " + rejected
+          + " + missing labels " + (labelDropped + labelQuarantined));
     }
     if (read == 0) {
       throw new IllegalArgumentException("input expected at least one row, got none in " + files.size() + " file(s) "
@@ -133,7 +151,8 @@ public final class ExampleGenExecutor implements Executor<ExampleGenParams> {
     }
     if (written == 0) {
       throw new IllegalArgumentException(String.format("input expected at least one readable row, got all %d rows"
-          + " rejected; see %s for each row and why", read, out.resolve(QUARANTINE)));
+          + " rejected%s; see %s for each row and why", read, labelDropped + labelQuarantined > 0
+          ? " or without a label (" + (labelDropped + labelQuarantined) + ")" : "", out.resolve(QUARANTINE)));
     }
     if (read > 0 && rejected > p.maxRejectedFraction() * read) {
       throw new IllegalArgumentException(String.format("rejected rows expected at most %.1f%% (max_rejected_fraction %s),"

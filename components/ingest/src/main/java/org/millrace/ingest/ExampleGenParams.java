@@ -43,16 +43,24 @@ import org.millrace.api.spec.ParameterException;
  * @param maxRecordBytes the longest CSV record or JSON line, in bytes (default 64 MiB, at most 2 GiB less 16
  *     bytes): a longer one is a bad row (fails naming its file and line, or is quarantined as an excerpt), so
  *     memory stays bounded whatever the input; arrow and parquet files are not affected
+ * @param label the label column, for {@code missingLabel}; optional
+ * @param missingLabel with {@code label}: a row whose label is missing {@code fail}s the run naming its file
+ *     and line (the default), is {@code drop}ped, or is written to the {@code quarantine} (with file and
+ *     line); the counts are the Examples properties {@code missing_label_dropped} and
+ *     {@code missing_label_quarantined}, and such rows do not count as rejected rows
  */
 public record ExampleGenParams(
     String input, String format, String delimiter, List<String> nullValues, String schemaFile,
     Integer inferSampleRows, Map<String, Integer> splitRatios, String splitBy, Long span, List<Long> spanRange,
     Integer rollingWindow, BadRows badRows,
     Double maxRejectedFraction, Integer batchSize, Integer shards, Long version, Map<String, String> inputSplits,
-    Long maxRecordBytes) {
+    Long maxRecordBytes, String label, MissingLabel missingLabel) {
 
   /** What to do with rows that cannot be read. */
   public enum BadRows { FAIL, QUARANTINE }
+
+  /** What to do with rows whose label is missing. */
+  public enum MissingLabel { FAIL, DROP, QUARANTINE }
 
   public ExampleGenParams {
     inputSplits = inputSplits == null ? null : new java.util.TreeMap<>(inputSplits);
@@ -102,6 +110,14 @@ public record ExampleGenParams(
       throw new ParameterException("max_record_bytes", "max_record_bytes expected a number of bytes in [1, "
           + (Integer.MAX_VALUE - 16) + "], got " + maxRecordBytes);
     }
+    if (label != null && label.isBlank()) {
+      throw new ParameterException("label", "label expected a column name, got '" + label + "'");
+    }
+    if (missingLabel != null && label == null) {
+      throw new ParameterException("missing_label", "missing_label expected a label column beside it (label: <column>),"
+          + " got none");
+    }
+    missingLabel = label == null ? null : missingLabel == null ? MissingLabel.FAIL : missingLabel;
     if (shards != null && shards < 1) {
       throw new ParameterException("shards", "shards expected a positive number, got " + shards);
     }
@@ -176,6 +192,6 @@ public record ExampleGenParams(
 
   public static ExampleGenParams of(String input) {
     return new ExampleGenParams(input, null, null, null, null, null, null, null, null, null, null, null, null, null,
-        null, null, null, null);
+        null, null, null, null, null, null);
   }
 }

@@ -20,6 +20,7 @@ import org.millrace.transform.analyze.GraphBuilder;
 import org.millrace.transform.beam.BeamApply;
 import org.millrace.transform.beam.BeamFit;
 import org.millrace.transform.graph.Graph;
+import org.millrace.transform.spec.FeatureResolver;
 import org.millrace.transform.spec.TransformParams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +46,12 @@ public final class TransformExecutor implements Executor<TransformParams> {
     DataSchema raw = rawSchema(spans.get(0), params);
     input.optionalInput(TransformSpec.SCHEMA).ifPresent(s -> checkSchema(raw, s.path().resolve("schema.yaml"), params));
     var builder = new GraphBuilder(params, raw);
+    FeatureResolver.Resolved features = builder.features();
+    // Features chosen from the schema (auto, column groups) are printed and recorded beside the graph.
+    boolean resolvedFromSchema = FeatureResolver.needsSchema(params.features());
+    if (resolvedFromSchema) {
+      LOG.info("transform {}: {}", ctx.nodeId(), features.summary());
+    }
 
     var fitSpans = new ArrayList<BeamFit.Span>();
     for (int i = 0; i < spans.size(); i++) {
@@ -68,6 +75,13 @@ public final class TransformExecutor implements Executor<TransformParams> {
         fit.spanPassesCached());
     Path graphDir = input.output(TransformSpec.TRANSFORM_GRAPH);
     graph.write(graphDir);
+    if (resolvedFromSchema) {
+      try {
+        Files.writeString(graphDir.resolve(FeatureResolver.CHOICES_FILE), features.toJson(), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot write " + graphDir.resolve(FeatureResolver.CHOICES_FILE) + ": " + e, e);
+      }
+    }
 
     Path outDir = input.output(TransformSpec.TRANSFORMED_EXAMPLES);
     var splits = new LinkedHashMap<String, List<Path>>();
@@ -76,7 +90,8 @@ public final class TransformExecutor implements Executor<TransformParams> {
         splits.computeIfAbsent(split, k -> new ArrayList<>()).add(ex.splitDir(split));
       }
     }
-    var applied = new BeamApply(ctx.beamArgs(), ctx.tempDir().resolve("apply")).run(graph, splits, outDir, params.shards());
+    var applied = new BeamApply(ctx.beamArgs(), ctx.tempDir().resolve("apply")).run(graph, splits, outDir, params.shards(),
+        params.analyzeSplits(), params.label().classes() != null);
     var result = ExecutorResult.builder()
         .property(TransformSpec.TRANSFORM_GRAPH, "feature_dim", (long) graph.featureDim())
         .property(TransformSpec.TRANSFORM_GRAPH, "task", graph.task())

@@ -128,7 +128,12 @@ public final class NodeLauncher {
       } catch (Exception | OutOfMemoryError | StackOverflowError e) {
         // An Error other than these two (a LinkageError, an InternalError) leaves the JVM in no state to go on.
         lastError = describe(e);
-        LOG.warn("node {} attempt {}/{} failed: {}", node.id(), attempt, attempts, lastError);
+        if (attempt < attempts) {
+          LOG.warn("node {} attempt {}/{} failed: {}", node.id(), attempt, attempts, lastError);
+        } else if (attempts > 1) {
+          // The last attempt's error is what the node failed with: the runner prints it once.
+          LOG.warn("node {} attempt {}/{} failed", node.id(), attempt, attempts);
+        }
         String error = lastError;
         lease.finish(() -> store.putExecution(started.withState(ExecutionState.FAILED).withCustomProperties(Map.of(
             Keys.ERROR, Value.of(error + stackSummary(e)), Keys.ENDED_MS, Value.of(System.currentTimeMillis())))));

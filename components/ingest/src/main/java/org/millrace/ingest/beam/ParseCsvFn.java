@@ -83,6 +83,10 @@ public final class ParseCsvFn extends DoFn<KV<String, TextRange>, KV<String, Tem
   /** Each input file's position in the input (orders the parts), and the fixed part count or 0. */
   private final Map<String, Integer> fileOrder;
   private final int shards;
+  private final int labelIndex;
+  private final String missingLabel;
+  private final Counter labelDropped = Metrics.counter(NAMESPACE, "missing_label_dropped");
+  private final Counter labelQuarantined = Metrics.counter(NAMESPACE, "missing_label_quarantined");
 
   /**
    * @param splitRatios split name to hash buckets, or (with {@code fileSplits}) the split names with any ratio
@@ -95,7 +99,7 @@ public final class ParseCsvFn extends DoFn<KV<String, TextRange>, KV<String, Tem
       Map<String, Integer> splitRatios, Map<String, String> fileSplits, String splitBy, int batchSize,
       boolean quarantine, String format, List<String> tempDirs, String quarantineTempDir, long maxRecordBytes) {
     this(schema, schemaSource, delimiter, nullValues, splitRatios, fileSplits, splitBy, batchSize, quarantine, format,
-        tempDirs, quarantineTempDir, maxRecordBytes, List.of(), ExamplesBeamIO.AUTO_SHARDS);
+        tempDirs, quarantineTempDir, maxRecordBytes, List.of(), ExamplesBeamIO.AUTO_SHARDS, null, null);
   }
 
   /**
@@ -104,11 +108,15 @@ public final class ParseCsvFn extends DoFn<KV<String, TextRange>, KV<String, Tem
    * @param shards the fixed number of parts per split (each batch goes to the shard of its content
    *     key, as {@link ExamplesBeamIO#write(java.nio.file.Path, DataSchema, int)} does), or
    *     {@link ExamplesBeamIO#AUTO_SHARDS} for a part per range read
+   * @param label a label column whose missing values follow {@code missingLabel}: {@code fail}
+   *     (the row's file and line in the error), {@code drop} (counted) or {@code quarantine} (to
+   *     the quarantine file with file and line, counted apart from bad rows); null for no check
+   * @param missingLabel {@code fail}, {@code drop} or {@code quarantine} (with a label)
    */
   public ParseCsvFn(DataSchema schema, String schemaSource, char delimiter, List<String> nullValues,
       Map<String, Integer> splitRatios, Map<String, String> fileSplits, String splitBy, int batchSize,
       boolean quarantine, String format, List<String> tempDirs, String quarantineTempDir, long maxRecordBytes,
-      List<String> files, int shards) {
+      List<String> files, int shards, String label, String missingLabel) {
     if (shards < 0) {
       throw new IllegalArgumentException("shards expected a positive number (or 0 for automatic), got " + shards);
     }
@@ -118,6 +126,12 @@ public final class ParseCsvFn extends DoFn<KV<String, TextRange>, KV<String, Tem
     }
     this.fileOrder = Map.copyOf(order);
     this.shards = shards;
+    this.labelIndex = label == null ? -1 : schema.indexOf(label);
+    if (label != null && labelIndex < 0) {
+      throw new IllegalArgumentException("label expected one of the columns " + schema.names() + ", got '" + label
+          + "'");
+    }
+    this.missingLabel = missingLabel == null ? "fail" : missingLabel;
     this.schema = schema;
     this.maxRecordBytes = maxRecordBytes;
     this.schemaSource = schemaSource;
@@ -339,6 +353,8 @@ public final class ParseCsvFn extends DoFn<KV<String, TextRange>, KV<String, Tem
     final long[] written = new long[splits.size()];
     final List<KV<Integer, Batch>> batches = new ArrayList<>();
     final List<KV<Long, String>> rejectedRows = new ArrayList<>();
+    final List<KV<Long, String>> labelRows = new ArrayList<>();
+    long labelsDropped;
     long read;
     long pendingRows;
 
@@ -355,6 +371,11 @@ public final class ParseCsvFn extends DoFn<KV<String, TextRange>, KV<String, Tem
     void add(long line, List<String> fields, String error, String raw, long rawHash, Object rawSource)
         throws Exception {
       read++;
+      if (error == null && labelIndex >= 0 && fields.size() == schema.size()
+          && typer.isMissing(fields.get(labelIndex))) {
+        missingLabel(line, fields.get(labelIndex), raw, rawSource);
+        return;
+      }
       if (error == null) {
         int split = fixedSplit >= 0 ? fixedSplit : splitBy >= 0 ? split(fnv(String.valueOf(fields.get(splitBy))))
             : split(raw == null ? rawHash : fnv(raw));
@@ -376,6 +397,22 @@ public final class ParseCsvFn extends DoFn<KV<String, TextRange>, KV<String, Tem
       rejectedRows.add(KV.of(line, reject(file, line, text, error)));
     }
 
+    /** A row whose label is missing: fails naming file and line, is dropped, or goes to the quarantine. */
+    private void missingLabel(long line, String value, String raw, Object rawSource) throws Exception {
+      String unit = typed() ? "row" : "line";
+      String problem = "label column '" + schema.names().get(labelIndex) + "' expected a value, got missing"
+          + (value == null ? "" : " ('" + value + "')");
+      switch (missingLabel) {
+        case "drop" -> labelsDropped++;
+        case "quarantine" -> {
+          String text = raw != null ? raw : rawSource instanceof CsvReader r ? r.raw() : ((CsvRecord) rawSource).raw();
+          labelRows.add(KV.of(line, entry(file, line, text, problem)));
+        }
+        default -> throw new IllegalArgumentException(file + " " + unit + " " + line + ": " + problem
+            + ". Fix the data, or set missing_label: drop or missing_label: quarantine to set such rows aside.");
+      }
+    }
+
     /** Closes the batches still being built. */
     void flush() {
       for (int s = 0; s < builders.length; s++) {
@@ -394,6 +431,13 @@ public final class ParseCsvFn extends DoFn<KV<String, TextRange>, KV<String, Tem
       for (var r : rejectedRows) {
         parts.reject(file, r.getKey(), r.getValue());
       }
+      for (var r : labelRows) {
+        parts.reject(file, r.getKey(), r.getValue());
+      }
+      labelQuarantined.inc(labelRows.size());
+      labelDropped.inc(labelsDropped);
+      labelRows.clear();
+      labelsDropped = 0;
       for (int s = 0; s < written.length; s++) {
         splitCounters.get(s).inc(written[s]);
         written[s] = 0;
@@ -461,6 +505,11 @@ public final class ParseCsvFn extends DoFn<KV<String, TextRange>, KV<String, Tem
       throw new IllegalArgumentException(where + ": " + problem + typed
           + ". Fix the data, or set bad_rows: quarantine to set such rows aside.");
     }
+    return entry(file, line, raw, problem);
+  }
+
+  /** A quarantine entry: {@code {file, line | row_number, reason, row}}. */
+  private String entry(String file, long line, String raw, String problem) throws Exception {
     var entry = new LinkedHashMap<String, Object>();
     entry.put("file", file);
     entry.put(typed() ? "row_number" : "line", line);

@@ -34,6 +34,11 @@ public final class RowTyper {
     this.missing = new boolean[n];
   }
 
+  /** Whether a field is missing: null, or one of the null markers. */
+  public boolean isMissing(String v) {
+    return isNull(v);
+  }
+
   private boolean isNull(String v) {
     return v == null || (v.length() <= maxNullLength && nullValues.contains(v));
   }

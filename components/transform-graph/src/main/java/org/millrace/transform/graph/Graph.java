@@ -189,7 +189,7 @@ public final class Graph {
       try {
         applyInto(raw, cursor, out, r * dim);
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(e.getMessage() + " [in row " + r + " of the batch]", e);
+        throw new IllegalArgumentException(e.getMessage() + " [in the row " + rowText(rawBatch, r) + "]", e);
       }
     }
     float[] labels = null;
@@ -200,11 +200,31 @@ public final class Graph {
         try {
           labels[r] = encodeLabel(lc.get(r));
         } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException(e.getMessage() + " [in row " + r + " of the batch]", e);
+          throw new IllegalArgumentException(e.getMessage() + " [in the row " + rowText(rawBatch, r) + "]", e);
         }
       }
     }
     return new DenseBatch(out, rows, dim, labels);
+  }
+
+  /**
+   * A row's values as {@code {name: value, ...}} (at most 20 columns, long values cut), so that an
+   * error names the row by its content: a batch carries no input file or line.
+   */
+  static String rowText(Batch batch, int row) {
+    var sb = new StringBuilder("{");
+    List<String> names = batch.schema().names();
+    for (int c = 0; c < names.size(); c++) {
+      if (c == 20) {
+        sb.append(", ... (").append(names.size()).append(" columns)");
+        break;
+      }
+      Object v = batch.column(c).get(row);
+      String text = v == null ? "missing" : String.valueOf(v);
+      sb.append(c > 0 ? ", " : "").append(names.get(c)).append(": ")
+          .append(text.length() > 40 ? text.substring(0, 37) + "..." : text);
+    }
+    return sb.append("}").toString();
   }
 
   /** The encoded label: class index for classification, the value for regression. */
@@ -225,8 +245,7 @@ public final class Graph {
     String s = rawLabel instanceof String str ? str : Values.toText(rawLabel, labelInput());
     int i = label.vocabulary().indexOf(s);
     if (i < 0) {
-      throw new IllegalArgumentException("label '" + label.feature() + "' expected one of the classes "
-          + label.vocabulary() + ", got '" + s + "' (unseen when the graph was fitted)");
+      throw new UnseenClassException(label.feature(), s, label.vocabulary());
     }
     return i;
   }

@@ -12,6 +12,7 @@ import org.millrace.transform.graph.Graph;
 import org.millrace.transform.graph.InputFeature;
 import org.millrace.transform.graph.LabelSpec;
 import org.millrace.transform.graph.Probe;
+import org.millrace.transform.spec.FeatureResolver;
 import org.millrace.transform.spec.FeatureSpec;
 import org.millrace.transform.spec.OpSpec;
 import org.millrace.transform.spec.TransformParams;
@@ -28,6 +29,7 @@ public final class GraphBuilder {
   private final List<PipelineState> states = new ArrayList<>();
   private final List<InputFeature> inputs;
   private final InputFeature labelInput;
+  private final FeatureResolver.Resolved resolved;
   private List<String> labelVocabulary;
   private List<PipelineState> pending = List.of();
   private boolean labelPending;
@@ -47,8 +49,13 @@ public final class GraphBuilder {
     }
     labelInput = new InputFeature(lf.name(), lf.type());
     labelPending = "classification".equals(params.label().task());
+    if (params.label().classes() != null) {
+      labelVocabulary = givenClasses(params.label().classes(), lf.type());
+      labelPending = false;
+    }
     var used = new LinkedHashMap<String, InputFeature>();
-    for (FeatureSpec fs : params.featureSpecs()) {
+    resolved = params.resolveFeatures(raw);
+    for (FeatureSpec fs : resolved.specs()) {
       var sources = new ArrayList<InputFeature>();
       for (int i = 0; i < fs.sources().size(); i++) {
         String n = fs.sources().get(i);
@@ -144,6 +151,11 @@ public final class GraphBuilder {
     }
   }
 
+  /** The feature pipelines as resolved against the raw schema, with each column's choice. */
+  public FeatureResolver.Resolved features() {
+    return resolved;
+  }
+
   /** Raw features the graph reads (label excluded). */
   public List<InputFeature> inputs() {
     return inputs;
@@ -188,6 +200,32 @@ public final class GraphBuilder {
     }
     pending = List.of();
     phase++;
+  }
+
+  /** {@code label.classes} as the class names the label's values read as (an int label's 3 is "3", a float's "3.0"). */
+  private static List<String> givenClasses(List<Object> classes, FeatureType type) {
+    var out = new ArrayList<String>();
+    for (int i = 0; i < classes.size(); i++) {
+      Object c = classes.get(i);
+      String text;
+      if (c instanceof Number n && type == FeatureType.INT) {
+        if (n.doubleValue() != Math.rint(n.doubleValue())) {
+          throw new ParameterException("label.classes[" + i + "]", "label.classes expected integers for the int label, got "
+              + c);
+        }
+        text = Long.toString(n.longValue());
+      } else if (c instanceof Number n && type == FeatureType.FLOAT) {
+        text = Double.toString(n.doubleValue());
+      } else {
+        text = String.valueOf(c);
+      }
+      if (out.contains(text)) {
+        throw new ParameterException("label.classes[" + i + "]", "label.classes expected distinct classes, got '" + text
+            + "' twice");
+      }
+      out.add(text);
+    }
+    return out;
   }
 
   private List<String> labelClasses(TermCounts t) {

@@ -10,18 +10,34 @@ import org.millrace.api.data.Feature;
 import org.millrace.api.data.FeatureType;
 import org.millrace.transform.graph.DenseBatch;
 import org.millrace.transform.graph.Graph;
+import org.millrace.transform.graph.UnseenClassException;
 
 /** Applies the graph to a raw batch, producing the {@code features}/{@code label} batch. */
 final class ApplyFn extends DoFn<Batch, Batch> {
   static final int MAX_ROWS = 2048;
   private final String graphJson;
   private final String source;
+  private final String split;
+  private final List<String> analyzeSplits;
+  private final boolean classesGiven;
   private transient Graph graph;
   private transient DataSchema schema;
 
   ApplyFn(String graphJson, String source) {
+    this(graphJson, source, null, List.of(), false);
+  }
+
+  /**
+   * @param split the split this reads, for messages (null if unknown)
+   * @param analyzeSplits the splits the graph was fitted on
+   * @param classesGiven whether the label's classes came from {@code label.classes} rather than the data
+   */
+  ApplyFn(String graphJson, String source, String split, List<String> analyzeSplits, boolean classesGiven) {
     this.graphJson = graphJson;
     this.source = source;
+    this.split = split;
+    this.analyzeSplits = List.copyOf(analyzeSplits);
+    this.classesGiven = classesGiven;
   }
 
   /** The transformed Examples schema for a graph of dimension {@code dim}. */
@@ -35,13 +51,41 @@ final class ApplyFn extends DoFn<Batch, Batch> {
     schema = outputSchema(graph.featureDim());
   }
 
+  /** The apply error with its split and, for a label the graph cannot encode, the fix. */
+  String explain(IllegalArgumentException e) {
+    String where = " [in " + (split == null ? "" : "split '" + split + "' of ") + source + "]";
+    String row = e.getMessage().contains(" [in the row ")
+        ? e.getMessage().substring(e.getMessage().lastIndexOf(" [in the row ")) : "";
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof UnseenClassException u) {
+        if (classesGiven) {
+          return "label '" + u.label() + "' expected one of label.classes " + u.classes() + ", got '" + u.value()
+              + "' in split '" + split + "'. Fix: add '" + u.value() + "' to label.classes, or correct the data"
+              + row + where;
+        }
+        var all = new java.util.ArrayList<>(u.classes());
+        all.add(u.value());
+        return "label '" + u.label() + "' class '" + u.value() + "' occurs in split '" + split
+            + "' but not in the analyze splits " + analyzeSplits + ", where the classes " + u.classes()
+            + " were fitted (too few rows of it to land there?). Fix: name every class, label: {feature: "
+            + u.label() + ", classes: " + all + "}, or give more rows of class '" + u.value() + "'" + row + where;
+      }
+    }
+    if (e.getMessage().startsWith("label '") && e.getMessage().contains("expected a value, got missing")) {
+      String label = graph.labelFeature().orElse("?");
+      return e.getMessage() + where + ". Fix: set label: " + label + " and missing_label: drop (or quarantine) on the"
+          + " ExampleGen, which sets such rows aside at ingest naming their input file and line";
+    }
+    return e.getMessage() + where;
+  }
+
   @ProcessElement
   public void process(@Element Batch raw, OutputReceiver<Batch> out) {
     DenseBatch d;
     try {
       d = graph.apply(raw);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(e.getMessage() + " [in " + source + "]", e);
+      throw new IllegalArgumentException(explain(e), e);
     }
     if (d.labels() == null) {
       throw new IllegalArgumentException("transform expected label column '" + graph.labelFeature().orElse("?")

@@ -37,6 +37,15 @@ public final class BeamApply {
 
   /** Transforms {@code inputs} (split name to raw split dirs) into {@code outDir}/Split-&lt;name&gt;. */
   public Map<String, SplitResult> run(Graph graph, Map<String, List<Path>> inputs, Path outDir, int shards) {
+    return run(graph, inputs, outDir, shards, List.of(), false);
+  }
+
+  /**
+   * As above; {@code analyzeSplits} and {@code classesGiven} (the label's classes came from
+   * {@code label.classes}) make the error for a label class the graph does not know name the fix.
+   */
+  public Map<String, SplitResult> run(Graph graph, Map<String, List<Path>> inputs, Path outDir, int shards,
+      List<String> analyzeSplits, boolean classesGiven) {
     Pipeline p = BeamPipelines.create(beamArgs);
     String json = graph.toJson();
     var schema = ApplyFn.outputSchema(graph.featureDim());
@@ -50,7 +59,7 @@ public final class BeamApply {
       int s = 0;
       for (Path dir : e.getValue()) {
         parts = parts.and(p.apply(step + "Read" + s, ExamplesBeamIO.read(dir))
-            .apply(step + "Apply" + s, ParDo.of(new ApplyFn(json, dir.toString()))).setCoder(BatchCoder.of()));
+            .apply(step + "Apply" + s, ParDo.of(new ApplyFn(json, dir.toString(), split, analyzeSplits, classesGiven))).setCoder(BatchCoder.of()));
         s++;
       }
       PCollection<Batch> dense = parts.apply(step + "Flatten", Flatten.pCollections());

@@ -29,41 +29,51 @@ public final class SpecParser {
     var out = new ArrayList<FeatureSpec>();
     Set<String> names = new HashSet<>();
     for (int i = 0; i < features.size(); i++) {
-      String path = "features[" + i + "]";
-      Map<String, Object> e = features.get(i);
-      if (e == null) {
-        throw new ParameterException(path, path + " expected a map {feature|cross, ops}, got null");
-      }
-      checkKeys(e, path, Set.of("feature", "cross", "name", "ops"));
-      List<String> sources;
-      if (e.containsKey("feature") == e.containsKey("cross")) {
-        throw new ParameterException(path, path + " expected exactly one of 'feature' or 'cross', got "
-            + (e.containsKey("feature") ? "both" : "neither"));
-      }
-      if (e.containsKey("feature")) {
-        sources = List.of(string(e.get("feature"), path + ".feature"));
-      } else {
-        sources = stringList(e.get("cross"), path + ".cross");
-        if (sources.size() < 2) {
-          throw new ParameterException(path + ".cross", "cross expected at least 2 features, got " + sources);
-        }
-      }
-      String name = e.containsKey("name") ? string(e.get("name"), path + ".name") : String.join("_x_", sources);
-      if (!names.add(name)) {
-        throw new ParameterException(path + ".name", "feature output name expected to be unique, got '" + name
-            + "' twice. Give one of them a distinct name: ...");
-      }
-      Object opsRaw = e.get("ops");
-      if (!(opsRaw instanceof List<?> opsList) || opsList.isEmpty()) {
-        throw new ParameterException(path + ".ops", "ops expected a non-empty list, got " + opsRaw);
-      }
-      var ops = new ArrayList<OpSpec>();
-      for (int j = 0; j < opsList.size(); j++) {
-        ops.add(op(opsList.get(j), path + ".ops[" + j + "]"));
-      }
-      out.add(new FeatureSpec(name, sources, ops, path));
+      out.add(entry(features.get(i), "features[" + i + "]", names));
     }
     return out;
+  }
+
+  /**
+   * Parses one {@code {feature|cross, name, ops}} entry at {@code path}; {@code names} collects the
+   * output names so far (a repeated one is rejected).
+   */
+  static FeatureSpec entry(Map<String, Object> e, String path, Set<String> names) {
+    if (e == null) {
+      throw new ParameterException(path, path + " expected a map {feature|cross, ops}, got null");
+    }
+    checkKeys(e, path, Set.of("feature", "cross", "name", "ops"));
+    List<String> sources;
+    if (e.containsKey("feature") == e.containsKey("cross")) {
+      throw new ParameterException(path, path + " expected exactly one of 'feature' or 'cross', got "
+          + (e.containsKey("feature") ? "both" : "neither"));
+    }
+    if (e.containsKey("feature")) {
+      sources = List.of(string(e.get("feature"), path + ".feature"));
+    } else {
+      sources = stringList(e.get("cross"), path + ".cross");
+      if (sources.size() < 2) {
+        throw new ParameterException(path + ".cross", "cross expected at least 2 features, got " + sources);
+      }
+    }
+    String name = e.containsKey("name") ? string(e.get("name"), path + ".name") : String.join("_x_", sources);
+    if (!names.add(name)) {
+      throw new ParameterException(path + ".name", "feature output name expected to be unique, got '" + name
+          + "' twice. Give one of them a distinct name: ...");
+    }
+    return new FeatureSpec(name, sources, ops(e.get("ops"), path), path);
+  }
+
+  /** Parses the non-empty op list of the entry at {@code path}. */
+  static List<OpSpec> ops(Object opsRaw, String path) {
+    if (!(opsRaw instanceof List<?> opsList) || opsList.isEmpty()) {
+      throw new ParameterException(path + ".ops", "ops expected a non-empty list, got " + opsRaw);
+    }
+    var ops = new ArrayList<OpSpec>();
+    for (int j = 0; j < opsList.size(); j++) {
+      ops.add(op(opsList.get(j), path + ".ops[" + j + "]"));
+    }
+    return ops;
   }
 
   static OpSpec op(Object raw, String path) {

@@ -2,6 +2,7 @@ package org.millrace.transform.spec;
 
 import java.util.List;
 import java.util.Map;
+import org.millrace.api.data.DataSchema;
 import org.millrace.api.spec.ParameterException;
 
 /**
@@ -13,6 +14,8 @@ import org.millrace.api.spec.ParameterException;
  *   - {feature: bill_length_mm, ops: [{fill_missing: mean, indicator: true}, {zscore: {}}]}
  *   - {feature: island, ops: [{vocabulary: {top_k: 10, num_oov_buckets: 1}}, {one_hot: {}}]}
  *   - {cross: [island, sex], ops: [{hash: {buckets: 16}}, {one_hot: {}}]}
+ *   - {columns: "pixel*", ops: [{min_max: {}}]}    # one op list for every column the pattern matches
+ * features: auto                 # or: every column but the label, ops by type (see FeatureResolver)
  * analyze_splits: [train]        # default [train]
  * nan_policy: error              # or missing: NaN/Infinity in numeric input count as missing
  * analyzer_cache_dir: /path      # optional: reuse per-span analyzer results
@@ -20,17 +23,27 @@ import org.millrace.api.spec.ParameterException;
  * </pre>
  *
  * @param label the target column and task
- * @param features per-feature (or crossed) op lists, see {@link SpecParser}
+ * @param features {@code auto}, a map {@code {auto: true, exclude, overrides, ...}} or a list of per-feature,
+ *     crossed or grouped op lists, see {@link FeatureResolver} and {@link SpecParser}
  * @param analyzeSplits splits the analyzers read
  * @param nanPolicy "error" or "missing"
  * @param analyzerCacheDir directory for per-span analyzer state, or null for no cache
  * @param shards part files per transformed split
  */
-public record TransformParams(Label label, List<Map<String, Object>> features, List<String> analyzeSplits,
+public record TransformParams(Label label, Object features, List<String> analyzeSplits,
     String nanPolicy, String analyzerCacheDir, Integer shards) {
 
-  /** The label: {@code task} classification (class index) or regression (value kept). */
-  public record Label(String feature, String task) {
+  /**
+   * The label: {@code task} classification (class index) or regression (value kept). {@code classes}
+   * (classification only, optional) names every class in index order instead of fitting them on the
+   * analyze splits, so that a class too rare to land in the train split is still a class; a value
+   * outside them fails the Transform naming it and its split.
+   */
+  public record Label(String feature, String task, List<Object> classes) {
+    public Label(String feature, String task) {
+      this(feature, task, null);
+    }
+
     public Label {
       if (feature == null || feature.isBlank()) {
         throw new ParameterException("label.feature", "label.feature expected a feature name, got " + feature);
@@ -39,6 +52,23 @@ public record TransformParams(Label label, List<Map<String, Object>> features, L
       if (!task.equals("classification") && !task.equals("regression")) {
         throw new ParameterException("label.task", "label.task expected classification or regression, got '" + task + "'");
       }
+      if (classes != null) {
+        if (!task.equals("classification")) {
+          throw new ParameterException("label.classes", "label.classes expected only with task classification, got task "
+              + task);
+        }
+        if (classes.isEmpty()) {
+          throw new ParameterException("label.classes", "label.classes expected at least one class, got []");
+        }
+        for (int i = 0; i < classes.size(); i++) {
+          Object c = classes.get(i);
+          if (!(c instanceof String) && !(c instanceof Number) && !(c instanceof Boolean)) {
+            throw new ParameterException("label.classes[" + i + "]", "label.classes expected strings or numbers, got "
+                + c);
+          }
+        }
+        classes = List.copyOf(classes);
+      }
     }
   }
 
@@ -46,7 +76,7 @@ public record TransformParams(Label label, List<Map<String, Object>> features, L
     if (label == null) {
       throw new ParameterException("label", "label expected {feature: <name>, task: classification|regression}, got none");
     }
-    SpecParser.parse(features);
+    FeatureResolver.check(features);
     analyzeSplits = analyzeSplits == null ? List.of("train") : List.copyOf(analyzeSplits);
     if (analyzeSplits.isEmpty()) {
       throw new ParameterException("analyze_splits", "analyze_splits expected at least one split, got []");
@@ -61,8 +91,20 @@ public record TransformParams(Label label, List<Map<String, Object>> features, L
     }
   }
 
-  /** The parsed feature entries. */
+  /**
+   * The parsed feature entries of a list without {@code columns} groups; {@code features: auto} and
+   * groups need the schema: {@link #resolveFeatures}.
+   */
+  @SuppressWarnings("unchecked")
   public List<FeatureSpec> featureSpecs() {
-    return SpecParser.parse(features);
+    if (FeatureResolver.needsSchema(features)) {
+      throw new IllegalStateException("features " + features + " need the raw schema: use resolveFeatures");
+    }
+    return SpecParser.parse((List<Map<String, Object>>) features);
+  }
+
+  /** The feature pipelines for the raw schema, and why each column got what it got. */
+  public FeatureResolver.Resolved resolveFeatures(DataSchema raw) {
+    return FeatureResolver.resolve(features, raw, label.feature());
   }
 }

@@ -1,0 +1,251 @@
+package org.millrace.pipelines.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.millrace.api.data.FeatureType;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code millrace init DATA_FILE --label COLUMN}: reads the file once and writes a complete,
+ * commented pipeline for it (ExampleGen, StatisticsGen, SchemaGen, ExampleValidator, Transform with
+ * {@code features: auto}, Trainer, Evaluator with a threshold from the data, Pusher) that runs as
+ * written.
+ */
+@Command(name = "init", description = "Write a complete, commented pipeline YAML for a data file (CSV or Parquet):"
+    + " every column but the label becomes a feature (features: auto), with a trainer, an evaluator threshold and a"
+    + " pusher. Then: millrace run <the file written>.")
+final class InitCommand implements Callable<Integer> {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  /** A string column with more distinct values than this share of its rows looks like an identifier. */
+  static final double IDENTIFIER_SHARE = 0.5;
+
+  @ParentCommand
+  MillraceCli cli;
+
+  @Parameters(index = "0", paramLabel = "DATA_FILE", description = "A CSV (or .tsv) or Parquet file with a header.")
+  Path data;
+
+  @Option(names = "--label", required = true, description = "The column to predict.")
+  String label;
+
+  @Option(names = "--task", description = "classification or regression. Default: classification for a string or"
+      + " bool label or an int label with at most 50 values, else regression.")
+  String task;
+
+  @Option(names = "--out", description = "The pipeline file to write. Default: <name>-pipeline.yaml in the working"
+      + " directory.")
+  Path out;
+
+  @Option(names = "--name", description = "The pipeline's name (runs, caches, registry). Default: from the file name.")
+  String name;
+
+  @Option(names = "--epochs", defaultValue = "30", converter = Ranges.PositiveCount.class,
+      description = "Trainer epochs (early stopping may end sooner). Default: ${DEFAULT-VALUE}.")
+  int epochs;
+
+  @Option(names = "--force", description = "Overwrite the pipeline file if it exists.")
+  boolean force;
+
+  @Override
+  public Integer call() throws Exception {
+    DataProfile profile = DataProfile.read(data);
+    DataProfile.Column lc = profile.column(label);
+    if (lc == null) {
+      throw new IllegalArgumentException("--label expected one of the columns " + profile.names() + " of " + data
+          + ", got '" + label + "'");
+    }
+    if (profile.rows == 0) {
+      throw new IllegalArgumentException(data + ": expected data rows after the header, got none");
+    }
+    String pipelineName = name != null ? name : defaultName(data);
+    if (!pipelineName.matches("[A-Za-z0-9][A-Za-z0-9_.-]*")) {
+      throw new IllegalArgumentException("--name expected letters, digits, '_', '.' or '-', got '" + pipelineName + "'");
+    }
+    Path target = out != null ? out : Path.of(pipelineName + "-pipeline.yaml");
+    if (Files.exists(target) && !force) {
+      throw new IllegalArgumentException(target + " exists: expected a new file (--force overwrites it)");
+    }
+    String theTask = task != null ? task.toLowerCase(Locale.ROOT) : defaultTask(lc);
+    if (!theTask.equals("classification") && !theTask.equals("regression")) {
+      throw new IllegalArgumentException("--task expected classification or regression, got '" + task + "'");
+    }
+    if (theTask.equals("regression") && (lc.type() == FeatureType.STRING || lc.type() == FeatureType.BOOL)) {
+      throw new IllegalArgumentException("--task regression expected a numeric label, got " + lc.type().label()
+          + " column '" + label + "'. Use --task classification.");
+    }
+    if (theTask.equals("classification") && lc.moreDistinct) {
+      throw new IllegalArgumentException("--task classification expected a label with at most "
+          + DataProfile.MAX_DISTINCT + " classes, got more in '" + label + "'. Use --task regression.");
+    }
+    String yaml = yaml(profile, lc, theTask, pipelineName);
+    Path parent = target.toAbsolutePath().getParent();
+    if (parent != null) {
+      Files.createDirectories(parent);
+    }
+    Files.writeString(target, yaml, StandardCharsets.UTF_8);
+    var o = cli.out();
+    o.printf("init: %s: %d rows, %d columns (%s); label '%s' (%s, %s)%n", data, profile.rows, profile.columns.size(),
+        profile.format, label, lc.type().label(), theTask);
+    if (lc.missing > 0) {
+      o.printf("init: %d rows have no '%s': missing_label: drop leaves them out%n", lc.missing, label);
+    }
+    o.printf("init: wrote %s%n", target);
+    o.printf("next: ./millrace run %s%n", target);
+    return MillraceCli.OK;
+  }
+
+  static String defaultName(Path data) {
+    String f = data.getFileName().toString();
+    int dot = f.indexOf('.');
+    String stem = (dot > 0 ? f.substring(0, dot) : f).replaceAll("[^A-Za-z0-9_.-]", "-");
+    return stem.isEmpty() || !Character.isLetterOrDigit(stem.charAt(0)) ? "data" + stem : stem;
+  }
+
+  static String defaultTask(DataProfile.Column lc) {
+    if (lc.type() == FeatureType.STRING || lc.type() == FeatureType.BOOL) {
+      return "classification";
+    }
+    return lc.type() == FeatureType.INT && lc.distinct() <= 50 ? "classification" : "regression";
+  }
+
+  /** The pipeline text. */
+  String yaml(DataProfile p, DataProfile.Column lc, String theTask, String pipelineName) throws JsonProcessingException {
+    boolean classification = theTask.equals("classification");
+    long labelled = p.rows - lc.missing;
+    var sb = new StringBuilder();
+    sb.append("# Written by `millrace init ").append(data).append(" --label ").append(label).append("` from ")
+        .append(p.rows).append(" rows and ").append(p.columns.size()).append(" columns (").append(p.format)
+        .append(").\n");
+    sb.append("# It runs as written: ./millrace run <this file>. Every node and parameter: docs/pipelines.md.\n");
+    sb.append("# Paths are relative to the directory millrace runs from (the data file's is absolute).\n");
+    sb.append("pipeline: ").append(pipelineName).append('\n');
+    sb.append("pipeline_root: .millrace/pipelines/").append(pipelineName).append('\n');
+    sb.append("nodes:\n");
+    sb.append("  ingest:                       # reads the file; rows are hashed into a train and an eval split (2:1)\n");
+    sb.append("    component: ExampleGen\n");
+    sb.append("    parameters:\n");
+    sb.append("      input: ").append(JSON.writeValueAsString(data.toAbsolutePath().normalize().toString())).append('\n');
+    sb.append("      split_ratios: {train: 2, eval: 1}\n");
+    sb.append("      label: ").append(JSON.writeValueAsString(label)).append('\n');
+    if (lc.missing > 0) {
+      sb.append("      missing_label: drop           # ").append(lc.missing).append(" of ").append(p.rows)
+          .append(" rows have no label: left out, counted (fail | drop | quarantine)\n");
+    } else {
+      sb.append("      missing_label: fail           # every row has a label; a later file without one fails naming"
+          + " file and line (or: drop | quarantine)\n");
+    }
+    sb.append("      bad_rows: fail                # a value that does not fit its column fails naming file, line and"
+        + " column (or: quarantine)\n");
+    sb.append("  statistics:                   # per split: counts, missing values, distributions\n");
+    sb.append("    component: StatisticsGen\n");
+    sb.append("    inputs: {examples: ingest.examples}\n");
+    sb.append("  schema:                       # types, presence and domains inferred from the train split\n");
+    sb.append("    component: SchemaGen\n");
+    sb.append("    inputs: {statistics: statistics.statistics}\n");
+    sb.append("  validator:                    # checks every split against the schema, and drift against the last run\n");
+    sb.append("    component: ExampleValidator\n");
+    sb.append("    inputs:\n");
+    sb.append("      statistics: statistics.statistics\n");
+    sb.append("      schema: schema.schema\n");
+    sb.append("      baseline_statistics: {from: statistics.statistics, resolver: previous}\n");
+    sb.append("    parameters:\n");
+    sb.append("      fail_on_anomalies: true       # an anomaly stops the run before training (false: record and go on)\n");
+    sb.append("  transform:                    # features fitted on the train split, applied identically everywhere\n");
+    sb.append("    component: Transform\n");
+    sb.append("    inputs: {examples: ingest.examples, schema: schema.schema}\n");
+    sb.append("    parameters:\n");
+    sb.append("      label: {feature: ").append(JSON.writeValueAsString(label)).append(", task: ").append(theTask);
+    if (classification) {
+      sb.append(", classes: ").append(classes(lc)).append("}\n");
+      sb.append("      # classes: every class in the file, so that one too rare to land in the train split is still"
+          + " a class\n");
+    } else {
+      sb.append("}\n");
+    }
+    sb.append("      features:\n");
+    sb.append("        auto: true                  # every other column: numbers fill_missing mean + zscore, text"
+        + " vocabulary + one_hot\n");
+    List<String> excluded = new ArrayList<>();
+    for (DataProfile.Column c : p.columns) {
+      if (c != lc && c.type() == FeatureType.STRING && c.distinct() > IDENTIFIER_SHARE * Math.max(1, p.rows - c.missing)
+          && c.distinct() > 20) {
+        excluded.add(c.name());
+      }
+    }
+    if (!excluded.isEmpty()) {
+      sb.append("        exclude: ").append(JSON.writeValueAsString(excluded))
+          .append("   # nearly one value per row: an identifier or a date, not a feature\n");
+    }
+    sb.append("        # overrides: [{feature: <column>, ops: [...]}, {columns: \"prefix*\", ops: [...]}]  (docs/pipelines.md)\n");
+    sb.append("  trainer:                      # a dense network on the transformed features\n");
+    sb.append("    component: Trainer\n");
+    sb.append("    inputs:\n");
+    sb.append("      examples: transform.transformed_examples\n");
+    sb.append("      transform_graph: transform.transform_graph\n");
+    sb.append("    parameters:\n");
+    sb.append("      hidden_layers: [{units: 64, activation: relu}, {units: 32, activation: relu}]\n");
+    sb.append("      optimizer: {type: adam, learning_rate: 0.005}\n");
+    sb.append("      epochs: ").append(epochs).append('\n');
+    sb.append("      batch_size: 32\n");
+    sb.append("      seed: 42\n");
+    sb.append("      early_stopping: {patience: 5}   # stops when the eval loss has not improved for 5 epochs\n");
+    sb.append("  evaluator:                    # metrics on the eval split; blesses the model if the checks pass\n");
+    sb.append("    component: Evaluator\n");
+    sb.append("    inputs:\n");
+    sb.append("      examples: ingest.examples\n");
+    sb.append("      model: trainer.model\n");
+    sb.append("      baseline_model: {from: trainer.model, resolver: latest_blessed}\n");
+    sb.append("    parameters:\n");
+    sb.append("      thresholds:\n");
+    if (classification) {
+      var top = lc.counts.entrySet().stream().max(Map.Entry.<String, Long>comparingByValue()
+          .thenComparing(Map.Entry.comparingByKey(Comparator.reverseOrder()))).orElseThrow();
+      double majority = (double) top.getValue() / Math.max(1, labelled);
+      double lower = Math.floor((majority + 0.25 * (1 - majority)) * 100) / 100;
+      sb.append(String.format(Locale.ROOT, "        - {metric: accuracy, lower: %.2f}   # always predicting '%s' scores"
+          + " %.2f: this asks for a quarter of the way from there to 1%n", lower, top.getKey().replace("\n", " "),
+          majority));
+      sb.append("        - {metric: accuracy, change_absolute: -0.02, higher_is_better: true}   # at most 0.02 worse"
+          + " than the model in production\n");
+    } else {
+      sb.append("        - {metric: r2, lower: 0.0}      # no worse than predicting the mean label (r2 0); raise it once you know"
+          + " what this data allows\n");
+      sb.append("        - {metric: rmse, change_relative: -0.05, higher_is_better: false}   # at most 5% worse than"
+          + " the model in production\n");
+    }
+    sb.append("      first_run: bless_if_no_baseline   # the first model has nothing to compare with\n");
+    sb.append("  pusher:                       # publishes a blessed model as the next version in the registry\n");
+    sb.append("    component: Pusher\n");
+    sb.append("    inputs: {model: trainer.model, blessing: evaluator.blessing}\n");
+    sb.append("    parameters: {base_dir: .millrace/registry, model_name: ").append(pipelineName).append("}\n");
+    return sb.toString();
+  }
+
+  /** The label's classes as YAML: numbers in numeric order for a numeric label, else strings in sorted order. */
+  static String classes(DataProfile.Column lc) throws JsonProcessingException {
+    var values = new ArrayList<>(lc.counts.keySet());
+    if (lc.type() == FeatureType.INT || lc.type() == FeatureType.FLOAT) {
+      values.sort(Comparator.comparingDouble(v -> Double.parseDouble(v.trim())));
+      var out = new ArrayList<String>();
+      for (String v : values) {
+        out.add(lc.type() == FeatureType.INT ? Long.toString(Long.parseLong(v.trim()))
+            : Double.toString(Double.parseDouble(v.trim())));
+      }
+      return "[" + String.join(", ", out) + "]";
+    }
+    values.sort(String::compareTo);
+    return JSON.writeValueAsString(values).replace("\",\"", "\", \"");
+  }
+}

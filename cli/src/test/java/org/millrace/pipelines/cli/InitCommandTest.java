@@ -1,0 +1,86 @@
+package org.millrace.pipelines.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What {@code millrace init} writes for a file: label policy, classes, exclusions, task and threshold. */
+class InitCommandTest {
+  @TempDir
+  Path dir;
+
+  record Out(int code, String out, String err) {}
+
+  Out run(String... args) {
+    var out = new StringWriter();
+    var err = new StringWriter();
+    var cl = MillraceCli.commandLine();
+    cl.setOut(new PrintWriter(out));
+    cl.setErr(new PrintWriter(err));
+    int code = cl.execute(args);
+    return new Out(code, out.toString(), err.toString());
+  }
+
+  /** 60 rows: an id (one value per row), a number, a colour, and a label with 2 of 60 empty. */
+  Path csv(String labelColumn, boolean numericLabel) throws Exception {
+    var lines = new ArrayList<String>(List.of("id,x,colour," + labelColumn));
+    for (int i = 0; i < 60; i++) {
+      String label = i == 5 || i == 40 ? "" : numericLabel ? Integer.toString(i % 3) : i % 4 == 0 ? "b" : "a";
+      lines.add("row-" + i + "," + (i * 0.5) + "," + (i % 2 == 0 ? "red" : "blue") + "," + label);
+    }
+    return Files.write(dir.resolve("data.csv"), lines);
+  }
+
+  @Test
+  void classificationWithMissingLabelsAndAnIdentifier() throws Exception {
+    Path out = dir.resolve("p.yaml");
+    var r = run("init", csv("y", false).toString(), "--label", "y", "--out", out.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("60 rows, 4 columns (csv); label 'y' (string, classification)"), r.out());
+    assertTrue(r.out().contains("2 rows have no 'y': missing_label: drop leaves them out"), r.out());
+    String yaml = Files.readString(out);
+    assertTrue(yaml.contains("      label: \"y\"\n      missing_label: drop "), yaml);
+    assertTrue(yaml.contains("label: {feature: \"y\", task: classification, classes: [\"a\", \"b\"]}"), yaml);
+    assertTrue(yaml.contains("exclude: [\"id\"]"), yaml);
+    // 'a' is 44 of 58 labelled rows (0.76): the bound is a quarter of the way from there to 1.
+    assertTrue(yaml.contains("{metric: accuracy, lower: 0.81}   # always predicting 'a' scores 0.76"), yaml);
+    assertTrue(yaml.contains("pipeline: data\n"), yaml);
+
+    var again = run("init", csv("y", false).toString(), "--label", "y", "--out", out.toString());
+    assertEquals(2, again.code(), "an existing file is not overwritten without --force");
+  }
+
+  @Test
+  void intLabelsAreClassesInNumericOrderAndRegressionOnRequest() throws Exception {
+    Path data = csv("grade", true);
+    Path cls = dir.resolve("c.yaml");
+    assertEquals(0, run("init", data.toString(), "--label", "grade", "--out", cls.toString()).code());
+    assertTrue(Files.readString(cls).contains("task: classification, classes: [0, 1, 2]}"), Files.readString(cls));
+    Path reg = dir.resolve("r.yaml");
+    assertEquals(0, run("init", data.toString(), "--label", "grade", "--task", "regression", "--out", reg.toString())
+        .code());
+    String yaml = Files.readString(reg);
+    assertTrue(yaml.contains("label: {feature: \"grade\", task: regression}"), yaml);
+    assertTrue(yaml.contains("{metric: r2, lower: 0.0}"), yaml);
+  }
+
+  @Test
+  void badArgumentsAreUsageErrors() throws Exception {
+    Path data = csv("y", false);
+    var r = run("init", data.toString(), "--label", "z");
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("--label expected one of the columns [id, x, colour, y] of " + data + ", got 'z'"),
+        r.err());
+    r = run("init", data.toString(), "--label", "colour", "--task", "regression");
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("--task regression expected a numeric label"), r.err());
+  }
+}
