@@ -12,7 +12,7 @@ public final class ExampleGenComponent implements ComponentProvider {
 
   public static final ComponentSpec<ExampleGenParams> SPEC = ComponentSpec.builder("ExampleGen", ExampleGenParams.class)
       // 2: Parquet, {VERSION}, input_splits, FileSystems paths; null_values no longer apply to Arrow values.
-      .version("2")
+      .version("3")
       .description("Reads a data lake span (CSV, JSON lines, Arrow IPC, Parquet) into Arrow IPC splits on Beam.")
       .output(EXAMPLES)
       .executor(ExampleGenExecutor::new)

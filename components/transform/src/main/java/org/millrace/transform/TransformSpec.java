@@ -21,7 +21,7 @@ public final class TransformSpec {
   /** The component spec (type {@code Transform}, executor version 1). */
   public static ComponentSpec<TransformParams> spec() {
     return ComponentSpec.builder("Transform", TransformParams.class)
-        .version("1")
+        .version("2")
         .description("Analyze (full-pass Beam combiners) and apply a declarative preprocessing spec")
         .input(EXAMPLES)
         .input(SCHEMA)

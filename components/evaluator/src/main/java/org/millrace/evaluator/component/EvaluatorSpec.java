@@ -19,7 +19,7 @@ public final class EvaluatorSpec {
 
   /** The component spec. */
   public static final ComponentSpec<EvaluatorParams> SPEC = ComponentSpec.builder("Evaluator", EvaluatorParams.class)
-      .version("1")
+      .version("2")
       .description("Sliced model metrics, validation against thresholds and a baseline, blessing")
       .input(EXAMPLES).input(MODEL).input(BASELINE_MODEL)
       .output(EVALUATION).output(BLESSING)

@@ -27,7 +27,7 @@ public final class ValidateComponents implements ComponentProvider {
   public static final OutputKey<ExampleAnomalies> ANOMALIES = OutputKey.of("anomalies", ExampleAnomalies.TYPE);
 
   public static final ComponentSpec<StatisticsGenExecutor.Params> STATISTICS_GEN =
-      ComponentSpec.builder("StatisticsGen", StatisticsGenExecutor.Params.class)
+      ComponentSpec.builder("StatisticsGen", StatisticsGenExecutor.Params.class).version("2")
           .description("Per split and feature statistics, as Beam combiners over Arrow batches.")
           .input(EXAMPLES).output(STATISTICS).executor(StatisticsGenExecutor::new).build();
 
