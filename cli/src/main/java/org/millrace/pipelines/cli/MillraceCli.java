@@ -114,11 +114,18 @@ public final class MillraceCli implements Callable<Integer> {
       String name = commands.get(commands.size() - 1).getCommandName();
       boolean ownFile = commands.size() > 1 && LOGGING_COMMANDS.contains(name);
       Logging.configure(top.verbose, top.logFormat.equals("json"), ownFile ? Logging.fileFor(top.logsDir(), name) : null);
+      // The run names its log file last, unless it was a usage error (nothing ran worth reading).
+      boolean usage = true;
       try {
-        return new CommandLine.RunLast().execute(parsed);
+        int code = new CommandLine.RunLast().execute(parsed);
+        usage = code == USAGE;
+        return code;
+      } catch (CommandLine.ExecutionException e) {
+        usage = e.getCause() instanceof PipelineCompileException || e.getCause() instanceof IllegalArgumentException;
+        throw e;
       } finally {
         String written = Logging.writtenFile();
-        if (written != null) {
+        if (written != null && !usage) {
           cl.getErr().println("log: " + written);
         }
       }

@@ -22,7 +22,7 @@ public final class MetricsCalculator {
   public static SliceMetrics compute(SliceAccumulator a) {
     Map<String, Double> m = new TreeMap<>();
     m.put("example_count", (double) a.count);
-    m.put("weighted_example_count", a.weight);
+    m.put("weighted_example_count", a.weight());
     if (a.classes == 0) {
       regression(a, m);
       return new SliceMetrics(m, List.of(), List.of(), List.of(), List.of());
@@ -32,8 +32,8 @@ public final class MetricsCalculator {
     for (int c = 0; c < k; c++) {
       correct += a.confusion[c * k + c];
     }
-    m.put("accuracy", correct / a.weight);
-    m.put("log_loss", a.logLoss / a.weight);
+    m.put("accuracy", correct / a.weight());
+    m.put("log_loss", a.logLoss() / a.weight());
     List<double[]> confusion = new ArrayList<>();
     for (int r = 0; r < k; r++) {
       double[] row = new double[k];
@@ -54,14 +54,14 @@ public final class MetricsCalculator {
       double sp = 0;
       double sl = 0;
       for (int b = 0; b < SliceAccumulator.CALIBRATION_BINS; b++) {
-        sp += a.calPred[b];
-        sl += a.calLabel[b];
-        if (a.calWeight[b] > 0) {
-          cal.add(new double[] {a.calPred[b] / a.calWeight[b], a.calLabel[b] / a.calWeight[b], a.calWeight[b]});
+        sp += a.calPred(b);
+        sl += a.calLabel(b);
+        if (a.calWeight(b) > 0) {
+          cal.add(new double[] {a.calPred(b) / a.calWeight(b), a.calLabel(b) / a.calWeight(b), a.calWeight(b)});
         }
       }
-      m.put("mean_prediction", sp / a.weight);
-      m.put("mean_label", sl / a.weight);
+      m.put("mean_prediction", sp / a.weight());
+      m.put("mean_label", sl / a.weight());
       m.put("calibration", sl == 0 ? Double.NaN : sp / sl);
     } else {
       double p = 0;
@@ -84,9 +84,9 @@ public final class MetricsCalculator {
       m.put("auc_roc_macro", aucRoc / k);
       m.put("auc_pr_macro", aucPr / k);
       // single-label: micro precision = micro recall = micro F1 = accuracy
-      m.put("precision_micro", correct / a.weight);
-      m.put("recall_micro", correct / a.weight);
-      m.put("f1_micro", correct / a.weight);
+      m.put("precision_micro", correct / a.weight());
+      m.put("recall_micro", correct / a.weight());
+      m.put("f1_micro", correct / a.weight());
     }
     return new SliceMetrics(m, roc, pr, cal, confusion);
   }
@@ -149,14 +149,14 @@ public final class MetricsCalculator {
   }
 
   private static void regression(SliceAccumulator a, Map<String, Double> m) {
-    double w = a.weight;
-    double mse = a.sumSqErr / w;
+    double w = a.weight();
+    double mse = a.sumSqErr() / w;
     m.put("mse", mse);
     m.put("rmse", Math.sqrt(mse));
-    m.put("mae", a.sumAbsErr / w);
-    double sst = a.sumLabelSq - a.sumLabel * a.sumLabel / w;
-    m.put("r2", sst <= 0 ? Double.NaN : 1 - a.sumSqErr / sst);
-    m.put("mean_label", a.sumLabel / w);
-    m.put("mean_prediction", a.sumPred / w);
+    m.put("mae", a.sumAbsErr() / w);
+    double sst = a.sumLabelSq() - a.sumLabel() * a.sumLabel() / w;
+    m.put("r2", sst <= 0 ? Double.NaN : 1 - a.sumSqErr() / sst);
+    m.put("mean_label", a.sumLabel() / w);
+    m.put("mean_prediction", a.sumPred() / w);
   }
 }

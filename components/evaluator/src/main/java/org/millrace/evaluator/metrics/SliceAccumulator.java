@@ -3,6 +3,7 @@ package org.millrace.evaluator.metrics;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import org.millrace.api.numeric.ExactSum;
 
 /**
  * Mergeable sufficient statistics of one slice. Classification keeps a weighted confusion matrix,
@@ -10,6 +11,12 @@ import java.io.IOException;
  * (for AUC-ROC/AUC-PR; the error is bounded by the weight of positive/negative pairs whose scores
  * fall in the same bin, under 1e-3 at 10,000 bins for smooth score distributions) and calibration
  * bins. Regression keeps weighted moment sums.
+ *
+ * <p>The sums of non-integer values (weights, log loss, calibration, regression moments) are exact
+ * ({@link ExactSum}), rounded once when read, so the metrics are the same bits whatever the order in
+ * which rows arrive and partial accumulators merge. The histogram and confusion cells are double
+ * sums of weights: exact, and so order-independent, for whole-number weights (no weight column, or
+ * counts); with fractional weights their last bits may depend on the merge order.
  */
 public final class SliceAccumulator {
   /** Number of calibration bins. */
@@ -18,21 +25,82 @@ public final class SliceAccumulator {
   final int classes;
   final int buckets;
   long count;
-  double weight;
+  private final ExactSum weight = ExactSum.ofValues();
   // classification
   final double[] confusion;
-  double logLoss;
+  private final ExactSum logLoss = ExactSum.ofValues();
   final double[] pos;
   final double[] neg;
-  final double[] calPred = new double[CALIBRATION_BINS];
-  final double[] calLabel = new double[CALIBRATION_BINS];
-  final double[] calWeight = new double[CALIBRATION_BINS];
+  private final ExactSum[] calPred = sums(CALIBRATION_BINS);
+  private final ExactSum[] calLabel = sums(CALIBRATION_BINS);
+  private final ExactSum[] calWeight = sums(CALIBRATION_BINS);
   // regression
-  double sumSqErr;
-  double sumAbsErr;
-  double sumLabel;
-  double sumLabelSq;
-  double sumPred;
+  private final ExactSum sumSqErr = ExactSum.ofValues();
+  private final ExactSum sumAbsErr = ExactSum.ofValues();
+  private final ExactSum sumLabel = ExactSum.ofValues();
+  private final ExactSum sumLabelSq = ExactSum.ofValues();
+  private final ExactSum sumPred = ExactSum.ofValues();
+
+  private static ExactSum[] sums(int n) {
+    var a = new ExactSum[n];
+    for (int i = 0; i < n; i++) {
+      a[i] = ExactSum.ofValues();
+    }
+    return a;
+  }
+
+  /** The ordered list of the exact sums, for merging and encoding. */
+  private ExactSum[] exact() {
+    var all = new ExactSum[7 + 3 * CALIBRATION_BINS];
+    ExactSum[] scalars = {weight, logLoss, sumSqErr, sumAbsErr, sumLabel, sumLabelSq, sumPred};
+    System.arraycopy(scalars, 0, all, 0, 7);
+    System.arraycopy(calPred, 0, all, 7, CALIBRATION_BINS);
+    System.arraycopy(calLabel, 0, all, 7 + CALIBRATION_BINS, CALIBRATION_BINS);
+    System.arraycopy(calWeight, 0, all, 7 + 2 * CALIBRATION_BINS, CALIBRATION_BINS);
+    return all;
+  }
+
+  /** The total weight. */
+  double weight() {
+    return weight.doubleValue();
+  }
+
+  /** The weighted log-loss sum. */
+  double logLoss() {
+    return logLoss.doubleValue();
+  }
+
+  double calPred(int bin) {
+    return calPred[bin].doubleValue();
+  }
+
+  double calLabel(int bin) {
+    return calLabel[bin].doubleValue();
+  }
+
+  double calWeight(int bin) {
+    return calWeight[bin].doubleValue();
+  }
+
+  double sumSqErr() {
+    return sumSqErr.doubleValue();
+  }
+
+  double sumAbsErr() {
+    return sumAbsErr.doubleValue();
+  }
+
+  double sumLabel() {
+    return sumLabel.doubleValue();
+  }
+
+  double sumLabelSq() {
+    return sumLabelSq.doubleValue();
+  }
+
+  double sumPred() {
+    return sumPred.doubleValue();
+  }
 
   /** {@code classes} = 0 for regression. */
   public SliceAccumulator(int classes, int buckets) {
@@ -59,7 +127,7 @@ public final class SliceAccumulator {
           "label expected a class index in [0, %d), got %d", classes, label));
     }
     count++;
-    weight += w;
+    weight.add(w);
     int predicted = 0;
     for (int c = 1; c < classes; c++) {
       if (scores[off + c] > scores[off + predicted]) {
@@ -67,14 +135,14 @@ public final class SliceAccumulator {
       }
     }
     confusion[label * classes + predicted] += w;
-    logLoss -= w * Math.log(Math.min(1 - 1e-15, Math.max(1e-15, scores[off + label])));
+    logLoss.add(-w * Math.log(Math.min(1 - 1e-15, Math.max(1e-15, scores[off + label]))));
     if (classes == 2) {
       double p = scores[off + 1];
       add(0, p, label == 1, w);
       int bin = Math.min(CALIBRATION_BINS - 1, Math.max(0, (int) (p * CALIBRATION_BINS)));
-      calPred[bin] += w * p;
-      calLabel[bin] += w * label;
-      calWeight[bin] += w;
+      calPred[bin].add(w * p);
+      calLabel[bin].add(w * label);
+      calWeight[bin].add(w);
     } else {
       for (int c = 0; c < classes; c++) {
         add(c, scores[off + c], label == c, w);
@@ -90,13 +158,13 @@ public final class SliceAccumulator {
   /** Adds one regression row. */
   public void addRegression(double prediction, double label, double w) {
     count++;
-    weight += w;
+    weight.add(w);
     double e = prediction - label;
-    sumSqErr += w * e * e;
-    sumAbsErr += w * Math.abs(e);
-    sumLabel += w * label;
-    sumLabelSq += w * label * label;
-    sumPred += w * prediction;
+    sumSqErr.add(w * e * e);
+    sumAbsErr.add(w * Math.abs(e));
+    sumLabel.add(w * label);
+    sumLabelSq.add(w * label * label);
+    sumPred.add(w * prediction);
   }
 
   /** Adds {@code other} into this accumulator. */
@@ -107,19 +175,14 @@ public final class SliceAccumulator {
           classes, buckets, other.classes, other.buckets));
     }
     count += other.count;
-    weight += other.weight;
     addInto(confusion, other.confusion);
-    logLoss += other.logLoss;
     addInto(pos, other.pos);
     addInto(neg, other.neg);
-    addInto(calPred, other.calPred);
-    addInto(calLabel, other.calLabel);
-    addInto(calWeight, other.calWeight);
-    sumSqErr += other.sumSqErr;
-    sumAbsErr += other.sumAbsErr;
-    sumLabel += other.sumLabel;
-    sumLabelSq += other.sumLabelSq;
-    sumPred += other.sumPred;
+    ExactSum[] mine = exact();
+    ExactSum[] theirs = other.exact();
+    for (int i = 0; i < mine.length; i++) {
+      mine[i].merge(theirs[i]);
+    }
   }
 
   private static void addInto(double[] a, double[] b) {
@@ -138,8 +201,10 @@ public final class SliceAccumulator {
     out.writeInt(classes);
     out.writeInt(buckets);
     out.writeLong(count);
-    double[] scalars = {weight, logLoss, sumSqErr, sumAbsErr, sumLabel, sumLabelSq, sumPred};
-    for (double[] a : new double[][] {scalars, confusion, pos, neg, calPred, calLabel, calWeight}) {
+    for (ExactSum e : exact()) {
+      out.writeUTF(e.toJson());
+    }
+    for (double[] a : new double[][] {confusion, pos, neg}) {
       writeSparse(out, a);
     }
   }
@@ -148,17 +213,16 @@ public final class SliceAccumulator {
   public static SliceAccumulator read(DataInputStream in) throws IOException {
     var acc = new SliceAccumulator(in.readInt(), in.readInt());
     acc.count = in.readLong();
-    double[] scalars = new double[7];
-    for (double[] a : new double[][] {scalars, acc.confusion, acc.pos, acc.neg, acc.calPred, acc.calLabel, acc.calWeight}) {
+    for (ExactSum e : acc.exact()) {
+      try {
+        e.merge(ExactSum.fromJson(in.readUTF()));
+      } catch (IllegalArgumentException bad) {
+        throw new IOException("slice accumulator expected an exact sum, got: " + bad.getMessage(), bad);
+      }
+    }
+    for (double[] a : new double[][] {acc.confusion, acc.pos, acc.neg}) {
       readSparse(in, a);
     }
-    acc.weight = scalars[0];
-    acc.logLoss = scalars[1];
-    acc.sumSqErr = scalars[2];
-    acc.sumAbsErr = scalars[3];
-    acc.sumLabel = scalars[4];
-    acc.sumLabelSq = scalars[5];
-    acc.sumPred = scalars[6];
     return acc;
   }
 

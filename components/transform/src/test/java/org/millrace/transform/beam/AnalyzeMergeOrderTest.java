@@ -1,24 +1,19 @@
 package org.millrace.transform.beam;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import org.millrace.api.data.Batch;
-import org.millrace.api.data.BatchBuilder;
 import org.millrace.api.data.DataSchema;
 import org.millrace.api.data.Feature;
 import org.millrace.api.data.FeatureType;
 import org.millrace.api.spec.ParameterBinder;
+import org.millrace.api.testing.RandomCombines;
 import org.millrace.transform.analyze.Accumulator;
 import org.millrace.transform.analyze.Accumulators;
 import org.millrace.transform.analyze.GraphBuilder;
@@ -64,47 +59,12 @@ class AnalyzeMergeOrderTest {
     return rows;
   }
 
-  private static Batch batch(List<Object[]> rows) {
-    var b = new BatchBuilder(SCHEMA, rows.size());
-    rows.forEach(b::addRow);
-    return b.build();
-  }
-
-  private static List<Accumulator> viaCoder(List<Accumulator> acc) throws IOException {
-    var coder = new AccumulatorsCoder();
-    var out = new ByteArrayOutputStream();
-    coder.encode(acc, out);
-    return coder.decode(new ByteArrayInputStream(out.toByteArray()));
-  }
-
   /** One phase: rows in a random order, cut into random batches over random bundles, merged in a random tree. */
   private static List<Accumulator> phase(List<Probe> probes, List<Object[]> all, Random rnd) throws IOException {
-    var rows = new ArrayList<>(all);
-    Collections.shuffle(rows, rnd);
     var fn = new AnalyzeFn(probes);
-    var accs = new ArrayList<List<Accumulator>>();
-    int bundles = 1 + rnd.nextInt(7);
-    for (int i = 0; i < bundles; i++) {
-      accs.add(fn.createAccumulator());
-    }
-    for (int at = 0; at < rows.size(); ) {
-      int n = Math.min(rows.size() - at, 1 + rnd.nextInt(rnd.nextBoolean() ? 40 : 2_000));
-      int a = rnd.nextInt(bundles);
-      accs.set(a, fn.addInput(accs.get(a), batch(rows.subList(at, at + n))));
-      at += n;
-    }
-    for (int i = 0; i < accs.size(); i++) {
-      accs.set(i, viaCoder(accs.get(i)));
-    }
-    while (accs.size() > 1) {
-      Collections.shuffle(accs, rnd);
-      int g = 2 + rnd.nextInt(Math.min(3, accs.size() - 1));
-      var group = new ArrayList<>(accs.subList(0, g));
-      accs.subList(0, g).clear();
-      accs.add(viaCoder(fn.mergeAccumulators(group)));
-    }
     // What BeamAnalyzer reads back from the combine's output.
-    return Accumulators.fromJson(fn.extractOutput(accs.get(0)));
+    return Accumulators.fromJson(fn.extractOutput(RandomCombines.combine(fn, new AccumulatorsCoder(), SCHEMA, all, rnd,
+        40, 2_000)));
   }
 
   private static String fit(List<Object[]> rows, Random rnd) throws IOException {

@@ -1,20 +1,16 @@
 package org.millrace.validate.beam;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.millrace.api.data.Batch;
-import org.millrace.api.data.BatchBuilder;
 import org.millrace.api.data.DataSchema;
 import org.millrace.api.data.Feature;
 import org.millrace.api.data.FeatureType;
+import org.millrace.api.testing.RandomCombines;
 import org.millrace.validate.statistics.SplitAccumulator;
 
 /**
@@ -47,46 +43,14 @@ class StatisticsMergeOrderTest {
   }
 
   private static Batch batch(List<Object[]> rows) {
-    var b = new BatchBuilder(SCHEMA, rows.size());
-    rows.forEach(b::addRow);
-    return b.build();
-  }
-
-  private static SplitAccumulator viaCoder(SplitAccumulator acc) throws IOException {
-    var coder = new StatisticsCombineFn.AccumulatorCoder();
-    var out = new ByteArrayOutputStream();
-    coder.encode(acc, out);
-    return coder.decode(new ByteArrayInputStream(out.toByteArray()));
+    return RandomCombines.batch(SCHEMA, rows);
   }
 
   /** The rows in a random order, cut into random batches over random bundles, merged in a random tree. */
   private static String combine(List<Object[]> all, long seed) throws IOException {
-    var rnd = new Random(seed);
-    var rows = new ArrayList<>(all);
-    Collections.shuffle(rows, rnd);
     var fn = new StatisticsCombineFn("train");
-    var accs = new ArrayList<SplitAccumulator>();
-    int bundles = 1 + rnd.nextInt(7);
-    for (int i = 0; i < bundles; i++) {
-      accs.add(fn.createAccumulator());
-    }
-    for (int at = 0; at < rows.size(); ) {
-      int n = Math.min(rows.size() - at, 1 + rnd.nextInt(rnd.nextBoolean() ? 50 : 3_000));
-      int a = rnd.nextInt(bundles);
-      accs.set(a, fn.addInput(accs.get(a), batch(rows.subList(at, at + n))));
-      at += n;
-    }
-    for (int i = 0; i < accs.size(); i++) {
-      accs.set(i, viaCoder(accs.get(i)));
-    }
-    while (accs.size() > 1) {
-      Collections.shuffle(accs, rnd);
-      int g = 2 + rnd.nextInt(Math.min(3, accs.size() - 1));
-      var group = new ArrayList<>(accs.subList(0, g));
-      accs.subList(0, g).clear();
-      accs.add(viaCoder(fn.mergeAccumulators(group)));
-    }
-    return fn.extractOutput(accs.get(0));
+    return fn.extractOutput(RandomCombines.combine(fn, new StatisticsCombineFn.AccumulatorCoder(), SCHEMA, all,
+        new Random(seed), 50, 3_000));
   }
 
   @Test
