@@ -142,7 +142,8 @@ final class Logging {
   }
 
   /**
-   * What the console shows without {@code -v}: warnings and errors (Aparapi's only from errors up:
+   * What the console shows without {@code -v}: notices (choices made for the user, rows dropped: the
+   * logger {@code millrace.notice}), warnings and errors (Aparapi's only from errors up:
    * its warnings about untested platforms are noise, and a failed launch reaches the user as the
    * trainer's error), progress lines, and each node's end ("node X COMPLETE", not "starting").
    */
@@ -155,7 +156,8 @@ final class Logging {
       if (logger.startsWith("com.aparapi")) {
         return e.getLevel().isGreaterOrEqual(Level.ERROR) ? FilterReply.NEUTRAL : FilterReply.DENY;
       }
-      if (e.getLevel().isGreaterOrEqual(Level.WARN) || logger.equals("millrace.progress")) {
+      if (e.getLevel().isGreaterOrEqual(Level.WARN) || logger.equals("millrace.progress")
+          || logger.equals(org.millrace.api.spec.ExecutionContext.NOTICE)) {
         return FilterReply.NEUTRAL;
       }
       if (logger.equals(RUNNER) && !e.getFormattedMessage().endsWith(" starting")) {

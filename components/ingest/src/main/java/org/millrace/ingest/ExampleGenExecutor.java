@@ -125,7 +125,7 @@ public final class ExampleGenExecutor implements Executor<ExampleGenParams> {
       props.put("missing_label_dropped", labelDropped);
       props.put("missing_label_quarantined", labelQuarantined);
       if (labelDropped + labelQuarantined > 0) {
-        ctx.log().info("ExampleGen: {} rows with a missing label '{}' {}", labelDropped + labelQuarantined, p.label(),
+        ctx.notice().info("ExampleGen: {} rows with a missing label '{}' {}", labelDropped + labelQuarantined, p.label(),
             labelDropped > 0 ? "dropped (missing_label: drop)" : "quarantined to " + out.resolve(QUARANTINE)
             + " (missing_label: quarantine)");
       }

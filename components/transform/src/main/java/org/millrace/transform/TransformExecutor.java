@@ -50,7 +50,7 @@ public final class TransformExecutor implements Executor<TransformParams> {
     // Features chosen from the schema (auto, column groups) are printed and recorded beside the graph.
     boolean resolvedFromSchema = FeatureResolver.needsSchema(params.features());
     if (resolvedFromSchema) {
-      LOG.info("transform {}: {}", ctx.nodeId(), features.summary());
+      ctx.notice().info("transform {}: {}", ctx.nodeId(), features.summary());
     }
 
     var fitSpans = new ArrayList<BeamFit.Span>();

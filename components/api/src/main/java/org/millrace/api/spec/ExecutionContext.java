@@ -39,6 +39,18 @@ public interface ExecutionContext {
 
   Logger log();
 
+  /** The logger of {@link #notice()}. */
+  String NOTICE = "millrace.notice";
+
+  /**
+   * Where to log what the user should see on the console as the run goes (choices made for them,
+   * rows dropped): the logger {@value #NOTICE}, which the command line's quiet console shows, while
+   * {@link #log()}'s lines go to the run's log file unless {@code -v}.
+   */
+  default Logger notice() {
+    return org.slf4j.LoggerFactory.getLogger(NOTICE);
+  }
+
   /** Starts reporting progress of a step with {@code total} units (or -1 if unknown). */
   ProgressReporter progress(String step, long total);
 
