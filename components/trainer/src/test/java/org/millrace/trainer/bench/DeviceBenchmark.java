@@ -85,6 +85,7 @@ public final class DeviceBenchmark {
         }
       }
       case "launch" -> launchAndCopy(device);
+      case "peak" -> peak(Integer.getInteger("threads", Runtime.getRuntime().availableProcessors()));
       case "table" -> productTable(device);
       case "mlp512", "mlp2048", "mlp256" -> {
         int hidden = Integer.parseInt(part.substring(3));
@@ -118,6 +119,78 @@ public final class DeviceBenchmark {
     calls.entrySet().stream().sorted((x, y) -> Long.compare(y.getValue()[0], x.getValue()[0])).forEach(e ->
         System.out.printf("    %-20s %5.1f%%  %8d calls  %8.1f us/call%n", e.getKey(),
             100.0 * e.getValue()[0] / total, e.getValue()[1], e.getValue()[0] / 1e3 / e.getValue()[1]));
+  }
+
+  /**
+   * The FMA peak this machine reaches from Java: {@code threads} threads each running 16
+   * independent vector fused multiply-adds on registers (no memory traffic), the ceiling the
+   * products are measured against (the clock a VM reports is not the one the cores run at).
+   */
+  static void peak(int threads) throws InterruptedException {
+    long iterations = 20_000_000L;
+    fmaLoop(200_000); // compiled before it is timed
+    double best = 0;
+    for (int round = 0; round < 3; round++) {
+      var pool = new Thread[threads];
+      long t0 = System.nanoTime();
+      for (int t = 0; t < threads; t++) {
+        pool[t] = new Thread(() -> fmaLoop(iterations));
+        pool[t].start();
+      }
+      for (Thread t : pool) {
+        t.join();
+      }
+      double s = (System.nanoTime() - t0) / 1e9;
+      best = Math.max(best, 2.0 * SPECIES.length() * 16 * iterations * threads / s / 1e9);
+    }
+    System.out.printf("millrace fma peak: %.1f GFLOP/s (%d threads, %d-lane vectors, registers only)%n", best,
+        threads, SPECIES.length());
+  }
+
+  private static final jdk.incubator.vector.VectorSpecies<Float> SPECIES =
+      jdk.incubator.vector.FloatVector.SPECIES_PREFERRED;
+  private static volatile float sink;
+
+  /** {@code iterations} rounds of 16 independent vector FMAs. */
+  private static void fmaLoop(long iterations) {
+    var a = jdk.incubator.vector.FloatVector.broadcast(SPECIES, 1.0000001f);
+    var b = jdk.incubator.vector.FloatVector.broadcast(SPECIES, -1e-7f);
+    var c0 = a;
+    var c1 = b;
+    var c2 = a;
+    var c3 = b;
+    var c4 = a;
+    var c5 = b;
+    var c6 = a;
+    var c7 = b;
+    var c8 = a;
+    var c9 = b;
+    var c10 = a;
+    var c11 = b;
+    var c12 = a;
+    var c13 = b;
+    var c14 = a;
+    var c15 = b;
+    for (long i = 0; i < iterations; i++) {
+      c0 = c0.fma(a, b);
+      c1 = c1.fma(a, b);
+      c2 = c2.fma(a, b);
+      c3 = c3.fma(a, b);
+      c4 = c4.fma(a, b);
+      c5 = c5.fma(a, b);
+      c6 = c6.fma(a, b);
+      c7 = c7.fma(a, b);
+      c8 = c8.fma(a, b);
+      c9 = c9.fma(a, b);
+      c10 = c10.fma(a, b);
+      c11 = c11.fma(a, b);
+      c12 = c12.fma(a, b);
+      c13 = c13.fma(a, b);
+      c14 = c14.fma(a, b);
+      c15 = c15.fma(a, b);
+    }
+    sink = c0.add(c1).add(c2).add(c3).add(c4).add(c5).add(c6).add(c7).add(c8).add(c9).add(c10).add(c11).add(c12)
+        .add(c13).add(c14).add(c15).reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
   }
 
   /** Opens an OpenCL backend whose arena starts at {@code floats} values, fills it on the device and reads it back. */
