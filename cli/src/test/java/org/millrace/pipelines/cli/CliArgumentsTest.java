@@ -6,33 +6,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
+import org.millrace.pipelines.cli.InProcess.Out;
 import picocli.CommandLine.TypeConversionException;
+import picocli.CommandLine;
 
 /** Range-checked CLI arguments, --help on every command, and writers that never hold output back. */
 class CliArgumentsTest {
   @TempDir
   Path dir;
 
-  record Out(int code, String out, String err) {}
-
   Out run(String... args) {
-    var out = new StringWriter();
-    var err = new StringWriter();
-    var cl = MillraceCli.commandLine();
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(err));
-    var all = new ArrayList<>(List.of(args));
-    all.add("--metadata=" + dir.resolve("md.db"));
-    int code = cl.execute(all.toArray(String[]::new));
-    return new Out(code, out.toString(), err.toString());
+    return InProcess.run(dir.resolve("md.db"), args);
   }
 
   @Test

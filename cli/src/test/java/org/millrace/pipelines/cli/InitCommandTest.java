@@ -3,30 +3,21 @@ package org.millrace.pipelines.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.millrace.pipelines.cli.InProcess.Out;
 
 /** What {@code millrace init} writes for a file: label policy, classes, exclusions, task and threshold. */
 class InitCommandTest {
   @TempDir
   Path dir;
 
-  record Out(int code, String out, String err) {}
-
   Out run(String... args) {
-    var out = new StringWriter();
-    var err = new StringWriter();
-    var cl = MillraceCli.commandLine();
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(err));
-    int code = cl.execute(args);
-    return new Out(code, out.toString(), err.toString());
+    return InProcess.run(args);
   }
 
   /** 60 rows: an id (one value per row), a number, a colour, and a label with 2 of 60 empty. */

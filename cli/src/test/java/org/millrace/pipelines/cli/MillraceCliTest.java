@@ -9,24 +9,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.millrace.pipelines.cli.InProcess.Out;
 
 /** The CLI end to end on the test components, through the same entry point as ./millrace. */
 class MillraceCliTest {
   @TempDir
   Path dir;
 
-  record Out(int code, String out, String err) {}
-
   Out run(String... args) {
-    var out = new StringWriter();
-    var err = new StringWriter();
-    var cl = MillraceCli.commandLine();
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(err));
-    var all = new java.util.ArrayList<String>(java.util.List.of(args));
-    all.add("--metadata=" + dir.resolve("md.db"));
-    int code = cl.execute(all.toArray(String[]::new));
-    return new Out(code, out.toString(), err.toString());
+    return InProcess.run(dir.resolve("md.db"), args);
   }
 
   Path pipeline(String value) throws Exception {

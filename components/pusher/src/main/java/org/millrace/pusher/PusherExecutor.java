@@ -30,10 +30,13 @@ public final class PusherExecutor implements Executor<PusherParams> {
     record.put("model", model.uri());
     record.put("blessing", blessing.uri());
     var result = ExecutorResult.builder();
+    // blessing.json, read once: the decision and the failed checks are in it (a ModelBlessing from
+    // elsewhere may carry the blessed property alone).
+    Blessing file = Files.exists(blessing.path().resolve(Blessing.FILE)) ? Blessing.read(blessing.path()) : null;
     boolean blessed = blessing.longProperty(ModelBlessing.BLESSED).isPresent() ? blessing.blessed()
-        : Blessing.read(blessing.path()).blessed();
+        : file != null && file.blessed();
     if (!blessed) {
-      String reason = "model not blessed: " + failedChecks(blessing);
+      String reason = "model not blessed: " + failedChecks(file, blessing.uri());
       context.log().warn("{}: not pushing {}: {}", context.nodeId(), model.uri(), reason);
       record.put("pushed", false);
       record.put("reason", reason);
@@ -41,8 +44,7 @@ public final class PusherExecutor implements Executor<PusherParams> {
       return result.property(PusherSpec.PUSHED_MODEL, "pushed", 0L)
           .property(PusherSpec.PUSHED_MODEL, "reason", reason).build();
     }
-    String decision = Files.exists(blessing.path().resolve(Blessing.FILE))
-        ? Blessing.read(blessing.path()).decision() : null;
+    String decision = file == null ? null : file.decision();
     String reason = "blessed by " + (decision == null ? "evaluator" : decision) + " (" + blessing.uri() + ")";
     RegistryEntry e = new ModelRegistry(Path.of(params.baseDir()))
         .push(params.modelName(), model.path(), model.uri(), reason);
@@ -61,12 +63,12 @@ public final class PusherExecutor implements Executor<PusherParams> {
         .property(PusherSpec.PUSHED_MODEL, "reason", reason).build();
   }
 
-  private static String failedChecks(ModelBlessing blessing) {
-    if (!Files.exists(blessing.path().resolve(Blessing.FILE))) {
-      return "blessed=0 (no " + Blessing.FILE + " in " + blessing.uri() + ")";
+  private static String failedChecks(Blessing file, String uri) {
+    if (file == null) {
+      return "blessed=0 (no " + Blessing.FILE + " in " + uri + ")";
     }
     List<String> failed = new ArrayList<>();
-    for (Blessing.Check c : Blessing.read(blessing.path()).failedChecks()) {
+    for (Blessing.Check c : file.failedChecks()) {
       failed.add(c.metric() + "@" + c.slice() + " " + c.kind() + ": " + c.message());
     }
     return failed.isEmpty() ? "blessed=0" : String.join("; ", failed);
