@@ -264,7 +264,7 @@ class ModelServerTest {
       c.start();
       threads.add(c);
     }
-    assertTrue(held.await(30, java.util.concurrent.TimeUnit.SECONDS), "requests queued behind the held passes");
+    assertTrue(held.await(90, java.util.concurrent.TimeUnit.SECONDS), "requests queued behind the held passes");
     awaitTrue(() -> count.get() >= 200, "answers from version 1");
     push(second);
     awaitTrue(() -> versionsSeen.contains("2"), "answers from version 2");
