@@ -1,6 +1,8 @@
 package org.millrace.pipelines.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.List;
 import org.millrace.pipelines.run.NodeResult;
 import org.millrace.pipelines.run.RunResult;
@@ -13,7 +15,7 @@ final class Summaries {
     var t = new Table("node", "component", "state", "duration", "outputs / error");
     for (NodeResult n : r.nodes()) {
       String detail = n.error() != null ? n.error().lines().findFirst().orElse("")
-          : String.join(" ", n.outputUris().values().stream().flatMap(List::stream).toList());
+          : String.join(" ", n.outputUris().values().stream().flatMap(List::stream).map(Summaries::shown).toList());
       t.row(n.node(), n.component(), n.state(), n.durationMillis() > 0 ? seconds(n.durationMillis()) : "", detail);
     }
     out.println();
@@ -34,6 +36,17 @@ final class Summaries {
     }
     out.flush();
     return r.succeeded() ? MillraceCli.OK : MillraceCli.NODE_FAILED;
+  }
+
+  /** An output's path relative to the working directory when it lies below it (shorter lines), else as stored. */
+  static String shown(String uri) {
+    try {
+      Path path = Path.of(uri);
+      Path cwd = Path.of("").toAbsolutePath();
+      return path.isAbsolute() && path.startsWith(cwd) ? cwd.relativize(path).toString() : uri;
+    } catch (InvalidPathException e) {
+      return uri;
+    }
   }
 
   static String seconds(long ms) {

@@ -41,9 +41,16 @@ final class Table {
   }
 
   private static void line(StringBuilder sb, List<String> cells, int[] w) {
+    int start = sb.length();
     for (int i = 0; i < cells.size(); i++) {
       sb.append(i == 0 ? "" : "  ").append(String.format("%-" + w[i] + "s", cells.get(i)));
     }
+    // No padding after the last cell: it only makes lines wrap in narrow terminals.
+    int end = sb.length();
+    while (end > start && sb.charAt(end - 1) == ' ') {
+      end--;
+    }
+    sb.setLength(end);
     sb.append(System.lineSeparator());
   }
 }
