@@ -56,5 +56,34 @@ def digits(path):
         acc = (net(xs).argmax(1) == ys).float().mean().item()
     print(f"pytorch digits mlp 64-64-10 30 epochs: test accuracy {acc:.4f} ({len(yt)} train, {len(ys)} test)")
 
+def tta(d, epochs, target, share):
+    """Time to a test accuracy, the peer of TrainerBenchmark tta: same initial weights, same batches."""
+    x = torch.from_numpy(idx(f"{d}/train-images-idx3-ubyte.gz", 2051)); y = torch.from_numpy(idx(f"{d}/train-labels-idx1-ubyte.gz", 2049))
+    xs = torch.from_numpy(idx(f"{d}/t10k-images-idx3-ubyte.gz", 2051)); ys = torch.from_numpy(idx(f"{d}/t10k-labels-idx1-ubyte.gz", 2049))
+    net = torch.nn.Sequential(torch.nn.Linear(784, 512), torch.nn.ReLU(), torch.nn.Linear(512, 512), torch.nn.ReLU(), torch.nn.Linear(512, 10))
+    init = np.fromfile(f"{share}/init.bin", dtype="<f4"); at = 0
+    with torch.no_grad():
+        for layer in (net[0], net[2], net[4]):  # millrace's kernel is [in][out]; torch's weight is [out][in]
+            n_in, n_out = layer.in_features, layer.out_features
+            layer.weight.copy_(torch.from_numpy(init[at:at + n_in * n_out].reshape(n_in, n_out).T.copy())); at += n_in * n_out
+            layer.bias.copy_(torch.from_numpy(init[at:at + n_out].copy())); at += n_out
+    assert at == len(init), (at, len(init))
+    orders = torch.from_numpy(np.fromfile(f"{share}/orders.bin", dtype="<i4").astype(np.int64)).view(-1, len(y))
+    opt = torch.optim.Adam(net.parameters(), lr=1e-3, eps=1e-7); loss_fn = torch.nn.CrossEntropyLoss()
+    t0 = time.perf_counter(); reached = None; acc = 0.0
+    for e in range(epochs):
+        perm = orders[e]
+        for i in range(0, len(y), 1024):
+            b = perm[i:i + 1024]; opt.zero_grad(); loss_fn(net(x[b]), y[b]).backward(); opt.step()
+        with torch.no_grad():
+            acc = (net(xs).argmax(1) == ys).float().mean().item()
+        s = time.perf_counter() - t0
+        print(f"pytorch epoch {e + 1}: test accuracy {acc:.4f} at {s:.2f} s")
+        if reached is None and acc >= target:
+            reached = s
+    shown = "not reached" if reached is None else f"{reached:.2f} s"
+    print(f"pytorch fashion-mnist time to {target:.2f}: {shown} (final test accuracy {acc:.4f} after {epochs} epochs, {torch.get_num_threads()} threads)")
+
 mode = sys.argv[1]
-{"mlp": lambda: mlp(sys.argv[2], int(sys.argv[3])), "matmul": lambda: matmul(int(sys.argv[2])), "digits": lambda: digits(sys.argv[2])}[mode]()
+{"mlp": lambda: mlp(sys.argv[2], int(sys.argv[3])), "matmul": lambda: matmul(int(sys.argv[2])), "digits": lambda: digits(sys.argv[2]),
+ "tta": lambda: tta(sys.argv[2], int(sys.argv[3]), float(sys.argv[4]), sys.argv[5])}[mode]()

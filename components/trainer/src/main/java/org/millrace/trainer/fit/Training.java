@@ -161,7 +161,7 @@ public final class Training {
       int epoch = p.startEpoch;
       for (; epoch <= o.epochs(); epoch++) {
         long t0 = System.currentTimeMillis();
-        shuffle(order, new SplittableRandom(o.seed() + epoch * 0x9E3779B97F4A7C15L));
+        epochOrder(order, o.seed(), epoch);
         if (source != null) {
           source.newEpoch(order);
         }
@@ -445,6 +445,15 @@ public final class Training {
     float[] a = b.download(acc);
     boolean classes = loss != Loss.MSE;
     return new double[] {(double) a[0] / data.rows(), classes ? (double) a[1] / data.rows() : Double.NaN};
+  }
+
+  /**
+   * Fills {@code order} with the order in which epoch {@code epoch} (from 1) of a run with this seed
+   * visits the training rows: a seeded Fisher-Yates shuffle. Public so that a peer can be fed the
+   * same batches (benchmarks/trainer/time_to_accuracy.sh).
+   */
+  public static void epochOrder(int[] order, long seed, int epoch) {
+    shuffle(order, new SplittableRandom(seed + epoch * 0x9E3779B97F4A7C15L));
   }
 
   static void shuffle(int[] a, SplittableRandom rnd) {

@@ -20,7 +20,8 @@ import org.millrace.trainer.fit.Training;
 
 /**
  * Trainer benchmarks (not unit tests), printed in the same format as benchmarks/trainer/torch_bench.py:
- * {@code mlp <fashion-mnist dir> <epochs>}, {@code matmul <n>}, {@code digits <digits.csv.gz>}.
+ * {@code mlp <fashion-mnist dir> <epochs>}, {@code matmul <n>}, {@code digits <digits.csv.gz>},
+ * {@code tta <fashion-mnist dir> <epochs> <target accuracy> <share dir>}.
  */
 public final class TrainerBenchmark {
   private TrainerBenchmark() {}
@@ -31,7 +32,9 @@ public final class TrainerBenchmark {
       case "mlp" -> mlp(Path.of(args[1]), Integer.parseInt(args[2]), threads);
       case "matmul" -> matmul(Integer.parseInt(args[1]), threads);
       case "digits" -> digits(Path.of(args[1]), threads);
-      default -> throw new IllegalArgumentException("mode expected mlp, matmul or digits, got " + args[0]);
+      case "tta" -> timeToAccuracy(Path.of(args[1]), Integer.parseInt(args[2]), Double.parseDouble(args[3]),
+          Path.of(args[4]), threads);
+      default -> throw new IllegalArgumentException("mode expected mlp, matmul, digits or tta, got " + args[0]);
     }
   }
 
@@ -53,6 +56,57 @@ public final class TrainerBenchmark {
     double s = (System.nanoTime() - t0) / 1e9;
     System.out.printf("millrace-java mlp 784-512-512-10 b1024 adam: %.0f samples/s (%d threads, %d epochs, last loss %.4f)%n",
         rows * epochs / s, threads, epochs, r.history().get(r.history().size() - 1).trainLoss());
+  }
+
+  /**
+   * Time to a test accuracy on fashion-mnist: MLP 784-512-512-10 (ReLU), Adam 1e-3 (eps 1e-7), batch
+   * 1024, seed 0, the 10,000 test images evaluated after each epoch (in the timed loop, as the peer
+   * does). Writes the initial weights ({@code init.bin}: each tensor in {@link Network#values()} order,
+   * float32 little-endian, kernels [in][out]) and each epoch's row order ({@code orders.bin}: int32
+   * little-endian) to {@code share} so that the peer (torch_bench.py tta) starts from the same weights
+   * and sees the same batches. No warm-up: the JIT's compile time counts, as a user waits for it.
+   */
+  static void timeToAccuracy(Path dir, int epochs, double target, Path share, int threads) throws IOException {
+    var train = new DenseData(idxImages(dir.resolve("train-images-idx3-ubyte.gz")),
+        idxLabels(dir.resolve("train-labels-idx1-ubyte.gz")), 60000, 784);
+    var test = new DenseData(idxImages(dir.resolve("t10k-images-idx3-ubyte.gz")),
+        idxLabels(dir.resolve("t10k-labels-idx1-ubyte.gz")), 10000, 784);
+    var net = Network.dense(784, List.of(new Dense(512, Activation.RELU), new Dense(512, Activation.RELU),
+        new Dense(10, Activation.LINEAR))).build(new JavaBackend(threads), 1024);
+    net.initialize(0);
+    Files.createDirectories(share);
+    List<float[]> init = net.values();
+    var weights = java.nio.ByteBuffer.allocate(4 * init.stream().mapToInt(t -> t.length).sum())
+        .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    for (float[] t : init) {
+      for (float v : t) {
+        weights.putFloat(v);
+      }
+    }
+    Files.write(share.resolve("init.bin"), weights.array());
+    var orders = java.nio.ByteBuffer.allocate(4 * 60000 * epochs).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    int[] order = new int[60000];
+    for (int e = 1; e <= epochs; e++) {
+      Training.epochOrder(order, 0, e);
+      for (int i : order) {
+        orders.putInt(i);
+      }
+    }
+    Files.write(share.resolve("orders.bin"), orders.array());
+    var opt = new Optimizer(Optimizer.Kind.ADAM, 1e-3, 0, false, 0, 0.9, 0.999, 1e-7, null);
+    long t0 = System.nanoTime();
+    double[] reached = {Double.NaN};
+    double[] last = {0};
+    Training.run(net, Loss.SOFTMAX_CROSS_ENTROPY, opt, train, test, Training.Options.of(epochs, 1024, 0).onEpoch(m -> {
+      double s = (System.nanoTime() - t0) / 1e9;
+      System.out.printf("millrace epoch %d: test accuracy %.4f at %.2f s%n", m.epoch(), m.validationAccuracy(), s);
+      if (Double.isNaN(reached[0]) && m.validationAccuracy() >= target) {
+        reached[0] = s;
+      }
+      last[0] = m.validationAccuracy();
+    }));
+    System.out.printf("millrace fashion-mnist time to %.2f: %s (final test accuracy %.4f after %d epochs, %d threads)%n",
+        target, Double.isNaN(reached[0]) ? "not reached" : String.format("%.2f s", reached[0]), last[0], epochs, threads);
   }
 
   static void matmul(int n, int threads) {
