@@ -3,6 +3,7 @@ package org.millrace.pipelines.cli;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +43,8 @@ public final class AirflowRest3 implements AirflowApi {
     this.version = version;
     this.bearer = token != null;
     var client = new ApiClient();
-    client.updateBaseUri(this.baseUrl);
+    // The spec's paths carry /api/v2 themselves: the client's base is the server's root.
+    client.updateBaseUri(this.baseUrl.replaceAll("/api/v2$", ""));
     client.setConnectTimeout(Duration.ofSeconds(10));
     client.setReadTimeout(Duration.ofSeconds(60));
     if (token != null) {
@@ -76,11 +78,15 @@ public final class AirflowRest3 implements AirflowApi {
 
   @Override
   public Run trigger(String dagId, String runId, Map<String, Object> conf) {
+    // openapi-generator 7.10 makes this model (additionalProperties: false, an empty required list) a HashMap
+    // whose entries are what Jackson writes, not its bean properties: the fields go in as entries. The
+    // server requires logical_date (null for none); the current time gives the run a data interval.
     var body = new TriggerDAGRunPostBody();
-    body.setConf(conf);
-    body.setLogicalDate(OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS));
+    body.put(TriggerDAGRunPostBody.JSON_PROPERTY_CONF, conf);
+    body.put(TriggerDAGRunPostBody.JSON_PROPERTY_LOGICAL_DATE, OffsetDateTime.now(ZoneOffset.UTC)
+        .truncatedTo(ChronoUnit.MICROS).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
     if (runId != null) {
-      body.setDagRunId(runId);
+      body.put(TriggerDAGRunPostBody.JSON_PROPERTY_DAG_RUN_ID, runId);
     }
     return run(call("POST /dags/" + dagId + "/dagRuns", () -> runs.triggerDagRun(dagId, body)));
   }
