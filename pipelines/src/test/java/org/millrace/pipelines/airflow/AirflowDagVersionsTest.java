@@ -96,7 +96,8 @@ class AirflowDagVersionsTest {
           context = {"run_id": "manual__2026-12-02T09:30:00+00:00", "data_interval_start": None,
                      "dag_run": types.SimpleNamespace(run_after=datetime.datetime(2026, 12, 2, 9, 30))}
       print(json.dumps({
-          "modules": sorted(n for n in sys.modules if n.startswith("airflow")), "dag_id": _stub.DAG.last.kwargs["dag_id"],
+          "modules": sorted(n for n in sys.modules if n.startswith("airflow")),
+          "dag_id": _stub.DAG.last.kwargs["dag_id"],
           "tasks": [{"task_id": t.task_id, "upstream": t.upstream,
                      "argv": shlex.split(env.from_string(t.bash_command).render(**context))} for t in _stub.TASKS]}))
       """;
