@@ -247,8 +247,8 @@ class CliProcessIT {
     }
     // No Airflow here: the host 'airflow' does not resolve, which is an infrastructure error (exit 3).
     for (String trigger : List.of(
-        "./millrace airflow trigger millrace_penguins --url http://airflow:8080/api/v1 --user admin --wait",
-        "AIRFLOW_PASSWORD=... ./millrace airflow trigger millrace_penguins --url http://airflow:8080/api/v1"
+        "./millrace airflow trigger millrace_penguins --url http://airflow:8080 --user admin --wait",
+        "AIRFLOW_PASSWORD=... ./millrace airflow trigger millrace_penguins --url http://airflow:8080"
             + " --user admin --unpause --conf span=20261130 --wait")) {
       var r = printed(trigger);
       assertEquals(3, r.code(), r.toString());

@@ -97,7 +97,8 @@ final class AirflowCommand implements Callable<Integer> {
     }
   }
 
-  @Command(name = "trigger", description = "Trigger a DAG run through Airflow's stable REST API, optionally wait"
+  @Command(name = "trigger", description = "Trigger a DAG run through Airflow's REST API (/api/v2 with a bearer"
+      + " token for Airflow 3, /api/v1 with basic authentication for Airflow 2.x, detected), optionally wait"
       + " for it and list its tasks. Exit code 0 when it succeeded (or was triggered without --wait), 1 when it"
       + " failed, 3 when Airflow cannot be reached or refuses.")
   static final class Trigger implements Callable<Integer> {
@@ -107,11 +108,21 @@ final class AirflowCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DAG_ID")
     String dagId;
 
-    @Option(names = "--url", required = true, description = "Airflow's API root, e.g. http://airflow:8080/api/v1.")
+    @Option(names = "--url", required = true, description = "Airflow's webserver, e.g. http://airflow:8080 (or its"
+        + " /api/v1 or /api/v2 root).")
     String url;
 
-    @Option(names = "--user", description = "User for basic authentication (Airflow's basic_auth API backend).")
+    @Option(names = "--api", defaultValue = "auto", description = "auto (ask the server: GET /api/v2/version, then"
+        + " /api/v1/version), v2 (Airflow 3) or v1 (Airflow 2.x). Default: ${DEFAULT-VALUE}.")
+    String api;
+
+    @Option(names = "--user", description = "User: Airflow 3 gets a token for it from POST /auth/token; Airflow 2.x"
+        + " gets basic authentication (its basic_auth API backend).")
     String user;
+
+    @Option(names = "--token-env", description = "Environment variable holding an Airflow 3 access token (JWT), sent"
+        + " as the bearer token instead of requesting one with --user.")
+    String tokenEnv;
 
     @Option(names = "--password-env", defaultValue = "AIRFLOW_PASSWORD",
         description = "Environment variable holding the password. Default: ${DEFAULT-VALUE}.")
@@ -146,31 +157,42 @@ final class AirflowCommand implements Callable<Integer> {
         confMap.put(c.substring(0, eq), YamlPipelineLoader.value(c.substring(eq + 1), "--conf " + c.substring(0, eq)));
       }
       var out = airflow.cli.out();
-      var rest = new AirflowRest(url, user, user == null ? null
-          : System.getenv(passwordEnv));
+      String token = null;
+      if (tokenEnv != null) {
+        token = System.getenv(tokenEnv);
+        if (token == null || token.isBlank()) {
+          throw new IllegalArgumentException("--token-env expected the environment variable " + tokenEnv
+              + " to hold an access token, got " + (token == null ? "no such variable" : "an empty one"));
+        }
+      }
+      var apiChoice = AirflowServers.api(api);
+      AirflowServers.root(url);
       try {
+        var rest = AirflowServers.connect(url, apiChoice, user, user == null ? null : System.getenv(passwordEnv),
+            token);
+        out.println("airflow: Airflow " + rest.serverVersion() + " at " + rest.baseUrl() + ", "
+            + rest.authentication());
         if (unpause) {
           rest.unpause(dagId);
           out.println("airflow: unpaused " + dagId);
         }
         var run = rest.trigger(dagId, runId, confMap);
-        out.println("airflow: triggered " + dagId + " run " + run.getDagRunId() + " (" + run.getState() + ")");
+        out.println("airflow: triggered " + dagId + " run " + run.runId() + " (" + run.state() + ")");
         out.flush();
         if (!await) {
           return MillraceCli.OK;
         }
-        var done = rest.await(dagId, run.getDagRunId(), java.time.Duration.ofMillis(Math.max(1,
+        var done = rest.await(dagId, run.runId(), java.time.Duration.ofMillis(Math.max(1,
             Math.round(pollSeconds * 1000))), java.time.Duration.ofMillis(Math.round(timeoutMinutes * 60_000)), line -> {
               out.println(line);
               out.flush();
             });
         var t = new Table("task", "state", "try", "duration");
-        for (var ti : rest.taskInstances(dagId, run.getDagRunId())) {
-          t.row(ti.getTaskId(), ti.getState(), ti.getTryNumber(), ti.getDuration());
+        for (var ti : rest.taskInstances(dagId, run.runId())) {
+          t.row(ti.taskId(), ti.state(), ti.tryNumber(), ti.duration());
         }
         out.print(t.render());
-        return done.getState() == org.millrace.pipelines.cli.airflow.client.model.DagState.SUCCESS ? MillraceCli.OK
-            : MillraceCli.NODE_FAILED;
+        return "success".equals(done.state()) ? MillraceCli.OK : MillraceCli.NODE_FAILED;
       } catch (IllegalStateException e) {
         airflow.cli.spec.commandLine().getErr().println("error: " + e.getMessage());
         return MillraceCli.INFRASTRUCTURE;

@@ -2,11 +2,9 @@ package org.millrace.pipelines.cli;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 import org.millrace.pipelines.cli.airflow.client.ApiClient;
 import org.millrace.pipelines.cli.airflow.client.ApiException;
 import org.millrace.pipelines.cli.airflow.client.api.DagApi;
@@ -14,27 +12,34 @@ import org.millrace.pipelines.cli.airflow.client.api.DagRunApi;
 import org.millrace.pipelines.cli.airflow.client.api.TaskInstanceApi;
 import org.millrace.pipelines.cli.airflow.client.model.DAG;
 import org.millrace.pipelines.cli.airflow.client.model.DAGRun;
-import org.millrace.pipelines.cli.airflow.client.model.DagState;
-import org.millrace.pipelines.cli.airflow.client.model.TaskInstance;
 
 /**
- * Drives an Airflow deployment through its stable REST API ({@code /api/v1}), with the client
- * generated from Airflow's OpenAPI spec: unpause a DAG, trigger a DAG run with a conf, wait for
- * it, read its task instances. Basic authentication (Airflow's {@code basic_auth} API backend)
+ * Drives an Airflow 2.x deployment through its stable REST API ({@code /api/v1}), with the client
+ * generated from Airflow 2.10.5's OpenAPI spec: unpause a DAG, trigger a DAG run with a conf, wait
+ * for it, read its task instances. Basic authentication (Airflow's {@code basic_auth} API backend)
  * when a user is given. Errors name the request and Airflow's answer.
  */
-public final class AirflowRest {
+public final class AirflowRest implements AirflowApi {
   private final String baseUrl;
+  private final String version;
+  private final boolean basic;
   private final DagApi dags;
   private final DagRunApi runs;
   private final TaskInstanceApi tasks;
 
   /** {@code baseUrl}: the API root, e.g. {@code http://airflow:8080/api/v1}. */
   public AirflowRest(String baseUrl, String user, String password) {
+    this(baseUrl, user, password, "2.x");
+  }
+
+  /** {@code baseUrl}: the API root; {@code version}: what the server reported at {@code /api/v1/version}. */
+  public AirflowRest(String baseUrl, String user, String password, String version) {
     if (baseUrl == null || !baseUrl.matches("https?://.+")) {
       throw new IllegalArgumentException("Airflow URL expected http(s)://host:port/api/v1, got '" + baseUrl + "'");
     }
     this.baseUrl = baseUrl.replaceAll("/+$", "");
+    this.version = version;
+    this.basic = user != null;
     var client = new ApiClient();
     client.updateBaseUri(this.baseUrl);
     client.setConnectTimeout(Duration.ofSeconds(10));
@@ -49,51 +54,51 @@ public final class AirflowRest {
     this.tasks = new TaskInstanceApi(client);
   }
 
-  /** Unpauses a DAG (Airflow pauses newly added DAGs; a paused DAG's runs stay queued). */
+  @Override
+  public String baseUrl() {
+    return baseUrl;
+  }
+
+  @Override
+  public String serverVersion() {
+    return version;
+  }
+
+  @Override
+  public String authentication() {
+    return basic ? "basic authentication" : "no authentication";
+  }
+
+  @Override
   public void unpause(String dagId) {
     call("PATCH /dags/" + dagId, () -> dags.patchDag(dagId, new DAG().isPaused(false), List.of("is_paused")));
   }
 
-  /** Triggers a DAG run; {@code runId} null lets Airflow name it. Returns the run as Airflow created it. */
-  public DAGRun trigger(String dagId, String runId, Map<String, Object> conf) {
+  @Override
+  public Run trigger(String dagId, String runId, Map<String, Object> conf) {
     var body = new DAGRun().conf(conf);
     if (runId != null) {
       body.dagRunId(runId);
     }
-    return call("POST /dags/" + dagId + "/dagRuns", () -> runs.postDagRun(dagId, body));
+    return run(dagId, call("POST /dags/" + dagId + "/dagRuns", () -> runs.postDagRun(dagId, body)));
   }
 
-  public DAGRun get(String dagId, String runId) {
-    return call("GET /dags/" + dagId + "/dagRuns/" + runId, () -> runs.getDagRun(dagId, runId, null));
+  @Override
+  public Run get(String dagId, String runId) {
+    return run(dagId, call("GET /dags/" + dagId + "/dagRuns/" + runId, () -> runs.getDagRun(dagId, runId, null)));
   }
 
-  /** Polls a run until it succeeds or fails, or {@code timeout} passes (then throws). */
-  public DAGRun await(String dagId, String runId, Duration poll, Duration timeout, Consumer<String> log)
-      throws InterruptedException {
-    Instant deadline = Instant.now().plus(timeout);
-    DagState last = null;
-    while (true) {
-      DAGRun run = get(dagId, runId);
-      if (run.getState() != last) {
-        last = run.getState();
-        log.accept("airflow: " + dagId + " run " + runId + " is " + last);
-      }
-      if (last == DagState.SUCCESS || last == DagState.FAILED) {
-        return run;
-      }
-      if (Instant.now().isAfter(deadline)) {
-        throw new IllegalStateException("Airflow run " + runId + " of " + dagId + " expected to finish within "
-            + timeout + ", got state " + last);
-      }
-      Thread.sleep(poll.toMillis());
-    }
-  }
-
-  /** The task instances of a run (one per node of an exported DAG). */
-  public List<TaskInstance> taskInstances(String dagId, String runId) {
+  @Override
+  public List<Task> taskInstances(String dagId, String runId) {
     return call("GET /dags/" + dagId + "/dagRuns/" + runId + "/taskInstances", () -> tasks.getTaskInstances(dagId,
         runId, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null))
-        .getTaskInstances();
+        .getTaskInstances().stream().map(ti -> new Task(ti.getTaskId(), ti.getState() == null ? null
+            : ti.getState().getValue(), ti.getTryNumber(), ti.getDuration() == null ? null
+            : ti.getDuration().doubleValue())).toList();
+  }
+
+  private static Run run(String dagId, DAGRun r) {
+    return new Run(dagId, r.getDagRunId(), r.getState() == null ? null : r.getState().getValue());
   }
 
   @FunctionalInterface
@@ -105,13 +110,7 @@ public final class AirflowRest {
     try {
       return c.run();
     } catch (ApiException e) {
-      if (e.getCode() == 0) {
-        throw new IllegalStateException("Airflow at " + baseUrl + " could not be reached for " + what + ": "
-            + e.getMessage(), e);
-      }
-      String body = e.getResponseBody() == null ? "" : e.getResponseBody().strip();
-      throw new IllegalStateException("Airflow at " + baseUrl + " answered " + e.getCode() + " to " + what
-          + (body.isEmpty() ? "" : ": " + body), e);
+      throw AirflowServers.failure(baseUrl, what, e.getCode(), e.getResponseBody(), e);
     }
   }
 }

@@ -9,7 +9,8 @@ import org.millrace.pipelines.spec.NodeSpec;
 import org.millrace.pipelines.spec.PipelineSpec;
 
 /**
- * An Airflow DAG file for a pipeline: one {@code BashOperator} per node running
+ * An Airflow DAG file for a pipeline, for Airflow 2.x and 3 alike (each import tries Airflow 3's
+ * module first, then Airflow 2's): one {@code BashOperator} per node running
  * {@code millrace run-node PIPELINE NODE --run-id {{ run_id }}}, so every task of a DAG run works
  * in one millrace run (its lineage, its cache, its "previous run"); dependencies are the
  * pipeline's same-run channels. Retries stay with millrace (each node's retry policy runs inside
@@ -57,8 +58,16 @@ public record AirflowDag(String dagId, PipelineSpec spec, String millrace, Strin
     }
     py.append("import shlex\n\n");
     py.append("import pendulum\n");
-    py.append("from airflow import DAG\n");
-    py.append("from airflow.operators.bash import BashOperator\n\n");
+    // Airflow 3 moved the DAG class to the task SDK and BashOperator to the standard provider; Airflow 2.x
+    // has them at the old paths (its standard provider, when installed, serves the new operator path too).
+    py.append("try:  # Airflow 3\n");
+    py.append("    from airflow.sdk import DAG\n");
+    py.append("except ImportError:  # Airflow 2.x\n");
+    py.append("    from airflow import DAG\n");
+    py.append("try:  # Airflow 3, or Airflow 2.x with apache-airflow-providers-standard\n");
+    py.append("    from airflow.providers.standard.operators.bash import BashOperator\n");
+    py.append("except ImportError:  # Airflow 2.x\n");
+    py.append("    from airflow.operators.bash import BashOperator\n\n");
     py.append("MILLRACE = ").append(str(millrace)).append("\n");
     py.append("PIPELINE = ").append(str(pipelineFile)).append("\n");
     py.append("WORKDIR = ").append(str(workdir)).append("\n");
@@ -76,9 +85,10 @@ public record AirflowDag(String dagId, PipelineSpec spec, String millrace, Strin
     }
     py.append("]\n");
     if (spanNode != null) {
-      // Rendered by Airflow: the data interval's start, e.g. 20261201.
-      py.append("SPAN = \"--set ").append(spanNode).append(".span={{ data_interval_start.strftime('")
-          .append(strftime(spanFormat)).append("') }}\"\n");
+      // Rendered by Airflow: the data interval's start, e.g. 20261201. Airflow 3 runs triggered without a
+      // logical date have none: their run_after stands in.
+      py.append("SPAN = \"--set ").append(spanNode).append(".span={{ (data_interval_start or dag_run.run_after)"
+          + ".strftime('").append(strftime(spanFormat)).append("') }}\"\n");
     }
     py.append("\n\ndef quote(value):\n");
     py.append("    # Shell-quoted, then escaped for Jinja (bash_command is a template): every '{', and every\n");

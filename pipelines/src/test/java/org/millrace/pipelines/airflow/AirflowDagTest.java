@@ -24,7 +24,8 @@ class AirflowDagTest {
     var dag = new AirflowDag("millrace_lake", spec(), "/opt/millrace", "/srv/p \"x\".yaml", "/srv", "@daily",
         LocalDate.of(2026, 11, 1), true, List.of("trainer.note=it's"), "ingest", "yyyyMMdd", "jdbc:postgresql://db/m");
     String py = dag.python();
-    assertTrue(py.contains("SPAN = \"--set ingest.span={{ data_interval_start.strftime('%Y%m%d') }}\""), py);
+    assertTrue(py.contains("SPAN = \"--set ingest.span={{ (data_interval_start or dag_run.run_after)"
+        + ".strftime('%Y%m%d') }}\""), py);
     assertTrue(py.contains("PIPELINE = \"/srv/p \\\"x\\\".yaml\""), py);
     assertTrue(py.contains("ARGS = [\"--metadata=jdbc:postgresql://db/m\", \"--set\", \"trainer.note=it's\"]"), py);
     assertTrue(py.contains("schedule=\"@daily\"") && py.contains("catchup=True")
