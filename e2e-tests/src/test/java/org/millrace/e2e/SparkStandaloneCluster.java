@@ -88,7 +88,8 @@ final class SparkStandaloneCluster implements AutoCloseable {
     Files.writeString(home.resolve("RELEASE"), "");
     var entries = new ArrayList<String>();
     entries.add(repo.resolve("cli/target/millrace-cli-0.1.0-SNAPSHOT.jar").toString());
-    entries.addAll(List.of(Files.readString(repo.resolve("cli/target/runtime-classpath.txt")).strip()
+    // The application with its Spark half (cli-spark/: Spark, Beam's Spark runner, millrace-trainer-spark).
+    entries.addAll(List.of(Files.readString(repo.resolve("cli-spark/target/runtime-classpath.txt")).strip()
         .split(java.io.File.pathSeparator)));
     for (String e : entries) {
       Path jar = Path.of(e);

@@ -39,6 +39,8 @@ public final class Batcher implements Inference {
   private final AtomicLong batchedRequests = new AtomicLong();
   /** Runs before each forward pass with its number of requests, on the leader: a seam where tests hold a pass. */
   volatile java.util.function.IntConsumer beforePass = n -> { };
+  /** Told each forward pass's number of rows (the batch size), for the server's metrics. */
+  private volatile java.util.function.IntConsumer passRows = n -> { };
 
   /** A request's rows, and where its outputs or its error go. */
   private static final class Call {
@@ -121,6 +123,11 @@ public final class Batcher implements Inference {
   /** Requests that ran in a forward pass with others. */
   public long batchedRequests() {
     return batchedRequests.get();
+  }
+
+  /** Has {@code observer} told the number of rows of each forward pass from now on (replacing the last one). */
+  public void observePasses(java.util.function.IntConsumer observer) {
+    passRows = observer;
   }
 
   /** Requests queued, not yet taken by a leader. */
@@ -219,6 +226,7 @@ public final class Batcher implements Inference {
   private void execute(List<Call> batch, int rows) {
     beforePass.accept(batch.size());
     passes.incrementAndGet();
+    passRows.accept(rows);
     if (batch.size() == 1) {
       Call c = batch.get(0);
       try {

@@ -1,67 +1,88 @@
 package org.millrace.serving;
 
-import java.util.ArrayList;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Unit;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.DoubleAdder;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.function.ToLongFunction;
 
 /**
- * The server's counters in the Prometheus text format (version 0.0.4): requests by model, API
- * and HTTP status; request latency as a histogram; predicted rows; model loads and the versions
- * served. Thread-safe; label values are escaped.
+ * The server's metrics through the Prometheus Java client, one registry per server: requests by
+ * model, API and HTTP status; request latency as a histogram; rows per predict request and per
+ * forward pass (the batch sizes) as histograms; predicted rows; model loads and the versions
+ * served; forward passes and batched requests per served version; and the client's JVM, GC and
+ * process metrics ({@code jvm_*}, {@code process_*}). {@link #render()} writes them in the
+ * Prometheus text format (version 0.0.4). Thread-safe.
  */
 public final class ServingMetrics {
   /** Latency bucket bounds in seconds. */
   static final double[] BUCKETS = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+  /** Batch size bucket bounds in rows. */
+  static final double[] ROW_BUCKETS = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096, 16384};
 
-  /** Histogram cells of one (model, api): a count per bucket (not cumulative), the sum and the count. */
-  private static final class Histogram {
-    final LongAdder[] buckets = new LongAdder[BUCKETS.length];
-    final LongAdder count = new LongAdder();
-    final DoubleAdder sum = new DoubleAdder();
-
-    Histogram() {
-      for (int i = 0; i < buckets.length; i++) {
-        buckets[i] = new LongAdder();
-      }
-    }
-
-    synchronized void observe(double seconds) {
-      for (int i = 0; i < BUCKETS.length; i++) {
-        if (seconds <= BUCKETS[i]) {
-          buckets[i].increment();
-          break;
-        }
-      }
-      count.increment();
-      sum.add(seconds);
-    }
-  }
-
-  private final Map<List<String>, LongAdder> requests = new ConcurrentHashMap<>();
-  private final Map<List<String>, Histogram> latency = new ConcurrentHashMap<>();
-  private final Map<List<String>, LongAdder> rows = new ConcurrentHashMap<>();
-  private final Map<List<String>, LongAdder> loads = new ConcurrentHashMap<>();
+  private final PrometheusRegistry registry = new PrometheusRegistry();
+  private final Counter requests;
+  private final Histogram latency;
+  private final Histogram requestRows;
+  private final Histogram passRows;
+  private final Counter rows;
+  private final Counter loads;
   private volatile Map<String, List<Integer>> served = Map.of();
   /** The batchers of the served versions, by (model, version). */
   private volatile Map<List<String>, Batcher> batchers = Map.of();
 
-  /** One finished request; {@code model} is "" when the path named none. */
-  public void request(String model, String api, int status, double seconds) {
-    requests.computeIfAbsent(List.of(model, api, Integer.toString(status)), k -> new LongAdder()).increment();
-    latency.computeIfAbsent(List.of(model, api), k -> new Histogram()).observe(seconds);
+  public ServingMetrics() {
+    requests = Counter.builder().name("millrace_serving_requests_total")
+        .help("Requests by model, API and HTTP status.").labelNames("model", "api", "code").register(registry);
+    latency = Histogram.builder().name("millrace_serving_request_duration_seconds").unit(Unit.SECONDS)
+        .help("Request latency by model and API.").labelNames("model", "api")
+        .classicOnly().classicUpperBounds(BUCKETS).register(registry);
+    requestRows = Histogram.builder().name("millrace_serving_request_rows")
+        .help("Rows (instances) per predict request, by model.").labelNames("model")
+        .classicOnly().classicUpperBounds(ROW_BUCKETS).register(registry);
+    passRows = Histogram.builder().name("millrace_serving_batch_rows")
+        .help("Rows per forward pass (the batch size after request batching), by model and version.")
+        .labelNames("model", "version").classicOnly().classicUpperBounds(ROW_BUCKETS).register(registry);
+    rows = Counter.builder().name("millrace_serving_predicted_rows_total")
+        .help("Rows predicted by model and version.").labelNames("model", "version").register(registry);
+    loads = Counter.builder().name("millrace_serving_model_loads_total")
+        .help("Model version loads by result.").labelNames("model", "result").register(registry);
+    versionCounter("millrace_serving_forward_passes_total",
+        "Forward passes run by model and version (since it was loaded).", Batcher::passes);
+    versionCounter("millrace_serving_batched_requests_total", "Predict requests that shared their forward pass"
+        + " with others, by model and version (since it was loaded).", Batcher::batchedRequests);
+    GaugeWithCallback.builder().name("millrace_serving_model_version_available")
+        .help("1 for each model version being served.").labelNames("model", "version")
+        .callback(cb -> served.forEach((name, versions) -> versions.forEach(v -> cb.call(1, name, Integer.toString(v)))))
+        .register(registry);
+    JvmMetrics.builder().register(registry);
   }
 
+  /** One finished request; {@code model} is "" when the path named none. */
+  public void request(String model, String api, int status, double seconds) {
+    requests.labelValues(model, api, Integer.toString(status)).inc();
+    latency.labelValues(model, api).observe(seconds);
+  }
+
+  /** One answered predict request of {@code count} rows. */
   public void predicted(String model, int version, int count) {
-    rows.computeIfAbsent(List.of(model, Integer.toString(version)), k -> new LongAdder()).add(count);
+    rows.labelValues(model, Integer.toString(version)).inc(count);
+    requestRows.labelValues(model).observe(count);
   }
 
   public void loaded(String model, boolean ok) {
-    loads.computeIfAbsent(List.of(model, ok ? "ok" : "failed"), k -> new LongAdder()).increment();
+    loads.labelValues(model, ok ? "ok" : "failed").inc();
   }
 
   void setServed(Map<String, ModelRepository.ModelView> views) {
@@ -69,88 +90,35 @@ public final class ServingMetrics {
     views.forEach((name, v) -> m.put(name, List.copyOf(v.available().keySet())));
     served = m;
     var b = new java.util.HashMap<List<String>, Batcher>();
-    views.forEach((name, v) -> v.available().forEach((version, servable) ->
-        b.put(List.of(name, Integer.toString(version)), servable.inference())));
+    views.forEach((name, v) -> v.available().forEach((version, servable) -> {
+      Batcher batcher = servable.inference();
+      String label = Integer.toString(version);
+      batcher.observePasses(passRowCount -> passRows.labelValues(name, label).observe(passRowCount));
+      b.put(List.of(name, label), batcher);
+    }));
     batchers = b;
+  }
+
+  /** The registry (the server's metrics and the JVM's), for another exposition. */
+  public PrometheusRegistry registry() {
+    return registry;
   }
 
   /** The exposition text. */
   public String render() {
-    var out = new StringBuilder();
-    counter(out, "millrace_serving_requests_total", "Requests by model, API and HTTP status.",
-        List.of("model", "api", "code"), requests);
-    out.append("# HELP millrace_serving_request_duration_seconds Request latency by model and API.\n")
-        .append("# TYPE millrace_serving_request_duration_seconds histogram\n");
-    byKey(latency).forEach((key, h) -> {
-      synchronized (h) {
-        String labels = labels(List.of("model", "api"), key);
-        long cumulative = 0;
-        for (int i = 0; i < BUCKETS.length; i++) {
-          cumulative += h.buckets[i].sum();
-          out.append("millrace_serving_request_duration_seconds_bucket{").append(labels).append(",le=\"")
-              .append(number(BUCKETS[i])).append("\"} ").append(cumulative).append('\n');
-        }
-        out.append("millrace_serving_request_duration_seconds_bucket{").append(labels).append(",le=\"+Inf\"} ")
-            .append(h.count.sum()).append('\n');
-        out.append("millrace_serving_request_duration_seconds_sum{").append(labels).append("} ")
-            .append(number(h.sum.sum())).append('\n');
-        out.append("millrace_serving_request_duration_seconds_count{").append(labels).append("} ")
-            .append(h.count.sum()).append('\n');
-      }
-    });
-    counter(out, "millrace_serving_predicted_rows_total", "Rows predicted by model and version.",
-        List.of("model", "version"), rows);
-    counter(out, "millrace_serving_model_loads_total", "Model version loads by result.", List.of("model", "result"),
-        loads);
-    Map<List<String>, Batcher> now = byKey(batchers);
-    versionCounter(out, "millrace_serving_forward_passes_total", "Forward passes run by model and version (since"
-        + " it was loaded).", now, Batcher::passes);
-    versionCounter(out, "millrace_serving_batched_requests_total", "Predict requests that shared their forward pass"
-        + " with others, by model and version (since it was loaded).", now, Batcher::batchedRequests);
-    out.append("# HELP millrace_serving_model_version_available 1 for each model version being served.\n")
-        .append("# TYPE millrace_serving_model_version_available gauge\n");
-    served.forEach((name, versions) -> versions.forEach(v -> out.append("millrace_serving_model_version_available{")
-        .append(labels(List.of("model", "version"), List.of(name, Integer.toString(v)))).append("} 1\n")));
-    return out.toString();
-  }
-
-  private static void counter(StringBuilder out, String name, String help, List<String> names,
-      Map<List<String>, LongAdder> cells) {
-    out.append("# HELP ").append(name).append(' ').append(help).append('\n');
-    out.append("# TYPE ").append(name).append(" counter\n");
-    byKey(cells).forEach((key, v) -> out.append(name).append('{').append(labels(names, key))
-        .append("} ").append(v.sum()).append('\n'));
-  }
-
-  /** A counter per served version, read from its batcher. */
-  private static void versionCounter(StringBuilder out, String name, String help, Map<List<String>, Batcher> cells,
-      java.util.function.ToLongFunction<Batcher> value) {
-    out.append("# HELP ").append(name).append(' ').append(help).append('\n');
-    out.append("# TYPE ").append(name).append(" counter\n");
-    cells.forEach((key, b) -> out.append(name).append('{').append(labels(List.of("model", "version"), key))
-        .append("} ").append(value.applyAsLong(b)).append('\n'));
-  }
-
-  /** Cells ordered by their label values (a stable order for the text). */
-  private static <V> Map<List<String>, V> byKey(Map<List<String>, V> cells) {
-    var ordered = new TreeMap<List<String>, V>((a, b) -> String.join("\u0000", a).compareTo(String.join("\u0000", b)));
-    ordered.putAll(cells);
-    return ordered;
-  }
-
-  private static String labels(List<String> names, List<String> values) {
-    var parts = new ArrayList<String>();
-    for (int i = 0; i < names.size(); i++) {
-      String v = values.get(i).replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
-      parts.add(names.get(i) + "=\"" + v + "\"");
+    var out = new ByteArrayOutputStream();
+    try {
+      PrometheusTextFormatWriter.create().write(out, registry.scrape());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    return String.join(",", parts);
+    return out.toString(StandardCharsets.UTF_8);
   }
 
-  private static String number(double v) {
-    if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-      return String.format(Locale.ROOT, "%.1f", v);
-    }
-    return Double.toString(v);
+  /** A counter per served version, read from its batcher when scraped. */
+  private void versionCounter(String name, String help, ToLongFunction<Batcher> value) {
+    CounterWithCallback.builder().name(name).help(help).labelNames("model", "version")
+        .callback(cb -> batchers.forEach((key, b) -> cb.call(value.applyAsLong(b), key.get(0), key.get(1))))
+        .register(registry);
   }
 }

@@ -278,7 +278,7 @@ class ModelServerTest {
     assertEquals(Set.of("1", "2"), versionsSeen);
     assertTrue(v1.batchedPasses() >= 1, "passes of several requests: " + v1.batchedPasses() + " of " + v1.passes());
     assertTrue(get("/metrics").text().lines().anyMatch(l -> l.matches(
-        "millrace_serving_batched_requests_total\\{model=\"blobs\",version=\"2\"} \\d+")));
+        "millrace_serving_batched_requests_total\\{model=\"blobs\",version=\"2\"} \\d+\\.0")));
   }
 
   /**
@@ -695,17 +695,23 @@ class ModelServerTest {
     String text = metrics.text();
     for (String line : List.of(
         "# TYPE millrace_serving_requests_total counter",
-        "millrace_serving_requests_total{model=\"blobs\",api=\"predict\",code=\"200\"} 2",
-        "millrace_serving_requests_total{model=\"blobs\",api=\"predict\",code=\"400\"} 1",
-        "millrace_serving_requests_total{model=\"\",api=\"predict\",code=\"404\"} 1",
-        "millrace_serving_request_duration_seconds_count{model=\"blobs\",api=\"predict\"} 3",
-        "millrace_serving_request_duration_seconds_bucket{model=\"blobs\",api=\"predict\",le=\"+Inf\"} 3",
-        "millrace_serving_predicted_rows_total{model=\"blobs\",version=\"1\"} 3",
-        "millrace_serving_model_loads_total{model=\"blobs\",result=\"ok\"} 1",
+        "millrace_serving_requests_total{api=\"predict\",code=\"200\",model=\"blobs\"} 2.0",
+        "millrace_serving_requests_total{api=\"predict\",code=\"400\",model=\"blobs\"} 1.0",
+        "millrace_serving_requests_total{api=\"predict\",code=\"404\",model=\"\"} 1.0",
+        "millrace_serving_request_duration_seconds_count{api=\"predict\",model=\"blobs\"} 3",
+        "millrace_serving_request_duration_seconds_bucket{api=\"predict\",model=\"blobs\",le=\"+Inf\"} 3",
+        "millrace_serving_predicted_rows_total{model=\"blobs\",version=\"1\"} 3.0",
+        "millrace_serving_model_loads_total{model=\"blobs\",result=\"ok\"} 1.0",
         // One request after the other: each its own pass (the bad row failed before its pass).
-        "millrace_serving_forward_passes_total{model=\"blobs\",version=\"1\"} 2",
-        "millrace_serving_batched_requests_total{model=\"blobs\",version=\"1\"} 0",
-        "millrace_serving_model_version_available{model=\"blobs\",version=\"1\"} 1")) {
+        "millrace_serving_forward_passes_total{model=\"blobs\",version=\"1\"} 2.0",
+        "millrace_serving_batched_requests_total{model=\"blobs\",version=\"1\"} 0.0",
+        "millrace_serving_model_version_available{model=\"blobs\",version=\"1\"} 1.0",
+        // The batch sizes: a request of two rows, then one of one row, each its own pass.
+        "millrace_serving_request_rows_sum{model=\"blobs\"} 3.0",
+        "millrace_serving_batch_rows_bucket{model=\"blobs\",version=\"1\",le=\"1.0\"} 1",
+        "millrace_serving_batch_rows_bucket{model=\"blobs\",version=\"1\",le=\"2.0\"} 2",
+        "# TYPE jvm_gc_collection_seconds summary",
+        "# TYPE process_cpu_seconds_total counter")) {
       assertTrue(text.lines().anyMatch(line::equals), "expected the line " + line + " in\n" + text);
     }
   }

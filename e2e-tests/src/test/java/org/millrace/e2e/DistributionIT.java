@@ -1,0 +1,126 @@
+package org.millrace.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The distribution as a user installs it: {@code millrace-<version>.tar.gz} (built by this build's
+ * {@code distribution/} module) unpacked into a folder outside the source tree and run through its
+ * {@code bin/millrace} with only a JDK on the {@code PATH} (no Maven, no {@code ~/.m2}: {@code HOME}
+ * is an empty folder). The embedded default runs the penguins pipeline without loading a class of
+ * Spark or anything from {@code lib/spark/}; a pipeline on Beam's SparkRunner gets {@code lib/spark/}.
+ */
+class DistributionIT {
+  @TempDir
+  static Path tmp;
+
+  private static Path home;
+  private static Path tools;
+
+  @BeforeAll
+  static void unpack() throws Exception {
+    Path target = MillraceProcess.repositoryRoot().resolve("distribution/target");
+    Path tarball;
+    try (Stream<Path> files = Files.list(target)) {
+      tarball = files.filter(p -> p.getFileName().toString().matches("millrace-[0-9][^/]*\\.tar\\.gz")).findFirst()
+          .orElseThrow(() -> new AssertionError("no millrace-<version>.tar.gz in " + target + ": run mvn package"));
+    }
+    Path unpacked = Files.createDirectories(tmp.resolve("install"));
+    Process tar = new ProcessBuilder("tar", "xzf", tarball.toString(), "-C", unpacked.toString()).inheritIO().start();
+    assertTrue(tar.waitFor(5, TimeUnit.MINUTES) && tar.exitValue() == 0, "tar xzf " + tarball);
+    String name = tarball.getFileName().toString().replace(".tar.gz", "");
+    home = unpacked.resolve(name);
+    assertTrue(Files.isExecutable(home.resolve("bin/millrace")), "bin/millrace in " + home);
+    assertTrue(Files.isRegularFile(home.resolve("pipelines/examples/penguins/pipeline.yaml")), "example pipeline");
+    assertTrue(Files.isRegularFile(home.resolve("examples/data/penguins/penguins.csv")), "example data");
+    assertTrue(Files.isRegularFile(home.resolve("docs/distribution.md")), "docs");
+    // The few programs a shell script needs besides java; no mvn among them.
+    tools = Files.createDirectories(tmp.resolve("tools"));
+    for (String tool : List.of("bash", "env", "dirname", "readlink", "grep", "sed")) {
+      Path found = Stream.of("/usr/bin", "/bin").map(d -> Path.of(d, tool)).filter(Files::isExecutable).findFirst()
+          .orElseThrow(() -> new AssertionError("no " + tool + " on this machine"));
+      Files.createSymbolicLink(tools.resolve(tool), found);
+    }
+  }
+
+  @Test
+  void theDefaultRunsFromTheTarballWithAJdkOnlyAndLoadsNoSpark() throws Exception {
+    Result version = run(tmp.resolve("version.classes"), "--version");
+    assertEquals(0, version.code, version.toString());
+    assertTrue(version.out.startsWith("millrace "), version.toString());
+
+    Path classes = tmp.resolve("penguins.classes");
+    Result run = run(classes, "run", "pipelines/examples/penguins/pipeline.yaml");
+    assertEquals(0, run.code, run.toString());
+    assertTrue(run.out.contains("BLESSED (evaluator): all checks passed"), run.toString());
+    assertTrue(run.out.contains(": SUCCEEDED in "), run.toString());
+    assertTrue(Files.isDirectory(home.resolve(".millrace/registry/penguins")), "the pushed model in " + home);
+
+    List<String> loaded = Files.readAllLines(classes);
+    assertTrue(loaded.stream().anyMatch(l -> l.contains("org.apache.beam.runners.direct.")),
+        "the class-load log records the run's classes (" + loaded.size() + " lines)");
+    assertEquals(List.of(), loaded.stream().filter(l -> l.contains(" org.apache.spark.") || l.contains("/lib/spark/"))
+        .limit(5).toList(), "classes of Spark, or from lib/spark/, loaded by the embedded default");
+  }
+
+  @Test
+  void aSparkRunnerPipelineGetsLibSpark() throws Exception {
+    Path pipeline = tmp.resolve("penguins-spark.yaml");
+    String yaml = Files.readString(home.resolve("pipelines/examples/penguins/pipeline.yaml"))
+        .replace("pipeline_root: .millrace/pipelines/penguins", "pipeline_root: .millrace/pipelines/penguins-spark")
+        + "beam_pipeline_args: [\"--runner=SparkRunner\", \"--sparkMaster=local[1]\"]\n";
+    Files.writeString(pipeline, yaml);
+    Path classes = tmp.resolve("spark.classes");
+    Result run = run(classes, "run", pipeline.toString(), "--only", "ingest", "--metadata=" + tmp.resolve("spark.db"));
+    assertEquals(0, run.code, run.toString());
+    assertTrue(run.out.contains(": SUCCEEDED in "), run.toString());
+    List<String> loaded = Files.readAllLines(classes);
+    assertTrue(loaded.stream().anyMatch(l -> l.contains(" org.apache.spark.SparkContext ") && l.contains("/lib/spark/")),
+        "SparkContext loaded from lib/spark/");
+  }
+
+  private record Result(int code, String out, String err) {
+    @Override
+    public String toString() {
+      return "exit " + code + "\n--- stdout\n" + out + "--- stderr\n" + err;
+    }
+  }
+
+  /** {@code bin/millrace args} from the unpacked folder, with a JDK and {@link #tools} only. */
+  private static Result run(Path classLog, String... args) throws Exception {
+    var command = new java.util.ArrayList<String>();
+    command.add(home.resolve("bin/millrace").toString());
+    command.addAll(List.of(args));
+    Path out = Files.createTempFile(tmp, "out", ".txt");
+    Path err = Files.createTempFile(tmp, "err", ".txt");
+    ProcessBuilder pb = new ProcessBuilder(command).directory(home.toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+        .redirectOutput(out.toFile()).redirectError(err.toFile());
+    var env = pb.environment();
+    env.clear();
+    env.put("PATH", Path.of(System.getProperty("java.home"), "bin") + ":" + tools);
+    env.put("HOME", Files.createDirectories(tmp.resolve("home")).toString());
+    env.put("MILLRACE_JAVA_OPTS", "-Xlog:class+load=info:file=" + classLog);
+    Process p = pb.start();
+    if (!p.waitFor(5, TimeUnit.MINUTES)) {
+      p.destroyForcibly().waitFor();
+      throw new AssertionError("bin/millrace " + String.join(" ", args) + " still running after 5 minutes\n" + read(err));
+    }
+    return new Result(p.exitValue(), read(out), read(err));
+  }
+
+  private static String read(Path p) throws IOException {
+    return Files.readString(p, StandardCharsets.UTF_8);
+  }
+}
