@@ -218,14 +218,15 @@ final class InitCommand implements Callable<Integer> {
         + " vocabulary + one_hot\n");
     List<String> excluded = new ArrayList<>();
     for (DataProfile.Column c : p.columns) {
-      if (c != lc && c.type() == FeatureType.STRING && c.distinct() > IDENTIFIER_SHARE * Math.max(1, p.rows - c.missing)
-          && c.distinct() > 20) {
+      if (c != lc && c.type() == FeatureType.STRING && (c.moreDistinct
+          || c.distinct() > IDENTIFIER_SHARE * Math.max(1, p.rows - c.missing) && c.distinct() > 20)) {
         excluded.add(c.name());
       }
     }
     if (!excluded.isEmpty()) {
       sb.append("        exclude: ").append(JSON.writeValueAsString(excluded))
-          .append("   # nearly one value per row: an identifier or a date, not a feature\n");
+          .append("   # nearly one value per row (or over " + DataProfile.MAX_DISTINCT + " values): an identifier or"
+              + " a date, not a feature\n");
     }
     sb.append("        # overrides: [{feature: <column>, ops: [...]}, {columns: \"prefix*\", ops: [...]}]  (docs/pipelines.md)\n");
     sb.append("  trainer:                      # a dense network on the transformed features\n");
@@ -237,10 +238,10 @@ final class InitCommand implements Callable<Integer> {
     sb.append("      hidden_layers: [{units: 64, activation: relu}, {units: 32, activation: relu}]\n");
     sb.append("      optimizer: {type: adam, learning_rate: 0.005}\n");
     int theEpochs = epochs != null ? epochs : defaultEpochs(labelled);
-    sb.append("      epochs: ").append(theEpochs).append(epochs != null ? "                    # --epochs\n"
-        : "                    # for " + labelled + " labelled rows: 30 up to 20,000, 10 up to 200,000, else 3\n");
-    sb.append("      batch_size: ").append(batchSize(labelled)).append(
-        "                # 32 up to 20,000 rows, 128 up to 200,000, else 512: an epoch's steps stay bounded\n");
+    sb.append(String.format(Locale.ROOT, "      %-30s# %s%n", "epochs: " + theEpochs, epochs != null ? "--epochs"
+        : "for " + labelled + " labelled rows: 30 up to 20,000, 10 up to 200,000, else 3"));
+    sb.append(String.format(Locale.ROOT, "      %-30s# %s%n", "batch_size: " + batchSize(labelled),
+        "32 up to 20,000 rows, 128 up to 200,000, else 512: an epoch's steps stay bounded"));
     sb.append("      seed: 42\n");
     sb.append("      early_stopping: {patience: 5}   # stops when the eval loss has not improved for 5 epochs\n");
     sb.append("  evaluator:                    # metrics on the eval split; blesses the model if the checks pass\n");
