@@ -40,6 +40,9 @@ public final class ConvertIdx {
       System.err.println("usage: java -cp CLASSPATH ConvertIdx.java IMAGES LABELS OUT.parquet [LIMIT]");
       System.exit(2);
     }
+    // Warnings and errors only: without a configuration logback logs parquet-hadoop's every DEBUG line.
+    ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+        .setLevel(ch.qos.logback.classic.Level.WARN);
     Path images = Path.of(args[0]);
     Path labels = Path.of(args[1]);
     Path out = Path.of(args[2]);

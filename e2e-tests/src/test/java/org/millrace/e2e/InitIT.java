@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * picks {@code missing_label: drop}) and digits (64 pixel columns, read gzip-compressed as it is).
  * The large ones from shared/data itself ({@link SharedData}; skipped without it): flights as JSON
  * (20k rows), Arrow (200k) and Parquet (3M), and fashion-mnist (784 pixel columns) converted to
- * Parquet by its example's convert.sh (1,500 images). Each generated pipeline is checked, and runs
+ * Parquet by its example's convert.sh (600 images). Each generated pipeline is checked, and runs
  * unedited (but for where its outputs go), in parallel to keep the test short, to a pushed model or
  * to a blessing that says why not, with exit code 0. The 3M-row Parquet pipeline runs through its
  * ExampleGen, StatisticsGen, SchemaGen and ExampleValidator ({@code --to validator}): its training
@@ -136,10 +136,10 @@ class InitIT {
     Path parquet = SharedData.file("flights/flights-3m.parquet");
     Path idx = SharedData.file("fashion-mnist/train-images-idx3-ubyte.gz").getParent();
 
-    // fashion-mnist as its example converts it, the first 1,500 training images (and 1 test image).
+    // fashion-mnist as its example converts it, the first 600 training images (and 1 test image).
     Path repo = MillraceProcess.repositoryRoot();
     var convert = new ProcessBuilder(repo.resolve("pipelines/examples/fashion-mnist/convert.sh").toString(),
-        idx.toString(), dir.resolve("fashion-mnist").toString(), "1500", "1").directory(repo.toFile())
+        idx.toString(), dir.resolve("fashion-mnist").toString(), "600", "1").directory(repo.toFile())
         .redirectErrorStream(true);
     convert.environment().put("MILLRACE_NO_BUILD", "1");
     Process p = convert.start();
@@ -156,7 +156,7 @@ class InitIT {
             "batch_size: 128"),
         new Large("flights-parquet", parquet, "delay", null,
             "3000000 rows, 5 columns (parquet); label 'delay' (int, regression)", "batch_size: 512"),
-        new Large("fashion-mnist", fashion, "label", "3", "1500 rows, 785 columns (parquet); label 'label' (string,"
+        new Large("fashion-mnist", fashion, "label", "3", "600 rows, 785 columns (parquet); label 'label' (string,"
             + " classification)", "classes: [\"Ankle boot\", \"Bag\", \"Coat\", \"Dress\", \"Pullover\", \"Sandal\","
             + " \"Shirt\", \"Sneaker\", \"T-shirt/top\", \"Trouser\"]"));
     var running = new LinkedHashMap<Large, MillraceProcess.Running>();
