@@ -90,7 +90,7 @@ class InitCommandTest {
     Path out = dir.resolve("j.yaml");
     var r = run("init", file.toString(), "--out", out.toString());
     assertEquals(0, r.code(), r.err());
-    assertTrue(r.out().contains("40 rows, 3 columns (json, gzip); label 'Target' (int, regression)"), r.out());
+    assertTrue(r.out().contains("40 rows, 3 columns (json, gzip); label 'Target' (int, classification)"), r.out());
     assertTrue(r.out().contains("no --label given: 'Target' is the label (by its name)"), r.out());
     assertTrue(r.out().contains("6 rows have no 'Target'"), r.out());
     String yaml = Files.readString(out);
