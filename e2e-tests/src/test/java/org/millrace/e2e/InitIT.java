@@ -3,7 +3,6 @@ package org.millrace.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,19 +10,23 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code millrace init} then {@code millrace run} through the real launcher on the data sets of
- * shared/data that ExampleGen reads (copies in examples/data): iris, penguins, seattle-weather (its
- * yearly spans joined into one file), diabetes (regression, with labels blanked so that init picks
- * {@code missing_label: drop}) and digits (64 pixel columns; gunzipped as init's error says). Each
- * generated pipeline is checked; diabetes, digits and seattle-weather (regression with dropped labels,
- * the wide input, the excluded identifier) run unedited (but for where their outputs go) and their
- * models are blessed, in parallel to keep the test short. {@code -Dmillrace.init.all=true} runs the
- * iris and penguins pipelines too (penguins with {@code features: auto} also runs in FeaturesAutoIT).
+ * {@code millrace init} then {@code millrace run} through the real launcher on every data set of
+ * shared/data. The small ones from their copies in examples/data: iris, penguins, seattle-weather
+ * (its yearly spans joined into one file), diabetes (regression, with labels blanked so that init
+ * picks {@code missing_label: drop}) and digits (64 pixel columns, read gzip-compressed as it is).
+ * The large ones from shared/data itself ({@link SharedData}; skipped without it): flights as JSON
+ * (20k rows), Arrow (200k) and Parquet (3M), and fashion-mnist (784 pixel columns) converted to
+ * Parquet by its example's convert.sh (600 images). Each generated pipeline is checked, and runs
+ * unedited (but for where its outputs go), in parallel to keep the test short, to a pushed model or
+ * to a blessing that says why not, with exit code 0. The 3M-row Parquet pipeline runs through its
+ * ExampleGen, StatisticsGen, SchemaGen and ExampleValidator ({@code --to validator}): its training
+ * half is the same YAML as the 200k-row file's, which runs whole. {@code -Dmillrace.init.all=true}
+ * runs the iris and penguins pipelines too (penguins with {@code features: auto} also runs in
+ * FeaturesAutoIT).
  */
 class InitIT {
   @TempDir
@@ -57,24 +60,20 @@ class InitIT {
     }
     cases.add(new Case("diabetes", Files.write(dir.resolve("diabetes.csv"), diabetes), "progression", "regression"));
 
-    Path gz = Path.of("examples/data/digits/digits.csv.gz").toAbsolutePath();
-    var refused = new MillraceProcess(dir).run("init", gz.toString(), "--label", "label");
-    assertEquals(2, refused.code(), refused.toString());
-    assertTrue(refused.err().contains("expected an uncompressed file") && refused.err().contains("gunzip -k " + gz),
-        refused.toString());
-    Path digits = dir.resolve("digits.csv");
-    try (InputStream in = new GZIPInputStream(Files.newInputStream(gz))) {
-      Files.copy(in, digits);
-    }
-    cases.add(new Case("digits", digits, "label", "classification"));
+    // No --label: digits' label column is called label.
+    cases.add(new Case("digits", Path.of("examples/data/digits/digits.csv.gz").toAbsolutePath(), null,
+        "classification"));
 
     var running = new LinkedHashMap<Case, MillraceProcess.Running>();
     try {
       for (Case c : cases) {
         Path out = dir.resolve(c.name());
         Path yaml = out.resolve("pipeline.yaml");
-        var init = new MillraceProcess(out).run("init", c.file().toString(), "--label", c.label(), "--out",
-            yaml.toString(), "--epochs", "10");
+        var args = new ArrayList<>(List.of("init", c.file().toString(), "--out", yaml.toString(), "--epochs", "10"));
+        if (c.label() != null) {
+          args.addAll(List.of("--label", c.label()));
+        }
+        var init = new MillraceProcess(out).run(args.toArray(String[]::new));
         assertEquals(0, init.code(), c + ": " + init);
         assertTrue(init.out().contains(", " + c.task() + ")") && init.out().contains("wrote " + yaml), init.toString());
         String text = Files.readString(yaml);
@@ -90,6 +89,8 @@ class InitIT {
         }
         if (c.name().equals("digits")) {
           assertTrue(text.contains("classes: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]"), text);
+          assertTrue(init.out().contains("(csv, gzip); label 'label' (int, classification)"), init.toString());
+          assertTrue(init.out().contains("no --label given: 'label' is the label (by its name)"), init.toString());
         }
         // Only where the outputs go changes (under the test's folder); the pipeline is otherwise as written.
         Path relocated = Cli.relocate(yaml, out);
@@ -107,6 +108,93 @@ class InitIT {
         }
       }
       assertEquals(Map.of(), failures);
+    } finally {
+      for (var r : running.values()) {
+        r.close();
+      }
+    }
+  }
+
+  /** A finished run: exit 0, and a pushed model or a blessing that says why it was not given. */
+  static String outcome(MillraceProcess.Result r, Path registry) throws java.io.IOException {
+    if (r.code() != 0) {
+      return "exit " + r.code();
+    }
+    if (r.out().contains("BLESSED (evaluator): all checks passed")) {
+      try (var versions = Files.find(registry, 2, (f, a) -> a.isDirectory() && f.getFileName().toString().equals("1"))) {
+        return versions.findAny().isPresent() ? "pushed" : "blessed, but no version 1 in " + registry;
+      }
+    }
+    var notBlessed = java.util.regex.Pattern.compile("NOT BLESSED \\(evaluator\\): (\\S.*)").matcher(r.out());
+    return notBlessed.find() ? "not blessed: " + notBlessed.group(1) : "no blessing in the output";
+  }
+
+  @Test
+  void theLargeDataSetsRunFromInitsPipeline() throws Exception {
+    Path json = SharedData.file("flights/flights-20k.json");
+    Path arrow = SharedData.file("flights/flights-200k.arrow");
+    Path parquet = SharedData.file("flights/flights-3m.parquet");
+    Path idx = SharedData.file("fashion-mnist/train-images-idx3-ubyte.gz").getParent();
+
+    // fashion-mnist as its example converts it, the first 600 training images (and 1 test image).
+    Path repo = MillraceProcess.repositoryRoot();
+    var convert = new ProcessBuilder(repo.resolve("pipelines/examples/fashion-mnist/convert.sh").toString(),
+        idx.toString(), dir.resolve("fashion-mnist").toString(), "600", "1").directory(repo.toFile())
+        .redirectErrorStream(true);
+    convert.environment().put("MILLRACE_NO_BUILD", "1");
+    Process p = convert.start();
+    String converted = new String(p.getInputStream().readAllBytes());
+    assertEquals(0, p.waitFor(), converted);
+    Path fashion = dir.resolve("fashion-mnist/train.parquet");
+
+    // name, file, label, epochs, what init says, a line the YAML must hold
+    record Large(String name, Path file, String label, String epochs, String says, String holds) {}
+    var cases = List.of(
+        new Large("flights-json", json, "delay", "3", "20000 rows, 5 columns (json); label 'delay' (int, regression)",
+            "exclude: [\"date\"]"),
+        new Large("flights-arrow", arrow, "delay", "2", "200000 rows, 3 columns (arrow); label 'delay' (int, regression)",
+            "batch_size: 128"),
+        new Large("flights-parquet", parquet, "delay", null,
+            "3000000 rows, 5 columns (parquet); label 'delay' (int, regression)", "batch_size: 512"),
+        new Large("fashion-mnist", fashion, "label", "3", "600 rows, 785 columns (parquet); label 'label' (string,"
+            + " classification)", "classes: [\"Ankle boot\", \"Bag\", \"Coat\", \"Dress\", \"Pullover\", \"Sandal\","
+            + " \"Shirt\", \"Sneaker\", \"T-shirt/top\", \"Trouser\"]"));
+    var running = new LinkedHashMap<Large, MillraceProcess.Running>();
+    try {
+      for (Large c : cases) {
+        Path out = dir.resolve(c.name());
+        Path yaml = out.resolve("pipeline.yaml");
+        var args = new ArrayList<>(List.of("init", c.file().toString(), "--label", c.label(), "--out", yaml.toString()));
+        if (c.epochs() != null) {
+          args.addAll(List.of("--epochs", c.epochs()));
+        }
+        var init = new MillraceProcess(out).run(args.toArray(String[]::new));
+        assertEquals(0, init.code(), c + ": " + init);
+        assertTrue(init.out().contains(c.says()), init.toString());
+        String text = Files.readString(yaml);
+        assertTrue(text.contains(c.holds()), text);
+        assertTrue(text.contains("features:\n        auto: true") && text.contains("missing_label: fail"), text);
+        Path relocated = Cli.relocate(yaml, out);
+        if (c.name().equals("flights-parquet")) {
+          assertTrue(text.contains("epochs: 3 ") && text.contains("exclude: [\"date\"]"), text);
+          running.put(c, new MillraceProcess(out).start("run", relocated.toString(), "--to", "validator"));
+        } else {
+          running.put(c, new MillraceProcess(out).start("run", relocated.toString()));
+        }
+      }
+      Map<String, String> outcomes = new LinkedHashMap<>();
+      for (var e : running.entrySet()) {
+        MillraceProcess.Result r = e.getValue().await(Duration.ofMinutes(8));
+        String outcome = e.getKey().name().equals("flights-parquet") ? (r.code() == 0 ? "validated" : "exit " + r.code())
+            : outcome(r, dir.resolve(e.getKey().name()).resolve("registry"));
+        outcomes.put(e.getKey().name(), outcome);
+        if (outcome.startsWith("exit") || outcome.startsWith("no blessing") || outcome.startsWith("blessed, but")) {
+          throw new AssertionError(e.getKey().name() + ": " + outcome + "\n" + r);
+        }
+      }
+      // A classifier on 10 classes clears its bound; the flights regressions are pushed or say why not.
+      assertEquals("pushed", outcomes.get("fashion-mnist"), outcomes.toString());
+      assertEquals("validated", outcomes.get("flights-parquet"), outcomes.toString());
     } finally {
       for (var r : running.values()) {
         r.close();

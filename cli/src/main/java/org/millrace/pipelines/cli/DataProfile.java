@@ -1,7 +1,6 @@
 package org.millrace.pipelines.cli;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,25 +12,22 @@ import java.util.Set;
 import org.millrace.api.data.DataSchema;
 import org.millrace.api.data.Feature;
 import org.millrace.api.data.FeatureType;
-import org.millrace.ingest.csv.CsvReader;
+import org.millrace.ingest.ExampleGenParams;
+import org.millrace.ingest.InputRecords;
+import org.millrace.ingest.csv.Compressed;
 import org.millrace.ingest.csv.CsvRecord;
 import org.millrace.ingest.csv.RecordSource;
-import org.millrace.ingest.csv.SchemaInference;
-import org.millrace.ingest.parquet.ParquetRecords;
-import org.millrace.ingest.parquet.ParquetSchemas;
 
 /**
  * What {@code millrace init} learns from one data file in a full pass: the column types as
  * ExampleGen infers them (the same code), and per column the missing values and the distinct
- * values (counted exactly up to {@link #MAX_DISTINCT}). Reads CSV (comma, or tab for {@code .tsv})
- * and Parquet.
+ * values (counted exactly up to {@link #MAX_DISTINCT}). Reads every format ExampleGen reads, through
+ * its readers: CSV (comma, or tab for {@code .tsv}), JSON lines, JSON arrays, Arrow IPC, Parquet, and
+ * gzip-compressed CSV or JSON.
  */
 final class DataProfile {
   /** Distinct values counted per column; beyond, the column is marked as having more. */
   static final int MAX_DISTINCT = 10_000;
-  /** What ExampleGen reads as missing in a text file by default. */
-  static final Set<String> NULL_VALUES = Set.of("", "NA", "null");
-
   /** One column: its type, missing values and distinct values (up to {@link #MAX_DISTINCT}). */
   static final class Column {
     final Feature feature;
@@ -97,74 +93,48 @@ final class DataProfile {
     return columns.stream().map(Column::name).toList();
   }
 
-  /** Reads the whole file; fails naming the file for a format ExampleGen cannot read. */
+  /**
+   * Reads the whole file as ExampleGen reads it with default parameters (format from the extension,
+   * gzip for a {@code .gz} name): the schema through the same inference, the records through the
+   * same readers ({@link InputRecords}).
+   */
   static DataProfile read(Path file) throws IOException {
-    String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
     if (!Files.isRegularFile(file)) {
       throw new IllegalArgumentException(file + ": expected a data file, got " + (Files.exists(file) ? "a directory"
           : "no such file"));
     }
-    if (name.endsWith(".gz") || name.endsWith(".zip") || name.endsWith(".bz2")) {
-      throw new IllegalArgumentException(file + ": expected an uncompressed file (ExampleGen reads csv, jsonl, arrow and"
-          + " parquet as they are), got a compressed one. Decompress it first, e.g. gunzip -k " + file);
+    String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+    if (name.endsWith(".zip") || name.endsWith(".bz2") || name.endsWith(".xz") || name.endsWith(".zst")) {
+      throw new IllegalArgumentException(file + ": expected a file ExampleGen reads (csv, jsonl, json, arrow, parquet;"
+          + " csv and JSON also gzip-compressed, .gz), got " + name.substring(name.lastIndexOf('.'))
+          + " compression. Decompress it first, or recompress it with gzip.");
     }
-    if (name.endsWith(".parquet")) {
-      return parquet(file);
+    String path = file.toAbsolutePath().normalize().toString();
+    ExampleGenParams params = ExampleGenParams.of(path);
+    if (name.endsWith(".tsv") || name.endsWith(".tsv.gz")) {
+      params = new ExampleGenParams(path, null, "\\t", null, null, null, null, null, null, null, null, null, null,
+          null, null, null, null, null, null, null);
     }
-    if (name.endsWith(".jsonl") || name.endsWith(".ndjson") || name.endsWith(".json") || name.endsWith(".arrow")) {
-      throw new IllegalArgumentException(file + ": expected a CSV or Parquet file for millrace init, got "
-          + name.substring(name.lastIndexOf('.')) + ". Write the ExampleGen node by hand for it (docs/pipelines.md,"
-          + " format: jsonl | arrow), or convert the file to CSV or Parquet.");
-    }
-    return csv(file, name.endsWith(".tsv") ? '\t' : ',');
-  }
-
-  private static DataProfile csv(Path file, char delimiter) throws IOException {
-    DataSchema schema;
-    try (InputStream in = Files.newInputStream(file)) {
-      schema = SchemaInference.infer(in, file.toString(), delimiter, NULL_VALUES, 1000);
-    }
+    DataSchema schema = InputRecords.schema(params);
+    Set<String> nulls = InputRecords.nullValues(params);
     var cols = new ArrayList<Column>();
     schema.features().forEach(f -> cols.add(new Column(f)));
     long rows = 0;
-    try (var reader = new CsvReader(Files.newInputStream(file), delimiter)) {
-      SchemaInference.header(reader, file.toString());
-      CsvRecord r;
-      while ((r = reader.next()) != null) {
-        if (r.error() != null || r.fields() == null || (r.raw().isEmpty())) {
-          continue;
-        }
-        if (r.fields().size() != cols.size()) {
-          continue; // a bad row for ExampleGen; it says so when the pipeline runs
-        }
-        rows++;
-        for (int i = 0; i < cols.size(); i++) {
-          String v = r.fields().get(i);
-          cols.get(i).add(v, v == null || NULL_VALUES.contains(v));
-        }
-      }
-    }
-    return new DataProfile(file, delimiter == '\t' ? "csv (tab)" : "csv", rows, cols);
-  }
-
-  private static DataProfile parquet(Path file) throws IOException {
-    DataSchema schema = ParquetSchemas.infer(List.of(file.toString()));
-    var cols = new ArrayList<Column>();
-    schema.features().forEach(f -> cols.add(new Column(f)));
-    long rows = 0;
-    try (RecordSource source = ParquetRecords.open(file.toString(), schema, file + " (Parquet footer)")) {
+    try (RecordSource source = InputRecords.open(params, schema)) {
       CsvRecord r;
       while ((r = source.next()) != null) {
-        if (r.error() != null || r.fields() == null) {
-          continue;
+        if (r.error() != null || r.fields() == null || r.raw().isEmpty() || r.fields().size() != cols.size()) {
+          continue; // a bad row or a blank line for ExampleGen; it says so when the pipeline runs
         }
         rows++;
         for (int i = 0; i < cols.size(); i++) {
           String v = r.fields().get(i);
-          cols.get(i).add(v, v == null);
+          cols.get(i).add(v, v == null || nulls.contains(v));
         }
       }
     }
-    return new DataProfile(file, "parquet", rows, cols);
+    String format = params.format() + (params.delimiter().equals("\t") ? " (tab)" : "")
+        + (Compressed.isGzip(path) ? ", gzip" : "");
+    return new DataProfile(file, format, rows, cols);
   }
 }

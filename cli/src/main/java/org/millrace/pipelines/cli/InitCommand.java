@@ -23,7 +23,8 @@ import picocli.CommandLine.Parameters;
  * {@code features: auto}, Trainer, Evaluator with a threshold from the data, Pusher) that runs as
  * written.
  */
-@Command(name = "init", description = "Write a complete, commented pipeline YAML for a data file (CSV or Parquet):"
+@Command(name = "init", description = "Write a complete, commented pipeline YAML for a data file (csv, tsv, jsonl,"
+    + " json, arrow or parquet; csv and JSON also as .gz), read as ExampleGen reads it:"
     + " every column but the label becomes a feature (features: auto), with a trainer, an evaluator threshold and a"
     + " pusher. Then: millrace run <the file written>.")
 final class InitCommand implements Callable<Integer> {
@@ -34,10 +35,13 @@ final class InitCommand implements Callable<Integer> {
   @ParentCommand
   MillraceCli cli;
 
-  @Parameters(index = "0", paramLabel = "DATA_FILE", description = "A CSV (or .tsv) or Parquet file with a header.")
+  @Parameters(index = "0", paramLabel = "DATA_FILE", description = "A data file ExampleGen reads: .csv (with a"
+      + " header), .tsv, .jsonl/.ndjson, .json (an array of objects), .arrow, .parquet; .csv.gz, .tsv.gz, .jsonl.gz and"
+      + " .json.gz through gzip.")
   Path data;
 
-  @Option(names = "--label", required = true, description = "The column to predict.")
+  @Option(names = "--label", description = "The column to predict. Default: a column named label, target, class or y"
+      + " (any case), else the last column.")
   String label;
 
   @Option(names = "--task", description = "classification or regression. Default: classification for a string or"
@@ -51,9 +55,10 @@ final class InitCommand implements Callable<Integer> {
   @Option(names = "--name", description = "The pipeline's name (runs, caches, registry). Default: from the file name.")
   String name;
 
-  @Option(names = "--epochs", defaultValue = "30", converter = Ranges.PositiveCount.class,
-      description = "Trainer epochs (early stopping may end sooner). Default: ${DEFAULT-VALUE}.")
-  int epochs;
+  @Option(names = "--epochs", converter = Ranges.PositiveCount.class,
+      description = "Trainer epochs (early stopping may end sooner). Default: 30 up to 20,000 labelled rows, 10 up to"
+          + " 200,000, else 3.")
+  Integer epochs;
 
   @Option(names = "--force", description = "Overwrite the pipeline file if it exists.")
   boolean force;
@@ -61,6 +66,10 @@ final class InitCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     DataProfile profile = DataProfile.read(data);
+    boolean labelChosen = label == null;
+    if (labelChosen) {
+      label = defaultLabel(profile);
+    }
     DataProfile.Column lc = profile.column(label);
     if (lc == null) {
       throw new IllegalArgumentException("--label expected one of the columns " + profile.names() + " of " + data
@@ -98,6 +107,11 @@ final class InitCommand implements Callable<Integer> {
     var o = cli.out();
     o.printf("init: %s: %d rows, %d columns (%s); label '%s' (%s, %s)%n", data, profile.rows, profile.columns.size(),
         profile.format, label, lc.type().label(), theTask);
+    if (labelChosen) {
+      o.printf("init: no --label given: '%s' is the label (%s); --label <column> chooses another%n", label,
+          List.of("label", "target", "class", "y").contains(label.toLowerCase(Locale.ROOT)) ? "by its name"
+              : "the last column");
+    }
     if (lc.missing > 0) {
       o.printf("init: %d rows have no '%s': missing_label: drop leaves them out%n", lc.missing, label);
     }
@@ -111,6 +125,28 @@ final class InitCommand implements Callable<Integer> {
     int dot = f.indexOf('.');
     String stem = (dot > 0 ? f.substring(0, dot) : f).replaceAll("[^A-Za-z0-9_.-]", "-");
     return stem.isEmpty() || !Character.isLetterOrDigit(stem.charAt(0)) ? "data" + stem : stem;
+  }
+
+  /** A column named label, target, class or y (in that order, any case), else the last column. */
+  static String defaultLabel(DataProfile p) {
+    for (String wanted : List.of("label", "target", "class", "y")) {
+      for (DataProfile.Column c : p.columns) {
+        if (c.name().equalsIgnoreCase(wanted)) {
+          return c.name();
+        }
+      }
+    }
+    return p.columns.get(p.columns.size() - 1).name();
+  }
+
+  /** Epochs for {@code labelled} rows unless --epochs says: fewer passes over more data. */
+  static int defaultEpochs(long labelled) {
+    return labelled <= 20_000 ? 30 : labelled <= 200_000 ? 10 : 3;
+  }
+
+  /** Rows per step for {@code labelled} rows: larger batches on larger data keep an epoch's steps bounded. */
+  static int batchSize(long labelled) {
+    return labelled <= 20_000 ? 32 : labelled <= 200_000 ? 128 : 512;
   }
 
   static String defaultTask(DataProfile.Column lc) {
@@ -137,6 +173,9 @@ final class InitCommand implements Callable<Integer> {
     sb.append("    component: ExampleGen\n");
     sb.append("    parameters:\n");
     sb.append("      input: ").append(JSON.writeValueAsString(data.toAbsolutePath().normalize().toString())).append('\n');
+    if (p.format.startsWith("csv (tab)")) {
+      sb.append("      delimiter: \"\\t\"                # a .tsv file: tab-separated\n");
+    }
     sb.append("      split_ratios: {train: 2, eval: 1}\n");
     sb.append("      label: ").append(JSON.writeValueAsString(label)).append('\n');
     if (lc.missing > 0) {
@@ -179,14 +218,15 @@ final class InitCommand implements Callable<Integer> {
         + " vocabulary + one_hot\n");
     List<String> excluded = new ArrayList<>();
     for (DataProfile.Column c : p.columns) {
-      if (c != lc && c.type() == FeatureType.STRING && c.distinct() > IDENTIFIER_SHARE * Math.max(1, p.rows - c.missing)
-          && c.distinct() > 20) {
+      if (c != lc && c.type() == FeatureType.STRING && (c.moreDistinct
+          || c.distinct() > IDENTIFIER_SHARE * Math.max(1, p.rows - c.missing) && c.distinct() > 20)) {
         excluded.add(c.name());
       }
     }
     if (!excluded.isEmpty()) {
       sb.append("        exclude: ").append(JSON.writeValueAsString(excluded))
-          .append("   # nearly one value per row: an identifier or a date, not a feature\n");
+          .append("   # nearly one value per row (or over " + DataProfile.MAX_DISTINCT + " values): an identifier or"
+              + " a date, not a feature\n");
     }
     sb.append("        # overrides: [{feature: <column>, ops: [...]}, {columns: \"prefix*\", ops: [...]}]  (docs/pipelines.md)\n");
     sb.append("  trainer:                      # a dense network on the transformed features\n");
@@ -197,8 +237,11 @@ final class InitCommand implements Callable<Integer> {
     sb.append("    parameters:\n");
     sb.append("      hidden_layers: [{units: 64, activation: relu}, {units: 32, activation: relu}]\n");
     sb.append("      optimizer: {type: adam, learning_rate: 0.005}\n");
-    sb.append("      epochs: ").append(epochs).append('\n');
-    sb.append("      batch_size: 32\n");
+    int theEpochs = epochs != null ? epochs : defaultEpochs(labelled);
+    sb.append(String.format(Locale.ROOT, "      %-30s# %s%n", "epochs: " + theEpochs, epochs != null ? "--epochs"
+        : "for " + labelled + " labelled rows: 30 up to 20,000, 10 up to 200,000, else 3"));
+    sb.append(String.format(Locale.ROOT, "      %-30s# %s%n", "batch_size: " + batchSize(labelled),
+        "32 up to 20,000 rows, 128 up to 200,000, else 512: an epoch's steps stay bounded"));
     sb.append("      seed: 42\n");
     sb.append("      early_stopping: {patience: 5}   # stops when the eval loss has not improved for 5 epochs\n");
     sb.append("  evaluator:                    # metrics on the eval split; blesses the model if the checks pass\n");

@@ -74,4 +74,38 @@ class InitCommandTest {
     assertEquals(2, r.code());
     assertTrue(r.err().contains("--task regression expected a numeric label"), r.err());
   }
+
+  @Test
+  void jsonArraysAndGzipAreReadAsExampleGenReadsThemAndTheLabelDefaultsByName() throws Exception {
+    // A JSON array on one line, gzip-compressed; 'Target' is the label by its name (any case).
+    var json = new StringBuilder("[");
+    for (int i = 0; i < 40; i++) {
+      json.append(i > 0 ? "," : "").append("{\"x\": ").append(i * 0.25).append(", \"Target\": ")
+          .append(i % 7 == 0 ? "null" : Integer.toString(i * 100)).append(", \"z\": \"").append(i % 2).append("\"}");
+    }
+    Path file = dir.resolve("d.json.gz");
+    try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(file))) {
+      out.write(json.append(']').toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    Path out = dir.resolve("j.yaml");
+    var r = run("init", file.toString(), "--out", out.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("40 rows, 3 columns (json, gzip); label 'Target' (int, classification)"), r.out());
+    assertTrue(r.out().contains("no --label given: 'Target' is the label (by its name)"), r.out());
+    assertTrue(r.out().contains("6 rows have no 'Target'"), r.out());
+    String yaml = Files.readString(out);
+    assertTrue(yaml.contains("missing_label: drop"), yaml);
+    assertTrue(yaml.contains("epochs: 30 ") && yaml.contains("batch_size: 32 "), yaml);
+
+    // Without such a name, the last column; --task overrides.
+    Path csv = Files.write(dir.resolve("e.csv"), List.of("a,b", "1,x", "2,y", "3,x"));
+    r = run("init", csv.toString(), "--out", dir.resolve("e.yaml").toString(), "--task", "classification");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("label 'b' (string, classification)") && r.out().contains("(the last column)"), r.out());
+
+    Path zip = Files.write(dir.resolve("f.csv.zip"), new byte[] {1});
+    r = run("init", zip.toString(), "--label", "a");
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains(zip + ": expected a file ExampleGen reads"), r.err());
+  }
 }

@@ -14,10 +14,13 @@ import org.millrace.api.spec.ParameterException;
  * @param input file or pattern with {@code *}, {@code {SPAN}}, {@code {SPAN:n}}, {@code {YYYY}{MM}{DD}} (also
  *     in hive partitions {@code date={YYYY}-{MM}-{DD}/}) and {@code {VERSION}} / {@code {VERSION:n}} beside a
  *     span; required unless {@code inputSplits} is given
- * @param format {@code csv}, {@code jsonl} (one JSON object per line), {@code arrow} (Arrow IPC files) or
+ * @param format {@code csv}, {@code jsonl} (one JSON object per line), {@code json} (a JSON array of objects, read as
+ *     one range with a streaming parser), {@code arrow} (Arrow IPC files) or
  *     {@code parquet} (flat Parquet files: int32/int64 read as int, float/double as float, boolean as bool,
  *     UTF-8 strings/enums as string, dates and timestamps as ISO-8601 strings); default from the file
- *     extension ({@code .jsonl}/{@code .ndjson}, {@code .arrow}, {@code .parquet}, else csv)
+ *     extension ({@code .jsonl}/{@code .ndjson}, {@code .json}, {@code .arrow}, {@code .parquet}, else csv); csv, jsonl
+ *     and json files whose name ends in {@code .gz} are read through gzip (each as one range), the format told by
+ *     the name before {@code .gz}
  * @param delimiter one ASCII character, default {@code ,}
  * @param nullValues field values of text formats (csv, jsonl) that mean missing, default
  *     {@code ["", "NA", "null"]}; in arrow and parquet only a null is missing
@@ -66,11 +69,10 @@ public record ExampleGenParams(
     inputSplits = inputSplits == null ? null : new java.util.TreeMap<>(inputSplits);
     checkInputs(input, inputSplits, splitRatios, splitBy);
     String sample = inputSplits != null ? inputSplits.values().iterator().next() : input;
-    format = format != null ? format.toLowerCase(java.util.Locale.ROOT)
-        : sample.endsWith(".jsonl") || sample.endsWith(".ndjson") ? "jsonl"
-        : sample.endsWith(".arrow") ? "arrow" : sample.endsWith(".parquet") ? "parquet" : "csv";
-    if (!List.of("csv", "jsonl", "arrow", "parquet").contains(format)) {
-      throw new ParameterException("format", "format expected csv, jsonl, arrow or parquet, got '" + format + "'");
+    format = format != null ? format.toLowerCase(java.util.Locale.ROOT) : defaultFormat(sample);
+    if (!List.of("csv", "jsonl", "json", "arrow", "parquet").contains(format)) {
+      throw new ParameterException("format", "format expected csv, jsonl, json, arrow or parquet, got '" + format
+          + "'");
     }
     delimiter = delimiter == null ? "," : delimiter.equals("\\t") ? "\t" : delimiter;
     if (delimiter.length() != 1 || delimiter.charAt(0) > 127 || delimiter.equals("\"")) {
@@ -181,6 +183,17 @@ public record ExampleGenParams(
             + " with a file or pattern each, got " + e.getKey() + ": " + e.getValue());
       }
     }
+  }
+
+  /**
+   * The format a file or pattern is read as when none is given: by its extension, after a
+   * {@code .gz} suffix is set aside ({@code .jsonl}/{@code .ndjson}, {@code .json}, {@code .arrow},
+   * {@code .parquet}, else csv).
+   */
+  public static String defaultFormat(String input) {
+    String name = org.millrace.ingest.csv.Compressed.uncompressedName(input).toLowerCase(java.util.Locale.ROOT);
+    return name.endsWith(".jsonl") || name.endsWith(".ndjson") ? "jsonl" : name.endsWith(".json") ? "json"
+        : name.endsWith(".arrow") ? "arrow" : name.endsWith(".parquet") ? "parquet" : "csv";
   }
 
   private static Map<String, Integer> defaultSplits() {

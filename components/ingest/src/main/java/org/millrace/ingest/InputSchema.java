@@ -29,6 +29,11 @@ record InputSchema(DataSchema schema, String source) {
     DataSchema schema = switch (p.format()) {
       case "parquet" -> ParquetSchemas.infer(files);
       case "arrow" -> arrowSchema(first);
+      case "json" -> {
+        try (InputStream in = open(first)) {
+          yield org.millrace.ingest.csv.JsonArrays.infer(in, first, p.inferSampleRows(), p.maxRecordBytes());
+        }
+      }
       case "jsonl" -> {
         try (InputStream in = open(first)) {
           yield JsonLines.infer(in, first, p.inferSampleRows(), p.maxRecordBytes());
@@ -63,7 +68,8 @@ record InputSchema(DataSchema schema, String source) {
   }
 
   static InputStream open(String file) throws IOException {
-    return Channels.newInputStream(FileSystems.open(FileSystems.matchSingleFileSpec(file).resourceId()));
+    return org.millrace.ingest.csv.Compressed.decompressed(file,
+        Channels.newInputStream(FileSystems.open(FileSystems.matchSingleFileSpec(file).resourceId())));
   }
 
   /** The columns of an Arrow IPC file, all nullable (presence is SchemaGen's call). */

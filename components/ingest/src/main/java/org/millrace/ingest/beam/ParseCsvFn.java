@@ -399,7 +399,7 @@ public final class ParseCsvFn extends DoFn<KV<String, TextRange>, KV<String, Tem
 
     /** A row whose label is missing: fails naming file and line, is dropped, or goes to the quarantine. */
     private void missingLabel(long line, String value, String raw, Object rawSource) throws Exception {
-      String unit = typed() ? "row" : "line";
+      String unit = typed() ? "row" : format.equals("json") ? "record" : "line";
       String problem = "label column '" + schema.names().get(labelIndex) + "' expected a value, got missing"
           + (value == null ? "" : " ('" + value + "')");
       switch (missingLabel) {
@@ -451,9 +451,14 @@ public final class ParseCsvFn extends DoFn<KV<String, TextRange>, KV<String, Tem
     }
   }
 
-  /** The file from byte {@code offset} on. */
+  /** The file from byte {@code offset} on (of the decompressed data for a {@code .gz} file). */
   static InputStream open(String file, long offset) throws java.io.IOException {
     var channel = FileSystems.open(FileSystems.matchSingleFileSpec(file).resourceId());
+    if (org.millrace.ingest.csv.Compressed.isGzip(file)) {
+      InputStream in = org.millrace.ingest.csv.Compressed.decompressed(file, Channels.newInputStream(channel));
+      in.skipNBytes(offset);
+      return in;
+    }
     if (offset > 0) {
       if (channel instanceof java.nio.channels.SeekableByteChannel s) {
         s.position(offset);
@@ -470,6 +475,9 @@ public final class ParseCsvFn extends DoFn<KV<String, TextRange>, KV<String, Tem
   private RecordSource openRecords(String file, TextRange range) throws IOException {
     if (format.equals("parquet")) {
       return ParquetRecords.open(file, schema, schemaSource, (int) range.from(), (int) (range.to() - range.from()));
+    }
+    if (format.equals("json")) {
+      return org.millrace.ingest.csv.JsonArrays.open(open(file, 0), file, schema);
     }
     if (format.equals("jsonl")) {
       var lines = new LineReader(open(file, range.from()), range.from(), range.line(), maxRecordBytes);
@@ -498,7 +506,7 @@ public final class ParseCsvFn extends DoFn<KV<String, TextRange>, KV<String, Tem
 
   /** The quarantine entry of a bad row; fails instead unless bad rows are quarantined. */
   private String reject(String file, long line, String raw, String problem) throws Exception {
-    String unit = typed() ? "row" : "line";
+    String unit = typed() ? "row" : format.equals("json") ? "record" : "line";
     String where = file + " " + unit + " " + line;
     if (!quarantine) {
       String typed = problem.startsWith("column") ? " (schema " + schemaSource + ")" : "";
@@ -512,7 +520,7 @@ public final class ParseCsvFn extends DoFn<KV<String, TextRange>, KV<String, Tem
   private String entry(String file, long line, String raw, String problem) throws Exception {
     var entry = new LinkedHashMap<String, Object>();
     entry.put("file", file);
-    entry.put(typed() ? "row_number" : "line", line);
+    entry.put(typed() ? "row_number" : format.equals("json") ? "record" : "line", line);
     entry.put("reason", problem);
     entry.put("row", raw);
     return JSON.writeValueAsString(entry);

@@ -15,7 +15,7 @@ import org.millrace.ingest.parquet.ParquetRecords;
  * a file of more than two {@link #RANGE_BYTES} chunks is cut at record boundaries about that far
  * apart (found with the reader's own quote rules, so a quoted newline is never a cut), so that
  * one big file is parsed in parallel. A JSON lines file is cut at line starts the same way, a
- * Parquet file between row groups; an Arrow file is one range.
+ * Parquet file between row groups; an Arrow file, a JSON document and a gzip file are one range.
  */
 public final class PlanRangesFn extends DoFn<String, KV<String, TextRange>> {
   static final long RANGE_BYTES = 16L << 20;
@@ -46,7 +46,7 @@ public final class PlanRangesFn extends DoFn<String, KV<String, TextRange>> {
       rowGroupRanges(file, out);
       return;
     }
-    if (format.equals("jsonl")) {
+    if (format.equals("jsonl") && !org.millrace.ingest.csv.Compressed.isGzip(file)) {
       lineRanges(file, out);
       return;
     }
@@ -67,7 +67,7 @@ public final class PlanRangesFn extends DoFn<String, KV<String, TextRange>> {
     }
     long size = FileSystems.matchSingleFileSpec(file).sizeBytes();
     List<CsvBoundaries.Boundary> cuts = List.of();
-    if (size - start > 2 * rangeBytes) {
+    if (size - start > 2 * rangeBytes && !org.millrace.ingest.csv.Compressed.isGzip(file)) {
       try (InputStream in = ParseCsvFn.open(file, start)) {
         cuts = CsvBoundaries.every(in, start, line, delimiter, rangeBytes);
       }

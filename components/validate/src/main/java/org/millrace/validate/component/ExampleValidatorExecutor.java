@@ -35,11 +35,16 @@ public final class ExampleValidatorExecutor implements Executor<ExampleValidator
     Schema schemaArtifact = input.input(ValidateComponents.SCHEMA_IN);
     Optional<ExampleStatistics> baseline = input.optionalInput(ValidateComponents.BASELINE_STATISTICS);
     DataSchema schema = DataSchema.readYaml(schemaArtifact.path().resolve("schema.yaml"));
+    // How SchemaGen inferred each bound; none for an imported schema (ImportSchemaGen) or an older artifact.
+    Path bounds = schemaArtifact.path().resolve(SchemaGenExecutor.BOUNDS_FILE);
+    Map<String, Map<String, String>> provenance = Files.exists(bounds) ? new com.fasterxml.jackson.databind.ObjectMapper()
+        .readValue(bounds.toFile(), new com.fasterxml.jackson.core.type.TypeReference<Map<String, Map<String, String>>>() {})
+        : Map.of();
     List<String> splits = List.of(stats.stringProperty("split_names").orElse("train,eval").split(","));
     var anomalies = new ArrayList<Anomaly>();
     for (String split : splits) {
       StatisticsModel s = StatisticsModel.read(stats.path(), split);
-      anomalies.addAll(Validator.againstSchema(s, schema, "schema " + schemaArtifact.uri()));
+      anomalies.addAll(Validator.againstSchema(s, schema, "schema " + schemaArtifact.uri(), provenance));
       if (p.drift() != null && baseline.isPresent()) {
         StatisticsModel b = StatisticsModel.read(baseline.get().path(), split);
         anomalies.addAll(Validator.distributions(s, b, p.drift(), Anomaly.Kind.DRIFT,

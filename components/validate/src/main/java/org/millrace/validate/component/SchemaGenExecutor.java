@@ -11,14 +11,25 @@ import org.millrace.validate.schema.SchemaGenParams;
 import org.millrace.validate.schema.SchemaInferrer;
 import org.millrace.validate.statistics.StatisticsModel;
 
-/** Infers {@code schema.yaml} from the statistics of one split. */
+/** Infers {@code schema.yaml} from the statistics of one split, and {@code bounds.json}: how each bound was inferred. */
 public final class SchemaGenExecutor implements Executor<SchemaGenParams> {
+  /** Beside {@code schema.yaml}: per feature and bound, how SchemaGen inferred it (SchemaInferrer.provenance). */
+  public static final String BOUNDS_FILE = "bounds.json";
+
   @Override
   public ExecutorResult execute(ExecutorInput<SchemaGenParams> input, ExecutionContext ctx) {
     ExampleStatistics stats = input.input(ValidateComponents.STATISTICS_IN);
     StatisticsModel model = StatisticsModel.read(stats.path(), input.parameters().split());
     DataSchema schema = SchemaInferrer.infer(model, input.parameters());
     schema.writeYaml(input.output(ValidateComponents.SCHEMA).resolve("schema.yaml"));
+    // How each bound was inferred, for ExampleValidator's anomalies (sorted keys: the same bytes for the same input).
+    try {
+      java.nio.file.Files.writeString(input.output(ValidateComponents.SCHEMA).resolve(BOUNDS_FILE),
+          new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter()
+              .writeValueAsString(SchemaInferrer.provenance(model, input.parameters())));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
     return ExecutorResult.builder().property(ValidateComponents.SCHEMA, "feature_count", (long) schema.size()).build();
   }
 }

@@ -2,6 +2,7 @@ package org.millrace.validate.validator;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.millrace.api.data.DataSchema;
 import org.millrace.api.data.Feature;
@@ -23,6 +24,17 @@ public final class Validator {
    * 5 missing of 77 rows does not fail a bound of 0.96, while any missing value fails a bound of 1).
    */
   public static List<Anomaly> againstSchema(StatisticsModel stats, DataSchema schema, String schemaSource) {
+    return againstSchema(stats, schema, schemaSource, Map.of());
+  }
+
+  /**
+   * As {@link #againstSchema(StatisticsModel, DataSchema, String)}, each anomaly against a bound
+   * SchemaGen inferred also saying how it was inferred: {@code provenance} by feature, then bound
+   * ({@code presence}, {@code domain}, {@code min}, {@code max}), as {@code SchemaInferrer.provenance}
+   * gives it. A bound without an entry (a schema written by hand) names only {@code schemaSource}.
+   */
+  public static List<Anomaly> againstSchema(StatisticsModel stats, DataSchema schema, String schemaSource,
+      Map<String, Map<String, String>> provenance) {
     String from = " (" + schemaSource + ")";
     var out = new ArrayList<Anomaly>();
     String split = stats.split();
@@ -44,7 +56,7 @@ public final class Validator {
       if (s.rows() > 0 && s.presence() < minPresence && upper < minPresence) {
         String bound = f.minPresence() != null ? "min_presence " + minPresence : "a non-nullable feature";
         out.add(new Anomaly(split, f.name(), Anomaly.Kind.LOW_PRESENCE, "presence >= " + minPresence + " ("
-            + bound + " of " + schemaSource + ")", String.format("%.4f (%d of %d rows missing; the 99.9%% interval's"
+            + bound + " of " + schemaSource + how(provenance, f.name(), "presence") + ")", String.format("%.4f (%d of %d rows missing; the 99.9%% interval's"
             + " upper bound %.4f is below the bound too)", s.presence(), s.missing(), s.rows(), upper)));
       }
       var c = s.categorical();
@@ -56,17 +68,20 @@ public final class Validator {
           }
         });
         if (!unexpected.isEmpty() || !c.exact()) {
-          out.add(new Anomaly(split, f.name(), Anomaly.Kind.OUT_OF_DOMAIN, "values in " + f.domain() + from,
+          out.add(new Anomaly(split, f.name(), Anomaly.Kind.OUT_OF_DOMAIN, "values in " + f.domain() + " ("
+              + schemaSource + how(provenance, f.name(), "domain") + ")",
               "unexpected values (with counts) " + unexpected + (c.exact() ? "" : " and more not counted")));
         }
       }
       var n = s.numeric();
       if (n != null && n.min() != null) {
         if (f.min() != null && n.min() < f.min()) {
-          out.add(new Anomaly(split, f.name(), Anomaly.Kind.OUT_OF_RANGE, "min >= " + f.min() + from, "min " + n.min()));
+          out.add(new Anomaly(split, f.name(), Anomaly.Kind.OUT_OF_RANGE, "min >= " + f.min() + " (" + schemaSource
+              + how(provenance, f.name(), "min") + ")", "min " + n.min()));
         }
         if (f.max() != null && n.max() > f.max()) {
-          out.add(new Anomaly(split, f.name(), Anomaly.Kind.OUT_OF_RANGE, "max <= " + f.max() + from, "max " + n.max()));
+          out.add(new Anomaly(split, f.name(), Anomaly.Kind.OUT_OF_RANGE, "max <= " + f.max() + " (" + schemaSource
+              + how(provenance, f.name(), "max") + ")", "max " + n.max()));
         }
       }
     }
@@ -77,6 +92,11 @@ public final class Validator {
       }
     }
     return out;
+  }
+
+  private static String how(Map<String, Map<String, String>> provenance, String feature, String bound) {
+    String text = provenance.getOrDefault(feature, Map.of()).get(bound);
+    return text == null ? "" : ": " + text;
   }
 
   /** Distribution distances above their threshold, {@code current} vs {@code baseline}. */
