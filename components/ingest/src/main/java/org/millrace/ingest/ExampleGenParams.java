@@ -3,6 +3,7 @@ package org.millrace.ingest;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.millrace.api.data.InputFormat;
 import org.millrace.api.spec.ParameterException;
 
 /**
@@ -50,7 +51,7 @@ import org.millrace.api.spec.ParameterException;
  *     {@code missing_label_quarantined}, and such rows do not count as rejected rows
  */
 public record ExampleGenParams(
-    String input, String format, String delimiter, List<String> nullValues, String schemaFile,
+    String input, InputFormat format, String delimiter, List<String> nullValues, String schemaFile,
     Integer inferSampleRows, Map<String, Integer> splitRatios, String splitBy, Long span, List<Long> spanRange,
     Integer rollingWindow, BadRows badRows,
     Double maxRejectedFraction, Integer batchSize, Integer shards, Long version, Map<String, String> inputSplits,
@@ -66,12 +67,7 @@ public record ExampleGenParams(
     inputSplits = inputSplits == null ? null : new java.util.TreeMap<>(inputSplits);
     checkInputs(input, inputSplits, splitRatios, splitBy);
     String sample = inputSplits != null ? inputSplits.values().iterator().next() : input;
-    format = format != null ? format.toLowerCase(java.util.Locale.ROOT)
-        : sample.endsWith(".jsonl") || sample.endsWith(".ndjson") ? "jsonl"
-        : sample.endsWith(".arrow") ? "arrow" : sample.endsWith(".parquet") ? "parquet" : "csv";
-    if (!List.of("csv", "jsonl", "arrow", "parquet").contains(format)) {
-      throw new ParameterException("format", "format expected csv, jsonl, arrow or parquet, got '" + format + "'");
-    }
+    format = format != null ? format : InputFormat.ofFileName(sample);
     delimiter = delimiter == null ? "," : delimiter.equals("\\t") ? "\t" : delimiter;
     if (delimiter.length() != 1 || delimiter.charAt(0) > 127 || delimiter.equals("\"")) {
       throw new ParameterException("delimiter", "delimiter expected one ASCII character other than '\"', got '"

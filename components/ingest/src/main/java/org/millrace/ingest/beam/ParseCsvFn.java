@@ -26,6 +26,7 @@ import org.millrace.api.beam.TempPart;
 import org.millrace.api.data.Batch;
 import org.millrace.api.data.BatchBuilder;
 import org.millrace.api.data.DataSchema;
+import org.millrace.api.data.InputFormat;
 import org.millrace.api.data.SplitWriter;
 import org.millrace.ingest.csv.CsvReader;
 import org.millrace.ingest.csv.CsvRecord;
@@ -72,7 +73,7 @@ public final class ParseCsvFn extends DoFn<KV<String, TextRange>, KV<String, Tem
   private final int splitBy;
   private final int batchSize;
   private final boolean quarantine;
-  private final String format;
+  private final InputFormat format;
   private final int totalRatio;
   private final Counter rowsRead = Metrics.counter(NAMESPACE, "rows_read");
   private final Counter rowsRejected = Metrics.counter(NAMESPACE, "rows_rejected");
@@ -97,7 +98,7 @@ public final class ParseCsvFn extends DoFn<KV<String, TextRange>, KV<String, Tem
    */
   public ParseCsvFn(DataSchema schema, String schemaSource, char delimiter, List<String> nullValues,
       Map<String, Integer> splitRatios, Map<String, String> fileSplits, String splitBy, int batchSize,
-      boolean quarantine, String format, List<String> tempDirs, String quarantineTempDir, long maxRecordBytes) {
+      boolean quarantine, InputFormat format, List<String> tempDirs, String quarantineTempDir, long maxRecordBytes) {
     this(schema, schemaSource, delimiter, nullValues, splitRatios, fileSplits, splitBy, batchSize, quarantine, format,
         tempDirs, quarantineTempDir, maxRecordBytes, List.of(), ExamplesBeamIO.AUTO_SHARDS, null, null);
   }
@@ -115,7 +116,7 @@ public final class ParseCsvFn extends DoFn<KV<String, TextRange>, KV<String, Tem
    */
   public ParseCsvFn(DataSchema schema, String schemaSource, char delimiter, List<String> nullValues,
       Map<String, Integer> splitRatios, Map<String, String> fileSplits, String splitBy, int batchSize,
-      boolean quarantine, String format, List<String> tempDirs, String quarantineTempDir, long maxRecordBytes,
+      boolean quarantine, InputFormat format, List<String> tempDirs, String quarantineTempDir, long maxRecordBytes,
       List<String> files, int shards, String label, String missingLabel) {
     if (shards < 0) {
       throw new IllegalArgumentException("shards expected a positive number (or 0 for automatic), got " + shards);
@@ -168,7 +169,7 @@ public final class ParseCsvFn extends DoFn<KV<String, TextRange>, KV<String, Tem
   }
 
   private boolean typed() {
-    return format.equals("arrow") || format.equals("parquet");
+    return !format.text();
   }
 
   @GetInitialRestriction
@@ -205,7 +206,7 @@ public final class ParseCsvFn extends DoFn<KV<String, TextRange>, KV<String, Tem
     TextRange range = tracker.currentRestriction();
     var chunk = new Chunk(file, new Parts(file, range.from()));
     try {
-      if (!format.equals("csv")) {
+      if (format != InputFormat.CSV) {
         if (tracker.tryClaim(new RecordRangeTracker.Claim(range.from(), Long.MAX_VALUE, 0, true))) {
           try (RecordSource source = openRecords(file, range)) {
             CsvRecord r;
@@ -468,10 +469,10 @@ public final class ParseCsvFn extends DoFn<KV<String, TextRange>, KV<String, Tem
 
   /** The records of a range of a JSON lines file, of row groups of a Parquet file, or of a whole Arrow file. */
   private RecordSource openRecords(String file, TextRange range) throws IOException {
-    if (format.equals("parquet")) {
+    if (format == InputFormat.PARQUET) {
       return ParquetRecords.open(file, schema, schemaSource, (int) range.from(), (int) (range.to() - range.from()));
     }
-    if (format.equals("jsonl")) {
+    if (format == InputFormat.JSONL) {
       var lines = new LineReader(open(file, range.from()), range.from(), range.line(), maxRecordBytes);
       return new RecordSource() {
         @Override
