@@ -54,8 +54,8 @@ public final class ExamplesBeamIO {
     return new Read(null);
   }
 
-  /** {@code read().from(splitDir)}. */
-  public static Read read(Path splitDir) {
+  /** {@code read().from(splitDir)} (typed as before the named transforms, for callers compiled against it). */
+  public static PTransform<PBegin, PCollection<Batch>> read(Path splitDir) {
     return read().from(splitDir);
   }
 
@@ -67,8 +67,9 @@ public final class ExamplesBeamIO {
     return new CombineSplit<>(fn, null, DEFAULT_GROUPS);
   }
 
-  /** {@code combine(fn).from(splitDir)}. */
-  public static <AccT, OutT> CombineSplit<AccT, OutT> combine(Path splitDir, Combine.CombineFn<Batch, AccT, OutT> fn) {
+  /** {@code combine(fn).from(splitDir)} (typed as before the named transforms). */
+  public static <AccT, OutT> PTransform<PBegin, PCollection<OutT>> combine(Path splitDir,
+      Combine.CombineFn<Batch, AccT, OutT> fn) {
     return combine(fn).from(splitDir);
   }
 
@@ -96,14 +97,14 @@ public final class ExamplesBeamIO {
     return new Write(null, null, AUTO_SHARDS);
   }
 
-  /** {@code write().to(splitDir).withSchema(schema)}: one part file per written bundle. */
-  public static Write write(Path splitDir, DataSchema schema) {
+  /** {@code write().to(splitDir).withSchema(schema)}: one part file per written bundle (typed as before). */
+  public static PTransform<PCollection<Batch>, PCollection<Long>> write(Path splitDir, DataSchema schema) {
     return write().to(splitDir).withSchema(schema);
   }
 
   /** {@code write().to(splitDir).withSchema(schema).withShards(shards)} ({@link #AUTO_SHARDS}: one per bundle). */
-  public static Write write(Path splitDir, DataSchema schema, int shards) {
-    return write(splitDir, schema).withShards(shards);
+  public static PTransform<PCollection<Batch>, PCollection<Long>> write(Path splitDir, DataSchema schema, int shards) {
+    return write().to(splitDir).withSchema(schema).withShards(shards);
   }
 
   /** A new temporary directory name for a write into a split directory. */
@@ -120,8 +121,9 @@ public final class ExamplesBeamIO {
     return new FinalizeParts(null, null, AUTO_SHARDS);
   }
 
-  /** {@code finalizeParts().to(splitDir).withTempDir(tempDir).withShards(shards)}. */
-  public static FinalizeParts finalizeParts(Path splitDir, String tempDir, int shards) {
+  /** {@code finalizeParts().to(splitDir).withTempDir(tempDir).withShards(shards)} (typed as before). */
+  public static PTransform<PCollection<TempPart>, PCollection<Long>> finalizeParts(Path splitDir, String tempDir,
+      int shards) {
     return finalizeParts().to(splitDir).withTempDir(tempDir).withShards(shards);
   }
 
