@@ -34,8 +34,8 @@ import org.millrace.ingest.csv.RowTyper;
 
 /**
  * Parses one range of a file ({@link PlanRangesFn}) per element, read by the {@link InputReader} of
- * its format (CSV, JSON lines, Arrow IPC or Parquet), into batches of {@code batchSize} rows, each routed to its file's split (pre-split
- * inputs) or to a split by a stable hash of the row (or of the {@code splitBy} column).
+ * its format (CSV, JSON lines, Arrow IPC or Parquet), into batches of {@code batchSize} rows, each
+ * routed to its file's split (pre-split inputs) or to a split by a stable hash of the row (or of the {@code splitBy} column).
  * Splittable: a CSV range is read in chunks, each ending in a checkpoint at a record boundary, and
  * each chunk's batches are written straight to the bundle's temporary part file of their split
  * ({@link #PARTS} names them for the finalize step), so a file of any size streams through in

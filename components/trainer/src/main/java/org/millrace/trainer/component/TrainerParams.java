@@ -44,8 +44,8 @@ import org.millrace.trainer.nn.Optimizer;
  */
 public record TrainerParams(List<Layer> hiddenLayers, List<Map<String, Object>> layers, List<Integer> inputShape,
     OptimizerConfig optimizer, Integer epochs, Integer batchSize, Long seed, EarlyStopping earlyStopping,
-    Double clipNorm, @ExecutionSetting Integer threads, Schedule schedule, Integer checkpointEverySteps, BackendChoice backend,
-    Integer workers, Distributed distributed) {
+    Double clipNorm, @ExecutionSetting Integer threads, Schedule schedule, Integer checkpointEverySteps,
+    BackendChoice backend, Integer workers, Distributed distributed) {
 
   /**
    * Training across processes: {@code ranks} processes launched by {@code launcher} (spark:

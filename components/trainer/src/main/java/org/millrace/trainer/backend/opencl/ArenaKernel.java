@@ -117,14 +117,14 @@ public final class ArenaKernel extends Kernel {
   // positional fields i0..i15 and f0..f8 (Aparapi passes only primitive fields to the device). Each
   // takes arena offsets (ints) and sizes; the launch sets op and n.
 
-  /** {@link #COPY_IN}: staging buffer (ioSmall when {@code small}, else io) from {@code src} into the arena at {@code dst}. */
+  /** {@link #COPY_IN}: the staging buffer (ioSmall when {@code small}, else io) from {@code src} to the arena at {@code dst}. */
   void setCopyIn(int dst, int src, boolean small) {
     i0 = dst;
     i1 = src;
     i2 = small ? 1 : 0;
   }
 
-  /** {@link #COPY_OUT}: the arena from {@code src} into the staging buffer (ioSmall when {@code small}, else ioOut) at {@code dst}. */
+  /** {@link #COPY_OUT}: the arena from {@code src} to the staging buffer (ioSmall if {@code small}, else ioOut) at {@code dst}. */
   void setCopyOut(int src, int dst, boolean small) {
     i0 = src;
     i1 = dst;
