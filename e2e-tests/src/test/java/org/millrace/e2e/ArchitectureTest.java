@@ -138,6 +138,76 @@ class ArchitectureTest {
     assertEquals(List.of(), violations);
   }
 
+  /** Directories of every module's main Java sources. */
+  private static List<Path> mainSourceRoots() throws Exception {
+    Path root = repositoryRoot();
+    var roots = new ArrayList<Path>();
+    for (String parent : List.of(".", "components")) {
+      try (var modules = Files.list(root.resolve(parent))) {
+        for (Path module : modules.sorted().toList()) {
+          Path src = module.resolve("src/main/java");
+          if (Files.isDirectory(src)) {
+            roots.add(src);
+          }
+        }
+      }
+    }
+    assertTrue(roots.size() > 10, "expected the main sources of every module, got " + roots);
+    return roots;
+  }
+
+  /** Every package says what it is in a package-info.java (STYLE.md). */
+  @Test
+  void everyPackageHasAPackageInfo() throws Exception {
+    var missing = new ArrayList<String>();
+    for (Path src : mainSourceRoots()) {
+      try (var dirs = Files.walk(src)) {
+        for (Path dir : dirs.filter(Files::isDirectory).sorted().toList()) {
+          boolean hasJava;
+          try (var files = Files.list(dir)) {
+            hasJava = files.anyMatch(f -> f.toString().endsWith(".java"));
+          }
+          if (hasJava && !Files.exists(dir.resolve("package-info.java"))) {
+            missing.add(repositoryRoot().relativize(dir).toString());
+          }
+        }
+      }
+    }
+    assertEquals(List.of(), missing, "packages without a package-info.java");
+  }
+
+  /**
+   * Task, input format and trainer backend are enums (org.millrace.api.model.Task,
+   * org.millrace.api.data.InputFormat, org.millrace.trainer.component.BackendChoice) parsed once;
+   * no code compares their spellings as strings. HTML is escaped by org.millrace.api.html.Html only.
+   */
+  @Test
+  void enumsAndTheHtmlEscapeHaveOneOwner() throws Exception {
+    Pattern spelling = Pattern.compile("equals\\(\"(classification|regression|csv|jsonl|arrow|parquet|opencl|opencl_gpu"
+        + "|opencl_cpu)\"\\)|\"(classification|regression|csv|jsonl|arrow|parquet|opencl)\"\\.equals");
+    Pattern escape = Pattern.compile("\"&lt;\"|'<' ->");
+    // cli's init command parses its own --task option (another change is under way there).
+    var allowed = List.of("org/millrace/pipelines/cli/InitCommand.java", "org/millrace/api/html/Html.java");
+    var found = new ArrayList<String>();
+    for (Path src : mainSourceRoots()) {
+      try (var files = Files.walk(src)) {
+        for (Path f : files.filter(p -> p.toString().endsWith(".java")).sorted().toList()) {
+          String rel = src.relativize(f).toString().replace('\\', '/');
+          if (allowed.contains(rel)) {
+            continue;
+          }
+          List<String> lines = Files.readAllLines(f);
+          for (int i = 0; i < lines.size(); i++) {
+            if (spelling.matcher(lines.get(i)).find() || escape.matcher(lines.get(i)).find()) {
+              found.add(rel + ":" + (i + 1) + ": " + lines.get(i).strip());
+            }
+          }
+        }
+      }
+    }
+    assertEquals(List.of(), found, "string comparisons of an enum's spelling, or HTML escaping outside api.html.Html");
+  }
+
   private static final Pattern DEPENDENCY = Pattern.compile("<dependency>(.*?)</dependency>", Pattern.DOTALL);
   private static final Pattern ARTIFACT = Pattern.compile("<artifactId>([^<]+)</artifactId>");
   private static final Pattern SCOPE = Pattern.compile("<scope>([^<]+)</scope>");

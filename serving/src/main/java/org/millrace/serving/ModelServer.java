@@ -418,7 +418,7 @@ public final class ModelServer implements AutoCloseable {
       i.put("millrace_type", f.type().name().toLowerCase(java.util.Locale.ROOT));
     }
     ObjectNode outputs = sig.putObject("outputs");
-    if (s.runtime().task().equals("classification")) {
+    if (s.runtime().task() == org.millrace.api.model.Task.CLASSIFICATION) {
       outputs.putObject("probabilities").put("dtype", "DT_FLOAT").put("name", "probabilities");
       outputs.putObject("class_id").put("dtype", "DT_INT64").put("name", "class_id");
       outputs.putObject("class").put("dtype", "DT_STRING").put("name", "class");
@@ -427,7 +427,7 @@ public final class ModelServer implements AutoCloseable {
     }
     sig.put("method_name", "tensorflow/serving/predict");
     ObjectNode millrace = body.putObject("millrace");
-    millrace.put("task", s.runtime().task());
+    millrace.put("task", s.runtime().task().spelling());
     ArrayNode vocab = millrace.putArray("label_vocabulary");
     s.runtime().labelVocabulary().forEach(vocab::add);
     if (local) {

@@ -164,7 +164,7 @@ final class Predict {
       throw new RequestException(400, "the model cannot take these rows: " + e.getMessage());
     }
     int width = rt.outputWidth();
-    boolean classification = rt.task().equals("classification");
+    boolean classification = rt.task() == org.millrace.api.model.Task.CLASSIFICATION;
     List<String> vocabulary = rt.labelVocabulary();
     ObjectNode body = NODES.objectNode();
     if (!classification) {

@@ -133,7 +133,7 @@ final class DataProfile {
         }
       }
     }
-    String format = params.format() + (params.delimiter().equals("\t") ? " (tab)" : "")
+    String format = params.format().spelling() + (params.delimiter().equals("\t") ? " (tab)" : "")
         + (Compressed.isGzip(path) ? ", gzip" : "");
     return new DataProfile(file, format, rows, cols);
   }

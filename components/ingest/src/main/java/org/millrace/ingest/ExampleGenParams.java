@@ -3,6 +3,7 @@ package org.millrace.ingest;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.millrace.api.data.InputFormat;
 import org.millrace.api.spec.ParameterException;
 
 /**
@@ -53,7 +54,7 @@ import org.millrace.api.spec.ParameterException;
  *     {@code missing_label_quarantined}, and such rows do not count as rejected rows
  */
 public record ExampleGenParams(
-    String input, String format, String delimiter, List<String> nullValues, String schemaFile,
+    String input, InputFormat format, String delimiter, List<String> nullValues, String schemaFile,
     Integer inferSampleRows, Map<String, Integer> splitRatios, String splitBy, Long span, List<Long> spanRange,
     Integer rollingWindow, BadRows badRows,
     Double maxRejectedFraction, Integer batchSize, Integer shards, Long version, Map<String, String> inputSplits,
@@ -69,11 +70,7 @@ public record ExampleGenParams(
     inputSplits = inputSplits == null ? null : new java.util.TreeMap<>(inputSplits);
     checkInputs(input, inputSplits, splitRatios, splitBy);
     String sample = inputSplits != null ? inputSplits.values().iterator().next() : input;
-    format = format != null ? format.toLowerCase(java.util.Locale.ROOT) : defaultFormat(sample);
-    if (!List.of("csv", "jsonl", "json", "arrow", "parquet").contains(format)) {
-      throw new ParameterException("format", "format expected csv, jsonl, json, arrow or parquet, got '" + format
-          + "'");
-    }
+    format = format != null ? format : InputFormat.ofFileName(sample);
     delimiter = delimiter == null ? "," : delimiter.equals("\\t") ? "\t" : delimiter;
     if (delimiter.length() != 1 || delimiter.charAt(0) > 127 || delimiter.equals("\"")) {
       throw new ParameterException("delimiter", "delimiter expected one ASCII character other than '\"', got '"
@@ -183,17 +180,6 @@ public record ExampleGenParams(
             + " with a file or pattern each, got " + e.getKey() + ": " + e.getValue());
       }
     }
-  }
-
-  /**
-   * The format a file or pattern is read as when none is given: by its extension, after a
-   * {@code .gz} suffix is set aside ({@code .jsonl}/{@code .ndjson}, {@code .json}, {@code .arrow},
-   * {@code .parquet}, else csv).
-   */
-  public static String defaultFormat(String input) {
-    String name = org.millrace.ingest.csv.Compressed.uncompressedName(input).toLowerCase(java.util.Locale.ROOT);
-    return name.endsWith(".jsonl") || name.endsWith(".ndjson") ? "jsonl" : name.endsWith(".json") ? "json"
-        : name.endsWith(".arrow") ? "arrow" : name.endsWith(".parquet") ? "parquet" : "csv";
   }
 
   private static Map<String, Integer> defaultSplits() {

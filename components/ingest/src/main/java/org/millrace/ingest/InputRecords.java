@@ -32,7 +32,7 @@ public final class InputRecords {
 
   /** The values that mean missing in {@code p}'s format: text markers for csv and JSON, only null for the rest. */
   public static java.util.Set<String> nullValues(ExampleGenParams p) {
-    return p.format().equals("arrow") || p.format().equals("parquet") ? java.util.Set.of()
+    return !p.format().text() ? java.util.Set.of()
         : new HashSet<>(p.nullValues());
   }
 }

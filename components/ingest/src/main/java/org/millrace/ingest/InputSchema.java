@@ -10,6 +10,7 @@ import java.util.List;
 import org.apache.beam.sdk.io.FileSystems;
 import org.millrace.api.data.ArrowConversion;
 import org.millrace.api.data.DataSchema;
+import org.millrace.api.data.InputFormat;
 import org.millrace.ingest.csv.JsonLines;
 import org.millrace.ingest.csv.SchemaInference;
 import org.millrace.ingest.parquet.ParquetSchemas;
@@ -20,26 +21,26 @@ record InputSchema(DataSchema schema, String source) {
   static InputSchema of(ExampleGenParams p, List<String> files) throws IOException {
     if (p.schemaFile() != null) {
       DataSchema given = DataSchema.readYaml(Path.of(p.schemaFile()));
-      if (p.format().equals("parquet")) {
+      if (p.format() == InputFormat.PARQUET) {
         ParquetSchemas.check(files, given, p.schemaFile());
       }
       return new InputSchema(given, p.schemaFile());
     }
     String first = files.get(0);
     DataSchema schema = switch (p.format()) {
-      case "parquet" -> ParquetSchemas.infer(files);
-      case "arrow" -> arrowSchema(first);
-      case "json" -> {
+      case PARQUET -> ParquetSchemas.infer(files);
+      case ARROW -> arrowSchema(first);
+      case JSON -> {
         try (InputStream in = open(first)) {
           yield org.millrace.ingest.csv.JsonArrays.infer(in, first, p.inferSampleRows(), p.maxRecordBytes());
         }
       }
-      case "jsonl" -> {
+      case JSONL -> {
         try (InputStream in = open(first)) {
           yield JsonLines.infer(in, first, p.inferSampleRows(), p.maxRecordBytes());
         }
       }
-      default -> {
+      case CSV -> {
         // The first file with a data row: a header-only file has no types to give.
         DataSchema inferred = null;
         for (String file : files) {
@@ -63,7 +64,7 @@ record InputSchema(DataSchema schema, String source) {
         yield inferred;
       }
     };
-    return new InputSchema(schema, p.format().equals("parquet") ? "inferred from the Parquet footers of " + first
+    return new InputSchema(schema, p.format() == InputFormat.PARQUET ? "inferred from the Parquet footers of " + first
         + (files.size() > 1 ? " and " + (files.size() - 1) + " more" : "") : "inferred from " + first);
   }
 

@@ -102,8 +102,8 @@ class CompressedAndJsonArrayTest {
     array.append(']');
     Path json = Files.writeString(dir.resolve("f.json"), array);
     Path jsonlGz = gzip("f.jsonl.gz", lines.toString());
-    assertEquals("json", ExampleGenParams.of(json.toString()).format());
-    assertEquals("jsonl", ExampleGenParams.of(jsonlGz.toString()).format());
+    assertEquals(org.millrace.api.data.InputFormat.JSON, ExampleGenParams.of(json.toString()).format());
+    assertEquals(org.millrace.api.data.InputFormat.JSONL, ExampleGenParams.of(jsonlGz.toString()).format());
     var r = run(Map.of("input", json.toString()), dir.resolve("json"));
     run(Map.of("input", jsonlGz.toString()), dir.resolve("jsonl"));
     assertEquals(300L, r.get("rows_read"));

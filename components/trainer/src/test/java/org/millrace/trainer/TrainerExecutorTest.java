@@ -122,7 +122,9 @@ class TrainerExecutorTest {
     assertTrue(forced.contains("\"backend_selection\" : \"java backend requested\""), forced);
     var bad = assertThrows(ParameterException.class, () -> ParameterBinder.bind(TrainerParams.class,
         Map.of("backend", "cuda")));
-    assertEquals("backend expected one of [auto, java, opencl, opencl_gpu, opencl_cpu], got 'cuda'", bad.getMessage());
+    assertEquals("parameter 'backend' expected one of [auto, java, opencl, opencl_gpu, opencl_cpu], got 'cuda'",
+        bad.getMessage());
+    assertEquals("backend", bad.path());
   }
 
   @Test

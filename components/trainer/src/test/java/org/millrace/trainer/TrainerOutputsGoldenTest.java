@@ -86,7 +86,7 @@ class TrainerOutputsGoldenTest {
   void theDriverKeysWhatAutoTakesOnThisMachine() throws Exception {
     var driver = TrainerComponents.TRAINER.driver().orElseThrow();
     String auto = driver.fingerprint(ParameterBinder.bind(TrainerParams.class, Map.of()), null);
-    assertEquals(org.millrace.trainer.component.Backends.autoResolution("auto"), auto);
+    assertEquals(org.millrace.trainer.component.Backends.autoResolution(org.millrace.trainer.component.BackendChoice.AUTO), auto);
     assertTrue(auto.equals("auto: java") || auto.startsWith("auto: OpenCL GPU "), auto);
     assertEquals("", driver.fingerprint(ParameterBinder.bind(TrainerParams.class, Map.of("backend", "java")), null));
   }

@@ -94,7 +94,7 @@ public final class TransformExecutor implements Executor<TransformParams> {
         params.analyzeSplits(), params.label().classes() != null);
     var result = ExecutorResult.builder()
         .property(TransformSpec.TRANSFORM_GRAPH, "feature_dim", (long) graph.featureDim())
-        .property(TransformSpec.TRANSFORM_GRAPH, "task", graph.task())
+        .property(TransformSpec.TRANSFORM_GRAPH, "task", graph.task().spelling())
         .property(TransformSpec.TRANSFORM_GRAPH, "analyzer_passes_computed", (long) fit.spanPassesComputed())
         .property(TransformSpec.TRANSFORM_GRAPH, "analyzer_passes_cached", (long) fit.spanPassesCached())
         .properties(TransformSpec.TRANSFORMED_EXAMPLES, Examples.splitProperties(new ArrayList<>(splits.keySet())));

@@ -40,7 +40,7 @@ class LabelAndSchemaTest {
   void regressionKeepsTheValueAndIntClassesSortNumerically() {
     var reg = TestData.params("label: {feature: grade, task: regression}\nfeatures: [{feature: mass, ops: [zscore]}]");
     Graph g = LocalAnalysis.fit(new GraphBuilder(reg, SCHEMA), List.of(rows()));
-    assertEquals("regression", g.task());
+    assertEquals(org.millrace.api.model.Task.REGRESSION, g.task());
     assertArrayEquals(new float[] {10f, 2f, 2f}, g.apply(rows()).labels());
 
     var cls = TestData.params("label: {feature: grade}\nfeatures: [{feature: mass, ops: [zscore]}]");

@@ -40,7 +40,7 @@ class TransformExecutorTest {
 
     Graph g = Graph.read(dir.resolve("graph"));
     assertEquals(List.of("Adelie", "Chinstrap", "Gentoo"), g.labelVocabulary());
-    assertEquals("classification", g.task());
+    assertEquals(org.millrace.api.model.Task.CLASSIFICATION, g.task());
     assertTrue(g.featureNames().containsAll(List.of("culmen_length_mm_zscore", "culmen_length_mm_is_missing",
         "island=Biscoe", "island=Dream", "island=Torgersen", "island=__oov_0__", "body_mass_g=bucket_0",
         "body_mass_g_log_log1p", "sex=MALE", "sex=FEMALE", "island_x_sex=hash_15")), g.featureNames().toString());

@@ -1,15 +1,11 @@
 package org.millrace.ingest.beam;
 
 import java.io.IOException;
-import java.nio.channels.SeekableByteChannel;
 import java.util.List;
-import org.apache.beam.sdk.io.FileSystems;
 import org.millrace.api.data.DataSchema;
+import org.millrace.api.data.InputFormat;
 import org.millrace.ingest.csv.CsvReader;
 import org.millrace.ingest.csv.CsvRecord;
-import org.millrace.ingest.csv.JsonArrays;
-import org.millrace.ingest.csv.JsonLines;
-import org.millrace.ingest.csv.LineReader;
 import org.millrace.ingest.csv.RecordSource;
 import org.millrace.ingest.csv.SchemaInference;
 import org.millrace.ingest.parquet.ParquetRecords;
@@ -23,38 +19,12 @@ public final class FileRecords {
   private FileRecords() {}
 
   /** Opens {@code file}; a CSV file's header must be {@code schema}'s columns. */
-  public static RecordSource open(String file, String format, char delimiter, DataSchema schema, String schemaSource,
-      long maxRecordBytes) throws IOException {
+  public static RecordSource open(String file, InputFormat format, char delimiter, DataSchema schema,
+      String schemaSource, long maxRecordBytes) throws IOException {
     switch (format) {
-      case "parquet":
+      case PARQUET:
         return ParquetRecords.open(file, schema, schemaSource);
-      case "json":
-        return JsonArrays.open(ParseCsvFn.open(file, 0), file, schema);
-      case "jsonl": {
-        var lines = new LineReader(ParseCsvFn.open(file, 0), 0, 1, maxRecordBytes);
-        return new RecordSource() {
-          @Override
-          public CsvRecord next() throws IOException {
-            LineReader.Line l = lines.next();
-            return l == null ? null : JsonLines.record(l, schema, maxRecordBytes);
-          }
-
-          @Override
-          public void close() throws IOException {
-            lines.close();
-          }
-        };
-      }
-      case "arrow": {
-        var channel = FileSystems.open(FileSystems.matchSingleFileSpec(file).resourceId());
-        if (!(channel instanceof SeekableByteChannel seekable)) {
-          channel.close();
-          throw new IllegalArgumentException(file + ": expected a seekable file for Arrow IPC, got a stream-only"
-              + " channel");
-        }
-        return ArrowRecords.open(seekable, file, schema, schemaSource);
-      }
-      default: {
+      case CSV: {
         var reader = new CsvReader(ParseCsvFn.open(file, 0), delimiter, 0, 1, maxRecordBytes);
         try {
           List<String> header = SchemaInference.header(reader, file);
@@ -78,6 +48,11 @@ public final class FileRecords {
           }
         };
       }
+      default:
+        // The whole file as one range: JSON lines from byte 0 (line 1) to the end; a JSON array and
+        // an Arrow file are one range anyway.
+        return InputReader.of(format, schema, schemaSource, delimiter, maxRecordBytes)
+            .open(file, new TextRange(0, Long.MAX_VALUE, 1));
     }
   }
 }

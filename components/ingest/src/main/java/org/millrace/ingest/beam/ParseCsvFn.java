@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
-import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,19 +25,17 @@ import org.millrace.api.beam.TempPart;
 import org.millrace.api.data.Batch;
 import org.millrace.api.data.BatchBuilder;
 import org.millrace.api.data.DataSchema;
+import org.millrace.api.data.InputFormat;
 import org.millrace.api.data.SplitWriter;
 import org.millrace.ingest.csv.CsvReader;
 import org.millrace.ingest.csv.CsvRecord;
-import org.millrace.ingest.csv.JsonLines;
-import org.millrace.ingest.csv.LineReader;
 import org.millrace.ingest.csv.RecordSource;
 import org.millrace.ingest.csv.RowTyper;
-import org.millrace.ingest.parquet.ParquetRecords;
 
 /**
- * Parses one range of a file ({@link PlanRangesFn}) per element (CSV, JSON lines, Arrow IPC or
- * Parquet) into batches of {@code batchSize} rows, each routed to its file's split (pre-split
- * inputs) or to a split by a stable hash of the row (or of the {@code splitBy} column).
+ * Parses one range of a file ({@link PlanRangesFn}) per element, read by the {@link InputReader} of
+ * its format (CSV, JSON lines, Arrow IPC or Parquet), into batches of {@code batchSize} rows, each
+ * routed to its file's split (pre-split inputs) or to a split by a stable hash of the row (or of the {@code splitBy} column).
  * Splittable: a CSV range is read in chunks, each ending in a checkpoint at a record boundary, and
  * each chunk's batches are written straight to the bundle's temporary part file of their split
  * ({@link #PARTS} names them for the finalize step), so a file of any size streams through in
@@ -64,7 +61,6 @@ public final class ParseCsvFn extends DoFn<KV<String, TextRange>, KV<String, Tem
 
   private final DataSchema schema;
   private final String schemaSource;
-  private final char delimiter;
   private final List<String> nullValues;
   private final List<String> splits;
   private final List<Integer> ratios;
@@ -72,14 +68,14 @@ public final class ParseCsvFn extends DoFn<KV<String, TextRange>, KV<String, Tem
   private final int splitBy;
   private final int batchSize;
   private final boolean quarantine;
-  private final String format;
+  /** The reader of the input's format (one per format, see {@link InputReader#of}). */
+  private final InputReader input;
   private final int totalRatio;
   private final Counter rowsRead = Metrics.counter(NAMESPACE, "rows_read");
   private final Counter rowsRejected = Metrics.counter(NAMESPACE, "rows_rejected");
   private final List<Counter> splitCounters;
   private final List<String> tempDirs;
   private final String quarantineTempDir;
-  private final long maxRecordBytes;
   /** Each input file's position in the input (orders the parts), and the fixed part count or 0. */
   private final Map<String, Integer> fileOrder;
   private final int shards;
@@ -97,7 +93,7 @@ public final class ParseCsvFn extends DoFn<KV<String, TextRange>, KV<String, Tem
    */
   public ParseCsvFn(DataSchema schema, String schemaSource, char delimiter, List<String> nullValues,
       Map<String, Integer> splitRatios, Map<String, String> fileSplits, String splitBy, int batchSize,
-      boolean quarantine, String format, List<String> tempDirs, String quarantineTempDir, long maxRecordBytes) {
+      boolean quarantine, InputFormat format, List<String> tempDirs, String quarantineTempDir, long maxRecordBytes) {
     this(schema, schemaSource, delimiter, nullValues, splitRatios, fileSplits, splitBy, batchSize, quarantine, format,
         tempDirs, quarantineTempDir, maxRecordBytes, List.of(), ExamplesBeamIO.AUTO_SHARDS, null, null);
   }
@@ -115,7 +111,7 @@ public final class ParseCsvFn extends DoFn<KV<String, TextRange>, KV<String, Tem
    */
   public ParseCsvFn(DataSchema schema, String schemaSource, char delimiter, List<String> nullValues,
       Map<String, Integer> splitRatios, Map<String, String> fileSplits, String splitBy, int batchSize,
-      boolean quarantine, String format, List<String> tempDirs, String quarantineTempDir, long maxRecordBytes,
+      boolean quarantine, InputFormat format, List<String> tempDirs, String quarantineTempDir, long maxRecordBytes,
       List<String> files, int shards, String label, String missingLabel) {
     if (shards < 0) {
       throw new IllegalArgumentException("shards expected a positive number (or 0 for automatic), got " + shards);
@@ -133,9 +129,7 @@ public final class ParseCsvFn extends DoFn<KV<String, TextRange>, KV<String, Tem
     }
     this.missingLabel = missingLabel == null ? "fail" : missingLabel;
     this.schema = schema;
-    this.maxRecordBytes = maxRecordBytes;
     this.schemaSource = schemaSource;
-    this.delimiter = delimiter;
     this.nullValues = List.copyOf(nullValues);
     // Splits in name order, whatever the map's: split indices, buckets and tempDirs all follow it.
     var byName = new java.util.TreeMap<>(splitRatios);
@@ -164,11 +158,11 @@ public final class ParseCsvFn extends DoFn<KV<String, TextRange>, KV<String, Tem
     }
     this.batchSize = batchSize;
     this.quarantine = quarantine;
-    this.format = format;
+    this.input = InputReader.of(format, schema, schemaSource, delimiter, maxRecordBytes);
   }
 
   private boolean typed() {
-    return format.equals("arrow") || format.equals("parquet");
+    return input.typed();
   }
 
   @GetInitialRestriction
@@ -205,9 +199,10 @@ public final class ParseCsvFn extends DoFn<KV<String, TextRange>, KV<String, Tem
     TextRange range = tracker.currentRestriction();
     var chunk = new Chunk(file, new Parts(file, range.from()));
     try {
-      if (!format.equals("csv")) {
+      if (!(input instanceof CsvInputReader csv)) {
+        // Records one at a time; the range is claimed whole first.
         if (tracker.tryClaim(new RecordRangeTracker.Claim(range.from(), Long.MAX_VALUE, 0, true))) {
-          try (RecordSource source = openRecords(file, range)) {
+          try (RecordSource source = input.open(file, range)) {
             CsvRecord r;
             while ((r = source.next()) != null) {
               if (!r.raw().isEmpty() || r.error() != null) { // a blank line is not a record
@@ -226,8 +221,7 @@ public final class ParseCsvFn extends DoFn<KV<String, TextRange>, KV<String, Tem
       }
       long maxRows = (long) BATCHES_PER_CALL * batchSize;
       boolean end = false;
-      try (var reader = new CsvReader(open(file, range.from()), delimiter, range.from(), range.line(),
-          maxRecordBytes)) {
+      try (CsvReader reader = csv.reader(file, range)) {
         boolean last = false;
         while (!last) {
           long start = reader.position();
@@ -399,7 +393,7 @@ public final class ParseCsvFn extends DoFn<KV<String, TextRange>, KV<String, Tem
 
     /** A row whose label is missing: fails naming file and line, is dropped, or goes to the quarantine. */
     private void missingLabel(long line, String value, String raw, Object rawSource) throws Exception {
-      String unit = typed() ? "row" : format.equals("json") ? "record" : "line";
+      String unit = typed() ? "row" : input.format() == InputFormat.JSON ? "record" : "line";
       String problem = "label column '" + schema.names().get(labelIndex) + "' expected a value, got missing"
           + (value == null ? "" : " ('" + value + "')");
       switch (missingLabel) {
@@ -471,42 +465,9 @@ public final class ParseCsvFn extends DoFn<KV<String, TextRange>, KV<String, Tem
     return Channels.newInputStream(channel);
   }
 
-  /** The records of a range of a JSON lines file, of row groups of a Parquet file, or of a whole Arrow file. */
-  private RecordSource openRecords(String file, TextRange range) throws IOException {
-    if (format.equals("parquet")) {
-      return ParquetRecords.open(file, schema, schemaSource, (int) range.from(), (int) (range.to() - range.from()));
-    }
-    if (format.equals("json")) {
-      return org.millrace.ingest.csv.JsonArrays.open(open(file, 0), file, schema);
-    }
-    if (format.equals("jsonl")) {
-      var lines = new LineReader(open(file, range.from()), range.from(), range.line(), maxRecordBytes);
-      return new RecordSource() {
-        @Override
-        public CsvRecord next() throws IOException {
-          // A line that starts at or past the range's end belongs to the next range.
-          LineReader.Line l = lines.position() >= range.to() ? null : lines.next();
-          return l == null ? null : JsonLines.record(l, schema, maxRecordBytes);
-        }
-
-        @Override
-        public void close() throws IOException {
-          lines.close();
-        }
-      };
-    }
-    var channel = FileSystems.open(FileSystems.matchSingleFileSpec(file).resourceId());
-    if (!(channel instanceof SeekableByteChannel seekable)) {
-      channel.close();
-      throw new IllegalArgumentException(file + ": expected a seekable file for Arrow IPC, got a stream-only channel");
-    }
-    return ArrowRecords.open(seekable, file, schema, schemaSource);
-  }
-
-
   /** The quarantine entry of a bad row; fails instead unless bad rows are quarantined. */
   private String reject(String file, long line, String raw, String problem) throws Exception {
-    String unit = typed() ? "row" : format.equals("json") ? "record" : "line";
+    String unit = typed() ? "row" : input.format() == InputFormat.JSON ? "record" : "line";
     String where = file + " " + unit + " " + line;
     if (!quarantine) {
       String typed = problem.startsWith("column") ? " (schema " + schemaSource + ")" : "";
@@ -520,7 +481,7 @@ public final class ParseCsvFn extends DoFn<KV<String, TextRange>, KV<String, Tem
   private String entry(String file, long line, String raw, String problem) throws Exception {
     var entry = new LinkedHashMap<String, Object>();
     entry.put("file", file);
-    entry.put(typed() ? "row_number" : format.equals("json") ? "record" : "line", line);
+    entry.put(typed() ? "row_number" : input.format() == InputFormat.JSON ? "record" : "line", line);
     entry.put("reason", problem);
     entry.put("row", raw);
     return JSON.writeValueAsString(entry);

@@ -5,6 +5,7 @@ import java.util.List;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.values.KV;
+import org.millrace.api.data.InputFormat;
 import org.millrace.ingest.csv.CsvBoundaries;
 import org.millrace.ingest.csv.CsvReader;
 import org.millrace.ingest.csv.SchemaInference;
@@ -25,14 +26,14 @@ public final class PlanRangesFn extends DoFn<String, KV<String, TextRange>> {
   private final List<String> columns;
   private final String schemaSource;
   private final char delimiter;
-  private final String format;
+  private final InputFormat format;
   private final long rangeBytes;
 
-  public PlanRangesFn(List<String> columns, String schemaSource, char delimiter, String format) {
+  public PlanRangesFn(List<String> columns, String schemaSource, char delimiter, InputFormat format) {
     this(columns, schemaSource, delimiter, format, RANGE_BYTES);
   }
 
-  PlanRangesFn(List<String> columns, String schemaSource, char delimiter, String format, long rangeBytes) {
+  PlanRangesFn(List<String> columns, String schemaSource, char delimiter, InputFormat format, long rangeBytes) {
     this.columns = List.copyOf(columns);
     this.schemaSource = schemaSource;
     this.delimiter = delimiter;
@@ -42,15 +43,15 @@ public final class PlanRangesFn extends DoFn<String, KV<String, TextRange>> {
 
   @ProcessElement
   public void process(@Element String file, OutputReceiver<KV<String, TextRange>> out) throws Exception {
-    if (format.equals("parquet")) {
+    if (format == InputFormat.PARQUET) {
       rowGroupRanges(file, out);
       return;
     }
-    if (format.equals("jsonl") && !org.millrace.ingest.csv.Compressed.isGzip(file)) {
+    if (format == InputFormat.JSONL && !org.millrace.ingest.csv.Compressed.isGzip(file)) {
       lineRanges(file, out);
       return;
     }
-    if (!format.equals("csv")) {
+    if (format != InputFormat.CSV) {
       out.output(KV.of(file, new TextRange(0, Long.MAX_VALUE, 1)));
       return;
     }

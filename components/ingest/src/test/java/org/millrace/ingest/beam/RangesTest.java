@@ -103,11 +103,11 @@ class RangesTest {
     List<String> temps = splits.stream().map(s -> ExamplesBeamIO.tempDir(out.resolve("Split-" + s))).toList();
     var p = BeamPipelines.create(List.of());
     var parsed = p.apply(Create.of(file.toString()).withCoder(StringUtf8Coder.of()))
-        .apply(ParDo.of(new PlanRangesFn(schema.names(), "test", ',', "jsonl", 4096)))
+        .apply(ParDo.of(new PlanRangesFn(schema.names(), "test", ',', org.millrace.api.data.InputFormat.JSONL, 4096)))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), TextRange.Coder.INSTANCE))
         .apply(Reshuffle.viaRandomKey())
         .apply(ParDo.of(new ParseCsvFn(schema, "test", ',', List.of(""), Map.of("eval", 1, "train", 2), Map.of(),
-            null, 100, true, "jsonl", temps, dir.resolve("quarantine-temp").toString(), 1L << 20))
+            null, 100, true, org.millrace.api.data.InputFormat.JSONL, temps, dir.resolve("quarantine-temp").toString(), 1L << 20))
             .withOutputTags(ParseCsvFn.PARTS, TupleTagList.of(ParseCsvFn.REJECTED)));
     parsed.get(ParseCsvFn.REJECTED).setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()));
     var parts = parsed.get(ParseCsvFn.PARTS).setCoder(KvCoder.of(StringUtf8Coder.of(), TempPart.Coder.INSTANCE));

@@ -1,7 +1,6 @@
 package org.millrace.trainer.component;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import org.millrace.trainer.backend.Backend;
@@ -20,18 +19,11 @@ import org.millrace.trainer.backend.opencl.OpenCLBackend;
 public final class Backends {
   private Backends() {}
 
-  public static final List<String> CHOICES = List.of("auto", "java", "opencl", "opencl_gpu", "opencl_cpu");
-
   /** A backend and a sentence on how it was chosen. */
   public record Selected(Backend backend, String reason) {}
 
-  public static void checkChoice(String choice) {
-    if (!CHOICES.contains(choice)) {
-      throw new IllegalArgumentException("backend expected one of " + CHOICES + ", got '" + choice + "'");
-    }
-  }
-
-  public static Selected open(String requested, int threads) {
+  /** Opens the backend {@code requested} names (null: auto), Java with {@code threads} threads. */
+  public static Selected open(BackendChoice requested, int threads) {
     return open(requested, threads, OpenCLBackend.devices(), OpenCLBackend.Found::gpu, Backends::openChecked);
   }
 
@@ -39,24 +31,23 @@ public final class Backends {
    * {@link #open(String, int)} over given devices, with {@code gpu} telling which are GPUs and
    * {@code opener} opening one and running its self-check (throwing when the device fails it).
    */
-  static Selected open(String requested, int threads, List<OpenCLBackend.Found> devices,
+  static Selected open(BackendChoice requested, int threads, List<OpenCLBackend.Found> devices,
       Predicate<OpenCLBackend.Found> gpu, Function<OpenCLBackend.Found, Backend> opener) {
     // The choice is the Trainer's backend parameter alone (millrace run --trainer-backend sets that
     // parameter), so it is part of the cache key: another backend computes other floats.
-    String choice = requested == null ? "auto" : requested.toLowerCase(Locale.ROOT);
-    checkChoice(choice);
-    if (choice.equals("java")) {
+    BackendChoice choice = requested == null ? BackendChoice.AUTO : requested;
+    if (choice == BackendChoice.JAVA) {
       return new Selected(new JavaBackend(threads), "java backend requested");
     }
     int pick = pick(choice, devices.stream().map(gpu::test).toList());
     if (pick < 0) {
-      if (choice.equals("auto")) {
+      if (choice == BackendChoice.AUTO) {
         return new Selected(new JavaBackend(threads), devices.isEmpty()
             ? "auto: no OpenCL platform on this machine, using the Java backend"
             : "auto: no OpenCL GPU (only CPU devices: " + devices + "; the Java backend is faster on a CPU, ask for"
                 + " opencl_cpu to use them), using the Java backend");
       }
-      throw new IllegalArgumentException("backend '" + choice + "' expected a matching OpenCL device, got "
+      throw new IllegalArgumentException("backend '" + choice.spelling() + "' expected a matching OpenCL device, got "
           + (devices.isEmpty() ? noPlatform(OpenCLBackend.nativeLoadError(), nvidiaPresent()) : devices));
     }
     OpenCLBackend.Found found = devices.get(pick);
@@ -64,13 +55,13 @@ public final class Backends {
     try {
       backend = opener.apply(found);
     } catch (RuntimeException e) {
-      if (!choice.equals("auto")) {
+      if (choice != BackendChoice.AUTO) {
         throw e;
       }
       return new Selected(new JavaBackend(threads), "auto: OpenCL GPU device " + found + " failed its self-check ("
           + e.getMessage() + "), using the Java backend");
     }
-    return new Selected(backend, choice + ": OpenCL " + (gpu.test(found) ? "GPU" : "CPU") + " device " + found
+    return new Selected(backend, choice.spelling() + ": OpenCL " + (gpu.test(found) ? "GPU" : "CPU") + " device " + found
         + " (self-check passed)");
   }
 
@@ -82,9 +73,8 @@ public final class Backends {
    * {@code auto} would take a GPU. It does not run the device's self-check: where that fails,
    * {@code auto} trains on the Java backend under the GPU's key.
    */
-  public static String autoResolution(String requested) {
-    String choice = requested == null ? "auto" : requested.toLowerCase(Locale.ROOT);
-    if (!choice.equals("auto")) {
+  public static String autoResolution(BackendChoice requested) {
+    if (requested != null && requested != BackendChoice.AUTO) {
       return "";
     }
     List<OpenCLBackend.Found> devices = OpenCLBackend.devices();
@@ -92,9 +82,9 @@ public final class Backends {
         devices.stream().map(OpenCLBackend.Found::toString).toList());
   }
 
-  /** {@link #autoResolution(String)} among devices of which {@code gpu} tells which are GPUs. */
+  /** {@link #autoResolution(BackendChoice)} among devices of which {@code gpu} tells which are GPUs. */
   static String autoResolution(List<Boolean> gpu, List<String> names) {
-    int pick = pick("auto", gpu);
+    int pick = pick(BackendChoice.AUTO, gpu);
     return pick < 0 ? "auto: java" : "auto: OpenCL GPU " + names.get(pick);
   }
 
@@ -161,14 +151,14 @@ public final class Backends {
    * {@code opencl_gpu}; the first CPU device for {@code opencl_cpu}, and for {@code opencl} when
    * there is no GPU.
    */
-  static int pick(String choice, List<Boolean> gpu) {
+  static int pick(BackendChoice choice, List<Boolean> gpu) {
     int firstGpu = gpu.indexOf(true);
     int firstCpu = gpu.indexOf(false);
     return switch (choice) {
-      case "auto", "opencl_gpu" -> firstGpu;
-      case "opencl_cpu" -> firstCpu;
-      case "opencl" -> firstGpu >= 0 ? firstGpu : firstCpu;
-      default -> throw new IllegalArgumentException("BUG: no OpenCL device pick for backend '" + choice + "'");
+      case AUTO, OPENCL_GPU -> firstGpu;
+      case OPENCL_CPU -> firstCpu;
+      case OPENCL -> firstGpu >= 0 ? firstGpu : firstCpu;
+      case JAVA -> throw new IllegalArgumentException("BUG: no OpenCL device pick for backend 'java'");
     };
   }
 }

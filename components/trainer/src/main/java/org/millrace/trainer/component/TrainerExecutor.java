@@ -51,7 +51,7 @@ public final class TrainerExecutor implements Executor<TrainerParams> {
     int workers = p.workers();
     int threadsPerWorker = Math.max(1, p.threadCount() / workers);
     // A distributed Trainer's driver only holds the ranks' result: it takes no device of its own.
-    Backends.Selected selected = p.distributed() != null ? Backends.open("java", 1)
+    Backends.Selected selected = p.distributed() != null ? Backends.open(BackendChoice.JAVA, 1)
         : Backends.open(p.backend(), threadsPerWorker);
     ctx.log().info("Trainer: {}", selected.reason());
     var workerBackends = new java.util.ArrayList<Backend>();
@@ -173,7 +173,7 @@ public final class TrainerExecutor implements Executor<TrainerParams> {
         throw new IllegalArgumentException("transformed examples expected " + graph.featureDim() + " features (the"
             + " transform graph's outputs), got " + train.dim() + ". Wire the Transform node's two outputs together.");
       }
-      boolean classification = graph.task().equals("classification");
+      boolean classification = graph.task() == org.millrace.api.model.Task.CLASSIFICATION;
       int classes = graph.labelVocabulary().size();
       if (classification && classes < 2) {
         throw new IllegalArgumentException("classification expected at least 2 classes in the label vocabulary, got "

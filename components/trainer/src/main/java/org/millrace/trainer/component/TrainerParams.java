@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 import org.millrace.api.spec.ExecutionSetting;
 import org.millrace.api.spec.ParameterException;
-import org.millrace.trainer.component.Backends;
 import org.millrace.trainer.backend.Activation;
 import org.millrace.trainer.nn.Dense;
 import org.millrace.trainer.nn.Dropout;
@@ -45,8 +44,8 @@ import org.millrace.trainer.nn.Optimizer;
  */
 public record TrainerParams(List<Layer> hiddenLayers, List<Map<String, Object>> layers, List<Integer> inputShape,
     OptimizerConfig optimizer, Integer epochs, Integer batchSize, Long seed, EarlyStopping earlyStopping,
-    Double clipNorm, @ExecutionSetting Integer threads, Schedule schedule, Integer checkpointEverySteps, String backend,
-    Integer workers, Distributed distributed) {
+    Double clipNorm, @ExecutionSetting Integer threads, Schedule schedule, Integer checkpointEverySteps,
+    BackendChoice backend, Integer workers, Distributed distributed) {
 
   /**
    * Training across processes: {@code ranks} processes launched by {@code launcher} (spark:
@@ -162,12 +161,7 @@ public record TrainerParams(List<Layer> hiddenLayers, List<Map<String, Object>> 
       throw new ParameterException("input_shape", "input_shape expected a list of positive sizes, got " + inputShape);
     }
     inputShape = inputShape == null ? null : List.copyOf(inputShape);
-    backend = backend == null ? "auto" : backend;
-    try {
-      Backends.checkChoice(backend);
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException("backend", e.getMessage());
-    }
+    backend = backend == null ? BackendChoice.AUTO : backend;
     checkpointEverySteps = checkpointEverySteps == null ? 0 : checkpointEverySteps;
     if (checkpointEverySteps < 0) {
       throw new ParameterException("checkpoint_every_steps", "checkpoint_every_steps expected >= 0 (0: at epoch ends"

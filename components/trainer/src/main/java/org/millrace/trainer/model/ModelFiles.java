@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.millrace.api.model.Task;
+import org.millrace.api.spec.ParameterException;
 import org.millrace.trainer.io.SafeTensors;
 import org.millrace.transform.graph.Graph;
 import org.millrace.trainer.backend.Backend;
@@ -31,7 +33,7 @@ public final class ModelFiles {
   private ModelFiles() {}
 
   /** A model as loaded: the network, its loss and task, the embedded graph (if any), and provenance. */
-  public record Loaded(Network network, Loss loss, String task, List<String> labelVocabulary, Graph graph,
+  public record Loaded(Network network, Loss loss, Task task, List<String> labelVocabulary, Graph graph,
       JsonNode provenance) {}
 
   public static void write(Path dir, Network net, Loss loss, Graph graph, Map<String, Object> provenance)
@@ -40,7 +42,7 @@ public final class ModelFiles {
     ObjectNode root = JSON.createObjectNode();
     root.put("format", "millrace-model");
     root.put("format_version", FORMAT_VERSION);
-    root.put("task", graph == null ? (loss == Loss.MSE ? "regression" : "classification") : graph.task());
+    root.put("task", (graph == null ? (loss == Loss.MSE ? Task.REGRESSION : Task.CLASSIFICATION) : graph.task()).spelling());
     root.put("loss", loss.label());
     ObjectNode label = root.putObject("label");
     if (graph != null) {
@@ -50,7 +52,7 @@ public final class ModelFiles {
       ObjectNode sig = root.putObject("signature");
       var inputs = sig.putArray("inputs");
       graph.inputs().forEach(i -> inputs.addObject().put("name", i.name()).put("type", i.type().label()));
-      sig.put("outputs", graph.task().equals("classification") ? "probabilities" : "value");
+      sig.put("outputs", graph.task() == Task.CLASSIFICATION ? "probabilities" : "value");
     }
     root.put("input_dim", net.inputSize());
     var shape = root.putArray("input_shape");
@@ -171,8 +173,17 @@ public final class ModelFiles {
     }
     var vocab = new ArrayList<String>();
     root.path("label").path("vocabulary").forEach(v -> vocab.add(v.asText()));
-    return new Loaded(net, Loss.of(root.path("loss").asText()), root.path("task").asText(), vocab, graph,
+    return new Loaded(net, Loss.of(root.path("loss").asText()), task(root, json), vocab, graph,
         root.path("provenance"));
+  }
+
+  /** The task model.json names, read once; a missing or unknown one fails naming the file. */
+  private static Task task(JsonNode root, Path json) {
+    try {
+      return Task.parse(root.path("task").isTextual() ? root.path("task").asText() : null, "task");
+    } catch (ParameterException e) {
+      throw new IllegalArgumentException(json + ": " + e.getMessage(), e);
+    }
   }
 
   private static float[] data(Map<String, SafeTensors.Tensor> tensors, String name, List<Integer> shape, Path dir) {

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.millrace.api.data.Batch;
+import org.millrace.api.model.Task;
 import org.millrace.transform.graph.DenseBatch;
 import org.millrace.transform.graph.Graph;
 import org.millrace.trainer.backend.JavaBackend;
@@ -32,7 +33,7 @@ public final class ModelRuntime {
     return new ModelRuntime(ModelFiles.read(dir, Shared.BACKEND, 256));
   }
 
-  public String task() {
+  public Task task() {
     return model.task();
   }
 

@@ -97,9 +97,9 @@ public final class OnnxExport {
    * input columns and the output probabilities are), {@code millrace.transform_graph} (the JSON of
    * the preprocessing that turns raw rows into the input).
    */
-  public static Map<String, String> metadata(Graph graph, String task) {
+  public static Map<String, String> metadata(Graph graph, org.millrace.api.model.Task task) {
     var m = new java.util.LinkedHashMap<String, String>();
-    m.put("millrace.task", task);
+    m.put("millrace.task", task.spelling());
     if (graph != null) {
       try {
         var json = new com.fasterxml.jackson.databind.ObjectMapper();

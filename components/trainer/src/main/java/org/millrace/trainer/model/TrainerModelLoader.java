@@ -36,7 +36,7 @@ public final class TrainerModelLoader implements PredictorLoader {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot load model " + modelDir, e);
     }
-    boolean classification = rt.task().equals("classification");
+    boolean classification = rt.task() == org.millrace.api.model.Task.CLASSIFICATION;
     return batch -> predict(rt, classification, batch);
   }
 

@@ -55,7 +55,7 @@ public final class DeviceBenchmark {
         arena(choice, Long.parseLong(part.substring("arena:".length())));
         continue;
       }
-      var selected = Backends.open(choice, Integer.getInteger("threads", Runtime.getRuntime().availableProcessors()));
+      var selected = Backends.open(org.millrace.trainer.component.BackendChoice.parse(choice, "backend"), Integer.getInteger("threads", Runtime.getRuntime().availableProcessors()));
       try {
         run(part, selected, sizes, steps);
       } finally {

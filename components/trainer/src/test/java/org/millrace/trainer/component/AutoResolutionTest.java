@@ -14,10 +14,10 @@ class AutoResolutionTest {
     assertEquals("auto: java", Backends.autoResolution(List.of(false), List.of("pthread-cpu (CPU, PoCL)")));
     assertEquals("auto: OpenCL GPU H200 (GPU, NVIDIA CUDA)", Backends.autoResolution(List.of(false, true),
         List.of("pthread-cpu (CPU, PoCL)", "H200 (GPU, NVIDIA CUDA)")));
-    assertEquals("", Backends.autoResolution("java"));
-    assertEquals("", Backends.autoResolution("opencl_cpu"));
+    assertEquals("", Backends.autoResolution(BackendChoice.JAVA));
+    assertEquals("", Backends.autoResolution(BackendChoice.OPENCL_CPU));
     boolean gpu = OpenCLBackend.devices().stream().anyMatch(OpenCLBackend.Found::gpu);
-    assertEquals(gpu, Backends.autoResolution("auto").startsWith("auto: OpenCL GPU "), Backends.autoResolution("auto"));
-    assertEquals(Backends.autoResolution("auto"), Backends.autoResolution(null));
+    assertEquals(gpu, Backends.autoResolution(BackendChoice.AUTO).startsWith("auto: OpenCL GPU "), Backends.autoResolution(BackendChoice.AUTO));
+    assertEquals(Backends.autoResolution(BackendChoice.AUTO), Backends.autoResolution(null));
   }
 }

@@ -14,21 +14,21 @@ import org.millrace.trainer.backend.opencl.OpenCLBackend;
 class BackendsTest {
   @Test
   void autoTakesAGpuAndNeverACpuDevice() {
-    assertEquals(1, Backends.pick("auto", List.of(false, true, true)));
-    assertEquals(-1, Backends.pick("auto", List.of(false)));
-    assertEquals(-1, Backends.pick("auto", List.of()));
+    assertEquals(1, Backends.pick(BackendChoice.AUTO, List.of(false, true, true)));
+    assertEquals(-1, Backends.pick(BackendChoice.AUTO, List.of(false)));
+    assertEquals(-1, Backends.pick(BackendChoice.AUTO, List.of()));
   }
 
   @Test
   void explicitChoicesTakeTheirKindOrNothing() {
-    assertEquals(2, Backends.pick("opencl_gpu", List.of(false, false, true)));
-    assertEquals(-1, Backends.pick("opencl_gpu", List.of(false)));
-    assertEquals(1, Backends.pick("opencl_cpu", List.of(true, false)));
-    assertEquals(-1, Backends.pick("opencl_cpu", List.of(true)));
+    assertEquals(2, Backends.pick(BackendChoice.OPENCL_GPU, List.of(false, false, true)));
+    assertEquals(-1, Backends.pick(BackendChoice.OPENCL_GPU, List.of(false)));
+    assertEquals(1, Backends.pick(BackendChoice.OPENCL_CPU, List.of(true, false)));
+    assertEquals(-1, Backends.pick(BackendChoice.OPENCL_CPU, List.of(true)));
     // opencl: a GPU first, a CPU device when there is no GPU.
-    assertEquals(1, Backends.pick("opencl", List.of(false, true)));
-    assertEquals(0, Backends.pick("opencl", List.of(false)));
-    assertEquals(-1, Backends.pick("opencl", List.of()));
+    assertEquals(1, Backends.pick(BackendChoice.OPENCL, List.of(false, true)));
+    assertEquals(0, Backends.pick(BackendChoice.OPENCL, List.of(false)));
+    assertEquals(-1, Backends.pick(BackendChoice.OPENCL, List.of()));
   }
 
   @Test
@@ -43,16 +43,18 @@ class BackendsTest {
 
   @Test
   void unknownChoicesAreNamed() {
-    var e = assertThrows(IllegalArgumentException.class, () -> Backends.open("cuda", 1));
+    var e = assertThrows(org.millrace.api.spec.ParameterException.class, () -> BackendChoice.parse("cuda", "backend"));
     assertEquals("backend expected one of [auto, java, opencl, opencl_gpu, opencl_cpu], got 'cuda'", e.getMessage());
+    assertEquals("backend", e.path());
+    assertEquals(BackendChoice.OPENCL_GPU, BackendChoice.parse("OpenCL_GPU", "backend"));
   }
 
   @Test
   void javaIsAlwaysThereAndAutoFallsBackToItSaying() {
-    try (Backend b = Backends.open("java", 1).backend()) {
+    try (Backend b = Backends.open(BackendChoice.JAVA, 1).backend()) {
       assertEquals("java", b.name());
     }
-    var auto = Backends.open("auto", 1);
+    var auto = Backends.open(BackendChoice.AUTO, 1);
     try (Backend b = auto.backend()) {
       boolean gpu = org.millrace.trainer.backend.opencl.OpenCLBackend.devices().stream().anyMatch(d -> d.gpu());
       assertEquals(gpu ? "opencl" : "java", b.name(), auto.reason());
@@ -72,17 +74,17 @@ class BackendsTest {
     Function<OpenCLBackend.Found, Backend> failing = f -> {
       throw new IllegalStateException("opencl device " + f + " expected the product of the host, got a wrong one");
     };
-    var auto = Backends.open("auto", 1, devices, f -> true, failing);
+    var auto = Backends.open(BackendChoice.AUTO, 1, devices, f -> true, failing);
     try (Backend b = auto.backend()) {
       assertEquals("java", b.name());
       assertEquals("auto: OpenCL GPU device " + devices.get(0) + " failed its self-check (opencl device "
           + devices.get(0) + " expected the product of the host, got a wrong one), using the Java backend",
           auto.reason());
     }
-    var e = assertThrows(IllegalStateException.class, () -> Backends.open("opencl_gpu", 1, devices, f -> true, failing));
+    var e = assertThrows(IllegalStateException.class, () -> Backends.open(BackendChoice.OPENCL_GPU, 1, devices, f -> true, failing));
     assertTrue(e.getMessage().contains("expected the product of the host"), e.getMessage());
     // The same device passing the real self-check is taken, and the reason says so.
-    var real = Backends.open("auto", 1, devices, f -> true, f -> {
+    var real = Backends.open(BackendChoice.AUTO, 1, devices, f -> true, f -> {
       var cl = new OpenCLBackend(f, 1 << 16, 1 << 16);
       cl.selfCheck();
       return cl;

@@ -13,6 +13,7 @@ import java.util.Optional;
 import org.millrace.api.data.Batch;
 import org.millrace.api.data.Column;
 import org.millrace.api.data.FeatureType;
+import org.millrace.api.model.Task;
 
 /**
  * A fitted transform graph (the content of a {@code TransformGraph} artifact): raw inputs,
@@ -132,9 +133,9 @@ public final class Graph {
     return Optional.ofNullable(label);
   }
 
-  /** "classification" or "regression" ("regression" also for a graph without label). */
-  public String task() {
-    return label == null ? LabelSpec.REGRESSION : label.task();
+  /** Classification or regression (regression also for a graph without label). */
+  public Task task() {
+    return label == null ? Task.REGRESSION : label.task();
   }
 
   /** Class names in index order (empty for regression or no label). */
@@ -235,7 +236,7 @@ public final class Graph {
     if (rawLabel == null) {
       throw new IllegalArgumentException("label '" + label.feature() + "' expected a value, got missing");
     }
-    if (LabelSpec.REGRESSION.equals(label.task())) {
+    if (label.task() == Task.REGRESSION) {
       double d = Values.toDouble(rawLabel, new InputFeature(label.feature(), FeatureType.FLOAT), label.feature());
       if (!Double.isFinite(d)) {
         throw new IllegalArgumentException("label '" + label.feature() + "' expected a finite number, got " + d);

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.millrace.api.data.FeatureType;
+import org.millrace.api.model.Task;
 
 /**
  * The {@code transform_graph.json} format (version 1): {@code format}, {@code format_version},
@@ -46,7 +47,7 @@ final class GraphJson {
     if (g.label().isPresent()) {
       LabelSpec l = g.label().get();
       ObjectNode n = root.putObject("label");
-      n.put("feature", l.feature()).put("task", l.task()).put("type", l.type().label());
+      n.put("feature", l.feature()).put("task", l.task().spelling()).put("type", l.type().label());
       l.vocabulary().forEach(n.putArray("vocabulary")::add);
     } else {
       root.putNull("label");
@@ -127,7 +128,7 @@ final class GraphJson {
     if (l.isObject()) {
       var vocab = new ArrayList<String>();
       l.path("vocabulary").forEach(v -> vocab.add(v.asText()));
-      label = new LabelSpec(text(l, "feature"), text(l, "task"), type(text(l, "type")), vocab);
+      label = new LabelSpec(text(l, "feature"), Task.parse(text(l, "task"), "label.task"), type(text(l, "type")), vocab);
     }
     Graph g = new Graph(inputs, pipelines, label, text(root, "nan_policy"));
     var names = new ArrayList<String>();

@@ -34,7 +34,7 @@ class GraphTest {
             new GraphOp.FillMissing("constant", 0.0, null, false), new GraphOp.Log1p())),
         new FeaturePipeline("island_x_n", List.of("island", "n"), true, List.of(new GraphOp.Hash(4))),
         new FeaturePipeline("n_id", List.of("n"), true, List.of(new GraphOp.Vocabulary(List.of("3"), 0))));
-    var label = new LabelSpec("species", LabelSpec.CLASSIFICATION, FeatureType.STRING, List.of("Adelie", "Gentoo"));
+    var label = new LabelSpec("species", org.millrace.api.model.Task.CLASSIFICATION, FeatureType.STRING, List.of("Adelie", "Gentoo"));
     return new Graph(inputs, pipelines, label, "error");
   }
 
@@ -124,9 +124,9 @@ class GraphTest {
     var e = assertThrows(IllegalArgumentException.class, () -> g.encodeLabel("Chinstrap"));
     assertEquals("label 'species' expected one of the classes [Adelie, Gentoo], got 'Chinstrap' (unseen when the graph was fitted)",
         e.getMessage());
-    var reg = new Graph(List.of(), List.of(), new LabelSpec("y", LabelSpec.REGRESSION, FeatureType.FLOAT, List.of()), "error");
+    var reg = new Graph(List.of(), List.of(), new LabelSpec("y", org.millrace.api.model.Task.REGRESSION, FeatureType.FLOAT, List.of()), "error");
     assertEquals(2.5f, reg.encodeLabel(2.5));
-    assertEquals("regression", reg.task());
+    assertEquals(org.millrace.api.model.Task.REGRESSION, reg.task());
     assertEquals(0, reg.featureDim());
   }
 

@@ -6,6 +6,7 @@ import java.util.List;
 import org.millrace.api.data.DataSchema;
 import org.millrace.api.data.Feature;
 import org.millrace.api.data.FeatureType;
+import org.millrace.api.model.Task;
 import org.millrace.api.spec.ParameterException;
 import org.millrace.transform.graph.FeaturePipeline;
 import org.millrace.transform.graph.Graph;
@@ -43,12 +44,12 @@ public final class GraphBuilder {
     if (lf.isVector()) {
       throw new ParameterException("label.feature", "label.feature expected a scalar feature, got vector '" + lf.name() + "'");
     }
-    if ("regression".equals(params.label().task()) && lf.type() == FeatureType.STRING) {
+    if (params.label().task() == Task.REGRESSION && lf.type() == FeatureType.STRING) {
       throw new ParameterException("label.task", "label.task regression expected a numeric label, got string feature '"
           + lf.name() + "'. Use task: classification.");
     }
     labelInput = new InputFeature(lf.name(), lf.type());
-    labelPending = "classification".equals(params.label().task());
+    labelPending = params.label().task() == Task.CLASSIFICATION;
     if (params.label().classes() != null) {
       labelVocabulary = givenClasses(params.label().classes(), lf.type());
       labelPending = false;

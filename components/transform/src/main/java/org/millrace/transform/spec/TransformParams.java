@@ -3,6 +3,7 @@ package org.millrace.transform.spec;
 import java.util.List;
 import java.util.Map;
 import org.millrace.api.data.DataSchema;
+import org.millrace.api.model.Task;
 import org.millrace.api.spec.ParameterException;
 
 /**
@@ -39,23 +40,25 @@ public record TransformParams(Label label, Object features, List<String> analyze
    * analyze splits, so that a class too rare to land in the train split is still a class; a value
    * outside them fails the Transform naming it and its split.
    */
-  public record Label(String feature, String task, List<Object> classes) {
-    public Label(String feature, String task) {
+  public record Label(String feature, Task task, List<Object> classes) {
+    public Label(String feature, Task task) {
       this(feature, task, null);
+    }
+
+    /** A label whose task is spelled {@code classification} or {@code regression} (as in the DSL's maps). */
+    public Label(String feature, String task) {
+      this(feature, task == null ? null : Task.parse(task, "label.task"), null);
     }
 
     public Label {
       if (feature == null || feature.isBlank()) {
         throw new ParameterException("label.feature", "label.feature expected a feature name, got " + feature);
       }
-      task = task == null ? "classification" : task;
-      if (!task.equals("classification") && !task.equals("regression")) {
-        throw new ParameterException("label.task", "label.task expected classification or regression, got '" + task + "'");
-      }
+      task = task == null ? Task.CLASSIFICATION : task;
       if (classes != null) {
-        if (!task.equals("classification")) {
+        if (task != Task.CLASSIFICATION) {
           throw new ParameterException("label.classes", "label.classes expected only with task classification, got task "
-              + task);
+              + task.spelling());
         }
         if (classes.isEmpty()) {
           throw new ParameterException("label.classes", "label.classes expected at least one class, got []");

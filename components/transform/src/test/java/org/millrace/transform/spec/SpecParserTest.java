@@ -65,7 +65,7 @@ class SpecParserTest {
         "features", List.of(Map.of("feature", "a", "ops", List.of(Map.of("fill_missing", "mean", "indicator", true), "zscore")))));
     assertEquals(List.of("train"), p.analyzeSplits());
     assertEquals("error", p.nanPolicy());
-    assertEquals("classification", p.label().task());
+    assertEquals(org.millrace.api.model.Task.CLASSIFICATION, p.label().task());
     var map = ParameterBinder.toMap(p);
     assertEquals(java.util.Set.of("label", "features", "analyze_splits", "nan_policy", "shards"),
         new java.util.TreeMap<>(map).keySet().stream().filter(k -> map.get(k) != null).collect(java.util.stream.Collectors.toSet()));
@@ -76,7 +76,8 @@ class SpecParserTest {
   void rejectsBadTopLevelValues() {
     var e = assertThrows(ParameterException.class, () -> ParameterBinder.bind(TransformParams.class,
         Map.of("label", Map.of("feature", "y", "task", "ranking"), "features", List.of(Map.of("feature", "a", "ops", List.of("zscore"))))));
-    assertEquals("label.task expected classification or regression, got 'ranking'", e.getMessage());
+    assertEquals("parameter 'label.task' expected one of [classification, regression], got 'ranking'", e.getMessage());
+    assertEquals("label.task", e.path());
     e = assertThrows(ParameterException.class, () -> ParameterBinder.bind(TransformParams.class,
         Map.of("label", Map.of("feature", "y"), "nan_policy", "ignore", "features", List.of(Map.of("feature", "a", "ops", List.of("zscore"))))));
     assertEquals("nan_policy", e.path());

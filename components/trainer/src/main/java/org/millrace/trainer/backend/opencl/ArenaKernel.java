@@ -8,7 +8,8 @@ import com.aparapi.Kernel;
  * activations) at fixed offsets and stays on the device (explicit mode); {@link #io},
  * {@link #ioOut} and the smaller {@link #ioSmall} are the staging buffers for the only transfers,
  * input batches in and results out. {@link #op} selects
- * the operation, the {@code i*} and {@code f*} fields are its arguments.
+ * the operation, the {@code i*} and {@code f*} fields are its arguments, set on the host only
+ * through the typed setter of each operation ({@code setProduct}, {@code setLoss}, ...).
  *
  * <p>Aparapi translates this bytecode to OpenCL C: only primitive fields and arrays, no objects,
  * no calls outside this class. Each operation's reference is the same-named method of
@@ -111,6 +112,332 @@ public final class ArenaKernel extends Kernel {
   float f6;
   float f7;
   float f8;
+
+  // Typed argument setters, one per operation: the only code on the host that names the
+  // positional fields i0..i15 and f0..f8 (Aparapi passes only primitive fields to the device). Each
+  // takes arena offsets (ints) and sizes; the launch sets op and n.
+
+  /** {@link #COPY_IN}: the staging buffer (ioSmall when {@code small}, else io) from {@code src} to the arena at {@code dst}. */
+  void setCopyIn(int dst, int src, boolean small) {
+    i0 = dst;
+    i1 = src;
+    i2 = small ? 1 : 0;
+  }
+
+  /** {@link #COPY_OUT}: the arena from {@code src} to the staging buffer (ioSmall if {@code small}, else ioOut) at {@code dst}. */
+  void setCopyOut(int src, int dst, boolean small) {
+    i0 = src;
+    i1 = dst;
+    i2 = small ? 1 : 0;
+  }
+
+  /** {@link #COPY} within the arena. */
+  void setCopy(int src, int dst) {
+    i0 = src;
+    i1 = dst;
+  }
+
+  /** {@link #FILL}. */
+  void setFill(int t, float value) {
+    i0 = t;
+    f0 = value;
+  }
+
+  /**
+   * {@link #GEMM}, {@link #GEMM_WIDE}, {@link #GEMM_BIG}: {@code c (m x n) (+)= op(a) op(b)} over
+   * depth {@code k}, then the {@code epilogue} ({@link #PLAIN}, or one whose fields its own setter sets).
+   */
+  void setProduct(int a, int b, int c, boolean transA, boolean transB, int m, int n, int k, boolean accumulate,
+      int epilogue) {
+    i0 = a;
+    i1 = b;
+    i2 = c;
+    i3 = transA ? 1 : 0;
+    i4 = transB ? 1 : 0;
+    i5 = m;
+    i6 = n;
+    i7 = k;
+    i8 = accumulate ? 1 : 0;
+    i9 = epilogue;
+  }
+
+  /** The {@link #BIAS_ACTIVATION} epilogue: {@code out = act(c + bias)} ({@code bias} -1: none). */
+  void setBiasActivationEpilogue(int bias, int activation, int out) {
+    i10 = bias;
+    i11 = activation;
+    i12 = out;
+  }
+
+  /** The {@link #DERIVATIVE} epilogue: {@code c *= act'(z)}. */
+  void setDerivativeEpilogue(int activation, int z) {
+    i11 = activation;
+    i13 = z;
+  }
+
+  /** The {@link #COLUMN_SUMS_ROW} epilogue: the product's extra row goes to {@code columnSums}. */
+  void setColumnSumsEpilogue(int columnSums) {
+    i15 = columnSums;
+  }
+
+  /** {@link #GATHER}: rows {@code order[from..from+rows)} of {@code x} ({@code dim} wide) and {@code y}. */
+  void setGather(int x, int y, int dstX, int dim, int from, int order, int dstY, int rows) {
+    i0 = x;
+    i1 = y;
+    i2 = dstX;
+    i3 = dim;
+    i4 = from;
+    i5 = order;
+    i6 = dstY;
+    i7 = rows;
+  }
+
+  /** {@link #BIAS_ACT}: {@code out = act(z + bias)} over rows of {@code cols}. */
+  void setBiasAct(int z, int bias, int out, int cols, boolean hasBias, int activation) {
+    i0 = z;
+    i1 = bias;
+    i2 = out;
+    i3 = cols;
+    i4 = hasBias ? 1 : 0;
+    i5 = activation;
+  }
+
+  /** {@link #ACT_BACKWARD}: {@code dz = g * act'(z)}. */
+  void setActBackward(int g, int z, int activation, int dz) {
+    i0 = g;
+    i1 = z;
+    i2 = activation;
+    i3 = dz;
+  }
+
+  /** {@link #BIAS_ACT_BACKWARD}: {@code dz = g * act'(z)} and per-block column sums into {@code partial}. */
+  void setBiasActBackward(int g, int z, int activation, int dz, int cols, int partial, int rows) {
+    i0 = g;
+    i1 = z;
+    i2 = activation;
+    i3 = dz;
+    i4 = cols;
+    i5 = partial;
+    i6 = rows;
+  }
+
+  /** {@link #COLUMN_SUMS}. */
+  void setColumnSums(int x, int out, int rows, int cols, boolean accumulate) {
+    i0 = x;
+    i1 = out;
+    i2 = rows;
+    i3 = cols;
+    i4 = accumulate ? 1 : 0;
+  }
+
+  /** {@link #SOFTMAX} per row of {@code cols}. */
+  void setSoftmax(int x, int out, int cols) {
+    i0 = x;
+    i1 = out;
+    i2 = cols;
+  }
+
+  /** {@link #SOFTMAX_BACKWARD}. */
+  void setSoftmaxBackward(int g, int y, int dx, int cols) {
+    i0 = g;
+    i1 = y;
+    i2 = dx;
+    i3 = cols;
+  }
+
+  /** {@link #DROPOUT}: drops with probability {@code rate}, scales the kept by {@code 1 / (1 - rate)}. */
+  void setDropout(int x, int out, int mask, int seed, float rate) {
+    i0 = x;
+    i1 = out;
+    i2 = mask;
+    i3 = seed;
+    f0 = rate;
+    f1 = 1f / (1f - rate);
+  }
+
+  /** {@link #MULTIPLY} elementwise. */
+  void setMultiply(int a, int b, int out) {
+    i0 = a;
+    i1 = b;
+    i2 = out;
+  }
+
+  /**
+   * {@link #LOSS}: per-row loss and hit into {@code partial} (2 x rows), and the gradient into
+   * {@code grad} when {@code hasGrad}.
+   */
+  void setLoss(int out, int labels, int grad, boolean hasGrad, int width, int loss, int partial, int rows) {
+    i0 = out;
+    i1 = labels;
+    i2 = grad;
+    i3 = width;
+    i4 = loss;
+    i5 = hasGrad ? 1 : 0;
+    i6 = partial;
+    i7 = rows;
+    f0 = rows;
+  }
+
+  /** {@link #SUM_INTO}: work item 0 adds the per-row losses to {@code acc}, work item 1 the hits. */
+  void setSumInto(int partial, int acc, int rows) {
+    i0 = partial;
+    i1 = acc;
+    i2 = rows;
+  }
+
+  /** {@link #SQUARES_PARTIAL}: partial sums of squares of {@code n} values of {@code t}. */
+  void setSquaresPartial(int t, int partial, int n) {
+    i0 = t;
+    i1 = partial;
+    i2 = n;
+  }
+
+  /** {@link #SGD}'s tensors (its settings: {@link #setSgdSettings}). */
+  void setSgd(int p, int g, int velocity) {
+    i0 = p;
+    i1 = g;
+    i2 = velocity;
+  }
+
+  /** The settings of {@link #SGD} and {@link #SGD_ALL}. */
+  void setSgdSettings(float lr, float momentum, boolean nesterov, float weightDecay, float gradScale) {
+    i3 = nesterov ? 1 : 0;
+    f0 = lr;
+    f1 = momentum;
+    f2 = weightDecay;
+    f3 = gradScale;
+  }
+
+  /** {@link #ADAM}'s tensors (its settings: {@link #setAdamSettings}). */
+  void setAdam(int p, int g, int m, int v) {
+    i0 = p;
+    i1 = g;
+    i2 = m;
+    i3 = v;
+  }
+
+  /**
+   * The settings of {@link #ADAM} and {@link #ADAM_ALL}: weight decay added to the gradient (L2) or,
+   * when {@code decoupled}, to the step (AdamW); {@code bc1}, {@code bc2} the bias corrections.
+   */
+  void setAdamSettings(float lr, float beta1, float beta2, float epsilon, float weightDecay, boolean decoupled,
+      float bc1, float bc2, float gradScale) {
+    f0 = lr;
+    f1 = beta1;
+    f2 = beta2;
+    f3 = epsilon;
+    f4 = decoupled ? 0f : weightDecay;
+    f5 = decoupled ? weightDecay : 0f;
+    f6 = 1 / bc1;
+    f7 = 1 / bc2;
+    f8 = gradScale;
+  }
+
+  /** {@link #SGD_ALL}, {@link #ADAM_ALL}: the number of tensors in {@link #tab}. */
+  void setTableRows(int count) {
+    i9 = count;
+  }
+
+  /** The geometry of {@link #IM2COL}, {@link #COL2IM}, {@link #MAXPOOL} and {@link #MAXPOOL_BACKWARD}. */
+  void setGeometry(int height, int width, int channels, int kh, int kw, int stride, int padTop, int padLeft,
+      int outH, int outW) {
+    i4 = height;
+    i5 = width;
+    i6 = channels;
+    i7 = kh;
+    i8 = kw;
+    i9 = stride;
+    i10 = padTop;
+    i11 = padLeft;
+    i12 = outH;
+    i13 = outW;
+  }
+
+  /** {@link #IM2COL} (geometry: {@link #setGeometry}). */
+  void setIm2col(int x, int cols) {
+    i0 = x;
+    i1 = cols;
+  }
+
+  /** {@link #COL2IM} (geometry: {@link #setGeometry}). */
+  void setCol2im(int cols, int dx) {
+    i0 = cols;
+    i1 = dx;
+  }
+
+  /** {@link #MAXPOOL} (geometry: {@link #setGeometry}). */
+  void setMaxPool(int x, int out, int argmax) {
+    i0 = x;
+    i1 = out;
+    i2 = argmax;
+  }
+
+  /** {@link #MAXPOOL_BACKWARD} (geometry: {@link #setGeometry}). */
+  void setMaxPoolBackward(int grad, int argmax, int dx) {
+    i0 = grad;
+    i1 = argmax;
+    i2 = dx;
+  }
+
+  /** {@link #BN_TRAIN} over {@code m} rows of {@code c} channels. */
+  void setBatchNormTrain(int x, int gamma, int beta, int invStd, int xhat, int out, int runMean, int runVar, int m,
+      int c, float epsilon, float momentum) {
+    i0 = x;
+    i1 = gamma;
+    i2 = beta;
+    i3 = invStd;
+    i4 = xhat;
+    i5 = out;
+    i6 = runMean;
+    i7 = runVar;
+    i9 = m;
+    i10 = c;
+    f0 = epsilon;
+    f1 = momentum;
+  }
+
+  /** {@link #BN_INFER} with {@code c} channels. */
+  void setBatchNormInfer(int x, int gamma, int beta, int runMean, int runVar, int out, int c, float epsilon) {
+    i0 = x;
+    i1 = gamma;
+    i2 = beta;
+    i3 = runMean;
+    i4 = runVar;
+    i5 = out;
+    i6 = c;
+    f0 = epsilon;
+  }
+
+  /** {@link #BN_BACKWARD} over {@code m} rows of {@code c} channels. */
+  void setBatchNormBackward(int g, int xhat, int gamma, int invStd, int dx, int dgamma, int dbeta, int m, int c) {
+    i0 = g;
+    i1 = xhat;
+    i2 = gamma;
+    i3 = invStd;
+    i4 = dx;
+    i5 = dgamma;
+    i6 = dbeta;
+    i9 = m;
+    i10 = c;
+  }
+
+  /** {@link #EMBEDDING}: rows {@code ids} of {@code table} ({@code vocab} x {@code dim}). */
+  void setEmbedding(int ids, int table, int out, int dim, int vocab) {
+    i0 = ids;
+    i1 = table;
+    i2 = out;
+    i3 = dim;
+    i4 = vocab;
+  }
+
+  /** {@link #EMBEDDING_BACKWARD}: {@code n} rows of {@code grad} added into {@code gradTable}. */
+  void setEmbeddingBackward(int ids, int gradTable, int grad, int dim, int vocab, int n) {
+    i0 = ids;
+    i1 = gradTable;
+    i2 = grad;
+    i3 = dim;
+    i4 = vocab;
+    i5 = n;
+  }
 
   ArenaKernel(float[] mem, float[] io, float[] ioOut, float[] ioSmall, int[] tab) {
     this.mem = mem;

@@ -423,8 +423,7 @@ public final class OpenCLBackend implements Backend {
   void fillInGroups(Tensor t, float value, int n, int local) {
     k.op = ArenaKernel.FILL;
     k.n = n;
-    k.i0 = off(t);
-    k.f0 = value;
+    k.setFill(off(t), value);
     execute(Range.create(device, (n + local - 1) / local * local, local));
   }
 
@@ -437,9 +436,7 @@ public final class OpenCLBackend implements Backend {
       System.arraycopy(src, srcOffset + done, stage, 0, len);
       k.put(stage);
       stagedFloats += stage.length;
-      k.i0 = o + done;
-      k.i1 = 0;
-      k.i2 = stage == k.ioSmall ? 1 : 0;
+      k.setCopyIn(o + done, 0, stage == k.ioSmall);
       launch(ArenaKernel.COPY_IN, len);
     }
   }
@@ -450,9 +447,7 @@ public final class OpenCLBackend implements Backend {
     float[] stage = stage(false, length);
     for (int done = 0; done < length; done += stage.length) {
       int len = Math.min(stage.length, length - done);
-      k.i0 = o + done;
-      k.i1 = 0;
-      k.i2 = stage == k.ioSmall ? 1 : 0;
+      k.setCopyOut(o + done, 0, stage == k.ioSmall);
       launch(ArenaKernel.COPY_OUT, len);
       k.get(stage);
       stagedFloats += stage.length;
@@ -487,15 +482,13 @@ public final class OpenCLBackend implements Backend {
 
   @Override
   public void copy(Tensor src, Tensor dst, int n) {
-    k.i0 = off(src);
-    k.i1 = off(dst);
+    k.setCopy(off(src), off(dst));
     launch(ArenaKernel.COPY, n);
   }
 
   @Override
   public void fill(Tensor t, float value, int n) {
-    k.i0 = off(t);
-    k.f0 = value;
+    k.setFill(off(t), value);
     launch(ArenaKernel.FILL, n);
   }
 
@@ -508,20 +501,17 @@ public final class OpenCLBackend implements Backend {
   @Override
   public void gemmBiasActivation(boolean transA, boolean transB, int m, int n, int kk, Tensor a, Tensor b,
       Tensor bias, Activation act, Tensor z, Tensor out) {
-    k.i10 = bias == null ? -1 : off(bias);
-    k.i11 = act.ordinal();
-    k.i12 = off(out);
-    if (act != Activation.LINEAR && k.i12 == off(z)) {
+    if (act != Activation.LINEAR && off(out) == off(z)) {
       throw new IllegalArgumentException("fused bias and activation expected out apart from z for " + act);
     }
+    k.setBiasActivationEpilogue(bias == null ? -1 : off(bias), act.ordinal(), off(out));
     product(transA, transB, m, n, kk, a, b, z, false, ArenaKernel.BIAS_ACTIVATION);
   }
 
   @Override
   public void gemmActivationBackward(boolean transA, boolean transB, int m, int n, int kk, Tensor a, Tensor b,
       Tensor z, Activation act, Tensor c) {
-    k.i11 = act.ordinal();
-    k.i13 = off(z);
+    k.setDerivativeEpilogue(act.ordinal(), off(z));
     product(transA, transB, m, n, kk, a, b, c, false, ArenaKernel.DERIVATIVE);
   }
 
@@ -532,7 +522,7 @@ public final class OpenCLBackend implements Backend {
       return;
     }
     // x^T with an extra row of ones: the product's extra row is the column sums of dz (dBias).
-    k.i15 = off(dBias);
+    k.setColumnSumsEpilogue(off(dBias));
     product(true, false, in, out, rows, x, dz, dKernel, false, ArenaKernel.COLUMN_SUMS_ROW);
   }
 
@@ -556,14 +546,7 @@ public final class OpenCLBackend implements Backend {
 
   @Override
   public void gatherBatch(Tensor x, Tensor y, int dim, Tensor order, int from, int rows, Tensor dstX, Tensor dstY) {
-    k.i0 = off(x);
-    k.i1 = off(y);
-    k.i2 = off(dstX);
-    k.i3 = dim;
-    k.i4 = from;
-    k.i5 = off(order);
-    k.i6 = off(dstY);
-    k.i7 = rows;
+    k.setGather(off(x), off(y), off(dstX), dim, from, off(order), off(dstY), rows);
     launch(ArenaKernel.GATHER, rows * (dim + 1));
   }
 
@@ -578,16 +561,7 @@ public final class OpenCLBackend implements Backend {
     if (m <= 0 || n <= 0) {
       return;
     }
-    k.i0 = off(a);
-    k.i1 = off(b);
-    k.i2 = off(c);
-    k.i3 = transA ? 1 : 0;
-    k.i4 = transB ? 1 : 0;
-    k.i5 = m;
-    k.i6 = n;
-    k.i7 = kk;
-    k.i8 = accumulate ? 1 : 0;
-    k.i9 = epilogue;
+    k.setProduct(off(a), off(b), off(c), transA, transB, m, n, kk, accumulate, epilogue);
     // The column sums are one more row of the product.
     int rows = epilogue == ArenaKernel.COLUMN_SUMS_ROW ? m + 1 : m;
     GemmVariant v = gemmVariant;
@@ -674,21 +648,13 @@ public final class OpenCLBackend implements Backend {
 
   @Override
   public void biasActivation(Tensor z, Tensor bias, int rows, int cols, Activation act, Tensor out) {
-    k.i0 = off(z);
-    k.i1 = bias == null ? 0 : off(bias);
-    k.i2 = off(out);
-    k.i3 = cols;
-    k.i4 = bias == null ? 0 : 1;
-    k.i5 = act.ordinal();
+    k.setBiasAct(off(z), bias == null ? 0 : off(bias), off(out), cols, bias != null, act.ordinal());
     launch(ArenaKernel.BIAS_ACT, rows * cols);
   }
 
   @Override
   public void activationBackward(Tensor g, Tensor z, Activation act, Tensor dz, int n) {
-    k.i0 = off(g);
-    k.i1 = off(z);
-    k.i2 = act.ordinal();
-    k.i3 = off(dz);
+    k.setActBackward(off(g), off(z), act.ordinal(), off(dz));
     launch(ArenaKernel.ACT_BACKWARD, n);
   }
 
@@ -696,60 +662,39 @@ public final class OpenCLBackend implements Backend {
   public void biasActivationBackward(Tensor g, Tensor z, int rows, int cols, Activation act, Tensor dz, Tensor dbias) {
     int blocks = (rows + ArenaKernel.ROW_BLOCK - 1) / ArenaKernel.ROW_BLOCK;
     Slice partial = scratch(blocks * cols);
-    k.i0 = off(g);
-    k.i1 = off(z);
-    k.i2 = act.ordinal();
-    k.i3 = act == Activation.LINEAR ? 0 : off(dz);
-    k.i4 = cols;
-    k.i5 = partial.offset;
-    k.i6 = rows;
+    k.setBiasActBackward(off(g), off(z), act.ordinal(), act == Activation.LINEAR ? 0 : off(dz), cols, partial.offset,
+        rows);
     launch(ArenaKernel.BIAS_ACT_BACKWARD, blocks * cols);
     columnSums(partial, blocks, cols, dbias, false);
   }
 
   @Override
   public void columnSums(Tensor x, int rows, int cols, Tensor out, boolean accumulate) {
-    k.i0 = off(x);
-    k.i1 = off(out);
-    k.i2 = rows;
-    k.i3 = cols;
-    k.i4 = accumulate ? 1 : 0;
+    k.setColumnSums(off(x), off(out), rows, cols, accumulate);
     launch(ArenaKernel.COLUMN_SUMS, cols);
   }
 
   @Override
   public void softmax(Tensor x, int rows, int cols, Tensor out) {
-    k.i0 = off(x);
-    k.i1 = off(out);
-    k.i2 = cols;
+    k.setSoftmax(off(x), off(out), cols);
     launch(ArenaKernel.SOFTMAX, rows);
   }
 
   @Override
   public void softmaxBackward(Tensor g, Tensor y, int rows, int cols, Tensor dx) {
-    k.i0 = off(g);
-    k.i1 = off(y);
-    k.i2 = off(dx);
-    k.i3 = cols;
+    k.setSoftmaxBackward(off(g), off(y), off(dx), cols);
     launch(ArenaKernel.SOFTMAX_BACKWARD, rows);
   }
 
   @Override
   public void dropout(Tensor x, Tensor out, Tensor mask, int n, float rate, int seed) {
-    k.i0 = off(x);
-    k.i1 = off(out);
-    k.i2 = off(mask);
-    k.i3 = seed;
-    k.f0 = rate;
-    k.f1 = 1f / (1f - rate);
+    k.setDropout(off(x), off(out), off(mask), seed, rate);
     launch(ArenaKernel.DROPOUT, n);
   }
 
   @Override
   public void multiply(Tensor a, Tensor b, Tensor out, int n) {
-    k.i0 = off(a);
-    k.i1 = off(b);
-    k.i2 = off(out);
+    k.setMultiply(off(a), off(b), off(out));
     launch(ArenaKernel.MULTIPLY, n);
   }
 
@@ -764,29 +709,17 @@ public final class OpenCLBackend implements Backend {
   @Override
   public void loss(Loss loss, Tensor out, Tensor labels, int rows, int width, Tensor grad, Tensor acc) {
     Slice s = scratch(2 * rows);
-    k.i0 = off(out);
-    k.i1 = off(labels);
-    k.i2 = grad == null ? 0 : off(grad);
-    k.i3 = width;
-    k.i4 = loss.ordinal();
-    k.i5 = grad == null ? 0 : 1;
-    k.i6 = s.offset;
-    k.i7 = rows;
-    k.f0 = rows;
+    k.setLoss(off(out), off(labels), grad == null ? 0 : off(grad), grad != null, width, loss.ordinal(), s.offset, rows);
     launch(ArenaKernel.LOSS, rows);
     // Work item 0 adds up the per-row losses, work item 1 the per-row hits.
-    k.i0 = s.offset;
-    k.i1 = off(acc);
-    k.i2 = rows;
+    k.setSumInto(s.offset, off(acc), rows);
     launch(ArenaKernel.SUM_INTO, 2);
   }
 
   @Override
   public double sumSquares(Tensor t, int n) {
     Slice s = scratch(PARTIALS);
-    k.i0 = off(t);
-    k.i1 = s.offset;
-    k.i2 = n;
+    k.setSquaresPartial(off(t), s.offset, n);
     launch(ArenaKernel.SQUARES_PARTIAL, PARTIALS);
     float[] partial = new float[PARTIALS];
     download(s, 0, partial, 0, PARTIALS);
@@ -800,9 +733,7 @@ public final class OpenCLBackend implements Backend {
   @Override
   public void sgd(Tensor p, Tensor g, Tensor vel, int n, float lr, float momentum, boolean nesterov, float weightDecay,
       float gradScale) {
-    k.i0 = off(p);
-    k.i1 = off(g);
-    k.i2 = off(vel);
+    k.setSgd(off(p), off(g), off(vel));
     sgdSettings(lr, momentum, nesterov, weightDecay, gradScale);
     launch(ArenaKernel.SGD, n);
   }
@@ -810,10 +741,7 @@ public final class OpenCLBackend implements Backend {
   @Override
   public void adam(Tensor p, Tensor g, Tensor m, Tensor v, int n, float lr, float beta1, float beta2, float epsilon,
       float weightDecay, boolean decoupled, float bc1, float bc2, float gradScale) {
-    k.i0 = off(p);
-    k.i1 = off(g);
-    k.i2 = off(m);
-    k.i3 = off(v);
+    k.setAdam(off(p), off(g), off(m), off(v));
     adamSettings(lr, beta1, beta2, epsilon, weightDecay, decoupled, bc1, bc2, gradScale);
     launch(ArenaKernel.ADAM, n);
   }
@@ -835,24 +763,12 @@ public final class OpenCLBackend implements Backend {
   }
 
   private void sgdSettings(float lr, float momentum, boolean nesterov, float weightDecay, float gradScale) {
-    k.i3 = nesterov ? 1 : 0;
-    k.f0 = lr;
-    k.f1 = momentum;
-    k.f2 = weightDecay;
-    k.f3 = gradScale;
+    k.setSgdSettings(lr, momentum, nesterov, weightDecay, gradScale);
   }
 
   private void adamSettings(float lr, float beta1, float beta2, float epsilon, float weightDecay, boolean decoupled,
       float bc1, float bc2, float gradScale) {
-    k.f0 = lr;
-    k.f1 = beta1;
-    k.f2 = beta2;
-    k.f3 = epsilon;
-    k.f4 = decoupled ? 0f : weightDecay;
-    k.f5 = decoupled ? weightDecay : 0f;
-    k.f6 = 1 / bc1;
-    k.f7 = 1 / bc2;
-    k.f8 = gradScale;
+    k.setAdamSettings(lr, beta1, beta2, epsilon, weightDecay, decoupled, bc1, bc2, gradScale);
   }
 
   /**
@@ -888,53 +804,39 @@ public final class OpenCLBackend implements Backend {
       k.put(k.tab);
       tableRows = count;
     }
-    k.i9 = count;
+    k.setTableRows(count);
     return (int) total;
   }
 
   private void geometry(ConvGeometry g) {
-    k.i4 = g.height();
-    k.i5 = g.width();
-    k.i6 = g.channels();
-    k.i7 = g.kh();
-    k.i8 = g.kw();
-    k.i9 = g.stride();
-    k.i10 = g.padTop();
-    k.i11 = g.padLeft();
-    k.i12 = g.outH();
-    k.i13 = g.outW();
+    k.setGeometry(g.height(), g.width(), g.channels(), g.kh(), g.kw(), g.stride(), g.padTop(), g.padLeft(), g.outH(),
+        g.outW());
   }
 
   @Override
   public void im2col(Tensor x, int rows, ConvGeometry g, Tensor cols) {
-    k.i0 = off(x);
-    k.i1 = off(cols);
+    k.setIm2col(off(x), off(cols));
     geometry(g);
     launch(ArenaKernel.IM2COL, rows * g.positions());
   }
 
   @Override
   public void col2im(Tensor cols, int rows, ConvGeometry g, Tensor dx) {
-    k.i0 = off(cols);
-    k.i1 = off(dx);
+    k.setCol2im(off(cols), off(dx));
     geometry(g);
     launch(ArenaKernel.COL2IM, rows * g.height() * g.width());
   }
 
   @Override
   public void maxPool(Tensor x, int rows, ConvGeometry g, Tensor out, Tensor argmax) {
-    k.i0 = off(x);
-    k.i1 = off(out);
-    k.i2 = off(argmax);
+    k.setMaxPool(off(x), off(out), off(argmax));
     geometry(g);
     launch(ArenaKernel.MAXPOOL, rows * g.positions() * g.channels());
   }
 
   @Override
   public void maxPoolBackward(Tensor grad, Tensor argmax, int rows, ConvGeometry g, Tensor dx) {
-    k.i0 = off(grad);
-    k.i1 = off(argmax);
-    k.i2 = off(dx);
+    k.setMaxPoolBackward(off(grad), off(argmax), off(dx));
     geometry(g);
     launch(ArenaKernel.MAXPOOL_BACKWARD, rows * g.inSize());
   }
@@ -942,68 +844,34 @@ public final class OpenCLBackend implements Backend {
   @Override
   public void batchNormTrain(Tensor x, int m, int c, Tensor gamma, Tensor beta, float epsilon, float momentum,
       Tensor invStd, Tensor xhat, Tensor out, Tensor runMean, Tensor runVar) {
-    k.i0 = off(x);
-    k.i1 = off(gamma);
-    k.i2 = off(beta);
-    k.i3 = off(invStd);
-    k.i4 = off(xhat);
-    k.i5 = off(out);
-    k.i6 = off(runMean);
-    k.i7 = off(runVar);
-    k.i9 = m;
-    k.i10 = c;
-    k.f0 = epsilon;
-    k.f1 = momentum;
+    k.setBatchNormTrain(off(x), off(gamma), off(beta), off(invStd), off(xhat), off(out), off(runMean), off(runVar), m,
+        c, epsilon, momentum);
     launch(ArenaKernel.BN_TRAIN, c);
   }
 
   @Override
   public void batchNormInfer(Tensor x, int m, int c, Tensor gamma, Tensor beta, Tensor runMean, Tensor runVar,
       float epsilon, Tensor out) {
-    k.i0 = off(x);
-    k.i1 = off(gamma);
-    k.i2 = off(beta);
-    k.i3 = off(runMean);
-    k.i4 = off(runVar);
-    k.i5 = off(out);
-    k.i6 = c;
-    k.f0 = epsilon;
+    k.setBatchNormInfer(off(x), off(gamma), off(beta), off(runMean), off(runVar), off(out), c, epsilon);
     launch(ArenaKernel.BN_INFER, m * c);
   }
 
   @Override
   public void batchNormBackward(Tensor g, Tensor xhat, Tensor gamma, Tensor invStd, int m, int c, Tensor dx,
       Tensor dgamma, Tensor dbeta) {
-    k.i0 = off(g);
-    k.i1 = off(xhat);
-    k.i2 = off(gamma);
-    k.i3 = off(invStd);
-    k.i4 = off(dx);
-    k.i5 = off(dgamma);
-    k.i6 = off(dbeta);
-    k.i9 = m;
-    k.i10 = c;
+    k.setBatchNormBackward(off(g), off(xhat), off(gamma), off(invStd), off(dx), off(dgamma), off(dbeta), m, c);
     launch(ArenaKernel.BN_BACKWARD, c);
   }
 
   @Override
   public void embedding(Tensor ids, int n, Tensor table, int dim, Tensor out) {
-    k.i0 = off(ids);
-    k.i1 = off(table);
-    k.i2 = off(out);
-    k.i3 = dim;
-    k.i4 = table.size() / dim;
+    k.setEmbedding(off(ids), off(table), off(out), dim, table.size() / dim);
     launch(ArenaKernel.EMBEDDING, n * dim);
   }
 
   @Override
   public void embeddingBackward(Tensor ids, int n, Tensor grad, int dim, int vocab, Tensor gradTable) {
-    k.i0 = off(ids);
-    k.i1 = off(gradTable);
-    k.i2 = off(grad);
-    k.i3 = dim;
-    k.i4 = vocab;
-    k.i5 = n;
+    k.setEmbeddingBackward(off(ids), off(gradTable), off(grad), dim, vocab, n);
     launch(ArenaKernel.EMBEDDING_BACKWARD, dim);
   }
 
