@@ -22,9 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
  * (20k rows), Arrow (200k) and Parquet (3M), and fashion-mnist (784 pixel columns) converted to
  * Parquet by its example's convert.sh (600 images). Each generated pipeline is checked, and runs
  * unedited (but for where its outputs go), in parallel to keep the test short, to a pushed model or
- * to a blessing that says why not, with exit code 0. The 3M-row Parquet pipeline runs through its
- * ExampleGen, StatisticsGen, SchemaGen and ExampleValidator ({@code --to validator}): its training
- * half is the same YAML as the 200k-row file's, which runs whole. {@code -Dmillrace.init.all=true}
+ * to a blessing that says why not, with exit code 0 — but for the 3M-row Parquet file, whose pipeline
+ * is checked (format, the excluded date, a 3-epoch budget of 512-row batches) and not run: the same
+ * flights in 20k and 200k rows run whole, as its bounded subsets. {@code -Dmillrace.init.all=true}
  * runs the iris and penguins pipelines too (penguins with {@code features: auto} also runs in
  * FeaturesAutoIT).
  */
@@ -152,7 +152,7 @@ class InitIT {
     var cases = List.of(
         new Large("flights-json", json, "delay", "3", "20000 rows, 5 columns (json); label 'delay' (int, regression)",
             "exclude: [\"date\"]"),
-        new Large("flights-arrow", arrow, "delay", "2", "200000 rows, 3 columns (arrow); label 'delay' (int, regression)",
+        new Large("flights-arrow", arrow, "delay", "1", "200000 rows, 3 columns (arrow); label 'delay' (int, regression)",
             "batch_size: 128"),
         new Large("flights-parquet", parquet, "delay", null,
             "3000000 rows, 5 columns (parquet); label 'delay' (int, regression)", "batch_size: 512"),
@@ -176,8 +176,9 @@ class InitIT {
         assertTrue(text.contains("features:\n        auto: true") && text.contains("missing_label: fail"), text);
         Path relocated = Cli.relocate(yaml, out);
         if (c.name().equals("flights-parquet")) {
+          // Checked, not run: its bounded subsets (the same flights, 20k and 200k rows) run whole above.
           assertTrue(text.contains("epochs: 3 ") && text.contains("exclude: [\"date\"]"), text);
-          running.put(c, new MillraceProcess(out).start("run", relocated.toString(), "--to", "validator"));
+          assertTrue(text.contains("input: \"" + parquet + "\""), text);
         } else {
           running.put(c, new MillraceProcess(out).start("run", relocated.toString()));
         }
@@ -185,8 +186,7 @@ class InitIT {
       Map<String, String> outcomes = new LinkedHashMap<>();
       for (var e : running.entrySet()) {
         MillraceProcess.Result r = e.getValue().await(Duration.ofMinutes(8));
-        String outcome = e.getKey().name().equals("flights-parquet") ? (r.code() == 0 ? "validated" : "exit " + r.code())
-            : outcome(r, dir.resolve(e.getKey().name()).resolve("registry"));
+        String outcome = outcome(r, dir.resolve(e.getKey().name()).resolve("registry"));
         outcomes.put(e.getKey().name(), outcome);
         if (outcome.startsWith("exit") || outcome.startsWith("no blessing") || outcome.startsWith("blessed, but")) {
           throw new AssertionError(e.getKey().name() + ": " + outcome + "\n" + r);
@@ -194,7 +194,6 @@ class InitIT {
       }
       // A classifier on 10 classes clears its bound; the flights regressions are pushed or say why not.
       assertEquals("pushed", outcomes.get("fashion-mnist"), outcomes.toString());
-      assertEquals("validated", outcomes.get("flights-parquet"), outcomes.toString());
     } finally {
       for (var r : running.values()) {
         r.close();
