@@ -16,12 +16,14 @@ import org.junit.jupiter.api.Test;
 /**
  * What the first {@code ./millrace run} downloads and loads is the application's run-time class
  * path ({@code cli/target/runtime-classpath.txt}, written by this build): it must hold no jar of
- * Spark, Scala or Beam's Spark runner, which belong to the Spark half ({@code cli-spark/}) that the
- * launcher adds only when a command asks for Spark (docs/distribution.md).
+ * Spark, Scala, Beam's Spark runner or Beam's Hadoop filesystem, which belong to the Spark half
+ * ({@code cli-spark/}) that the launcher adds only when a command asks for Spark or a Hadoop
+ * filesystem (docs/distribution.md).
  */
 class EmbeddedDefaultClasspathTest {
   private static final Pattern SPARK_HALF = Pattern.compile(
-      "(spark-[a-z-]+_2\\.1[23]|scala-(library|reflect)|beam-runners-spark-3|millrace-trainer-spark|rocksdbjni)-.*\\.jar");
+      "(spark-[a-z-]+_2\\.1[23]|scala-(library|reflect)|beam-runners-spark-3|millrace-trainer-spark|rocksdbjni"
+          + "|beam-sdks-java-io-hadoop-file-system)-.*\\.jar");
 
   @Test
   void theEmbeddedDefaultHasNoSparkAndTheSparkHalfHasIt() throws Exception {
@@ -31,7 +33,8 @@ class EmbeddedDefaultClasspathTest {
     assertTrue(cli.stream().anyMatch(j -> j.startsWith("beam-runners-direct-java-")), cli.toString());
     assertEquals(List.of(), cli.stream().filter(j -> SPARK_HALF.matcher(j).matches()).toList(),
         "Spark-half jars on the embedded default's class path");
-    for (String expected : List.of("spark-core_2.12-", "beam-runners-spark-3-", "millrace-trainer-spark-")) {
+    for (String expected : List.of("spark-core_2.12-", "beam-runners-spark-3-", "millrace-trainer-spark-",
+        "beam-sdks-java-io-hadoop-file-system-")) {
       assertTrue(spark.stream().anyMatch(j -> j.startsWith(expected)), expected + " in the Spark half: " + spark);
     }
     // Both launchers put the Spark half after the application: a jar both name must be one version.
