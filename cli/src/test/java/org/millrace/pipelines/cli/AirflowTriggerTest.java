@@ -3,8 +3,6 @@ package org.millrace.pipelines.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -18,18 +16,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  * that one exists.
  */
 class AirflowTriggerTest {
-  record Out(int code, String out, String err) {}
-
-  static Out millrace(String... args) {
-    var out = new StringWriter();
-    var err = new StringWriter();
-    var cl = MillraceCli.commandLine();
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(err));
-    int code = cl.execute(args);
-    return new Out(code, out.toString(), err.toString());
-  }
-
   static String password() {
     String password = System.getenv("HOME");
     Assumptions.assumeTrue(password != null, "no HOME variable to take the password from");
@@ -42,7 +28,7 @@ class AirflowTriggerTest {
     String password = password();
     String api = major == 2 ? "/api/v1" : "/api/v2";
     try (var airflow = new AirflowStandIn(major, "admin", password)) {
-      Out ok = millrace("airflow", "trigger", "millrace_penguins", "--url", airflow.url(), "--user", "admin",
+      var ok = InProcess.run("airflow", "trigger", "millrace_penguins", "--url", airflow.url(), "--user", "admin",
           "--password-env", "HOME", "--unpause", "--run-id", "backfill-2026-11", "--conf", "span=20261130",
           "--conf", "note=rerun after fix", "--wait", "--poll-seconds", "0.01");
       assertEquals(0, ok.code(), ok.err() + ok.out());
@@ -74,20 +60,20 @@ class AirflowTriggerTest {
       assertTrue(ok.out().contains("trainer") && ok.out().contains("7.25"), ok.out());
 
       // A run that fails: exit code 1. Airflow names the run itself when no id is given.
-      Out failed = millrace("airflow", "trigger", "millrace_penguins", "--url", airflow.url() + api, "--user",
+      var failed = InProcess.run("airflow", "trigger", "millrace_penguins", "--url", airflow.url() + api, "--user",
           "admin", "--password-env", "HOME", "--conf", "fail=true", "--wait", "--poll-seconds", "0.01");
       assertEquals(1, failed.code(), failed.err() + failed.out());
       assertTrue(failed.out().contains("run manual__2026-12-01T10:00:00+00:00 is failed"), failed.out());
       assertEquals(List.of(), airflow.violations);
 
       // Airflow's refusals and a wrong password: exit code 3 and Airflow's own words.
-      Out again = millrace("airflow", "trigger", "millrace_penguins", "--url", airflow.url(), "--user", "admin",
+      var again = InProcess.run("airflow", "trigger", "millrace_penguins", "--url", airflow.url(), "--user", "admin",
           "--password-env", "HOME", "--run-id", "backfill-2026-11");
       assertEquals(3, again.code());
       assertTrue(again.err().startsWith("error: Airflow at " + airflow.url() + api + " answered 409 to POST"
           + " /dags/millrace_penguins/dagRuns: "), again.err());
       assertTrue(again.err().contains("already exists"), again.err());
-      Out denied = millrace("airflow", "trigger", "millrace_penguins", "--url", airflow.url(), "--user", "nobody",
+      var denied = InProcess.run("airflow", "trigger", "millrace_penguins", "--url", airflow.url(), "--user", "nobody",
           "--password-env", "HOME");
       assertEquals(3, denied.code());
       assertTrue(denied.err().contains("answered 401 to " + (major == 2 ? "POST /dags/millrace_penguins/dagRuns"
@@ -101,7 +87,7 @@ class AirflowTriggerTest {
     String password = password();
     try (var airflow = new AirflowStandIn(3, "admin", password)) {
       // A token given in an environment variable: no token request. PATH stands in for the variable.
-      Out wrong = millrace("airflow", "trigger", "d", "--url", airflow.url(), "--token-env", "PATH");
+      var wrong = InProcess.run("airflow", "trigger", "d", "--url", airflow.url(), "--token-env", "PATH");
       assertEquals(3, wrong.code(), wrong.out() + wrong.err());
       assertTrue(wrong.err().contains("answered 401 to POST /dags/d/dagRuns: {\"detail\":\"Not authenticated\"}"),
           wrong.err());
@@ -111,7 +97,7 @@ class AirflowTriggerTest {
 
       // Basic authentication against /api/v2 (an Airflow 2 client pointed at Airflow 3): refused, and a
       // contract violation.
-      Out basic = millrace("airflow", "trigger", "d", "--url", airflow.url(), "--api", "v1", "--user", "admin",
+      var basic = InProcess.run("airflow", "trigger", "d", "--url", airflow.url(), "--api", "v1", "--user", "admin",
           "--password-env", "HOME");
       assertEquals(3, basic.code(), basic.out() + basic.err());
       assertTrue(basic.err().contains("expected to answer GET /api/v2/version (Airflow 3) or GET /api/v1/version"
@@ -123,12 +109,13 @@ class AirflowTriggerTest {
     }
     // Both a user and a token: which one is meant is unclear.
     try (var airflow = new AirflowStandIn(3, "admin", password)) {
-      Out both = millrace("airflow", "trigger", "d", "--url", airflow.url(), "--user", "admin", "--token-env", "PATH");
+      var both = InProcess.run("airflow", "trigger", "d", "--url", airflow.url(), "--user", "admin",
+          "--token-env", "PATH");
       assertEquals(2, both.code(), both.err());
       assertTrue(both.err().contains("expected either a user"), both.err());
     }
     try (var airflow = new AirflowStandIn(2, "admin", password)) {
-      Out token = millrace("airflow", "trigger", "d", "--url", airflow.url(), "--token-env", "PATH");
+      var token = InProcess.run("airflow", "trigger", "d", "--url", airflow.url(), "--token-env", "PATH");
       assertEquals(2, token.code(), token.err());
       assertTrue(token.err().contains("Airflow 2.10.5 at " + airflow.url() + " (/api/v1) takes basic authentication:"
           + " expected --user, got a token (--token-env)"), token.err());
@@ -137,15 +124,15 @@ class AirflowTriggerTest {
 
   @Test
   void unreachableOrMalformedUrls() {
-    Out down = millrace("airflow", "trigger", "x", "--url", "http://127.0.0.1:1/api/v1");
+    var down = InProcess.run("airflow", "trigger", "x", "--url", "http://127.0.0.1:1/api/v1");
     assertEquals(3, down.code());
     assertTrue(down.err().startsWith("error: Airflow at http://127.0.0.1:1/api/v2 could not be reached for GET"
         + " /version: "), down.err());
-    Out bad = millrace("airflow", "trigger", "x", "--url", "airflow:8080");
+    var bad = InProcess.run("airflow", "trigger", "x", "--url", "airflow:8080");
     assertEquals(2, bad.code());
     assertEquals("error: Airflow URL expected http(s)://host:port (or its /api/v1 or /api/v2), got 'airflow:8080'",
         bad.err().trim());
-    Out api = millrace("airflow", "trigger", "x", "--url", "http://h", "--api", "v4");
+    var api = InProcess.run("airflow", "trigger", "x", "--url", "http://h", "--api", "v4");
     assertEquals(2, api.code());
     assertEquals("error: --api expected auto, v1 or v2, got 'v4'", api.err().trim());
   }
