@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.millrace.api.data.FeatureType;
+import org.millrace.api.model.Task;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -86,15 +87,12 @@ final class InitCommand implements Callable<Integer> {
     if (Files.exists(target) && !force) {
       throw new IllegalArgumentException(target + " exists: expected a new file (--force overwrites it)");
     }
-    String theTask = task != null ? task.toLowerCase(Locale.ROOT) : defaultTask(lc);
-    if (!theTask.equals("classification") && !theTask.equals("regression")) {
-      throw new IllegalArgumentException("--task expected classification or regression, got '" + task + "'");
-    }
-    if (theTask.equals("regression") && (lc.type() == FeatureType.STRING || lc.type() == FeatureType.BOOL)) {
+    Task theTask = task != null ? Task.parse(task, "--task") : defaultTask(lc);
+    if (theTask == Task.REGRESSION && (lc.type() == FeatureType.STRING || lc.type() == FeatureType.BOOL)) {
       throw new IllegalArgumentException("--task regression expected a numeric label, got " + lc.type().label()
           + " column '" + label + "'. Use --task classification.");
     }
-    if (theTask.equals("classification") && lc.moreDistinct) {
+    if (theTask == Task.CLASSIFICATION && lc.moreDistinct) {
       throw new IllegalArgumentException("--task classification expected a label with at most "
           + DataProfile.MAX_DISTINCT + " classes, got more in '" + label + "'. Use --task regression.");
     }
@@ -106,7 +104,7 @@ final class InitCommand implements Callable<Integer> {
     Files.writeString(target, yaml, StandardCharsets.UTF_8);
     var o = cli.out();
     o.printf("init: %s: %d rows, %d columns (%s); label '%s' (%s, %s)%n", data, profile.rows, profile.columns.size(),
-        profile.format, label, lc.type().label(), theTask);
+        profile.format, label, lc.type().label(), theTask.spelling());
     if (labelChosen) {
       o.printf("init: no --label given: '%s' is the label (%s); --label <column> chooses another%n", label,
           List.of("label", "target", "class", "y").contains(label.toLowerCase(Locale.ROOT)) ? "by its name"
@@ -149,16 +147,16 @@ final class InitCommand implements Callable<Integer> {
     return labelled <= 20_000 ? 32 : labelled <= 200_000 ? 128 : 512;
   }
 
-  static String defaultTask(DataProfile.Column lc) {
+  static Task defaultTask(DataProfile.Column lc) {
     if (lc.type() == FeatureType.STRING || lc.type() == FeatureType.BOOL) {
-      return "classification";
+      return Task.CLASSIFICATION;
     }
-    return lc.type() == FeatureType.INT && lc.distinct() <= 50 ? "classification" : "regression";
+    return lc.type() == FeatureType.INT && lc.distinct() <= 50 ? Task.CLASSIFICATION : Task.REGRESSION;
   }
 
   /** The pipeline text. */
-  String yaml(DataProfile p, DataProfile.Column lc, String theTask, String pipelineName) throws JsonProcessingException {
-    boolean classification = theTask.equals("classification");
+  String yaml(DataProfile p, DataProfile.Column lc, Task theTask, String pipelineName) throws JsonProcessingException {
+    boolean classification = theTask == Task.CLASSIFICATION;
     long labelled = p.rows - lc.missing;
     var sb = new StringBuilder();
     sb.append("# Written by `millrace init ").append(data).append(" --label ").append(label).append("` from ")
@@ -205,7 +203,7 @@ final class InitCommand implements Callable<Integer> {
     sb.append("    component: Transform\n");
     sb.append("    inputs: {examples: ingest.examples, schema: schema.schema}\n");
     sb.append("    parameters:\n");
-    sb.append("      label: {feature: ").append(JSON.writeValueAsString(label)).append(", task: ").append(theTask);
+    sb.append("      label: {feature: ").append(JSON.writeValueAsString(label)).append(", task: ").append(theTask.spelling());
     if (classification) {
       sb.append(", classes: ").append(classes(lc)).append("}\n");
       sb.append("      # classes: every class in the file, so that one too rare to land in the train split is still"

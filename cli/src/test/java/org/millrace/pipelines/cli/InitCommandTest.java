@@ -73,6 +73,14 @@ class InitCommandTest {
     r = run("init", data.toString(), "--label", "colour", "--task", "regression");
     assertEquals(2, r.code());
     assertTrue(r.err().contains("--task regression expected a numeric label"), r.err());
+    r = run("init", data.toString(), "--label", "y", "--task", "regresion");
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("--task expected one of [classification, regression], got 'regresion'"), r.err());
+    // Any case is the same task; the YAML spells it in lower case.
+    Path upper = data.resolveSibling("upper.yaml");
+    assertEquals(0, run("init", data.toString(), "--label", "x", "--task", "REGRESSION", "--out", upper.toString())
+        .code());
+    assertTrue(Files.readString(upper).contains("task: regression"), Files.readString(upper));
   }
 
   @Test

@@ -35,7 +35,8 @@ import org.millrace.api.spec.Executor;
 import org.millrace.api.spec.ExecutorInput;
 import org.millrace.api.spec.ExecutorResult;
 import org.millrace.api.spec.ParameterException;
-import org.millrace.ingest.beam.ParseCsvFn;
+import org.millrace.ingest.beam.ParseRecordsFn;
+import org.millrace.ingest.beam.ParseSettings;
 import org.millrace.ingest.beam.PlanRangesFn;
 import org.millrace.ingest.beam.TextRange;
 import org.millrace.ingest.beam.WriteQuarantineFn;
@@ -67,7 +68,7 @@ public final class ExampleGenExecutor implements Executor<ExampleGenParams> {
     Path out = input.output(ExampleGenComponent.EXAMPLES);
     Map<String, Integer> ratios = p.splitRatios() != null ? p.splitRatios()
         : p.splitNames().stream().collect(Collectors.toMap(s -> s, s -> 1, (a, b) -> a, TreeMap::new));
-    // In the ratios' (sorted) order, which is the order ParseCsvFn numbers the splits in.
+    // In the ratios' (sorted) order, which is the order ParseRecordsFn numbers the splits in.
     List<String> splits = List.copyOf(ratios.keySet());
 
     Pipeline pipeline = BeamPipelines.create(ctx.beamArgs());
@@ -80,12 +81,14 @@ public final class ExampleGenExecutor implements Executor<ExampleGenParams> {
             p.format())))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), TextRange.Coder.INSTANCE))
         .apply("SpreadRanges", Reshuffle.viaRandomKey())
-        .apply("Parse", ParDo.of(new ParseCsvFn(schema, schemaSource, p.delimiter().charAt(0), p.nullValues(),
-            ratios, plan.fileSplits(), p.splitBy(), p.batchSize(), p.badRows() == ExampleGenParams.BadRows.QUARANTINE,
-            p.format(), tempDirs, quarantineTemp, p.maxRecordBytes(), files, shards, p.label(),
-            p.missingLabel() == null ? null : p.missingLabel().name().toLowerCase(java.util.Locale.ROOT)))
-            .withOutputTags(ParseCsvFn.PARTS, TupleTagList.of(ParseCsvFn.REJECTED)));
-    PCollection<KV<String, TempPart>> parts = parsed.get(ParseCsvFn.PARTS)
+        .apply("Parse", ParDo.of(new ParseRecordsFn(ParseSettings.of(schema, p.format())
+            .withSchemaSource(schemaSource).withDelimiter(p.delimiter().charAt(0)).withNullValues(p.nullValues())
+            .withSplits(ratios, tempDirs).withFileSplits(plan.fileSplits()).withSplitBy(p.splitBy())
+            .withBatchSize(p.batchSize()).withBadRows(p.badRows()).withQuarantineDir(quarantineTemp)
+            .withMaxRecordBytes(p.maxRecordBytes()).withFiles(files).withShards(shards)
+            .withLabel(p.label(), p.missingLabel())))
+            .withOutputTags(ParseRecordsFn.PARTS, TupleTagList.of(ParseRecordsFn.REJECTED)));
+    PCollection<KV<String, TempPart>> parts = parsed.get(ParseRecordsFn.PARTS)
         .setCoder(KvCoder.of(StringUtf8Coder.of(), TempPart.Coder.INSTANCE));
     for (int i = 0; i < splits.size(); i++) {
       String split = splits.get(i);
@@ -96,7 +99,7 @@ public final class ExampleGenExecutor implements Executor<ExampleGenParams> {
     }
     // Only the names of the calls' quarantine files are grouped; the rows stream from file to file.
     var tempFile = KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of());
-    parsed.get(ParseCsvFn.REJECTED).setCoder(tempFile)
+    parsed.get(ParseRecordsFn.REJECTED).setCoder(tempFile)
         .apply("KeyRejected", WithKeys.of(0)).setCoder(KvCoder.of(VarIntCoder.of(), tempFile))
         .apply("GroupRejected", GroupByKey.create())
         .apply("WriteQuarantine", ParDo.of(new WriteQuarantineFn(out.resolve(QUARANTINE).toString(),
@@ -109,8 +112,8 @@ public final class ExampleGenExecutor implements Executor<ExampleGenParams> {
       throw BeamPipelines.unwrap(e);
     }
     org.millrace.api.fault.CrashPoints.hit("examplegen-parts"); // test-only: kill -9 with parts written
-    long read = BeamPipelines.counter(result, ParseCsvFn.NAMESPACE, "rows_read");
-    long rejected = BeamPipelines.counter(result, ParseCsvFn.NAMESPACE, "rows_rejected");
+    long read = BeamPipelines.counter(result, ParseRecordsFn.NAMESPACE, "rows_read");
+    long rejected = BeamPipelines.counter(result, ParseRecordsFn.NAMESPACE, "rows_rejected");
     var props = new LinkedHashMap<String, Object>(Examples.splitProperties(splits));
     props.put(Examples.SPAN, plan.span());
     props.put("spans", plan.spans().stream().map(String::valueOf).collect(Collectors.joining(",")));
@@ -119,8 +122,8 @@ public final class ExampleGenExecutor implements Executor<ExampleGenParams> {
     props.put("input_files", (long) files.size());
     props.put("rows_read", read);
     props.put("rejected_rows", rejected);
-    long labelDropped = BeamPipelines.counter(result, ParseCsvFn.NAMESPACE, "missing_label_dropped");
-    long labelQuarantined = BeamPipelines.counter(result, ParseCsvFn.NAMESPACE, "missing_label_quarantined");
+    long labelDropped = BeamPipelines.counter(result, ParseRecordsFn.NAMESPACE, "missing_label_dropped");
+    long labelQuarantined = BeamPipelines.counter(result, ParseRecordsFn.NAMESPACE, "missing_label_quarantined");
     if (p.label() != null) {
       props.put("missing_label_dropped", labelDropped);
       props.put("missing_label_quarantined", labelQuarantined);
@@ -132,7 +135,7 @@ public final class ExampleGenExecutor implements Executor<ExampleGenParams> {
     }
     long written = 0;
     for (String split : splits) {
-      long n = BeamPipelines.counter(result, ParseCsvFn.NAMESPACE, "rows_" + split);
+      long n = BeamPipelines.counter(result, ParseRecordsFn.NAMESPACE, "rows_" + split);
       props.put("row_count_" + split, n);
       written += n;
       Path splitDir = Files.createDirectories(out.resolve("Split-" + split));

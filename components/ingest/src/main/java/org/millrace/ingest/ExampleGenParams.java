@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import org.millrace.api.data.InputFormat;
 import org.millrace.api.spec.ParameterException;
+import org.millrace.ingest.beam.BadRows;
+import org.millrace.ingest.beam.MissingLabel;
 
 /**
  * ExampleGen parameters (YAML keys in snake_case).
@@ -59,12 +61,6 @@ public record ExampleGenParams(
     Integer rollingWindow, BadRows badRows,
     Double maxRejectedFraction, Integer batchSize, Integer shards, Long version, Map<String, String> inputSplits,
     Long maxRecordBytes, String label, MissingLabel missingLabel) {
-
-  /** What to do with rows that cannot be read. */
-  public enum BadRows { FAIL, QUARANTINE }
-
-  /** What to do with rows whose label is missing. */
-  public enum MissingLabel { FAIL, DROP, QUARANTINE }
 
   public ExampleGenParams {
     inputSplits = inputSplits == null ? null : new java.util.TreeMap<>(inputSplits);

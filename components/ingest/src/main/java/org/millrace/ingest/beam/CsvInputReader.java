@@ -9,7 +9,7 @@ import org.millrace.ingest.csv.RecordSource;
 
 /**
  * CSV: a range is bytes {@code [from, to)} starting at a record boundary past the header. Besides
- * records one at a time ({@link #open}), it hands {@link ParseCsvFn} the {@link CsvReader} itself
+ * records one at a time ({@link #open}), it hands {@link ParseRecordsFn} the {@link CsvReader} itself
  * ({@link #reader}), which reads a large range in chunks claimed at record boundaries without
  * making a string of each record's raw text.
  */
@@ -29,7 +29,7 @@ final class CsvInputReader implements InputReader {
 
   /** A reader positioned at the range's first record. */
   CsvReader reader(String file, TextRange range) throws IOException {
-    return new CsvReader(ParseCsvFn.open(file, range.from()), delimiter, range.from(), range.line(), maxRecordBytes);
+    return new CsvReader(ParseRecordsFn.open(file, range.from()), delimiter, range.from(), range.line(), maxRecordBytes);
   }
 
   @Override

@@ -12,7 +12,7 @@ import org.millrace.ingest.parquet.ParquetRecords;
 
 /**
  * The records of one whole input file in any format ExampleGen reads (csv, jsonl, json, arrow,
- * parquet; csv and JSON through gzip for a {@code .gz} name), with the readers {@link ParseCsvFn}
+ * parquet; csv and JSON through gzip for a {@code .gz} name), with the readers {@link ParseRecordsFn}
  * uses, outside a pipeline.
  */
 public final class FileRecords {
@@ -25,7 +25,7 @@ public final class FileRecords {
       case PARQUET:
         return ParquetRecords.open(file, schema, schemaSource);
       case CSV: {
-        var reader = new CsvReader(ParseCsvFn.open(file, 0), delimiter, 0, 1, maxRecordBytes);
+        var reader = new CsvReader(ParseRecordsFn.open(file, 0), delimiter, 0, 1, maxRecordBytes);
         try {
           List<String> header = SchemaInference.header(reader, file);
           if (!header.equals(schema.names())) {

@@ -8,7 +8,7 @@ import org.millrace.ingest.csv.RecordSource;
 
 /**
  * Reads the records of one input format from a range of a file that {@link PlanRangesFn} planned:
- * text fields per record, typed and routed by {@link ParseCsvFn} the same way for every format.
+ * text fields per record, typed and routed by {@link ParseRecordsFn} the same way for every format.
  * {@link #of} picks the reader of a format.
  */
 public interface InputReader extends Serializable {

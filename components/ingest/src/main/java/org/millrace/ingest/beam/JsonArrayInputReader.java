@@ -24,6 +24,6 @@ final class JsonArrayInputReader implements InputReader {
 
   @Override
   public RecordSource open(String file, TextRange range) throws IOException {
-    return JsonArrays.open(ParseCsvFn.open(file, 0), file, schema);
+    return JsonArrays.open(ParseRecordsFn.open(file, 0), file, schema);
   }
 }

@@ -25,7 +25,7 @@ final class JsonLinesInputReader implements InputReader {
 
   @Override
   public RecordSource open(String file, TextRange range) throws IOException {
-    var lines = new LineReader(ParseCsvFn.open(file, range.from()), range.from(), range.line(), maxRecordBytes);
+    var lines = new LineReader(ParseRecordsFn.open(file, range.from()), range.from(), range.line(), maxRecordBytes);
     return new RecordSource() {
       @Override
       public CsvRecord next() throws IOException {

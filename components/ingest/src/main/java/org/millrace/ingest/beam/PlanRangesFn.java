@@ -12,7 +12,7 @@ import org.millrace.ingest.csv.SchemaInference;
 import org.millrace.ingest.parquet.ParquetRecords;
 
 /**
- * Cuts each input file into ranges for {@link ParseCsvFn}: after checking a CSV file's header,
+ * Cuts each input file into ranges for {@link ParseRecordsFn}: after checking a CSV file's header,
  * a file of more than two {@link #RANGE_BYTES} chunks is cut at record boundaries about that far
  * apart (found with the reader's own quote rules, so a quoted newline is never a cut), so that
  * one big file is parsed in parallel. A JSON lines file is cut at line starts the same way, a
@@ -57,7 +57,7 @@ public final class PlanRangesFn extends DoFn<String, KV<String, TextRange>> {
     }
     long start;
     long line;
-    try (var reader = new CsvReader(ParseCsvFn.open(file, 0), delimiter)) {
+    try (var reader = new CsvReader(ParseRecordsFn.open(file, 0), delimiter)) {
       List<String> header = SchemaInference.header(reader, file);
       if (!header.equals(columns)) {
         throw new IllegalArgumentException(file + " line 1: expected the header " + columns + " (" + schemaSource
@@ -69,7 +69,7 @@ public final class PlanRangesFn extends DoFn<String, KV<String, TextRange>> {
     long size = FileSystems.matchSingleFileSpec(file).sizeBytes();
     List<CsvBoundaries.Boundary> cuts = List.of();
     if (size - start > 2 * rangeBytes && !org.millrace.ingest.csv.Compressed.isGzip(file)) {
-      try (InputStream in = ParseCsvFn.open(file, start)) {
+      try (InputStream in = ParseRecordsFn.open(file, start)) {
         cuts = CsvBoundaries.every(in, start, line, delimiter, rangeBytes);
       }
     }
@@ -92,7 +92,7 @@ public final class PlanRangesFn extends DoFn<String, KV<String, TextRange>> {
     long from = 0;
     long fromLine = 1;
     if (size > 2 * rangeBytes) {
-      try (InputStream in = ParseCsvFn.open(file, 0)) {
+      try (InputStream in = ParseRecordsFn.open(file, 0)) {
         for (long[] cut : org.millrace.ingest.csv.LineReader.boundaries(in, 0, 1, rangeBytes)) {
           if (cut[0] < size) {
             out.output(KV.of(file, new TextRange(from, cut[0], fromLine)));

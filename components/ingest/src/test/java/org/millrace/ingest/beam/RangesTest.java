@@ -106,11 +106,13 @@ class RangesTest {
         .apply(ParDo.of(new PlanRangesFn(schema.names(), "test", ',', org.millrace.api.data.InputFormat.JSONL, 4096)))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), TextRange.Coder.INSTANCE))
         .apply(Reshuffle.viaRandomKey())
-        .apply(ParDo.of(new ParseCsvFn(schema, "test", ',', List.of(""), Map.of("eval", 1, "train", 2), Map.of(),
-            null, 100, true, org.millrace.api.data.InputFormat.JSONL, temps, dir.resolve("quarantine-temp").toString(), 1L << 20))
-            .withOutputTags(ParseCsvFn.PARTS, TupleTagList.of(ParseCsvFn.REJECTED)));
-    parsed.get(ParseCsvFn.REJECTED).setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()));
-    var parts = parsed.get(ParseCsvFn.PARTS).setCoder(KvCoder.of(StringUtf8Coder.of(), TempPart.Coder.INSTANCE));
+        .apply(ParDo.of(new ParseRecordsFn(ParseSettings.of(schema, org.millrace.api.data.InputFormat.JSONL)
+            .withSchemaSource("test").withSplits(Map.of("eval", 1, "train", 2), temps).withBatchSize(100)
+            .withBadRows(BadRows.QUARANTINE).withQuarantineDir(dir.resolve("quarantine-temp").toString())
+            .withMaxRecordBytes(1L << 20)))
+            .withOutputTags(ParseRecordsFn.PARTS, TupleTagList.of(ParseRecordsFn.REJECTED)));
+    parsed.get(ParseRecordsFn.REJECTED).setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()));
+    var parts = parsed.get(ParseRecordsFn.PARTS).setCoder(KvCoder.of(StringUtf8Coder.of(), TempPart.Coder.INSTANCE));
     for (int i = 0; i < splits.size(); i++) {
       String split = splits.get(i);
       parts.apply("Select-" + split, Filter.by(kv -> kv.getKey().equals(split)))

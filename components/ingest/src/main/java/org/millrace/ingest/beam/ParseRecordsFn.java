@@ -34,17 +34,24 @@ import org.millrace.ingest.csv.RowTyper;
 
 /**
  * Parses one range of a file ({@link PlanRangesFn}) per element, read by the {@link InputReader} of
- * its format (CSV, JSON lines, Arrow IPC or Parquet), into batches of {@code batchSize} rows, each
+ * its format (CSV, JSON lines, JSON arrays, Arrow IPC or Parquet), into batches of {@code batchSize} rows, each
  * routed to its file's split (pre-split inputs) or to a split by a stable hash of the row (or of the {@code splitBy} column).
  * Splittable: a CSV range is read in chunks, each ending in a checkpoint at a record boundary, and
  * each chunk's batches are written straight to the bundle's temporary part file of their split
  * ({@link #PARTS} names them for the finalize step), so a file of any size streams through in
  * bounded memory on any runner. Bad rows fail the bundle with a message
  * naming file, line (row for Arrow and Parquet), column and value, or go to the {@link #REJECTED}
- * output as JSON.
+ * output as JSON. Its settings are one {@link ParseSettings} value:
+ *
+ * <pre>{@code
+ * ParDo.of(new ParseRecordsFn(ParseSettings.of(schema, InputFormat.CSV)
+ *     .withSplits(Map.of("train", 2, "eval", 1), tempDirs)
+ *     .withBadRows(BadRows.QUARANTINE).withQuarantineDir(quarantineTemp)))
+ *     .withOutputTags(ParseRecordsFn.PARTS, TupleTagList.of(ParseRecordsFn.REJECTED))
+ * }</pre>
  */
 @DoFn.BoundedPerElement
-public final class ParseCsvFn extends DoFn<KV<String, TextRange>, KV<String, TempPart>> {
+public final class ParseRecordsFn extends DoFn<KV<String, TextRange>, KV<String, TempPart>> {
   /** Per split, the temporary part files a bundle wrote (see {@link ExamplesBeamIO#finalizeParts}). */
   public static final TupleTag<KV<String, TempPart>> PARTS = new TupleTag<>() {};
   /**
@@ -80,70 +87,54 @@ public final class ParseCsvFn extends DoFn<KV<String, TextRange>, KV<String, Tem
   private final Map<String, Integer> fileOrder;
   private final int shards;
   private final int labelIndex;
-  private final String missingLabel;
+  private final MissingLabel missingLabel;
   private final Counter labelDropped = Metrics.counter(NAMESPACE, "missing_label_dropped");
   private final Counter labelQuarantined = Metrics.counter(NAMESPACE, "missing_label_quarantined");
 
   /**
-   * @param splitRatios split name to hash buckets, or (with {@code fileSplits}) the split names with any ratio
-   * @param fileSplits for pre-split inputs, each file's split; empty to hash rows into splits
-   * @param tempDirs per split in split name order (sorted), where bundles write their temporary part files
-   * @param quarantineTempDir where bundles write their rejected rows (with {@code quarantine})
-   * @param maxRecordBytes the longest CSV record or JSON line: a longer one is a bad row
+   * A parser with {@code settings}, checked against each other here (on the driver): the split
+   * names and their temporary directories, each pre-split file's split, and the columns named by
+   * {@code split_by} and {@code label}.
    */
-  public ParseCsvFn(DataSchema schema, String schemaSource, char delimiter, List<String> nullValues,
-      Map<String, Integer> splitRatios, Map<String, String> fileSplits, String splitBy, int batchSize,
-      boolean quarantine, InputFormat format, List<String> tempDirs, String quarantineTempDir, long maxRecordBytes) {
-    this(schema, schemaSource, delimiter, nullValues, splitRatios, fileSplits, splitBy, batchSize, quarantine, format,
-        tempDirs, quarantineTempDir, maxRecordBytes, List.of(), ExamplesBeamIO.AUTO_SHARDS, null, null);
-  }
-
-  /**
-   * @param files the input files in input order: a part without {@code shards} is named by its
-   *     file's position here and its first byte (row group) in the file, so parts follow the input
-   * @param shards the fixed number of parts per split (each batch goes to the shard of its content
-   *     key, as {@link ExamplesBeamIO#write(java.nio.file.Path, DataSchema, int)} does), or
-   *     {@link ExamplesBeamIO#AUTO_SHARDS} for a part per range read
-   * @param label a label column whose missing values follow {@code missingLabel}: {@code fail}
-   *     (the row's file and line in the error), {@code drop} (counted) or {@code quarantine} (to
-   *     the quarantine file with file and line, counted apart from bad rows); null for no check
-   * @param missingLabel {@code fail}, {@code drop} or {@code quarantine} (with a label)
-   */
-  public ParseCsvFn(DataSchema schema, String schemaSource, char delimiter, List<String> nullValues,
-      Map<String, Integer> splitRatios, Map<String, String> fileSplits, String splitBy, int batchSize,
-      boolean quarantine, InputFormat format, List<String> tempDirs, String quarantineTempDir, long maxRecordBytes,
-      List<String> files, int shards, String label, String missingLabel) {
-    if (shards < 0) {
-      throw new IllegalArgumentException("shards expected a positive number (or 0 for automatic), got " + shards);
-    }
+  public ParseRecordsFn(ParseSettings settings) {
     var order = new java.util.HashMap<String, Integer>();
-    for (int i = 0; i < files.size(); i++) {
-      order.putIfAbsent(files.get(i), i);
+    for (int i = 0; i < settings.files().size(); i++) {
+      order.putIfAbsent(settings.files().get(i), i);
     }
+    DataSchema schema = settings.schema();
     this.fileOrder = Map.copyOf(order);
-    this.shards = shards;
+    this.shards = settings.shards();
+    String label = settings.label();
     this.labelIndex = label == null ? -1 : schema.indexOf(label);
     if (label != null && labelIndex < 0) {
       throw new IllegalArgumentException("label expected one of the columns " + schema.names() + ", got '" + label
           + "'");
     }
-    this.missingLabel = missingLabel == null ? "fail" : missingLabel;
+    this.missingLabel = settings.missingLabel();
     this.schema = schema;
-    this.schemaSource = schemaSource;
-    this.nullValues = List.copyOf(nullValues);
+    this.schemaSource = settings.schemaSource();
+    this.nullValues = settings.nullValues();
     // Splits in name order, whatever the map's: split indices, buckets and tempDirs all follow it.
-    var byName = new java.util.TreeMap<>(splitRatios);
+    var byName = new java.util.TreeMap<>(settings.splitRatios());
+    if (byName.isEmpty()) {
+      throw new IllegalArgumentException("parse settings expected at least one split (withSplits), got none");
+    }
     this.splits = List.copyOf(byName.keySet());
     this.ratios = List.copyOf(byName.values());
     this.totalRatio = ratios.stream().mapToInt(Integer::intValue).sum();
     this.splitCounters = splits.stream().map(sp -> Metrics.counter(NAMESPACE, "rows_" + sp)).toList();
-    if (tempDirs.size() != splits.size()) {
-      throw new IllegalArgumentException("BUG: " + tempDirs.size() + " temporary directories for splits " + splits);
+    if (settings.tempDirs().size() != splits.size()) {
+      throw new IllegalArgumentException("BUG: " + settings.tempDirs().size() + " temporary directories for splits "
+          + splits);
     }
-    this.tempDirs = List.copyOf(tempDirs);
-    this.quarantineTempDir = quarantineTempDir;
+    this.tempDirs = settings.tempDirs();
+    this.quarantineTempDir = settings.quarantineTempDir();
+    if (quarantineTempDir == null && (settings.quarantinesBadRows()
+        || label != null && missingLabel == MissingLabel.QUARANTINE)) {
+      throw new IllegalArgumentException("BUG: a quarantine without a temporary directory (withQuarantineDir)");
+    }
     var fixed = new LinkedHashMap<String, Integer>();
-    fileSplits.forEach((file, split) -> {
+    settings.fileSplits().forEach((file, split) -> {
       int i = splits.indexOf(split);
       if (i < 0) {
         throw new IllegalArgumentException("BUG: file " + file + " of split " + split + " outside " + splits);
@@ -151,14 +142,16 @@ public final class ParseCsvFn extends DoFn<KV<String, TextRange>, KV<String, Tem
       fixed.put(file, i);
     });
     this.fileSplits = Map.copyOf(fixed);
+    String splitBy = settings.splitBy();
     this.splitBy = splitBy == null ? -1 : schema.indexOf(splitBy);
     if (splitBy != null && this.splitBy < 0) {
       throw new IllegalArgumentException("split_by expected one of the columns " + schema.names() + ", got '"
           + splitBy + "'");
     }
-    this.batchSize = batchSize;
-    this.quarantine = quarantine;
-    this.input = InputReader.of(format, schema, schemaSource, delimiter, maxRecordBytes);
+    this.batchSize = settings.batchSize();
+    this.quarantine = settings.quarantinesBadRows();
+    this.input = InputReader.of(settings.format(), schema, schemaSource, settings.delimiter(),
+        settings.maxRecordBytes());
   }
 
   private boolean typed() {
@@ -397,12 +390,12 @@ public final class ParseCsvFn extends DoFn<KV<String, TextRange>, KV<String, Tem
       String problem = "label column '" + schema.names().get(labelIndex) + "' expected a value, got missing"
           + (value == null ? "" : " ('" + value + "')");
       switch (missingLabel) {
-        case "drop" -> labelsDropped++;
-        case "quarantine" -> {
+        case DROP -> labelsDropped++;
+        case QUARANTINE -> {
           String text = raw != null ? raw : rawSource instanceof CsvReader r ? r.raw() : ((CsvRecord) rawSource).raw();
           labelRows.add(KV.of(line, entry(file, line, text, problem)));
         }
-        default -> throw new IllegalArgumentException(file + " " + unit + " " + line + ": " + problem
+        case FAIL -> throw new IllegalArgumentException(file + " " + unit + " " + line + ": " + problem
             + ". Fix the data, or set missing_label: drop or missing_label: quarantine to set such rows aside.");
       }
     }
