@@ -2,22 +2,18 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.SimpleGroupFactory;
-import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.hadoop.example.ExampleParquetWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.io.OutputFile;
-import org.apache.parquet.io.PositionOutputStream;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.Types;
+import org.millrace.ingest.parquet.ParquetFiles;
 
 /**
  * Converts a pair of IDX files (the MNIST layout: images {@code idx3-ubyte}, labels
@@ -61,8 +57,8 @@ public final class ConvertIdx {
       var factory = new SimpleGroupFactory(schema);
       Files.createDirectories(out.toAbsolutePath().getParent());
       byte[] pixels = new byte[rows * cols];
-      try (ParquetWriter<Group> w = ExampleParquetWriter.builder(local(out)).withType(schema)
-          .withCompressionCodec(CompressionCodecName.SNAPPY).withWriteMode(ParquetFileWriter.Mode.OVERWRITE).build()) {
+      // millrace's writer: parquet-hadoop without Hadoop, which millrace's class path does not have.
+      try (ParquetWriter<Group> w = ParquetFiles.groupWriter(out, schema, CompressionCodecName.SNAPPY)) {
         for (int i = 0; i < n; i++) {
           long offset = 16L + (long) i * pixels.length;
           try {
@@ -134,60 +130,5 @@ public final class ConvertIdx {
       b = b.required(PrimitiveTypeName.INT32).named(String.format("pixel_%03d", p));
     }
     return b.named("fashion_mnist");
-  }
-
-  /** An OutputFile on the local disk (parquet-hadoop has none without Hadoop's FileSystem). */
-  static OutputFile local(Path file) {
-    return new OutputFile() {
-      @Override
-      public PositionOutputStream create(long blockSizeHint) throws IOException {
-        OutputStream raw = new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
-        return new PositionOutputStream() {
-          private long pos;
-
-          @Override
-          public long getPos() {
-            return pos;
-          }
-
-          @Override
-          public void write(int b) throws IOException {
-            raw.write(b);
-            pos++;
-          }
-
-          @Override
-          public void write(byte[] b, int off, int len) throws IOException {
-            raw.write(b, off, len);
-            pos += len;
-          }
-
-          @Override
-          public void flush() throws IOException {
-            raw.flush();
-          }
-
-          @Override
-          public void close() throws IOException {
-            raw.close();
-          }
-        };
-      }
-
-      @Override
-      public PositionOutputStream createOrOverwrite(long blockSizeHint) throws IOException {
-        return create(blockSizeHint);
-      }
-
-      @Override
-      public boolean supportsBlockSize() {
-        return false;
-      }
-
-      @Override
-      public long defaultBlockSize() {
-        return 0;
-      }
-    };
   }
 }

@@ -10,9 +10,16 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.example.data.simple.SimpleGroupFactory;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.MessageTypeParser;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.millrace.ingest.parquet.ParquetFiles;
 
 /**
  * The distribution as a user installs it: {@code millrace-<version>.tar.gz} (built by this build's
@@ -76,6 +83,47 @@ class DistributionIT {
     assertEquals(List.of(), loaded.stream().filter(l -> l.contains(" org.apache.hadoop.")
         || l.contains(" org.apache.beam.sdk.io.hdfs.")).limit(5).toList(),
         "classes of Hadoop, or of Beam's Hadoop filesystem, loaded by the embedded default on a CSV input");
+  }
+
+  @Test
+  void parquetIsReadWithoutHadoopWhichTheTarballDoesNotShip() throws Exception {
+    try (Stream<Path> jars = Files.walk(home.resolve("lib"), 1)) {
+      assertEquals(List.of(), jars.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("hadoop-")).toList(),
+          "Hadoop's jars in lib/ (they belong to lib/spark/ only)");
+    }
+    // A user's own Parquet file (ZSTD, as DuckDB and Spark write it): init, then the pipeline it writes.
+    MessageType type = MessageTypeParser.parseMessageType("message m { required double bill; optional binary"
+        + " island (STRING); required int32 year; required binary species (STRING); }");
+    Path data = Files.createDirectories(tmp.resolve("lake")).resolve("penguins.parquet");
+    var factory = new SimpleGroupFactory(type);
+    try (ParquetWriter<Group> w = ParquetFiles.groupWriter(data, type, CompressionCodecName.ZSTD)) {
+      for (int i = 0; i < 400; i++) {
+        Group g = factory.newGroup();
+        int species = i % 3;
+        g.add("bill", 35.0 + species * 6 + (i * 37 % 17) / 10.0);
+        if (i % 11 != 0) {
+          g.add("island", species == 0 ? "Torgersen" : "Biscoe");
+        }
+        g.add("year", 2007 + i % 3);
+        g.add("species", List.of("Adelie", "Gentoo", "Chinstrap").get(species));
+        w.write(g);
+      }
+    }
+    Path pipeline = tmp.resolve("parquet-pipeline.yaml");
+    Result init = run(tmp.resolve("init.classes"), "init", data.toString(), "--out", pipeline.toString());
+    assertEquals(0, init.code, init.toString());
+    assertTrue(init.out.contains("400 rows, 4 columns (parquet)"), init.toString());
+    Path classes = tmp.resolve("parquet.classes");
+    Result run = run(classes, "run", pipeline.toString(), "--metadata=" + tmp.resolve("parquet.db"));
+    assertEquals(0, run.code, run.toString());
+    assertTrue(run.out.contains(": SUCCEEDED in "), run.toString());
+    for (Path log : List.of(tmp.resolve("init.classes"), classes)) {
+      List<String> loaded = Files.readAllLines(log);
+      assertTrue(loaded.stream().anyMatch(l -> l.contains(" org.apache.parquet.hadoop.ParquetFileReader ")),
+          "the Parquet reader is loaded (" + log + ")");
+      assertEquals(List.of(), loaded.stream().filter(l -> l.contains(" org.apache.hadoop.")).limit(5).toList(),
+          "classes of Hadoop loaded reading Parquet (" + log + ")");
+    }
   }
 
   @Test

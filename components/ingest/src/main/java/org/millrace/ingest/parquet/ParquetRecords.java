@@ -8,7 +8,6 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ColumnReader;
 import org.apache.parquet.column.impl.ColumnReadStoreImpl;
@@ -81,7 +80,7 @@ public final class ParquetRecords implements RecordSource {
 
   /** The row counts of a file's row groups, from its footer. */
   public static long[] rowGroupSizes(String file) throws IOException {
-    try (var reader = ParquetFileReader.open(new ChannelInputFile(file), ParquetReadOptions.builder().build())) {
+    try (var reader = ParquetFileReader.open(new ChannelInputFile(file), ParquetFiles.readOptions())) {
       return reader.getRowGroups().stream().mapToLong(b -> b.getRowCount()).toArray();
     } catch (RuntimeException e) {
       throw new IllegalArgumentException(file + ": expected a Parquet file, got " + e, e);
@@ -91,7 +90,7 @@ public final class ParquetRecords implements RecordSource {
   private static ParquetRecords openReader(String file, DataSchema schema, String schemaSource) throws IOException {
     ParquetFileReader reader;
     try {
-      reader = ParquetFileReader.open(new ChannelInputFile(file), ParquetReadOptions.builder().build());
+      reader = ParquetFileReader.open(new ChannelInputFile(file), ParquetFiles.readOptions());
     } catch (RuntimeException e) {
       throw new IllegalArgumentException(file + ": expected a Parquet file, got " + e, e);
     }

@@ -3,7 +3,6 @@ package org.millrace.ingest.parquet;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.millrace.api.data.DataSchema;
 import org.millrace.api.data.Feature;
@@ -18,7 +17,7 @@ public final class ParquetSchemas {
 
   /** The columns of one file (its footer). */
   static ParquetColumns columns(String file) {
-    try (var reader = ParquetFileReader.open(new ChannelInputFile(file), ParquetReadOptions.builder().build())) {
+    try (var reader = ParquetFileReader.open(new ChannelInputFile(file), ParquetFiles.readOptions())) {
       return ParquetColumns.of(reader.getFooter().getFileMetaData().getSchema(), file);
     } catch (RuntimeException e) {
       if (e instanceof IllegalArgumentException) {
