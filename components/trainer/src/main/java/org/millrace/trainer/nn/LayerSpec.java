@@ -344,7 +344,7 @@ public sealed interface LayerSpec {
     }
 
     /** Parses {@code 3} or {@code [3, 5]}; null stays null (unset). */
-    static Pair of(Object written, String key) {
+    public static Pair of(Object written, String key) {
       if (written == null) {
         return null;
       }
