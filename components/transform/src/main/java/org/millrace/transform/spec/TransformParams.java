@@ -1,7 +1,6 @@
 package org.millrace.transform.spec;
 
 import java.util.List;
-import java.util.Map;
 import org.millrace.api.data.DataSchema;
 import org.millrace.api.model.Task;
 import org.millrace.api.spec.ParameterException;
