@@ -36,6 +36,8 @@ import org.millrace.trainer.nn.Optimizer;
  * </pre>
  *
  * <p>The output layer follows from the task: one linear unit per class (logits) or one value.
+ * Each {@code layers} entry binds once into a {@link LayerSpec} record (errors name it, e.g.
+ * {@code layers[2] (conv2d): ...}), which serializes as written; {@link #buildHidden} builds from those.
  *
  * <p>{@code threads} is an {@link ExecutionSetting}: the Java backend computes every value in one
  * thread in a fixed order, so the weights are bit-identical for any thread count, and the

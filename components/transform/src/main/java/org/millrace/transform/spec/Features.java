@@ -27,7 +27,9 @@ import org.millrace.api.spec.ParameterException;
  *
  * <p>Its JSON form is the value as written ({@link #written()}, an immutable copy): ops have
  * several spellings ({@code zscore}, {@code {zscore: {}}}, {@code {fill_missing: mean}}), and the
- * canonical parameters, and so the cache keys, are those of the YAML as written.
+ * canonical parameters, and so the cache keys, are those of the YAML as written. Make one with
+ * {@link #parse} (the DSL too: {@code Features.parse("auto")}); a record built by hand must give
+ * the {@code written} form of what it holds, since a stored spec binds again from that form.
  */
 @JsonDeserialize(using = Features.Deserializer.class)
 public sealed interface Features {
