@@ -48,7 +48,7 @@ public final class TransformExecutor implements Executor<TransformParams> {
     var builder = new GraphBuilder(params, raw);
     FeatureResolver.Resolved features = builder.features();
     // Features chosen from the schema (auto, column groups) are printed and recorded beside the graph.
-    boolean resolvedFromSchema = FeatureResolver.needsSchema(params.features());
+    boolean resolvedFromSchema = params.features().needsSchema();
     if (resolvedFromSchema) {
       ctx.notice().info("transform {}: {}", ctx.nodeId(), features.summary());
     }

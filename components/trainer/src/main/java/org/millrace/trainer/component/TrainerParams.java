@@ -8,6 +8,7 @@ import org.millrace.api.spec.ParameterException;
 import org.millrace.trainer.backend.Activation;
 import org.millrace.trainer.nn.Dense;
 import org.millrace.trainer.nn.Dropout;
+import org.millrace.trainer.nn.LayerSpec;
 import org.millrace.trainer.nn.Layers;
 import org.millrace.trainer.nn.LrSchedule;
 import org.millrace.trainer.nn.Optimizer;
@@ -35,6 +36,8 @@ import org.millrace.trainer.nn.Optimizer;
  * </pre>
  *
  * <p>The output layer follows from the task: one linear unit per class (logits) or one value.
+ * Each {@code layers} entry binds once into a {@link LayerSpec} record (errors name it, e.g.
+ * {@code layers[2] (conv2d): ...}), which serializes as written; {@link #buildHidden} builds from those.
  *
  * <p>{@code threads} is an {@link ExecutionSetting}: the Java backend computes every value in one
  * thread in a fixed order, so the weights are bit-identical for any thread count, and the
@@ -42,7 +45,7 @@ import org.millrace.trainer.nn.Optimizer;
  * cores of the machine it runs on ({@link #threadCount()}), not those of the machine that compiled
  * the pipeline. {@code backend} stays in the key: another backend computes other floats.
  */
-public record TrainerParams(List<Layer> hiddenLayers, List<Map<String, Object>> layers, List<Integer> inputShape,
+public record TrainerParams(List<Layer> hiddenLayers, List<LayerSpec> layers, List<Integer> inputShape,
     OptimizerConfig optimizer, Integer epochs, Integer batchSize, Long seed, EarlyStopping earlyStopping,
     Double clipNorm, @ExecutionSetting Integer threads, Schedule schedule, Integer checkpointEverySteps,
     BackendChoice backend, Integer workers, Distributed distributed) {
@@ -147,16 +150,8 @@ public record TrainerParams(List<Layer> hiddenLayers, List<Map<String, Object>> 
     // With layers, hidden_layers stays unset, so that these parameters bind again as they are.
     hiddenLayers = hiddenLayers == null ? (layers == null ? List.of(new Layer(64, "relu", 0.0)) : null)
         : List.copyOf(hiddenLayers);
+    // Each entry was parsed (and checked) into its record when the parameters bound: LayerSpec.parse.
     layers = layers == null ? null : List.copyOf(layers);
-    if (layers != null) {
-      for (int i = 0; i < layers.size(); i++) {
-        try {
-          Layers.fromConfig(layers.get(i), "layers[" + i + "]");
-        } catch (IllegalArgumentException e) {
-          throw new ParameterException("layers", e.getMessage());
-        }
-      }
-    }
     if (inputShape != null && (inputShape.isEmpty() || inputShape.stream().anyMatch(d -> d == null || d < 1))) {
       throw new ParameterException("input_shape", "input_shape expected a list of positive sizes, got " + inputShape);
     }
@@ -207,8 +202,8 @@ public record TrainerParams(List<Layer> hiddenLayers, List<Map<String, Object>> 
   public List<org.millrace.trainer.nn.Layer> buildHidden() {
     var out = new ArrayList<org.millrace.trainer.nn.Layer>();
     if (layers != null) {
-      for (int i = 0; i < layers.size(); i++) {
-        out.addAll(Layers.fromConfig(layers.get(i), "layers[" + i + "]"));
+      for (LayerSpec spec : layers) {
+        out.addAll(Layers.create(spec));
       }
       return out;
     }

@@ -17,6 +17,7 @@ import org.millrace.trainer.io.SafeTensors;
 import org.millrace.transform.graph.Graph;
 import org.millrace.trainer.backend.Backend;
 import org.millrace.trainer.nn.Layer;
+import org.millrace.trainer.nn.LayerSpec;
 import org.millrace.trainer.nn.Layers;
 import org.millrace.trainer.backend.Loss;
 import org.millrace.trainer.nn.Network;
@@ -128,7 +129,8 @@ public final class ModelFiles {
           }
         });
       }
-      List<Layer> created = Layers.fromConfig(config, where);
+      // The same records as trainer parameters' layers: model.json stores each layer's config() as built.
+      List<Layer> created = Layers.create(LayerSpec.parse(config, where));
       layers.addAll(created);
       refs.add(names);
       for (int k = 1; k < created.size(); k++) {

@@ -125,45 +125,12 @@ public final class FeatureResolver {
     }
   }
 
-  /** The form of {@code features}, checked without the schema. */
-  private record Form(boolean auto, List<String> exclude, Integer topK, int minFrequency, int oov,
-      List<?> entries, String entriesPath) {}
-
-  /** Checks {@code features} as far as it can without the schema (form, keys, ops); throws {@link ParameterException}. */
-  public static void check(Object features) {
-    Form f = form(features);
-    Set<String> names = new HashSet<>();
-    for (int i = 0; i < f.entries().size(); i++) {
-      String path = f.entriesPath() + "[" + i + "]";
-      Map<String, Object> e = entryMap(f.entries().get(i), path);
-      if (e.containsKey("columns")) {
-        group(e, path);
-      } else {
-        SpecParser.entry(e, path, names);
-      }
-    }
-  }
-
-  /** Whether {@code features} is (or contains) what only the schema can resolve. */
-  public static boolean needsSchema(Object features) {
-    Form f = form(features);
-    if (f.auto()) {
-      return true;
-    }
-    for (Object e : f.entries()) {
-      if (e instanceof Map<?, ?> m && m.containsKey("columns")) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   /** Resolves {@code features} against the raw schema; the label column is never a feature. */
-  public static Resolved resolve(Object features, DataSchema raw, String label) {
-    Form f = form(features);
+  public static Resolved resolve(Features f, DataSchema raw, String label) {
+    List<String> exclude = f instanceof Features.Auto a ? a.exclude() : List.of();
     var excludedBy = new LinkedHashMap<String, String>();
-    for (int i = 0; i < f.exclude().size(); i++) {
-      String pattern = f.exclude().get(i);
+    for (int i = 0; i < exclude.size(); i++) {
+      String pattern = exclude.get(i);
       Pattern p = glob(pattern);
       boolean any = false;
       for (Feature c : raw.features()) {
@@ -182,15 +149,12 @@ public final class FeatureResolver {
     var crosses = new ArrayList<Choice>();
     Set<String> names = new HashSet<>();
     Set<String> listed = new HashSet<>();
-    var groups = new ArrayList<Group>();
-    for (int i = 0; i < f.entries().size(); i++) {
-      String path = f.entriesPath() + "[" + i + "]";
-      Map<String, Object> e = entryMap(f.entries().get(i), path);
-      if (e.containsKey("columns")) {
-        groups.add(group(e, path));
-        continue;
-      }
-      FeatureSpec fs = SpecParser.entry(e, path, names);
+    var groups = f.groups();
+    var patterns = new ArrayList<Pattern>();
+    groups.forEach(g -> patterns.add(g.pattern()));
+    for (FeatureSpec fs : f.listed()) {
+      String path = fs.path();
+      names.add(fs.name());
       specs.add(fs);
       if (fs.isCross()) {
         crosses.add(new Choice(fs.name(), "cross", "listed (" + path + ")", describe(fs.ops())));
@@ -210,22 +174,22 @@ public final class FeatureResolver {
       if (col.equals(label)) {
         choices.put(col, new Choice(col, c.type().label(), "label", ""));
         for (int g = 0; g < groups.size(); g++) {
-          matched[g] += groups.get(g).pattern().matcher(col).matches() ? 1 : 0;
+          matched[g] += patterns.get(g).matcher(col).matches() ? 1 : 0;
         }
         continue;
       }
       if (listed.contains(col)) {
         continue;
       }
-      Group group = null;
+      Features.Group group = null;
       for (int g = 0; g < groups.size(); g++) {
-        if (groups.get(g).pattern().matcher(col).matches()) {
+        if (patterns.get(g).matcher(col).matches()) {
           matched[g]++;
           group = group == null ? groups.get(g) : group;
         }
       }
       String type = c.type().label();
-      if ((group != null || f.auto()) && excludedBy.containsKey(col)) {
+      if ((group != null || f instanceof Features.Auto) && excludedBy.containsKey(col)) {
         choices.put(col, new Choice(col, type, excludedBy.get(col), ""));
       } else if (group != null) {
         if (c.isVector()) {
@@ -239,14 +203,14 @@ public final class FeatureResolver {
         specs.add(new FeatureSpec(col, List.of(col), group.ops(), group.path()));
         choices.put(col, new Choice(col, type, "columns '" + group.text() + "' (" + group.path() + ")",
             describe(group.ops())));
-      } else if (f.auto()) {
+      } else if (f instanceof Features.Auto a) {
         if (c.isVector()) {
           choices.put(col, new Choice(col, type, "vector " + c.shape() + ", not taken by auto", ""));
           continue;
         }
         List<OpSpec> ops = c.type() == FeatureType.INT || c.type() == FeatureType.FLOAT
             ? List.of(new OpSpec.FillMissing("mean", null, false), new OpSpec.ZScore())
-            : List.of(new OpSpec.Vocabulary(f.topK(), f.minFrequency(), f.oov()), new OpSpec.OneHot());
+            : List.of(new OpSpec.Vocabulary(a.topK(), a.minFrequency(), a.numOovBuckets()), new OpSpec.OneHot());
         if (!names.add(col)) {
           throw new ParameterException("features", "feature output name expected to be unique, got '" + col
               + "' from auto and an entry named so. Give the entry another name.");
@@ -269,83 +233,7 @@ public final class FeatureResolver {
     }
     var all = new ArrayList<>(choices.values());
     all.addAll(crosses);
-    return new Resolved(specs, all, f.auto());
-  }
-
-  /** A {@code columns:} group: its pattern(s), as written and compiled, its ops and path. */
-  private record Group(String text, Pattern pattern, List<OpSpec> ops, String path) {}
-
-  private static Group group(Map<String, Object> e, String path) {
-    SpecParser.checkKeys(e, path, Set.of("columns", "ops"));
-    Object raw = e.get("columns");
-    List<String> patterns = raw instanceof List<?> ? SpecParser.stringList(raw, path + ".columns")
-        : List.of(SpecParser.string(raw, path + ".columns"));
-    if (patterns.isEmpty()) {
-      throw new ParameterException(path + ".columns", "columns expected a pattern or a non-empty list of them, got []");
-    }
-    var regex = new StringBuilder();
-    for (String p : patterns) {
-      regex.append(regex.length() == 0 ? "" : "|").append(glob(p).pattern());
-    }
-    return new Group(String.join("', '", patterns), Pattern.compile(regex.toString()), SpecParser.ops(e.get("ops"), path),
-        path);
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> entryMap(Object raw, String path) {
-    if (!(raw instanceof Map<?, ?> m)) {
-      throw new ParameterException(path, path + " expected a map {feature|cross|columns, ops}, got " + raw);
-    }
-    var out = new LinkedHashMap<String, Object>();
-    m.forEach((k, v) -> out.put(String.valueOf(k), v));
-    return out;
-  }
-
-  private static Form form(Object features) {
-    String expected = "features expected auto, a list of {feature|cross|columns, ops} or a map {auto: true, exclude, "
-        + "overrides, ...}";
-    if (features == null) {
-      throw new ParameterException("features", expected + ", got none");
-    }
-    if (features instanceof String s) {
-      if (!"auto".equals(s)) {
-        throw new ParameterException("features", expected + ", got '" + s + "'");
-      }
-      return new Form(true, List.of(), DEFAULT_TOP_K, 1, 1, List.of(), "features.overrides");
-    }
-    if (features instanceof List<?> l) {
-      if (l.isEmpty()) {
-        throw new ParameterException("features", expected + ", got []");
-      }
-      return new Form(false, List.of(), null, 1, 1, l, "features");
-    }
-    if (!(features instanceof Map<?, ?> raw)) {
-      throw new ParameterException("features", expected + ", got " + features);
-    }
-    var m = new LinkedHashMap<String, Object>();
-    raw.forEach((k, v) -> m.put(String.valueOf(k), v));
-    SpecParser.checkKeys(m, "features", Set.of("auto", "exclude", "top_k", "min_frequency", "num_oov_buckets",
-        "overrides"));
-    if (!Boolean.TRUE.equals(m.get("auto"))) {
-      throw new ParameterException("features.auto", "features.auto expected true (for only the listed features, give "
-          + "features as a list), got " + m.get("auto"));
-    }
-    List<String> exclude = m.containsKey("exclude") ? SpecParser.stringList(m.get("exclude"), "features.exclude")
-        : List.of();
-    int topK = m.containsKey("top_k") ? SpecParser.integer(m.get("top_k"), "features.top_k") : DEFAULT_TOP_K;
-    int minFreq = m.containsKey("min_frequency") ? SpecParser.integer(m.get("min_frequency"), "features.min_frequency") : 1;
-    int oov = m.containsKey("num_oov_buckets")
-        ? SpecParser.integer(m.get("num_oov_buckets"), "features.num_oov_buckets") : 1;
-    if (topK < 1 || minFreq < 1 || oov < 0) {
-      throw new ParameterException("features", "features expected top_k >= 1, min_frequency >= 1 and num_oov_buckets "
-          + ">= 0, got " + topK + ", " + minFreq + " and " + oov);
-    }
-    Object overrides = m.getOrDefault("overrides", List.of());
-    if (!(overrides instanceof List<?> ol)) {
-      throw new ParameterException("features.overrides", "features.overrides expected a list of {feature|cross|columns, "
-          + "ops}, got " + overrides);
-    }
-    return new Form(true, exclude, topK, minFreq, oov, ol, "features.overrides");
+    return new Resolved(specs, all, f instanceof Features.Auto);
   }
 
   /** A glob ({@code *} any characters, {@code ?} one) as a regular expression matching whole names. */

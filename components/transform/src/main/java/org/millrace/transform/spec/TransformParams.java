@@ -1,7 +1,6 @@
 package org.millrace.transform.spec;
 
 import java.util.List;
-import java.util.Map;
 import org.millrace.api.data.DataSchema;
 import org.millrace.api.model.Task;
 import org.millrace.api.spec.ParameterException;
@@ -25,13 +24,14 @@ import org.millrace.api.spec.ParameterException;
  *
  * @param label the target column and task
  * @param features {@code auto}, a map {@code {auto: true, exclude, overrides, ...}} or a list of per-feature,
- *     crossed or grouped op lists, see {@link FeatureResolver} and {@link SpecParser}
+ *     crossed or grouped op lists, parsed once when the parameters bind: {@link Features}, see
+ *     {@link FeatureResolver} and {@link SpecParser}
  * @param analyzeSplits splits the analyzers read
  * @param nanPolicy "error" or "missing"
  * @param analyzerCacheDir directory for per-span analyzer state, or null for no cache
  * @param shards part files per transformed split
  */
-public record TransformParams(Label label, Object features, List<String> analyzeSplits,
+public record TransformParams(Label label, Features features, List<String> analyzeSplits,
     String nanPolicy, String analyzerCacheDir, Integer shards) {
 
   /**
@@ -79,7 +79,9 @@ public record TransformParams(Label label, Object features, List<String> analyze
     if (label == null) {
       throw new ParameterException("label", "label expected {feature: <name>, task: classification|regression}, got none");
     }
-    FeatureResolver.check(features);
+    if (features == null) {
+      Features.parse(null); // throws: features expected auto, a list ... got none
+    }
     analyzeSplits = analyzeSplits == null ? List.of("train") : List.copyOf(analyzeSplits);
     if (analyzeSplits.isEmpty()) {
       throw new ParameterException("analyze_splits", "analyze_splits expected at least one split, got []");
@@ -95,15 +97,14 @@ public record TransformParams(Label label, Object features, List<String> analyze
   }
 
   /**
-   * The parsed feature entries of a list without {@code columns} groups; {@code features: auto} and
+   * The feature entries of a list without {@code columns} groups; {@code features: auto} and
    * groups need the schema: {@link #resolveFeatures}.
    */
-  @SuppressWarnings("unchecked")
   public List<FeatureSpec> featureSpecs() {
-    if (FeatureResolver.needsSchema(features)) {
-      throw new IllegalStateException("features " + features + " need the raw schema: use resolveFeatures");
+    if (features.needsSchema()) {
+      throw new IllegalStateException("features " + features.written() + " need the raw schema: use resolveFeatures");
     }
-    return SpecParser.parse((List<Map<String, Object>>) features);
+    return features.listed();
   }
 
   /** The feature pipelines for the raw schema, and why each column got what it got. */
