@@ -53,6 +53,7 @@ class EvaluationResultTest {
     assertEquals(sample(), read);
     assertTrue(read.slices().get("Overall").metrics().get("precision").isNaN());
     assertEquals(List.of("Overall", "island=Dream"), List.copyOf(read.slices().keySet()));
+    assertEquals(List.of("Overall", "island=Dream"), List.copyOf(sample().slices().keySet()), "slices in key order");
     // The points are compared by value: a changed point is another result.
     var other = new SliceMetrics(Map.of("accuracy", 1.0, "example_count", 3.0), List.of(), List.of(), List.of(),
         List.of(new double[] {2}));
