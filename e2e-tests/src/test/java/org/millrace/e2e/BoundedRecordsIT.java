@@ -17,7 +17,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.millrace.api.data.ExamplesIO;
-import org.millrace.validate.statistics.StatisticsModel;
+import org.millrace.api.format.StatisticsModel;
 
 /**
  * Records longer than {@code max_record_bytes} through the real launcher, in a JVM whose heap is

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.millrace.api.data.ExamplesIO;
-import org.millrace.validate.statistics.StatisticsModel;
+import org.millrace.api.format.StatisticsModel;
 
 /**
  * Ingest of a CSV file well over twice the size of the JVM heap: ExampleGen and then StatisticsGen

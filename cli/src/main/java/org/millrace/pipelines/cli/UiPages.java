@@ -19,6 +19,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import org.millrace.api.artifact.ModelEvaluation;
 import org.millrace.api.artifact.ModelRun;
+import org.millrace.api.format.EvaluationResult;
 import org.millrace.evaluator.Json;
 import org.millrace.metadata.Artifact;
 import org.millrace.metadata.ArtifactState;
@@ -384,18 +385,17 @@ final class UiPages {
     if (a.isEmpty()) {
       return Map.of();
     }
-    Path file = Path.of(a.get().uri()).resolve("evaluation.json");
+    Path dir = Path.of(a.get().uri());
     var out = new LinkedHashMap<String, Map<String, Double>>();
-    if (Files.isRegularFile(file)) {
-      JsonNode root = readJson(file);
-      root.path("slices").fields().forEachRemaining(s -> {
+    if (Files.isRegularFile(dir.resolve(EvaluationResult.FILE))) {
+      EvaluationResult.read(dir).slices().forEach((slice, metrics) -> {
         var m = new TreeMap<String, Double>();
-        s.getValue().path("metrics").fields().forEachRemaining(f -> {
-          if (f.getValue().isNumber()) {
-            m.put(f.getKey(), f.getValue().asDouble());
+        metrics.metrics().forEach((name, value) -> {
+          if (Double.isFinite(value)) {
+            m.put(name, value);
           }
         });
-        out.put(s.getKey(), m);
+        out.put(slice, m);
       });
       return out;
     }

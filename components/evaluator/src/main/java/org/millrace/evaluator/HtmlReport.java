@@ -5,7 +5,8 @@ import java.util.Locale;
 import java.util.TreeSet;
 import org.millrace.api.artifact.Blessing.Check;
 import org.millrace.api.artifact.Blessing;
-import org.millrace.evaluator.metrics.SliceMetrics;
+import org.millrace.api.format.EvaluationResult;
+import org.millrace.api.format.SliceMetrics;
 
 /** A self-contained {@code index.html}: blessing checks, per-slice metric tables, inline-SVG plots. */
 public final class HtmlReport {

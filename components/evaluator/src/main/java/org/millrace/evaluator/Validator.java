@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.millrace.api.artifact.Blessing.Check;
-import org.millrace.evaluator.metrics.SliceMetrics;
+import org.millrace.api.format.SliceMetrics;
 
 /** Applies {@link MetricThreshold}s to candidate (and baseline) metrics; pure, no I/O. */
 public final class Validator {

@@ -25,6 +25,7 @@ import org.millrace.api.data.DataSchema;
 import org.millrace.api.data.ExamplesIO;
 import org.millrace.api.data.Feature;
 import org.millrace.api.data.FeatureType;
+import org.millrace.api.format.EvaluationResult;
 import org.millrace.api.spec.ExecutionContext;
 import org.millrace.api.spec.ExecutorInput;
 import org.millrace.api.spec.ExecutorResult;
@@ -149,7 +150,7 @@ class EvaluatorExecutorTest {
         "thresholds", List.of(Map.of("metric", "accuracy", "lower", 0.6, "all_slices", true),
             Map.of("metric", "accuracy", "lower", 0.5, "slice", Map.of("island", "C"))));
     ExecutorResult r = run(params, "good", null);
-    EvaluationResult ev = Json.read(tmp.resolve("evaluation/evaluation.json"), EvaluationResult.class);
+    EvaluationResult ev = EvaluationResult.read(tmp.resolve("evaluation"));
     assertTrue(ev.slices().keySet().containsAll(List.of("Overall", "island=A", "island=B", "island=A,sex=M")));
     assertEquals(Map.of("island=C", 5L, "island=C,sex=F", 3L, "island=C,sex=M", 2L), ev.suppressed());
     double a = ev.slices().get("island=A").metrics().get("example_count");

@@ -8,10 +8,10 @@ import java.util.ServiceLoader;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.millrace.api.artifact.Blessing.Check;
+import org.millrace.api.format.SliceMetrics;
 import org.millrace.api.spec.ComponentProvider;
 import org.millrace.api.spec.ParameterBinder;
 import org.millrace.evaluator.component.EvaluatorComponents;
-import org.millrace.evaluator.metrics.SliceMetrics;
 
 class ValidatorTest {
   private static SliceMetrics m(double logLoss) {

@@ -8,11 +8,11 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.millrace.api.data.DataSchema;
 import org.millrace.api.data.FeatureType;
+import org.millrace.api.format.Anomaly;
+import org.millrace.api.format.FeatureStatistics;
+import org.millrace.api.format.StatisticsModel;
 import org.millrace.validate.schema.SchemaGenParams;
 import org.millrace.validate.schema.SchemaInferrer;
-import org.millrace.validate.statistics.FeatureStatistics;
-import org.millrace.validate.statistics.StatisticsModel;
-import org.millrace.validate.validator.Anomaly;
 import org.millrace.validate.validator.Validator;
 
 /**

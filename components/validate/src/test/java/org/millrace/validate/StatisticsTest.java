@@ -19,11 +19,11 @@ import org.millrace.api.data.BatchBuilder;
 import org.millrace.api.data.DataSchema;
 import org.millrace.api.data.Feature;
 import org.millrace.api.data.FeatureType;
+import org.millrace.api.format.FeatureStatistics;
+import org.millrace.api.format.StatisticsModel;
 import org.millrace.validate.beam.StatisticsCombineFn;
-import org.millrace.validate.statistics.FeatureStatistics;
 import org.millrace.validate.statistics.QuantileSketch;
 import org.millrace.validate.statistics.SplitAccumulator;
-import org.millrace.validate.statistics.StatisticsModel;
 
 class StatisticsTest {
   static final DataSchema SCHEMA = DataSchema.of(Feature.of("x", FeatureType.FLOAT, true),

@@ -11,11 +11,11 @@ import org.millrace.api.data.BatchBuilder;
 import org.millrace.api.data.DataSchema;
 import org.millrace.api.data.Feature;
 import org.millrace.api.data.FeatureType;
+import org.millrace.api.format.Anomaly;
+import org.millrace.api.format.StatisticsModel;
 import org.millrace.validate.schema.SchemaGenParams;
 import org.millrace.validate.schema.SchemaInferrer;
 import org.millrace.validate.statistics.SplitAccumulator;
-import org.millrace.validate.statistics.StatisticsModel;
-import org.millrace.validate.validator.Anomaly;
 import org.millrace.validate.validator.DistributionThresholds;
 import org.millrace.validate.validator.Validator;
 
@@ -84,10 +84,10 @@ class ValidatorTest {
     assertEquals(1, Validator.distributions(sample(2, 6, "snow", 0), base, onlyWeather, Anomaly.Kind.DRIFT, "b").size());
   }
 
-  static org.millrace.validate.statistics.StatisticsModel presence(String split, long rows, long missing) {
-    var f = new org.millrace.validate.statistics.FeatureStatistics("x", FeatureType.FLOAT, rows, rows - missing,
+  static org.millrace.api.format.StatisticsModel presence(String split, long rows, long missing) {
+    var f = new org.millrace.api.format.FeatureStatistics("x", FeatureType.FLOAT, rows, rows - missing,
         missing, 0, null, null);
-    return new org.millrace.validate.statistics.StatisticsModel(split, rows, List.of(f));
+    return new org.millrace.api.format.StatisticsModel(split, rows, List.of(f));
   }
 
   @Test

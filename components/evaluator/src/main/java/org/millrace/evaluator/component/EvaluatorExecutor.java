@@ -11,15 +11,15 @@ import org.millrace.api.artifact.Blessing;
 import org.millrace.api.artifact.Examples;
 import org.millrace.api.artifact.Model;
 import org.millrace.api.artifact.ModelBlessing;
+import org.millrace.api.format.EvaluationResult;
+import org.millrace.api.format.SliceMetrics;
 import org.millrace.api.spec.ExecutionContext;
 import org.millrace.api.spec.Executor;
 import org.millrace.api.spec.ExecutorInput;
 import org.millrace.api.spec.ExecutorResult;
 import org.millrace.evaluator.BlessingReport;
-import org.millrace.evaluator.EvaluationResult;
 import org.millrace.evaluator.EvaluatorParams;
 import org.millrace.evaluator.HtmlReport;
-import org.millrace.evaluator.Json;
 import org.millrace.evaluator.SliceKeys;
 import org.millrace.evaluator.SliceLimits;
 import org.millrace.evaluator.SlicedAccumulator;
@@ -27,7 +27,6 @@ import org.millrace.evaluator.Validator;
 import org.millrace.evaluator.beam.EvaluateModels;
 import org.millrace.evaluator.metrics.MetricsCalculator;
 import org.millrace.evaluator.metrics.SliceAccumulator;
-import org.millrace.evaluator.metrics.SliceMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,7 +74,7 @@ public final class EvaluatorExecutor implements Executor<EvaluatorParams> {
           params.firstRun().name().toLowerCase(), "evaluator", blessed ? "all checks passed"
               : checks.stream().filter(Check::failed).count() + " check(s) failed", checks);
       Path evalDir = input.output(EvaluatorSpec.EVALUATION);
-      Json.write(evalDir.resolve("evaluation.json"), result);
+      result.write(evalDir);
       Files.writeString(evalDir.resolve("index.html"), HtmlReport.render(result, blessing));
       blessing.write(input.output(EvaluatorSpec.BLESSING));
       LOG.info("{}: model {} {}\n{}", context.nodeId(), model.uri(), blessed ? "BLESSED" : "NOT blessed",

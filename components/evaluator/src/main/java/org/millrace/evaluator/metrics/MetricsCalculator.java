@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.millrace.api.format.SliceMetrics;
 
 /**
  * Turns a {@link SliceAccumulator} into metric values. Names: {@code example_count},

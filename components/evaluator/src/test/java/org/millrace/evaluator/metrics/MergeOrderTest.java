@@ -12,6 +12,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.millrace.api.format.SliceMetrics;
 
 /**
  * The metrics of a slice are the same bits whatever the order in which rows arrive, how they are

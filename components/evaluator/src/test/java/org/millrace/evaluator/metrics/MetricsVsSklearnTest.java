@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.millrace.api.format.SliceMetrics;
 
 /**
  * Compares metrics with scikit-learn on fixed predictions (src/test/resources/sklearn, regenerate

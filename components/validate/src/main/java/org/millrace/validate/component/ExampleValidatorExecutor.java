@@ -1,7 +1,5 @@
 package org.millrace.validate.component;
 
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,13 +9,14 @@ import java.util.Optional;
 import org.millrace.api.artifact.ExampleStatistics;
 import org.millrace.api.artifact.Schema;
 import org.millrace.api.data.DataSchema;
+import org.millrace.api.format.Anomalies;
+import org.millrace.api.format.Anomaly;
+import org.millrace.api.format.StatisticsModel;
 import org.millrace.api.spec.ExecutionContext;
 import org.millrace.api.spec.Executor;
 import org.millrace.api.spec.ExecutorInput;
 import org.millrace.api.spec.ExecutorResult;
 import org.millrace.validate.component.ValidateComponents;
-import org.millrace.validate.statistics.StatisticsModel;
-import org.millrace.validate.validator.Anomaly;
 import org.millrace.validate.validator.ExampleValidatorParams;
 import org.millrace.validate.validator.Validator;
 
@@ -56,12 +55,7 @@ public final class ExampleValidatorExecutor implements Executor<ExampleValidator
           StatisticsModel.read(stats.path(), "train"), p.skew(), Anomaly.Kind.SKEW, "the train split"));
     }
     Path out = input.output(ValidateComponents.ANOMALIES);
-    var json = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
-    // A fixed key order (not Map.of's, which changes between JVMs): the same input, the same bytes.
-    var report = new java.util.LinkedHashMap<String, Object>();
-    report.put("anomalies", anomalies);
-    report.put("baseline", baseline.map(ExampleStatistics::uri).orElse(""));
-    Files.writeString(out.resolve("anomalies.json"), json.writeValueAsString(report));
+    new Anomalies(anomalies, baseline.map(ExampleStatistics::uri).orElse("")).write(out);
     ctx.log().info("ExampleValidator: {} anomalies{}", anomalies.size(),
         baseline.isEmpty() && p.drift() != null ? " (no baseline statistics yet: drift not checked)" : "");
     if (!anomalies.isEmpty() && p.failOnAnomalies()) {

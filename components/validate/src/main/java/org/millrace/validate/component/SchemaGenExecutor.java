@@ -2,6 +2,7 @@ package org.millrace.validate.component;
 
 import org.millrace.api.artifact.ExampleStatistics;
 import org.millrace.api.data.DataSchema;
+import org.millrace.api.format.StatisticsModel;
 import org.millrace.api.spec.ExecutionContext;
 import org.millrace.api.spec.Executor;
 import org.millrace.api.spec.ExecutorInput;
@@ -9,7 +10,6 @@ import org.millrace.api.spec.ExecutorResult;
 import org.millrace.validate.component.ValidateComponents;
 import org.millrace.validate.schema.SchemaGenParams;
 import org.millrace.validate.schema.SchemaInferrer;
-import org.millrace.validate.statistics.StatisticsModel;
 
 /** Infers {@code schema.yaml} from the statistics of one split, and {@code bounds.json}: how each bound was inferred. */
 public final class SchemaGenExecutor implements Executor<SchemaGenParams> {

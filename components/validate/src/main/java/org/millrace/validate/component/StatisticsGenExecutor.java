@@ -10,13 +10,13 @@ import org.millrace.api.artifact.Examples;
 import org.millrace.api.beam.BeamPipelines;
 import org.millrace.api.beam.BeamResults;
 import org.millrace.api.beam.ExamplesBeamIO;
+import org.millrace.api.format.StatisticsModel;
 import org.millrace.api.spec.ExecutionContext;
 import org.millrace.api.spec.Executor;
 import org.millrace.api.spec.ExecutorInput;
 import org.millrace.api.spec.ExecutorResult;
 import org.millrace.validate.beam.StatisticsCombineFn;
 import org.millrace.validate.statistics.StatisticsHtml;
-import org.millrace.validate.statistics.StatisticsModel;
 
 /** Statistics of every split of an Examples artifact, in one Beam pipeline. */
 public final class StatisticsGenExecutor implements Executor<StatisticsGenExecutor.Params> {
@@ -44,15 +44,13 @@ public final class StatisticsGenExecutor implements Executor<StatisticsGenExecut
     } catch (RuntimeException e) {
       throw BeamPipelines.unwrap(e);
     }
+    var models = new ArrayList<StatisticsModel>();
     for (var e : locations.entrySet()) {
-      Path dir = Files.createDirectories(out.resolve("Split-" + e.getKey()));
-      Files.writeString(dir.resolve(StatisticsModel.FILE), BeamResults.readText(e.getValue()));
+      StatisticsModel model = StatisticsModel.fromJson(BeamResults.readText(e.getValue()), e.getValue());
+      model.write(out);
+      models.add(model);
     }
     BeamResults.delete(List.copyOf(locations.values()));
-    var models = new ArrayList<StatisticsModel>();
-    for (String split : examples.splitNames()) {
-      models.add(StatisticsModel.read(out, split));
-    }
     Files.writeString(out.resolve("index.html"), StatisticsHtml.render("Statistics of " + examples.uri(), models));
     return ExecutorResult.builder().property(ValidateComponents.STATISTICS, "split_names",
         String.join(",", examples.splitNames())).build();

@@ -8,8 +8,8 @@ import java.util.TreeMap;
 import org.millrace.api.data.DataSchema;
 import org.millrace.api.data.Feature;
 import org.millrace.api.data.FeatureType;
-import org.millrace.validate.statistics.FeatureStatistics;
-import org.millrace.validate.statistics.StatisticsModel;
+import org.millrace.api.format.FeatureStatistics;
+import org.millrace.api.format.StatisticsModel;
 
 /**
  * Turns statistics into a schema a person can review: types, presence, domains and ranges.

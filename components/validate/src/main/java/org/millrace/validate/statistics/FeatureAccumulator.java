@@ -12,6 +12,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import org.millrace.api.data.Column;
 import org.millrace.api.data.FeatureType;
+import org.millrace.api.format.FeatureStatistics;
 import org.millrace.api.numeric.ExactSum;
 
 /**

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.millrace.api.data.Batch;
 import org.millrace.api.data.Feature;
+import org.millrace.api.format.StatisticsModel;
 
 /** Mergeable statistics of every feature of one split. */
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,

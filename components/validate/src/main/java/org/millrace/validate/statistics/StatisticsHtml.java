@@ -1,6 +1,8 @@
 package org.millrace.validate.statistics;
 
 import java.util.List;
+import org.millrace.api.format.FeatureStatistics;
+import org.millrace.api.format.StatisticsModel;
 
 /** A self-contained HTML page of statistics: a table per split and an inline SVG histogram per feature. */
 public final class StatisticsHtml {

@@ -1,5 +1,6 @@
 /**
- * The statistics model and its mergeable accumulators: moments, a compacting quantile sketch and
- * bounded value counts, all serializable as JSON.
+ * The mergeable statistics accumulators: moments, a compacting quantile sketch and bounded value
+ * counts, all serializable as JSON; their results are the records of {@code statistics.json},
+ * {@link org.millrace.api.format.StatisticsModel}, which owns that file.
  */
 package org.millrace.validate.statistics;

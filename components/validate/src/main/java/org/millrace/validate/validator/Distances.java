@@ -3,7 +3,7 @@ package org.millrace.validate.validator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import org.millrace.validate.statistics.FeatureStatistics;
+import org.millrace.api.format.FeatureStatistics;
 
 /** Distances between two distributions of a feature. */
 public final class Distances {

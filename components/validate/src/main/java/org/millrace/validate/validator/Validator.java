@@ -6,8 +6,9 @@ import java.util.Map;
 import java.util.Optional;
 import org.millrace.api.data.DataSchema;
 import org.millrace.api.data.Feature;
-import org.millrace.validate.statistics.FeatureStatistics;
-import org.millrace.validate.statistics.StatisticsModel;
+import org.millrace.api.format.Anomaly;
+import org.millrace.api.format.FeatureStatistics;
+import org.millrace.api.format.StatisticsModel;
 
 /** Finds anomalies: statistics against a schema, and one split's distributions against another's. */
 public final class Validator {

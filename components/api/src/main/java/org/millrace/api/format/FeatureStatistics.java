@@ -1,4 +1,4 @@
-package org.millrace.validate.statistics;
+package org.millrace.api.format;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;

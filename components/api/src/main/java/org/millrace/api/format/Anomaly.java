@@ -1,6 +1,9 @@
-package org.millrace.validate.validator;
+package org.millrace.api.format;
 
-/** One anomaly: where (split, feature), what kind, what the schema or threshold expected, what was seen. */
+/**
+ * One anomaly of {@code anomalies.json} ({@link Anomalies}): where (split, feature), what kind, what the
+ * schema or threshold expected, what was seen.
+ */
 public record Anomaly(String split, String feature, Kind kind, String expected, String observed) {
 
   /** Kinds of anomaly. */
