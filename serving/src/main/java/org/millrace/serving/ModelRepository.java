@@ -1,7 +1,6 @@
 package org.millrace.serving;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +35,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ModelRepository {
   private static final Logger LOG = LoggerFactory.getLogger(ModelRepository.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Which versions of a model are served. */
   public enum VersionPolicy { LATEST, ALL }
@@ -187,7 +185,7 @@ public final class ModelRepository {
       beforeLoad.accept(dir);
       ModelRuntime runtime = ModelRuntime.load(dir);
       runtime.graph();
-      JsonNode modelJson = JSON.readTree(dir.resolve(ModelFiles.MODEL_JSON).toFile());
+      JsonNode modelJson = ModelFiles.metadata(dir);
       // Off to the side like the rest of the load: the copies of the network and the batcher in front of them.
       Inference engine = inference.factory().open(dir, runtime, inference.replicas());
       Batcher batcher = new Batcher(engine, inference.replicas(), inference.maxBatchRows(), inference.maxBatchWait());

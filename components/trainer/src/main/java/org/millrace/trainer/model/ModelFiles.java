@@ -23,7 +23,11 @@ import org.millrace.trainer.backend.Loss;
 import org.millrace.trainer.nn.Network;
 import org.millrace.trainer.nn.Param;
 
-/** Writes and reads model directories ({@code model.json} + {@code model.safetensors}), validating everything. */
+/**
+ * Writes and reads model directories ({@code model.json} + {@code model.safetensors}), validating
+ * everything: the one owner of {@code model.json}'s format (serving, the evaluator's
+ * {@link TrainerModelLoader} and the CLI go through it; {@code ModelJsonGoldenTest} pins its bytes).
+ */
 public final class ModelFiles {
   public static final String MODEL_JSON = "model.json";
   public static final String WEIGHTS = "model.safetensors";
@@ -82,13 +86,34 @@ public final class ModelFiles {
     JSON.writeValue(dir.resolve(MODEL_JSON).toFile(), root);
   }
 
-  /** Loads a model directory onto {@code backend}, its network built for batches of up to {@code maxRows}. */
-  public static Loaded read(Path dir, Backend backend, int maxRows) throws IOException {
+  /** Whether {@code dir} holds a millrace model (a {@code model.json} of format {@code millrace-model}). */
+  public static boolean isModel(Path dir) {
+    Path json = dir.resolve(MODEL_JSON);
+    if (!Files.isRegularFile(json)) {
+      return false;
+    }
+    try {
+      return "millrace-model".equals(JSON.readTree(json.toFile()).path("format").asText());
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /**
+   * A model's {@code model.json} as a tree, for callers that show it (serving's metadata), checked
+   * as {@link #read} checks it: a millrace model of a format version this code reads.
+   */
+  public static JsonNode metadata(Path dir) throws IOException {
     Path json = dir.resolve(MODEL_JSON);
     if (!Files.isRegularFile(json)) {
       throw new IllegalArgumentException("model directory " + dir + " expected " + MODEL_JSON + ", got none");
     }
     JsonNode root = JSON.readTree(json.toFile());
+    checkFormat(json, root);
+    return root;
+  }
+
+  private static void checkFormat(Path json, JsonNode root) {
     if (!"millrace-model".equals(root.path("format").asText())) {
       throw new IllegalArgumentException(json + ": format expected millrace-model, got " + root.path("format"));
     }
@@ -97,6 +122,17 @@ public final class ModelFiles {
       throw new IllegalArgumentException(json + ": format_version expected at most " + FORMAT_VERSION + ", got " + version
           + " (written by a newer millrace; upgrade to load it)");
     }
+  }
+
+  /** Loads a model directory onto {@code backend}, its network built for batches of up to {@code maxRows}. */
+  public static Loaded read(Path dir, Backend backend, int maxRows) throws IOException {
+    Path json = dir.resolve(MODEL_JSON);
+    if (!Files.isRegularFile(json)) {
+      throw new IllegalArgumentException("model directory " + dir + " expected " + MODEL_JSON + ", got none");
+    }
+    JsonNode root = JSON.readTree(json.toFile());
+    checkFormat(json, root);
+    int version = root.path("format_version").asInt(-1);
     if (version < 1) {
       throw new IllegalArgumentException(json + ": format_version expected 1 or 2, got " + root.path("format_version"));
     }

@@ -2,7 +2,6 @@ package org.millrace.trainer.model;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.millrace.api.data.Batch;
@@ -20,12 +19,7 @@ public final class TrainerModelLoader implements PredictorLoader {
 
   @Override
   public boolean accepts(Path modelDir) {
-    Path json = modelDir.resolve(ModelFiles.MODEL_JSON);
-    try {
-      return Files.isRegularFile(json) && Files.readString(json).contains("\"millrace-model\"");
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + json, e);
-    }
+    return ModelFiles.isModel(modelDir);
   }
 
   @Override
