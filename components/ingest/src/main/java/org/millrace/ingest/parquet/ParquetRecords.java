@@ -109,7 +109,12 @@ public final class ParquetRecords implements RecordSource {
         return null;
       }
       groupsLeft--;
-      PageReadStore pages = reader.readNextRowGroup();
+      PageReadStore pages;
+      try {
+        pages = reader.readNextRowGroup();
+      } catch (IllegalArgumentException e) { // an unsupported page codec (ParquetCodecs)
+        throw new IllegalArgumentException(file + " row " + (row + 1) + ": " + e.getMessage(), e);
+      }
       if (pages == null) {
         return null;
       }

@@ -103,6 +103,19 @@ class ParquetCodecsTest {
   }
 
   @Test
+  void aFileInAnUnsupportedCodecFailsNamingTheFileAndTheCodec() throws Exception {
+    // Hadoop's framed LZ4, which parquet-hadoop writes through Hadoop's Lz4Codec (here on the test class path).
+    Path file = ParquetTestFiles.write(dir.resolve("lz4.parquet"), TYPE, 100, ParquetCodecsTest::fill,
+        CompressionCodecName.LZ4, 0);
+    DataSchema schema = ParquetSchemas.infer(List.of(file.toString()));
+    try (var records = ParquetRecords.open(file.toString(), schema, "test")) {
+      var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, records::next);
+      assertEquals(file + " row 1: Parquet codec expected one of [UNCOMPRESSED, SNAPPY, GZIP, ZSTD, LZ4_RAW], got LZ4",
+          e.getMessage());
+    }
+  }
+
+  @Test
   void anUnsupportedCodecIsNamedWithTheSupportedOnes() {
     var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
         () -> new ParquetCodecs().getDecompressor(CompressionCodecName.BROTLI));
