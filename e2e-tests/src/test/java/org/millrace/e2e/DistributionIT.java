@@ -91,7 +91,7 @@ class DistributionIT {
       assertEquals(List.of(), jars.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("hadoop-")).toList(),
           "Hadoop's jars in lib/ (they belong to lib/spark/ only)");
     }
-    // A user's own Parquet file (ZSTD, as DuckDB and Spark write it): init, then the pipeline it writes.
+    // A user's own Parquet file (ZSTD-compressed, written here through ParquetFiles): init, then the pipeline it writes.
     MessageType type = MessageTypeParser.parseMessageType("message m { required double bill; optional binary"
         + " island (STRING); required int32 year; required binary species (STRING); }");
     Path data = Files.createDirectories(tmp.resolve("lake")).resolve("penguins.parquet");

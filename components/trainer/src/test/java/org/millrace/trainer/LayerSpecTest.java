@@ -130,6 +130,9 @@ class LayerSpecTest {
     assertEquals("layers[0] (embedding): embedding expected input_dim in [1, 16777216] and output_dim > 0, got"
         + " 16777217 and 2", error("[{type: embedding, input_dim: 16777217, output_dim: 2}]"));
     assertEquals("parameter 'layers[1]' expected a mapping, got 'dense'", error("[{type: flatten}, dense]"));
+    // An explicit null would vanish from the canonical map (and change the cache key): refused.
+    assertEquals("layers[0] (dense): activation expected a value, got null (leave activation out for its default)",
+        error("[{type: dense, units: 2, activation: null}]"));
     var e = assertThrows(ParameterException.class, () -> ParameterBinder.bind(TrainerParams.class,
         params("[{type: conv2d, filters: 2, kernel_size: 3, padding: full}]")));
     assertEquals("layers[0]", e.path());

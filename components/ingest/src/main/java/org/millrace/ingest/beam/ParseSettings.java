@@ -41,10 +41,12 @@ public record ParseSettings(DataSchema schema, String schemaSource, InputFormat 
     int shards, String label, MissingLabel missingLabel) implements Serializable {
   private static final long serialVersionUID = 1L;
 
-  /** The default batch size, in rows. */
-  public static final int DEFAULT_BATCH_SIZE = 4096;
-  /** The default longest record, in bytes. */
-  public static final long DEFAULT_MAX_RECORD_BYTES = 16L << 20;
+  /** The default batch size, in rows (ExampleGen's {@code batch_size} default). */
+  public static final int DEFAULT_BATCH_SIZE = 8192;
+  /** The default longest record, in bytes (ExampleGen's {@code max_record_bytes} default). */
+  public static final long DEFAULT_MAX_RECORD_BYTES = org.millrace.ingest.csv.CsvReader.DEFAULT_MAX_RECORD_BYTES;
+  /** The default text markers of a missing value (ExampleGen's {@code null_values} default). */
+  public static final List<String> DEFAULT_NULL_VALUES = List.of("", "NA", "null");
 
   public ParseSettings {
     if (schema == null || format == null) {
@@ -62,8 +64,9 @@ public record ParseSettings(DataSchema schema, String schemaSource, InputFormat 
     if (batchSize < 1) {
       throw new IllegalArgumentException("batch_size expected a positive number, got " + batchSize);
     }
-    if (maxRecordBytes < 1) {
-      throw new IllegalArgumentException("max_record_bytes expected a positive number, got " + maxRecordBytes);
+    if (maxRecordBytes < 1 || maxRecordBytes > Integer.MAX_VALUE - 16) {
+      throw new IllegalArgumentException("max_record_bytes expected a number in [1, " + (Integer.MAX_VALUE - 16)
+          + "], got " + maxRecordBytes);
     }
     if (shards < 0) {
       throw new IllegalArgumentException("shards expected a positive number (or 0 for automatic), got " + shards);
@@ -71,12 +74,13 @@ public record ParseSettings(DataSchema schema, String schemaSource, InputFormat 
   }
 
   /**
-   * Settings that read {@code format} into {@code schema}: comma-delimited, the empty string as
-   * the only null marker, no splits yet ({@link #withSplits}), bad rows fail the run, no quarantine, automatic
+   * Settings that read {@code format} into {@code schema} with ExampleGen's defaults: comma-delimited,
+   * {@link #DEFAULT_NULL_VALUES}, {@link #DEFAULT_BATCH_SIZE} rows per batch,
+   * {@link #DEFAULT_MAX_RECORD_BYTES}, no splits yet ({@link #withSplits}), bad rows fail the run, no quarantine, automatic
    * shards, no label check.
    */
   public static ParseSettings of(DataSchema schema, InputFormat format) {
-    return new ParseSettings(schema, null, format, ',', List.of(""), Map.of(), List.of(), Map.of(), null,
+    return new ParseSettings(schema, null, format, ',', DEFAULT_NULL_VALUES, Map.of(), List.of(), Map.of(), null,
         DEFAULT_BATCH_SIZE, null, null, DEFAULT_MAX_RECORD_BYTES, List.of(), ExamplesBeamIO.AUTO_SHARDS, null, null);
   }
 

@@ -102,11 +102,27 @@ public final class ParquetCodecs implements CompressionCodecFactory {
   static byte[] decompress(CompressionCodecName codec, byte[] data, int size) throws IOException {
     byte[] out = switch (codec) {
       case UNCOMPRESSED -> data;
-      case SNAPPY -> Snappy.uncompress(data);
-      case ZSTD -> Zstd.decompress(data, size);
+      case SNAPPY -> {
+        int n = Snappy.uncompressedLength(data);
+        if (n != size) {
+          throw new IOException("a SNAPPY page expected " + size + " bytes once decompressed, its header says " + n);
+        }
+        yield Snappy.uncompress(data);
+      }
+      case ZSTD -> {
+        try {
+          yield Zstd.decompress(data, size);
+        } catch (RuntimeException e) { // zstd-jni's unchecked ZstdException: a corrupt or longer page
+          throw new IOException("a ZSTD page of " + size + " bytes could not be decompressed: " + e.getMessage(), e);
+        }
+      }
       case GZIP -> {
         try (InputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(data))) {
-          yield in.readNBytes(size);
+          byte[] o = in.readNBytes(size);
+          if (in.read() != -1) {
+            throw new IOException("a GZIP page expected " + size + " bytes once decompressed, got more");
+          }
+          yield o;
         }
       }
       case LZ4_RAW -> {

@@ -32,7 +32,8 @@ import org.apache.parquet.schema.MessageType;
  * filter), so the read options are made directly with the values that builder gives by default.
  */
 public final class ParquetFiles {
-  private static final Constructor<ParquetReadOptions> READ_OPTIONS = readOptionsConstructor();
+  /** Found on first use, so that a changed parquet-hadoop fails with its message, not an ExceptionInInitializerError. */
+  private static volatile Constructor<ParquetReadOptions> readOptions;
 
   private ParquetFiles() {}
 
@@ -43,7 +44,12 @@ public final class ParquetFiles {
    */
   public static ParquetReadOptions readOptions() {
     try {
-      return READ_OPTIONS.newInstance(false, true, true, true, true, false, true, false, false, FilterCompat.NOOP,
+      Constructor<ParquetReadOptions> c = readOptions;
+      if (c == null) {
+        c = readOptionsConstructor();
+        readOptions = c;
+      }
+      return c.newInstance(false, true, true, true, true, false, true, false, false, FilterCompat.NOOP,
           ParquetMetadataConverter.NO_FILTER, new ParquetCodecs(), new HeapByteBufferAllocator(), 8 << 20,
           new HashMap<String, String>(), null, null, new PlainParquetConfiguration());
     } catch (InstantiationException | IllegalAccessException | InvocationTargetException e) {

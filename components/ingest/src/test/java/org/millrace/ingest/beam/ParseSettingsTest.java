@@ -25,7 +25,9 @@ class ParseSettingsTest {
   void defaultsAndCopies() {
     var base = ParseSettings.of(SCHEMA, InputFormat.CSV);
     assertEquals(',', base.delimiter());
-    assertEquals(List.of(""), base.nullValues());
+    assertEquals(List.of("", "NA", "null"), base.nullValues());
+    assertEquals(64L << 20, base.maxRecordBytes());
+    assertEquals(8192, base.batchSize());
     assertEquals(BadRows.FAIL, base.badRows());
     assertEquals(MissingLabel.FAIL, base.missingLabel());
     assertEquals(ExamplesBeamIO.AUTO_SHARDS, base.shards());

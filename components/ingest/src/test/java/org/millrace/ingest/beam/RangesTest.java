@@ -107,7 +107,7 @@ class RangesTest {
         .setCoder(KvCoder.of(StringUtf8Coder.of(), TextRange.Coder.INSTANCE))
         .apply(Reshuffle.viaRandomKey())
         .apply(ParDo.of(new ParseRecordsFn(ParseSettings.of(schema, org.millrace.api.data.InputFormat.JSONL)
-            .withSchemaSource("test").withSplits(Map.of("eval", 1, "train", 2), temps).withBatchSize(100)
+            .withSchemaSource("test").withNullValues(List.of("")).withSplits(Map.of("eval", 1, "train", 2), temps).withBatchSize(100)
             .withBadRows(BadRows.QUARANTINE).withQuarantineDir(dir.resolve("quarantine-temp").toString())
             .withMaxRecordBytes(1L << 20)))
             .withOutputTags(ParseRecordsFn.PARTS, TupleTagList.of(ParseRecordsFn.REJECTED)));

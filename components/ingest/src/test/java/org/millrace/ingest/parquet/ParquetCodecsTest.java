@@ -103,6 +103,27 @@ class ParquetCodecsTest {
   }
 
   @Test
+  void readOptionsAreTheBuildersDefaultsWithOurCodecs() {
+    ParquetReadOptions ours = ParquetFiles.readOptions();
+    ParquetReadOptions builder = ParquetReadOptions.builder().build(); // Hadoop is on this test class path
+    assertEquals(builder.useSignedStringMinMax(), ours.useSignedStringMinMax());
+    assertEquals(builder.useStatsFilter(), ours.useStatsFilter());
+    assertEquals(builder.useDictionaryFilter(), ours.useDictionaryFilter());
+    assertEquals(builder.useRecordFilter(), ours.useRecordFilter());
+    assertEquals(builder.useColumnIndexFilter(), ours.useColumnIndexFilter());
+    assertEquals(builder.useBloomFilter(), ours.useBloomFilter());
+    assertEquals(builder.useOffHeapDecryptBuffer(), ours.useOffHeapDecryptBuffer());
+    assertEquals(builder.usePageChecksumVerification(), ours.usePageChecksumVerification());
+    assertEquals(builder.useHadoopVectoredIo(), ours.useHadoopVectoredIo());
+    assertEquals(builder.getRecordFilter(), ours.getRecordFilter());
+    assertEquals(builder.getMetadataFilter(), ours.getMetadataFilter());
+    assertEquals(builder.getMaxAllocationSize(), ours.getMaxAllocationSize());
+    assertEquals(builder.getAllocator().getClass(), ours.getAllocator().getClass());
+    assertTrue(ours.getCodecFactory() instanceof ParquetCodecs);
+    assertEquals(org.apache.parquet.conf.PlainParquetConfiguration.class, ours.getConfiguration().getClass());
+  }
+
+  @Test
   void aFileInAnUnsupportedCodecFailsNamingTheFileAndTheCodec() throws Exception {
     // Hadoop's framed LZ4, which parquet-hadoop writes through Hadoop's Lz4Codec (here on the test class path).
     Path file = ParquetTestFiles.write(dir.resolve("lz4.parquet"), TYPE, 100, ParquetCodecsTest::fill,

@@ -70,6 +70,12 @@ public sealed interface LayerSpec {
         throw new IllegalArgumentException(where + " (" + type + "): unknown key '" + key + "', expected one of "
             + new TreeSet<>(allowed));
       }
+      // An explicit null would be dropped when the spec is written back (it stands for "unset"),
+      // and so would change the pipeline's cache key: it is refused instead.
+      if (config.get(key) == null) {
+        throw new IllegalArgumentException(where + " (" + type + "): " + key + " expected a value, got null (leave "
+            + key + " out for its default)");
+      }
     }
     Map<String, ?> c = config;
     try {
