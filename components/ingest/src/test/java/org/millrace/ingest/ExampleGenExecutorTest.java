@@ -11,13 +11,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.millrace.api.artifact.Artifact;
 import org.millrace.api.data.Batch;
 import org.millrace.api.data.DataSchema;
 import org.millrace.api.data.ExamplesIO;
 import org.millrace.api.data.FeatureType;
-import org.millrace.api.spec.ExecutionContext;
-import org.millrace.api.spec.ExecutorInput;
 import org.millrace.api.spec.ExecutorResult;
 import org.millrace.api.spec.ParameterBinder;
 
@@ -28,9 +25,7 @@ class ExampleGenExecutorTest {
   static final Path PENGUINS = Path.of("src/test/resources/penguins/penguins.csv");
 
   ExecutorResult run(Map<String, Object> params, Path out, List<String> beamArgs) throws Exception {
-    var p = ParameterBinder.bind(ExampleGenParams.class, params);
-    var in = new ExecutorInput<>(Map.<String, List<Artifact>>of(), Map.of("examples", out), p);
-    return new ExampleGenExecutor().execute(in, ExecutionContext.standalone("ingest", dir, beamArgs));
+    return ExampleGenRuns.execute(dir, params, out, beamArgs);
   }
 
   Map<String, Object> props(ExecutorResult r) {

@@ -25,10 +25,7 @@ class InputsTest {
   Path dir;
 
   Map<String, Object> run(Map<String, Object> params, Path out) throws Exception {
-    var p = ParameterBinder.bind(ExampleGenParams.class, params);
-    var in = new ExecutorInput<>(Map.<String, List<Artifact>>of(), Map.of("examples", out), p);
-    return new ExampleGenExecutor().execute(in, ExecutionContext.standalone("ingest", dir, List.of()))
-        .properties(ExampleGenComponent.EXAMPLES);
+    return ExampleGenRuns.properties(dir, params, out);
   }
 
   Path write(String rel, String text) throws Exception {

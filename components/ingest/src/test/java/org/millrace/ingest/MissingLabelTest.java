@@ -13,10 +13,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.millrace.api.artifact.Artifact;
 import org.millrace.api.data.ExamplesIO;
-import org.millrace.api.spec.ExecutionContext;
-import org.millrace.api.spec.ExecutorInput;
 import org.millrace.api.spec.ParameterBinder;
 import org.millrace.api.spec.ParameterException;
 
@@ -35,10 +32,7 @@ class MissingLabelTest {
   }
 
   Map<String, Object> run(Path out, Map<String, Object> params) throws Exception {
-    var p = ParameterBinder.bind(ExampleGenParams.class, params);
-    var in = new ExecutorInput<>(Map.<String, List<Artifact>>of(), Map.of("examples", out), p);
-    return new ExampleGenExecutor().execute(in, ExecutionContext.standalone("ingest", dir, List.of()))
-        .properties(ExampleGenComponent.EXAMPLES);
+    return ExampleGenRuns.properties(dir, params, out);
   }
 
   long rows(Path out) {

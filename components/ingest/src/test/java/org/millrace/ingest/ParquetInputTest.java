@@ -12,15 +12,11 @@ import java.util.Map;
 import org.apache.parquet.io.api.Binary;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.millrace.api.artifact.Artifact;
 import org.millrace.api.data.Batch;
 import org.millrace.api.data.DataSchema;
 import org.millrace.api.data.ExamplesIO;
 import org.millrace.api.data.Feature;
 import org.millrace.api.data.FeatureType;
-import org.millrace.api.spec.ExecutionContext;
-import org.millrace.api.spec.ExecutorInput;
-import org.millrace.api.spec.ParameterBinder;
 import org.millrace.ingest.parquet.ParquetTestFiles;
 
 class ParquetInputTest {
@@ -33,10 +29,7 @@ class ParquetInputTest {
       + " optional int64 at (TIMESTAMP(MILLIS,true)); }";
 
   Map<String, Object> run(Map<String, Object> params, Path out) throws Exception {
-    var p = ParameterBinder.bind(ExampleGenParams.class, params);
-    var in = new ExecutorInput<>(Map.<String, List<Artifact>>of(), Map.of("examples", out), p);
-    return new ExampleGenExecutor().execute(in, ExecutionContext.standalone("ingest", dir, List.of()))
-        .properties(ExampleGenComponent.EXAMPLES);
+    return ExampleGenRuns.properties(dir, params, out);
   }
 
   Batch all(Path out) throws java.io.IOException {

@@ -10,12 +10,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.millrace.api.artifact.Artifact;
 import org.millrace.api.data.Batch;
 import org.millrace.api.data.ExamplesIO;
-import org.millrace.api.spec.ExecutionContext;
-import org.millrace.api.spec.ExecutorInput;
-import org.millrace.api.spec.ParameterBinder;
 
 /**
  * ExampleGen's part files are cut and named the same way in every run, whatever the runner's
@@ -49,10 +45,8 @@ class PartFilesTest {
     var params = new java.util.HashMap<String, Object>(Map.of("input", input + "/*.csv",
         "split_ratios", Map.of("train", 1), "batch_size", 100));
     params.putAll(extra);
-    var p = ParameterBinder.bind(ExampleGenParams.class, params);
     Path out = dir.resolve(name);
-    var in = new ExecutorInput<>(Map.<String, List<Artifact>>of(), Map.of("examples", out), p);
-    new ExampleGenExecutor().execute(in, ExecutionContext.standalone("ingest", dir, List.of()));
+    ExampleGenRuns.execute(dir, params, out, List.of());
     return out.resolve("Split-train");
   }
 
