@@ -13,12 +13,13 @@ final class FormatFiles {
   private FormatFiles() {}
 
   /**
-   * Writes {@code value} as JSON to {@code file} through {@code file.tmp} and an atomic rename, so
+   * Writes {@code value} as JSON to {@code file} through {@code file.tmp-<uuid>} and an atomic rename, so
    * a reader never sees half a file and a failed write leaves the previous file whole; creates the
    * parent directory.
    */
   static void write(Path file, ObjectMapper mapper, Object value) {
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    // A fresh name per write: two writers, or a write cut short by kill -9, never share a temporary file.
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp-" + java.util.UUID.randomUUID());
     try {
       Files.createDirectories(file.getParent());
       mapper.writeValue(tmp.toFile(), value);
