@@ -6,9 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /** JSON (snake_case keys, sorted maps) for the evaluator's files; writes are atomic. */
 public final class Json {
@@ -23,13 +21,7 @@ public final class Json {
 
   /** Writes {@code value} to {@code file} through a temp file and an atomic rename. */
   public static void write(Path file, Object value) {
-    try {
-      Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-      MAPPER.writeValue(tmp.toFile(), value);
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not write " + file, e);
-    }
+    org.millrace.api.format.FormatFiles.write(file, MAPPER, value);
   }
 
   /** Reads a file as {@code type}. */

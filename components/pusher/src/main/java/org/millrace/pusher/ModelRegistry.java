@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.millrace.api.artifact.Blessing;
+import org.millrace.api.format.FormatFiles;
 import org.millrace.api.registry.RegistryEntry;
 import org.millrace.api.registry.RegistryIndex;
 import org.slf4j.Logger;
@@ -130,7 +131,7 @@ public final class ModelRegistry {
         Path tmp = dir.resolve(".tmp-" + UUID.randomUUID());
         String fingerprint = copyTree(source, tmp);
         var entry = new RegistryEntry(next, modelUri, fingerprint, Instant.now().toString(), reason, rollbackOf, false);
-        writeAtomically(pushRecord(dir, next), MAPPER.writeValueAsBytes(entry));
+        FormatFiles.writeAtomically(pushRecord(dir, next), MAPPER.writeValueAsBytes(entry));
         Files.move(tmp, dir.resolve(Integer.toString(next)), StandardCopyOption.ATOMIC_MOVE);
         org.millrace.api.fault.CrashPoints.hit("pusher-renamed");
         if (rollbackOf != null) {
@@ -262,12 +263,6 @@ public final class ModelRegistry {
       hook.copied(to);
     }
     return HexFormat.of().formatHex(sha.digest());
-  }
-
-  static void writeAtomically(Path file, byte[] bytes) throws IOException {
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp-" + UUID.randomUUID());
-    Files.write(tmp, bytes);
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
   private static void deleteTree(Path p) throws IOException {

@@ -6,10 +6,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
+import org.millrace.api.format.FormatFiles;
 
 /**
  * The content of a {@link ModelBlessing}'s {@code blessing.json}: whether a model may be pushed, who
@@ -48,15 +47,7 @@ public record Blessing(boolean blessed, String model, String baselineModel, Stri
 
   /** Writes {@code dir/blessing.json} through a temporary file and an atomic rename. */
   public void write(Path dir) {
-    Path file = dir.resolve(FILE);
-    try {
-      Files.createDirectories(dir);
-      Path tmp = dir.resolve(FILE + ".tmp");
-      MAPPER.writeValue(tmp.toFile(), this);
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not write " + file, e);
-    }
+    FormatFiles.write(dir.resolve(FILE), MAPPER, this);
   }
 
   /** Reads {@code dir/blessing.json}; fails naming the file when it is missing or not a blessing. */

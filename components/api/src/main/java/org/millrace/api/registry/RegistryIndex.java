@@ -9,10 +9,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
+import org.millrace.api.format.FormatFiles;
 
 /**
  * Content of {@code <base>/<model_name>/registry.json}: every version ever published, ascending.
@@ -56,10 +55,7 @@ public record RegistryIndex(String modelName, List<RegistryEntry> versions) {
 
   /** Writes {@code modelDir/registry.json} through a temporary file and an atomic rename. */
   public void write(Path modelDir) throws IOException {
-    // A fresh name per write: a write cut short (kill -9) leaves a file no later write collides with.
-    Path tmp = modelDir.resolve(FILE + ".tmp-" + UUID.randomUUID());
-    Files.write(tmp, MAPPER.writeValueAsBytes(this));
-    Files.move(tmp, modelDir.resolve(FILE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    FormatFiles.writeAtomically(modelDir.resolve(FILE), MAPPER.writeValueAsBytes(this));
   }
 
   /** An entry as the file holds it (snake_case keys), for answers that quote it. */

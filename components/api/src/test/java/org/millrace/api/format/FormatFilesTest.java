@@ -31,4 +31,22 @@ class FormatFilesTest {
       assertEquals(List.of(file), files.toList(), "no temporary file left");
     }
   }
+
+  @Test
+  void aReaderThatOpenedTheFileBeforeAWriteReadsTheOldFileWhole() throws Exception {
+    // Replaced by a rename, not rewritten in place: the open file is the old one, untouched.
+    Path file = dir.resolve("g.json");
+    FormatFiles.writeAtomically(file, "{\"old\":true}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    try (var open = java.nio.channels.FileChannel.open(file)) {
+      FormatFiles.writeAtomically(file, "{\"new\":1}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      var buffer = java.nio.ByteBuffer.allocate(64);
+      open.read(buffer, 0);
+      assertEquals("{\"old\":true}", new String(buffer.array(), 0, buffer.position(),
+          java.nio.charset.StandardCharsets.UTF_8));
+    }
+    assertEquals("{\"new\":1}", Files.readString(file));
+    try (var files = Files.list(dir)) {
+      assertEquals(List.of(file), files.toList(), "no temporary file left");
+    }
+  }
 }
