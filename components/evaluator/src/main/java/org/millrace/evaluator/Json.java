@@ -21,7 +21,7 @@ public final class Json {
 
   /** Writes {@code value} to {@code file} through a temp file and an atomic rename. */
   public static void write(Path file, Object value) {
-    org.millrace.api.format.FormatFiles.write(file, MAPPER, value);
+    org.millrace.api.io.AtomicFiles.writeJson(file, MAPPER, value);
   }
 
   /** Reads a file as {@code type}. */

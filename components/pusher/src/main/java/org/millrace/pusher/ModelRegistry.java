@@ -22,7 +22,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.millrace.api.artifact.Blessing;
-import org.millrace.api.format.FormatFiles;
+import org.millrace.api.io.AtomicFiles;
 import org.millrace.api.registry.RegistryEntry;
 import org.millrace.api.registry.RegistryIndex;
 import org.slf4j.Logger;
@@ -131,7 +131,7 @@ public final class ModelRegistry {
         Path tmp = dir.resolve(".tmp-" + UUID.randomUUID());
         String fingerprint = copyTree(source, tmp);
         var entry = new RegistryEntry(next, modelUri, fingerprint, Instant.now().toString(), reason, rollbackOf, false);
-        FormatFiles.writeAtomically(pushRecord(dir, next), MAPPER.writeValueAsBytes(entry));
+        AtomicFiles.write(pushRecord(dir, next), MAPPER.writeValueAsBytes(entry));
         Files.move(tmp, dir.resolve(Integer.toString(next)), StandardCopyOption.ATOMIC_MOVE);
         org.millrace.api.fault.CrashPoints.hit("pusher-renamed");
         if (rollbackOf != null) {

@@ -77,7 +77,7 @@ public final class PusherExecutor implements Executor<PusherParams> {
   private static void write(Path out, Map<String, Object> record) {
     try {
       Files.createDirectories(out);
-      org.millrace.api.format.FormatFiles.writeAtomically(out.resolve("pushed_model.json"), ModelRegistry.MAPPER.writeValueAsBytes(record));
+      org.millrace.api.io.AtomicFiles.write(out.resolve("pushed_model.json"), ModelRegistry.MAPPER.writeValueAsBytes(record));
     } catch (IOException e) {
       throw new UncheckedIOException("could not write pushed_model.json into " + out, e);
     }

@@ -8,7 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
-import org.millrace.api.format.FormatFiles;
+import org.millrace.api.io.AtomicFiles;
 
 /**
  * The content of a {@link ModelBlessing}'s {@code blessing.json}: whether a model may be pushed, who
@@ -47,7 +47,7 @@ public record Blessing(boolean blessed, String model, String baselineModel, Stri
 
   /** Writes {@code dir/blessing.json} through a temporary file and an atomic rename. */
   public void write(Path dir) {
-    FormatFiles.write(dir.resolve(FILE), MAPPER, this);
+    AtomicFiles.writeJson(dir.resolve(FILE), MAPPER, this);
   }
 
   /** Reads {@code dir/blessing.json}; fails naming the file when it is missing or not a blessing. */

@@ -6,45 +6,15 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import org.millrace.api.io.AtomicFiles;
 
-/**
- * Writes and reads the format files: atomically, with errors that name the file and what it should
- * hold. The one place files that readers must never see half-written are written (the formats here,
- * blessing.json, registry.json, the Pusher's records).
- */
-public final class FormatFiles {
+/** Writes and reads the format files: atomically, with errors that name the file and what it should hold. */
+final class FormatFiles {
   private FormatFiles() {}
 
-  /**
-   * Writes {@code bytes} to {@code file} through a sibling {@code <name>.tmp-<uuid>} and an atomic
-   * rename, so a reader never sees half a file and a failed write leaves the previous file whole; a
-   * fresh temporary name per write, so two writers or a write cut short by kill -9 never share one.
-   * Creates the parent directory; removes the temporary file when the write fails.
-   */
-  public static void writeAtomically(Path file, byte[] bytes) throws IOException {
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp-" + java.util.UUID.randomUUID());
-    try {
-      Files.createDirectories(file.toAbsolutePath().getParent());
-      Files.write(tmp, bytes);
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      try {
-        Files.deleteIfExists(tmp);
-      } catch (IOException suppressed) {
-        e.addSuppressed(suppressed);
-      }
-      throw e;
-    }
-  }
-
-  /** Writes {@code value} as {@code mapper}'s JSON to {@code file} atomically ({@link #writeAtomically}). */
-  public static void write(Path file, ObjectMapper mapper, Object value) {
-    try {
-      writeAtomically(file, mapper.writeValueAsBytes(value));
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not write " + file, e);
-    }
+  /** Writes {@code value} as {@code mapper}'s JSON to {@code file} atomically ({@link AtomicFiles#write}). */
+  static void write(Path file, ObjectMapper mapper, Object value) {
+    AtomicFiles.writeJson(file, mapper, value);
   }
 
   /**

@@ -11,7 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import org.millrace.api.format.FormatFiles;
+import org.millrace.api.io.AtomicFiles;
 
 /**
  * Content of {@code <base>/<model_name>/registry.json}: every version ever published, ascending.
@@ -55,7 +55,7 @@ public record RegistryIndex(String modelName, List<RegistryEntry> versions) {
 
   /** Writes {@code modelDir/registry.json} through a temporary file and an atomic rename. */
   public void write(Path modelDir) throws IOException {
-    FormatFiles.writeAtomically(modelDir.resolve(FILE), MAPPER.writeValueAsBytes(this));
+    AtomicFiles.write(modelDir.resolve(FILE), MAPPER.writeValueAsBytes(this));
   }
 
   /** An entry as the file holds it (snake_case keys), for answers that quote it. */

@@ -36,9 +36,9 @@ class FormatFilesTest {
   void aReaderThatOpenedTheFileBeforeAWriteReadsTheOldFileWhole() throws Exception {
     // Replaced by a rename, not rewritten in place: the open file is the old one, untouched.
     Path file = dir.resolve("g.json");
-    FormatFiles.writeAtomically(file, "{\"old\":true}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    org.millrace.api.io.AtomicFiles.write(file, "{\"old\":true}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
     try (var open = java.nio.channels.FileChannel.open(file)) {
-      FormatFiles.writeAtomically(file, "{\"new\":1}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      org.millrace.api.io.AtomicFiles.write(file, "{\"new\":1}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
       var buffer = java.nio.ByteBuffer.allocate(64);
       open.read(buffer, 0);
       assertEquals("{\"old\":true}", new String(buffer.array(), 0, buffer.position(),
