@@ -86,6 +86,31 @@ class DistributionIT {
   }
 
   @Test
+  void ingestAndStatisticsRunInProcessWithoutBeamsPipelineOptionsOrRunner() throws Exception {
+    // The penguins pipeline's nodes before Transform: ExampleGen, StatisticsGen, SchemaGen, ExampleValidator.
+    String penguins = Files.readString(home.resolve("pipelines/examples/penguins/pipeline.yaml"));
+    String nodes = penguins.substring(0, penguins.indexOf("  transform:"));
+    for (String runner : List.of("", "DirectRunner")) {
+      Path pipeline = tmp.resolve("validate-" + runner + ".yaml");
+      Files.writeString(pipeline, nodes.replace("pipeline_root: .millrace/pipelines/penguins",
+          "pipeline_root: .millrace/pipelines/validate-" + runner)
+          + (runner.isEmpty() ? "" : "beam_pipeline_args: [\"--runner=" + runner + "\"]\n"));
+      Path classes = tmp.resolve("validate-" + runner + ".classes");
+      Result run = run(classes, "run", pipeline.toString(), "--metadata=" + tmp.resolve("validate-" + runner + ".db"));
+      assertEquals(0, run.code, run.toString());
+      assertTrue(run.out.contains("running pipeline penguins (4 nodes)") && run.out.contains(": SUCCEEDED in "),
+          run.toString());
+      List<String> beam = Files.readAllLines(classes).stream()
+          .filter(l -> l.contains(" org.apache.beam.sdk.options.PipelineOptionsFactory ")
+              || l.contains(" org.apache.beam.runners.direct.DirectRunner ")).toList();
+      // The embedded default calls the components' DoFns and CombineFns in process; naming a runner
+      // builds Beam's pipeline, and then both classes are loaded (this check can fail).
+      assertEquals(runner.isEmpty() ? 0 : 2, beam.size(), (runner.isEmpty() ? "the embedded default" : runner)
+          + " loaded " + beam);
+    }
+  }
+
+  @Test
   void parquetIsReadWithoutHadoopWhichTheTarballDoesNotShip() throws Exception {
     try (Stream<Path> jars = Files.walk(home.resolve("lib"), 1)) {
       assertEquals(List.of(), jars.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("hadoop-")).toList(),

@@ -22,6 +22,8 @@ public final class IngestAndStatistics {
   private IngestAndStatistics() {}
 
   public static void main(String[] args) throws Exception {
+    double toMain = jvmToMain();
+    long start = System.nanoTime();
     Path csv = Path.of(args[0]);
     Path work = Path.of(args[1]);
     boolean statistics = args.length > 2 && args[2].equals("--statistics");
@@ -32,12 +34,14 @@ public final class IngestAndStatistics {
     var result = new ExampleGenExecutor().execute(
         new ExecutorInput<>(Map.<String, List<Artifact>>of(), Map.of("examples", examplesDir), params), ctx);
     Map<String, Object> props = result.properties(org.millrace.ingest.ExampleGenComponent.EXAMPLES);
+    long ingested = System.nanoTime();
     System.out.println("rows_read=" + props.get("rows_read"));
     for (var e : props.entrySet()) {
       if (e.getKey().startsWith("row_count_")) {
         System.out.println(e.getKey() + "=" + e.getValue());
       }
     }
+    System.out.printf("seconds: jvm_to_main=%.2f example_gen=%.2f%n", toMain, (ingested - start) / 1e9);
     if (!statistics) {
       return;
     }
@@ -45,5 +49,12 @@ public final class IngestAndStatistics {
     new StatisticsGenExecutor().execute(new ExecutorInput<>(Map.of("examples", List.<Artifact>of(examples)),
         Map.of("statistics", work.resolve("statistics")), new StatisticsGenExecutor.Params()), ctx);
     System.out.println("statistics=" + work.resolve("statistics"));
+    System.out.printf("seconds: statistics_gen=%.2f%n", (System.nanoTime() - ingested) / 1e9);
+  }
+
+  /** Seconds from the JVM's start to {@code main}: the launcher's and the class path's share. */
+  private static double jvmToMain() {
+    return (System.currentTimeMillis() - java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime())
+        / 1e3;
   }
 }

@@ -26,6 +26,7 @@ import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTagList;
 import org.millrace.api.artifact.Examples;
 import org.millrace.api.beam.BeamPipelines;
+import org.millrace.api.beam.InProcess;
 import org.millrace.api.beam.ExamplesBeamIO;
 import org.millrace.api.beam.TempPart;
 import org.millrace.api.data.DataSchema;
@@ -38,6 +39,7 @@ import org.millrace.api.spec.ParameterException;
 import org.millrace.ingest.beam.ParseRecordsFn;
 import org.millrace.ingest.beam.ParseSettings;
 import org.millrace.ingest.beam.PlanRangesFn;
+import org.millrace.ingest.beam.RecordRangeTracker;
 import org.millrace.ingest.beam.TextRange;
 import org.millrace.ingest.beam.WriteQuarantineFn;
 
@@ -52,8 +54,7 @@ public final class ExampleGenExecutor implements Executor<ExampleGenParams> {
   @Override
   public ExecutorResult execute(ExecutorInput<ExampleGenParams> input, ExecutionContext ctx) throws Exception {
     ExampleGenParams p = input.parameters();
-    // Registers the filesystems on the classpath (hdfs://, s3://, ... when present) before any listing.
-    FileSystems.setDefaultPipelineOptions(BeamPipelines.options(ctx.beamArgs()));
+    registerFileSystems(p, ctx.beamArgs());
     InputPlan plan = InputPlan.resolve(p);
     List<String> files = plan.files();
     InputSchema inputSchema = InputSchema.of(p, files);
@@ -71,49 +72,22 @@ public final class ExampleGenExecutor implements Executor<ExampleGenParams> {
     // In the ratios' (sorted) order, which is the order ParseRecordsFn numbers the splits in.
     List<String> splits = List.copyOf(ratios.keySet());
 
-    Pipeline pipeline = BeamPipelines.create(ctx.beamArgs());
     String quarantineTemp = out.resolve(".temp-quarantine-" + java.util.UUID.randomUUID()).toString();
     List<String> tempDirs = splits.stream().map(s -> ExamplesBeamIO.tempDir(out.resolve("Split-" + s))).toList();
     int shards = p.shards() == null ? ExamplesBeamIO.AUTO_SHARDS : p.shards();
-    PCollectionTuple parsed = pipeline
-        .apply("ListFiles", Create.of(files).withCoder(StringUtf8Coder.of()))
-        .apply("PlanRanges", ParDo.of(new PlanRangesFn(schema.names(), schemaSource, p.delimiter().charAt(0),
-            p.format())))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), TextRange.Coder.INSTANCE))
-        .apply("SpreadRanges", Reshuffle.viaRandomKey())
-        .apply("Parse", ParDo.of(new ParseRecordsFn(ParseSettings.of(schema, p.format())
-            .withSchemaSource(schemaSource).withDelimiter(p.delimiter().charAt(0)).withNullValues(p.nullValues())
-            .withSplits(ratios, tempDirs).withFileSplits(plan.fileSplits()).withSplitBy(p.splitBy())
-            .withBatchSize(p.batchSize()).withBadRows(p.badRows()).withQuarantineDir(quarantineTemp)
-            .withMaxRecordBytes(p.maxRecordBytes()).withFiles(files).withShards(shards)
-            .withLabel(p.label(), p.missingLabel())))
-            .withOutputTags(ParseRecordsFn.PARTS, TupleTagList.of(ParseRecordsFn.REJECTED)));
-    PCollection<KV<String, TempPart>> parts = parsed.get(ParseRecordsFn.PARTS)
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), TempPart.Coder.INSTANCE));
-    for (int i = 0; i < splits.size(); i++) {
-      String split = splits.get(i);
-      parts.apply("Select-" + split, Filter.by(kv -> kv.getKey().equals(split)))
-          .apply("Parts-" + split, Values.create()).setCoder(TempPart.Coder.INSTANCE)
-          .apply("Finalize-" + split, ExamplesBeamIO.finalizeParts(out.resolve("Split-" + split), tempDirs.get(i),
-              shards));
-    }
-    // Only the names of the calls' quarantine files are grouped; the rows stream from file to file.
-    var tempFile = KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of());
-    parsed.get(ParseRecordsFn.REJECTED).setCoder(tempFile)
-        .apply("KeyRejected", WithKeys.of(0)).setCoder(KvCoder.of(VarIntCoder.of(), tempFile))
-        .apply("GroupRejected", GroupByKey.create())
-        .apply("WriteQuarantine", ParDo.of(new WriteQuarantineFn(out.resolve(QUARANTINE).toString(),
-            quarantineTemp)));
-
-    PipelineResult result;
-    try {
-      result = BeamPipelines.run(pipeline);
-    } catch (RuntimeException e) {
-      throw BeamPipelines.unwrap(e);
-    }
+    var planner = new PlanRangesFn(schema.names(), schemaSource, p.delimiter().charAt(0), p.format());
+    var parser = new ParseRecordsFn(ParseSettings.of(schema, p.format())
+        .withSchemaSource(schemaSource).withDelimiter(p.delimiter().charAt(0)).withNullValues(p.nullValues())
+        .withSplits(ratios, tempDirs).withFileSplits(plan.fileSplits()).withSplitBy(p.splitBy())
+        .withBatchSize(p.batchSize()).withBadRows(p.badRows()).withQuarantineDir(quarantineTemp)
+        .withMaxRecordBytes(p.maxRecordBytes()).withFiles(files).withShards(shards)
+        .withLabel(p.label(), p.missingLabel()));
+    var job = new Job(files, splits, out, tempDirs, shards, quarantineTemp, planner, parser);
+    Counts counts = InProcess.applies(ctx.beamArgs()) ? job.inProcess(InProcess.parallelism(ctx.beamArgs()))
+        : job.onBeam(ctx.beamArgs());
     org.millrace.api.fault.CrashPoints.hit("examplegen-parts"); // test-only: kill -9 with parts written
-    long read = BeamPipelines.counter(result, ParseRecordsFn.NAMESPACE, "rows_read");
-    long rejected = BeamPipelines.counter(result, ParseRecordsFn.NAMESPACE, "rows_rejected");
+    long read = counts.read();
+    long rejected = counts.rejected();
     var props = new LinkedHashMap<String, Object>(Examples.splitProperties(splits));
     props.put(Examples.SPAN, plan.span());
     props.put("spans", plan.spans().stream().map(String::valueOf).collect(Collectors.joining(",")));
@@ -122,8 +96,8 @@ public final class ExampleGenExecutor implements Executor<ExampleGenParams> {
     props.put("input_files", (long) files.size());
     props.put("rows_read", read);
     props.put("rejected_rows", rejected);
-    long labelDropped = BeamPipelines.counter(result, ParseRecordsFn.NAMESPACE, "missing_label_dropped");
-    long labelQuarantined = BeamPipelines.counter(result, ParseRecordsFn.NAMESPACE, "missing_label_quarantined");
+    long labelDropped = counts.labelDropped();
+    long labelQuarantined = counts.labelQuarantined();
     if (p.label() != null) {
       props.put("missing_label_dropped", labelDropped);
       props.put("missing_label_quarantined", labelQuarantined);
@@ -134,8 +108,9 @@ public final class ExampleGenExecutor implements Executor<ExampleGenParams> {
       }
     }
     long written = 0;
-    for (String split : splits) {
-      long n = BeamPipelines.counter(result, ParseRecordsFn.NAMESPACE, "rows_" + split);
+    for (int i = 0; i < splits.size(); i++) {
+      String split = splits.get(i);
+      long n = counts.written()[i];
       props.put("row_count_" + split, n);
       written += n;
       Path splitDir = Files.createDirectories(out.resolve("Split-" + split));
@@ -168,7 +143,7 @@ public final class ExampleGenExecutor implements Executor<ExampleGenParams> {
 
   /** The driver: a fingerprint of the resolved span's files (names, sizes, modification times). */
   static String fingerprint(ExampleGenParams p, ExecutionContext ctx) throws Exception {
-    FileSystems.setDefaultPipelineOptions(BeamPipelines.options(ctx.beamArgs()));
+    registerFileSystems(p, ctx.beamArgs());
     InputPlan plan = InputPlan.resolve(p);
     var sb = new StringBuilder("spans=").append(plan.spans()).append(" versions=").append(plan.versions());
     for (SpanResolver.InputFile f : plan.inputs()) {
@@ -183,5 +158,160 @@ public final class ExampleGenExecutor implements Executor<ExampleGenParams> {
       sb.append("\nschema ").append(Files.size(s)).append(' ').append(Files.getLastModifiedTime(s).toMillis());
     }
     return sb.toString();
+  }
+
+  /**
+   * Registers the filesystems on the classpath (hdfs://, s3://, ... when present) with the
+   * pipeline's options, before any listing. In process only when a path names a scheme other than
+   * {@code file}: Beam's local filesystem is always registered, so a local run never builds Beam's
+   * pipeline options (a second of a cold JVM).
+   */
+  static void registerFileSystems(ExampleGenParams p, List<String> beamArgs) {
+    var paths = new java.util.ArrayList<String>();
+    paths.add(p.input());
+    paths.add(p.schemaFile());
+    if (p.inputSplits() != null) {
+      paths.addAll(p.inputSplits().values());
+    }
+    boolean remote = paths.stream().anyMatch(s -> s != null && REMOTE.matcher(s).lookingAt());
+    if (remote || !InProcess.applies(beamArgs)) {
+      FileSystems.setDefaultPipelineOptions(BeamPipelines.options(beamArgs));
+    }
+  }
+
+  private static final java.util.regex.Pattern REMOTE =
+      java.util.regex.Pattern.compile("(?!file:)[A-Za-z][A-Za-z0-9+.-]*://");
+
+  /** What the parser counted: rows read, rejected, written per split, and with a missing label. */
+  record Counts(long read, long rejected, long[] written, long labelDropped, long labelQuarantined) {}
+
+  /**
+   * One ingest: plan each file's ranges, parse each range into temporary parts, then name the
+   * parts and gather the quarantine, either as a Beam pipeline or in process on a thread pool;
+   * the same {@link PlanRangesFn} and {@link ParseRecordsFn} do the work either way.
+   */
+  private record Job(List<String> files, List<String> splits, Path out, List<String> tempDirs, int shards,
+      String quarantineTemp, PlanRangesFn planner, ParseRecordsFn parser) {
+
+    Counts onBeam(List<String> beamArgs) throws Exception {
+      Pipeline pipeline = BeamPipelines.create(beamArgs);
+      PCollectionTuple parsed = pipeline
+          .apply("ListFiles", Create.of(files).withCoder(StringUtf8Coder.of()))
+          .apply("PlanRanges", ParDo.of(planner))
+          .setCoder(KvCoder.of(StringUtf8Coder.of(), TextRange.Coder.INSTANCE))
+          .apply("SpreadRanges", Reshuffle.viaRandomKey())
+          .apply("Parse", ParDo.of(parser)
+              .withOutputTags(ParseRecordsFn.PARTS, TupleTagList.of(ParseRecordsFn.REJECTED)));
+      PCollection<KV<String, TempPart>> parts = parsed.get(ParseRecordsFn.PARTS)
+          .setCoder(KvCoder.of(StringUtf8Coder.of(), TempPart.Coder.INSTANCE));
+      for (int i = 0; i < splits.size(); i++) {
+        String split = splits.get(i);
+        parts.apply("Select-" + split, Filter.by(kv -> kv.getKey().equals(split)))
+            .apply("Parts-" + split, Values.create()).setCoder(TempPart.Coder.INSTANCE)
+            .apply("Finalize-" + split, ExamplesBeamIO.finalizeParts(out.resolve("Split-" + split), tempDirs.get(i),
+                shards));
+      }
+      // Only the names of the calls' quarantine files are grouped; the rows stream from file to file.
+      var tempFile = KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of());
+      parsed.get(ParseRecordsFn.REJECTED).setCoder(tempFile)
+          .apply("KeyRejected", WithKeys.of(0)).setCoder(KvCoder.of(VarIntCoder.of(), tempFile))
+          .apply("GroupRejected", GroupByKey.create())
+          .apply("WriteQuarantine", ParDo.of(new WriteQuarantineFn(out.resolve(QUARANTINE).toString(),
+              quarantineTemp)));
+      PipelineResult result;
+      try {
+        result = BeamPipelines.run(pipeline);
+      } catch (RuntimeException e) {
+        throw BeamPipelines.unwrap(e);
+      }
+      long[] written = new long[splits.size()];
+      for (int i = 0; i < written.length; i++) {
+        written[i] = BeamPipelines.counter(result, ParseRecordsFn.NAMESPACE, "rows_" + splits.get(i));
+      }
+      return new Counts(BeamPipelines.counter(result, ParseRecordsFn.NAMESPACE, "rows_read"),
+          BeamPipelines.counter(result, ParseRecordsFn.NAMESPACE, "rows_rejected"), written,
+          BeamPipelines.counter(result, ParseRecordsFn.NAMESPACE, "missing_label_dropped"),
+          BeamPipelines.counter(result, ParseRecordsFn.NAMESPACE, "missing_label_quarantined"));
+    }
+
+    Counts inProcess(int threads) throws Exception {
+      List<List<TextRange>> ranges = InProcess.runAll(
+          files.stream().map(f -> (java.util.concurrent.Callable<List<TextRange>>) () -> planner.ranges(f)).toList(),
+          threads);
+      var collected = new Collected(splits.size());
+      var calls = new java.util.ArrayList<java.util.concurrent.Callable<Void>>();
+      for (int f = 0; f < files.size(); f++) {
+        String file = files.get(f);
+        for (TextRange range : ranges.get(f)) {
+          calls.add(() -> {
+            var tracker = new RecordRangeTracker(range);
+            while (parser.parse(file, tracker, collected).shouldResume()) {
+              var checkpoint = tracker.trySplit(0);
+              if (checkpoint == null) {
+                throw new IllegalStateException("BUG: " + file + " " + range + " asked to resume without a checkpoint");
+              }
+              tracker.checkDone();
+              tracker = new RecordRangeTracker(checkpoint.getResidual());
+            }
+            tracker.checkDone();
+            return null;
+          });
+        }
+      }
+      InProcess.runAll(calls, threads);
+      for (int i = 0; i < splits.size(); i++) {
+        ExamplesBeamIO.finalizeTempParts(out.resolve("Split-" + splits.get(i)), tempDirs.get(i), shards,
+            collected.parts(splits.get(i)));
+      }
+      if (!collected.rejected.isEmpty()) {
+        WriteQuarantineFn.concatenate(out.resolve(QUARANTINE).toString(), quarantineTemp, collected.rejected);
+      }
+      return new Counts(collected.read.sum(), collected.rejectedRows.sum(),
+          java.util.Arrays.stream(collected.written).mapToLong(java.util.concurrent.atomic.LongAdder::sum).toArray(),
+          collected.labelDropped.sum(), collected.labelQuarantined.sum());
+    }
+  }
+
+  /** The parser's results gathered from the threads of an in-process run. */
+  private static final class Collected implements ParseRecordsFn.Output {
+    final List<KV<String, TempPart>> parts = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    final List<KV<String, String>> rejected = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    final java.util.concurrent.atomic.LongAdder read = new java.util.concurrent.atomic.LongAdder();
+    final java.util.concurrent.atomic.LongAdder rejectedRows = new java.util.concurrent.atomic.LongAdder();
+    final java.util.concurrent.atomic.LongAdder labelDropped = new java.util.concurrent.atomic.LongAdder();
+    final java.util.concurrent.atomic.LongAdder labelQuarantined = new java.util.concurrent.atomic.LongAdder();
+    final java.util.concurrent.atomic.LongAdder[] written;
+
+    Collected(int splits) {
+      written = new java.util.concurrent.atomic.LongAdder[splits];
+      java.util.Arrays.setAll(written, i -> new java.util.concurrent.atomic.LongAdder());
+    }
+
+    List<TempPart> parts(String split) {
+      synchronized (parts) {
+        return parts.stream().filter(kv -> kv.getKey().equals(split)).map(KV::getValue).toList();
+      }
+    }
+
+    @Override
+    public void part(String split, TempPart part) {
+      parts.add(KV.of(split, part));
+    }
+
+    @Override
+    public void rejected(String key, String file) {
+      rejected.add(KV.of(key, file));
+    }
+
+    @Override
+    public void counted(long read, long rejected, long[] written, long labelsDropped, long labelsQuarantined) {
+      this.read.add(read);
+      this.rejectedRows.add(rejected);
+      for (int s = 0; s < written.length; s++) {
+        this.written[s].add(written[s]);
+      }
+      this.labelDropped.add(labelsDropped);
+      this.labelQuarantined.add(labelsQuarantined);
+    }
   }
 }

@@ -313,6 +313,62 @@ public final class ExamplesBeamIO {
     }
   }
 
+  /**
+   * Names a write's temporary parts {@code part-NNNNN.arrow} in the split directory, in the order of
+   * their content keys (with fixed shards: each shard's parts concatenated in that order), removes
+   * parts of an earlier write there and the temporary directory, and returns the rows written. The
+   * finalize step of {@link #finalizeParts()} on a runner, and of an in-process write ({@link InProcess}).
+   */
+  public static long finalizeTempParts(Path dir, String tempDir, int shards, List<TempPart> parts) throws IOException {
+    Files.createDirectories(dir);
+    var sorted = new ArrayList<>(parts);
+    sorted.sort(TempPart.ORDER);
+    var written = new java.util.HashSet<Path>();
+    long rows = 0;
+    if (shards == AUTO_SHARDS) {
+      for (int i = 0; i < sorted.size(); i++) {
+        rows += sorted.get(i).rows();
+        written.add(Files.move(Path.of(sorted.get(i).file()), dir.resolve(ExamplesIO.partFileName(i)),
+            StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE));
+      }
+    } else {
+      for (int s = 0; s < shards; s++) {
+        final int shard = s;
+        List<Path> files = sorted.stream().filter(p -> p.shard() == shard).map(p -> Path.of(p.file())).toList();
+        if (files.isEmpty()) {
+          continue;
+        }
+        Path target = dir.resolve(ExamplesIO.partFileName(s));
+        // Record batches in the order of their content, whatever bundles wrote them in whatever order
+        // (even one temporary file holds its bundle's batches in processing order).
+        Path merged = Path.of(tempDir, "merged-" + ExamplesIO.partFileName(s));
+        KeyOrderedConcat.concat(files, merged);
+        Files.move(merged, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        written.add(target);
+      }
+      rows = sorted.stream().mapToLong(TempPart::rows).sum();
+    }
+    for (Path old : ExamplesIO.parts(dir)) {
+      if (!written.contains(old)) {
+        Files.delete(old); // a part of an earlier write into the same directory
+      }
+    }
+    deleteTree(Path.of(tempDir));
+    return rows;
+  }
+
+  /** Also removes temporary files of bundles a runner retried (their results were never emitted). */
+  private static void deleteTree(Path p) throws IOException {
+    if (!Files.exists(p)) {
+      return;
+    }
+    try (var s = Files.walk(p)) {
+      for (Path q : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(q);
+      }
+    }
+  }
+
   /** A cheap key from a batch's content: its size and its first and last rows. */
   public static long contentKey(Batch b) {
     int n = b.rowCount();
@@ -427,54 +483,7 @@ public final class ExamplesBeamIO {
 
     @ProcessElement
     public void process(@Element List<TempPart> parts, OutputReceiver<Long> out) throws IOException {
-      Path dir = Path.of(splitDir);
-      Files.createDirectories(dir);
-      var sorted = new ArrayList<>(parts);
-      sorted.sort(TempPart.ORDER);
-      var written = new java.util.HashSet<Path>();
-      long rows = 0;
-      if (shards == AUTO_SHARDS) {
-        for (int i = 0; i < sorted.size(); i++) {
-          rows += sorted.get(i).rows();
-          written.add(Files.move(Path.of(sorted.get(i).file()), dir.resolve(ExamplesIO.partFileName(i)),
-              StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE));
-        }
-      } else {
-        for (int s = 0; s < shards; s++) {
-          final int shard = s;
-          List<Path> files = sorted.stream().filter(p -> p.shard() == shard).map(p -> Path.of(p.file())).toList();
-          if (files.isEmpty()) {
-            continue;
-          }
-          Path target = dir.resolve(ExamplesIO.partFileName(s));
-          // Record batches in the order of their content, whatever bundles wrote them in whatever order
-          // (even one temporary file holds its bundle's batches in processing order).
-          Path merged = Path.of(tempDir, "merged-" + ExamplesIO.partFileName(s));
-          KeyOrderedConcat.concat(files, merged);
-          Files.move(merged, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-          written.add(target);
-        }
-        rows = sorted.stream().mapToLong(TempPart::rows).sum();
-      }
-      for (Path old : ExamplesIO.parts(dir)) {
-        if (!written.contains(old)) {
-          Files.delete(old); // a part of an earlier write into the same directory
-        }
-      }
-      deleteTree(Path.of(tempDir));
-      out.output(rows);
-    }
-
-    /** Also removes temporary files of bundles a runner retried (their results were never emitted). */
-    private static void deleteTree(Path p) throws IOException {
-      if (!Files.exists(p)) {
-        return;
-      }
-      try (var s = Files.walk(p)) {
-        for (Path q : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-          Files.delete(q);
-        }
-      }
+      out.output(finalizeTempParts(Path.of(splitDir), tempDir, shards, parts));
     }
   }
 }

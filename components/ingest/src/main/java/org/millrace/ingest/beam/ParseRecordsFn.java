@@ -188,7 +188,64 @@ public final class ParseRecordsFn extends DoFn<KV<String, TextRange>, KV<String,
   @ProcessElement
   public ProcessContinuation process(@Element KV<String, TextRange> element,
       RestrictionTracker<TextRange, RecordRangeTracker.Claim> tracker, MultiOutputReceiver out) throws Exception {
-    String file = element.getKey();
+    return parse(element.getKey(), tracker, new BeamOutput(out));
+  }
+
+  /**
+   * Where a call's results go: the temporary part and quarantine files it wrote, and its counts.
+   * On a runner, the DoFn's outputs and Beam counters; in process, the caller's collections.
+   */
+  public interface Output {
+    /** A temporary part file of {@code split}, closed. */
+    void part(String split, TempPart part);
+
+    /** A temporary quarantine file, closed, with its sort key (see {@link #REJECTED}). */
+    void rejected(String key, String file);
+
+    /**
+     * Rows read and rejected, rows written per split (in split name order), rows whose label was
+     * missing dropped and quarantined.
+     */
+    void counted(long read, long rejected, long[] written, long labelsDropped, long labelsQuarantined);
+  }
+
+  /** The DoFn's outputs ({@link #PARTS}, {@link #REJECTED}) and counters. */
+  private final class BeamOutput implements Output {
+    private final MultiOutputReceiver out;
+
+    BeamOutput(MultiOutputReceiver out) {
+      this.out = out;
+    }
+
+    @Override
+    public void part(String split, TempPart part) {
+      out.get(PARTS).output(KV.of(split, part));
+    }
+
+    @Override
+    public void rejected(String key, String file) {
+      out.get(REJECTED).output(KV.of(key, file));
+    }
+
+    @Override
+    public void counted(long read, long rejected, long[] written, long labelsDropped, long labelsQuarantined) {
+      labelQuarantined.inc(labelsQuarantined);
+      labelDropped.inc(labelsDropped);
+      for (int s = 0; s < written.length; s++) {
+        splitCounters.get(s).inc(written[s]);
+      }
+      rowsRead.inc(read);
+      rowsRejected.inc(rejected);
+    }
+  }
+
+  /**
+   * One call of {@link #process} on {@code file}'s restriction in {@code tracker}, with its results
+   * to {@code out}: what a runner calls, and what an in-process run calls with a
+   * {@link RecordRangeTracker} of each range (checkpointing it on {@code resume}, as a runner does).
+   */
+  public ProcessContinuation parse(String file, RestrictionTracker<TextRange, RecordRangeTracker.Claim> tracker,
+      Output out) throws Exception {
     TextRange range = tracker.currentRestriction();
     var chunk = new Chunk(file, new Parts(file, range.from()));
     try {
@@ -300,10 +357,10 @@ public final class ParseRecordsFn extends DoFn<KV<String, TextRange>, KV<String,
       }
     }
 
-    void output(MultiOutputReceiver out) throws java.io.IOException {
+    void output(Output out) throws java.io.IOException {
       if (rejected != null) {
         rejected.close();
-        out.get(REJECTED).output(KV.of(rejectedKey, rejectedFile.toString()));
+        out.rejected(rejectedKey, rejectedFile.toString());
         rejected = null;
       }
       int perSplit = Math.max(1, shards);
@@ -311,8 +368,8 @@ public final class ParseRecordsFn extends DoFn<KV<String, TextRange>, KV<String,
         if (writers[w] != null) {
           writers[w].close();
           int shard = shards == ExamplesBeamIO.AUTO_SHARDS ? TempPart.NO_SHARD : w % perSplit;
-          out.get(PARTS).output(KV.of(splits.get(w / perSplit), new TempPart(writers[w].file().toString(), shard,
-              writers[w].rowCount(), keys[w])));
+          out.part(splits.get(w / perSplit), new TempPart(writers[w].file().toString(), shard,
+              writers[w].rowCount(), keys[w]));
           writers[w] = null;
         }
       }
@@ -411,7 +468,7 @@ public final class ParseRecordsFn extends DoFn<KV<String, TextRange>, KV<String,
     }
 
     /** Writes the finished batches, outputs the rejected rows, and counts them. */
-    void emit(MultiOutputReceiver out) throws java.io.IOException {
+    void emit(Output out) throws java.io.IOException {
       for (var b : batches) {
         parts.write(b.getKey(), b.getValue());
       }
@@ -421,16 +478,10 @@ public final class ParseRecordsFn extends DoFn<KV<String, TextRange>, KV<String,
       for (var r : labelRows) {
         parts.reject(file, r.getKey(), r.getValue());
       }
-      labelQuarantined.inc(labelRows.size());
-      labelDropped.inc(labelsDropped);
+      out.counted(read, rejectedRows.size(), written.clone(), labelsDropped, labelRows.size());
       labelRows.clear();
       labelsDropped = 0;
-      for (int s = 0; s < written.length; s++) {
-        splitCounters.get(s).inc(written[s]);
-        written[s] = 0;
-      }
-      rowsRead.inc(read);
-      rowsRejected.inc(rejectedRows.size());
+      java.util.Arrays.fill(written, 0);
       batches.clear();
       rejectedRows.clear();
       read = 0;

@@ -43,17 +43,25 @@ public final class PlanRangesFn extends DoFn<String, KV<String, TextRange>> {
 
   @ProcessElement
   public void process(@Element String file, OutputReceiver<KV<String, TextRange>> out) throws Exception {
+    for (TextRange range : ranges(file)) {
+      out.output(KV.of(file, range));
+    }
+  }
+
+  /** The ranges of one file, in file order (what {@link #process} outputs for it). */
+  public List<TextRange> ranges(String file) throws Exception {
+    var out = new java.util.ArrayList<TextRange>();
     if (format == InputFormat.PARQUET) {
       rowGroupRanges(file, out);
-      return;
+      return out;
     }
     if (format == InputFormat.JSONL && !org.millrace.ingest.csv.Compressed.isGzip(file)) {
       lineRanges(file, out);
-      return;
+      return out;
     }
     if (format != InputFormat.CSV) {
-      out.output(KV.of(file, new TextRange(0, Long.MAX_VALUE, 1)));
-      return;
+      out.add(new TextRange(0, Long.MAX_VALUE, 1));
+      return out;
     }
     long start;
     long line;
@@ -77,17 +85,18 @@ public final class PlanRangesFn extends DoFn<String, KV<String, TextRange>> {
     long fromLine = line;
     for (var cut : cuts) {
       if (cut.offset() > from && cut.offset() < size) {
-        out.output(KV.of(file, new TextRange(from, cut.offset(), fromLine)));
+        out.add(new TextRange(from, cut.offset(), fromLine));
         from = cut.offset();
         fromLine = cut.line();
       }
     }
     // The last range reads to the end of the file, whatever its size now.
-    out.output(KV.of(file, new TextRange(from, Long.MAX_VALUE, fromLine)));
+    out.add(new TextRange(from, Long.MAX_VALUE, fromLine));
+    return out;
   }
 
   /** A JSON lines file cut at line starts about {@link #rangeBytes} apart (any newline ends a JSON line). */
-  private void lineRanges(String file, OutputReceiver<KV<String, TextRange>> out) throws Exception {
+  private void lineRanges(String file, List<TextRange> out) throws Exception {
     long size = FileSystems.matchSingleFileSpec(file).sizeBytes();
     long from = 0;
     long fromLine = 1;
@@ -95,21 +104,21 @@ public final class PlanRangesFn extends DoFn<String, KV<String, TextRange>> {
       try (InputStream in = ParseRecordsFn.open(file, 0)) {
         for (long[] cut : org.millrace.ingest.csv.LineReader.boundaries(in, 0, 1, rangeBytes)) {
           if (cut[0] < size) {
-            out.output(KV.of(file, new TextRange(from, cut[0], fromLine)));
+            out.add(new TextRange(from, cut[0], fromLine));
             from = cut[0];
             fromLine = cut[1];
           }
         }
       }
     }
-    out.output(KV.of(file, new TextRange(from, Long.MAX_VALUE, fromLine)));
+    out.add(new TextRange(from, Long.MAX_VALUE, fromLine));
   }
 
   /**
    * A Parquet file's row groups, gathered into ranges of at least {@link #RANGE_ROWS} rows:
    * {@code [first group, end group)} with the file's row number of the first row.
    */
-  private static void rowGroupRanges(String file, OutputReceiver<KV<String, TextRange>> out) throws Exception {
+  private static void rowGroupRanges(String file, List<TextRange> out) throws Exception {
     long[] sizes = ParquetRecords.rowGroupSizes(file);
     int from = 0;
     long firstRow = 1;
@@ -117,7 +126,7 @@ public final class PlanRangesFn extends DoFn<String, KV<String, TextRange>> {
     for (int g = 0; g < sizes.length; g++) {
       rows += sizes[g];
       if (rows >= RANGE_ROWS || g == sizes.length - 1) {
-        out.output(KV.of(file, new TextRange(from, g + 1, firstRow)));
+        out.add(new TextRange(from, g + 1, firstRow));
         from = g + 1;
         firstRow += rows;
         rows = 0;

@@ -27,8 +27,17 @@ public final class WriteQuarantineFn extends DoFn<KV<Integer, Iterable<KV<String
   @ProcessElement
   public void process(@Element KV<Integer, Iterable<KV<String, String>>> parts, OutputReceiver<Long> out)
       throws IOException {
-    List<KV<String, String>> sorted = new ArrayList<>();
-    parts.getValue().forEach(sorted::add);
+    List<KV<String, String>> all = new ArrayList<>();
+    parts.getValue().forEach(all::add);
+    out.output(concatenate(file, tempDir, all));
+  }
+
+  /**
+   * Concatenates the temporary quarantine files ({@code (sort key, path)}) in key order into
+   * {@code file}, atomically, removes {@code tempDir} and returns the number of rows written.
+   */
+  public static long concatenate(String file, String tempDir, List<KV<String, String>> parts) throws IOException {
+    List<KV<String, String>> sorted = new ArrayList<>(parts);
     sorted.sort((a, b) -> a.getKey().compareTo(b.getKey()));
     Path target = Path.of(file);
     Files.createDirectories(target.getParent());
@@ -45,7 +54,7 @@ public final class WriteQuarantineFn extends DoFn<KV<Integer, Iterable<KV<String
     }
     Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     deleteTree(Path.of(tempDir));
-    out.output(lines);
+    return lines;
   }
 
   private static void deleteTree(Path dir) throws IOException {

@@ -10,6 +10,7 @@ import org.millrace.api.artifact.Examples;
 import org.millrace.api.beam.BeamPipelines;
 import org.millrace.api.beam.BeamResults;
 import org.millrace.api.beam.ExamplesBeamIO;
+import org.millrace.api.beam.InProcess;
 import org.millrace.api.format.StatisticsModel;
 import org.millrace.api.spec.ExecutionContext;
 import org.millrace.api.spec.Executor;
@@ -18,7 +19,10 @@ import org.millrace.api.spec.ExecutorResult;
 import org.millrace.validate.beam.StatisticsCombineFn;
 import org.millrace.validate.statistics.StatisticsHtml;
 
-/** Statistics of every split of an Examples artifact, in one Beam pipeline. */
+/**
+ * Statistics of every split of an Examples artifact: in one Beam pipeline on a named runner, in
+ * process on the embedded default.
+ */
 public final class StatisticsGenExecutor implements Executor<StatisticsGenExecutor.Params> {
 
   /** StatisticsGen takes no parameters. */
@@ -28,7 +32,31 @@ public final class StatisticsGenExecutor implements Executor<StatisticsGenExecut
   public ExecutorResult execute(ExecutorInput<Params> input, ExecutionContext ctx) throws Exception {
     Examples examples = input.input(ValidateComponents.EXAMPLES);
     Path out = input.output(ValidateComponents.STATISTICS);
-    Pipeline p = BeamPipelines.create(ctx.beamArgs());
+    var models = new ArrayList<StatisticsModel>();
+    for (var e : statistics(examples, ctx.beamArgs(), ctx).entrySet()) {
+      StatisticsModel model = StatisticsModel.fromJson(e.getValue(), "statistics of split " + e.getKey());
+      model.write(out);
+      models.add(model);
+    }
+    Files.writeString(out.resolve("index.html"), StatisticsHtml.render("Statistics of " + examples.uri(), models));
+    return ExecutorResult.builder().property(ValidateComponents.STATISTICS, "split_names",
+        String.join(",", examples.splitNames())).build();
+  }
+
+  /**
+   * Each split's statistics as JSON, in split order: in process when the pipeline names no runner
+   * ({@link InProcess}), else by a Beam pipeline; the same {@link StatisticsCombineFn} either way.
+   */
+  static java.util.Map<String, String> statistics(Examples examples, List<String> beamArgs, ExecutionContext ctx)
+      throws Exception {
+    if (InProcess.applies(beamArgs)) {
+      var dirs = new java.util.LinkedHashMap<String, Path>();
+      for (String split : examples.splitNames()) {
+        dirs.put(split, examples.splitDir(split));
+      }
+      return InProcess.combine(dirs, StatisticsCombineFn::new, InProcess.parallelism(beamArgs));
+    }
+    Pipeline p = BeamPipelines.create(beamArgs);
     // The statistics travel from the worker to this driver through Beam's FileSystems (the workers
     // need not share this disk); the driver writes the artifact.
     String results = BeamResults.directory(p.getOptions(), ctx.tempDir());
@@ -44,15 +72,11 @@ public final class StatisticsGenExecutor implements Executor<StatisticsGenExecut
     } catch (RuntimeException e) {
       throw BeamPipelines.unwrap(e);
     }
-    var models = new ArrayList<StatisticsModel>();
+    var json = new java.util.LinkedHashMap<String, String>();
     for (var e : locations.entrySet()) {
-      StatisticsModel model = StatisticsModel.fromJson(BeamResults.readText(e.getValue()), e.getValue());
-      model.write(out);
-      models.add(model);
+      json.put(e.getKey(), BeamResults.readText(e.getValue()));
     }
     BeamResults.delete(List.copyOf(locations.values()));
-    Files.writeString(out.resolve("index.html"), StatisticsHtml.render("Statistics of " + examples.uri(), models));
-    return ExecutorResult.builder().property(ValidateComponents.STATISTICS, "split_names",
-        String.join(",", examples.splitNames())).build();
+    return json;
   }
 }
