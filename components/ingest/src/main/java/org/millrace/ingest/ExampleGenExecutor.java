@@ -235,30 +235,17 @@ public final class ExampleGenExecutor implements Executor<ExampleGenParams> {
     }
 
     Counts inProcess(int threads) throws Exception {
-      List<List<TextRange>> ranges = InProcess.runAll(
-          files.stream().map(f -> (java.util.concurrent.Callable<List<TextRange>>) () -> planner.ranges(f)).toList(),
-          threads);
       var collected = new Collected(splits.size());
-      var calls = new java.util.ArrayList<java.util.concurrent.Callable<Void>>();
-      for (int f = 0; f < files.size(); f++) {
-        String file = files.get(f);
-        for (TextRange range : ranges.get(f)) {
-          calls.add(() -> {
-            var tracker = new RecordRangeTracker(range);
-            while (parser.parse(file, tracker, collected).shouldResume()) {
-              var checkpoint = tracker.trySplit(0);
-              if (checkpoint == null) {
-                throw new IllegalStateException("BUG: " + file + " " + range + " asked to resume without a checkpoint");
-              }
-              tracker.checkDone();
-              tracker = new RecordRangeTracker(checkpoint.getResidual());
-            }
-            tracker.checkDone();
+      try (var tasks = new InProcess.Tasks(threads)) {
+        // Each file's planner hands each range to a parser as soon as it has found it.
+        for (String file : files) {
+          tasks.submit(() -> {
+            planner.ranges(file, range -> tasks.submit(() -> parse(parser, file, range, collected)));
             return null;
           });
         }
+        tasks.awaitAll();
       }
-      InProcess.runAll(calls, threads);
       for (int i = 0; i < splits.size(); i++) {
         ExamplesBeamIO.finalizeTempParts(out.resolve("Split-" + splits.get(i)), tempDirs.get(i), shards,
             collected.parts(splits.get(i)));
@@ -270,6 +257,25 @@ public final class ExampleGenExecutor implements Executor<ExampleGenParams> {
           java.util.Arrays.stream(collected.written).mapToLong(java.util.concurrent.atomic.LongAdder::sum).toArray(),
           collected.labelDropped.sum(), collected.labelQuarantined.sum());
     }
+  }
+
+  /**
+   * Parses one range as a runner calls the DoFn: with a tracker of the range, checkpointed and
+   * resumed on a fresh tracker of the rest whenever the call asks to resume.
+   */
+  private static Void parse(ParseRecordsFn parser, String file, TextRange range, ParseRecordsFn.Output out)
+      throws Exception {
+    var tracker = new RecordRangeTracker(range);
+    while (parser.parse(file, tracker, out).shouldResume()) {
+      var checkpoint = tracker.trySplit(0);
+      if (checkpoint == null) {
+        throw new IllegalStateException("BUG: " + file + " " + range + " asked to resume without a checkpoint");
+      }
+      tracker.checkDone();
+      tracker = new RecordRangeTracker(checkpoint.getResidual());
+    }
+    tracker.checkDone();
+    return null;
   }
 
   /** The parser's results gathered from the threads of an in-process run. */

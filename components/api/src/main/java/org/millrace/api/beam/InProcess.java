@@ -105,6 +105,55 @@ public final class InProcess {
   }
 
   /**
+   * Tasks on a pool of threads that may submit more tasks while they run (a planner handing each
+   * range to a parser as it finds it): {@link #awaitAll} waits for every task, those submitted
+   * while waiting included; the first to fail cancels the rest and its exception is thrown.
+   */
+  public static final class Tasks implements AutoCloseable {
+    private final ExecutorService pool;
+    private final java.util.Queue<Future<?>> futures = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    public Tasks(int threads) {
+      this.pool = Executors.newFixedThreadPool(Math.max(1, threads), r -> {
+        var t = new Thread(r, "millrace-in-process");
+        t.setDaemon(true);
+        return t;
+      });
+    }
+
+    /** Queues a task (in submission order: a task's own submissions come after it). */
+    public void submit(Callable<?> task) {
+      futures.add(pool.submit(task));
+    }
+
+    /** Waits for every task submitted, before or during the wait. */
+    public void awaitAll() throws Exception {
+      Future<?> f;
+      // FIFO: a task's future precedes those it submits, so once it is done they are all queued.
+      while ((f = futures.poll()) != null) {
+        try {
+          f.get();
+        } catch (ExecutionException e) {
+          futures.forEach(other -> other.cancel(true));
+          Throwable cause = e.getCause();
+          if (cause instanceof Exception ex) {
+            throw ex;
+          }
+          if (cause instanceof Error err) {
+            throw err;
+          }
+          throw e;
+        }
+      }
+    }
+
+    @Override
+    public void close() {
+      pool.shutdownNow();
+    }
+  }
+
+  /**
    * What {@link ExamplesBeamIO#combine(Combine.CombineFn)} computes for each split directory, in
    * process: each split's part files dealt into the same groups, each group read into one
    * accumulator ({@code createAccumulator}, then {@code addInput} per batch), the accumulators

@@ -51,17 +51,33 @@ public final class PlanRangesFn extends DoFn<String, KV<String, TextRange>> {
   /** The ranges of one file, in file order (what {@link #process} outputs for it). */
   public List<TextRange> ranges(String file) throws Exception {
     var out = new java.util.ArrayList<TextRange>();
+    ranges(file, out::add);
+    return out;
+  }
+
+  /** A range found, handed on as soon as it is found. */
+  @FunctionalInterface
+  public interface Found {
+    void found(TextRange range) throws java.io.IOException;
+  }
+
+  /**
+   * The ranges of one file, in file order, each handed to {@code out} as soon as it is known (a
+   * CSV range when the boundary scan has passed its end), so that parsing can start while the
+   * scan goes on.
+   */
+  public void ranges(String file, Found out) throws Exception {
     if (format == InputFormat.PARQUET) {
       rowGroupRanges(file, out);
-      return out;
+      return;
     }
     if (format == InputFormat.JSONL && !org.millrace.ingest.csv.Compressed.isGzip(file)) {
       lineRanges(file, out);
-      return out;
+      return;
     }
     if (format != InputFormat.CSV) {
-      out.add(new TextRange(0, Long.MAX_VALUE, 1));
-      return out;
+      out.found(new TextRange(0, Long.MAX_VALUE, 1));
+      return;
     }
     long start;
     long line;
@@ -75,28 +91,24 @@ public final class PlanRangesFn extends DoFn<String, KV<String, TextRange>> {
       line = reader.line();
     }
     long size = FileSystems.matchSingleFileSpec(file).sizeBytes();
-    List<CsvBoundaries.Boundary> cuts = List.of();
+    long[] from = {start, line};
     if (size - start > 2 * rangeBytes && !org.millrace.ingest.csv.Compressed.isGzip(file)) {
       try (InputStream in = ParseRecordsFn.open(file, start)) {
-        cuts = CsvBoundaries.every(in, start, line, delimiter, rangeBytes);
-      }
-    }
-    long from = start;
-    long fromLine = line;
-    for (var cut : cuts) {
-      if (cut.offset() > from && cut.offset() < size) {
-        out.add(new TextRange(from, cut.offset(), fromLine));
-        from = cut.offset();
-        fromLine = cut.line();
+        CsvBoundaries.every(in, start, line, delimiter, rangeBytes, cut -> {
+          if (cut.offset() > from[0] && cut.offset() < size) {
+            out.found(new TextRange(from[0], cut.offset(), from[1]));
+            from[0] = cut.offset();
+            from[1] = cut.line();
+          }
+        });
       }
     }
     // The last range reads to the end of the file, whatever its size now.
-    out.add(new TextRange(from, Long.MAX_VALUE, fromLine));
-    return out;
+    out.found(new TextRange(from[0], Long.MAX_VALUE, from[1]));
   }
 
   /** A JSON lines file cut at line starts about {@link #rangeBytes} apart (any newline ends a JSON line). */
-  private void lineRanges(String file, List<TextRange> out) throws Exception {
+  private void lineRanges(String file, Found out) throws Exception {
     long size = FileSystems.matchSingleFileSpec(file).sizeBytes();
     long from = 0;
     long fromLine = 1;
@@ -104,21 +116,21 @@ public final class PlanRangesFn extends DoFn<String, KV<String, TextRange>> {
       try (InputStream in = ParseRecordsFn.open(file, 0)) {
         for (long[] cut : org.millrace.ingest.csv.LineReader.boundaries(in, 0, 1, rangeBytes)) {
           if (cut[0] < size) {
-            out.add(new TextRange(from, cut[0], fromLine));
+            out.found(new TextRange(from, cut[0], fromLine));
             from = cut[0];
             fromLine = cut[1];
           }
         }
       }
     }
-    out.add(new TextRange(from, Long.MAX_VALUE, fromLine));
+    out.found(new TextRange(from, Long.MAX_VALUE, fromLine));
   }
 
   /**
    * A Parquet file's row groups, gathered into ranges of at least {@link #RANGE_ROWS} rows:
    * {@code [first group, end group)} with the file's row number of the first row.
    */
-  private static void rowGroupRanges(String file, List<TextRange> out) throws Exception {
+  private static void rowGroupRanges(String file, Found out) throws Exception {
     long[] sizes = ParquetRecords.rowGroupSizes(file);
     int from = 0;
     long firstRow = 1;
@@ -126,7 +138,7 @@ public final class PlanRangesFn extends DoFn<String, KV<String, TextRange>> {
     for (int g = 0; g < sizes.length; g++) {
       rows += sizes[g];
       if (rows >= RANGE_ROWS || g == sizes.length - 1) {
-        out.add(new TextRange(from, g + 1, firstRow));
+        out.found(new TextRange(from, g + 1, firstRow));
         from = g + 1;
         firstRow += rows;
         rows = 0;

@@ -23,6 +23,19 @@ public final class CsvBoundaries {
   public static List<Boundary> every(InputStream in, long start, long line, char delimiter, long chunk)
       throws IOException {
     var out = new ArrayList<Boundary>();
+    every(in, start, line, delimiter, chunk, out::add);
+    return out;
+  }
+
+  /** A boundary found, as soon as it is found. */
+  @FunctionalInterface
+  public interface Found {
+    void found(Boundary b) throws IOException;
+  }
+
+  /** {@link #every(InputStream, long, long, char, long)}, handing each boundary on as it is found. */
+  public static void every(InputStream in, long start, long line, char delimiter, long chunk, Found out)
+      throws IOException {
     byte[] buf = new byte[1 << 16];
     long next = start + chunk;
     long base = start;
@@ -39,7 +52,7 @@ public final class CsvBoundaries {
           cr = false;
           long end = b == '\n' ? pos + 1 : pos;
           if (end >= next) {
-            out.add(new Boundary(end, line));
+            out.found(new Boundary(end, line));
             next = end + chunk;
           }
           if (b == '\n') {
@@ -68,7 +81,7 @@ public final class CsvBoundaries {
           line++;
           fieldStart = true;
           if (pos + 1 >= next) {
-            out.add(new Boundary(pos + 1, line));
+            out.found(new Boundary(pos + 1, line));
             next = pos + 1 + chunk;
           }
         } else if (b == '\r') {
@@ -81,6 +94,5 @@ public final class CsvBoundaries {
       }
       base += n;
     }
-    return out;
   }
 }

@@ -69,7 +69,7 @@ public final class RowTyper {
             if (last == 'd' || last == 'f' || last == 'D' || last == 'F') {
               return problem(fields);
             }
-            doubles[i] = Double.parseDouble(t);
+            doubles[i] = Decimals.parseDouble(t);
           }
           case BOOL -> {
             String t = v.trim();

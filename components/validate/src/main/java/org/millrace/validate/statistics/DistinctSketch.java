@@ -17,7 +17,11 @@ final class DistinctSketch {
   byte[] registers = new byte[M];
 
   void add(String value) {
-    long h = hash(value);
+    addHash(hash(value));
+  }
+
+  /** Adds a value by its {@link #hash}. */
+  void addHash(long h) {
     int index = (int) (h >>> (64 - P));
     // A guard bit keeps the rank within 64 - P + 1.
     int rank = Long.numberOfLeadingZeros((h << P) | (1L << (P - 1))) + 1;

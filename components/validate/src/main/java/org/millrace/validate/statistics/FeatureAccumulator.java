@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.HashMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.millrace.api.data.Column;
@@ -47,7 +48,8 @@ public final class FeatureAccumulator {
   ExactSum sum;
   ExactSum sumSq;
   QuantileSketch sketch;
-  TreeMap<String, Long> values;
+  /** Counts by value (a hash map: every use of it sorts or is order-free). */
+  HashMap<String, Long> values;
   long otherValues;
   DistinctSketch distinct;
   long totalLength;
@@ -78,7 +80,7 @@ public final class FeatureAccumulator {
       sum = ExactSum.ofValues();
       sumSq = ExactSum.ofSquares();
     } else {
-      values = new TreeMap<>();
+      values = new HashMap<>();
     }
   }
 
@@ -161,10 +163,11 @@ public final class FeatureAccumulator {
       }
       return;
     }
-    overflowSketch().add(v);
+    long hash = DistinctSketch.hash(v);
+    overflowSketch().addHash(hash);
     // Keep the MAX_DISTINCT values of smallest hash: a value once left out or evicted never
     // returns (the bound only falls), so every value kept has been counted from its first row.
-    var h = new Hashed(v);
+    var h = new Hashed(hash, v);
     Hashed largest = byHash().last();
     if (h.compareTo(largest) < 0) {
       otherValues += values.remove(largest.value());

@@ -1,0 +1,52 @@
+package org.millrace.ingest.csv;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** {@link Decimals#parseDouble} gives the same bits as {@link Double#parseDouble}, and fails where it fails. */
+class DecimalsTest {
+  private static void same(String s) {
+    assertEquals(Double.doubleToRawLongBits(Double.parseDouble(s)), Double.doubleToRawLongBits(Decimals.parseDouble(s)),
+        s);
+  }
+
+  @Test
+  void plainDecimalsOfEveryLengthAndScaleGiveTheSameBits() {
+    var rnd = new Random(20261205);
+    for (int t = 0; t < 300_000; t++) {
+      int digits = 1 + rnd.nextInt(20);
+      var sb = new StringBuilder();
+      if (rnd.nextInt(4) == 0) {
+        sb.append(rnd.nextBoolean() ? '-' : '+');
+      }
+      int point = rnd.nextInt(digits + 2) - 1; // -1: no point
+      for (int d = 0; d < digits; d++) {
+        if (d == point) {
+          sb.append('.');
+        }
+        sb.append((char) ('0' + rnd.nextInt(10)));
+      }
+      if (point == digits) {
+        sb.append('.');
+      }
+      same(sb.toString());
+    }
+  }
+
+  @Test
+  void edgesGiveTheSameBitsOrTheSameFailure() {
+    for (String s : List.of("0", "-0", "-0.0", "+0.000", ".5", "5.", "9007199254740992", "9007199254740993",
+        "0.9007199254740993", "123456789012345678", "1234567890123456789", "0.1", "0.30000000000000004",
+        "1e10", "1E-5", "NaN", "-Infinity", "0x1p3", "00000000000000000001.5", "0.0000000000000000000001",
+        "0.00000000000000000000001", "4.35", "276.86", "-91.32")) {
+      same(s);
+    }
+    for (String s : List.of("", "-", "+", ".", "1.2.3", "1-2", "abc", "--1")) {
+      assertThrows(NumberFormatException.class, () -> Decimals.parseDouble(s), s);
+    }
+  }
+}
