@@ -11,8 +11,8 @@ import org.apache.spark.sql.types.StructField;
 
 /**
  * The peer of the ingest benchmark, and its data. {@code generate <csv> <rows>}: the seeded CSV of
- * LargerThanHeapIT. {@code spark <csv> <out>}: a hand-written Spark SQL job (local[2]) doing what
- * ExampleGen + StatisticsGen do: read the CSV with an inferred schema (or a Parquet file), per numeric column count,
+ * LargerThanHeapIT. {@code spark <csv> <out> [schema DDL]}: a hand-written Spark SQL job (local[2]) doing what
+ * ExampleGen + StatisticsGen do: read the CSV with the given schema, else an inferred one (or a Parquet file), per numeric column count,
  * missing, min, max, mean, std and approximate quantiles, per string column the top 20 values, and
  * write the rows as Parquet split 2:1 into train/eval by a hash of the row. Run with run.sh.
  */
@@ -28,7 +28,9 @@ public class IngestBenchmark {
     SparkSession spark = SparkSession.builder().master("local[2]").appName("ingest-peer")
         .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2").getOrCreate();
     spark.sparkContext().setLogLevel("WARN");
+    // A CSV's schema is given when known (args[3], a DDL string), so Spark makes no inference pass.
     Dataset<Row> df = args[1].endsWith(".parquet") ? spark.read().parquet(args[1])
+        : args.length > 3 ? spark.read().option("header", "true").schema(args[3]).csv(args[1])
         : spark.read().option("header", "true").option("inferSchema", "true").csv(args[1]);
     Dataset<Row> withSplit = df.withColumn("_bucket",
         functions.pmod(functions.xxhash64(df.columns().length == 0 ? new Column[0] : cols(df)), functions.lit(3)));

@@ -1,43 +1,85 @@
 #!/usr/bin/env bash
-# Ingest + statistics benchmark: millrace ExampleGen + StatisticsGen (DirectRunner, SparkRunner
-# local[2]) vs a hand-written Spark SQL job (local[2]) and DuckDB (its JDBC driver, 1 and 2
-# threads) on the same seeded CSV, each in its own JVM under /usr/bin/time (wall time and peak
-# RSS). Usage: benchmarks/ingest/run.sh [rows=1000000] [data file] (from the repository root): with
-# a data file (CSV or Parquet, e.g. 3000000 ../shared/data/flights/flights-3m.parquet; rows is then
-# its row count) every contender reads that file instead of a generated CSV.
+# Ingest + statistics benchmark: millrace ExampleGen + StatisticsGen on its embedded default (in
+# process, on the application's class path as shipped, at 1 and 2 threads) and on Beam's
+# DirectRunner and SparkRunner local[2], against a hand-written Spark SQL job (local[2], given the
+# schema, precompiled) and DuckDB (its JDBC driver, 1 and 2 threads), on the same seeded CSV, each
+# in its own JVM under /usr/bin/time (wall time and peak RSS), so times include JVM start-up.
+# Contenders run interleaved, REPS rounds (default 5); each line gives the median with min and max.
+# Usage: benchmarks/ingest/run.sh [rows=1000000] [data file] (from the repository root): with a data
+# file (CSV or Parquet, e.g. 3000000 ../shared/data/flights/flights-3m.parquet; rows is then its
+# row count) every contender reads that file instead of a generated CSV.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROWS=${1:-1000000}
+REPS=${REPS:-5}
 WORK=$(mktemp -d /tmp/ingestbench.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 mvn -B -q -pl e2e-tests -am -DskipTests test-compile dependency:build-classpath \
   -Dmdep.outputFile="$WORK/cp.txt" -Dmdep.includeScope=test >/dev/null
+mvn -B -q -pl cli dependency:build-classpath -Dmdep.outputFile="$WORK/app.txt" -Dmdep.includeScope=runtime >/dev/null
 # This checkout's classes first: the local repository may hold other builds of the millrace modules.
-CP="e2e-tests/target/test-classes:$(ls -d components/*/target/classes metadata-store/target/classes pipelines/target/classes | tr '\n' ':')$(tr ':' '\n' < "$WORK/cp.txt" | grep -v '/org/millrace/' | paste -sd:)"
+OURS="e2e-tests/target/test-classes:$(ls -d components/*/target/classes metadata-store/target/classes pipelines/target/classes | tr '\n' ':')"
+TEST_CP="$OURS$(tr ':' '\n' < "$WORK/cp.txt" | grep -v '/org/millrace/' | paste -sd:)"
+# The embedded default's class path: what lib/ of the tarball holds (cli's run-time dependencies), no Spark.
+APP_CP="$OURS$(tr ':' '\n' < "$WORK/app.txt" | grep -v '/org/millrace/' | paste -sd:)"
 FLAGS=$(sed -n 's:.*<millrace.jvm.flags>\(.*\)</millrace.jvm.flags>.*:\1:p' pom.xml)
-JAVA="java -Xmx4g $FLAGS -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp $CP"
+LOG="-Dlogback.configurationFile=$PWD/cli/src/main/resources/logback.xml -Dorg.slf4j.simpleLogger.defaultLogLevel=warn"
 DUCKDB=org.duckdb:duckdb_jdbc:2.0.0.1
 mvn -B -q dependency:copy -Dartifact=$DUCKDB -DoutputDirectory="$WORK/duckdb" >/dev/null
+DUCK_CP="$(ls "$WORK"/duckdb/*.jar)"
+# The peers precompiled, so no contender's time includes compiling its source.
+mkdir -p "$WORK/peers"
+javac -nowarn -d "$WORK/peers" -cp "$TEST_CP" benchmarks/ingest/IngestBenchmark.java
+javac -nowarn -d "$WORK/peers" -cp "$DUCK_CP" benchmarks/ingest/DuckDbPeer.java
 DATA=${2:-}
+SCHEMA=()
 if [ -z "$DATA" ]; then
   DATA="$WORK/data.csv"
-  $JAVA benchmarks/ingest/IngestBenchmark.java generate "$DATA" "$ROWS"
+  java $FLAGS -cp "$WORK/peers:$TEST_CP" IngestBenchmark generate "$DATA" "$ROWS" 2>/dev/null
+  # The generated file's columns (LargerThanHeapIT.generate), as millrace infers them.
+  SCHEMA=("id BIGINT, x DOUBLE, y DOUBLE, category STRING, count BIGINT, flag BOOLEAN, note STRING")
 fi
 DATA=$(realpath "$DATA")
-echo "rows=$ROWS data=$DATA bytes=$(stat -c %s "$DATA") cores=$(nproc) load: $(cut -d' ' -f1-3 /proc/loadavg)"
-timed() {
-  local name=$1; shift
-  /usr/bin/time -f "%e %M" -o "$WORK/time" "$@" > "$WORK/$name.log" 2>&1 || { cat "$WORK/$name.log"; exit 1; }
-  read -r secs rss < "$WORK/time"
-  awk -v n="$name" -v s="$secs" -v r="$rss" -v rows="$ROWS" \
-    'BEGIN { printf "%-40s %8.2f s %12.0f rows/s %8.0f MB peak RSS\n", n, s, rows / s, r / 1024 }'
+echo "rows=$ROWS data=$DATA bytes=$(stat -c %s "$DATA") reps=$REPS cores=$(nproc)" \
+  "cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs) load: $(cut -d' ' -f1-3 /proc/loadavg)"
+NAMES=()
+COMMANDS=()
+contender() {
+  NAMES+=("$1")
+  shift
+  COMMANDS+=("$*")
 }
-timed "millrace DirectRunner" $JAVA org.millrace.e2e.IngestAndStatistics "$DATA" "$WORK/direct" --statistics
-timed "millrace SparkRunner local[2]" $JAVA org.millrace.e2e.IngestAndStatistics "$DATA" "$WORK/spark" \
-  --statistics --runner=SparkRunner --sparkMaster=local[2]
-timed "Spark SQL job local[2]" $JAVA benchmarks/ingest/IngestBenchmark.java spark "$DATA" "$WORK/peer"
+INGEST=org.millrace.e2e.IngestAndStatistics
 for t in 1 2; do
-  timed "DuckDB ($DUCKDB) threads=$t" java -Xmx4g -cp "$(ls "$WORK"/duckdb/*.jar)" \
-    benchmarks/ingest/DuckDbPeer.java "$DATA" "$WORK/duckdb-$t" $t
+  contender "millrace embedded default, threads=$t" java -Xmx4g $FLAGS $LOG -cp "$APP_CP" $INGEST "$DATA" "@OUT@" \
+    --statistics --targetParallelism=$t
 done
-grep -h "rows_read\|row_count\|rows=\|counted" "$WORK"/*.log
+contender "millrace Beam DirectRunner" java -Xmx4g $FLAGS $LOG -cp "$TEST_CP" $INGEST "$DATA" "@OUT@" --statistics \
+  --runner=DirectRunner
+contender "millrace Beam SparkRunner local[2]" java -Xmx4g $FLAGS $LOG -cp "$TEST_CP" $INGEST "$DATA" "@OUT@" \
+  --statistics --runner=SparkRunner --sparkMaster=local[2]
+contender "Spark SQL job local[2]" java -Xmx4g $FLAGS -cp "$WORK/peers:$TEST_CP" IngestBenchmark spark "$DATA" \
+  "@OUT@"
+for t in 1 2; do
+  contender "DuckDB ($DUCKDB) threads=$t" java -Xmx4g -cp "$WORK/peers:$DUCK_CP" DuckDbPeer "$DATA" "@OUT@" $t
+done
+for ((r = 1; r <= REPS; r++)); do
+  for i in "${!NAMES[@]}"; do
+    out="$WORK/out-$i"
+    rm -rf "$out"
+    # The stored command split into words (no path here has a space); the Spark job's schema is one argument.
+    read -r -a cmd <<< "${COMMANDS[$i]//@OUT@/$out}"
+    if [[ "${NAMES[$i]}" == Spark* ]]; then
+      cmd+=("${SCHEMA[@]}")
+    fi
+    /usr/bin/time -f "%e %M" -o "$WORK/time" "${cmd[@]}" > "$WORK/log-$i" 2>&1 || { cat "$WORK/log-$i"; exit 1; }
+    echo "$i $(cat "$WORK/time")" >> "$WORK/times"
+  done
+done
+for i in "${!NAMES[@]}"; do
+  awk -v i="$i" '$1 == i { print $2, $3 }' "$WORK/times" | sort -n | awk -v n="${NAMES[$i]}" -v rows="$ROWS" '
+    { s[NR] = $1; r[NR] = $2 }
+    END { m = s[int((NR + 1) / 2)]; rss = 0; for (k = 1; k <= NR; k++) if (r[k] > rss) rss = r[k]
+          printf "%-44s median %6.2f s [%6.2f-%6.2f] %11.0f rows/s %7.0f MB peak RSS\n", n, m, s[1], s[NR], rows / m, rss / 1024 }'
+done
+grep -h "rows_read\|row_count\|rows=\|counted\|seconds:" "$WORK"/log-* | sort | uniq -c | sort -rn | head -20

@@ -7,7 +7,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -51,7 +50,7 @@ public final class CsvReader implements AutoCloseable {
   private long rawHash;
   private long recordLine;
   private long recordStart;
-  private final List<String> fields = new ArrayList<>();
+  private final Fields fields = new Fields();
   private String error;
   /** Bytes of the current record past the limit were dropped. */
   private boolean overflow;
@@ -169,7 +168,6 @@ public final class CsvReader implements AutoCloseable {
         raw(c);
       } else if (c == delimiter) {
         addField(fieldLength, ascii);
-        fieldLength = 0;
         ascii = true;
         raw(c);
         fieldStart = true;
@@ -208,9 +206,80 @@ public final class CsvReader implements AutoCloseable {
     return overflow;
   }
 
-  /** The current record's fields (null when its bytes are not UTF-8; see {@link #error()}). */
+  /**
+   * The current record's fields (null when its bytes are not UTF-8; see {@link #error()}), valid
+   * until the next {@link #advance()}: a {@link Fields} view whose strings are made on first use.
+   */
   public List<String> fields() {
     return error == null ? fields : null;
+  }
+
+  /**
+   * A record's fields over the record's field bytes (quotes removed, doubled quotes undone): an
+   * ASCII field's string is made on first {@link #get}, so a typer can read a number straight from
+   * {@link #bytes()} between {@link #start} and {@link #end} without making it.
+   */
+  public static final class Fields extends java.util.AbstractList<String> implements java.util.RandomAccess {
+    private byte[] bytes = new byte[0];
+    private int[] ends = new int[16];
+    private boolean[] ascii = new boolean[16];
+    private String[] strings = new String[16];
+    private int size;
+
+    @Override
+    public int size() {
+      return size;
+    }
+
+    @Override
+    public String get(int i) {
+      java.util.Objects.checkIndex(i, size);
+      String s = strings[i];
+      if (s == null) {
+        s = new String(bytes, start(i), ends[i] - start(i), StandardCharsets.ISO_8859_1);
+        strings[i] = s;
+      }
+      return s;
+    }
+
+    /** The bytes of the record's fields, one after another. */
+    public byte[] bytes() {
+      return bytes;
+    }
+
+    /** Where field {@code i} starts in {@link #bytes()}. */
+    public int start(int i) {
+      return i == 0 ? 0 : ends[i - 1];
+    }
+
+    /** Where field {@code i} ends in {@link #bytes()}. */
+    public int end(int i) {
+      return ends[i];
+    }
+
+    /** Whether field {@code i} is all ASCII (else its string was decoded from UTF-8 when read). */
+    public boolean ascii(int i) {
+      return ascii[i];
+    }
+
+    @Override
+    public void clear() {
+      Arrays.fill(strings, 0, size, null);
+      size = 0;
+    }
+
+    void add(byte[] buffer, int end, boolean isAscii, String decoded) {
+      if (size == ends.length) {
+        ends = Arrays.copyOf(ends, size * 2);
+        ascii = Arrays.copyOf(ascii, size * 2);
+        strings = Arrays.copyOf(strings, size * 2);
+      }
+      bytes = buffer;
+      ends[size] = end;
+      ascii[size] = isAscii;
+      strings[size] = decoded;
+      size++;
+    }
   }
 
   /** Why the current record has no fields, or null. */
@@ -243,16 +312,18 @@ public final class CsvReader implements AutoCloseable {
     return rawHash;
   }
 
-  private void addField(int length, boolean ascii) {
+  /** Ends the field that started where the last one ended, at {@code end} in {@link #field}. */
+  private void addField(int end, boolean ascii) {
     if (error != null || overflow) {
       return;
     }
     if (ascii) {
-      fields.add(new String(field, 0, length, StandardCharsets.ISO_8859_1));
+      fields.add(field, end, true, null); // its string is made when asked for
       return;
     }
     try {
-      fields.add(decoder.decode(ByteBuffer.wrap(field, 0, length)).toString());
+      int start = fields.start(fields.size());
+      fields.add(field, end, false, decoder.decode(ByteBuffer.wrap(field, start, end - start)).toString());
     } catch (CharacterCodingException e) {
       // The raw bytes so far are the file's bytes from the record's start, so the offset is exact.
       byte[] sofar = Arrays.copyOf(raw, rawLength);

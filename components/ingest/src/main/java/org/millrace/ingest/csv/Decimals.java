@@ -19,25 +19,56 @@ public final class Decimals {
     }
   }
 
+  /** What {@link #parsePlainLong} returns for anything but a plain integer (itself 19 digits long). */
+  public static final long NOT_PLAIN = Long.MIN_VALUE;
+
   private Decimals() {}
 
-  /** The double {@code s} denotes, as {@link Double#parseDouble} gives it. */
-  public static double parseDouble(String s) {
-    int n = s.length();
-    int i = 0;
+  /**
+   * The integer in ASCII bytes {@code [from, to)} when they are a plain one ({@code [+-]} and 1 to
+   * 18 digits, as {@link Long#parseLong} reads them), else {@link #NOT_PLAIN}.
+   */
+  public static long parsePlainLong(byte[] b, int from, int to) {
+    int i = from;
     boolean negative = false;
-    if (n > 0 && (s.charAt(0) == '-' || s.charAt(0) == '+')) {
-      negative = s.charAt(0) == '-';
-      i = 1;
+    if (i < to && (b[i] == '-' || b[i] == '+')) {
+      negative = b[i] == '-';
+      i++;
+    }
+    int digits = to - i;
+    if (digits < 1 || digits > 18) {
+      return NOT_PLAIN;
+    }
+    long m = 0;
+    for (; i < to; i++) {
+      int d = b[i] - '0';
+      if (d < 0 || d > 9) {
+        return NOT_PLAIN;
+      }
+      m = m * 10 + d;
+    }
+    return negative ? -m : m;
+  }
+
+  /**
+   * The double in ASCII bytes {@code [from, to)} when they are a plain decimal that the fast path
+   * of {@link #parseDouble} reads exactly, else NaN (which a plain decimal never is).
+   */
+  public static double parsePlainDouble(byte[] b, int from, int to) {
+    int i = from;
+    boolean negative = false;
+    if (i < to && (b[i] == '-' || b[i] == '+')) {
+      negative = b[i] == '-';
+      i++;
     }
     long m = 0;
     int digits = 0;
-    int fraction = -1; // digits after the point, -1 before it
-    for (; i < n; i++) {
-      char c = s.charAt(i);
+    int fraction = -1;
+    for (; i < to; i++) {
+      int c = b[i];
       if (c >= '0' && c <= '9') {
         if (++digits > 18) {
-          return Double.parseDouble(s);
+          return Double.NaN;
         }
         m = m * 10 + (c - '0');
         if (fraction >= 0) {
@@ -46,14 +77,22 @@ public final class Decimals {
       } else if (c == '.' && fraction < 0) {
         fraction = 0;
       } else {
-        return Double.parseDouble(s); // an exponent, a suffix, NaN, Infinity, hex, or not a number
+        return Double.NaN;
       }
     }
     int k = Math.max(0, fraction);
     if (digits == 0 || m > (1L << 53) || k >= POWERS.length) {
-      return Double.parseDouble(s);
+      return Double.NaN;
     }
     double v = k == 0 ? (double) m : m / POWERS[k];
     return negative ? -v : v;
+  }
+
+  /** The double {@code s} denotes, as {@link Double#parseDouble} gives it. */
+  public static double parseDouble(String s) {
+    // A char outside Latin-1 becomes '?', and one in it outside ASCII a byte over 0x7f: neither is plain.
+    byte[] b = s.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    double v = parsePlainDouble(b, 0, b.length);
+    return Double.isNaN(v) ? Double.parseDouble(s) : v;
   }
 }

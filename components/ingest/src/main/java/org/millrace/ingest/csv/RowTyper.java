@@ -17,10 +17,14 @@ public final class RowTyper {
   private final long[] longs;
   private final double[] doubles;
   private final boolean[] missing;
+  /** The ASCII null markers' bytes (a non-ASCII marker never equals an ASCII field). */
+  private final byte[][] asciiNulls;
 
   public RowTyper(DataSchema schema, Set<String> nullValues) {
     this.schema = schema;
     this.nullValues = Set.copyOf(nullValues);
+    this.asciiNulls = nullValues.stream().filter(v -> v.chars().allMatch(c -> c < 0x80))
+        .map(v -> v.getBytes(java.nio.charset.StandardCharsets.US_ASCII)).toArray(byte[][]::new);
     this.maxNullLength = nullValues.stream().mapToInt(String::length).max().orElse(-1);
     int n = schema.size();
     this.types = new FeatureType[n];
@@ -51,7 +55,15 @@ public final class RowTyper {
     if (fields.size() != types.length) {
       return problem(fields);
     }
+    CsvReader.Fields bytes = fields instanceof CsvReader.Fields f ? f : null;
     for (int i = 0; i < types.length; i++) {
+      if (bytes != null && bytes.ascii(i) && (types[i] == FeatureType.INT || types[i] == FeatureType.FLOAT)
+          && typedFromBytes(bytes, i)) {
+        if (missing[i] && !nullable[i]) {
+          return problem(fields);
+        }
+        continue;
+      }
       String v = fields.get(i);
       missing[i] = isNull(v);
       if (missing[i]) {
@@ -97,6 +109,38 @@ public final class RowTyper {
       }
     }
     return null;
+  }
+
+  /**
+   * Types an ASCII number field from the record's bytes, without making its string: a null marker,
+   * or a plain integer or decimal ({@link Decimals}). False when the field needs the string path
+   * (spaces, an exponent, a value that fails), which then gives the same value or problem.
+   */
+  private boolean typedFromBytes(CsvReader.Fields f, int i) {
+    byte[] b = f.bytes();
+    int from = f.start(i);
+    int to = f.end(i);
+    for (byte[] marker : asciiNulls) {
+      if (java.util.Arrays.equals(b, from, to, marker, 0, marker.length)) {
+        missing[i] = true;
+        return true;
+      }
+    }
+    missing[i] = false;
+    if (types[i] == FeatureType.INT) {
+      long v = Decimals.parsePlainLong(b, from, to);
+      if (v == Decimals.NOT_PLAIN) {
+        return false;
+      }
+      longs[i] = v;
+      return true;
+    }
+    double v = Decimals.parsePlainDouble(b, from, to);
+    if (Double.isNaN(v)) {
+      return false;
+    }
+    doubles[i] = v;
+    return true;
   }
 
   private String problem(List<String> fields) {

@@ -38,6 +38,23 @@ class DecimalsTest {
   }
 
   @Test
+  void plainIntegersReadAsLongParseLongReadsThem() {
+    var rnd = new Random(3);
+    for (int t = 0; t < 200_000; t++) {
+      long v = rnd.nextLong() >> rnd.nextInt(64);
+      String s = (rnd.nextInt(5) == 0 && v >= 0 ? "+" : "") + v;
+      byte[] b = s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      long plain = Decimals.parsePlainLong(b, 0, b.length);
+      int digits = s.replaceAll("[+-]", "").length();
+      assertEquals(digits <= 18 ? Long.parseLong(s) : Decimals.NOT_PLAIN, plain, s);
+    }
+    for (String s : List.of("", "-", "+", "1.0", "1e3", " 1", "--1", "12a")) {
+      byte[] b = s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      assertEquals(Decimals.NOT_PLAIN, Decimals.parsePlainLong(b, 0, b.length), s);
+    }
+  }
+
+  @Test
   void edgesGiveTheSameBitsOrTheSameFailure() {
     for (String s : List.of("0", "-0", "-0.0", "+0.000", ".5", "5.", "9007199254740992", "9007199254740993",
         "0.9007199254740993", "123456789012345678", "1234567890123456789", "0.1", "0.30000000000000004",
