@@ -23,7 +23,8 @@ import java.util.Arrays;
  * of {@value #BUFFER} values.
  */
 public final class QuantileSketch {
-  static final int BUFFER = 1024;
+  /** Values buffered between flushes: each flush sorts them and merges them into up to 2k buckets. */
+  static final int BUFFER = 8192;
   private static final long ABS = 0x7FFFFFFFFFFFFFFFL;
 
   private final int k;
