@@ -13,6 +13,13 @@ public final class Utf8 {
 
   /** The index of the first byte of the first invalid sequence in {@code bytes}, or -1 when all is UTF-8. */
   public static int firstInvalid(byte[] bytes) {
+    int i = 0;
+    while (i < bytes.length && bytes[i] >= 0) {
+      i++;
+    }
+    if (i == bytes.length) {
+      return -1; // all ASCII, the usual case: no decoder needed
+    }
     CharsetDecoder d = decoder();
     ByteBuffer in = ByteBuffer.wrap(bytes);
     CharBuffer out = CharBuffer.allocate(Math.max(16, bytes.length));

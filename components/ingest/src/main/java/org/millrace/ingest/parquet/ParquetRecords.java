@@ -2,11 +2,7 @@ package org.millrace.ingest.parquet;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ColumnReader;
@@ -149,8 +145,12 @@ public final class ParquetRecords implements RecordSource {
       r.consume();
       fields.add(v);
     }
-    String raw = String.join("\t", fields.stream().map(String::valueOf).toList());
-    return error != null ? new CsvRecord(row, null, raw, error) : new CsvRecord(row, fields, raw, null);
+    var raw = new StringBuilder();
+    for (int i = 0; i < fields.size(); i++) {
+      raw.append(i == 0 ? "" : "\t").append(fields.get(i)); // a null as "null", as String.valueOf
+    }
+    return error != null ? new CsvRecord(row, null, raw.toString(), error)
+        : new CsvRecord(row, fields, raw.toString(), null);
   }
 
   private static String value(ColumnReader r, ParquetColumns.Col c) {
@@ -174,8 +174,7 @@ public final class ParquetRecords implements RecordSource {
 
   /** ISO-8601: {@code 2001-01-01T00:47:00Z} for UTC-adjusted timestamps, without the zone otherwise. */
   private static String timestamp(long seconds, long nanos, boolean utc) {
-    return utc ? DateTimeFormatter.ISO_INSTANT.format(Instant.ofEpochSecond(seconds, nanos))
-        : DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(LocalDateTime.ofEpochSecond(seconds, (int) nanos, ZoneOffset.UTC));
+    return IsoTimes.format(seconds, nanos, utc);
   }
 
   @Override
