@@ -56,6 +56,24 @@ public final class InProcess {
     return Runtime.getRuntime().availableProcessors();
   }
 
+  /** A pool of daemon threads named {@code millrace-in-process}. */
+  private static ExecutorService pool(int threads) {
+    return Executors.newFixedThreadPool(threads, r -> {
+      var t = new Thread(r, "millrace-in-process");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** A failed task's own exception (an error is thrown as is). */
+  private static Exception failure(ExecutionException e) {
+    Throwable cause = e.getCause();
+    if (cause instanceof Error err) {
+      throw err;
+    }
+    return cause instanceof Exception ex ? ex : e;
+  }
+
   /**
    * Runs {@code tasks} on {@code threads} threads and returns their results in the tasks' order.
    * The first task to fail cancels the rest, and its own exception is thrown (a checked one as
@@ -72,11 +90,7 @@ public final class InProcess {
       }
       return out;
     }
-    ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, tasks.size()), r -> {
-      var t = new Thread(r, "millrace-in-process");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService pool = pool(Math.min(threads, tasks.size()));
     try {
       var futures = new ArrayList<Future<T>>(tasks.size());
       for (Callable<T> t : tasks) {
@@ -88,14 +102,7 @@ public final class InProcess {
           out.add(f.get());
         } catch (ExecutionException e) {
           futures.forEach(other -> other.cancel(true));
-          Throwable cause = e.getCause();
-          if (cause instanceof Exception ex) {
-            throw ex;
-          }
-          if (cause instanceof Error err) {
-            throw err;
-          }
-          throw e;
+          throw failure(e);
         }
       }
       return out;
@@ -114,11 +121,7 @@ public final class InProcess {
     private final java.util.Queue<Future<?>> futures = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     public Tasks(int threads) {
-      this.pool = Executors.newFixedThreadPool(Math.max(1, threads), r -> {
-        var t = new Thread(r, "millrace-in-process");
-        t.setDaemon(true);
-        return t;
-      });
+      this.pool = pool(Math.max(1, threads));
     }
 
     /** Queues a task (in submission order: a task's own submissions come after it). */
@@ -135,14 +138,7 @@ public final class InProcess {
           f.get();
         } catch (ExecutionException e) {
           futures.forEach(other -> other.cancel(true));
-          Throwable cause = e.getCause();
-          if (cause instanceof Exception ex) {
-            throw ex;
-          }
-          if (cause instanceof Error err) {
-            throw err;
-          }
-          throw e;
+          throw failure(e);
         }
       }
     }
