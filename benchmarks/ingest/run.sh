@@ -16,7 +16,8 @@ WORK=$(mktemp -d /tmp/ingestbench.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 mvn -B -q -pl e2e-tests -am -DskipTests test-compile dependency:build-classpath \
   -Dmdep.outputFile="$WORK/cp.txt" -Dmdep.includeScope=test >/dev/null
-mvn -B -q -pl cli dependency:build-classpath -Dmdep.outputFile="$WORK/app.txt" -Dmdep.includeScope=runtime >/dev/null
+mvn -B -q -pl cli -am -DskipTests compile dependency:build-classpath -Dmdep.outputFile="$WORK/app.txt" \
+  -Dmdep.includeScope=runtime >/dev/null
 # This checkout's classes first: the local repository may hold other builds of the millrace modules.
 OURS="e2e-tests/target/test-classes:$(ls -d components/*/target/classes metadata-store/target/classes pipelines/target/classes | tr '\n' ':')"
 TEST_CP="$OURS$(tr ':' '\n' < "$WORK/cp.txt" | grep -v '/org/millrace/' | paste -sd:)"
@@ -70,7 +71,7 @@ for ((r = 1; r <= REPS; r++)); do
     # The stored command split into words (no path here has a space); the Spark job's schema is one argument.
     read -r -a cmd <<< "${COMMANDS[$i]//@OUT@/$out}"
     if [[ "${NAMES[$i]}" == Spark* ]]; then
-      cmd+=("${SCHEMA[@]}")
+      cmd+=(${SCHEMA[@]+"${SCHEMA[@]}"})
     fi
     /usr/bin/time -f "%e %M" -o "$WORK/time" "${cmd[@]}" > "$WORK/log-$i" 2>&1 || { cat "$WORK/log-$i"; exit 1; }
     echo "$i $(cat "$WORK/time")" >> "$WORK/times"

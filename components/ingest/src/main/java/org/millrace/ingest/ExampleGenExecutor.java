@@ -173,14 +173,25 @@ public final class ExampleGenExecutor implements Executor<ExampleGenParams> {
     if (p.inputSplits() != null) {
       paths.addAll(p.inputSplits().values());
     }
-    boolean remote = paths.stream().anyMatch(s -> s != null && REMOTE.matcher(s).lookingAt());
+    boolean remote = paths.stream().anyMatch(ExampleGenExecutor::remote);
     if (remote || !InProcess.applies(beamArgs)) {
       FileSystems.setDefaultPipelineOptions(BeamPipelines.options(beamArgs));
+    } else {
+      InProcess.validate(beamArgs);
     }
   }
 
-  private static final java.util.regex.Pattern REMOTE =
-      java.util.regex.Pattern.compile("(?!file:)[A-Za-z][A-Za-z0-9+.-]*://");
+  /** A path with a scheme other than {@code file}, by Beam's own rule ({@code scheme:/...}, e.g. {@code hdfs:/x}). */
+  static boolean remote(String path) {
+    if (path == null) {
+      return false;
+    }
+    var m = SCHEME.matcher(path);
+    return m.matches() && !m.group(1).equalsIgnoreCase("file");
+  }
+
+  /** Beam's {@code FileSystems} pattern of a path with a scheme. */
+  private static final java.util.regex.Pattern SCHEME = java.util.regex.Pattern.compile("([a-zA-Z][-a-zA-Z0-9+.]*):/.*");
 
   /** What the parser counted: rows read, rejected, written per split, and with a missing label. */
   record Counts(long read, long rejected, long[] written, long labelDropped, long labelQuarantined) {}

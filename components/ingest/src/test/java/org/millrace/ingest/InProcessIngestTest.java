@@ -148,6 +148,24 @@ class InProcessIngestTest {
         embedded.getMessage());
   }
 
+  @Test
+  void remotePathsAreToldByBeamsSchemeRule() {
+    for (String remote : List.of("hdfs:/data/x.csv", "hdfs://nn:8020/data/*.csv", "s3a://bucket/k.csv", "gs://b/x")) {
+      assertTrue(ExampleGenExecutor.remote(remote), remote);
+    }
+    for (String local : List.of("/tmp/x.csv", "data/x.csv", "file:///tmp/x.csv", "FILE:///tmp/x.csv", "x:y.csv")) {
+      assertTrue(!ExampleGenExecutor.remote(local), local);
+    }
+  }
+
+  @Test
+  void aMisspelledBeamOptionFailsInProcessToo() {
+    var params = Map.<String, Object>of("input", ExampleGenExecutorTest.PENGUINS.toString());
+    var e = assertThrows(IllegalArgumentException.class,
+        () -> ExampleGenRuns.execute(dir.resolve("w"), params, dir.resolve("o"), List.of("--tempLocaton=/tmp/x")));
+    assertTrue(e.getMessage().startsWith("beam_pipeline_args expected valid Beam pipeline options"), e.getMessage());
+  }
+
   private Path schema() throws IOException {
     Path s = dir.resolve("schema.yaml");
     org.millrace.api.data.DataSchema.of(

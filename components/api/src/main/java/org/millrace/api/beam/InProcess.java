@@ -31,9 +31,20 @@ public final class InProcess {
 
   private InProcess() {}
 
-  /** Whether a component runs in process: {@code beamArgs} name no runner. */
+  /** Whether a component runs in process: {@code beamArgs} name no runner (no argument starts with {@code --runner}). */
   public static boolean applies(List<String> beamArgs) {
-    return beamArgs.stream().noneMatch(a -> a.startsWith("--runner="));
+    return beamArgs.stream().noneMatch(a -> a.regionMatches(true, 0, "--runner", 0, "--runner".length()));
+  }
+
+  /**
+   * Checks {@code beamArgs} as a Beam pipeline would, when they hold more than the in-process
+   * runner's own {@code --targetParallelism}: a typo in a Beam option fails the node, as it does on
+   * a runner (building Beam's options costs about a second, so an empty list skips it).
+   */
+  public static void validate(List<String> beamArgs) {
+    if (beamArgs.stream().anyMatch(a -> !a.startsWith(PARALLELISM))) {
+      BeamPipelines.options(beamArgs);
+    }
   }
 
   /** Threads: {@code --targetParallelism=N} (the DirectRunner's option) if given, else this JVM's processors. */
@@ -65,15 +76,6 @@ public final class InProcess {
     });
   }
 
-  /** A failed task's own exception (an error is thrown as is). */
-  private static Exception failure(ExecutionException e) {
-    Throwable cause = e.getCause();
-    if (cause instanceof Error err) {
-      throw err;
-    }
-    return cause instanceof Exception ex ? ex : e;
-  }
-
   /**
    * Runs {@code tasks} on {@code threads} threads and returns their results in the tasks' order.
    * The first task to fail cancels the rest, and its own exception is thrown (a checked one as
@@ -90,62 +92,90 @@ public final class InProcess {
       }
       return out;
     }
-    ExecutorService pool = pool(Math.min(threads, tasks.size()));
-    try {
+    try (var running = new Tasks(Math.min(threads, tasks.size()))) {
       var futures = new ArrayList<Future<T>>(tasks.size());
       for (Callable<T> t : tasks) {
-        futures.add(pool.submit(t));
+        futures.add(running.submit(t));
       }
+      running.awaitAll();
       var out = new ArrayList<T>(tasks.size());
       for (Future<T> f : futures) {
-        try {
-          out.add(f.get());
-        } catch (ExecutionException e) {
-          futures.forEach(other -> other.cancel(true));
-          throw failure(e);
-        }
+        out.add(f.get());
       }
       return out;
-    } finally {
-      pool.shutdownNow();
     }
   }
 
   /**
    * Tasks on a pool of threads that may submit more tasks while they run (a planner handing each
-   * range to a parser as it finds it): {@link #awaitAll} waits for every task, those submitted
-   * while waiting included; the first to fail cancels the rest and its exception is thrown.
+   * range to a parser as it finds it). {@link #awaitAll} waits for every task, those submitted while
+   * waiting included. The first task to fail stops the rest at once (queued ones never start,
+   * running ones are interrupted) and {@code awaitAll} throws its exception; {@link #close} waits
+   * for the threads to end, so nothing writes after the caller has moved on.
    */
   public static final class Tasks implements AutoCloseable {
     private final ExecutorService pool;
-    private final java.util.Queue<Future<?>> futures = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** Futures not yet waited for, in submission order. */
+    private final java.util.Queue<Future<?>> pending = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** Every future, for cancelling them all on a failure. */
+    private final java.util.Queue<Future<?>> all = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicReference<Throwable> failed =
+        new java.util.concurrent.atomic.AtomicReference<>();
 
     public Tasks(int threads) {
       this.pool = pool(Math.max(1, threads));
     }
 
     /** Queues a task (in submission order: a task's own submissions come after it). */
-    public void submit(Callable<?> task) {
-      futures.add(pool.submit(task));
+    public <T> Future<T> submit(Callable<T> task) {
+      Future<T> f = pool.submit(() -> {
+        try {
+          return task.call();
+        } catch (Throwable t) {
+          if (failed.compareAndSet(null, t)) {
+            all.forEach(other -> other.cancel(true));
+            pool.shutdownNow();
+          }
+          throw t;
+        }
+      });
+      all.add(f);
+      if (failed.get() != null) {
+        f.cancel(true); // submitted while a failure was stopping the others
+      }
+      pending.add(f);
+      return f;
     }
 
-    /** Waits for every task submitted, before or during the wait. */
+    /** Waits for every task submitted, before or during the wait; throws the first failure. */
     public void awaitAll() throws Exception {
       Future<?> f;
       // FIFO: a task's future precedes those it submits, so once it is done they are all queued.
-      while ((f = futures.poll()) != null) {
+      while (failed.get() == null && (f = pending.poll()) != null) {
         try {
           f.get();
-        } catch (ExecutionException e) {
-          futures.forEach(other -> other.cancel(true));
-          throw failure(e);
+        } catch (ExecutionException | java.util.concurrent.CancellationException e) {
+          break; // the failure that stopped the tasks is thrown below
         }
+      }
+      Throwable t = failed.get();
+      if (t instanceof Exception e) {
+        throw e;
+      }
+      if (t instanceof Error e) {
+        throw e;
+      }
+      if (t != null) {
+        throw new IllegalStateException(t);
       }
     }
 
     @Override
-    public void close() {
+    public void close() throws InterruptedException {
       pool.shutdownNow();
+      if (!pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES)) {
+        throw new IllegalStateException("in-process tasks still running a minute after they were stopped");
+      }
     }
   }
 

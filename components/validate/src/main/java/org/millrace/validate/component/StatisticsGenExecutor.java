@@ -50,6 +50,7 @@ public final class StatisticsGenExecutor implements Executor<StatisticsGenExecut
   static java.util.Map<String, String> statistics(Examples examples, List<String> beamArgs, ExecutionContext ctx)
       throws Exception {
     if (InProcess.applies(beamArgs)) {
+      InProcess.validate(beamArgs);
       var dirs = new java.util.LinkedHashMap<String, Path>();
       for (String split : examples.splitNames()) {
         dirs.put(split, examples.splitDir(split));
