@@ -56,7 +56,7 @@ class ReproducibleRunsIT {
 
     MillraceProcess.Result rs = cliS.run(Duration.ofMinutes(6), "run", s.toString());
     assertEquals(0, rs.code(), rs.toString());
-    assertSameFiles("the DirectRunner and the SparkRunner", hashesA, hashes(dir.resolve("s/root")));
+    assertSameFiles("the embedded default and the SparkRunner", hashesA, hashes(dir.resolve("s/root")));
 
     String fpA = fingerprints(cliA.run("runs", "show", ra.runId()));
     assertEquals(fpA, fingerprints(cliB.run("runs", "show", rb.runId())), "fingerprints of two concurrent runs");

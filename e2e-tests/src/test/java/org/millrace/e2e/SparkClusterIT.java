@@ -24,7 +24,7 @@ import org.millrace.trainer.model.ModelRuntime;
  * millrace's JVM options but millrace: without them every rank dies with
  * {@code ClassNotFoundException: jdk.incubator.vector.Vector}. Then (issue 21) the pipeline once more
  * on the cluster with the embedded run's Trainer: every artifact file from ExampleGen through the
- * model is byte-identical to the embedded (DirectRunner) run's, with equal fingerprints in
+ * model is byte-identical to the embedded default run's, with equal fingerprints in
  * {@code runs show}.
  */
 class SparkClusterIT {

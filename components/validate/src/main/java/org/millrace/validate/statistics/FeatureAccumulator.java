@@ -95,12 +95,7 @@ public final class FeatureAccumulator {
   public void add(Column c) {
     int n = c.size();
     java.util.BitSet nulls = c.nulls();
-    int present = 0;
-    for (int r = nulls.nextClearBit(0); r < n; r = nulls.nextClearBit(r + 1)) {
-      present++;
-    }
-    count += present;
-    missing += n - present;
+    long before = count;
     if (c instanceof Column.Longs l) {
       addLongs(l.values(), nulls, n);
     } else if (c instanceof Column.Doubles d) {
@@ -109,12 +104,16 @@ public final class FeatureAccumulator {
       addStrings(s.values(), nulls, n);
     } else if (c instanceof Column.Bools b) {
       addBools(b.values(), nulls, n);
+    } else {
+      count += n - nulls.get(0, n).cardinality(); // counted, no values kept
     }
+    missing += n - (count - before);
   }
 
   private void addLongs(long[] values, java.util.BitSet nulls, int n) {
     for (int r = 0; r < n; r++) {
       if (!nulls.get(r)) {
+        count++;
         addNumber(values[r]);
       }
     }
@@ -123,6 +122,7 @@ public final class FeatureAccumulator {
   private void addDoubles(double[] values, java.util.BitSet nulls, int n) {
     for (int r = 0; r < n; r++) {
       if (!nulls.get(r)) {
+        count++;
         double v = values[r];
         if (Double.isNaN(v)) {
           nan++;
@@ -136,6 +136,7 @@ public final class FeatureAccumulator {
   private void addStrings(String[] values, java.util.BitSet nulls, int n) {
     for (int r = 0; r < n; r++) {
       if (!nulls.get(r)) {
+        count++;
         addValue(values[r]);
         totalLength += values[r].length();
       }
@@ -145,6 +146,7 @@ public final class FeatureAccumulator {
   private void addBools(boolean[] values, java.util.BitSet nulls, int n) {
     for (int r = 0; r < n; r++) {
       if (!nulls.get(r)) {
+        count++;
         addValue(String.valueOf(values[r]));
       }
     }
