@@ -54,7 +54,9 @@ class DistributionIT {
     assertTrue(Files.isRegularFile(home.resolve("docs/distribution.md")), "docs");
     // The few programs a shell script needs besides java; no mvn among them.
     tools = Files.createDirectories(tmp.resolve("tools"));
-    for (String tool : List.of("bash", "env", "dirname", "readlink", "grep", "sed")) {
+    // (mkdir, stat, cksum, rm, mv: the class-data archive's, libexec/class-data.bash)
+    for (String tool : List.of("bash", "env", "dirname", "readlink", "grep", "sed", "mkdir", "stat", "cksum", "rm",
+        "mv")) {
       Path found = Stream.of("/usr/bin", "/bin").map(d -> Path.of(d, tool)).filter(Files::isExecutable).findFirst()
           .orElseThrow(() -> new AssertionError("no " + tool + " on this machine"));
       Files.createSymbolicLink(tools.resolve(tool), found);
@@ -110,6 +112,89 @@ class DistributionIT {
       assertEquals(runner.equals("DirectRunner") ? 2 : 0, beam.size(), (runner.isEmpty() ? "the embedded default"
           : runner) + " loaded " + beam);
     }
+  }
+
+  /**
+   * The class-data archive (libexec/class-data.bash): written as the first command of a kind exits,
+   * kept by the next command only if that first command succeeded and the JVM can map it (an archive
+   * cut short is deleted, not mapped: mapping one crashes the JVM), then mapped by later commands;
+   * MILLRACE_CDS=0 turns it off.
+   */
+  @Test
+  void theFirstSuccessfulCommandsClassesAreArchivedAndMappedByLaterCommands() throws Exception {
+    Path dir = tmp.resolve("class-data");
+    var env = java.util.Map.of("MILLRACE_CDS_DIR", dir.toString());
+    // A failed command writes an archive too, unmarked: the next command deletes it and writes its own.
+    Result typo = run(env, tmp.resolve("cds-typo.classes"), "--no-such-option");
+    assertEquals(2, typo.code, typo.toString());
+    assertEquals(List.of(), archives(dir, ".ok"), "a failed command's archive marked to keep");
+    assertEquals(1, archives(dir, ".tmp").size(), "the archive written at exit: " + archives(dir, ""));
+    Result first = run(env, tmp.resolve("cds-first.classes"), "--version");
+    assertEquals(0, first.code, first.toString());
+    assertEquals(List.of(), archives(dir, ".jsa"), "the failed command's archive kept");
+    assertEquals(1, archives(dir, ".tmp").size(), archives(dir, "").toString());
+    assertEquals(1, archives(dir, ".ok").size(), archives(dir, "").toString());
+
+    Path mapped = tmp.resolve("cds-mapped.classes");
+    Result second = run(env, mapped, "--version");
+    assertEquals(0, second.code, second.toString());
+    assertEquals(first.out, second.out);
+    assertEquals(first.err, second.err, "the archive's flags print nothing");
+    assertEquals(1, archives(dir, ".jsa").size(), archives(dir, "").toString());
+    assertTrue(shared(mapped) > 100, "classes mapped from the archive: " + shared(mapped));
+
+    // An archive cut short (the JVM killed while writing it, marked as kept before that): checked, deleted,
+    // and a new one written; the command itself runs as if there were none.
+    Path kept = archives(dir, ".jsa").get(0);
+    byte[] whole = Files.readAllBytes(kept);
+    Path cut = Path.of(kept + ".999999999.tmp");
+    Files.write(cut, java.util.Arrays.copyOf(whole, whole.length / 2));
+    Files.write(Path.of(cut + ".ok"), new byte[0]);
+    Files.delete(kept);
+    Path afterCut = tmp.resolve("cds-cut.classes");
+    Result third = run(env, afterCut, "--version");
+    assertEquals(0, third.code, third.toString());
+    assertEquals(first.out, third.out);
+    assertEquals(List.of(), archives(dir, ".jsa"), "an archive cut short was kept");
+    assertEquals(0, shared(afterCut), "classes mapped from an archive cut short");
+    assertTrue(Files.notExists(cut), "the archive cut short is deleted");
+    try (Stream<Path> files = Files.list(home)) {
+      assertEquals(List.of(), files.filter(f -> f.getFileName().toString().startsWith("hs_err")).toList());
+    }
+    Result fourth = run(env, tmp.resolve("cds-fourth.classes"), "--version");
+    assertEquals(0, fourth.code, fourth.toString());
+    assertEquals(1, archives(dir, ".jsa").size(), "a new archive kept: " + archives(dir, ""));
+
+    Path off = tmp.resolve("cds-off.classes");
+    Result none = run(java.util.Map.of("MILLRACE_CDS_DIR", dir.toString(), "MILLRACE_CDS", "0"), off, "--version");
+    assertEquals(0, none.code, none.toString());
+    assertEquals(0, shared(off), "classes mapped with MILLRACE_CDS=0");
+  }
+
+  /** A JDK older than 17, known by its release file (no JVM started to ask it), is refused by name. */
+  @Test
+  void anOlderJdkIsRefusedByItsReleaseFile() throws Exception {
+    Path jdk = Files.createDirectories(tmp.resolve("jdk-11/bin"));
+    Path fake = jdk.resolve("java");
+    Files.writeString(fake, "#!/bin/sh\necho 'this JVM was started' >&2\nexit 1\n");
+    fake.toFile().setExecutable(true);
+    Files.writeString(jdk.resolveSibling("release"), "IMPLEMENTOR=\"Test\"\nJAVA_VERSION=\"11.0.2\"\n");
+    Result old = run(java.util.Map.of("JAVA_HOME", jdk.getParent().toString()), tmp.resolve("jdk-11.classes"),
+        "--version");
+    assertEquals(3, old.code, old.toString());
+    assertEquals("millrace: " + fake + " is Java 11; millrace expected Java 17 or newer (set JAVA_HOME)\n", old.err);
+  }
+
+  /** The files in the class-data directory whose names end with {@code suffix}. */
+  private static List<Path> archives(Path dir, String suffix) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(f -> f.getFileName().toString().endsWith(suffix)).sorted().toList();
+    }
+  }
+
+  /** Classes of the application class path that a class-load log shows mapped from the dynamic archive. */
+  private static long shared(Path classLog) throws IOException {
+    return Files.readAllLines(classLog).stream().filter(l -> l.contains("source: shared objects file (top)")).count();
   }
 
   @Test
@@ -178,6 +263,11 @@ class DistributionIT {
 
   /** {@code bin/millrace args} from the unpacked folder, with a JDK and {@link #tools} only. */
   private static Result run(Path classLog, String... args) throws Exception {
+    return run(java.util.Map.of(), classLog, args);
+  }
+
+  /** {@link #run(Path, String...)} with more environment variables. */
+  private static Result run(java.util.Map<String, String> moreEnv, Path classLog, String... args) throws Exception {
     var command = new java.util.ArrayList<String>();
     command.add(home.resolve("bin/millrace").toString());
     command.addAll(List.of(args));
@@ -191,6 +281,7 @@ class DistributionIT {
     env.put("PATH", Path.of(System.getProperty("java.home"), "bin") + ":" + tools);
     env.put("HOME", Files.createDirectories(tmp.resolve("home")).toString());
     env.put("MILLRACE_JAVA_OPTS", "-Xlog:class+load=info:file=" + classLog);
+    env.putAll(moreEnv);
     Process p = pb.start();
     if (!p.waitFor(5, TimeUnit.MINUTES)) {
       p.destroyForcibly().waitFor();

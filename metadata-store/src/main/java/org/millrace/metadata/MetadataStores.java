@@ -38,12 +38,64 @@ public final class MetadataStores {
   /** A store from a JDBC URL ({@code jdbc:sqlite:<file>} or {@code jdbc:postgresql://host/db}). */
   public static MetadataStore open(String jdbcUrl, String user, String password) {
     Dialect dialect = Dialect.of(jdbcUrl);
-    migrate(jdbcUrl, user, password, dialect);
+    Connection conn;
     try {
-      Connection conn = connect(jdbcUrl, user, password, dialect);
-      return new JdbcMetadataStore(conn, dialect, redact(jdbcUrl));
+      conn = connect(jdbcUrl, user, password, dialect);
     } catch (SQLException e) {
-      throw new MetadataStoreException("cannot connect to metadata store " + redact(jdbcUrl) + ": " + e.getMessage(), e);
+      throw new MetadataStoreException("cannot open metadata store " + redact(jdbcUrl) + ": " + rootMessage(e), e);
+    }
+    try {
+      if (!current(conn)) {
+        migrate(jdbcUrl, user, password, dialect);
+      }
+      return new JdbcMetadataStore(conn, dialect, redact(jdbcUrl));
+    } catch (RuntimeException e) {
+      closeQuietly(conn, e);
+      throw e;
+    }
+  }
+
+  /** The schema version of the newest migration in {@code db/migration/<dialect>/}. */
+  static final int SCHEMA_VERSION = 1;
+
+  /** Times this JVM ran Flyway (tests: a store already at {@link #SCHEMA_VERSION} opens without it). */
+  static final java.util.concurrent.atomic.AtomicInteger FLYWAY_RUNS = new java.util.concurrent.atomic.AtomicInteger();
+
+  /**
+   * Whether the store's schema history (Flyway's table) lists every migration up to
+   * {@link #SCHEMA_VERSION}, all successful, and none newer: then there is nothing to migrate and
+   * Flyway (some 300 classes, about 0.4 s of a command's start) is not loaded. Anything else (a new
+   * store, a failed or a newer migration) goes to Flyway, which migrates or says what is wrong.
+   */
+  static boolean current(Connection conn) {
+    try (var st = conn.createStatement();
+        var rows = st.executeQuery("SELECT version, success FROM mr_schema_history WHERE version IS NOT NULL")) {
+      var applied = new java.util.TreeSet<Integer>();
+      while (rows.next()) {
+        if (!rows.getBoolean(2)) {
+          return false;
+        }
+        applied.add(Integer.parseInt(rows.getString(1)));
+      }
+      return applied.size() == SCHEMA_VERSION && applied.first() == 1 && applied.last() == SCHEMA_VERSION;
+    } catch (SQLException | NumberFormatException e) {
+      return false; // no history yet (a new store), or one Flyway reads better
+    } finally {
+      try {
+        if (!conn.getAutoCommit()) {
+          conn.rollback();
+        }
+      } catch (SQLException e) {
+        // the store's own use of the connection reports a broken one
+      }
+    }
+  }
+
+  private static void closeQuietly(Connection conn, RuntimeException failure) {
+    try {
+      conn.close();
+    } catch (SQLException e) {
+      failure.addSuppressed(e);
     }
   }
 
@@ -102,6 +154,7 @@ public final class MetadataStores {
   }
 
   private static void runMigration(Flyway flyway, String url) {
+    FLYWAY_RUNS.incrementAndGet();
     try {
       var result = flyway.migrate();
       if (result.migrationsExecuted > 0) {

@@ -170,6 +170,9 @@ public final class MillraceCli implements Callable<Integer> {
       cl.getOut().flush();
       cl.getErr().flush();
     }
+    if (code == OK) {
+      ClassDataDump.keep();
+    }
     System.exit(code);
   }
 

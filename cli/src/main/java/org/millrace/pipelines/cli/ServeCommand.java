@@ -103,6 +103,7 @@ final class ServeCommand implements Callable<Integer> {
         ? "no models yet; polling every " + pollSeconds + " s"
         : String.join(", ", models.values().stream().map(v -> v.name() + " " + v.available().keySet()).toList()));
     cli.out().flush();
+    ClassDataDump.keep(); // serving: the classes a server needs are loaded
     done.await();
     return MillraceCli.OK;
   }

@@ -1,0 +1,90 @@
+# Class data sharing for the millrace launchers (the JDK's dynamic AppCDS archives), sourced by
+# bin/millrace and ./millrace.
+#
+# The first command of a kind (run, serve, or any other) on a class path and JVM writes the classes it
+# loaded to an archive as it exits. The next command keeps that archive if the command that wrote it
+# succeeded (the CLI marks it: ClassDataDump; one that failed on a typo loaded few classes) and if a JVM
+# of its own maps it with -Xshare:on (an archive cut short by a kill during the write fails that check);
+# else it deletes it, and a later command writes another. Every later command maps the archive instead of finding, reading and verifying those classes
+# in the jars: about 0.5 s less per command (benchmarks/RESULTS.md). The JVM still checks each jar
+# against the archive; a new build or another JVM gives another archive, which replaces the install's
+# old one.
+#
+# MILLRACE_CDS=0 turns it off; MILLRACE_CDS_DIR moves the archives (default
+# ${XDG_CACHE_HOME:-$HOME/.cache}/millrace/cds). A directory that cannot be written, or -Xshare or an
+# archive of the user's own in MILLRACE_JAVA_OPTS, means no archive: the classes load from the jars.
+
+# millrace_class_data JAVA CLASSPATH COMMAND [JVM FLAGS...]: sets the array class_data_flags to the
+# flags that map this class path's archive, or that write one at exit, or to nothing.
+millrace_class_data() {
+  class_data_flags=()
+  local java="$1" classpath="$2" command="${3:-}"
+  shift 3 || shift $#
+  [ "${MILLRACE_CDS:-1}" = 0 ] && return 0
+  case " ${MILLRACE_JAVA_OPTS:-} " in
+    *-Xshare*|*SharedArchiveFile*|*ArchiveClassesAtExit*) return 0 ;;
+  esac
+  local dir="${MILLRACE_CDS_DIR:-${XDG_CACHE_HOME:-${HOME:-/nonexistent}/.cache}/millrace/cds}"
+  { mkdir -p "$dir" && [ -w "$dir" ]; } 2>/dev/null || return 0
+  local kind=other
+  case "$command" in run | serve) kind="$command" ;; esac
+
+  # The archive's name: the kind, the class path as written (one archive per install), and what the
+  # archive's contents depend on: the JVM's library and every jar on the class path (size and time).
+  local entries entry jars=() jvm
+  IFS=: read -r -a entries <<< "$classpath"
+  for entry in "${entries[@]}"; do
+    if [[ "$entry" == */\* ]]; then
+      jars+=("${entry%\*}"*.jar)
+    elif [ -n "$entry" ]; then
+      jars+=("$entry")
+    fi
+  done
+  # (Each step that fails, a missing tool say, means no archive: "|| return 0" under the launchers' set -e.)
+  jvm="$(dirname "$(dirname "$(readlink -f "$java")")")" || return 0
+  local install contents
+  install="$(printf '%s' "$classpath" | cksum)" || return 0
+  contents="$({ printf '%s\n' "$jvm"; stat -L -c '%n %s %Y' "$jvm"/lib/server/libjvm.so "${jars[@]}" 2>&1 || true; } \
+    | cksum)" || return 0
+  install="${install%% *}"
+  local archive="$dir/$kind-$install-${contents%% *}.jsa"
+
+  # Dumps of earlier commands that have ended: kept if marked and the JVM maps them, else deleted.
+  local dump pid
+  for dump in "$archive".*.tmp; do
+    [ -f "$dump" ] || continue
+    pid="${dump%.tmp}"
+    pid="${pid##*.}"
+    if kill -0 "$pid" 2>/dev/null; then
+      continue # still running, or writing the archive now
+    fi
+    if [ ! -f "$archive" ] && [ -f "$dump.ok" ] && "$java" -XX:SharedArchiveFile="$dump" -Xshare:on \
+        -XX:ErrorFile=/dev/null -Xlog:disable "$@" -cp "$classpath" -version >/dev/null 2>&1; then
+      mv -f "$dump" "$archive" || return 0
+    else
+      rm -f "$dump" 2>/dev/null || true
+    fi
+    rm -f "$dump.ok" 2>/dev/null || true
+  done
+  for dump in "$archive".*.tmp.ok; do # marked, then killed before the archive was written
+    pid="${dump%.tmp.ok}"
+    pid="${pid##*.}"
+    if [ -f "$dump" ] && [ ! -f "${dump%.ok}" ] && ! kill -0 "$pid" 2>/dev/null; then
+      rm -f "$dump" 2>/dev/null || true
+    fi
+  done
+
+  if [ -f "$archive" ]; then
+    class_data_flags=(-XX:SharedArchiveFile="$archive" "-Xlog:cds*=off")
+  elif ! compgen -G "$archive.*.tmp" >/dev/null; then
+    # None yet and none being written: this command writes it (to a name of its own, kept by a later
+    # command), after deleting the install's archives of this kind for another build or JVM. The
+    # launcher execs the JVM, so $$ is the JVM's process id.
+    local old
+    for old in "$dir/$kind-$install-"*.jsa; do
+      rm -f "$old" 2>/dev/null || true
+    done
+    class_data_flags=(-XX:ArchiveClassesAtExit="$archive.$$.tmp" "-Dmillrace.class-data.dump=$archive.$$.tmp"
+      "-Xlog:cds*=off")
+  fi
+}
