@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
+import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.FieldVector;
@@ -92,33 +93,39 @@ public final class ArrowConversion {
   /** Fills {@code root} (whose schema is {@code toArrow(batch.schema())}) with a batch. */
   public static void fill(Batch batch, VectorSchemaRoot root) {
     int n = batch.rowCount();
-    root.allocateNew();
     for (int i = 0; i < batch.columns().size(); i++) {
       Column c = batch.column(i);
       FieldVector v = root.getVector(i);
       BitSet nulls = c.nulls();
       if (c instanceof Column.Longs l) {
         var vec = (BigIntVector) v;
+        vec.allocateNew(n);
+        ArrowBuf data = vec.getDataBuffer();
+        long[] values = l.values();
         for (int r = 0; r < n; r++) {
-          if (nulls.get(r)) vec.setNull(r); else vec.setSafe(r, l.values()[r]);
+          data.setLong((long) r * Long.BYTES, nulls.get(r) ? 0L : values[r]);
         }
+        setValidity(vec.getValidityBuffer(), nulls, n);
       } else if (c instanceof Column.Doubles d) {
         var vec = (Float8Vector) v;
+        vec.allocateNew(n);
+        ArrowBuf data = vec.getDataBuffer();
+        double[] values = d.values();
         for (int r = 0; r < n; r++) {
-          if (nulls.get(r)) vec.setNull(r); else vec.setSafe(r, d.values()[r]);
+          data.setDouble((long) r * Double.BYTES, nulls.get(r) ? 0.0 : values[r]);
         }
+        setValidity(vec.getValidityBuffer(), nulls, n);
       } else if (c instanceof Column.Strings s) {
-        var vec = (VarCharVector) v;
-        for (int r = 0; r < n; r++) {
-          if (nulls.get(r)) vec.setNull(r); else vec.setSafe(r, s.values()[r].getBytes(StandardCharsets.UTF_8));
-        }
+        fillStrings((VarCharVector) v, s.values(), nulls, n);
       } else if (c instanceof Column.Bools b) {
         var vec = (BitVector) v;
+        vec.allocateNew(n);
         for (int r = 0; r < n; r++) {
-          if (nulls.get(r)) vec.setNull(r); else vec.setSafe(r, b.values()[r] ? 1 : 0);
+          if (nulls.get(r)) vec.setNull(r); else vec.set(r, b.values()[r] ? 1 : 0);
         }
       } else if (c instanceof Column.FloatVectors fv) {
         var list = (FixedSizeListVector) v;
+        list.allocateNew();
         int w = fv.width();
         var data = (Float4Vector) list.getDataVector();
         data.setInitialCapacity(n * w);
@@ -139,6 +146,51 @@ public final class ArrowConversion {
       v.setValueCount(n);
     }
     root.setRowCount(n);
+  }
+
+  /**
+   * A string column into its vector in one pass over each buffer: the values' UTF-8 bytes first, so
+   * that the data buffer is allocated once at its size (writing value by value regrows it).
+   */
+  private static void fillStrings(VarCharVector vec, String[] values, BitSet nulls, int n) {
+    byte[][] utf8 = new byte[n][];
+    long total = 0;
+    for (int r = 0; r < n; r++) {
+      if (!nulls.get(r)) {
+        utf8[r] = values[r].getBytes(StandardCharsets.UTF_8);
+        total += utf8[r].length;
+      }
+    }
+    vec.allocateNew(Math.max(total, 1), n);
+    ArrowBuf offsets = vec.getOffsetBuffer();
+    ArrowBuf data = vec.getDataBuffer();
+    long end = 0;
+    offsets.setInt(0, 0);
+    for (int r = 0; r < n; r++) {
+      if (utf8[r] != null) {
+        data.setBytes(end, utf8[r]);
+        end += utf8[r].length;
+      }
+      offsets.setInt((long) (r + 1) * Integer.BYTES, (int) end);
+    }
+    setValidity(vec.getValidityBuffer(), nulls, n);
+    vec.setLastSet(n - 1);
+  }
+
+  /** Sets the validity bits of rows {@code [0, n)}: 1 unless the row is in {@code nulls}. */
+  private static void setValidity(ArrowBuf validity, BitSet nulls, int n) {
+    long[] words = nulls.toLongArray();
+    int bytes = (n + 7) / 8;
+    for (int b = 0; b < bytes; b++) {
+      int w = b >>> 3;
+      long nullBits = w < words.length ? words[w] >>> ((b & 7) * 8) : 0L;
+      int valid = (int) ~nullBits & 0xFF;
+      int rows = n - b * 8;
+      if (rows < 8) {
+        valid &= (1 << rows) - 1;
+      }
+      validity.setByte(b, valid);
+    }
   }
 
   /** Copies the current contents of {@code root} into an on-heap batch. */

@@ -31,6 +31,7 @@ import org.millrace.ingest.csv.CsvReader;
 import org.millrace.ingest.csv.CsvRecord;
 import org.millrace.ingest.csv.RecordSource;
 import org.millrace.ingest.csv.RowTyper;
+import org.millrace.ingest.parquet.ParquetRecords;
 
 /**
  * Parses one range of a file ({@link PlanRangesFn}) per element, read by the {@link InputReader} of
@@ -253,13 +254,26 @@ public final class ParseRecordsFn extends DoFn<KV<String, TextRange>, KV<String,
         // Records one at a time; the range is claimed whole first.
         if (tracker.tryClaim(new RecordRangeTracker.Claim(range.from(), Long.MAX_VALUE, 0, true))) {
           try (RecordSource source = input.open(file, range)) {
-            CsvRecord r;
-            while ((r = source.next()) != null) {
-              if (!r.raw().isEmpty() || r.error() != null) { // a blank line is not a record
-                chunk.add(r.line(), r.fields(), r.error(), r.raw(), -1, r);
+            if (source instanceof ParquetRecords parquet) {
+              // Typed rows: no text for the integers, the split hash without the raw text (ParquetRecords.Row).
+              ParquetRecords.Row r;
+              while ((r = parquet.nextRow()) != null) {
+                if (!r.blank() || r.error() != null) {
+                  chunk.add(r.line(), r.error() == null ? r : null, r.error(), null, r.rawHash(), r);
+                }
+                if (chunk.pendingRows >= batchSize) {
+                  chunk.emit(out);
+                }
               }
-              if (chunk.pendingRows >= batchSize) {
-                chunk.emit(out); // claimed above: safe to write as it goes
+            } else {
+              CsvRecord r;
+              while ((r = source.next()) != null) {
+                if (!r.raw().isEmpty() || r.error() != null) { // a blank line is not a record
+                  chunk.add(r.line(), r.fields(), r.error(), r.raw(), -1, r);
+                }
+                if (chunk.pendingRows >= batchSize) {
+                  chunk.emit(out); // claimed above: safe to write as it goes
+                }
               }
             }
           }
@@ -437,8 +451,7 @@ public final class ParseRecordsFn extends DoFn<KV<String, TextRange>, KV<String,
           return;
         }
       }
-      String text = raw != null ? raw : rawSource instanceof CsvReader r ? r.raw() : ((CsvRecord) rawSource).raw();
-      rejectedRows.add(KV.of(line, reject(file, line, text, error)));
+      rejectedRows.add(KV.of(line, reject(file, line, rawText(raw, rawSource), error)));
     }
 
     /** A row whose label is missing: fails naming file and line, is dropped, or goes to the quarantine. */
@@ -449,12 +462,25 @@ public final class ParseRecordsFn extends DoFn<KV<String, TextRange>, KV<String,
       switch (missingLabel) {
         case DROP -> labelsDropped++;
         case QUARANTINE -> {
-          String text = raw != null ? raw : rawSource instanceof CsvReader r ? r.raw() : ((CsvRecord) rawSource).raw();
-          labelRows.add(KV.of(line, entry(file, line, text, problem)));
+          labelRows.add(KV.of(line, entry(file, line, rawText(raw, rawSource), problem)));
         }
         case FAIL -> throw new IllegalArgumentException(file + " " + unit + " " + line + ": " + problem
             + ". Fix the data, or set missing_label: drop or missing_label: quarantine to set such rows aside.");
       }
+    }
+
+    /** A record's raw text: given, or from its reader or record. */
+    private String rawText(String raw, Object rawSource) {
+      if (raw != null) {
+        return raw;
+      }
+      if (rawSource instanceof CsvReader r) {
+        return r.raw();
+      }
+      if (rawSource instanceof ParquetRecords.Row r) {
+        return r.raw();
+      }
+      return ((CsvRecord) rawSource).raw();
     }
 
     /** Closes the batches still being built. */

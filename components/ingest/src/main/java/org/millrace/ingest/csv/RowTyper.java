@@ -56,7 +56,21 @@ public final class RowTyper {
       return problem(fields);
     }
     CsvReader.Fields bytes = fields instanceof CsvReader.Fields f ? f : null;
+    TypedFields typed = fields instanceof TypedFields t ? t : null;
     for (int i = 0; i < types.length; i++) {
+      if (typed != null) {
+        // The value its text would parse to (Long.toString and Double.toString round-trip).
+        if (types[i] == FeatureType.INT && typed.isLong(i)) {
+          missing[i] = false;
+          longs[i] = typed.longAt(i);
+          continue;
+        }
+        if (types[i] == FeatureType.FLOAT && typed.isDouble(i)) {
+          missing[i] = false;
+          doubles[i] = typed.doubleAt(i);
+          continue;
+        }
+      }
       if (bytes != null && bytes.ascii(i) && (types[i] == FeatureType.INT || types[i] == FeatureType.FLOAT)
           && typedFromBytes(bytes, i)) {
         if (missing[i] && !nullable[i]) {

@@ -3,7 +3,6 @@ package org.millrace.ingest.parquet;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ColumnReader;
 import org.apache.parquet.column.impl.ColumnReadStoreImpl;
@@ -30,6 +29,8 @@ public final class ParquetRecords implements RecordSource {
   private final ColumnDescriptor[] descriptors;
   private final ParquetColumns.Col[] cols;
   private ColumnReader[] readers;
+  /** The row {@link #nextRow} fills. */
+  private final Row current;
   private long left;
   private long row;
   private int groupsLeft;
@@ -51,6 +52,7 @@ public final class ParquetRecords implements RecordSource {
       }
       descriptors[i] = fileSchema.getColumnDescription(new String[] {name});
     }
+    this.current = new Row(schema.size());
   }
 
   /** Opens a file through Beam's filesystems; fails naming the file when it is not Parquet or lacks a column. */
@@ -100,6 +102,23 @@ public final class ParquetRecords implements RecordSource {
 
   @Override
   public CsvRecord next() throws IOException {
+    Row r = nextRow();
+    if (r == null) {
+      return null;
+    }
+    String raw = r.raw();
+    if (r.error() != null) {
+      return new CsvRecord(r.line(), null, raw, r.error());
+    }
+    return new CsvRecord(r.line(), java.util.Arrays.asList(r.texts()), raw, null);
+  }
+
+  /**
+   * The next row, or null at the end: the same row {@link #next} gives, read without the work that
+   * only text needs (its integers are not written out, its raw text is not joined; see {@link Row}).
+   * The row is reused: it is valid until the next call.
+   */
+  public Row nextRow() throws IOException {
     while (left == 0) {
       if (groupsLeft == 0) {
         return null;
@@ -124,33 +143,200 @@ public final class ParquetRecords implements RecordSource {
     }
     left--;
     row++;
-    var fields = new ArrayList<String>(readers.length);
-    String error = null;
+    Row r = current;
+    r.line = row;
+    r.error = null;
+    long h = Row.FNV_OFFSET;
     for (int i = 0; i < readers.length; i++) {
-      ColumnReader r = readers[i];
-      String v = null;
-      if (r.getCurrentDefinitionLevel() == descriptors[i].getMaxDefinitionLevel()) {
-        if (cols[i].kind() == ParquetColumns.Kind.STRING) {
-          byte[] bytes = r.getBinary().getBytes();
-          int bad = Utf8.firstInvalid(bytes);
-          if (bad >= 0 && error == null) {
-            error = "column '" + cols[i].name() + "' (" + (i + 1) + ") expected UTF-8 text, got invalid byte 0x"
-                + String.format("%02X", bytes[bad] & 0xFF) + " at byte " + (bad + 1) + " of the value";
+      ColumnReader reader = readers[i];
+      if (i > 0) {
+        h = (h ^ '\t') * Row.FNV_PRIME;
+      }
+      if (reader.getCurrentDefinitionLevel() != descriptors[i].getMaxDefinitionLevel()) {
+        r.set(i, Row.NULL, null);
+        h = Row.hashAscii(h, "null"); // a null as "null", as String.valueOf
+      } else {
+        switch (cols[i].kind()) {
+          case STRING -> {
+            byte[] bytes = reader.getBinary().getBytes();
+            int bad = Utf8.firstInvalid(bytes);
+            if (bad >= 0) {
+              if (r.error == null) {
+                r.error = "column '" + cols[i].name() + "' (" + (i + 1) + ") expected UTF-8 text, got invalid byte 0x"
+                    + String.format("%02X", bytes[bad] & 0xFF) + " at byte " + (bad + 1) + " of the value";
+              }
+              r.set(i, Row.TEXT, Utf8.escape(bytes));
+            } else {
+              r.set(i, Row.TEXT, new String(bytes, StandardCharsets.UTF_8));
+              for (byte b : bytes) {
+                h = (h ^ b) * Row.FNV_PRIME;
+              }
+            }
           }
-          v = bad >= 0 ? Utf8.escape(bytes) : new String(bytes, StandardCharsets.UTF_8);
-        } else {
-          v = value(r, cols[i]);
+          case INT32, INT64, UINT32 -> {
+            long v = switch (cols[i].kind()) {
+              case INT32 -> reader.getInteger();
+              case UINT32 -> Integer.toUnsignedLong(reader.getInteger());
+              default -> reader.getLong();
+            };
+            r.longs[i] = v;
+            r.set(i, Row.LONG, null);
+            h = r.hashDigits(h, v);
+          }
+          case DOUBLE -> {
+            double v = reader.getDouble();
+            String text = Double.toString(v);
+            r.doubles[i] = v;
+            r.set(i, Double.isFinite(v) ? Row.DOUBLE : Row.TEXT, text);
+            h = Row.hashAscii(h, text);
+          }
+          default -> {
+            String text = value(reader, cols[i]); // ASCII: a boolean, float, date or timestamp
+            r.set(i, Row.TEXT, text);
+            h = Row.hashAscii(h, text);
+          }
         }
       }
-      r.consume();
-      fields.add(v);
+      reader.consume();
     }
-    var raw = new StringBuilder();
-    for (int i = 0; i < fields.size(); i++) {
-      raw.append(i == 0 ? "" : "\t").append(fields.get(i)); // a null as "null", as String.valueOf
+    r.rawHash = h;
+    return r;
+  }
+
+  /**
+   * One row of the file as its fields' text, with integers and finite doubles also kept as numbers
+   * (their text is made only when asked for), and the FNV-1a hash of its raw text (the values joined
+   * by tabs, a null as "null") computed from the values' bytes without joining them. A row with a
+   * string that is not UTF-8 has an {@link #error} and no hash.
+   */
+  public static final class Row extends java.util.AbstractList<String> implements java.util.RandomAccess,
+      org.millrace.ingest.csv.TypedFields {
+    static final long FNV_OFFSET = 0xcbf29ce484222325L;
+    static final long FNV_PRIME = 0x100000001b3L;
+    static final byte NULL = 0;
+    static final byte TEXT = 1;
+    static final byte LONG = 2;
+    static final byte DOUBLE = 3;
+
+    private final byte[] state;
+    private final String[] text;
+    private final long[] longs;
+    private final double[] doubles;
+    private final byte[] digits = new byte[20];
+    private long line;
+    private String error;
+    private long rawHash;
+
+    Row(int columns) {
+      state = new byte[columns];
+      text = new String[columns];
+      longs = new long[columns];
+      doubles = new double[columns];
     }
-    return error != null ? new CsvRecord(row, null, raw.toString(), error)
-        : new CsvRecord(row, fields, raw.toString(), null);
+
+    private void set(int i, byte s, String t) {
+      state[i] = s;
+      text[i] = t;
+    }
+
+    /** The row's 1-based number in the file. */
+    public long line() {
+      return line;
+    }
+
+    /** Why the row cannot be read (a string that is not UTF-8), or null. */
+    public String error() {
+      return error;
+    }
+
+    /** FNV-1a of the UTF-8 bytes of {@link #raw()}; only for a row without an error. */
+    public long rawHash() {
+      return rawHash;
+    }
+
+    /** The values joined by tabs, a null as "null" (as String.valueOf). */
+    public String raw() {
+      var raw = new StringBuilder();
+      for (int i = 0; i < state.length; i++) {
+        raw.append(i == 0 ? "" : "\t").append(get(i));
+      }
+      return raw.toString();
+    }
+
+    /** Whether the raw text is empty: one column, holding "" (a blank line is not a record). */
+    public boolean blank() {
+      return state.length == 1 && state[0] == TEXT && text[0].isEmpty();
+    }
+
+    /** Every field's text (nulls as null). */
+    String[] texts() {
+      var out = new String[state.length];
+      for (int i = 0; i < out.length; i++) {
+        out[i] = get(i);
+      }
+      return out;
+    }
+
+    @Override
+    public String get(int i) {
+      if (state[i] == LONG && text[i] == null) {
+        text[i] = Long.toString(longs[i]);
+      }
+      return text[i];
+    }
+
+    @Override
+    public int size() {
+      return state.length;
+    }
+
+    @Override
+    public boolean isLong(int i) {
+      return state[i] == LONG;
+    }
+
+    @Override
+    public long longAt(int i) {
+      return longs[i];
+    }
+
+    @Override
+    public boolean isDouble(int i) {
+      return state[i] == DOUBLE;
+    }
+
+    @Override
+    public double doubleAt(int i) {
+      return doubles[i];
+    }
+
+    /** FNV-1a over the bytes of an ASCII text. */
+    static long hashAscii(long h, String ascii) {
+      for (int k = 0; k < ascii.length(); k++) {
+        h = (h ^ ascii.charAt(k)) * FNV_PRIME;
+      }
+      return h;
+    }
+
+    /** FNV-1a over the bytes of {@code Long.toString(v)}, without making it. */
+    long hashDigits(long h, long v) {
+      if (v == Long.MIN_VALUE) {
+        return hashAscii(h, Long.toString(v));
+      }
+      if (v < 0) {
+        h = (h ^ '-') * FNV_PRIME;
+        v = -v;
+      }
+      int at = digits.length;
+      do {
+        digits[--at] = (byte) ('0' + v % 10);
+        v /= 10;
+      } while (v != 0);
+      for (int k = at; k < digits.length; k++) {
+        h = (h ^ digits[k]) * FNV_PRIME;
+      }
+      return h;
+    }
   }
 
   private static String value(ColumnReader r, ParquetColumns.Col c) {
