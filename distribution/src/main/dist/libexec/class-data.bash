@@ -14,11 +14,24 @@
 # ${XDG_CACHE_HOME:-$HOME/.cache}/millrace/cds). A directory that cannot be written, or -Xshare or an
 # archive of the user's own in MILLRACE_JAVA_OPTS, means no archive: the classes load from the jars.
 
-# millrace_class_data JAVA CLASSPATH COMMAND [JVM FLAGS...]: sets the array class_data_flags to the
-# flags that map this class path's archive, or that write one at exit, or to nothing.
+# millrace_command_kind ARGS...: sets command_kind to the kind of command the CLI's arguments name:
+# run or serve (after any options before them, such as --metadata), else other.
+millrace_command_kind() {
+  command_kind=other
+  local a
+  for a in "$@"; do
+    case "$a" in
+      run | serve) command_kind="$a"; return 0 ;;
+    esac
+  done
+}
+
+# millrace_class_data JAVA CLASSPATH KIND [JVM FLAGS...]: sets the array class_data_flags to the
+# flags that map this class path's archive for commands of KIND, or that write one at exit, or to
+# nothing.
 millrace_class_data() {
   class_data_flags=()
-  local java="$1" classpath="$2" command="${3:-}"
+  local java="$1" classpath="$2" kind="${3:-other}"
   shift 3 || shift $#
   [ "${MILLRACE_CDS:-1}" = 0 ] && return 0
   case " ${MILLRACE_JAVA_OPTS:-} " in
@@ -26,8 +39,6 @@ millrace_class_data() {
   esac
   local dir="${MILLRACE_CDS_DIR:-${XDG_CACHE_HOME:-${HOME:-/nonexistent}/.cache}/millrace/cds}"
   { mkdir -p "$dir" && [ -w "$dir" ]; } 2>/dev/null || return 0
-  local kind=other
-  case "$command" in run | serve) kind="$command" ;; esac
 
   # The archive's name: the kind, the class path as written (one archive per install), and what the
   # archive's contents depend on: the JVM's library and every jar on the class path (size and time).
