@@ -47,6 +47,8 @@ millrace_class_data() {
   for entry in "${entries[@]}"; do
     if [[ "$entry" == */\* ]]; then
       jars+=("${entry%\*}"*.jar)
+    elif [ -d "$entry" ]; then
+      return 0 # a class folder (a build's target/classes): the JVM archives classes from jars only
     elif [ -n "$entry" ]; then
       jars+=("$entry")
     fi

@@ -171,6 +171,29 @@ class DistributionIT {
     assertEquals(0, shared(off), "classes mapped with MILLRACE_CDS=0");
   }
 
+  /**
+   * A class path with a class folder (the source tree's launcher after a build that stopped before
+   * the jars) gets no archive: the JVM refuses to write one then, and the command would fail as it
+   * exits. With jars only, the archive flags are set.
+   */
+  @Test
+  void aClassPathWithAClassFolderGetsNoArchive() throws Exception {
+    Path classes = Files.createDirectories(tmp.resolve("folder/classes/org"));
+    Files.writeString(classes.resolve("A.class"), "not empty");
+    String jars = home.resolve("lib") + "/*";
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    for (var classpath : List.of(jars, jars + ":" + classes.getParent())) {
+      var pb = new ProcessBuilder("bash", "-c", "set -euo pipefail; source \"$1\"; millrace_class_data \"$2\" \"$3\" run;"
+          + " echo \"${#class_data_flags[@]}\"", "test", home.resolve("libexec/class-data.bash").toString(), java,
+          classpath).redirectErrorStream(true);
+      pb.environment().put("MILLRACE_CDS_DIR", tmp.resolve("folder/cds").toString());
+      Process p = pb.start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      assertEquals(0, p.waitFor(), out);
+      assertEquals(classpath.equals(jars) ? "3" : "0", out, classpath);
+    }
+  }
+
   /** A JDK older than 17, known by its release file (no JVM started to ask it), is refused by name. */
   @Test
   void anOlderJdkIsRefusedByItsReleaseFile() throws Exception {
