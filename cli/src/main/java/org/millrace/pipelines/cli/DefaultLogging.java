@@ -13,8 +13,9 @@ import ch.qos.logback.core.spi.ContextAwareBase;
  * when the cli jar is used as a library (in-process tests, the benchmarks' harness): INFO and above
  * to stderr, no DEBUG flood. Set in code (Logback finds it through {@code META-INF/services}) rather
  * than in a {@code logback.xml}: reading XML loads an XML parser and Logback's configuration model,
- * some 600 classes and 0.1 to 0.2 s of every command's start. A file named by
- * {@code -Dlogback.configurationFile} still configures Logback instead.
+ * some 500 classes ({@code millrace --version} loaded 2,721 classes before, 2,227 after) and about
+ * 0.1 s of every command's start. A file named by {@code -Dlogback.configurationFile} still
+ * configures Logback instead.
  */
 public final class DefaultLogging extends ContextAwareBase implements Configurator {
   @Override
