@@ -1,12 +1,13 @@
 # Class data sharing for the millrace launchers (the JDK's dynamic AppCDS archives), sourced by
 # bin/millrace and ./millrace.
 #
-# The first command of a kind (run, serve, or any other) on a class path and JVM writes the classes it
-# loaded to an archive as it exits. The next command keeps that archive if the command that wrote it
-# succeeded (the CLI marks it: ClassDataDump; one that failed on a typo loaded few classes) and if a JVM
-# of its own maps it with -Xshare:on (an archive cut short by a kill during the write fails that check);
-# else it deletes it, and a later command writes another. Every later command maps the archive instead of finding, reading and verifying those classes
-# in the jars: 0.7 to 1 s less for a `run` on the 2-core development machine (benchmarks/RESULTS.md). The JVM still checks each jar
+# The first command of a kind (run, serve, or any other) on a class path and JVM writes the classes
+# it loaded to an archive as it exits. The next command keeps that archive if the command that wrote
+# it succeeded (the CLI marks it: ClassDataDump; one that failed on a typo loaded few classes) and if
+# a JVM of its own maps it with -Xshare:on (an archive cut short by a kill during the write fails that
+# check); else it deletes it, and a later command writes another. Every later command maps the
+# archive instead of finding, reading and verifying those classes in the jars: 0.7 to 1 s less for a
+# `run` on the 2-core development machine (benchmarks/RESULTS.md). The JVM still checks each jar
 # against the archive; a new build or another JVM gives another archive, which replaces the install's
 # old one.
 #
