@@ -31,6 +31,7 @@ import org.millrace.ingest.csv.CsvReader;
 import org.millrace.ingest.csv.CsvRecord;
 import org.millrace.ingest.csv.RecordSource;
 import org.millrace.ingest.csv.RowTyper;
+import org.millrace.ingest.csv.SplitHash;
 import org.millrace.ingest.parquet.ParquetRecords;
 
 /**
@@ -557,14 +558,9 @@ public final class ParseRecordsFn extends DoFn<KV<String, TextRange>, KV<String,
     return JSON.writeValueAsString(entry);
   }
 
-  /** FNV-1a of a key's UTF-8 bytes. */
+  /** The split hash of a key (raw text or split_by value): {@link SplitHash#of}. */
   static long fnv(String key) {
-    long h = 0xcbf29ce484222325L;
-    for (byte b : key.getBytes(StandardCharsets.UTF_8)) {
-      h ^= b;
-      h *= 0x100000001b3L;
-    }
-    return h;
+    return SplitHash.of(key);
   }
 
   /** The index of the split a key's FNV-1a hash falls in, by the cumulative ratio buckets. */

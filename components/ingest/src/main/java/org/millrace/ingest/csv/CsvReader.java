@@ -25,8 +25,6 @@ import java.util.List;
  */
 public final class CsvReader implements AutoCloseable {
   private static final int QUOTE = '"';
-  private static final long FNV_OFFSET = 0xcbf29ce484222325L;
-  private static final long FNV_PRIME = 0x100000001b3L;
   /** The default longest record: 64 MiB. */
   public static final long DEFAULT_MAX_RECORD_BYTES = 64L << 20;
   /** How much of a too-long record {@link #raw()} keeps, for the quarantine. */
@@ -122,7 +120,7 @@ public final class CsvReader implements AutoCloseable {
     fields.clear();
     error = null;
     rawLength = 0;
-    rawHash = FNV_OFFSET;
+    rawHash = SplitHash.EMPTY;
     overflow = false;
     recordBytes = 0;
     int fieldLength = 0;
@@ -338,7 +336,7 @@ public final class CsvReader implements AutoCloseable {
     } else {
       raw = put(raw, rawLength++, c);
     }
-    rawHash = (rawHash ^ (byte) c) * FNV_PRIME;
+    rawHash = SplitHash.add(rawHash, (byte) c);
   }
 
   private byte[] put(byte[] a, int i, int c) {

@@ -13,6 +13,7 @@ import org.apache.parquet.schema.MessageType;
 import org.millrace.api.data.DataSchema;
 import org.millrace.ingest.csv.CsvRecord;
 import org.millrace.ingest.csv.RecordSource;
+import org.millrace.ingest.csv.SplitHash;
 import org.millrace.ingest.csv.Utf8;
 
 /**
@@ -146,15 +147,15 @@ public final class ParquetRecords implements RecordSource {
     Row r = current;
     r.line = row;
     r.error = null;
-    long h = Row.FNV_OFFSET;
+    long h = SplitHash.EMPTY;
     for (int i = 0; i < readers.length; i++) {
       ColumnReader reader = readers[i];
       if (i > 0) {
-        h = (h ^ '\t') * Row.FNV_PRIME;
+        h = SplitHash.add(h, (byte) '\t');
       }
       if (reader.getCurrentDefinitionLevel() != descriptors[i].getMaxDefinitionLevel()) {
         r.set(i, Row.NULL, null);
-        h = Row.hashAscii(h, "null"); // a null as "null", as String.valueOf
+        h = SplitHash.addAscii(h, "null"); // a null as "null", as String.valueOf
       } else {
         switch (cols[i].kind()) {
           case STRING -> {
@@ -169,7 +170,7 @@ public final class ParquetRecords implements RecordSource {
             } else {
               r.set(i, Row.TEXT, new String(bytes, StandardCharsets.UTF_8));
               for (byte b : bytes) {
-                h = (h ^ b) * Row.FNV_PRIME;
+                h = SplitHash.add(h, b);
               }
             }
           }
@@ -188,12 +189,12 @@ public final class ParquetRecords implements RecordSource {
             String text = Double.toString(v);
             r.doubles[i] = v;
             r.set(i, Double.isFinite(v) ? Row.DOUBLE : Row.TEXT, text);
-            h = Row.hashAscii(h, text);
+            h = SplitHash.addAscii(h, text);
           }
           default -> {
             String text = value(reader, cols[i]); // ASCII: a boolean, float, date or timestamp
             r.set(i, Row.TEXT, text);
-            h = Row.hashAscii(h, text);
+            h = SplitHash.addAscii(h, text);
           }
         }
       }
@@ -211,8 +212,6 @@ public final class ParquetRecords implements RecordSource {
    */
   public static final class Row extends java.util.AbstractList<String> implements java.util.RandomAccess,
       org.millrace.ingest.csv.TypedFields {
-    static final long FNV_OFFSET = 0xcbf29ce484222325L;
-    static final long FNV_PRIME = 0x100000001b3L;
     static final byte NULL = 0;
     static final byte TEXT = 1;
     static final byte LONG = 2;
@@ -310,21 +309,13 @@ public final class ParquetRecords implements RecordSource {
       return doubles[i];
     }
 
-    /** FNV-1a over the bytes of an ASCII text. */
-    static long hashAscii(long h, String ascii) {
-      for (int k = 0; k < ascii.length(); k++) {
-        h = (h ^ ascii.charAt(k)) * FNV_PRIME;
-      }
-      return h;
-    }
-
-    /** FNV-1a over the bytes of {@code Long.toString(v)}, without making it. */
+    /** {@code h} continued by the bytes of {@code Long.toString(v)}, without making it. */
     long hashDigits(long h, long v) {
       if (v == Long.MIN_VALUE) {
-        return hashAscii(h, Long.toString(v));
+        return SplitHash.addAscii(h, Long.toString(v));
       }
       if (v < 0) {
-        h = (h ^ '-') * FNV_PRIME;
+        h = SplitHash.add(h, (byte) '-');
         v = -v;
       }
       int at = digits.length;
@@ -333,7 +324,7 @@ public final class ParquetRecords implements RecordSource {
         v /= 10;
       } while (v != 0);
       for (int k = at; k < digits.length; k++) {
-        h = (h ^ digits[k]) * FNV_PRIME;
+        h = SplitHash.add(h, digits[k]);
       }
       return h;
     }
