@@ -2,6 +2,7 @@ package org.millrace.api.data;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 import org.apache.arrow.memory.ArrowBuf;
@@ -150,15 +151,24 @@ public final class ArrowConversion {
 
   /**
    * A string column into its vector in one pass over each buffer: the values' UTF-8 bytes first, so
-   * that the data buffer is allocated once at its size (writing value by value regrows it).
+   * that the data buffer is allocated once at its size (writing value by value regrows it). A row
+   * holding the same {@code String} as the row before (a repeated value the reader shared) reuses
+   * its bytes.
    */
   private static void fillStrings(VarCharVector vec, String[] values, BitSet nulls, int n) {
     byte[][] utf8 = new byte[n][];
     long total = 0;
+    String previous = null;
+    byte[] previousBytes = null;
     for (int r = 0; r < n; r++) {
       if (!nulls.get(r)) {
-        utf8[r] = values[r].getBytes(StandardCharsets.UTF_8);
-        total += utf8[r].length;
+        String v = values[r];
+        if (v != previous) {
+          previous = v;
+          previousBytes = v.getBytes(StandardCharsets.UTF_8);
+        }
+        utf8[r] = previousBytes;
+        total += previousBytes.length;
       }
     }
     vec.allocateNew(Math.max(total, 1), n);
@@ -267,11 +277,18 @@ public final class ArrowConversion {
   }
 
   /** Each string decoded from the data buffer through one reused array (no array per value). */
+  /**
+   * A string vector's values. A value equal to the last one read (a run of a repeated value) is
+   * the same {@code String}, decoded once: consumers that count values find it again at once.
+   */
   private static String[] strings(VarCharVector v, int n, BitSet nulls) {
     String[] vals = new String[n];
     var offsets = v.getOffsetBuffer();
     var data = v.getDataBuffer();
     byte[] scratch = new byte[256];
+    byte[] last = new byte[256];
+    int lastLength = -1;
+    String lastValue = null;
     for (int r = 0; r < n; r++) {
       if (nulls.get(r)) {
         continue;
@@ -282,7 +299,14 @@ public final class ArrowConversion {
         scratch = new byte[Math.max(length, scratch.length * 2)];
       }
       data.getBytes(start, scratch, 0, length);
-      vals[r] = new String(scratch, 0, length, StandardCharsets.UTF_8);
+      if (length != lastLength || !Arrays.equals(scratch, 0, length, last, 0, length)) {
+        lastValue = new String(scratch, 0, length, StandardCharsets.UTF_8);
+        lastLength = length;
+        byte[] swap = last; // the bytes just read become the last value's
+        last = scratch;
+        scratch = swap;
+      }
+      vals[r] = lastValue;
     }
     return vals;
   }

@@ -1,5 +1,6 @@
 package org.millrace.ingest.parquet;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -27,24 +28,29 @@ final class IsoTimes {
               ZoneOffset.UTC));
     }
     int secondOfDay = (int) Math.floorMod(seconds, SECONDS_PER_DAY);
-    var sb = new StringBuilder(30);
-    digits(sb, year, 4).append('-');
-    digits(sb, date.getMonthValue(), 2).append('-');
-    digits(sb, date.getDayOfMonth(), 2).append('T');
-    digits(sb, secondOfDay / 3600, 2).append(':');
-    digits(sb, secondOfDay / 60 % 60, 2).append(':');
-    digits(sb, secondOfDay % 60, 2);
+    byte[] b = new byte[30];
+    int at = digits(b, 0, year, 4);
+    b[at++] = '-';
+    at = digits(b, at, date.getMonthValue(), 2);
+    b[at++] = '-';
+    at = digits(b, at, date.getDayOfMonth(), 2);
+    b[at++] = 'T';
+    at = digits(b, at, secondOfDay / 3600, 2);
+    b[at++] = ':';
+    at = digits(b, at, secondOfDay / 60 % 60, 2);
+    b[at++] = ':';
+    at = digits(b, at, secondOfDay % 60, 2);
     int n = (int) nanos;
     if (n != 0) {
-      sb.append('.');
+      b[at++] = '.';
       if (utc) {
         // ISO_INSTANT: the fraction in groups of three digits, as many groups as it needs.
         if (n % 1_000_000 == 0) {
-          digits(sb, n / 1_000_000, 3);
+          at = digits(b, at, n / 1_000_000, 3);
         } else if (n % 1_000 == 0) {
-          digits(sb, n / 1_000, 6);
+          at = digits(b, at, n / 1_000, 6);
         } else {
-          digits(sb, n, 9);
+          at = digits(b, at, n, 9);
         }
       } else {
         // ISO_LOCAL_DATE_TIME: nine digits less the trailing zeros.
@@ -53,21 +59,21 @@ final class IsoTimes {
           n /= 10;
           width--;
         }
-        digits(sb, n, width);
+        at = digits(b, at, n, width);
       }
     }
-    return utc ? sb.append('Z').toString() : sb.toString();
+    if (utc) {
+      b[at++] = 'Z';
+    }
+    return new String(b, 0, at, StandardCharsets.ISO_8859_1);
   }
 
-  /** {@code value} (non-negative, under 10^width) in {@code width} digits, zero-padded. */
-  private static StringBuilder digits(StringBuilder sb, int value, int width) {
-    int divisor = 1;
-    for (int i = 1; i < width; i++) {
-      divisor *= 10;
+  /** Writes {@code value} (non-negative, under 10^width) at {@code at} in {@code width} digits, zero-padded; returns the end. */
+  private static int digits(byte[] b, int at, int value, int width) {
+    for (int i = at + width - 1; i >= at; i--) {
+      b[i] = (byte) ('0' + value % 10);
+      value /= 10;
     }
-    for (; divisor > 0; divisor /= 10) {
-      sb.append((char) ('0' + value / divisor % 10));
-    }
-    return sb;
+    return at + width;
   }
 }

@@ -32,6 +32,14 @@ public final class ParquetRecords implements RecordSource {
   private ColumnReader[] readers;
   /** The row {@link #nextRow} fills. */
   private final Row current;
+  /** Per string column, the strings of recent values by their bytes ({@link TextCache}). */
+  private final TextCache[] strings;
+  /**
+   * Per column formatted as text (booleans, floats, dates, timestamps): the raw bits of its last
+   * value and that value's text, reused while the column repeats it (sorted or clustered data).
+   */
+  private final long[] lastBits;
+  private final String[] lastText;
   private long left;
   private long row;
   private int groupsLeft;
@@ -54,6 +62,14 @@ public final class ParquetRecords implements RecordSource {
       descriptors[i] = fileSchema.getColumnDescription(new String[] {name});
     }
     this.current = new Row(schema.size());
+    this.strings = new TextCache[schema.size()];
+    for (int i = 0; i < cols.length; i++) {
+      if (cols[i].kind() == ParquetColumns.Kind.STRING) {
+        strings[i] = new TextCache();
+      }
+    }
+    this.lastBits = new long[schema.size()];
+    this.lastText = new String[schema.size()];
   }
 
   /** Opens a file through Beam's filesystems; fails naming the file when it is not Parquet or lacks a column. */
@@ -160,7 +176,15 @@ public final class ParquetRecords implements RecordSource {
         switch (cols[i].kind()) {
           case STRING -> {
             byte[] bytes = reader.getBinary().getBytes();
-            int bad = Utf8.firstInvalid(bytes);
+            long hashed = h;
+            int key = 0;
+            for (byte b : bytes) {
+              hashed = SplitHash.add(hashed, b);
+              key = 31 * key + b;
+            }
+            TextCache cache = strings[i];
+            String text = cache.get(bytes, key);
+            int bad = text == null ? Utf8.firstInvalid(bytes) : -1;
             if (bad >= 0) {
               if (r.error == null) {
                 r.error = "column '" + cols[i].name() + "' (" + (i + 1) + ") expected UTF-8 text, got invalid byte 0x"
@@ -168,10 +192,12 @@ public final class ParquetRecords implements RecordSource {
               }
               r.set(i, Row.TEXT, Utf8.escape(bytes));
             } else {
-              r.set(i, Row.TEXT, new String(bytes, StandardCharsets.UTF_8));
-              for (byte b : bytes) {
-                h = SplitHash.add(h, b);
+              if (text == null) {
+                text = new String(bytes, StandardCharsets.UTF_8);
+                cache.put(bytes, key, text);
               }
+              r.set(i, Row.TEXT, text);
+              h = hashed;
             }
           }
           case INT32, INT64, UINT32 -> {
@@ -192,7 +218,7 @@ public final class ParquetRecords implements RecordSource {
             h = SplitHash.addAscii(h, text);
           }
           default -> {
-            String text = value(reader, cols[i]); // ASCII: a boolean, float, date or timestamp
+            String text = formatted(reader, i); // ASCII: a boolean, float, date or timestamp
             r.set(i, Row.TEXT, text);
             h = SplitHash.addAscii(h, text);
           }
@@ -330,23 +356,72 @@ public final class ParquetRecords implements RecordSource {
     }
   }
 
-  private static String value(ColumnReader r, ParquetColumns.Col c) {
-    return switch (c.kind()) {
-      case BOOL -> Boolean.toString(r.getBoolean());
-      case INT32 -> Integer.toString(r.getInteger());
-      case UINT32 -> Integer.toUnsignedString(r.getInteger());
-      case INT64 -> Long.toString(r.getLong());
-      case FLOAT -> Float.toString(r.getFloat());
-      case DOUBLE -> Double.toString(r.getDouble());
-      case DATE -> LocalDate.ofEpochDay(r.getInteger()).toString();
-      case TIMESTAMP_MILLIS -> timestamp(Math.floorDiv(r.getLong(), 1_000L), Math.floorMod(r.getLong(), 1_000L)
-          * 1_000_000L, c.utc());
-      case TIMESTAMP_MICROS -> timestamp(Math.floorDiv(r.getLong(), 1_000_000L), Math.floorMod(r.getLong(),
-          1_000_000L) * 1_000L, c.utc());
-      case TIMESTAMP_NANOS -> timestamp(Math.floorDiv(r.getLong(), 1_000_000_000L), Math.floorMod(r.getLong(),
-          1_000_000_000L), c.utc());
-      case STRING -> throw new IllegalStateException("BUG: strings are read as bytes");
+  /** The text of column {@code i}'s value (a boolean, float, date or timestamp); a repeat reuses the last one's. */
+  private String formatted(ColumnReader r, int i) {
+    ParquetColumns.Col c = cols[i];
+    long bits = switch (c.kind()) {
+      case BOOL -> r.getBoolean() ? 1 : 0;
+      case FLOAT -> Float.floatToRawIntBits(r.getFloat());
+      case DATE -> r.getInteger();
+      case TIMESTAMP_MILLIS, TIMESTAMP_MICROS, TIMESTAMP_NANOS -> r.getLong();
+      default -> throw new IllegalStateException("BUG: " + c.kind() + " is not read as formatted text");
     };
+    String text = lastText[i];
+    if (text == null || bits != lastBits[i]) {
+      text = format(bits, c);
+      lastBits[i] = bits;
+      lastText[i] = text;
+    }
+    return text;
+  }
+
+  /** The text of a value of a formatted kind, given its raw bits (as {@link #formatted} reads them). */
+  static String format(long bits, ParquetColumns.Col c) {
+    return switch (c.kind()) {
+      case BOOL -> bits != 0 ? "true" : "false";
+      case FLOAT -> Float.toString(Float.intBitsToFloat((int) bits));
+      case DATE -> LocalDate.ofEpochDay(bits).toString();
+      case TIMESTAMP_MILLIS -> timestamp(Math.floorDiv(bits, 1_000L), Math.floorMod(bits, 1_000L) * 1_000_000L,
+          c.utc());
+      case TIMESTAMP_MICROS -> timestamp(Math.floorDiv(bits, 1_000_000L), Math.floorMod(bits, 1_000_000L) * 1_000L,
+          c.utc());
+      case TIMESTAMP_NANOS -> timestamp(Math.floorDiv(bits, 1_000_000_000L), Math.floorMod(bits, 1_000_000_000L),
+          c.utc());
+      default -> throw new IllegalStateException("BUG: " + c.kind() + " is not read as formatted text");
+    };
+  }
+
+  /**
+   * The strings of a column's recent values, found by their bytes: a value seen again (a
+   * dictionary-encoded or low-cardinality column) gives the same {@code String} without checking
+   * and decoding its bytes again. Direct-mapped, {@value #SLOTS} slots; values longer than
+   * {@value #MAX_BYTES} bytes are not kept, so the cache holds at most 32 KB of bytes.
+   */
+  static final class TextCache {
+    static final int SLOTS = 512;
+    static final int MAX_BYTES = 64;
+    private final byte[][] keys = new byte[SLOTS][];
+    private final String[] texts = new String[SLOTS];
+
+    /** The text of {@code bytes} (whose {@code key} is {@code 31 * key + b} over them), or null. */
+    String get(byte[] bytes, int key) {
+      int slot = slot(key);
+      byte[] k = keys[slot];
+      return k != null && java.util.Arrays.equals(k, bytes) ? texts[slot] : null;
+    }
+
+    /** Fibonacci hashing: the top bits of the key times 2^32 / phi, so that similar short values spread. */
+    private static int slot(int key) {
+      return (key * 0x9E3779B9) >>> (Integer.SIZE - Integer.numberOfTrailingZeros(SLOTS));
+    }
+
+    void put(byte[] bytes, int key, String text) {
+      if (bytes.length <= MAX_BYTES) {
+        int slot = slot(key);
+        keys[slot] = bytes;
+        texts[slot] = text;
+      }
+    }
   }
 
   /** ISO-8601: {@code 2001-01-01T00:47:00Z} for UTC-adjusted timestamps, without the zone otherwise. */

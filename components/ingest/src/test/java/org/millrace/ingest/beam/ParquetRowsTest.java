@@ -133,6 +133,46 @@ class ParquetRowsTest {
     }
   }
 
+  /**
+   * Repeated values read as written: strings found again by their bytes (values sharing a slot
+   * replace each other) and formatted values reused while a
+   * column repeats its last one, in runs and interleaved.
+   */
+  @Test
+  void repeatedValuesAreReadAsWrittenWhenReused() throws Exception {
+    int rows = 6000;
+    java.util.function.IntFunction<String> string = r -> r % 10 == 9 ? "long value " + "x".repeat(70) + (r % 3)
+        : "v" + (r * 7919 % 300);
+    java.util.function.IntToLongFunction millis = r -> (r % 4 == 3 ? r : r / 5) * 60_000L;
+    java.util.function.IntFunction<Float> floats = r -> (float) (r / 7) / 4;
+    Path file = ParquetTestFiles.write(dir.resolve("repeats.parquet"), "message m { required binary s (STRING);"
+        + " required int64 t (TIMESTAMP(MILLIS,true)); required float f; required boolean b; }", rows, (r, g) -> {
+          g.add("s", string.apply(r));
+          g.add("t", millis.applyAsLong(r));
+          g.add("f", floats.apply(r));
+          g.add("b", r / 3 % 2 == 0);
+        });
+    DataSchema schema = new DataSchema(List.of(feature("s", FeatureType.STRING), feature("t", FeatureType.STRING),
+        feature("f", FeatureType.FLOAT), feature("b", FeatureType.BOOL)));
+    var seen = new java.util.HashMap<String, String>();
+    int shared = 0;
+    try (var typed = ParquetRecords.open(file.toString(), schema, "test")) {
+      for (int r = 0; r < rows; r++) {
+        ParquetRecords.Row row = typed.nextRow();
+        assertEquals(string.apply(r), row.get(0), "row " + r);
+        assertEquals(java.time.Instant.ofEpochMilli(millis.applyAsLong(r)).toString(), row.get(1), "row " + r);
+        assertEquals(Float.toString(floats.apply(r)), row.get(2), "row " + r);
+        assertEquals(String.valueOf(r / 3 % 2 == 0), row.get(3), "row " + r);
+        String before = seen.put(row.get(0), row.get(0)); // the value's last occurrence
+        shared += before == row.get(0) ? 1 : 0;
+      }
+      assertNull(typed.nextRow());
+    }
+    // 300 short values over 512 slots, some sharing a slot: most repeats are found again (not those
+    // whose slot another value took meanwhile), the long values never are.
+    assertTrue(shared > rows / 2 && shared < rows * 9 / 10, shared + " repeated strings shared");
+  }
+
   private static Feature feature(String name, FeatureType type) {
     return new Feature(name, type, true, List.of(), null, null, null, null);
   }

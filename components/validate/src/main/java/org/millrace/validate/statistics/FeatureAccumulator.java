@@ -56,6 +56,9 @@ public final class FeatureAccumulator {
   /** The kept values by (hash, value) while they fill MAX_DISTINCT; rebuilt when needed. */
   @JsonIgnore
   transient TreeSet<Hashed> byHash;
+  /** The last of {@link #byHash} while the counts are full (the value a smaller hash evicts), or null. */
+  @JsonIgnore
+  transient Hashed largest;
 
   /** A kept value and its hash, ordered by hash then value. */
   record Hashed(long hash, String value) implements Comparable<Hashed> {
@@ -133,22 +136,48 @@ public final class FeatureAccumulator {
     }
   }
 
+  /** A run of one value (the same {@code String}, as a reader shares a repeated value) is counted at once. */
   private void addStrings(String[] values, java.util.BitSet nulls, int n) {
+    String run = null;
+    long runLength = 0;
     for (int r = 0; r < n; r++) {
       if (!nulls.get(r)) {
+        String v = values[r];
         count++;
-        addValue(values[r]);
-        totalLength += values[r].length();
+        totalLength += v.length();
+        if (v != run) {
+          if (runLength > 0) {
+            addValue(run, runLength);
+          }
+          run = v;
+          runLength = 0;
+        }
+        runLength++;
       }
+    }
+    if (runLength > 0) {
+      addValue(run, runLength);
     }
   }
 
   private void addBools(boolean[] values, java.util.BitSet nulls, int n) {
+    long trues = 0;
+    long falses = 0;
     for (int r = 0; r < n; r++) {
       if (!nulls.get(r)) {
-        count++;
-        addValue(String.valueOf(values[r]));
+        if (values[r]) {
+          trues++;
+        } else {
+          falses++;
+        }
       }
+    }
+    count += trues + falses;
+    if (falses > 0) {
+      addValue("false", falses);
+    }
+    if (trues > 0) {
+      addValue("true", trues);
     }
   }
 
@@ -184,20 +213,26 @@ public final class FeatureAccumulator {
     return v.substring(0, end) + "\u2026[" + v.length() + " chars #" + String.format("%016x", h) + "]";
   }
 
-  private void addValue(String value) {
+  /**
+   * Counts {@code times} occurrences of a value: the same state as counting them one at a time
+   * (once a value is kept or left out, its later occurrences only add to its count or to
+   * {@code other}).
+   */
+  private void addValue(String value, long times) {
     String v = countedKey(value);
     Long prev = values.get(v);
     if (prev != null) {
-      values.put(v, prev + 1);
+      values.put(v, prev + times);
       return;
     }
     if (values.size() < MAX_DISTINCT) {
-      values.put(v, 1L);
+      values.put(v, times);
       if (distinct != null) {
         distinct.add(v);
       }
       if (byHash != null) {
         byHash.add(new Hashed(v));
+        largest = null;
       }
       return;
     }
@@ -205,15 +240,17 @@ public final class FeatureAccumulator {
     overflowSketch().addHash(hash);
     // Keep the MAX_DISTINCT values of smallest hash: a value once left out or evicted never
     // returns (the bound only falls), so every value kept has been counted from its first row.
-    var h = new Hashed(hash, v);
-    Hashed largest = byHash().last();
-    if (h.compareTo(largest) < 0) {
+    if (largest == null) {
+      largest = byHash().last();
+    }
+    if (hash < largest.hash() || hash == largest.hash() && v.compareTo(largest.value()) < 0) {
       otherValues += values.remove(largest.value());
       byHash.remove(largest);
-      values.put(v, 1L);
-      byHash.add(h);
+      values.put(v, times);
+      byHash.add(new Hashed(hash, v));
+      largest = byHash.last();
     } else {
-      otherValues++;
+      otherValues += times;
     }
   }
 
@@ -249,6 +286,7 @@ public final class FeatureAccumulator {
       o.values.forEach((v, c) -> values.merge(v, c, Long::sum));
       otherValues += o.otherValues;
       byHash = null;
+      largest = null;
       if (distinct != null || o.distinct != null || values.size() > MAX_DISTINCT) {
         // Without a sketch an accumulator's values are all its distinct values, so this sketch
         // then holds every distinct value of both.
