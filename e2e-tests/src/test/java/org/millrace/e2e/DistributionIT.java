@@ -172,6 +172,31 @@ class DistributionIT {
   }
 
   /**
+   * sqlite-jdbc's native library is copied once into millrace's cache and loaded from there by every
+   * command, not extracted into the temporary directory on each start (which a killed JVM leaves
+   * behind).
+   */
+  @Test
+  void theSqliteLibraryIsLoadedFromTheCacheNotExtractedEachTime() throws Exception {
+    Path xdg = tmp.resolve("xdg");
+    Path temp = Files.createDirectories(tmp.resolve("java-tmp"));
+    for (int i = 1; i <= 2; i++) {
+      Path libraries = tmp.resolve("libraries-" + i + ".log");
+      Result r = run(java.util.Map.of("XDG_CACHE_HOME", xdg.toString(), "MILLRACE_CDS", "0", "MILLRACE_JAVA_OPTS",
+          "-Xlog:library=info:file=" + libraries + " -Djava.io.tmpdir=" + temp), tmp.resolve("sqlite.classes"),
+          "artifacts", "--metadata=" + tmp.resolve("sqlite-native.db"));
+      assertEquals(0, r.code, r.toString());
+      List<String> loaded = Files.readAllLines(libraries).stream().filter(l -> l.contains("Loaded library")
+          && l.contains("sqlitejdbc")).toList();
+      assertEquals(1, loaded.size(), loaded.toString());
+      assertTrue(loaded.get(0).contains(xdg.resolve("millrace/native") + "/"), loaded.get(0));
+    }
+    try (Stream<Path> left = Files.list(temp)) {
+      assertEquals(List.of(), left.filter(f -> f.getFileName().toString().contains("sqlite")).toList());
+    }
+  }
+
+  /**
    * A class path with a class folder (the source tree's launcher after a build that stopped before
    * the jars) gets no archive: the JVM refuses to write one then, and the command would fail as it
    * exits. With jars only, the archive flags are set.

@@ -107,7 +107,9 @@ public final class MetadataStores {
 
   static Connection connect(String url, String user, String password, Dialect dialect) throws SQLException {
     if (dialect == Dialect.SQLITE) {
-      return DriverManager.getConnection(url, sqliteConfig().toProperties());
+      SqliteNative.prepare();
+      // The driver itself: DriverManager would first load every JDBC driver on the class path.
+      return org.sqlite.JDBC.createConnection(url, sqliteConfig().toProperties());
     }
     var props = new Properties();
     if (user != null) {

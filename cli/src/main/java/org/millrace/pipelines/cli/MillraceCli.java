@@ -18,12 +18,18 @@ import picocli.CommandLine.Option;
 
 /** The {@code millrace} command. */
 @Command(name = "millrace", mixinStandardHelpOptions = true, versionProvider = MillraceCli.JarVersion.class,
-    description = "Production machine-learning pipelines on the JVM.",
-    subcommands = {RunCommand.class, ResumeCommand.class, RunsCommand.class, LineageCommand.class,
-        ArtifactsCommand.class, ModelsCommand.class, ServeCommand.class, ScheduleCommand.class,
-        BackfillCommand.class, RunNodeCommand.class, AirflowCommand.class, GcCommand.class, UiCommand.class,
-        InitCommand.class})
+    description = "Production machine-learning pipelines on the JVM.")
 public final class MillraceCli implements Callable<Integer> {
+  /**
+   * The subcommands by name, in the order the usage lists them. A command line is built with only
+   * the one its arguments name ({@link #commandLine(String[])}): picocli builds a command's model by
+   * reflection when it is added, about 0.3 s of a fresh JVM for all of them and their subcommands.
+   */
+  static final java.util.Map<String, Class<?>> COMMANDS = commands(RunCommand.class, ResumeCommand.class,
+      RunsCommand.class, LineageCommand.class, ArtifactsCommand.class, ModelsCommand.class, ServeCommand.class,
+      ScheduleCommand.class, BackfillCommand.class, RunNodeCommand.class, AirflowCommand.class, GcCommand.class,
+      UiCommand.class, InitCommand.class);
+
   static final int OK = 0;
   static final int NODE_FAILED = 1;
   static final int USAGE = 2;
@@ -94,12 +100,62 @@ public final class MillraceCli implements Callable<Integer> {
     return spec.commandLine().getOut();
   }
 
+  private static java.util.Map<String, Class<?>> commands(Class<?>... classes) {
+    var byName = new java.util.LinkedHashMap<String, Class<?>>();
+    for (Class<?> c : classes) {
+      byName.put(c.getAnnotation(Command.class).name(), c);
+    }
+    return java.util.Collections.unmodifiableMap(byName);
+  }
+
   /**
-   * The command line with its handlers: stdout and stderr that reach the process at every write,
-   * {@code --help} and {@code --version} on every subcommand, exit codes for errors.
+   * The command line with every subcommand and its handlers: stdout and stderr that reach the
+   * process at every write, {@code --help} and {@code --version} on every subcommand, exit codes
+   * for errors.
    */
   public static CommandLine commandLine() {
+    return commandLine(COMMANDS.keySet());
+  }
+
+  /**
+   * The command line for {@code args}: with only the subcommand they name when they name one
+   * (the same parse and behaviour, without building the others), none for the version alone,
+   * else all of them (the usage, an unknown command's error).
+   */
+  public static CommandLine commandLine(String[] args) {
+    String name = commandName(args);
+    if (name != null) {
+      return commandLine(COMMANDS.containsKey(name) ? java.util.Set.of(name) : COMMANDS.keySet());
+    }
+    var options = java.util.Set.of(args);
+    boolean version = options.contains("--version") || options.contains("-V");
+    boolean help = options.contains("--help") || options.contains("-h");
+    return commandLine(version && !help ? java.util.Set.of() : COMMANDS.keySet());
+  }
+
+  /**
+   * The first argument that is not an option of the top-level command (nor the value of one), or
+   * null: the subcommand's name when the arguments name one.
+   */
+  static String commandName(String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (a.equals("--metadata") || a.equals("--log-format")) {
+        i++; // its value
+      } else if (a.equals("--")) {
+        return null;
+      } else if (!a.startsWith("-")) {
+        return a;
+      }
+    }
+    return null;
+  }
+
+  private static CommandLine commandLine(java.util.Collection<String> names) {
     var cl = new CommandLine(new MillraceCli());
+    for (String name : names) {
+      cl.addSubcommand(name, COMMANDS.get(name));
+    }
     Charset charset = Charset.forName(System.getProperty("stdout.encoding", Charset.defaultCharset().name()));
     cl.setOut(Console.flushing(System.out, charset));
     cl.setErr(Console.flushing(System.err, charset));
@@ -162,7 +218,7 @@ public final class MillraceCli implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
-    CommandLine cl = commandLine();
+    CommandLine cl = commandLine(args);
     int code;
     try {
       code = cl.execute(args);

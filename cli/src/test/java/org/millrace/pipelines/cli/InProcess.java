@@ -13,11 +13,11 @@ final class InProcess {
   /** A finished command: exit code, stdout, stderr. */
   record Out(int code, String out, String err) {}
 
-  /** The command as given. */
+  /** The command as given, on the command line main builds for it (only the subcommand named). */
   static Out run(String... args) {
     var out = new StringWriter();
     var err = new StringWriter();
-    var cl = MillraceCli.commandLine();
+    var cl = MillraceCli.commandLine(args);
     cl.setOut(new PrintWriter(out));
     cl.setErr(new PrintWriter(err));
     int code = cl.execute(args);

@@ -30,6 +30,30 @@ class MillraceCliTest {
         """.formatted(dir.resolve("root"), value));
   }
 
+  /**
+   * main builds only the subcommand the arguments name (picocli builds each command's model by
+   * reflection), none for the version alone, and all of them for the usage or an unknown name.
+   */
+  @Test
+  void theCommandLineHoldsOnlyTheCommandTheArgumentsName() {
+    java.util.function.Function<String[], java.util.Set<String>> built =
+        args -> MillraceCli.commandLine(args).getSubcommands().keySet();
+    assertEquals(java.util.Set.of("artifacts"), built.apply(new String[] {"--metadata", "runs", "artifacts"}));
+    assertEquals(java.util.Set.of("runs"), built.apply(new String[] {"-v", "--log-format=json", "runs", "show", "x"}));
+    assertEquals(java.util.Set.of("run"), built.apply(new String[] {"--log-format", "json", "run", "p.yaml"}));
+    assertEquals(java.util.Set.of(), built.apply(new String[] {"--version"}));
+    assertEquals(MillraceCli.COMMANDS.keySet(), built.apply(new String[] {"--version", "--help"}));
+    assertEquals(MillraceCli.COMMANDS.keySet(), built.apply(new String[] {}));
+    assertEquals(MillraceCli.COMMANDS.keySet(), built.apply(new String[] {"nosuch"}));
+    assertEquals(MillraceCli.COMMANDS.keySet(), MillraceCli.commandLine().getSubcommands().keySet());
+    assertEquals(java.util.List.of("run", "resume", "runs", "lineage", "artifacts", "models", "serve", "schedule",
+        "backfill", "run-node", "airflow", "gc", "ui", "init"), java.util.List.copyOf(MillraceCli.COMMANDS.keySet()));
+    // A command built alone parses and runs as with all of them: its inherited options included.
+    Out out = InProcess.run("--metadata", dir.resolve("other.db").toString(), "artifacts");
+    assertEquals(0, out.code(), out.err());
+    assertTrue(Files.exists(dir.resolve("other.db")), "--metadata before the command reached it");
+  }
+
   @Test
   void runRunsShowExplainLineageAndArtifacts() throws Exception {
     Out first = run("run", pipeline("a").toString());

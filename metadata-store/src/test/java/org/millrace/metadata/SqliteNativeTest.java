@@ -1,0 +1,53 @@
+package org.millrace.metadata;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * sqlite-jdbc's native library is copied into the cache once, whole, and reused; a cached file of
+ * the wrong size (a copy cut short by hand) is replaced; a platform the jar has no library for
+ * leaves sqlite-jdbc to itself.
+ */
+class SqliteNativeTest {
+  private static final String RESOURCE = "/org/sqlite/native/"
+      + org.sqlite.util.OSInfo.getNativeLibFolderPathForCurrentOS() + "/" + System.mapLibraryName("sqlitejdbc");
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void copiedOnceWholeAndReplacedWhenCutShort() throws Exception {
+    byte[] library;
+    try (InputStream in = org.sqlite.JDBC.class.getResourceAsStream(RESOURCE)) {
+      library = in.readAllBytes();
+    }
+    Path cached = SqliteNative.cached(dir.resolve("native"), RESOURCE, "v-lib.so");
+    assertNotNull(cached);
+    assertArrayEquals(library, Files.readAllBytes(cached));
+    FileTime old = FileTime.fromMillis(1_000_000_000_000L);
+    Files.setLastModifiedTime(cached, old);
+    assertEquals(cached, SqliteNative.cached(dir.resolve("native"), RESOURCE, "v-lib.so"));
+    assertEquals(old, Files.getLastModifiedTime(cached), "a whole cached copy is reused, not rewritten");
+
+    Files.write(cached, java.util.Arrays.copyOf(library, library.length / 2));
+    assertEquals(cached, SqliteNative.cached(dir.resolve("native"), RESOURCE, "v-lib.so"));
+    assertArrayEquals(library, Files.readAllBytes(cached));
+    try (var files = Files.list(dir.resolve("native"))) {
+      assertEquals(1, files.count(), "no temporary file left");
+    }
+  }
+
+  @Test
+  void aPlatformWithoutALibraryIsLeftToSqliteJdbc() throws Exception {
+    assertNull(SqliteNative.cached(dir, "/org/sqlite/native/Nowhere/x/libsqlitejdbc.so", "v-lib.so"));
+  }
+}
