@@ -197,6 +197,31 @@ class DistributionIT {
   }
 
   /**
+   * The commands that run pipelines get the throughput collector (ADR 0012), an option before the
+   * command included; the others keep the JVM's default (G1); a collector named in
+   * MILLRACE_JAVA_OPTS wins.
+   */
+  @Test
+  void pipelineCommandsRunOnTheThroughputCollector() throws Exception {
+    record Case(String expected, String opts, String... args) {}
+    var cases = List.of(new Case("Parallel", "", "run", "missing.yaml"),
+        new Case("Parallel", "", "--metadata", "run", "resume", "no-such-run"),
+        new Case("Parallel", "", "-v", "backfill", "missing.yaml", "--spans", "1..2"),
+        new Case("G1", "", "artifacts"), new Case("G1", "", "--metadata", "run", "runs"),
+        new Case("G1", "", "serve", "--help"),
+        new Case("Serial", "-XX:+UseSerialGC", "run", "missing.yaml"));
+    int i = 0;
+    for (Case c : cases) {
+      Path log = tmp.resolve("gc-" + i++ + ".log");
+      Result r = run(java.util.Map.of("MILLRACE_CDS", "0", "MILLRACE_JAVA_OPTS",
+          (c.opts + " -Xlog:gc=info:file=" + log).trim()), tmp.resolve("gc.classes"), c.args);
+      assertTrue(r.code == 0 || r.code == 2, r.toString());
+      String using = Files.readAllLines(log).stream().filter(l -> l.contains("Using ")).findFirst().orElse("");
+      assertTrue(using.endsWith("Using " + c.expected), String.join(" ", c.args) + ": " + using);
+    }
+  }
+
+  /**
    * A class path with a class folder (the source tree's launcher after a build that stopped before
    * the jars) gets no archive: the JVM refuses to write one then, and the command would fail as it
    * exits. With jars only, the archive flags are set.
