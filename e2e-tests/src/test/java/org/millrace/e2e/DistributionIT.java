@@ -111,6 +111,12 @@ class DistributionIT {
       // builds Beam's pipeline, and then both classes are loaded (this check can fail).
       assertEquals(runner.equals("DirectRunner") ? 2 : 0, beam.size(), (runner.isEmpty() ? "the embedded default"
           : runner) + " loaded " + beam);
+      // In process, StatisticsGen takes the statistics ExampleGen computed as it wrote the examples (ADR 0013).
+      var logFile = java.util.regex.Pattern.compile("log: (\\S+)").matcher(run.err);
+      assertTrue(logFile.find(), run.toString());
+      String log = read(home.resolve(logFile.group(1)));
+      assertEquals(!runner.equals("DirectRunner"), log.contains("were computed as ExampleGen wrote them"),
+          runner + ": " + log);
     }
   }
 

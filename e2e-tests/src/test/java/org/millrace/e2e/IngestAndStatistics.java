@@ -28,7 +28,9 @@ public final class IngestAndStatistics {
     Path work = Path.of(args[1]);
     boolean statistics = args.length > 2 && args[2].equals("--statistics");
     List<String> beamArgs = List.of(args).subList(statistics ? 3 : 2, args.length);
-    var ctx = ExecutionContext.standalone("ingest", work, beamArgs);
+    // As in a pipeline run: with a StatisticsGen to read the examples next, ExampleGen computes their statistics.
+    var ctx = ExecutionContext.standalone("ingest", work, beamArgs,
+        statistics ? Map.of("examples", java.util.Set.of("StatisticsGen")) : Map.of());
     Path examplesDir = work.resolve("examples");
     var params = ParameterBinder.bind(ExampleGenParams.class, Map.of("input", csv.toString()));
     var result = new ExampleGenExecutor().execute(

@@ -36,6 +36,8 @@ import org.millrace.api.spec.Executor;
 import org.millrace.api.spec.ExecutorInput;
 import org.millrace.api.spec.ExecutorResult;
 import org.millrace.api.spec.ParameterException;
+import org.millrace.api.statistics.SplitAccumulator;
+import org.millrace.api.statistics.WrittenStatistics;
 import org.millrace.ingest.beam.ParseRecordsFn;
 import org.millrace.ingest.beam.ParseSettings;
 import org.millrace.ingest.beam.PlanRangesFn;
@@ -83,8 +85,11 @@ public final class ExampleGenExecutor implements Executor<ExampleGenParams> {
         .withMaxRecordBytes(p.maxRecordBytes()).withFiles(files).withShards(shards)
         .withLabel(p.label(), p.missingLabel()));
     var job = new Job(files, splits, out, tempDirs, shards, quarantineTemp, planner, parser);
-    Counts counts = InProcess.applies(ctx.beamArgs()) ? job.inProcess(InProcess.parallelism(ctx.beamArgs()))
-        : job.onBeam(ctx.beamArgs());
+    // In process, with a StatisticsGen to read these examples next in this JVM: each split's statistics
+    // are computed from the batches as they are written (WrittenStatistics), not read back.
+    boolean statistics = ctx.consumers(ExampleGenComponent.EXAMPLES.name()).contains(STATISTICS_GEN);
+    Counts counts = InProcess.applies(ctx.beamArgs())
+        ? job.inProcess(InProcess.parallelism(ctx.beamArgs()), statistics) : job.onBeam(ctx.beamArgs());
     org.millrace.api.fault.CrashPoints.hit("examplegen-parts"); // test-only: kill -9 with parts written
     long read = counts.read();
     long rejected = counts.rejected();
@@ -117,6 +122,9 @@ public final class ExampleGenExecutor implements Executor<ExampleGenParams> {
       if (ExamplesIO.parts(splitDir).isEmpty()) {
         // An empty split still has a part file: readers find its schema and zero rows, not an error.
         ExamplesIO.write(splitDir, schema, 0, List.of());
+      }
+      if (counts.statistics() != null && counts.statistics()[i] != null) {
+        WrittenStatistics.remember(splitDir, counts.statistics()[i].result(split).toJson());
       }
     }
     if (written + rejected + labelDropped + labelQuarantined != read) {
@@ -193,8 +201,15 @@ public final class ExampleGenExecutor implements Executor<ExampleGenParams> {
   /** Beam's {@code FileSystems} pattern of a path with a scheme. */
   private static final java.util.regex.Pattern SCHEME = java.util.regex.Pattern.compile("([a-zA-Z][-a-zA-Z0-9+.]*):/.*");
 
-  /** What the parser counted: rows read, rejected, written per split, and with a missing label. */
-  record Counts(long read, long rejected, long[] written, long labelDropped, long labelQuarantined) {}
+  /** The component whose statistics ExampleGen computes as it writes, when it consumes the examples. */
+  static final String STATISTICS_GEN = "StatisticsGen";
+
+  /**
+   * What the parser counted: rows read, rejected, written per split, and with a missing label; and
+   * the statistics of each split's batches, when collected (null otherwise, and for a split without a batch).
+   */
+  record Counts(long read, long rejected, long[] written, long labelDropped, long labelQuarantined,
+      SplitAccumulator[] statistics) {}
 
   /**
    * One ingest: plan each file's ranges, parse each range into temporary parts, then name the
@@ -242,11 +257,11 @@ public final class ExampleGenExecutor implements Executor<ExampleGenParams> {
       return new Counts(BeamPipelines.counter(result, ParseRecordsFn.NAMESPACE, "rows_read"),
           BeamPipelines.counter(result, ParseRecordsFn.NAMESPACE, "rows_rejected"), written,
           BeamPipelines.counter(result, ParseRecordsFn.NAMESPACE, "missing_label_dropped"),
-          BeamPipelines.counter(result, ParseRecordsFn.NAMESPACE, "missing_label_quarantined"));
+          BeamPipelines.counter(result, ParseRecordsFn.NAMESPACE, "missing_label_quarantined"), null);
     }
 
-    Counts inProcess(int threads) throws Exception {
-      var collected = new Collected(splits.size());
+    Counts inProcess(int threads, boolean statistics) throws Exception {
+      var collected = new Collected(splits.size(), statistics);
       try (var tasks = new InProcess.Tasks(threads)) {
         // Each file's planner hands each range to a parser as soon as it has found it.
         for (String file : files) {
@@ -266,7 +281,7 @@ public final class ExampleGenExecutor implements Executor<ExampleGenParams> {
       }
       return new Counts(collected.read.sum(), collected.rejectedRows.sum(),
           java.util.Arrays.stream(collected.written).mapToLong(java.util.concurrent.atomic.LongAdder::sum).toArray(),
-          collected.labelDropped.sum(), collected.labelQuarantined.sum());
+          collected.labelDropped.sum(), collected.labelQuarantined.sum(), collected.statistics);
     }
   }
 
@@ -298,10 +313,28 @@ public final class ExampleGenExecutor implements Executor<ExampleGenParams> {
     final java.util.concurrent.atomic.LongAdder labelDropped = new java.util.concurrent.atomic.LongAdder();
     final java.util.concurrent.atomic.LongAdder labelQuarantined = new java.util.concurrent.atomic.LongAdder();
     final java.util.concurrent.atomic.LongAdder[] written;
+    /** Per split, the statistics of every call's batches merged, or null when not collected. */
+    final SplitAccumulator[] statistics;
 
-    Collected(int splits) {
+    Collected(int splits, boolean statistics) {
       written = new java.util.concurrent.atomic.LongAdder[splits];
       java.util.Arrays.setAll(written, i -> new java.util.concurrent.atomic.LongAdder());
+      this.statistics = statistics ? new SplitAccumulator[splits] : null;
+    }
+
+    @Override
+    public boolean collectsStatistics() {
+      return statistics != null;
+    }
+
+    @Override
+    public void statistics(int split, SplitAccumulator written) {
+      synchronized (statistics) {
+        if (statistics[split] == null) {
+          statistics[split] = new SplitAccumulator();
+        }
+        statistics[split].merge(written);
+      }
     }
 
     List<TempPart> parts(String split) {

@@ -22,8 +22,8 @@ import org.millrace.api.data.FeatureType;
 import org.millrace.api.format.FeatureStatistics;
 import org.millrace.api.format.StatisticsModel;
 import org.millrace.validate.beam.StatisticsCombineFn;
-import org.millrace.validate.statistics.QuantileSketch;
-import org.millrace.validate.statistics.SplitAccumulator;
+import org.millrace.api.statistics.QuantileSketch;
+import org.millrace.api.statistics.SplitAccumulator;
 
 class StatisticsTest {
   static final DataSchema SCHEMA = DataSchema.of(Feature.of("x", FeatureType.FLOAT, true),

@@ -15,7 +15,7 @@ import org.millrace.api.format.Anomaly;
 import org.millrace.api.format.StatisticsModel;
 import org.millrace.validate.schema.SchemaGenParams;
 import org.millrace.validate.schema.SchemaInferrer;
-import org.millrace.validate.statistics.SplitAccumulator;
+import org.millrace.api.statistics.SplitAccumulator;
 import org.millrace.validate.validator.DistributionThresholds;
 import org.millrace.validate.validator.Validator;
 

@@ -9,7 +9,13 @@ import org.slf4j.LoggerFactory;
 
 /** The {@link ExecutionContext} the launcher gives an executor. */
 record LaunchContext(String pipelineName, String runId, String nodeId, long executionId, Path tempDir,
-    Path resumeDir, List<String> beamArgs, ProgressFactory progressFactory) implements ExecutionContext {
+    Path resumeDir, List<String> beamArgs, ProgressFactory progressFactory,
+    java.util.Map<String, java.util.Set<String>> consumersByOutput) implements ExecutionContext {
+
+  @Override
+  public java.util.Set<String> consumers(String output) {
+    return consumersByOutput.getOrDefault(output, java.util.Set.of());
+  }
 
   @Override
   public Logger log() {

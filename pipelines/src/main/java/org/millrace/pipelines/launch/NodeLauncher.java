@@ -49,10 +49,14 @@ public final class NodeLauncher {
   private final List<String> beamArgs;
   private final ProgressFactory progress;
   private final boolean cacheEnabled;
+  /** Per node and output, the components of the nodes that consume it in this run (ExecutionContext#consumers). */
+  private final Map<String, Map<String, java.util.Set<String>>> consumers;
   private String storeId;
 
   public NodeLauncher(MetadataStore store, ComponentRegistry registry, String pipeline, String runId, Path root,
-      List<String> beamArgs, ProgressFactory progress, boolean cacheEnabled) {
+      List<String> beamArgs, ProgressFactory progress, boolean cacheEnabled,
+      Map<String, Map<String, java.util.Set<String>>> consumers) {
+    this.consumers = Map.copyOf(consumers);
     this.store = store;
     this.queries = new StoreQueries(store);
     this.registry = registry;
@@ -149,7 +153,7 @@ public final class NodeLauncher {
   @SuppressWarnings("unchecked")
   private <P> String fingerprintExternal(ComponentSpec<P> comp, Object params, NodeSpec node) throws Exception {
     var ctx = new LaunchContext(pipeline, runId, node.id(), -1, root, root.resolve(node.id()).resolve(".resume-driver"),
-        beamArgs, progress);
+        beamArgs, progress, consumers.getOrDefault(node.id(), Map.of()));
     return comp.driver().orElseThrow().fingerprint((P) params, ctx);
   }
 
@@ -179,7 +183,8 @@ public final class NodeLauncher {
     // over the checkpoints a dead execution left, never those of a concurrent run (see ResumeDirs).
     ResumeDirs.Claim claim = ResumeDirs.claim(root.resolve(node.id()), key == null ? null : key.hash(), executionId);
     Path resume = claim.dir();
-    var ctx = new LaunchContext(pipeline, runId, node.id(), executionId, scratch, resume, beamArgs, progress);
+    var ctx = new LaunchContext(pipeline, runId, node.id(), executionId, scratch, resume, beamArgs, progress,
+        consumers.getOrDefault(node.id(), Map.of()));
     var moved = new ArrayList<Path>();
     try {
       Executor<P> executor = comp.executor().get();

@@ -164,12 +164,29 @@ public final class LocalRunner {
     return execute(spec, runId, selected, reused, options);
   }
 
+  /**
+   * Per node and output, the components of the nodes that take it as an input and will run in this
+   * JVM: selected and not reused (an input through a resolver reads another run's artifact).
+   */
+  static Map<String, Map<String, Set<String>>> consumers(PipelineSpec spec, Set<String> selected, Set<String> reused) {
+    var out = new HashMap<String, Map<String, Set<String>>>();
+    for (NodeSpec n : spec.nodes()) {
+      if (!selected.contains(n.id()) || reused.contains(n.id())) {
+        continue;
+      }
+      n.inputs().values().stream().flatMap(List::stream).filter(ChannelRef::sameRun).forEach(ref -> out
+          .computeIfAbsent(ref.node(), k -> new HashMap<>()).computeIfAbsent(ref.output(), k -> new java.util.TreeSet<>())
+          .add(n.component()));
+    }
+    return out;
+  }
+
   private RunResult execute(PipelineSpec spec, String runId, Set<String> selected,
       Map<String, Map<String, List<Artifact>>> reused, Options options) {
     long start = System.currentTimeMillis();
     Path root = projectDir.resolve(spec.pipelineRoot()).normalize();
     var launcher = new NodeLauncher(store, registry, spec.name(), runId, root, spec.beamPipelineArgs(), progress,
-        options.cache());
+        options.cache(), consumers(spec, selected, reused.keySet()));
     var results = new LinkedHashMap<String, NodeResult>();
     var outputs = new HashMap<String, Map<String, List<Artifact>>>(reused);
     reused.keySet().forEach(n -> results.put(n, result(spec.node(n).orElseThrow(), "REUSED", -1, 0, reused.get(n), null)));

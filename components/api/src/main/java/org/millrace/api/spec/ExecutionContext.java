@@ -51,11 +51,26 @@ public interface ExecutionContext {
     return org.slf4j.LoggerFactory.getLogger(NOTICE);
   }
 
+  /**
+   * The components (by name, e.g. {@code StatisticsGen}) of the nodes that take this node's output
+   * {@code output} as an input and run after it in this JVM, in this run: an executor may do in its
+   * own pass what such a consumer would otherwise redo. Empty when not known (a node run alone, a test).
+   */
+  default java.util.Set<String> consumers(String output) {
+    return java.util.Set.of();
+  }
+
   /** Starts reporting progress of a step with {@code total} units (or -1 if unknown). */
   ProgressReporter progress(String step, long total);
 
   /** A context for running an executor directly, e.g. in a unit test. */
   static ExecutionContext standalone(String nodeId, Path tempDir, List<String> beamArgs) {
-    return new StandaloneContext(nodeId, tempDir, List.copyOf(beamArgs));
+    return standalone(nodeId, tempDir, beamArgs, java.util.Map.of());
+  }
+
+  /** {@link #standalone(String, Path, List)} whose outputs have these {@link #consumers} (by output name). */
+  static ExecutionContext standalone(String nodeId, Path tempDir, List<String> beamArgs,
+      java.util.Map<String, java.util.Set<String>> consumers) {
+    return new StandaloneContext(nodeId, tempDir, List.copyOf(beamArgs), java.util.Map.copyOf(consumers));
   }
 }

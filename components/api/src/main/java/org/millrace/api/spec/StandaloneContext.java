@@ -6,7 +6,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** An {@link ExecutionContext} without a runner: for executor tests and one-off runs. */
-record StandaloneContext(String nodeId, Path tempDir, List<String> beamArgs) implements ExecutionContext {
+record StandaloneContext(String nodeId, Path tempDir, List<String> beamArgs,
+    java.util.Map<String, java.util.Set<String>> consumersByOutput) implements ExecutionContext {
+
+  @Override
+  public java.util.Set<String> consumers(String output) {
+    return consumersByOutput.getOrDefault(output, java.util.Set.of());
+  }
 
   @Override
   public String pipelineName() {

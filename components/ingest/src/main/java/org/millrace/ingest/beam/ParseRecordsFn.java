@@ -27,6 +27,7 @@ import org.millrace.api.data.BatchBuilder;
 import org.millrace.api.data.DataSchema;
 import org.millrace.api.data.InputFormat;
 import org.millrace.api.data.SplitWriter;
+import org.millrace.api.statistics.SplitAccumulator;
 import org.millrace.ingest.csv.CsvReader;
 import org.millrace.ingest.csv.CsvRecord;
 import org.millrace.ingest.csv.RecordSource;
@@ -209,6 +210,17 @@ public final class ParseRecordsFn extends DoFn<KV<String, TextRange>, KV<String,
      * missing dropped and quarantined.
      */
     void counted(long read, long rejected, long[] written, long labelsDropped, long labelsQuarantined);
+
+    /**
+     * Whether this output takes the statistics of the batches each call writes ({@link #statistics}):
+     * in process, for a StatisticsGen that consumes the examples in the same JVM.
+     */
+    default boolean collectsStatistics() {
+      return false;
+    }
+
+    /** The statistics of the batches one call wrote to split number {@code split} (in split name order). */
+    default void statistics(int split, SplitAccumulator written) {}
   }
 
   /** The DoFn's outputs ({@link #PARTS}, {@link #REJECTED}) and counters. */
@@ -249,7 +261,7 @@ public final class ParseRecordsFn extends DoFn<KV<String, TextRange>, KV<String,
   public ProcessContinuation parse(String file, RestrictionTracker<TextRange, RecordRangeTracker.Claim> tracker,
       Output out) throws Exception {
     TextRange range = tracker.currentRestriction();
-    var chunk = new Chunk(file, new Parts(file, range.from()));
+    var chunk = new Chunk(file, new Parts(file, range.from(), out.collectsStatistics()));
     try {
       if (!(input instanceof CsvInputReader csv)) {
         // Records one at a time; the range is claimed whole first.
@@ -331,6 +343,8 @@ public final class ParseRecordsFn extends DoFn<KV<String, TextRange>, KV<String,
     /** Per split and shard (one shard without a fixed count). */
     final SplitWriter[] writers = new SplitWriter[splits.size() * Math.max(1, shards)];
     final long[] keys = new long[writers.length];
+    /** Per split, the statistics of the batches this call wrote, when the output collects them; else null. */
+    final SplitAccumulator[] statistics;
     /** Without shards, the key that names this call's parts: the file's input position, then where it started. */
     final long positionKey;
     final String positionName;
@@ -338,7 +352,8 @@ public final class ParseRecordsFn extends DoFn<KV<String, TextRange>, KV<String,
     Path rejectedFile;
     String rejectedKey;
 
-    Parts(String file, long from) {
+    Parts(String file, long from, boolean statistics) {
+      this.statistics = statistics ? new SplitAccumulator[splits.size()] : null;
       // A range of a file of more than 2^40 bytes (or row groups) starts past what the key holds;
       // then the temporary name, which holds it whole, orders such parts.
       int position = fileOrder.getOrDefault(file, fileOrder.size());
@@ -367,6 +382,12 @@ public final class ParseRecordsFn extends DoFn<KV<String, TextRange>, KV<String,
         keys[w] = shards == ExamplesBeamIO.AUTO_SHARDS ? positionKey : Long.MAX_VALUE;
       }
       writers[w].write(batch);
+      if (statistics != null) {
+        if (statistics[split] == null) {
+          statistics[split] = new SplitAccumulator();
+        }
+        statistics[split].add(batch);
+      }
       if (shards != ExamplesBeamIO.AUTO_SHARDS) {
         keys[w] = Math.min(keys[w], content);
       }
@@ -386,6 +407,14 @@ public final class ParseRecordsFn extends DoFn<KV<String, TextRange>, KV<String,
           out.part(splits.get(w / perSplit), new TempPart(writers[w].file().toString(), shard,
               writers[w].rowCount(), keys[w]));
           writers[w] = null;
+        }
+      }
+      if (statistics != null) {
+        for (int s = 0; s < statistics.length; s++) {
+          if (statistics[s] != null) {
+            out.statistics(s, statistics[s]);
+            statistics[s] = null;
+          }
         }
       }
     }

@@ -13,7 +13,7 @@ import org.apache.beam.sdk.coders.CoderRegistry;
 import org.apache.beam.sdk.coders.CustomCoder;
 import org.apache.beam.sdk.transforms.Combine;
 import org.millrace.api.data.Batch;
-import org.millrace.validate.statistics.SplitAccumulator;
+import org.millrace.api.statistics.SplitAccumulator;
 
 /**
  * Statistics of a split as a Beam {@code CombineFn} over batches; accumulators cross workers as

@@ -16,6 +16,7 @@ import org.millrace.api.spec.ExecutionContext;
 import org.millrace.api.spec.Executor;
 import org.millrace.api.spec.ExecutorInput;
 import org.millrace.api.spec.ExecutorResult;
+import org.millrace.api.statistics.WrittenStatistics;
 import org.millrace.validate.beam.StatisticsCombineFn;
 import org.millrace.validate.statistics.StatisticsHtml;
 
@@ -51,11 +52,22 @@ public final class StatisticsGenExecutor implements Executor<StatisticsGenExecut
       throws Exception {
     if (InProcess.applies(beamArgs)) {
       InProcess.validate(beamArgs);
+      // Splits whose statistics ExampleGen computed as it wrote them, in this JVM, are not read again.
+      var json = new java.util.LinkedHashMap<String, String>();
       var dirs = new java.util.LinkedHashMap<String, Path>();
       for (String split : examples.splitNames()) {
-        dirs.put(split, examples.splitDir(split));
+        String written = WrittenStatistics.find(examples.splitDir(split));
+        json.put(split, written);
+        if (written == null) {
+          dirs.put(split, examples.splitDir(split));
+        }
       }
-      return InProcess.combine(dirs, StatisticsCombineFn::new, InProcess.parallelism(beamArgs));
+      if (dirs.size() < json.size()) {
+        ctx.log().info("StatisticsGen: the statistics of split(s) {} were computed as ExampleGen wrote them, in this"
+            + " JVM; reading {}", json.keySet().stream().filter(s -> !dirs.containsKey(s)).toList(), dirs.keySet());
+      }
+      json.putAll(InProcess.combine(dirs, StatisticsCombineFn::new, InProcess.parallelism(beamArgs)));
+      return json;
     }
     Pipeline p = BeamPipelines.create(beamArgs);
     // The statistics travel from the worker to this driver through Beam's FileSystems (the workers

@@ -1,6 +1,5 @@
 /**
- * The mergeable statistics accumulators: moments, a compacting quantile sketch and bounded value
- * counts, all serializable as JSON; their results are the records of {@code statistics.json},
- * {@link org.millrace.api.format.StatisticsModel}, which owns that file.
+ * The statistics page ({@code index.html}) of a Statistics artifact; the accumulators are
+ * {@link org.millrace.api.statistics}.
  */
 package org.millrace.validate.statistics;

@@ -11,7 +11,7 @@ import org.millrace.api.data.DataSchema;
 import org.millrace.api.data.Feature;
 import org.millrace.api.data.FeatureType;
 import org.millrace.api.testing.RandomCombines;
-import org.millrace.validate.statistics.SplitAccumulator;
+import org.millrace.api.statistics.SplitAccumulator;
 
 /**
  * The statistics JSON is the same bytes however the rows are cut into batches, spread over

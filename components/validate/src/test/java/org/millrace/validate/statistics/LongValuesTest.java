@@ -8,6 +8,7 @@ import java.util.BitSet;
 import org.junit.jupiter.api.Test;
 import org.millrace.api.data.Column;
 import org.millrace.api.data.FeatureType;
+import org.millrace.api.statistics.FeatureAccumulator;
 
 /** Values longer than the cap are counted under bounded keys that keep them apart. */
 class LongValuesTest {

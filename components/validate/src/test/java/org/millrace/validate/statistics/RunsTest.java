@@ -12,6 +12,8 @@ import org.millrace.api.data.DataSchema;
 import org.millrace.api.data.Feature;
 import org.millrace.api.data.FeatureType;
 import org.millrace.api.format.FeatureStatistics;
+import org.millrace.api.statistics.FeatureAccumulator;
+import org.millrace.api.statistics.SplitAccumulator;
 import org.millrace.api.testing.RandomCombines;
 
 /**

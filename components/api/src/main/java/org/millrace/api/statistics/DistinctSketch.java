@@ -1,4 +1,4 @@
-package org.millrace.validate.statistics;
+package org.millrace.api.statistics;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 
