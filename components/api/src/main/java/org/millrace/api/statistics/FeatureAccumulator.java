@@ -220,9 +220,7 @@ public final class FeatureAccumulator {
    */
   private void addValue(String value, long times) {
     String v = countedKey(value);
-    Long prev = values.get(v);
-    if (prev != null) {
-      values.put(v, prev + times);
+    if (values.computeIfPresent(v, (k, c) -> c + times) != null) {
       return;
     }
     if (values.size() < MAX_DISTINCT) {
@@ -296,13 +294,18 @@ public final class FeatureAccumulator {
         if (o.distinct != null) {
           distinct.merge(o.distinct);
         }
-        values.keySet().forEach(distinct::add);
-      }
-      if (values.size() > MAX_DISTINCT) {
-        var order = new TreeSet<Hashed>();
-        values.keySet().forEach(v -> order.add(new Hashed(v)));
-        while (order.size() > MAX_DISTINCT) {
-          otherValues += values.remove(order.pollLast().value());
+        // Each value hashed once: into the sketch, and to order the values when there are too many.
+        var order = new ArrayList<Hashed>(values.size());
+        for (String v : values.keySet()) {
+          var h = new Hashed(v);
+          distinct.addHash(h.hash());
+          order.add(h);
+        }
+        if (values.size() > MAX_DISTINCT) {
+          order.sort(null); // by hash, then value
+          for (int i = MAX_DISTINCT; i < order.size(); i++) {
+            otherValues += values.remove(order.get(i).value());
+          }
         }
       }
       totalLength += o.totalLength;
