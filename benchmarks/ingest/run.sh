@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Ingest + statistics benchmark: millrace ExampleGen + StatisticsGen as a user runs them (bin/millrace
-# run of a two-node pipeline from the unpacked distribution, with and without its class-data archive),
+# run of a two-node pipeline from the unpacked distribution: with its class-data archive and the metadata
+# store of the user's earlier runs, with a new store, and with neither),
 # on its embedded default (in process, on the application's class path, at 1 and 2 threads) and on Beam's
 # DirectRunner and SparkRunner local[2], against a hand-written Spark SQL job (local[2], given the
 # schema, precompiled) and DuckDB (its JDBC driver, 1 and 2 threads), on the same seeded CSV, each
@@ -60,10 +61,12 @@ nodes:
 YAML
 CLI="$DIST/bin/millrace run $WORK/ingest.yaml --no-cache --metadata=@OUT@.db"
 # A user's first two runs, untimed: the first writes the class-data archive as it exits
-# (libexec/class-data.bash), the second checks and keeps it; the timed runs map it.
+# (libexec/class-data.bash), the second checks and keeps it; the timed runs map it. They also create
+# the metadata store that the "store kept" contender goes on using, as a user's runs do; the other
+# CLI contenders start from a new store each time (Flyway creates its schema: a user's first run).
 for first in 1 2; do
-  rm -rf "$WORK/cli-root" "$WORK/first.db"
-  env MILLRACE_CDS_DIR="$WORK/cds" ${CLI//@OUT@/$WORK/first} > "$WORK/first.log" 2>&1 || { cat "$WORK/first.log"; exit 1; }
+  rm -rf "$WORK/cli-root"
+  env MILLRACE_CDS_DIR="$WORK/cds" ${CLI//@OUT@/$WORK/kept} > "$WORK/first.log" 2>&1 || { cat "$WORK/first.log"; exit 1; }
 done
 NAMES=()
 COMMANDS=()
@@ -72,8 +75,9 @@ contender() {
   shift
   COMMANDS+=("$*")
 }
-contender "millrace CLI (bin/millrace run), archive" env MILLRACE_CDS_DIR="$WORK/cds" $CLI
-contender "millrace CLI (bin/millrace run), MILLRACE_CDS=0" env MILLRACE_CDS=0 $CLI
+contender "millrace CLI (bin/millrace run), archive, store kept" env MILLRACE_CDS_DIR="$WORK/cds" ${CLI//@OUT@/$WORK/kept}
+contender "millrace CLI (bin/millrace run), archive, new store" env MILLRACE_CDS_DIR="$WORK/cds" $CLI
+contender "millrace CLI (bin/millrace run), MILLRACE_CDS=0, new store" env MILLRACE_CDS=0 $CLI
 INGEST=org.millrace.e2e.IngestAndStatistics
 for t in 1 2; do
   contender "millrace embedded default, threads=$t" java -Xmx4g $FLAGS $LOG -cp "$APP_CP" $INGEST "$DATA" "@OUT@" \
