@@ -34,7 +34,7 @@ import org.millrace.validate.component.StatisticsGenExecutor;
  * more distinct strings than the counts keep, fixed shards, and an empty split (read, as nothing
  * was written to it). StatisticsGen does not read the parts of the splits it takes (they are
  * overwritten with zeros first). The launcher's rename of the artifact's directory keeps them; a part
- * replaced since does not.
+ * replaced since does not. StatisticsGen takes them: they are held no longer.
  */
 class WrittenStatisticsTest {
   @TempDir
@@ -92,11 +92,15 @@ class WrittenStatisticsTest {
       }
       var taken = statistics(examples, run.resolve("taken"), List.of());
       assertEquals(read, taken);
+      for (String s : examples.splitNames()) {
+        assertNull(WrittenStatistics.find(examples.splitDir(s)), s + ": held after StatisticsGen took it");
+      }
     }
     assertEquals(3, held, "splits whose statistics were held: train and eval, then the one split with rows");
 
     // A part replaced after ExampleGen (a new file of the same name and size): its split is read again.
     Path split = dir.resolve("run-0/examples/Split-train");
+    WrittenStatistics.remember(split, "{}");
     assertNotNull(WrittenStatistics.find(split));
     Path part = ExamplesIO.parts(split).get(0);
     byte[] bytes = Files.readAllBytes(part);

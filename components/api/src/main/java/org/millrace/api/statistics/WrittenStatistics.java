@@ -18,11 +18,12 @@ import org.millrace.api.data.ExamplesIO;
  *
  * <p>A split is found by the identity of its part files: their names, sizes, modification times and
  * file keys (device and inode), which the launcher's rename of the artifact's directory keeps. A part
- * added, removed or rewritten since means the split is not found, and StatisticsGen reads it. The
- * last {@value #KEEP} splits are held.
+ * added, removed or rewritten since means the split is not found, and StatisticsGen reads it. A
+ * split's statistics are held until a StatisticsGen takes them, and only the last {@value #KEEP}
+ * splits are (a split's statistics hold up to 10,000 counted values per string feature).
  */
 public final class WrittenStatistics {
-  static final int KEEP = 32;
+  static final int KEEP = 8;
   private static final Map<List<Part>, String> HELD = new LinkedHashMap<>() {
     @Override
     protected boolean removeEldestEntry(Map.Entry<List<Part>, String> eldest) {
@@ -46,7 +47,21 @@ public final class WrittenStatistics {
     }
   }
 
-  /** The statistics of the parts now in {@code splitDir}, if they were written in this JVM and are unchanged; else null. */
+  /**
+   * The statistics of the parts now in {@code splitDir}, no longer held, if they were written in this
+   * JVM and are unchanged; else null.
+   */
+  public static String take(Path splitDir) throws IOException {
+    List<Part> parts = parts(splitDir);
+    if (parts.isEmpty()) {
+      return null;
+    }
+    synchronized (HELD) {
+      return HELD.remove(parts);
+    }
+  }
+
+  /** {@link #take} without taking them: the statistics held for the parts now in {@code splitDir}, or null. */
   public static String find(Path splitDir) throws IOException {
     List<Part> parts = parts(splitDir);
     if (parts.isEmpty()) {

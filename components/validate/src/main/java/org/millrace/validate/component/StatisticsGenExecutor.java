@@ -56,7 +56,7 @@ public final class StatisticsGenExecutor implements Executor<StatisticsGenExecut
       var json = new java.util.LinkedHashMap<String, String>();
       var dirs = new java.util.LinkedHashMap<String, Path>();
       for (String split : examples.splitNames()) {
-        String written = WrittenStatistics.find(examples.splitDir(split));
+        String written = WrittenStatistics.take(examples.splitDir(split));
         json.put(split, written);
         if (written == null) {
           dirs.put(split, examples.splitDir(split));
