@@ -52,23 +52,21 @@ public final class WrittenStatistics {
    * JVM and are unchanged; else null.
    */
   public static String take(Path splitDir) throws IOException {
-    List<Part> parts = parts(splitDir);
-    if (parts.isEmpty()) {
-      return null;
-    }
-    synchronized (HELD) {
-      return HELD.remove(parts);
-    }
+    return held(splitDir, true);
   }
 
   /** {@link #take} without taking them: the statistics held for the parts now in {@code splitDir}, or null. */
   public static String find(Path splitDir) throws IOException {
+    return held(splitDir, false);
+  }
+
+  private static String held(Path splitDir, boolean take) throws IOException {
     List<Part> parts = parts(splitDir);
     if (parts.isEmpty()) {
       return null;
     }
     synchronized (HELD) {
-      return HELD.get(parts);
+      return take ? HELD.remove(parts) : HELD.get(parts);
     }
   }
 
