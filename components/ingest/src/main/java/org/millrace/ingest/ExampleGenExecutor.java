@@ -331,9 +331,10 @@ public final class ExampleGenExecutor implements Executor<ExampleGenParams> {
     public void statistics(int split, SplitAccumulator written) {
       synchronized (statistics) {
         if (statistics[split] == null) {
-          statistics[split] = new SplitAccumulator();
+          statistics[split] = written; // the call is done with it
+        } else {
+          statistics[split].merge(written);
         }
-        statistics[split].merge(written);
       }
     }
 
