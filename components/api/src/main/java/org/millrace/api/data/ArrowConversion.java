@@ -149,26 +149,30 @@ public final class ArrowConversion {
     root.setRowCount(n);
   }
 
+  /** The string values whose bytes a column's conversion keeps for reuse (a power of two). */
+  private static final int RECENT = 256;
+
   /**
    * A string column into its vector in one pass over each buffer: the values' UTF-8 bytes first, so
-   * that the data buffer is allocated once at its size (writing value by value regrows it). A row
-   * holding the same {@code String} as the row before (a repeated value the reader shared) reuses
-   * its bytes.
+   * that the data buffer is allocated once at its size (writing value by value regrows it). A value
+   * seen lately in the column (a repeated value: {@value #RECENT} slots by hash) reuses its bytes.
    */
   private static void fillStrings(VarCharVector vec, String[] values, BitSet nulls, int n) {
     byte[][] utf8 = new byte[n][];
     long total = 0;
-    String previous = null;
-    byte[] previousBytes = null;
+    String[] recent = new String[RECENT];
+    byte[][] recentBytes = new byte[RECENT][];
     for (int r = 0; r < n; r++) {
       if (!nulls.get(r)) {
         String v = values[r];
-        if (v != previous) {
-          previous = v;
-          previousBytes = v.getBytes(StandardCharsets.UTF_8);
+        int slot = v.hashCode() & (RECENT - 1);
+        String seen = recent[slot];
+        if (seen != v && !v.equals(seen)) {
+          recent[slot] = v;
+          recentBytes[slot] = v.getBytes(StandardCharsets.UTF_8);
         }
-        utf8[r] = previousBytes;
-        total += previousBytes.length;
+        utf8[r] = recentBytes[slot];
+        total += recentBytes[slot].length;
       }
     }
     vec.allocateNew(Math.max(total, 1), n);

@@ -143,22 +143,27 @@ public final class BatchBuilder {
     }
   }
 
-  /** The batch of the rows added; the builder must not be used afterwards. */
+  /**
+   * The batch of the rows added; the builder must not be used afterwards. A full builder hands its
+   * arrays to the batch as they are; one with room left copies the rows it holds.
+   */
   public Batch build() {
     var cols = new ArrayList<Column>(schema.size());
+    boolean full = rows == capacity;
     for (int i = 0; i < schema.size(); i++) {
       Feature f = schema.features().get(i);
-      BitSet n = BitSet.valueOf(Arrays.copyOf(nulls[i], (rows + 63) >>> 6));
+      BitSet n = BitSet.valueOf(full ? nulls[i] : Arrays.copyOf(nulls[i], (rows + 63) >>> 6));
       Object a = arrays[i];
       if (f.isVector()) {
-        cols.add(new Column.FloatVectors(Arrays.copyOf((float[]) a, rows * f.width()), f.width(), n));
+        cols.add(new Column.FloatVectors(full ? (float[]) a : Arrays.copyOf((float[]) a, rows * f.width()),
+            f.width(), n));
         continue;
       }
       cols.add(switch (f.type()) {
-        case INT -> new Column.Longs(Arrays.copyOf((long[]) a, rows), n);
-        case FLOAT -> new Column.Doubles(Arrays.copyOf((double[]) a, rows), n);
-        case STRING -> new Column.Strings(Arrays.copyOf((String[]) a, rows), n);
-        case BOOL -> new Column.Bools(Arrays.copyOf((boolean[]) a, rows), n);
+        case INT -> new Column.Longs(full ? (long[]) a : Arrays.copyOf((long[]) a, rows), n);
+        case FLOAT -> new Column.Doubles(full ? (double[]) a : Arrays.copyOf((double[]) a, rows), n);
+        case STRING -> new Column.Strings(full ? (String[]) a : Arrays.copyOf((String[]) a, rows), n);
+        case BOOL -> new Column.Bools(full ? (boolean[]) a : Arrays.copyOf((boolean[]) a, rows), n);
       });
     }
     return new Batch(schema, cols);

@@ -19,11 +19,16 @@ import java.util.Arrays;
  * <p>Exact (every quantile is the value at its rank) while there are at most {@code 2k} distinct
  * values. Beyond that a quantile is the smallest value of the bucket holding the value at its rank,
  * so its relative error is below {@code 2^(shift - 52)} (for 2k = 4096 buckets over values
- * spanning up to 32 binades, 2^-7 or 0.8%). Memory: at most {@code 2k} buckets of 24 bytes, plus a buffer
- * of {@value #BUFFER} values.
+ * spanning up to 32 binades, 2^-7 or 0.8%). Memory: at most {@code 2k} buckets of 24 bytes, an index
+ * of the buckets by key (an open-addressing table of at most {@code 4k} ints), and a buffer of
+ * {@value #BUFFER} values.
+ *
+ * <p>A value whose bucket exists is counted in it at once, found through the index; only values
+ * of new buckets are buffered, then sorted and merged in. Counting a value in its bucket at once or
+ * later gives the same count and the same smallest value, so the state is the same either way.
  */
 public final class QuantileSketch {
-  /** Values buffered between flushes: each flush sorts them and merges them into up to 2k buckets. */
+  /** Values of new buckets buffered between flushes: each flush sorts them and merges them into up to 2k buckets. */
   static final int BUFFER = 8192;
   private static final long ABS = 0x7FFFFFFFFFFFFFFFL;
 
@@ -33,6 +38,8 @@ public final class QuantileSketch {
   private long[] counts = new long[0];
   private double[] mins = new double[0];
   private int size;
+  /** Bucket positions by key (open addressing, linear probing, -1 empty), or null while there are no buckets. */
+  private int[] index;
   private double[] buffer;
   private int buffered;
   private long count;
@@ -59,6 +66,7 @@ public final class QuantileSketch {
     s.mins = mins;
     s.size = keys.length;
     s.count = count;
+    s.reindex();
     return s;
   }
 
@@ -97,11 +105,28 @@ public final class QuantileSketch {
   }
 
   public void add(double v) {
+    count++;
+    if (index != null) {
+      long key = key(v, shift);
+      int mask = index.length - 1;
+      for (int slot = slot(key, mask); ; slot = (slot + 1) & mask) {
+        int i = index[slot];
+        if (i < 0) {
+          break;
+        }
+        if (keys[i] == key) {
+          counts[i]++;
+          if (Double.compare(v, mins[i]) < 0) { // as a sort would order them
+            mins[i] = v;
+          }
+          return;
+        }
+      }
+    }
     if (buffer == null) {
       buffer = new double[BUFFER];
     }
     buffer[buffered++] = v;
-    count++;
     if (buffered == BUFFER) {
       flush();
     }
@@ -122,6 +147,7 @@ public final class QuantileSketch {
     mergeSorted(ok, oc, om, on);
     count += other.count;
     compact();
+    reindex();
   }
 
   /** The bucket key of {@code v} at a shift: order-preserving, and key(s + 1) == key(s) >> 1. */
@@ -156,6 +182,32 @@ public final class QuantileSketch {
     }
     mergeSorted(nk, nc, nm, n);
     compact();
+    reindex();
+  }
+
+  private static int slot(long key, int mask) {
+    return (int) ((key * 0x9E3779B97F4A7C15L) >>> 32) & mask;
+  }
+
+  /** Rebuilds the index of the buckets by key, at most half full. */
+  private void reindex() {
+    if (size == 0) {
+      index = null;
+      return;
+    }
+    int capacity = Integer.highestOneBit(size) << 2;
+    if (index == null || index.length != capacity) {
+      index = new int[capacity];
+    }
+    Arrays.fill(index, -1);
+    int mask = capacity - 1;
+    for (int i = 0; i < size; i++) {
+      int slot = slot(keys[i], mask);
+      while (index[slot] >= 0) {
+        slot = (slot + 1) & mask;
+      }
+      index[slot] = i;
+    }
   }
 
   /** Merges sorted buckets at this shift into this sketch's. */

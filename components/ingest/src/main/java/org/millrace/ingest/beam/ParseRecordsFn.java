@@ -468,7 +468,7 @@ public final class ParseRecordsFn extends DoFn<KV<String, TextRange>, KV<String,
         int split = fixedSplit >= 0 ? fixedSplit : splitBy >= 0 ? split(fnv(String.valueOf(fields.get(splitBy))))
             : split(raw == null ? rawHash : fnv(raw));
         if (builders[split] == null) {
-          builders[split] = new BatchBuilder(schema, Math.min(batchSize, 1024));
+          builders[split] = new BatchBuilder(schema, Math.min(batchSize, ParseSettings.DEFAULT_BATCH_SIZE));
         }
         error = typer.tryAppend(builders[split], fields);
         if (error == null) {
