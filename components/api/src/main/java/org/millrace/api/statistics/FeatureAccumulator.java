@@ -7,10 +7,10 @@ import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.PriorityQueue;
 import java.util.Map;
 import java.util.HashMap;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import org.millrace.api.data.Column;
 import org.millrace.api.data.FeatureType;
 import org.millrace.api.format.FeatureStatistics;
@@ -53,12 +53,12 @@ public final class FeatureAccumulator {
   long otherValues;
   DistinctSketch distinct;
   long totalLength;
-  /** The kept values by (hash, value) while they fill MAX_DISTINCT; rebuilt when needed. */
+  /**
+   * The kept values by (hash, value), largest first (the value a smaller hash evicts), while the
+   * counts are full or about to be; rebuilt when needed.
+   */
   @JsonIgnore
-  transient TreeSet<Hashed> byHash;
-  /** The last of {@link #byHash} while the counts are full (the value a smaller hash evicts), or null. */
-  @JsonIgnore
-  transient Hashed largest;
+  transient PriorityQueue<Hashed> byHash;
 
   /** A kept value and its hash, ordered by hash then value. */
   record Hashed(long hash, String value) implements Comparable<Hashed> {
@@ -230,7 +230,6 @@ public final class FeatureAccumulator {
       }
       if (byHash != null) {
         byHash.add(new Hashed(v));
-        largest = null;
       }
       return;
     }
@@ -238,24 +237,23 @@ public final class FeatureAccumulator {
     overflowSketch().addHash(hash);
     // Keep the MAX_DISTINCT values of smallest hash: a value once left out or evicted never
     // returns (the bound only falls), so every value kept has been counted from its first row.
-    if (largest == null) {
-      largest = byHash().last();
-    }
+    Hashed largest = byHash().peek();
     if (hash < largest.hash() || hash == largest.hash() && v.compareTo(largest.value()) < 0) {
       otherValues += values.remove(largest.value());
-      byHash.remove(largest);
+      byHash.poll();
       values.put(v, times);
       byHash.add(new Hashed(hash, v));
-      largest = byHash.last();
     } else {
       otherValues += times;
     }
   }
 
-  private TreeSet<Hashed> byHash() {
+  private PriorityQueue<Hashed> byHash() {
     if (byHash == null) {
-      byHash = new TreeSet<>();
-      values.keySet().forEach(v -> byHash.add(new Hashed(v)));
+      var all = new ArrayList<Hashed>(values.size());
+      values.keySet().forEach(v -> all.add(new Hashed(v)));
+      byHash = new PriorityQueue<>(Math.max(1, all.size()), Comparator.reverseOrder());
+      byHash.addAll(all);
     }
     return byHash;
   }
@@ -284,7 +282,6 @@ public final class FeatureAccumulator {
       o.values.forEach((v, c) -> values.merge(v, c, Long::sum));
       otherValues += o.otherValues;
       byHash = null;
-      largest = null;
       if (distinct != null || o.distinct != null || values.size() > MAX_DISTINCT) {
         // Without a sketch an accumulator's values are all its distinct values, so this sketch
         // then holds every distinct value of both.

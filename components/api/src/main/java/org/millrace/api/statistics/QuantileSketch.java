@@ -109,7 +109,7 @@ public final class QuantileSketch {
     if (index != null) {
       long key = key(v, shift);
       int mask = index.length - 1;
-      for (int slot = slot(key, mask); ; slot = (slot + 1) & mask) {
+      for (int slot = slot(key, index.length); ; slot = (slot + 1) & mask) {
         int i = index[slot];
         if (i < 0) {
           break;
@@ -185,8 +185,13 @@ public final class QuantileSketch {
     reindex();
   }
 
-  private static int slot(long key, int mask) {
-    return (int) ((key * 0x9E3779B97F4A7C15L) >>> 32) & mask;
+  /**
+   * A key's first slot in a table of {@code capacity} (a power of two): the top bits of a
+   * Fibonacci hash, which depend on every bit of the key (the low bits of a key are often all zero:
+   * small integers leave most of the significand empty).
+   */
+  private static int slot(long key, int capacity) {
+    return (int) ((key * 0x9E3779B97F4A7C15L) >>> (64 - Integer.numberOfTrailingZeros(capacity)));
   }
 
   /** Rebuilds the index of the buckets by key, at most half full. */
@@ -202,7 +207,7 @@ public final class QuantileSketch {
     Arrays.fill(index, -1);
     int mask = capacity - 1;
     for (int i = 0; i < size; i++) {
-      int slot = slot(keys[i], mask);
+      int slot = slot(keys[i], capacity);
       while (index[slot] >= 0) {
         slot = (slot + 1) & mask;
       }
