@@ -281,7 +281,7 @@ public final class ExampleGenExecutor implements Executor<ExampleGenParams> {
       }
       return new Counts(collected.read.sum(), collected.rejectedRows.sum(),
           java.util.Arrays.stream(collected.written).mapToLong(java.util.concurrent.atomic.LongAdder::sum).toArray(),
-          collected.labelDropped.sum(), collected.labelQuarantined.sum(), collected.statistics);
+          collected.labelDropped.sum(), collected.labelQuarantined.sum(), collected.statistics());
     }
   }
 
@@ -313,28 +313,59 @@ public final class ExampleGenExecutor implements Executor<ExampleGenParams> {
     final java.util.concurrent.atomic.LongAdder labelDropped = new java.util.concurrent.atomic.LongAdder();
     final java.util.concurrent.atomic.LongAdder labelQuarantined = new java.util.concurrent.atomic.LongAdder();
     final java.util.concurrent.atomic.LongAdder[] written;
-    /** Per split, the statistics of every call's batches merged, or null when not collected. */
-    final SplitAccumulator[] statistics;
+    /**
+     * Per split, the accumulators no call holds now, or null when statistics are not collected. A
+     * call borrows one and gives it back when it ends, so a split has as many accumulators as calls
+     * ran at once (the threads), each adding the batches of many calls; they are merged at the end.
+     */
+    final java.util.ArrayDeque<SplitAccumulator>[] idle;
 
+    @SuppressWarnings("unchecked")
     Collected(int splits, boolean statistics) {
       written = new java.util.concurrent.atomic.LongAdder[splits];
       java.util.Arrays.setAll(written, i -> new java.util.concurrent.atomic.LongAdder());
-      this.statistics = statistics ? new SplitAccumulator[splits] : null;
+      this.idle = statistics ? new java.util.ArrayDeque[splits] : null;
+      if (statistics) {
+        java.util.Arrays.setAll(idle, i -> new java.util.ArrayDeque<SplitAccumulator>());
+      }
     }
 
     @Override
-    public boolean collectsStatistics() {
-      return statistics != null;
+    public SplitAccumulator statistics(int split) {
+      if (idle == null) {
+        return null;
+      }
+      synchronized (idle) {
+        SplitAccumulator a = idle[split].poll();
+        return a != null ? a : new SplitAccumulator();
+      }
     }
 
     @Override
     public void statistics(int split, SplitAccumulator written) {
-      synchronized (statistics) {
-        if (statistics[split] == null) {
-          statistics[split] = written; // the call is done with it
-        } else {
-          statistics[split].merge(written);
+      synchronized (idle) {
+        idle[split].push(written);
+      }
+    }
+
+    /** Per split, the statistics of every call's batches merged (null for a split without a batch), or null when not collected. */
+    SplitAccumulator[] statistics() {
+      if (idle == null) {
+        return null;
+      }
+      synchronized (idle) {
+        var out = new SplitAccumulator[idle.length];
+        for (int s = 0; s < idle.length; s++) {
+          for (SplitAccumulator a : idle[s]) {
+            if (out[s] == null) {
+              out[s] = a;
+            } else {
+              out[s].merge(a);
+            }
+          }
+          idle[s].clear();
         }
+        return out;
       }
     }
 

@@ -212,14 +212,16 @@ public final class ParseRecordsFn extends DoFn<KV<String, TextRange>, KV<String,
     void counted(long read, long rejected, long[] written, long labelsDropped, long labelsQuarantined);
 
     /**
-     * Whether this output takes the statistics of the batches each call writes ({@link #statistics}):
-     * in process, for a StatisticsGen that consumes the examples in the same JVM.
+     * The accumulator a call adds the batches it writes to split number {@code split} (in split name
+     * order) to, lent until the call ends and gives it back ({@link #statistics(int, SplitAccumulator)}),
+     * or null when this output takes no statistics. In process, for a StatisticsGen that consumes the
+     * examples in the same JVM.
      */
-    default boolean collectsStatistics() {
-      return false;
+    default SplitAccumulator statistics(int split) {
+      return null;
     }
 
-    /** The statistics of the batches one call wrote to split number {@code split} (in split name order). */
+    /** Gives back an accumulator lent by {@link #statistics(int)}, with the batches a call wrote added. */
     default void statistics(int split, SplitAccumulator written) {}
   }
 
@@ -261,7 +263,7 @@ public final class ParseRecordsFn extends DoFn<KV<String, TextRange>, KV<String,
   public ProcessContinuation parse(String file, RestrictionTracker<TextRange, RecordRangeTracker.Claim> tracker,
       Output out) throws Exception {
     TextRange range = tracker.currentRestriction();
-    var chunk = new Chunk(file, new Parts(file, range.from(), out.collectsStatistics()));
+    var chunk = new Chunk(file, new Parts(file, range.from(), out));
     try {
       if (!(input instanceof CsvInputReader csv)) {
         // Records one at a time; the range is claimed whole first.
@@ -343,7 +345,9 @@ public final class ParseRecordsFn extends DoFn<KV<String, TextRange>, KV<String,
     /** Per split and shard (one shard without a fixed count). */
     final SplitWriter[] writers = new SplitWriter[splits.size() * Math.max(1, shards)];
     final long[] keys = new long[writers.length];
-    /** Per split, the statistics of the batches this call wrote, when the output collects them; else null. */
+    /** Where the statistics of the batches written go. */
+    final Output statisticsOut;
+    /** Per split, the accumulator lent to this call once it writes a batch there (null when not collected). */
     final SplitAccumulator[] statistics;
     /** Without shards, the key that names this call's parts: the file's input position, then where it started. */
     final long positionKey;
@@ -352,8 +356,9 @@ public final class ParseRecordsFn extends DoFn<KV<String, TextRange>, KV<String,
     Path rejectedFile;
     String rejectedKey;
 
-    Parts(String file, long from, boolean statistics) {
-      this.statistics = statistics ? new SplitAccumulator[splits.size()] : null;
+    Parts(String file, long from, Output statisticsOut) {
+      this.statisticsOut = statisticsOut;
+      this.statistics = new SplitAccumulator[splits.size()];
       // A range of a file of more than 2^40 bytes (or row groups) starts past what the key holds;
       // then the temporary name, which holds it whole, orders such parts.
       int position = fileOrder.getOrDefault(file, fileOrder.size());
@@ -382,10 +387,10 @@ public final class ParseRecordsFn extends DoFn<KV<String, TextRange>, KV<String,
         keys[w] = shards == ExamplesBeamIO.AUTO_SHARDS ? positionKey : Long.MAX_VALUE;
       }
       writers[w].write(batch);
-      if (statistics != null) {
-        if (statistics[split] == null) {
-          statistics[split] = new SplitAccumulator();
-        }
+      if (statistics[split] == null) {
+        statistics[split] = statisticsOut.statistics(split);
+      }
+      if (statistics[split] != null) {
         statistics[split].add(batch);
       }
       if (shards != ExamplesBeamIO.AUTO_SHARDS) {
@@ -409,12 +414,10 @@ public final class ParseRecordsFn extends DoFn<KV<String, TextRange>, KV<String,
           writers[w] = null;
         }
       }
-      if (statistics != null) {
-        for (int s = 0; s < statistics.length; s++) {
-          if (statistics[s] != null) {
-            out.statistics(s, statistics[s]);
-            statistics[s] = null;
-          }
+      for (int s = 0; s < statistics.length; s++) {
+        if (statistics[s] != null) {
+          out.statistics(s, statistics[s]);
+          statistics[s] = null;
         }
       }
     }
