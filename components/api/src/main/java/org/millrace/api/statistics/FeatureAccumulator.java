@@ -220,6 +220,15 @@ public final class FeatureAccumulator {
    */
   private void addValue(String value, long times) {
     String v = countedKey(value);
+    // Once the counts are full, a value whose hash is above the largest kept one is not kept
+    // (every kept value's hash is at most that): counted as other without looking it up.
+    boolean full = distinct != null && values.size() >= MAX_DISTINCT;
+    long hash = full ? DistinctSketch.hash(v) : 0;
+    if (full && hash > byHash().peek().hash()) {
+      distinct.addHash(hash);
+      otherValues += times;
+      return;
+    }
     if (values.computeIfPresent(v, (k, c) -> c + times) != null) {
       return;
     }
@@ -233,7 +242,9 @@ public final class FeatureAccumulator {
       }
       return;
     }
-    long hash = DistinctSketch.hash(v);
+    if (!full) {
+      hash = DistinctSketch.hash(v);
+    }
     overflowSketch().addHash(hash);
     // Keep the MAX_DISTINCT values of smallest hash: a value once left out or evicted never
     // returns (the bound only falls), so every value kept has been counted from its first row.

@@ -116,7 +116,8 @@ public final class QuantileSketch {
         }
         if (keys[i] == key) {
           counts[i]++;
-          if (Double.compare(v, mins[i]) < 0) { // as a sort would order them
+          double min = mins[i];
+          if (v < min || min != min) { // as a sort orders them: NaN last (-0.0 and 0.0 never share a bucket)
             mins[i] = v;
           }
           return;
