@@ -19,29 +19,27 @@ import java.util.Arrays;
  * <p>Exact (every quantile is the value at its rank) while there are at most {@code 2k} distinct
  * values. Beyond that a quantile is the smallest value of the bucket holding the value at its rank,
  * so its relative error is below {@code 2^(shift - 52)} (for 2k = 4096 buckets over values
- * spanning up to 32 binades, 2^-7 or 0.8%). Memory: at most {@code 2k} buckets of 24 bytes, an index
- * of the buckets by key (an open-addressing table of at most {@code 4k} ints), and a buffer of
- * {@value #BUFFER} values.
+ * spanning up to 32 binades, 2^-7 or 0.8%). Memory: at most {@code 2k + 1} buckets of 24 bytes and
+ * an index of the buckets by key (an open-addressing table of at most {@code 8k} ints).
  *
- * <p>A value whose bucket exists is counted in it at once, found through the index; only values
- * of new buckets are buffered, then sorted and merged in. Counting a value in its bucket at once or
- * later gives the same count and the same smallest value, so the state is the same either way.
+ * <p>A value is counted in its bucket at once, found through the index (a new bucket is appended),
+ * so buckets are kept in no order while values are added; they are sorted by key when read.
  */
 public final class QuantileSketch {
-  /** Values of new buckets buffered between flushes: each flush sorts them and merges them into up to 2k buckets. */
-  static final int BUFFER = 8192;
   private static final long ABS = 0x7FFFFFFFFFFFFFFFL;
+  private static final long PHI = 0x9E3779B97F4A7C15L;
 
   private final int k;
   private int shift;
-  private long[] keys = new long[0];
-  private long[] counts = new long[0];
-  private double[] mins = new double[0];
+  private long[] keys;
+  private long[] counts;
+  private double[] mins;
   private int size;
-  /** Bucket positions by key (open addressing, linear probing, -1 empty), or null while there are no buckets. */
+  /** Whether the buckets are in key order (as read), which adding a bucket ends. */
+  private boolean sorted = true;
+  /** Bucket positions by key: open addressing, linear probing, -1 empty, at most half full. */
   private int[] index;
-  private double[] buffer;
-  private int buffered;
+  private int indexShift;
   private long count;
 
   public QuantileSketch(int k) {
@@ -49,6 +47,7 @@ public final class QuantileSketch {
       throw new IllegalArgumentException("sketch size expected at least 8, got " + k);
     }
     this.k = k;
+    allocate(16);
   }
 
   @JsonCreator
@@ -61,12 +60,11 @@ public final class QuantileSketch {
           + ", " + counts.length + ", " + mins.length);
     }
     s.shift = shift;
-    s.keys = keys;
-    s.counts = counts;
-    s.mins = mins;
-    s.size = keys.length;
     s.count = count;
-    s.reindex();
+    for (int i = 0; i < keys.length; i++) {
+      s.addBucket(keys[i], counts[i], mins[i]);
+    }
+    s.compact();
     return s;
   }
 
@@ -82,54 +80,47 @@ public final class QuantileSketch {
 
   @JsonProperty("shift")
   int shift() {
-    flush();
     return shift;
   }
 
   @JsonProperty("keys")
   long[] keys() {
-    flush();
+    sort();
     return Arrays.copyOf(keys, size);
   }
 
   @JsonProperty("counts")
   long[] counts() {
-    flush();
+    sort();
     return Arrays.copyOf(counts, size);
   }
 
   @JsonProperty("mins")
   double[] mins() {
-    flush();
+    sort();
     return Arrays.copyOf(mins, size);
   }
 
   public void add(double v) {
     count++;
-    if (index != null) {
-      long key = key(v, shift);
-      int mask = index.length - 1;
-      for (int slot = slot(key, index.length); ; slot = (slot + 1) & mask) {
-        int i = index[slot];
-        if (i < 0) {
-          break;
-        }
-        if (keys[i] == key) {
-          counts[i]++;
-          double min = mins[i];
-          if (v < min || min != min) { // as a sort orders them: NaN last (-0.0 and 0.0 never share a bucket)
-            mins[i] = v;
-          }
-          return;
-        }
+    long key = key(v, shift);
+    int mask = index.length - 1;
+    for (int slot = (int) ((key * PHI) >>> indexShift); ; slot = (slot + 1) & mask) {
+      int i = index[slot];
+      if (i < 0) {
+        index[slot] = size;
+        append(key, 1, v);
+        compact();
+        return;
       }
-    }
-    if (buffer == null) {
-      buffer = new double[BUFFER];
-    }
-    buffer[buffered++] = v;
-    if (buffered == BUFFER) {
-      flush();
+      if (keys[i] == key) {
+        counts[i]++;
+        double min = mins[i];
+        if (v < min || min != min) { // as a sort orders them: NaN last (-0.0 and 0.0 never share a bucket)
+          mins[i] = v;
+        }
+        return;
+      }
     }
   }
 
@@ -137,18 +128,13 @@ public final class QuantileSketch {
     if (other.k != k) {
       throw new IllegalArgumentException("sketch merge expected the same size " + k + ", got " + other.k);
     }
-    flush();
-    other.flush();
     int target = Math.max(shift, other.shift);
     coarsen(target);
-    long[] ok = Arrays.copyOf(other.keys, other.size);
-    long[] oc = Arrays.copyOf(other.counts, other.size);
-    double[] om = Arrays.copyOf(other.mins, other.size);
-    int on = combine(ok, oc, om, other.size, target - other.shift);
-    mergeSorted(ok, oc, om, on);
+    for (int i = 0; i < other.size; i++) {
+      addBucket(other.keys[i] >> (target - other.shift), other.counts[i], other.mins[i]);
+    }
     count += other.count;
     compact();
-    reindex();
   }
 
   /** The bucket key of {@code v} at a shift: order-preserving, and key(s + 1) == key(s) >> 1. */
@@ -158,57 +144,93 @@ public final class QuantileSketch {
     return bits < 0 ? ~t : t;
   }
 
-  /** Moves the buffered values into the buckets. */
-  private void flush() {
-    if (buffered == 0) {
-      return;
-    }
-    double[] v = Arrays.copyOf(buffer, buffered);
-    buffered = 0;
-    Arrays.sort(v); // keys are non-decreasing in this order, and a run's first value is its smallest
-    long[] nk = new long[v.length];
-    long[] nc = new long[v.length];
-    double[] nm = new double[v.length];
-    int n = 0;
-    for (double x : v) {
-      long key = key(x, shift);
-      if (n > 0 && nk[n - 1] == key) {
-        nc[n - 1]++;
-      } else {
-        nk[n] = key;
-        nc[n] = 1;
-        nm[n] = x;
-        n++;
+  /** Counts {@code c} values, the smallest {@code m}, in the bucket of {@code key} (at this shift), added if new. */
+  private void addBucket(long key, long c, double m) {
+    int mask = index.length - 1;
+    for (int slot = (int) ((key * PHI) >>> indexShift); ; slot = (slot + 1) & mask) {
+      int i = index[slot];
+      if (i < 0) {
+        index[slot] = size;
+        append(key, c, m);
+        return;
+      }
+      if (keys[i] == key) {
+        counts[i] += c;
+        double min = mins[i];
+        if (m < min || min != min) {
+          mins[i] = m;
+        }
+        return;
       }
     }
-    mergeSorted(nk, nc, nm, n);
-    compact();
-    reindex();
+  }
+
+  /** A new bucket at the end (already in the index), growing the arrays and the index as needed. */
+  private void append(long key, long c, double m) {
+    if (size == keys.length) {
+      keys = Arrays.copyOf(keys, size * 2);
+      counts = Arrays.copyOf(counts, size * 2);
+      mins = Arrays.copyOf(mins, size * 2);
+    }
+    if (size > 0 && sorted && keys[size - 1] > key) {
+      sorted = false;
+    }
+    keys[size] = key;
+    counts[size] = c;
+    mins[size++] = m;
+    if (size * 2 > index.length) {
+      reindex(index.length * 2);
+    }
+  }
+
+  /** Coarsens while there are more than 2k buckets. */
+  private void compact() {
+    while (size > 2 * k) {
+      coarsen(shift + 1);
+    }
+  }
+
+  /** Shifts the keys right to {@code target} and combines the buckets that become one. */
+  private void coarsen(int target) {
+    if (target == shift) {
+      return;
+    }
+    int by = target - shift;
+    shift = target;
+    long[] oldKeys = keys;
+    long[] oldCounts = counts;
+    double[] oldMins = mins;
+    int n = size;
+    allocate(keys.length);
+    for (int i = 0; i < n; i++) {
+      addBucket(oldKeys[i] >> by, oldCounts[i], oldMins[i]);
+    }
+  }
+
+  /** Empty buckets with room for {@code capacity}, and their index. */
+  private void allocate(int capacity) {
+    keys = new long[capacity];
+    counts = new long[capacity];
+    mins = new double[capacity];
+    size = 0;
+    sorted = true;
+    reindex(Math.max(32, Integer.highestOneBit(capacity) * 2));
   }
 
   /**
-   * A key's first slot in a table of {@code capacity} (a power of two): the top bits of a
-   * Fibonacci hash, which depend on every bit of the key (the low bits of a key are often all zero:
-   * small integers leave most of the significand empty).
+   * Rebuilds the index at {@code capacity} slots (a power of two). A key's first slot is the top bits
+   * of its Fibonacci hash, which depend on every bit of the key (the low bits of a key are often all
+   * zero: small integers leave most of the significand empty).
    */
-  private static int slot(long key, int capacity) {
-    return (int) ((key * 0x9E3779B97F4A7C15L) >>> (64 - Integer.numberOfTrailingZeros(capacity)));
-  }
-
-  /** Rebuilds the index of the buckets by key, at most half full. */
-  private void reindex() {
-    if (size == 0) {
-      index = null;
-      return;
-    }
-    int capacity = Integer.highestOneBit(size) << 2;
+  private void reindex(int capacity) {
     if (index == null || index.length != capacity) {
       index = new int[capacity];
+      indexShift = 64 - Integer.numberOfTrailingZeros(capacity);
     }
     Arrays.fill(index, -1);
     int mask = capacity - 1;
     for (int i = 0; i < size; i++) {
-      int slot = slot(keys[i], capacity);
+      int slot = (int) ((keys[i] * PHI) >>> indexShift);
       while (index[slot] >= 0) {
         slot = (slot + 1) & mask;
       }
@@ -216,66 +238,30 @@ public final class QuantileSketch {
     }
   }
 
-  /** Merges sorted buckets at this shift into this sketch's. */
-  private void mergeSorted(long[] bk, long[] bc, double[] bm, int bn) {
-    long[] rk = new long[size + bn];
-    long[] rc = new long[size + bn];
-    double[] rm = new double[size + bn];
-    int i = 0;
-    int j = 0;
-    int n = 0;
-    while (i < size || j < bn) {
-      if (j == bn || (i < size && keys[i] < bk[j])) {
-        rk[n] = keys[i];
-        rc[n] = counts[i];
-        rm[n++] = mins[i++];
-      } else if (i == size || bk[j] < keys[i]) {
-        rk[n] = bk[j];
-        rc[n] = bc[j];
-        rm[n++] = bm[j++];
-      } else {
-        rk[n] = keys[i];
-        rc[n] = counts[i] + bc[j];
-        rm[n++] = Math.min(mins[i++], bm[j++]);
+  /** Puts the buckets in key order. */
+  private void sort() {
+    if (sorted) {
+      return;
+    }
+    long[] order = Arrays.copyOf(keys, size);
+    Arrays.sort(order);
+    long[] c = new long[keys.length];
+    double[] m = new double[keys.length];
+    int mask = index.length - 1;
+    for (int j = 0; j < size; j++) {
+      long key = order[j];
+      int slot = (int) ((key * PHI) >>> indexShift);
+      while (keys[index[slot]] != key) {
+        slot = (slot + 1) & mask;
       }
+      c[j] = counts[index[slot]];
+      m[j] = mins[index[slot]];
     }
-    keys = rk;
-    counts = rc;
-    mins = rm;
-    size = n;
-  }
-
-  /** Coarsens while there are more than 2k buckets. */
-  private void compact() {
-    while (size > 2 * k) {
-      shift++;
-      size = combine(keys, counts, mins, size, 1);
-    }
-  }
-
-  private void coarsen(int target) {
-    size = combine(keys, counts, mins, size, target - shift);
-    shift = target;
-  }
-
-  /** Shifts sorted keys right by {@code by} bits and combines the buckets that become one; the new size. */
-  private static int combine(long[] k, long[] c, double[] m, int n, int by) {
-    if (by == 0 || n == 0) {
-      return n;
-    }
-    int out = 0;
-    for (int i = 0; i < n; i++) {
-      long key = k[i] >> by;
-      if (out > 0 && k[out - 1] == key) {
-        c[out - 1] += c[i];
-        m[out - 1] = Math.min(m[out - 1], m[i]);
-      } else {
-        k[out] = key;
-        c[out] = c[i];
-        m[out++] = m[i];
-      }
-    }
-    return out;
+    keys = Arrays.copyOf(order, keys.length);
+    counts = c;
+    mins = m;
+    sorted = true;
+    reindex(index.length);
   }
 
   /**
@@ -283,7 +269,7 @@ public final class QuantileSketch {
    * in value order whose cumulative count reaches {@code f * count} (NaN when empty).
    */
   public double[] quantiles(double... fractions) {
-    flush();
+    sort();
     double[] out = new double[fractions.length];
     if (size == 0) {
       Arrays.fill(out, Double.NaN);
@@ -306,7 +292,7 @@ public final class QuantileSketch {
 
   /** Estimated counts of values in equal-width buckets over [min, max] (each sketch bucket at its smallest value). */
   public long[] histogram(double min, double max, int buckets) {
-    flush();
+    sort();
     long[] out = new long[buckets];
     double width = (max - min) / buckets;
     for (int i = 0; i < size; i++) {

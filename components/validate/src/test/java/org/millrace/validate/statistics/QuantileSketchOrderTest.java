@@ -12,9 +12,9 @@ import org.millrace.api.statistics.QuantileSketch;
 
 /**
  * The sketch's state (shift, bucket keys, counts and smallest values) depends only on the values
- * added: a value counted at once in an existing bucket, through the index, and a value buffered
- * and sorted into the buckets later give the same state. Ascending and descending orders send the
- * smallest value of a coarse bucket through each path; parts merged in any order must agree too.
+ * added: whether a value opens its bucket or is counted in it later, and whatever order the
+ * buckets were opened and coarsened in. Ascending and descending orders make the smallest value of
+ * a coarse bucket its first or its last; a restored sketch and parts merged in any order must agree.
  */
 class QuantileSketchOrderTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -72,5 +72,32 @@ class QuantileSketchOrderTest {
     ascending.forEach(twice::add);
     ascending.forEach(twice::add);
     assertEquals(JSON.writeValueAsString(twice), JSON.writeValueAsString(restored), "added to a restored sketch");
+  }
+
+  /**
+   * Few values, exact: the buckets read in key order whatever order they were added in, including
+   * values added in order after the bucket arrays grew (at 16, 32, ... buckets) with earlier ones out of order.
+   */
+  @Test
+  void fewValuesAreExactWhateverTheirOrder() throws Exception {
+    var rnd = new Random(4);
+    for (int n = 1; n <= 70; n++) {
+      var values = new ArrayList<Double>();
+      for (int i = 0; i < n; i++) {
+        values.add((double) i);
+      }
+      Collections.shuffle(values.subList(0, n / 2), rnd); // a shuffled head, then ascending
+      var s = new QuantileSketch(256);
+      values.forEach(s::add);
+      double[] q = s.quantiles(0, 0.5, 1);
+      // The smallest value whose rank (1-based) reaches f * n.
+      assertEquals(0.0, q[0], "n=" + n);
+      assertEquals(Math.max(0, Math.ceil(0.5 * n) - 1), q[1], "n=" + n);
+      assertEquals(n - 1.0, q[2], "n=" + n);
+      long[] keys = JSON.readTree(JSON.writeValueAsString(s)).get("keys").traverse(JSON).readValueAs(long[].class);
+      for (int i = 1; i < keys.length; i++) {
+        assertEquals(true, keys[i - 1] < keys[i], "n=" + n + " keys in order at " + i);
+      }
+    }
   }
 }
