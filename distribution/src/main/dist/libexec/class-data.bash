@@ -11,6 +11,12 @@
 # against the archive; a new build or another JVM gives another archive, which replaces the install's
 # old one.
 #
+# The archive is mapped at the address it was written for (-XX:ArchiveRelocationMode=0, a diagnostic
+# flag of JDK 14 to 25 at least): JDK 21's default, and Debian's JDK 17's, maps it at a random address
+# and rewrites its pointers, which took 0.12 s of every command on the development machine (the JVM's
+# base archive too; ADR 0011). Where that address is taken, the JVM relocates as it would anyway. A JVM
+# that refuses the flag when the archive is checked maps it without (a ".relocated" file beside it).
+#
 # MILLRACE_CDS=0 turns it off; MILLRACE_CDS_DIR moves the archives (default
 # ${XDG_CACHE_HOME:-$HOME/.cache}/millrace/cds). A directory that cannot be written, or -Xshare or an
 # archive of the user's own in MILLRACE_JAVA_OPTS, means no archive: the classes load from the jars.
@@ -90,7 +96,7 @@ millrace_class_data() {
   local archive="$dir/$kind-$install-${contents%% *}.jsa"
 
   # Dumps of earlier commands that have ended: kept if marked and the JVM maps them, else deleted.
-  local dump pid
+  local dump pid fixed=(-XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0)
   for dump in "$archive".*.tmp; do
     [ -f "$dump" ] || continue
     pid="${dump%.tmp}"
@@ -99,7 +105,12 @@ millrace_class_data() {
       continue # still running, or writing the archive now
     fi
     if [ ! -f "$archive" ] && [ -f "$dump.ok" ] && "$java" -XX:SharedArchiveFile="$dump" -Xshare:on \
+        "${fixed[@]}" -XX:ErrorFile=/dev/null -Xlog:disable "$@" -cp "$classpath" -version >/dev/null 2>&1; then
+      rm -f "$archive.relocated" 2>/dev/null || true
+      mv -f "$dump" "$archive" || return 0
+    elif [ ! -f "$archive" ] && [ -f "$dump.ok" ] && "$java" -XX:SharedArchiveFile="$dump" -Xshare:on \
         -XX:ErrorFile=/dev/null -Xlog:disable "$@" -cp "$classpath" -version >/dev/null 2>&1; then
+      : > "$archive.relocated" || return 0
       mv -f "$dump" "$archive" || return 0
     else
       rm -f "$dump" 2>/dev/null || true
@@ -116,13 +127,14 @@ millrace_class_data() {
 
   if [ -f "$archive" ]; then
     class_data_flags=(-XX:SharedArchiveFile="$archive" "-Xlog:cds*=off")
+    [ -f "$archive.relocated" ] || class_data_flags+=("${fixed[@]}")
   elif ! compgen -G "$archive.*.tmp" >/dev/null; then
     # None yet and none being written: this command writes it (to a name of its own, kept by a later
     # command), after deleting the install's archives of this kind for another build or JVM. The
     # launcher execs the JVM, so $$ is the JVM's process id.
     local old
     for old in "$dir/$kind-$install-"*.jsa; do
-      rm -f "$old" 2>/dev/null || true
+      rm -f "$old" "$old.relocated" 2>/dev/null || true
     done
     class_data_flags=(-XX:ArchiveClassesAtExit="$archive.$$.tmp" "-Dmillrace.class-data.dump=$archive.$$.tmp"
       "-Xlog:cds*=off")

@@ -1,6 +1,7 @@
 package org.millrace.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -148,6 +149,15 @@ class DistributionIT {
     assertEquals(first.err, second.err, "the archive's flags print nothing");
     assertEquals(1, archives(dir, ".jsa").size(), archives(dir, "").toString());
     assertTrue(shared(mapped) > 100, "classes mapped from the archive: " + shared(mapped));
+    // Mapped where it was written, without rewriting its pointers (-XX:ArchiveRelocationMode=0).
+    Path cdsLog = tmp.resolve("cds-mapping.log");
+    Result atItsAddress = run(java.util.Map.of("MILLRACE_CDS_DIR", dir.toString(), "MILLRACE_JAVA_OPTS",
+        "-Xlog:cds=info:file=" + cdsLog), mapped, "--version");
+    assertEquals(0, atItsAddress.code, atItsAddress.toString());
+    String mapping = Files.readString(cdsLog);
+    assertTrue(mapping.contains("Mapped dynamic region"), mapping);
+    assertFalse(mapping.contains("alternative address"), mapping);
+    assertEquals(List.of(), archives(dir, ".relocated"), "this JDK knows the flag");
 
     // An archive cut short (the JVM killed while writing it, marked as kept before that): checked, deleted,
     // and a new one written; the command itself runs as if there were none.
@@ -248,6 +258,35 @@ class DistributionIT {
       assertEquals(0, p.waitFor(), out);
       assertEquals(classpath.equals(jars) ? "3" : "0", out, classpath);
     }
+  }
+
+  /**
+   * A JVM that refuses -XX:ArchiveRelocationMode when the archive is checked (a JDK that dropped the
+   * diagnostic flag; here a java that exits on it) still keeps and maps the archive, without the flag.
+   */
+  @Test
+  void aJvmThatRefusesTheFixedAddressMapsTheArchiveWithoutIt() throws Exception {
+    Path jdk = Files.createDirectories(tmp.resolve("jdk-strict/bin")).getParent();
+    Path realHome = Path.of(System.getProperty("java.home"));
+    Path fake = jdk.resolve("bin/java");
+    Files.writeString(fake, "#!/bin/bash\nfor a in \"$@\"; do\n  case \"$a\" in *ArchiveRelocationMode*)"
+        + " echo \"Unrecognized VM option '${a#-XX:}'\" >&2; exit 1 ;; esac\ndone\nexec " + realHome.resolve("bin/java")
+        + " \"$@\"\n");
+    fake.toFile().setExecutable(true);
+    Files.copy(realHome.resolve("release"), jdk.resolve("release"));
+    Files.createSymbolicLink(jdk.resolve("lib"), realHome.resolve("lib"));
+    Path dir = tmp.resolve("strict-cds");
+    var env = java.util.Map.of("JAVA_HOME", jdk.toString(), "MILLRACE_CDS_DIR", dir.toString());
+    for (int i = 0; i < 2; i++) { // the first writes the archive, the second checks and keeps it
+      Result r = run(env, tmp.resolve("strict-" + i + ".classes"), "--version");
+      assertEquals(0, r.code, r.toString());
+    }
+    assertEquals(1, archives(dir, ".jsa").size(), archives(dir, "").toString());
+    assertEquals(1, archives(dir, ".relocated").size(), archives(dir, "").toString());
+    Path mapped = tmp.resolve("strict-mapped.classes");
+    Result r = run(env, mapped, "--version");
+    assertEquals(0, r.code, r.toString());
+    assertTrue(shared(mapped) > 100, "classes mapped from the archive: " + shared(mapped));
   }
 
   /** A JDK older than 17, known by its release file (no JVM started to ask it), is refused by name. */
