@@ -1,7 +1,9 @@
 package org.millrace.api.statistics;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.ArrayList;
@@ -48,8 +50,8 @@ public final class FeatureAccumulator {
   ExactSum sum;
   ExactSum sumSq;
   QuantileSketch sketch;
-  /** Counts by value (a hash map: every use of it sorts or is order-free). */
-  HashMap<String, Long> values;
+  /** Counts by value (a hash map: every use of it sorts or is order-free), counted in place. */
+  HashMap<String, Count> values;
   long otherValues;
   DistinctSketch distinct;
   long totalLength;
@@ -59,6 +61,21 @@ public final class FeatureAccumulator {
    */
   @JsonIgnore
   transient PriorityQueue<Hashed> byHash;
+
+  /** A value's count, added to in place (no boxed {@code Long} per row); written as a JSON number. */
+  static final class Count {
+    long n;
+
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+    Count(long n) {
+      this.n = n;
+    }
+
+    @JsonValue
+    long n() {
+      return n;
+    }
+  }
 
   /** A kept value and its hash, ordered by hash then value. */
   record Hashed(long hash, String value) implements Comparable<Hashed> {
@@ -229,11 +246,13 @@ public final class FeatureAccumulator {
       otherValues += times;
       return;
     }
-    if (values.computeIfPresent(v, (k, c) -> c + times) != null) {
+    Count kept = values.get(v);
+    if (kept != null) {
+      kept.n += times;
       return;
     }
     if (values.size() < MAX_DISTINCT) {
-      values.put(v, times);
+      values.put(v, new Count(times));
       if (distinct != null) {
         distinct.add(v);
       }
@@ -250,9 +269,9 @@ public final class FeatureAccumulator {
     // returns (the bound only falls), so every value kept has been counted from its first row.
     Hashed largest = byHash().peek();
     if (hash < largest.hash() || hash == largest.hash() && v.compareTo(largest.value()) < 0) {
-      otherValues += values.remove(largest.value());
+      otherValues += values.remove(largest.value()).n;
       byHash.poll();
-      values.put(v, times);
+      values.put(v, new Count(times));
       byHash.add(new Hashed(hash, v));
     } else {
       otherValues += times;
@@ -290,7 +309,14 @@ public final class FeatureAccumulator {
       zeros += o.zeros;
       nan += o.nan;
     } else {
-      o.values.forEach((v, c) -> values.merge(v, c, Long::sum));
+      o.values.forEach((v, c) -> {
+        Count mine = values.get(v);
+        if (mine == null) {
+          values.put(v, new Count(c.n));
+        } else {
+          mine.n += c.n;
+        }
+      });
       otherValues += o.otherValues;
       byHash = null;
       if (distinct != null || o.distinct != null || values.size() > MAX_DISTINCT) {
@@ -312,7 +338,7 @@ public final class FeatureAccumulator {
         if (values.size() > MAX_DISTINCT) {
           order.sort(null); // by hash, then value
           for (int i = MAX_DISTINCT; i < order.size(); i++) {
-            otherValues += values.remove(order.get(i).value());
+            otherValues += values.remove(order.get(i).value()).n;
           }
         }
       }
@@ -352,7 +378,9 @@ public final class FeatureAccumulator {
               n < 2 ? (n == 1 ? 0.0 : null) : std, zeros, quantiles, hist),
           null);
     }
-    var top = new ArrayList<>(values.entrySet());
+    var counts = new TreeMap<String, Long>();
+    values.forEach((v, c) -> counts.put(v, c.n));
+    var top = new ArrayList<>(counts.entrySet());
     top.sort(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()).thenComparing(Map.Entry.comparingByKey()));
     var topK = new ArrayList<FeatureStatistics.ValueCount>();
     for (var e : top.subList(0, Math.min(20, top.size()))) {
@@ -361,7 +389,7 @@ public final class FeatureAccumulator {
     boolean exact = otherValues == 0;
     long unique = exact ? values.size() : Math.max(values.size() + 1, distinct.estimate());
     return new FeatureStatistics(name, type, rows, count, missing, 0, null,
-        new FeatureStatistics.Categorical(unique, exact, topK, new TreeMap<>(values),
+        new FeatureStatistics.Categorical(unique, exact, topK, counts,
             count == 0 ? null : (double) totalLength / count));
   }
 
