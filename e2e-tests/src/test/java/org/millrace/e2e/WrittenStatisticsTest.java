@@ -100,7 +100,7 @@ class WrittenStatisticsTest {
 
     // A part replaced after ExampleGen (a new file of the same name and size): its split is read again.
     Path split = dir.resolve("run-0/examples/Split-train");
-    WrittenStatistics.remember(split, "{}");
+    WrittenStatistics.remember(split, new org.millrace.api.format.StatisticsModel("train", 0, List.of()));
     assertNotNull(WrittenStatistics.find(split));
     Path part = ExamplesIO.parts(split).get(0);
     byte[] bytes = Files.readAllBytes(part);

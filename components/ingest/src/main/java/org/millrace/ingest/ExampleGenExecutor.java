@@ -124,7 +124,7 @@ public final class ExampleGenExecutor implements Executor<ExampleGenParams> {
         ExamplesIO.write(splitDir, schema, 0, List.of());
       }
       if (counts.statistics() != null && counts.statistics()[i] != null) {
-        WrittenStatistics.remember(splitDir, counts.statistics()[i].result(split).toJson());
+        WrittenStatistics.remember(splitDir, counts.statistics()[i].result(split));
       }
     }
     if (written + rejected + labelDropped + labelQuarantined != read) {

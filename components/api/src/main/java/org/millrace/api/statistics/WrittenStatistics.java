@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.millrace.api.data.ExamplesIO;
+import org.millrace.api.format.StatisticsModel;
 
 /**
  * Statistics of splits computed while their examples were written, held in this JVM for the
@@ -24,9 +25,9 @@ import org.millrace.api.data.ExamplesIO;
  */
 public final class WrittenStatistics {
   static final int KEEP = 8;
-  private static final Map<List<Part>, String> HELD = new LinkedHashMap<>() {
+  private static final Map<List<Part>, StatisticsModel> HELD = new LinkedHashMap<>() {
     @Override
-    protected boolean removeEldestEntry(Map.Entry<List<Part>, String> eldest) {
+    protected boolean removeEldestEntry(Map.Entry<List<Part>, StatisticsModel> eldest) {
       return size() > KEEP;
     }
   };
@@ -36,14 +37,17 @@ public final class WrittenStatistics {
 
   private WrittenStatistics() {}
 
-  /** Holds the statistics ({@link SplitAccumulator#result}'s JSON) of the parts now in {@code splitDir}. */
-  public static void remember(Path splitDir, String statisticsJson) throws IOException {
+  /**
+   * Holds the statistics ({@link SplitAccumulator#result}) of the parts now in {@code splitDir}: the
+   * object itself, which StatisticsGen writes without a round trip through JSON.
+   */
+  public static void remember(Path splitDir, StatisticsModel statistics) throws IOException {
     List<Part> parts = parts(splitDir);
     if (parts.isEmpty()) {
       return; // nothing identifies it
     }
     synchronized (HELD) {
-      HELD.put(parts, statisticsJson);
+      HELD.put(parts, statistics);
     }
   }
 
@@ -51,16 +55,16 @@ public final class WrittenStatistics {
    * The statistics of the parts now in {@code splitDir}, no longer held, if they were written in this
    * JVM and are unchanged; else null.
    */
-  public static String take(Path splitDir) throws IOException {
+  public static StatisticsModel take(Path splitDir) throws IOException {
     return held(splitDir, true);
   }
 
   /** {@link #take} without taking them: the statistics held for the parts now in {@code splitDir}, or null. */
-  public static String find(Path splitDir) throws IOException {
+  public static StatisticsModel find(Path splitDir) throws IOException {
     return held(splitDir, false);
   }
 
-  private static String held(Path splitDir, boolean take) throws IOException {
+  private static StatisticsModel held(Path splitDir, boolean take) throws IOException {
     List<Part> parts = parts(splitDir);
     if (parts.isEmpty()) {
       return null;

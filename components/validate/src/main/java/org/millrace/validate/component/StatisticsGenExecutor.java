@@ -34,8 +34,7 @@ public final class StatisticsGenExecutor implements Executor<StatisticsGenExecut
     Examples examples = input.input(ValidateComponents.EXAMPLES);
     Path out = input.output(ValidateComponents.STATISTICS);
     var models = new ArrayList<StatisticsModel>();
-    for (var e : statistics(examples, ctx.beamArgs(), ctx).entrySet()) {
-      StatisticsModel model = StatisticsModel.fromJson(e.getValue(), "statistics of split " + e.getKey());
+    for (StatisticsModel model : statistics(examples, ctx.beamArgs(), ctx).values()) {
       model.write(out);
       models.add(model);
     }
@@ -45,29 +44,30 @@ public final class StatisticsGenExecutor implements Executor<StatisticsGenExecut
   }
 
   /**
-   * Each split's statistics as JSON, in split order: in process when the pipeline names no runner
+   * Each split's statistics, in split order: in process when the pipeline names no runner
    * ({@link InProcess}), else by a Beam pipeline; the same {@link StatisticsCombineFn} either way.
    */
-  static java.util.Map<String, String> statistics(Examples examples, List<String> beamArgs, ExecutionContext ctx)
-      throws Exception {
+  static java.util.Map<String, StatisticsModel> statistics(Examples examples, List<String> beamArgs,
+      ExecutionContext ctx) throws Exception {
     if (InProcess.applies(beamArgs)) {
       InProcess.validate(beamArgs);
       // Splits whose statistics ExampleGen computed as it wrote them, in this JVM, are not read again.
-      var json = new java.util.LinkedHashMap<String, String>();
+      var models = new java.util.LinkedHashMap<String, StatisticsModel>();
       var dirs = new java.util.LinkedHashMap<String, Path>();
       for (String split : examples.splitNames()) {
-        String written = WrittenStatistics.take(examples.splitDir(split));
-        json.put(split, written);
+        StatisticsModel written = WrittenStatistics.take(examples.splitDir(split));
+        models.put(split, written);
         if (written == null) {
           dirs.put(split, examples.splitDir(split));
         }
       }
-      if (dirs.size() < json.size()) {
+      if (dirs.size() < models.size()) {
         ctx.log().info("StatisticsGen: the statistics of split(s) {} were computed as ExampleGen wrote them, in this"
-            + " JVM; reading {}", json.keySet().stream().filter(s -> !dirs.containsKey(s)).toList(), dirs.keySet());
+            + " JVM; reading {}", models.keySet().stream().filter(s -> !dirs.containsKey(s)).toList(), dirs.keySet());
       }
-      json.putAll(InProcess.combine(dirs, StatisticsCombineFn::new, InProcess.parallelism(beamArgs)));
-      return json;
+      InProcess.combine(dirs, StatisticsCombineFn::new, InProcess.parallelism(beamArgs))
+          .forEach((split, json) -> models.put(split, parse(split, json)));
+      return models;
     }
     Pipeline p = BeamPipelines.create(beamArgs);
     // The statistics travel from the worker to this driver through Beam's FileSystems (the workers
@@ -85,11 +85,15 @@ public final class StatisticsGenExecutor implements Executor<StatisticsGenExecut
     } catch (RuntimeException e) {
       throw BeamPipelines.unwrap(e);
     }
-    var json = new java.util.LinkedHashMap<String, String>();
+    var models = new java.util.LinkedHashMap<String, StatisticsModel>();
     for (var e : locations.entrySet()) {
-      json.put(e.getKey(), BeamResults.readText(e.getValue()));
+      models.put(e.getKey(), parse(e.getKey(), BeamResults.readText(e.getValue())));
     }
     BeamResults.delete(List.copyOf(locations.values()));
-    return json;
+    return models;
+  }
+
+  private static StatisticsModel parse(String split, String json) {
+    return StatisticsModel.fromJson(json, "statistics of split " + split);
   }
 }
