@@ -21,11 +21,12 @@ public record InferenceOptions(int replicas, int maxBatchRows, Duration maxBatch
   }
 
   /**
-   * One replica per processor, batches of up to 64 rows, a pass waiting up to 100 microseconds for
-   * requests on their way, on the Java backend.
+   * One replica per processor, batches of up to 64 rows, a pass taking the requests queued without
+   * waiting for more (waiting 100 microseconds for requests on their way cost throughput and p99 in
+   * benchmarks/serving, RESULTS.md), on the Java backend.
    */
   public static InferenceOptions defaults() {
-    return new InferenceOptions(Runtime.getRuntime().availableProcessors(), 64, Duration.ofNanos(100_000),
+    return new InferenceOptions(Runtime.getRuntime().availableProcessors(), 64, Duration.ZERO,
         RuntimePool.factory());
   }
 

@@ -63,9 +63,9 @@ final class ServeCommand implements Callable<Integer> {
       + " per forward pass when concurrent requests are batched (1: no batching). Default: ${DEFAULT-VALUE}.")
   int batchRows;
 
-  @Option(names = "--batch-wait-us", defaultValue = "100", converter = Ranges.Count.class,
+  @Option(names = "--batch-wait-us", defaultValue = "0", converter = Ranges.Count.class,
       description = "Longest a forward pass waits for requests already on their way (their bodies being read),"
-          + " in microseconds. Default: ${DEFAULT-VALUE}.")
+          + " in microseconds (0: a pass takes the requests queued, without waiting). Default: ${DEFAULT-VALUE}.")
   int batchWaitMicros;
 
   @Override
