@@ -103,24 +103,10 @@ public final class QuantileSketch {
 
   public void add(double v) {
     count++;
-    long key = key(v, shift);
-    int mask = index.length - 1;
-    for (int slot = (int) ((key * PHI) >>> indexShift); ; slot = (slot + 1) & mask) {
-      int i = index[slot];
-      if (i < 0) {
-        index[slot] = size;
-        append(key, 1, v);
-        compact();
-        return;
-      }
-      if (keys[i] == key) {
-        counts[i]++;
-        double min = mins[i];
-        if (v < min || min != min) { // as a sort orders them: NaN last (-0.0 and 0.0 never share a bucket)
-          mins[i] = v;
-        }
-        return;
-      }
+    int buckets = size;
+    addBucket(key(v, shift), 1, v);
+    if (size > buckets) {
+      compact();
     }
   }
 
@@ -157,7 +143,7 @@ public final class QuantileSketch {
       if (keys[i] == key) {
         counts[i] += c;
         double min = mins[i];
-        if (m < min || min != min) {
+        if (m < min || min != min) { // as a sort orders them: NaN last (-0.0 and 0.0 never share a bucket)
           mins[i] = m;
         }
         return;
