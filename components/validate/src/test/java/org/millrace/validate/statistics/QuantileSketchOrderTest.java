@@ -65,6 +65,11 @@ class QuantileSketchOrderTest {
     }
     assertEquals(expected, JSON.writeValueAsString(merged), "parts merged");
     assertEquals(values.size(), merged.count());
+    long counted = 0;
+    for (var c : JSON.readTree(expected).get("counts")) {
+      counted += c.asLong();
+    }
+    assertEquals(values.size(), counted, "every value counted in a bucket");
 
     var restored = JSON.readValue(JSON.writeValueAsString(merged), QuantileSketch.class);
     descending.forEach(restored::add);
@@ -94,10 +99,31 @@ class QuantileSketchOrderTest {
       assertEquals(0.0, q[0], "n=" + n);
       assertEquals(Math.max(0, Math.ceil(0.5 * n) - 1), q[1], "n=" + n);
       assertEquals(n - 1.0, q[2], "n=" + n);
+      // The same values again, each but the last twice more: counts, not buckets, give the ranks.
+      for (int i = 0; i < n - 1; i++) {
+        s.add(i);
+        s.add(i);
+      }
+      double[] again = s.quantiles(0.5, 1);
+      assertEquals(median(n), again[0], "n=" + n);
+      assertEquals(n - 1.0, again[1], "n=" + n);
       long[] keys = JSON.readTree(JSON.writeValueAsString(s)).get("keys").traverse(JSON).readValueAs(long[].class);
       for (int i = 1; i < keys.length; i++) {
         assertEquals(true, keys[i - 1] < keys[i], "n=" + n + " keys in order at " + i);
       }
     }
+  }
+
+  /** The median of 0..n-1 each three times but n-1 once: the smallest value whose cumulative count reaches half. */
+  private static double median(int n) {
+    double target = 0.5 * (3 * n - 2);
+    long seen = 0;
+    for (int v = 0; v < n; v++) {
+      seen += v < n - 1 ? 3 : 1;
+      if (seen >= target) {
+        return v;
+      }
+    }
+    return n - 1;
   }
 }
