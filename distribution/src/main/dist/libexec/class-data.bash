@@ -59,6 +59,15 @@ millrace_collector() {
   done
 }
 
+# millrace_maps_archive JAVA ARCHIVE CLASSPATH [JVM FLAGS...]: whether a JVM with these flags maps the
+# archive (-Xshare:on fails on one it cannot map, such as one cut short).
+millrace_maps_archive() {
+  local java="$1" archive="$2" classpath="$3"
+  shift 3
+  "$java" -XX:SharedArchiveFile="$archive" -Xshare:on -XX:ErrorFile=/dev/null -Xlog:disable "$@" -cp "$classpath" \
+    -version >/dev/null 2>&1
+}
+
 # millrace_class_data JAVA CLASSPATH KIND [JVM FLAGS...]: sets the array class_data_flags to the
 # flags that map this class path's archive for commands of KIND, or that write one at exit, or to
 # nothing.
@@ -104,13 +113,13 @@ millrace_class_data() {
     if kill -0 "$pid" 2>/dev/null; then
       continue # still running, or writing the archive now
     fi
-    if [ ! -f "$archive" ] && [ -f "$dump.ok" ] && "$java" -XX:SharedArchiveFile="$dump" -Xshare:on \
-        "${fixed[@]}" -XX:ErrorFile=/dev/null -Xlog:disable "$@" -cp "$classpath" -version >/dev/null 2>&1; then
+    if [ -f "$archive" ] || [ ! -f "$dump.ok" ]; then
+      rm -f "$dump" 2>/dev/null || true
+    elif millrace_maps_archive "$java" "$dump" "$classpath" "${fixed[@]}" "$@"; then
       rm -f "$archive.relocated" 2>/dev/null || true
       mv -f "$dump" "$archive" || return 0
-    elif [ ! -f "$archive" ] && [ -f "$dump.ok" ] && "$java" -XX:SharedArchiveFile="$dump" -Xshare:on \
-        -XX:ErrorFile=/dev/null -Xlog:disable "$@" -cp "$classpath" -version >/dev/null 2>&1; then
-      : > "$archive.relocated" || return 0
+    elif millrace_maps_archive "$java" "$dump" "$classpath" "$@"; then
+      : > "$archive.relocated" || return 0 # this JVM refuses the fixed address: map it without
       mv -f "$dump" "$archive" || return 0
     else
       rm -f "$dump" 2>/dev/null || true

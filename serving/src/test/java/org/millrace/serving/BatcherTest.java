@@ -217,4 +217,27 @@ class BatcherTest {
     t.join(10_000);
     assertEquals(1, alone.get(), "a lone request does not wait for requests that are not coming");
   }
+
+  /**
+   * The default: a pass takes the requests queued and does not wait, even while a request is
+   * announced (`millrace serve`'s --batch-wait-us defaults to the same 0).
+   */
+  @Test
+  void byDefaultAPassDoesNotWaitForAnnouncedRequests() throws Exception {
+    Duration wait = InferenceOptions.defaults().maxBatchWait();
+    assertEquals(Duration.ZERO, wait);
+    var fake = new Fake();
+    var batcher = new Batcher(fake, 1, 64, wait);
+    Batcher.Arrival coming = batcher.expect();
+    var done = new AtomicInteger();
+    Thread t = new Thread(() -> {
+      batcher.predict(rows(1, 1), 1);
+      done.incrementAndGet();
+    });
+    t.start();
+    t.join(10_000);
+    assertEquals(1, done.get(), "the pass ran without the announced request");
+    assertEquals(List.of(1), fake.passRows);
+    coming.close();
+  }
 }

@@ -353,4 +353,15 @@ class MillraceCliTest {
       return org.millrace.pipelines.launch.StoreQueries.runIdOf(store.getExecution(exec).orElseThrow());
     }
   }
+
+  /** `millrace serve` batches with the serving module's defaults (one place decides them: InferenceOptions). */
+  @Test
+  void serveBatchesWithTheServingDefaults() {
+    var cl = MillraceCli.commandLine(new String[] {"serve"});
+    cl.parseArgs("serve");
+    ServeCommand serve = cl.getSubcommands().get("serve").getCommand();
+    var defaults = org.millrace.serving.InferenceOptions.defaults();
+    assertEquals(defaults.maxBatchWait().toNanos(), serve.batchWaitMicros * 1000L, "--batch-wait-us");
+    assertEquals(defaults.maxBatchRows(), serve.batchRows, "--batch-rows");
+  }
 }

@@ -318,16 +318,13 @@ public final class ExampleGenExecutor implements Executor<ExampleGenParams> {
      * call borrows one and gives it back when it ends, so a split has as many accumulators as calls
      * ran at once (the threads), each adding the batches of many calls; they are merged at the end.
      */
-    final java.util.ArrayDeque<SplitAccumulator>[] idle;
+    final List<java.util.ArrayDeque<SplitAccumulator>> idle;
 
-    @SuppressWarnings("unchecked")
     Collected(int splits, boolean statistics) {
       written = new java.util.concurrent.atomic.LongAdder[splits];
       java.util.Arrays.setAll(written, i -> new java.util.concurrent.atomic.LongAdder());
-      this.idle = statistics ? new java.util.ArrayDeque[splits] : null;
-      if (statistics) {
-        java.util.Arrays.setAll(idle, i -> new java.util.ArrayDeque<SplitAccumulator>());
-      }
+      this.idle = !statistics ? null : java.util.stream.IntStream.range(0, splits)
+          .mapToObj(i -> new java.util.ArrayDeque<SplitAccumulator>()).toList();
     }
 
     @Override
@@ -336,7 +333,7 @@ public final class ExampleGenExecutor implements Executor<ExampleGenParams> {
         return null;
       }
       synchronized (idle) {
-        SplitAccumulator a = idle[split].poll();
+        SplitAccumulator a = idle.get(split).poll();
         return a != null ? a : new SplitAccumulator();
       }
     }
@@ -344,7 +341,7 @@ public final class ExampleGenExecutor implements Executor<ExampleGenParams> {
     @Override
     public void statistics(int split, SplitAccumulator written) {
       synchronized (idle) {
-        idle[split].push(written);
+        idle.get(split).push(written);
       }
     }
 
@@ -354,16 +351,16 @@ public final class ExampleGenExecutor implements Executor<ExampleGenParams> {
         return null;
       }
       synchronized (idle) {
-        var out = new SplitAccumulator[idle.length];
-        for (int s = 0; s < idle.length; s++) {
-          for (SplitAccumulator a : idle[s]) {
+        var out = new SplitAccumulator[idle.size()];
+        for (int s = 0; s < out.length; s++) {
+          for (SplitAccumulator a : idle.get(s)) {
             if (out[s] == null) {
               out[s] = a;
             } else {
               out[s].merge(a);
             }
           }
-          idle[s].clear();
+          idle.get(s).clear();
         }
         return out;
       }

@@ -345,7 +345,7 @@ public final class ParseRecordsFn extends DoFn<KV<String, TextRange>, KV<String,
     /** Per split and shard (one shard without a fixed count). */
     final SplitWriter[] writers = new SplitWriter[splits.size() * Math.max(1, shards)];
     final long[] keys = new long[writers.length];
-    /** Where the statistics of the batches written go. */
+    /** The output that lends this call its statistics accumulators, and takes them back. */
     final Output statisticsOut;
     /** Per split, the accumulator lent to this call once it writes a batch there (null when not collected). */
     final SplitAccumulator[] statistics;
@@ -416,7 +416,7 @@ public final class ParseRecordsFn extends DoFn<KV<String, TextRange>, KV<String,
       }
       for (int s = 0; s < statistics.length; s++) {
         if (statistics[s] != null) {
-          out.statistics(s, statistics[s]);
+          statisticsOut.statistics(s, statistics[s]);
           statistics[s] = null;
         }
       }
