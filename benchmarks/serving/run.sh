@@ -3,7 +3,8 @@
 # clients (LoadGenerator.java, JDK only), against
 #   1. ./millrace serve (Java backend: a network copy per processor, request batching),
 #   2. the same with batching off (--batch-rows 1),
-#   3. the same server with the forward pass run by ONNX Runtime's Java API on the same model.onnx
+#   3. the same with batching that waits up to 100 us for requests on their way (the old default),
+#   4. the same server with the forward pass run by ONNX Runtime's Java API on the same model.onnx
 #      (OnnxServe.java: the same HTTP stack, JSON parsing, transform graph and batching),
 # one after the other in the same run, each for a warm-up and then a measured duration; prints
 # requests/s, p50/p99/p99.9/max latency and errors per contender. Clients and server share the machine.
@@ -70,5 +71,7 @@ contender() {
 }
 contender "millrace serve (java, batching)" ./millrace serve --registry "$REGISTRY" --port "$PORT"
 contender "millrace serve (java, no batching)" ./millrace serve --registry "$REGISTRY" --port "$PORT" --batch-rows 1
+contender "millrace serve (java, batching, wait 100 us)" ./millrace serve --registry "$REGISTRY" --port "$PORT" \
+  --batch-wait-us 100
 contender "onnxruntime ${ORT##*:} (same server)" java $FLAGS -cp "$CP" benchmarks/serving/OnnxServe.java \
   "$REGISTRY" "$PORT"
