@@ -12,7 +12,7 @@
 # old one.
 #
 # The archive is mapped at the address it was written for (-XX:ArchiveRelocationMode=0, a diagnostic
-# flag of JDK 14 to 25 at least): JDK 21's default, and Debian's JDK 17's, maps it at a random address
+# flag; Debian's JDK 17 and Temurin's JDK 25 have it): their default maps it at a random address
 # and rewrites its pointers, which took 0.12 s of every command on the development machine (the JVM's
 # base archive too; ADR 0011). Where that address is taken, the JVM relocates as it would anyway. A JVM
 # that refuses the flag when the archive is checked maps it without (a ".relocated" file beside it).
