@@ -2,6 +2,7 @@ package org.millrace.trainer.backend;
 
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.millrace.trainer.backend.Activation;
 import org.millrace.trainer.backend.Loss;
@@ -125,6 +126,41 @@ public final class JavaBackend implements Backend {
     }
   }
 
+  /** The product with the bias and activation applied to each tile of z as it is finished, while in cache. */
+  @Override
+  public void gemmBiasActivation(boolean transA, boolean transB, int m, int n, int k, Tensor a, Tensor b,
+      Tensor bias, Activation act, Tensor z, Tensor out) {
+    if (transA && transB) {
+      Backend.super.gemmBiasActivation(transA, transB, m, n, k, a, b, bias, act, z, out);
+      return;
+    }
+    float[] bv = bias == null ? null : d(bias);
+    float[] ov = d(out);
+    mm.product(transA, transB, d(a), d(b), d(z), m, k, n, false, (zv, i0, rows, j0, cols, stride) -> {
+      for (int r = i0; r < i0 + rows; r++) {
+        biasActivationRow(zv, bv, ov, act, r * stride + j0, j0, cols);
+      }
+    });
+  }
+
+  /** The product with the activation derivative applied to each tile of c as it is finished. */
+  @Override
+  public void gemmActivationBackward(boolean transA, boolean transB, int m, int n, int k, Tensor a, Tensor b,
+      Tensor z, Activation act, Tensor c) {
+    if (transA && transB) {
+      Backend.super.gemmActivationBackward(transA, transB, m, n, k, a, b, z, act, c);
+      return;
+    }
+    float[] zv = d(z);
+    mm.product(transA, transB, d(a), d(b), d(c), m, k, n, false, act == Activation.LINEAR ? null
+        : (cv, i0, rows, j0, cols, stride) -> {
+          for (int r = i0; r < i0 + rows; r++) {
+            int o = r * stride + j0;
+            activationDerivative(act, cv, zv, cv, o, o + cols);
+          }
+        });
+  }
+
   @Override
   public void biasActivation(Tensor z, Tensor bias, int rows, int cols, Activation act, Tensor out) {
     float[] zv = d(z);
@@ -132,19 +168,23 @@ public final class JavaBackend implements Backend {
     float[] ov = d(out);
     mm.rows(rows, Math.max(2, 2 * GRAIN / Math.max(1, cols)), (r0, r1) -> {
       for (int r = r0; r < r1; r++) {
-        int o = r * cols;
-        if (bv != null) {
-          int j = 0;
-          for (int upper = S.loopBound(cols); j < upper; j += S.length()) {
-            FloatVector.fromArray(S, zv, o + j).add(FloatVector.fromArray(S, bv, j)).intoArray(zv, o + j);
-          }
-          for (; j < cols; j++) {
-            zv[o + j] += bv[j];
-          }
-        }
-        applyActivation(act, zv, ov, o, cols);
+        biasActivationRow(zv, bv, ov, act, r * cols, 0, cols);
       }
     });
+  }
+
+  /** {@code z[o + j] += bias[b0 + j]}, then {@code out[o + j] = act(z[o + j])}, for j in [0, n). */
+  private static void biasActivationRow(float[] zv, float[] bv, float[] ov, Activation act, int o, int b0, int n) {
+    if (bv != null) {
+      int j = 0;
+      for (int upper = S.loopBound(n); j < upper; j += S.length()) {
+        FloatVector.fromArray(S, zv, o + j).add(FloatVector.fromArray(S, bv, b0 + j)).intoArray(zv, o + j);
+      }
+      for (; j < n; j++) {
+        zv[o + j] += bv[b0 + j];
+      }
+    }
+    applyActivation(act, zv, ov, o, n);
   }
 
   private static void applyActivation(Activation act, float[] z, float[] out, int o, int n) {
@@ -177,21 +217,34 @@ public final class JavaBackend implements Backend {
     float[] gv = d(g);
     float[] zv = d(z);
     float[] dv = d(dz);
-    each(n, (from, to) -> {
-      switch (act) {
-        case LINEAR -> System.arraycopy(gv, from, dv, from, to - from);
-        case RELU -> {
-          for (int i = from; i < to; i++) {
-            dv[i] = zv[i] > 0 ? gv[i] : 0;
-          }
-        }
-        default -> {
-          for (int i = from; i < to; i++) {
-            dv[i] = gv[i] * act.derivative(zv[i]);
-          }
+    each(n, (from, to) -> activationDerivative(act, gv, zv, dv, from, to));
+  }
+
+  /** {@code dz[i] = g[i] * act'(z[i])} for i in [from, to); dz may be g. */
+  private static void activationDerivative(Activation act, float[] gv, float[] zv, float[] dv, int from, int to) {
+    switch (act) {
+      case LINEAR -> {
+        if (gv != dv) {
+          System.arraycopy(gv, from, dv, from, to - from);
         }
       }
-    });
+      case RELU -> {
+        int i = from;
+        var zero = FloatVector.zero(S);
+        for (int upper = from + S.loopBound(to - from); i < upper; i += S.length()) {
+          var z = FloatVector.fromArray(S, zv, i);
+          zero.blend(FloatVector.fromArray(S, gv, i), z.compare(VectorOperators.GT, 0f)).intoArray(dv, i);
+        }
+        for (; i < to; i++) {
+          dv[i] = zv[i] > 0 ? gv[i] : 0;
+        }
+      }
+      default -> {
+        for (int i = from; i < to; i++) {
+          dv[i] = gv[i] * act.derivative(zv[i]);
+        }
+      }
+    }
   }
 
   @Override

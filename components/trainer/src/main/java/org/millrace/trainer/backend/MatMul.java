@@ -1,67 +1,212 @@
 package org.millrace.trainer.backend;
 
-import java.util.concurrent.ForkJoinPool;
-import java.util.stream.IntStream;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Row-major float32 matrix products {@code C (m x n) = op(A) * op(B)}, optionally added to C.
- * Rows of C are split into blocks computed by a fixed pool; each element is summed by one thread
- * in a fixed order, so results do not depend on the number of threads or on timing.
+ * Rows of C are split into chunks computed by the calling thread and a {@link Team} of helpers;
+ * each element is summed by one thread in a fixed order, p = 0..k-1 with fused multiply-adds, so
+ * results do not depend on the number of threads, on timing or on the tile shape.
+ *
+ * <p>The loops are those of Goto's GEMM: B is packed once per call into panels of {@link
+ * Tile#vectors} vector widths of columns; each thread packs a block of A (up to {@link
+ * #BLOCK_ROWS} rows by {@link #KC} of depth, held in L2) into contiguous strips, then runs the
+ * micro-kernel over every strip for one panel at a time, so the panel's slice is read from L2 (or
+ * L1) while the strips stream by. With few panels (a layer of 64 outputs, a convolution of 32
+ * filters) packing A would cost more than the products, so the kernel reads A in place. The
+ * packing buffers belong to the calling and helper threads and are reused from call to call: a
+ * training step allocates nothing here (a new packed B per call was a humongous allocation for G1
+ * on a 784 x 512 layer). An {@link Epilogue} finishes each tile of C while it is in cache (a bias
+ * and activation, an activation's derivative), which saves a pass over C.
  */
 public final class MatMul {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-  private final ForkJoinPool pool;
+
+  /**
+   * Depth of one k block. Deep, so that a tile of C is loaded and stored once for most products
+   * (a tile reloaded per k block missed cache at every call: 256 deep ran the MLP's products 8%
+   * slower): the panel's slice (KC x tile width, 128 KiB) streams from L2 at 128 bytes per 24
+   * fused multiply-adds, well under L2's bandwidth.
+   */
+  private static final int KC = 1024;
+
+  /** At most this many panels of B, A is read in place rather than packed. */
+  private static final int DIRECT_PANELS = 4;
+
+  /** Products of fewer multiply-adds than this (a few microseconds of work) run on the calling thread. */
+  private static final long SMALL = 1L << 18;
+
+  /** Rows per packed block of A: 96 x KC floats is 384 KiB, held in L2 beside the panel. */
+  private static final int BLOCK_ROWS = 96;
+
+  /**
+   * The micro-kernel's tile of C, held in registers: rows by vector widths of columns. With 32
+   * vector registers (AVX-512) 12 x 2 keeps 24 accumulators, two B vectors and a broadcast, and
+   * 16 x 1 serves products at most one vector wide (a layer's 10 outputs) without padding them to
+   * two; with 16 registers (AVX2, NEON) 6 x 2 keeps 12.
+   */
+  public enum Tile {
+    T12X2(12, 2),
+    T16X1(16, 1),
+    T6X2(6, 2);
+
+    final int rows;
+    final int vectors;
+
+    Tile(int rows, int vectors) {
+      this.rows = rows;
+      this.vectors = vectors;
+    }
+  }
+
+  /**
+   * What happens to a finished tile of C (rows [i0, i0 + rows), columns [j0, j0 + cols), row
+   * stride n) while it is still in L1: a bias and activation, an activation's derivative.
+   */
+  @FunctionalInterface
+  public interface Epilogue {
+    void apply(float[] c, int i0, int rows, int j0, int cols, int n);
+  }
+
+  /** The helper threads, or null with one thread. */
+  private final Team team;
   private final int threads;
+  /** The tile every product uses, or null to choose by this machine's vector width and n. */
+  private final Tile tile;
+  /** Per thread: [0] the packed B of the call it makes, [1] the packed A block of the rows it computes. */
+  private final ThreadLocal<float[][]> buffers = ThreadLocal.withInitial(() -> new float[2][0]);
 
   public MatMul(int threads) {
+    this(threads, null);
+  }
+
+  /** With one tile shape for every product, or null to choose per product (tests run each shape on any machine). */
+  public MatMul(int threads, Tile tile) {
     if (threads < 1) {
       throw new IllegalArgumentException("threads expected at least 1, got " + threads);
     }
     this.threads = threads;
-    this.pool = new ForkJoinPool(threads);
+    this.tile = tile;
+    this.team = threads > 1 ? new Team(threads - 1, "millrace-matmul") : null;
   }
 
   public int threads() {
     return threads;
   }
 
-  /** Stops the pool's threads. */
+  /** The tile a product n columns wide runs on. */
+  public Tile tile(int n) {
+    if (tile != null) {
+      return tile;
+    }
+    if (S.length() < 16) {
+      return Tile.T6X2;
+    }
+    return n <= S.length() ? Tile.T16X1 : Tile.T12X2;
+  }
+
+  /** Stops the helper threads. */
   public void close() {
-    pool.shutdown();
+    if (team != null) {
+      team.close();
+    }
   }
 
   /** C = A (m x k) * B (k x n). */
   public void nn(float[] a, float[] b, float[] c, int m, int k, int n, boolean accumulate) {
-    gemm(a, k, 1, b, n, 1, c, m, k, n, accumulate);
+    gemm(a, k, 1, b, n, 1, c, m, k, n, accumulate, null);
   }
 
   /** C = A^T * B where A is (k x m) and B is (k x n). */
   public void tn(float[] a, float[] b, float[] c, int m, int k, int n, boolean accumulate) {
-    gemm(a, 1, m, b, n, 1, c, m, k, n, accumulate);
+    gemm(a, 1, m, b, n, 1, c, m, k, n, accumulate, null);
   }
 
   /** C = A * B^T where A is (m x k) and B is (n x k). */
   public void nt(float[] a, float[] b, float[] c, int m, int k, int n, boolean accumulate) {
-    gemm(a, k, 1, b, 1, k, c, m, k, n, accumulate);
+    gemm(a, k, 1, b, 1, k, c, m, k, n, accumulate, null);
   }
 
-  /** Depth of one k block: a packed panel block (KC x 2 vector widths) stays in L1. */
-  private static final int KC = 256;
+  /**
+   * C = op(A) * op(B) (A is m x k, or k x m when transA; B is k x n, or n x k when transB), then
+   * {@code epilogue} on each finished tile of C.
+   */
+  public void product(boolean transA, boolean transB, float[] a, float[] b, float[] c, int m, int k, int n,
+      boolean accumulate, Epilogue epilogue) {
+    gemm(a, transA ? 1 : k, transA ? m : 1, b, transB ? 1 : n, transB ? k : 1, c, m, k, n, accumulate, epilogue);
+  }
 
+  private float[] buffer(int which, int size) {
+    float[][] held = buffers.get();
+    if (held[which].length < size) {
+      held[which] = new float[size];
+    }
+    return held[which];
+  }
 
-  /** Rows of C per micro-kernel call: 6 rows by two vector widths is 12 accumulators. */
-  private static final int MR = 6;
+  /**
+   * C (m x n) = A * B with A's element (i, p) at {@code a[i * ai + p * ap]} and B's (p, j) at
+   * {@code b[p * bp + j * bj]}. Threads take contiguous ranges of row groups; for each k block
+   * they pack A's rows block by block and sweep B's panels over it (see the class comment). Every
+   * element of C is summed in the order p = 0..k-1 by one thread.
+   */
+  private void gemm(float[] a, int ai, int ap, float[] b, int bp, int bj, float[] c, int m, int k, int n,
+      boolean accumulate, Epilogue epilogue) {
+    if (m == 0 || n == 0) {
+      return;
+    }
+    Tile tile = tile(n);
+    int mr = tile.rows;
+    int w = tile.vectors * S.length();
+    int panels = (n + w - 1) / w;
+    float[] packed = buffer(0, panels * k * w);
+    // A product under SMALL multiply-adds runs on the calling thread: waking the pool costs more.
+    boolean inline = (long) m * n * k < SMALL;
+    packB(b, bp, bj, k, n, w, panels, packed, inline);
+    int groups = (m + mr - 1) / mr;
+    // With few panels, packing A costs more than reading it where it is (each strip would serve
+    // at most DIRECT_PANELS panels): the kernel then reads A's rows in place.
+    boolean direct = panels <= DIRECT_PANELS;
+    rows(groups, inline ? Integer.MAX_VALUE : 2, (g0, g1) -> {
+      int blockGroups = direct ? 1 : Math.min(BLOCK_ROWS / mr, g1 - g0);
+      int depthMax = Math.max(1, Math.min(KC, k));
+      // The packed block, then a tile-sized scratch for the ragged edges of C.
+      float[] block = buffer(1, blockGroups * mr * depthMax + mr * w);
+      if (k == 0) {
+        sweep(tile, a, ai, ap, false, block, packed, c, m, n, w, panels, 0, 0, 0, g0, g1, accumulate, epilogue);
+        return;
+      }
+      int step = direct ? g1 - g0 : blockGroups;
+      for (int k0 = 0; k0 < k; k0 += KC) {
+        int depth = Math.min(k, k0 + KC) - k0;
+        boolean acc = accumulate || k0 > 0;
+        Epilogue last = k0 + depth == k ? epilogue : null;
+        for (int gb = g0; gb < g1; gb += step) {
+          int ge = Math.min(g1, gb + step);
+          if (!direct) {
+            packA(a, ai, ap, m, mr, k0, depth, gb, ge, block);
+          } else if (ge * mr > m) {
+            packA(a, ai, ap, m, mr, k0, depth, ge - 1, ge, block); // the ragged last group, which A cannot fill
+          }
+          sweep(tile, a, ai, ap, direct, block, packed, c, m, n, w, panels, k * w, k0, depth, gb, ge, acc, last);
+        }
+      }
+    });
+  }
 
-  /** The packed panels of B (two vector widths of columns each, zero-padded), shared by the threads. */
-  private float[] packB(float[] b, int bp, int bj, int k, int n, int w, int panels) {
-    float[] packed = new float[panels * k * w];
-    rows(panels, 2, (q0, q1) -> {
+  /** B's panels of w columns (the last zero-padded), each k x w, p-major, read along B's contiguous dimension. */
+  private void packB(float[] b, int bp, int bj, int k, int n, int w, int panels, float[] packed, boolean inline) {
+    rows(panels, inline ? Integer.MAX_VALUE : 2, (q0, q1) -> {
       for (int q = q0; q < q1; q++) {
         int j0 = q * w;
         int cols = Math.min(w, n - j0);
         int base = q * k * w;
+        if (cols < w) {
+          for (int p = 0; p < k; p++) {
+            java.util.Arrays.fill(packed, base + p * w + cols, base + (p + 1) * w, 0f);
+          }
+        }
         if (bj == 1) {
           for (int p = 0; p < k; p++) {
             System.arraycopy(b, p * bp + j0, packed, base + p * w, cols);
@@ -77,71 +222,597 @@ public final class MatMul {
         }
       }
     });
-    return packed;
   }
 
   /**
-   * C (m x n) = A * B with A's element (i, p) at {@code a[i * ai + p * ap]} and B's (p, j) at
-   * {@code b[p * bp + j * bj]}. B is packed once into panels of two vector widths of columns (the
-   * last one zero-padded), read along its contiguous dimension whichever way it is transposed.
-   * Threads take contiguous ranges of row groups; for each k block, each group of {@link #MR} rows
-   * of A is copied into a contiguous strip (p-major, zero rows past m) that stays in L1 while the
-   * panels stream by, and 6 rows by two vector widths of C stay in 12 registers, so each loaded B
-   * vector feeds six fused multiply-adds. Every element of C is summed in the order p = 0..k-1 by
-   * one thread, whatever the number of threads (the same bits as the 4-row kernel before it).
+   * Row groups [gb, ge) of A, depth columns from k0, as strips of mr rows (p-major, zero rows past
+   * m), copied along A's contiguous dimension: row by row when A's rows are contiguous (nn, nt),
+   * mr values at a time when its columns are (tn).
    */
-  private void gemm(float[] a, int ai, int ap, float[] b, int bp, int bj, float[] c, int m, int k, int n,
-      boolean accumulate) {
-    int w = 2 * S.length();
-    int panels = (n + w - 1) / w;
-    float[] packed = packB(b, bp, bj, k, n, w, panels);
-    int groups = (m + MR - 1) / MR;
-    rows(groups, 2, (g0, g1) -> {
-      float[] strip = new float[MR * KC];
-      float[] tmp = new float[MR * w];
-      for (int k0 = 0; k0 < k; k0 += KC) {
-        int k1 = Math.min(k, k0 + KC);
-        int depth = k1 - k0;
-        boolean acc = accumulate || k0 > 0;
-        for (int g = g0; g < g1; g++) {
-          int i0 = g * MR;
-          int rowsHere = Math.min(MR, m - i0);
-          for (int p = 0; p < depth; p++) {
-            int o = p * MR;
-            int src = (k0 + p) * ap;
-            for (int r = 0; r < rowsHere; r++) {
-              strip[o + r] = a[(i0 + r) * ai + src];
+  private static void packA(float[] a, int ai, int ap, int m, int mr, int k0, int depth, int gb, int ge,
+      float[] block) {
+    for (int g = gb; g < ge; g++) {
+      int i0 = g * mr;
+      int rowsHere = Math.min(mr, m - i0);
+      int strip = (g - gb) * mr * depth;
+      if (ap == 1) {
+        for (int r = 0; r < mr; r++) {
+          int dst = strip + r;
+          if (r < rowsHere) {
+            int src = (i0 + r) * ai + k0;
+            for (int p = 0; p < depth; p++) {
+              block[dst + p * mr] = a[src + p];
             }
-            for (int r = rowsHere; r < MR; r++) {
-              strip[o + r] = 0f;
-            }
-          }
-          for (int q = 0; q < panels; q++) {
-            int j0 = q * w;
-            int cols = Math.min(w, n - j0);
-            int base = q * k * w + k0 * w;
-            if (cols == w && rowsHere == MR) {
-              block6(strip, packed, base, w, c, i0 * n + j0, n, depth, acc);
-            } else {
-              for (int r = 0; r < MR; r++) {
-                for (int j = 0; j < w; j++) {
-                  tmp[r * w + j] = acc && r < rowsHere && j < cols ? c[(i0 + r) * n + j0 + j] : 0f;
-                }
-              }
-              block6(strip, packed, base, w, tmp, 0, w, depth, true);
-              for (int r = 0; r < rowsHere; r++) {
-                System.arraycopy(tmp, r * w, c, (i0 + r) * n + j0, cols);
-              }
+          } else {
+            for (int p = 0; p < depth; p++) {
+              block[dst + p * mr] = 0f;
             }
           }
         }
+      } else if (ai == 1 && rowsHere == mr) {
+        for (int p = 0; p < depth; p++) {
+          System.arraycopy(a, (k0 + p) * ap + i0, block, strip + p * mr, mr);
+        }
+      } else {
+        for (int p = 0; p < depth; p++) {
+          int o = strip + p * mr;
+          int src = (k0 + p) * ap;
+          for (int r = 0; r < rowsHere; r++) {
+            block[o + r] = a[(i0 + r) * ai + src];
+          }
+          for (int r = rowsHere; r < mr; r++) {
+            block[o + r] = 0f;
+          }
+        }
       }
-    });
+    }
   }
 
-  /** {@code C[6 x 2vl] (+)= strip (depth x 6, p-major) * panel (depth x 2vl)}; C at co with row stride cs. */
-  private static void block6(float[] strip, float[] b, int base, int bw, float[] c, int co, int cs, int depth,
-      boolean accumulate) {
+  /**
+   * One panel at a time, the micro-kernel over every strip of the block, packed or (direct) read
+   * in place from A; ragged tiles of C go through scratch.
+   */
+  private static void sweep(Tile tile, float[] a, int ai, int ap, boolean direct, float[] block, float[] packed,
+      float[] c, int m, int n, int w, int panels, int panelSize, int k0, int depth, int gb, int ge, boolean acc,
+      Epilogue epilogue) {
+    int mr = tile.rows;
+    int scratch = (direct ? 1 : ge - gb) * mr * depth;
+    for (int q = 0; q < panels; q++) {
+      int j0 = q * w;
+      int cols = Math.min(w, n - j0);
+      int base = q * panelSize + k0 * w;
+      for (int g = gb; g < ge; g++) {
+        int i0 = g * mr;
+        int rowsHere = Math.min(mr, m - i0);
+        boolean inPlace = direct && rowsHere == mr;
+        float[] src = inPlace ? a : block;
+        int s0 = inPlace ? i0 * ai + k0 * ap : direct ? 0 : (g - gb) * mr * depth;
+        int as = inPlace ? ap : mr;
+        int ar = inPlace ? ai : 1;
+        if (cols == w && rowsHere == mr) {
+          kernel(tile, src, s0, as, ar, packed, base, w, c, i0 * n + j0, n, depth, acc);
+        } else {
+          for (int r = 0; r < mr; r++) {
+            for (int j = 0; j < w; j++) {
+              block[scratch + r * w + j] = acc && r < rowsHere && j < cols ? c[(i0 + r) * n + j0 + j] : 0f;
+            }
+          }
+          kernel(tile, src, s0, as, ar, packed, base, w, block, scratch, w, depth, true);
+          for (int r = 0; r < rowsHere; r++) {
+            System.arraycopy(block, scratch + r * w, c, (i0 + r) * n + j0, cols);
+          }
+        }
+        if (epilogue != null) {
+          epilogue.apply(c, i0, rowsHere, j0, cols, n);
+        }
+      }
+    }
+  }
+
+  /** The tile's micro-kernel over a packed strip (as == tile rows, ar == 1) or over A in place. */
+  private static void kernel(Tile tile, float[] a, int s0, int as, int ar, float[] b, int base, int bw, float[] c,
+      int co, int cs, int depth, boolean accumulate) {
+    boolean packed = ar == 1 && as == tile.rows;
+    switch (tile) {
+      case T12X2 -> {
+        if (packed) {
+          k12x2(a, s0, b, base, bw, c, co, cs, depth, accumulate);
+        } else {
+          g12x2(a, s0, as, ar, b, base, bw, c, co, cs, depth, accumulate);
+        }
+      }
+      case T16X1 -> {
+        if (packed) {
+          k16x1(a, s0, b, base, bw, c, co, cs, depth, accumulate);
+        } else {
+          g16x1(a, s0, as, ar, b, base, bw, c, co, cs, depth, accumulate);
+        }
+      }
+      default -> {
+        if (packed) {
+          k6x2(a, s0, b, base, bw, c, co, cs, depth, accumulate);
+        } else {
+          g6x2(a, s0, as, ar, b, base, bw, c, co, cs, depth, accumulate);
+        }
+      }
+    }
+  }
+
+  /** {@code C[12 x 2 vectors] (+)= strip (depth x 12, p-major) * panel (depth x 2 vectors)}; C at co, row stride cs. */
+  private static void k12x2(float[] strip, int s0, float[] b, int base, int bw, float[] c, int co, int cs,
+      int depth, boolean accumulate) {
+    int vl = S.length();
+    FloatVector c0_0;
+    FloatVector c0_1;
+    FloatVector c1_0;
+    FloatVector c1_1;
+    FloatVector c2_0;
+    FloatVector c2_1;
+    FloatVector c3_0;
+    FloatVector c3_1;
+    FloatVector c4_0;
+    FloatVector c4_1;
+    FloatVector c5_0;
+    FloatVector c5_1;
+    FloatVector c6_0;
+    FloatVector c6_1;
+    FloatVector c7_0;
+    FloatVector c7_1;
+    FloatVector c8_0;
+    FloatVector c8_1;
+    FloatVector c9_0;
+    FloatVector c9_1;
+    FloatVector c10_0;
+    FloatVector c10_1;
+    FloatVector c11_0;
+    FloatVector c11_1;
+    if (accumulate) {
+      c0_0 = FloatVector.fromArray(S, c, co);
+      c0_1 = FloatVector.fromArray(S, c, co + vl);
+      c1_0 = FloatVector.fromArray(S, c, co + cs);
+      c1_1 = FloatVector.fromArray(S, c, co + cs + vl);
+      c2_0 = FloatVector.fromArray(S, c, co + 2 * cs);
+      c2_1 = FloatVector.fromArray(S, c, co + 2 * cs + vl);
+      c3_0 = FloatVector.fromArray(S, c, co + 3 * cs);
+      c3_1 = FloatVector.fromArray(S, c, co + 3 * cs + vl);
+      c4_0 = FloatVector.fromArray(S, c, co + 4 * cs);
+      c4_1 = FloatVector.fromArray(S, c, co + 4 * cs + vl);
+      c5_0 = FloatVector.fromArray(S, c, co + 5 * cs);
+      c5_1 = FloatVector.fromArray(S, c, co + 5 * cs + vl);
+      c6_0 = FloatVector.fromArray(S, c, co + 6 * cs);
+      c6_1 = FloatVector.fromArray(S, c, co + 6 * cs + vl);
+      c7_0 = FloatVector.fromArray(S, c, co + 7 * cs);
+      c7_1 = FloatVector.fromArray(S, c, co + 7 * cs + vl);
+      c8_0 = FloatVector.fromArray(S, c, co + 8 * cs);
+      c8_1 = FloatVector.fromArray(S, c, co + 8 * cs + vl);
+      c9_0 = FloatVector.fromArray(S, c, co + 9 * cs);
+      c9_1 = FloatVector.fromArray(S, c, co + 9 * cs + vl);
+      c10_0 = FloatVector.fromArray(S, c, co + 10 * cs);
+      c10_1 = FloatVector.fromArray(S, c, co + 10 * cs + vl);
+      c11_0 = FloatVector.fromArray(S, c, co + 11 * cs);
+      c11_1 = FloatVector.fromArray(S, c, co + 11 * cs + vl);
+    } else {
+      c0_0 = FloatVector.zero(S);
+      c0_1 = c1_0 = c1_1 = c2_0 = c2_1 = c3_0 = c3_1 = c0_0;
+      c4_0 = c4_1 = c5_0 = c5_1 = c6_0 = c6_1 = c7_0 = c7_1 = c0_0;
+      c8_0 = c8_1 = c9_0 = c9_1 = c10_0 = c10_1 = c11_0 = c11_1 = c0_0;
+    }
+    for (int p = 0; p < depth; p++) {
+      int bo = base + p * bw;
+      var b0 = FloatVector.fromArray(S, b, bo);
+      var b1 = FloatVector.fromArray(S, b, bo + vl);
+      int so = s0 + p * 12;
+      var x0 = FloatVector.broadcast(S, strip[so]);
+      c0_0 = x0.fma(b0, c0_0);
+      c0_1 = x0.fma(b1, c0_1);
+      var x1 = FloatVector.broadcast(S, strip[so + 1]);
+      c1_0 = x1.fma(b0, c1_0);
+      c1_1 = x1.fma(b1, c1_1);
+      var x2 = FloatVector.broadcast(S, strip[so + 2]);
+      c2_0 = x2.fma(b0, c2_0);
+      c2_1 = x2.fma(b1, c2_1);
+      var x3 = FloatVector.broadcast(S, strip[so + 3]);
+      c3_0 = x3.fma(b0, c3_0);
+      c3_1 = x3.fma(b1, c3_1);
+      var x4 = FloatVector.broadcast(S, strip[so + 4]);
+      c4_0 = x4.fma(b0, c4_0);
+      c4_1 = x4.fma(b1, c4_1);
+      var x5 = FloatVector.broadcast(S, strip[so + 5]);
+      c5_0 = x5.fma(b0, c5_0);
+      c5_1 = x5.fma(b1, c5_1);
+      var x6 = FloatVector.broadcast(S, strip[so + 6]);
+      c6_0 = x6.fma(b0, c6_0);
+      c6_1 = x6.fma(b1, c6_1);
+      var x7 = FloatVector.broadcast(S, strip[so + 7]);
+      c7_0 = x7.fma(b0, c7_0);
+      c7_1 = x7.fma(b1, c7_1);
+      var x8 = FloatVector.broadcast(S, strip[so + 8]);
+      c8_0 = x8.fma(b0, c8_0);
+      c8_1 = x8.fma(b1, c8_1);
+      var x9 = FloatVector.broadcast(S, strip[so + 9]);
+      c9_0 = x9.fma(b0, c9_0);
+      c9_1 = x9.fma(b1, c9_1);
+      var x10 = FloatVector.broadcast(S, strip[so + 10]);
+      c10_0 = x10.fma(b0, c10_0);
+      c10_1 = x10.fma(b1, c10_1);
+      var x11 = FloatVector.broadcast(S, strip[so + 11]);
+      c11_0 = x11.fma(b0, c11_0);
+      c11_1 = x11.fma(b1, c11_1);
+    }
+    c0_0.intoArray(c, co);
+    c0_1.intoArray(c, co + vl);
+    c1_0.intoArray(c, co + cs);
+    c1_1.intoArray(c, co + cs + vl);
+    c2_0.intoArray(c, co + 2 * cs);
+    c2_1.intoArray(c, co + 2 * cs + vl);
+    c3_0.intoArray(c, co + 3 * cs);
+    c3_1.intoArray(c, co + 3 * cs + vl);
+    c4_0.intoArray(c, co + 4 * cs);
+    c4_1.intoArray(c, co + 4 * cs + vl);
+    c5_0.intoArray(c, co + 5 * cs);
+    c5_1.intoArray(c, co + 5 * cs + vl);
+    c6_0.intoArray(c, co + 6 * cs);
+    c6_1.intoArray(c, co + 6 * cs + vl);
+    c7_0.intoArray(c, co + 7 * cs);
+    c7_1.intoArray(c, co + 7 * cs + vl);
+    c8_0.intoArray(c, co + 8 * cs);
+    c8_1.intoArray(c, co + 8 * cs + vl);
+    c9_0.intoArray(c, co + 9 * cs);
+    c9_1.intoArray(c, co + 9 * cs + vl);
+    c10_0.intoArray(c, co + 10 * cs);
+    c10_1.intoArray(c, co + 10 * cs + vl);
+    c11_0.intoArray(c, co + 11 * cs);
+    c11_1.intoArray(c, co + 11 * cs + vl);
+  }
+
+  /** As {@link #k12x2} with A read in place: row r's element p at {@code a[s0 + r * ar + p * as]}. */
+  private static void g12x2(float[] a, int s0, int as, int ar, float[] b, int base, int bw, float[] c, int co,
+      int cs, int depth, boolean accumulate) {
+    int vl = S.length();
+    FloatVector c0_0;
+    FloatVector c0_1;
+    FloatVector c1_0;
+    FloatVector c1_1;
+    FloatVector c2_0;
+    FloatVector c2_1;
+    FloatVector c3_0;
+    FloatVector c3_1;
+    FloatVector c4_0;
+    FloatVector c4_1;
+    FloatVector c5_0;
+    FloatVector c5_1;
+    FloatVector c6_0;
+    FloatVector c6_1;
+    FloatVector c7_0;
+    FloatVector c7_1;
+    FloatVector c8_0;
+    FloatVector c8_1;
+    FloatVector c9_0;
+    FloatVector c9_1;
+    FloatVector c10_0;
+    FloatVector c10_1;
+    FloatVector c11_0;
+    FloatVector c11_1;
+    if (accumulate) {
+      c0_0 = FloatVector.fromArray(S, c, co);
+      c0_1 = FloatVector.fromArray(S, c, co + vl);
+      c1_0 = FloatVector.fromArray(S, c, co + cs);
+      c1_1 = FloatVector.fromArray(S, c, co + cs + vl);
+      c2_0 = FloatVector.fromArray(S, c, co + 2 * cs);
+      c2_1 = FloatVector.fromArray(S, c, co + 2 * cs + vl);
+      c3_0 = FloatVector.fromArray(S, c, co + 3 * cs);
+      c3_1 = FloatVector.fromArray(S, c, co + 3 * cs + vl);
+      c4_0 = FloatVector.fromArray(S, c, co + 4 * cs);
+      c4_1 = FloatVector.fromArray(S, c, co + 4 * cs + vl);
+      c5_0 = FloatVector.fromArray(S, c, co + 5 * cs);
+      c5_1 = FloatVector.fromArray(S, c, co + 5 * cs + vl);
+      c6_0 = FloatVector.fromArray(S, c, co + 6 * cs);
+      c6_1 = FloatVector.fromArray(S, c, co + 6 * cs + vl);
+      c7_0 = FloatVector.fromArray(S, c, co + 7 * cs);
+      c7_1 = FloatVector.fromArray(S, c, co + 7 * cs + vl);
+      c8_0 = FloatVector.fromArray(S, c, co + 8 * cs);
+      c8_1 = FloatVector.fromArray(S, c, co + 8 * cs + vl);
+      c9_0 = FloatVector.fromArray(S, c, co + 9 * cs);
+      c9_1 = FloatVector.fromArray(S, c, co + 9 * cs + vl);
+      c10_0 = FloatVector.fromArray(S, c, co + 10 * cs);
+      c10_1 = FloatVector.fromArray(S, c, co + 10 * cs + vl);
+      c11_0 = FloatVector.fromArray(S, c, co + 11 * cs);
+      c11_1 = FloatVector.fromArray(S, c, co + 11 * cs + vl);
+    } else {
+      c0_0 = FloatVector.zero(S);
+      c0_1 = c1_0 = c1_1 = c2_0 = c2_1 = c3_0 = c3_1 = c0_0;
+      c4_0 = c4_1 = c5_0 = c5_1 = c6_0 = c6_1 = c7_0 = c7_1 = c0_0;
+      c8_0 = c8_1 = c9_0 = c9_1 = c10_0 = c10_1 = c11_0 = c11_1 = c0_0;
+    }
+    int o1 = ar;
+    int o2 = 2 * ar;
+    int o3 = 3 * ar;
+    int o4 = 4 * ar;
+    int o5 = 5 * ar;
+    int o6 = 6 * ar;
+    int o7 = 7 * ar;
+    int o8 = 8 * ar;
+    int o9 = 9 * ar;
+    int o10 = 10 * ar;
+    int o11 = 11 * ar;
+    for (int p = 0; p < depth; p++) {
+      int bo = base + p * bw;
+      var b0 = FloatVector.fromArray(S, b, bo);
+      var b1 = FloatVector.fromArray(S, b, bo + vl);
+      int so = s0 + p * as;
+      var x0 = FloatVector.broadcast(S, a[so]);
+      c0_0 = x0.fma(b0, c0_0);
+      c0_1 = x0.fma(b1, c0_1);
+      var x1 = FloatVector.broadcast(S, a[so + o1]);
+      c1_0 = x1.fma(b0, c1_0);
+      c1_1 = x1.fma(b1, c1_1);
+      var x2 = FloatVector.broadcast(S, a[so + o2]);
+      c2_0 = x2.fma(b0, c2_0);
+      c2_1 = x2.fma(b1, c2_1);
+      var x3 = FloatVector.broadcast(S, a[so + o3]);
+      c3_0 = x3.fma(b0, c3_0);
+      c3_1 = x3.fma(b1, c3_1);
+      var x4 = FloatVector.broadcast(S, a[so + o4]);
+      c4_0 = x4.fma(b0, c4_0);
+      c4_1 = x4.fma(b1, c4_1);
+      var x5 = FloatVector.broadcast(S, a[so + o5]);
+      c5_0 = x5.fma(b0, c5_0);
+      c5_1 = x5.fma(b1, c5_1);
+      var x6 = FloatVector.broadcast(S, a[so + o6]);
+      c6_0 = x6.fma(b0, c6_0);
+      c6_1 = x6.fma(b1, c6_1);
+      var x7 = FloatVector.broadcast(S, a[so + o7]);
+      c7_0 = x7.fma(b0, c7_0);
+      c7_1 = x7.fma(b1, c7_1);
+      var x8 = FloatVector.broadcast(S, a[so + o8]);
+      c8_0 = x8.fma(b0, c8_0);
+      c8_1 = x8.fma(b1, c8_1);
+      var x9 = FloatVector.broadcast(S, a[so + o9]);
+      c9_0 = x9.fma(b0, c9_0);
+      c9_1 = x9.fma(b1, c9_1);
+      var x10 = FloatVector.broadcast(S, a[so + o10]);
+      c10_0 = x10.fma(b0, c10_0);
+      c10_1 = x10.fma(b1, c10_1);
+      var x11 = FloatVector.broadcast(S, a[so + o11]);
+      c11_0 = x11.fma(b0, c11_0);
+      c11_1 = x11.fma(b1, c11_1);
+    }
+    c0_0.intoArray(c, co);
+    c0_1.intoArray(c, co + vl);
+    c1_0.intoArray(c, co + cs);
+    c1_1.intoArray(c, co + cs + vl);
+    c2_0.intoArray(c, co + 2 * cs);
+    c2_1.intoArray(c, co + 2 * cs + vl);
+    c3_0.intoArray(c, co + 3 * cs);
+    c3_1.intoArray(c, co + 3 * cs + vl);
+    c4_0.intoArray(c, co + 4 * cs);
+    c4_1.intoArray(c, co + 4 * cs + vl);
+    c5_0.intoArray(c, co + 5 * cs);
+    c5_1.intoArray(c, co + 5 * cs + vl);
+    c6_0.intoArray(c, co + 6 * cs);
+    c6_1.intoArray(c, co + 6 * cs + vl);
+    c7_0.intoArray(c, co + 7 * cs);
+    c7_1.intoArray(c, co + 7 * cs + vl);
+    c8_0.intoArray(c, co + 8 * cs);
+    c8_1.intoArray(c, co + 8 * cs + vl);
+    c9_0.intoArray(c, co + 9 * cs);
+    c9_1.intoArray(c, co + 9 * cs + vl);
+    c10_0.intoArray(c, co + 10 * cs);
+    c10_1.intoArray(c, co + 10 * cs + vl);
+    c11_0.intoArray(c, co + 11 * cs);
+    c11_1.intoArray(c, co + 11 * cs + vl);
+  }
+
+  /** {@code C[16 x 1 vectors] (+)= strip (depth x 16, p-major) * panel (depth x 1 vectors)}; C at co, row stride cs. */
+  private static void k16x1(float[] strip, int s0, float[] b, int base, int bw, float[] c, int co, int cs,
+      int depth, boolean accumulate) {
+    FloatVector c0_0;
+    FloatVector c1_0;
+    FloatVector c2_0;
+    FloatVector c3_0;
+    FloatVector c4_0;
+    FloatVector c5_0;
+    FloatVector c6_0;
+    FloatVector c7_0;
+    FloatVector c8_0;
+    FloatVector c9_0;
+    FloatVector c10_0;
+    FloatVector c11_0;
+    FloatVector c12_0;
+    FloatVector c13_0;
+    FloatVector c14_0;
+    FloatVector c15_0;
+    if (accumulate) {
+      c0_0 = FloatVector.fromArray(S, c, co);
+      c1_0 = FloatVector.fromArray(S, c, co + cs);
+      c2_0 = FloatVector.fromArray(S, c, co + 2 * cs);
+      c3_0 = FloatVector.fromArray(S, c, co + 3 * cs);
+      c4_0 = FloatVector.fromArray(S, c, co + 4 * cs);
+      c5_0 = FloatVector.fromArray(S, c, co + 5 * cs);
+      c6_0 = FloatVector.fromArray(S, c, co + 6 * cs);
+      c7_0 = FloatVector.fromArray(S, c, co + 7 * cs);
+      c8_0 = FloatVector.fromArray(S, c, co + 8 * cs);
+      c9_0 = FloatVector.fromArray(S, c, co + 9 * cs);
+      c10_0 = FloatVector.fromArray(S, c, co + 10 * cs);
+      c11_0 = FloatVector.fromArray(S, c, co + 11 * cs);
+      c12_0 = FloatVector.fromArray(S, c, co + 12 * cs);
+      c13_0 = FloatVector.fromArray(S, c, co + 13 * cs);
+      c14_0 = FloatVector.fromArray(S, c, co + 14 * cs);
+      c15_0 = FloatVector.fromArray(S, c, co + 15 * cs);
+    } else {
+      c0_0 = FloatVector.zero(S);
+      c1_0 = c2_0 = c3_0 = c4_0 = c5_0 = c6_0 = c7_0 = c0_0;
+      c8_0 = c9_0 = c10_0 = c11_0 = c12_0 = c13_0 = c14_0 = c15_0 = c0_0;
+    }
+    for (int p = 0; p < depth; p++) {
+      int bo = base + p * bw;
+      var b0 = FloatVector.fromArray(S, b, bo);
+      int so = s0 + p * 16;
+      var x0 = FloatVector.broadcast(S, strip[so]);
+      c0_0 = x0.fma(b0, c0_0);
+      var x1 = FloatVector.broadcast(S, strip[so + 1]);
+      c1_0 = x1.fma(b0, c1_0);
+      var x2 = FloatVector.broadcast(S, strip[so + 2]);
+      c2_0 = x2.fma(b0, c2_0);
+      var x3 = FloatVector.broadcast(S, strip[so + 3]);
+      c3_0 = x3.fma(b0, c3_0);
+      var x4 = FloatVector.broadcast(S, strip[so + 4]);
+      c4_0 = x4.fma(b0, c4_0);
+      var x5 = FloatVector.broadcast(S, strip[so + 5]);
+      c5_0 = x5.fma(b0, c5_0);
+      var x6 = FloatVector.broadcast(S, strip[so + 6]);
+      c6_0 = x6.fma(b0, c6_0);
+      var x7 = FloatVector.broadcast(S, strip[so + 7]);
+      c7_0 = x7.fma(b0, c7_0);
+      var x8 = FloatVector.broadcast(S, strip[so + 8]);
+      c8_0 = x8.fma(b0, c8_0);
+      var x9 = FloatVector.broadcast(S, strip[so + 9]);
+      c9_0 = x9.fma(b0, c9_0);
+      var x10 = FloatVector.broadcast(S, strip[so + 10]);
+      c10_0 = x10.fma(b0, c10_0);
+      var x11 = FloatVector.broadcast(S, strip[so + 11]);
+      c11_0 = x11.fma(b0, c11_0);
+      var x12 = FloatVector.broadcast(S, strip[so + 12]);
+      c12_0 = x12.fma(b0, c12_0);
+      var x13 = FloatVector.broadcast(S, strip[so + 13]);
+      c13_0 = x13.fma(b0, c13_0);
+      var x14 = FloatVector.broadcast(S, strip[so + 14]);
+      c14_0 = x14.fma(b0, c14_0);
+      var x15 = FloatVector.broadcast(S, strip[so + 15]);
+      c15_0 = x15.fma(b0, c15_0);
+    }
+    c0_0.intoArray(c, co);
+    c1_0.intoArray(c, co + cs);
+    c2_0.intoArray(c, co + 2 * cs);
+    c3_0.intoArray(c, co + 3 * cs);
+    c4_0.intoArray(c, co + 4 * cs);
+    c5_0.intoArray(c, co + 5 * cs);
+    c6_0.intoArray(c, co + 6 * cs);
+    c7_0.intoArray(c, co + 7 * cs);
+    c8_0.intoArray(c, co + 8 * cs);
+    c9_0.intoArray(c, co + 9 * cs);
+    c10_0.intoArray(c, co + 10 * cs);
+    c11_0.intoArray(c, co + 11 * cs);
+    c12_0.intoArray(c, co + 12 * cs);
+    c13_0.intoArray(c, co + 13 * cs);
+    c14_0.intoArray(c, co + 14 * cs);
+    c15_0.intoArray(c, co + 15 * cs);
+  }
+
+  /** As {@link #k16x1} with A read in place: row r's element p at {@code a[s0 + r * ar + p * as]}. */
+  private static void g16x1(float[] a, int s0, int as, int ar, float[] b, int base, int bw, float[] c, int co,
+      int cs, int depth, boolean accumulate) {
+    FloatVector c0_0;
+    FloatVector c1_0;
+    FloatVector c2_0;
+    FloatVector c3_0;
+    FloatVector c4_0;
+    FloatVector c5_0;
+    FloatVector c6_0;
+    FloatVector c7_0;
+    FloatVector c8_0;
+    FloatVector c9_0;
+    FloatVector c10_0;
+    FloatVector c11_0;
+    FloatVector c12_0;
+    FloatVector c13_0;
+    FloatVector c14_0;
+    FloatVector c15_0;
+    if (accumulate) {
+      c0_0 = FloatVector.fromArray(S, c, co);
+      c1_0 = FloatVector.fromArray(S, c, co + cs);
+      c2_0 = FloatVector.fromArray(S, c, co + 2 * cs);
+      c3_0 = FloatVector.fromArray(S, c, co + 3 * cs);
+      c4_0 = FloatVector.fromArray(S, c, co + 4 * cs);
+      c5_0 = FloatVector.fromArray(S, c, co + 5 * cs);
+      c6_0 = FloatVector.fromArray(S, c, co + 6 * cs);
+      c7_0 = FloatVector.fromArray(S, c, co + 7 * cs);
+      c8_0 = FloatVector.fromArray(S, c, co + 8 * cs);
+      c9_0 = FloatVector.fromArray(S, c, co + 9 * cs);
+      c10_0 = FloatVector.fromArray(S, c, co + 10 * cs);
+      c11_0 = FloatVector.fromArray(S, c, co + 11 * cs);
+      c12_0 = FloatVector.fromArray(S, c, co + 12 * cs);
+      c13_0 = FloatVector.fromArray(S, c, co + 13 * cs);
+      c14_0 = FloatVector.fromArray(S, c, co + 14 * cs);
+      c15_0 = FloatVector.fromArray(S, c, co + 15 * cs);
+    } else {
+      c0_0 = FloatVector.zero(S);
+      c1_0 = c2_0 = c3_0 = c4_0 = c5_0 = c6_0 = c7_0 = c0_0;
+      c8_0 = c9_0 = c10_0 = c11_0 = c12_0 = c13_0 = c14_0 = c15_0 = c0_0;
+    }
+    int o1 = ar;
+    int o2 = 2 * ar;
+    int o3 = 3 * ar;
+    int o4 = 4 * ar;
+    int o5 = 5 * ar;
+    int o6 = 6 * ar;
+    int o7 = 7 * ar;
+    int o8 = 8 * ar;
+    int o9 = 9 * ar;
+    int o10 = 10 * ar;
+    int o11 = 11 * ar;
+    int o12 = 12 * ar;
+    int o13 = 13 * ar;
+    int o14 = 14 * ar;
+    int o15 = 15 * ar;
+    for (int p = 0; p < depth; p++) {
+      int bo = base + p * bw;
+      var b0 = FloatVector.fromArray(S, b, bo);
+      int so = s0 + p * as;
+      var x0 = FloatVector.broadcast(S, a[so]);
+      c0_0 = x0.fma(b0, c0_0);
+      var x1 = FloatVector.broadcast(S, a[so + o1]);
+      c1_0 = x1.fma(b0, c1_0);
+      var x2 = FloatVector.broadcast(S, a[so + o2]);
+      c2_0 = x2.fma(b0, c2_0);
+      var x3 = FloatVector.broadcast(S, a[so + o3]);
+      c3_0 = x3.fma(b0, c3_0);
+      var x4 = FloatVector.broadcast(S, a[so + o4]);
+      c4_0 = x4.fma(b0, c4_0);
+      var x5 = FloatVector.broadcast(S, a[so + o5]);
+      c5_0 = x5.fma(b0, c5_0);
+      var x6 = FloatVector.broadcast(S, a[so + o6]);
+      c6_0 = x6.fma(b0, c6_0);
+      var x7 = FloatVector.broadcast(S, a[so + o7]);
+      c7_0 = x7.fma(b0, c7_0);
+      var x8 = FloatVector.broadcast(S, a[so + o8]);
+      c8_0 = x8.fma(b0, c8_0);
+      var x9 = FloatVector.broadcast(S, a[so + o9]);
+      c9_0 = x9.fma(b0, c9_0);
+      var x10 = FloatVector.broadcast(S, a[so + o10]);
+      c10_0 = x10.fma(b0, c10_0);
+      var x11 = FloatVector.broadcast(S, a[so + o11]);
+      c11_0 = x11.fma(b0, c11_0);
+      var x12 = FloatVector.broadcast(S, a[so + o12]);
+      c12_0 = x12.fma(b0, c12_0);
+      var x13 = FloatVector.broadcast(S, a[so + o13]);
+      c13_0 = x13.fma(b0, c13_0);
+      var x14 = FloatVector.broadcast(S, a[so + o14]);
+      c14_0 = x14.fma(b0, c14_0);
+      var x15 = FloatVector.broadcast(S, a[so + o15]);
+      c15_0 = x15.fma(b0, c15_0);
+    }
+    c0_0.intoArray(c, co);
+    c1_0.intoArray(c, co + cs);
+    c2_0.intoArray(c, co + 2 * cs);
+    c3_0.intoArray(c, co + 3 * cs);
+    c4_0.intoArray(c, co + 4 * cs);
+    c5_0.intoArray(c, co + 5 * cs);
+    c6_0.intoArray(c, co + 6 * cs);
+    c7_0.intoArray(c, co + 7 * cs);
+    c8_0.intoArray(c, co + 8 * cs);
+    c9_0.intoArray(c, co + 9 * cs);
+    c10_0.intoArray(c, co + 10 * cs);
+    c11_0.intoArray(c, co + 11 * cs);
+    c12_0.intoArray(c, co + 12 * cs);
+    c13_0.intoArray(c, co + 13 * cs);
+    c14_0.intoArray(c, co + 14 * cs);
+    c15_0.intoArray(c, co + 15 * cs);
+  }
+
+  /** {@code C[6 x 2 vectors] (+)= strip (depth x 6, p-major) * panel (depth x 2 vectors)}; C at co, row stride cs. */
+  private static void k6x2(float[] strip, int s0, float[] b, int base, int bw, float[] c, int co, int cs,
+      int depth, boolean accumulate) {
     int vl = S.length();
     FloatVector c00;
     FloatVector c01;
@@ -169,13 +840,15 @@ public final class MatMul {
       c50 = FloatVector.fromArray(S, c, co + 5 * cs);
       c51 = FloatVector.fromArray(S, c, co + 5 * cs + vl);
     } else {
-      c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = FloatVector.zero(S);
+      c00 = FloatVector.zero(S);
+      c01 = c10 = c11 = c20 = c21 = c30 = c31 = c00;
+      c40 = c41 = c50 = c51 = c00;
     }
     for (int p = 0; p < depth; p++) {
       int bo = base + p * bw;
       var b0 = FloatVector.fromArray(S, b, bo);
       var b1 = FloatVector.fromArray(S, b, bo + vl);
-      int so = p * MR;
+      int so = s0 + p * 6;
       var x0 = FloatVector.broadcast(S, strip[so]);
       c00 = x0.fma(b0, c00);
       c01 = x0.fma(b1, c01);
@@ -209,12 +882,92 @@ public final class MatMul {
     c51.intoArray(c, co + 5 * cs + vl);
   }
 
+  /** As {@link #k6x2} with A read in place: row r's element p at {@code a[s0 + r * ar + p * as]}. */
+  private static void g6x2(float[] a, int s0, int as, int ar, float[] b, int base, int bw, float[] c, int co,
+      int cs, int depth, boolean accumulate) {
+    int vl = S.length();
+    FloatVector c00;
+    FloatVector c01;
+    FloatVector c10;
+    FloatVector c11;
+    FloatVector c20;
+    FloatVector c21;
+    FloatVector c30;
+    FloatVector c31;
+    FloatVector c40;
+    FloatVector c41;
+    FloatVector c50;
+    FloatVector c51;
+    if (accumulate) {
+      c00 = FloatVector.fromArray(S, c, co);
+      c01 = FloatVector.fromArray(S, c, co + vl);
+      c10 = FloatVector.fromArray(S, c, co + cs);
+      c11 = FloatVector.fromArray(S, c, co + cs + vl);
+      c20 = FloatVector.fromArray(S, c, co + 2 * cs);
+      c21 = FloatVector.fromArray(S, c, co + 2 * cs + vl);
+      c30 = FloatVector.fromArray(S, c, co + 3 * cs);
+      c31 = FloatVector.fromArray(S, c, co + 3 * cs + vl);
+      c40 = FloatVector.fromArray(S, c, co + 4 * cs);
+      c41 = FloatVector.fromArray(S, c, co + 4 * cs + vl);
+      c50 = FloatVector.fromArray(S, c, co + 5 * cs);
+      c51 = FloatVector.fromArray(S, c, co + 5 * cs + vl);
+    } else {
+      c00 = FloatVector.zero(S);
+      c01 = c10 = c11 = c20 = c21 = c30 = c31 = c00;
+      c40 = c41 = c50 = c51 = c00;
+    }
+    int o1 = ar;
+    int o2 = 2 * ar;
+    int o3 = 3 * ar;
+    int o4 = 4 * ar;
+    int o5 = 5 * ar;
+    for (int p = 0; p < depth; p++) {
+      int bo = base + p * bw;
+      var b0 = FloatVector.fromArray(S, b, bo);
+      var b1 = FloatVector.fromArray(S, b, bo + vl);
+      int so = s0 + p * as;
+      var x0 = FloatVector.broadcast(S, a[so]);
+      c00 = x0.fma(b0, c00);
+      c01 = x0.fma(b1, c01);
+      var x1 = FloatVector.broadcast(S, a[so + o1]);
+      c10 = x1.fma(b0, c10);
+      c11 = x1.fma(b1, c11);
+      var x2 = FloatVector.broadcast(S, a[so + o2]);
+      c20 = x2.fma(b0, c20);
+      c21 = x2.fma(b1, c21);
+      var x3 = FloatVector.broadcast(S, a[so + o3]);
+      c30 = x3.fma(b0, c30);
+      c31 = x3.fma(b1, c31);
+      var x4 = FloatVector.broadcast(S, a[so + o4]);
+      c40 = x4.fma(b0, c40);
+      c41 = x4.fma(b1, c41);
+      var x5 = FloatVector.broadcast(S, a[so + o5]);
+      c50 = x5.fma(b0, c50);
+      c51 = x5.fma(b1, c51);
+    }
+    c00.intoArray(c, co);
+    c01.intoArray(c, co + vl);
+    c10.intoArray(c, co + cs);
+    c11.intoArray(c, co + cs + vl);
+    c20.intoArray(c, co + 2 * cs);
+    c21.intoArray(c, co + 2 * cs + vl);
+    c30.intoArray(c, co + 3 * cs);
+    c31.intoArray(c, co + 3 * cs + vl);
+    c40.intoArray(c, co + 4 * cs);
+    c41.intoArray(c, co + 4 * cs + vl);
+    c50.intoArray(c, co + 5 * cs);
+    c51.intoArray(c, co + 5 * cs + vl);
+  }
+
   @FunctionalInterface
   interface RowBlock {
     void run(int from, int to);
   }
 
-  /** Runs {@code block} over [0, m) split into contiguous ranges on the pool (inline for small m or one thread). */
+  /**
+   * Runs {@code block} over [0, m) split into contiguous ranges (four per thread, for balance) on
+   * the calling thread and the team; inline for one thread or m under {@code minPerThread}.
+   */
   void rows(int m, RowBlock block) {
     rows(m, 16, block);
   }
@@ -225,13 +978,6 @@ public final class MatMul {
       block.run(0, m);
       return;
     }
-    int per = (m + blocks - 1) / blocks;
-    pool.submit(() -> IntStream.range(0, blocks).parallel().forEach(b -> {
-      int from = b * per;
-      int to = Math.min(m, from + per);
-      if (from < to) {
-        block.run(from, to);
-      }
-    })).join();
+    team.run(m, blocks, block);
   }
 }

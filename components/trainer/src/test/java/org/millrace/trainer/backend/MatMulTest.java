@@ -1,0 +1,198 @@
+package org.millrace.trainer.backend;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The products against a scalar reference that sums each element in the order p = 0..k-1 with
+ * fused multiply-adds: the bits must match for every tile, layout, thread count and shape that
+ * takes a different path (packed A or A in place, several k blocks and A blocks, ragged tiles,
+ * accumulation, an empty depth).
+ */
+class MatMulTest {
+  /** m, k, n: small; deeper than a k block; packed A over several blocks; narrow; one row; empty depth. */
+  private static final int[][] SHAPES = {
+      {37, 53, 29}, {25, 1100, 70}, {230, 300, 200}, {50, 20, 10}, {1, 7, 1}, {13, 0, 5}, {129, 2100, 17},
+      {300, 40, 700}};
+
+  @Test
+  void everyTileLayoutAndThreadCountSumsLikeTheScalarReference() {
+    List<MatMul.Tile> tiles = new ArrayList<>(Arrays.asList(MatMul.Tile.values()));
+    tiles.add(null); // chosen per product
+    for (MatMul.Tile tile : tiles) {
+      for (int threads : new int[] {1, 2, 3}) {
+        MatMul mm = new MatMul(threads, tile);
+        try {
+          for (int[] s : SHAPES) {
+            for (boolean accumulate : new boolean[] {false, true}) {
+              check(mm, s[0], s[1], s[2], accumulate, tile + ", " + threads + " threads");
+            }
+          }
+        } finally {
+          mm.close();
+        }
+      }
+    }
+  }
+
+  private static void check(MatMul mm, int m, int k, int n, boolean accumulate, String what) {
+    SplittableRandom random = new SplittableRandom(m * 31L + k * 7L + n);
+    float[] a = random(random, m * k);
+    float[] b = random(random, k * n);
+    float[] c0 = random(random, m * n);
+    float[] expected = reference(a, b, c0, m, k, n, accumulate);
+    float[] at = transpose(a, m, k);
+    float[] bt = transpose(b, k, n);
+    String shape = what + ", m=" + m + " k=" + k + " n=" + n + (accumulate ? " accumulating" : "");
+    float[] c = c0.clone();
+    mm.nn(a, b, c, m, k, n, accumulate);
+    assertArrayEquals(expected, c, 0f, "nn, " + shape);
+    c = c0.clone();
+    mm.tn(at, b, c, m, k, n, accumulate);
+    assertArrayEquals(expected, c, 0f, "tn, " + shape);
+    c = c0.clone();
+    mm.nt(a, bt, c, m, k, n, accumulate);
+    assertArrayEquals(expected, c, 0f, "nt, " + shape);
+  }
+
+  @Test
+  void theEpilogueFinishesEachTileOnceAfterItsLastKBlock() {
+    for (MatMul.Tile tile : new MatMul.Tile[] {null, MatMul.Tile.T6X2}) {
+      MatMul mm = new MatMul(2, tile);
+      try {
+        for (int[] s : SHAPES) {
+          int m = s[0];
+          int k = s[1];
+          int n = s[2];
+          SplittableRandom random = new SplittableRandom(5);
+          float[] a = random(random, m * k);
+          float[] b = random(random, k * n);
+          float[] expected = reference(a, b, new float[m * n], m, k, n, false);
+          for (int i = 0; i < expected.length; i++) {
+            expected[i] = expected[i] * 2 + 1;
+          }
+          float[] c = new float[m * n];
+          int[] seen = new int[m * n];
+          mm.product(false, false, a, b, c, m, k, n, false, (cv, i0, rows, j0, cols, stride) -> {
+            for (int r = i0; r < i0 + rows; r++) {
+              for (int j = j0; j < j0 + cols; j++) {
+                cv[r * stride + j] = cv[r * stride + j] * 2 + 1;
+                seen[r * stride + j]++;
+              }
+            }
+          });
+          assertArrayEquals(expected, c, 0f, tile + " m=" + m + " k=" + k + " n=" + n);
+          int[] once = new int[m * n];
+          Arrays.fill(once, 1);
+          assertArrayEquals(once, seen, "each element finished exactly once, m=" + m + " k=" + k + " n=" + n);
+        }
+      } finally {
+        mm.close();
+      }
+    }
+  }
+
+  @Test
+  void aFailureInsideAParallelLoopReachesTheCaller() {
+    MatMul mm = new MatMul(2);
+    try {
+      var thrown = assertThrows(IllegalStateException.class, () -> mm.rows(64, 1, (from, to) -> {
+        if (from > 0) {
+          throw new IllegalStateException("chunk from " + from);
+        }
+      }));
+      assertEquals(true, thrown.getMessage().startsWith("chunk from "));
+      // The team is usable afterwards.
+      float[] c = new float[4];
+      mm.nn(new float[] {1, 2, 3, 4}, new float[] {1, 0, 0, 1}, c, 2, 2, 2, false);
+      assertArrayEquals(new float[] {1, 2, 3, 4}, c, 0f);
+    } finally {
+      mm.close();
+    }
+  }
+
+  @Test
+  void twoThreadsSharingOneMatMulGetTheirOwnResults() throws Exception {
+    MatMul mm = new MatMul(2);
+    try {
+      int m = 200;
+      int k = 300;
+      int n = 150;
+      SplittableRandom random = new SplittableRandom(9);
+      float[][] as = {random(random, m * k), random(random, m * k)};
+      float[] b = random(random, k * n);
+      float[][] expected = {reference(as[0], b, new float[m * n], m, k, n, false),
+          reference(as[1], b, new float[m * n], m, k, n, false)};
+      CountDownLatch start = new CountDownLatch(1);
+      AtomicReference<Throwable> failure = new AtomicReference<>();
+      Thread[] callers = new Thread[2];
+      for (int t = 0; t < 2; t++) {
+        int which = t;
+        callers[t] = new Thread(() -> {
+          try {
+            start.await();
+            for (int round = 0; round < 20; round++) {
+              float[] c = new float[m * n];
+              mm.nn(as[which], b, c, m, k, n, false);
+              assertArrayEquals(expected[which], c, 0f, "caller " + which + ", round " + round);
+            }
+          } catch (Throwable e) {
+            failure.compareAndSet(null, e);
+          }
+        });
+        callers[t].start();
+      }
+      start.countDown();
+      for (Thread t : callers) {
+        t.join();
+      }
+      if (failure.get() != null) {
+        throw new AssertionError(failure.get());
+      }
+    } finally {
+      mm.close();
+    }
+  }
+
+  /** C (+)= A B, each element summed p = 0..k-1 with fused multiply-adds. */
+  static float[] reference(float[] a, float[] b, float[] c0, int m, int k, int n, boolean accumulate) {
+    float[] c = new float[m * n];
+    for (int i = 0; i < m; i++) {
+      for (int j = 0; j < n; j++) {
+        float s = accumulate ? c0[i * n + j] : 0f;
+        for (int p = 0; p < k; p++) {
+          s = Math.fma(a[i * k + p], b[p * n + j], s);
+        }
+        c[i * n + j] = s;
+      }
+    }
+    return c;
+  }
+
+  static float[] random(SplittableRandom random, int size) {
+    float[] v = new float[size];
+    for (int i = 0; i < size; i++) {
+      v[i] = (float) random.nextDouble(-1, 1);
+    }
+    return v;
+  }
+
+  static float[] transpose(float[] a, int r, int c) {
+    float[] t = new float[a.length];
+    for (int i = 0; i < r; i++) {
+      for (int j = 0; j < c; j++) {
+        t[j * r + i] = a[i * c + j];
+      }
+    }
+    return t;
+  }
+}
