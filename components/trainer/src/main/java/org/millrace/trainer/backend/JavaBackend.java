@@ -259,19 +259,30 @@ public final class JavaBackend implements Backend {
   public void columnSums(Tensor x, int rows, int cols, Tensor out, boolean accumulate) {
     float[] xv = d(x);
     float[] ov = d(out);
-    int block = 64;
-    mm.rows((cols + block - 1) / block, 2, (b0, b1) -> {
-      int j0 = b0 * block;
-      int j1 = Math.min(cols, b1 * block);
-      float[] acc = new float[j1 - j0];
-      for (int r = 0; r < rows; r++) {
-        int o = r * cols;
-        for (int j = j0; j < j1; j++) {
-          acc[j - j0] += xv[o + j];
+    // Blocks of one vector of columns, so that a layer of 32 filters still splits over threads;
+    // each column is summed over the rows in order, whatever the split.
+    int block = S.length();
+    mm.rows((cols + block - 1) / block, rows * block < GRAIN ? Integer.MAX_VALUE : 2, (b0, b1) -> {
+      for (int b = b0; b < b1; b++) {
+        int j0 = b * block;
+        if (j0 + block <= cols) {
+          var acc = FloatVector.zero(S);
+          for (int r = 0; r < rows; r++) {
+            acc = acc.add(FloatVector.fromArray(S, xv, r * cols + j0));
+          }
+          if (accumulate) {
+            acc = FloatVector.fromArray(S, ov, j0).add(acc);
+          }
+          acc.intoArray(ov, j0);
+        } else {
+          for (int j = j0; j < cols; j++) {
+            float acc = 0;
+            for (int r = 0; r < rows; r++) {
+              acc += xv[r * cols + j];
+            }
+            ov[j] = accumulate ? ov[j] + acc : acc;
+          }
         }
-      }
-      for (int j = j0; j < j1; j++) {
-        ov[j] = accumulate ? ov[j] + acc[j - j0] : acc[j - j0];
       }
     });
   }
@@ -483,20 +494,41 @@ public final class JavaBackend implements Backend {
         int oy = pos % g.positions() / g.outW();
         int ox = pos % g.outW();
         int o = pos * patch;
+        int x0 = ox * g.stride() - g.padLeft();
+        boolean inside = x0 >= 0 && x0 + g.kw() <= g.width();
         for (int ky = 0; ky < g.kh(); ky++) {
           int y = oy * g.stride() + ky - g.padTop();
-          for (int kx = 0; kx < g.kw(); kx++) {
-            int xx = ox * g.stride() + kx - g.padLeft();
-            int dst = o + (ky * g.kw() + kx) * c;
-            if (y < 0 || y >= g.height() || xx < 0 || xx >= g.width()) {
-              Arrays.fill(cv, dst, dst + c, 0f);
-            } else {
-              System.arraycopy(xv, ((n * g.height() + y) * g.width() + xx) * c, cv, dst, c);
+          int dst = o + ky * g.kw() * c;
+          if (y < 0 || y >= g.height()) {
+            Arrays.fill(cv, dst, dst + g.kw() * c, 0f);
+          } else if (inside) {
+            // The window's row in the image is kw * c contiguous floats (channels last).
+            copy(xv, ((n * g.height() + y) * g.width() + x0) * c, cv, dst, g.kw() * c);
+          } else {
+            for (int kx = 0; kx < g.kw(); kx++) {
+              int xx = x0 + kx;
+              int at = dst + kx * c;
+              if (xx < 0 || xx >= g.width()) {
+                Arrays.fill(cv, at, at + c, 0f);
+              } else {
+                copy(xv, ((n * g.height() + y) * g.width() + xx) * c, cv, at, c);
+              }
             }
           }
         }
       }
     });
+  }
+
+  /** A short copy: System.arraycopy's call costs more than a loop for a few floats (3 channels). */
+  private static void copy(float[] src, int from, float[] dst, int to, int n) {
+    if (n < 16) {
+      for (int i = 0; i < n; i++) {
+        dst[to + i] = src[from + i];
+      }
+    } else {
+      System.arraycopy(src, from, dst, to, n);
+    }
   }
 
   @Override
@@ -506,32 +538,72 @@ public final class JavaBackend implements Backend {
     int patch = g.patchSize();
     int c = g.channels();
     int pixels = g.height() * g.width();
+    int stride = g.stride();
     // Gather: each input pixel sums the patch entries it was copied to, in a fixed (ky, kx) order.
     mm.rows(rows * pixels, 64, (q0, q1) -> {
+      int n = q0 / pixels;
+      int y = q0 % pixels / g.width();
+      int xx = q0 % g.width();
+      int[] sources = new int[g.kh() * g.kw()];
       for (int q = q0; q < q1; q++) {
-        int n = q / pixels;
-        int y = q % pixels / g.width();
-        int xx = q % g.width();
         int o = q * c;
-        Arrays.fill(dv, o, o + c, 0f);
-        for (int ky = 0; ky < g.kh(); ky++) {
+        // The patch entries that cover (y, xx), in (ky, kx) order: for stride 1 a range of window
+        // positions, found without a division per position.
+        int count = 0;
+        int ky0 = stride == 1 ? Math.max(0, y + g.padTop() - g.outH() + 1) : 0;
+        int ky1 = stride == 1 ? Math.min(g.kh() - 1, y + g.padTop()) : g.kh() - 1;
+        int kx0 = stride == 1 ? Math.max(0, xx + g.padLeft() - g.outW() + 1) : 0;
+        int kx1 = stride == 1 ? Math.min(g.kw() - 1, xx + g.padLeft()) : g.kw() - 1;
+        for (int ky = ky0; ky <= ky1; ky++) {
           int ty = y + g.padTop() - ky;
-          if (ty < 0 || ty % g.stride() != 0 || ty / g.stride() >= g.outH()) {
+          if (stride != 1 && (ty < 0 || ty % stride != 0 || ty / stride >= g.outH())) {
             continue;
           }
-          for (int kx = 0; kx < g.kw(); kx++) {
+          int row = stride == 1 ? ty : ty / stride;
+          for (int kx = kx0; kx <= kx1; kx++) {
             int tx = xx + g.padLeft() - kx;
-            if (tx < 0 || tx % g.stride() != 0 || tx / g.stride() >= g.outW()) {
+            if (stride != 1 && (tx < 0 || tx % stride != 0 || tx / stride >= g.outW())) {
               continue;
             }
-            int src = ((n * g.outH() + ty / g.stride()) * g.outW() + tx / g.stride()) * patch + (ky * g.kw() + kx) * c;
-            for (int ch = 0; ch < c; ch++) {
-              dv[o + ch] += cv[src + ch];
-            }
+            int col = stride == 1 ? tx : tx / stride;
+            sources[count++] = ((n * g.outH() + row) * g.outW() + col) * patch + (ky * g.kw() + kx) * c;
+          }
+        }
+        int ch = 0;
+        for (int upper = S.loopBound(c); ch < upper; ch += S.length()) {
+          var sum = FloatVector.zero(S);
+          for (int i = 0; i < count; i++) {
+            sum = sum.add(FloatVector.fromArray(S, cv, sources[i] + ch));
+          }
+          sum.intoArray(dv, o + ch);
+        }
+        for (; ch < c; ch++) {
+          float sum = 0;
+          for (int i = 0; i < count; i++) {
+            sum += cv[sources[i] + ch];
+          }
+          dv[o + ch] = sum;
+        }
+        if (++xx == g.width()) {
+          xx = 0;
+          if (++y == g.height()) {
+            y = 0;
+            n++;
           }
         }
       }
     });
+  }
+
+  /** Offsets in a channels-last image of each window position (ky, kx), in window order. */
+  private static int[] windowOffsets(ConvGeometry g) {
+    int[] offsets = new int[g.kh() * g.kw()];
+    for (int ky = 0; ky < g.kh(); ky++) {
+      for (int kx = 0; kx < g.kw(); kx++) {
+        offsets[ky * g.kw() + kx] = (ky * g.width() + kx) * g.channels();
+      }
+    }
+    return offsets;
   }
 
   @Override
@@ -540,29 +612,48 @@ public final class JavaBackend implements Backend {
     float[] ov = d(out);
     float[] av = d(argmax);
     int c = g.channels();
+    int[] offsets = windowOffsets(g);
     mm.rows(rows * g.positions(), 64, (p0, p1) -> {
+      int n = p0 / g.positions();
+      int oy = p0 % g.positions() / g.outW();
+      int ox = p0 % g.outW();
       for (int pos = p0; pos < p1; pos++) {
-        int n = pos / g.positions();
-        int oy = pos % g.positions() / g.outW();
-        int ox = pos % g.outW();
         int o = pos * c;
-        // Window position by window position, all channels at once: contiguous reads (channels last).
-        for (int ky = 0; ky < g.kh(); ky++) {
-          for (int kx = 0; kx < g.kw(); kx++) {
-            int src = ((n * g.height() + oy * g.stride() + ky) * g.width() + ox * g.stride() + kx) * c;
-            int arg = ky * g.kw() + kx;
-            if (arg == 0) {
-              System.arraycopy(xv, src, ov, o, c);
-              java.util.Arrays.fill(av, o, o + c, 0f);
-              continue;
+        int base = ((n * g.height() + oy * g.stride()) * g.width() + ox * g.stride()) * c;
+        // Channels a vector at a time (channels last: contiguous), the running maximum and its
+        // window position in registers across the window.
+        int ch = 0;
+        for (int upper = S.loopBound(c); ch < upper; ch += S.length()) {
+          var max = FloatVector.fromArray(S, xv, base + ch);
+          var arg = FloatVector.zero(S);
+          for (int w = 1; w < offsets.length; w++) {
+            var value = FloatVector.fromArray(S, xv, base + offsets[w] + ch);
+            // Strictly greater: the first maximum in window order wins.
+            var greater = value.compare(VectorOperators.GT, max);
+            max = max.blend(value, greater);
+            arg = arg.blend(FloatVector.broadcast(S, (float) w), greater);
+          }
+          max.intoArray(ov, o + ch);
+          arg.intoArray(av, o + ch);
+        }
+        for (; ch < c; ch++) {
+          float max = xv[base + ch];
+          int arg = 0;
+          for (int w = 1; w < offsets.length; w++) {
+            float value = xv[base + offsets[w] + ch];
+            if (value > max) {
+              max = value;
+              arg = w;
             }
-            for (int ch = 0; ch < c; ch++) {
-              // Strictly greater: the first maximum in window order wins, as before.
-              if (xv[src + ch] > ov[o + ch]) {
-                ov[o + ch] = xv[src + ch];
-                av[o + ch] = arg;
-              }
-            }
+          }
+          ov[o + ch] = max;
+          av[o + ch] = arg;
+        }
+        if (++ox == g.outW()) {
+          ox = 0;
+          if (++oy == g.outH()) {
+            oy = 0;
+            n++;
           }
         }
       }
@@ -579,17 +670,23 @@ public final class JavaBackend implements Backend {
       // Windows do not overlap: each input receives at most one gradient, so scattering each output's
       // gradient to its maximum gives the same values as gathering, without a search per input.
       java.util.Arrays.fill(dv, 0, rows * g.inSize(), 0f);
+      int[] offsets = windowOffsets(g);
       mm.rows(rows * g.positions(), 64, (p0, p1) -> {
+        int n = p0 / g.positions();
+        int oy = p0 % g.positions() / g.outW();
+        int ox = p0 % g.outW();
         for (int pos = p0; pos < p1; pos++) {
-          int n = pos / g.positions();
-          int oy = pos % g.positions() / g.outW();
-          int ox = pos % g.outW();
           int o = pos * c;
+          int base = ((n * g.height() + oy * g.stride()) * g.width() + ox * g.stride()) * c;
           for (int ch = 0; ch < c; ch++) {
-            int arg = (int) av[o + ch];
-            int ky = arg / g.kw();
-            int kx = arg - ky * g.kw();
-            dv[((n * g.height() + oy * g.stride() + ky) * g.width() + ox * g.stride() + kx) * c + ch] = gv[o + ch];
+            dv[base + offsets[(int) av[o + ch]] + ch] = gv[o + ch];
+          }
+          if (++ox == g.outW()) {
+            ox = 0;
+            if (++oy == g.outH()) {
+              oy = 0;
+              n++;
+            }
           }
         }
       });
