@@ -4,20 +4,26 @@
 #   benchmarks/trainer/run.sh [repetitions=5] [steps=20]
 # - the peer runs at its best: OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE (which these machines set,
 #   pinning OpenBLAS to slower kernels) are unset in the peer's command only, and the script prints
-#   the BLAS and kernel the peer runs (torch.__config__, threadpoolctl);
+#   the BLAS and kernel the peer runs (torch.__config__, threadpoolctl) and stops unless it is
+#   OpenBLAS; glibc's malloc keeps freed tensors instead of unmapping them (see peer_malloc);
 # - OMP_NUM_THREADS and OPENBLAS_NUM_THREADS are set together, both sides at 1 and 2 threads;
 # - the two sides run interleaved (millrace then PyTorch, per thread count, per repetition), each
 #   in a fresh process, the same work: sgemm 1024 and 2048; MLP 784-512-512-10 b1024 and the
 #   CIFAR-shape CNN (Conv2D 32/64/64 3x3, MaxPool 2x2, Dense 64, 32x32x3, b64), Adam, fp32, random
-#   data held in host memory; millrace warms up 20 steps (and sgemm 20 products: the JIT compiles
-#   its vector loops by then) and its step figure leaves out its first timed step; PyTorch warms up
-#   3 steps (native code) and 1 product;
+#   data held in host memory; millrace warms up 50 steps (and sgemm 50 products: C2 compiles its
+#   vector kernels 2-5 s into a run, and until then they run interpreted, which a profile of the
+#   CNN showed still under way after 20 steps) and its step figure leaves out its first timed step;
+#   PyTorch warms up 3 steps (native code) and 1 product. The cost of that warm-up is counted where
+#   it belongs, in the time to accuracy (time_to_accuracy.sh), whose clock includes the JIT;
 # - each figure is the median of the repetitions, with min and max; the CPU model, its clock and
 #   the load average are printed before and after; sgemm figures are also given as a fraction of
 #   the FMA peak measured in the same runs (Java, registers only: 16 independent vector FMAs per
 #   thread), since a VM's reported clock is not the cores'.
-# It ends with one line per figure: `<figure>: millrace <v> vs pytorch <v> = <ratio>x`.
-# Needs Debian's python3-torch (OpenBLAS) and python3-threadpoolctl. Takes about 5 minutes at 5
+# It ends with one line per figure and thread count, `<figure>, <t> thread(s): millrace <v> vs
+# pytorch <v> = <ratio>x`, then one per figure for each side's best thread count (the comparison
+# issue 15 sets its targets on): `<figure>, best: millrace <v> (<t> threads) vs pytorch <v> (<t>) = <ratio>x`.
+# Needs Debian's python3-torch, libopenblas0-pthread (without it torch runs the reference BLAS; the
+# script stops) and python3-threadpoolctl. Takes about 5 minutes at 5
 # repetitions. The accuracy check on real data (digits) is `benchmarks/trainer/accuracy.sh`.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -25,21 +31,31 @@ reps=${1:-5}; steps=${2:-20}
 mvn -B -o -q -pl components/trainer -am test-compile dependency:build-classpath \
   -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
 cp="components/trainer/target/test-classes:components/trainer/target/classes:$(cat components/trainer/target/bench-classpath.txt)"
-peer() { env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_NUM_THREADS="$1" OPENBLAS_NUM_THREADS="$1" "${@:2}"; }
+# glibc hands each large freed block back to the OS and maps the next one afresh, so a training step
+# of PyTorch's page-faults its tensors in every time (PyTorch's CPU tuning guide recommends jemalloc
+# or tcmalloc for this); these thresholds keep freed tensors in the heap: the peer's CNN ran at
+# 2,670 samples/s with them against 1,580-1,850 without, at one thread (2026-12-05).
+peer_malloc="MALLOC_MMAP_THRESHOLD_=1000000000 MALLOC_TRIM_THRESHOLD_=1000000000"
+peer() { env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $peer_malloc OMP_NUM_THREADS="$1" OPENBLAS_NUM_THREADS="$1" "${@:2}"; }
 mhz=$(awk -F: '/cpu MHz/ {print $2; exit}' /proc/cpuinfo | tr -d ' ')
 echo "cpu: $(awk -F: '/model name/ {print $2; exit}' /proc/cpuinfo | sed 's/^ //'), $(nproc) cores, ${mhz} MHz," \
   "$(grep -o 'avx512f' /proc/cpuinfo | head -1 || echo 'no avx512f'); load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "peer's BLAS (its environment: OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset):"
+echo "peer's BLAS (its environment: OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset, $peer_malloc):"
 peer 1 /usr/bin/python3 -c '
 import torch, threadpoolctl
 print("  torch", torch.__version__, "|", " ".join(l.strip() for l in torch.__config__.show().splitlines() if "BLAS" in l or "CPU capability" in l))
 for p in threadpoolctl.threadpool_info():
     print("  threadpoolctl:", p.get("internal_api"), p.get("version"), "kernel", p.get("architecture"), "threads", p.get("num_threads"))
+torch.rand(64, 64) @ torch.rand(64, 64)  # loads the BLAS, so that threadpoolctl sees it
+if not any(p.get("internal_api") == "openblas" for p in threadpoolctl.threadpool_info()):
+    # Debian links torch to the libblas.so.3 alternative: without libopenblas0-pthread that is the
+    # reference BLAS, a peer many times slower than at its best.
+    raise SystemExit("the peer does not run OpenBLAS: install libopenblas0-pthread")
 ' 2>&1
 out=$(mktemp -d)
 for rep in $(seq "$reps"); do
   for t in 1 2; do
-    OMP_NUM_THREADS=$t OPENBLAS_NUM_THREADS=$t java --add-modules=jdk.incubator.vector -Dbackend=java -Dthreads="$t" -Dwarmup=20 \
+    OMP_NUM_THREADS=$t OPENBLAS_NUM_THREADS=$t java --add-modules=jdk.incubator.vector -Dbackend=java -Dthreads="$t" -Dwarmup=50 \
       -Dsteps="$steps" -Dparts=peak,sgemm,mlp512,cnn -cp "$cp" org.millrace.trainer.bench.DeviceBenchmark 1024,2048 \
       2>/dev/null | grep '^millrace' >> "$out/millrace-$t.txt"
     peer "$t" /usr/bin/python3 benchmarks/trainer-gpu/torch_device_bench.py 1024,2048 "$steps" sgemm,mlp512,cnn \
@@ -63,6 +79,7 @@ def figures(path, side):
             value = float(steady.group(1)) if steady else float(m.group(2))
             found.setdefault("%s (samples/s)" % m.group(1), []).append(value)
     return found
+best = {}
 # The FMA peak as measured from Java in the same runs (registers only): the clock a VM reports is
 # not the one the cores run at, so a datasheet peak would be a guess.
 for t in (1, 2):
@@ -81,4 +98,9 @@ for t in (1, 2):
             extra = " (%.0f%% and %.0f%% of the measured FMA peak)" % (100 * ma / peak, 100 * mb / peak)
         print("%s, %d thread(s): millrace %.1f [%.1f-%.1f] vs pytorch %.1f [%.1f-%.1f] = %.2fx%s" % (
             name, t, ma, min(a), max(a), mb, min(b), max(b), ma / mb, extra))
+        best.setdefault(name, {})[t] = (ma, mb)
+for name, by in best.items():
+    (ours, ot), (theirs, tt) = max((v[0], t) for t, v in by.items()), max((v[1], t) for t, v in by.items())
+    print("%s, best: millrace %.1f (%d thread%s) vs pytorch %.1f (%d thread%s) = %.2fx" % (
+        name, ours, ot, "s" if ot > 1 else "", theirs, tt, "s" if tt > 1 else "", ours / theirs))
 PY

@@ -5,7 +5,8 @@
 # loads) and train on the SAME batches (millrace's per-epoch order, written to a file); the 10,000
 # test images are evaluated after every epoch inside the timed loop on both sides. Neither side
 # warms up: the clock starts after the data is loaded, so millrace's JIT compile time counts.
-# The peer runs with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset (its command only); OMP_NUM_THREADS
+# The peer runs with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset (its command only) and glibc's
+# malloc keeping freed tensors (as in run.sh); OMP_NUM_THREADS
 # and OPENBLAS_NUM_THREADS set together; 1 and 2 threads; interleaved; median, min, max of the reps.
 #   benchmarks/trainer/time_to_accuracy.sh [repetitions=5] [epochs=4] [target=0.86] [fashion-mnist dir]
 set -euo pipefail
@@ -24,14 +25,21 @@ print("peer: torch", torch.__version__, "|", " ".join(l.strip() for l in config.
       " ".join(re.findall(r"BLAS_INFO=\w+", config)))
 for p in threadpoolctl.threadpool_info():
     print("  threadpoolctl:", p.get("internal_api"), p.get("version"), "kernel", p.get("architecture"))
+torch.rand(64, 64) @ torch.rand(64, 64)  # loads the BLAS, so that threadpoolctl sees it
+if not any(p.get("internal_api") == "openblas" for p in threadpoolctl.threadpool_info()):
+    # Debian links torch to the libblas.so.3 alternative: without libopenblas0-pthread that is the
+    # reference BLAS, a peer many times slower than at its best.
+    raise SystemExit("the peer does not run OpenBLAS: install libopenblas0-pthread")
 ' 2>&1
+# As in run.sh: glibc's malloc keeps the peer's freed tensors instead of unmapping them.
+peer_malloc="MALLOC_MMAP_THRESHOLD_=1000000000 MALLOC_TRIM_THRESHOLD_=1000000000"
 out=$(mktemp -d); trap 'rm -rf "$out"' EXIT
 for rep in $(seq "$reps"); do
   for t in 1 2; do
     OMP_NUM_THREADS=$t OPENBLAS_NUM_THREADS=$t java --add-modules=jdk.incubator.vector -Dthreads="$t" -cp "$cp" \
       org.millrace.trainer.bench.TrainerBenchmark tta "$data" "$epochs" "$target" "$out/share" 2>/dev/null \
       | tee -a "$out/millrace-$t.log" | grep 'time to' >> "$out/millrace-$t.txt"
-    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_NUM_THREADS=$t OPENBLAS_NUM_THREADS=$t /usr/bin/python3 \
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $peer_malloc OMP_NUM_THREADS=$t OPENBLAS_NUM_THREADS=$t /usr/bin/python3 \
       benchmarks/trainer/torch_bench.py tta "$data" "$epochs" "$target" "$out/share" 2>/dev/null \
       | tee -a "$out/pytorch-$t.log" | grep 'time to' >> "$out/pytorch-$t.txt"
   done

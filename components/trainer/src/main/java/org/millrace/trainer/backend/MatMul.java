@@ -309,94 +309,73 @@ public final class MatMul {
     }
   }
 
-  /** The tile's micro-kernel over a packed strip (as == tile rows, ar == 1) or over A in place. */
+  /**
+   * The tile's micro-kernel over a packed strip (as == tile rows, ar == 1) or over A in place. The
+   * kernels always load the tile of C (zeroed first unless accumulating): a branch on accumulating
+   * inside them was seen one way while C2 profiled and compiled away, then taken the other way,
+   * which threw the compiled kernel out half a second into a training run.
+   */
   private static void kernel(Tile tile, float[] a, int s0, int as, int ar, float[] b, int base, int bw, float[] c,
       int co, int cs, int depth, boolean accumulate) {
+    if (!accumulate) {
+      for (int r = 0; r < tile.rows; r++) {
+        java.util.Arrays.fill(c, co + r * cs, co + r * cs + bw, 0f);
+      }
+    }
     boolean packed = ar == 1 && as == tile.rows;
     switch (tile) {
       case T12X2 -> {
         if (packed) {
-          k12x2(a, s0, b, base, bw, c, co, cs, depth, accumulate);
+          k12x2(a, s0, b, base, bw, c, co, cs, depth);
         } else {
-          g12x2(a, s0, as, ar, b, base, bw, c, co, cs, depth, accumulate);
+          g12x2(a, s0, as, ar, b, base, bw, c, co, cs, depth);
         }
       }
       case T16X1 -> {
         if (packed) {
-          k16x1(a, s0, b, base, bw, c, co, cs, depth, accumulate);
+          k16x1(a, s0, b, base, bw, c, co, cs, depth);
         } else {
-          g16x1(a, s0, as, ar, b, base, bw, c, co, cs, depth, accumulate);
+          g16x1(a, s0, as, ar, b, base, bw, c, co, cs, depth);
         }
       }
       default -> {
         if (packed) {
-          k6x2(a, s0, b, base, bw, c, co, cs, depth, accumulate);
+          k6x2(a, s0, b, base, bw, c, co, cs, depth);
         } else {
-          g6x2(a, s0, as, ar, b, base, bw, c, co, cs, depth, accumulate);
+          g6x2(a, s0, as, ar, b, base, bw, c, co, cs, depth);
         }
       }
     }
   }
 
-  /** {@code C[12 x 2 vectors] (+)= strip (depth x 12, p-major) * panel (depth x 2 vectors)}; C at co, row stride cs. */
+  /** {@code C[12 x 2 vectors] += strip (depth x 12, p-major) * panel (depth x 2 vectors)}; C at co, row stride cs. */
   private static void k12x2(float[] strip, int s0, float[] b, int base, int bw, float[] c, int co, int cs,
-      int depth, boolean accumulate) {
+      int depth) {
     int vl = S.length();
-    FloatVector c0_0;
-    FloatVector c0_1;
-    FloatVector c1_0;
-    FloatVector c1_1;
-    FloatVector c2_0;
-    FloatVector c2_1;
-    FloatVector c3_0;
-    FloatVector c3_1;
-    FloatVector c4_0;
-    FloatVector c4_1;
-    FloatVector c5_0;
-    FloatVector c5_1;
-    FloatVector c6_0;
-    FloatVector c6_1;
-    FloatVector c7_0;
-    FloatVector c7_1;
-    FloatVector c8_0;
-    FloatVector c8_1;
-    FloatVector c9_0;
-    FloatVector c9_1;
-    FloatVector c10_0;
-    FloatVector c10_1;
-    FloatVector c11_0;
-    FloatVector c11_1;
-    if (accumulate) {
-      c0_0 = FloatVector.fromArray(S, c, co);
-      c0_1 = FloatVector.fromArray(S, c, co + vl);
-      c1_0 = FloatVector.fromArray(S, c, co + cs);
-      c1_1 = FloatVector.fromArray(S, c, co + cs + vl);
-      c2_0 = FloatVector.fromArray(S, c, co + 2 * cs);
-      c2_1 = FloatVector.fromArray(S, c, co + 2 * cs + vl);
-      c3_0 = FloatVector.fromArray(S, c, co + 3 * cs);
-      c3_1 = FloatVector.fromArray(S, c, co + 3 * cs + vl);
-      c4_0 = FloatVector.fromArray(S, c, co + 4 * cs);
-      c4_1 = FloatVector.fromArray(S, c, co + 4 * cs + vl);
-      c5_0 = FloatVector.fromArray(S, c, co + 5 * cs);
-      c5_1 = FloatVector.fromArray(S, c, co + 5 * cs + vl);
-      c6_0 = FloatVector.fromArray(S, c, co + 6 * cs);
-      c6_1 = FloatVector.fromArray(S, c, co + 6 * cs + vl);
-      c7_0 = FloatVector.fromArray(S, c, co + 7 * cs);
-      c7_1 = FloatVector.fromArray(S, c, co + 7 * cs + vl);
-      c8_0 = FloatVector.fromArray(S, c, co + 8 * cs);
-      c8_1 = FloatVector.fromArray(S, c, co + 8 * cs + vl);
-      c9_0 = FloatVector.fromArray(S, c, co + 9 * cs);
-      c9_1 = FloatVector.fromArray(S, c, co + 9 * cs + vl);
-      c10_0 = FloatVector.fromArray(S, c, co + 10 * cs);
-      c10_1 = FloatVector.fromArray(S, c, co + 10 * cs + vl);
-      c11_0 = FloatVector.fromArray(S, c, co + 11 * cs);
-      c11_1 = FloatVector.fromArray(S, c, co + 11 * cs + vl);
-    } else {
-      c0_0 = FloatVector.zero(S);
-      c0_1 = c1_0 = c1_1 = c2_0 = c2_1 = c3_0 = c3_1 = c0_0;
-      c4_0 = c4_1 = c5_0 = c5_1 = c6_0 = c6_1 = c7_0 = c7_1 = c0_0;
-      c8_0 = c8_1 = c9_0 = c9_1 = c10_0 = c10_1 = c11_0 = c11_1 = c0_0;
-    }
+    FloatVector c0_0 = FloatVector.fromArray(S, c, co);
+    FloatVector c0_1 = FloatVector.fromArray(S, c, co + vl);
+    FloatVector c1_0 = FloatVector.fromArray(S, c, co + cs);
+    FloatVector c1_1 = FloatVector.fromArray(S, c, co + cs + vl);
+    FloatVector c2_0 = FloatVector.fromArray(S, c, co + 2 * cs);
+    FloatVector c2_1 = FloatVector.fromArray(S, c, co + 2 * cs + vl);
+    FloatVector c3_0 = FloatVector.fromArray(S, c, co + 3 * cs);
+    FloatVector c3_1 = FloatVector.fromArray(S, c, co + 3 * cs + vl);
+    FloatVector c4_0 = FloatVector.fromArray(S, c, co + 4 * cs);
+    FloatVector c4_1 = FloatVector.fromArray(S, c, co + 4 * cs + vl);
+    FloatVector c5_0 = FloatVector.fromArray(S, c, co + 5 * cs);
+    FloatVector c5_1 = FloatVector.fromArray(S, c, co + 5 * cs + vl);
+    FloatVector c6_0 = FloatVector.fromArray(S, c, co + 6 * cs);
+    FloatVector c6_1 = FloatVector.fromArray(S, c, co + 6 * cs + vl);
+    FloatVector c7_0 = FloatVector.fromArray(S, c, co + 7 * cs);
+    FloatVector c7_1 = FloatVector.fromArray(S, c, co + 7 * cs + vl);
+    FloatVector c8_0 = FloatVector.fromArray(S, c, co + 8 * cs);
+    FloatVector c8_1 = FloatVector.fromArray(S, c, co + 8 * cs + vl);
+    FloatVector c9_0 = FloatVector.fromArray(S, c, co + 9 * cs);
+    FloatVector c9_1 = FloatVector.fromArray(S, c, co + 9 * cs + vl);
+    FloatVector c10_0 = FloatVector.fromArray(S, c, co + 10 * cs);
+    FloatVector c10_1 = FloatVector.fromArray(S, c, co + 10 * cs + vl);
+    FloatVector c11_0 = FloatVector.fromArray(S, c, co + 11 * cs);
+    FloatVector c11_1 = FloatVector.fromArray(S, c, co + 11 * cs + vl);
     for (int p = 0; p < depth; p++) {
       int bo = base + p * bw;
       var b0 = FloatVector.fromArray(S, b, bo);
@@ -467,63 +446,32 @@ public final class MatMul {
 
   /** As {@link #k12x2} with A read in place: row r's element p at {@code a[s0 + r * ar + p * as]}. */
   private static void g12x2(float[] a, int s0, int as, int ar, float[] b, int base, int bw, float[] c, int co,
-      int cs, int depth, boolean accumulate) {
+      int cs, int depth) {
     int vl = S.length();
-    FloatVector c0_0;
-    FloatVector c0_1;
-    FloatVector c1_0;
-    FloatVector c1_1;
-    FloatVector c2_0;
-    FloatVector c2_1;
-    FloatVector c3_0;
-    FloatVector c3_1;
-    FloatVector c4_0;
-    FloatVector c4_1;
-    FloatVector c5_0;
-    FloatVector c5_1;
-    FloatVector c6_0;
-    FloatVector c6_1;
-    FloatVector c7_0;
-    FloatVector c7_1;
-    FloatVector c8_0;
-    FloatVector c8_1;
-    FloatVector c9_0;
-    FloatVector c9_1;
-    FloatVector c10_0;
-    FloatVector c10_1;
-    FloatVector c11_0;
-    FloatVector c11_1;
-    if (accumulate) {
-      c0_0 = FloatVector.fromArray(S, c, co);
-      c0_1 = FloatVector.fromArray(S, c, co + vl);
-      c1_0 = FloatVector.fromArray(S, c, co + cs);
-      c1_1 = FloatVector.fromArray(S, c, co + cs + vl);
-      c2_0 = FloatVector.fromArray(S, c, co + 2 * cs);
-      c2_1 = FloatVector.fromArray(S, c, co + 2 * cs + vl);
-      c3_0 = FloatVector.fromArray(S, c, co + 3 * cs);
-      c3_1 = FloatVector.fromArray(S, c, co + 3 * cs + vl);
-      c4_0 = FloatVector.fromArray(S, c, co + 4 * cs);
-      c4_1 = FloatVector.fromArray(S, c, co + 4 * cs + vl);
-      c5_0 = FloatVector.fromArray(S, c, co + 5 * cs);
-      c5_1 = FloatVector.fromArray(S, c, co + 5 * cs + vl);
-      c6_0 = FloatVector.fromArray(S, c, co + 6 * cs);
-      c6_1 = FloatVector.fromArray(S, c, co + 6 * cs + vl);
-      c7_0 = FloatVector.fromArray(S, c, co + 7 * cs);
-      c7_1 = FloatVector.fromArray(S, c, co + 7 * cs + vl);
-      c8_0 = FloatVector.fromArray(S, c, co + 8 * cs);
-      c8_1 = FloatVector.fromArray(S, c, co + 8 * cs + vl);
-      c9_0 = FloatVector.fromArray(S, c, co + 9 * cs);
-      c9_1 = FloatVector.fromArray(S, c, co + 9 * cs + vl);
-      c10_0 = FloatVector.fromArray(S, c, co + 10 * cs);
-      c10_1 = FloatVector.fromArray(S, c, co + 10 * cs + vl);
-      c11_0 = FloatVector.fromArray(S, c, co + 11 * cs);
-      c11_1 = FloatVector.fromArray(S, c, co + 11 * cs + vl);
-    } else {
-      c0_0 = FloatVector.zero(S);
-      c0_1 = c1_0 = c1_1 = c2_0 = c2_1 = c3_0 = c3_1 = c0_0;
-      c4_0 = c4_1 = c5_0 = c5_1 = c6_0 = c6_1 = c7_0 = c7_1 = c0_0;
-      c8_0 = c8_1 = c9_0 = c9_1 = c10_0 = c10_1 = c11_0 = c11_1 = c0_0;
-    }
+    FloatVector c0_0 = FloatVector.fromArray(S, c, co);
+    FloatVector c0_1 = FloatVector.fromArray(S, c, co + vl);
+    FloatVector c1_0 = FloatVector.fromArray(S, c, co + cs);
+    FloatVector c1_1 = FloatVector.fromArray(S, c, co + cs + vl);
+    FloatVector c2_0 = FloatVector.fromArray(S, c, co + 2 * cs);
+    FloatVector c2_1 = FloatVector.fromArray(S, c, co + 2 * cs + vl);
+    FloatVector c3_0 = FloatVector.fromArray(S, c, co + 3 * cs);
+    FloatVector c3_1 = FloatVector.fromArray(S, c, co + 3 * cs + vl);
+    FloatVector c4_0 = FloatVector.fromArray(S, c, co + 4 * cs);
+    FloatVector c4_1 = FloatVector.fromArray(S, c, co + 4 * cs + vl);
+    FloatVector c5_0 = FloatVector.fromArray(S, c, co + 5 * cs);
+    FloatVector c5_1 = FloatVector.fromArray(S, c, co + 5 * cs + vl);
+    FloatVector c6_0 = FloatVector.fromArray(S, c, co + 6 * cs);
+    FloatVector c6_1 = FloatVector.fromArray(S, c, co + 6 * cs + vl);
+    FloatVector c7_0 = FloatVector.fromArray(S, c, co + 7 * cs);
+    FloatVector c7_1 = FloatVector.fromArray(S, c, co + 7 * cs + vl);
+    FloatVector c8_0 = FloatVector.fromArray(S, c, co + 8 * cs);
+    FloatVector c8_1 = FloatVector.fromArray(S, c, co + 8 * cs + vl);
+    FloatVector c9_0 = FloatVector.fromArray(S, c, co + 9 * cs);
+    FloatVector c9_1 = FloatVector.fromArray(S, c, co + 9 * cs + vl);
+    FloatVector c10_0 = FloatVector.fromArray(S, c, co + 10 * cs);
+    FloatVector c10_1 = FloatVector.fromArray(S, c, co + 10 * cs + vl);
+    FloatVector c11_0 = FloatVector.fromArray(S, c, co + 11 * cs);
+    FloatVector c11_1 = FloatVector.fromArray(S, c, co + 11 * cs + vl);
     int o1 = ar;
     int o2 = 2 * ar;
     int o3 = 3 * ar;
@@ -603,47 +551,25 @@ public final class MatMul {
     c11_1.intoArray(c, co + 11 * cs + vl);
   }
 
-  /** {@code C[16 x 1 vectors] (+)= strip (depth x 16, p-major) * panel (depth x 1 vectors)}; C at co, row stride cs. */
+  /** {@code C[16 x 1 vectors] += strip (depth x 16, p-major) * panel (depth x 1 vectors)}; C at co, row stride cs. */
   private static void k16x1(float[] strip, int s0, float[] b, int base, int bw, float[] c, int co, int cs,
-      int depth, boolean accumulate) {
-    FloatVector c0_0;
-    FloatVector c1_0;
-    FloatVector c2_0;
-    FloatVector c3_0;
-    FloatVector c4_0;
-    FloatVector c5_0;
-    FloatVector c6_0;
-    FloatVector c7_0;
-    FloatVector c8_0;
-    FloatVector c9_0;
-    FloatVector c10_0;
-    FloatVector c11_0;
-    FloatVector c12_0;
-    FloatVector c13_0;
-    FloatVector c14_0;
-    FloatVector c15_0;
-    if (accumulate) {
-      c0_0 = FloatVector.fromArray(S, c, co);
-      c1_0 = FloatVector.fromArray(S, c, co + cs);
-      c2_0 = FloatVector.fromArray(S, c, co + 2 * cs);
-      c3_0 = FloatVector.fromArray(S, c, co + 3 * cs);
-      c4_0 = FloatVector.fromArray(S, c, co + 4 * cs);
-      c5_0 = FloatVector.fromArray(S, c, co + 5 * cs);
-      c6_0 = FloatVector.fromArray(S, c, co + 6 * cs);
-      c7_0 = FloatVector.fromArray(S, c, co + 7 * cs);
-      c8_0 = FloatVector.fromArray(S, c, co + 8 * cs);
-      c9_0 = FloatVector.fromArray(S, c, co + 9 * cs);
-      c10_0 = FloatVector.fromArray(S, c, co + 10 * cs);
-      c11_0 = FloatVector.fromArray(S, c, co + 11 * cs);
-      c12_0 = FloatVector.fromArray(S, c, co + 12 * cs);
-      c13_0 = FloatVector.fromArray(S, c, co + 13 * cs);
-      c14_0 = FloatVector.fromArray(S, c, co + 14 * cs);
-      c15_0 = FloatVector.fromArray(S, c, co + 15 * cs);
-    } else {
-      c0_0 = FloatVector.zero(S);
-      c1_0 = c2_0 = c3_0 = c4_0 = c5_0 = c6_0 = c7_0 = c0_0;
-      c8_0 = c9_0 = c10_0 = c11_0 = c12_0 = c13_0 = c14_0 = c15_0 = c0_0;
-    }
+      int depth) {
+    FloatVector c0_0 = FloatVector.fromArray(S, c, co);
+    FloatVector c1_0 = FloatVector.fromArray(S, c, co + cs);
+    FloatVector c2_0 = FloatVector.fromArray(S, c, co + 2 * cs);
+    FloatVector c3_0 = FloatVector.fromArray(S, c, co + 3 * cs);
+    FloatVector c4_0 = FloatVector.fromArray(S, c, co + 4 * cs);
+    FloatVector c5_0 = FloatVector.fromArray(S, c, co + 5 * cs);
+    FloatVector c6_0 = FloatVector.fromArray(S, c, co + 6 * cs);
+    FloatVector c7_0 = FloatVector.fromArray(S, c, co + 7 * cs);
+    FloatVector c8_0 = FloatVector.fromArray(S, c, co + 8 * cs);
+    FloatVector c9_0 = FloatVector.fromArray(S, c, co + 9 * cs);
+    FloatVector c10_0 = FloatVector.fromArray(S, c, co + 10 * cs);
+    FloatVector c11_0 = FloatVector.fromArray(S, c, co + 11 * cs);
+    FloatVector c12_0 = FloatVector.fromArray(S, c, co + 12 * cs);
+    FloatVector c13_0 = FloatVector.fromArray(S, c, co + 13 * cs);
+    FloatVector c14_0 = FloatVector.fromArray(S, c, co + 14 * cs);
+    FloatVector c15_0 = FloatVector.fromArray(S, c, co + 15 * cs);
     for (int p = 0; p < depth; p++) {
       int bo = base + p * bw;
       var b0 = FloatVector.fromArray(S, b, bo);
@@ -701,45 +627,23 @@ public final class MatMul {
 
   /** As {@link #k16x1} with A read in place: row r's element p at {@code a[s0 + r * ar + p * as]}. */
   private static void g16x1(float[] a, int s0, int as, int ar, float[] b, int base, int bw, float[] c, int co,
-      int cs, int depth, boolean accumulate) {
-    FloatVector c0_0;
-    FloatVector c1_0;
-    FloatVector c2_0;
-    FloatVector c3_0;
-    FloatVector c4_0;
-    FloatVector c5_0;
-    FloatVector c6_0;
-    FloatVector c7_0;
-    FloatVector c8_0;
-    FloatVector c9_0;
-    FloatVector c10_0;
-    FloatVector c11_0;
-    FloatVector c12_0;
-    FloatVector c13_0;
-    FloatVector c14_0;
-    FloatVector c15_0;
-    if (accumulate) {
-      c0_0 = FloatVector.fromArray(S, c, co);
-      c1_0 = FloatVector.fromArray(S, c, co + cs);
-      c2_0 = FloatVector.fromArray(S, c, co + 2 * cs);
-      c3_0 = FloatVector.fromArray(S, c, co + 3 * cs);
-      c4_0 = FloatVector.fromArray(S, c, co + 4 * cs);
-      c5_0 = FloatVector.fromArray(S, c, co + 5 * cs);
-      c6_0 = FloatVector.fromArray(S, c, co + 6 * cs);
-      c7_0 = FloatVector.fromArray(S, c, co + 7 * cs);
-      c8_0 = FloatVector.fromArray(S, c, co + 8 * cs);
-      c9_0 = FloatVector.fromArray(S, c, co + 9 * cs);
-      c10_0 = FloatVector.fromArray(S, c, co + 10 * cs);
-      c11_0 = FloatVector.fromArray(S, c, co + 11 * cs);
-      c12_0 = FloatVector.fromArray(S, c, co + 12 * cs);
-      c13_0 = FloatVector.fromArray(S, c, co + 13 * cs);
-      c14_0 = FloatVector.fromArray(S, c, co + 14 * cs);
-      c15_0 = FloatVector.fromArray(S, c, co + 15 * cs);
-    } else {
-      c0_0 = FloatVector.zero(S);
-      c1_0 = c2_0 = c3_0 = c4_0 = c5_0 = c6_0 = c7_0 = c0_0;
-      c8_0 = c9_0 = c10_0 = c11_0 = c12_0 = c13_0 = c14_0 = c15_0 = c0_0;
-    }
+      int cs, int depth) {
+    FloatVector c0_0 = FloatVector.fromArray(S, c, co);
+    FloatVector c1_0 = FloatVector.fromArray(S, c, co + cs);
+    FloatVector c2_0 = FloatVector.fromArray(S, c, co + 2 * cs);
+    FloatVector c3_0 = FloatVector.fromArray(S, c, co + 3 * cs);
+    FloatVector c4_0 = FloatVector.fromArray(S, c, co + 4 * cs);
+    FloatVector c5_0 = FloatVector.fromArray(S, c, co + 5 * cs);
+    FloatVector c6_0 = FloatVector.fromArray(S, c, co + 6 * cs);
+    FloatVector c7_0 = FloatVector.fromArray(S, c, co + 7 * cs);
+    FloatVector c8_0 = FloatVector.fromArray(S, c, co + 8 * cs);
+    FloatVector c9_0 = FloatVector.fromArray(S, c, co + 9 * cs);
+    FloatVector c10_0 = FloatVector.fromArray(S, c, co + 10 * cs);
+    FloatVector c11_0 = FloatVector.fromArray(S, c, co + 11 * cs);
+    FloatVector c12_0 = FloatVector.fromArray(S, c, co + 12 * cs);
+    FloatVector c13_0 = FloatVector.fromArray(S, c, co + 13 * cs);
+    FloatVector c14_0 = FloatVector.fromArray(S, c, co + 14 * cs);
+    FloatVector c15_0 = FloatVector.fromArray(S, c, co + 15 * cs);
     int o1 = ar;
     int o2 = 2 * ar;
     int o3 = 3 * ar;
@@ -810,40 +714,22 @@ public final class MatMul {
     c15_0.intoArray(c, co + 15 * cs);
   }
 
-  /** {@code C[6 x 2 vectors] (+)= strip (depth x 6, p-major) * panel (depth x 2 vectors)}; C at co, row stride cs. */
+  /** {@code C[6 x 2 vectors] += strip (depth x 6, p-major) * panel (depth x 2 vectors)}; C at co, row stride cs. */
   private static void k6x2(float[] strip, int s0, float[] b, int base, int bw, float[] c, int co, int cs,
-      int depth, boolean accumulate) {
+      int depth) {
     int vl = S.length();
-    FloatVector c00;
-    FloatVector c01;
-    FloatVector c10;
-    FloatVector c11;
-    FloatVector c20;
-    FloatVector c21;
-    FloatVector c30;
-    FloatVector c31;
-    FloatVector c40;
-    FloatVector c41;
-    FloatVector c50;
-    FloatVector c51;
-    if (accumulate) {
-      c00 = FloatVector.fromArray(S, c, co);
-      c01 = FloatVector.fromArray(S, c, co + vl);
-      c10 = FloatVector.fromArray(S, c, co + cs);
-      c11 = FloatVector.fromArray(S, c, co + cs + vl);
-      c20 = FloatVector.fromArray(S, c, co + 2 * cs);
-      c21 = FloatVector.fromArray(S, c, co + 2 * cs + vl);
-      c30 = FloatVector.fromArray(S, c, co + 3 * cs);
-      c31 = FloatVector.fromArray(S, c, co + 3 * cs + vl);
-      c40 = FloatVector.fromArray(S, c, co + 4 * cs);
-      c41 = FloatVector.fromArray(S, c, co + 4 * cs + vl);
-      c50 = FloatVector.fromArray(S, c, co + 5 * cs);
-      c51 = FloatVector.fromArray(S, c, co + 5 * cs + vl);
-    } else {
-      c00 = FloatVector.zero(S);
-      c01 = c10 = c11 = c20 = c21 = c30 = c31 = c00;
-      c40 = c41 = c50 = c51 = c00;
-    }
+    FloatVector c00 = FloatVector.fromArray(S, c, co);
+    FloatVector c01 = FloatVector.fromArray(S, c, co + vl);
+    FloatVector c10 = FloatVector.fromArray(S, c, co + cs);
+    FloatVector c11 = FloatVector.fromArray(S, c, co + cs + vl);
+    FloatVector c20 = FloatVector.fromArray(S, c, co + 2 * cs);
+    FloatVector c21 = FloatVector.fromArray(S, c, co + 2 * cs + vl);
+    FloatVector c30 = FloatVector.fromArray(S, c, co + 3 * cs);
+    FloatVector c31 = FloatVector.fromArray(S, c, co + 3 * cs + vl);
+    FloatVector c40 = FloatVector.fromArray(S, c, co + 4 * cs);
+    FloatVector c41 = FloatVector.fromArray(S, c, co + 4 * cs + vl);
+    FloatVector c50 = FloatVector.fromArray(S, c, co + 5 * cs);
+    FloatVector c51 = FloatVector.fromArray(S, c, co + 5 * cs + vl);
     for (int p = 0; p < depth; p++) {
       int bo = base + p * bw;
       var b0 = FloatVector.fromArray(S, b, bo);
@@ -884,38 +770,20 @@ public final class MatMul {
 
   /** As {@link #k6x2} with A read in place: row r's element p at {@code a[s0 + r * ar + p * as]}. */
   private static void g6x2(float[] a, int s0, int as, int ar, float[] b, int base, int bw, float[] c, int co,
-      int cs, int depth, boolean accumulate) {
+      int cs, int depth) {
     int vl = S.length();
-    FloatVector c00;
-    FloatVector c01;
-    FloatVector c10;
-    FloatVector c11;
-    FloatVector c20;
-    FloatVector c21;
-    FloatVector c30;
-    FloatVector c31;
-    FloatVector c40;
-    FloatVector c41;
-    FloatVector c50;
-    FloatVector c51;
-    if (accumulate) {
-      c00 = FloatVector.fromArray(S, c, co);
-      c01 = FloatVector.fromArray(S, c, co + vl);
-      c10 = FloatVector.fromArray(S, c, co + cs);
-      c11 = FloatVector.fromArray(S, c, co + cs + vl);
-      c20 = FloatVector.fromArray(S, c, co + 2 * cs);
-      c21 = FloatVector.fromArray(S, c, co + 2 * cs + vl);
-      c30 = FloatVector.fromArray(S, c, co + 3 * cs);
-      c31 = FloatVector.fromArray(S, c, co + 3 * cs + vl);
-      c40 = FloatVector.fromArray(S, c, co + 4 * cs);
-      c41 = FloatVector.fromArray(S, c, co + 4 * cs + vl);
-      c50 = FloatVector.fromArray(S, c, co + 5 * cs);
-      c51 = FloatVector.fromArray(S, c, co + 5 * cs + vl);
-    } else {
-      c00 = FloatVector.zero(S);
-      c01 = c10 = c11 = c20 = c21 = c30 = c31 = c00;
-      c40 = c41 = c50 = c51 = c00;
-    }
+    FloatVector c00 = FloatVector.fromArray(S, c, co);
+    FloatVector c01 = FloatVector.fromArray(S, c, co + vl);
+    FloatVector c10 = FloatVector.fromArray(S, c, co + cs);
+    FloatVector c11 = FloatVector.fromArray(S, c, co + cs + vl);
+    FloatVector c20 = FloatVector.fromArray(S, c, co + 2 * cs);
+    FloatVector c21 = FloatVector.fromArray(S, c, co + 2 * cs + vl);
+    FloatVector c30 = FloatVector.fromArray(S, c, co + 3 * cs);
+    FloatVector c31 = FloatVector.fromArray(S, c, co + 3 * cs + vl);
+    FloatVector c40 = FloatVector.fromArray(S, c, co + 4 * cs);
+    FloatVector c41 = FloatVector.fromArray(S, c, co + 4 * cs + vl);
+    FloatVector c50 = FloatVector.fromArray(S, c, co + 5 * cs);
+    FloatVector c51 = FloatVector.fromArray(S, c, co + 5 * cs + vl);
     int o1 = ar;
     int o2 = 2 * ar;
     int o3 = 3 * ar;
