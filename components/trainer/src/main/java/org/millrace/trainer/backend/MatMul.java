@@ -16,18 +16,18 @@ import jdk.incubator.vector.VectorSpecies;
  * L1) while the strips stream by. With few panels (a layer of 64 outputs, a convolution of 32
  * filters) packing A would cost more than the products, so the kernel reads A in place. The
  * packing buffers belong to the calling and helper threads and are reused from call to call: a
- * training step allocates nothing here (a new packed B per call was a humongous allocation for G1
- * on a 784 x 512 layer). An {@link Epilogue} finishes each tile of C while it is in cache (a bias
- * and activation, an activation's derivative), which saves a pass over C.
+ * training step allocates nothing here (a packed B of megabytes, allocated and zeroed per call,
+ * slowed some products severalfold). An {@link Epilogue} finishes each tile of C while it is in
+ * cache (a bias and activation, an activation's derivative), which saves a pass over C.
  */
 public final class MatMul {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
 
   /**
-   * Depth of one k block. Deep, so that a tile of C is loaded and stored once for most products
-   * (a tile reloaded per k block missed cache at every call: 256 deep ran the MLP's products 8%
-   * slower): the panel's slice (KC x tile width, 128 KiB) streams from L2 at 128 bytes per 24
-   * fused multiply-adds, well under L2's bandwidth.
+   * Depth of one k block. Deep, so that a tile of C is loaded and stored once for most products (a
+   * tile reloaded per k block misses cache at every call; 256 deep ran the MLP's products slower):
+   * the panel's slice (KC x tile width, 128 KiB) streams from L2 at 128 bytes per 24 fused
+   * multiply-adds, well under L2's bandwidth.
    */
   private static final int KC = 1024;
 
