@@ -15,7 +15,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.millrace.trainer.backend.Backend;
 import org.millrace.trainer.backend.JavaBackend;
-import org.millrace.trainer.backend.MatMul;
 import org.millrace.trainer.backend.Tensor;
 import org.millrace.trainer.data.DenseData;
 import org.millrace.trainer.backend.Activation;
@@ -48,54 +47,6 @@ class NetworkTest {
       a[i] = (float) (r.nextDouble() * 2 - 1);
     }
     return a;
-  }
-
-  @Test
-  void matmulVariantsMatchTheNaiveProductForAnyThreadCount() {
-    int m = 37;
-    int k = 53;
-    int n = 29;
-    float[] a = random(m * k, 1);
-    float[] b = random(k * n, 2);
-    float[] expected = new float[m * n];
-    for (int i = 0; i < m; i++) {
-      for (int j = 0; j < n; j++) {
-        double s = 0;
-        for (int p = 0; p < k; p++) {
-          s += a[i * k + p] * b[p * n + j];
-        }
-        expected[i * n + j] = (float) s;
-      }
-    }
-    float[] at = transpose(a, m, k);
-    float[] bt = transpose(b, k, n);
-    for (int threads : new int[] {1, 3}) {
-      var mm = new MatMul(threads);
-      float[] c1 = new float[m * n];
-      mm.nn(a, b, c1, m, k, n, false);
-      float[] c2 = new float[m * n];
-      mm.tn(at, b, c2, m, k, n, false);
-      float[] c3 = new float[m * n];
-      mm.nt(a, bt, c3, m, k, n, false);
-      assertArrayEquals(expected, c1, 1e-4f);
-      assertArrayEquals(expected, c2, 1e-4f);
-      assertArrayEquals(expected, c3, 1e-4f);
-    }
-    float[] one = new float[m * n];
-    float[] three = new float[m * n];
-    new MatMul(1).nn(a, b, one, m, k, n, false);
-    new MatMul(3).nn(a, b, three, m, k, n, false);
-    assertArrayEquals(one, three, 0f);
-  }
-
-  static float[] transpose(float[] a, int r, int c) {
-    float[] t = new float[a.length];
-    for (int i = 0; i < r; i++) {
-      for (int j = 0; j < c; j++) {
-        t[j * r + i] = a[i * c + j];
-      }
-    }
-    return t;
   }
 
   static float[] labels(Loss loss, int rows, int classes) {
