@@ -4,8 +4,9 @@
 #   benchmarks/trainer/run.sh [repetitions=5] [steps=20]
 # - the peer runs at its best: OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE (which these machines set,
 #   pinning OpenBLAS to slower kernels) are unset in the peer's command only, and the script prints
-#   the BLAS and kernel the peer runs (torch.__config__, threadpoolctl) and stops unless it is
-#   OpenBLAS; glibc's malloc keeps freed tensors instead of unmapping them (see peer_malloc);
+#   the BLAS and kernel the peer runs (torch.__config__, threadpoolctl, the libblas it maps) and
+#   stops unless its BLAS calls go to OpenBLAS; glibc's malloc keeps freed tensors instead of
+#   unmapping them (see peer_malloc);
 # - OMP_NUM_THREADS and OPENBLAS_NUM_THREADS are set together, both sides at 1 and 2 threads;
 # - the two sides run interleaved (millrace then PyTorch, per thread count, per repetition), each
 #   in a fresh process, the same work: sgemm 1024 and 2048; MLP 784-512-512-10 b1024 and the
@@ -46,11 +47,15 @@ import torch, threadpoolctl
 print("  torch", torch.__version__, "|", " ".join(l.strip() for l in torch.__config__.show().splitlines() if "BLAS" in l or "CPU capability" in l))
 for p in threadpoolctl.threadpool_info():
     print("  threadpoolctl:", p.get("internal_api"), p.get("version"), "kernel", p.get("architecture"), "threads", p.get("num_threads"))
-torch.rand(64, 64) @ torch.rand(64, 64)  # loads the BLAS, so that threadpoolctl sees it
-if not any(p.get("internal_api") == "openblas" for p in threadpoolctl.threadpool_info()):
-    # Debian links torch to the libblas.so.3 alternative: without libopenblas0-pthread that is the
-    # reference BLAS, a peer many times slower than at its best.
-    raise SystemExit("the peer does not run OpenBLAS: install libopenblas0-pthread")
+torch.rand(64, 64) @ torch.rand(64, 64)  # loads the BLAS
+# Debian links torch to the libblas.so.3 alternative: without libopenblas0-pthread, or with the
+# alternative set to it, that is the reference BLAS, a peer many times slower than at its best
+# (threadpoolctl still lists OpenBLAS then: the LAPACK alternative loads it).
+blas = sorted({l.split()[-1] for l in open("/proc/self/maps") if "libblas.so" in l})
+print("  libblas.so.3 mapped from:", " ".join(blas))
+if not blas or not all("openblas" in path for path in blas):
+    raise SystemExit("the peer does not run OpenBLAS for BLAS calls: install libopenblas0-pthread and select it"
+                     " (update-alternatives --config libblas.so.3-x86_64-linux-gnu)")
 ' 2>&1
 out=$(mktemp -d)
 for rep in $(seq "$reps"); do

@@ -25,11 +25,15 @@ print("peer: torch", torch.__version__, "|", " ".join(l.strip() for l in config.
       " ".join(re.findall(r"BLAS_INFO=\w+", config)))
 for p in threadpoolctl.threadpool_info():
     print("  threadpoolctl:", p.get("internal_api"), p.get("version"), "kernel", p.get("architecture"))
-torch.rand(64, 64) @ torch.rand(64, 64)  # loads the BLAS, so that threadpoolctl sees it
-if not any(p.get("internal_api") == "openblas" for p in threadpoolctl.threadpool_info()):
-    # Debian links torch to the libblas.so.3 alternative: without libopenblas0-pthread that is the
-    # reference BLAS, a peer many times slower than at its best.
-    raise SystemExit("the peer does not run OpenBLAS: install libopenblas0-pthread")
+torch.rand(64, 64) @ torch.rand(64, 64)  # loads the BLAS
+# Debian links torch to the libblas.so.3 alternative: without libopenblas0-pthread, or with the
+# alternative set to it, that is the reference BLAS, a peer many times slower than at its best
+# (threadpoolctl still lists OpenBLAS then: the LAPACK alternative loads it).
+blas = sorted({l.split()[-1] for l in open("/proc/self/maps") if "libblas.so" in l})
+print("  libblas.so.3 mapped from:", " ".join(blas))
+if not blas or not all("openblas" in path for path in blas):
+    raise SystemExit("the peer does not run OpenBLAS for BLAS calls: install libopenblas0-pthread and select it"
+                     " (update-alternatives --config libblas.so.3-x86_64-linux-gnu)")
 ' 2>&1
 # As in run.sh: glibc's malloc keeps the peer's freed tensors instead of unmapping them.
 peer_malloc="MALLOC_MMAP_THRESHOLD_=1000000000 MALLOC_TRIM_THRESHOLD_=1000000000"
