@@ -17,8 +17,8 @@ import jdk.incubator.vector.VectorSpecies;
  * filters) packing A would cost more than the products, so the kernel reads A in place. The
  * packing buffers belong to the calling and helper threads and are reused from call to call: a
  * training step allocates nothing here (a packed B of megabytes, allocated and zeroed per call,
- * slowed some products severalfold). An {@link Epilogue} finishes each tile of C while it is in
- * cache (a bias and activation, an activation's derivative), which saves a pass over C.
+ * slowed some products severalfold). An {@link Epilogue} finishes each block's rows of C while
+ * they are in L2 (a bias and activation, an activation's derivative), which saves a pass over C.
  */
 public final class MatMul {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -39,6 +39,9 @@ public final class MatMul {
 
   /** Rows per packed block of A: 96 x KC floats is 384 KiB, held in L2 beside the panel. */
   private static final int BLOCK_ROWS = 96;
+
+  /** A product whose k block of packed B is at most this many floats (64 KiB) sweeps its tiles along C's rows. */
+  private static final long ALONG_ROWS_FLOATS = 1 << 14;
 
   /**
    * The micro-kernel's tile of C, held in registers: rows by vector widths of columns. With 32
@@ -61,8 +64,10 @@ public final class MatMul {
   }
 
   /**
-   * What happens to a finished tile of C (rows [i0, i0 + rows), columns [j0, j0 + cols), row
-   * stride n) while it is still in L1: a bias and activation, an activation's derivative.
+   * What happens to a finished part of C (rows [i0, i0 + rows), columns [j0, j0 + cols), row
+   * stride n) while it is still in cache: a bias and activation, an activation's derivative. Each
+   * element is finished once, after its last k block; the product passes a block's rows at a time
+   * (all columns), so the epilogue's own arrays are read and written along their rows.
    */
   @FunctionalInterface
   public interface Epilogue {
@@ -168,20 +173,26 @@ public final class MatMul {
     // With few panels, packing A costs more than reading it where it is (each strip would serve
     // at most DIRECT_PANELS panels): the kernel then reads A's rows in place.
     boolean direct = panels <= DIRECT_PANELS;
-    rows(groups, inline ? Integer.MAX_VALUE : 2, (g0, g1) -> {
-      int blockGroups = direct ? 1 : Math.min(BLOCK_ROWS / mr, g1 - g0);
-      int depthMax = Math.max(1, Math.min(KC, k));
-      // The packed block, then a tile-sized scratch for the ragged edges of C.
-      float[] block = buffer(1, blockGroups * mr * depthMax + mr * w);
-      if (k == 0) {
-        sweep(tile, a, ai, ap, false, block, packed, c, m, n, w, panels, 0, 0, 0, g0, g1, accumulate, epilogue);
-        return;
-      }
-      int step = direct ? g1 - g0 : blockGroups;
-      for (int k0 = 0; k0 < k; k0 += KC) {
+    // Each thread's chunk of rows holds at least one whole block of A where the product has that
+    // many rows: a block of a few rows would stream every panel of B from L3 for one strip.
+    int blockGroups = Math.max(1, BLOCK_ROWS / mr);
+    int chunks = Math.min(groups, threads * 4);
+    if (!direct) {
+      chunks = Math.max(threads, Math.min(chunks, groups / blockGroups / threads * threads));
+    }
+    int depthMax = Math.max(1, Math.min(KC, k));
+    // A shallow product's k block of packed B (a layer of 10 inputs, say) stays in cache in any
+    // order: its tiles go along C's rows, which the hardware prefetches, rather than down a panel.
+    boolean alongRows = (long) panels * w * depthMax <= ALONG_ROWS_FLOATS;
+    rows(groups, chunks, inline ? Integer.MAX_VALUE : 2, (g0, g1) -> {
+      int step = Math.min(blockGroups, g1 - g0);
+      // The packed block (in place, only a ragged last group), then a tile-sized scratch for the
+      // ragged edges of C.
+      float[] block = buffer(1, (direct ? 1 : step) * mr * depthMax + mr * w);
+      // k == 0 runs the loop once with an empty depth: C is zeroed (unless accumulating) and finished.
+      for (int k0 = 0; k0 < Math.max(k, 1); k0 += KC) {
         int depth = Math.min(k, k0 + KC) - k0;
         boolean acc = accumulate || k0 > 0;
-        Epilogue last = k0 + depth == k ? epilogue : null;
         for (int gb = g0; gb < g1; gb += step) {
           int ge = Math.min(g1, gb + step);
           if (!direct) {
@@ -189,7 +200,14 @@ public final class MatMul {
           } else if (ge * mr > m) {
             packA(a, ai, ap, m, mr, k0, depth, ge - 1, ge, block); // the ragged last group, which A cannot fill
           }
-          sweep(tile, a, ai, ap, direct, block, packed, c, m, n, w, panels, k * w, k0, depth, gb, ge, acc, last);
+          sweep(tile, a, ai, ap, direct, alongRows, block, packed, c, m, n, w, panels, k * w, k0, depth, gb, ge,
+              acc);
+          if (epilogue != null && k0 + KC >= k) {
+            // The block's rows of C, contiguous, finished while in L2 (per tile, its scattered rows
+            // of the epilogue's other arrays missed cache: a tenth of a forward product's time).
+            int i0 = gb * mr;
+            epilogue.apply(c, i0, Math.min(m, ge * mr) - i0, 0, n, n);
+          }
         }
       }
     });
@@ -207,7 +225,15 @@ public final class MatMul {
             java.util.Arrays.fill(packed, base + p * w + cols, base + (p + 1) * w, 0f);
           }
         }
-        if (bj == 1) {
+        if (bj == 1 && cols == w && w % S.length() == 0) {
+          // A whole panel's row is a few vectors: copied as such (an array copy's call costs more).
+          int vl = S.length();
+          for (int p = 0; p < k; p++) {
+            for (int v = 0; v < w; v += vl) {
+              FloatVector.fromArray(S, b, p * bp + j0 + v).intoArray(packed, base + p * w + v);
+            }
+          }
+        } else if (bj == 1) {
           for (int p = 0; p < k; p++) {
             System.arraycopy(b, p * bp + j0, packed, base + p * w, cols);
           }
@@ -250,7 +276,17 @@ public final class MatMul {
           }
         }
       } else if (ai == 1 && rowsHere == mr) {
-        for (int p = 0; p < depth; p++) {
+        // A's columns are contiguous (tn): mr values per p. One vector copies them when it can
+        // (its lanes past mr land where the next p's values, or the next strip, go next).
+        int p = 0;
+        if (S.length() >= mr && block.length - strip >= depth * mr + S.length()) {
+          // The last p whose vector stays inside A.
+          int last = Math.min(depth, Math.floorDiv(a.length - S.length() - i0, ap) - k0 + 1);
+          for (; p < last; p++) {
+            FloatVector.fromArray(S, a, (k0 + p) * ap + i0).intoArray(block, strip + p * mr);
+          }
+        }
+        for (; p < depth; p++) {
           System.arraycopy(a, (k0 + p) * ap + i0, block, strip + p * mr, mr);
         }
       } else {
@@ -269,42 +305,55 @@ public final class MatMul {
   }
 
   /**
-   * One panel at a time, the micro-kernel over every strip of the block, packed or (direct) read
-   * in place from A; ragged tiles of C go through scratch.
+   * The micro-kernel over every tile of the block's rows of C: one panel at a time over every
+   * strip of the block (packed, or direct: read in place from A), or along the rows; ragged tiles
+   * of C go through scratch.
    */
-  private static void sweep(Tile tile, float[] a, int ai, int ap, boolean direct, float[] block, float[] packed,
-      float[] c, int m, int n, int w, int panels, int panelSize, int k0, int depth, int gb, int ge, boolean acc,
-      Epilogue epilogue) {
-    int mr = tile.rows;
-    int scratch = (direct ? 1 : ge - gb) * mr * depth;
-    for (int q = 0; q < panels; q++) {
-      int j0 = q * w;
-      int cols = Math.min(w, n - j0);
-      int base = q * panelSize + k0 * w;
+  private static void sweep(Tile tile, float[] a, int ai, int ap, boolean direct, boolean alongRows, float[] block,
+      float[] packed, float[] c, int m, int n, int w, int panels, int panelSize, int k0, int depth, int gb, int ge,
+      boolean acc) {
+    int scratch = (direct ? 1 : ge - gb) * tile.rows * depth;
+    if (alongRows) {
       for (int g = gb; g < ge; g++) {
-        int i0 = g * mr;
-        int rowsHere = Math.min(mr, m - i0);
-        boolean inPlace = direct && rowsHere == mr;
-        float[] src = inPlace ? a : block;
-        int s0 = inPlace ? i0 * ai + k0 * ap : direct ? 0 : (g - gb) * mr * depth;
-        int as = inPlace ? ap : mr;
-        int ar = inPlace ? ai : 1;
-        if (cols == w && rowsHere == mr) {
-          kernel(tile, src, s0, as, ar, packed, base, w, c, i0 * n + j0, n, depth, acc);
-        } else {
-          for (int r = 0; r < mr; r++) {
-            for (int j = 0; j < w; j++) {
-              block[scratch + r * w + j] = acc && r < rowsHere && j < cols ? c[(i0 + r) * n + j0 + j] : 0f;
-            }
-          }
-          kernel(tile, src, s0, as, ar, packed, base, w, block, scratch, w, depth, true);
-          for (int r = 0; r < rowsHere; r++) {
-            System.arraycopy(block, scratch + r * w, c, (i0 + r) * n + j0, cols);
-          }
+        for (int q = 0; q < panels; q++) {
+          tileAt(tile, a, ai, ap, direct, block, packed, c, m, n, w, panelSize, k0, depth, gb, g, q, scratch, acc);
         }
-        if (epilogue != null) {
-          epilogue.apply(c, i0, rowsHere, j0, cols, n);
+      }
+    } else {
+      for (int q = 0; q < panels; q++) {
+        for (int g = gb; g < ge; g++) {
+          tileAt(tile, a, ai, ap, direct, block, packed, c, m, n, w, panelSize, k0, depth, gb, g, q, scratch, acc);
         }
+      }
+    }
+  }
+
+  /** The tile of row group g and panel q. */
+  private static void tileAt(Tile tile, float[] a, int ai, int ap, boolean direct, float[] block, float[] packed,
+      float[] c, int m, int n, int w, int panelSize, int k0, int depth, int gb, int g, int q, int scratch,
+      boolean acc) {
+    int mr = tile.rows;
+    int j0 = q * w;
+    int cols = Math.min(w, n - j0);
+    int base = q * panelSize + k0 * w;
+    int i0 = g * mr;
+    int rowsHere = Math.min(mr, m - i0);
+    boolean inPlace = direct && rowsHere == mr;
+    float[] src = inPlace ? a : block;
+    int s0 = inPlace ? i0 * ai + k0 * ap : direct ? 0 : (g - gb) * mr * depth;
+    int as = inPlace ? ap : mr;
+    int ar = inPlace ? ai : 1;
+    if (cols == w && rowsHere == mr) {
+      kernel(tile, src, s0, as, ar, packed, base, w, c, i0 * n + j0, n, depth, acc);
+    } else {
+      for (int r = 0; r < mr; r++) {
+        for (int j = 0; j < w; j++) {
+          block[scratch + r * w + j] = acc && r < rowsHere && j < cols ? c[(i0 + r) * n + j0 + j] : 0f;
+        }
+      }
+      kernel(tile, src, s0, as, ar, packed, base, w, block, scratch, w, depth, true);
+      for (int r = 0; r < rowsHere; r++) {
+        System.arraycopy(block, scratch + r * w, c, (i0 + r) * n + j0, cols);
       }
     }
   }
@@ -832,20 +881,25 @@ public final class MatMul {
     void run(int from, int to);
   }
 
-  /**
-   * Runs {@code block} over [0, m) split into contiguous ranges (four per thread, for balance) on
-   * the calling thread and the team; inline for one thread or m under {@code minPerThread}.
-   */
+  /** As {@link #rows(int, int, RowBlock)} with at least 16 rows per thread. */
   void rows(int m, RowBlock block) {
     rows(m, 16, block);
   }
 
+  /**
+   * Runs {@code block} over [0, m) split into contiguous ranges (four per thread, for balance) on
+   * the calling thread and the team; inline for one thread or m under {@code minPerThread}.
+   */
   void rows(int m, int minPerThread, RowBlock block) {
-    int blocks = Math.min(m, threads * 4);
+    rows(m, Math.min(m, threads * 4), minPerThread, block);
+  }
+
+  /** As {@link #rows(int, int, RowBlock)} in {@code chunks} ranges, claimed by whichever thread is free. */
+  void rows(int m, int chunks, int minPerThread, RowBlock block) {
     if (threads == 1 || m < minPerThread) {
       block.run(0, m);
       return;
     }
-    team.run(m, blocks, block);
+    team.run(m, chunks, block);
   }
 }

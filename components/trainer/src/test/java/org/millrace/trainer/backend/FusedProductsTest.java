@@ -6,7 +6,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Java backend's fused products (the epilogue applied to each tile as it is finished) give the
+ * The Java backend's fused products (the epilogue applied to each block of rows as it is finished) give the
  * same bits as the product followed by the separate pass, for every activation, with and without a
  * bias, in every layout, on shapes that take the packed and the in-place paths.
  */

@@ -65,7 +65,7 @@ class MatMulTest {
   }
 
   @Test
-  void theEpilogueFinishesEachTileOnceAfterItsLastKBlock() {
+  void theEpilogueFinishesEachElementOnceAfterItsLastKBlock() {
     for (MatMul.Tile tile : new MatMul.Tile[] {null, MatMul.Tile.T6X2}) {
       MatMul mm = new MatMul(2, tile);
       try {

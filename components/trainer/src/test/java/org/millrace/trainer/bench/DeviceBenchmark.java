@@ -26,7 +26,8 @@ import org.millrace.trainer.fit.Training;
  * 784-256-256-10 b128 (Adam, random data), on the backend named by -Dbackend (auto, java, opencl,
  * opencl_gpu, opencl_cpu), the CIFAR-shape CNN of the seeds (batch 64), the cost of one launch, the
  * copy rate and each product kernel's time on the MLPs' product shapes, with a per-operation profile
- * of one MLP's steps. Same output format as torch_device_bench.py.
+ * of one MLP's steps (per operation and shape with -DbyShape=true: its int and boolean arguments).
+ * Same output format as torch_device_bench.py.
  */
 public final class DeviceBenchmark {
   private DeviceBenchmark() {}
@@ -221,7 +222,17 @@ public final class DeviceBenchmark {
             throw e.getCause();
           } finally {
             synchronized (times) {
-              long[] t = times.computeIfAbsent(method.getName(), k -> new long[2]);
+              String key = method.getName();
+              if (Boolean.getBoolean("byShape") && args != null) {
+                StringBuilder sb = new StringBuilder(key);
+                for (Object o : args) {
+                  if (o instanceof Integer || o instanceof Boolean) {
+                    sb.append(' ').append(o instanceof Boolean x ? (x ? "T" : "N") : o);
+                  }
+                }
+                key = sb.toString();
+              }
+              long[] t = times.computeIfAbsent(key, k -> new long[2]);
               t[0] += System.nanoTime() - t0;
               t[1]++;
             }
