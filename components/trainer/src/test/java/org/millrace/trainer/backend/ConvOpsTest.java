@@ -84,7 +84,7 @@ class ConvOpsTest {
     for (int threads : new int[] {1, 2}) {
       JavaBackend backend = new JavaBackend(threads);
       try {
-        for (int cols : new int[] {10, 32, 40}) {
+        for (int cols : new int[] {10, 32, 40, 200, 530}) { // a tail, one or two vectors, four at a time
           for (boolean accumulate : new boolean[] {false, true}) {
             int rows = 3000;
             SplittableRandom random = new SplittableRandom(cols);
