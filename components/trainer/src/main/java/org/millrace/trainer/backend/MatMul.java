@@ -23,6 +23,9 @@ import jdk.incubator.vector.VectorSpecies;
 public final class MatMul {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
 
+  /** Two vectors of zeros: a kernel's starting tile when it does not accumulate. */
+  private static final float[] ZEROS = new float[2 * S.length()];
+
   /**
    * Depth of one k block. Deep, so that a tile of C is loaded and stored once for most products (a
    * tile reloaded per k block misses cache at every call; 256 deep ran the MLP's products slower):
@@ -360,71 +363,75 @@ public final class MatMul {
 
   /**
    * The tile's micro-kernel over a packed strip (as == tile rows, ar == 1) or over A in place. The
-   * kernels always load the tile of C (zeroed first unless accumulating): a branch on accumulating
-   * inside them was seen one way while C2 profiled and compiled away, then taken the other way,
-   * which threw the compiled kernel out half a second into a training run.
+   * kernels load their starting tile from c0 (C itself, or zeros when not accumulating) and store
+   * it to C: a branch on accumulating inside them was seen one way while C2 profiled and compiled
+   * away, then taken the other way, which threw the compiled kernel out half a second into a
+   * training run; and zeros stored to C just before its loads (the earlier way) made every tile
+   * wait for its rows' cache misses, most of a shallow product's time.
    */
   private static void kernel(Tile tile, float[] a, int s0, int as, int ar, float[] b, int base, int bw, float[] c,
       int co, int cs, int depth, boolean accumulate) {
-    if (!accumulate) {
-      for (int r = 0; r < tile.rows; r++) {
-        java.util.Arrays.fill(c, co + r * cs, co + r * cs + bw, 0f);
-      }
-    }
+    // Unless accumulating, the kernel starts from zeros, read from ZEROS (row stride 0).
+    float[] c0 = accumulate ? c : ZEROS;
+    int c0o = accumulate ? co : 0;
+    int c0s = accumulate ? cs : 0;
     boolean packed = ar == 1 && as == tile.rows;
     switch (tile) {
       case T12X2 -> {
         if (packed) {
-          k12x2(a, s0, b, base, bw, c, co, cs, depth);
+          k12x2(a, s0, b, base, bw, c, co, cs, c0, c0o, c0s, depth);
         } else {
-          g12x2(a, s0, as, ar, b, base, bw, c, co, cs, depth);
+          g12x2(a, s0, as, ar, b, base, bw, c, co, cs, c0, c0o, c0s, depth);
         }
       }
       case T16X1 -> {
         if (packed) {
-          k16x1(a, s0, b, base, bw, c, co, cs, depth);
+          k16x1(a, s0, b, base, bw, c, co, cs, c0, c0o, c0s, depth);
         } else {
-          g16x1(a, s0, as, ar, b, base, bw, c, co, cs, depth);
+          g16x1(a, s0, as, ar, b, base, bw, c, co, cs, c0, c0o, c0s, depth);
         }
       }
       default -> {
         if (packed) {
-          k6x2(a, s0, b, base, bw, c, co, cs, depth);
+          k6x2(a, s0, b, base, bw, c, co, cs, c0, c0o, c0s, depth);
         } else {
-          g6x2(a, s0, as, ar, b, base, bw, c, co, cs, depth);
+          g6x2(a, s0, as, ar, b, base, bw, c, co, cs, c0, c0o, c0s, depth);
         }
       }
     }
   }
 
-  /** {@code C[12 x 2 vectors] += strip (depth x 12, p-major) * panel (depth x 2 vectors)}; C at co, row stride cs. */
+  /**
+   * {@code C[12 x 2 vectors] = C0 + strip (depth x 12, p-major) * panel (depth x 2 vectors)}; C at co, row
+   * stride cs; C0 at c0o in c0, row stride c0s.
+   */
   private static void k12x2(float[] strip, int s0, float[] b, int base, int bw, float[] c, int co, int cs,
-      int depth) {
+      float[] c0, int c0o, int c0s, int depth) {
     int vl = S.length();
-    FloatVector c0_0 = FloatVector.fromArray(S, c, co);
-    FloatVector c0_1 = FloatVector.fromArray(S, c, co + vl);
-    FloatVector c1_0 = FloatVector.fromArray(S, c, co + cs);
-    FloatVector c1_1 = FloatVector.fromArray(S, c, co + cs + vl);
-    FloatVector c2_0 = FloatVector.fromArray(S, c, co + 2 * cs);
-    FloatVector c2_1 = FloatVector.fromArray(S, c, co + 2 * cs + vl);
-    FloatVector c3_0 = FloatVector.fromArray(S, c, co + 3 * cs);
-    FloatVector c3_1 = FloatVector.fromArray(S, c, co + 3 * cs + vl);
-    FloatVector c4_0 = FloatVector.fromArray(S, c, co + 4 * cs);
-    FloatVector c4_1 = FloatVector.fromArray(S, c, co + 4 * cs + vl);
-    FloatVector c5_0 = FloatVector.fromArray(S, c, co + 5 * cs);
-    FloatVector c5_1 = FloatVector.fromArray(S, c, co + 5 * cs + vl);
-    FloatVector c6_0 = FloatVector.fromArray(S, c, co + 6 * cs);
-    FloatVector c6_1 = FloatVector.fromArray(S, c, co + 6 * cs + vl);
-    FloatVector c7_0 = FloatVector.fromArray(S, c, co + 7 * cs);
-    FloatVector c7_1 = FloatVector.fromArray(S, c, co + 7 * cs + vl);
-    FloatVector c8_0 = FloatVector.fromArray(S, c, co + 8 * cs);
-    FloatVector c8_1 = FloatVector.fromArray(S, c, co + 8 * cs + vl);
-    FloatVector c9_0 = FloatVector.fromArray(S, c, co + 9 * cs);
-    FloatVector c9_1 = FloatVector.fromArray(S, c, co + 9 * cs + vl);
-    FloatVector c10_0 = FloatVector.fromArray(S, c, co + 10 * cs);
-    FloatVector c10_1 = FloatVector.fromArray(S, c, co + 10 * cs + vl);
-    FloatVector c11_0 = FloatVector.fromArray(S, c, co + 11 * cs);
-    FloatVector c11_1 = FloatVector.fromArray(S, c, co + 11 * cs + vl);
+    FloatVector c0_0 = FloatVector.fromArray(S, c0, c0o);
+    FloatVector c0_1 = FloatVector.fromArray(S, c0, c0o + vl);
+    FloatVector c1_0 = FloatVector.fromArray(S, c0, c0o + c0s);
+    FloatVector c1_1 = FloatVector.fromArray(S, c0, c0o + c0s + vl);
+    FloatVector c2_0 = FloatVector.fromArray(S, c0, c0o + 2 * c0s);
+    FloatVector c2_1 = FloatVector.fromArray(S, c0, c0o + 2 * c0s + vl);
+    FloatVector c3_0 = FloatVector.fromArray(S, c0, c0o + 3 * c0s);
+    FloatVector c3_1 = FloatVector.fromArray(S, c0, c0o + 3 * c0s + vl);
+    FloatVector c4_0 = FloatVector.fromArray(S, c0, c0o + 4 * c0s);
+    FloatVector c4_1 = FloatVector.fromArray(S, c0, c0o + 4 * c0s + vl);
+    FloatVector c5_0 = FloatVector.fromArray(S, c0, c0o + 5 * c0s);
+    FloatVector c5_1 = FloatVector.fromArray(S, c0, c0o + 5 * c0s + vl);
+    FloatVector c6_0 = FloatVector.fromArray(S, c0, c0o + 6 * c0s);
+    FloatVector c6_1 = FloatVector.fromArray(S, c0, c0o + 6 * c0s + vl);
+    FloatVector c7_0 = FloatVector.fromArray(S, c0, c0o + 7 * c0s);
+    FloatVector c7_1 = FloatVector.fromArray(S, c0, c0o + 7 * c0s + vl);
+    FloatVector c8_0 = FloatVector.fromArray(S, c0, c0o + 8 * c0s);
+    FloatVector c8_1 = FloatVector.fromArray(S, c0, c0o + 8 * c0s + vl);
+    FloatVector c9_0 = FloatVector.fromArray(S, c0, c0o + 9 * c0s);
+    FloatVector c9_1 = FloatVector.fromArray(S, c0, c0o + 9 * c0s + vl);
+    FloatVector c10_0 = FloatVector.fromArray(S, c0, c0o + 10 * c0s);
+    FloatVector c10_1 = FloatVector.fromArray(S, c0, c0o + 10 * c0s + vl);
+    FloatVector c11_0 = FloatVector.fromArray(S, c0, c0o + 11 * c0s);
+    FloatVector c11_1 = FloatVector.fromArray(S, c0, c0o + 11 * c0s + vl);
     for (int p = 0; p < depth; p++) {
       int bo = base + p * bw;
       var b0 = FloatVector.fromArray(S, b, bo);
@@ -495,32 +502,32 @@ public final class MatMul {
 
   /** As {@link #k12x2} with A read in place: row r's element p at {@code a[s0 + r * ar + p * as]}. */
   private static void g12x2(float[] a, int s0, int as, int ar, float[] b, int base, int bw, float[] c, int co,
-      int cs, int depth) {
+      int cs, float[] c0, int c0o, int c0s, int depth) {
     int vl = S.length();
-    FloatVector c0_0 = FloatVector.fromArray(S, c, co);
-    FloatVector c0_1 = FloatVector.fromArray(S, c, co + vl);
-    FloatVector c1_0 = FloatVector.fromArray(S, c, co + cs);
-    FloatVector c1_1 = FloatVector.fromArray(S, c, co + cs + vl);
-    FloatVector c2_0 = FloatVector.fromArray(S, c, co + 2 * cs);
-    FloatVector c2_1 = FloatVector.fromArray(S, c, co + 2 * cs + vl);
-    FloatVector c3_0 = FloatVector.fromArray(S, c, co + 3 * cs);
-    FloatVector c3_1 = FloatVector.fromArray(S, c, co + 3 * cs + vl);
-    FloatVector c4_0 = FloatVector.fromArray(S, c, co + 4 * cs);
-    FloatVector c4_1 = FloatVector.fromArray(S, c, co + 4 * cs + vl);
-    FloatVector c5_0 = FloatVector.fromArray(S, c, co + 5 * cs);
-    FloatVector c5_1 = FloatVector.fromArray(S, c, co + 5 * cs + vl);
-    FloatVector c6_0 = FloatVector.fromArray(S, c, co + 6 * cs);
-    FloatVector c6_1 = FloatVector.fromArray(S, c, co + 6 * cs + vl);
-    FloatVector c7_0 = FloatVector.fromArray(S, c, co + 7 * cs);
-    FloatVector c7_1 = FloatVector.fromArray(S, c, co + 7 * cs + vl);
-    FloatVector c8_0 = FloatVector.fromArray(S, c, co + 8 * cs);
-    FloatVector c8_1 = FloatVector.fromArray(S, c, co + 8 * cs + vl);
-    FloatVector c9_0 = FloatVector.fromArray(S, c, co + 9 * cs);
-    FloatVector c9_1 = FloatVector.fromArray(S, c, co + 9 * cs + vl);
-    FloatVector c10_0 = FloatVector.fromArray(S, c, co + 10 * cs);
-    FloatVector c10_1 = FloatVector.fromArray(S, c, co + 10 * cs + vl);
-    FloatVector c11_0 = FloatVector.fromArray(S, c, co + 11 * cs);
-    FloatVector c11_1 = FloatVector.fromArray(S, c, co + 11 * cs + vl);
+    FloatVector c0_0 = FloatVector.fromArray(S, c0, c0o);
+    FloatVector c0_1 = FloatVector.fromArray(S, c0, c0o + vl);
+    FloatVector c1_0 = FloatVector.fromArray(S, c0, c0o + c0s);
+    FloatVector c1_1 = FloatVector.fromArray(S, c0, c0o + c0s + vl);
+    FloatVector c2_0 = FloatVector.fromArray(S, c0, c0o + 2 * c0s);
+    FloatVector c2_1 = FloatVector.fromArray(S, c0, c0o + 2 * c0s + vl);
+    FloatVector c3_0 = FloatVector.fromArray(S, c0, c0o + 3 * c0s);
+    FloatVector c3_1 = FloatVector.fromArray(S, c0, c0o + 3 * c0s + vl);
+    FloatVector c4_0 = FloatVector.fromArray(S, c0, c0o + 4 * c0s);
+    FloatVector c4_1 = FloatVector.fromArray(S, c0, c0o + 4 * c0s + vl);
+    FloatVector c5_0 = FloatVector.fromArray(S, c0, c0o + 5 * c0s);
+    FloatVector c5_1 = FloatVector.fromArray(S, c0, c0o + 5 * c0s + vl);
+    FloatVector c6_0 = FloatVector.fromArray(S, c0, c0o + 6 * c0s);
+    FloatVector c6_1 = FloatVector.fromArray(S, c0, c0o + 6 * c0s + vl);
+    FloatVector c7_0 = FloatVector.fromArray(S, c0, c0o + 7 * c0s);
+    FloatVector c7_1 = FloatVector.fromArray(S, c0, c0o + 7 * c0s + vl);
+    FloatVector c8_0 = FloatVector.fromArray(S, c0, c0o + 8 * c0s);
+    FloatVector c8_1 = FloatVector.fromArray(S, c0, c0o + 8 * c0s + vl);
+    FloatVector c9_0 = FloatVector.fromArray(S, c0, c0o + 9 * c0s);
+    FloatVector c9_1 = FloatVector.fromArray(S, c0, c0o + 9 * c0s + vl);
+    FloatVector c10_0 = FloatVector.fromArray(S, c0, c0o + 10 * c0s);
+    FloatVector c10_1 = FloatVector.fromArray(S, c0, c0o + 10 * c0s + vl);
+    FloatVector c11_0 = FloatVector.fromArray(S, c0, c0o + 11 * c0s);
+    FloatVector c11_1 = FloatVector.fromArray(S, c0, c0o + 11 * c0s + vl);
     int o1 = ar;
     int o2 = 2 * ar;
     int o3 = 3 * ar;
@@ -600,25 +607,28 @@ public final class MatMul {
     c11_1.intoArray(c, co + 11 * cs + vl);
   }
 
-  /** {@code C[16 x 1 vectors] += strip (depth x 16, p-major) * panel (depth x 1 vectors)}; C at co, row stride cs. */
+  /**
+   * {@code C[16 x 1 vectors] = C0 + strip (depth x 16, p-major) * panel (depth x 1 vectors)}; C at co, row
+   * stride cs; C0 at c0o in c0, row stride c0s.
+   */
   private static void k16x1(float[] strip, int s0, float[] b, int base, int bw, float[] c, int co, int cs,
-      int depth) {
-    FloatVector c0_0 = FloatVector.fromArray(S, c, co);
-    FloatVector c1_0 = FloatVector.fromArray(S, c, co + cs);
-    FloatVector c2_0 = FloatVector.fromArray(S, c, co + 2 * cs);
-    FloatVector c3_0 = FloatVector.fromArray(S, c, co + 3 * cs);
-    FloatVector c4_0 = FloatVector.fromArray(S, c, co + 4 * cs);
-    FloatVector c5_0 = FloatVector.fromArray(S, c, co + 5 * cs);
-    FloatVector c6_0 = FloatVector.fromArray(S, c, co + 6 * cs);
-    FloatVector c7_0 = FloatVector.fromArray(S, c, co + 7 * cs);
-    FloatVector c8_0 = FloatVector.fromArray(S, c, co + 8 * cs);
-    FloatVector c9_0 = FloatVector.fromArray(S, c, co + 9 * cs);
-    FloatVector c10_0 = FloatVector.fromArray(S, c, co + 10 * cs);
-    FloatVector c11_0 = FloatVector.fromArray(S, c, co + 11 * cs);
-    FloatVector c12_0 = FloatVector.fromArray(S, c, co + 12 * cs);
-    FloatVector c13_0 = FloatVector.fromArray(S, c, co + 13 * cs);
-    FloatVector c14_0 = FloatVector.fromArray(S, c, co + 14 * cs);
-    FloatVector c15_0 = FloatVector.fromArray(S, c, co + 15 * cs);
+      float[] c0, int c0o, int c0s, int depth) {
+    FloatVector c0_0 = FloatVector.fromArray(S, c0, c0o);
+    FloatVector c1_0 = FloatVector.fromArray(S, c0, c0o + c0s);
+    FloatVector c2_0 = FloatVector.fromArray(S, c0, c0o + 2 * c0s);
+    FloatVector c3_0 = FloatVector.fromArray(S, c0, c0o + 3 * c0s);
+    FloatVector c4_0 = FloatVector.fromArray(S, c0, c0o + 4 * c0s);
+    FloatVector c5_0 = FloatVector.fromArray(S, c0, c0o + 5 * c0s);
+    FloatVector c6_0 = FloatVector.fromArray(S, c0, c0o + 6 * c0s);
+    FloatVector c7_0 = FloatVector.fromArray(S, c0, c0o + 7 * c0s);
+    FloatVector c8_0 = FloatVector.fromArray(S, c0, c0o + 8 * c0s);
+    FloatVector c9_0 = FloatVector.fromArray(S, c0, c0o + 9 * c0s);
+    FloatVector c10_0 = FloatVector.fromArray(S, c0, c0o + 10 * c0s);
+    FloatVector c11_0 = FloatVector.fromArray(S, c0, c0o + 11 * c0s);
+    FloatVector c12_0 = FloatVector.fromArray(S, c0, c0o + 12 * c0s);
+    FloatVector c13_0 = FloatVector.fromArray(S, c0, c0o + 13 * c0s);
+    FloatVector c14_0 = FloatVector.fromArray(S, c0, c0o + 14 * c0s);
+    FloatVector c15_0 = FloatVector.fromArray(S, c0, c0o + 15 * c0s);
     for (int p = 0; p < depth; p++) {
       int bo = base + p * bw;
       var b0 = FloatVector.fromArray(S, b, bo);
@@ -676,23 +686,23 @@ public final class MatMul {
 
   /** As {@link #k16x1} with A read in place: row r's element p at {@code a[s0 + r * ar + p * as]}. */
   private static void g16x1(float[] a, int s0, int as, int ar, float[] b, int base, int bw, float[] c, int co,
-      int cs, int depth) {
-    FloatVector c0_0 = FloatVector.fromArray(S, c, co);
-    FloatVector c1_0 = FloatVector.fromArray(S, c, co + cs);
-    FloatVector c2_0 = FloatVector.fromArray(S, c, co + 2 * cs);
-    FloatVector c3_0 = FloatVector.fromArray(S, c, co + 3 * cs);
-    FloatVector c4_0 = FloatVector.fromArray(S, c, co + 4 * cs);
-    FloatVector c5_0 = FloatVector.fromArray(S, c, co + 5 * cs);
-    FloatVector c6_0 = FloatVector.fromArray(S, c, co + 6 * cs);
-    FloatVector c7_0 = FloatVector.fromArray(S, c, co + 7 * cs);
-    FloatVector c8_0 = FloatVector.fromArray(S, c, co + 8 * cs);
-    FloatVector c9_0 = FloatVector.fromArray(S, c, co + 9 * cs);
-    FloatVector c10_0 = FloatVector.fromArray(S, c, co + 10 * cs);
-    FloatVector c11_0 = FloatVector.fromArray(S, c, co + 11 * cs);
-    FloatVector c12_0 = FloatVector.fromArray(S, c, co + 12 * cs);
-    FloatVector c13_0 = FloatVector.fromArray(S, c, co + 13 * cs);
-    FloatVector c14_0 = FloatVector.fromArray(S, c, co + 14 * cs);
-    FloatVector c15_0 = FloatVector.fromArray(S, c, co + 15 * cs);
+      int cs, float[] c0, int c0o, int c0s, int depth) {
+    FloatVector c0_0 = FloatVector.fromArray(S, c0, c0o);
+    FloatVector c1_0 = FloatVector.fromArray(S, c0, c0o + c0s);
+    FloatVector c2_0 = FloatVector.fromArray(S, c0, c0o + 2 * c0s);
+    FloatVector c3_0 = FloatVector.fromArray(S, c0, c0o + 3 * c0s);
+    FloatVector c4_0 = FloatVector.fromArray(S, c0, c0o + 4 * c0s);
+    FloatVector c5_0 = FloatVector.fromArray(S, c0, c0o + 5 * c0s);
+    FloatVector c6_0 = FloatVector.fromArray(S, c0, c0o + 6 * c0s);
+    FloatVector c7_0 = FloatVector.fromArray(S, c0, c0o + 7 * c0s);
+    FloatVector c8_0 = FloatVector.fromArray(S, c0, c0o + 8 * c0s);
+    FloatVector c9_0 = FloatVector.fromArray(S, c0, c0o + 9 * c0s);
+    FloatVector c10_0 = FloatVector.fromArray(S, c0, c0o + 10 * c0s);
+    FloatVector c11_0 = FloatVector.fromArray(S, c0, c0o + 11 * c0s);
+    FloatVector c12_0 = FloatVector.fromArray(S, c0, c0o + 12 * c0s);
+    FloatVector c13_0 = FloatVector.fromArray(S, c0, c0o + 13 * c0s);
+    FloatVector c14_0 = FloatVector.fromArray(S, c0, c0o + 14 * c0s);
+    FloatVector c15_0 = FloatVector.fromArray(S, c0, c0o + 15 * c0s);
     int o1 = ar;
     int o2 = 2 * ar;
     int o3 = 3 * ar;
@@ -763,22 +773,25 @@ public final class MatMul {
     c15_0.intoArray(c, co + 15 * cs);
   }
 
-  /** {@code C[6 x 2 vectors] += strip (depth x 6, p-major) * panel (depth x 2 vectors)}; C at co, row stride cs. */
+  /**
+   * {@code C[6 x 2 vectors] = C0 + strip (depth x 6, p-major) * panel (depth x 2 vectors)}; C at co, row
+   * stride cs; C0 at c0o in c0, row stride c0s.
+   */
   private static void k6x2(float[] strip, int s0, float[] b, int base, int bw, float[] c, int co, int cs,
-      int depth) {
+      float[] c0, int c0o, int c0s, int depth) {
     int vl = S.length();
-    FloatVector c00 = FloatVector.fromArray(S, c, co);
-    FloatVector c01 = FloatVector.fromArray(S, c, co + vl);
-    FloatVector c10 = FloatVector.fromArray(S, c, co + cs);
-    FloatVector c11 = FloatVector.fromArray(S, c, co + cs + vl);
-    FloatVector c20 = FloatVector.fromArray(S, c, co + 2 * cs);
-    FloatVector c21 = FloatVector.fromArray(S, c, co + 2 * cs + vl);
-    FloatVector c30 = FloatVector.fromArray(S, c, co + 3 * cs);
-    FloatVector c31 = FloatVector.fromArray(S, c, co + 3 * cs + vl);
-    FloatVector c40 = FloatVector.fromArray(S, c, co + 4 * cs);
-    FloatVector c41 = FloatVector.fromArray(S, c, co + 4 * cs + vl);
-    FloatVector c50 = FloatVector.fromArray(S, c, co + 5 * cs);
-    FloatVector c51 = FloatVector.fromArray(S, c, co + 5 * cs + vl);
+    FloatVector c00 = FloatVector.fromArray(S, c0, c0o);
+    FloatVector c01 = FloatVector.fromArray(S, c0, c0o + vl);
+    FloatVector c10 = FloatVector.fromArray(S, c0, c0o + c0s);
+    FloatVector c11 = FloatVector.fromArray(S, c0, c0o + c0s + vl);
+    FloatVector c20 = FloatVector.fromArray(S, c0, c0o + 2 * c0s);
+    FloatVector c21 = FloatVector.fromArray(S, c0, c0o + 2 * c0s + vl);
+    FloatVector c30 = FloatVector.fromArray(S, c0, c0o + 3 * c0s);
+    FloatVector c31 = FloatVector.fromArray(S, c0, c0o + 3 * c0s + vl);
+    FloatVector c40 = FloatVector.fromArray(S, c0, c0o + 4 * c0s);
+    FloatVector c41 = FloatVector.fromArray(S, c0, c0o + 4 * c0s + vl);
+    FloatVector c50 = FloatVector.fromArray(S, c0, c0o + 5 * c0s);
+    FloatVector c51 = FloatVector.fromArray(S, c0, c0o + 5 * c0s + vl);
     for (int p = 0; p < depth; p++) {
       int bo = base + p * bw;
       var b0 = FloatVector.fromArray(S, b, bo);
@@ -819,20 +832,20 @@ public final class MatMul {
 
   /** As {@link #k6x2} with A read in place: row r's element p at {@code a[s0 + r * ar + p * as]}. */
   private static void g6x2(float[] a, int s0, int as, int ar, float[] b, int base, int bw, float[] c, int co,
-      int cs, int depth) {
+      int cs, float[] c0, int c0o, int c0s, int depth) {
     int vl = S.length();
-    FloatVector c00 = FloatVector.fromArray(S, c, co);
-    FloatVector c01 = FloatVector.fromArray(S, c, co + vl);
-    FloatVector c10 = FloatVector.fromArray(S, c, co + cs);
-    FloatVector c11 = FloatVector.fromArray(S, c, co + cs + vl);
-    FloatVector c20 = FloatVector.fromArray(S, c, co + 2 * cs);
-    FloatVector c21 = FloatVector.fromArray(S, c, co + 2 * cs + vl);
-    FloatVector c30 = FloatVector.fromArray(S, c, co + 3 * cs);
-    FloatVector c31 = FloatVector.fromArray(S, c, co + 3 * cs + vl);
-    FloatVector c40 = FloatVector.fromArray(S, c, co + 4 * cs);
-    FloatVector c41 = FloatVector.fromArray(S, c, co + 4 * cs + vl);
-    FloatVector c50 = FloatVector.fromArray(S, c, co + 5 * cs);
-    FloatVector c51 = FloatVector.fromArray(S, c, co + 5 * cs + vl);
+    FloatVector c00 = FloatVector.fromArray(S, c0, c0o);
+    FloatVector c01 = FloatVector.fromArray(S, c0, c0o + vl);
+    FloatVector c10 = FloatVector.fromArray(S, c0, c0o + c0s);
+    FloatVector c11 = FloatVector.fromArray(S, c0, c0o + c0s + vl);
+    FloatVector c20 = FloatVector.fromArray(S, c0, c0o + 2 * c0s);
+    FloatVector c21 = FloatVector.fromArray(S, c0, c0o + 2 * c0s + vl);
+    FloatVector c30 = FloatVector.fromArray(S, c0, c0o + 3 * c0s);
+    FloatVector c31 = FloatVector.fromArray(S, c0, c0o + 3 * c0s + vl);
+    FloatVector c40 = FloatVector.fromArray(S, c0, c0o + 4 * c0s);
+    FloatVector c41 = FloatVector.fromArray(S, c0, c0o + 4 * c0s + vl);
+    FloatVector c50 = FloatVector.fromArray(S, c0, c0o + 5 * c0s);
+    FloatVector c51 = FloatVector.fromArray(S, c0, c0o + 5 * c0s + vl);
     int o1 = ar;
     int o2 = 2 * ar;
     int o3 = 3 * ar;
