@@ -26,18 +26,12 @@ if [ -z "${GPU_CP:-}" ]; then
 else
   cp="components/trainer/target/test-classes:$GPU_CP"
 fi
-# As ./millrace does: libjsig keeps the JVM's signal handlers first when a native OpenCL driver
-# installs its own (without it a driver's handler can take the JVM's SIGSEGV-based checks).
-java_home=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
-preload=${LD_PRELOAD:-}
-if [ -f "$java_home/lib/libjsig.so" ]; then
-  preload="$java_home/lib/libjsig.so${preload:+:$preload}"
-fi
+source benchmarks/jsig.bash
 # PyTorch runs even when millrace's part fails (its figures are wanted either way); the script's
 # exit status is millrace's.
 status=0
 for part in ${PARTS:-sgemm launch table mlp512 mlp2048 mlp256 cnn}; do
-  LD_PRELOAD="$preload" java --add-modules=jdk.incubator.vector -Dbackend="$backend" -Dsteps="$steps" -Dparts="$part" \
+  LD_PRELOAD="$jsig_preload" java --add-modules=jdk.incubator.vector -Dbackend="$backend" -Dsteps="$steps" -Dparts="$part" \
     -cp "$cp" org.millrace.trainer.bench.DeviceBenchmark "$sizes" || status=$?
 done
 # The first Python that has torch (a virtualenv's, or Debian's python3-torch under /usr/bin).

@@ -32,6 +32,7 @@ reps=${1:-5}; steps=${2:-20}
 mvn -B -o -q -pl components/trainer -am test-compile dependency:build-classpath \
   -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
 cp="components/trainer/target/test-classes:components/trainer/target/classes:$(cat components/trainer/target/bench-classpath.txt)"
+source benchmarks/jsig.bash
 # glibc hands each large freed block back to the OS and maps the next one afresh, so a training step
 # of PyTorch's page-faults its tensors in every time (PyTorch's CPU tuning guide recommends jemalloc
 # or tcmalloc for this); these thresholds keep freed tensors in the heap: the peer's CNN ran at
@@ -60,7 +61,7 @@ if not blas or not all("openblas" in path for path in blas):
 out=$(mktemp -d)
 for rep in $(seq "$reps"); do
   for t in 1 2; do
-    OMP_NUM_THREADS=$t OPENBLAS_NUM_THREADS=$t java --add-modules=jdk.incubator.vector -Dbackend=java -Dthreads="$t" -Dwarmup=50 \
+    LD_PRELOAD="$jsig_preload" OMP_NUM_THREADS=$t OPENBLAS_NUM_THREADS=$t java --add-modules=jdk.incubator.vector -Dbackend=java -Dthreads="$t" -Dwarmup=50 \
       -Dsteps="$steps" -Dparts=peak,sgemm,mlp512,cnn -cp "$cp" org.millrace.trainer.bench.DeviceBenchmark 1024,2048 \
       2>/dev/null | grep '^millrace' >> "$out/millrace-$t.txt"
     peer "$t" /usr/bin/python3 benchmarks/trainer-gpu/torch_device_bench.py 1024,2048 "$steps" sgemm,mlp512,cnn \
