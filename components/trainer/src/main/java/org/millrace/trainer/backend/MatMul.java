@@ -174,15 +174,15 @@ public final class MatMul {
     packB(b, bp, bj, k, n, w, panels, packed, inline);
     int groups = (m + mr - 1) / mr;
     // With few panels, packing A costs more than reading it where it is (each strip would serve
-    // at most DIRECT_PANELS panels): the kernel then reads A's rows in place.
-    boolean direct = panels <= DIRECT_PANELS;
+    // at most DIRECT_PANELS panels): the kernel then reads A's rows in place, when they are
+    // contiguous. A transposed (a weight gradient's input) is packed whatever the panels: in place,
+    // each p of a strip is a row stride further on (a convolution's weight gradient ran 20% slower).
+    boolean direct = panels <= DIRECT_PANELS && ap == 1;
     // Each thread's chunk of rows holds at least one whole block of A where the product has that
-    // many rows: a block of a few rows would stream every panel of B from L3 for one strip.
+    // many rows: a block of a few rows would stream every panel of B from L3 for a strip or two.
     int blockGroups = Math.max(1, BLOCK_ROWS / mr);
     int chunks = Math.min(groups, threads * 4);
-    if (!direct) {
-      chunks = Math.max(threads, Math.min(chunks, groups / blockGroups / threads * threads));
-    }
+    chunks = Math.max(threads, Math.min(chunks, groups / blockGroups / threads * threads));
     int depthMax = Math.max(1, Math.min(KC, k));
     // A shallow product's k block of packed B (a layer of 10 inputs, say) stays in cache in any
     // order: its tiles go along C's rows, which the hardware prefetches, rather than down a panel.
