@@ -176,7 +176,8 @@ public final class MatMul {
     // With few panels, packing A costs more than reading it where it is (each strip would serve
     // at most DIRECT_PANELS panels): the kernel then reads A's rows in place, when they are
     // contiguous. A transposed (a weight gradient's input) is packed whatever the panels: in place,
-    // each p of a strip is a row stride further on (a convolution's weight gradient ran 20% slower).
+    // each p of a strip is a row stride further on (a convolution's weight gradient read in place
+    // ran at 139 GFLOP/s in a CNN step against 178 for the input gradient of its size).
     boolean direct = panels <= DIRECT_PANELS && ap == 1;
     // Each thread's chunk of rows holds at least one whole block of A where the product has that
     // many rows: a block of a few rows would stream every panel of B from L3 for a strip or two.
