@@ -1,6 +1,7 @@
 package org.millrace.trainer.backend;
 
 import java.util.Arrays;
+import java.util.Objects;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -86,6 +87,9 @@ public final class JavaBackend implements Backend {
    * the lines the copy overwrites).
    */
   private void copyFloats(float[] src, int srcOffset, float[] dst, int dstOffset, int length) {
+    // Both ranges checked before any chunk moves, so a bad one copies nothing (as one array copy).
+    Objects.checkFromIndexSize(srcOffset, length, src.length);
+    Objects.checkFromIndexSize(dstOffset, length, dst.length);
     if (length < PARALLEL_COPY || src == dst) {
       System.arraycopy(src, srcOffset, dst, dstOffset, length);
       return;

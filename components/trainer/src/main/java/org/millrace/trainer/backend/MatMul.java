@@ -182,8 +182,7 @@ public final class MatMul {
     // Each thread's chunk of rows holds at least one whole block of A where the product has that
     // many rows: a block of a few rows would stream every panel of B from L3 for a strip or two.
     int blockGroups = Math.max(1, BLOCK_ROWS / mr);
-    int chunks = Math.min(groups, threads * 4);
-    chunks = Math.max(threads, Math.min(chunks, groups / blockGroups / threads * threads));
+    int chunks = Math.max(threads, Math.min(threads * 4, groups / blockGroups / threads * threads));
     int depthMax = Math.max(1, Math.min(KC, k));
     // A shallow product's k block of packed B (a layer of 10 inputs, say) stays in cache in any
     // order: its tiles go along C's rows, which the hardware prefetches, rather than down a panel.
@@ -229,8 +228,8 @@ public final class MatMul {
             java.util.Arrays.fill(packed, base + p * w + cols, base + (p + 1) * w, 0f);
           }
         }
-        if (bj == 1 && cols == w && w % S.length() == 0) {
-          // A whole panel's row is a few vectors: copied as such (an array copy's call costs more).
+        if (bj == 1 && cols == w) {
+          // A whole panel's row is a few vectors (w is): copied as such (an array copy's call costs more).
           int vl = S.length();
           for (int p = 0; p < k; p++) {
             for (int v = 0; v < w; v += vl) {

@@ -1,6 +1,7 @@
 package org.millrace.trainer.backend;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -9,8 +10,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The Java backend beyond its products: copies, which it splits over its threads when large (a
  * training batch), every value landing where a single array copy would put it, offsets included,
- * and nothing beside it moving; and the loss, summed row after row into the accumulator whatever
- * the thread count, the gradient the same at 1, 2 and 3 threads.
+ * and nothing beside it moving, and a range past either end refused before anything moves; and the
+ * loss, summed row after row into the accumulator whatever the thread count, the gradient the same
+ * at 1, 2 and 3 threads.
  */
 class JavaBackendTest {
   @Test
@@ -52,7 +54,32 @@ class JavaBackendTest {
   }
 
   @Test
-  void theLossIsTheRowOrderSumWhateverTheThreads() {
+  void aCopyPastEitherEndMovesNothing() {
+    JavaBackend backend = new JavaBackend(2);
+    try {
+      int length = 1 << 19; // split over the threads when in range
+      float[] src = new float[length];
+      Arrays.fill(src, 5f);
+      Tensor t = backend.allocate(length);
+      backend.fill(t, -1f, length);
+      float[] untouched = backend.download(t);
+      assertThrows(IndexOutOfBoundsException.class, () -> backend.upload(src, 1, t, 0, length));
+      assertThrows(IndexOutOfBoundsException.class, () -> backend.upload(src, 0, t, 1, length));
+      assertThrows(IndexOutOfBoundsException.class, () -> backend.upload(src, 0, t, -1, length - 1));
+      assertArrayEquals(untouched, backend.download(t), 0f, "the tensor after refused uploads");
+      float[] back = new float[length];
+      assertThrows(IndexOutOfBoundsException.class, () -> backend.download(t, 1, back, 0, length));
+      assertArrayEquals(new float[length], back, 0f, "the array after a refused download");
+      Tensor small = backend.allocate(length - 1);
+      assertThrows(IndexOutOfBoundsException.class, () -> backend.copy(t, small, length));
+      assertArrayEquals(new float[length - 1], backend.download(small), 0f, "the tensor after a refused copy");
+    } finally {
+      backend.close();
+    }
+  }
+
+  @Test
+  void theLossAddsEachRowsLossAndHitsOverCalls() {
     for (Loss loss : Loss.values()) {
       int width = loss == Loss.SOFTMAX_CROSS_ENTROPY ? 10 : 1;
       int rows = 5000;

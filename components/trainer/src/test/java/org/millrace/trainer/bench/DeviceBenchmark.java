@@ -38,6 +38,9 @@ public final class DeviceBenchmark {
    */
   private static final int WARMUP = Integer.getInteger("warmup", 3);
 
+  /** -DbyShape=true: the profile per operation and shape (its int and boolean arguments). */
+  private static final boolean BY_SHAPE = Boolean.getBoolean("byShape");
+
   /**
    * Runs the parts named by -Dparts (comma-separated; run.sh starts one JVM per part, since Aparapi
    * marks a device failed for the rest of a JVM after one failed launch): {@code sgemm}, {@code
@@ -223,7 +226,7 @@ public final class DeviceBenchmark {
           } finally {
             synchronized (times) {
               String key = method.getName();
-              if (Boolean.getBoolean("byShape") && args != null) {
+              if (BY_SHAPE && args != null) {
                 StringBuilder sb = new StringBuilder(key);
                 for (Object o : args) {
                   if (o instanceof Integer || o instanceof Boolean) {
