@@ -6,7 +6,7 @@
 #   pinning OpenBLAS to slower kernels) are unset in the peer's command only, and the script prints
 #   the BLAS and kernel the peer runs (torch.__config__, threadpoolctl, the libblas it maps) and
 #   stops unless its BLAS calls go to OpenBLAS; glibc's malloc keeps freed tensors instead of
-#   unmapping them (see peer_malloc);
+#   unmapping them (peer.bash);
 # - OMP_NUM_THREADS and OPENBLAS_NUM_THREADS are set together, both sides at 1 and 2 threads;
 # - the two sides run interleaved (millrace then PyTorch, per thread count, per repetition), each
 #   in a fresh process, the same work: sgemm 1024 and 2048; MLP 784-512-512-10 b1024 and the
@@ -33,31 +33,11 @@ mvn -B -o -q -pl components/trainer -am test-compile dependency:build-classpath 
   -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
 cp="components/trainer/target/test-classes:components/trainer/target/classes:$(cat components/trainer/target/bench-classpath.txt)"
 source benchmarks/jsig.bash
-# glibc hands each large freed block back to the OS and maps the next one afresh, so a training step
-# of PyTorch's page-faults its tensors in every time (PyTorch's CPU tuning guide recommends jemalloc
-# or tcmalloc for this); these thresholds keep freed tensors in the heap: the peer's CNN ran at
-# 2,670 samples/s with them against 1,580-1,850 without, at one thread (2026-12-05).
-peer_malloc="MALLOC_MMAP_THRESHOLD_=1000000000 MALLOC_TRIM_THRESHOLD_=1000000000"
-peer() { env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $peer_malloc OMP_NUM_THREADS="$1" OPENBLAS_NUM_THREADS="$1" "${@:2}"; }
+source benchmarks/trainer/peer.bash
 mhz=$(awk -F: '/cpu MHz/ {print $2; exit}' /proc/cpuinfo | tr -d ' ')
 echo "cpu: $(awk -F: '/model name/ {print $2; exit}' /proc/cpuinfo | sed 's/^ //'), $(nproc) cores, ${mhz} MHz," \
   "$(grep -o 'avx512f' /proc/cpuinfo | head -1 || echo 'no avx512f'); load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "peer's BLAS (its environment: OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset, $peer_malloc):"
-peer 1 /usr/bin/python3 -c '
-import torch, threadpoolctl
-print("  torch", torch.__version__, "|", " ".join(l.strip() for l in torch.__config__.show().splitlines() if "BLAS" in l or "CPU capability" in l))
-for p in threadpoolctl.threadpool_info():
-    print("  threadpoolctl:", p.get("internal_api"), p.get("version"), "kernel", p.get("architecture"), "threads", p.get("num_threads"))
-torch.rand(64, 64) @ torch.rand(64, 64)  # loads the BLAS
-# Debian links torch to the libblas.so.3 alternative: without libopenblas0-pthread, or with the
-# alternative set to it, that is the reference BLAS, a peer many times slower than at its best
-# (threadpoolctl still lists OpenBLAS then: the LAPACK alternative loads it).
-blas = sorted({l.split()[-1] for l in open("/proc/self/maps") if "libblas.so" in l})
-print("  libblas.so.3 mapped from:", " ".join(blas))
-if not blas or not all("openblas" in path for path in blas):
-    raise SystemExit("the peer does not run OpenBLAS for BLAS calls: install libopenblas0-pthread and select it"
-                     " (update-alternatives --config libblas.so.3-x86_64-linux-gnu)")
-' 2>&1
+peer_check
 out=$(mktemp -d)
 for rep in $(seq "$reps"); do
   for t in 1 2; do
