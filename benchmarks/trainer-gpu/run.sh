@@ -26,12 +26,12 @@ if [ -z "${GPU_CP:-}" ]; then
 else
   cp="components/trainer/target/test-classes:$GPU_CP"
 fi
-source benchmarks/jsig.bash
+source benchmarks/millrace-jvm.bash
 # PyTorch runs even when millrace's part fails (its figures are wanted either way); the script's
 # exit status is millrace's.
 status=0
 for part in ${PARTS:-sgemm launch table mlp512 mlp2048 mlp256 cnn}; do
-  LD_PRELOAD="$jsig_preload" java --add-modules=jdk.incubator.vector -Dbackend="$backend" -Dsteps="$steps" -Dparts="$part" \
+  LD_PRELOAD="$jsig_preload" java "${millrace_jit_flags[@]}" --add-modules=jdk.incubator.vector -Dbackend="$backend" -Dsteps="$steps" -Dparts="$part" \
     -cp "$cp" org.millrace.trainer.bench.DeviceBenchmark "$sizes" || status=$?
 done
 # The first Python that has torch (a virtualenv's, or Debian's python3-torch under /usr/bin).

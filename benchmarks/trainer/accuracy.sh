@@ -9,7 +9,7 @@ digits=${1:-../shared/data/digits/digits.csv.gz}
 mvn -B -o -q -pl components/trainer -am test-compile dependency:build-classpath \
   -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
 cp="components/trainer/target/test-classes:components/trainer/target/classes:$(cat components/trainer/target/bench-classpath.txt)"
-source benchmarks/jsig.bash
-LD_PRELOAD="$jsig_preload" java --add-modules=jdk.incubator.vector -Dthreads=2 -cp "$cp" org.millrace.trainer.bench.TrainerBenchmark digits "$digits" \
+source benchmarks/millrace-jvm.bash
+LD_PRELOAD="$jsig_preload" java "${millrace_jit_flags[@]}" --add-modules=jdk.incubator.vector -Dthreads=2 -cp "$cp" org.millrace.trainer.bench.TrainerBenchmark digits "$digits" \
   2>&1 | grep -v WARNING
 env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 benchmarks/trainer/torch_bench.py digits "$digits"

@@ -32,7 +32,7 @@ reps=${1:-5}; steps=${2:-20}
 mvn -B -o -q -pl components/trainer -am test-compile dependency:build-classpath \
   -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
 cp="components/trainer/target/test-classes:components/trainer/target/classes:$(cat components/trainer/target/bench-classpath.txt)"
-source benchmarks/jsig.bash
+source benchmarks/millrace-jvm.bash
 source benchmarks/trainer/peer.bash
 mhz=$(awk -F: '/cpu MHz/ {print $2; exit}' /proc/cpuinfo | tr -d ' ')
 echo "cpu: $(awk -F: '/model name/ {print $2; exit}' /proc/cpuinfo | sed 's/^ //'), $(nproc) cores, ${mhz} MHz," \
@@ -41,7 +41,7 @@ peer_check
 out=$(mktemp -d)
 for rep in $(seq "$reps"); do
   for t in 1 2; do
-    LD_PRELOAD="$jsig_preload" OMP_NUM_THREADS=$t OPENBLAS_NUM_THREADS=$t java --add-modules=jdk.incubator.vector -Dbackend=java -Dthreads="$t" -Dwarmup=50 \
+    LD_PRELOAD="$jsig_preload" OMP_NUM_THREADS=$t OPENBLAS_NUM_THREADS=$t java "${millrace_jit_flags[@]}" --add-modules=jdk.incubator.vector -Dbackend=java -Dthreads="$t" -Dwarmup=50 \
       -Dsteps="$steps" -Dparts=peak,sgemm,mlp512,cnn -cp "$cp" org.millrace.trainer.bench.DeviceBenchmark 1024,2048 \
       2>/dev/null | grep '^millrace' >> "$out/millrace-$t.txt"
     peer "$t" /usr/bin/python3 benchmarks/trainer-gpu/torch_device_bench.py 1024,2048 "$steps" sgemm,mlp512,cnn \

@@ -15,7 +15,7 @@ reps=${1:-5}; epochs=${2:-4}; target=${3:-0.86}; data=${4:-../shared/data/fashio
 mvn -B -o -q -pl components/trainer -am test-compile dependency:build-classpath \
   -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
 cp="components/trainer/target/test-classes:components/trainer/target/classes:$(cat components/trainer/target/bench-classpath.txt)"
-source benchmarks/jsig.bash
+source benchmarks/millrace-jvm.bash
 echo "cpu: $(awk -F: '/model name/ {print $2; exit}' /proc/cpuinfo | sed 's/^ //'), $(nproc) cores;" \
   "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 source benchmarks/trainer/peer.bash
@@ -23,7 +23,7 @@ peer_check
 out=$(mktemp -d); trap 'rm -rf "$out"' EXIT
 for rep in $(seq "$reps"); do
   for t in 1 2; do
-    LD_PRELOAD="$jsig_preload" OMP_NUM_THREADS=$t OPENBLAS_NUM_THREADS=$t java --add-modules=jdk.incubator.vector -Dthreads="$t" -cp "$cp" \
+    LD_PRELOAD="$jsig_preload" OMP_NUM_THREADS=$t OPENBLAS_NUM_THREADS=$t java "${millrace_jit_flags[@]}" --add-modules=jdk.incubator.vector -Dthreads="$t" -cp "$cp" \
       org.millrace.trainer.bench.TrainerBenchmark tta "$data" "$epochs" "$target" "$out/share" 2>/dev/null \
       | tee -a "$out/millrace-$t.log" | grep 'time to' >> "$out/millrace-$t.txt"
     peer "$t" /usr/bin/python3 \

@@ -4,6 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** What Beam's SparkRunner reads while its context is made: the user's executor options, then millrace's. */
@@ -30,5 +35,23 @@ class SparkJavaOptionsTest {
         System.setProperty(key, before);
       }
     }
+  }
+
+  /**
+   * The executors get the options every other millrace JVM gets: the build's list (this test's JVM
+   * runs with it, as the distribution's conf/jvm.options and the image carry it) and the
+   * {@code millrace} launcher's, the JIT directives for the Java backend among them (ADR 0014).
+   */
+  @Test
+  void everyOptionIsOneTheLauncherAndTheBuildPassToo() throws IOException {
+    List<String> jvm = ManagementFactory.getRuntimeMXBean().getInputArguments();
+    String launcher = Files.readString(Path.of("../../millrace"));
+    for (String option : SparkJavaOptions.REQUIRED) {
+      assertTrue(jvm.contains(option), option + " not among this JVM's options " + jvm);
+      assertTrue(launcher.contains(" " + option + "\n") || launcher.contains(" " + option + " ")
+          || launcher.contains("'" + option + "'"), option + " not in the millrace launcher's flags");
+    }
+    assertTrue(SparkJavaOptions.REQUIRED.contains(
+        "-XX:CompileCommand=BackgroundCompilation,org.millrace.trainer.backend.*::*,false"), "the JIT directives");
   }
 }
