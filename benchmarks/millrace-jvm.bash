@@ -12,9 +12,8 @@ if [ -f "$jsig_java_home/lib/libjsig.so" ]; then
   jsig_preload="$jsig_java_home/lib/libjsig.so${jsig_preload:+:$jsig_preload}"
 fi
 
-# millrace_jit_flags: the JIT directives ./millrace, the distribution and the Spark executors pass
-# (ADR 0014): the Java backend's package compiled after 1% of the usual calls and loop trips, the
-# calling thread waiting for the compiler instead of running the Vector API kernels interpreted.
+# millrace_jit_flags: the JIT directive ./millrace, the distribution and the Spark executors pass
+# (ADR 0014): the Java backend's package compiled after 1% of the usual calls and loop trips, so that
+# the Vector API kernels do not run interpreted for long.
 millrace_jit_flags=(-XX:CompileCommand=quiet
-  '-XX:CompileCommand=CompileThresholdScaling,org.millrace.trainer.backend.*::*,0.01'
-  '-XX:CompileCommand=BackgroundCompilation,org.millrace.trainer.backend.*::*,false')
+  '-XX:CompileCommand=CompileThresholdScaling,org.millrace.trainer.backend.*::*,0.01')

@@ -6,8 +6,8 @@ import java.util.List;
 /**
  * The JVM options millrace's code needs in every Spark JVM on JDK 17, executors included: the
  * Vector API module (the Java backend and netlib), Spark's own {@code --add-opens} list (Spark,
- * Arrow's memory) and the JIT directives for the Java backend's package (compiled early, the
- * caller waiting for the compiler: ADR 0014), as an executor trains too. The Spark standalone worker starts executors with only what
+ * Arrow's memory) and the JIT directive that compiles the Java backend's package early (ADR 0014),
+ * as an executor trains too. The Spark standalone worker starts executors with only what
  * {@code spark.executor.extraJavaOptions} says, so whoever creates a SparkContext for millrace
  * appends these to it with {@link #append}.
  */
@@ -23,7 +23,7 @@ public final class SparkJavaOptions {
       "--add-opens=java.base/sun.nio.cs=ALL-UNNAMED", "--add-opens=java.base/sun.security.action=ALL-UNNAMED",
       "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED", "-XX:CompileCommand=quiet",
       "-XX:CompileCommand=CompileThresholdScaling,org.millrace.trainer.backend.*::*,0.01",
-      "-XX:CompileCommand=BackgroundCompilation,org.millrace.trainer.backend.*::*,false", "--add-modules=jdk.incubator.vector");
+      "--add-modules=jdk.incubator.vector");
 
   /** The executors' JVM options key of Spark. */
   public static final String EXECUTOR_KEY = "spark.executor.extraJavaOptions";

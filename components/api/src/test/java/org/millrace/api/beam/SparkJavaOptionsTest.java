@@ -40,7 +40,7 @@ class SparkJavaOptionsTest {
   /**
    * The executors get the options every other millrace JVM gets: the build's list (this test's JVM
    * runs with it, as the distribution's conf/jvm.options and the image carry it) and the
-   * {@code millrace} launcher's, the JIT directives for the Java backend among them (ADR 0014).
+   * {@code millrace} launcher's, the JIT directive for the Java backend among them (ADR 0014).
    */
   @Test
   void everyOptionIsOneTheLauncherAndTheBuildPassToo() throws IOException {
@@ -52,6 +52,6 @@ class SparkJavaOptionsTest {
           || launcher.contains("'" + option + "'"), option + " not in the millrace launcher's flags");
     }
     assertTrue(SparkJavaOptions.REQUIRED.contains(
-        "-XX:CompileCommand=BackgroundCompilation,org.millrace.trainer.backend.*::*,false"), "the JIT directives");
+        "-XX:CompileCommand=CompileThresholdScaling,org.millrace.trainer.backend.*::*,0.01"), "the JIT directive");
   }
 }
