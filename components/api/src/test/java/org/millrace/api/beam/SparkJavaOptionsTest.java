@@ -46,10 +46,14 @@ class SparkJavaOptionsTest {
   void everyOptionIsOneTheLauncherAndTheBuildPassToo() throws IOException {
     List<String> jvm = ManagementFactory.getRuntimeMXBean().getInputArguments();
     String launcher = Files.readString(Path.of("../../millrace"));
+    String benchmarks = Files.readString(Path.of("../../benchmarks/millrace-jvm.bash"));
     for (String option : SparkJavaOptions.REQUIRED) {
       assertTrue(jvm.contains(option), option + " not among this JVM's options " + jvm);
       assertTrue(launcher.contains(" " + option + "\n") || launcher.contains(" " + option + " ")
           || launcher.contains("'" + option + "'"), option + " not in the millrace launcher's flags");
+      // The benchmarks time millrace's JVMs with the JIT options the launcher gives them.
+      assertTrue(!option.startsWith("-XX:") || benchmarks.contains(option),
+          option + " not in benchmarks/millrace-jvm.bash");
     }
     assertTrue(SparkJavaOptions.REQUIRED.contains(
         "-XX:CompileCommand=CompileThresholdScaling,org.millrace.trainer.backend.*::*,0.01"), "the JIT directive");
