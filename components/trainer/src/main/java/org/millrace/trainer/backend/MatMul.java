@@ -10,8 +10,9 @@ import jdk.incubator.vector.VectorSpecies;
  * results do not depend on the number of threads, on timing or on the tile shape.
  *
  * <p>The loops are those of Goto's GEMM: B is packed once per call into panels of {@link
- * Tile#vectors} vector widths of columns; each thread packs a block of A (up to {@link
- * #BLOCK_ROWS} rows by {@link #KC} of depth, held in L2) into contiguous strips, then runs the
+ * Tile#vectors} vector widths of columns (a B of one panel's width is read where it is); each
+ * thread packs a block of A (up to {@link #BLOCK_ROWS} rows by {@link #KC} of depth, fewer rows
+ * for a deep block: 384 KiB, held in L2) into contiguous strips, then runs the
  * micro-kernel over every strip for one panel at a time, so the panel's slice is read from L2 (or
  * L1) while the strips stream by. With few panels (a layer of 64 outputs, a convolution of 32
  * filters) packing A would cost more than the products, so the kernel reads A in place. The
@@ -28,11 +29,12 @@ public final class MatMul {
 
   /**
    * Depth of one k block. Deep, so that a tile of C is loaded and stored once for most products (a
-   * tile reloaded per k block misses cache at every call; 256 deep ran the MLP's products slower):
-   * the panel's slice (KC x tile width, 128 KiB) streams from L2 at 128 bytes per 24 fused
+   * tile reloaded per k block misses cache at every call; 256 deep ran the MLP's products slower,
+   * and 1024 ran sgemm 2048 at two threads 2.6-3.7% slower than 2048, interleaved in one JVM): the
+   * panel's slice (up to KC x tile width, 256 KiB) streams from L2 at 128 bytes per 24 fused
    * multiply-adds, well under L2's bandwidth.
    */
-  private static final int KC = 1024;
+  private static final int KC = 2048;
 
   /** At most this many panels of B, A is read in place rather than packed. */
   private static final int DIRECT_PANELS = 4;
@@ -40,8 +42,14 @@ public final class MatMul {
   /** Products of fewer multiply-adds than this (a few microseconds of work) run on the calling thread. */
   private static final long SMALL = 1L << 18;
 
-  /** Rows per packed block of A: 96 x KC floats is 384 KiB, held in L2 beside the panel. */
+  /**
+   * Rows per packed block of A, at most: 96 rows of a k block up to 1024 deep, fewer for deeper ones
+   * ({@link #A_BLOCK_FLOATS}), so that the block (384 KiB) stays in L2 beside the panel's slice.
+   */
   private static final int BLOCK_ROWS = 96;
+
+  /** Floats per packed block of A, at most (96 x 1024: 384 KiB). */
+  private static final int A_BLOCK_FLOATS = BLOCK_ROWS * 1024;
 
   /** A product whose k block of packed B is at most this many floats (64 KiB) sweeps its tiles along C's rows. */
   private static final long ALONG_ROWS_FLOATS = 1 << 14;
@@ -168,10 +176,15 @@ public final class MatMul {
     int mr = tile.rows;
     int w = tile.vectors * S.length();
     int panels = (n + w - 1) / w;
-    float[] packed = buffer(0, panels * k * w);
     // A product under SMALL multiply-adds runs on the calling thread: waking the pool costs more.
     boolean inline = (long) m * n * k < SMALL;
-    packB(b, bp, bj, k, n, w, panels, packed, inline);
+    // B exactly one panel wide, its rows contiguous (a first convolution's 32 filters: its weight
+    // gradient's B is the output gradient, megabytes), is already laid out as its packed panel.
+    boolean bInPlace = n == w && bj == 1 && bp == w;
+    float[] packed = bInPlace ? b : buffer(0, panels * k * w);
+    if (!bInPlace) {
+      packB(b, bp, bj, k, n, w, panels, packed, inline);
+    }
     int groups = (m + mr - 1) / mr;
     // With few panels, packing A costs more than reading it where it is (each strip would serve
     // at most DIRECT_PANELS panels): the kernel then reads A's rows in place, when they are
@@ -181,9 +194,9 @@ public final class MatMul {
     boolean direct = panels <= DIRECT_PANELS && ap == 1;
     // Each thread's chunk of rows holds at least one whole block of A where the product has that
     // many rows: a block of a few rows would stream every panel of B from L3 for a strip or two.
-    int blockGroups = Math.max(1, BLOCK_ROWS / mr);
-    int chunks = Math.max(threads, Math.min(threads * 4, groups / blockGroups / threads * threads));
     int depthMax = Math.max(1, Math.min(KC, k));
+    int blockGroups = Math.max(1, Math.min(BLOCK_ROWS, A_BLOCK_FLOATS / depthMax) / mr);
+    int chunks = Math.max(threads, Math.min(threads * 4, groups / blockGroups / threads * threads));
     // A shallow product's k block of packed B (a layer of 10 inputs, say) stays in cache in any
     // order: its tiles go along C's rows, which the hardware prefetches, rather than down a panel.
     boolean alongRows = (long) panels * w * depthMax <= ALONG_ROWS_FLOATS;

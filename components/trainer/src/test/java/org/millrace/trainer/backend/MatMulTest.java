@@ -19,10 +19,14 @@ import org.junit.jupiter.api.Test;
  * accumulation, an empty depth).
  */
 class MatMulTest {
-  /** m, k, n: small; deeper than a k block; packed A over several blocks; narrow; one row; empty depth. */
+  /**
+   * m, k, n: small; deep; packed A over several blocks; narrow; one row; empty depth; deeper than a
+   * k block, A read in place and packed (in blocks of fewer rows for the depth); B exactly one panel
+   * wide (read in place for the 12 x 2 and 6 x 2 tiles with 16 lanes, and 16 x 1 with 8 or 16).
+   */
   private static final int[][] SHAPES = {
       {37, 53, 29}, {25, 1100, 70}, {230, 300, 200}, {50, 20, 10}, {1, 7, 1}, {13, 0, 5}, {129, 2100, 17},
-      {300, 40, 700}};
+      {300, 40, 700}, {100, 2100, 150}, {37, 1100, 32}, {45, 300, 16}};
 
   @Test
   void everyTileLayoutAndThreadCountSumsLikeTheScalarReference() {
