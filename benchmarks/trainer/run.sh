@@ -19,7 +19,9 @@
 # - each figure is the median of the repetitions, with min and max; the CPU model, its clock and
 #   the load average are printed before and after; sgemm figures are also given as a fraction of
 #   the FMA peak measured in the same runs (Java, registers only: 16 independent vector FMAs per
-#   thread), since a VM's reported clock is not the cores'.
+#   thread), since a VM's reported clock is not the cores', and at 2 threads beside the ceiling the
+#   caches and memory set: two one-thread products at once, each on its own data (nothing shared,
+#   nothing to split; DeviceBenchmark's part `apart`).
 # It ends with one line per figure and thread count, `<figure>, <t> thread(s): millrace <v> vs
 # pytorch <v> = <ratio>x`, then one per figure for each side's best thread count (the comparison
 # issue 15 sets its targets on): `<figure>, best: millrace <v> (<t> threads) vs pytorch <v> (<t>) = <ratio>x`.
@@ -42,7 +44,7 @@ out=$(mktemp -d)
 for rep in $(seq "$reps"); do
   for t in 1 2; do
     LD_PRELOAD="$jsig_preload" OMP_NUM_THREADS=$t OPENBLAS_NUM_THREADS=$t java "${millrace_jit_flags[@]}" --add-modules=jdk.incubator.vector -Dbackend=java -Dthreads="$t" -Dwarmup=50 \
-      -Dsteps="$steps" -Dparts=peak,sgemm,mlp512,cnn -cp "$cp" org.millrace.trainer.bench.DeviceBenchmark 1024,2048 \
+      -Dsteps="$steps" -Dparts=peak,sgemm$([ "$t" -gt 1 ] && echo ,apart),mlp512,cnn -cp "$cp" org.millrace.trainer.bench.DeviceBenchmark 1024,2048 \
       2>/dev/null | grep '^millrace' >> "$out/millrace-$t.txt"
     peer "$t" /usr/bin/python3 benchmarks/trainer-gpu/torch_device_bench.py 1024,2048 "$steps" sgemm,mlp512,cnn \
       2>/dev/null | grep '^pytorch' >> "$out/pytorch-$t.txt"
@@ -85,6 +87,16 @@ for t in (1, 2):
         print("%s, %d thread(s): millrace %.1f [%.1f-%.1f] vs pytorch %.1f [%.1f-%.1f] = %.2fx%s" % (
             name, t, ma, min(a), max(a), mb, min(b), max(b), ma / mb, extra))
         best.setdefault(name, {})[t] = (ma, mb)
+    # The ceiling for one product on t threads: t one-thread products at once, each on its own data.
+    apart = {}
+    for line in open("%s/millrace-%d.txt" % (out, t)):
+        m = re.match(r"millrace sgemm (\d+) apart: ([\d.]+)", line)
+        if m:
+            apart.setdefault(m.group(1), []).append(float(m.group(2)))
+    for n, v in apart.items():
+        one = statistics.median(ours.get("sgemm %s (GFLOP/s)" % n, [0]))
+        print("sgemm %s, %d threads: millrace's one product %.1f vs %d one-thread products at once %.1f [%.1f-%.1f] = %.0f%% of that ceiling" % (
+            n, t, one, t, statistics.median(v), min(v), max(v), 100 * one / statistics.median(v)))
 for name, by in best.items():
     (ours, ot), (theirs, tt) = max((v[0], t) for t, v in by.items()), max((v[1], t) for t, v in by.items())
     print("%s, best: millrace %.1f (%d thread%s) vs pytorch %.1f (%d thread%s) = %.2fx" % (

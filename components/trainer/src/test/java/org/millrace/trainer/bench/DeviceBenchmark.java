@@ -44,7 +44,9 @@ public final class DeviceBenchmark {
   /**
    * Runs the parts named by -Dparts (comma-separated; run.sh starts one JVM per part, since Aparapi
    * marks a device failed for the rest of a JVM after one failed launch): {@code sgemm}, {@code
-   * launch} (launch cost and copy rate), {@code table} (each product kernel on the MLPs' shapes),
+   * apart} (one-thread products on every thread at once, each on its own data: the ceiling for
+   * {@code sgemm} at that thread count), {@code launch} (launch cost and copy rate), {@code table}
+   * (each product kernel on the MLPs' shapes),
    * {@code mlp512}, {@code mlp2048}, {@code mlp256}, {@code cnn}, {@code arena:FLOATS} (an arena of
    * that many floats filled and read back: the largest device buffer this machine gives).
    * -Dthreads sets the Java backend's threads (all cores by default); benchmarks/trainer/run.sh
@@ -90,6 +92,11 @@ public final class DeviceBenchmark {
       }
       case "launch" -> launchAndCopy(device);
       case "peak" -> peak(Integer.getInteger("threads", Runtime.getRuntime().availableProcessors()));
+      case "apart" -> {
+        for (String a : sizes) {
+          sgemmApart(Integer.parseInt(a), Integer.getInteger("threads", Runtime.getRuntime().availableProcessors()));
+        }
+      }
       case "table" -> productTable(device);
       case "mlp512", "mlp2048", "mlp256" -> {
         int hidden = Integer.parseInt(part.substring(3));
@@ -112,7 +119,7 @@ public final class DeviceBenchmark {
           new Conv2D(64, 3, 3, 1, "valid", Activation.RELU), new MaxPool2D(2, 2, 2),
           new Conv2D(64, 3, 3, 1, "valid", Activation.RELU), new Flatten(), new Dense(64, Activation.RELU),
           new Dense(10, Activation.LINEAR))), "cnn cifar 32x32x3 conv32-64-64 dense64 b64", 64, steps, times, device));
-      default -> throw new IllegalArgumentException("part expected one of sgemm, launch, table, mlp512, mlp2048,"
+      default -> throw new IllegalArgumentException("part expected one of sgemm, apart, launch, table, mlp512, mlp2048,"
           + " mlp256, cnn, arena:FLOATS, got " + part);
     }
   }
@@ -265,6 +272,54 @@ public final class DeviceBenchmark {
     b.download(tc, 0, new float[1], 0, 1);
     double s = (System.nanoTime() - t0) / 1e9;
     System.out.printf("millrace sgemm %d: %.1f GFLOP/s%s%n", n, 2.0 * n * n * n * reps / s / 1e9, variant);
+  }
+
+  /**
+   * What {@code threads} one-thread products reach at once, each on its own data, Java backend and
+   * thread (nothing shared, nothing to split): the ceiling the machine's caches and memory set for
+   * this kernel at that thread count, beside which the threads of one product are measured. The
+   * same repetitions as {@link #sgemm}, each thread timed from a common start to its own end.
+   */
+  static void sgemmApart(int n, int threads) throws Exception {
+    var start = new java.util.concurrent.CyclicBarrier(threads);
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+    try {
+      var results = new java.util.ArrayList<java.util.concurrent.Future<Double>>();
+      for (int t = 0; t < threads; t++) {
+        results.add(pool.submit(() -> {
+          try (Backend b = new org.millrace.trainer.backend.JavaBackend(1)) {
+            float[] a = new float[n * n];
+            var rnd = new java.util.SplittableRandom(1);
+            for (int i = 0; i < a.length; i++) {
+              a[i] = (float) rnd.nextDouble();
+            }
+            Tensor ta = b.allocate(n * n);
+            Tensor tb = b.allocate(n * n);
+            Tensor tc = b.allocate(n * n);
+            b.upload(a, ta);
+            b.upload(a, tb);
+            for (int i = 0; i < WARMUP; i++) {
+              b.gemm(false, false, n, n, n, ta, tb, tc, false);
+            }
+            int reps = Math.max(2, (int) Math.min(50, 4e10 / (2.0 * n * n * n)));
+            start.await();
+            long t0 = System.nanoTime();
+            for (int i = 0; i < reps; i++) {
+              b.gemm(false, false, n, n, n, ta, tb, tc, false);
+            }
+            b.download(tc, 0, new float[1], 0, 1);
+            return 2.0 * n * n * n * reps / ((System.nanoTime() - t0) / 1e9) / 1e9;
+          }
+        }));
+      }
+      double total = 0;
+      for (var r : results) {
+        total += r.get();
+      }
+      System.out.printf("millrace sgemm %d apart: %.1f GFLOP/s (%d one-thread products at once)%n", n, total, threads);
+    } finally {
+      pool.shutdown();
+    }
   }
 
   /**
