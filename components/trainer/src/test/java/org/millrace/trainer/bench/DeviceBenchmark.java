@@ -250,7 +250,15 @@ public final class DeviceBenchmark {
         });
   }
 
-  static void sgemm(Backend b, int n, String variant) {
+  static void sgemm(Backend b, int n, String variant) throws Exception {
+    System.out.printf("millrace sgemm %d: %.1f GFLOP/s%s%n", n, productRate(b, n, null), variant);
+  }
+
+  /**
+   * GFLOP/s of n x n products on {@code b}: after the warm-up products, as many as take about 40
+   * GFLOP (2 to 50), timed from {@code start} (when given: every thread's clock starts together).
+   */
+  private static double productRate(Backend b, int n, java.util.concurrent.CyclicBarrier start) throws Exception {
     float[] a = new float[n * n];
     var rnd = new java.util.SplittableRandom(1);
     for (int i = 0; i < a.length; i++) {
@@ -265,13 +273,15 @@ public final class DeviceBenchmark {
       b.gemm(false, false, n, n, n, ta, tb, tc, false);
     }
     int reps = Math.max(2, (int) Math.min(50, 4e10 / (2.0 * n * n * n)));
+    if (start != null) {
+      start.await();
+    }
     long t0 = System.nanoTime();
     for (int i = 0; i < reps; i++) {
       b.gemm(false, false, n, n, n, ta, tb, tc, false);
     }
     b.download(tc, 0, new float[1], 0, 1);
-    double s = (System.nanoTime() - t0) / 1e9;
-    System.out.printf("millrace sgemm %d: %.1f GFLOP/s%s%n", n, 2.0 * n * n * n * reps / s / 1e9, variant);
+    return 2.0 * n * n * n * reps / ((System.nanoTime() - t0) / 1e9) / 1e9;
   }
 
   /**
@@ -288,27 +298,7 @@ public final class DeviceBenchmark {
       for (int t = 0; t < threads; t++) {
         results.add(pool.submit(() -> {
           try (Backend b = new org.millrace.trainer.backend.JavaBackend(1)) {
-            float[] a = new float[n * n];
-            var rnd = new java.util.SplittableRandom(1);
-            for (int i = 0; i < a.length; i++) {
-              a[i] = (float) rnd.nextDouble();
-            }
-            Tensor ta = b.allocate(n * n);
-            Tensor tb = b.allocate(n * n);
-            Tensor tc = b.allocate(n * n);
-            b.upload(a, ta);
-            b.upload(a, tb);
-            for (int i = 0; i < WARMUP; i++) {
-              b.gemm(false, false, n, n, n, ta, tb, tc, false);
-            }
-            int reps = Math.max(2, (int) Math.min(50, 4e10 / (2.0 * n * n * n)));
-            start.await();
-            long t0 = System.nanoTime();
-            for (int i = 0; i < reps; i++) {
-              b.gemm(false, false, n, n, n, ta, tb, tc, false);
-            }
-            b.download(tc, 0, new float[1], 0, 1);
-            return 2.0 * n * n * n * reps / ((System.nanoTime() - t0) / 1e9) / 1e9;
+            return productRate(b, n, start);
           }
         }));
       }
