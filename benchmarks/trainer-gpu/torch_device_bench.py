@@ -11,6 +11,10 @@ steps = int(sys.argv[2]) if len(sys.argv) > 2 else 50
 sizes = [int(s) for s in (sys.argv[1] if len(sys.argv) > 1 else "1024,2048,4096").split(",")]
 # Which parts run (all by default), named as DeviceBenchmark's: sgemm, launch, mlp512, mlp2048, mlp256, cnn.
 parts = set((sys.argv[3] if len(sys.argv) > 3 else "sgemm,launch,mlp512,mlp2048,mlp256,cnn").split(","))
+# Untimed products and steps before each timed part (the 4th argument; 1 product and 3 steps by default).
+# On these VMs a fresh process's first half second to a second runs slow (sgemm 2048 at two threads:
+# 100-180 GFLOP/s for its first 4-9 products, then 300-370): a CPU comparison warms both sides alike.
+warmup = int(sys.argv[4]) if len(sys.argv) > 4 else None
 torch.backends.cuda.matmul.allow_tf32 = False
 torch.backends.cudnn.allow_tf32 = False
 torch.backends.cudnn.benchmark = True
@@ -26,7 +30,8 @@ def sync():
 for n in sizes if "sgemm" in parts else []:
     a = torch.rand(n, n, device=dev)
     b = torch.rand(n, n, device=dev)
-    a @ b
+    for _ in range(warmup or 1):
+        a @ b
     sync()
     reps = max(2, min(50, int(4e10 / (2.0 * n ** 3))))
     t0 = time.perf_counter()
@@ -107,8 +112,9 @@ for part, label, make, shape, batch in networks:
         def run(count):
             total = 0.0
             for i in range(count):
-                xb = x[i * batch:(i + 1) * batch].to(dev, non_blocking=True)
-                yb = y[i * batch:(i + 1) * batch].to(dev, non_blocking=True)
+                j = i % steps
+                xb = x[j * batch:(j + 1) * batch].to(dev, non_blocking=True)
+                yb = y[j * batch:(j + 1) * batch].to(dev, non_blocking=True)
                 opt.zero_grad()
                 loss = loss_fn(model(xb), yb)
                 loss.backward()
@@ -117,7 +123,7 @@ for part, label, make, shape, batch in networks:
             sync()
             return float(total)
 
-        run(3)
+        run(warmup or 3)
         t0 = time.perf_counter()
         last = run(steps)
         s = time.perf_counter() - t0

@@ -11,11 +11,14 @@
 # - the two sides run interleaved (millrace then PyTorch, per thread count, per repetition), each
 #   in a fresh process, the same work: sgemm 1024 and 2048; MLP 784-512-512-10 b1024 and the
 #   CIFAR-shape CNN (Conv2D 32/64/64 3x3, MaxPool 2x2, Dense 64, 32x32x3, b64), Adam, fp32, random
-#   data held in host memory; millrace warms up 50 steps (and sgemm 50 products: C2 compiles its
-#   vector kernels 2-5 s into a run, and until then they run interpreted, which a profile of the
-#   CNN showed still under way after 20 steps) and its step figure leaves out its first timed step;
-#   PyTorch warms up 3 steps (native code) and 1 product. The cost of that warm-up is counted where
-#   it belongs, in the time to accuracy (time_to_accuracy.sh), whose clock includes the JIT;
+#   data held in host memory; both sides warm up 50 steps and 50 products before they are timed
+#   (millrace's C2 compiles its vector kernels 2-5 s into a run, and until then they run
+#   interpreted; PyTorch's native code needs no JIT, but a fresh process on these machines runs
+#   slow for its first half second to a second: its sgemm 2048 at two threads ran 100-180 GFLOP/s
+#   for its first 4-9 products, then 300-370, so with the 1 product and 3 steps it had before it
+#   was timed in that slow start in most runs, and millrace's sgemm looked ahead when it was not);
+#   millrace's step figure also leaves out its first timed step. The cost of the warm-up is counted
+#   where it belongs, in the time to accuracy (time_to_accuracy.sh), whose clock includes the JIT;
 # - each figure is the median of the repetitions, with min and max; the CPU model, its clock and
 #   the load average are printed before and after; sgemm figures are also given as a fraction of
 #   the FMA peak measured in the same runs (Java, registers only: 16 independent vector FMAs per
@@ -46,7 +49,7 @@ for rep in $(seq "$reps"); do
     LD_PRELOAD="$jsig_preload" OMP_NUM_THREADS=$t OPENBLAS_NUM_THREADS=$t java "${millrace_jit_flags[@]}" --add-modules=jdk.incubator.vector -Dbackend=java -Dthreads="$t" -Dwarmup=50 \
       -Dsteps="$steps" -Dparts=peak,sgemm$([ "$t" -gt 1 ] && echo ,apart),mlp512,cnn -cp "$cp" org.millrace.trainer.bench.DeviceBenchmark 1024,2048 \
       2>/dev/null | grep '^millrace' >> "$out/millrace-$t.txt"
-    peer "$t" /usr/bin/python3 benchmarks/trainer-gpu/torch_device_bench.py 1024,2048 "$steps" sgemm,mlp512,cnn \
+    peer "$t" /usr/bin/python3 benchmarks/trainer-gpu/torch_device_bench.py 1024,2048 "$steps" sgemm,mlp512,cnn 50 \
       2>/dev/null | grep '^pytorch' >> "$out/pytorch-$t.txt"
   done
 done
