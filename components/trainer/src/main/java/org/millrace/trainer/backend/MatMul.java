@@ -51,6 +51,24 @@ public final class MatMul {
   /** Floats per packed block of A, at most (96 x 1024: 384 KiB). */
   private static final int A_BLOCK_FLOATS = BLOCK_ROWS * 1024;
 
+  /**
+   * Floats of packed B (4 MiB) a chunk of rows sweeps at a time, at most. A larger B (a 2048 x 2048
+   * product's is 16 MiB) is swept a group of panels at a time, the chunk's whole A packed once per
+   * k block, so that the group stays in L3 while every block of A passes over it, instead of
+   * streaming all of B from memory once per block of A. sgemm 2048, this way against the earlier
+   * (interleaved in one JVM, 10 rounds each): 1.02-1.20x at two threads, 1.09x at one, more where
+   * the machine's other tenants were busy; groups of 2 MiB and 8 MiB did no better.
+   */
+  private static final long GROUP_FLOATS = 1 << 20;
+
+  /**
+   * Floats of packed A (16 MiB) per chunk of rows, at most, when B is swept in groups: each
+   * thread's rows are then one chunk (several for a larger A), so that the threads sweep the same
+   * group of B at about the same time and one thread's reads of it from memory serve the other's
+   * from L3 (two chunks against eight at two threads: 1.05-1.17x against 1.03-1.11x of the earlier way).
+   */
+  private static final long A_CHUNK_FLOATS = 1 << 22;
+
   /** A product whose k block of packed B is at most this many floats (64 KiB) sweeps its tiles along C's rows. */
   private static final long ALONG_ROWS_FLOATS = 1 << 14;
 
@@ -196,33 +214,51 @@ public final class MatMul {
     // many rows: a block of a few rows would stream every panel of B from L3 for a strip or two.
     int depthMax = Math.max(1, Math.min(KC, k));
     int blockGroups = Math.max(1, Math.min(BLOCK_ROWS, A_BLOCK_FLOATS / depthMax) / mr);
-    int chunks = Math.max(threads, Math.min(threads * 4, groups / blockGroups / threads * threads));
+    int blockChunks = Math.max(threads, Math.min(threads * 4, groups / blockGroups / threads * threads));
     // A shallow product's k block of packed B (a layer of 10 inputs, say) stays in cache in any
     // order: its tiles go along C's rows, which the hardware prefetches, rather than down a panel.
     boolean alongRows = (long) panels * w * depthMax <= ALONG_ROWS_FLOATS;
-    rows(groups, chunks, inline ? Integer.MAX_VALUE : 2, (g0, g1) -> {
-      int step = Math.min(blockGroups, g1 - g0);
-      // The packed block (in place, only a ragged last group), then a tile-sized scratch for the
-      // ragged edges of C.
-      float[] block = buffer(1, (direct ? 1 : step) * mr * depthMax + mr * w);
-      // k == 0 runs the loop once with an empty depth: C is zeroed (unless accumulating) and finished.
-      for (int k0 = 0; k0 < Math.max(k, 1); k0 += KC) {
-        int depth = Math.min(k, k0 + KC) - k0;
-        boolean acc = accumulate || k0 > 0;
-        for (int gb = g0; gb < g1; gb += step) {
-          int ge = Math.min(g1, gb + step);
-          if (!direct) {
-            packA(a, ai, ap, m, mr, k0, depth, gb, ge, block);
-          } else if (ge * mr > m) {
-            packA(a, ai, ap, m, mr, k0, depth, ge - 1, ge, block); // the ragged last group, which A cannot fill
+    // Panels per group: all of them unless B is large (see GROUP_FLOATS); A read in place has no
+    // packing to keep, and is swept whole.
+    int groupPanels = direct ? panels : (int) Math.max(1, Math.min(panels, GROUP_FLOATS / ((long) depthMax * w)));
+    boolean grouped = groupPanels < panels;
+    // Swept in groups, each thread's rows are one chunk, packed A_CHUNK_FLOATS at a time.
+    int chunks = grouped ? Math.min(groups, threads) : blockChunks;
+    int span = grouped ? (int) Math.max(1, A_CHUNK_FLOATS / ((long) mr * depthMax)) : groups;
+    rows(groups, chunks, inline ? Integer.MAX_VALUE : 2, (from, to) -> {
+      for (int g0 = from; g0 < to; g0 += span) {
+        int g1 = Math.min(to, g0 + span);
+        int step = Math.min(blockGroups, g1 - g0);
+        // The packed A (in place, only a ragged last group; grouped, the whole chunk), then a
+        // tile-sized scratch for the ragged edges of C.
+        int packedGroups = direct ? 1 : grouped ? g1 - g0 : step;
+        float[] block = buffer(1, packedGroups * mr * depthMax + mr * w);
+        // k == 0 runs the loop once with an empty depth: C is zeroed (unless accumulating) and finished.
+        for (int k0 = 0; k0 < Math.max(k, 1); k0 += KC) {
+          int depth = Math.min(k, k0 + KC) - k0;
+          boolean acc = accumulate || k0 > 0;
+          int scratch = packedGroups * mr * depth;
+          if (grouped) {
+            packA(a, ai, ap, m, mr, k0, depth, g0, g1, block);
           }
-          sweep(tile, a, ai, ap, direct, alongRows, block, packed, c, m, n, w, panels, k * w, k0, depth, gb, ge,
-              acc);
-          if (epilogue != null && k0 + KC >= k) {
-            // The block's rows of C, contiguous, finished while in L2 (per tile, its scattered rows
-            // of the epilogue's other arrays missed cache: a tenth of a forward product's time).
-            int i0 = gb * mr;
-            epilogue.apply(c, i0, Math.min(m, ge * mr) - i0, 0, n, n);
+          for (int q0 = 0; q0 < panels; q0 += groupPanels) {
+            int q1 = Math.min(panels, q0 + groupPanels);
+            for (int gb = g0; gb < g1; gb += step) {
+              int ge = Math.min(g1, gb + step);
+              if (!direct && !grouped) {
+                packA(a, ai, ap, m, mr, k0, depth, gb, ge, block);
+              } else if (direct && ge * mr > m) {
+                packA(a, ai, ap, m, mr, k0, depth, ge - 1, ge, block); // the ragged last group, which A cannot fill
+              }
+              sweep(tile, a, ai, ap, direct, alongRows, block, grouped ? g0 : gb, scratch, packed, c, m, n, w, q0,
+                  q1, k * w, k0, depth, gb, ge, acc);
+              if (epilogue != null && k0 + KC >= k && q1 == panels) {
+                // The block's rows of C, contiguous, finished while in L2 (per tile, its scattered rows
+                // of the epilogue's other arrays missed cache: a tenth of a forward product's time).
+                int i0 = gb * mr;
+                epilogue.apply(c, i0, Math.min(m, ge * mr) - i0, 0, n, n);
+              }
+            }
           }
         }
       }
@@ -321,24 +357,24 @@ public final class MatMul {
   }
 
   /**
-   * The micro-kernel over every tile of the block's rows of C: one panel at a time over every
-   * strip of the block (packed, or direct: read in place from A), or along the rows; ragged tiles
-   * of C go through scratch.
+   * The micro-kernel over the tiles of row groups [gb, ge) and panels [q0, q1) of C: one panel at a
+   * time over every strip of the block (packed, strip g at (g - origin) strips into the packed
+   * buffer; or direct: read in place from A), or along the rows; ragged tiles of C go through
+   * scratch (at that offset in the packed buffer).
    */
   private static void sweep(Tile tile, float[] a, int ai, int ap, boolean direct, boolean alongRows, float[] block,
-      float[] packed, float[] c, int m, int n, int w, int panels, int panelSize, int k0, int depth, int gb, int ge,
-      boolean acc) {
-    int scratch = (direct ? 1 : ge - gb) * tile.rows * depth;
+      int origin, int scratch, float[] packed, float[] c, int m, int n, int w, int q0, int q1, int panelSize, int k0,
+      int depth, int gb, int ge, boolean acc) {
     if (alongRows) {
       for (int g = gb; g < ge; g++) {
-        for (int q = 0; q < panels; q++) {
-          tileAt(tile, a, ai, ap, direct, block, packed, c, m, n, w, panelSize, k0, depth, gb, g, q, scratch, acc);
+        for (int q = q0; q < q1; q++) {
+          tileAt(tile, a, ai, ap, direct, block, packed, c, m, n, w, panelSize, k0, depth, origin, g, q, scratch, acc);
         }
       }
     } else {
-      for (int q = 0; q < panels; q++) {
+      for (int q = q0; q < q1; q++) {
         for (int g = gb; g < ge; g++) {
-          tileAt(tile, a, ai, ap, direct, block, packed, c, m, n, w, panelSize, k0, depth, gb, g, q, scratch, acc);
+          tileAt(tile, a, ai, ap, direct, block, packed, c, m, n, w, panelSize, k0, depth, origin, g, q, scratch, acc);
         }
       }
     }
@@ -346,7 +382,7 @@ public final class MatMul {
 
   /** The tile of row group g and panel q. */
   private static void tileAt(Tile tile, float[] a, int ai, int ap, boolean direct, float[] block, float[] packed,
-      float[] c, int m, int n, int w, int panelSize, int k0, int depth, int gb, int g, int q, int scratch,
+      float[] c, int m, int n, int w, int panelSize, int k0, int depth, int origin, int g, int q, int scratch,
       boolean acc) {
     int mr = tile.rows;
     int j0 = q * w;
@@ -356,7 +392,7 @@ public final class MatMul {
     int rowsHere = Math.min(mr, m - i0);
     boolean inPlace = direct && rowsHere == mr;
     float[] src = inPlace ? a : block;
-    int s0 = inPlace ? i0 * ai + k0 * ap : direct ? 0 : (g - gb) * mr * depth;
+    int s0 = inPlace ? i0 * ai + k0 * ap : direct ? 0 : (g - origin) * mr * depth;
     int as = inPlace ? ap : mr;
     int ar = inPlace ? ai : 1;
     if (cols == w && rowsHere == mr) {

@@ -22,11 +22,14 @@ class MatMulTest {
   /**
    * m, k, n: small; deep; packed A over several blocks; narrow; one row; empty depth; deeper than a
    * k block, A read in place and packed (in blocks of fewer rows for the depth); B exactly one panel
-   * wide (read in place for the 12 x 2 and 6 x 2 tiles with 16 lanes, and 16 x 1 with 8 or 16).
+   * wide (read in place for the 12 x 2 and 6 x 2 tiles with 16 lanes, and 16 x 1 with 8 or 16);
+   * B too large to sweep at once (in groups of panels, the last group narrower, over one k block
+   * and over two).
    */
   private static final int[][] SHAPES = {
       {37, 53, 29}, {25, 1100, 70}, {230, 300, 200}, {50, 20, 10}, {1, 7, 1}, {13, 0, 5}, {129, 2100, 17},
-      {300, 40, 700}, {100, 2100, 150}, {37, 1100, 32}, {45, 300, 16}};
+      {300, 40, 700}, {100, 2100, 150}, {37, 1100, 32}, {45, 300, 16},
+      {100, 1100, 1000}, {30, 2100, 600}};
 
   @Test
   void everyTileLayoutAndThreadCountSumsLikeTheScalarReference() {
@@ -44,6 +47,22 @@ class MatMulTest {
         } finally {
           mm.close();
         }
+      }
+    }
+  }
+
+  /**
+   * A product whose B is swept in groups and whose A is too large to pack at once (more than 16 MiB
+   * of it, over two k blocks): each thread's rows are packed a part at a time.
+   */
+  @Test
+  void aLargeAIsPackedAPartAtATime() {
+    for (int threads : new int[] {1, 2}) {
+      MatMul mm = new MatMul(threads);
+      try {
+        check(mm, 2100, 2100, 600, false, threads + " threads");
+      } finally {
+        mm.close();
       }
     }
   }
