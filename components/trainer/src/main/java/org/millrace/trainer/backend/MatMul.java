@@ -14,7 +14,8 @@ import jdk.incubator.vector.VectorSpecies;
  * thread packs a block of A (up to {@link #BLOCK_ROWS} rows by {@link #KC} of depth, fewer rows
  * for a deep block: 384 KiB, held in L2) into contiguous strips, then runs the
  * micro-kernel over every strip for one panel at a time, so the panel's slice is read from L2 (or
- * L1) while the strips stream by. With few panels (a layer of 64 outputs, a convolution of 32
+ * L1) while the strips stream by. A large B is swept a group of panels at a time (see {@link
+ * #GROUP_FLOATS}), each thread's rows of A then packed once for all the groups. With few panels (a layer of 64 outputs, a convolution of 32
  * filters) packing A would cost more than the products, so the kernel reads A in place. The
  * packing buffers belong to the calling and helper threads and are reused from call to call: a
  * training step allocates nothing here (a packed B of megabytes, allocated and zeroed per call,
@@ -55,9 +56,8 @@ public final class MatMul {
    * Floats of packed B (4 MiB) a chunk of rows sweeps at a time, at most. A larger B (a 2048 x 2048
    * product's is 16 MiB) is swept a group of panels at a time, the chunk's whole A packed once per
    * k block, so that the group stays in L3 while every block of A passes over it, instead of
-   * streaming all of B from memory once per block of A. sgemm 2048, this way against the earlier
-   * (interleaved in one JVM, 10 rounds each): 1.02-1.20x at two threads, 1.09x at one, more where
-   * the machine's other tenants were busy; groups of 2 MiB and 8 MiB did no better.
+   * streaming all of B from memory once per block of A (sgemm 2048 against the earlier way:
+   * benchmarks/RESULTS.md, "B swept in groups of panels"); groups of 2 MiB and 8 MiB did no better.
    */
   private static final long GROUP_FLOATS = 1 << 20;
 
@@ -65,7 +65,7 @@ public final class MatMul {
    * Floats of packed A (16 MiB) per chunk of rows, at most, when B is swept in groups: each
    * thread's rows are then one chunk (several for a larger A), so that the threads sweep the same
    * group of B at about the same time and one thread's reads of it from memory serve the other's
-   * from L3 (two chunks against eight at two threads: 1.05-1.17x against 1.03-1.11x of the earlier way).
+   * from L3 (two chunks ran sgemm 2048 a little faster than eight, interleaved in one JVM).
    */
   private static final long A_CHUNK_FLOATS = 1 << 22;
 
