@@ -15,8 +15,9 @@ import jdk.incubator.vector.VectorSpecies;
  * for a deep block: 384 KiB, held in L2) into contiguous strips, then runs the
  * micro-kernel over every strip for one panel at a time, so the panel's slice is read from L2 (or
  * L1) while the strips stream by. A large B is swept a group of panels at a time (see {@link
- * #GROUP_FLOATS}), each thread's rows of A then packed once for all the groups. With few panels (a layer of 64 outputs, a convolution of 32
- * filters) packing A would cost more than the products, so the kernel reads A in place. The
+ * #GROUP_FLOATS}), each thread's rows of A then packed once for all the groups. With few panels
+ * (a layer of 64 outputs, a convolution of 32 filters) packing A would cost more than the
+ * products, so the kernel reads A in place. The
  * packing buffers belong to the calling and helper threads and are reused from call to call: a
  * training step allocates nothing here (a packed B of megabytes, allocated and zeroed per call,
  * slowed some products severalfold). An {@link Epilogue} finishes each block's rows of C while
