@@ -37,7 +37,9 @@ done
 # The first Python that has torch (a virtualenv's, or Debian's python3-torch under /usr/bin).
 for py in ${PYTHON:-} python3 /usr/bin/python3; do
   if "$py" -c 'import torch' 2>/dev/null; then
-    "$py" benchmarks/trainer-gpu/torch_device_bench.py "$sizes" "$steps"
+    # On a CPU, OpenBLAS at its best: these machines' OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE pin it
+    # to slower kernels (benchmarks/trainer/peer.bash); the CPU comparison is benchmarks/trainer/run.sh.
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$py" benchmarks/trainer-gpu/torch_device_bench.py "$sizes" "$steps"
     exit $((status != 0 ? status : $?))
   fi
 done
