@@ -13,7 +13,7 @@ sizes = [int(s) for s in (sys.argv[1] if len(sys.argv) > 1 else "1024,2048,4096"
 parts = set((sys.argv[3] if len(sys.argv) > 3 else "sgemm,launch,mlp512,mlp2048,mlp256,cnn").split(","))
 # Untimed products and steps before each timed part (the 4th argument; 1 product and 3 steps by default).
 # On these VMs a fresh process's first half second to a second runs slow (sgemm 2048 at two threads:
-# 100-180 GFLOP/s for its first 4-9 products, then 300-370): a CPU comparison warms both sides alike.
+# 107-178 GFLOP/s for most of its first 5-9 products, then mostly 300-370): a CPU comparison warms both sides alike.
 warmup = int(sys.argv[4]) if len(sys.argv) > 4 else None
 torch.backends.cuda.matmul.allow_tf32 = False
 torch.backends.cudnn.allow_tf32 = False

@@ -14,8 +14,8 @@
 #   data held in host memory; both sides warm up 50 steps and 50 products before they are timed
 #   (millrace's C2 compiles its vector kernels 2-5 s into a run, and until then they run
 #   interpreted; PyTorch's native code needs no JIT, but a fresh process on these machines runs
-#   slow for its first half second to a second: its sgemm 2048 at two threads ran 100-180 GFLOP/s
-#   for its first 4-9 products, then 300-370, so with the 1 product and 3 steps it had before it
+#   slow for its first half second to a second: its sgemm 2048 at two threads ran 107-178 GFLOP/s
+#   for most of its first 5-9 products, then mostly 300-370, so with the 1 product and 3 steps it had before it
 #   was timed in that slow start in most runs, and millrace's sgemm looked ahead when it was not);
 #   millrace's step figure also leaves out its first timed step. The cost of the warm-up is counted
 #   where it belongs, in the time to accuracy (time_to_accuracy.sh), whose clock includes the JIT;
