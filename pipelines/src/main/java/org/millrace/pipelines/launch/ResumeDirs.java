@@ -31,6 +31,8 @@ import java.util.stream.Stream;
 public final class ResumeDirs {
   private static final String PREFIX = ".resume-";
   private static final String OWNER = ".owner";
+  /** Prefix of a directory being made, before it is locked and renamed to its execution's name. */
+  private static final String NEW = ".new-resume-";
 
   private ResumeDirs() {}
 
@@ -88,8 +90,23 @@ public final class ResumeDirs {
         }
       }
     }
-    Files.createDirectories(mine);
-    return lock(mine, false);
+    if (Files.isDirectory(mine)) {
+      return lock(mine, false); // this execution's own, from an earlier claim
+    }
+    // A new directory appears under its name already locked: made under a name no claimant looks
+    // at, locked, then renamed. Created in place and locked after, it could be taken over in
+    // between by a concurrent execution with the same key as a dead one's, and its owner's claim
+    // then failed (two runs of one pipeline started together).
+    Path fresh = Files.createTempDirectory(nodeDir, NEW);
+    Claim claim = lock(fresh, false);
+    try {
+      Files.move(fresh, mine, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      claim.close();
+      throw e;
+    }
+    // The open channel and its lock follow the renamed directory's inode.
+    return new Claim(mine, claim.channel, claim.lock, false);
   }
 
   /** Earlier directories of the group, newest execution first. */

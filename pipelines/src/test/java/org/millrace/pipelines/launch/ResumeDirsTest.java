@@ -7,6 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,6 +43,39 @@ class ResumeDirsTest {
     }
     try (var c = ResumeDirs.claim(node, "0000000000000000ffff", 13)) {
       assertFalse(c.inherited(), "another cache key's checkpoints expected not to be taken over");
+    }
+  }
+
+  /**
+   * Two executions with one cache key claiming at the same moment (two runs of a pipeline started
+   * together, as ConcurrentRunsIT does): each gets a new directory of its own. A directory that
+   * appeared under its name before its owner locked it was taken over by the other execution as a
+   * dead one's, and its owner's claim then failed ("expected to be free, but another process owns
+   * it"). Threads race here as the two processes did; many rounds, as the window is short.
+   */
+  @Test
+  void twoExecutionsClaimingAtOnceEachGetANewDirectory() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      for (int round = 0; round < 400; round++) {
+        Path dir = Files.createDirectory(node.resolve("round-" + round));
+        CyclicBarrier start = new CyclicBarrier(2);
+        long first = 2L * round;
+        Future<ResumeDirs.Claim> a = pool.submit(() -> {
+          start.await();
+          return ResumeDirs.claim(dir, "abcdef0123456789ffff", first);
+        });
+        Future<ResumeDirs.Claim> b = pool.submit(() -> {
+          start.await();
+          return ResumeDirs.claim(dir, "abcdef0123456789ffff", first + 1);
+        });
+        try (var ca = a.get(); var cb = b.get()) {
+          assertNotEquals(ca.dir(), cb.dir(), "round " + round);
+          assertFalse(ca.inherited() || cb.inherited(), "round " + round + ": a live execution's new directory taken over");
+        }
+      }
+    } finally {
+      pool.shutdownNow();
     }
   }
 }
