@@ -1,11 +1,12 @@
 package org.millrace.trainer.backend;
 
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Row-major float32 matrix products {@code C (m x n) = op(A) * op(B)}, optionally added to C.
- * Rows of C are split into chunks computed by the calling thread and a {@link Team} of helpers;
+ * Rows of C are split into blocks claimed by the calling thread and a {@link Team} of helpers;
  * each element is summed by one thread in a fixed order, p = 0..k-1 with fused multiply-adds, so
  * results do not depend on the number of threads, on timing or on the tile shape.
  *
@@ -15,7 +16,7 @@ import jdk.incubator.vector.VectorSpecies;
  * for a deep block: 384 KiB, held in L2) into contiguous strips, then runs the
  * micro-kernel over every strip for one panel at a time, so the panel's slice is read from L2 (or
  * L1) while the strips stream by. A large B is swept a group of panels at a time (see {@link
- * #GROUP_FLOATS}), each thread's rows of A then packed once for all the groups. With few panels
+ * #GROUP_FLOATS}), the rows of A then packed once for all the groups. With few panels
  * (a layer of 64 outputs, a convolution of 32 filters) packing A would cost more than the
  * products, so the kernel reads A in place. The
  * packing buffers belong to the calling and helper threads and are reused from call to call: a
@@ -54,21 +55,23 @@ public final class MatMul {
   private static final int A_BLOCK_FLOATS = BLOCK_ROWS * 1024;
 
   /**
-   * Floats of packed B (4 MiB) a chunk of rows sweeps at a time, at most. A larger B (a 2048 x 2048
-   * product's is 16 MiB) is swept a group of panels at a time, the chunk's whole A packed once per
-   * k block, so that the group stays in L3 while every block of A passes over it, instead of
-   * streaming all of B from memory once per block of A (sgemm 2048 against the earlier way:
+   * Floats of packed B (4 MiB) a block of rows sweeps at a time, at most. A larger B (a 2048 x 2048
+   * product's is 16 MiB) is swept a group of panels at a time, the whole A packed once per k block,
+   * so that the group stays in L3 while every block of A passes over it, instead of streaming all
+   * of B from memory once per block of A (sgemm 2048 against the earlier way:
    * benchmarks/RESULTS.md, "B swept in groups of panels"); groups of 2 MiB and 8 MiB did no better.
    */
   private static final long GROUP_FLOATS = 1 << 20;
 
   /**
-   * Floats of packed A (16 MiB) per chunk of rows, at most, when B is swept in groups: each
-   * thread's rows are then one chunk (several for a larger A), so that the threads sweep the same
-   * group of B at about the same time and one thread's reads of it from memory serve the other's
-   * from L3 (two chunks ran sgemm 2048 a little faster than eight, interleaved in one JVM).
+   * Floats of packed A (16 MiB) at a time, at most, when B is swept in groups: A is packed once
+   * (a larger one a part at a time) and every thread sweeps the same group of B over its blocks,
+   * so that one thread's reads of the group from memory serve the other's from L3.
    */
   private static final long A_CHUNK_FLOATS = 1 << 22;
+
+  /** Multiply-adds per chunk of rows a thread claims, at least (some 20 us of work): see {@link #gemm}. */
+  private static final long CHUNK_WORK = 1L << 21;
 
   /** A product whose k block of packed B is at most this many floats (64 KiB) sweeps its tiles along C's rows. */
   private static final long ALONG_ROWS_FLOATS = 1 << 14;
@@ -109,8 +112,12 @@ public final class MatMul {
   private final int threads;
   /** The tile every product uses, or null to choose by this machine's vector width and n. */
   private final Tile tile;
-  /** Per thread: [0] the packed B of the call it makes, [1] the packed A block of the rows it computes. */
-  private final ThreadLocal<float[][]> buffers = ThreadLocal.withInitial(() -> new float[2][0]);
+  /**
+   * Per thread: [0] the packed B of the call it makes, [1] the packed A block of the rows it
+   * computes (for a B swept in groups, the calling thread's holds the A all threads share), [2]
+   * the scratch tile of a thread sweeping that shared A.
+   */
+  private final ThreadLocal<float[][]> buffers = ThreadLocal.withInitial(() -> new float[3][0]);
 
   public MatMul(int threads) {
     this(threads, null);
@@ -182,8 +189,9 @@ public final class MatMul {
 
   /**
    * C (m x n) = A * B with A's element (i, p) at {@code a[i * ai + p * ap]} and B's (p, j) at
-   * {@code b[p * bp + j * bj]}. Threads take contiguous ranges of row groups; for each k block
-   * they pack A's rows block by block and sweep B's panels over it (see the class comment). Every
+   * {@code b[p * bp + j * bj]}. Threads claim blocks of row groups, large ones first and smaller
+   * towards the end; for each k block they pack a block's rows of A and sweep B's panels over it
+   * (see the class comment). A large B is swept in groups of panels ({@link #grouped}). Every
    * element of C is summed in the order p = 0..k-1 by one thread.
    */
   private void gemm(float[] a, int ai, int ap, float[] b, int bp, int bj, float[] c, int m, int k, int n,
@@ -211,59 +219,128 @@ public final class MatMul {
     // each p of a strip is a row stride further on (a convolution's weight gradient read in place
     // ran at 139 GFLOP/s in a CNN step against 178 for the input gradient of its size).
     boolean direct = panels <= DIRECT_PANELS && ap == 1;
-    // Each thread's chunk of rows holds at least one whole block of A where the product has that
-    // many rows: a block of a few rows would stream every panel of B from L3 for a strip or two.
     int depthMax = Math.max(1, Math.min(KC, k));
     int blockGroups = Math.max(1, Math.min(BLOCK_ROWS, A_BLOCK_FLOATS / depthMax) / mr);
-    int blockChunks = Math.max(threads, Math.min(threads * 4, groups / blockGroups / threads * threads));
-    // A shallow product's k block of packed B (a layer of 10 inputs, say) stays in cache in any
-    // order: its tiles go along C's rows, which the hardware prefetches, rather than down a panel.
-    boolean alongRows = (long) panels * w * depthMax <= ALONG_ROWS_FLOATS;
     // Panels per group: all of them unless B is large (see GROUP_FLOATS); A read in place has no
     // packing to keep, and is swept whole.
     int groupPanels = direct ? panels : (int) Math.max(1, Math.min(panels, GROUP_FLOATS / ((long) depthMax * w)));
-    boolean grouped = groupPanels < panels;
-    // Swept in groups, each thread's rows are one chunk, packed A_CHUNK_FLOATS at a time.
-    int chunks = grouped ? Math.min(groups, threads) : blockChunks;
-    int span = grouped ? (int) Math.max(1, A_CHUNK_FLOATS / ((long) mr * depthMax)) : groups;
-    rows(groups, chunks, inline ? Integer.MAX_VALUE : 2, (from, to) -> {
-      for (int g0 = from; g0 < to; g0 += span) {
-        int g1 = Math.min(to, g0 + span);
-        int step = Math.min(blockGroups, g1 - g0);
-        // The packed A (in place, only a ragged last group; grouped, the whole chunk), then a
-        // tile-sized scratch for the ragged edges of C.
-        int packedGroups = direct ? 1 : grouped ? g1 - g0 : step;
-        float[] block = buffer(1, packedGroups * mr * depthMax + mr * w);
-        // k == 0 runs the loop once with an empty depth: C is zeroed (unless accumulating) and finished.
-        for (int k0 = 0; k0 < Math.max(k, 1); k0 += KC) {
-          int depth = Math.min(k, k0 + KC) - k0;
-          boolean acc = accumulate || k0 > 0;
-          int scratch = packedGroups * mr * depth;
-          if (grouped) {
-            packA(a, ai, ap, m, mr, k0, depth, g0, g1, block);
+    if (groupPanels < panels) {
+      grouped(tile, a, ai, ap, packed, c, m, k, n, w, panels, groupPanels, groups, blockGroups, accumulate,
+          epilogue);
+      return;
+    }
+    // A shallow product's k block of packed B (a layer of 10 inputs, say) stays in cache in any
+    // order: its tiles go along C's rows, which the hardware prefetches, rather than down a panel.
+    boolean alongRows = (long) panels * w * depthMax <= ALONG_ROWS_FLOATS;
+    RowBlock blocks = (from, to) -> {
+      int step = Math.min(blockGroups, to - from);
+      // The packed A (in place, only a ragged last group), then a tile-sized scratch for the
+      // ragged edges of C.
+      int packedGroups = direct ? 1 : step;
+      float[] block = buffer(1, packedGroups * mr * depthMax + mr * w);
+      // k == 0 runs the loop once with an empty depth: C is zeroed (unless accumulating) and finished.
+      for (int k0 = 0; k0 < Math.max(k, 1); k0 += KC) {
+        int depth = Math.min(k, k0 + KC) - k0;
+        boolean acc = accumulate || k0 > 0;
+        int scratch = packedGroups * mr * depth;
+        for (int gb = from; gb < to; gb += step) {
+          int ge = Math.min(to, gb + step);
+          if (!direct) {
+            packA(a, ai, ap, m, mr, k0, depth, gb, ge, block, 0, block.length);
+          } else if (ge * mr > m) {
+            // The ragged last group, which A cannot fill.
+            packA(a, ai, ap, m, mr, k0, depth, ge - 1, ge, block, 0, block.length);
           }
-          for (int q0 = 0; q0 < panels; q0 += groupPanels) {
-            int q1 = Math.min(panels, q0 + groupPanels);
-            for (int gb = g0; gb < g1; gb += step) {
-              int ge = Math.min(g1, gb + step);
-              if (!direct && !grouped) {
-                packA(a, ai, ap, m, mr, k0, depth, gb, ge, block);
-              } else if (direct && ge * mr > m) {
-                packA(a, ai, ap, m, mr, k0, depth, ge - 1, ge, block); // the ragged last group, which A cannot fill
-              }
-              sweep(tile, a, ai, ap, direct, alongRows, block, grouped ? g0 : gb, scratch, packed, c, m, n, w, q0,
-                  q1, k * w, k0, depth, gb, ge, acc);
-              if (epilogue != null && k0 + KC >= k && q1 == panels) {
-                // The block's rows of C, contiguous, finished while in L2 (per tile, its scattered rows
-                // of the epilogue's other arrays missed cache: a tenth of a forward product's time).
-                int i0 = gb * mr;
-                epilogue.apply(c, i0, Math.min(m, ge * mr) - i0, 0, n, n);
-              }
-            }
+          sweep(tile, a, ai, ap, direct, alongRows, block, gb, block, scratch, packed, c, m, n, w, 0, panels, k * w,
+              k0, depth, gb, ge, acc);
+          if (epilogue != null && k0 + KC >= k) {
+            // The block's rows of C, contiguous, finished while in L2 (per tile, its scattered rows
+            // of the epilogue's other arrays missed cache: a tenth of a forward product's time).
+            int i0 = gb * mr;
+            epilogue.apply(c, i0, Math.min(m, ge * mr) - i0, 0, n, n);
           }
         }
       }
+    };
+    if (inline || threads == 1) {
+      blocks.run(0, groups);
+      return;
+    }
+    // Chunks claimed by whichever thread is free: while many remain, whole blocks of rows up to an
+    // eighth of the product at two threads; then smaller ones (what is left over twice the threads),
+    // so that the threads finish together when one of them runs slower (a core shared with another
+    // process, the JVM's own threads): with eight equal chunks, one thread stood idle for a chunk's
+    // time at the end of most products. A chunk holds at least CHUNK_WORK multiply-adds (claimed a
+    // block at a time, a first convolution's shallow product ran at half its speed).
+    int least = (int) Math.min(groups, Math.max(1, CHUNK_WORK / ((long) mr * n * Math.max(k, 1))));
+    int most = Math.max((least + blockGroups - 1) / blockGroups, groups / (4 * threads) / blockGroups) * blockGroups;
+    int[] bounds = new int[groups + 1];
+    int count = 0;
+    for (int g = 0; g < groups; count++) {
+      int size = Math.min(most, Math.max(least, (groups - g + 2 * threads - 1) / (2 * threads)));
+      g = Math.min(groups, g + size);
+      bounds[count + 1] = g;
+    }
+    rows(count, count, 2, (c0, c1) -> {
+      for (int ch = c0; ch < c1; ch++) {
+        blocks.run(bounds[ch], bounds[ch + 1]);
+      }
     });
+  }
+
+  /**
+   * The product for a B larger than {@link #GROUP_FLOATS}, swept a group of panels at a time: for
+   * each k block, the rows of A are packed together (by all threads, {@link #A_CHUNK_FLOATS} at a
+   * time), then the threads claim (group of panels, block of rows) pairs in order, group by group,
+   * so that both sweep the same group while it is in L3 and finish within a block of each other.
+   * A block's rows of C are finished (the epilogue) by whichever thread completes its last group.
+   */
+  private void grouped(Tile tile, float[] a, int ai, int ap, float[] packed, float[] c, int m, int k, int n, int w,
+      int panels, int groupPanels, int groups, int blockGroups, boolean accumulate, Epilogue epilogue) {
+    int mr = tile.rows;
+    int depthMax = Math.max(1, Math.min(KC, k));
+    int spanGroups = (int) Math.max(1, A_CHUNK_FLOATS / ((long) mr * depthMax));
+    float[] shared = buffer(1, Math.min(groups, spanGroups) * mr * depthMax);
+    int groupCount = (panels + groupPanels - 1) / groupPanels;
+    for (int s0 = 0; s0 < groups; s0 += spanGroups) {
+      int s1 = Math.min(groups, s0 + spanGroups);
+      int first = s0;
+      int blockCount = (s1 - s0 + blockGroups - 1) / blockGroups;
+      int units = blockCount * groupCount;
+      for (int k0 = 0; k0 < Math.max(k, 1); k0 += KC) {
+        int depth = Math.min(k, k0 + KC) - k0;
+        boolean acc = accumulate || k0 > 0;
+        int kb = k0;
+        // Each range of strips packed by one thread, its last strip's copy kept inside the range.
+        rows(s1 - s0, 2, (x0, x1) -> packA(a, ai, ap, m, mr, kb, depth, first + x0, first + x1, shared,
+            x0 * mr * depth, x1 * mr * depth));
+        AtomicIntegerArray left = null;
+        if (epilogue != null && k0 + KC >= k) {
+          left = new AtomicIntegerArray(blockCount);
+          for (int i = 0; i < blockCount; i++) {
+            left.set(i, groupCount);
+          }
+        }
+        AtomicIntegerArray groupsLeft = left;
+        rows(units, units, 2, (u0, u1) -> {
+          float[] scratch = buffer(2, mr * w);
+          for (int u = u0; u < u1; u++) {
+            int block = u % blockCount;
+            int q0 = u / blockCount * groupPanels;
+            int gb = first + block * blockGroups;
+            int ge = Math.min(s1, gb + blockGroups);
+            sweep(tile, a, ai, ap, false, false, shared, first, scratch, 0, packed, c, m, n, w, q0,
+                Math.min(panels, q0 + groupPanels), k * w, kb, depth, gb, ge, acc);
+            // The last group of the block (whichever thread swept it): every write to these rows
+            // happened before the count reached zero.
+            if (groupsLeft != null && groupsLeft.decrementAndGet(block) == 0) {
+              int i0 = gb * mr;
+              epilogue.apply(c, i0, Math.min(m, ge * mr) - i0, 0, n, n);
+            }
+          }
+        });
+      }
+    }
   }
 
   /** B's panels of w columns (the last zero-padded), each k x w, p-major, read along B's contiguous dimension. */
@@ -305,15 +382,16 @@ public final class MatMul {
 
   /**
    * Row groups [gb, ge) of A, depth columns from k0, as strips of mr rows (p-major, zero rows past
-   * m), copied along A's contiguous dimension: row by row when A's rows are contiguous (nn, nt),
-   * mr values at a time when its columns are (tn).
+   * m) from {@code at} in block, copied along A's contiguous dimension: row by row when A's rows are
+   * contiguous (nn, nt), mr values at a time when its columns are (tn). Nothing is written at or
+   * past {@code limit} (another thread may be packing there).
    */
   private static void packA(float[] a, int ai, int ap, int m, int mr, int k0, int depth, int gb, int ge,
-      float[] block) {
+      float[] block, int at, int limit) {
     for (int g = gb; g < ge; g++) {
       int i0 = g * mr;
       int rowsHere = Math.min(mr, m - i0);
-      int strip = (g - gb) * mr * depth;
+      int strip = at + (g - gb) * mr * depth;
       if (ap == 1) {
         for (int r = 0; r < mr; r++) {
           int dst = strip + r;
@@ -332,7 +410,7 @@ public final class MatMul {
         // A's columns are contiguous (tn): mr values per p. One vector copies them when it can
         // (its lanes past mr land where the next p's values, or the next strip, go next).
         int p = 0;
-        if (S.length() >= mr && block.length - strip >= depth * mr + S.length()) {
+        if (S.length() >= mr && limit - strip >= depth * mr + S.length()) {
           // The last p whose vector stays inside A.
           int last = Math.min(depth, Math.floorDiv(a.length - S.length() - i0, ap) - k0 + 1);
           for (; p < last; p++) {
@@ -361,21 +439,23 @@ public final class MatMul {
    * The micro-kernel over the tiles of row groups [gb, ge) and panels [q0, q1) of C: one panel at a
    * time over every strip of the block (packed, strip g at (g - origin) strips into the packed
    * buffer; or direct: read in place from A), or along the rows; ragged tiles of C go through
-   * scratch (at that offset in the packed buffer).
+   * {@code scr} (at offset {@code scratch}).
    */
   private static void sweep(Tile tile, float[] a, int ai, int ap, boolean direct, boolean alongRows, float[] block,
-      int origin, int scratch, float[] packed, float[] c, int m, int n, int w, int q0, int q1, int panelSize, int k0,
+      int origin, float[] scr, int scratch, float[] packed, float[] c, int m, int n, int w, int q0, int q1, int panelSize, int k0,
       int depth, int gb, int ge, boolean acc) {
     if (alongRows) {
       for (int g = gb; g < ge; g++) {
         for (int q = q0; q < q1; q++) {
-          tileAt(tile, a, ai, ap, direct, block, packed, c, m, n, w, panelSize, k0, depth, origin, g, q, scratch, acc);
+          tileAt(tile, a, ai, ap, direct, block, packed, c, m, n, w, panelSize, k0, depth, origin, g, q, scr, scratch,
+              acc);
         }
       }
     } else {
       for (int q = q0; q < q1; q++) {
         for (int g = gb; g < ge; g++) {
-          tileAt(tile, a, ai, ap, direct, block, packed, c, m, n, w, panelSize, k0, depth, origin, g, q, scratch, acc);
+          tileAt(tile, a, ai, ap, direct, block, packed, c, m, n, w, panelSize, k0, depth, origin, g, q, scr, scratch,
+              acc);
         }
       }
     }
@@ -383,8 +463,8 @@ public final class MatMul {
 
   /** The tile of row group g and panel q. */
   private static void tileAt(Tile tile, float[] a, int ai, int ap, boolean direct, float[] block, float[] packed,
-      float[] c, int m, int n, int w, int panelSize, int k0, int depth, int origin, int g, int q, int scratch,
-      boolean acc) {
+      float[] c, int m, int n, int w, int panelSize, int k0, int depth, int origin, int g, int q, float[] scr,
+      int scratch, boolean acc) {
     int mr = tile.rows;
     int j0 = q * w;
     int cols = Math.min(w, n - j0);
@@ -401,12 +481,12 @@ public final class MatMul {
     } else {
       for (int r = 0; r < mr; r++) {
         for (int j = 0; j < w; j++) {
-          block[scratch + r * w + j] = acc && r < rowsHere && j < cols ? c[(i0 + r) * n + j0 + j] : 0f;
+          scr[scratch + r * w + j] = acc && r < rowsHere && j < cols ? c[(i0 + r) * n + j0 + j] : 0f;
         }
       }
-      kernel(tile, src, s0, as, ar, packed, base, w, block, scratch, w, depth, true);
+      kernel(tile, src, s0, as, ar, packed, base, w, scr, scratch, w, depth, true);
       for (int r = 0; r < rowsHere; r++) {
-        System.arraycopy(block, scratch + r * w, c, (i0 + r) * n + j0, cols);
+        System.arraycopy(scr, scratch + r * w, c, (i0 + r) * n + j0, cols);
       }
     }
   }
