@@ -1,6 +1,5 @@
 package org.millrace.trainer.backend;
 
-import java.util.concurrent.atomic.AtomicIntegerArray;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -16,7 +15,7 @@ import jdk.incubator.vector.VectorSpecies;
  * for a deep block: 384 KiB, held in L2) into contiguous strips, then runs the
  * micro-kernel over every strip for one panel at a time, so the panel's slice is read from L2 (or
  * L1) while the strips stream by. A large B is swept a group of panels at a time (see {@link
- * #GROUP_FLOATS}), the rows of A then packed once for all the groups. With few panels
+ * #GROUP_FLOATS}), each thread's rows of A then packed once for all the groups. With few panels
  * (a layer of 64 outputs, a convolution of 32 filters) packing A would cost more than the
  * products, so the kernel reads A in place. The
  * packing buffers belong to the calling and helper threads and are reused from call to call: a
@@ -55,18 +54,19 @@ public final class MatMul {
   private static final int A_BLOCK_FLOATS = BLOCK_ROWS * 1024;
 
   /**
-   * Floats of packed B (4 MiB) a block of rows sweeps at a time, at most. A larger B (a 2048 x 2048
-   * product's is 16 MiB) is swept a group of panels at a time, the whole A packed once per k block,
-   * so that the group stays in L3 while every block of A passes over it, instead of streaming all
-   * of B from memory once per block of A (sgemm 2048 against the earlier way:
+   * Floats of packed B (4 MiB) a chunk of rows sweeps at a time, at most. A larger B (a 2048 x 2048
+   * product's is 16 MiB) is swept a group of panels at a time, the chunk's whole A packed once per
+   * k block, so that the group stays in L3 while every block of A passes over it, instead of
+   * streaming all of B from memory once per block of A (sgemm 2048 against the earlier way:
    * benchmarks/RESULTS.md, "B swept in groups of panels"); groups of 2 MiB and 8 MiB did no better.
    */
   private static final long GROUP_FLOATS = 1 << 20;
 
   /**
-   * Floats of packed A (16 MiB) at a time, at most, when B is swept in groups: A is packed once
-   * (a larger one a part at a time) and every thread sweeps the same group of B over its blocks,
-   * so that one thread's reads of the group from memory serve the other's from L3.
+   * Floats of packed A (16 MiB) per chunk of rows, at most, when B is swept in groups: each
+   * thread's rows are then one chunk (several for a larger A), so that the threads sweep the same
+   * group of B at about the same time and one thread's reads of it from memory serve the other's
+   * from L3 (two chunks ran sgemm 2048 a little faster than eight, interleaved in one JVM).
    */
   private static final long A_CHUNK_FLOATS = 1 << 22;
 
@@ -112,12 +112,8 @@ public final class MatMul {
   private final int threads;
   /** The tile every product uses, or null to choose by this machine's vector width and n. */
   private final Tile tile;
-  /**
-   * Per thread: [0] the packed B of the call it makes, [1] the packed A block of the rows it
-   * computes (for a B swept in groups, the calling thread's holds the A all threads share), [2]
-   * the scratch tile of a thread sweeping that shared A.
-   */
-  private final ThreadLocal<float[][]> buffers = ThreadLocal.withInitial(() -> new float[3][0]);
+  /** Per thread: [0] the packed B of the call it makes, [1] the packed A block of the rows it computes. */
+  private final ThreadLocal<float[][]> buffers = ThreadLocal.withInitial(() -> new float[2][0]);
 
   public MatMul(int threads) {
     this(threads, null);
@@ -246,13 +242,13 @@ public final class MatMul {
         for (int gb = from; gb < to; gb += step) {
           int ge = Math.min(to, gb + step);
           if (!direct) {
-            packA(a, ai, ap, m, mr, k0, depth, gb, ge, block, 0, block.length);
+            packA(a, ai, ap, m, mr, k0, depth, gb, ge, block);
           } else if (ge * mr > m) {
             // The ragged last group, which A cannot fill.
-            packA(a, ai, ap, m, mr, k0, depth, ge - 1, ge, block, 0, block.length);
+            packA(a, ai, ap, m, mr, k0, depth, ge - 1, ge, block);
           }
-          sweep(tile, a, ai, ap, direct, alongRows, block, gb, block, scratch, packed, c, m, n, w, 0, panels, k * w,
-              k0, depth, gb, ge, acc);
+          sweep(tile, a, ai, ap, direct, alongRows, block, gb, scratch, packed, c, m, n, w, 0, panels, k * w, k0,
+              depth, gb, ge, acc);
           if (epilogue != null && k0 + KC >= k) {
             // The block's rows of C, contiguous, finished while in L2 (per tile, its scattered rows
             // of the epilogue's other arrays missed cache: a tenth of a forward product's time).
@@ -269,9 +265,10 @@ public final class MatMul {
     // Chunks claimed by whichever thread is free: while many remain, whole blocks of rows up to an
     // eighth of the product at two threads; then smaller ones (what is left over twice the threads),
     // so that the threads finish together when one of them runs slower (a core shared with another
-    // process, the JVM's own threads): with eight equal chunks, one thread stood idle for a chunk's
-    // time at the end of most products. A chunk holds at least CHUNK_WORK multiply-adds (claimed a
-    // block at a time, a first convolution's shallow product ran at half its speed).
+    // process, the JVM's own threads): with eight equal chunks, one thread stood idle at the end for
+    // up to a chunk's time (0.1-0.9 ms of an 8 ms sgemm 1024 at two threads, traced). A chunk holds
+    // at least CHUNK_WORK multiply-adds (claimed a block at a time, a first convolution's shallow
+    // product ran at half its speed).
     int least = (int) Math.min(groups, Math.max(1, CHUNK_WORK / ((long) mr * n * Math.max(k, 1))));
     int most = Math.max((least + blockGroups - 1) / blockGroups, groups / (4 * threads) / blockGroups) * blockGroups;
     int[] bounds = new int[groups + 1];
@@ -289,58 +286,42 @@ public final class MatMul {
   }
 
   /**
-   * The product for a B larger than {@link #GROUP_FLOATS}, swept a group of panels at a time: for
-   * each k block, the rows of A are packed together (by all threads, {@link #A_CHUNK_FLOATS} at a
-   * time), then the threads claim (group of panels, block of rows) pairs in order, group by group,
-   * so that both sweep the same group while it is in L3 and finish within a block of each other.
-   * A block's rows of C are finished (the epilogue) by whichever thread completes its last group.
+   * The product for a B larger than {@link #GROUP_FLOATS}, swept a group of panels at a time: each
+   * thread's rows are one chunk, whose A it packs once per k block ({@link #A_CHUNK_FLOATS} at a
+   * time), so that the threads sweep the same group at about the same time and one thread's reads
+   * of it from memory serve the other's from L3. (Blocks of one A packed by all threads, claimed
+   * group by group, ran sgemm 2048 at two threads 3-4% slower in fresh JVMs, 342 against 347-355
+   * GFLOP/s.)
    */
   private void grouped(Tile tile, float[] a, int ai, int ap, float[] packed, float[] c, int m, int k, int n, int w,
       int panels, int groupPanels, int groups, int blockGroups, boolean accumulate, Epilogue epilogue) {
     int mr = tile.rows;
     int depthMax = Math.max(1, Math.min(KC, k));
-    int spanGroups = (int) Math.max(1, A_CHUNK_FLOATS / ((long) mr * depthMax));
-    float[] shared = buffer(1, Math.min(groups, spanGroups) * mr * depthMax);
-    int groupCount = (panels + groupPanels - 1) / groupPanels;
-    for (int s0 = 0; s0 < groups; s0 += spanGroups) {
-      int s1 = Math.min(groups, s0 + spanGroups);
-      int first = s0;
-      int blockCount = (s1 - s0 + blockGroups - 1) / blockGroups;
-      int units = blockCount * groupCount;
-      for (int k0 = 0; k0 < Math.max(k, 1); k0 += KC) {
-        int depth = Math.min(k, k0 + KC) - k0;
-        boolean acc = accumulate || k0 > 0;
-        int kb = k0;
-        // Each range of strips packed by one thread, its last strip's copy kept inside the range.
-        rows(s1 - s0, 2, (x0, x1) -> packA(a, ai, ap, m, mr, kb, depth, first + x0, first + x1, shared,
-            x0 * mr * depth, x1 * mr * depth));
-        AtomicIntegerArray left = null;
-        if (epilogue != null && k0 + KC >= k) {
-          left = new AtomicIntegerArray(blockCount);
-          for (int i = 0; i < blockCount; i++) {
-            left.set(i, groupCount);
-          }
-        }
-        AtomicIntegerArray groupsLeft = left;
-        rows(units, units, 2, (u0, u1) -> {
-          float[] scratch = buffer(2, mr * w);
-          for (int u = u0; u < u1; u++) {
-            int block = u % blockCount;
-            int q0 = u / blockCount * groupPanels;
-            int gb = first + block * blockGroups;
-            int ge = Math.min(s1, gb + blockGroups);
-            sweep(tile, a, ai, ap, false, false, shared, first, scratch, 0, packed, c, m, n, w, q0,
-                Math.min(panels, q0 + groupPanels), k * w, kb, depth, gb, ge, acc);
-            // The last group of the block (whichever thread swept it): every write to these rows
-            // happened before the count reached zero.
-            if (groupsLeft != null && groupsLeft.decrementAndGet(block) == 0) {
-              int i0 = gb * mr;
-              epilogue.apply(c, i0, Math.min(m, ge * mr) - i0, 0, n, n);
+    int span = (int) Math.max(1, A_CHUNK_FLOATS / ((long) mr * depthMax));
+    rows(groups, Math.min(groups, threads), 2, (from, to) -> {
+      for (int g0 = from; g0 < to; g0 += span) {
+        int g1 = Math.min(to, g0 + span);
+        // The chunk's packed A, then a tile-sized scratch for the ragged edges of C.
+        float[] block = buffer(1, (g1 - g0) * mr * depthMax + mr * w);
+        for (int k0 = 0; k0 < Math.max(k, 1); k0 += KC) {
+          int depth = Math.min(k, k0 + KC) - k0;
+          boolean acc = accumulate || k0 > 0;
+          packA(a, ai, ap, m, mr, k0, depth, g0, g1, block);
+          for (int q0 = 0; q0 < panels; q0 += groupPanels) {
+            int q1 = Math.min(panels, q0 + groupPanels);
+            for (int gb = g0; gb < g1; gb += blockGroups) {
+              int ge = Math.min(g1, gb + blockGroups);
+              sweep(tile, a, ai, ap, false, false, block, g0, (g1 - g0) * mr * depth, packed, c, m, n, w, q0, q1,
+                  k * w, k0, depth, gb, ge, acc);
+              if (epilogue != null && k0 + KC >= k && q1 == panels) {
+                int i0 = gb * mr;
+                epilogue.apply(c, i0, Math.min(m, ge * mr) - i0, 0, n, n);
+              }
             }
           }
-        });
+        }
       }
-    }
+    });
   }
 
   /** B's panels of w columns (the last zero-padded), each k x w, p-major, read along B's contiguous dimension. */
@@ -382,16 +363,15 @@ public final class MatMul {
 
   /**
    * Row groups [gb, ge) of A, depth columns from k0, as strips of mr rows (p-major, zero rows past
-   * m) from {@code at} in block, copied along A's contiguous dimension: row by row when A's rows are
-   * contiguous (nn, nt), mr values at a time when its columns are (tn). Nothing is written at or
-   * past {@code limit} (another thread may be packing there).
+   * m), copied along A's contiguous dimension: row by row when A's rows are contiguous (nn, nt),
+   * mr values at a time when its columns are (tn).
    */
   private static void packA(float[] a, int ai, int ap, int m, int mr, int k0, int depth, int gb, int ge,
-      float[] block, int at, int limit) {
+      float[] block) {
     for (int g = gb; g < ge; g++) {
       int i0 = g * mr;
       int rowsHere = Math.min(mr, m - i0);
-      int strip = at + (g - gb) * mr * depth;
+      int strip = (g - gb) * mr * depth;
       if (ap == 1) {
         for (int r = 0; r < mr; r++) {
           int dst = strip + r;
@@ -410,7 +390,7 @@ public final class MatMul {
         // A's columns are contiguous (tn): mr values per p. One vector copies them when it can
         // (its lanes past mr land where the next p's values, or the next strip, go next).
         int p = 0;
-        if (S.length() >= mr && limit - strip >= depth * mr + S.length()) {
+        if (S.length() >= mr && block.length - strip >= depth * mr + S.length()) {
           // The last p whose vector stays inside A.
           int last = Math.min(depth, Math.floorDiv(a.length - S.length() - i0, ap) - k0 + 1);
           for (; p < last; p++) {
@@ -439,23 +419,21 @@ public final class MatMul {
    * The micro-kernel over the tiles of row groups [gb, ge) and panels [q0, q1) of C: one panel at a
    * time over every strip of the block (packed, strip g at (g - origin) strips into the packed
    * buffer; or direct: read in place from A), or along the rows; ragged tiles of C go through
-   * {@code scr} (at offset {@code scratch}).
+   * scratch (at that offset in the packed buffer).
    */
   private static void sweep(Tile tile, float[] a, int ai, int ap, boolean direct, boolean alongRows, float[] block,
-      int origin, float[] scr, int scratch, float[] packed, float[] c, int m, int n, int w, int q0, int q1, int panelSize, int k0,
+      int origin, int scratch, float[] packed, float[] c, int m, int n, int w, int q0, int q1, int panelSize, int k0,
       int depth, int gb, int ge, boolean acc) {
     if (alongRows) {
       for (int g = gb; g < ge; g++) {
         for (int q = q0; q < q1; q++) {
-          tileAt(tile, a, ai, ap, direct, block, packed, c, m, n, w, panelSize, k0, depth, origin, g, q, scr, scratch,
-              acc);
+          tileAt(tile, a, ai, ap, direct, block, packed, c, m, n, w, panelSize, k0, depth, origin, g, q, scratch, acc);
         }
       }
     } else {
       for (int q = q0; q < q1; q++) {
         for (int g = gb; g < ge; g++) {
-          tileAt(tile, a, ai, ap, direct, block, packed, c, m, n, w, panelSize, k0, depth, origin, g, q, scr, scratch,
-              acc);
+          tileAt(tile, a, ai, ap, direct, block, packed, c, m, n, w, panelSize, k0, depth, origin, g, q, scratch, acc);
         }
       }
     }
@@ -463,8 +441,8 @@ public final class MatMul {
 
   /** The tile of row group g and panel q. */
   private static void tileAt(Tile tile, float[] a, int ai, int ap, boolean direct, float[] block, float[] packed,
-      float[] c, int m, int n, int w, int panelSize, int k0, int depth, int origin, int g, int q, float[] scr,
-      int scratch, boolean acc) {
+      float[] c, int m, int n, int w, int panelSize, int k0, int depth, int origin, int g, int q, int scratch,
+      boolean acc) {
     int mr = tile.rows;
     int j0 = q * w;
     int cols = Math.min(w, n - j0);
@@ -481,12 +459,12 @@ public final class MatMul {
     } else {
       for (int r = 0; r < mr; r++) {
         for (int j = 0; j < w; j++) {
-          scr[scratch + r * w + j] = acc && r < rowsHere && j < cols ? c[(i0 + r) * n + j0 + j] : 0f;
+          block[scratch + r * w + j] = acc && r < rowsHere && j < cols ? c[(i0 + r) * n + j0 + j] : 0f;
         }
       }
-      kernel(tile, src, s0, as, ar, packed, base, w, scr, scratch, w, depth, true);
+      kernel(tile, src, s0, as, ar, packed, base, w, block, scratch, w, depth, true);
       for (int r = 0; r < rowsHere; r++) {
-        System.arraycopy(scr, scratch + r * w, c, (i0 + r) * n + j0, cols);
+        System.arraycopy(block, scratch + r * w, c, (i0 + r) * n + j0, cols);
       }
     }
   }

@@ -68,36 +68,6 @@ class MatMulTest {
     }
   }
 
-  /**
-   * A B swept in groups: the threads pack the shared A a range of strips each, then claim blocks
-   * of it; with A transposed (tn) a strip's packing copies whole vectors, whose lanes past the
-   * strip must not land in the next range, which the other thread may have packed already (the
-   * mutation that lets them fails here within a few rounds).
-   */
-  @Test
-  void threadsPackingOneSharedAStayInsideTheirRanges() {
-    int m = 600;
-    int k = 600;
-    int n = 2000;
-    SplittableRandom random = new SplittableRandom(11);
-    float[] a = random(random, m * k);
-    float[] b = random(random, k * n);
-    float[] expected = reference(a, b, new float[m * n], m, k, n, false);
-    float[] at = transpose(a, m, k);
-    for (int threads : new int[] {2, 3}) {
-      MatMul mm = new MatMul(threads);
-      try {
-        for (int round = 0; round < 30; round++) {
-          float[] c = new float[m * n];
-          mm.tn(at, b, c, m, k, n, false);
-          assertArrayEquals(expected, c, 0f, threads + " threads, round " + round);
-        }
-      } finally {
-        mm.close();
-      }
-    }
-  }
-
   private static void check(MatMul mm, int m, int k, int n, boolean accumulate, String what) {
     SplittableRandom random = new SplittableRandom(m * 31L + k * 7L + n);
     float[] a = random(random, m * k);
