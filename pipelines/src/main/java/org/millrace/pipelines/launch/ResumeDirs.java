@@ -6,11 +6,14 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
@@ -26,13 +29,20 @@ import java.util.stream.Stream;
  * that lock, that is when no live process owns it, and then renames it to its own name; the rename
  * is atomic, so of two executions racing for one leftover directory exactly one gets it. Two runs
  * of one pipeline at once therefore never write checkpoints into the same directory, and neither
- * deletes the other's.
+ * deletes the other's. A new directory is made under a name no claimant looks at, locked, then
+ * renamed; one left half-made by a claimant killed in between is removed by a later claim.
  */
 public final class ResumeDirs {
   private static final String PREFIX = ".resume-";
   private static final String OWNER = ".owner";
   /** Prefix of a directory being made, before it is locked and renamed to its execution's name. */
   private static final String NEW = ".new-resume-";
+  /**
+   * Age after which an unlocked directory being made is abandoned (its maker killed between making
+   * and renaming it) and removed by the next claim: making one takes milliseconds, so a maker still
+   * about to lock it is never this far behind.
+   */
+  static final Duration ABANDONED_AFTER = Duration.ofMinutes(10);
 
   private ResumeDirs() {}
 
@@ -93,6 +103,7 @@ public final class ResumeDirs {
     if (Files.isDirectory(mine)) {
       return lock(mine, false); // this execution's own, from an earlier claim
     }
+    removeAbandoned(nodeDir);
     // A new directory appears under its name already locked: made under a name no claimant looks
     // at, locked, then renamed. Created in place and locked after, it could be taken over in
     // between by a concurrent execution with the same key as a dead one's, and its owner's claim
@@ -107,6 +118,51 @@ public final class ResumeDirs {
     }
     // The open channel and its lock follow the renamed directory's inode.
     return new Claim(mine, claim.channel, claim.lock, false);
+  }
+
+  /**
+   * Removes the directories being made that a killed claimant left (empty but for an unlocked
+   * {@code .owner}), once older than {@link #ABANDONED_AFTER}; one locked, or younger, is left
+   * alone, and one another claimant removes first is skipped.
+   */
+  private static void removeAbandoned(Path nodeDir) throws IOException {
+    Instant before = Instant.now().minus(ABANDONED_AFTER);
+    List<Path> made;
+    try (Stream<Path> s = Files.list(nodeDir)) {
+      made = s.filter(p -> p.getFileName().toString().startsWith(NEW)).toList();
+    }
+    for (Path dir : made) {
+      try {
+        if (Files.getLastModifiedTime(dir).toInstant().isAfter(before)) {
+          continue;
+        }
+        try (Stream<Path> inside = Files.list(dir)) {
+          if (inside.anyMatch(p -> !p.getFileName().toString().equals(OWNER))) {
+            continue; // not a half-made directory after all: its contents are not ours to delete
+          }
+        }
+        Path owner = dir.resolve(OWNER);
+        if (Files.exists(owner)) {
+          try (FileChannel ch = FileChannel.open(owner, StandardOpenOption.WRITE)) {
+            FileLock lock;
+            try {
+              lock = ch.tryLock();
+            } catch (OverlappingFileLockException e) {
+              lock = null; // being made by this very process
+            }
+            if (lock == null) {
+              continue;
+            }
+            Files.deleteIfExists(owner);
+          }
+        }
+        Files.deleteIfExists(dir);
+      } catch (NoSuchFileException e) {
+        // removed, or renamed to its execution's name, meanwhile
+      } catch (DirectoryNotEmptyException e) {
+        // written into meanwhile: left alone
+      }
+    }
   }
 
   /** Earlier directories of the group, newest execution first. */

@@ -5,8 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -43,6 +48,41 @@ class ResumeDirsTest {
     }
     try (var c = ResumeDirs.claim(node, "0000000000000000ffff", 13)) {
       assertFalse(c.inherited(), "another cache key's checkpoints expected not to be taken over");
+    }
+  }
+
+  /**
+   * A claimant killed between making its new directory and renaming it leaves a {@code
+   * .new-resume-*} directory nobody will rename: the next claim removes it once it is older than
+   * any claimant could still be making it, and leaves alone one that is younger, one whose maker
+   * still holds its lock, and one with contents besides its lock file.
+   */
+  @Test
+  void aDirectoryLeftHalfMadeByAKilledClaimantIsRemovedLater() throws Exception {
+    FileTime old = FileTime.from(Instant.now().minus(ResumeDirs.ABANDONED_AFTER).minusSeconds(60));
+    Path unlocked = Files.createDirectory(node.resolve(".new-resume-111"));
+    Files.createFile(unlocked.resolve(".owner"));
+    Path bare = Files.createDirectory(node.resolve(".new-resume-222")); // killed before its lock file
+    Path young = Files.createDirectory(node.resolve(".new-resume-333"));
+    Path locked = Files.createDirectory(node.resolve(".new-resume-444"));
+    Path full = Files.createDirectory(node.resolve(".new-resume-555"));
+    Files.writeString(full.resolve("step-1"), "w");
+    Files.createFile(full.resolve(".owner"));
+    for (Path p : new Path[] {unlocked, bare, locked, full}) {
+      Files.setLastModifiedTime(p, old);
+    }
+    try (FileChannel ch = FileChannel.open(locked.resolve(".owner"), StandardOpenOption.CREATE,
+        StandardOpenOption.WRITE); FileLock lock = ch.lock()) {
+      Files.setLastModifiedTime(locked, old);
+      try (var a = ResumeDirs.claim(node, "abcdef0123456789ffff", 20)) {
+        assertFalse(Files.exists(unlocked), "an abandoned half-made directory expected to be removed");
+        assertFalse(Files.exists(bare), "an abandoned half-made directory without its lock file expected to be removed");
+        assertTrue(Files.isDirectory(young), "a directory being made now expected to be left alone");
+        assertTrue(Files.isDirectory(locked), "a directory whose maker holds its lock expected to be left alone");
+        assertEquals("w", Files.readString(full.resolve("step-1")));
+        assertTrue(Files.exists(full.resolve(".owner")), "a directory with contents expected to be left whole");
+        assertTrue(Files.isDirectory(a.dir()));
+      }
     }
   }
 
