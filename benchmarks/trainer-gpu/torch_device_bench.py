@@ -15,6 +15,9 @@ parts = set((sys.argv[3] if len(sys.argv) > 3 else "sgemm,launch,mlp512,mlp2048,
 # On these VMs a fresh process's first half second to a second runs slow (sgemm 2048 at two threads:
 # 107-178 GFLOP/s for most of its first 5-9 products, then mostly 300-370): a CPU comparison warms both sides alike.
 warmup = int(sys.argv[4]) if len(sys.argv) > 4 else None
+# The work each timed sgemm figure takes, in FLOP (the 5th argument; 4e10 by default, as DeviceBenchmark's
+# -DtimedFlop): 2 to 200 products of that size.
+timed_flop = float(sys.argv[5]) if len(sys.argv) > 5 else 4e10
 torch.backends.cuda.matmul.allow_tf32 = False
 torch.backends.cudnn.allow_tf32 = False
 torch.backends.cudnn.benchmark = True
@@ -33,7 +36,7 @@ for n in sizes if "sgemm" in parts else []:
     for _ in range(warmup or 1):
         a @ b
     sync()
-    reps = max(2, min(50, int(4e10 / (2.0 * n ** 3))))
+    reps = max(2, min(200, int(timed_flop / (2.0 * n ** 3))))
     t0 = time.perf_counter()
     for _ in range(reps):
         a @ b

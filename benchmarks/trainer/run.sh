@@ -19,6 +19,11 @@
 #   was timed in that slow start in most runs, and millrace's sgemm looked ahead when it was not);
 #   millrace's step figure also leaves out its first timed step. The cost of the warm-up is counted
 #   where it belongs, in the time to accuracy (time_to_accuracy.sh), whose clock includes the JIT;
+# - each sgemm figure times products taking 4e11 FLOP in all (both sides: 23 of 2048, 190 of 1024,
+#   over a second), not 4e10 (2 of 2048, a tenth of a second) as before 2026-12-06 08:40 UTC: in so
+#   short a window one compile by the JIT (millrace's product driver is compiled by C2 after 50 calls,
+#   the warm-up's count, so it was often compiled during the window) or one slow moment of the VM
+#   moved a figure by a fifth;
 # - each figure is the median of the repetitions, with min and max; the CPU model, its clock and
 #   the load average are printed before and after; sgemm figures are also given as a fraction of
 #   the FMA peak measured in the same runs (Java, registers only: 16 independent vector FMAs per
@@ -46,10 +51,10 @@ peer_check
 out=$(mktemp -d)
 for rep in $(seq "$reps"); do
   for t in 1 2; do
-    LD_PRELOAD="$jsig_preload" OMP_NUM_THREADS=$t OPENBLAS_NUM_THREADS=$t java "${millrace_jit_flags[@]}" --add-modules=jdk.incubator.vector -Dbackend=java -Dthreads="$t" -Dwarmup=50 \
+    LD_PRELOAD="$jsig_preload" OMP_NUM_THREADS=$t OPENBLAS_NUM_THREADS=$t java "${millrace_jit_flags[@]}" --add-modules=jdk.incubator.vector -Dbackend=java -Dthreads="$t" -Dwarmup=50 -DtimedFlop=4e11 \
       -Dsteps="$steps" -Dparts=peak,sgemm$([ "$t" -gt 1 ] && echo ,apart),mlp512,cnn -cp "$cp" org.millrace.trainer.bench.DeviceBenchmark 1024,2048 \
       2>/dev/null | grep '^millrace' >> "$out/millrace-$t.txt"
-    peer "$t" /usr/bin/python3 benchmarks/trainer-gpu/torch_device_bench.py 1024,2048 "$steps" sgemm,mlp512,cnn 50 \
+    peer "$t" /usr/bin/python3 benchmarks/trainer-gpu/torch_device_bench.py 1024,2048 "$steps" sgemm,mlp512,cnn 50 4e11 \
       2>/dev/null | grep '^pytorch' >> "$out/pytorch-$t.txt"
   done
 done

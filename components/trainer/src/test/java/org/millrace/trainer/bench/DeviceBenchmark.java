@@ -255,8 +255,14 @@ public final class DeviceBenchmark {
   }
 
   /**
-   * GFLOP/s of n x n products on {@code b}: after the warm-up products, as many as take about 40
-   * GFLOP (2 to 50), timed from {@code start} (when given: every thread's clock starts together).
+   * The work each timed sgemm figure takes, in FLOP: -DtimedFlop, 4e10 by default (as
+   * torch_device_bench.py's fifth argument).
+   */
+  private static final double TIMED_FLOP = Double.parseDouble(System.getProperty("timedFlop", "4e10"));
+
+  /**
+   * GFLOP/s of n x n products on {@code b}: after the warm-up products, as many as take {@link
+   * #TIMED_FLOP} (2 to 200), timed from {@code start} (when given: every thread's clock starts together).
    */
   private static double productRate(Backend b, int n, java.util.concurrent.CyclicBarrier start) throws Exception {
     float[] a = new float[n * n];
@@ -272,7 +278,7 @@ public final class DeviceBenchmark {
     for (int i = 0; i < WARMUP; i++) {
       b.gemm(false, false, n, n, n, ta, tb, tc, false);
     }
-    int reps = Math.max(2, (int) Math.min(50, 4e10 / (2.0 * n * n * n)));
+    int reps = Math.max(2, (int) Math.min(200, TIMED_FLOP / (2.0 * n * n * n)));
     if (start != null) {
       start.await();
     }
