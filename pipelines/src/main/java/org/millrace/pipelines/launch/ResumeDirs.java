@@ -144,14 +144,8 @@ public final class ResumeDirs {
         Path owner = dir.resolve(OWNER);
         if (Files.exists(owner)) {
           try (FileChannel ch = FileChannel.open(owner, StandardOpenOption.WRITE)) {
-            FileLock lock;
-            try {
-              lock = ch.tryLock();
-            } catch (OverlappingFileLockException e) {
-              lock = null; // being made by this very process
-            }
-            if (lock == null) {
-              continue;
+            if (tryLock(ch) == null) {
+              continue; // its maker is alive
             }
             Files.deleteIfExists(owner);
           }
@@ -191,12 +185,7 @@ public final class ResumeDirs {
     } catch (NoSuchFileException e) {
       return null; // renamed away by another claimant
     }
-    FileLock lock;
-    try {
-      lock = ch.tryLock();
-    } catch (OverlappingFileLockException e) {
-      lock = null; // owned by an execution of this very process
-    }
+    FileLock lock = tryLock(ch);
     if (lock == null) {
       ch.close();
       return null;
@@ -210,6 +199,15 @@ public final class ResumeDirs {
     }
     // The open channel and its lock follow the renamed directory's inode.
     return new Claim(mine, ch, lock, true);
+  }
+
+  /** The file's lock, or null when another process holds it or this one does (an execution of this very process). */
+  private static FileLock tryLock(FileChannel ch) throws IOException {
+    try {
+      return ch.tryLock();
+    } catch (OverlappingFileLockException e) {
+      return null;
+    }
   }
 
   private static Claim lock(Path dir, boolean inherited) throws IOException {

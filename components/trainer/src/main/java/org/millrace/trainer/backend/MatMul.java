@@ -331,7 +331,7 @@ public final class MatMul {
    * packing took 0.5-0.6 ms of a 7.8 ms sgemm 1024 at two threads).
    */
   private void packB(float[] b, int bp, int bj, int k, int n, int w, int panels, float[] packed, boolean inline) {
-    if (bj == 1 && panels > 1) {
+    if (bj == 1) {
       int vl = S.length();
       int full = n / w;
       rows(k, inline ? Integer.MAX_VALUE : 8, (p0, p1) -> {
@@ -353,6 +353,7 @@ public final class MatMul {
       });
       return;
     }
+    // B transposed: each panel's columns are rows of B, read along p, contiguously.
     rows(panels, inline ? Integer.MAX_VALUE : 2, (q0, q1) -> {
       for (int q = q0; q < q1; q++) {
         int j0 = q * w;
@@ -363,25 +364,10 @@ public final class MatMul {
             java.util.Arrays.fill(packed, base + p * w + cols, base + (p + 1) * w, 0f);
           }
         }
-        if (bj == 1 && cols == w) {
-          // A whole panel's row is a few vectors (w is): copied as such (an array copy's call costs more).
-          int vl = S.length();
+        for (int j = 0; j < cols; j++) {
+          int src = (j0 + j) * bj;
           for (int p = 0; p < k; p++) {
-            for (int v = 0; v < w; v += vl) {
-              FloatVector.fromArray(S, b, p * bp + j0 + v).intoArray(packed, base + p * w + v);
-            }
-          }
-        } else if (bj == 1) {
-          for (int p = 0; p < k; p++) {
-            System.arraycopy(b, p * bp + j0, packed, base + p * w, cols);
-          }
-        } else {
-          // B transposed: read each of its rows (a column of B) along p, contiguously.
-          for (int j = 0; j < cols; j++) {
-            int src = (j0 + j) * bj;
-            for (int p = 0; p < k; p++) {
-              packed[base + p * w + j] = b[src + p * bp];
-            }
+            packed[base + p * w + j] = b[src + p * bp];
           }
         }
       }
