@@ -38,6 +38,13 @@ public final class MatMul {
    */
   private static final int KC = 2048;
 
+  /**
+   * Rows of B packed together, panel by panel: each panel's slice of them is written in one run
+   * (a row at a time into every panel, the panels 128 KiB apart for a 1024-deep B, packed 4 MiB in
+   * 0.45-0.65 ms at one thread; 8 rows at a time, 0.20-0.40 ms; a plain copy of 4 MiB, 0.11 ms).
+   */
+  private static final int PACK_ROWS = 8;
+
   /** At most this many panels of B, A is read in place rather than packed. */
   private static final int DIRECT_PANELS = 4;
 
@@ -233,12 +240,12 @@ public final class MatMul {
       // The packed A (in place, only a ragged last group), then a tile-sized scratch for the
       // ragged edges of C.
       int packedGroups = direct ? 1 : step;
-      float[] block = buffer(1, packedGroups * mr * depthMax + mr * w);
+      float[] block = buffer(1, packedGroups * mr * stripDepth(depthMax) + mr * w);
       // k == 0 runs the loop once with an empty depth: C is zeroed (unless accumulating) and finished.
       for (int k0 = 0; k0 < Math.max(k, 1); k0 += KC) {
         int depth = Math.min(k, k0 + KC) - k0;
         boolean acc = accumulate || k0 > 0;
-        int scratch = packedGroups * mr * depth;
+        int scratch = packedGroups * mr * stripDepth(depth);
         for (int gb = from; gb < to; gb += step) {
           int ge = Math.min(to, gb + step);
           if (!direct) {
@@ -302,7 +309,7 @@ public final class MatMul {
       for (int g0 = from; g0 < to; g0 += span) {
         int g1 = Math.min(to, g0 + span);
         // The chunk's packed A, then a tile-sized scratch for the ragged edges of C.
-        float[] block = buffer(1, (g1 - g0) * mr * depthMax + mr * w);
+        float[] block = buffer(1, (g1 - g0) * mr * stripDepth(depthMax) + mr * w);
         for (int k0 = 0; k0 < Math.max(k, 1); k0 += KC) {
           int depth = Math.min(k, k0 + KC) - k0;
           boolean acc = accumulate || k0 > 0;
@@ -311,7 +318,7 @@ public final class MatMul {
             int q1 = Math.min(panels, q0 + groupPanels);
             for (int gb = g0; gb < g1; gb += blockGroups) {
               int ge = Math.min(g1, gb + blockGroups);
-              sweep(tile, a, ai, ap, false, false, block, g0, (g1 - g0) * mr * depth, packed, c, m, n, w, q0, q1,
+              sweep(tile, a, ai, ap, false, false, block, g0, (g1 - g0) * mr * stripDepth(depth), packed, c, m, n, w, q0, q1,
                   k * w, k0, depth, gb, ge, acc);
               if (epilogue != null && k0 + KC >= k && q1 == panels) {
                 int i0 = gb * mr;
@@ -326,28 +333,33 @@ public final class MatMul {
 
   /**
    * B's panels of w columns (the last zero-padded), each k x w, p-major, read along B's contiguous
-   * dimension: with B's rows contiguous, each thread takes a range of rows and copies each row into
-   * every panel (a panel at a time, each of its rows began a new page of B for a 1024-wide B, and
-   * packing took 0.5-0.6 ms of a 7.8 ms sgemm 1024 at two threads).
+   * dimension: with B's rows contiguous, each thread takes a range of rows and copies them into
+   * every panel, {@link #PACK_ROWS} rows at a time (a panel at a time, each of its rows began a new
+   * page of B for a 1024-wide B, and packing took 0.5-0.6 ms of a 7.8 ms sgemm 1024 at two threads).
    */
   private void packB(float[] b, int bp, int bj, int k, int n, int w, int panels, float[] packed, boolean inline) {
     if (bj == 1) {
       int vl = S.length();
       int full = n / w;
       rows(k, inline ? Integer.MAX_VALUE : 8, (p0, p1) -> {
-        for (int p = p0; p < p1; p++) {
-          int src = p * bp;
+        for (int pb = p0; pb < p1; pb += PACK_ROWS) {
+          int pe = Math.min(p1, pb + PACK_ROWS);
           for (int q = 0; q < full; q++) {
-            int dst = q * k * w + p * w;
-            for (int v = 0; v < w; v += vl) {
-              FloatVector.fromArray(S, b, src + q * w + v).intoArray(packed, dst + v);
+            for (int p = pb; p < pe; p++) {
+              int src = p * bp + q * w;
+              int dst = q * k * w + p * w;
+              for (int v = 0; v < w; v += vl) {
+                FloatVector.fromArray(S, b, src + v).intoArray(packed, dst + v);
+              }
             }
           }
           if (full < panels) {
             int cols = n - full * w;
-            int dst = full * k * w + p * w;
-            System.arraycopy(b, src + full * w, packed, dst, cols);
-            java.util.Arrays.fill(packed, dst + cols, dst + w, 0f);
+            for (int p = pb; p < pe; p++) {
+              int dst = full * k * w + p * w;
+              System.arraycopy(b, p * bp + full * w, packed, dst, cols);
+              java.util.Arrays.fill(packed, dst + cols, dst + w, 0f);
+            }
           }
         }
       });
@@ -374,18 +386,56 @@ public final class MatMul {
     });
   }
 
+  /** Depth of a p block of a strip in {@link #blocked} layout: one vector of a row of A. */
+  private static final int PB = 16;
+
+  /** Floats a packed strip of mr rows takes per row: depth rounded up to whole p blocks. */
+  private static int stripDepth(int depth) {
+    return (depth + PB - 1) / PB * PB;
+  }
+
   /**
-   * Row groups [gb, ge) of A, depth columns from k0, as strips of mr rows (p-major, zero rows past
-   * m), copied along A's contiguous dimension: row by row when A's rows are contiguous (nn, nt),
-   * mr values at a time when its columns are (tn).
+   * Whether a packed strip is laid out in p blocks (a block of {@link #PB} p holding each of the
+   * 12 rows' PB values in turn: row r's element p at {@code (p / PB) * PB * 12 + r * PB + p % PB})
+   * rather than p-major: for the 12 x 2 tile when A's rows are contiguous (nn, nt), whose packing
+   * is then one vector copy per PB values of a row (p-major, each value went alone to its place
+   * 48 bytes from the last: 42 us per 96 x 1024 block, a twentieth of the block's products, against
+   * 8-9 us for the copy).
+   */
+  private static boolean blocked(int mr, int ap) {
+    return mr == 12 && ap == 1 && S.length() == PB;
+  }
+
+  /**
+   * Row groups [gb, ge) of A, depth columns from k0, as strips of mr rows (zero rows past m; p
+   * blocks when {@link #blocked}, else p-major), copied along A's contiguous dimension: row by row
+   * when A's rows are contiguous (nn, nt), mr values at a time when its columns are (tn).
    */
   private static void packA(float[] a, int ai, int ap, int m, int mr, int k0, int depth, int gb, int ge,
       float[] block) {
     for (int g = gb; g < ge; g++) {
       int i0 = g * mr;
       int rowsHere = Math.min(mr, m - i0);
-      int strip = (g - gb) * mr * depth;
-      if (ap == 1) {
+      int strip = (g - gb) * mr * stripDepth(depth);
+      if (blocked(mr, ap)) {
+        int full = depth / PB * PB;
+        for (int r = 0; r < mr; r++) {
+          int dst = strip + r * PB;
+          if (r < rowsHere) {
+            int src = (i0 + r) * ai + k0;
+            for (int p = 0; p < full; p += PB) {
+              FloatVector.fromArray(S, a, src + p).intoArray(block, dst + p * mr);
+            }
+            for (int p = full; p < depth; p++) {
+              block[dst + full * mr + p - full] = a[src + p];
+            }
+          } else {
+            for (int p = 0; p < depth; p += PB) {
+              java.util.Arrays.fill(block, dst + p * mr, dst + p * mr + PB, 0f);
+            }
+          }
+        }
+      } else if (ap == 1) {
         for (int r = 0; r < mr; r++) {
           int dst = strip + r;
           if (r < rowsHere) {
@@ -464,18 +514,19 @@ public final class MatMul {
     int rowsHere = Math.min(mr, m - i0);
     boolean inPlace = direct && rowsHere == mr;
     float[] src = inPlace ? a : block;
-    int s0 = inPlace ? i0 * ai + k0 * ap : direct ? 0 : (g - origin) * mr * depth;
+    int s0 = inPlace ? i0 * ai + k0 * ap : direct ? 0 : (g - origin) * mr * stripDepth(depth);
     int as = inPlace ? ap : mr;
     int ar = inPlace ? ai : 1;
+    boolean inBlocks = !inPlace && blocked(mr, ap);
     if (cols == w && rowsHere == mr) {
-      kernel(tile, src, s0, as, ar, packed, base, w, c, i0 * n + j0, n, depth, acc);
+      kernel(tile, src, s0, as, ar, inBlocks, packed, base, w, c, i0 * n + j0, n, depth, acc);
     } else {
       for (int r = 0; r < mr; r++) {
         for (int j = 0; j < w; j++) {
           block[scratch + r * w + j] = acc && r < rowsHere && j < cols ? c[(i0 + r) * n + j0 + j] : 0f;
         }
       }
-      kernel(tile, src, s0, as, ar, packed, base, w, block, scratch, w, depth, true);
+      kernel(tile, src, s0, as, ar, inBlocks, packed, base, w, block, scratch, w, depth, true);
       for (int r = 0; r < rowsHere; r++) {
         System.arraycopy(block, scratch + r * w, c, (i0 + r) * n + j0, cols);
       }
@@ -483,15 +534,16 @@ public final class MatMul {
   }
 
   /**
-   * The tile's micro-kernel over a packed strip (as == tile rows, ar == 1) or over A in place. The
+   * The tile's micro-kernel over a packed strip (p-major: as == tile rows, ar == 1; or in p blocks:
+   * inBlocks, see {@link #blocked}) or over A in place. The
    * kernels load their starting tile from c0 (C itself, or zeros when not accumulating) and store
    * it to C: a branch on accumulating inside them was seen one way while C2 profiled and compiled
    * away, then taken the other way, which threw the compiled kernel out half a second into a
    * training run; and zeros stored to C just before its loads (the earlier way) made every tile
    * wait for its rows' cache misses, most of a shallow product's time.
    */
-  private static void kernel(Tile tile, float[] a, int s0, int as, int ar, float[] b, int base, int bw, float[] c,
-      int co, int cs, int depth, boolean accumulate) {
+  private static void kernel(Tile tile, float[] a, int s0, int as, int ar, boolean inBlocks, float[] b, int base,
+      int bw, float[] c, int co, int cs, int depth, boolean accumulate) {
     // Unless accumulating, the kernel starts from zeros, read from ZEROS (row stride 0).
     float[] c0 = accumulate ? c : ZEROS;
     int c0o = accumulate ? co : 0;
@@ -499,7 +551,9 @@ public final class MatMul {
     boolean packed = ar == 1 && as == tile.rows;
     switch (tile) {
       case T12X2 -> {
-        if (packed) {
+        if (inBlocks) {
+          b12x2(a, s0, b, base, c, co, cs, c0, c0o, c0s, depth);
+        } else if (packed) {
           k12x2(a, s0, b, base, bw, c, co, cs, c0, c0o, c0s, depth);
         } else {
           g12x2(a, s0, as, ar, b, base, bw, c, co, cs, c0, c0o, c0s, depth);
@@ -592,6 +646,191 @@ public final class MatMul {
       c10_0 = x10.fma(b0, c10_0);
       c10_1 = x10.fma(b1, c10_1);
       var x11 = FloatVector.broadcast(S, strip[so + 11]);
+      c11_0 = x11.fma(b0, c11_0);
+      c11_1 = x11.fma(b1, c11_1);
+    }
+    c0_0.intoArray(c, co);
+    c0_1.intoArray(c, co + vl);
+    c1_0.intoArray(c, co + cs);
+    c1_1.intoArray(c, co + cs + vl);
+    c2_0.intoArray(c, co + 2 * cs);
+    c2_1.intoArray(c, co + 2 * cs + vl);
+    c3_0.intoArray(c, co + 3 * cs);
+    c3_1.intoArray(c, co + 3 * cs + vl);
+    c4_0.intoArray(c, co + 4 * cs);
+    c4_1.intoArray(c, co + 4 * cs + vl);
+    c5_0.intoArray(c, co + 5 * cs);
+    c5_1.intoArray(c, co + 5 * cs + vl);
+    c6_0.intoArray(c, co + 6 * cs);
+    c6_1.intoArray(c, co + 6 * cs + vl);
+    c7_0.intoArray(c, co + 7 * cs);
+    c7_1.intoArray(c, co + 7 * cs + vl);
+    c8_0.intoArray(c, co + 8 * cs);
+    c8_1.intoArray(c, co + 8 * cs + vl);
+    c9_0.intoArray(c, co + 9 * cs);
+    c9_1.intoArray(c, co + 9 * cs + vl);
+    c10_0.intoArray(c, co + 10 * cs);
+    c10_1.intoArray(c, co + 10 * cs + vl);
+    c11_0.intoArray(c, co + 11 * cs);
+    c11_1.intoArray(c, co + 11 * cs + vl);
+  }
+  /**
+   * As {@link #k12x2} over a strip in p blocks ({@link #blocked}): row r's element p at {@code s0 + p
+   * + (p / PB) * PB * 11 + r * PB}; the panel's rows 2 vectors apart (a constant stride, so that the
+   * JIT hoists B's bounds checks out of the loop). Two p per iteration (p even: p + 1 is in the same
+   * p block), each in the order p = 0..depth-1: fewer instructions per multiply-add, so that more of
+   * them are in flight while B's panel comes from L3 for the first strip (in fresh JVMs, sgemm 2048
+   * at one thread 182-186 against 172-182 GFLOP/s one p at a time, 1024 181-197 against 182-193).
+   */
+  private static void b12x2(float[] strip, int s0, float[] b, int base, float[] c, int co, int cs,
+      float[] c0, int c0o, int c0s, int depth) {
+    int vl = S.length();
+    FloatVector c0_0 = FloatVector.fromArray(S, c0, c0o);
+    FloatVector c0_1 = FloatVector.fromArray(S, c0, c0o + vl);
+    FloatVector c1_0 = FloatVector.fromArray(S, c0, c0o + c0s);
+    FloatVector c1_1 = FloatVector.fromArray(S, c0, c0o + c0s + vl);
+    FloatVector c2_0 = FloatVector.fromArray(S, c0, c0o + 2 * c0s);
+    FloatVector c2_1 = FloatVector.fromArray(S, c0, c0o + 2 * c0s + vl);
+    FloatVector c3_0 = FloatVector.fromArray(S, c0, c0o + 3 * c0s);
+    FloatVector c3_1 = FloatVector.fromArray(S, c0, c0o + 3 * c0s + vl);
+    FloatVector c4_0 = FloatVector.fromArray(S, c0, c0o + 4 * c0s);
+    FloatVector c4_1 = FloatVector.fromArray(S, c0, c0o + 4 * c0s + vl);
+    FloatVector c5_0 = FloatVector.fromArray(S, c0, c0o + 5 * c0s);
+    FloatVector c5_1 = FloatVector.fromArray(S, c0, c0o + 5 * c0s + vl);
+    FloatVector c6_0 = FloatVector.fromArray(S, c0, c0o + 6 * c0s);
+    FloatVector c6_1 = FloatVector.fromArray(S, c0, c0o + 6 * c0s + vl);
+    FloatVector c7_0 = FloatVector.fromArray(S, c0, c0o + 7 * c0s);
+    FloatVector c7_1 = FloatVector.fromArray(S, c0, c0o + 7 * c0s + vl);
+    FloatVector c8_0 = FloatVector.fromArray(S, c0, c0o + 8 * c0s);
+    FloatVector c8_1 = FloatVector.fromArray(S, c0, c0o + 8 * c0s + vl);
+    FloatVector c9_0 = FloatVector.fromArray(S, c0, c0o + 9 * c0s);
+    FloatVector c9_1 = FloatVector.fromArray(S, c0, c0o + 9 * c0s + vl);
+    FloatVector c10_0 = FloatVector.fromArray(S, c0, c0o + 10 * c0s);
+    FloatVector c10_1 = FloatVector.fromArray(S, c0, c0o + 10 * c0s + vl);
+    FloatVector c11_0 = FloatVector.fromArray(S, c0, c0o + 11 * c0s);
+    FloatVector c11_1 = FloatVector.fromArray(S, c0, c0o + 11 * c0s + vl);
+    int p = 0;
+    for (; p + 1 < depth; p += 2) {
+      int bo = base + p * (2 * vl);
+      var b0 = FloatVector.fromArray(S, b, bo);
+      var b1 = FloatVector.fromArray(S, b, bo + vl);
+      int so = s0 + p + p / PB * (PB * 11);
+      var x0 = FloatVector.broadcast(S, strip[so]);
+      c0_0 = x0.fma(b0, c0_0);
+      c0_1 = x0.fma(b1, c0_1);
+      var x1 = FloatVector.broadcast(S, strip[so + 1 * PB]);
+      c1_0 = x1.fma(b0, c1_0);
+      c1_1 = x1.fma(b1, c1_1);
+      var x2 = FloatVector.broadcast(S, strip[so + 2 * PB]);
+      c2_0 = x2.fma(b0, c2_0);
+      c2_1 = x2.fma(b1, c2_1);
+      var x3 = FloatVector.broadcast(S, strip[so + 3 * PB]);
+      c3_0 = x3.fma(b0, c3_0);
+      c3_1 = x3.fma(b1, c3_1);
+      var x4 = FloatVector.broadcast(S, strip[so + 4 * PB]);
+      c4_0 = x4.fma(b0, c4_0);
+      c4_1 = x4.fma(b1, c4_1);
+      var x5 = FloatVector.broadcast(S, strip[so + 5 * PB]);
+      c5_0 = x5.fma(b0, c5_0);
+      c5_1 = x5.fma(b1, c5_1);
+      var x6 = FloatVector.broadcast(S, strip[so + 6 * PB]);
+      c6_0 = x6.fma(b0, c6_0);
+      c6_1 = x6.fma(b1, c6_1);
+      var x7 = FloatVector.broadcast(S, strip[so + 7 * PB]);
+      c7_0 = x7.fma(b0, c7_0);
+      c7_1 = x7.fma(b1, c7_1);
+      var x8 = FloatVector.broadcast(S, strip[so + 8 * PB]);
+      c8_0 = x8.fma(b0, c8_0);
+      c8_1 = x8.fma(b1, c8_1);
+      var x9 = FloatVector.broadcast(S, strip[so + 9 * PB]);
+      c9_0 = x9.fma(b0, c9_0);
+      c9_1 = x9.fma(b1, c9_1);
+      var x10 = FloatVector.broadcast(S, strip[so + 10 * PB]);
+      c10_0 = x10.fma(b0, c10_0);
+      c10_1 = x10.fma(b1, c10_1);
+      var x11 = FloatVector.broadcast(S, strip[so + 11 * PB]);
+      c11_0 = x11.fma(b0, c11_0);
+      c11_1 = x11.fma(b1, c11_1);
+      int bo2 = bo + 2 * vl;
+      var b0n = FloatVector.fromArray(S, b, bo2);
+      var b1n = FloatVector.fromArray(S, b, bo2 + vl);
+      int so2 = so + 1;
+      var x0n = FloatVector.broadcast(S, strip[so2]);
+      c0_0 = x0n.fma(b0n, c0_0);
+      c0_1 = x0n.fma(b1n, c0_1);
+      var x1n = FloatVector.broadcast(S, strip[so2 + 1 * PB]);
+      c1_0 = x1n.fma(b0n, c1_0);
+      c1_1 = x1n.fma(b1n, c1_1);
+      var x2n = FloatVector.broadcast(S, strip[so2 + 2 * PB]);
+      c2_0 = x2n.fma(b0n, c2_0);
+      c2_1 = x2n.fma(b1n, c2_1);
+      var x3n = FloatVector.broadcast(S, strip[so2 + 3 * PB]);
+      c3_0 = x3n.fma(b0n, c3_0);
+      c3_1 = x3n.fma(b1n, c3_1);
+      var x4n = FloatVector.broadcast(S, strip[so2 + 4 * PB]);
+      c4_0 = x4n.fma(b0n, c4_0);
+      c4_1 = x4n.fma(b1n, c4_1);
+      var x5n = FloatVector.broadcast(S, strip[so2 + 5 * PB]);
+      c5_0 = x5n.fma(b0n, c5_0);
+      c5_1 = x5n.fma(b1n, c5_1);
+      var x6n = FloatVector.broadcast(S, strip[so2 + 6 * PB]);
+      c6_0 = x6n.fma(b0n, c6_0);
+      c6_1 = x6n.fma(b1n, c6_1);
+      var x7n = FloatVector.broadcast(S, strip[so2 + 7 * PB]);
+      c7_0 = x7n.fma(b0n, c7_0);
+      c7_1 = x7n.fma(b1n, c7_1);
+      var x8n = FloatVector.broadcast(S, strip[so2 + 8 * PB]);
+      c8_0 = x8n.fma(b0n, c8_0);
+      c8_1 = x8n.fma(b1n, c8_1);
+      var x9n = FloatVector.broadcast(S, strip[so2 + 9 * PB]);
+      c9_0 = x9n.fma(b0n, c9_0);
+      c9_1 = x9n.fma(b1n, c9_1);
+      var x10n = FloatVector.broadcast(S, strip[so2 + 10 * PB]);
+      c10_0 = x10n.fma(b0n, c10_0);
+      c10_1 = x10n.fma(b1n, c10_1);
+      var x11n = FloatVector.broadcast(S, strip[so2 + 11 * PB]);
+      c11_0 = x11n.fma(b0n, c11_0);
+      c11_1 = x11n.fma(b1n, c11_1);
+    }
+    for (; p < depth; p++) {
+      int bo = base + p * (2 * vl);
+      var b0 = FloatVector.fromArray(S, b, bo);
+      var b1 = FloatVector.fromArray(S, b, bo + vl);
+      int so = s0 + p + p / PB * (PB * 11);
+      var x0 = FloatVector.broadcast(S, strip[so]);
+      c0_0 = x0.fma(b0, c0_0);
+      c0_1 = x0.fma(b1, c0_1);
+      var x1 = FloatVector.broadcast(S, strip[so + 1 * PB]);
+      c1_0 = x1.fma(b0, c1_0);
+      c1_1 = x1.fma(b1, c1_1);
+      var x2 = FloatVector.broadcast(S, strip[so + 2 * PB]);
+      c2_0 = x2.fma(b0, c2_0);
+      c2_1 = x2.fma(b1, c2_1);
+      var x3 = FloatVector.broadcast(S, strip[so + 3 * PB]);
+      c3_0 = x3.fma(b0, c3_0);
+      c3_1 = x3.fma(b1, c3_1);
+      var x4 = FloatVector.broadcast(S, strip[so + 4 * PB]);
+      c4_0 = x4.fma(b0, c4_0);
+      c4_1 = x4.fma(b1, c4_1);
+      var x5 = FloatVector.broadcast(S, strip[so + 5 * PB]);
+      c5_0 = x5.fma(b0, c5_0);
+      c5_1 = x5.fma(b1, c5_1);
+      var x6 = FloatVector.broadcast(S, strip[so + 6 * PB]);
+      c6_0 = x6.fma(b0, c6_0);
+      c6_1 = x6.fma(b1, c6_1);
+      var x7 = FloatVector.broadcast(S, strip[so + 7 * PB]);
+      c7_0 = x7.fma(b0, c7_0);
+      c7_1 = x7.fma(b1, c7_1);
+      var x8 = FloatVector.broadcast(S, strip[so + 8 * PB]);
+      c8_0 = x8.fma(b0, c8_0);
+      c8_1 = x8.fma(b1, c8_1);
+      var x9 = FloatVector.broadcast(S, strip[so + 9 * PB]);
+      c9_0 = x9.fma(b0, c9_0);
+      c9_1 = x9.fma(b1, c9_1);
+      var x10 = FloatVector.broadcast(S, strip[so + 10 * PB]);
+      c10_0 = x10.fma(b0, c10_0);
+      c10_1 = x10.fma(b1, c10_1);
+      var x11 = FloatVector.broadcast(S, strip[so + 11 * PB]);
       c11_0 = x11.fma(b0, c11_0);
       c11_1 = x11.fma(b1, c11_1);
     }
