@@ -679,8 +679,12 @@ public final class MatMul {
    * + (p / PB) * PB * 11 + r * PB}; the panel's rows 2 vectors apart (a constant stride, so that the
    * JIT hoists B's bounds checks out of the loop). Two p per iteration (p even: p + 1 is in the same
    * p block), each in the order p = 0..depth-1: fewer instructions per multiply-add, so that more of
-   * them are in flight while B's panel comes from L3 for the first strip (in fresh JVMs, sgemm 2048
-   * at one thread 182-186 against 172-182 GFLOP/s one p at a time, 1024 181-197 against 182-193).
+   * them are in flight while B's panel comes from L3 for the first strip (a scratch harness, three
+   * fresh JVMs each, one p at a time against two: sgemm 2048 at one thread 172-182 against 182-186
+   * GFLOP/s, 1024 182-193 against 181-197).
+   * Its size is near what C1 compiles with profiles: a copy that also stored each row of B ran C1
+   * out of registers ("out of virtual registers in linear scan"), stayed in C1's code without
+   * profiles and ran sgemm 1024 at a third of its speed; keep it no larger.
    */
   private static void b12x2(float[] strip, int s0, float[] b, int base, float[] c, int co, int cs,
       float[] c0, int c0o, int c0s, int depth) {
