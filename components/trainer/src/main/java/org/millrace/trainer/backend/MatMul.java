@@ -41,7 +41,8 @@ public final class MatMul {
   /**
    * Rows of B packed together, panel by panel: each panel's slice of them is written in one run
    * (a row at a time into every panel, the panels 128 KiB apart for a 1024-deep B, packed 4 MiB in
-   * 0.45-0.65 ms at one thread; 8 rows at a time, 0.20-0.40 ms; a plain copy of 4 MiB, 0.11 ms).
+   * 0.45-0.65 ms at one thread; 8 rows at a time, 0.20-0.40 ms; a plain copy of 4 MiB, 0.11 ms: a
+   * scratch harness, issue 15's notes).
    */
   private static final int PACK_ROWS = 8;
 
@@ -400,7 +401,7 @@ public final class MatMul {
    * rather than p-major: for the 12 x 2 tile when A's rows are contiguous (nn, nt), whose packing
    * is then one vector copy per PB values of a row (p-major, each value went alone to its place
    * 48 bytes from the last: 42 us per 96 x 1024 block, a twentieth of the block's products, against
-   * 8-9 us for the copy). A transposed (tn) keeps p-major strips, copied mr values at a time: copied
+   * 8-9 us for the copy, in a scratch harness). A transposed (tn) keeps p-major strips, copied mr values at a time: copied
    * into p blocks a value at a time, the CNN's weight gradients (an A of 57,600 x 288) ran its step
    * at 3,466 against 4,131 samples/s (six fresh JVMs each), for one kernel fewer to compile.
    */
