@@ -401,9 +401,10 @@ public final class MatMul {
    * rather than p-major: for the 12 x 2 tile when A's rows are contiguous (nn, nt), whose packing
    * is then one vector copy per PB values of a row (p-major, each value went alone to its place
    * 48 bytes from the last: 42 us per 96 x 1024 block, a twentieth of the block's products, against
-   * 8-9 us for the copy, in a scratch harness). A transposed (tn) keeps p-major strips, copied mr values at a time: copied
-   * into p blocks a value at a time, the CNN's weight gradients (an A of 57,600 x 288) ran its step
-   * at 3,466 against 4,131 samples/s (six fresh JVMs each), for one kernel fewer to compile.
+   * 8-9 us for the copy, in a scratch harness). A transposed (tn) keeps p-major strips, copied mr
+   * values at a time: copied into p blocks a value at a time, the CNN's weight gradients (an A of
+   * 57,600 x 288) ran its step at 3,466 against 4,131 samples/s (DeviceBenchmark, six fresh JVMs
+   * each), for one kernel fewer to compile.
    */
   private static boolean blocked(int mr, int ap) {
     return mr == 12 && ap == 1 && S.length() == PB;
