@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
@@ -83,6 +85,50 @@ class ResumeDirsTest {
         assertTrue(Files.exists(full.resolve(".owner")), "a directory with contents expected to be left whole");
         assertTrue(Files.isDirectory(a.dir()));
       }
+    }
+  }
+
+  /**
+   * As deployed: the half-made directory's maker is a separate JVM holding the lock on its
+   * `.owner`. While it lives, a claim leaves the directory alone; once it is killed with SIGKILL
+   * (the kernel drops its lock), the next claim removes the directory.
+   */
+  @Test
+  void aHalfMadeDirectoryOfAnotherJvmStaysWhileItLivesAndGoesOnceItIsKilled() throws Exception {
+    FileTime old = FileTime.from(Instant.now().minus(ResumeDirs.ABANDONED_AFTER).minusSeconds(60));
+    Path halfMade = Files.createDirectory(node.resolve(".new-resume-777"));
+    Path owner = halfMade.resolve(".owner");
+    Files.createFile(owner);
+    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process maker = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),
+        LockHolder.class.getName(), owner.toString()).redirectErrorStream(true).start();
+    try {
+      var out = new BufferedReader(new InputStreamReader(maker.getInputStream()));
+      assertEquals("locked", out.readLine(), "the separate JVM expected to hold the lock");
+      Files.setLastModifiedTime(halfMade, old);
+      // No key: nothing to inherit, so each claim makes a new directory and sweeps the half-made ones.
+      try (var a = ResumeDirs.claim(node, null, 30)) {
+        assertTrue(Files.isDirectory(halfMade), "a directory whose maker (another JVM) lives expected to be left alone");
+      }
+      maker.destroyForcibly(); // SIGKILL
+      maker.waitFor();
+      Files.setLastModifiedTime(halfMade, old);
+      try (var b = ResumeDirs.claim(node, null, 31)) {
+        assertFalse(Files.exists(halfMade), "a directory whose maker was killed expected to be removed");
+      }
+    } finally {
+      maker.destroyForcibly();
+    }
+  }
+
+  /** A separate JVM that locks the file named by its argument, says so, and waits to be killed. */
+  public static final class LockHolder {
+    public static void main(String[] args) throws Exception {
+      FileChannel ch = FileChannel.open(Path.of(args[0]), StandardOpenOption.WRITE);
+      FileLock lock = ch.lock();
+      System.out.println(lock.isValid() ? "locked" : "not locked");
+      System.out.flush();
+      Thread.sleep(Long.MAX_VALUE);
     }
   }
 
