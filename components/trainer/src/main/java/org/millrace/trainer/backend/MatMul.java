@@ -434,6 +434,8 @@ public final class MatMul {
               block[dst + full * mr + p - full] = a[src + p];
             }
           } else {
+            // Rows past m: their products go to scratch and are dropped; zeros keep a stale
+            // buffer's values (NaNs, subnormals) out of the kernel.
             for (int p = 0; p < depth; p += PB) {
               java.util.Arrays.fill(block, dst + p * mr, dst + p * mr + PB, 0f);
             }
@@ -678,6 +680,7 @@ public final class MatMul {
     c11_0.intoArray(c, co + 11 * cs);
     c11_1.intoArray(c, co + 11 * cs + vl);
   }
+
   /**
    * As {@link #k12x2} over a strip in p blocks ({@link #blocked}): row r's element p at {@code s0 + p
    * + (p / PB) * PB * 11 + r * PB}; the panel's rows 2 vectors apart (a constant stride, so that the
