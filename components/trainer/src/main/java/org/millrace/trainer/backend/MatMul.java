@@ -115,6 +115,21 @@ public final class MatMul {
     void apply(float[] c, int i0, int rows, int j0, int cols, int n);
   }
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MatMul.class);
+
+  /** Products of at least this many multiply-adds on the p-block kernel are timed by the {@link Watch}. */
+  static final long WATCHED_MACS = 1L << 24;
+
+  /**
+   * Whether the 12 x 2 tile may use strips in p blocks ({@link #blocked}); false once the {@link
+   * Watch} has seen its kernel stay far below its speed: the p-major strips and {@code k12x2} then
+   * serve those products, with the same bits.
+   */
+  private volatile boolean pBlocks = true;
+
+  private final Watch watch = new Watch(
+      java.util.concurrent.TimeUnit.SECONDS.toNanos(Long.getLong("millrace.matmul.watchSeconds", 20)));
+
   /** The helper threads, or null with one thread. */
   private final Team team;
   private final int threads;
@@ -150,6 +165,16 @@ public final class MatMul {
       return Tile.T6X2;
     }
     return n <= S.length() ? Tile.T16X1 : Tile.T12X2;
+  }
+
+  /** Whether the 12 x 2 tile may still use strips in p blocks (see {@link Watch}). */
+  boolean pBlocks() {
+    return pBlocks;
+  }
+
+  /** Products from now on use p-major strips for the 12 x 2 tile, as after the {@link Watch} gives up on p blocks. */
+  void stopPBlocks() {
+    pBlocks = false;
   }
 
   /** Stops the helper threads. */
@@ -204,6 +229,29 @@ public final class MatMul {
       return;
     }
     Tile tile = tile(n);
+    // Decided once per product: packA and the kernel must agree on the strips' layout.
+    boolean pb = pBlocks && blocked(tile.rows, ap);
+    long macs = (long) m * n * k;
+    if (!pb || macs < WATCHED_MACS) {
+      multiply(tile, pb, a, ai, ap, b, bp, bj, c, m, k, n, accumulate, epilogue);
+      return;
+    }
+    long t0 = System.nanoTime();
+    multiply(tile, pb, a, ai, ap, b, bp, bj, c, m, k, n, accumulate, epilogue);
+    long t1 = System.nanoTime();
+    if (watch.slow(macs, t1 - t0, t1) && pBlocks) {
+      pBlocks = false;
+      LOG.warn("The Java backend's p-block kernel ran {} products in a row below {} GFLOP/s, the last at {}"
+          + " GFLOP/s, {} s after the first timed one: the JIT's code for it looks compiled without its vector"
+          + " intrinsics (docs/adr/0014); products use p-major strips and k12x2 from now on (the same results)",
+          Watch.STREAK, Watch.SLOW_FLOPS / 1e9, String.format("%.2f", 2.0 * macs / Math.max(1, t1 - t0)),
+          String.format("%.1f", (t1 - watch.first()) / 1e9));
+    }
+  }
+
+  /** {@link #gemm} with the tile and the strips' layout decided (pb: p blocks, see {@link #blocked}). */
+  private void multiply(Tile tile, boolean pb, float[] a, int ai, int ap, float[] b, int bp, int bj, float[] c, int m,
+      int k, int n, boolean accumulate, Epilogue epilogue) {
     int mr = tile.rows;
     int w = tile.vectors * S.length();
     int panels = (n + w - 1) / w;
@@ -229,7 +277,7 @@ public final class MatMul {
     // packing to keep, and is swept whole.
     int groupPanels = direct ? panels : (int) Math.max(1, Math.min(panels, GROUP_FLOATS / ((long) depthMax * w)));
     if (groupPanels < panels) {
-      grouped(tile, a, ai, ap, packed, c, m, k, n, w, panels, groupPanels, groups, blockGroups, accumulate,
+      grouped(tile, pb, a, ai, ap, packed, c, m, k, n, w, panels, groupPanels, groups, blockGroups, accumulate,
           epilogue);
       return;
     }
@@ -250,12 +298,12 @@ public final class MatMul {
         for (int gb = from; gb < to; gb += step) {
           int ge = Math.min(to, gb + step);
           if (!direct) {
-            packA(a, ai, ap, m, mr, k0, depth, gb, ge, block);
+            packA(pb, a, ai, ap, m, mr, k0, depth, gb, ge, block);
           } else if (ge * mr > m) {
             // The ragged last group, which A cannot fill.
-            packA(a, ai, ap, m, mr, k0, depth, ge - 1, ge, block);
+            packA(pb, a, ai, ap, m, mr, k0, depth, ge - 1, ge, block);
           }
-          sweep(tile, a, ai, ap, direct, alongRows, block, gb, scratch, packed, c, m, n, w, 0, panels, k * w, k0,
+          sweep(tile, pb, a, ai, ap, direct, alongRows, block, gb, scratch, packed, c, m, n, w, 0, panels, k * w, k0,
               depth, gb, ge, acc);
           if (epilogue != null && k0 + KC >= k) {
             // The block's rows of C, contiguous, finished while in L2 (per tile, its scattered rows
@@ -301,8 +349,8 @@ public final class MatMul {
    * group by group, ran sgemm 2048 at two threads 3-4% slower in fresh JVMs, 342 against 347-355
    * GFLOP/s.)
    */
-  private void grouped(Tile tile, float[] a, int ai, int ap, float[] packed, float[] c, int m, int k, int n, int w,
-      int panels, int groupPanels, int groups, int blockGroups, boolean accumulate, Epilogue epilogue) {
+  private void grouped(Tile tile, boolean pb, float[] a, int ai, int ap, float[] packed, float[] c, int m, int k,
+      int n, int w, int panels, int groupPanels, int groups, int blockGroups, boolean accumulate, Epilogue epilogue) {
     int mr = tile.rows;
     int depthMax = Math.max(1, Math.min(KC, k));
     int span = (int) Math.max(1, A_CHUNK_FLOATS / ((long) mr * depthMax));
@@ -314,13 +362,13 @@ public final class MatMul {
         for (int k0 = 0; k0 < Math.max(k, 1); k0 += KC) {
           int depth = Math.min(k, k0 + KC) - k0;
           boolean acc = accumulate || k0 > 0;
-          packA(a, ai, ap, m, mr, k0, depth, g0, g1, block);
+          packA(pb, a, ai, ap, m, mr, k0, depth, g0, g1, block);
           for (int q0 = 0; q0 < panels; q0 += groupPanels) {
             int q1 = Math.min(panels, q0 + groupPanels);
             for (int gb = g0; gb < g1; gb += blockGroups) {
               int ge = Math.min(g1, gb + blockGroups);
-              sweep(tile, a, ai, ap, false, false, block, g0, (g1 - g0) * mr * stripDepth(depth), packed, c, m, n,
-                  w, q0, q1, k * w, k0, depth, gb, ge, acc);
+              sweep(tile, pb, a, ai, ap, false, false, block, g0, (g1 - g0) * mr * stripDepth(depth), packed, c,
+                  m, n, w, q0, q1, k * w, k0, depth, gb, ge, acc);
               if (epilogue != null && k0 + KC >= k && q1 == panels) {
                 int i0 = gb * mr;
                 epilogue.apply(c, i0, Math.min(m, ge * mr) - i0, 0, n, n);
@@ -412,16 +460,16 @@ public final class MatMul {
 
   /**
    * Row groups [gb, ge) of A, depth columns from k0, as strips of mr rows (zero rows past m; p
-   * blocks when {@link #blocked}, else p-major), copied along A's contiguous dimension: row by row
-   * when A's rows are contiguous (nn, nt), mr values at a time when its columns are (tn).
+   * blocks when pb, which {@link #blocked} allows, else p-major), copied along A's contiguous
+   * dimension: row by row when A's rows are contiguous (nn, nt), mr values at a time when its columns are (tn).
    */
-  private static void packA(float[] a, int ai, int ap, int m, int mr, int k0, int depth, int gb, int ge,
+  private static void packA(boolean pb, float[] a, int ai, int ap, int m, int mr, int k0, int depth, int gb, int ge,
       float[] block) {
     for (int g = gb; g < ge; g++) {
       int i0 = g * mr;
       int rowsHere = Math.min(mr, m - i0);
       int strip = (g - gb) * mr * stripDepth(depth);
-      if (blocked(mr, ap)) {
+      if (pb) {
         int full = depth / PB * PB;
         for (int r = 0; r < mr; r++) {
           int dst = strip + r * PB;
@@ -490,28 +538,30 @@ public final class MatMul {
    * buffer; or direct: read in place from A), or along the rows; ragged tiles of C go through
    * scratch (at that offset in the packed buffer).
    */
-  private static void sweep(Tile tile, float[] a, int ai, int ap, boolean direct, boolean alongRows, float[] block,
-      int origin, int scratch, float[] packed, float[] c, int m, int n, int w, int q0, int q1, int panelSize, int k0,
-      int depth, int gb, int ge, boolean acc) {
+  private static void sweep(Tile tile, boolean pb, float[] a, int ai, int ap, boolean direct, boolean alongRows,
+      float[] block, int origin, int scratch, float[] packed, float[] c, int m, int n, int w, int q0, int q1,
+      int panelSize, int k0, int depth, int gb, int ge, boolean acc) {
     if (alongRows) {
       for (int g = gb; g < ge; g++) {
         for (int q = q0; q < q1; q++) {
-          tileAt(tile, a, ai, ap, direct, block, packed, c, m, n, w, panelSize, k0, depth, origin, g, q, scratch, acc);
+          tileAt(tile, pb, a, ai, ap, direct, block, packed, c, m, n, w, panelSize, k0, depth, origin, g, q, scratch,
+              acc);
         }
       }
     } else {
       for (int q = q0; q < q1; q++) {
         for (int g = gb; g < ge; g++) {
-          tileAt(tile, a, ai, ap, direct, block, packed, c, m, n, w, panelSize, k0, depth, origin, g, q, scratch, acc);
+          tileAt(tile, pb, a, ai, ap, direct, block, packed, c, m, n, w, panelSize, k0, depth, origin, g, q, scratch,
+              acc);
         }
       }
     }
   }
 
   /** The tile of row group g and panel q. */
-  private static void tileAt(Tile tile, float[] a, int ai, int ap, boolean direct, float[] block, float[] packed,
-      float[] c, int m, int n, int w, int panelSize, int k0, int depth, int origin, int g, int q, int scratch,
-      boolean acc) {
+  private static void tileAt(Tile tile, boolean pb, float[] a, int ai, int ap, boolean direct, float[] block,
+      float[] packed, float[] c, int m, int n, int w, int panelSize, int k0, int depth, int origin, int g, int q,
+      int scratch, boolean acc) {
     int mr = tile.rows;
     int j0 = q * w;
     int cols = Math.min(w, n - j0);
@@ -523,7 +573,7 @@ public final class MatMul {
     int s0 = inPlace ? i0 * ai + k0 * ap : direct ? 0 : (g - origin) * mr * stripDepth(depth);
     int as = inPlace ? ap : mr;
     int ar = inPlace ? ai : 1;
-    boolean inBlocks = !inPlace && blocked(mr, ap);
+    boolean inBlocks = !inPlace && pb;
     if (cols == w && rowsHere == mr) {
       kernel(tile, src, s0, as, ar, inBlocks, packed, base, w, c, i0 * n + j0, n, depth, acc);
     } else {
@@ -1258,6 +1308,53 @@ public final class MatMul {
     c41.intoArray(c, co + 4 * cs + vl);
     c50.intoArray(c, co + 5 * cs);
     c51.intoArray(c, co + 5 * cs + vl);
+  }
+
+  /**
+   * Watches the rate of large products on the p-block kernel ({@code b12x2}). HotSpot's C2 has
+   * been seen (about one JVM in a hundred with ADR 0014's directive, docs/adr/0014) to compile that
+   * kernel without its vector intrinsics, every vector operation then a call that boxes, for as long
+   * as the JVM lives: its products ran at a fiftieth of their speed or less. {@link #slow} says so
+   * once {@link #STREAK} timed products in a row ran below {@link #SLOW_FLOPS}, the first timed
+   * product at least {@code afterNanos} before (the JIT's first seconds, when the kernel runs
+   * interpreted or in C1's code, are as slow).
+   */
+  static final class Watch {
+    /** Slower than this (FLOP/s) is far below the kernel's speed (150-190 GFLOP/s a core with AVX-512). */
+    static final double SLOW_FLOPS = 10e9;
+    /** Slow products in a row. */
+    static final int STREAK = 8;
+
+    final long afterNanos;
+    private boolean started;
+    private long first;
+    private int slowInARow;
+
+    Watch(long afterNanos) {
+      this.afterNanos = afterNanos;
+    }
+
+    /** When the first timed product began ({@link System#nanoTime}). */
+    synchronized long first() {
+      return first;
+    }
+
+    /**
+     * Records a product of {@code macs} multiply-adds that took {@code nanos} and ended at {@code
+     * now}; true when the kernel looks left slow.
+     */
+    synchronized boolean slow(long macs, long nanos, long now) {
+      if (!started) {
+        started = true;
+        first = now - nanos;
+      }
+      if (2.0 * macs * 1e9 >= SLOW_FLOPS * Math.max(1, nanos)) {
+        slowInARow = 0;
+        return false;
+      }
+      slowInARow++;
+      return slowInARow >= STREAK && now - first >= afterNanos;
+    }
   }
 
   @FunctionalInterface
