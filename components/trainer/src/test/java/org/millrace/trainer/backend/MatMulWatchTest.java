@@ -70,14 +70,8 @@ class MatMulWatchTest {
           int k = s[1];
           int n = s[2];
           SplittableRandom random = new SplittableRandom(m * 31L + k);
-          float[] a = new float[m * k];
-          float[] b = new float[k * n];
-          for (int i = 0; i < a.length; i++) {
-            a[i] = (float) random.nextDouble(-1, 1);
-          }
-          for (int i = 0; i < b.length; i++) {
-            b[i] = (float) random.nextDouble(-1, 1);
-          }
+          float[] a = SlowKernelMain.uniform(random, m * k);
+          float[] b = SlowKernelMain.uniform(random, k * n);
           float[] c1 = new float[m * n];
           float[] c2 = new float[m * n];
           with.nn(a, b, c1, m, k, n, false);

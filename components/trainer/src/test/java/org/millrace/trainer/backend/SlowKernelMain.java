@@ -17,14 +17,8 @@ public final class SlowKernelMain {
     int k = 1024;
     int n = 192;
     SplittableRandom random = new SplittableRandom(7);
-    float[] a = new float[m * k];
-    float[] b = new float[k * n];
-    for (int i = 0; i < a.length; i++) {
-      a[i] = (float) random.nextDouble(-1, 1);
-    }
-    for (int i = 0; i < b.length; i++) {
-      b[i] = (float) random.nextDouble(-1, 1);
-    }
+    float[] a = uniform(random, m * k);
+    float[] b = uniform(random, k * n);
     MatMul mm = new MatMul(1);
     if (mm.tile(n) != MatMul.Tile.T12X2 || jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length() != 16) {
       System.out.println("no-p-blocks");
@@ -55,5 +49,14 @@ public final class SlowKernelMain {
     System.out.printf("products %d seconds %.1f slow %.3f after %.3f same %b%n", before, seconds, flop / fastestBefore,
         flop / best, Arrays.equals(first, c));
     mm.close();
+  }
+
+  /** {@code size} floats drawn uniformly from [-1, 1). */
+  static float[] uniform(SplittableRandom random, int size) {
+    float[] x = new float[size];
+    for (int i = 0; i < size; i++) {
+      x[i] = (float) random.nextDouble(-1, 1);
+    }
+    return x;
   }
 }
