@@ -232,7 +232,10 @@ public final class MatMul {
     // Decided once per product: packA and the kernel must agree on the strips' layout.
     boolean pb = pBlocks && blocked(tile.rows, ap);
     long macs = (long) m * n * k;
-    if (!pb || macs < WATCHED_MACS) {
+    int w = tile.vectors * S.length();
+    // Timed only where the p-block kernel does the work (not where A is read in place, see multiply).
+    boolean watched = pb && macs >= WATCHED_MACS && !direct((n + w - 1) / w, ap);
+    if (!watched) {
       multiply(tile, pb, a, ai, ap, b, bp, bj, c, m, k, n, accumulate, epilogue);
       return;
     }
@@ -247,6 +250,11 @@ public final class MatMul {
           Watch.STREAK, Watch.SLOW_FLOPS / 1e9, String.format("%.2f", 2.0 * macs / Math.max(1, t1 - t0)),
           String.format("%.1f", (t1 - watch.first()) / 1e9));
     }
+  }
+
+  /** Whether the kernel reads A in place for a product of that many panels (see {@link #multiply}). */
+  private static boolean direct(int panels, int ap) {
+    return panels <= DIRECT_PANELS && ap == 1;
   }
 
   /** {@link #gemm} with the tile and the strips' layout decided (pb: p blocks, see {@link #blocked}). */
@@ -270,7 +278,7 @@ public final class MatMul {
     // contiguous. A transposed (a weight gradient's input) is packed whatever the panels: in place,
     // each p of a strip is a row stride further on (a convolution's weight gradient read in place
     // ran at 139 GFLOP/s in a CNN step against 178 for the input gradient of its size).
-    boolean direct = panels <= DIRECT_PANELS && ap == 1;
+    boolean direct = direct(panels, ap);
     int depthMax = Math.max(1, Math.min(KC, k));
     int blockGroups = Math.max(1, Math.min(BLOCK_ROWS, A_BLOCK_FLOATS / depthMax) / mr);
     // Panels per group: all of them unless B is large (see GROUP_FLOATS); A read in place has no
