@@ -68,15 +68,25 @@ class ServeMetricsIT {
           .POST(HttpRequest.BodyPublishers.ofString("{\"instances\": 7}")).build(), HttpResponse.BodyHandlers.ofString());
       assertEquals(400, bad.statusCode(), bad.body());
 
+      // A request is counted once its answer has been sent (ModelServer.serve), so a client that
+      // reads /metrics right after its answer can be a moment ahead of the count: read until the
+      // four requests are in, for at most 10 s.
+      String bad400 = "millrace_serving_requests_total{api=\"predict\",code=\"400\",model=\"penguins\"}";
+      String durations = "millrace_serving_request_duration_seconds_count{api=\"predict\",model=\"penguins\"}";
       String text = get(http, base + "/metrics");
       Map<String, Double> after = parse(text);
-      assertEquals(3.0, after.get(ok) - before.getOrDefault(ok, 0.0), ok + " in\n" + text);
-      assertEquals(1.0, after.get("millrace_serving_requests_total{api=\"predict\",code=\"400\",model=\"penguins\"}")
-          - before.getOrDefault("millrace_serving_requests_total{api=\"predict\",code=\"400\",model=\"penguins\"}", 0.0),
-          text);
+      long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (System.nanoTime() < until && !(after.getOrDefault(ok, 0.0) - before.getOrDefault(ok, 0.0) >= 3
+          && after.getOrDefault(bad400, 0.0) - before.getOrDefault(bad400, 0.0) >= 1
+          && after.getOrDefault(durations, 0.0) - before.getOrDefault(durations, 0.0) >= 4)) {
+        Thread.sleep(20);
+        text = get(http, base + "/metrics");
+        after = parse(text);
+      }
+      assertEquals(3.0, after.getOrDefault(ok, 0.0) - before.getOrDefault(ok, 0.0), ok + " in\n" + text);
+      assertEquals(1.0, after.getOrDefault(bad400, 0.0) - before.getOrDefault(bad400, 0.0), bad400 + " in\n" + text);
       assertEquals(6.0, after.get(rows) - before.getOrDefault(rows, 0.0), rows + " in\n" + text);
-      assertTrue(after.get("millrace_serving_request_duration_seconds_count{api=\"predict\",model=\"penguins\"}") >= 4,
-          text);
+      assertTrue(after.getOrDefault(durations, 0.0) >= 4, durations + " in\n" + text);
       assertTrue(after.get("millrace_serving_batch_rows_count{model=\"penguins\",version=\"1\"}") >= 3, text);
       for (String family : List.of("jvm_memory_used_bytes", "jvm_gc_collection_seconds", "jvm_threads_current",
           "process_cpu_seconds_total", "process_start_time_seconds")) {
