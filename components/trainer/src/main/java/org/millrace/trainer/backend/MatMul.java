@@ -235,12 +235,11 @@ public final class MatMul {
     int w = tile.vectors * S.length();
     // Timed only where the p-block kernel does the work (not where A is read in place, see multiply).
     boolean watched = pb && macs >= WATCHED_MACS && !direct((n + w - 1) / w, ap);
+    long t0 = watched ? System.nanoTime() : 0;
+    multiply(tile, pb, a, ai, ap, b, bp, bj, c, m, k, n, accumulate, epilogue);
     if (!watched) {
-      multiply(tile, pb, a, ai, ap, b, bp, bj, c, m, k, n, accumulate, epilogue);
       return;
     }
-    long t0 = System.nanoTime();
-    multiply(tile, pb, a, ai, ap, b, bp, bj, c, m, k, n, accumulate, epilogue);
     long t1 = System.nanoTime();
     if (watch.slow(macs, t1 - t0, t1) && pBlocks) {
       pBlocks = false;
@@ -469,7 +468,8 @@ public final class MatMul {
   /**
    * Row groups [gb, ge) of A, depth columns from k0, as strips of mr rows (zero rows past m; p
    * blocks when pb, which {@link #blocked} allows, else p-major), copied along A's contiguous
-   * dimension: row by row when A's rows are contiguous (nn, nt), mr values at a time when its columns are (tn).
+   * dimension: row by row when A's rows are contiguous (nn, nt), mr values at a time when its
+   * columns are (tn).
    */
   private static void packA(boolean pb, float[] a, int ai, int ap, int m, int mr, int k0, int depth, int gb, int ge,
       float[] block) {
@@ -1333,7 +1333,7 @@ public final class MatMul {
     /** Slow products in a row. */
     static final int STREAK = 8;
 
-    final long afterNanos;
+    private final long afterNanos;
     private boolean started;
     private long first;
     private int slowInARow;
