@@ -109,7 +109,8 @@ public final class MetadataStores {
     if (dialect == Dialect.SQLITE) {
       SqliteNative.prepare();
       // The driver itself: DriverManager would first load every JDBC driver on the class path.
-      return org.sqlite.JDBC.createConnection(url, sqliteConfig().toProperties());
+      return waitingOnBusyFile(() -> org.sqlite.JDBC.createConnection(url, sqliteConfig().toProperties()),
+          SQLITE_BUSY_TIMEOUT_MS);
     }
     var props = new Properties();
     if (user != null) {
@@ -119,6 +120,46 @@ public final class MetadataStores {
       props.setProperty("password", password);
     }
     return DriverManager.getConnection(url, props);
+  }
+
+  /** How long SQLite waits on a file another connection has locked (the busy timeout), in ms. */
+  static final int SQLITE_BUSY_TIMEOUT_MS = 30_000;
+
+  /**
+   * Opens a SQLite connection, trying again while the file is busy, for up to the busy timeout.
+   * Opening runs pragmas, and {@code journal_mode=WAL} on a file still in rollback mode (a new
+   * store) needs to write its header: when another process holds the write lock then, SQLite
+   * answers SQLITE_BUSY at once, without its busy handler, since waiting inside the read it holds
+   * could deadlock. Four processes creating one new store at once hit this (a writer failed in
+   * CI on b5d0a78). Nothing has been written when it fails, so opening again is safe. Flyway's
+   * connections, opened later, find the file in WAL mode already (the mode is kept in the file).
+   */
+  static <C extends Connection> C waitingOnBusyFile(SqlSupplier<C> open, long timeoutMs) throws SQLException {
+    long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
+    long backoff = 2;
+    while (true) {
+      try {
+        return open.get();
+      } catch (SQLException e) {
+        if (!Dialect.SQLITE.isTransient(e) || System.nanoTime() - deadline > 0) {
+          throw e;
+        }
+        LOG.debug("metadata store file busy while opening, trying again in {} ms", backoff);
+        try {
+          Thread.sleep(backoff + (long) (Math.random() * backoff));
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          e.addSuppressed(interrupted);
+          throw e;
+        }
+        backoff = Math.min(backoff * 2, 200);
+      }
+    }
+  }
+
+  @FunctionalInterface
+  interface SqlSupplier<T> {
+    T get() throws SQLException;
   }
 
   /** Serialises first-time migrations of SQLite files between threads of this JVM. */
@@ -191,7 +232,7 @@ public final class MetadataStores {
     var config = new SQLiteConfig();
     config.setJournalMode(SQLiteConfig.JournalMode.WAL);
     config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
-    config.setBusyTimeout(30_000);
+    config.setBusyTimeout(SQLITE_BUSY_TIMEOUT_MS);
     config.enforceForeignKeys(true);
     config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
     return config;

@@ -3,7 +3,6 @@ package org.millrace.metadata;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -76,8 +75,7 @@ class ConcurrentProcessesTest {
       procs.add(new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
           ConcurrentWriterMain.class.getName(), url, user, password, String.valueOf(w), String.valueOf(PER_WRITER),
           start.toString(), races)
-          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(
-              new File(System.getProperty("java.io.tmpdir"), "millrace-writer-" + w + ".log")))
+          .redirectErrorStream(true).redirectOutput(log(start, w).toFile())
           .start());
     }
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
@@ -85,16 +83,27 @@ class ConcurrentProcessesTest {
       while (!Files.exists(start.resolve("ready-" + w))) {
         assertTrue(System.nanoTime() < deadline, "writer " + w + " did not start in 120 s");
         assertTrue(procs.get(w).isAlive() || Files.exists(start.resolve("ready-" + w)),
-            "writer " + w + " exited before starting; see millrace-writer-" + w + ".log in java.io.tmpdir");
+            "writer " + w + " exited before starting: " + problems(start, w));
         Thread.sleep(10);
       }
     }
     Files.writeString(start.resolve("go"), "");
-    for (Process p : procs) {
-      assertTrue(p.waitFor(180, TimeUnit.SECONDS), "writer process did not finish in 180 s");
-      assertEquals(0, p.exitValue(), "writer process failed; see millrace-writer-*.log in java.io.tmpdir");
+    for (int w = 0; w < WRITERS; w++) {
+      Process p = procs.get(w);
+      assertTrue(p.waitFor(180, TimeUnit.SECONDS), "writer " + w + " did not finish in 180 s: " + problems(start, w));
+      assertEquals(0, p.exitValue(), "writer " + w + " failed: " + problems(start, w));
     }
+  }
 
+  private static Path log(Path start, int writer) {
+    return start.resolve("writer-" + writer + ".log");
+  }
+
+  /** A writer's output without its INFO lines (Flyway's, the store's): what went wrong, for the report. */
+  private static String problems(Path start, int writer) throws java.io.IOException {
+    Path log = log(start, writer);
+    String text = String.join("\n", Files.readAllLines(log).stream().filter(l -> !l.contains(" INFO ")).toList());
+    return log + (text.isBlank() ? " (no error printed)" : ":\n" + text.substring(Math.max(0, text.length() - 4000)));
   }
 
   private static void verify(MetadataStore store) {
