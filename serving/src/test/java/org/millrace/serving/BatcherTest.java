@@ -57,6 +57,12 @@ class BatcherTest {
 
   /** Runs {@code clients} threads, client i predicting {@code rows(i, rowsEach)}; each one's answer or error. */
   static Map<Integer, Object> clients(Batcher batcher, int clients, int rowsEach) throws InterruptedException {
+    return clients(batcher, clients, rowsEach, null);
+  }
+
+  /** As {@link #clients(Batcher, int, int)}, the others started once {@code afterFirst} (if any) opens. */
+  static Map<Integer, Object> clients(Batcher batcher, int clients, int rowsEach,
+      java.util.concurrent.CountDownLatch afterFirst) throws InterruptedException {
     var answers = new ConcurrentHashMap<Integer, Object>();
     List<Thread> threads = new ArrayList<>();
     for (int i = 0; i < clients; i++) {
@@ -70,6 +76,9 @@ class BatcherTest {
       });
       t.start();
       threads.add(t);
+      if (i == 0 && afterFirst != null && !afterFirst.await(30, TimeUnit.SECONDS)) {
+        throw new AssertionError("the first pass did not start within 30 s");
+      }
     }
     for (Thread t : threads) {
       t.join(30_000);
@@ -77,11 +86,16 @@ class BatcherTest {
     return answers;
   }
 
-  /** Holds the first pass until {@code queued} requests wait behind it. */
-  static void holdFirstPassUntilQueued(Batcher batcher, int queued) {
+  /**
+   * Holds the first pass until {@code queued} requests wait behind it; the latch opens once that
+   * pass is held (its requests taken from the queue).
+   */
+  static java.util.concurrent.CountDownLatch holdFirstPassUntilQueued(Batcher batcher, int queued) {
     var first = new java.util.concurrent.atomic.AtomicBoolean(true);
+    var held = new java.util.concurrent.CountDownLatch(1);
     batcher.beforePass = n -> {
       if (first.getAndSet(false)) {
+        held.countDown();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (batcher.queued() < queued && System.nanoTime() < deadline) {
           Thread.onSpinWait();
@@ -89,14 +103,17 @@ class BatcherTest {
         }
       }
     };
+    return held;
   }
 
   @Test
   void concurrentOneRowRequestsShareAPassAndEachGetsItsOwnRow() throws Exception {
     var fake = new Fake();
     var batcher = new Batcher(fake, 1, 64, Duration.ZERO);
-    holdFirstPassUntilQueued(batcher, 15);
-    Map<Integer, Object> answers = clients(batcher, 16, 1);
+    var held = holdFirstPassUntilQueued(batcher, 15);
+    // Client 0 first, alone in the held pass; the other 15 once it is held (started together, a
+    // second client could join the first pass before it was taken, and the hold waited in vain).
+    Map<Integer, Object> answers = clients(batcher, 16, 1, held);
     assertEquals(16, answers.size());
     for (int i = 0; i < 16; i++) {
       assertArrayEquals(expected(rows(i, 1)), (float[]) answers.get(i), "client " + i);

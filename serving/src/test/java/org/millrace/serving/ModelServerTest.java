@@ -70,6 +70,15 @@ class ModelServerTest {
     return send(HttpRequest.newBuilder(uri(path)).GET().build());
   }
 
+  /** {@link #get} for a condition polled in a lambda. */
+  Reply getUnchecked(String path) {
+    try {
+      return get(path);
+    } catch (Exception e) {
+      throw new AssertionError("GET " + path + " failed", e);
+    }
+  }
+
   Reply post(String path, String body) throws Exception {
     return send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.ofString(body))
         .header("Content-Type", "application/json").build());
@@ -174,7 +183,8 @@ class ModelServerTest {
       c.start();
       clients.add(c);
     }
-    Thread.sleep(300);
+    // Version 1 must have answered before version 2 arrives (a fixed pause raced a cold client).
+    awaitTrue(() -> versionsSeen.contains("1"), "answers from version 1");
     push(second);
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     while (!versionsSeen.contains("2") && System.nanoTime() < deadline) {
@@ -692,6 +702,13 @@ class ModelServerTest {
     post("/v1/models/blobs:predict", "{\"instances\": [{\"a\": 1, \"b\": 2}]}");
     post("/v1/models/blobs:predict", "{\"instances\": [{\"a\": \"x\", \"b\": 2}]}");
     post("/v1/models/made-up:predict", "{}");
+    // The server counts a request once its answer is sent (after the client may have read it):
+    // read /metrics until the four requests are in, as ServeMetricsIT does.
+    awaitTrue(() -> getUnchecked("/metrics").text().lines().anyMatch(
+        "millrace_serving_requests_total{api=\"predict\",code=\"404\",model=\"\"} 1.0"::equals)
+        && getUnchecked("/metrics").text().lines().anyMatch(
+            "millrace_serving_request_duration_seconds_count{api=\"predict\",model=\"blobs\"} 3"::equals),
+        "the four predict requests counted in /metrics");
     Reply metrics = get("/metrics");
     assertEquals(200, metrics.status());
     assertTrue(metrics.raw().headers().firstValue("Content-Type").orElse("").startsWith("text/plain; version=0.0.4"));

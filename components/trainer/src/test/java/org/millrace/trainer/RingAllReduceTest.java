@@ -259,7 +259,7 @@ class RingAllReduceTest {
     ExecutorService pool = Executors.newFixedThreadPool(4);
     try {
       Future<RingAllReduce> r1 = pool.submit(() -> RingAllReduce.connect(1, addresses, b, Duration.ofSeconds(8),
-          Duration.ofMillis(500), token));
+          Duration.ofMillis(2000), token));
       Future<Boolean> wrong = pool.submit(() -> {
         var in = new java.io.DataInputStream(wrongToken.socket().getInputStream());
         assertEquals(MAGIC, in.readInt());
@@ -281,7 +281,7 @@ class RingAllReduceTest {
       assertTrue(again.get(10, java.util.concurrent.TimeUnit.SECONDS), "the replayed answer was answered");
       // Only now does rank 0 start: rank 1 must still be waiting for it, and the ring forms.
       Future<RingAllReduce> r0 = pool.submit(() -> RingAllReduce.connect(0, addresses, a, Duration.ofSeconds(8),
-          Duration.ofMillis(500), token));
+          Duration.ofMillis(2000), token));
       try (RingAllReduce ring0 = r0.get(); RingAllReduce ring1 = r1.get()) {
         Future<float[]> sum1 = pool.submit(() -> {
           float[] v = {10, 20, 30};
@@ -295,7 +295,7 @@ class RingAllReduceTest {
         // Rank 1 never sums again: rank 0 gives up after its I/O timeout, naming rank 1.
         var silent = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
             () -> ring0.sum(new float[] {1, 2}));
-        assertEquals("ring rank 0 expected data from rank 1 within 500 ms, got none (a rank stopped answering)",
+        assertEquals("ring rank 0 expected data from rank 1 within 2000 ms, got none (a rank stopped answering)",
             silent.getMessage());
       }
     } finally {
