@@ -47,7 +47,18 @@ public final class InProcess {
     }
   }
 
-  /** Threads: {@code --targetParallelism=N} (the DirectRunner's option) if given, else this JVM's processors. */
+  /**
+   * Heap an in-process thread may need: a batch being parsed, the part file it writes and its
+   * statistics' sketches. Ingest of a CSV twice the heap's size ran with four threads in a 64 MiB
+   * heap and ran out of memory with eight (LargerThanHeapIT with 4 and 8 processors).
+   */
+  static final long HEAP_PER_THREAD = 24L << 20;
+
+  /**
+   * Threads: {@code --targetParallelism=N} (the DirectRunner's option) if given, else this JVM's
+   * processors, at most one per {@link #HEAP_PER_THREAD} of its maximum heap (at least one): a
+   * small heap on a machine of many cores would otherwise run out of memory.
+   */
   public static int parallelism(List<String> beamArgs) {
     for (String a : beamArgs) {
       if (a.startsWith(PARALLELISM)) {
@@ -64,7 +75,12 @@ public final class InProcess {
             + v + "'");
       }
     }
-    return Runtime.getRuntime().availableProcessors();
+    return parallelism(Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory());
+  }
+
+  /** The default parallelism for that many processors and that maximum heap (see {@link #parallelism(List)}). */
+  static int parallelism(int processors, long maxHeap) {
+    return (int) Math.max(1, Math.min(processors, maxHeap / HEAP_PER_THREAD));
   }
 
   /** A pool of daemon threads named {@code millrace-in-process}. */

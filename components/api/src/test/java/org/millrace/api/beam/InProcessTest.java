@@ -111,6 +111,13 @@ class InProcessTest {
     var e = assertThrows(IllegalArgumentException.class, () -> InProcess.validate(List.of("--tempLocaton=/tmp/x")));
     assertTrue(e.getMessage().startsWith("beam_pipeline_args expected valid Beam pipeline options"), e.getMessage());
     assertEquals(2, InProcess.parallelism(List.of("--targetParallelism=2")));
+    // By default the processors, at most one thread per 24 MiB of heap, at least one.
+    assertEquals(16, InProcess.parallelism(16, 4L << 30));
+    assertEquals(2, InProcess.parallelism(16, 60L << 20), "a 64 MiB heap (60 MiB usable) on 16 processors");
+    assertEquals(1, InProcess.parallelism(16, 16L << 20));
+    assertEquals(2, InProcess.parallelism(2, Long.MAX_VALUE), "no heap limit");
+    // An explicit parallelism is the user's, whatever the heap.
+    assertEquals(64, InProcess.parallelism(List.of("--targetParallelism=64")));
     assertThrows(IllegalArgumentException.class, () -> InProcess.parallelism(List.of("--targetParallelism=0")));
   }
 }
