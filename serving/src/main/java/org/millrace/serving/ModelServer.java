@@ -253,11 +253,22 @@ public final class ModelServer implements AutoCloseable {
     }
   }
 
-  private void serve(HttpExchange ex) throws IOException {
-    long t0 = System.nanoTime();
+  /** A request's labels for its count in the metrics, set as it is routed. */
+  private static final class Labels {
     String model = "";
     String api = "other";
-    int status;
+  }
+
+  /** The exchange attribute holding what counts the request as its answer is sent (see {@link #send}). */
+  private static final String COUNT = "millrace.serving.count";
+
+  private void serve(HttpExchange ex) throws IOException {
+    long t0 = System.nanoTime();
+    var labels = new Labels();
+    // Only served model names become label values: requests for made-up names must not grow the metrics.
+    ex.setAttribute(COUNT, (java.util.function.IntConsumer) status -> metrics.request(
+        repository.snapshot().containsKey(labels.model) ? labels.model : "", labels.api, status,
+        (System.nanoTime() - t0) / 1e9));
     try {
       String path = ex.getRequestURI().getRawPath();
       Matcher m = MODEL_PATH.matcher(path);
@@ -265,23 +276,28 @@ public final class ModelServer implements AutoCloseable {
         authorize(ex);
       }
       if (path.equals("/healthz") || path.equals("/readyz") || path.equals("/metrics")) {
-        api = path.substring(1);
+        labels.api = path.substring(1);
         requireMethod(ex, "GET");
-        status = path.equals("/metrics") ? text(ex, 200, metrics.render()) : health(ex, path.equals("/readyz"));
+        if (path.equals("/metrics")) {
+          text(ex, 200, metrics.render());
+        } else {
+          health(ex, path.equals("/readyz"));
+        }
       } else if (m.matches()) {
-        model = java.net.URLDecoder.decode(m.group(1), StandardCharsets.UTF_8);
+        String model = java.net.URLDecoder.decode(m.group(1), StandardCharsets.UTF_8);
+        labels.model = model;
         Integer version = m.group(2) == null ? null : version(m.group(2));
         String suffix = m.group(3);
         if (suffix == null) {
-          api = "status";
+          labels.api = "status";
           requireMethod(ex, "GET");
-          status = json(ex, 200, status(model, version));
+          json(ex, 200, status(model, version));
         } else if (suffix.equals("/metadata")) {
-          api = "metadata";
+          labels.api = "metadata";
           requireMethod(ex, "GET");
-          status = json(ex, 200, metadata(servable(model, version), version, localDetails(ex)));
+          json(ex, 200, metadata(servable(model, version), version, localDetails(ex)));
         } else if (suffix.equals(":predict")) {
-          api = "predict";
+          labels.api = "predict";
           requireMethod(ex, "POST");
           Servable s = servable(model, version);
           ObjectNode answer;
@@ -294,7 +310,7 @@ public final class ModelServer implements AutoCloseable {
           }
           metrics.predicted(s.name(), s.version(), parsed.rows().size());
           ex.getResponseHeaders().set("Millrace-Model-Version", Integer.toString(s.version()));
-          status = json(ex, 200, answer);
+          json(ex, 200, answer);
         } else {
           throw new RequestException(404, "model API expected :predict or /metadata, got '" + suffix
               + "' (:classify and :regress are TF Serving APIs for TensorFlow Example protos; use :predict)");
@@ -304,16 +320,13 @@ public final class ModelServer implements AutoCloseable {
             + " /healthz, /readyz or /metrics, got " + path);
       }
     } catch (RequestException e) {
-      status = error(ex, e.status, e.getMessage());
+      error(ex, e.status, e.getMessage());
     } catch (RuntimeException e) {
       LOG.warn("request {} {} failed", ex.getRequestMethod(), ex.getRequestURI(), e);
-      status = error(ex, 500, "internal error: " + e);
+      error(ex, 500, "internal error: " + e);
     } finally {
       ex.close();
     }
-    // Only served model names become label values: requests for made-up names must not grow the metrics.
-    metrics.request(repository.snapshot().containsKey(model) ? model : "", api, status,
-        (System.nanoTime() - t0) / 1e9);
   }
 
   /** Refuses (401) a request without the bearer token, when the server has one. */
@@ -451,7 +464,7 @@ public final class ModelServer implements AutoCloseable {
     return body;
   }
 
-  private int health(HttpExchange ex, boolean readiness) throws IOException {
+  private void health(HttpExchange ex, boolean readiness) throws IOException {
     Map<String, ModelView> models = repository.snapshot();
     ObjectNode body = JSON.createObjectNode();
     ObjectNode served = body.putObject("models");
@@ -463,7 +476,7 @@ public final class ModelServer implements AutoCloseable {
     }
     boolean ok = !readiness || any;
     body.put("status", ok ? "ok" : "no model version is loaded");
-    return json(ex, ok ? 200 : 503, body);
+    json(ex, ok ? 200 : 503, body);
   }
 
   /** The request body as JSON, refusing bodies over the size limit before reading them whole. */
@@ -502,17 +515,29 @@ public final class ModelServer implements AutoCloseable {
     }
   }
 
-  private static int error(HttpExchange ex, int status, String message) throws IOException {
+  private static void error(HttpExchange ex, int status, String message) throws IOException {
     ObjectNode body = JSON.createObjectNode();
     body.put("error", message);
-    return json(ex, status, body);
+    json(ex, status, body);
   }
 
-  private static int json(HttpExchange ex, int status, JsonNode body) throws IOException {
-    return Responses.send(ex, status, "application/json", JSON.writeValueAsBytes(body));
+  private static void json(HttpExchange ex, int status, JsonNode body) throws IOException {
+    send(ex, status, "application/json", JSON.writeValueAsBytes(body));
   }
 
-  private static int text(HttpExchange ex, int status, String body) throws IOException {
-    return Responses.send(ex, status, "text/plain; version=0.0.4; charset=utf-8", body);
+  private static void text(HttpExchange ex, int status, String body) throws IOException {
+    send(ex, status, "text/plain; version=0.0.4; charset=utf-8", body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Sends the answer, the request counted first (when {@link #serve} set its count): a client that
+   * has its answer finds its request in /metrics (counted after the answer went out, a client
+   * reading /metrics at once could be a moment ahead of the count).
+   */
+  private static void send(HttpExchange ex, int status, String contentType, byte[] body) throws IOException {
+    if (ex.getAttribute(COUNT) instanceof java.util.function.IntConsumer count) {
+      count.accept(status);
+    }
+    Responses.send(ex, status, contentType, body);
   }
 }
