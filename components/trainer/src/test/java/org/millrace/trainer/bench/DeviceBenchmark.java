@@ -394,13 +394,23 @@ public final class DeviceBenchmark {
     b.gemmVariant(OpenCLBackend.GemmVariant.AUTO);
   }
 
-  /** Trains a network on random data and returns the backend calls of its timed steps (from {@code times}, which the proxy fills). */
+  /**
+   * Trains a network on random data and returns the backend calls of its timed steps (from {@code
+   * times}, which the proxy fills). One run of {@code -Dwarmup} (at least 1) plus {@code steps}
+   * steps, timed from the end of the last warm-up step to the end of the last step: the steps
+   * alone, as the peer times its own (torch_device_bench.py: warm-up steps, then the timed ones over
+   * batches in host memory). Timed as a second run after a first for the warm-up (before
+   * 2026-12-06 20:10 UTC), the figure also counted the run's set-up, its evaluation of one row at
+   * the end, and the first steps after the warm-up run's evaluation, which ran at half speed while
+   * the JIT compiled again the product code that evaluating one row had deoptimized.
+   */
   static Map<String, long[]> train(Backend b, Network network, String label, int batch, int steps,
       Map<String, long[]> times, OpenCLBackend device) throws Exception {
-    int rows = batch * steps;
+    int warmup = Math.max(1, WARMUP);
+    int rows = batch * (warmup + steps);
     int dim = network.inputSize();
     var rnd = new java.util.SplittableRandom(2);
-    float[] x = new float[rows * dim];
+    float[] x = new float[Math.multiplyExact(rows, dim)];
     float[] y = new float[rows];
     for (int i = 0; i < x.length; i++) {
       x[i] = (float) rnd.nextDouble();
@@ -413,35 +423,35 @@ public final class DeviceBenchmark {
     var net = network.build(b, batch);
     net.initialize(0);
     var opt = new Optimizer(Optimizer.Kind.ADAM, 1e-3, 0, false, 0, 0.9, 0.999, 1e-7, null);
-    // The warm-up steps come from the start of the data (rows * dim values are at least that many).
-    int warmRows = Math.min(rows, batch * WARMUP);
-    var warm = new DenseData(java.util.Arrays.copyOf(x, warmRows * dim), java.util.Arrays.copyOf(y, warmRows),
-        warmRows, dim);
-    Training.run(net, Loss.SOFTMAX_CROSS_ENTROPY, opt, warm, eval, Training.Options.of(1, batch, 0));
-    synchronized (times) {
-      times.clear();
-    }
-    long launches0 = device == null ? 0 : device.launches();
-    long staged0 = device == null ? 0 : device.stagedFloats();
-    long t0 = System.nanoTime();
-    long[] stepTimes = new long[steps];
+    long[] stepEnds = new long[warmup + steps];
+    // The device's launches and staged floats at the end of the warm-up and of the last step.
+    long[] counters = new long[4];
+    var calls = new TreeMap<String, long[]>();
     int[] done = {0};
     var r = Training.run(net, Loss.SOFTMAX_CROSS_ENTROPY, opt, data, eval, Training.Options.of(1, batch, 0)
-        .afterStep(step -> stepTimes[done[0]++] = System.nanoTime()));
-    double s = (System.nanoTime() - t0) / 1e9;
-    // Steps 2..N alone (the run also uploads the set, evaluates and reads the weights back once).
-    double steady = (double) (steps - 1) * batch / ((stepTimes[steps - 1] - stepTimes[0]) / 1e9);
-    System.out.printf("millrace %s adam: %.0f samples/s (%d steps, loss %.4f; steps 2..%d alone %.0f samples/s)%n",
-        label, rows / s, steps, r.history().get(0).trainLoss(), steps, steady);
+        .afterStep(step -> {
+          stepEnds[done[0]++] = System.nanoTime();
+          if (done[0] == warmup) {
+            // The profile and the device's counters cover the timed steps only.
+            synchronized (times) {
+              times.clear();
+            }
+            counters[0] = device == null ? 0 : device.launches();
+            counters[1] = device == null ? 0 : device.stagedFloats();
+          } else if (done[0] == warmup + steps) {
+            counters[2] = device == null ? 0 : device.launches();
+            counters[3] = device == null ? 0 : device.stagedFloats();
+            synchronized (times) {
+              times.forEach((k, v) -> calls.put(k, v.clone()));
+            }
+          }
+        }));
+    double s = (stepEnds[warmup + steps - 1] - stepEnds[warmup - 1]) / 1e9;
+    System.out.printf("millrace %s adam: %.0f samples/s (%d steps after %d warm-up steps in one run, epoch loss %.4f)%n",
+        label, steps * batch / s, steps, warmup, r.history().get(0).trainLoss());
     if (device != null) {
-      // The epoch also evaluates one row and reads its metrics: a few launches beyond the steps'.
       System.out.printf("  %.1f launches/step, %.2f MB staged/step, %.1f us/step%n",
-          (device.launches() - launches0) / (double) steps, (device.stagedFloats() - staged0) * 4e-6 / steps,
-          s * 1e6 / steps);
-    }
-    var calls = new TreeMap<String, long[]>();
-    synchronized (times) {
-      times.forEach((k, v) -> calls.put(k, v.clone()));
+          (counters[2] - counters[0]) / (double) steps, (counters[3] - counters[1]) * 4e-6 / steps, s * 1e6 / steps);
     }
     return calls;
   }
