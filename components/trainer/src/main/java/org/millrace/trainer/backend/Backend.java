@@ -90,6 +90,18 @@ public interface Backend extends AutoCloseable {
   }
 
   /**
+   * A tensor over {@code values} themselves, without a copy, where this backend's tensors are host
+   * arrays (the Java backend); empty otherwise. The training loop gathers each batch from such a
+   * view of its set ({@link #gatherBatch}) straight into the network's input: no copy of the set,
+   * and no second copy of each batch through a host buffer (an upload of 3.2 MB, 2% of an MLP
+   * step at two threads). The backend reads and writes {@code values} through the view; the caller
+   * leaves them alone while it is in use.
+   */
+  default java.util.Optional<Tensor> view(float[] values) {
+    return java.util.Optional.empty();
+  }
+
+  /**
    * A batch gathered from a data set held by this backend: rows {@code order[from..from+rows)} of
    * x (rows of {@code dim} values) into dstX and of y (one value per row) into dstY. {@code order}
    * holds row numbers as floats (exact below 2^24).

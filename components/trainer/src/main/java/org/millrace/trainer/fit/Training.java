@@ -338,10 +338,11 @@ public final class Training {
   }
 
   /**
-   * Puts each step's batch into the network's input and the labels tensor. A device backend keeps
-   * the training set in its memory when it fits ({@link Backend#holdsData}): each epoch uploads
-   * the shuffled order once and each step gathers its batch there, so a step moves nothing;
-   * otherwise the batch is gathered on the host and uploaded.
+   * Puts each step's batch into the network's input and the labels tensor. Where the backend's
+   * tensors are host arrays ({@link Backend#view}) or it keeps the training set in its memory when
+   * it fits ({@link Backend#holdsData}), each epoch puts the shuffled order there once and each
+   * step gathers its batch there, so a step moves nothing more; otherwise the batch is gathered on
+   * the host and uploaded.
    */
   private static final class BatchSource {
     private final Backend b;
@@ -362,17 +363,26 @@ public final class Training {
       this.train = train;
       this.labels = labels;
       long floats = (long) train.rows() * train.dim();
-      this.resident = b.holdsData(train.rows(), floats);
-      if (resident) {
+      // The order goes to the backend as floats, exact below 2^24 rows.
+      boolean small = train.rows() <= 1 << 24;
+      var viewX = small ? b.view(train.features()) : java.util.Optional.<Tensor>empty();
+      var viewY = small ? b.view(train.labels()) : java.util.Optional.<Tensor>empty();
+      this.resident = viewX.isPresent() && viewY.isPresent() || b.holdsData(train.rows(), floats);
+      if (viewX.isPresent() && viewY.isPresent()) {
+        dataX = viewX.get();
+        dataY = viewY.get();
+      } else if (resident) {
         dataX = b.allocate((int) floats);
         dataY = b.allocate(train.rows());
-        order = b.allocate(train.rows());
-        orderFloats = new float[train.rows()];
         b.upload(train.features(), 0, dataX, 0, (int) floats);
         b.upload(train.labels(), 0, dataY, 0, train.rows());
       } else {
         hostX = new float[net.maxRows() * train.dim()];
         hostY = new float[net.maxRows()];
+      }
+      if (resident) {
+        order = b.allocate(train.rows());
+        orderFloats = new float[train.rows()];
       }
     }
 
