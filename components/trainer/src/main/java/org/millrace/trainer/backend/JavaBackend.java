@@ -408,9 +408,37 @@ public final class JavaBackend implements Backend {
     float[] gv = grad == null ? null : d(grad);
     float[] av = d(acc);
     float inv = 1f / rows;
+    // Chunks of LOSS_ROWS rows over the threads (a batch's softmax cross-entropy is two exponentials
+    // per value, 190 us for 1024 x 10 on one thread); each chunk's sums are added in chunk order, so
+    // the result does not depend on the thread count.
+    int chunks = (rows + LOSS_ROWS - 1) / LOSS_ROWS;
+    double[] totals = new double[chunks];
+    int[] hits = new int[chunks];
+    mm.rows(chunks, Math.max(2, 2 * GRAIN / Math.max(1, LOSS_ROWS * width * 8)), (c0, c1) -> {
+      for (int c = c0; c < c1; c++) {
+        int r0 = c * LOSS_ROWS;
+        lossRows(loss, ov, yv, gv, inv, width, r0, Math.min(rows, r0 + LOSS_ROWS), totals, hits, c);
+      }
+    });
     double total = 0;
     int correct = 0;
-    for (int r = 0; r < rows; r++) {
+    for (int c = 0; c < chunks; c++) {
+      total += totals[c];
+      correct += hits[c];
+    }
+    av[0] += (float) total;
+    av[1] += correct;
+  }
+
+  /** Rows per chunk of {@link #loss}. */
+  private static final int LOSS_ROWS = 64;
+
+  /** {@link #loss} over rows [r0, r1): the loss summed into totals[c], the hits counted into hits[c]. */
+  private static void lossRows(Loss loss, float[] ov, float[] yv, float[] gv, float inv, int width, int r0, int r1,
+      double[] totals, int[] hits, int c) {
+    double total = 0;
+    int correct = 0;
+    for (int r = r0; r < r1; r++) {
       int o = r * width;
       switch (loss) {
         case SOFTMAX_CROSS_ENTROPY -> {
@@ -459,8 +487,8 @@ public final class JavaBackend implements Backend {
         }
       }
     }
-    av[0] += (float) total;
-    av[1] += correct;
+    totals[c] = total;
+    hits[c] = correct;
   }
 
   @Override
