@@ -17,7 +17,11 @@
 #   slow for its first half second to a second: its sgemm 2048 at two threads ran 107-178 GFLOP/s
 #   for most of its first 5-9 products, then mostly 300-370, so with the 1 product and 3 steps it had before it
 #   was timed in that slow start in most runs, and millrace's sgemm looked ahead when it was not);
-#   millrace's step figure also leaves out its first timed step. The cost of the warm-up is counted
+#   both sides time the steps that follow their warm-up steps in the same loop (millrace's warm-up
+#   and timed steps are one training run, as the peer's are one loop; before 2026-12-06 20:10 UTC
+#   they were two runs, and millrace's figure, its first step left out, still counted the first
+#   steps after the warm-up run's evaluation of one row, which ran at half speed while the JIT
+#   compiled again the code that evaluation had deoptimized). The cost of the warm-up is counted
 #   where it belongs, in the time to accuracy (time_to_accuracy.sh), whose clock includes the JIT;
 # - each sgemm figure times products taking 4e11 FLOP in all (both sides: 23 of 2048, 190 of 1024,
 #   over a second), not 4e10 (2 of 2048, a tenth of a second) as before 2026-12-06 08:40 UTC: in so
@@ -69,11 +73,9 @@ def figures(path, side):
         if m:
             found.setdefault("sgemm %s (GFLOP/s)" % m.group(1), []).append(float(m.group(2)))
             continue
-        m = re.match(r"\w+ (mlp \S+ b\d+|cnn .* b\d+) adam: (\d+) samples/s(.*)", line)
+        m = re.match(r"\w+ (mlp \S+ b\d+|cnn .* b\d+) adam: (\d+) samples/s", line)
         if m:
-            steady = re.search(r"alone (\d+) samples/s", m.group(3))
-            value = float(steady.group(1)) if steady else float(m.group(2))
-            found.setdefault("%s (samples/s)" % m.group(1), []).append(value)
+            found.setdefault("%s (samples/s)" % m.group(1), []).append(float(m.group(2)))
     return found
 best = {}
 # The FMA peak as measured from Java in the same runs (registers only): the clock a VM reports is
