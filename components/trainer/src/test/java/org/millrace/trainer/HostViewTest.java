@@ -2,6 +2,7 @@ package org.millrace.trainer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.reflect.InvocationTargetException;
@@ -99,6 +100,40 @@ class HostViewTest {
         assertEquals(uploaded.history().get(e).trainLoss(), viewed.history().get(e).trainLoss(),
             threads + " threads: train loss of epoch " + (e + 1));
       }
+    }
+  }
+
+  /**
+   * A set of more than 2^24 rows is not trained from a view: the epoch's order reaches the backend
+   * as floats, and row 2^24 + 1 would be read as row 2^24. Its batches are gathered on the host.
+   */
+  @Test
+  void aSetOfMoreThan2To24RowsIsGatheredOnTheHost() throws Exception {
+    int rows = (1 << 24) + 2;
+    float[] x = new float[rows];
+    float[] y = new float[rows];
+    for (int i = 0; i < rows; i++) {
+      x[i] = i % 7 - 3;
+      y[i] = i % 2;
+    }
+    var data = new DenseData(x, y, rows, 1);
+    var calls = new java.util.concurrent.ConcurrentHashMap<String, AtomicInteger>();
+    try (Backend b = new JavaBackend(2)) {
+      var net = new Network(new int[] {1}, List.of(new Dense(2, Activation.LINEAR))).build(counted(b, true, calls),
+          1 << 22);
+      net.initialize(1);
+      var opt = new Optimizer(Optimizer.Kind.SGD, 0.1, 0, false, 0, 0.9, 0.999, 1e-7, null);
+      var eval = new DenseData(new float[] {1f}, new float[] {1f}, 1, 1);
+      Training.run(net, Loss.SOFTMAX_CROSS_ENTROPY, opt, data, eval, Training.Options.of(1, 1 << 22, 3));
+    }
+    assertEquals(null, calls.get("gatherBatch"), "batches gathered from a view of " + rows + " rows");
+    assertTrue(calls.get("upload").get() >= 10, "host batches uploaded: " + calls.get("upload"));
+  }
+
+  @Test
+  void aViewOfNothingIsRefused() {
+    try (Backend b = new JavaBackend(1)) {
+      assertThrows(NullPointerException.class, () -> b.view(null));
     }
   }
 

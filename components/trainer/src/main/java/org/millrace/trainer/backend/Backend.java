@@ -95,7 +95,7 @@ public interface Backend extends AutoCloseable {
    * view of its set ({@link #gatherBatch}) straight into the network's input: no copy of the set,
    * and no second copy of each batch through a host buffer (an upload of 3.2 MB, 2% of an MLP
    * step at two threads). The backend reads and writes {@code values} through the view; the caller
-   * leaves them alone while it is in use.
+   * leaves them alone while it is in use. A backend that views one array views any other.
    */
   default java.util.Optional<Tensor> view(float[] values) {
     return java.util.Optional.empty();

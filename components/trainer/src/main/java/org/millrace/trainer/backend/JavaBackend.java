@@ -99,7 +99,7 @@ public final class JavaBackend implements Backend {
 
   @Override
   public java.util.Optional<Tensor> view(float[] values) {
-    return java.util.Optional.of(new Host(values));
+    return java.util.Optional.of(new Host(Objects.requireNonNull(values, "values")));
   }
 
   /**

@@ -363,14 +363,13 @@ public final class Training {
       this.train = train;
       this.labels = labels;
       long floats = (long) train.rows() * train.dim();
-      // The order goes to the backend as floats, exact below 2^24 rows.
-      boolean small = train.rows() <= 1 << 24;
-      var viewX = small ? b.view(train.features()) : java.util.Optional.<Tensor>empty();
-      var viewY = small ? b.view(train.labels()) : java.util.Optional.<Tensor>empty();
-      this.resident = viewX.isPresent() && viewY.isPresent() || b.holdsData(train.rows(), floats);
-      if (viewX.isPresent() && viewY.isPresent()) {
+      // The order goes to the backend as floats: row numbers are exact up to 2^24.
+      var viewX = train.rows() <= 1 << 24 ? b.view(train.features()) : java.util.Optional.<Tensor>empty();
+      boolean viewed = viewX.isPresent();
+      this.resident = viewed || b.holdsData(train.rows(), floats);
+      if (viewed) {
         dataX = viewX.get();
-        dataY = viewY.get();
+        dataY = b.view(train.labels()).orElseThrow();
       } else if (resident) {
         dataX = b.allocate((int) floats);
         dataY = b.allocate(train.rows());
