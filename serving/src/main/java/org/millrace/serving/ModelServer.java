@@ -259,7 +259,7 @@ public final class ModelServer implements AutoCloseable {
     String api = "other";
   }
 
-  /** The exchange attribute holding what counts the request as its answer is sent (see {@link #send}). */
+  /** The exchange attribute holding what counts the request as its answer is sent (see {@link #counted}). */
   private static final String COUNT = "millrace.serving.count";
 
   private void serve(HttpExchange ex) throws IOException {
@@ -522,22 +522,23 @@ public final class ModelServer implements AutoCloseable {
   }
 
   private static void json(HttpExchange ex, int status, JsonNode body) throws IOException {
-    send(ex, status, "application/json", JSON.writeValueAsBytes(body));
+    counted(ex, status);
+    Responses.send(ex, status, "application/json", JSON.writeValueAsBytes(body));
   }
 
   private static void text(HttpExchange ex, int status, String body) throws IOException {
-    send(ex, status, "text/plain; version=0.0.4; charset=utf-8", body.getBytes(StandardCharsets.UTF_8));
+    counted(ex, status);
+    Responses.send(ex, status, "text/plain; version=0.0.4; charset=utf-8", body);
   }
 
   /**
-   * Sends the answer, the request counted first (when {@link #serve} set its count): a client that
-   * has its answer finds its request in /metrics (counted after the answer went out, a client
+   * Counts the request (when {@link #serve} set its count) just before its answer is sent: a client
+   * that has its answer finds its request in /metrics (counted after the answer went out, a client
    * reading /metrics at once could be a moment ahead of the count).
    */
-  private static void send(HttpExchange ex, int status, String contentType, byte[] body) throws IOException {
+  private static void counted(HttpExchange ex, int status) {
     if (ex.getAttribute(COUNT) instanceof java.util.function.IntConsumer count) {
       count.accept(status);
     }
-    Responses.send(ex, status, contentType, body);
   }
 }
