@@ -38,8 +38,8 @@
 # pytorch <v> = <ratio>x`, then one per figure for each side's best thread count (the comparison
 # issue 15 sets its targets on): `<figure>, best: millrace <v> (<t> threads) vs pytorch <v> (<t>) = <ratio>x`.
 # Needs Debian's python3-torch, libopenblas0-pthread (without it torch runs the reference BLAS; the
-# script stops) and python3-threadpoolctl. Takes about 12 minutes at 5 repetitions and 50 steps
-# (run V, 2026-12-06). The accuracy check on real data (digits) is `benchmarks/trainer/accuracy.sh`.
+# script stops) and python3-threadpoolctl. Takes 8-12 minutes at 5 repetitions and 50 steps
+# (runs V and W, 2026-12-06). The accuracy check on real data (digits) is `benchmarks/trainer/accuracy.sh`.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 reps=${1:-5}; steps=${2:-20}
