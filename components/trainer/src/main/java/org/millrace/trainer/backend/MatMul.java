@@ -135,8 +135,11 @@ public final class MatMul {
   private final int threads;
   /** The tile every product uses, or null to choose by this machine's vector width and n. */
   private final Tile tile;
-  /** Per thread: [0] the packed B of the call it makes, [1] the packed A block of the rows it computes. */
-  private final ThreadLocal<float[][]> buffers = ThreadLocal.withInitial(() -> new float[2][0]);
+  /**
+   * Per thread: [0] the packed B of the call it makes, [1] the packed A block of the rows it computes, [2] a
+   * tile for the ragged edges of C (see {@link #grouped}).
+   */
+  private final ThreadLocal<float[][]> buffers = ThreadLocal.withInitial(() -> new float[3][0]);
 
   public MatMul(int threads) {
     this(threads, null);
@@ -310,7 +313,7 @@ public final class MatMul {
             // The ragged last group, which A cannot fill.
             packA(pb, a, ai, ap, m, mr, k0, depth, ge - 1, ge, block);
           }
-          sweep(tile, pb, a, ai, ap, direct, alongRows, block, gb, scratch, packed, c, m, n, w, 0, panels, k * w, k0,
+          sweep(tile, pb, a, ai, ap, direct, alongRows, block, gb, block, scratch, packed, c, m, n, w, 0, panels, k * w, k0,
               depth, gb, ge, acc);
           if (epilogue != null && k0 + KC >= k) {
             // The block's rows of C, contiguous, finished while in L2 (per tile, its scattered rows
@@ -355,36 +358,107 @@ public final class MatMul {
    * of it from memory serve the other's from L3. (Blocks of one A packed by all threads, claimed
    * group by group, ran sgemm 2048 at two threads 3-4% slower in fresh JVMs, 342 against 347-355
    * GFLOP/s.)
+   *
+   * <p>Each thread's work is a list of units (a block of its rows by a group of panels, group by
+   * group) that any thread may claim: a thread done with its own units takes those of another that
+   * are left, over the other's packed A, so the threads finish together when one runs slower (a
+   * core shared with another process). With each thread held to its own rows, one of them waited
+   * 2-16% of the product's time for the other at the end (sgemm 2048 at two threads, 11 products
+   * per JVM, four JVMs, timed in a scratch copy). A block's rows are finished by whichever thread
+   * sweeps its last group; a thread takes its next chunk (and packs over its A) only once every
+   * unit over its A is done.
    */
   private void grouped(Tile tile, boolean pb, float[] a, int ai, int ap, float[] packed, float[] c, int m, int k,
       int n, int w, int panels, int groupPanels, int groups, int blockGroups, boolean accumulate, Epilogue epilogue) {
     int mr = tile.rows;
     int depthMax = Math.max(1, Math.min(KC, k));
     int span = (int) Math.max(1, A_CHUNK_FLOATS / ((long) mr * depthMax));
-    rows(groups, Math.min(groups, threads), 2, (from, to) -> {
-      for (int g0 = from; g0 < to; g0 += span) {
-        int g1 = Math.min(to, g0 + span);
-        // The chunk's packed A, then a tile-sized scratch for the ragged edges of C.
-        float[] block = buffer(1, (g1 - g0) * mr * stripDepth(depthMax) + mr * w);
-        for (int k0 = 0; k0 < Math.max(k, 1); k0 += KC) {
-          int depth = Math.min(k, k0 + KC) - k0;
-          boolean acc = accumulate || k0 > 0;
-          packA(pb, a, ai, ap, m, mr, k0, depth, g0, g1, block);
-          for (int q0 = 0; q0 < panels; q0 += groupPanels) {
-            int q1 = Math.min(panels, q0 + groupPanels);
-            for (int gb = g0; gb < g1; gb += blockGroups) {
-              int ge = Math.min(g1, gb + blockGroups);
-              sweep(tile, pb, a, ai, ap, false, false, block, g0, (g1 - g0) * mr * stripDepth(depth), packed, c,
-                  m, n, w, q0, q1, k * w, k0, depth, gb, ge, acc);
-              if (epilogue != null && k0 + KC >= k && q1 == panels) {
-                int i0 = gb * mr;
-                epilogue.apply(c, i0, Math.min(m, ge * mr) - i0, 0, n, n);
+    int owners = Math.min(groups, threads);
+    int per = (groups + owners - 1) / owners;
+    int sweeps = (panels + groupPanels - 1) / groupPanels;
+    // A phase per span of each thread's rows and k block: a k block's sums follow the last one's.
+    for (int s0 = 0; s0 < per; s0 += span) {
+      for (int kb = 0; kb < Math.max(k, 1); kb += KC) {
+        int k0 = kb;
+        int depth = Math.min(k, k0 + KC) - k0;
+        boolean acc = accumulate || k0 > 0;
+        Epilogue finish = k0 + KC >= k ? epilogue : null;
+        Share[] shares = new Share[owners];
+        for (int o = 0; o < owners; o++) {
+          int g0 = Math.min(groups, o * per + s0);
+          int g1 = Math.max(g0, Math.min(Math.min(groups, (o + 1) * per), o * per + s0 + span));
+          shares[o] = new Share(g0, g1, blockGroups, sweeps);
+        }
+        rows(owners, owners, 1, (o0, o1) -> {
+          for (int o = o0; o < o1; o++) {
+            Share own = shares[o];
+            if (own.units > 0) {
+              float[] block = buffer(1, (own.g1 - own.g0) * mr * stripDepth(depth));
+              packA(pb, a, ai, ap, m, mr, k0, depth, own.g0, own.g1, block);
+              own.block = block;
+            }
+            // Its own units, then those another thread has not claimed yet, so that the threads
+            // finish together when one of them runs slower.
+            for (int i = 0; i < owners; i++) {
+              Share share = shares[(o + i) % owners];
+              float[] block = share.block;
+              if (block == null) {
+                continue;
+              }
+              for (int u = share.next.getAndIncrement(); u < share.units; u = share.next.getAndIncrement()) {
+                try {
+                  int q0 = u / share.blocks * groupPanels;
+                  int b = u % share.blocks;
+                  int gb = share.g0 + b * blockGroups;
+                  int ge = Math.min(share.g1, gb + blockGroups);
+                  sweep(tile, pb, a, ai, ap, false, false, block, share.g0, buffer(2, mr * w), 0, packed, c, m, n, w,
+                      q0, Math.min(panels, q0 + groupPanels), k * w, k0, depth, gb, ge, acc);
+                  if (finish != null && share.left.decrementAndGet(b) == 0) {
+                    // The block's last group of panels: its rows of C are finished.
+                    int i0 = gb * mr;
+                    finish.apply(c, i0, Math.min(m, ge * mr) - i0, 0, n, n);
+                  }
+                } finally {
+                  share.finished.incrementAndGet();
+                }
               }
             }
+            // Its packed A is read until the last unit over it is done: the buffer is this thread's
+            // again for the next chunk it takes.
+            while (own.finished.get() < own.units) {
+              Thread.onSpinWait();
+            }
           }
-        }
+        });
       }
-    });
+    }
+  }
+
+  /**
+   * One thread's rows in a phase of {@link #grouped}: its packed A (set once packed) and its units, a
+   * block of rows by a group of panels each, group by group, claimed by any thread.
+   */
+  private static final class Share {
+    final int g0;
+    final int g1;
+    final int blocks;
+    final int units;
+    volatile float[] block;
+    final java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+    final java.util.concurrent.atomic.AtomicInteger finished = new java.util.concurrent.atomic.AtomicInteger();
+    /** Per block: the groups of panels still to sweep over it. */
+    final java.util.concurrent.atomic.AtomicIntegerArray left;
+
+    Share(int g0, int g1, int blockGroups, int sweeps) {
+      this.g0 = g0;
+      this.g1 = g1;
+      this.blocks = (g1 - g0 + blockGroups - 1) / blockGroups;
+      this.units = blocks * sweeps;
+      this.left = new java.util.concurrent.atomic.AtomicIntegerArray(blocks);
+      for (int b = 0; b < blocks; b++) {
+        left.set(b, sweeps);
+      }
+    }
   }
 
   /**
@@ -547,19 +621,19 @@ public final class MatMul {
    * scratch (at that offset in the packed buffer).
    */
   private static void sweep(Tile tile, boolean pb, float[] a, int ai, int ap, boolean direct, boolean alongRows,
-      float[] block, int origin, int scratch, float[] packed, float[] c, int m, int n, int w, int q0, int q1,
+      float[] block, int origin, float[] edge, int scratch, float[] packed, float[] c, int m, int n, int w, int q0, int q1,
       int panelSize, int k0, int depth, int gb, int ge, boolean acc) {
     if (alongRows) {
       for (int g = gb; g < ge; g++) {
         for (int q = q0; q < q1; q++) {
-          tileAt(tile, pb, a, ai, ap, direct, block, packed, c, m, n, w, panelSize, k0, depth, origin, g, q, scratch,
+          tileAt(tile, pb, a, ai, ap, direct, block, packed, c, m, n, w, panelSize, k0, depth, origin, g, q, edge, scratch,
               acc);
         }
       }
     } else {
       for (int q = q0; q < q1; q++) {
         for (int g = gb; g < ge; g++) {
-          tileAt(tile, pb, a, ai, ap, direct, block, packed, c, m, n, w, panelSize, k0, depth, origin, g, q, scratch,
+          tileAt(tile, pb, a, ai, ap, direct, block, packed, c, m, n, w, panelSize, k0, depth, origin, g, q, edge, scratch,
               acc);
         }
       }
@@ -569,7 +643,7 @@ public final class MatMul {
   /** The tile of row group g and panel q. */
   private static void tileAt(Tile tile, boolean pb, float[] a, int ai, int ap, boolean direct, float[] block,
       float[] packed, float[] c, int m, int n, int w, int panelSize, int k0, int depth, int origin, int g, int q,
-      int scratch, boolean acc) {
+      float[] edge, int scratch, boolean acc) {
     int mr = tile.rows;
     int j0 = q * w;
     int cols = Math.min(w, n - j0);
@@ -587,12 +661,12 @@ public final class MatMul {
     } else {
       for (int r = 0; r < mr; r++) {
         for (int j = 0; j < w; j++) {
-          block[scratch + r * w + j] = acc && r < rowsHere && j < cols ? c[(i0 + r) * n + j0 + j] : 0f;
+          edge[scratch + r * w + j] = acc && r < rowsHere && j < cols ? c[(i0 + r) * n + j0 + j] : 0f;
         }
       }
-      kernel(tile, src, s0, as, ar, inBlocks, packed, base, w, block, scratch, w, depth, true);
+      kernel(tile, src, s0, as, ar, inBlocks, packed, base, w, edge, scratch, w, depth, true);
       for (int r = 0; r < rowsHere; r++) {
-        System.arraycopy(block, scratch + r * w, c, (i0 + r) * n + j0, cols);
+        System.arraycopy(edge, scratch + r * w, c, (i0 + r) * n + j0, cols);
       }
     }
   }

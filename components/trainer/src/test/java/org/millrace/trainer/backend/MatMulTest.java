@@ -3,6 +3,7 @@ package org.millrace.trainer.backend;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -122,6 +123,65 @@ class MatMulTest {
       } finally {
         mm.close();
       }
+    }
+  }
+
+  /**
+   * A product swept in groups of panels (B of 1100 x 1000) whose helper thread runs slower (its
+   * epilogue sleeps): the calling thread, done with its own rows, takes over the units of the
+   * helper's rows that nobody has claimed, with the same bits and each element finished once (the
+   * mutation "each thread sweeps only its own rows" fails the last assertion: the calling thread
+   * then finishes none of the helper's rows).
+   */
+  @Test
+  void aFasterThreadTakesOverTheRowsOfASlowerOne() {
+    int m = 600;
+    int k = 1100;
+    int n = 1000;
+    MatMul mm = new MatMul(2);
+    try {
+      SplittableRandom random = new SplittableRandom(13);
+      float[] a = random(random, m * k);
+      float[] b = random(random, k * n);
+      float[] expected = reference(a, b, new float[m * n], m, k, n, false);
+      for (int i = 0; i < expected.length; i++) {
+        expected[i] = expected[i] * 2 + 1;
+      }
+      Thread caller = Thread.currentThread();
+      boolean[] byCaller = new boolean[m];
+      int[] seen = new int[m * n];
+      float[] c = new float[m * n];
+      mm.product(false, false, a, b, c, m, k, n, false, (cv, i0, rows, j0, cols, stride) -> {
+        boolean calling = Thread.currentThread() == caller;
+        for (int r = i0; r < i0 + rows; r++) {
+          byCaller[r] = calling;
+          for (int j = j0; j < j0 + cols; j++) {
+            cv[r * stride + j] = cv[r * stride + j] * 2 + 1;
+            seen[r * stride + j]++;
+          }
+        }
+        if (!calling) {
+          try {
+            Thread.sleep(50);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+      });
+      assertArrayEquals(expected, c, 0f);
+      int[] once = new int[m * n];
+      Arrays.fill(once, 1);
+      assertArrayEquals(once, seen, "each element finished exactly once");
+      // Each thread's own rows are one half (50 strips of 12 rows in two): the calling thread
+      // finished rows in both.
+      int[] halves = new int[2];
+      for (int r = 0; r < m; r++) {
+        halves[r < 300 ? 0 : 1] += byCaller[r] ? 1 : 0;
+      }
+      assertTrue(halves[0] > 0 && halves[1] > 0, "rows the calling thread finished, per half: "
+          + Arrays.toString(halves));
+    } finally {
+      mm.close();
     }
   }
 
