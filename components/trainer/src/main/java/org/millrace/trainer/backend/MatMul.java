@@ -19,9 +19,11 @@ import jdk.incubator.vector.VectorSpecies;
  * (a layer of 64 outputs, a convolution of 32 filters) packing A would cost more than the
  * products, so the kernel reads A in place. The
  * packing buffers belong to the calling and helper threads and are reused from call to call: a
- * training step allocates nothing here (a packed B of megabytes, allocated and zeroed per call,
+ * training step allocates no buffer here (a packed B of megabytes, allocated and zeroed per call,
  * slowed some products severalfold). An {@link Epilogue} finishes each block's rows of C while
  * they are in L2 (a bias and activation, an activation's derivative), which saves a pass over C.
+ * The strips of A are laid out and packed by {@link Strips}; the micro-kernels are in {@link
+ * PackedKernels} (over packed strips) and {@link InPlaceKernels} (over A where it is).
  */
 public final class MatMul {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -121,7 +123,7 @@ public final class MatMul {
   static final long WATCHED_MACS = 1L << 24;
 
   /**
-   * Whether the 12 x 2 tile may use strips in p blocks ({@link #blocked}); false once the {@link
+   * Whether the 12 x 2 tile may use strips in p blocks ({@link Strips#blocked}); false once the {@link
    * Watch} has seen its kernel stay far below its speed: the p-major strips and {@code k12x2} then
    * serve those products, with the same bits.
    */
@@ -233,7 +235,7 @@ public final class MatMul {
     }
     Tile tile = tile(n);
     // Decided once per product: packA and the kernel must agree on the strips' layout.
-    boolean pb = pBlocks && blocked(tile.rows, ap);
+    boolean pb = pBlocks && Strips.blocked(tile.rows, ap);
     long macs = (long) m * n * k;
     int w = tile.vectors * S.length();
     // Timed only where the p-block kernel does the work (not where A is read in place, see multiply).
@@ -259,7 +261,7 @@ public final class MatMul {
     return panels <= DIRECT_PANELS && ap == 1;
   }
 
-  /** {@link #gemm} with the tile and the strips' layout decided (pb: p blocks, see {@link #blocked}). */
+  /** {@link #gemm} with the tile and the strips' layout decided (pb: p blocks, see {@link Strips#blocked}). */
   private void multiply(Tile tile, boolean pb, float[] a, int ai, int ap, float[] b, int bp, int bj, float[] c, int m,
       int k, int n, boolean accumulate, Epilogue epilogue) {
     int mr = tile.rows;
@@ -299,22 +301,22 @@ public final class MatMul {
       // The packed A (in place, only a ragged last group), then a tile-sized scratch for the
       // ragged edges of C.
       int packedGroups = direct ? 1 : step;
-      float[] block = buffer(1, packedGroups * mr * stripDepth(depthMax) + mr * w);
+      float[] block = buffer(1, packedGroups * mr * Strips.stripDepth(depthMax) + mr * w);
       // k == 0 runs the loop once with an empty depth: C is zeroed (unless accumulating) and finished.
       for (int k0 = 0; k0 < Math.max(k, 1); k0 += KC) {
         int depth = Math.min(k, k0 + KC) - k0;
         boolean acc = accumulate || k0 > 0;
-        int scratch = packedGroups * mr * stripDepth(depth);
+        int scratch = packedGroups * mr * Strips.stripDepth(depth);
         for (int gb = from; gb < to; gb += step) {
           int ge = Math.min(to, gb + step);
           if (!direct) {
-            packA(pb, a, ai, ap, m, mr, k0, depth, gb, ge, block);
+            Strips.packA(pb, a, ai, ap, m, mr, k0, depth, gb, ge, block);
           } else if (ge * mr > m) {
             // The ragged last group, which A cannot fill.
-            packA(pb, a, ai, ap, m, mr, k0, depth, ge - 1, ge, block);
+            Strips.packA(pb, a, ai, ap, m, mr, k0, depth, ge - 1, ge, block);
           }
-          sweep(tile, pb, a, ai, ap, direct, alongRows, block, gb, block, scratch, packed, c, m, n, w, 0, panels, k * w, k0,
-              depth, gb, ge, acc);
+          sweep(tile, pb, a, ai, ap, direct, alongRows, block, gb, block, scratch, packed, c, m, n, w, 0, panels,
+              k * w, k0, depth, gb, ge, acc);
           if (epilogue != null && k0 + KC >= k) {
             // The block's rows of C, contiguous, finished while in L2 (per tile, its scattered rows
             // of the epilogue's other arrays missed cache: a tenth of a forward product's time).
@@ -393,8 +395,8 @@ public final class MatMul {
           for (int o = o0; o < o1; o++) {
             Share own = shares[o];
             if (own.units > 0) {
-              float[] block = buffer(1, (own.g1 - own.g0) * mr * stripDepth(depth));
-              packA(pb, a, ai, ap, m, mr, k0, depth, own.g0, own.g1, block);
+              float[] block = buffer(1, (own.g1 - own.g0) * mr * Strips.stripDepth(depth));
+              Strips.packA(pb, a, ai, ap, m, mr, k0, depth, own.g0, own.g1, block);
               own.block = block;
             }
             // Its own units, then those another thread has not claimed yet, so that the threads
@@ -516,125 +518,27 @@ public final class MatMul {
     });
   }
 
-  /** Depth of a p block of a strip in {@link #blocked} layout: one vector of a row of A. */
-  private static final int PB = 16;
-
-  /** Floats a packed strip of mr rows takes per row: depth rounded up to whole p blocks. */
-  private static int stripDepth(int depth) {
-    return (depth + PB - 1) / PB * PB;
-  }
-
-  /**
-   * Whether a packed strip is laid out in p blocks (a block of {@link #PB} p holding each of the
-   * 12 rows' PB values in turn: row r's element p at {@code (p / PB) * PB * 12 + r * PB + p % PB})
-   * rather than p-major: for the 12 x 2 tile when A's rows are contiguous (nn, nt), whose packing
-   * is then one vector copy per PB values of a row (p-major, each value went alone to its place
-   * 48 bytes from the last: 42 us per 96 x 1024 block, a twentieth of the block's products, against
-   * 8-9 us for the copy, in a scratch harness). A transposed (tn) keeps p-major strips, copied mr
-   * values at a time: copied into p blocks a value at a time, the CNN's weight gradients (an A of
-   * 57,600 x 288) ran its step at 3,466 against 4,131 samples/s (DeviceBenchmark, six fresh JVMs
-   * each), for one kernel fewer to compile.
-   */
-  private static boolean blocked(int mr, int ap) {
-    return mr == 12 && ap == 1 && S.length() == PB;
-  }
-
-  /**
-   * Row groups [gb, ge) of A, depth columns from k0, as strips of mr rows (zero rows past m; p
-   * blocks when pb, which {@link #blocked} allows, else p-major), copied along A's contiguous
-   * dimension: row by row when A's rows are contiguous (nn, nt), mr values at a time when its
-   * columns are (tn).
-   */
-  private static void packA(boolean pb, float[] a, int ai, int ap, int m, int mr, int k0, int depth, int gb, int ge,
-      float[] block) {
-    for (int g = gb; g < ge; g++) {
-      int i0 = g * mr;
-      int rowsHere = Math.min(mr, m - i0);
-      int strip = (g - gb) * mr * stripDepth(depth);
-      if (pb) {
-        int full = depth / PB * PB;
-        for (int r = 0; r < mr; r++) {
-          int dst = strip + r * PB;
-          if (r < rowsHere) {
-            int src = (i0 + r) * ai + k0;
-            for (int p = 0; p < full; p += PB) {
-              FloatVector.fromArray(S, a, src + p).intoArray(block, dst + p * mr);
-            }
-            for (int p = full; p < depth; p++) {
-              block[dst + full * mr + p - full] = a[src + p];
-            }
-          } else {
-            // Rows past m: their products go to scratch and are dropped; zeros keep a stale
-            // buffer's values (NaNs, subnormals) out of the kernel.
-            for (int p = 0; p < depth; p += PB) {
-              java.util.Arrays.fill(block, dst + p * mr, dst + p * mr + PB, 0f);
-            }
-          }
-        }
-      } else if (ap == 1) {
-        for (int r = 0; r < mr; r++) {
-          int dst = strip + r;
-          if (r < rowsHere) {
-            int src = (i0 + r) * ai + k0;
-            for (int p = 0; p < depth; p++) {
-              block[dst + p * mr] = a[src + p];
-            }
-          } else {
-            for (int p = 0; p < depth; p++) {
-              block[dst + p * mr] = 0f;
-            }
-          }
-        }
-      } else if (ai == 1 && rowsHere == mr) {
-        // A's columns are contiguous (tn): mr values per p. One vector copies them when it can
-        // (its lanes past mr land where the next p's values, or the next strip, go next).
-        int p = 0;
-        if (S.length() >= mr && block.length - strip >= depth * mr + S.length()) {
-          // The last p whose vector stays inside A.
-          int last = Math.min(depth, Math.floorDiv(a.length - S.length() - i0, ap) - k0 + 1);
-          for (; p < last; p++) {
-            FloatVector.fromArray(S, a, (k0 + p) * ap + i0).intoArray(block, strip + p * mr);
-          }
-        }
-        for (; p < depth; p++) {
-          System.arraycopy(a, (k0 + p) * ap + i0, block, strip + p * mr, mr);
-        }
-      } else {
-        for (int p = 0; p < depth; p++) {
-          int o = strip + p * mr;
-          int src = (k0 + p) * ap;
-          for (int r = 0; r < rowsHere; r++) {
-            block[o + r] = a[(i0 + r) * ai + src];
-          }
-          for (int r = rowsHere; r < mr; r++) {
-            block[o + r] = 0f;
-          }
-        }
-      }
-    }
-  }
-
   /**
    * The micro-kernel over the tiles of row groups [gb, ge) and panels [q0, q1) of C: one panel at a
    * time over every strip of the block (packed, strip g at (g - origin) strips into the packed
    * buffer; or direct: read in place from A), or along the rows; ragged tiles of C go through
-   * scratch (at that offset in the packed buffer).
+   * a tile-sized scratch at that offset in {@code edge}.
    */
   private static void sweep(Tile tile, boolean pb, float[] a, int ai, int ap, boolean direct, boolean alongRows,
-      float[] block, int origin, float[] edge, int scratch, float[] packed, float[] c, int m, int n, int w, int q0, int q1,
-      int panelSize, int k0, int depth, int gb, int ge, boolean acc) {
+      float[] block, int origin, float[] edge, int scratch, float[] packed, float[] c, int m, int n, int w, int q0,
+      int q1, int panelSize, int k0, int depth, int gb, int ge, boolean acc) {
     if (alongRows) {
       for (int g = gb; g < ge; g++) {
         for (int q = q0; q < q1; q++) {
-          tileAt(tile, pb, a, ai, ap, direct, block, packed, c, m, n, w, panelSize, k0, depth, origin, g, q, edge, scratch,
-              acc);
+          tileAt(tile, pb, a, ai, ap, direct, block, packed, c, m, n, w, panelSize, k0, depth, origin, g, q, edge,
+              scratch, acc);
         }
       }
     } else {
       for (int q = q0; q < q1; q++) {
         for (int g = gb; g < ge; g++) {
-          tileAt(tile, pb, a, ai, ap, direct, block, packed, c, m, n, w, panelSize, k0, depth, origin, g, q, edge, scratch,
-              acc);
+          tileAt(tile, pb, a, ai, ap, direct, block, packed, c, m, n, w, panelSize, k0, depth, origin, g, q, edge,
+              scratch, acc);
         }
       }
     }
@@ -652,7 +556,7 @@ public final class MatMul {
     int rowsHere = Math.min(mr, m - i0);
     boolean inPlace = direct && rowsHere == mr;
     float[] src = inPlace ? a : block;
-    int s0 = inPlace ? i0 * ai + k0 * ap : direct ? 0 : (g - origin) * mr * stripDepth(depth);
+    int s0 = inPlace ? i0 * ai + k0 * ap : direct ? 0 : (g - origin) * mr * Strips.stripDepth(depth);
     int as = inPlace ? ap : mr;
     int ar = inPlace ? ai : 1;
     boolean inBlocks = !inPlace && pb;
@@ -673,7 +577,7 @@ public final class MatMul {
 
   /**
    * The tile's micro-kernel over a packed strip (p-major: as == tile rows, ar == 1; or in p blocks:
-   * inBlocks, see {@link #blocked}) or over A in place. The
+   * inBlocks, see {@link Strips#blocked}) or over A in place. The
    * kernels load their starting tile from c0 (C itself, or zeros when not accumulating) and store
    * it to C: a branch on accumulating inside them was seen one way while C2 profiled and compiled
    * away, then taken the other way, which threw the compiled kernel out half a second into a
@@ -690,710 +594,32 @@ public final class MatMul {
     switch (tile) {
       case T12X2 -> {
         if (inBlocks) {
-          b12x2(a, s0, b, base, c, co, cs, c0, c0o, c0s, depth);
+          PackedKernels.b12x2(a, s0, b, base, c, co, cs, c0, c0o, c0s, depth);
         } else if (packed) {
-          k12x2(a, s0, b, base, bw, c, co, cs, c0, c0o, c0s, depth);
+          PackedKernels.k12x2(a, s0, b, base, bw, c, co, cs, c0, c0o, c0s, depth);
         } else {
-          g12x2(a, s0, as, ar, b, base, bw, c, co, cs, c0, c0o, c0s, depth);
+          InPlaceKernels.g12x2(a, s0, as, ar, b, base, bw, c, co, cs, c0, c0o, c0s, depth);
         }
       }
       case T16X1 -> {
         if (packed) {
-          k16x1(a, s0, b, base, bw, c, co, cs, c0, c0o, c0s, depth);
+          PackedKernels.k16x1(a, s0, b, base, bw, c, co, cs, c0, c0o, c0s, depth);
         } else {
-          g16x1(a, s0, as, ar, b, base, bw, c, co, cs, c0, c0o, c0s, depth);
+          InPlaceKernels.g16x1(a, s0, as, ar, b, base, bw, c, co, cs, c0, c0o, c0s, depth);
         }
       }
       default -> {
         if (packed) {
-          k6x2(a, s0, b, base, bw, c, co, cs, c0, c0o, c0s, depth);
+          PackedKernels.k6x2(a, s0, b, base, bw, c, co, cs, c0, c0o, c0s, depth);
         } else {
-          g6x2(a, s0, as, ar, b, base, bw, c, co, cs, c0, c0o, c0s, depth);
+          InPlaceKernels.g6x2(a, s0, as, ar, b, base, bw, c, co, cs, c0, c0o, c0s, depth);
         }
       }
     }
   }
 
   /**
-   * {@code C[12 x 2 vectors] = C0 + strip (depth x 12, p-major) * panel (depth x 2 vectors)}; C at co, row
-   * stride cs; C0 at c0o in c0, row stride c0s.
-   */
-  private static void k12x2(float[] strip, int s0, float[] b, int base, int bw, float[] c, int co, int cs,
-      float[] c0, int c0o, int c0s, int depth) {
-    int vl = S.length();
-    FloatVector c0_0 = FloatVector.fromArray(S, c0, c0o);
-    FloatVector c0_1 = FloatVector.fromArray(S, c0, c0o + vl);
-    FloatVector c1_0 = FloatVector.fromArray(S, c0, c0o + c0s);
-    FloatVector c1_1 = FloatVector.fromArray(S, c0, c0o + c0s + vl);
-    FloatVector c2_0 = FloatVector.fromArray(S, c0, c0o + 2 * c0s);
-    FloatVector c2_1 = FloatVector.fromArray(S, c0, c0o + 2 * c0s + vl);
-    FloatVector c3_0 = FloatVector.fromArray(S, c0, c0o + 3 * c0s);
-    FloatVector c3_1 = FloatVector.fromArray(S, c0, c0o + 3 * c0s + vl);
-    FloatVector c4_0 = FloatVector.fromArray(S, c0, c0o + 4 * c0s);
-    FloatVector c4_1 = FloatVector.fromArray(S, c0, c0o + 4 * c0s + vl);
-    FloatVector c5_0 = FloatVector.fromArray(S, c0, c0o + 5 * c0s);
-    FloatVector c5_1 = FloatVector.fromArray(S, c0, c0o + 5 * c0s + vl);
-    FloatVector c6_0 = FloatVector.fromArray(S, c0, c0o + 6 * c0s);
-    FloatVector c6_1 = FloatVector.fromArray(S, c0, c0o + 6 * c0s + vl);
-    FloatVector c7_0 = FloatVector.fromArray(S, c0, c0o + 7 * c0s);
-    FloatVector c7_1 = FloatVector.fromArray(S, c0, c0o + 7 * c0s + vl);
-    FloatVector c8_0 = FloatVector.fromArray(S, c0, c0o + 8 * c0s);
-    FloatVector c8_1 = FloatVector.fromArray(S, c0, c0o + 8 * c0s + vl);
-    FloatVector c9_0 = FloatVector.fromArray(S, c0, c0o + 9 * c0s);
-    FloatVector c9_1 = FloatVector.fromArray(S, c0, c0o + 9 * c0s + vl);
-    FloatVector c10_0 = FloatVector.fromArray(S, c0, c0o + 10 * c0s);
-    FloatVector c10_1 = FloatVector.fromArray(S, c0, c0o + 10 * c0s + vl);
-    FloatVector c11_0 = FloatVector.fromArray(S, c0, c0o + 11 * c0s);
-    FloatVector c11_1 = FloatVector.fromArray(S, c0, c0o + 11 * c0s + vl);
-    for (int p = 0; p < depth; p++) {
-      int bo = base + p * bw;
-      var b0 = FloatVector.fromArray(S, b, bo);
-      var b1 = FloatVector.fromArray(S, b, bo + vl);
-      int so = s0 + p * 12;
-      var x0 = FloatVector.broadcast(S, strip[so]);
-      c0_0 = x0.fma(b0, c0_0);
-      c0_1 = x0.fma(b1, c0_1);
-      var x1 = FloatVector.broadcast(S, strip[so + 1]);
-      c1_0 = x1.fma(b0, c1_0);
-      c1_1 = x1.fma(b1, c1_1);
-      var x2 = FloatVector.broadcast(S, strip[so + 2]);
-      c2_0 = x2.fma(b0, c2_0);
-      c2_1 = x2.fma(b1, c2_1);
-      var x3 = FloatVector.broadcast(S, strip[so + 3]);
-      c3_0 = x3.fma(b0, c3_0);
-      c3_1 = x3.fma(b1, c3_1);
-      var x4 = FloatVector.broadcast(S, strip[so + 4]);
-      c4_0 = x4.fma(b0, c4_0);
-      c4_1 = x4.fma(b1, c4_1);
-      var x5 = FloatVector.broadcast(S, strip[so + 5]);
-      c5_0 = x5.fma(b0, c5_0);
-      c5_1 = x5.fma(b1, c5_1);
-      var x6 = FloatVector.broadcast(S, strip[so + 6]);
-      c6_0 = x6.fma(b0, c6_0);
-      c6_1 = x6.fma(b1, c6_1);
-      var x7 = FloatVector.broadcast(S, strip[so + 7]);
-      c7_0 = x7.fma(b0, c7_0);
-      c7_1 = x7.fma(b1, c7_1);
-      var x8 = FloatVector.broadcast(S, strip[so + 8]);
-      c8_0 = x8.fma(b0, c8_0);
-      c8_1 = x8.fma(b1, c8_1);
-      var x9 = FloatVector.broadcast(S, strip[so + 9]);
-      c9_0 = x9.fma(b0, c9_0);
-      c9_1 = x9.fma(b1, c9_1);
-      var x10 = FloatVector.broadcast(S, strip[so + 10]);
-      c10_0 = x10.fma(b0, c10_0);
-      c10_1 = x10.fma(b1, c10_1);
-      var x11 = FloatVector.broadcast(S, strip[so + 11]);
-      c11_0 = x11.fma(b0, c11_0);
-      c11_1 = x11.fma(b1, c11_1);
-    }
-    c0_0.intoArray(c, co);
-    c0_1.intoArray(c, co + vl);
-    c1_0.intoArray(c, co + cs);
-    c1_1.intoArray(c, co + cs + vl);
-    c2_0.intoArray(c, co + 2 * cs);
-    c2_1.intoArray(c, co + 2 * cs + vl);
-    c3_0.intoArray(c, co + 3 * cs);
-    c3_1.intoArray(c, co + 3 * cs + vl);
-    c4_0.intoArray(c, co + 4 * cs);
-    c4_1.intoArray(c, co + 4 * cs + vl);
-    c5_0.intoArray(c, co + 5 * cs);
-    c5_1.intoArray(c, co + 5 * cs + vl);
-    c6_0.intoArray(c, co + 6 * cs);
-    c6_1.intoArray(c, co + 6 * cs + vl);
-    c7_0.intoArray(c, co + 7 * cs);
-    c7_1.intoArray(c, co + 7 * cs + vl);
-    c8_0.intoArray(c, co + 8 * cs);
-    c8_1.intoArray(c, co + 8 * cs + vl);
-    c9_0.intoArray(c, co + 9 * cs);
-    c9_1.intoArray(c, co + 9 * cs + vl);
-    c10_0.intoArray(c, co + 10 * cs);
-    c10_1.intoArray(c, co + 10 * cs + vl);
-    c11_0.intoArray(c, co + 11 * cs);
-    c11_1.intoArray(c, co + 11 * cs + vl);
-  }
-
-  /**
-   * As {@link #k12x2} over a strip in p blocks ({@link #blocked}): row r's element p at {@code s0 + p
-   * + (p / PB) * PB * 11 + r * PB}; the panel's rows 2 vectors apart (a constant stride, so that the
-   * JIT hoists B's bounds checks out of the loop). Two p per iteration (p even: p + 1 is in the same
-   * p block), each in the order p = 0..depth-1: fewer instructions per multiply-add, so that more of
-   * them are in flight while B's panel comes from L3 for the first strip (a scratch harness, three
-   * fresh JVMs each, one p at a time against two: sgemm 2048 at one thread 172-182 against 182-186
-   * GFLOP/s, 1024 182-193 against 181-197).
-   * Its size is near what C1 compiles with profiles: a copy that also stored each row of B ran C1
-   * out of registers ("out of virtual registers in linear scan"), stayed in C1's code without
-   * profiles and ran sgemm 1024 at a third of its speed; keep it no larger.
-   */
-  private static void b12x2(float[] strip, int s0, float[] b, int base, float[] c, int co, int cs,
-      float[] c0, int c0o, int c0s, int depth) {
-    int vl = S.length();
-    FloatVector c0_0 = FloatVector.fromArray(S, c0, c0o);
-    FloatVector c0_1 = FloatVector.fromArray(S, c0, c0o + vl);
-    FloatVector c1_0 = FloatVector.fromArray(S, c0, c0o + c0s);
-    FloatVector c1_1 = FloatVector.fromArray(S, c0, c0o + c0s + vl);
-    FloatVector c2_0 = FloatVector.fromArray(S, c0, c0o + 2 * c0s);
-    FloatVector c2_1 = FloatVector.fromArray(S, c0, c0o + 2 * c0s + vl);
-    FloatVector c3_0 = FloatVector.fromArray(S, c0, c0o + 3 * c0s);
-    FloatVector c3_1 = FloatVector.fromArray(S, c0, c0o + 3 * c0s + vl);
-    FloatVector c4_0 = FloatVector.fromArray(S, c0, c0o + 4 * c0s);
-    FloatVector c4_1 = FloatVector.fromArray(S, c0, c0o + 4 * c0s + vl);
-    FloatVector c5_0 = FloatVector.fromArray(S, c0, c0o + 5 * c0s);
-    FloatVector c5_1 = FloatVector.fromArray(S, c0, c0o + 5 * c0s + vl);
-    FloatVector c6_0 = FloatVector.fromArray(S, c0, c0o + 6 * c0s);
-    FloatVector c6_1 = FloatVector.fromArray(S, c0, c0o + 6 * c0s + vl);
-    FloatVector c7_0 = FloatVector.fromArray(S, c0, c0o + 7 * c0s);
-    FloatVector c7_1 = FloatVector.fromArray(S, c0, c0o + 7 * c0s + vl);
-    FloatVector c8_0 = FloatVector.fromArray(S, c0, c0o + 8 * c0s);
-    FloatVector c8_1 = FloatVector.fromArray(S, c0, c0o + 8 * c0s + vl);
-    FloatVector c9_0 = FloatVector.fromArray(S, c0, c0o + 9 * c0s);
-    FloatVector c9_1 = FloatVector.fromArray(S, c0, c0o + 9 * c0s + vl);
-    FloatVector c10_0 = FloatVector.fromArray(S, c0, c0o + 10 * c0s);
-    FloatVector c10_1 = FloatVector.fromArray(S, c0, c0o + 10 * c0s + vl);
-    FloatVector c11_0 = FloatVector.fromArray(S, c0, c0o + 11 * c0s);
-    FloatVector c11_1 = FloatVector.fromArray(S, c0, c0o + 11 * c0s + vl);
-    int p = 0;
-    for (; p + 1 < depth; p += 2) {
-      int bo = base + p * (2 * vl);
-      var b0 = FloatVector.fromArray(S, b, bo);
-      var b1 = FloatVector.fromArray(S, b, bo + vl);
-      int so = s0 + p + p / PB * (PB * 11);
-      var x0 = FloatVector.broadcast(S, strip[so]);
-      c0_0 = x0.fma(b0, c0_0);
-      c0_1 = x0.fma(b1, c0_1);
-      var x1 = FloatVector.broadcast(S, strip[so + 1 * PB]);
-      c1_0 = x1.fma(b0, c1_0);
-      c1_1 = x1.fma(b1, c1_1);
-      var x2 = FloatVector.broadcast(S, strip[so + 2 * PB]);
-      c2_0 = x2.fma(b0, c2_0);
-      c2_1 = x2.fma(b1, c2_1);
-      var x3 = FloatVector.broadcast(S, strip[so + 3 * PB]);
-      c3_0 = x3.fma(b0, c3_0);
-      c3_1 = x3.fma(b1, c3_1);
-      var x4 = FloatVector.broadcast(S, strip[so + 4 * PB]);
-      c4_0 = x4.fma(b0, c4_0);
-      c4_1 = x4.fma(b1, c4_1);
-      var x5 = FloatVector.broadcast(S, strip[so + 5 * PB]);
-      c5_0 = x5.fma(b0, c5_0);
-      c5_1 = x5.fma(b1, c5_1);
-      var x6 = FloatVector.broadcast(S, strip[so + 6 * PB]);
-      c6_0 = x6.fma(b0, c6_0);
-      c6_1 = x6.fma(b1, c6_1);
-      var x7 = FloatVector.broadcast(S, strip[so + 7 * PB]);
-      c7_0 = x7.fma(b0, c7_0);
-      c7_1 = x7.fma(b1, c7_1);
-      var x8 = FloatVector.broadcast(S, strip[so + 8 * PB]);
-      c8_0 = x8.fma(b0, c8_0);
-      c8_1 = x8.fma(b1, c8_1);
-      var x9 = FloatVector.broadcast(S, strip[so + 9 * PB]);
-      c9_0 = x9.fma(b0, c9_0);
-      c9_1 = x9.fma(b1, c9_1);
-      var x10 = FloatVector.broadcast(S, strip[so + 10 * PB]);
-      c10_0 = x10.fma(b0, c10_0);
-      c10_1 = x10.fma(b1, c10_1);
-      var x11 = FloatVector.broadcast(S, strip[so + 11 * PB]);
-      c11_0 = x11.fma(b0, c11_0);
-      c11_1 = x11.fma(b1, c11_1);
-      int bo2 = bo + 2 * vl;
-      var b0n = FloatVector.fromArray(S, b, bo2);
-      var b1n = FloatVector.fromArray(S, b, bo2 + vl);
-      int so2 = so + 1;
-      var x0n = FloatVector.broadcast(S, strip[so2]);
-      c0_0 = x0n.fma(b0n, c0_0);
-      c0_1 = x0n.fma(b1n, c0_1);
-      var x1n = FloatVector.broadcast(S, strip[so2 + 1 * PB]);
-      c1_0 = x1n.fma(b0n, c1_0);
-      c1_1 = x1n.fma(b1n, c1_1);
-      var x2n = FloatVector.broadcast(S, strip[so2 + 2 * PB]);
-      c2_0 = x2n.fma(b0n, c2_0);
-      c2_1 = x2n.fma(b1n, c2_1);
-      var x3n = FloatVector.broadcast(S, strip[so2 + 3 * PB]);
-      c3_0 = x3n.fma(b0n, c3_0);
-      c3_1 = x3n.fma(b1n, c3_1);
-      var x4n = FloatVector.broadcast(S, strip[so2 + 4 * PB]);
-      c4_0 = x4n.fma(b0n, c4_0);
-      c4_1 = x4n.fma(b1n, c4_1);
-      var x5n = FloatVector.broadcast(S, strip[so2 + 5 * PB]);
-      c5_0 = x5n.fma(b0n, c5_0);
-      c5_1 = x5n.fma(b1n, c5_1);
-      var x6n = FloatVector.broadcast(S, strip[so2 + 6 * PB]);
-      c6_0 = x6n.fma(b0n, c6_0);
-      c6_1 = x6n.fma(b1n, c6_1);
-      var x7n = FloatVector.broadcast(S, strip[so2 + 7 * PB]);
-      c7_0 = x7n.fma(b0n, c7_0);
-      c7_1 = x7n.fma(b1n, c7_1);
-      var x8n = FloatVector.broadcast(S, strip[so2 + 8 * PB]);
-      c8_0 = x8n.fma(b0n, c8_0);
-      c8_1 = x8n.fma(b1n, c8_1);
-      var x9n = FloatVector.broadcast(S, strip[so2 + 9 * PB]);
-      c9_0 = x9n.fma(b0n, c9_0);
-      c9_1 = x9n.fma(b1n, c9_1);
-      var x10n = FloatVector.broadcast(S, strip[so2 + 10 * PB]);
-      c10_0 = x10n.fma(b0n, c10_0);
-      c10_1 = x10n.fma(b1n, c10_1);
-      var x11n = FloatVector.broadcast(S, strip[so2 + 11 * PB]);
-      c11_0 = x11n.fma(b0n, c11_0);
-      c11_1 = x11n.fma(b1n, c11_1);
-    }
-    for (; p < depth; p++) {
-      int bo = base + p * (2 * vl);
-      var b0 = FloatVector.fromArray(S, b, bo);
-      var b1 = FloatVector.fromArray(S, b, bo + vl);
-      int so = s0 + p + p / PB * (PB * 11);
-      var x0 = FloatVector.broadcast(S, strip[so]);
-      c0_0 = x0.fma(b0, c0_0);
-      c0_1 = x0.fma(b1, c0_1);
-      var x1 = FloatVector.broadcast(S, strip[so + 1 * PB]);
-      c1_0 = x1.fma(b0, c1_0);
-      c1_1 = x1.fma(b1, c1_1);
-      var x2 = FloatVector.broadcast(S, strip[so + 2 * PB]);
-      c2_0 = x2.fma(b0, c2_0);
-      c2_1 = x2.fma(b1, c2_1);
-      var x3 = FloatVector.broadcast(S, strip[so + 3 * PB]);
-      c3_0 = x3.fma(b0, c3_0);
-      c3_1 = x3.fma(b1, c3_1);
-      var x4 = FloatVector.broadcast(S, strip[so + 4 * PB]);
-      c4_0 = x4.fma(b0, c4_0);
-      c4_1 = x4.fma(b1, c4_1);
-      var x5 = FloatVector.broadcast(S, strip[so + 5 * PB]);
-      c5_0 = x5.fma(b0, c5_0);
-      c5_1 = x5.fma(b1, c5_1);
-      var x6 = FloatVector.broadcast(S, strip[so + 6 * PB]);
-      c6_0 = x6.fma(b0, c6_0);
-      c6_1 = x6.fma(b1, c6_1);
-      var x7 = FloatVector.broadcast(S, strip[so + 7 * PB]);
-      c7_0 = x7.fma(b0, c7_0);
-      c7_1 = x7.fma(b1, c7_1);
-      var x8 = FloatVector.broadcast(S, strip[so + 8 * PB]);
-      c8_0 = x8.fma(b0, c8_0);
-      c8_1 = x8.fma(b1, c8_1);
-      var x9 = FloatVector.broadcast(S, strip[so + 9 * PB]);
-      c9_0 = x9.fma(b0, c9_0);
-      c9_1 = x9.fma(b1, c9_1);
-      var x10 = FloatVector.broadcast(S, strip[so + 10 * PB]);
-      c10_0 = x10.fma(b0, c10_0);
-      c10_1 = x10.fma(b1, c10_1);
-      var x11 = FloatVector.broadcast(S, strip[so + 11 * PB]);
-      c11_0 = x11.fma(b0, c11_0);
-      c11_1 = x11.fma(b1, c11_1);
-    }
-    c0_0.intoArray(c, co);
-    c0_1.intoArray(c, co + vl);
-    c1_0.intoArray(c, co + cs);
-    c1_1.intoArray(c, co + cs + vl);
-    c2_0.intoArray(c, co + 2 * cs);
-    c2_1.intoArray(c, co + 2 * cs + vl);
-    c3_0.intoArray(c, co + 3 * cs);
-    c3_1.intoArray(c, co + 3 * cs + vl);
-    c4_0.intoArray(c, co + 4 * cs);
-    c4_1.intoArray(c, co + 4 * cs + vl);
-    c5_0.intoArray(c, co + 5 * cs);
-    c5_1.intoArray(c, co + 5 * cs + vl);
-    c6_0.intoArray(c, co + 6 * cs);
-    c6_1.intoArray(c, co + 6 * cs + vl);
-    c7_0.intoArray(c, co + 7 * cs);
-    c7_1.intoArray(c, co + 7 * cs + vl);
-    c8_0.intoArray(c, co + 8 * cs);
-    c8_1.intoArray(c, co + 8 * cs + vl);
-    c9_0.intoArray(c, co + 9 * cs);
-    c9_1.intoArray(c, co + 9 * cs + vl);
-    c10_0.intoArray(c, co + 10 * cs);
-    c10_1.intoArray(c, co + 10 * cs + vl);
-    c11_0.intoArray(c, co + 11 * cs);
-    c11_1.intoArray(c, co + 11 * cs + vl);
-  }
-
-  /** As {@link #k12x2} with A read in place: row r's element p at {@code a[s0 + r * ar + p * as]}. */
-  private static void g12x2(float[] a, int s0, int as, int ar, float[] b, int base, int bw, float[] c, int co,
-      int cs, float[] c0, int c0o, int c0s, int depth) {
-    int vl = S.length();
-    FloatVector c0_0 = FloatVector.fromArray(S, c0, c0o);
-    FloatVector c0_1 = FloatVector.fromArray(S, c0, c0o + vl);
-    FloatVector c1_0 = FloatVector.fromArray(S, c0, c0o + c0s);
-    FloatVector c1_1 = FloatVector.fromArray(S, c0, c0o + c0s + vl);
-    FloatVector c2_0 = FloatVector.fromArray(S, c0, c0o + 2 * c0s);
-    FloatVector c2_1 = FloatVector.fromArray(S, c0, c0o + 2 * c0s + vl);
-    FloatVector c3_0 = FloatVector.fromArray(S, c0, c0o + 3 * c0s);
-    FloatVector c3_1 = FloatVector.fromArray(S, c0, c0o + 3 * c0s + vl);
-    FloatVector c4_0 = FloatVector.fromArray(S, c0, c0o + 4 * c0s);
-    FloatVector c4_1 = FloatVector.fromArray(S, c0, c0o + 4 * c0s + vl);
-    FloatVector c5_0 = FloatVector.fromArray(S, c0, c0o + 5 * c0s);
-    FloatVector c5_1 = FloatVector.fromArray(S, c0, c0o + 5 * c0s + vl);
-    FloatVector c6_0 = FloatVector.fromArray(S, c0, c0o + 6 * c0s);
-    FloatVector c6_1 = FloatVector.fromArray(S, c0, c0o + 6 * c0s + vl);
-    FloatVector c7_0 = FloatVector.fromArray(S, c0, c0o + 7 * c0s);
-    FloatVector c7_1 = FloatVector.fromArray(S, c0, c0o + 7 * c0s + vl);
-    FloatVector c8_0 = FloatVector.fromArray(S, c0, c0o + 8 * c0s);
-    FloatVector c8_1 = FloatVector.fromArray(S, c0, c0o + 8 * c0s + vl);
-    FloatVector c9_0 = FloatVector.fromArray(S, c0, c0o + 9 * c0s);
-    FloatVector c9_1 = FloatVector.fromArray(S, c0, c0o + 9 * c0s + vl);
-    FloatVector c10_0 = FloatVector.fromArray(S, c0, c0o + 10 * c0s);
-    FloatVector c10_1 = FloatVector.fromArray(S, c0, c0o + 10 * c0s + vl);
-    FloatVector c11_0 = FloatVector.fromArray(S, c0, c0o + 11 * c0s);
-    FloatVector c11_1 = FloatVector.fromArray(S, c0, c0o + 11 * c0s + vl);
-    int o1 = ar;
-    int o2 = 2 * ar;
-    int o3 = 3 * ar;
-    int o4 = 4 * ar;
-    int o5 = 5 * ar;
-    int o6 = 6 * ar;
-    int o7 = 7 * ar;
-    int o8 = 8 * ar;
-    int o9 = 9 * ar;
-    int o10 = 10 * ar;
-    int o11 = 11 * ar;
-    for (int p = 0; p < depth; p++) {
-      int bo = base + p * bw;
-      var b0 = FloatVector.fromArray(S, b, bo);
-      var b1 = FloatVector.fromArray(S, b, bo + vl);
-      int so = s0 + p * as;
-      var x0 = FloatVector.broadcast(S, a[so]);
-      c0_0 = x0.fma(b0, c0_0);
-      c0_1 = x0.fma(b1, c0_1);
-      var x1 = FloatVector.broadcast(S, a[so + o1]);
-      c1_0 = x1.fma(b0, c1_0);
-      c1_1 = x1.fma(b1, c1_1);
-      var x2 = FloatVector.broadcast(S, a[so + o2]);
-      c2_0 = x2.fma(b0, c2_0);
-      c2_1 = x2.fma(b1, c2_1);
-      var x3 = FloatVector.broadcast(S, a[so + o3]);
-      c3_0 = x3.fma(b0, c3_0);
-      c3_1 = x3.fma(b1, c3_1);
-      var x4 = FloatVector.broadcast(S, a[so + o4]);
-      c4_0 = x4.fma(b0, c4_0);
-      c4_1 = x4.fma(b1, c4_1);
-      var x5 = FloatVector.broadcast(S, a[so + o5]);
-      c5_0 = x5.fma(b0, c5_0);
-      c5_1 = x5.fma(b1, c5_1);
-      var x6 = FloatVector.broadcast(S, a[so + o6]);
-      c6_0 = x6.fma(b0, c6_0);
-      c6_1 = x6.fma(b1, c6_1);
-      var x7 = FloatVector.broadcast(S, a[so + o7]);
-      c7_0 = x7.fma(b0, c7_0);
-      c7_1 = x7.fma(b1, c7_1);
-      var x8 = FloatVector.broadcast(S, a[so + o8]);
-      c8_0 = x8.fma(b0, c8_0);
-      c8_1 = x8.fma(b1, c8_1);
-      var x9 = FloatVector.broadcast(S, a[so + o9]);
-      c9_0 = x9.fma(b0, c9_0);
-      c9_1 = x9.fma(b1, c9_1);
-      var x10 = FloatVector.broadcast(S, a[so + o10]);
-      c10_0 = x10.fma(b0, c10_0);
-      c10_1 = x10.fma(b1, c10_1);
-      var x11 = FloatVector.broadcast(S, a[so + o11]);
-      c11_0 = x11.fma(b0, c11_0);
-      c11_1 = x11.fma(b1, c11_1);
-    }
-    c0_0.intoArray(c, co);
-    c0_1.intoArray(c, co + vl);
-    c1_0.intoArray(c, co + cs);
-    c1_1.intoArray(c, co + cs + vl);
-    c2_0.intoArray(c, co + 2 * cs);
-    c2_1.intoArray(c, co + 2 * cs + vl);
-    c3_0.intoArray(c, co + 3 * cs);
-    c3_1.intoArray(c, co + 3 * cs + vl);
-    c4_0.intoArray(c, co + 4 * cs);
-    c4_1.intoArray(c, co + 4 * cs + vl);
-    c5_0.intoArray(c, co + 5 * cs);
-    c5_1.intoArray(c, co + 5 * cs + vl);
-    c6_0.intoArray(c, co + 6 * cs);
-    c6_1.intoArray(c, co + 6 * cs + vl);
-    c7_0.intoArray(c, co + 7 * cs);
-    c7_1.intoArray(c, co + 7 * cs + vl);
-    c8_0.intoArray(c, co + 8 * cs);
-    c8_1.intoArray(c, co + 8 * cs + vl);
-    c9_0.intoArray(c, co + 9 * cs);
-    c9_1.intoArray(c, co + 9 * cs + vl);
-    c10_0.intoArray(c, co + 10 * cs);
-    c10_1.intoArray(c, co + 10 * cs + vl);
-    c11_0.intoArray(c, co + 11 * cs);
-    c11_1.intoArray(c, co + 11 * cs + vl);
-  }
-
-  /**
-   * {@code C[16 x 1 vectors] = C0 + strip (depth x 16, p-major) * panel (depth x 1 vectors)}; C at co, row
-   * stride cs; C0 at c0o in c0, row stride c0s.
-   */
-  private static void k16x1(float[] strip, int s0, float[] b, int base, int bw, float[] c, int co, int cs,
-      float[] c0, int c0o, int c0s, int depth) {
-    FloatVector c0_0 = FloatVector.fromArray(S, c0, c0o);
-    FloatVector c1_0 = FloatVector.fromArray(S, c0, c0o + c0s);
-    FloatVector c2_0 = FloatVector.fromArray(S, c0, c0o + 2 * c0s);
-    FloatVector c3_0 = FloatVector.fromArray(S, c0, c0o + 3 * c0s);
-    FloatVector c4_0 = FloatVector.fromArray(S, c0, c0o + 4 * c0s);
-    FloatVector c5_0 = FloatVector.fromArray(S, c0, c0o + 5 * c0s);
-    FloatVector c6_0 = FloatVector.fromArray(S, c0, c0o + 6 * c0s);
-    FloatVector c7_0 = FloatVector.fromArray(S, c0, c0o + 7 * c0s);
-    FloatVector c8_0 = FloatVector.fromArray(S, c0, c0o + 8 * c0s);
-    FloatVector c9_0 = FloatVector.fromArray(S, c0, c0o + 9 * c0s);
-    FloatVector c10_0 = FloatVector.fromArray(S, c0, c0o + 10 * c0s);
-    FloatVector c11_0 = FloatVector.fromArray(S, c0, c0o + 11 * c0s);
-    FloatVector c12_0 = FloatVector.fromArray(S, c0, c0o + 12 * c0s);
-    FloatVector c13_0 = FloatVector.fromArray(S, c0, c0o + 13 * c0s);
-    FloatVector c14_0 = FloatVector.fromArray(S, c0, c0o + 14 * c0s);
-    FloatVector c15_0 = FloatVector.fromArray(S, c0, c0o + 15 * c0s);
-    for (int p = 0; p < depth; p++) {
-      int bo = base + p * bw;
-      var b0 = FloatVector.fromArray(S, b, bo);
-      int so = s0 + p * 16;
-      var x0 = FloatVector.broadcast(S, strip[so]);
-      c0_0 = x0.fma(b0, c0_0);
-      var x1 = FloatVector.broadcast(S, strip[so + 1]);
-      c1_0 = x1.fma(b0, c1_0);
-      var x2 = FloatVector.broadcast(S, strip[so + 2]);
-      c2_0 = x2.fma(b0, c2_0);
-      var x3 = FloatVector.broadcast(S, strip[so + 3]);
-      c3_0 = x3.fma(b0, c3_0);
-      var x4 = FloatVector.broadcast(S, strip[so + 4]);
-      c4_0 = x4.fma(b0, c4_0);
-      var x5 = FloatVector.broadcast(S, strip[so + 5]);
-      c5_0 = x5.fma(b0, c5_0);
-      var x6 = FloatVector.broadcast(S, strip[so + 6]);
-      c6_0 = x6.fma(b0, c6_0);
-      var x7 = FloatVector.broadcast(S, strip[so + 7]);
-      c7_0 = x7.fma(b0, c7_0);
-      var x8 = FloatVector.broadcast(S, strip[so + 8]);
-      c8_0 = x8.fma(b0, c8_0);
-      var x9 = FloatVector.broadcast(S, strip[so + 9]);
-      c9_0 = x9.fma(b0, c9_0);
-      var x10 = FloatVector.broadcast(S, strip[so + 10]);
-      c10_0 = x10.fma(b0, c10_0);
-      var x11 = FloatVector.broadcast(S, strip[so + 11]);
-      c11_0 = x11.fma(b0, c11_0);
-      var x12 = FloatVector.broadcast(S, strip[so + 12]);
-      c12_0 = x12.fma(b0, c12_0);
-      var x13 = FloatVector.broadcast(S, strip[so + 13]);
-      c13_0 = x13.fma(b0, c13_0);
-      var x14 = FloatVector.broadcast(S, strip[so + 14]);
-      c14_0 = x14.fma(b0, c14_0);
-      var x15 = FloatVector.broadcast(S, strip[so + 15]);
-      c15_0 = x15.fma(b0, c15_0);
-    }
-    c0_0.intoArray(c, co);
-    c1_0.intoArray(c, co + cs);
-    c2_0.intoArray(c, co + 2 * cs);
-    c3_0.intoArray(c, co + 3 * cs);
-    c4_0.intoArray(c, co + 4 * cs);
-    c5_0.intoArray(c, co + 5 * cs);
-    c6_0.intoArray(c, co + 6 * cs);
-    c7_0.intoArray(c, co + 7 * cs);
-    c8_0.intoArray(c, co + 8 * cs);
-    c9_0.intoArray(c, co + 9 * cs);
-    c10_0.intoArray(c, co + 10 * cs);
-    c11_0.intoArray(c, co + 11 * cs);
-    c12_0.intoArray(c, co + 12 * cs);
-    c13_0.intoArray(c, co + 13 * cs);
-    c14_0.intoArray(c, co + 14 * cs);
-    c15_0.intoArray(c, co + 15 * cs);
-  }
-
-  /** As {@link #k16x1} with A read in place: row r's element p at {@code a[s0 + r * ar + p * as]}. */
-  private static void g16x1(float[] a, int s0, int as, int ar, float[] b, int base, int bw, float[] c, int co,
-      int cs, float[] c0, int c0o, int c0s, int depth) {
-    FloatVector c0_0 = FloatVector.fromArray(S, c0, c0o);
-    FloatVector c1_0 = FloatVector.fromArray(S, c0, c0o + c0s);
-    FloatVector c2_0 = FloatVector.fromArray(S, c0, c0o + 2 * c0s);
-    FloatVector c3_0 = FloatVector.fromArray(S, c0, c0o + 3 * c0s);
-    FloatVector c4_0 = FloatVector.fromArray(S, c0, c0o + 4 * c0s);
-    FloatVector c5_0 = FloatVector.fromArray(S, c0, c0o + 5 * c0s);
-    FloatVector c6_0 = FloatVector.fromArray(S, c0, c0o + 6 * c0s);
-    FloatVector c7_0 = FloatVector.fromArray(S, c0, c0o + 7 * c0s);
-    FloatVector c8_0 = FloatVector.fromArray(S, c0, c0o + 8 * c0s);
-    FloatVector c9_0 = FloatVector.fromArray(S, c0, c0o + 9 * c0s);
-    FloatVector c10_0 = FloatVector.fromArray(S, c0, c0o + 10 * c0s);
-    FloatVector c11_0 = FloatVector.fromArray(S, c0, c0o + 11 * c0s);
-    FloatVector c12_0 = FloatVector.fromArray(S, c0, c0o + 12 * c0s);
-    FloatVector c13_0 = FloatVector.fromArray(S, c0, c0o + 13 * c0s);
-    FloatVector c14_0 = FloatVector.fromArray(S, c0, c0o + 14 * c0s);
-    FloatVector c15_0 = FloatVector.fromArray(S, c0, c0o + 15 * c0s);
-    int o1 = ar;
-    int o2 = 2 * ar;
-    int o3 = 3 * ar;
-    int o4 = 4 * ar;
-    int o5 = 5 * ar;
-    int o6 = 6 * ar;
-    int o7 = 7 * ar;
-    int o8 = 8 * ar;
-    int o9 = 9 * ar;
-    int o10 = 10 * ar;
-    int o11 = 11 * ar;
-    int o12 = 12 * ar;
-    int o13 = 13 * ar;
-    int o14 = 14 * ar;
-    int o15 = 15 * ar;
-    for (int p = 0; p < depth; p++) {
-      int bo = base + p * bw;
-      var b0 = FloatVector.fromArray(S, b, bo);
-      int so = s0 + p * as;
-      var x0 = FloatVector.broadcast(S, a[so]);
-      c0_0 = x0.fma(b0, c0_0);
-      var x1 = FloatVector.broadcast(S, a[so + o1]);
-      c1_0 = x1.fma(b0, c1_0);
-      var x2 = FloatVector.broadcast(S, a[so + o2]);
-      c2_0 = x2.fma(b0, c2_0);
-      var x3 = FloatVector.broadcast(S, a[so + o3]);
-      c3_0 = x3.fma(b0, c3_0);
-      var x4 = FloatVector.broadcast(S, a[so + o4]);
-      c4_0 = x4.fma(b0, c4_0);
-      var x5 = FloatVector.broadcast(S, a[so + o5]);
-      c5_0 = x5.fma(b0, c5_0);
-      var x6 = FloatVector.broadcast(S, a[so + o6]);
-      c6_0 = x6.fma(b0, c6_0);
-      var x7 = FloatVector.broadcast(S, a[so + o7]);
-      c7_0 = x7.fma(b0, c7_0);
-      var x8 = FloatVector.broadcast(S, a[so + o8]);
-      c8_0 = x8.fma(b0, c8_0);
-      var x9 = FloatVector.broadcast(S, a[so + o9]);
-      c9_0 = x9.fma(b0, c9_0);
-      var x10 = FloatVector.broadcast(S, a[so + o10]);
-      c10_0 = x10.fma(b0, c10_0);
-      var x11 = FloatVector.broadcast(S, a[so + o11]);
-      c11_0 = x11.fma(b0, c11_0);
-      var x12 = FloatVector.broadcast(S, a[so + o12]);
-      c12_0 = x12.fma(b0, c12_0);
-      var x13 = FloatVector.broadcast(S, a[so + o13]);
-      c13_0 = x13.fma(b0, c13_0);
-      var x14 = FloatVector.broadcast(S, a[so + o14]);
-      c14_0 = x14.fma(b0, c14_0);
-      var x15 = FloatVector.broadcast(S, a[so + o15]);
-      c15_0 = x15.fma(b0, c15_0);
-    }
-    c0_0.intoArray(c, co);
-    c1_0.intoArray(c, co + cs);
-    c2_0.intoArray(c, co + 2 * cs);
-    c3_0.intoArray(c, co + 3 * cs);
-    c4_0.intoArray(c, co + 4 * cs);
-    c5_0.intoArray(c, co + 5 * cs);
-    c6_0.intoArray(c, co + 6 * cs);
-    c7_0.intoArray(c, co + 7 * cs);
-    c8_0.intoArray(c, co + 8 * cs);
-    c9_0.intoArray(c, co + 9 * cs);
-    c10_0.intoArray(c, co + 10 * cs);
-    c11_0.intoArray(c, co + 11 * cs);
-    c12_0.intoArray(c, co + 12 * cs);
-    c13_0.intoArray(c, co + 13 * cs);
-    c14_0.intoArray(c, co + 14 * cs);
-    c15_0.intoArray(c, co + 15 * cs);
-  }
-
-  /**
-   * {@code C[6 x 2 vectors] = C0 + strip (depth x 6, p-major) * panel (depth x 2 vectors)}; C at co, row
-   * stride cs; C0 at c0o in c0, row stride c0s.
-   */
-  private static void k6x2(float[] strip, int s0, float[] b, int base, int bw, float[] c, int co, int cs,
-      float[] c0, int c0o, int c0s, int depth) {
-    int vl = S.length();
-    FloatVector c00 = FloatVector.fromArray(S, c0, c0o);
-    FloatVector c01 = FloatVector.fromArray(S, c0, c0o + vl);
-    FloatVector c10 = FloatVector.fromArray(S, c0, c0o + c0s);
-    FloatVector c11 = FloatVector.fromArray(S, c0, c0o + c0s + vl);
-    FloatVector c20 = FloatVector.fromArray(S, c0, c0o + 2 * c0s);
-    FloatVector c21 = FloatVector.fromArray(S, c0, c0o + 2 * c0s + vl);
-    FloatVector c30 = FloatVector.fromArray(S, c0, c0o + 3 * c0s);
-    FloatVector c31 = FloatVector.fromArray(S, c0, c0o + 3 * c0s + vl);
-    FloatVector c40 = FloatVector.fromArray(S, c0, c0o + 4 * c0s);
-    FloatVector c41 = FloatVector.fromArray(S, c0, c0o + 4 * c0s + vl);
-    FloatVector c50 = FloatVector.fromArray(S, c0, c0o + 5 * c0s);
-    FloatVector c51 = FloatVector.fromArray(S, c0, c0o + 5 * c0s + vl);
-    for (int p = 0; p < depth; p++) {
-      int bo = base + p * bw;
-      var b0 = FloatVector.fromArray(S, b, bo);
-      var b1 = FloatVector.fromArray(S, b, bo + vl);
-      int so = s0 + p * 6;
-      var x0 = FloatVector.broadcast(S, strip[so]);
-      c00 = x0.fma(b0, c00);
-      c01 = x0.fma(b1, c01);
-      var x1 = FloatVector.broadcast(S, strip[so + 1]);
-      c10 = x1.fma(b0, c10);
-      c11 = x1.fma(b1, c11);
-      var x2 = FloatVector.broadcast(S, strip[so + 2]);
-      c20 = x2.fma(b0, c20);
-      c21 = x2.fma(b1, c21);
-      var x3 = FloatVector.broadcast(S, strip[so + 3]);
-      c30 = x3.fma(b0, c30);
-      c31 = x3.fma(b1, c31);
-      var x4 = FloatVector.broadcast(S, strip[so + 4]);
-      c40 = x4.fma(b0, c40);
-      c41 = x4.fma(b1, c41);
-      var x5 = FloatVector.broadcast(S, strip[so + 5]);
-      c50 = x5.fma(b0, c50);
-      c51 = x5.fma(b1, c51);
-    }
-    c00.intoArray(c, co);
-    c01.intoArray(c, co + vl);
-    c10.intoArray(c, co + cs);
-    c11.intoArray(c, co + cs + vl);
-    c20.intoArray(c, co + 2 * cs);
-    c21.intoArray(c, co + 2 * cs + vl);
-    c30.intoArray(c, co + 3 * cs);
-    c31.intoArray(c, co + 3 * cs + vl);
-    c40.intoArray(c, co + 4 * cs);
-    c41.intoArray(c, co + 4 * cs + vl);
-    c50.intoArray(c, co + 5 * cs);
-    c51.intoArray(c, co + 5 * cs + vl);
-  }
-
-  /** As {@link #k6x2} with A read in place: row r's element p at {@code a[s0 + r * ar + p * as]}. */
-  private static void g6x2(float[] a, int s0, int as, int ar, float[] b, int base, int bw, float[] c, int co,
-      int cs, float[] c0, int c0o, int c0s, int depth) {
-    int vl = S.length();
-    FloatVector c00 = FloatVector.fromArray(S, c0, c0o);
-    FloatVector c01 = FloatVector.fromArray(S, c0, c0o + vl);
-    FloatVector c10 = FloatVector.fromArray(S, c0, c0o + c0s);
-    FloatVector c11 = FloatVector.fromArray(S, c0, c0o + c0s + vl);
-    FloatVector c20 = FloatVector.fromArray(S, c0, c0o + 2 * c0s);
-    FloatVector c21 = FloatVector.fromArray(S, c0, c0o + 2 * c0s + vl);
-    FloatVector c30 = FloatVector.fromArray(S, c0, c0o + 3 * c0s);
-    FloatVector c31 = FloatVector.fromArray(S, c0, c0o + 3 * c0s + vl);
-    FloatVector c40 = FloatVector.fromArray(S, c0, c0o + 4 * c0s);
-    FloatVector c41 = FloatVector.fromArray(S, c0, c0o + 4 * c0s + vl);
-    FloatVector c50 = FloatVector.fromArray(S, c0, c0o + 5 * c0s);
-    FloatVector c51 = FloatVector.fromArray(S, c0, c0o + 5 * c0s + vl);
-    int o1 = ar;
-    int o2 = 2 * ar;
-    int o3 = 3 * ar;
-    int o4 = 4 * ar;
-    int o5 = 5 * ar;
-    for (int p = 0; p < depth; p++) {
-      int bo = base + p * bw;
-      var b0 = FloatVector.fromArray(S, b, bo);
-      var b1 = FloatVector.fromArray(S, b, bo + vl);
-      int so = s0 + p * as;
-      var x0 = FloatVector.broadcast(S, a[so]);
-      c00 = x0.fma(b0, c00);
-      c01 = x0.fma(b1, c01);
-      var x1 = FloatVector.broadcast(S, a[so + o1]);
-      c10 = x1.fma(b0, c10);
-      c11 = x1.fma(b1, c11);
-      var x2 = FloatVector.broadcast(S, a[so + o2]);
-      c20 = x2.fma(b0, c20);
-      c21 = x2.fma(b1, c21);
-      var x3 = FloatVector.broadcast(S, a[so + o3]);
-      c30 = x3.fma(b0, c30);
-      c31 = x3.fma(b1, c31);
-      var x4 = FloatVector.broadcast(S, a[so + o4]);
-      c40 = x4.fma(b0, c40);
-      c41 = x4.fma(b1, c41);
-      var x5 = FloatVector.broadcast(S, a[so + o5]);
-      c50 = x5.fma(b0, c50);
-      c51 = x5.fma(b1, c51);
-    }
-    c00.intoArray(c, co);
-    c01.intoArray(c, co + vl);
-    c10.intoArray(c, co + cs);
-    c11.intoArray(c, co + cs + vl);
-    c20.intoArray(c, co + 2 * cs);
-    c21.intoArray(c, co + 2 * cs + vl);
-    c30.intoArray(c, co + 3 * cs);
-    c31.intoArray(c, co + 3 * cs + vl);
-    c40.intoArray(c, co + 4 * cs);
-    c41.intoArray(c, co + 4 * cs + vl);
-    c50.intoArray(c, co + 5 * cs);
-    c51.intoArray(c, co + 5 * cs + vl);
-  }
-
-  /**
-   * Watches the rate of large products on the p-block kernel ({@code b12x2}). HotSpot's C2 has
+   * Watches the rate of large products on the p-block kernel ({@code PackedKernels.b12x2}). HotSpot's C2 has
    * been seen (about one JVM in a hundred with ADR 0014's directive, docs/adr/0014) to compile that
    * kernel without its vector intrinsics, every vector operation then a call that boxes, for as long
    * as the JVM lives: its products ran at a fiftieth of their speed or less. {@link #slow} says so

@@ -105,7 +105,7 @@ class MatMulWatchTest {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     Path err = dir.resolve("err.txt");
     Process process = new ProcessBuilder(List.of(java.toString(), "--add-modules=jdk.incubator.vector",
-        "-XX:CompileCommand=quiet", "-XX:CompileCommand=exclude,org.millrace.trainer.backend.MatMul::b12x2",
+        "-XX:CompileCommand=quiet", "-XX:CompileCommand=exclude,org.millrace.trainer.backend.PackedKernels::b12x2",
         "-Dmillrace.matmul.watchSeconds=1", "-cp", System.getProperty("java.class.path"),
         SlowKernelMain.class.getName()))
         .redirectError(err.toFile()).start();
