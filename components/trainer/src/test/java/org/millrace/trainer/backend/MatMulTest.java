@@ -101,10 +101,7 @@ class MatMulTest {
           SplittableRandom random = new SplittableRandom(5);
           float[] a = random(random, m * k);
           float[] b = random(random, k * n);
-          float[] expected = reference(a, b, new float[m * n], m, k, n, false);
-          for (int i = 0; i < expected.length; i++) {
-            expected[i] = expected[i] * 2 + 1;
-          }
+          float[] expected = finished(a, b, m, k, n);
           float[] c = new float[m * n];
           int[] seen = new int[m * n];
           mm.product(false, false, a, b, c, m, k, n, false, (cv, i0, rows, j0, cols, stride) -> {
@@ -143,10 +140,7 @@ class MatMulTest {
       SplittableRandom random = new SplittableRandom(13);
       float[] a = random(random, m * k);
       float[] b = random(random, k * n);
-      float[] expected = reference(a, b, new float[m * n], m, k, n, false);
-      for (int i = 0; i < expected.length; i++) {
-        expected[i] = expected[i] * 2 + 1;
-      }
+      float[] expected = finished(a, b, m, k, n);
       Thread caller = Thread.currentThread();
       boolean[] byCaller = new boolean[m];
       int[] seen = new int[m * n];
@@ -245,6 +239,15 @@ class MatMulTest {
     } finally {
       mm.close();
     }
+  }
+
+  /** A B with each element then finished as the tests' epilogues finish it, 2x + 1. */
+  private static float[] finished(float[] a, float[] b, int m, int k, int n) {
+    float[] c = reference(a, b, new float[m * n], m, k, n, false);
+    for (int i = 0; i < c.length; i++) {
+      c[i] = c[i] * 2 + 1;
+    }
+    return c;
   }
 
   /** C (+)= A B, each element summed p = 0..k-1 with fused multiply-adds. */
