@@ -427,8 +427,13 @@ public final class MatMul {
             }
             // Its packed A is read until the last unit over it is done: the buffer is this thread's
             // again for the next chunk it takes.
-            while (own.finished.get() < own.units) {
-              Thread.onSpinWait();
+            for (int spins = 0; own.finished.get() < own.units; spins++) {
+              // Yields after a while, as Team.run does: the thread it waits for may be off its core.
+              if (spins < 1 << 16) {
+                Thread.onSpinWait();
+              } else {
+                Thread.yield();
+              }
             }
           }
         });
