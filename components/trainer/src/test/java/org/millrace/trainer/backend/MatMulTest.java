@@ -10,6 +10,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -124,14 +126,16 @@ class MatMulTest {
   }
 
   /**
-   * A product swept in groups of panels (B of 1100 x 1000) whose helper thread runs slower (its
-   * epilogue sleeps): the calling thread, done with its own rows, takes over the units of the
-   * helper's rows that nobody has claimed, with the same bits and each element finished once (the
-   * mutation "each thread sweeps only its own rows" fails the last assertion: the calling thread
-   * then finishes none of the helper's rows).
+   * A product swept in groups of panels (B of 1100 x 1000; each thread's rows are one half, in
+   * blocks of 84 rows, each swept in two groups) whose helper thread holds its first finished block
+   * (the epilogue waits) until the calling thread has finished rows of both halves: the calling
+   * thread, done with its own units, must take over those of the helper's it has not claimed, with
+   * the same bits and each element finished once. The mutation "each thread sweeps only its own
+   * rows" fails the last assertion (after the 10 s wait): no half then has rows finished by both
+   * threads.
    */
   @Test
-  void aFasterThreadTakesOverTheRowsOfASlowerOne() {
+  void aFasterThreadTakesOverTheRowsOfASlowerOne() throws Exception {
     int m = 600;
     int k = 1100;
     int n = 1000;
@@ -142,21 +146,28 @@ class MatMulTest {
       float[] b = random(random, k * n);
       float[] expected = finished(a, b, m, k, n);
       Thread caller = Thread.currentThread();
-      boolean[] byCaller = new boolean[m];
+      Thread[] finisher = new Thread[m];
+      boolean[] callerHalves = new boolean[2];
+      CountDownLatch callerInBoth = new CountDownLatch(1);
+      AtomicBoolean helperHeld = new AtomicBoolean();
       int[] seen = new int[m * n];
       float[] c = new float[m * n];
       mm.product(false, false, a, b, c, m, k, n, false, (cv, i0, rows, j0, cols, stride) -> {
-        boolean calling = Thread.currentThread() == caller;
         for (int r = i0; r < i0 + rows; r++) {
-          byCaller[r] = calling;
+          finisher[r] = Thread.currentThread();
           for (int j = j0; j < j0 + cols; j++) {
             cv[r * stride + j] = cv[r * stride + j] * 2 + 1;
             seen[r * stride + j]++;
           }
         }
-        if (!calling) {
+        if (Thread.currentThread() == caller) {
+          callerHalves[i0 < 300 ? 0 : 1] = true;
+          if (callerHalves[0] && callerHalves[1]) {
+            callerInBoth.countDown();
+          }
+        } else if (helperHeld.compareAndSet(false, true)) {
           try {
-            Thread.sleep(50);
+            callerInBoth.await(10, TimeUnit.SECONDS);
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
           }
@@ -166,14 +177,18 @@ class MatMulTest {
       int[] once = new int[m * n];
       Arrays.fill(once, 1);
       assertArrayEquals(once, seen, "each element finished exactly once");
-      // Each thread's own rows are one half (50 strips of 12 rows in two): the calling thread
-      // finished rows in both.
-      int[] halves = new int[2];
-      for (int r = 0; r < m; r++) {
-        halves[r < 300 ? 0 : 1] += byCaller[r] ? 1 : 0;
+      // A half whose rows both threads finished: one of them took over the other's units.
+      boolean shared = false;
+      for (int half = 0; half < 2; half++) {
+        boolean byCaller = false;
+        boolean byHelper = false;
+        for (int r = half * 300; r < half * 300 + 300; r++) {
+          byCaller |= finisher[r] == caller;
+          byHelper |= finisher[r] != caller;
+        }
+        shared |= byCaller && byHelper;
       }
-      assertTrue(halves[0] > 0 && halves[1] > 0, "rows the calling thread finished, per half: "
-          + Arrays.toString(halves));
+      assertTrue(shared, "no half has rows finished by both threads");
     } finally {
       mm.close();
     }
