@@ -1,5 +1,7 @@
 package org.millrace.trainer.backend;
 
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -139,7 +141,7 @@ public final class MatMul {
   private final Tile tile;
   /**
    * Per thread: [0] the packed B of the call it makes, [1] the packed A block of the rows it computes, [2] a
-   * tile for the ragged edges of C (see {@link #grouped}).
+   * tile for the ragged edges of C.
    */
   private final ThreadLocal<float[][]> buffers = ThreadLocal.withInitial(() -> new float[3][0]);
 
@@ -298,15 +300,15 @@ public final class MatMul {
     boolean alongRows = (long) panels * w * depthMax <= ALONG_ROWS_FLOATS;
     RowBlock blocks = (from, to) -> {
       int step = Math.min(blockGroups, to - from);
-      // The packed A (in place, only a ragged last group), then a tile-sized scratch for the
-      // ragged edges of C.
+      // The packed A (in place, only a ragged last group), and a vector's room after it for packA's
+      // last vector copy (tn).
       int packedGroups = direct ? 1 : step;
-      float[] block = buffer(1, packedGroups * mr * Strips.stripDepth(depthMax) + mr * w);
+      float[] block = buffer(1, packedGroups * mr * Strips.stripDepth(depthMax) + S.length());
+      float[] edge = buffer(2, mr * w);
       // k == 0 runs the loop once with an empty depth: C is zeroed (unless accumulating) and finished.
       for (int k0 = 0; k0 < Math.max(k, 1); k0 += KC) {
         int depth = Math.min(k, k0 + KC) - k0;
         boolean acc = accumulate || k0 > 0;
-        int scratch = packedGroups * mr * Strips.stripDepth(depth);
         for (int gb = from; gb < to; gb += step) {
           int ge = Math.min(to, gb + step);
           if (!direct) {
@@ -315,8 +317,8 @@ public final class MatMul {
             // The ragged last group, which A cannot fill.
             Strips.packA(pb, a, ai, ap, m, mr, k0, depth, ge - 1, ge, block);
           }
-          sweep(tile, pb, a, ai, ap, direct, alongRows, block, gb, block, scratch, packed, c, m, n, w, 0, panels,
-              k * w, k0, depth, gb, ge, acc);
+          sweep(tile, pb, a, ai, ap, direct, alongRows, block, gb, edge, packed, c, m, n, w, 0, panels, k * w, k0,
+              depth, gb, ge, acc);
           if (epilogue != null && k0 + KC >= k) {
             // The block's rows of C, contiguous, finished while in L2 (per tile, its scattered rows
             // of the epilogue's other arrays missed cache: a tenth of a forward product's time).
@@ -394,8 +396,9 @@ public final class MatMul {
         rows(owners, owners, 1, (o0, o1) -> {
           for (int o = o0; o < o1; o++) {
             Share own = shares[o];
+            float[] edge = buffer(2, mr * w);
             if (own.units > 0) {
-              float[] block = buffer(1, (own.g1 - own.g0) * mr * Strips.stripDepth(depth));
+              float[] block = buffer(1, (own.g1 - own.g0) * mr * Strips.stripDepth(depth) + S.length());
               Strips.packA(pb, a, ai, ap, m, mr, k0, depth, own.g0, own.g1, block);
               own.block = block;
             }
@@ -413,7 +416,7 @@ public final class MatMul {
                   int b = u % share.blocks;
                   int gb = share.g0 + b * blockGroups;
                   int ge = Math.min(share.g1, gb + blockGroups);
-                  sweep(tile, pb, a, ai, ap, false, false, block, share.g0, buffer(2, mr * w), 0, packed, c, m, n, w,
+                  sweep(tile, pb, a, ai, ap, false, false, block, share.g0, edge, packed, c, m, n, w,
                       q0, Math.min(panels, q0 + groupPanels), k * w, k0, depth, gb, ge, acc);
                   if (finish != null && share.left.decrementAndGet(b) == 0) {
                     // The block's last group of panels: its rows of C are finished.
@@ -451,17 +454,17 @@ public final class MatMul {
     final int blocks;
     final int units;
     volatile float[] block;
-    final java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
-    final java.util.concurrent.atomic.AtomicInteger finished = new java.util.concurrent.atomic.AtomicInteger();
+    final AtomicInteger next = new AtomicInteger();
+    final AtomicInteger finished = new AtomicInteger();
     /** Per block: the groups of panels still to sweep over it. */
-    final java.util.concurrent.atomic.AtomicIntegerArray left;
+    final AtomicIntegerArray left;
 
     Share(int g0, int g1, int blockGroups, int sweeps) {
       this.g0 = g0;
       this.g1 = g1;
       this.blocks = (g1 - g0 + blockGroups - 1) / blockGroups;
       this.units = blocks * sweeps;
-      this.left = new java.util.concurrent.atomic.AtomicIntegerArray(blocks);
+      this.left = new AtomicIntegerArray(blocks);
       for (int b = 0; b < blocks; b++) {
         left.set(b, sweeps);
       }
@@ -527,23 +530,23 @@ public final class MatMul {
    * The micro-kernel over the tiles of row groups [gb, ge) and panels [q0, q1) of C: one panel at a
    * time over every strip of the block (packed, strip g at (g - origin) strips into the packed
    * buffer; or direct: read in place from A), or along the rows; ragged tiles of C go through
-   * a tile-sized scratch at that offset in {@code edge}.
+   * {@code edge}, a tile-sized scratch of the calling thread's.
    */
   private static void sweep(Tile tile, boolean pb, float[] a, int ai, int ap, boolean direct, boolean alongRows,
-      float[] block, int origin, float[] edge, int scratch, float[] packed, float[] c, int m, int n, int w, int q0,
+      float[] block, int origin, float[] edge, float[] packed, float[] c, int m, int n, int w, int q0,
       int q1, int panelSize, int k0, int depth, int gb, int ge, boolean acc) {
     if (alongRows) {
       for (int g = gb; g < ge; g++) {
         for (int q = q0; q < q1; q++) {
           tileAt(tile, pb, a, ai, ap, direct, block, packed, c, m, n, w, panelSize, k0, depth, origin, g, q, edge,
-              scratch, acc);
+              acc);
         }
       }
     } else {
       for (int q = q0; q < q1; q++) {
         for (int g = gb; g < ge; g++) {
           tileAt(tile, pb, a, ai, ap, direct, block, packed, c, m, n, w, panelSize, k0, depth, origin, g, q, edge,
-              scratch, acc);
+              acc);
         }
       }
     }
@@ -552,7 +555,7 @@ public final class MatMul {
   /** The tile of row group g and panel q. */
   private static void tileAt(Tile tile, boolean pb, float[] a, int ai, int ap, boolean direct, float[] block,
       float[] packed, float[] c, int m, int n, int w, int panelSize, int k0, int depth, int origin, int g, int q,
-      float[] edge, int scratch, boolean acc) {
+      float[] edge, boolean acc) {
     int mr = tile.rows;
     int j0 = q * w;
     int cols = Math.min(w, n - j0);
@@ -570,12 +573,12 @@ public final class MatMul {
     } else {
       for (int r = 0; r < mr; r++) {
         for (int j = 0; j < w; j++) {
-          edge[scratch + r * w + j] = acc && r < rowsHere && j < cols ? c[(i0 + r) * n + j0 + j] : 0f;
+          edge[r * w + j] = acc && r < rowsHere && j < cols ? c[(i0 + r) * n + j0 + j] : 0f;
         }
       }
-      kernel(tile, src, s0, as, ar, inBlocks, packed, base, w, edge, scratch, w, depth, true);
+      kernel(tile, src, s0, as, ar, inBlocks, packed, base, w, edge, 0, w, depth, true);
       for (int r = 0; r < rowsHere; r++) {
-        System.arraycopy(edge, scratch + r * w, c, (i0 + r) * n + j0, cols);
+        System.arraycopy(edge, r * w, c, (i0 + r) * n + j0, cols);
       }
     }
   }

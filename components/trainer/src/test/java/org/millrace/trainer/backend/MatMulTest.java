@@ -57,7 +57,8 @@ class MatMulTest {
   /**
    * A product whose B is swept in groups and whose A is too large to pack at once (more than 16 MiB
    * of it, over two k blocks): at one thread its rows are packed a part at a time (the mutation
-   * {@code g0 += span + 1} fails here, at row 2040); at two, each thread's half fits in one part.
+   * {@code s0 += span + 1} in {@code grouped} fails here, at row 2040); at two, each thread's half
+   * fits in one part.
    */
   @Test
   void aLargeAIsPackedAPartAtATime() {
