@@ -117,17 +117,174 @@ final class PackedKernels {
 
   /**
    * As {@link #k12x2} over a strip in p blocks ({@link Strips#blocked}): row r's element p at {@code s0 + p
-   * + (p / PB) * PB * 11 + r * PB}; the panel's rows 2 vectors apart (a constant stride, so that the
-   * JIT hoists B's bounds checks out of the loop). Two p per iteration (p even: p + 1 is in the same
-   * p block), each in the order p = 0..depth-1: fewer instructions per multiply-add, so that more of
-   * them are in flight while B's panel comes from L3 for the first strip (a scratch harness, three
-   * fresh JVMs each, one p at a time against two: sgemm 2048 at one thread 172-182 against 182-186
-   * GFLOP/s, 1024 182-193 against 181-197).
+   * + (p / PB) * PB * 11 + r * PB}; the panel's rows 2 vectors apart. Two p per iteration (p even: p + 1
+   * is in the same p block), each in the order p = 0..depth-1: fewer instructions per multiply-add, so
+   * that more of them are in flight while B's panel comes from L3 for the first strip (a scratch
+   * harness, three fresh JVMs each, one p at a time against two: sgemm 2048 at one thread 172-182
+   * against 182-186 GFLOP/s, 1024 182-193 against 181-197, AMD EPYC). The loop runs a p block at a time,
+   * an inner loop of PB / 2 iterations whose indices are linear in its counter, so that the JIT
+   * checks the strip's and the panel's bounds once per block, not per iteration, and computes no
+   * {@code p / PB}: on an Intel Xeon (Ice Lake), whose vector ports also run the scalar instructions,
+   * the kernel alone over L2-resident strips and panels ran 92.3 and 96.8 against 86.0 and 86.6
+   * GFLOP/s (medians of 200 interleaved samples, two JVMs; issue 15's notes). The last p block's
+   * remainder (depth not a multiple of PB) runs in {@link #b12x2Rest}, one p at a time.
    * Its size is near what C1 compiles with profiles: a copy that also stored each row of B ran C1
    * out of registers ("out of virtual registers in linear scan"), stayed in C1's code without
    * profiles and ran sgemm 1024 at a third of its speed; keep it no larger.
    */
   static void b12x2(float[] strip, int s0, float[] b, int base, float[] c, int co, int cs,
+      float[] c0, int c0o, int c0s, int depth) {
+    int vl = S.length();
+    int full = depth - depth % PB;
+    if (full == 0) {
+      b12x2Rest(strip, s0, b, base, c, co, cs, c0, c0o, c0s, depth);
+      return;
+    }
+    FloatVector c0_0 = FloatVector.fromArray(S, c0, c0o);
+    FloatVector c0_1 = FloatVector.fromArray(S, c0, c0o + vl);
+    FloatVector c1_0 = FloatVector.fromArray(S, c0, c0o + c0s);
+    FloatVector c1_1 = FloatVector.fromArray(S, c0, c0o + c0s + vl);
+    FloatVector c2_0 = FloatVector.fromArray(S, c0, c0o + 2 * c0s);
+    FloatVector c2_1 = FloatVector.fromArray(S, c0, c0o + 2 * c0s + vl);
+    FloatVector c3_0 = FloatVector.fromArray(S, c0, c0o + 3 * c0s);
+    FloatVector c3_1 = FloatVector.fromArray(S, c0, c0o + 3 * c0s + vl);
+    FloatVector c4_0 = FloatVector.fromArray(S, c0, c0o + 4 * c0s);
+    FloatVector c4_1 = FloatVector.fromArray(S, c0, c0o + 4 * c0s + vl);
+    FloatVector c5_0 = FloatVector.fromArray(S, c0, c0o + 5 * c0s);
+    FloatVector c5_1 = FloatVector.fromArray(S, c0, c0o + 5 * c0s + vl);
+    FloatVector c6_0 = FloatVector.fromArray(S, c0, c0o + 6 * c0s);
+    FloatVector c6_1 = FloatVector.fromArray(S, c0, c0o + 6 * c0s + vl);
+    FloatVector c7_0 = FloatVector.fromArray(S, c0, c0o + 7 * c0s);
+    FloatVector c7_1 = FloatVector.fromArray(S, c0, c0o + 7 * c0s + vl);
+    FloatVector c8_0 = FloatVector.fromArray(S, c0, c0o + 8 * c0s);
+    FloatVector c8_1 = FloatVector.fromArray(S, c0, c0o + 8 * c0s + vl);
+    FloatVector c9_0 = FloatVector.fromArray(S, c0, c0o + 9 * c0s);
+    FloatVector c9_1 = FloatVector.fromArray(S, c0, c0o + 9 * c0s + vl);
+    FloatVector c10_0 = FloatVector.fromArray(S, c0, c0o + 10 * c0s);
+    FloatVector c10_1 = FloatVector.fromArray(S, c0, c0o + 10 * c0s + vl);
+    FloatVector c11_0 = FloatVector.fromArray(S, c0, c0o + 11 * c0s);
+    FloatVector c11_1 = FloatVector.fromArray(S, c0, c0o + 11 * c0s + vl);
+    for (int pb = 0; pb < full; pb += PB) {
+      int sb = s0 + pb * 12;
+      int bb = base + pb * (2 * vl);
+      for (int q = 0; q < PB; q += 2) {
+        int bo = bb + q * (2 * vl);
+        var b0 = FloatVector.fromArray(S, b, bo);
+        var b1 = FloatVector.fromArray(S, b, bo + vl);
+        int so = sb + q;
+        var x0 = FloatVector.broadcast(S, strip[so]);
+        c0_0 = x0.fma(b0, c0_0);
+        c0_1 = x0.fma(b1, c0_1);
+        var x1 = FloatVector.broadcast(S, strip[so + 1 * PB]);
+        c1_0 = x1.fma(b0, c1_0);
+        c1_1 = x1.fma(b1, c1_1);
+        var x2 = FloatVector.broadcast(S, strip[so + 2 * PB]);
+        c2_0 = x2.fma(b0, c2_0);
+        c2_1 = x2.fma(b1, c2_1);
+        var x3 = FloatVector.broadcast(S, strip[so + 3 * PB]);
+        c3_0 = x3.fma(b0, c3_0);
+        c3_1 = x3.fma(b1, c3_1);
+        var x4 = FloatVector.broadcast(S, strip[so + 4 * PB]);
+        c4_0 = x4.fma(b0, c4_0);
+        c4_1 = x4.fma(b1, c4_1);
+        var x5 = FloatVector.broadcast(S, strip[so + 5 * PB]);
+        c5_0 = x5.fma(b0, c5_0);
+        c5_1 = x5.fma(b1, c5_1);
+        var x6 = FloatVector.broadcast(S, strip[so + 6 * PB]);
+        c6_0 = x6.fma(b0, c6_0);
+        c6_1 = x6.fma(b1, c6_1);
+        var x7 = FloatVector.broadcast(S, strip[so + 7 * PB]);
+        c7_0 = x7.fma(b0, c7_0);
+        c7_1 = x7.fma(b1, c7_1);
+        var x8 = FloatVector.broadcast(S, strip[so + 8 * PB]);
+        c8_0 = x8.fma(b0, c8_0);
+        c8_1 = x8.fma(b1, c8_1);
+        var x9 = FloatVector.broadcast(S, strip[so + 9 * PB]);
+        c9_0 = x9.fma(b0, c9_0);
+        c9_1 = x9.fma(b1, c9_1);
+        var x10 = FloatVector.broadcast(S, strip[so + 10 * PB]);
+        c10_0 = x10.fma(b0, c10_0);
+        c10_1 = x10.fma(b1, c10_1);
+        var x11 = FloatVector.broadcast(S, strip[so + 11 * PB]);
+        c11_0 = x11.fma(b0, c11_0);
+        c11_1 = x11.fma(b1, c11_1);
+        int bo2 = bo + 2 * vl;
+        var b0n = FloatVector.fromArray(S, b, bo2);
+        var b1n = FloatVector.fromArray(S, b, bo2 + vl);
+        int so2 = so + 1;
+        var x0n = FloatVector.broadcast(S, strip[so2]);
+        c0_0 = x0n.fma(b0n, c0_0);
+        c0_1 = x0n.fma(b1n, c0_1);
+        var x1n = FloatVector.broadcast(S, strip[so2 + 1 * PB]);
+        c1_0 = x1n.fma(b0n, c1_0);
+        c1_1 = x1n.fma(b1n, c1_1);
+        var x2n = FloatVector.broadcast(S, strip[so2 + 2 * PB]);
+        c2_0 = x2n.fma(b0n, c2_0);
+        c2_1 = x2n.fma(b1n, c2_1);
+        var x3n = FloatVector.broadcast(S, strip[so2 + 3 * PB]);
+        c3_0 = x3n.fma(b0n, c3_0);
+        c3_1 = x3n.fma(b1n, c3_1);
+        var x4n = FloatVector.broadcast(S, strip[so2 + 4 * PB]);
+        c4_0 = x4n.fma(b0n, c4_0);
+        c4_1 = x4n.fma(b1n, c4_1);
+        var x5n = FloatVector.broadcast(S, strip[so2 + 5 * PB]);
+        c5_0 = x5n.fma(b0n, c5_0);
+        c5_1 = x5n.fma(b1n, c5_1);
+        var x6n = FloatVector.broadcast(S, strip[so2 + 6 * PB]);
+        c6_0 = x6n.fma(b0n, c6_0);
+        c6_1 = x6n.fma(b1n, c6_1);
+        var x7n = FloatVector.broadcast(S, strip[so2 + 7 * PB]);
+        c7_0 = x7n.fma(b0n, c7_0);
+        c7_1 = x7n.fma(b1n, c7_1);
+        var x8n = FloatVector.broadcast(S, strip[so2 + 8 * PB]);
+        c8_0 = x8n.fma(b0n, c8_0);
+        c8_1 = x8n.fma(b1n, c8_1);
+        var x9n = FloatVector.broadcast(S, strip[so2 + 9 * PB]);
+        c9_0 = x9n.fma(b0n, c9_0);
+        c9_1 = x9n.fma(b1n, c9_1);
+        var x10n = FloatVector.broadcast(S, strip[so2 + 10 * PB]);
+        c10_0 = x10n.fma(b0n, c10_0);
+        c10_1 = x10n.fma(b1n, c10_1);
+        var x11n = FloatVector.broadcast(S, strip[so2 + 11 * PB]);
+        c11_0 = x11n.fma(b0n, c11_0);
+        c11_1 = x11n.fma(b1n, c11_1);
+        }
+    }
+    c0_0.intoArray(c, co);
+    c0_1.intoArray(c, co + vl);
+    c1_0.intoArray(c, co + cs);
+    c1_1.intoArray(c, co + cs + vl);
+    c2_0.intoArray(c, co + 2 * cs);
+    c2_1.intoArray(c, co + 2 * cs + vl);
+    c3_0.intoArray(c, co + 3 * cs);
+    c3_1.intoArray(c, co + 3 * cs + vl);
+    c4_0.intoArray(c, co + 4 * cs);
+    c4_1.intoArray(c, co + 4 * cs + vl);
+    c5_0.intoArray(c, co + 5 * cs);
+    c5_1.intoArray(c, co + 5 * cs + vl);
+    c6_0.intoArray(c, co + 6 * cs);
+    c6_1.intoArray(c, co + 6 * cs + vl);
+    c7_0.intoArray(c, co + 7 * cs);
+    c7_1.intoArray(c, co + 7 * cs + vl);
+    c8_0.intoArray(c, co + 8 * cs);
+    c8_1.intoArray(c, co + 8 * cs + vl);
+    c9_0.intoArray(c, co + 9 * cs);
+    c9_1.intoArray(c, co + 9 * cs + vl);
+    c10_0.intoArray(c, co + 10 * cs);
+    c10_1.intoArray(c, co + 10 * cs + vl);
+    c11_0.intoArray(c, co + 11 * cs);
+    c11_1.intoArray(c, co + 11 * cs + vl);
+    if (full < depth) {
+      b12x2Rest(strip, s0 + full * 12, b, base + full * (2 * vl), c, co, cs, c, co, cs, depth - full);
+    }
+  }
+
+  /**
+   * {@link #b12x2} over a strip's last p block when depth is not a multiple of PB (depth below PB: row
+   * r's element p at {@code s0 + r * PB + p}), one p at a time; apart from b12x2 so that b12x2 stays
+   * small enough for C1 to compile it with profiles (see there).
+   */
+  static void b12x2Rest(float[] strip, int s0, float[] b, int base, float[] c, int co, int cs,
       float[] c0, int c0o, int c0s, int depth) {
     int vl = S.length();
     FloatVector c0_0 = FloatVector.fromArray(S, c0, c0o);
@@ -154,94 +311,11 @@ final class PackedKernels {
     FloatVector c10_1 = FloatVector.fromArray(S, c0, c0o + 10 * c0s + vl);
     FloatVector c11_0 = FloatVector.fromArray(S, c0, c0o + 11 * c0s);
     FloatVector c11_1 = FloatVector.fromArray(S, c0, c0o + 11 * c0s + vl);
-    int p = 0;
-    for (; p + 1 < depth; p += 2) {
+    for (int p = 0; p < depth; p++) {
       int bo = base + p * (2 * vl);
       var b0 = FloatVector.fromArray(S, b, bo);
       var b1 = FloatVector.fromArray(S, b, bo + vl);
-      int so = s0 + p + p / PB * (PB * 11);
-      var x0 = FloatVector.broadcast(S, strip[so]);
-      c0_0 = x0.fma(b0, c0_0);
-      c0_1 = x0.fma(b1, c0_1);
-      var x1 = FloatVector.broadcast(S, strip[so + 1 * PB]);
-      c1_0 = x1.fma(b0, c1_0);
-      c1_1 = x1.fma(b1, c1_1);
-      var x2 = FloatVector.broadcast(S, strip[so + 2 * PB]);
-      c2_0 = x2.fma(b0, c2_0);
-      c2_1 = x2.fma(b1, c2_1);
-      var x3 = FloatVector.broadcast(S, strip[so + 3 * PB]);
-      c3_0 = x3.fma(b0, c3_0);
-      c3_1 = x3.fma(b1, c3_1);
-      var x4 = FloatVector.broadcast(S, strip[so + 4 * PB]);
-      c4_0 = x4.fma(b0, c4_0);
-      c4_1 = x4.fma(b1, c4_1);
-      var x5 = FloatVector.broadcast(S, strip[so + 5 * PB]);
-      c5_0 = x5.fma(b0, c5_0);
-      c5_1 = x5.fma(b1, c5_1);
-      var x6 = FloatVector.broadcast(S, strip[so + 6 * PB]);
-      c6_0 = x6.fma(b0, c6_0);
-      c6_1 = x6.fma(b1, c6_1);
-      var x7 = FloatVector.broadcast(S, strip[so + 7 * PB]);
-      c7_0 = x7.fma(b0, c7_0);
-      c7_1 = x7.fma(b1, c7_1);
-      var x8 = FloatVector.broadcast(S, strip[so + 8 * PB]);
-      c8_0 = x8.fma(b0, c8_0);
-      c8_1 = x8.fma(b1, c8_1);
-      var x9 = FloatVector.broadcast(S, strip[so + 9 * PB]);
-      c9_0 = x9.fma(b0, c9_0);
-      c9_1 = x9.fma(b1, c9_1);
-      var x10 = FloatVector.broadcast(S, strip[so + 10 * PB]);
-      c10_0 = x10.fma(b0, c10_0);
-      c10_1 = x10.fma(b1, c10_1);
-      var x11 = FloatVector.broadcast(S, strip[so + 11 * PB]);
-      c11_0 = x11.fma(b0, c11_0);
-      c11_1 = x11.fma(b1, c11_1);
-      int bo2 = bo + 2 * vl;
-      var b0n = FloatVector.fromArray(S, b, bo2);
-      var b1n = FloatVector.fromArray(S, b, bo2 + vl);
-      int so2 = so + 1;
-      var x0n = FloatVector.broadcast(S, strip[so2]);
-      c0_0 = x0n.fma(b0n, c0_0);
-      c0_1 = x0n.fma(b1n, c0_1);
-      var x1n = FloatVector.broadcast(S, strip[so2 + 1 * PB]);
-      c1_0 = x1n.fma(b0n, c1_0);
-      c1_1 = x1n.fma(b1n, c1_1);
-      var x2n = FloatVector.broadcast(S, strip[so2 + 2 * PB]);
-      c2_0 = x2n.fma(b0n, c2_0);
-      c2_1 = x2n.fma(b1n, c2_1);
-      var x3n = FloatVector.broadcast(S, strip[so2 + 3 * PB]);
-      c3_0 = x3n.fma(b0n, c3_0);
-      c3_1 = x3n.fma(b1n, c3_1);
-      var x4n = FloatVector.broadcast(S, strip[so2 + 4 * PB]);
-      c4_0 = x4n.fma(b0n, c4_0);
-      c4_1 = x4n.fma(b1n, c4_1);
-      var x5n = FloatVector.broadcast(S, strip[so2 + 5 * PB]);
-      c5_0 = x5n.fma(b0n, c5_0);
-      c5_1 = x5n.fma(b1n, c5_1);
-      var x6n = FloatVector.broadcast(S, strip[so2 + 6 * PB]);
-      c6_0 = x6n.fma(b0n, c6_0);
-      c6_1 = x6n.fma(b1n, c6_1);
-      var x7n = FloatVector.broadcast(S, strip[so2 + 7 * PB]);
-      c7_0 = x7n.fma(b0n, c7_0);
-      c7_1 = x7n.fma(b1n, c7_1);
-      var x8n = FloatVector.broadcast(S, strip[so2 + 8 * PB]);
-      c8_0 = x8n.fma(b0n, c8_0);
-      c8_1 = x8n.fma(b1n, c8_1);
-      var x9n = FloatVector.broadcast(S, strip[so2 + 9 * PB]);
-      c9_0 = x9n.fma(b0n, c9_0);
-      c9_1 = x9n.fma(b1n, c9_1);
-      var x10n = FloatVector.broadcast(S, strip[so2 + 10 * PB]);
-      c10_0 = x10n.fma(b0n, c10_0);
-      c10_1 = x10n.fma(b1n, c10_1);
-      var x11n = FloatVector.broadcast(S, strip[so2 + 11 * PB]);
-      c11_0 = x11n.fma(b0n, c11_0);
-      c11_1 = x11n.fma(b1n, c11_1);
-    }
-    for (; p < depth; p++) {
-      int bo = base + p * (2 * vl);
-      var b0 = FloatVector.fromArray(S, b, bo);
-      var b1 = FloatVector.fromArray(S, b, bo + vl);
-      int so = s0 + p + p / PB * (PB * 11);
+      int so = s0 + p;
       var x0 = FloatVector.broadcast(S, strip[so]);
       c0_0 = x0.fma(b0, c0_0);
       c0_1 = x0.fma(b1, c0_1);
