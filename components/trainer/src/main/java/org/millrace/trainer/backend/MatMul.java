@@ -604,7 +604,7 @@ public final class MatMul {
         if (inBlocks) {
           PackedKernels.b12x2(a, s0, b, base, c, co, cs, c0, c0o, c0s, depth);
         } else if (packed) {
-          PackedKernels.k12x2(a, s0, b, base, bw, c, co, cs, c0, c0o, c0s, depth);
+          PackedKernels.k12x2(a, s0, b, base, c, co, cs, c0, c0o, c0s, depth);
         } else {
           InPlaceKernels.g12x2(a, s0, as, ar, b, base, bw, c, co, cs, c0, c0o, c0s, depth);
         }
