@@ -19,7 +19,8 @@ import jdk.incubator.vector.VectorSpecies;
  * L1) while the strips stream by. A large B is swept a group of panels at a time (see {@link
  * #GROUP_FLOATS}), each thread's rows of A then packed once for all the groups. With few panels
  * (a layer of 64 outputs, a convolution of 32 filters) packing A would cost more than the
- * products, so the kernel reads A in place. The
+ * products, so the kernel reads A in place, unless the product is deep and A's strips can be p
+ * blocks, a cheap copy for the fastest kernel ({@link #PACKED_DEPTH}). The
  * packing buffers belong to the calling and helper threads and are reused from call to call: a
  * training step allocates no buffer here (a packed B of megabytes, allocated and zeroed per call,
  * slowed some products severalfold). An {@link Epilogue} finishes each block's rows of C while
@@ -50,8 +51,22 @@ public final class MatMul {
    */
   private static final int PACK_ROWS = 8;
 
-  /** At most this many panels of B, A is read in place rather than packed. */
+  /** At most this many panels of B, A is read in place rather than packed (but see {@link #PACKED_DEPTH}). */
   private static final int DIRECT_PANELS = 4;
+
+  /**
+   * From this depth on, A is packed into strips in p blocks ({@link Strips#blocked}: a vector copy
+   * per PB values of a row) even for few panels: the p-block kernel then runs rather than the
+   * in-place one, whose loads from 12 rows of A, a row stride apart, cost it a bounds check and an
+   * index each. Measured in one JVM, the two ways called in turn (a scratch copy of this class, 40
+   * samples each, two JVMs per thread count, an Intel Xeon (Ice Lake), 2026-12-07): the CNN's
+   * second and third convolutions and its dense layer (10816 x 288 x 64, 1024 x 576 x 64, 64 x 1024
+   * x 64) ran at 62-75, 70-72 and 59-78 GFLOP/s packed against 42-56, 48-54 and 40-75 in place at
+   * one thread, and 103-111, 121-136 and 75-95 against 87-88, 93-121 and 60-87 at two; its first
+   * (57600 x 27 x 32) ran in place at 22-26 and 45-55 against 23 and 40-48 packed, and stays in
+   * place. The threshold between 27 and 288 is not tuned.
+   */
+  private static final int PACKED_DEPTH = 8 * Strips.PB;
 
   /** Products of fewer multiply-adds than this (a few microseconds of work) run on the calling thread. */
   private static final long SMALL = 1L << 18;
@@ -241,7 +256,7 @@ public final class MatMul {
     long macs = (long) m * n * k;
     int w = tile.vectors * S.length();
     // Timed only where the p-block kernel does the work (not where A is read in place, see multiply).
-    boolean watched = pb && macs >= WATCHED_MACS && !direct((n + w - 1) / w, ap);
+    boolean watched = pb && macs >= WATCHED_MACS && !direct((n + w - 1) / w, ap, pb, k);
     long t0 = watched ? System.nanoTime() : 0;
     multiply(tile, pb, a, ai, ap, b, bp, bj, c, m, k, n, accumulate, epilogue);
     if (!watched) {
@@ -258,9 +273,12 @@ public final class MatMul {
     }
   }
 
-  /** Whether the kernel reads A in place for a product of that many panels (see {@link #multiply}). */
-  private static boolean direct(int panels, int ap) {
-    return panels <= DIRECT_PANELS && ap == 1;
+  /**
+   * Whether the kernel reads A in place for a product of that many panels and depth k (see {@link
+   * #multiply}), pb saying whether A's strips would be in p blocks.
+   */
+  private static boolean direct(int panels, int ap, boolean pb, int k) {
+    return panels <= DIRECT_PANELS && ap == 1 && !(pb && k >= PACKED_DEPTH);
   }
 
   /** {@link #gemm} with the tile and the strips' layout decided (pb: p blocks, see {@link Strips#blocked}). */
@@ -281,10 +299,10 @@ public final class MatMul {
     int groups = (m + mr - 1) / mr;
     // With few panels, packing A costs more than reading it where it is (each strip would serve
     // at most DIRECT_PANELS panels): the kernel then reads A's rows in place, when they are
-    // contiguous. A transposed (a weight gradient's input) is packed whatever the panels: in place,
+    // contiguous, unless the product is deep and the strips p blocks (PACKED_DEPTH). A transposed (a weight gradient's input) is packed whatever the panels: in place,
     // each p of a strip is a row stride further on (a convolution's weight gradient read in place
     // ran at 139 GFLOP/s in a CNN step against 178 for the input gradient of its size).
-    boolean direct = direct(panels, ap);
+    boolean direct = direct(panels, ap, pb, k);
     int depthMax = Math.max(1, Math.min(KC, k));
     int blockGroups = Math.max(1, Math.min(BLOCK_ROWS, A_BLOCK_FLOATS / depthMax) / mr);
     // Panels per group: all of them unless B is large (see GROUP_FLOATS); A read in place has no
