@@ -299,9 +299,10 @@ public final class MatMul {
     int groups = (m + mr - 1) / mr;
     // With few panels, packing A costs more than reading it where it is (each strip would serve
     // at most DIRECT_PANELS panels): the kernel then reads A's rows in place, when they are
-    // contiguous, unless the product is deep and the strips p blocks (PACKED_DEPTH). A transposed (a weight gradient's input) is packed whatever the panels: in place,
-    // each p of a strip is a row stride further on (a convolution's weight gradient read in place
-    // ran at 139 GFLOP/s in a CNN step against 178 for the input gradient of its size).
+    // contiguous, unless the product is deep and the strips p blocks (PACKED_DEPTH). A transposed
+    // (a weight gradient's input) is packed whatever the panels: in place, each p of a strip is a
+    // row stride further on (a convolution's weight gradient read in place ran at 139 GFLOP/s in a
+    // CNN step against 178 for the input gradient of its size).
     boolean direct = direct(panels, ap, pb, k);
     int depthMax = Math.max(1, Math.min(KC, k));
     int blockGroups = Math.max(1, Math.min(BLOCK_ROWS, A_BLOCK_FLOATS / depthMax) / mr);
