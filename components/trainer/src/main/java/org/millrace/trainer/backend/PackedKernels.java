@@ -134,7 +134,8 @@ final class PackedKernels {
    * remainder (depth not a multiple of PB) runs in {@link #b12x2Rest}, one p at a time.
    * Its size is near what C1 compiles with profiles: a copy that also stored each row of B ran C1
    * out of registers ("out of virtual registers in linear scan"), stayed in C1's code without
-   * profiles and ran sgemm 1024 at a third of its speed; keep it no larger.
+   * profiles and ran sgemm 1024 at a third of its speed; this kernel with its remainder loop inside
+   * (2,373 bytes) failed that compile now and then too (1,931 without, docs/adr/0014); keep it no larger.
    */
   static void b12x2(float[] strip, int s0, float[] b, int base, float[] c, int co, int cs,
       float[] c0, int c0o, int c0s, int depth) {
