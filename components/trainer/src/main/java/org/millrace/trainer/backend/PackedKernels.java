@@ -131,7 +131,8 @@ final class PackedKernels {
    * {@code p / PB}: on an Intel Xeon (Ice Lake), whose vector ports also run the scalar instructions,
    * the kernel alone over L2-resident strips and panels ran 92.3 and 96.8 against 86.0 and 86.6
    * GFLOP/s (medians of 200 interleaved samples, two JVMs; issue 15's notes). The last p block's
-   * remainder (depth not a multiple of PB) runs in {@link #b12x2Rest}, one p at a time.
+   * remainder (depth not a multiple of PB: row r's element p at {@code r * PB + p} from the block's
+   * start) is a strip A of row stride PB, summed on by {@link InPlaceKernels#g12x2}.
    * Its size is near what C1 compiles with profiles: a copy that also stored each row of B ran C1
    * out of registers ("out of virtual registers in linear scan"), stayed in C1's code without
    * profiles and ran sgemm 1024 at a third of its speed; this kernel with its remainder loop inside
@@ -142,7 +143,7 @@ final class PackedKernels {
     int vl = S.length();
     int full = depth - depth % PB;
     if (full == 0) {
-      b12x2Rest(strip, s0, b, base, c, co, cs, c0, c0o, c0s, depth);
+      InPlaceKernels.g12x2(strip, s0, 1, PB, b, base, 2 * vl, c, co, cs, c0, c0o, c0s, depth);
       return;
     }
     FloatVector c0_0 = FloatVector.fromArray(S, c0, c0o);
@@ -280,108 +281,9 @@ final class PackedKernels {
     c11_0.intoArray(c, co + 11 * cs);
     c11_1.intoArray(c, co + 11 * cs + vl);
     if (full < depth) {
-      b12x2Rest(strip, s0 + full * 12, b, base + full * (2 * vl), c, co, cs, c, co, cs, depth - full);
+      InPlaceKernels.g12x2(strip, s0 + full * 12, 1, PB, b, base + full * (2 * vl), 2 * vl, c, co, cs, c, co, cs,
+          depth - full);
     }
-  }
-
-  /**
-   * {@link #b12x2} over a strip's last p block when depth is not a multiple of PB (depth below PB: row
-   * r's element p at {@code s0 + r * PB + p}), one p at a time; apart from b12x2 so that b12x2 stays
-   * small enough for C1 to compile it with profiles (see there).
-   */
-  static void b12x2Rest(float[] strip, int s0, float[] b, int base, float[] c, int co, int cs,
-      float[] c0, int c0o, int c0s, int depth) {
-    int vl = S.length();
-    FloatVector c0_0 = FloatVector.fromArray(S, c0, c0o);
-    FloatVector c0_1 = FloatVector.fromArray(S, c0, c0o + vl);
-    FloatVector c1_0 = FloatVector.fromArray(S, c0, c0o + c0s);
-    FloatVector c1_1 = FloatVector.fromArray(S, c0, c0o + c0s + vl);
-    FloatVector c2_0 = FloatVector.fromArray(S, c0, c0o + 2 * c0s);
-    FloatVector c2_1 = FloatVector.fromArray(S, c0, c0o + 2 * c0s + vl);
-    FloatVector c3_0 = FloatVector.fromArray(S, c0, c0o + 3 * c0s);
-    FloatVector c3_1 = FloatVector.fromArray(S, c0, c0o + 3 * c0s + vl);
-    FloatVector c4_0 = FloatVector.fromArray(S, c0, c0o + 4 * c0s);
-    FloatVector c4_1 = FloatVector.fromArray(S, c0, c0o + 4 * c0s + vl);
-    FloatVector c5_0 = FloatVector.fromArray(S, c0, c0o + 5 * c0s);
-    FloatVector c5_1 = FloatVector.fromArray(S, c0, c0o + 5 * c0s + vl);
-    FloatVector c6_0 = FloatVector.fromArray(S, c0, c0o + 6 * c0s);
-    FloatVector c6_1 = FloatVector.fromArray(S, c0, c0o + 6 * c0s + vl);
-    FloatVector c7_0 = FloatVector.fromArray(S, c0, c0o + 7 * c0s);
-    FloatVector c7_1 = FloatVector.fromArray(S, c0, c0o + 7 * c0s + vl);
-    FloatVector c8_0 = FloatVector.fromArray(S, c0, c0o + 8 * c0s);
-    FloatVector c8_1 = FloatVector.fromArray(S, c0, c0o + 8 * c0s + vl);
-    FloatVector c9_0 = FloatVector.fromArray(S, c0, c0o + 9 * c0s);
-    FloatVector c9_1 = FloatVector.fromArray(S, c0, c0o + 9 * c0s + vl);
-    FloatVector c10_0 = FloatVector.fromArray(S, c0, c0o + 10 * c0s);
-    FloatVector c10_1 = FloatVector.fromArray(S, c0, c0o + 10 * c0s + vl);
-    FloatVector c11_0 = FloatVector.fromArray(S, c0, c0o + 11 * c0s);
-    FloatVector c11_1 = FloatVector.fromArray(S, c0, c0o + 11 * c0s + vl);
-    for (int p = 0; p < depth; p++) {
-      int bo = base + p * (2 * vl);
-      var b0 = FloatVector.fromArray(S, b, bo);
-      var b1 = FloatVector.fromArray(S, b, bo + vl);
-      int so = s0 + p;
-      var x0 = FloatVector.broadcast(S, strip[so]);
-      c0_0 = x0.fma(b0, c0_0);
-      c0_1 = x0.fma(b1, c0_1);
-      var x1 = FloatVector.broadcast(S, strip[so + 1 * PB]);
-      c1_0 = x1.fma(b0, c1_0);
-      c1_1 = x1.fma(b1, c1_1);
-      var x2 = FloatVector.broadcast(S, strip[so + 2 * PB]);
-      c2_0 = x2.fma(b0, c2_0);
-      c2_1 = x2.fma(b1, c2_1);
-      var x3 = FloatVector.broadcast(S, strip[so + 3 * PB]);
-      c3_0 = x3.fma(b0, c3_0);
-      c3_1 = x3.fma(b1, c3_1);
-      var x4 = FloatVector.broadcast(S, strip[so + 4 * PB]);
-      c4_0 = x4.fma(b0, c4_0);
-      c4_1 = x4.fma(b1, c4_1);
-      var x5 = FloatVector.broadcast(S, strip[so + 5 * PB]);
-      c5_0 = x5.fma(b0, c5_0);
-      c5_1 = x5.fma(b1, c5_1);
-      var x6 = FloatVector.broadcast(S, strip[so + 6 * PB]);
-      c6_0 = x6.fma(b0, c6_0);
-      c6_1 = x6.fma(b1, c6_1);
-      var x7 = FloatVector.broadcast(S, strip[so + 7 * PB]);
-      c7_0 = x7.fma(b0, c7_0);
-      c7_1 = x7.fma(b1, c7_1);
-      var x8 = FloatVector.broadcast(S, strip[so + 8 * PB]);
-      c8_0 = x8.fma(b0, c8_0);
-      c8_1 = x8.fma(b1, c8_1);
-      var x9 = FloatVector.broadcast(S, strip[so + 9 * PB]);
-      c9_0 = x9.fma(b0, c9_0);
-      c9_1 = x9.fma(b1, c9_1);
-      var x10 = FloatVector.broadcast(S, strip[so + 10 * PB]);
-      c10_0 = x10.fma(b0, c10_0);
-      c10_1 = x10.fma(b1, c10_1);
-      var x11 = FloatVector.broadcast(S, strip[so + 11 * PB]);
-      c11_0 = x11.fma(b0, c11_0);
-      c11_1 = x11.fma(b1, c11_1);
-    }
-    c0_0.intoArray(c, co);
-    c0_1.intoArray(c, co + vl);
-    c1_0.intoArray(c, co + cs);
-    c1_1.intoArray(c, co + cs + vl);
-    c2_0.intoArray(c, co + 2 * cs);
-    c2_1.intoArray(c, co + 2 * cs + vl);
-    c3_0.intoArray(c, co + 3 * cs);
-    c3_1.intoArray(c, co + 3 * cs + vl);
-    c4_0.intoArray(c, co + 4 * cs);
-    c4_1.intoArray(c, co + 4 * cs + vl);
-    c5_0.intoArray(c, co + 5 * cs);
-    c5_1.intoArray(c, co + 5 * cs + vl);
-    c6_0.intoArray(c, co + 6 * cs);
-    c6_1.intoArray(c, co + 6 * cs + vl);
-    c7_0.intoArray(c, co + 7 * cs);
-    c7_1.intoArray(c, co + 7 * cs + vl);
-    c8_0.intoArray(c, co + 8 * cs);
-    c8_1.intoArray(c, co + 8 * cs + vl);
-    c9_0.intoArray(c, co + 9 * cs);
-    c9_1.intoArray(c, co + 9 * cs + vl);
-    c10_0.intoArray(c, co + 10 * cs);
-    c10_1.intoArray(c, co + 10 * cs + vl);
-    c11_0.intoArray(c, co + 11 * cs);
-    c11_1.intoArray(c, co + 11 * cs + vl);
   }
 
   /**
