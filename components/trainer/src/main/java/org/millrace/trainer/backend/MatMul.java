@@ -14,13 +14,13 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>The loops are those of Goto's GEMM: B is packed once per call into panels of {@link
  * Tile#vectors} vector widths of columns (a B of one panel's width is read where it is); each
  * thread packs a block of A (up to {@link #BLOCK_ROWS} rows by {@link #KC} of depth, fewer rows
- * for a deep block: 384 KiB, held in L2) into contiguous strips, then runs the
- * micro-kernel over every strip for one panel at a time, so the panel's slice is read from L2 (or
- * L1) while the strips stream by. A large B is swept a group of panels at a time (see {@link
- * #GROUP_FLOATS}), each thread's rows of A then packed once for all the groups. With few panels
- * (a layer of 64 outputs, a convolution of 32 filters) packing A would cost more than the
- * products, so the kernel reads A in place, unless the product is deep and A's strips can be p
- * blocks, a cheap copy for the fastest kernel ({@link #PACKED_DEPTH}). The
+ * for a deep block: 384 KiB, held in L2; taller for a large B, {@link #TALL_B_FLOATS}) into
+ * contiguous strips, then runs the micro-kernel over every strip for one panel at a time, so the
+ * panel's slice is read from L2 (or L1) while the strips stream by. A large B is swept a group of
+ * panels at a time (see {@link #GROUP_FLOATS}), each thread's rows of A then packed once for all
+ * the groups. With few panels (a layer of 64 outputs, a convolution of 32 filters) packing A
+ * would cost more than the products, so the kernel reads A in place, unless the product is deep
+ * and A's strips can be p blocks, a cheap copy for the fastest kernel ({@link #PACKED_DEPTH}). The
  * packing buffers belong to the calling and helper threads and are reused from call to call: a
  * training step allocates no buffer here (a packed B of megabytes, allocated and zeroed per call,
  * slowed some products severalfold). An {@link Epilogue} finishes each block's rows of C while
@@ -72,13 +72,32 @@ public final class MatMul {
   private static final long SMALL = 1L << 18;
 
   /**
-   * Rows per packed block of A, at most: 96 rows of a k block up to 1024 deep, fewer for deeper ones
-   * ({@link #A_BLOCK_FLOATS}), so that the block (384 KiB) stays in L2 beside the panel's slice.
+   * Rows per packed block of A, at most: 96 rows of a k block up to {@link #BLOCK_DEPTH} deep,
+   * proportionally fewer for deeper ones, so that the block (384 KiB) stays in L2 beside the panel's
+   * slice.
    */
   private static final int BLOCK_ROWS = 96;
 
-  /** Floats per packed block of A, at most (96 x 1024: 384 KiB). */
-  private static final int A_BLOCK_FLOATS = BLOCK_ROWS * 1024;
+  /** The depth of k block up to which a packed block of A holds all its rows (see {@link #BLOCK_ROWS}). */
+  private static final int BLOCK_DEPTH = 1024;
+
+  /**
+   * Floats of B's packed k block (2 MiB) beyond which a product swept whole (not in groups, see
+   * {@link #GROUP_FLOATS}) packs taller blocks of A, up to {@link #TALL_BLOCK_ROWS} rows: each block
+   * streams the whole of B from L3 or memory, its first strip of 12 rows waiting on every panel's
+   * slice while the next strips find it in L2, so more strips per block share that wait (the strips
+   * of a block past L2 come from L3 too, at 48 bytes per p against B's 128, which the hardware's
+   * prefetch keeps up with). The kernel over 8 strips and 32 panels of a 1024-deep B (4 MiB) ran
+   * at 100 and 85 GFLOP/s against 126 and 100 over 4 panels (512 KiB, in L2), one JVM each, both
+   * called in turn (an Intel Xeon, Ice Lake, 2026-12-07). sgemm 1024 in three JVMs, each way called
+   * in turn: 84.6, 90.8 and 101.0 GFLOP/s against 77.1, 85.2 and 93.5 at one thread; 128.8, 143.8
+   * and 168.9 against 132.0, 142.6 and 166.3 at two. Blocks of 192, 576 or all rows did no better
+   * than 288; a B of 3 or 6 MiB ran faster in tall blocks too, one of 2 MiB (the MLP's largest) slower.
+   */
+  private static final long TALL_B_FLOATS = 1 << 19;
+
+  /** As {@link #BLOCK_ROWS} for a B larger than {@link #TALL_B_FLOATS} (288 x 1024: 1.1 MiB, past L2). */
+  private static final int TALL_BLOCK_ROWS = 288;
 
   /**
    * Floats of packed B (4 MiB) a chunk of rows sweeps at a time, at most. A larger B (a 2048 x 2048
@@ -305,10 +324,12 @@ public final class MatMul {
     // CNN step against 178 for the input gradient of its size).
     boolean direct = direct(panels, ap, pb, k);
     int depthMax = Math.max(1, Math.min(KC, k));
-    int blockGroups = Math.max(1, Math.min(BLOCK_ROWS, A_BLOCK_FLOATS / depthMax) / mr);
     // Panels per group: all of them unless B is large (see GROUP_FLOATS); A read in place has no
     // packing to keep, and is swept whole.
     int groupPanels = direct ? panels : (int) Math.max(1, Math.min(panels, GROUP_FLOATS / ((long) depthMax * w)));
+    boolean tall = groupPanels == panels && (long) panels * depthMax * w > TALL_B_FLOATS;
+    int rowsMax = tall ? TALL_BLOCK_ROWS : BLOCK_ROWS;
+    int blockGroups = Math.max(1, Math.min(rowsMax, rowsMax * BLOCK_DEPTH / depthMax) / mr);
     if (groupPanels < panels) {
       grouped(tile, pb, a, ai, ap, packed, c, m, k, n, w, panels, groupPanels, groups, blockGroups, accumulate,
           epilogue);
