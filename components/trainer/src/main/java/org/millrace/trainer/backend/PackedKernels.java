@@ -14,6 +14,14 @@ final class PackedKernels {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   private static final int PB = Strips.PB;
 
+  /**
+   * Floats of B {@link #b12x2} moves on per p between its touches: one float of each 128 bytes (two
+   * cache lines, which the L2's adjacent-line prefetch fetches together) per p block, so that a call
+   * {@code depth} deep touches {@code TOUCH_STRIDE * depth} floats, a sixteenth of a panel's slice of
+   * that depth (see {@link #b12x2}).
+   */
+  static final int TOUCH_STRIDE = 2;
+
   private PackedKernels() {}
 
   /**
@@ -136,16 +144,27 @@ final class PackedKernels {
    * Its size is near what C1 compiles with profiles: a copy that also stored each row of B ran C1
    * out of registers ("out of virtual registers in linear scan"), stayed in C1's code without
    * profiles and ran sgemm 1024 at a third of its speed; this kernel with its remainder loop inside
-   * (2,373 bytes) failed that compile now and then too (1,931 without, docs/adr/0014); keep it no larger.
+   * (2,373 bytes) failed that compile now and then too (1,931 without, docs/adr/0014); keep it no larger
+   * (1,965 with the touches below, C2-compiled in four JVMs of four).
+   *
+   * <p>Once per p block it also reads one float of b at {@code touch}, {@link #TOUCH_STRIDE} floats
+   * further per p, and returns their sum (which the caller keeps, so that the JIT keeps the loads):
+   * the caller points it at the panel it sweeps next, so that the panel's slice comes from L3 or
+   * memory into L2 while this panel's strips run, rather than while the next panel's first strip
+   * waits for it (Java has no prefetch instruction; a load that hits L3 returns within the
+   * out-of-order window of the multiply-adds around it). The kernel over 24 strips by 32 panels of a
+   * 1024-deep B (4 MiB), in one JVM with both called in turn: 110.0, 114.2 and 107.0 GFLOP/s with
+   * the touches against 88.3, 102.2 and 85.3 without (three JVMs, an Intel Xeon, Ice Lake).
    */
-  static void b12x2(float[] strip, int s0, float[] b, int base, float[] c, int co, int cs,
-      float[] c0, int c0o, int c0s, int depth) {
+  static float b12x2(float[] strip, int s0, float[] b, int base, float[] c, int co, int cs,
+      float[] c0, int c0o, int c0s, int depth, int touch) {
     int vl = S.length();
     int full = depth - depth % PB;
     if (full == 0) {
       InPlaceKernels.g12x2(strip, s0, 1, PB, b, base, 2 * vl, c, co, cs, c0, c0o, c0s, depth);
-      return;
+      return 0f;
     }
+    float touched = 0f;
     FloatVector c0_0 = FloatVector.fromArray(S, c0, c0o);
     FloatVector c0_1 = FloatVector.fromArray(S, c0, c0o + vl);
     FloatVector c1_0 = FloatVector.fromArray(S, c0, c0o + c0s);
@@ -173,6 +192,7 @@ final class PackedKernels {
     for (int pb = 0; pb < full; pb += PB) {
       int sb = s0 + pb * 12;
       int bb = base + pb * (2 * vl);
+      touched += b[touch + pb * TOUCH_STRIDE];
       for (int q = 0; q < PB; q += 2) {
         int bo = bb + q * (2 * vl);
         var b0 = FloatVector.fromArray(S, b, bo);
@@ -284,6 +304,7 @@ final class PackedKernels {
       InPlaceKernels.g12x2(strip, s0 + full * 12, 1, PB, b, base + full * (2 * vl), 2 * vl, c, co, cs, c, co, cs,
           depth - full);
     }
+    return touched;
   }
 
   /**
