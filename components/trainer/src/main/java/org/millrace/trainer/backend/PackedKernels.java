@@ -15,10 +15,11 @@ final class PackedKernels {
   private static final int PB = Strips.PB;
 
   /**
-   * Floats of B {@link #b12x2} moves on per p between its touches: one float of each 128 bytes (two
-   * cache lines, which the L2's adjacent-line prefetch fetches together) per p block, so that a call
-   * {@code depth} deep touches {@code TOUCH_STRIDE * depth} floats, a sixteenth of a panel's slice of
-   * that depth (see {@link #b12x2}).
+   * Floats of B {@link #b12x2} moves on per p between its touches: per p block, one float of each of
+   * the two cache lines of the next 128 bytes, so that a call {@code depth} deep touches {@code
+   * TOUCH_STRIDE * depth} floats, a sixteenth of a panel's slice of that depth (see {@link #b12x2}).
+   * One float per 128 bytes, leaving the other line to the L2's adjacent-line prefetch, ran sgemm
+   * 1024 3-7% slower at one thread (in one JVM, in turn, five JVMs; 2048 within the spread).
    */
   static final int TOUCH_STRIDE = 2;
 
@@ -145,10 +146,10 @@ final class PackedKernels {
    * out of registers ("out of virtual registers in linear scan"), stayed in C1's code without
    * profiles and ran sgemm 1024 at a third of its speed; this kernel with its remainder loop inside
    * (2,373 bytes) failed that compile now and then too (1,931 without, docs/adr/0014); keep it no larger
-   * (1,965 with the touches below, C2-compiled in four JVMs of four).
+   * (1,978 with the touches below, C2-compiled in four JVMs of four).
    *
-   * <p>Once per p block it also reads one float of b at {@code touch}, {@link #TOUCH_STRIDE} floats
-   * further per p, and returns their sum (which the caller keeps, so that the JIT keeps the loads):
+   * <p>Once per p block it also reads two floats of b from {@code touch} on, {@link #TOUCH_STRIDE}
+   * floats further per p, and returns their sum (which the caller keeps, so that the JIT keeps the loads):
    * the caller points it at the panel it sweeps next, so that the panel's slice comes from L3 or
    * memory into L2 while this panel's strips run, rather than while the next panel's first strip
    * waits for it (Java has no prefetch instruction; a load that hits L3 returns within the
@@ -192,7 +193,7 @@ final class PackedKernels {
     for (int pb = 0; pb < full; pb += PB) {
       int sb = s0 + pb * 12;
       int bb = base + pb * (2 * vl);
-      touched += b[touch + pb * TOUCH_STRIDE];
+      touched += b[touch + pb * TOUCH_STRIDE] + b[touch + pb * TOUCH_STRIDE + TOUCH_STRIDE * PB / 2];
       for (int q = 0; q < PB; q += 2) {
         int bo = bb + q * (2 * vl);
         var b0 = FloatVector.fromArray(S, b, bo);
