@@ -572,7 +572,8 @@ public final class MatMul {
    * buffer; or direct: read in place from A), or along the rows; ragged tiles of C go through
    * {@code edge}, a tile-sized scratch of the calling thread's. Panel by panel, the p-block kernel
    * touches the next panel's slice, a part per strip ({@code PackedKernels.b12x2}). In one JVM with
-   * a copy of the class without the touches called in turn (four JVMs per thread count, an Intel
+   * a copy of the class without the touches called in turn (one touch per p block then, two since:
+   * {@code PackedKernels.TOUCH_STRIDE}; four JVMs per thread count, an Intel
    * Xeon, Ice Lake): sgemm 1024 at two threads 152.6-192.2 GFLOP/s against 152.9-171.2, 2048
    * 175.5-210.6 against 168.4-193.7; at one thread -6% to +8% (1024) and 0 to +9% (2048), the
    * spread of the JVMs (issue 15's notes).
@@ -592,7 +593,7 @@ public final class MatMul {
     } else {
       for (int q = q0; q < q1; q++) {
         // The panel after this one (after the last, the first again: the next block's), a part of
-        // its slice per strip, 2 floats per p (see PackedKernels.b12x2).
+        // its slice per strip, TOUCH_STRIDE floats per p (see PackedKernels.b12x2).
         int next = (q + 1 < q1 ? q + 1 : q0) * panelSize + k0 * w;
         for (int g = gb; g < ge; g++) {
           int touch = next + (g - gb) % (w / PackedKernels.TOUCH_STRIDE) * (PackedKernels.TOUCH_STRIDE * depth);

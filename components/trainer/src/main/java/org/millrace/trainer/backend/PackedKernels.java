@@ -155,7 +155,7 @@ final class PackedKernels {
    * waits for it (Java has no prefetch instruction; a load that hits L3 returns within the
    * out-of-order window of the multiply-adds around it). The kernel over 24 strips by 32 panels of a
    * 1024-deep B (4 MiB), in one JVM with both called in turn: 110.0, 114.2 and 107.0 GFLOP/s with
-   * the touches against 88.3, 102.2 and 85.3 without (three JVMs, an Intel Xeon, Ice Lake).
+   * one touch per p block against 88.3, 102.2 and 85.3 without (three JVMs, an Intel Xeon, Ice Lake).
    */
   static float b12x2(float[] strip, int s0, float[] b, int base, float[] c, int co, int cs,
       float[] c0, int c0o, int c0s, int depth, int touch) {

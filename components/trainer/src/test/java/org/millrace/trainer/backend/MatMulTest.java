@@ -27,7 +27,7 @@ class MatMulTest {
    * k block, A read in place and packed (in blocks of fewer rows for the depth); B exactly one panel
    * wide (read in place for the 12 x 2 and 6 x 2 tiles with 16 lanes, and 16 x 1 with 8 or 16);
    * B too large to sweep at once (in groups of panels, the last group narrower, over one k block
-   * and over two); B over 2 MiB packed, swept whole (A in tall blocks, 288 rows and a ragged 12).
+   * and over two); B over 2 MiB packed, swept whole (A in tall blocks: 264 rows at that depth, then 36).
    */
   private static final int[][] SHAPES = {
       {37, 53, 29}, {25, 1100, 70}, {230, 300, 200}, {50, 20, 10}, {1, 7, 1}, {13, 0, 5}, {129, 2100, 17},
