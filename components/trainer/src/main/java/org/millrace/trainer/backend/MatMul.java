@@ -105,6 +105,12 @@ public final class MatMul {
    * k block, so that the group stays in L3 while every block of A passes over it, instead of
    * streaming all of B from memory once per block of A (sgemm 2048 against the earlier way:
    * benchmarks/RESULTS.md, "B swept in groups of panels"); groups of 2 MiB and 8 MiB did no better.
+   * The groups are for threads that share B: with one thread a B of any size is swept whole, in
+   * tall blocks of A ({@link #TALL_B_FLOATS}), whose 12 strips each (at sgemm 2048's depth) share
+   * every panel's wait where the groups' blocks had 4, and the touches cover the next panel (sgemm
+   * 2048 at one thread, in one JVM with the grouped way called in turn, together with the touches'
+   * four loads: 105.1, 112.0 and 112.5 GFLOP/s against 97.5, 103.7 and 107.8, three JVMs, an Intel
+   * Xeon (Ice Lake), 2026-12-07).
    */
   private static final long GROUP_FLOATS = 1 << 20;
 
@@ -173,6 +179,8 @@ public final class MatMul {
   private final int threads;
   /** The tile every product uses, or null to choose by this machine's vector width and n. */
   private final Tile tile;
+  /** Floats of packed A per chunk of rows in {@link #grouped}, at most: {@link #A_CHUNK_FLOATS} but in tests. */
+  private final long aChunkFloats;
   /**
    * Per thread: [0] the packed B of the call it makes, [1] the packed A block of the rows it computes, [2] a
    * tile for the ragged edges of C, and after it the sum of the kernel's touches of B (see {@link #sweep}).
@@ -185,11 +193,17 @@ public final class MatMul {
 
   /** With one tile shape for every product, or null to choose per product (tests run each shape on any machine). */
   public MatMul(int threads, Tile tile) {
+    this(threads, tile, A_CHUNK_FLOATS);
+  }
+
+  /** As {@link #MatMul(int, Tile)}, packed A's chunks at most {@code aChunkFloats} (tests: {@link #A_CHUNK_FLOATS}). */
+  MatMul(int threads, Tile tile, long aChunkFloats) {
     if (threads < 1) {
       throw new IllegalArgumentException("threads expected at least 1, got " + threads);
     }
     this.threads = threads;
     this.tile = tile;
+    this.aChunkFloats = aChunkFloats;
     this.team = threads > 1 ? new Team(threads - 1, "millrace-matmul") : null;
   }
 
@@ -324,9 +338,10 @@ public final class MatMul {
     // CNN step against 178 for the input gradient of its size).
     boolean direct = direct(panels, ap, pb, k);
     int depthMax = Math.max(1, Math.min(KC, k));
-    // Panels per group: all of them unless B is large (see GROUP_FLOATS); A read in place has no
-    // packing to keep, and is swept whole.
-    int groupPanels = direct ? panels : (int) Math.max(1, Math.min(panels, GROUP_FLOATS / ((long) depthMax * w)));
+    // Panels per group: all of them unless B is large and several threads share it (see
+    // GROUP_FLOATS); A read in place has no packing to keep, and is swept whole.
+    int groupPanels = direct || threads == 1 ? panels
+        : (int) Math.max(1, Math.min(panels, GROUP_FLOATS / ((long) depthMax * w)));
     boolean tall = groupPanels == panels && (long) panels * depthMax * w > TALL_B_FLOATS;
     int rowsMax = tall ? TALL_BLOCK_ROWS : BLOCK_ROWS;
     int blockGroups = Math.max(1, Math.min(rowsMax, rowsMax * BLOCK_DEPTH / depthMax) / mr);
@@ -396,9 +411,9 @@ public final class MatMul {
   }
 
   /**
-   * The product for a B larger than {@link #GROUP_FLOATS}, swept a group of panels at a time: each
-   * thread's rows are one chunk, whose A it packs once per k block ({@link #A_CHUNK_FLOATS} at a
-   * time), so that the threads sweep the same group at about the same time and one thread's reads
+   * The product for a B larger than {@link #GROUP_FLOATS} on several threads, swept a group of
+   * panels at a time: each thread's rows are one chunk, whose A it packs once per k block ({@link
+   * #aChunkFloats} at a time), so that the threads sweep the same group at about the same time and one thread's reads
    * of it from memory serve the other's from L3. (Blocks of one A packed by all threads, claimed
    * group by group, ran sgemm 2048 at two threads 3-4% slower in fresh JVMs, 342 against 347-355
    * GFLOP/s.)
@@ -416,7 +431,7 @@ public final class MatMul {
       int n, int w, int panels, int groupPanels, int groups, int blockGroups, boolean accumulate, Epilogue epilogue) {
     int mr = tile.rows;
     int depthMax = Math.max(1, Math.min(KC, k));
-    int span = (int) Math.max(1, A_CHUNK_FLOATS / ((long) mr * depthMax));
+    int span = (int) Math.max(1, aChunkFloats / ((long) mr * depthMax));
     int owners = Math.min(groups, threads);
     int per = (groups + owners - 1) / owners;
     int sweeps = (panels + groupPanels - 1) / groupPanels;
@@ -572,7 +587,7 @@ public final class MatMul {
    * buffer; or direct: read in place from A), or along the rows; ragged tiles of C go through
    * {@code edge}, a tile-sized scratch of the calling thread's. Panel by panel, the p-block kernel
    * touches the next panel's slice, a part per strip ({@code PackedKernels.b12x2}). In one JVM with
-   * a copy of the class without the touches called in turn (one touch per p block then, two since:
+   * a copy of the class without the touches called in turn (one touch per p block then, four since:
    * {@code PackedKernels.TOUCH_STRIDE}; four JVMs per thread count, an Intel
    * Xeon, Ice Lake): sgemm 1024 at two threads 152.6-192.2 GFLOP/s against 152.9-171.2, 2048
    * 175.5-210.6 against 168.4-193.7; at one thread -6% to +8% (1024) and 0 to +9% (2048), the

@@ -16,12 +16,19 @@ final class PackedKernels {
 
   /**
    * Floats of B {@link #b12x2} moves on per p between its touches: per p block, one float of each of
-   * the two cache lines of the next 128 bytes, so that a call {@code depth} deep touches {@code
-   * TOUCH_STRIDE * depth} floats, a sixteenth of a panel's slice of that depth (see {@link #b12x2}).
-   * One float per 128 bytes, leaving the other line to the L2's adjacent-line prefetch, ran sgemm
-   * 1024 3-7% slower at one thread (in one JVM, in turn, five JVMs; 2048 within the spread).
+   * the four cache lines of the next 256 bytes, so that a call {@code depth} deep touches {@code
+   * TOUCH_STRIDE * depth} floats, an eighth of a panel's slice of that depth (see {@link #b12x2}),
+   * and a block of 8 strips covers the next panel. One float per 128 bytes, leaving the other line
+   * to the L2's adjacent-line prefetch, ran sgemm 1024 3-7% slower at one thread than two floats
+   * per 128 bytes (in one JVM, in turn, five JVMs; 2048 within the spread). Four lines rather than
+   * two per p block: sgemm 2048 at one thread, swept whole in 12-strip blocks (see {@code
+   * MatMul.GROUP_FLOATS}), 107.7, 114.8, 113.0, 110.5 and 115.6 GFLOP/s against 103.2, 105.5, 105.3,
+   * 107.0 and 109.7 for the grouped way with two (in one JVM, in turn, five JVMs), where two lines
+   * swept whole gained 3% (109.3 and 105.9 against 106.0 and 103.2); in the grouped way at two
+   * threads and for sgemm 1024, within the spread (an Intel Xeon, Ice Lake, 2026-12-07). A loop
+   * over a number of touches given per call ran the kernel 10% slower.
    */
-  static final int TOUCH_STRIDE = 2;
+  static final int TOUCH_STRIDE = 4;
 
   private PackedKernels() {}
 
@@ -146,16 +153,17 @@ final class PackedKernels {
    * out of registers ("out of virtual registers in linear scan"), stayed in C1's code without
    * profiles and ran sgemm 1024 at a third of its speed; this kernel with its remainder loop inside
    * (2,373 bytes) failed that compile now and then too (1,931 without, docs/adr/0014); keep it no larger
-   * (1,978 with the touches below, C2-compiled in four JVMs of four).
+   * (1,993 with the touches below, C2-compiled in four JVMs of four).
    *
-   * <p>Once per p block it also reads two floats of b from {@code touch} on, {@link #TOUCH_STRIDE}
-   * floats further per p, and returns their sum (which the caller keeps, so that the JIT keeps the loads):
-   * the caller points it at the panel it sweeps next, so that the panel's slice comes from L3 or
-   * memory into L2 while this panel's strips run, rather than while the next panel's first strip
-   * waits for it (Java has no prefetch instruction; a load that hits L3 returns within the
-   * out-of-order window of the multiply-adds around it). The kernel over 24 strips by 32 panels of a
-   * 1024-deep B (4 MiB), in one JVM with both called in turn: 110.0, 114.2 and 107.0 GFLOP/s with
-   * one touch per p block against 88.3, 102.2 and 85.3 without (three JVMs, an Intel Xeon, Ice Lake).
+   * <p>Once per p block it also reads four floats of b, one per cache line, from {@code touch} on,
+   * {@link #TOUCH_STRIDE} floats further per p, and returns their sum (which the caller keeps, so
+   * that the JIT keeps the loads): the caller points it at the panel it sweeps next, so that the
+   * panel's slice comes from L3 or memory into L2 while this panel's strips run, rather than while
+   * the next panel's first strip waits for it (Java has no prefetch instruction; a load that hits L3
+   * returns within the out-of-order window of the multiply-adds around it). The kernel over 24
+   * strips by 32 panels of a 1024-deep B (4 MiB), in one JVM with both called in turn: 110.0, 114.2
+   * and 107.0 GFLOP/s with one touch per p block against 88.3, 102.2 and 85.3 without (three JVMs,
+   * an Intel Xeon, Ice Lake).
    */
   static float b12x2(float[] strip, int s0, float[] b, int base, float[] c, int co, int cs,
       float[] c0, int c0o, int c0s, int depth, int touch) {
@@ -193,7 +201,8 @@ final class PackedKernels {
     for (int pb = 0; pb < full; pb += PB) {
       int sb = s0 + pb * 12;
       int bb = base + pb * (2 * vl);
-      touched += b[touch + pb * TOUCH_STRIDE] + b[touch + pb * TOUCH_STRIDE + TOUCH_STRIDE * PB / 2];
+      int tb = touch + pb * TOUCH_STRIDE;
+      touched += b[tb] + b[tb + PB] + b[tb + 2 * PB] + b[tb + 3 * PB];
       for (int q = 0; q < PB; q += 2) {
         int bo = bb + q * (2 * vl);
         var b0 = FloatVector.fromArray(S, b, bo);

@@ -26,8 +26,9 @@ class MatMulTest {
    * m, k, n: small; deep; packed A over several blocks; narrow; one row; empty depth; deeper than a
    * k block, A read in place and packed (in blocks of fewer rows for the depth); B exactly one panel
    * wide (read in place for the 12 x 2 and 6 x 2 tiles with 16 lanes, and 16 x 1 with 8 or 16);
-   * B too large to sweep at once (in groups of panels, the last group narrower, over one k block
-   * and over two); B over 2 MiB packed, swept whole (A in tall blocks: 264 rows at that depth, then 36).
+   * B too large to sweep at once on several threads (in groups of panels, the last group narrower,
+   * over one k block and over two; swept whole at one thread); B over 2 MiB packed, swept whole (A
+   * in tall blocks: 264 rows at that depth, then 36).
    */
   private static final int[][] SHAPES = {
       {37, 53, 29}, {25, 1100, 70}, {230, 300, 200}, {50, 20, 10}, {1, 7, 1}, {13, 0, 5}, {129, 2100, 17},
@@ -55,20 +56,21 @@ class MatMulTest {
   }
 
   /**
-   * A product whose B is swept in groups and whose A is too large to pack at once (more than 16 MiB
-   * of it, over two k blocks): at one thread its rows are packed a part at a time (the mutation
-   * {@code s0 += span + 1} in {@code grouped} fails here, at row 2040); at two, each thread's half
-   * fits in one part.
+   * A product whose B is swept in groups (several threads) and whose A is too large to pack at once,
+   * over two k blocks: each thread's rows are packed a part at a time. With chunks of 64 Ki floats
+   * (16 Mi in use) a part is 2 row groups at depth 2048: the threads' 13 and 12 row groups take 7
+   * phases per k block, the last with one group of the first thread's. The mutation {@code s0 +=
+   * span + 1} in {@code grouped} fails here. (At one thread, B is swept whole whatever its size.)
    */
   @Test
   void aLargeAIsPackedAPartAtATime() {
-    for (int threads : new int[] {1, 2}) {
-      MatMul mm = new MatMul(threads);
-      try {
-        check(mm, 2100, 2100, 600, false, threads + " threads");
-      } finally {
-        mm.close();
+    MatMul mm = new MatMul(2, null, 1 << 16);
+    try {
+      for (boolean accumulate : new boolean[] {false, true}) {
+        check(mm, 300, 2100, 600, accumulate, "2 threads, chunks of 64 Ki floats");
       }
+    } finally {
+      mm.close();
     }
   }
 
