@@ -26,7 +26,9 @@ import jdk.incubator.vector.VectorSpecies;
  * slowed some products severalfold). An {@link Epilogue} finishes each block's rows of C while
  * they are in L2 (a bias and activation, an activation's derivative), which saves a pass over C.
  * The strips of A are laid out and packed by {@link Strips}; the micro-kernels are in {@link
- * PackedKernels} (over packed strips) and {@link InPlaceKernels} (over A where it is).
+ * PackedKernels} (over packed strips) and {@link InPlaceKernels} (over A where it is). Packed B
+ * starts at a cache line's start ({@link Alignment}, docs/adr/0015), so that no vector load of it
+ * crosses two lines.
  */
 public final class MatMul {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -125,6 +127,9 @@ public final class MatMul {
   /** Multiply-adds per chunk of rows a thread claims, at least (some 20 us of work): see {@link #gemm}. */
   private static final long CHUNK_WORK = 1L << 21;
 
+  /** Floats of a cache line: packed B's buffer has this many more, so that its panels can start at a line's start. */
+  private static final int LINE_FLOATS = Alignment.LINE / Float.BYTES;
+
   /** A product whose k block of packed B is at most this many floats (64 KiB) sweeps its tiles along C's rows. */
   private static final long ALONG_ROWS_FLOATS = 1 << 14;
 
@@ -181,8 +186,11 @@ public final class MatMul {
   private final Tile tile;
   /** Floats of packed A per chunk of rows in {@link #grouped}, at most: {@link #A_CHUNK_FLOATS} but in tests. */
   private final long aChunkFloats;
+  /** Where packed B starts in its buffer, from 0 to 15, or -1: at a cache line's start ({@link Alignment}). */
+  private volatile int packedOffset = -1;
   /**
-   * Per thread: [0] the packed B of the call it makes, [1] the packed A block of the rows it computes, [2] a
+   * Per thread: [0] the packed B of the call it makes (from a cache line's start, see {@link Alignment}), [1] the
+   * packed A block of the rows it computes, [2] a
    * tile for the ragged edges of C, and after it the sum of the kernel's touches of B (see {@link #sweep}).
    */
   private final ThreadLocal<float[][]> buffers = ThreadLocal.withInitial(() -> new float[3][0]);
@@ -220,6 +228,14 @@ public final class MatMul {
       return Tile.T6X2;
     }
     return n <= S.length() ? Tile.T16X1 : Tile.T12X2;
+  }
+
+  /** Packed B starts at index {@code offset} (0 to 15) of its buffer from now on; -1: at a line's start (tests). */
+  void packedOffset(int offset) {
+    if (offset < -1 || offset >= LINE_FLOATS) {
+      throw new IllegalArgumentException("offset expected -1 to " + (LINE_FLOATS - 1) + ", got " + offset);
+    }
+    packedOffset = offset;
   }
 
   /** Whether the 12 x 2 tile may still use strips in p blocks (see {@link Watch}). */
@@ -325,9 +341,11 @@ public final class MatMul {
     // B exactly one panel wide, its rows contiguous (a first convolution's 32 filters: its weight
     // gradient's B is the output gradient, megabytes), is already laid out as its packed panel.
     boolean bInPlace = n == w && bj == 1 && bp == w;
-    float[] packed = bInPlace ? b : buffer(0, panels * k * w);
+    float[] packed = bInPlace ? b : buffer(0, panels * k * w + LINE_FLOATS);
+    // Packed B starts at a cache line's start (see Alignment), unless a test sets where.
+    int bOff = bInPlace ? 0 : packedOffset >= 0 ? packedOffset : Alignment.lineStart(packed);
     if (!bInPlace) {
-      packB(b, bp, bj, k, n, w, panels, packed, inline);
+      packB(b, bp, bj, k, n, w, panels, packed, bOff, inline);
     }
     int groups = (m + mr - 1) / mr;
     // With few panels, packing A costs more than reading it where it is (each strip would serve
@@ -346,8 +364,8 @@ public final class MatMul {
     int rowsMax = tall ? TALL_BLOCK_ROWS : BLOCK_ROWS;
     int blockGroups = Math.max(1, Math.min(rowsMax, rowsMax * BLOCK_DEPTH / depthMax) / mr);
     if (groupPanels < panels) {
-      grouped(tile, pb, a, ai, ap, packed, c, m, k, n, w, panels, groupPanels, groups, blockGroups, accumulate,
-          epilogue);
+      grouped(tile, pb, a, ai, ap, packed, bOff, c, m, k, n, w, panels, groupPanels, groups, blockGroups,
+          accumulate, epilogue);
       return;
     }
     // A shallow product's k block of packed B (a layer of 10 inputs, say) stays in cache in any
@@ -372,8 +390,8 @@ public final class MatMul {
             // The ragged last group, which A cannot fill.
             Strips.packA(pb, a, ai, ap, m, mr, k0, depth, ge - 1, ge, block);
           }
-          sweep(tile, pb, a, ai, ap, direct, alongRows, block, gb, edge, packed, c, m, n, w, 0, panels, k * w, k0,
-              depth, gb, ge, acc);
+          sweep(tile, pb, a, ai, ap, direct, alongRows, block, gb, edge, packed, bOff, c, m, n, w, 0, panels, k * w,
+              k0, depth, gb, ge, acc);
           if (epilogue != null && k0 + KC >= k) {
             // The block's rows of C, contiguous, finished while in L2 (per tile, its scattered rows
             // of the epilogue's other arrays missed cache: a tenth of a forward product's time).
@@ -427,8 +445,9 @@ public final class MatMul {
    * sweeps its last group; a thread takes its next chunk (and packs over its A) only once every
    * unit over its A is done.
    */
-  private void grouped(Tile tile, boolean pb, float[] a, int ai, int ap, float[] packed, float[] c, int m, int k,
-      int n, int w, int panels, int groupPanels, int groups, int blockGroups, boolean accumulate, Epilogue epilogue) {
+  private void grouped(Tile tile, boolean pb, float[] a, int ai, int ap, float[] packed, int bOff, float[] c, int m,
+      int k, int n, int w, int panels, int groupPanels, int groups, int blockGroups, boolean accumulate,
+      Epilogue epilogue) {
     int mr = tile.rows;
     int depthMax = Math.max(1, Math.min(KC, k));
     int span = (int) Math.max(1, aChunkFloats / ((long) mr * depthMax));
@@ -471,7 +490,7 @@ public final class MatMul {
                   int b = u % share.blocks;
                   int gb = share.g0 + b * blockGroups;
                   int ge = Math.min(share.g1, gb + blockGroups);
-                  sweep(tile, pb, a, ai, ap, false, false, block, share.g0, edge, packed, c, m, n, w,
+                  sweep(tile, pb, a, ai, ap, false, false, block, share.g0, edge, packed, bOff, c, m, n, w,
                       q0, Math.min(panels, q0 + groupPanels), k * w, k0, depth, gb, ge, acc);
                   if (finish != null && share.left.decrementAndGet(b) == 0) {
                     // The block's last group of panels: its rows of C are finished.
@@ -532,7 +551,8 @@ public final class MatMul {
    * every panel, {@link #PACK_ROWS} rows at a time (a panel at a time, each of its rows began a new
    * page of B for a 1024-wide B, and packing took 0.5-0.6 ms of a 7.8 ms sgemm 1024 at two threads).
    */
-  private void packB(float[] b, int bp, int bj, int k, int n, int w, int panels, float[] packed, boolean inline) {
+  private void packB(float[] b, int bp, int bj, int k, int n, int w, int panels, float[] packed, int bOff,
+      boolean inline) {
     if (bj == 1) {
       int vl = S.length();
       int full = n / w;
@@ -542,7 +562,7 @@ public final class MatMul {
           for (int q = 0; q < full; q++) {
             for (int p = pb; p < pe; p++) {
               int src = p * bp + q * w;
-              int dst = q * k * w + p * w;
+              int dst = bOff + q * k * w + p * w;
               for (int v = 0; v < w; v += vl) {
                 FloatVector.fromArray(S, b, src + v).intoArray(packed, dst + v);
               }
@@ -551,7 +571,7 @@ public final class MatMul {
           if (full < panels) {
             int cols = n - full * w;
             for (int p = pb; p < pe; p++) {
-              int dst = full * k * w + p * w;
+              int dst = bOff + full * k * w + p * w;
               System.arraycopy(b, p * bp + full * w, packed, dst, cols);
               java.util.Arrays.fill(packed, dst + cols, dst + w, 0f);
             }
@@ -565,7 +585,7 @@ public final class MatMul {
       for (int q = q0; q < q1; q++) {
         int j0 = q * w;
         int cols = Math.min(w, n - j0);
-        int base = q * k * w;
+        int base = bOff + q * k * w;
         if (cols < w) {
           for (int p = 0; p < k; p++) {
             java.util.Arrays.fill(packed, base + p * w + cols, base + (p + 1) * w, 0f);
@@ -594,26 +614,26 @@ public final class MatMul {
    * spread of the JVMs (issue 15's notes).
    */
   private static void sweep(Tile tile, boolean pb, float[] a, int ai, int ap, boolean direct, boolean alongRows,
-      float[] block, int origin, float[] edge, float[] packed, float[] c, int m, int n, int w, int q0,
+      float[] block, int origin, float[] edge, float[] packed, int bOff, float[] c, int m, int n, int w, int q0,
       int q1, int panelSize, int k0, int depth, int gb, int ge, boolean acc) {
     float touched = 0f;
     if (alongRows) {
       for (int g = gb; g < ge; g++) {
         for (int q = q0; q < q1; q++) {
           // B is small and in cache: the kernel touches its own slice.
-          touched += tileAt(tile, pb, a, ai, ap, direct, block, packed, c, m, n, w, panelSize, k0, depth, origin,
-              g, q, edge, acc, q * panelSize + k0 * w);
+          touched += tileAt(tile, pb, a, ai, ap, direct, block, packed, bOff, c, m, n, w, panelSize, k0, depth,
+              origin, g, q, edge, acc, bOff + q * panelSize + k0 * w);
         }
       }
     } else {
       for (int q = q0; q < q1; q++) {
         // The panel after this one (after the last, the first again: the next block's), a part of
         // its slice per strip, TOUCH_STRIDE floats per p (see PackedKernels.b12x2).
-        int next = (q + 1 < q1 ? q + 1 : q0) * panelSize + k0 * w;
+        int next = bOff + (q + 1 < q1 ? q + 1 : q0) * panelSize + k0 * w;
         for (int g = gb; g < ge; g++) {
           int touch = next + (g - gb) % (w / PackedKernels.TOUCH_STRIDE) * (PackedKernels.TOUCH_STRIDE * depth);
-          touched += tileAt(tile, pb, a, ai, ap, direct, block, packed, c, m, n, w, panelSize, k0, depth, origin,
-              g, q, edge, acc, touch);
+          touched += tileAt(tile, pb, a, ai, ap, direct, block, packed, bOff, c, m, n, w, panelSize, k0, depth,
+              origin, g, q, edge, acc, touch);
         }
       }
     }
@@ -623,12 +643,12 @@ public final class MatMul {
 
   /** The tile of row group g and panel q. */
   private static float tileAt(Tile tile, boolean pb, float[] a, int ai, int ap, boolean direct, float[] block,
-      float[] packed, float[] c, int m, int n, int w, int panelSize, int k0, int depth, int origin, int g, int q,
-      float[] edge, boolean acc, int touch) {
+      float[] packed, int bOff, float[] c, int m, int n, int w, int panelSize, int k0, int depth, int origin, int g,
+      int q, float[] edge, boolean acc, int touch) {
     int mr = tile.rows;
     int j0 = q * w;
     int cols = Math.min(w, n - j0);
-    int base = q * panelSize + k0 * w;
+    int base = bOff + q * panelSize + k0 * w;
     int i0 = g * mr;
     int rowsHere = Math.min(mr, m - i0);
     boolean inPlace = direct && rowsHere == mr;

@@ -74,6 +74,29 @@ class MatMulTest {
     }
   }
 
+  /**
+   * Packed B started at each of several indices of its buffer (odd ones too) rather than at a cache
+   * line's start: the same bits for every shape. The mutations that leave out the offset where B is
+   * packed ({@code dst = q * k * w + p * w}) or where the kernel reads it ({@code base = q *
+   * panelSize + k0 * w}) fail here.
+   */
+  @Test
+  void packedBSumsTheSameFromAnyIndexOfItsBuffer() {
+    for (int threads : new int[] {1, 2}) {
+      MatMul mm = new MatMul(threads);
+      try {
+        for (int offset : new int[] {0, 1, 7, 15}) {
+          mm.packedOffset(offset);
+          for (int[] s : SHAPES) {
+            check(mm, s[0], s[1], s[2], offset % 2 == 1, threads + " threads, packed B from index " + offset);
+          }
+        }
+      } finally {
+        mm.close();
+      }
+    }
+  }
+
   private static void check(MatMul mm, int m, int k, int n, boolean accumulate, String what) {
     SplittableRandom random = new SplittableRandom(m * 31L + k * 7L + n);
     float[] a = random(random, m * k);
