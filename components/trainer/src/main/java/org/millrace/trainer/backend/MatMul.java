@@ -189,9 +189,9 @@ public final class MatMul {
   /** Where packed B starts in its buffer, from 0 to 15, or -1: at a cache line's start ({@link Alignment}). */
   private volatile int packedOffset = -1;
   /**
-   * Per thread: [0] the packed B of the call it makes (from a cache line's start, see {@link Alignment}), [1] the
-   * packed A block of the rows it computes, [2] a
-   * tile for the ragged edges of C, and after it the sum of the kernel's touches of B (see {@link #sweep}).
+   * Per thread: [0] the packed B of the call it makes (from a cache line's start, see {@link
+   * Alignment}), [1] the packed A block of the rows it computes, [2] a tile for the ragged edges of
+   * C, and after it the sum of the kernel's touches of B (see {@link #sweep}).
    */
   private final ThreadLocal<float[][]> buffers = ThreadLocal.withInitial(() -> new float[3][0]);
 
@@ -431,8 +431,8 @@ public final class MatMul {
   /**
    * The product for a B larger than {@link #GROUP_FLOATS} on several threads, swept a group of
    * panels at a time: each thread's rows are one chunk, whose A it packs once per k block ({@link
-   * #aChunkFloats} at a time), so that the threads sweep the same group at about the same time and one thread's reads
-   * of it from memory serve the other's from L3. (Blocks of one A packed by all threads, claimed
+   * #aChunkFloats} at a time), so that the threads sweep the same group at about the same time and
+   * one thread's reads of it from memory serve the other's from L3. (Blocks of one A packed by all threads, claimed
    * group by group, ran sgemm 2048 at two threads 3-4% slower in fresh JVMs, 342 against 347-355
    * GFLOP/s.)
    *

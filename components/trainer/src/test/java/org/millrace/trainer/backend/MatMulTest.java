@@ -58,7 +58,7 @@ class MatMulTest {
   /**
    * A product whose B is swept in groups (several threads) and whose A is too large to pack at once,
    * over two k blocks: each thread's rows are packed a part at a time. With chunks of 64 Ki floats
-   * (16 Mi in use) a part is 2 row groups at depth 2048: the threads' 13 and 12 row groups take 7
+   * (4 Mi by default) a part is 2 row groups at depth 2048: the threads' 13 and 12 row groups take 7
    * phases per k block, the last with one group of the first thread's. The mutation {@code s0 +=
    * span + 1} in {@code grouped} fails here. (At one thread, B is swept whole whatever its size.)
    */

@@ -138,11 +138,13 @@ public final class DeviceBenchmark {
    * products are measured against (the clock a VM reports is not the one the cores run at). Each
    * accumulator is the addend, {@code c = a * b + c}, as in the products' kernels (one
    * instruction, {@code vfmadd231ps}), and the loop counts with an int, which C2 unrolls. Until
-   * 2026-12-07 the loop counted with a long and each accumulator was the multiplicand, {@code c
-   * = c * a + b}, which C2 compiles with register copies beside the multiply-adds; on Intel's
-   * cores those and the counter's instructions share the vector ports, and the peak measured
-   * 135-147 GFLOP/s on an Intel Xeon (Ice Lake, 2.8 GHz: 179 GFLOP/s with both of its 16-lane
-   * FMA units busy) where this loop measures 170-178 in the same JVM (issue 15's notes).
+   * 2026-12-07 the loop counted with a long and each accumulator was the multiplicand, {@code c =
+   * c * a + b}, which C2 compiles with a register copy before each multiply-add (a {@code
+   * vmovdqu64} of b, disassembled); on Intel's cores the copies and the counter's instructions
+   * share the vector ports. On an Intel Xeon (Ice Lake, 2.8 GHz: 179 GFLOP/s a core with both of
+   * its 16-lane FMA units busy) that loop measured 117-147 GFLOP/s at one thread, and in one JVM
+   * the long counter alone 135-147, the multiplicand alone 116-147, this loop 170-178 (issue 15's
+   * notes).
    */
   static void peak(int threads) throws InterruptedException {
     int iterations = 20_000_000;
