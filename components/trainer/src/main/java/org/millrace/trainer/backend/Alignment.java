@@ -14,8 +14,9 @@ import java.lang.reflect.Field;
  * 2026-12-07). Java does not say where an array lies; HotSpot's {@code sun.misc.Unsafe} reads the
  * reference to it, which with compressed references is the address shifted right by a number of
  * bits this class finds from two objects allocated one after the other. The garbage collector
- * may move an array (not a large one: G1 leaves those where they are), so callers ask again per
- * product. Where the JVM has no such {@code Unsafe}, or the two objects do not tell, {@link
+ * may move an array, so callers ask again per product (a call costs 6-11 ns, a scratch loop over
+ * 64 arrays, 2026-12-07; with the probe's method handles in static final fields instead, 21-35
+ * ns). Where the JVM has no such {@code Unsafe}, or the two objects do not tell, {@link
  * #lineStart} answers 0: the products are then as before, their results the same either way.
  */
 final class Alignment {
@@ -71,8 +72,15 @@ final class Alignment {
       this.pairStep = (longBase + Long.BYTES + 7) & -8L;
     }
 
-    /** The probe of this JVM, or null. */
+    /**
+     * The probe of this JVM, or null: also from JDK 24 on, which prints a warning at the first use of
+     * {@code sun.misc.Unsafe}'s memory access (JEP 498) on standard error, which {@code ./millrace}
+     * keeps for its own messages.
+     */
     static Probe find() {
+      if (Runtime.version().feature() >= 24) {
+        return null;
+      }
       try {
         Class<?> type = Class.forName("sun.misc.Unsafe");
         Field field = type.getDeclaredField("theUnsafe");

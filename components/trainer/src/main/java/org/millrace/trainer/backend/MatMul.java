@@ -238,6 +238,11 @@ public final class MatMul {
     packedOffset = offset;
   }
 
+  /** Where packed B starts in {@code buffer}: at {@code offset} if set (0 to 15), else at a cache line's start. */
+  static int packedStart(float[] buffer, int offset) {
+    return offset >= 0 ? offset : Alignment.lineStart(buffer);
+  }
+
   /** Whether the 12 x 2 tile may still use strips in p blocks (see {@link Watch}). */
   boolean pBlocks() {
     return pBlocks;
@@ -342,8 +347,7 @@ public final class MatMul {
     // gradient's B is the output gradient, megabytes), is already laid out as its packed panel.
     boolean bInPlace = n == w && bj == 1 && bp == w;
     float[] packed = bInPlace ? b : buffer(0, panels * k * w + LINE_FLOATS);
-    // Packed B starts at a cache line's start (see Alignment), unless a test sets where.
-    int bOff = bInPlace ? 0 : packedOffset >= 0 ? packedOffset : Alignment.lineStart(packed);
+    int bOff = bInPlace ? 0 : packedStart(packed, packedOffset);
     if (!bInPlace) {
       packB(b, bp, bj, k, n, w, panels, packed, bOff, inline);
     }

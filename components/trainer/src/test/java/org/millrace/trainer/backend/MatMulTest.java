@@ -97,6 +97,28 @@ class MatMulTest {
     }
   }
 
+  /**
+   * Unless a test sets where, packed B starts at an index whose element starts a cache line (the
+   * mutation "packed B starts at 0" fails here: eight buffers of different sizes are not all
+   * aligned at 0); an offset outside 0-15 is refused.
+   */
+  @Test
+  void packedBStartsAtACacheLine() {
+    for (int size = 1000; size < 1008; size++) {
+      float[] buffer = new float[size];
+      int start = MatMul.packedStart(buffer, -1);
+      assertEquals(0, (Alignment.address(buffer) + 16 + 4L * start) % Alignment.LINE, "buffer of " + size);
+    }
+    assertEquals(7, MatMul.packedStart(new float[100], 7));
+    MatMul mm = new MatMul(1);
+    try {
+      assertThrows(IllegalArgumentException.class, () -> mm.packedOffset(16));
+      assertThrows(IllegalArgumentException.class, () -> mm.packedOffset(-2));
+    } finally {
+      mm.close();
+    }
+  }
+
   private static void check(MatMul mm, int m, int k, int n, boolean accumulate, String what) {
     SplittableRandom random = new SplittableRandom(m * 31L + k * 7L + n);
     float[] a = random(random, m * k);
