@@ -107,6 +107,7 @@ class MatMulTest {
     for (int size = 1000; size < 1008; size++) {
       float[] buffer = new float[size];
       int start = MatMul.packedStart(buffer, -1);
+      // 16: a float[]'s header with compressed class pointers, the JVM's default (as AlignmentTest).
       assertEquals(0, (Alignment.address(buffer) + 16 + 4L * start) % Alignment.LINE, "buffer of " + size);
     }
     assertEquals(7, MatMul.packedStart(new float[100], 7));

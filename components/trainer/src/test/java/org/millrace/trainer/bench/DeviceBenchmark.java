@@ -142,9 +142,10 @@ public final class DeviceBenchmark {
    * c * a + b}, which C2 compiles with a register copy before each multiply-add (a {@code
    * vmovdqu64} of b, disassembled); on Intel's cores the copies and the counter's instructions
    * share the vector ports. On an Intel Xeon (Ice Lake, 2.8 GHz: 179 GFLOP/s a core with both of
-   * its 16-lane FMA units busy) that loop measured 117-147 GFLOP/s at one thread, and in one JVM
-   * the long counter alone 135-147, the multiplicand alone 116-147, this loop 170-178 (issue 15's
-   * notes).
+   * its 16-lane FMA units busy) that loop measured 100-126 GFLOP/s at one thread in runs Z-AD of
+   * benchmarks/RESULTS.md, and in one JVM, in turn, the long counter
+   * alone 135-147, the multiplicand alone 116-147, this loop 170-178 (RESULTS.md, "The FMA peak,
+   * measured again").
    */
   static void peak(int threads) throws InterruptedException {
     int iterations = 20_000_000;
