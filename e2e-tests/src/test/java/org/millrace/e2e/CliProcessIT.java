@@ -352,6 +352,13 @@ class CliProcessIT {
       assertEquals(2, r.code(), r.toString());
       assertTrue(r.err().contains("'" + bad[bad.length - 2] + "'") && r.err().contains("expected"), r.toString());
     }
+    // A fraction for an integer parameter is refused, not cut to an integer; a value given with --set
+    // is blamed on the option, not on the file's line it replaced.
+    var fraction = cli.run(LONG, "run", PENGUINS, "--set", "trainer.epochs=2.9");
+    assertEquals(2, fraction.code(), fraction.toString());
+    assertTrue(fraction.err().contains("--set trainer.epochs=2.9: node 'trainer' parameter 'epochs': parameter 'epochs'"
+        + " expected an integer, got '2.9'"), fraction.toString());
+    assertTrue(!fraction.err().contains("pipeline.yaml:"), fraction.toString());
   }
 
   @Test

@@ -6,7 +6,10 @@ public record CompileError(String file, Position position, String node, String k
   @Override
   public String toString() {
     var sb = new StringBuilder();
-    if (file != null) {
+    if (position != null && position.override() != null) {
+      // A value from the command line, not the file: the error names the option.
+      sb.append(position.override()).append(": ");
+    } else if (file != null) {
       sb.append(file);
       if (position != null) {
         sb.append(':').append(position);

@@ -15,8 +15,17 @@ import java.util.Map;
 public final class Overrides {
   private Overrides() {}
 
-  /** One override. */
-  public record Set(String node, String parameter, Object value) {}
+  /** One override; {@code option} is how the user gave it, for errors (null: {@code --set NODE.PARAMETER=VALUE}). */
+  public record Set(String node, String parameter, Object value, String option) {
+    public Set(String node, String parameter, Object value) {
+      this(node, parameter, value, null);
+    }
+
+    /** The option as errors name it. */
+    String given() {
+      return option != null ? option : "--set " + node + "." + parameter + "=" + value;
+    }
+  }
 
   /** Parses {@code NODE.PARAMETER=VALUE}. */
   public static Set parse(String text) {
@@ -35,7 +44,7 @@ public final class Overrides {
       throw new IllegalArgumentException("--set " + text.substring(0, eq) + " expected a YAML value, got '" + raw
           + "': " + e.getMessage().lines().findFirst().orElse(""));
     }
-    return new Set(text.substring(0, dot), text.substring(dot + 1, eq), value);
+    return new Set(text.substring(0, dot), text.substring(dot + 1, eq), value, "--set " + text);
   }
 
   /**
@@ -70,13 +79,18 @@ public final class Overrides {
     }
     for (RawNode n : raw.nodes()) {
       Map<String, Object> params = new LinkedHashMap<>(n.parameters());
+      Map<String, Position> positions = new LinkedHashMap<>(n.positions());
       for (Set s : sets) {
         if (s.node().equals(n.id())) {
           params.put(s.parameter(), s.value());
+          // An error in the value then names the option, not the file's line it replaced.
+          String key = "parameters." + s.parameter();
+          positions.keySet().removeIf(k -> k.equals(key) || k.startsWith(key + ".") || k.startsWith(key + "["));
+          positions.put(key, Position.override(s.given()));
         }
       }
       nodes.add(new RawNode(n.id(), n.component(), n.inputs(), params, n.maxAttempts(), n.backoffMillis(), n.cache(),
-          n.positions()));
+          positions));
     }
     return new RawPipeline(raw.file(), raw.name(), raw.pipelineRoot(), raw.beamPipelineArgs(), nodes, raw.positions());
   }

@@ -130,6 +130,26 @@ class PipelineCompilerTest {
   }
 
   @Test
+  void anOverriddenValueIsBlamedOnItsOptionNotOnTheFile() {
+    var raw = YamlPipelineLoader.load("p.yaml", """
+        pipeline: demo
+        nodes:
+          a:
+            component: Produce
+            parameters: {value: x, sleep_ms: 5}
+          b:
+            component: Produce
+            parameters: {value: x, sleep_ms: 2.5}
+        """);
+    var e = assertThrows(PipelineCompileException.class, () -> new PipelineCompiler(REGISTRY).compile(
+        Overrides.apply(raw, List.of(Overrides.parse("a.sleep_ms=2.9")))));
+    assertEquals(List.of(
+        "--set a.sleep_ms=2.9: node 'a' parameter 'sleep_ms': parameter 'sleep_ms' expected an integer, got '2.9'",
+        "p.yaml:8:38: node 'b' parameter 'sleep_ms': parameter 'sleep_ms' expected an integer, got '2.5'"),
+        e.errors().stream().map(CompileError::toString).toList());
+  }
+
+  @Test
   void cyclesAreNamed() {
     assertEquals(List.of("p.yaml:6:3: node 'b': expected the nodes to form no cycle, got b -> a -> b"),
         errors("""

@@ -45,6 +45,14 @@ class ParameterBinderTest {
   }
 
   @Test
+  void aFractionForAnIntegerIsRefusedNotTruncated() {
+    var e = assertThrows(ParameterException.class,
+        () -> ParameterBinder.bind(Params.class, Map.of("batch_size", 40.5)));
+    assertEquals("batch_size", e.path());
+    assertEquals("parameter 'batch_size' expected an integer, got '40.5'", e.getMessage());
+  }
+
+  @Test
   void wrongTypeNamesParameterAndExpectedType() {
     var e = assertThrows(ParameterException.class,
         () -> ParameterBinder.bind(Params.class, Map.of("batch_size", "big")));
