@@ -359,6 +359,16 @@ class CliProcessIT {
     assertTrue(fraction.err().contains("--set trainer.epochs=2.9: node 'trainer' parameter 'epochs': parameter 'epochs'"
         + " expected an integer, got '2.9'"), fraction.toString());
     assertTrue(!fraction.err().contains("pipeline.yaml:"), fraction.toString());
+    // A threshold on a metric no task computes is refused before anything runs, at its line in the file
+    // (it was a failed check after training, and the run SUCCEEDED without a blessing).
+    Path typo = Files.writeString(tmp.resolve("metric-typo.yaml"), Files.readString(ws.resolve(PENGUINS))
+        .replace("{metric: accuracy, lower: 0.9}", "{metric: acuracy, lower: 0.9}"));
+    var metric = cli.run(LONG, "run", typo.toString());
+    assertEquals(2, metric.code(), metric.toString());
+    assertTrue(metric.err().contains(typo + ":59:") && metric.err().contains("node 'evaluator' parameter"
+        + " 'thresholds[0].metric': threshold metric expected one of [accuracy,") && metric.err().contains(
+        "got 'acuracy'"), metric.toString());
+    assertTrue(!metric.out().contains("node ingest"), "nothing ran: " + metric);
   }
 
   @Test

@@ -23,6 +23,10 @@ public record MetricThreshold(String metric, Map<String, String> slice, Boolean 
     if (metric == null || metric.isBlank()) {
       throw new ParameterException("metric", "threshold metric expected a metric name, got " + metric);
     }
+    if (!org.millrace.evaluator.metrics.MetricsCalculator.NAMES.contains(metric)) {
+      throw new ParameterException("metric", "threshold metric expected one of "
+          + org.millrace.evaluator.metrics.MetricsCalculator.NAMES + ", got '" + metric + "'");
+    }
     slice = slice == null ? Map.of() : Map.copyOf(slice);
     allSlices = allSlices != null && allSlices;
     higherIsBetter = higherIsBetter == null || higherIsBetter;

@@ -1,6 +1,7 @@
 package org.millrace.evaluator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Map;
@@ -44,11 +45,18 @@ class ValidatorTest {
   }
 
   @Test
-  void unknownMetricFailsWithTheKnownNames() {
+  void aMetricTheTaskDoesNotComputeFailsWithTheKnownNames() {
     var params = ParameterBinder.bind(EvaluatorParams.class, Map.of("thresholds", List.of(
-        Map.of("metric", "auc", "lower", 0.5))));
+        Map.of("metric", "rmse", "lower", 0.5))));
     Check c = Validator.validate(params, Map.of("Overall", m(0.5)), null, Set.of()).get(0);
-    assertEquals("metric expected one of [log_loss], got 'auc'", c.message());
+    assertEquals("metric expected one of [log_loss], got 'rmse'", c.message());
+  }
+
+  @Test
+  void aMetricNoTaskComputesIsRefusedWhenBound() {
+    var e = assertThrows(org.millrace.api.spec.ParameterException.class, () -> ParameterBinder.bind(
+        EvaluatorParams.class, Map.of("thresholds", List.of(Map.of("metric", "rsquared", "lower", 0.2)))));
+    assertTrue(e.getMessage().endsWith("got 'rsquared'") && e.getMessage().contains("r2"), e.getMessage());
   }
 
   @Test

@@ -113,7 +113,14 @@ public final class ParameterBinder {
     if (cause instanceof ValueInstantiationException v) {
       Throwable root = v.getCause() != null ? v.getCause() : v;
       if (root instanceof ParameterException p) {
-        return p;
+        // A nested record's own check names its field; Jackson's path says where that record is
+        // (thresholds[0] and metric: thresholds[0].metric).
+        String outer = path(v);
+        if (outer.isEmpty() || p.path().equals(outer) || p.path().startsWith(outer + ".")
+            || p.path().startsWith(outer + "[")) {
+          return p;
+        }
+        return new ParameterException(p.path().isEmpty() ? outer : outer + "." + p.path(), p.getMessage());
       }
       return new ParameterException(path(v), root.getMessage());
     }

@@ -72,6 +72,8 @@ class ParameterBinderTest {
     var e = assertThrows(ParameterException.class,
         () -> ParameterBinder.bind(Params.class, Map.of("layers", List.of(Map.of("units", 4), Map.of("units", -3)))));
     assertEquals("units expected a positive integer, got -3", e.getMessage());
+    // The nested record's field, where it is: the file's position of layers[1].units, not of 'units'.
+    assertEquals("layers[1].units", e.path());
   }
 
   @Test

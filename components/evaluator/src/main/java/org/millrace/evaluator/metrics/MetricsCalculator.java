@@ -17,6 +17,17 @@ import org.millrace.api.format.SliceMetrics;
 public final class MetricsCalculator {
   private static final int CURVE_POINTS = 101;
 
+  /**
+   * Every metric name this class computes for some task (the class comment's list): a threshold on
+   * any other name is a mistake to refuse when the pipeline compiles, not a check that fails after
+   * training.
+   */
+  public static final java.util.SortedSet<String> NAMES = java.util.Collections.unmodifiableSortedSet(
+      new java.util.TreeSet<>(List.of("example_count", "weighted_example_count", "accuracy", "log_loss", "precision",
+          "recall", "f1", "auc_roc", "auc_pr", "mean_prediction", "mean_label", "calibration", "precision_macro",
+          "recall_macro", "f1_macro", "auc_roc_macro", "auc_pr_macro", "precision_micro", "recall_micro", "f1_micro",
+          "mse", "rmse", "mae", "r2")));
+
   private MetricsCalculator() {}
 
   /** Computes every metric of the slice. */
