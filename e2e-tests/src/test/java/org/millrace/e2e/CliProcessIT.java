@@ -151,6 +151,15 @@ class CliProcessIT {
     ok(printed("./millrace lineage .millrace/pipelines/penguins/trainer/model/<id>", "<id>", id), "Model", "Examples");
     ok(printed("./millrace artifacts --type Model"), "Model", model.toString());
     ok(printed("./millrace models list penguins"), "version", "penguins/trainer/model/" + id);
+    // A misspelled name or type is said, with the names there are: not an empty table and exit 0.
+    var noModel = cli.run(LONG, "models", "list", "pengiuns");
+    assertEquals(2, noModel.code(), noModel.toString());
+    assertTrue(noModel.err().contains("model name expected one of [penguins] (the models of .millrace/registry), got"
+        + " 'pengiuns'"), noModel.toString());
+    var noType = cli.run(LONG, "artifacts", "--type", "Modle");
+    assertEquals(2, noType.code(), noType.toString());
+    assertTrue(noType.err().contains("--type expected one of [") && noType.err().contains("Model, ModelBlessing")
+        && noType.err().contains("got 'Modle'"), noType.toString());
     ok(printed("./millrace models export-onnx <model-dir>", "<model-dir>", model.toString()), "wrote ");
     assertTrue(Files.size(model.resolve("model.onnx")) > 0);
     ok(printed("./millrace models bless <model-id|uri> --reason \"reviewed\"", "<model-id|uri>", model.toString()),

@@ -28,6 +28,13 @@ final class ArtifactsCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try (MetadataStore store = cli.openStore()) {
+      if (type != null && org.millrace.api.artifact.ArtifactTypes.byName(type).isEmpty()
+          && store.getType(org.millrace.metadata.TypeKind.ARTIFACT, type).isEmpty()) {
+        // A misspelled type is a mistake to say, not an empty table (a custom component's type is in the store).
+        throw new IllegalArgumentException("--type expected one of " + org.millrace.api.artifact.ArtifactTypes.all()
+            .stream().map(org.millrace.api.artifact.ArtifactType::name).sorted().toList()
+            + " or a type of this store's artifacts, got '" + type + "'");
+      }
       var q = ArtifactQuery.builder().type(type).newestFirst().limit(limit);
       if (pipeline != null) {
         Context c = store.getContext(Keys.PIPELINE_CONTEXT, pipeline).orElseThrow(() -> new IllegalArgumentException(

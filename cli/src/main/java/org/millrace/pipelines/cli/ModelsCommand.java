@@ -68,7 +68,14 @@ final class ModelsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
       var t = new Table("version", "pushed at", "model", "reason", "rollback of", "rolled back");
-      for (var v : new ModelRegistry(registry).list(name)) {
+      var index = new ModelRegistry(registry);
+      var versions = index.list(name);
+      if (versions.isEmpty() && !index.names().contains(name)) {
+        // A misspelled name is a mistake to say, not an empty table.
+        throw new IllegalArgumentException("model name expected one of " + index.names() + " (the models of "
+            + registry + "), got '" + name + "'");
+      }
+      for (var v : versions) {
         t.row(v.version(), v.pushedAt(), v.modelUri(), v.reason(), v.rollbackOf(), v.rolledBack() ? "yes" : "");
       }
       models.cli.out().print(t.render());

@@ -63,6 +63,18 @@ public final class ModelRegistry {
     return RegistryIndex.read(dir(name)).map(RegistryIndex::versions).orElse(List.of());
   }
 
+  /** The names of the models with an index in this registry, sorted (none when the registry does not exist). */
+  public List<String> names() {
+    if (!Files.isDirectory(base)) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.list(base)) {
+      return s.filter(d -> RegistryIndex.read(d).isPresent()).map(d -> d.getFileName().toString()).sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("listing the registry " + base, e);
+    }
+  }
+
   /** The served version: the highest one not withdrawn by a rollback. */
   public Optional<RegistryEntry> current(String name) {
     return list(name).stream().filter(e -> !e.rolledBack()).reduce((a, b) -> b);
