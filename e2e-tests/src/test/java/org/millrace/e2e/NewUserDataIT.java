@@ -76,6 +76,11 @@ class NewUserDataIT {
     try (Stream<Path> s = Files.walk(q.resolve("root"))) {
       rejected = s.filter(p -> p.endsWith(Path.of("quarantine", "rejected.jsonl"))).findFirst().orElseThrow();
     }
+    // The console says so, as it does for dropped labels (the run used to succeed without a word).
+    assertTrue((quarantined.out() + quarantined.err()).contains("ExampleGen: 1 of 344 rows quarantined as bad to ")
+        && (quarantined.out() + quarantined.err()).contains(Path.of("quarantine", "rejected.jsonl")
+            + " (bad_rows: quarantine)"),
+        quarantined.toString());
     List<String> entries = Files.readAllLines(rejected);
     assertEquals(1, entries.size(), entries.toString());
     JsonNode entry = JSON.readTree(entries.get(0));

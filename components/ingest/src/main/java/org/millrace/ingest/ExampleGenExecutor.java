@@ -101,6 +101,11 @@ public final class ExampleGenExecutor implements Executor<ExampleGenParams> {
     props.put("input_files", (long) files.size());
     props.put("rows_read", read);
     props.put("rejected_rows", rejected);
+    if (rejected > 0) {
+      // Rows set aside are said where the user looks, as dropped labels are: not only in the store.
+      ctx.notice().info("ExampleGen: {} of {} rows quarantined as bad to {} (bad_rows: quarantine)", rejected, read,
+          out.resolve(QUARANTINE));
+    }
     long labelDropped = counts.labelDropped();
     long labelQuarantined = counts.labelQuarantined();
     if (p.label() != null) {
