@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A new user's own file through the real launcher: saved by Excel (byte-order mark, CRLF), with a
- * stray non-number in a numeric column, or with a header alone.
+ * stray non-number in a numeric column, with a header alone, or a numeric target given as classes.
  */
 class NewUserDataIT {
   static final Path PENGUINS = Path.of("examples/data/penguins/penguins.csv");
@@ -86,6 +86,30 @@ class NewUserDataIT {
     JsonNode entry = JSON.readTree(entries.get(0));
     assertEquals(11, entry.get("line").asInt());
     assertTrue(entry.get("reason").asText().contains("culmen_length_mm"), entry.toString());
+  }
+
+  @Test
+  void aNumericLabelGivenAsClassesPointsToRegression() throws Exception {
+    Path yaml = dir.resolve("diabetes.yaml");
+    var init = new MillraceProcess(dir).run("init", "examples/data/diabetes/diabetes.csv", "--label", "progression",
+        "--out", yaml.toString(), "--epochs", "1");
+    assertEquals(0, init.code(), init.toString());
+    String text = Files.readString(yaml);
+    assertTrue(text.contains("task: regression}"), text);
+    Files.writeString(yaml, text.replace("task: regression}", "task: classification}")
+        .replace("pipeline_root: .millrace/pipelines/diabetes", "pipeline_root: " + dir.resolve("root")));
+    var r = new MillraceProcess(dir).run("run", yaml.toString());
+    assertEquals(1, r.code(), r.toString());
+    String all = r.out() + r.err();
+    assertTrue(all.contains("node transform FAILED: label 'progression' class '") && all.contains(
+        " classes were fitted, all numbers ([") && all.contains(" more]): a numeric label with that many values is"
+        + " usually a regression target. Fix: label: {feature: progression, task: regression}"), r.toString());
+    // The reason alone on the console (it came wrapped: "PipelineExecutionException: java.lang.
+    // IllegalArgumentException: ..."), the whole trace in the run's log.
+    assertTrue(!all.contains("PipelineExecutionException") && !all.contains("java.lang."), r.toString());
+    Path log = Path.of(all.lines().filter(l -> l.startsWith("log: ")).findFirst().orElseThrow().substring(5));
+    String logged = Files.readString(log);
+    assertTrue(logged.contains("node transform attempt 1/1 failed") && logged.contains("\tat org.millrace."), logged);
   }
 
   @Test

@@ -79,6 +79,28 @@ class LabelPolicyTest {
   }
 
   @Test
+  void aNumericLabelOfManyValuesAsClassesPointsToRegression() throws Exception {
+    Path dir = scratch("numeric");
+    var schema = DataSchema.of(Feature.of("x", FeatureType.FLOAT, false), Feature.of("progression", FeatureType.INT,
+        true));
+    var train = new BatchBuilder(schema, 64);
+    for (int i = 0; i < 30; i++) {
+      train.addRow((double) i, 25L + 7 * i);
+    }
+    var eval = new BatchBuilder(schema, 1);
+    eval.addRow(3.0, 206L);
+    Examples examples = TestData.examples(dir.resolve("raw"), 1, Map.of("train", List.of(train.build()),
+        "eval", List.of(eval.build())));
+    var params = TestData.params("label: {feature: progression}\nfeatures: [{feature: x, ops: [zscore]}]");
+    String m = failure(() -> TransformExecutorTest.run(dir, List.of(examples), params, List.of()));
+    assertTrue(m.startsWith("label 'progression' class '206' occurs in split 'eval' but not in the analyze splits"
+        + " [train], where 30 classes were fitted, all numbers ("), m);
+    assertTrue(m.contains(", ... 20 more]): a numeric label with that many values is usually a regression target."
+        + " Fix: label: {feature: progression, task: regression}"), m);
+    assertTrue(m.length() < 600, "a readable line, not every class twice: " + m);
+  }
+
+  @Test
   void labelClassesNameEveryClassInOrder(@TempDir Path dir) throws Exception {
     var params = TestData.params(
         "label: {feature: species, classes: [Gentoo, Adelie, Chinstrap]}\nfeatures: [{feature: x, ops: [zscore]}]");

@@ -132,6 +132,8 @@ public final class NodeLauncher {
       } catch (Exception | OutOfMemoryError | StackOverflowError e) {
         // An Error other than these two (a LinkageError, an InternalError) leaves the JVM in no state to go on.
         lastError = describe(e);
+        // The whole trace goes to the run's log file (and the console with -v), not to the quiet console.
+        LOG.info("node {} attempt {}/{} failed", node.id(), attempt, attempts, e);
         if (attempt < attempts) {
           LOG.warn("node {} attempt {}/{} failed: {}", node.id(), attempt, attempts, lastError);
         } else if (attempts > 1) {
@@ -294,9 +296,24 @@ public final class NodeLauncher {
 
   static String describe(Throwable e) {
     if (e instanceof QuarantineKeptException) {
-      return describeWith(e.getCause(), e.getMessage());
+      return describeWith(unwrapped(e.getCause()), e.getMessage());
     }
-    return describeWith(e, e.getMessage());
+    Throwable t = unwrapped(e);
+    return describeWith(t, t.getMessage());
+  }
+
+  /**
+   * The exception a wrapper carries when the wrapper says nothing of its own: Beam's
+   * PipelineExecutionException around what a DoFn threw has its cause's toString() as its message,
+   * which put "PipelineExecutionException: java.lang.IllegalArgumentException:" before the reason.
+   */
+  static Throwable unwrapped(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t && t.getMessage() != null
+        && t.getMessage().equals(t.getCause().toString())) {
+      t = t.getCause();
+    }
+    return t;
   }
 
   private static String describeWith(Throwable e, String message) {

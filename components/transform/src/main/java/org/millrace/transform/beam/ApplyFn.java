@@ -51,6 +51,24 @@ final class ApplyFn extends DoFn<Batch, Batch> {
     schema = outputSchema(graph.featureDim());
   }
 
+  /** Classes beyond which an error shows the first few rather than all. */
+  static final int MANY_CLASSES = 20;
+
+  /** The list, or its first ten and how many more (an error line stays readable). */
+  static String some(List<String> values) {
+    return values.size() <= MANY_CLASSES ? values.toString()
+        : values.subList(0, 10).toString().replace("]", ", ... " + (values.size() - 10) + " more]");
+  }
+
+  private static boolean isNumber(String s) {
+    try {
+      Double.parseDouble(s);
+      return true;
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+
   /** The apply error with its split and, for a label the graph cannot encode, the fix. */
   String explain(IllegalArgumentException e) {
     String where = " [in " + (split == null ? "" : "split '" + split + "' of ") + source + "]";
@@ -65,10 +83,19 @@ final class ApplyFn extends DoFn<Batch, Batch> {
         }
         var all = new java.util.ArrayList<>(u.classes());
         all.add(u.value());
+        if (all.size() > MANY_CLASSES && all.stream().allMatch(ApplyFn::isNumber)) {
+          // A numeric label with this many values is most likely a regression target given as classes.
+          return "label '" + u.label() + "' class '" + u.value() + "' occurs in split '" + split
+              + "' but not in the analyze splits " + analyzeSplits + ", where " + u.classes().size()
+              + " classes were fitted, all numbers (" + some(u.classes()) + "): a numeric label with that many"
+              + " values is usually a regression target. Fix: label: {feature: " + u.label()
+              + ", task: regression}; if they are classes, name every one in label.classes" + row + where;
+        }
         return "label '" + u.label() + "' class '" + u.value() + "' occurs in split '" + split
-            + "' but not in the analyze splits " + analyzeSplits + ", where the classes " + u.classes()
+            + "' but not in the analyze splits " + analyzeSplits + ", where the classes " + some(u.classes())
             + " were fitted (too few rows of it to land there?). Fix: name every class, label: {feature: "
-            + u.label() + ", classes: " + all + "}, or give more rows of class '" + u.value() + "'" + row + where;
+            + u.label() + ", classes: " + (all.size() <= MANY_CLASSES ? all.toString() : "[every one of "
+            + all.size() + "]") + "}, or give more rows of class '" + u.value() + "'" + row + where;
       }
     }
     if (e.getMessage().startsWith("label '") && e.getMessage().contains("expected a value, got missing")) {
