@@ -86,6 +86,22 @@ class NewUserDataIT {
     JsonNode entry = JSON.readTree(entries.get(0));
     assertEquals(11, entry.get("line").asInt());
     assertTrue(entry.get("reason").asText().contains("culmen_length_mm"), entry.toString());
+
+    // init reads the whole file as ExampleGen does: it finds the row and writes a pipeline that runs.
+    Path i = dir.resolve("i");
+    Path yaml = i.resolve("stray.yaml");
+    var init = new MillraceProcess(i).run("init", csv.toString(), "--label", "species", "--out", yaml.toString(),
+        "--epochs", "2");
+    assertEquals(0, init.code(), init.toString());
+    assertTrue(init.out().contains("init: 1 row does not fit its columns (the first, line 11: column 'culmen_length_mm'"
+        + " (3) expected float, got 'abc'): bad_rows: quarantine sets them aside"), init.toString());
+    String text = Files.readString(yaml);
+    assertTrue(text.contains("bad_rows: quarantine          # 1 row does not fit its columns (the first, line 11:"),
+        text);
+    Files.writeString(yaml, text.replaceAll("pipeline_root: .*", "pipeline_root: " + i.resolve("root")));
+    var ran = new MillraceProcess(i).run("run", yaml.toString());
+    assertEquals(0, ran.code(), ran.toString());
+    assertTrue((ran.out() + ran.err()).contains("ExampleGen: 1 of 344 rows quarantined as bad"), ran.toString());
   }
 
   @Test

@@ -72,12 +72,18 @@ final class DataProfile {
   final String format;
   final long rows;
   final List<Column> columns;
+  /** Rows ExampleGen would reject (a value that does not fit its column, a malformed record). */
+  final long badRows;
+  /** The first of them, as ExampleGen names it ({@code line 15002: column 'distance' ...}); null when none. */
+  final String firstBad;
 
-  private DataProfile(Path file, String format, long rows, List<Column> columns) {
+  private DataProfile(Path file, String format, long rows, List<Column> columns, long badRows, String firstBad) {
     this.file = file;
     this.format = format;
     this.rows = rows;
     this.columns = List.copyOf(columns);
+    this.badRows = badRows;
+    this.firstBad = firstBad;
   }
 
   Column column(String name) {
@@ -120,11 +126,24 @@ final class DataProfile {
     var cols = new ArrayList<Column>();
     schema.features().forEach(f -> cols.add(new Column(f)));
     long rows = 0;
+    long bad = 0;
+    String firstBad = null;
+    // The same check as ExampleGen's (RowTyper): a value past the typing sample that does not fit its
+    // column's type is a bad row there, which the pipeline init writes must expect.
+    var typer = new org.millrace.ingest.csv.RowTyper(schema, nulls);
+    String unit = params.format().text() ? "line " : "row ";
     try (RecordSource source = InputRecords.open(params, schema)) {
       CsvRecord r;
       while ((r = source.next()) != null) {
-        if (r.error() != null || r.fields() == null || r.raw().isEmpty() || r.fields().size() != cols.size()) {
-          continue; // a bad row or a blank line for ExampleGen; it says so when the pipeline runs
+        if (r.error() == null && r.fields() != null && r.raw().isEmpty()) {
+          continue; // a blank line, which ExampleGen skips
+        }
+        String problem = r.error() != null ? r.error() : r.fields() == null ? "no fields" : typer.check(r.fields());
+        if (problem != null) {
+          if (bad++ == 0) {
+            firstBad = unit + r.line() + ": " + problem;
+          }
+          continue;
         }
         rows++;
         for (int i = 0; i < cols.size(); i++) {
@@ -135,6 +154,6 @@ final class DataProfile {
     }
     String format = params.format().spelling() + (params.delimiter().equals("\t") ? " (tab)" : "")
         + (Compressed.isGzip(path) ? ", gzip" : "");
-    return new DataProfile(file, format, rows, cols);
+    return new DataProfile(file, format, rows, cols, bad, firstBad);
   }
 }

@@ -113,9 +113,29 @@ final class InitCommand implements Callable<Integer> {
     if (lc.missing > 0) {
       o.printf("init: %d rows have no '%s': missing_label: drop leaves them out%n", lc.missing, label);
     }
+    if (profile.badRows > 0) {
+      o.printf("init: %s (the first, %s): bad_rows: quarantine sets them aside%s%n",
+          badRows(profile), oneLine(profile.firstBad), tooManyBad(profile) ? "; more than a tenth of the rows, which"
+          + " fails the run (max_rejected_fraction: 0.1): correct the data or the column's type" : "");
+    }
     o.printf("init: wrote %s%n", target);
     o.printf("next: ./millrace run %s%n", target);
     return MillraceCli.OK;
+  }
+
+  /** A bad row's description on one line of a YAML comment, at most 160 characters. */
+  static String oneLine(String s) {
+    String flat = s.replaceAll("[\\r\\n]+", " ");
+    return flat.length() <= 160 ? flat : flat.substring(0, 157) + "...";
+  }
+
+  static String badRows(DataProfile p) {
+    return p.badRows == 1 ? "1 row does not fit its columns" : p.badRows + " rows do not fit their columns";
+  }
+
+  /** Whether ExampleGen's default max_rejected_fraction (0.1) would fail a run over these rows. */
+  static boolean tooManyBad(DataProfile p) {
+    return p.badRows > 0.1 * (p.rows + p.badRows);
   }
 
   static String defaultName(Path data) {
@@ -183,8 +203,13 @@ final class InitCommand implements Callable<Integer> {
       sb.append("      missing_label: fail           # every row has a label; a later file without one fails naming"
           + " file and line (or: drop | quarantine)\n");
     }
-    sb.append("      bad_rows: fail                # a value that does not fit its column fails naming file, line and"
-        + " column (or: quarantine)\n");
+    if (p.badRows > 0) {
+      sb.append("      bad_rows: quarantine          # ").append(badRows(p)).append(" (the first, ")
+          .append(oneLine(p.firstBad)).append("): set aside in quarantine/rejected.jsonl, counted (or: fail)\n");
+    } else {
+      sb.append("      bad_rows: fail                # a value that does not fit its column fails naming file, line and"
+          + " column (or: quarantine)\n");
+    }
     sb.append("  statistics:                   # per split: counts, missing values, distributions\n");
     sb.append("    component: StatisticsGen\n");
     sb.append("    inputs: {examples: ingest.examples}\n");
