@@ -88,6 +88,19 @@ public final class SpanResolver {
     return out;
   }
 
+  /**
+   * For a relative local path, where it was looked for (the working directory millrace runs in): a
+   * pipeline run from another directory than the one its paths were written for reads nothing.
+   */
+  static String relativeTo(String pattern) {
+    boolean scheme = pattern.matches("^[A-Za-z][A-Za-z0-9+.-]*://.*");
+    if (scheme || pattern.startsWith("/")) {
+      return "";
+    }
+    return " (a relative path: looked for under the working directory " + java.nio.file.Path.of("").toAbsolutePath()
+        + ")";
+  }
+
   /** The latest span, or {@code span} when given; a clear error when nothing matches. */
   public static Resolution resolve(String pattern, Long span) {
     return resolve(pattern, span, null, null, null);
@@ -101,7 +114,7 @@ public final class SpanResolver {
   public static Resolution resolve(String pattern, Long span, List<Long> range, Integer window, Long version) {
     var all = spans(pattern);
     if (all.isEmpty()) {
-      throw new IllegalArgumentException("input expected files matching '" + pattern + "', got none");
+      throw new IllegalArgumentException("input expected files matching '" + pattern + "', got none" + relativeTo(pattern));
     }
     List<Long> chosen;
     if (range != null) {

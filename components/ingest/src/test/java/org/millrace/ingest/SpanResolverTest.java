@@ -172,4 +172,11 @@ class SpanResolverTest {
     assertTrue(scheme.getMessage().startsWith("input pattern 'nosuchfs://b/*.csv' expected a path on a registered"
         + " filesystem"), scheme.getMessage());
   }
+
+  @Test
+  void aRelativePathThatMatchesNothingSaysWhereItWasLookedFor() {
+    var none = assertThrows(IllegalArgumentException.class, () -> SpanResolver.resolve("mydata/diabetis.csv", null));
+    assertEquals("input expected files matching 'mydata/diabetis.csv', got none (a relative path: looked for under the"
+        + " working directory " + java.nio.file.Path.of("").toAbsolutePath() + ")", none.getMessage());
+  }
 }
