@@ -302,6 +302,12 @@ class CliProcessIT {
             + "/v1/models/penguins")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, status.statusCode(), status.body());
         assertTrue(status.body().contains("AVAILABLE"), status.body());
+        // A row with no feature is refused (it was answered with the training means filled in).
+        var empty = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + m.group(1)
+            + "/v1/models/penguins:predict")).POST(HttpRequest.BodyPublishers.ofString("{\"instances\": [{}]}"))
+            .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, empty.statusCode(), empty.body());
+        assertTrue(empty.body().contains("instances[0] expected at least one feature of ["), empty.body());
         s.terminate(Duration.ofSeconds(30));
       }
     }

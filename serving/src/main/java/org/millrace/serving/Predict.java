@@ -92,6 +92,11 @@ final class Predict {
           checkKnown(e.getKey(), allowed, label, where);
           values.put(e.getKey(), value(e.getValue(), where + "." + e.getKey()));
         }
+        if (values.keySet().stream().noneMatch(allowed::contains)) {
+          // Missing features are filled as in training, but a row with none is a client's mistake
+          // (as an empty inputs object is), not a row to answer with the training means.
+          throw new RequestException(400, where + " expected at least one feature of " + allowed + ", got none");
+        }
         rows.add(values);
       }
     } else {

@@ -616,6 +616,11 @@ class ModelServerTest {
         post(predict, "{\"signature_name\": \"predict\", \"instances\": []}"));
     assertEquals(200, post(predict, "{\"signature_name\": \"\", \"instances\": []}").status());
     assertError(400, "inputs expected at least one feature of [a, b], got none", post(predict, "{\"inputs\": {}}"));
+    // A row with no feature at all (or only the label) is refused as an empty inputs object is.
+    assertError(400, "instances[1] expected at least one feature of [a, b], got none",
+        post(predict, "{\"instances\": [{\"a\": 1}, {}]}"));
+    assertError(400, "instances[0] expected at least one feature of [a, b], got none",
+        post(predict, "{\"instances\": [{\"kind\": \"x\"}]}"));
     // Limits of this server: 4,000 bytes and 20 rows.
     assertError(413, "request body expected at most 4000 bytes, got ",
         post(predict, "{\"instances\": [" + "{\"a\": 1, \"b\": 2},".repeat(300) + "{\"a\": 1, \"b\": 2}]}"));
