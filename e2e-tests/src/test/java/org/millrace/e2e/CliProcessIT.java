@@ -384,6 +384,15 @@ class CliProcessIT {
         + " 'thresholds[0].metric': threshold metric expected one of [accuracy,") && metric.err().contains(
         "got 'acuracy'"), metric.toString());
     assertTrue(!metric.out().contains("node ingest"), "nothing ran: " + metric);
+    // A misspelled node for --only is named with the option, before the run starts.
+    var only = cli.run(LONG, "run", PENGUINS, "--only", "trainr");
+    assertEquals(2, only.code(), only.toString());
+    assertTrue(only.err().contains("--only expected a node of pipeline 'penguins' [") && only.err().contains(
+        "got 'trainr'") && !only.out().contains("running pipeline"), only.toString());
+    // A near miss of a parameter's name is pointed out.
+    var near = cli.run(LONG, "run", PENGUINS, "--set", "ingest.split_ratio={train: 2, eval: 1}");
+    assertEquals(2, near.code(), near.toString());
+    assertTrue(near.err().contains("got an unknown parameter (did you mean 'split_ratios'?)"), near.toString());
   }
 
   @Test

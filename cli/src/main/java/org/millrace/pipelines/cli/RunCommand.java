@@ -75,6 +75,7 @@ final class RunCommand implements Callable<Integer> {
     ComponentRegistry registry = ComponentRegistry.load();
     PipelineSpec spec = new PipelineCompiler(registry).compile(Overrides.apply(YamlPipelineLoader.load(file),
         overrides));
+    selection.nodes(spec); // a misspelled --from/--to/--only is said before the run starts
     var defaults = LocalRunner.Options.defaults();
     var options = new LocalRunner.Options(parallelism == null ? defaults.parallelism() : parallelism, !noCache);
     var runner = new LocalRunner(store, registry, Path.of("").toAbsolutePath(), new ConsoleProgress());

@@ -15,9 +15,12 @@ public record Selection(String from, String to, String only) {
   }
 
   public Set<String> nodes(PipelineSpec spec) {
-    for (String n : new String[] {from, to, only}) {
-      if (n != null && spec.node(n).isEmpty()) {
-        throw new IllegalArgumentException("node expected one of " + spec.nodeIds() + ", got '" + n + "'");
+    String[] given = {from, to, only};
+    String[] options = {"--from", "--to", "--only"};
+    for (int i = 0; i < given.length; i++) {
+      if (given[i] != null && spec.node(given[i]).isEmpty()) {
+        throw new IllegalArgumentException(options[i] + " expected a node of pipeline '" + spec.name() + "' "
+            + spec.nodeIds() + ", got '" + given[i] + "'");
       }
     }
     if (only != null) {

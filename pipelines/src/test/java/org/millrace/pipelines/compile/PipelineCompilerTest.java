@@ -112,7 +112,7 @@ class PipelineCompilerTest {
     assertEquals(List.of(
         "p.yaml:5:38: node 'a' parameter 'sleep_ms': parameter 'sleep_ms' expected an integer, got 'soon'",
         "p.yaml:8:34: node 'b' parameter 'valu': parameter 'valu' expected one of [sleep_ms, value], got an unknown"
-            + " parameter",
+            + " parameter (did you mean 'value'?)",
         "p.yaml:11:38: node 'c' parameter 'sleep_ms': sleep_ms expected a non-negative number, got -1"),
         errors("""
             pipeline: demo

@@ -105,10 +105,13 @@ public final class ParameterBinder {
   private static ParameterException translate(Class<?> type, IllegalArgumentException e, Map<String, ?> raw) {
     Throwable cause = e.getCause() != null ? e.getCause() : e;
     if (cause instanceof UnrecognizedPropertyException u) {
-      String known = u.getKnownPropertyIds() == null ? "[]" : u.getKnownPropertyIds().stream()
-          .map(Object::toString).sorted().collect(Collectors.joining(", ", "[", "]"));
+      var names = u.getKnownPropertyIds() == null ? java.util.List.<String>of() : u.getKnownPropertyIds().stream()
+          .map(Object::toString).sorted().toList();
+      String known = names.stream().collect(Collectors.joining(", ", "[", "]"));
+      String near = Spellings.closest(u.getPropertyName(), names);
       return new ParameterException(path(u), String.format(
-          "parameter '%s' expected one of %s, got an unknown parameter", path(u), known));
+          "parameter '%s' expected one of %s, got an unknown parameter%s", path(u), known,
+          near == null ? "" : " (did you mean '" + near + "'?)"));
     }
     if (cause instanceof ValueInstantiationException v) {
       Throwable root = v.getCause() != null ? v.getCause() : v;

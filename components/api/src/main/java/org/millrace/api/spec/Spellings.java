@@ -37,4 +37,41 @@ public final class Spellings {
     throw new ParameterException(path, path + " expected one of " + allowed(type) + ", got "
         + (value == null ? "nothing" : "'" + value + "'"));
   }
+
+  /**
+   * The name among {@code known} that {@code given} most likely misspells: the one fewest edits
+   * away (insertions, deletions, substitutions; case ignored), if at most two edits and at most a
+   * third of its length; else null.
+   */
+  public static String closest(String given, java.util.Collection<String> known) {
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    for (String k : known) {
+      int d = distance(given.toLowerCase(java.util.Locale.ROOT), k.toLowerCase(java.util.Locale.ROOT));
+      if (d < bestDistance) {
+        best = k;
+        bestDistance = d;
+      }
+    }
+    return best != null && bestDistance <= 2 && bestDistance * 3 <= best.length() ? best : null;
+  }
+
+  private static int distance(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
+  }
 }

@@ -53,6 +53,17 @@ class ParameterBinderTest {
   }
 
   @Test
+  void aNearMissOfAKnownParameterIsNamed() {
+    var e = assertThrows(ParameterException.class,
+        () -> ParameterBinder.bind(Params.class, Map.of("batch_sizes", 3)));
+    assertTrue(e.getMessage().endsWith("got an unknown parameter (did you mean 'batch_size'?)"), e.getMessage());
+    var far = assertThrows(ParameterException.class, () -> ParameterBinder.bind(Params.class, Map.of("zzz", 3)));
+    assertTrue(far.getMessage().endsWith("got an unknown parameter"), far.getMessage());
+    assertEquals("input_path", Spellings.closest("Input_Pth", java.util.List.of("input_path", "layers")));
+    assertEquals(null, Spellings.closest("ab", java.util.List.of("cd")));
+  }
+
+  @Test
   void wrongTypeNamesParameterAndExpectedType() {
     var e = assertThrows(ParameterException.class,
         () -> ParameterBinder.bind(Params.class, Map.of("batch_size", "big")));
