@@ -37,11 +37,14 @@ public final class SchemaInference {
       throw new IllegalArgumentException(file + " line 1: expected a header row of column names, got "
           + (h == null ? "an empty file" : h.error() != null ? h.error() : "'" + h.raw() + "'"));
     }
-    var seen = new java.util.HashSet<String>();
-    for (String name : h.fields()) {
-      if (name.isBlank() || !seen.add(name)) {
+    var seen = new java.util.HashMap<String, Integer>();
+    for (int i = 0; i < h.fields().size(); i++) {
+      String name = h.fields().get(i);
+      Integer before = seen.putIfAbsent(name, i + 1);
+      if (name.isBlank() || before != null) {
         throw new IllegalArgumentException(file + " line 1: expected unique, non-empty column names, got "
-            + h.fields());
+            + (name.isBlank() ? "an empty name for column " + (i + 1) : "'" + name + "' as columns " + before + " and "
+            + (i + 1)) + " of " + h.fields());
       }
     }
     return h.fields();

@@ -73,4 +73,14 @@ class SchemaInferenceTest {
     var e = assertThrows(SchemaInference.NoRowsException.class, () -> infer("a,b,c\r\n"));
     assertEquals("f.csv: expected data rows after the header to infer column types from, got none", e.getMessage());
   }
+
+  @Test
+  void aRepeatedOrEmptyColumnNameIsNamedWithItsColumns() {
+    var dup = assertThrows(IllegalArgumentException.class, () -> infer("a,b,a\n1,2,3\n"));
+    assertEquals("f.csv line 1: expected unique, non-empty column names, got 'a' as columns 1 and 3 of [a, b, a]",
+        dup.getMessage());
+    var empty = assertThrows(IllegalArgumentException.class, () -> infer("a,,c\n1,2,3\n"));
+    assertEquals("f.csv line 1: expected unique, non-empty column names, got an empty name for column 2 of [a, , c]",
+        empty.getMessage());
+  }
 }
