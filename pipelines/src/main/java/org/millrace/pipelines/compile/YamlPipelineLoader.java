@@ -65,7 +65,7 @@ public final class YamlPipelineLoader {
     try {
       root = new Yaml(new LoaderOptions()).compose(reader);
     } catch (MarkedYAMLException e) {
-      throw fail(pos(e.getProblemMark()), null, null, "expected valid YAML, got " + e.getProblem());
+      throw fail(pos(e.getProblemMark()), null, null, "expected valid YAML, got " + e.getProblem() + hint(e.getProblem()));
     } catch (YAMLException e) {
       // SnakeYAML's own bounds (aliases to collections, nesting depth) carry no position.
       throw fail(null, null, null, "expected valid YAML within the loader's bounds, got " + e.getMessage());
@@ -340,6 +340,20 @@ public final class YamlPipelineLoader {
 
   private static Position pos(Mark m) {
     return m == null ? null : new Position(m.getLine() + 1, m.getColumn() + 1);
+  }
+
+  /** What the YAML parser's words usually mean in a pipeline file, for the two a misindented key gives. */
+  static String hint(String problem) {
+    if (problem == null) {
+      return "";
+    }
+    if (problem.startsWith("mapping values are not allowed here")) {
+      return " (a key indented deeper than the key above it, or a value holding ': ' that needs quotes)";
+    }
+    if (problem.contains("expected <block end>, but found")) {
+      return " (a key indented less than the keys beside it: the keys of one mapping start in the same column)";
+    }
+    return "";
   }
 
   private static String describe(Node n) {

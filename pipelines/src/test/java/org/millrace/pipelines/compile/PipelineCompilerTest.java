@@ -180,7 +180,11 @@ class PipelineCompilerTest {
 
   @Test
   void yamlSyntaxErrorsHaveAPosition() {
-    assertEquals(List.of("p.yaml:3:7: expected valid YAML, got mapping values are not allowed here"),
+    assertEquals(List.of("p.yaml:3:7: expected valid YAML, got mapping values are not allowed here (a key indented"
+        + " deeper than the key above it, or a value holding ': ' that needs quotes)"),
         errors("pipeline: demo\nnodes:\n  a: b: c\n"));
+    assertEquals(List.of("p.yaml:5:4: expected valid YAML, got expected <block end>, but found '<block mapping start>'"
+        + " (a key indented less than the keys beside it: the keys of one mapping start in the same column)"),
+        errors("pipeline: p\nnodes:\n  ingest:\n    component: Produce\n   parameters: {value: x}\n"));
   }
 }
