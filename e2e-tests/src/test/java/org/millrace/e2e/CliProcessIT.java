@@ -371,8 +371,8 @@ class CliProcessIT {
     // is blamed on the option, not on the file's line it replaced.
     var fraction = cli.run(LONG, "run", PENGUINS, "--set", "trainer.epochs=2.9");
     assertEquals(2, fraction.code(), fraction.toString());
-    assertTrue(fraction.err().contains("--set trainer.epochs=2.9: node 'trainer' parameter 'epochs': parameter 'epochs'"
-        + " expected an integer, got '2.9'"), fraction.toString());
+    assertTrue(fraction.err().contains("--set trainer.epochs=2.9: node 'trainer' parameter 'epochs': expected an integer,"
+        + " got '2.9'"), fraction.toString());
     assertTrue(!fraction.err().contains("pipeline.yaml:"), fraction.toString());
     // A threshold on a metric no task computes is refused before anything runs, at its line in the file
     // (it was a failed check after training, and the run SUCCEEDED without a blessing).

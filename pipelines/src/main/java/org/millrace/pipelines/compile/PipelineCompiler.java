@@ -131,8 +131,10 @@ public final class PipelineCompiler {
       return ParameterBinder.toMap(bound);
     } catch (ParameterException e) {
       String path = e.path().isEmpty() ? "parameters" : "parameters." + e.path();
-      errors.add(new CompileError(file, n.at(path), n.id(),
-          e.path().isEmpty() ? "parameters" : "parameter '" + e.path() + "'", e.getMessage()));
+      String key = e.path().isEmpty() ? "parameters" : "parameter '" + e.path() + "'";
+      // "node 'a' parameter 'x': expected ...", not "parameter 'x': parameter 'x' expected ...".
+      String message = e.getMessage().startsWith(key + " ") ? e.getMessage().substring(key.length() + 1) : e.getMessage();
+      errors.add(new CompileError(file, n.at(path), n.id(), key, message));
       return Map.of();
     }
   }

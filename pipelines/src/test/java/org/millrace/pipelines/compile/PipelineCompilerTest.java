@@ -110,8 +110,8 @@ class PipelineCompilerTest {
   @Test
   void parameterErrorsPointAtTheValue() {
     assertEquals(List.of(
-        "p.yaml:5:38: node 'a' parameter 'sleep_ms': parameter 'sleep_ms' expected an integer, got 'soon'",
-        "p.yaml:8:34: node 'b' parameter 'valu': parameter 'valu' expected one of [sleep_ms, value], got an unknown"
+        "p.yaml:5:38: node 'a' parameter 'sleep_ms': expected an integer, got 'soon'",
+        "p.yaml:8:34: node 'b' parameter 'valu': expected one of [sleep_ms, value], got an unknown"
             + " parameter (did you mean 'value'?)",
         "p.yaml:11:38: node 'c' parameter 'sleep_ms': sleep_ms expected a non-negative number, got -1"),
         errors("""
@@ -144,8 +144,8 @@ class PipelineCompilerTest {
     var e = assertThrows(PipelineCompileException.class, () -> new PipelineCompiler(REGISTRY).compile(
         Overrides.apply(raw, List.of(Overrides.parse("a.sleep_ms=2.9")))));
     assertEquals(List.of(
-        "--set a.sleep_ms=2.9: node 'a' parameter 'sleep_ms': parameter 'sleep_ms' expected an integer, got '2.9'",
-        "p.yaml:8:38: node 'b' parameter 'sleep_ms': parameter 'sleep_ms' expected an integer, got '2.5'"),
+        "--set a.sleep_ms=2.9: node 'a' parameter 'sleep_ms': expected an integer, got '2.9'",
+        "p.yaml:8:38: node 'b' parameter 'sleep_ms': expected an integer, got '2.5'"),
         e.errors().stream().map(CompileError::toString).toList());
   }
 
