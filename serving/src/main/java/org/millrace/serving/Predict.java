@@ -105,7 +105,11 @@ final class Predict {
         throw new RequestException(400, "inputs expected an object of feature -> array of values, got "
             + kind(inputs));
       }
-      if (inputs.isEmpty()) {
+      var given = new java.util.ArrayList<String>();
+      inputs.fieldNames().forEachRemaining(given::add);
+      given.forEach(g -> checkKnown(g, allowed, label, "inputs"));
+      if (given.stream().noneMatch(allowed::contains)) {
+        // No feature at all (or the label alone), as for a row: a client's mistake, not rows of means.
         throw new RequestException(400, "inputs expected at least one feature of " + allowed + ", got none");
       }
       int count = -1;

@@ -621,6 +621,8 @@ class ModelServerTest {
         post(predict, "{\"instances\": [{\"a\": 1}, {}]}"));
     assertError(400, "instances[0] expected at least one feature of [a, b], got none",
         post(predict, "{\"instances\": [{\"kind\": \"x\"}]}"));
+    assertError(400, "inputs expected at least one feature of [a, b], got none",
+        post(predict, "{\"inputs\": {\"kind\": [\"x\"]}}"));
     // Limits of this server: 4,000 bytes and 20 rows.
     assertError(413, "request body expected at most 4000 bytes, got ",
         post(predict, "{\"instances\": [" + "{\"a\": 1, \"b\": 2},".repeat(300) + "{\"a\": 1, \"b\": 2}]}"));

@@ -105,6 +105,15 @@ final class DataProfile {
    * same readers ({@link InputRecords}).
    */
   static DataProfile read(Path file) throws IOException {
+    return read(file, names -> null);
+  }
+
+  /**
+   * As {@link #read(Path)}, the label column chosen from the column names by {@code labelOf} (null:
+   * none): a row without a label is one ExampleGen's missing_label handles before it types the row,
+   * so such a row is not a bad row here either.
+   */
+  static DataProfile read(Path file, java.util.function.Function<List<String>, String> labelOf) throws IOException {
     if (!Files.isRegularFile(file)) {
       throw new IllegalArgumentException(file + ": expected a data file, got " + (Files.exists(file) ? "a directory"
           : "no such file"));
@@ -132,6 +141,7 @@ final class DataProfile {
     // column's type is a bad row there, which the pipeline init writes must expect.
     var typer = new org.millrace.ingest.csv.RowTyper(schema, nulls);
     String unit = params.format().text() ? "line " : "row ";
+    int labelAt = schema.names().indexOf(labelOf.apply(schema.names()));
     try (RecordSource source = InputRecords.open(params, schema)) {
       CsvRecord r;
       while ((r = source.next()) != null) {
@@ -139,6 +149,10 @@ final class DataProfile {
           continue; // a blank line, which ExampleGen skips
         }
         String problem = r.error() != null ? r.error() : r.fields() == null ? "no fields" : typer.check(r.fields());
+        if (problem != null && labelAt >= 0 && r.error() == null && r.fields() != null
+            && r.fields().size() == cols.size() && typer.isMissing(r.fields().get(labelAt))) {
+          problem = null; // no label: missing_label's row, counted below as before
+        }
         if (problem != null) {
           if (bad++ == 0) {
             firstBad = unit + r.line() + ": " + problem;

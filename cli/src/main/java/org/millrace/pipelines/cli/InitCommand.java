@@ -66,8 +66,8 @@ final class InitCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    DataProfile profile = DataProfile.read(data);
     boolean labelChosen = label == null;
+    DataProfile profile = DataProfile.read(data, names -> labelChosen ? defaultLabel(names) : label);
     if (labelChosen) {
       label = defaultLabel(profile);
     }
@@ -125,8 +125,12 @@ final class InitCommand implements Callable<Integer> {
 
   /** A bad row's description on one line of a YAML comment, at most 160 characters. */
   static String oneLine(String s) {
-    String flat = s.replaceAll("[\\r\\n]+", " ");
-    return flat.length() <= 160 ? flat : flat.substring(0, 157) + "...";
+    // YAML breaks lines at \r, \n, U+0085, U+2028 and U+2029 and refuses control characters even in
+    // comments: those become '?'; cut at a code point's boundary.
+    var sb = new StringBuilder();
+    s.codePoints().limit(160).forEach(c -> sb.appendCodePoint(Character.isISOControl(c) || c == 0x2028
+        || c == 0x2029 || c == 0xFEFF || (c >= 0xD800 && c <= 0xDFFF) ? '?' : c));
+    return s.codePointCount(0, s.length()) <= 160 ? sb.toString() : sb.append("...").toString();
   }
 
   static String badRows(DataProfile p) {
@@ -147,14 +151,19 @@ final class InitCommand implements Callable<Integer> {
 
   /** A column named label, target, class or y (in that order, any case), else the last column. */
   static String defaultLabel(DataProfile p) {
+    return defaultLabel(p.names());
+  }
+
+  /** As {@link #defaultLabel(DataProfile)}, from the column names alone. */
+  static String defaultLabel(List<String> names) {
     for (String wanted : List.of("label", "target", "class", "y")) {
-      for (DataProfile.Column c : p.columns) {
-        if (c.name().equalsIgnoreCase(wanted)) {
-          return c.name();
+      for (String name : names) {
+        if (name.equalsIgnoreCase(wanted)) {
+          return name;
         }
       }
     }
-    return p.columns.get(p.columns.size() - 1).name();
+    return names.get(names.size() - 1);
   }
 
   /** Epochs for {@code labelled} rows unless --epochs says: fewer passes over more data. */

@@ -50,6 +50,33 @@ class InitCommandTest {
   }
 
   @Test
+  void aBadValueIsABadRowUnlessTheRowHasNoLabel() throws Exception {
+    // 300 rows: x numeric; one stray "abc" in a labelled row (a bad row for ExampleGen) and one in a row
+    // without a label (missing_label's row, which ExampleGen drops before it types the row).
+    var lines = new ArrayList<String>(List.of("x,y"));
+    for (int i = 0; i < 300; i++) {
+      lines.add((i == 100 || i == 200 ? "abc" : Double.toString(i * 0.5)) + "," + (i == 200 ? "" : i % 2 == 0 ? "a"
+          : "b"));
+    }
+    Path data = Files.write(dir.resolve("stray.csv"), lines);
+    Path out = dir.resolve("s.yaml");
+    var r = run("init", data.toString(), "--label", "y", "--out", out.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("init: 1 row does not fit its columns (the first, line 102: column 'x' (1) expected"
+        + " float, got 'abc'): bad_rows: quarantine sets them aside"), r.out());
+    assertTrue(r.out().contains("1 rows have no 'y': missing_label: drop leaves them out"), r.out());
+    String yaml = Files.readString(out);
+    assertTrue(yaml.contains("missing_label: drop ") && yaml.contains("bad_rows: quarantine "), yaml);
+  }
+
+  @Test
+  void aBadRowsDescriptionStaysOnOneLineOfAYamlComment() {
+    assertEquals("got 'a?b?c?d?e'", InitCommand.oneLine("got 'a\u2028b\u0085c\u0000d\ne'"));
+    String longer = "x".repeat(159) + "\uD83D\uDE00" + "y";
+    assertEquals("x".repeat(159) + "\uD83D\uDE00...", InitCommand.oneLine(longer));
+  }
+
+  @Test
   void intLabelsAreClassesInNumericOrderAndRegressionOnRequest() throws Exception {
     Path data = csv("grade", true);
     Path cls = dir.resolve("c.yaml");

@@ -103,8 +103,9 @@ public final class ExampleGenExecutor implements Executor<ExampleGenParams> {
     props.put("rejected_rows", rejected);
     if (rejected > 0) {
       // Rows set aside are said where the user looks, as dropped labels are: not only in the store.
-      ctx.notice().info("ExampleGen: {} of {} rows quarantined as bad to {} (bad_rows: quarantine)", rejected, read,
-          out.resolve(QUARANTINE));
+      // (Named within the artifact: `out` is a temporary directory, renamed once the node succeeds.)
+      ctx.notice().info("ExampleGen: {} of {} rows quarantined as bad to {} in its examples artifact (bad_rows:"
+          + " quarantine)", rejected, read, QUARANTINE);
     }
     long labelDropped = counts.labelDropped();
     long labelQuarantined = counts.labelQuarantined();
@@ -113,8 +114,8 @@ public final class ExampleGenExecutor implements Executor<ExampleGenParams> {
       props.put("missing_label_quarantined", labelQuarantined);
       if (labelDropped + labelQuarantined > 0) {
         ctx.notice().info("ExampleGen: {} rows with a missing label '{}' {}", labelDropped + labelQuarantined, p.label(),
-            labelDropped > 0 ? "dropped (missing_label: drop)" : "quarantined to " + out.resolve(QUARANTINE)
-            + " (missing_label: quarantine)");
+            labelDropped > 0 ? "dropped (missing_label: drop)" : "quarantined to " + QUARANTINE
+            + " in its examples artifact (missing_label: quarantine)");
       }
     }
     long written = 0;

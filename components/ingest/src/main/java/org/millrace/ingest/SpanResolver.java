@@ -93,7 +93,7 @@ public final class SpanResolver {
    * pipeline run from another directory than the one its paths were written for reads nothing.
    */
   static String relativeTo(String pattern) {
-    boolean scheme = pattern.matches("^[A-Za-z][A-Za-z0-9+.-]*://.*");
+    boolean scheme = pattern.matches("^[A-Za-z][A-Za-z0-9+.-]+:.*"); // file:/x, s3a://b/x
     if (scheme || pattern.startsWith("/")) {
       return "";
     }

@@ -69,7 +69,9 @@ public final class ModelRegistry {
       return List.of();
     }
     try (Stream<Path> s = Files.list(base)) {
-      return s.filter(d -> RegistryIndex.read(d).isPresent()).map(d -> d.getFileName().toString()).sorted().toList();
+      // The index's presence, not its content: a damaged index of another model does not fail this listing.
+      return s.filter(d -> Files.isRegularFile(d.resolve(RegistryIndex.FILE))).map(d -> d.getFileName().toString())
+          .sorted().toList();
     } catch (IOException e) {
       throw new UncheckedIOException("listing the registry " + base, e);
     }

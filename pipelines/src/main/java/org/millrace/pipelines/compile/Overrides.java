@@ -15,7 +15,10 @@ import java.util.Map;
 public final class Overrides {
   private Overrides() {}
 
-  /** One override; {@code option} is how the user gave it, for errors (null: {@code --set NODE.PARAMETER=VALUE}). */
+  /**
+   * One override; {@code option} is how the user gave it, for errors (null: set by a command's own
+   * options, such as {@code --trainer-backend} or a backfill's spans).
+   */
   public record Set(String node, String parameter, Object value, String option) {
     public Set(String node, String parameter, Object value) {
       this(node, parameter, value, null);
@@ -23,7 +26,7 @@ public final class Overrides {
 
     /** The option as errors name it. */
     String given() {
-      return option != null ? option : "--set " + node + "." + parameter + "=" + value;
+      return option != null ? option : node + "." + parameter + "=" + value + " (set by the command's options)";
     }
   }
 

@@ -133,7 +133,10 @@ public final class PipelineCompiler {
       String path = e.path().isEmpty() ? "parameters" : "parameters." + e.path();
       String key = e.path().isEmpty() ? "parameters" : "parameter '" + e.path() + "'";
       // "node 'a' parameter 'x': expected ...", not "parameter 'x': parameter 'x' expected ...".
-      String message = e.getMessage().startsWith(key + " ") ? e.getMessage().substring(key.length() + 1) : e.getMessage();
+      String message = String.valueOf(e.getMessage());
+      if (!e.path().isEmpty() && message.startsWith(key + " ")) {
+        message = message.substring(key.length() + 1);
+      }
       errors.add(new CompileError(file, n.at(path), n.id(), key, message));
       return Map.of();
     }

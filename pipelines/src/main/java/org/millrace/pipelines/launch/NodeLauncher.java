@@ -213,7 +213,8 @@ public final class NodeLauncher {
     } catch (Exception | Error e) {
       // Nothing half-written stays behind: temporary outputs and already renamed ones go, except the
       // quarantined rows that the error message sends the user to: those move to a kept directory.
-      String message = e.getMessage();
+      String original = unwrapped(e).getMessage();
+      String message = original;
       for (var t : temps.entrySet()) {
         Path q = t.getValue().resolve("quarantine");
         if (Files.isDirectory(q)) {
@@ -231,7 +232,7 @@ public final class NodeLauncher {
       }
       temps.values().forEach(NodeLauncher::deleteTree);
       moved.forEach(NodeLauncher::deleteTree);
-      if (message != null && !message.equals(e.getMessage())) {
+      if (message != null && !message.equals(original)) {
         throw new QuarantineKeptException(message, e);
       }
       throw e;
@@ -313,7 +314,9 @@ public final class NodeLauncher {
         && t.getMessage().equals(t.getCause().toString())) {
       t = t.getCause();
     }
-    return t;
+    // Not down to a checked exception, which describe() prints without its class: an I/O failure keeps
+    // its wrapper's words ("UncheckedIOException: java.nio.file.NoSuchFileException: /data/x.csv").
+    return t instanceof RuntimeException || t instanceof Error ? t : e;
   }
 
   private static String describeWith(Throwable e, String message) {

@@ -22,5 +22,7 @@ class NodeErrorTest {
         new RuntimeException("reading part 3", new IllegalArgumentException("x"))));
     assertEquals("NullPointerException: y", NodeLauncher.describe(
         new PipelineExecutionException(new NullPointerException("y"))));
+    assertEquals("UncheckedIOException: java.nio.file.NoSuchFileException: /data/x.csv", NodeLauncher.describe(
+        new java.io.UncheckedIOException(new java.nio.file.NoSuchFileException("/data/x.csv"))));
   }
 }

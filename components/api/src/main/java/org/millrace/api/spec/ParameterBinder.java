@@ -125,7 +125,9 @@ public final class ParameterBinder {
         }
         return new ParameterException(p.path().isEmpty() ? outer : outer + "." + p.path(), p.getMessage());
       }
-      return new ParameterException(path(v), root.getMessage());
+      // A record's own check without words (Map.copyOf of a map with a null value) still says something.
+      return new ParameterException(path(v), root.getMessage() != null ? root.getMessage()
+          : "expected a value, got none (" + root.getClass().getSimpleName() + ")");
     }
     if (cause instanceof InvalidFormatException f) {
       return new ParameterException(path(f), String.format("parameter '%s' expected %s, got '%s'",

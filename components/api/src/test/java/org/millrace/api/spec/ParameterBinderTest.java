@@ -52,6 +52,20 @@ class ParameterBinderTest {
     assertEquals("parameter 'batch_size' expected an integer, got '40.5'", e.getMessage());
   }
 
+  record WithMap(Map<String, String> slice) {
+    WithMap {
+      slice = Map.copyOf(slice);
+    }
+  }
+
+  @Test
+  void aCheckThatThrowsWithoutAMessageStillSaysSomething() {
+    var raw = new java.util.HashMap<String, Object>();
+    raw.put("island", null);
+    var e = assertThrows(ParameterException.class, () -> ParameterBinder.bind(WithMap.class, Map.of("slice", raw)));
+    assertEquals("expected a value, got none (NullPointerException)", e.getMessage());
+  }
+
   @Test
   void aNearMissOfAKnownParameterIsNamed() {
     var e = assertThrows(ParameterException.class,

@@ -56,8 +56,11 @@ final class ApplyFn extends DoFn<Batch, Batch> {
 
   /** The list, or its first ten and how many more (an error line stays readable). */
   static String some(List<String> values) {
-    return values.size() <= MANY_CLASSES ? values.toString()
-        : values.subList(0, 10).toString().replace("]", ", ... " + (values.size() - 10) + " more]");
+    if (values.size() <= MANY_CLASSES) {
+      return values.toString();
+    }
+    String first = values.subList(0, 10).toString();
+    return first.substring(0, first.length() - 1) + ", ... " + (values.size() - 10) + " more]";
   }
 
   private static boolean isNumber(String s) {
