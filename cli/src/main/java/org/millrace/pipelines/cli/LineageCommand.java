@@ -78,12 +78,47 @@ final class LineageCommand implements Callable<Integer> {
           + " node '" + StoreQueries.stringProp(x, Keys.NODE) + "' execution #" + x.id() + " " + x.state()
           + " (run " + StoreQueries.runIdOf(x) + ")");
       EventType next = downstream ? EventType.OUTPUT : EventType.INPUT;
+      boolean any = false;
       for (Event e2 : g.events()) {
         if (e2.executionId() == x.id() && e2.type() == next) {
+          any = true;
           g.artifact(e2.artifactId()).ifPresent(a2 -> print(out, g, a2, depth + 1, seen));
         }
       }
+      if (!downstream && !any) {
+        // A source node (ExampleGen): the lineage ends at the files it read, as its cache key recorded them.
+        String read = sourceFiles(StoreQueries.stringProp(x, Keys.CACHE_DRIVER));
+        if (read != null) {
+          out.println(pad + "    " + read);
+        }
+      }
     }
+  }
+
+  /**
+   * "read N files (spans=[0] versions=[0]): path (bytes, modified time), ..." from a source
+   * execution's driver fingerprint (its first line the spans, then one "path size mtime" line a
+   * file); null when it records no files.
+   */
+  static String sourceFiles(String driver) {
+    if (driver == null || driver.isBlank()) {
+      return null;
+    }
+    var lines = driver.lines().toList();
+    var files = new java.util.ArrayList<String>();
+    for (String l : lines.subList(1, lines.size())) {
+      var m = java.util.regex.Pattern.compile("(.+) (\\d+) (\\d+)").matcher(l);
+      if (m.matches()) {
+        files.add(m.group(1) + " (" + String.format(java.util.Locale.ROOT, "%,d", Long.parseLong(m.group(2)))
+            + " bytes, modified " + java.time.Instant.ofEpochMilli(Long.parseLong(m.group(3))) + ")");
+      }
+    }
+    if (files.isEmpty()) {
+      return null;
+    }
+    String shown = String.join(", ", files.subList(0, Math.min(3, files.size())))
+        + (files.size() > 3 ? ", ... " + (files.size() - 3) + " more" : "");
+    return "read " + files.size() + (files.size() == 1 ? " file" : " files") + " (" + lines.get(0) + "): " + shown;
   }
 
   private static String props(Artifact a) {
