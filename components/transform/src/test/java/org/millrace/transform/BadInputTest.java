@@ -79,6 +79,8 @@ class BadInputTest {
     var e = assertThrows(IllegalArgumentException.class, () -> fit("  - {feature: x, ops: [zscore]}\n", "", rows));
     assertTrue(e.getMessage().startsWith("feature 'x' expected a finite number, got NaN. Set nan_policy: missing"),
         e.getMessage());
+    // Which row, as an error applying the graph says (fitting named none).
+    assertTrue(e.getMessage().contains(" [in the row {") && e.getMessage().contains("x: NaN"), e.getMessage());
     Graph g = fit("  - {feature: x, ops: [{fill_missing: mean, indicator: true}, zscore]}\n", "nan_policy: missing\n", rows);
     var row = new HashMap<String, Object>();
     row.put("x", Double.POSITIVE_INFINITY);

@@ -48,9 +48,14 @@ public record Probe(String name, List<InputFeature> sources, boolean categorical
       for (int i = 0; i < cols.length; i++) {
         raw[i] = cols[i].get(r);
       }
-      FeaturePipeline.load(raw, types, categorical, name, cursor, nanIsMissing);
-      for (GraphOp op : ops) {
-        op.apply(cursor, name);
+      try {
+        FeaturePipeline.load(raw, types, categorical, name, cursor, nanIsMissing);
+        for (GraphOp op : ops) {
+          op.apply(cursor, name);
+        }
+      } catch (IllegalArgumentException e) {
+        // As when the fitted graph is applied: the row's values say which row it is (analysis had named none).
+        throw new IllegalArgumentException(e.getMessage() + " [in the row " + Graph.rowText(batch, r) + "]", e);
       }
       if (cursor.kind == Cursor.Kind.IDX) {
         throw new IllegalStateException("BUG: probe of '" + name + "' ends at a category index");
