@@ -238,6 +238,10 @@ class CliProcessIT {
         s.terminate(Duration.ofSeconds(30));
       }
     }
+    // February 30th never comes: a usage error, not a schedule that waits forever with exit 0 at the end.
+    var never = cli.run(LONG, "schedule", PENGUINS, "--cron", "0 2 30 2 *", "--max-runs", "1");
+    assertEquals(2, never.code(), never.toString());
+    assertTrue(never.err().contains("--cron expected an expression with a fire time, got '0 2 30 2 *'"), never.toString());
   }
 
   @Test

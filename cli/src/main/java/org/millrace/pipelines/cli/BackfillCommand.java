@@ -100,8 +100,8 @@ final class BackfillCommand implements Callable<Integer> {
       }
       return out;
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--spans expected FIRST..LAST, whole numbers >= 0 with FIRST <= LAST, got '"
-          + text + "'");
+      throw new IllegalArgumentException("--spans expected FIRST..LAST, whole numbers >= 0 with FIRST <= LAST and at"
+          + " most 100,001 spans, got '" + text + "'");
     }
   }
 
@@ -111,8 +111,8 @@ final class BackfillCommand implements Callable<Integer> {
       LocalDate a = LocalDate.parse(ab[0].trim());
       LocalDate b = ab.length == 2 ? LocalDate.parse(ab[1].trim()) : a;
       if (ab.length > 2 || b.isBefore(a) || a.plusYears(100).isBefore(b)) {
-        throw new IllegalArgumentException("--dates expected FIRST..LAST with FIRST on or before LAST, got '" + text
-            + "'");
+        throw new IllegalArgumentException("--dates expected FIRST..LAST with FIRST on or before LAST and at most 100"
+            + " years apart, got '" + text + "'");
       }
       var out = new ArrayList<Long>();
       for (LocalDate d = a; !d.isAfter(b); d = d.plusDays(1)) {

@@ -70,6 +70,11 @@ final class ScheduleCommand implements Callable<Integer> {
     } catch (java.time.DateTimeException e) {
       throw new IllegalArgumentException("--zone expected a time zone such as UTC or Europe/Berlin, got '" + zone + "'");
     }
+    if (expression.next(java.time.ZonedDateTime.now(zoneId), zoneId).isEmpty()) {
+      // February 30th: valid fields that never meet, a usage error rather than a schedule that never runs.
+      throw new IllegalArgumentException("--cron expected an expression with a fire time, got '" + cron
+          + "', which has none within eight years");
+    }
     Instant first = null;
     if (start != null) {
       try {

@@ -181,8 +181,12 @@ class MillraceCliTest {
     assertEquals("error: --zone expected a time zone such as UTC or Europe/Berlin, got 'Mars/Olympus'",
         zone.err().trim());
     Out spans = run("backfill", yaml.toString(), "--spans", "3..1");
-    assertEquals("error: --spans expected FIRST..LAST, whole numbers >= 0 with FIRST <= LAST, got '3..1'",
-        spans.err().trim());
+    assertEquals("error: --spans expected FIRST..LAST, whole numbers >= 0 with FIRST <= LAST and at most 100,001"
+        + " spans, got '3..1'", spans.err().trim());
+    Out never = run("schedule", yaml.toString(), "--cron", "0 2 30 2 *", "--max-runs", "1");
+    assertEquals(MillraceCli.USAGE, never.code(), never.err());
+    assertEquals("error: --cron expected an expression with a fire time, got '0 2 30 2 *', which has none within eight"
+        + " years", never.err().trim());
     Out node = run("backfill", yaml.toString(), "--spans", "1..2");
     assertEquals("error: --span-node expected: the node to give the span to (pipeline 'cli' has 0 ExampleGen nodes)",
         node.err().trim());
