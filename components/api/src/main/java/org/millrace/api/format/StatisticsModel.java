@@ -63,8 +63,25 @@ public record StatisticsModel(String split, long rows, List<FeatureStatistics> f
     FormatFiles.write(file(statisticsDir, split), JSON, this);
   }
 
-  /** Reads the statistics of one split of an ExampleStatistics directory; fails naming the file. */
+  /**
+   * Reads the statistics of one split of an ExampleStatistics directory; fails naming the file, or,
+   * for a split the directory does not have (a misspelled {@code split} parameter), the splits it has.
+   */
   public static StatisticsModel read(Path statisticsDir, String split) {
-    return FormatFiles.read(file(statisticsDir, split), JSON, StatisticsModel.class, EXPECTED);
+    Path f = file(statisticsDir, split);
+    if (!java.nio.file.Files.exists(f) && java.nio.file.Files.isDirectory(statisticsDir)) {
+      var splits = new java.util.TreeSet<String>();
+      try (var dirs = java.nio.file.Files.list(statisticsDir)) {
+        dirs.map(d -> d.getFileName().toString()).filter(n -> n.startsWith("Split-")
+            && java.nio.file.Files.exists(file(statisticsDir, n.substring(6)))).forEach(n -> splits.add(n.substring(6)));
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException("listing " + statisticsDir, e);
+      }
+      if (!splits.isEmpty()) {
+        throw new IllegalArgumentException("split expected one of " + splits + " (the splits of the statistics "
+            + statisticsDir + "), got '" + split + "'");
+      }
+    }
+    return FormatFiles.read(f, JSON, StatisticsModel.class, EXPECTED);
   }
 }

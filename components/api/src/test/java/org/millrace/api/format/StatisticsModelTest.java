@@ -62,6 +62,14 @@ class StatisticsModelTest {
   }
 
   @Test
+  void aSplitTheStatisticsDoNotHaveIsNamedWithTheirSplits() {
+    sample().write(dir);
+    var e = assertThrows(IllegalArgumentException.class, () -> StatisticsModel.read(dir, "training"));
+    assertEquals("split expected one of [train] (the splits of the statistics " + dir + "), got 'training'",
+        e.getMessage());
+  }
+
+  @Test
   void aFileOfAnotherShapeIsAnErrorNamingTheFileAndTheKey() throws Exception {
     Path file = StatisticsModel.file(dir, "train");
     Files.createDirectories(file.getParent());
