@@ -146,6 +146,18 @@ public final class NodeLauncher {
         if (attempt < attempts) {
           sleep(node.retry().initialBackoffMillis() << (attempt - 1));
         }
+      } catch (Error e) {
+        // Not survived here, but not silent: the execution records what it died of (it stayed RUNNING,
+        // later "abandoned: process gone", the cause lost), then the error goes on.
+        String error = describe(e);
+        LOG.error("node {} died of {}", node.id(), error, e);
+        try {
+          lease.finish(() -> store.putExecution(started.withState(ExecutionState.FAILED).withCustomProperties(Map.of(
+              Keys.ERROR, Value.of(error + stackSummary(e)), Keys.ENDED_MS, Value.of(System.currentTimeMillis())))));
+        } catch (RuntimeException | Error recording) {
+          e.addSuppressed(recording);
+        }
+        throw e;
       }
     }
     return new NodeOutcome(node.id(), ExecutionState.FAILED, lastId, Map.of(), lastError,
@@ -320,7 +332,8 @@ public final class NodeLauncher {
   }
 
   private static String describeWith(Throwable e, String message) {
-    String msg = message == null ? e.getClass().getName() : message;
+    // Without words of its own (an ExceptionInInitializerError), its cause's.
+    String msg = message != null ? message : e.getCause() != null ? e.getCause().toString() : e.getClass().getName();
     return e instanceof Error || e instanceof RuntimeException
         && !(e instanceof IllegalArgumentException || e instanceof IllegalStateException)
         ? e.getClass().getSimpleName() + ": " + msg : msg;

@@ -15,7 +15,7 @@ import org.millrace.api.spec.ParameterException;
 /**
  * Small TEST components (not product features): Produce writes a value, Consume combines its
  * inputs, Flaky fails while a marker file exists (counting
- * its failed attempts in its resume directory), Crash throws after writing its output.
+ * its failed attempts in its resume directory), Crash throws after writing its output, Doom dies of an Error.
  */
 public final class TestComponents implements ComponentProvider {
   public static final OutputKey<Examples> DATA = OutputKey.of("data", Examples.TYPE);
@@ -83,6 +83,15 @@ public final class TestComponents implements ComponentProvider {
       })
       .build();
 
+  /** Dies of an Error the runner does not survive (a class that failed to initialize, as without --add-opens). */
+  public static final ComponentSpec<ConsumeParams> DOOM = ComponentSpec.builder("Doom", ConsumeParams.class)
+      .input(IN).output(RESULT)
+      .executor(() -> (in, ctx) -> {
+        throw new ExceptionInInitializerError(new IllegalStateException("static init failed: start Java with"
+            + " --add-opens=java.base/java.nio=ALL-UNNAMED"));
+      })
+      .build();
+
   public static final ComponentSpec<ConsumeParams> RELAY = ComponentSpec.builder("Relay", ConsumeParams.class)
       .input(IN).output(RELAYED)
       .executor(() -> (in, ctx) -> {
@@ -101,6 +110,6 @@ public final class TestComponents implements ComponentProvider {
 
   @Override
   public List<ComponentSpec<?>> components() {
-    return List.of(PRODUCE, CONSUME, FLAKY, CRASH, RELAY);
+    return List.of(PRODUCE, CONSUME, FLAKY, CRASH, DOOM, RELAY);
   }
 }

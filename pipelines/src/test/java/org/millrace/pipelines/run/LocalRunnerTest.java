@@ -2,6 +2,7 @@ package org.millrace.pipelines.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -212,6 +213,24 @@ class LocalRunnerTest {
     try (Stream<Path> files = Files.walk(project.resolve(".millrace/pipelines/demo/c"))) {
       assertTrue(files.noneMatch(p -> p.getFileName().toString().equals("half.txt")), "half output removed");
     }
+  }
+
+  @Test
+  void anErrorTheRunnerDoesNotSurviveIsRecordedFirst() throws Exception {
+    PipelineSpec spec = new PipelineCompiler(registry).compile(YamlPipelineLoader.load("t.yaml", """
+        pipeline: demo
+        nodes:
+          p: {component: Produce, parameters: {value: v}}
+          d: {component: Doom, inputs: {data: p.data}}
+        """));
+    assertThrows(Throwable.class, () -> runner.run(spec, Selection.ALL, TWO));
+    var doomed = store.getExecutions(org.millrace.metadata.ExecutionQuery.builder().build()).stream()
+        .filter(x -> "d".equals(StoreQueries.stringProp(x, Keys.NODE))).toList();
+    assertEquals(1, doomed.size(), doomed.toString());
+    assertEquals(org.millrace.metadata.ExecutionState.FAILED, doomed.get(0).state());
+    String error = StoreQueries.stringProp(doomed.get(0), Keys.ERROR);
+    assertTrue(error.startsWith("ExceptionInInitializerError: java.lang.IllegalStateException: static init failed: start"
+        + " Java with --add-opens=java.base/java.nio=ALL-UNNAMED"), error);
   }
 
   @Test
