@@ -379,6 +379,24 @@ class DistributionIT {
     }
   }
 
+  @Test
+  void theJavaDslExampleRunsAsTheDocsSay() throws Exception {
+    // docs/pipelines.md, "The Java DSL": the example as a single source file, with the tarball's flags and jars.
+    Path out = Files.createTempFile(tmp, "dsl", ".txt");
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "@conf/jvm.options", "-cp", "lib/*", "pipelines/examples/dsl/PenguinsPipeline.java").directory(home.toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).redirectErrorStream(true)
+        .redirectOutput(out.toFile()).start();
+    assertTrue(p.waitFor(5, TimeUnit.MINUTES), "still running: " + read(out));
+    String printed = read(out);
+    assertEquals(0, p.exitValue(), printed);
+    assertTrue(printed.contains("schema COMPLETE") && printed.contains(": SUCCEEDED"), printed);
+    // Recorded in the store bin/millrace reads, as a YAML pipeline's run is.
+    Result runs = run(tmp.resolve("dsl-runs.classes"), "runs");
+    assertEquals(0, runs.code, runs.toString());
+    assertTrue(runs.out.contains("penguins-dsl") && runs.out.contains("SUCCEEDED"), runs.toString());
+  }
+
   /** {@code bin/millrace args} from the unpacked folder, with a JDK and {@link #tools} only. */
   private static Result run(Path classLog, String... args) throws Exception {
     return run(java.util.Map.of(), classLog, args);
