@@ -47,8 +47,8 @@ public final class CacheExplainer {
     diffParameters(p, e, out);
     diffInputs(p, e, out);
     if (!Objects.equals(StoreQueries.stringProp(p, Keys.CACHE_DRIVER), StoreQueries.stringProp(e, Keys.CACHE_DRIVER))) {
-      out.add("  external data changed: driver fingerprint " + abbrev(StoreQueries.stringProp(p, Keys.CACHE_DRIVER))
-          + " -> " + abbrev(StoreQueries.stringProp(e, Keys.CACHE_DRIVER)));
+      out.addAll(driverChanges(StoreQueries.stringProp(p, Keys.CACHE_DRIVER),
+          StoreQueries.stringProp(e, Keys.CACHE_DRIVER)));
     }
     if (out.size() == before) {
       String key = StoreQueries.stringProp(e, Keys.CACHE_KEY);
@@ -100,6 +100,34 @@ public final class CacheExplainer {
 
   private static String shortKey(Execution e) {
     return abbrev(StoreQueries.stringProp(e, Keys.CACHE_KEY));
+  }
+
+  /**
+   * How two driver fingerprints differ, line by line (an ExampleGen's: the spans, then a "path size
+   * modified" line a file): the lines only one side has, at most five each way; both cut to the same
+   * first characters said nothing.
+   */
+  static List<String> driverChanges(String before, String after) {
+    var was = before == null ? List.<String>of() : before.lines().toList();
+    var now = after == null ? List.<String>of() : after.lines().toList();
+    var out = new java.util.ArrayList<String>();
+    out.add("  external data changed (the driver's fingerprint):");
+    int shown = 0;
+    for (String l : was) {
+      if (!now.contains(l) && shown++ < 5) {
+        out.add("    - " + l);
+      }
+    }
+    int added = 0;
+    for (String l : now) {
+      if (!was.contains(l) && added++ < 5) {
+        out.add("    + " + l);
+      }
+    }
+    if (shown > 5 || added > 5) {
+      out.add("    (" + shown + " lines gone, " + added + " new in all)");
+    }
+    return out;
   }
 
   private static String abbrev(Object o) {
