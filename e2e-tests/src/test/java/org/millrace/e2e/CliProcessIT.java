@@ -395,6 +395,12 @@ class CliProcessIT {
     assertEquals(2, only.code(), only.toString());
     assertTrue(only.err().contains("--only expected a node of pipeline 'penguins' [") && only.err().contains(
         "got 'trainr'") && !only.out().contains("running pipeline"), only.toString());
+    // Spans for a pipeline whose input has no {SPAN}: said before any run (it was a failed run per span).
+    var noSpan = cli.run(LONG, "backfill", PENGUINS, "--spans", "1..2");
+    assertEquals(2, noSpan.code(), noSpan.toString());
+    assertTrue(noSpan.err().contains("node 'ingest' expected an input pattern with {SPAN} or {YYYY}{MM}{DD} for spans"
+        + " to choose its files, got [examples/data/penguins/penguins.csv]"), noSpan.toString());
+    assertTrue(!noSpan.out().contains("running pipeline"), noSpan.toString());
     // A near miss of a parameter's name is pointed out.
     var near = cli.run(LONG, "run", PENGUINS, "--set", "ingest.split_ratio={train: 2, eval: 1}");
     assertEquals(2, near.code(), near.toString());

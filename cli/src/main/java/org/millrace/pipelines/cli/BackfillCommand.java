@@ -147,18 +147,38 @@ final class BackfillCommand implements Callable<Integer> {
 
   /** The node a span goes to: {@code requested}, else the pipeline's only ExampleGen node. */
   static String spanNode(RawPipeline raw, String requested) {
+    String id;
     if (requested != null) {
       if (raw.nodes().stream().noneMatch(n -> n.id().equals(requested))) {
         throw new IllegalArgumentException("--span-node expected a node of pipeline '" + raw.name() + "' "
             + raw.nodes().stream().map(RawNode::id).toList() + ", got '" + requested + "'");
       }
-      return requested;
+      id = requested;
+    } else {
+      List<String> gens = raw.nodes().stream().filter(n -> n.component().equals("ExampleGen")).map(RawNode::id)
+          .toList();
+      if (gens.size() != 1) {
+        throw new IllegalArgumentException("--span-node expected: the node to give the span to (pipeline '"
+            + raw.name() + "' has " + gens.size() + " ExampleGen nodes" + (gens.isEmpty() ? "" : ": " + gens) + ")");
+      }
+      id = gens.get(0);
     }
-    List<String> gens = raw.nodes().stream().filter(n -> n.component().equals("ExampleGen")).map(RawNode::id).toList();
-    if (gens.size() != 1) {
-      throw new IllegalArgumentException("--span-node expected: the node to give the span to (pipeline '"
-          + raw.name() + "' has " + gens.size() + " ExampleGen nodes" + (gens.isEmpty() ? "" : ": " + gens) + ")");
+    RawNode gen = raw.nodes().stream().filter(n -> n.id().equals(id)).findFirst().orElseThrow();
+    if (!gen.component().equals("ExampleGen")) {
+      return id;
     }
-    return gens.get(0);
+    var patterns = new ArrayList<String>();
+    if (gen.parameters().get("input") instanceof String in) {
+      patterns.add(in);
+    }
+    if (gen.parameters().get("input_splits") instanceof java.util.Map<?, ?> splits) {
+      splits.values().forEach(v -> patterns.add(String.valueOf(v)));
+    }
+    if (!patterns.isEmpty() && patterns.stream().noneMatch(x -> x.contains("{SPAN") || x.contains("{YYYY}"))) {
+      // Every span would read the same files (or none): said before any run, not as a failed one per span.
+      throw new IllegalArgumentException("node '" + gen.id() + "' expected an input pattern with {SPAN} or {YYYY}{MM}{DD}"
+          + " for spans to choose its files, got " + patterns + " (docs/scheduling.md)");
+    }
+    return id;
   }
 }
