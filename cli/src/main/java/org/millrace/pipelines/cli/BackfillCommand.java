@@ -41,8 +41,7 @@ final class BackfillCommand implements Callable<Integer> {
       + " span is the date formatted with --span-format.")
   String dates;
 
-  @Option(names = "--span-format", defaultValue = "yyyyMMdd", description = "Span of a day (with --dates)."
-      + " Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--span-format", description = "Span of a day (with --dates). Default: yyyyMMdd.")
   String spanFormat;
 
   @Option(names = "--span-node", description = "The node that gets the span (default: the only ExampleGen node).")
@@ -62,7 +61,12 @@ final class BackfillCommand implements Callable<Integer> {
     if ((spans == null) == (dates == null)) {
       throw new IllegalArgumentException("backfill expected one of --spans FIRST..LAST and --dates FIRST..LAST");
     }
-    List<Long> list = spans != null ? spanRange(spans) : dateSpans(dates, spanFormatter(spanFormat));
+    if (spans != null && spanFormat != null) {
+      // Not silently ignored: it formats --dates' days, and --spans are numbers already.
+      throw new IllegalArgumentException("--span-format expected with --dates only, got it with --spans");
+    }
+    List<Long> list = spans != null ? spanRange(spans)
+        : dateSpans(dates, spanFormatter(spanFormat == null ? "yyyyMMdd" : spanFormat));
     RawPipeline raw = YamlPipelineLoader.load(file);
     String node = spanNode(raw, spanNode);
     var fixed = sets.stream().map(Overrides::parse).toList();

@@ -183,6 +183,9 @@ class MillraceCliTest {
     Out spans = run("backfill", yaml.toString(), "--spans", "3..1");
     assertEquals("error: --spans expected FIRST..LAST, whole numbers >= 0 with FIRST <= LAST and at most 100,001"
         + " spans, got '3..1'", spans.err().trim());
+    Out ignored = run("backfill", yaml.toString(), "--spans", "1..2", "--span-format", "yyyy");
+    assertEquals(MillraceCli.USAGE, ignored.code(), ignored.err());
+    assertEquals("error: --span-format expected with --dates only, got it with --spans", ignored.err().trim());
     Out never = run("schedule", yaml.toString(), "--cron", "0 2 30 2 *", "--max-runs", "1");
     assertEquals(MillraceCli.USAGE, never.code(), never.err());
     assertEquals("error: --cron expected an expression with a fire time, got '0 2 30 2 *', which has none within eight"
