@@ -137,8 +137,9 @@ final class DataProfile {
     long rows = 0;
     long bad = 0;
     String firstBad = null;
-    // The same check as ExampleGen's (RowTyper): a value past the typing sample that does not fit its
-    // column's type is a bad row there, which the pipeline init writes must expect.
+    // The same check as ExampleGen's (RowTyper): a value that does not fit its column's inferred type
+    // (past the typing sample, or one of the few its 1% tolerance lets by) is a bad row there, which
+    // the pipeline init writes must expect.
     var typer = new org.millrace.ingest.csv.RowTyper(schema, nulls);
     String unit = params.format().text() ? "line " : "row ";
     int labelAt = schema.names().indexOf(labelOf.apply(schema.names()));
