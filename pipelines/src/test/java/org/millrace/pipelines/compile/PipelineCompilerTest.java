@@ -67,7 +67,7 @@ class PipelineCompilerTest {
 
   @Test
   void unknownComponentListsKnownOnes() {
-    assertEquals(List.of("p.yaml:4:16: node 'a' component: expected one of [Consume, Crash, Flaky, Produce, Relay], got 'Nope'"),
+    assertEquals(List.of("p.yaml:4:16: node 'a' component: expected one of [Consume, Crash, Doom, Flaky, Produce, Relay], got 'Nope'"),
         errors("""
             pipeline: demo
             nodes:
