@@ -390,7 +390,9 @@ class DistributionIT {
     assertTrue(p.waitFor(5, TimeUnit.MINUTES), "still running: " + read(out));
     String printed = read(out);
     assertEquals(0, p.exitValue(), printed);
-    assertTrue(printed.contains("schema COMPLETE") && printed.contains(": SUCCEEDED"), printed);
+    // (CACHED when another test ran the YAML pipeline here first: the same nodes, the same cache keys.)
+    assertTrue((printed.contains("schema COMPLETE") || printed.contains("schema CACHED"))
+        && printed.contains(": SUCCEEDED"), printed);
     // Recorded in the store bin/millrace reads, as a YAML pipeline's run is.
     Result runs = run(tmp.resolve("dsl-runs.classes"), "runs");
     assertEquals(0, runs.code, runs.toString());

@@ -82,7 +82,7 @@ final class AirflowCommand implements Callable<Integer> {
       if (cron != null) {
         Cron.parse(cron);
       }
-      String node = spanFormat == null ? null : BackfillCommand.spanNode(raw, spanNode);
+      String node = spanFormat == null ? null : BackfillCommand.spanNode(raw, spanNode, false);
       Path dir = Path.of("").toAbsolutePath();
       var dag = new AirflowDag(dagId != null ? dagId : "millrace_" + spec.name().replaceAll("[^A-Za-z0-9_]", "_"),
           spec, millrace != null ? millrace : dir.resolve("millrace").toString(), file.toAbsolutePath().normalize()

@@ -151,6 +151,15 @@ final class BackfillCommand implements Callable<Integer> {
 
   /** The node a span goes to: {@code requested}, else the pipeline's only ExampleGen node. */
   static String spanNode(RawPipeline raw, String requested) {
+    return spanNode(raw, requested, true);
+  }
+
+  /**
+   * As {@link #spanNode(RawPipeline, String)}; {@code checkInput}: refuse a span node whose input has no
+   * span placeholder (where millrace runs the spans itself: backfill, schedule; an exported Airflow DAG
+   * runs where the workers' files are).
+   */
+  static String spanNode(RawPipeline raw, String requested, boolean checkInput) {
     String id;
     if (requested != null) {
       if (raw.nodes().stream().noneMatch(n -> n.id().equals(requested))) {
@@ -168,7 +177,7 @@ final class BackfillCommand implements Callable<Integer> {
       id = gens.get(0);
     }
     RawNode gen = raw.nodes().stream().filter(n -> n.id().equals(id)).findFirst().orElseThrow();
-    if (!gen.component().equals("ExampleGen")) {
+    if (!checkInput || !gen.component().equals("ExampleGen")) {
       return id;
     }
     var patterns = new ArrayList<String>();
