@@ -95,19 +95,22 @@ final class LineageCommand implements Callable<Integer> {
     }
   }
 
+  private static final java.util.regex.Pattern FILE_LINE = java.util.regex.Pattern.compile("(.+) (\\d+) (\\d+)");
+
   /**
    * "read N files (spans=[0] versions=[0]): path (bytes, modified time), ..." from a source
    * execution's driver fingerprint (its first line the spans, then one "path size mtime" line a
    * file); null when it records no files.
    */
   static String sourceFiles(String driver) {
+    // (FILE_LINE: "path size modified-millis", one line a file.)
     if (driver == null || driver.isBlank()) {
       return null;
     }
     var lines = driver.lines().toList();
     var files = new java.util.ArrayList<String>();
     for (String l : lines.subList(1, lines.size())) {
-      var m = java.util.regex.Pattern.compile("(.+) (\\d+) (\\d+)").matcher(l);
+      var m = FILE_LINE.matcher(l);
       if (m.matches()) {
         files.add(m.group(1) + " (" + String.format(java.util.Locale.ROOT, "%,d", Long.parseLong(m.group(2)))
             + " bytes, modified " + java.time.Instant.ofEpochMilli(Long.parseLong(m.group(3))) + ")");

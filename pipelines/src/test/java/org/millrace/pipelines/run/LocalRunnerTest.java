@@ -200,12 +200,7 @@ class LocalRunnerTest {
 
   @Test
   void aCrashAfterWritingLeavesNoLiveArtifact() throws Exception {
-    PipelineSpec spec = new PipelineCompiler(registry).compile(YamlPipelineLoader.load("t.yaml", """
-        pipeline: demo
-        nodes:
-          p: {component: Produce, parameters: {value: v}}
-          c: {component: Crash, inputs: {data: p.data}}
-        """));
+    PipelineSpec spec = producedInto("c", "Crash");
     RunResult r = runner.run(spec, Selection.ALL, TWO);
     assertEquals("FAILED", r.node("c").state());
     assertEquals("crashed after writing", r.node("c").error());
@@ -217,12 +212,7 @@ class LocalRunnerTest {
 
   @Test
   void anErrorTheRunnerDoesNotSurviveIsRecordedFirst() throws Exception {
-    PipelineSpec spec = new PipelineCompiler(registry).compile(YamlPipelineLoader.load("t.yaml", """
-        pipeline: demo
-        nodes:
-          p: {component: Produce, parameters: {value: v}}
-          d: {component: Doom, inputs: {data: p.data}}
-        """));
+    PipelineSpec spec = producedInto("d", "Doom");
     assertThrows(Throwable.class, () -> runner.run(spec, Selection.ALL, TWO));
     var doomed = store.getExecutions(org.millrace.metadata.ExecutionQuery.builder().build()).stream()
         .filter(x -> "d".equals(StoreQueries.stringProp(x, Keys.NODE))).toList();
@@ -243,6 +233,16 @@ class LocalRunnerTest {
     assertEquals(3, g.artifacts().size());
     assertEquals(Set.of("join", "left", "right"), g.executions().stream()
         .map(e -> StoreQueries.stringProp(e, Keys.NODE)).collect(Collectors.toSet()));
+  }
+
+  /** Produce, then a node {@code id} of {@code component} reading its data. */
+  PipelineSpec producedInto(String id, String component) {
+    return new PipelineCompiler(registry).compile(YamlPipelineLoader.load("t.yaml", """
+        pipeline: demo
+        nodes:
+          p: {component: Produce, parameters: {value: v}}
+          %s: {component: %s, inputs: {data: p.data}}
+        """.formatted(id, component)));
   }
 
   static void deleteTree(Path p) throws Exception {
