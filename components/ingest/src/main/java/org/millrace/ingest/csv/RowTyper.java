@@ -90,12 +90,7 @@ public final class RowTyper {
         switch (types[i]) {
           case INT -> longs[i] = Long.parseLong(v.trim());
           case FLOAT -> {
-            String t = v.trim();
-            char last = t.isEmpty() ? ' ' : t.charAt(t.length() - 1);
-            if (last == 'd' || last == 'f' || last == 'D' || last == 'F') {
-              return problem(fields);
-            }
-            doubles[i] = Decimals.parseDouble(t);
+            doubles[i] = Decimals.parseDouble(v.trim());
           }
           case BOOL -> {
             String t = v.trim();
@@ -200,8 +195,8 @@ public final class RowTyper {
       }
       case FLOAT -> {
         try {
-          Double.parseDouble(t);
-          return !t.isEmpty() && !t.endsWith("d") && !t.endsWith("f") && !t.endsWith("D") && !t.endsWith("F");
+          Decimals.parseDouble(t);
+          return true;
         } catch (NumberFormatException e) {
           return false;
         }

@@ -1,6 +1,7 @@
 package org.millrace.ingest.csv;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
@@ -58,11 +59,28 @@ class DecimalsTest {
   void edgesGiveTheSameBitsOrTheSameFailure() {
     for (String s : List.of("0", "-0", "-0.0", "+0.000", ".5", "5.", "9007199254740992", "9007199254740993",
         "0.9007199254740993", "123456789012345678", "1234567890123456789", "0.1", "0.30000000000000004",
-        "1e10", "1E-5", "NaN", "-Infinity", "0x1p3", "00000000000000000001.5", "0.0000000000000000000001",
+        "1e10", "1E-5", "NaN", "-Infinity", "00000000000000000001.5", "0.0000000000000000000001",
         "0.00000000000000000000001", "4.35", "276.86", "-91.32")) {
       same(s);
     }
     for (String s : List.of("", "-", "+", ".", "1.2.3", "1-2", "abc", "--1")) {
+      assertThrows(NumberFormatException.class, () -> Decimals.parseDouble(s), s);
+    }
+  }
+
+  @Test
+  void theNonFiniteWordsOfDataFilesAreNumbersJavasOwnLiteralsAreNot() {
+    assertEquals(Double.POSITIVE_INFINITY, Decimals.parseDouble("inf"));
+    assertEquals(Double.POSITIVE_INFINITY, Decimals.parseDouble("+INF"));
+    assertEquals(Double.NEGATIVE_INFINITY, Decimals.parseDouble("-inf"));
+    assertEquals(Double.NEGATIVE_INFINITY, Decimals.parseDouble("-infinity"));
+    assertEquals(Double.POSITIVE_INFINITY, Decimals.parseDouble("Infinity"));
+    assertTrue(Double.isNaN(Decimals.parseDouble("nan")));
+    assertTrue(Double.isNaN(Decimals.parseDouble("-NaN")));
+    assertEquals(1.5e-3, Decimals.parseDouble("1.5e-3"));
+    assertEquals(150.0, Decimals.parseDouble("1.5E+2"));
+    // Double.parseDouble takes each of these: 1.5, 2.0, 8.0, 16.0, NaN.
+    for (String s : List.of("1.5f", "2d", "0x1p3", "0x10", "1e", "1e+", "e5", ".e5", "infinit", "nanx", "1 e5", "NaNd")) {
       assertThrows(NumberFormatException.class, () -> Decimals.parseDouble(s), s);
     }
   }

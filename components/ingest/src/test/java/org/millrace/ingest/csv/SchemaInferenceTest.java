@@ -43,6 +43,21 @@ class SchemaInferenceTest {
   }
 
   @Test
+  void infAndNanAreFloatsJavasLiteralsAreText() throws Exception {
+    DataSchema schema = infer("id,x,days,mask\n1,inf,3d,0x10\n2,-Inf,4d,0x20\n3,nan,5d,0x30\n4,1.5e3,6d,0x40\n");
+    assertEquals(List.of(FeatureType.INT, FeatureType.FLOAT, FeatureType.STRING, FeatureType.STRING),
+        schema.features().stream().map(Feature::type).toList());
+    var typer = new RowTyper(schema, Set.of("", "NA"));
+    var b = new org.millrace.api.data.BatchBuilder(schema, 4);
+    assertEquals(null, typer.tryAppend(b, List.of("1", "-infinity", "3d", "0x10")));
+    var batch = b.build();
+    assertEquals(Double.NEGATIVE_INFINITY, batch.row(0).get("x"));
+    // A float column refuses a Java literal as it refuses any text, naming it.
+    String problem = typer.tryAppend(b, List.of("2", "2.5f", "4d", "0x20"));
+    assertTrue(problem != null && problem.contains("'2.5f'"), String.valueOf(problem));
+  }
+
+  @Test
   void theStrayRowIsABadRowNamingColumnAndValue() throws Exception {
     DataSchema schema = infer(column(344, "abc", 1));
     var typer = new RowTyper(schema, Set.of("", "NA"));
