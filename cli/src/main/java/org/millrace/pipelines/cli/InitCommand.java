@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.millrace.api.data.FeatureType;
 import org.millrace.api.model.Task;
+import org.millrace.ingest.csv.Decimals;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -312,11 +313,11 @@ final class InitCommand implements Callable<Integer> {
   static String classes(DataProfile.Column lc) throws JsonProcessingException {
     var values = new ArrayList<>(lc.counts.keySet());
     if (lc.type() == FeatureType.INT || lc.type() == FeatureType.FLOAT) {
-      values.sort(Comparator.comparingDouble(v -> Double.parseDouble(v.trim())));
+      values.sort(Comparator.comparingDouble(v -> Decimals.parseDouble(v.trim())));
       var out = new ArrayList<String>();
       for (String v : values) {
         out.add(lc.type() == FeatureType.INT ? Long.toString(Long.parseLong(v.trim()))
-            : Double.toString(Double.parseDouble(v.trim())));
+            : Double.toString(Decimals.parseDouble(v.trim())));
       }
       return "[" + String.join(", ", out) + "]";
     }
