@@ -118,6 +118,11 @@ public final class Scheduler {
     if (last.isPresent()) {
       after = last.get().atZone(zone);
       log.accept("schedule " + contextName() + ": last recorded fire " + after);
+      if (options.start() != null) {
+        // A recorded schedule goes on from its fires: a start is a new schedule's.
+        log.accept("schedule " + contextName() + ": start " + options.start().atZone(zone)
+            + " ignored: the schedule continues after its last recorded fire (for earlier intervals, use backfill)");
+      }
     } else if (options.start() != null) {
       after = options.start().atZone(zone).minusMinutes(1);
     } else {

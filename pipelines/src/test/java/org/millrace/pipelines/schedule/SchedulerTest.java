@@ -50,8 +50,11 @@ class SchedulerTest {
       fires.add(fire.time() + " / " + fire.intervalStart());
       boolean ok = !fire.time().toLocalDate().toString().equals("2026-11-30");
       return new Scheduler.Outcome("run-" + fires.size(), ok, ok ? null : "a node failed");
-    }, line -> { }).run();
+    }, logs::add).run();
   }
+
+  /** What the schedulers of {@link #schedule} said. */
+  final List<String> logs = new ArrayList<>();
 
   @Test
   void catchUpRunsEveryMissedFireOldestFirstAndASecondSchedulerContinues() throws Exception {
@@ -78,8 +81,12 @@ class SchedulerTest {
       // Two days later another scheduler takes over: the two fires since the last recorded one, no repeats.
       fires.clear();
       clock.now = Instant.parse("2026-12-03T05:00:00Z");
+      logs.clear();
       schedule(store, clock, "2026-11-01T00:00:00Z", true, 2);
       assertEquals(List.of("2026-12-02T02:00Z / 2026-12-01T02:00Z", "2026-12-03T02:00Z / 2026-12-02T02:00Z"), fires);
+      // Its start is not taken, and it says so.
+      assertEquals(true, logs.stream().anyMatch(l -> l.contains("start 2026-11-01T00:00Z ignored: the schedule"
+          + " continues after its last recorded fire")), logs.toString());
     }
   }
 
