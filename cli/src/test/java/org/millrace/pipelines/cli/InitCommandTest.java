@@ -67,6 +67,22 @@ class InitCommandTest {
     assertTrue(r.out().contains("1 rows have no 'y': missing_label: drop leaves them out"), r.out());
     String yaml = Files.readString(out);
     assertTrue(yaml.contains("missing_label: drop ") && yaml.contains("bad_rows: quarantine "), yaml);
+    assertTrue(!r.out().contains("more than a tenth"), r.out());
+  }
+
+  @Test
+  void moreThanATenthOfBadRowsIsSaidToFailTheRun() throws Exception {
+    // Numbers in the first 1000 rows (the typing sample), text in the 200 after: 200 of 1200 rows are bad.
+    var lines = new ArrayList<String>(List.of("x,y"));
+    for (int i = 0; i < 1200; i++) {
+      lines.add((i < 1000 ? Double.toString(i * 0.5) : "n/a") + "," + (i % 2 == 0 ? "a" : "b"));
+    }
+    Path data = Files.write(dir.resolve("late.csv"), lines);
+    var r = run("init", data.toString(), "--label", "y", "--out", dir.resolve("l.yaml").toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("init: 200 rows do not fit their columns (the first, line 1002: column 'x' (1)"
+        + " expected float, got 'n/a'): bad_rows: quarantine sets them aside; more than a tenth of the rows, which"
+        + " fails the run (max_rejected_fraction: 0.1): correct the data or the column's type"), r.out());
   }
 
   @Test
