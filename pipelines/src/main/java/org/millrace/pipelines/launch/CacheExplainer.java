@@ -110,17 +110,20 @@ public final class CacheExplainer {
   static List<String> driverChanges(String before, String after) {
     var was = before == null ? List.<String>of() : before.lines().toList();
     var now = after == null ? List.<String>of() : after.lines().toList();
+    // Sets for the lookups: a lake's fingerprint has a line per file, tens of thousands of them.
+    var wasSet = new java.util.HashSet<>(was);
+    var nowSet = new java.util.HashSet<>(now);
     var out = new java.util.ArrayList<String>();
     out.add("  external data changed (the driver's fingerprint):");
     int shown = 0;
     for (String l : was) {
-      if (!now.contains(l) && shown++ < 5) {
+      if (!nowSet.contains(l) && shown++ < 5) {
         out.add("    - " + l);
       }
     }
     int added = 0;
     for (String l : now) {
-      if (!was.contains(l) && added++ < 5) {
+      if (!wasSet.contains(l) && added++ < 5) {
         out.add("    + " + l);
       }
     }
