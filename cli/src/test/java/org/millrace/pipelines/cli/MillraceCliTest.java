@@ -85,6 +85,19 @@ class MillraceCliTest {
 
     Out artifacts = run("artifacts", "--type", "Model", "--pipeline", "cli");
     assertEquals(4, artifacts.out().lines().count(), artifacts.out()); // header, rule, one model per run
+
+    // A custom component's type is not among millrace's, but in the store it is a type to list.
+    try (var store = org.millrace.metadata.MetadataStores.sqlite(dir.resolve("md.db"))) {
+      store.putType(org.millrace.metadata.StoreType.artifact("FeatureSnapshot", java.util.Map.of()));
+      store.putArtifact(org.millrace.metadata.Artifact.create("FeatureSnapshot", "file:/snapshots/1",
+          org.millrace.metadata.ArtifactState.LIVE, java.util.Map.of(), java.util.Map.of()));
+    }
+    Out custom = run("artifacts", "--type", "FeatureSnapshot");
+    assertEquals(0, custom.code(), custom.err());
+    assertTrue(custom.out().contains("FeatureSnapshot") && custom.out().contains("file:/snapshots/1"), custom.out());
+    Out misspelled = run("artifacts", "--type", "FeatureSnapshots");
+    assertEquals(2, misspelled.code(), misspelled.out());
+    assertTrue(misspelled.err().contains("or a type of this store's artifacts, got 'FeatureSnapshots'"), misspelled.err());
   }
 
   @Test
