@@ -147,6 +147,11 @@ class PipelineCompilerTest {
         "--set a.sleep_ms=2.9: node 'a' parameter 'sleep_ms': expected an integer, got '2.9'",
         "p.yaml:8:38: node 'b' parameter 'sleep_ms': expected an integer, got '2.5'"),
         e.errors().stream().map(CompileError::toString).toList());
+    // One a command sets itself (a backfill's span, --trainer-backend) is named as such.
+    var own = assertThrows(PipelineCompileException.class, () -> new PipelineCompiler(REGISTRY).compile(
+        Overrides.apply(raw, List.of(new Overrides.Set("a", "sleep_ms", "soon")))));
+    assertEquals("a.sleep_ms=soon (set by the command's options): node 'a' parameter 'sleep_ms': expected an"
+        + " integer, got 'soon'", own.errors().get(0).toString());
   }
 
   @Test
