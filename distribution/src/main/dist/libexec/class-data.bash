@@ -33,6 +33,37 @@ millrace_command_kind() {
   done
 }
 
+# millrace_vector_module ARGS...: for the commands that only read the store or write files (runs,
+# lineage, artifacts, gc, init, airflow, and --version or --help without a command), drops the Vector
+# API's incubator module from the array flags, so that their stderr does not begin with the JVM's
+# "WARNING: Using incubator modules" line, and sets command_kind to plain (a class-data archive
+# holds the module settings it was written with, so these get their own). The commands that train
+# or predict (run, resume, backfill, schedule, run-node, serve, models, ui) keep it.
+millrace_vector_module() {
+  local a value=0 command=""
+  for a in "$@"; do
+    if [ "$value" = 1 ]; then
+      value=0
+      continue
+    fi
+    case "$a" in
+      --metadata | --log-format) value=1 ;; # an option before the command, and its value
+      -*) ;;
+      *) command="$a"; break ;;
+    esac
+  done
+  case "$command" in
+    "" | runs | lineage | artifacts | gc | init | airflow) ;;
+    *) return 0 ;;
+  esac
+  local kept=() f
+  for f in "${flags[@]}"; do
+    [ "$f" = --add-modules=jdk.incubator.vector ] || kept+=("$f")
+  done
+  flags=(${kept[@]+"${kept[@]}"})
+  command_kind=plain
+}
+
 # millrace_collector ARGS...: sets the array collector_flags to the garbage collector for the command
 # the CLI's arguments name. The commands that run pipelines (run, resume, backfill, schedule,
 # run-node) are batch work: they get the throughput collector, whose write barrier costs a store of
