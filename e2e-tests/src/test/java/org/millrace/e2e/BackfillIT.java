@@ -22,7 +22,17 @@ class BackfillIT {
 
   @Test
   void oneRunPerSpanOldestFirstAndAgainFromTheCache() throws Exception {
+    // The lake copied, with a span 2011 (2012's days but its last) to backfill last.
+    Path lake = dir.resolve("lake");
+    for (int year = 2011; year <= 2014; year++) {
+      Path span = java.nio.file.Files.createDirectories(lake.resolve("span-" + year));
+      var lines = java.nio.file.Files.readAllLines(Path.of("examples/data/seattle-weather/span-" + Math.max(year, 2012)
+          + "/data.csv"));
+      java.nio.file.Files.write(span.resolve("data.csv"), year == 2011 ? lines.subList(0, lines.size() - 1) : lines);
+    }
     Path yaml = Cli.relocate(Path.of("pipelines/examples/seattle-weather/pipeline.yaml"), dir);
+    java.nio.file.Files.writeString(yaml, java.nio.file.Files.readString(yaml).replace(
+        "examples/data/seattle-weather/span-{SPAN}/data.csv", lake + "/span-{SPAN}/data.csv"));
     var cli = new Cli(dir);
     Cli.Result stopped = cli.run("backfill", yaml.toString(), "--spans", "2012..2014");
     assertEquals(1, stopped.code(), stopped.out() + stopped.err());
@@ -42,11 +52,25 @@ class BackfillIT {
       // The first backfill's 2012 and 2013 ingests are reused (the cache), and 2014 added.
       assertEquals(List.of(2012L, 2013L, 2014L), spans);
     }
-    // Again: every node of every span is a cache hit except those reading the previous run.
+    // Again: every node of every span is a cache hit, the validator's too: its baseline, "the previous
+    // run", is the span before's statistics, as in the backfill before (not the newest run's, 2014's).
     Cli.Result again = cli.run("backfill", yaml.toString(), "--spans", "2012..2014", "--set",
         "validator.fail_on_anomalies=false");
     assertEquals(0, again.code(), again.out() + again.err());
-    assertTrue(again.out().lines().filter(l -> l.startsWith("ingest ")).allMatch(l -> l.contains("CACHED")),
-        again.out());
+    var nodes = again.out().lines().filter(l -> l.matches("(ingest|statistics|schema|validator) .*")).toList();
+    assertEquals(12, nodes.size(), again.out());
+    assertTrue(nodes.stream().allMatch(l -> l.contains("CACHED")), again.out());
+
+    // A span older than every other run's (2011, after 2012-2014): its baseline is none, not 2014's statistics.
+    Cli.Result older = cli.run("backfill", yaml.toString(), "--spans", "2011..2011", "--set",
+        "validator.fail_on_anomalies=false");
+    assertEquals(0, older.code(), older.out() + older.err());
+    try (var store = MetadataStores.sqlite(dir.resolve("metadata.db"))) {
+      var q = new org.millrace.pipelines.launch.StoreQueries(store);
+      var validator = q.nodeExecutions("seattle-weather", "validator", java.util.Set.of()).get(0);
+      var inputs = store.getEventsByExecutionIds(List.of(validator.id())).stream()
+          .filter(e -> e.type() == org.millrace.metadata.EventType.INPUT).map(e -> e.key()).sorted().toList();
+      assertTrue(!inputs.contains("baseline_statistics"), older.out() + inputs);
+    }
   }
 }

@@ -5,8 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.millrace.api.artifact.Examples;
 import org.millrace.metadata.Artifact;
 import org.millrace.metadata.Context;
 import org.millrace.metadata.Event;
@@ -76,6 +78,72 @@ public final class StoreQueries {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * The {@code previous} baseline of a channel, for a run whose own output of it was made from data of
+   * {@code span}: the newest output from another run of the nearest earlier span, else the newest of
+   * the same span (the previous run of that span; a pipeline whose data has no spans has span 0 in
+   * every run); with {@code span} empty, the newest output from another run ({@link #latestOutput}).
+   * So a drift baseline is the span before, in whatever order the spans ran: a backfill's first
+   * span of December after December's later spans ran gets none, not December 7th, and a second
+   * pass of a backfill resolves each span as the first pass did. Among the node's {@value #SCAN}
+   * newest executions; an output whose span is not known counts as of the same span.
+   */
+  public Optional<Artifact> previousOutput(String pipeline, String node, String output, String excludeRun,
+      OptionalLong span) {
+    if (span.isEmpty()) {
+      return latestOutput(pipeline, node, output, excludeRun);
+    }
+    Artifact earlier = null;
+    long earlierSpan = Long.MIN_VALUE;
+    Artifact same = null;
+    for (Execution e : nodeExecutions(pipeline, node, Set.of(ExecutionState.COMPLETE, ExecutionState.CACHED))) {
+      if (excludeRun != null && excludeRun.equals(runIdOf(e))) {
+        continue;
+      }
+      for (Artifact a : outputs(e.id()).getOrDefault(output, List.of())) {
+        if (!Artifacts.filesExist(a)) {
+          continue;
+        }
+        var s = spanOf(a);
+        if (s.isPresent() && s.getAsLong() < span.getAsLong()) {
+          if (s.getAsLong() > earlierSpan) { // newest first: of one span, the first seen
+            earlier = a;
+            earlierSpan = s.getAsLong();
+          }
+        } else if (same == null && (s.isEmpty() || s.getAsLong() == span.getAsLong())) {
+          same = a;
+        }
+      }
+    }
+    return Optional.ofNullable(earlier != null ? earlier : same);
+  }
+
+  /**
+   * The span of the data an artifact was made from: its own {@code span} (Examples), else the
+   * largest {@code span} among the inputs of the execution that wrote it (a StatisticsGen's
+   * statistics have its examples' span); empty when neither has one.
+   */
+  public OptionalLong spanOf(Artifact a) {
+    var own = spanProperty(a);
+    if (own.isPresent()) {
+      return own;
+    }
+    List<Long> writers = store.getEventsByArtifactIds(List.of(a.id())).stream()
+        .filter(e -> e.type() == EventType.OUTPUT).map(Event::executionId).toList();
+    if (writers.isEmpty()) {
+      return OptionalLong.empty();
+    }
+    List<Long> inputs = store.getEventsByExecutionIds(List.of(writers.get(0))).stream()
+        .filter(e -> e.type() == EventType.INPUT).map(Event::artifactId).toList();
+    return store.getArtifacts(inputs).stream().map(StoreQueries::spanProperty).filter(OptionalLong::isPresent)
+        .mapToLong(OptionalLong::getAsLong).max();
+  }
+
+  private static OptionalLong spanProperty(Artifact a) {
+    return a.property(Examples.SPAN).filter(v -> v instanceof Value.IntValue)
+        .map(v -> OptionalLong.of(((Value.IntValue) v).value())).orElse(OptionalLong.empty());
   }
 
   /**

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
@@ -263,7 +264,8 @@ public final class LocalRunner {
           case NONE -> outputs.containsKey(ref.node())
               ? outputs.get(ref.node()).getOrDefault(ref.output(), List.of()).stream().findFirst()
               : queries.latestOutput(spec.name(), ref.node(), ref.output(), null);
-          case PREVIOUS -> queries.latestOutput(spec.name(), ref.node(), ref.output(), runId);
+          case PREVIOUS -> queries.previousOutput(spec.name(), ref.node(), ref.output(), runId,
+              spanInThisRun(outputs, ref));
           case LATEST_BLESSED -> queries.latestBlessed(spec.name(), ref.node(), ref.output(), runId);
         };
         if (found.isPresent()) {
@@ -279,6 +281,12 @@ public final class LocalRunner {
       }
     }
     return resolved;
+  }
+
+  /** The span of this run's own output of a channel ({@link StoreQueries#spanOf}), when the run wrote one. */
+  private OptionalLong spanInThisRun(Map<String, Map<String, List<Artifact>>> outputs, ChannelRef ref) {
+    List<Artifact> own = outputs.getOrDefault(ref.node(), Map.of()).getOrDefault(ref.output(), List.of());
+    return own.isEmpty() ? OptionalLong.empty() : queries.spanOf(own.get(0));
   }
 
   private static NodeResult result(NodeSpec n, String state, long id, long ms, Map<String, List<Artifact>> outs,
