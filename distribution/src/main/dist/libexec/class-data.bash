@@ -40,19 +40,8 @@ millrace_command_kind() {
 # holds the module settings it was written with, so these get their own). The commands that train
 # or predict (run, resume, backfill, schedule, run-node, serve, models, ui) keep it.
 millrace_vector_module() {
-  local a value=0 command=""
-  for a in "$@"; do
-    if [ "$value" = 1 ]; then
-      value=0
-      continue
-    fi
-    case "$a" in
-      --metadata | --log-format) value=1 ;; # an option before the command, and its value
-      -*) ;;
-      *) command="$a"; break ;;
-    esac
-  done
-  case "$command" in
+  millrace_command_name "$@"
+  case "$command_name" in
     "" | runs | lineage | artifacts | gc | init | airflow) ;;
     *) return 0 ;;
   esac
@@ -62,6 +51,24 @@ millrace_vector_module() {
   done
   flags=(${kept[@]+"${kept[@]}"})
   command_kind=plain
+}
+
+# millrace_command_name ARGS...: sets command_name to the command the CLI's arguments name (the first
+# that is not an option, or the value of --metadata or --log-format before it), or to "" when none.
+millrace_command_name() {
+  command_name=""
+  local a value=0
+  for a in "$@"; do
+    if [ "$value" = 1 ]; then
+      value=0
+      continue
+    fi
+    case "$a" in
+      --metadata | --log-format) value=1 ;; # an option before the command, and its value
+      -*) ;;
+      *) command_name="$a"; return 0 ;;
+    esac
+  done
 }
 
 # millrace_collector ARGS...: sets the array collector_flags to the garbage collector for the command
@@ -75,19 +82,10 @@ millrace_collector() {
   case " ${MILLRACE_JAVA_OPTS:-} " in
     *-XX:+Use*GC*) return 0 ;;
   esac
-  local a value=0
-  for a in "$@"; do
-    if [ "$value" = 1 ]; then
-      value=0
-      continue
-    fi
-    case "$a" in
-      --metadata | --log-format) value=1 ;; # an option before the command, and its value
-      run | resume | backfill | schedule | run-node) collector_flags=(-XX:+UseParallelGC); return 0 ;;
-      -*) ;;
-      *) return 0 ;; # another command
-    esac
-  done
+  millrace_command_name "$@"
+  case "$command_name" in
+    run | resume | backfill | schedule | run-node) collector_flags=(-XX:+UseParallelGC) ;;
+  esac
 }
 
 # millrace_maps_archive JAVA ARCHIVE CLASSPATH [JVM FLAGS...]: whether a JVM with these flags maps the
