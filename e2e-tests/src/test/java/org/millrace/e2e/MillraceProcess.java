@@ -179,7 +179,11 @@ final class MillraceProcess {
     Path cwd = workingDirectory != null ? workingDirectory : repo;
     command.add(cwd.resolve("millrace").toString());
     command.addAll(List.of(args));
-    if (metadata != null && args.length > 0 && !args[0].startsWith("-")) {
+    // After the command's own arguments (an inherited option), also when global options such as -v come
+    // first: a "-v run" without it wrote to the repository's own store, and a test then read another run's.
+    boolean aCommand = java.util.Arrays.stream(args).anyMatch(a -> !a.startsWith("-"));
+    boolean itsOwn = java.util.Arrays.stream(args).anyMatch(a -> a.startsWith("--metadata"));
+    if (metadata != null && aCommand && !itsOwn) {
       command.add("--metadata=" + metadata);
     }
     int n;

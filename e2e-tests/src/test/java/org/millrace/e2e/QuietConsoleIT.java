@@ -39,6 +39,8 @@ class QuietConsoleIT {
         && logged.contains("node trainer (Trainer) starting"), "the log file has the rest: " + logged);
     assertTrue(log.startsWith(dir.resolve("logs")), "beside the metadata store: " + log);
 
+    // A new store, so that its migration's lines (Flyway's, at INFO) are among what -v shows.
+    cli.metadata(dir.resolve("verbose.db").toString());
     MillraceProcess.Result verbose = cli.run("-v", "run", yaml.toString(), "--set", "trainer.epochs=3", "--no-cache");
     assertEquals(0, verbose.code(), verbose.toString());
     assertTrue(verbose.err().contains("epoch 1: train loss") && verbose.err().contains("INFO org.flywaydb"),
