@@ -122,6 +122,18 @@ class MillraceCliTest {
         .replace(":", "");
     Files.delete(marker);
     assertEquals(0, run("resume", runId).code());
+    // Resumed, the run succeeded: there is nothing to resume, and still nothing once gc collected its
+    // files (resuming would rebuild and push its old configuration as a new version).
+    Out again = run("resume", runId);
+    assertEquals(2, again.code(), again.out());
+    assertTrue(again.err().contains("got run '" + runId + "': every node complete"), again.err());
+    Path pData = Path.of(failed.out().lines().filter(l -> l.startsWith("p ")).findFirst().orElseThrow()
+        .replaceAll(".*\\s(/\\S+)$", "$1"));
+    org.millrace.pipelines.launch.NodeLauncher.deleteTree(pData);
+    Out collected = run("resume", runId);
+    assertEquals(2, collected.code(), collected.out());
+    assertTrue(collected.err().contains("every node complete (the files of [p] were collected since; 'millrace run'"
+        + " the pipeline to make them again)"), collected.err());
 
     Out unknownRun = run("runs", "show", "nope");
     assertEquals(2, unknownRun.code());
