@@ -95,6 +95,14 @@ public final class ModelRegistry {
     RegistryEntry target = list(name).stream().filter(e -> e.version() == toVersion).findFirst()
         .orElseThrow(() -> new IllegalArgumentException(String.format("rollback version expected one of %s, got %d "
             + "for model '%s' in %s", list(name).stream().map(RegistryEntry::version).toList(), toVersion, name, dir(name))));
+    var served = current(name);
+    if (served.isPresent() && (served.get().version() == toVersion
+        || served.get().fingerprint() != null && served.get().fingerprint().equals(target.fingerprint()))) {
+      // Published again, the same files would be a new version of what is served.
+      throw new IllegalArgumentException(String.format("rollback version expected one that is not served now, got %d"
+          + " for model '%s': version %d, %s, is served", toVersion, name, served.get().version(),
+          served.get().version() == toVersion ? "the newest" : "the same files"));
+    }
     RegistryEntry e = publish(name, dir(name).resolve(Integer.toString(toVersion)), target.modelUri(), reason, toVersion);
     return new ManualDecision("rollback", target.modelUri(), dir(name).resolve(Integer.toString(e.version())).toString(),
         e.version(), toVersion, reason, e.pushedAt());

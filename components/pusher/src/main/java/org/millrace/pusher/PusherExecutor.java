@@ -48,7 +48,9 @@ public final class PusherExecutor implements Executor<PusherParams> {
     String reason = "blessed by " + (decision == null ? "evaluator" : decision) + " (" + blessing.uri() + ")";
     RegistryEntry e = new ModelRegistry(Path.of(params.baseDir()))
         .push(params.modelName(), model.path(), model.uri(), reason);
-    Path versionDir = Path.of(params.baseDir(), params.modelName(), Integer.toString(e.version()));
+    // Absolute: a rollback finds the version it serves again by this path, from any working directory.
+    Path versionDir = Path.of(params.baseDir(), params.modelName(), Integer.toString(e.version())).toAbsolutePath()
+        .normalize();
     record.put("pushed", true);
     record.put("version", e.version());
     record.put("destination", versionDir.toString());

@@ -88,6 +88,9 @@ class OnnxExportTest {
     int rows = x.length / dim;
     Path file = dir.resolve(what + ".onnx");
     OnnxExport.write(net, loss, Map.of("millrace.case", what), file);
+    // Readable as the files beside it are (the umask's permissions), not the owner's alone.
+    assertEquals(java.nio.file.Files.getPosixFilePermissions(java.nio.file.Files.writeString(dir.resolve(what
+        + ".plain"), "")), java.nio.file.Files.getPosixFilePermissions(file));
     float[] want = expected(what, net, loss, x, rows);
     float[] got = onnx(file, x, rows, dim, loss == Loss.MSE ? "predictions" : "probabilities");
     assertEquals(want.length, got.length, what);

@@ -71,9 +71,12 @@ public final class OnnxExport {
   public static void write(Network net, Loss loss, Map<String, String> metadata, Path file) throws IOException {
     byte[] bytes = new OnnxExport(net.backend()).model(net, loss, metadata);
     Path dir = file.toAbsolutePath().getParent();
-    Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+    // Not createTempFile, whose file is the owner's alone (0600): model.onnx is read by servers running as
+    // other users, as model.json and the weights beside it are, with the permissions the umask gives.
+    Path tmp = dir.resolve("." + file.getFileName() + "." + ProcessHandle.current().pid() + "." + System.nanoTime()
+        + ".tmp");
     try {
-      Files.write(tmp, bytes);
+      Files.write(tmp, bytes, java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE);
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } finally {
       Files.deleteIfExists(tmp);

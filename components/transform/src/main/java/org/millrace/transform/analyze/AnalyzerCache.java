@@ -65,8 +65,10 @@ public final class AnalyzerCache {
   public void store(String key, List<Accumulator> accs) {
     try {
       Files.createDirectories(dir);
-      Path tmp = Files.createTempFile(dir, key, ".tmp");
-      Files.writeString(tmp, Accumulators.toJson(accs), StandardCharsets.UTF_8);
+      // (Not createTempFile, whose files are the owner's alone: a cache directory may be shared.)
+      Path tmp = dir.resolve(key + "." + ProcessHandle.current().pid() + "." + System.nanoTime() + ".tmp");
+      Files.writeString(tmp, Accumulators.toJson(accs), StandardCharsets.UTF_8,
+          java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE);
       Files.move(tmp, dir.resolve(key + ".json"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new IllegalStateException("analyzer cache expected a writable directory, got " + dir + ": " + e, e);
