@@ -171,9 +171,11 @@ class CliProcessIT {
     assertTrue(Files.size(model.resolve("model.onnx")) > 0);
     ok(printed("./millrace models bless <model-id|uri> --reason \"reviewed\"", "<model-id|uri>", model.toString()),
         "blessed by hand", "reviewed");
-    var rollback = printed("./millrace models rollback penguins --to 1 --reason \"v2 regressed\"");
-    ok(rollback, "version 1 published again as version 2", "v2 regressed");
-    ok(printed("./millrace models list penguins"), "v2 regressed");
+    // Version 1 is served: serving it "again" is refused, not published as a copy.
+    var served = cli.run(LONG, "models", "rollback", "penguins", "--to", "1", "--reason", "again");
+    assertEquals(2, served.code(), served.toString());
+    assertTrue(served.err().contains("rollback version expected one that is not served now, got 1 for model"
+        + " 'penguins': version 1, the newest, is served"), served.toString());
   }
 
   @Test
@@ -192,6 +194,19 @@ class CliProcessIT {
     // are the same artifacts (cache hits count as the same); the validator of the later run also read the
     // previous run's statistics as its baseline, so the runs part there, for an input.
     ran.add("./millrace runs diff <run-id> <run-id>");
+    // The 30-epoch model was pushed as version 2; rolled back to version 1, which is published again as version 3
+    // and traced to the model behind version 1 (the push recorded the registry's absolute path; the example's
+    // base_dir is relative).
+    ok(epochs30, "pusher      Pusher            COMPLETE");
+    var rollback = printed("./millrace models rollback penguins --to 1 --reason \"v2 regressed\"");
+    ok(rollback, "version 1 published again as version 3", "v2 regressed");
+    ok(printed("./millrace models list penguins"), "v2 regressed");
+    var lineage = cli.run(LONG, "lineage", ws.resolve(".millrace/registry/penguins/3").toString());
+    ok(lineage, "<- written as 'pushed_model' by ManualRollback execution #", "COMPLETE (by ", ": v2 regressed)",
+        "<- written as 'pushed_model' by Pusher node 'pusher'", "Model #", "read 1 file");
+    var again = cli.run(LONG, "models", "rollback", "penguins", "--to", "1", "--reason", "again");
+    assertEquals(2, again.code(), again.toString());
+    assertTrue(again.err().contains("version 3, the same files, is served"), again.toString());
     var diff = cli.run(LONG, "runs", "diff", runId, epochs30.runId());
     assertEquals(1, diff.code(), diff.toString());
     assertTrue(diff.out().contains("same     ingest") && diff.out().contains("PARTED   validator.anomalies")

@@ -64,7 +64,9 @@ final class LineageCommand implements Callable<Integer> {
 
   private void print(PrintWriter out, LineageGraph g, Artifact a, int depth, Set<Long> seen) {
     String pad = "  ".repeat(depth * 2);
-    out.println(pad + a.type() + " #" + a.id() + " " + a.uri() + props(a));
+    // A collected artifact (gc) keeps its lineage; its files are gone, and the line says so.
+    out.println(pad + a.type() + " #" + a.id() + " " + a.uri() + props(a)
+        + (a.state() == org.millrace.metadata.ArtifactState.LIVE ? "" : " [" + a.state() + "]"));
     if (!seen.add(a.id())) {
       return;
     }
@@ -74,9 +76,13 @@ final class LineageCommand implements Callable<Integer> {
         continue;
       }
       Execution x = g.execution(e.executionId()).orElseThrow();
-      out.println(pad + "  " + (downstream ? "-> read as '" : "<- written as '") + e.key() + "' by " + x.type()
-          + " node '" + StoreQueries.stringProp(x, Keys.NODE) + "' execution #" + x.id() + " " + x.state()
-          + " (run " + StoreQueries.runIdOf(x) + ")");
+      String node = StoreQueries.stringProp(x, Keys.NODE);
+      // A pipeline's node names its run; a decision by hand (ManualRollback, ManualBlessing) its user and reason.
+      String by = node != null ? " node '" + node + "' execution #" + x.id() + " " + x.state() + " (run "
+          + StoreQueries.runIdOf(x) + ")"
+          : " execution #" + x.id() + " " + x.state() + " (by " + StoreQueries.stringProp(x, "user") + ": "
+              + StoreQueries.stringProp(x, "reason") + ")";
+      out.println(pad + "  " + (downstream ? "-> read as '" : "<- written as '") + e.key() + "' by " + x.type() + by);
       EventType next = downstream ? EventType.OUTPUT : EventType.INPUT;
       boolean any = false;
       for (Event e2 : g.events()) {

@@ -150,10 +150,19 @@ final class ModelsCommand implements Callable<Integer> {
         props.put("rollback_of", version);
         props.put(Keys.FINGERPRINT, Fingerprints.ofDirectory(dest));
         var events = new ArrayList<ArtifactAndEvent>();
-        String target = dest.getParent().resolve(String.valueOf(version)).toString();
-        store.getArtifacts(ArtifactQuery.builder().type("PushedModel")
-            .where(PropertyFilter.eq("pushed_destination", target)).limit(1).build())
-            .forEach(a -> events.add(ArtifactAndEvent.input(a, "rolled_back_to")));
+        // The push of the version served again: recorded by its absolute path, or (by a Pusher before
+        // that) by the path its base_dir gave, relative to the working directory of that run.
+        Path target = dest.getParent().resolve(String.valueOf(version));
+        for (String recorded : new java.util.LinkedHashSet<>(List.of(target.toString(),
+            registry.resolve(name).resolve(String.valueOf(version)).toString(),
+            Path.of("").toAbsolutePath().relativize(target).toString()))) {
+          var found = store.getArtifacts(ArtifactQuery.builder().type("PushedModel")
+              .where(PropertyFilter.eq("pushed_destination", recorded)).limit(1).build());
+          if (!found.isEmpty()) {
+            events.add(ArtifactAndEvent.input(found.get(0), "rolled_back_to"));
+            break;
+          }
+        }
         events.add(ArtifactAndEvent.output(Artifacts.toStore("PushedModel", dest.toString(), props), "pushed_model"));
         long id = record(store, "ManualRollback", System.getProperty("user.name"), reason, events, List.of());
         models.cli.out().println(name + ": version " + version + " published again as version " + v.version()

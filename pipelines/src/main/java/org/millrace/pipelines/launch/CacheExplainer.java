@@ -28,20 +28,28 @@ public final class CacheExplainer {
     var out = new ArrayList<String>();
     String cachedFrom = StoreQueries.stringProp(e, Keys.CACHED_FROM);
     if (e.state() == ExecutionState.CACHED) {
+      boolean collected = !queries.outputs(e.id()).values().stream().flatMap(List::stream)
+          .allMatch(Artifacts::filesExist);
       out.add("cache HIT: same cache key " + shortKey(e) + " as execution " + cachedFrom
-          + ", whose outputs still exist; the executor did not run.");
+          + ", whose outputs it reused; the executor did not run."
+          + (collected ? " (Those files have been collected since.)" : ""));
       return out;
     }
     out.add("cache MISS (execution " + e.id() + ", state " + e.state() + ", key " + shortKey(e) + ")");
-    Optional<Execution> previous = all.stream().filter(x -> x.id() < e.id()
-        && !runId.equals(StoreQueries.runIdOf(x)) && StoreQueries.stringProp(x, Keys.CACHE_KEY) != null).findFirst();
-    if (previous.isEmpty()) {
+    // An earlier execution of the same key first: what stopped its reuse (collected files, a failure) is the
+    // reason, not what differs from the latest execution, which may have had other parameters.
+    String key = StoreQueries.stringProp(e, Keys.CACHE_KEY);
+    List<Execution> earlier = all.stream().filter(x -> x.id() < e.id() && !runId.equals(StoreQueries.runIdOf(x))
+        && StoreQueries.stringProp(x, Keys.CACHE_KEY) != null).toList();
+    Optional<Execution> sameKey = earlier.stream()
+        .filter(x -> key != null && key.equals(StoreQueries.stringProp(x, Keys.CACHE_KEY))).findFirst();
+    if (earlier.isEmpty()) {
       out.add("no earlier execution of node '" + node + "': nothing to reuse.");
       return out;
     }
-    Execution p = previous.get();
-    out.add("compared with the latest earlier execution " + p.id() + " (run " + StoreQueries.runIdOf(p) + ", "
-        + p.state() + "):");
+    Execution p = sameKey.orElse(earlier.get(0));
+    out.add("compared with the latest earlier execution" + (sameKey.isPresent() ? " of the same key, " : " ") + p.id()
+        + " (run " + StoreQueries.runIdOf(p) + ", " + p.state() + "):");
     int before = out.size();
     diffVersion(p, e, out);
     diffParameters(p, e, out);
@@ -51,7 +59,6 @@ public final class CacheExplainer {
           StoreQueries.stringProp(e, Keys.CACHE_DRIVER)));
     }
     if (out.size() == before) {
-      String key = StoreQueries.stringProp(e, Keys.CACHE_KEY);
       boolean reusable = queries.cacheHit(e.type(), key).filter(x -> x.id() != e.id()).isPresent();
       if (p.state() != ExecutionState.COMPLETE && p.state() != ExecutionState.CACHED) {
         out.add("  same cache key, but that execution ended " + p.state() + ": no outputs to reuse.");

@@ -129,8 +129,24 @@ class LocalRunnerTest {
     RunResult second = runner.run(spec("hello", marker), Selection.ALL, TWO);
     assertEquals("CACHED", second.node("left").state());
     assertEquals("COMPLETE", second.node("join").state());
-    assertTrue(new CacheExplainer(new StoreQueries(store)).explain("demo", second.runId(), "join")
+    var explainer = new CacheExplainer(new StoreQueries(store));
+    assertTrue(explainer.explain("demo", second.runId(), "join")
         .contains("  same cache key, but the previous outputs were deleted."));
+
+    // Another value in between: the miss is still put down to the deleted outputs of the same key, not to
+    // the parameter that differs from the latest execution.
+    RunResult other = runner.run(spec("other", marker), Selection.ALL, TWO);
+    deleteTree(Path.of(second.node("join").outputUris().get("result").get(0)));
+    RunResult third = runner.run(spec("hello", marker), Selection.ALL, TWO);
+    assertEquals("COMPLETE", third.node("join").state());
+    List<String> why = explainer.explain("demo", third.runId(), "join");
+    assertTrue(why.contains("  same cache key, but the previous outputs were deleted."), String.join("\n", why));
+    assertFalse(why.stream().anyMatch(l -> l.contains("changed")), String.join("\n", why));
+    // A hit whose files were collected since says so.
+    deleteTree(Path.of(first.node("left").outputUris().get("data").get(0)));
+    List<String> hit = explainer.explain("demo", third.runId(), "left");
+    assertTrue(hit.get(0).startsWith("cache HIT: same cache key") && hit.get(0).endsWith(
+        "(Those files have been collected since.)"), String.join("\n", hit));
   }
 
   @Test
