@@ -211,6 +211,17 @@ class CliProcessIT {
     assertEquals(1, diff.code(), diff.toString());
     assertTrue(diff.out().contains("same     ingest") && diff.out().contains("PARTED   validator.anomalies")
         && diff.out().contains("why: input"), diff.toString());
+    // And further on, the trainer for its parameter: every node that parts is named, not the first only.
+    assertTrue(diff.out().contains("PARTED   trainer.") && diff.out().contains("why: parameter")
+        && diff.out().contains("\"epochs\":30"), diff.toString());
+    // The same configuration again without the cache: everything is computed anew from equal inputs, and
+    // nothing parts for nondeterminism (the validator's file named its baseline's path, so it parted there).
+    var fresh = cli.run(LONG, "run", "pipelines/examples/penguins/pipeline.yaml", "--set", "trainer.epochs=30",
+        "--no-cache");
+    ok(fresh, "trainer");
+    var anew = cli.run(LONG, "runs", "diff", epochs30.runId(), fresh.runId());
+    assertTrue(anew.out().contains("same     validator") && anew.out().contains("same     trainer")
+        && !anew.out().contains("nondeterminism"), anew.toString());
     var same = cli.run(LONG, "runs", "diff", runId, runId);
     ok(same, "produced the same artifacts");
     ok(printed("./millrace gc pipelines/examples/penguins/pipeline.yaml --keep-runs 3"), "gc penguins");

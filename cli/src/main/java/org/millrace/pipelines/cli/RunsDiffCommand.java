@@ -17,13 +17,13 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /**
- * {@code millrace runs diff RUN RUN}: the first node, in the first run's execution order, whose output
+ * {@code millrace runs diff RUN RUN}: each node, in the first run's execution order, whose output
  * fingerprints differ between two runs, and why: an input (an upstream artifact or the external data a
  * driver fingerprints), a parameter, the component's code version, or nondeterminism (same inputs,
  * parameters and code, different output). Exits 0 when every artifact is equal, 1 when the runs part.
  */
 @Command(name = "diff", mixinStandardHelpOptions = true,
-    description = "The first artifact where two runs part, and why (input, parameter, code version, nondeterminism).")
+    description = "Every artifact where two runs part, and why (input, parameter, code version, nondeterminism).")
 final class RunsDiffCommand implements Callable<Integer> {
   @ParentCommand
   RunsCommand runs;
@@ -40,12 +40,16 @@ final class RunsDiffCommand implements Callable<Integer> {
       var q = new StoreQueries(store);
       Map<String, Execution> a = lastPerNode(q, first);
       Map<String, Execution> b = lastPerNode(q, second);
+      // Every node, not only the first that parts: a drift baseline (an input) parting at the validator said
+      // nothing of a trainer parting for a parameter further on.
+      int parted = 0;
       for (var e : a.entrySet()) {
         String node = e.getKey();
         Execution x = e.getValue();
         Execution y = b.get(node);
         if (y == null) {
-          return parted(node + ": only in run " + first);
+          parted += parted(node + ": only in run " + first);
+          continue;
         }
         Map<String, String> fx = fingerprints(q, x);
         Map<String, String> fy = fingerprints(q, y);
@@ -57,13 +61,18 @@ final class RunsDiffCommand implements Callable<Integer> {
         }
         String output = fx.keySet().stream().filter(k -> !Objects.equals(fx.get(k), fy.get(k))).findFirst()
             .orElse(fy.keySet().stream().findFirst().orElse("(none)"));
-        return parted(node + "." + output + ": " + shortFp(fx.get(output)) + " vs " + shortFp(fy.get(output))
+        parted += parted(node + "." + output + ": " + shortFp(fx.get(output)) + " vs " + shortFp(fy.get(output))
             + (x.state() == y.state() ? "" : " (" + x.state() + " vs " + y.state() + ")") + "\n  why: " + why(x, y));
       }
       for (String node : b.keySet()) {
         if (!a.containsKey(node)) {
-          return parted(node + ": only in run " + second);
+          parted += parted(node + ": only in run " + second);
         }
+      }
+      if (parted > 0) {
+        runs.cli.out().println("runs " + first + " and " + second + " part at " + parted
+            + (parted == 1 ? " node" : " nodes"));
+        return MillraceCli.NODE_FAILED;
       }
       runs.cli.out().println("runs " + first + " and " + second + " produced the same artifacts");
       return MillraceCli.OK;
@@ -72,7 +81,7 @@ final class RunsDiffCommand implements Callable<Integer> {
 
   private int parted(String where) {
     runs.cli.out().println("PARTED   " + where);
-    return MillraceCli.NODE_FAILED;
+    return 1;
   }
 
   /** Why two executions of one node gave different outputs, from what their cache keys recorded. */
@@ -117,12 +126,18 @@ final class RunsDiffCommand implements Callable<Integer> {
     return out;
   }
 
-  /** Output key (and index when an output holds several artifacts) to content fingerprint. */
+  /**
+   * Output key (and index when an output holds several artifacts) to content fingerprint; not an output
+   * that records how its run went (timings: the trainer's model run), which differs between equal runs.
+   */
   static Map<String, String> fingerprints(StoreQueries q, Execution e) {
     var out = new LinkedHashMap<String, String>();
     q.outputs(e.id()).forEach((key, list) -> {
       for (int i = 0; i < list.size(); i++) {
         Artifact art = list.get(i);
+        if (art.property("record_of_run").isPresent()) {
+          continue;
+        }
         out.put(list.size() == 1 ? key : key + "[" + i + "]", Artifacts.fingerprint(art));
       }
     });

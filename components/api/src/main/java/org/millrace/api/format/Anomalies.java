@@ -13,7 +13,9 @@ import java.util.List;
  * {@link #read} (keys in the records' order, written atomically).
  *
  * @param anomalies in the order the validator found them (per split: schema, then drift; skew last)
- * @param baseline the URI of the baseline statistics, {@code ""} when there was none
+ * @param baseline the content fingerprint of the baseline statistics, {@code ""} when there was none (not
+ *     its path, which lineage records: two runs that compared with equal statistics write the same file,
+ *     so that {@code runs diff} does not take a path for nondeterminism)
  */
 public record Anomalies(List<Anomaly> anomalies, String baseline) {
   /** The file's name in the ExampleAnomalies directory. */

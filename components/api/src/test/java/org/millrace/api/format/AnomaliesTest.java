@@ -22,7 +22,7 @@ class AnomaliesTest {
         new Anomaly("eval", "body_mass_g", Anomaly.Kind.DRIFT, "L-infinity distance <= 0.1 from the baseline",
             "0.25"),
         new Anomaly("eval", "sex", Anomaly.Kind.MISSING_FEATURE, "a feature \"sex\"", null)),
-        "/pipelines/root/statistics/statistics/12");
+        "5d41402abc4b2a76b9719d911017c592");
   }
 
   @Test

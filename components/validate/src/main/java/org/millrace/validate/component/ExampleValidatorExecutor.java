@@ -55,7 +55,9 @@ public final class ExampleValidatorExecutor implements Executor<ExampleValidator
           StatisticsModel.read(stats.path(), "train"), p.skew(), Anomaly.Kind.SKEW, "the train split"));
     }
     Path out = input.output(ValidateComponents.ANOMALIES);
-    new Anomalies(anomalies, baseline.map(ExampleStatistics::uri).orElse("")).write(out);
+    // The baseline's content fingerprint (the launcher's), else its path: see Anomalies#baseline.
+    new Anomalies(anomalies, baseline.map(b -> String.valueOf(b.properties().getOrDefault("fingerprint", b.uri())))
+        .orElse("")).write(out);
     ctx.log().info("ExampleValidator: {} anomalies{}", anomalies.size(),
         baseline.isEmpty() && p.drift() != null ? " (no baseline statistics yet: drift not checked)" : "");
     if (!anomalies.isEmpty() && p.failOnAnomalies()) {
