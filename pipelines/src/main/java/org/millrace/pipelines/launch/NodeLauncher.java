@@ -24,6 +24,7 @@ import org.millrace.metadata.Context;
 import org.millrace.metadata.Execution;
 import org.millrace.metadata.ExecutionState;
 import org.millrace.metadata.MetadataStore;
+import org.millrace.metadata.MetadataStoreException;
 import org.millrace.metadata.Value;
 import org.millrace.pipelines.compile.ComponentRegistry;
 import org.millrace.pipelines.spec.NodeSpec;
@@ -121,14 +122,21 @@ public final class NodeLauncher {
       Liveness.Lease lease = Liveness.lease(store, running);
       final Execution started = running;
       try {
-        Map<String, List<Artifact>> outputs = runOnce(node, comp, params, apiInputs, id, location, key);
-        var outEvents = new ArrayList<ArtifactAndEvent>();
-        outputs.forEach((k, list) -> list.forEach(a -> outEvents.add(ArtifactAndEvent.output(a, k))));
-        CrashPoints.hit("node-renamed:" + node.id());
-        var result = lease.finish(() -> store.putExecution(started.withState(ExecutionState.COMPLETE)
-            .withCustomProperties(Map.of(Keys.ENDED_MS, Value.of(System.currentTimeMillis()))), outEvents, contexts));
-        return new NodeOutcome(node.id(), ExecutionState.COMPLETE, id, withIds(outputs, result.artifactIds()),
-            null, System.currentTimeMillis() - start, attempt);
+        Ran ran = runOnce(node, comp, params, apiInputs, id, location, key);
+        try {
+          var outEvents = new ArrayList<ArtifactAndEvent>();
+          ran.outputs().forEach((k, list) -> list.forEach(a -> outEvents.add(ArtifactAndEvent.output(a, k))));
+          CrashPoints.hit("node-renamed:" + node.id());
+          var result = lease.finish(() -> store.putExecution(started.withState(ExecutionState.COMPLETE)
+              .withCustomProperties(Map.of(Keys.ENDED_MS, Value.of(System.currentTimeMillis()))), outEvents, contexts));
+          // The checkpoints go once the outputs are recorded, not before: a store that fails the record (a
+          // database gone) leaves them to the resume that does the node again.
+          deleteTree(ran.claim().dir());
+          return new NodeOutcome(node.id(), ExecutionState.COMPLETE, id, withIds(ran.outputs(), result.artifactIds()),
+              null, System.currentTimeMillis() - start, attempt);
+        } finally {
+          ran.claim().close();
+        }
       } catch (Exception | OutOfMemoryError | StackOverflowError e) {
         // An Error other than these two (a LinkageError, an InternalError) leaves the JVM in no state to go on.
         lastError = describe(e);
@@ -141,8 +149,18 @@ public final class NodeLauncher {
           LOG.warn("node {} attempt {}/{} failed", node.id(), attempt, attempts);
         }
         String error = lastError;
-        lease.finish(() -> store.putExecution(started.withState(ExecutionState.FAILED).withCustomProperties(Map.of(
-            Keys.ERROR, Value.of(error + stackSummary(e)), Keys.ENDED_MS, Value.of(System.currentTimeMillis())))));
+        try {
+          lease.finish(() -> store.putExecution(started.withState(ExecutionState.FAILED).withCustomProperties(Map.of(
+              Keys.ERROR, Value.of(error + stackSummary(e)), Keys.ENDED_MS, Value.of(System.currentTimeMillis())))));
+        } catch (MetadataStoreException recording) {
+          // The store itself failed (the outcome, then the failure, could not be recorded): that is the error to
+          // report, naming the node; its execution stays RUNNING until a later command finds its process gone.
+          recording.addSuppressed(e);
+          throw new MetadataStoreException("node '" + node.id() + "': the metadata store failed recording its "
+              + (e instanceof MetadataStoreException ? "outcome" : "failure (" + error + ")") + ": "
+              + recording.getMessage() + ". Its checkpoints are kept for 'millrace resume' once the store is back",
+              recording);
+        }
         if (attempt < attempts) {
           sleep(node.retry().initialBackoffMillis() << (attempt - 1));
         }
@@ -178,8 +196,11 @@ public final class NodeLauncher {
     return storeId;
   }
 
+  /** The outputs of an execution that ran, and its resume directory, held until they are recorded. */
+  private record Ran(Map<String, List<Artifact>> outputs, ResumeDirs.Claim claim) {}
+
   @SuppressWarnings("unchecked")
-  private <P> Map<String, List<Artifact>> runOnce(NodeSpec node, ComponentSpec<P> comp, Object params,
+  private <P> Ran runOnce(NodeSpec node, ComponentSpec<P> comp, Object params,
       Map<String, List<org.millrace.api.artifact.Artifact>> inputs, long executionId, String location, CacheKey key)
       throws Exception {
     // What a killed or crashed earlier execution of this node left behind goes first.
@@ -200,6 +221,7 @@ public final class NodeLauncher {
     var ctx = new LaunchContext(pipeline, runId, node.id(), executionId, scratch, resume, beamArgs, progress,
         consumers.getOrDefault(node.id(), Map.of()));
     var moved = new ArrayList<Path>();
+    boolean held = false;
     try {
       Executor<P> executor = comp.executor().get();
       CrashPoints.hit("node-start:" + node.id());
@@ -220,8 +242,8 @@ public final class NodeLauncher {
         props.put(Keys.FINGERPRINT, Fingerprints.ofDirectory(fin));
         outputs.put(out.name(), List.of(Artifacts.toStore(out.type().name(), fin.toString(), props)));
       }
-      deleteTree(resume);
-      return outputs;
+      held = true;
+      return new Ran(outputs, claim);
     } catch (Exception | Error e) {
       // Nothing half-written stays behind: temporary outputs and already renamed ones go, except the
       // quarantined rows that the error message sends the user to: those move to a kept directory.
@@ -250,7 +272,9 @@ public final class NodeLauncher {
       throw e;
     } finally {
       deleteTree(scratch);
-      claim.close();
+      if (!held) {
+        claim.close();
+      }
     }
   }
 

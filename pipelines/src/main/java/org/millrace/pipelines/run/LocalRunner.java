@@ -232,6 +232,9 @@ public final class LocalRunner {
         try {
           o = completion.take().get();
         } catch (java.util.concurrent.ExecutionException e) {
+          if (e.getCause() instanceof org.millrace.metadata.MetadataStoreException store) {
+            throw store; // the store failed: said as such (exit 3), not as a bug
+          }
           throw new IllegalStateException("BUG: node launch threw instead of recording a failure", e.getCause());
         }
         running--;

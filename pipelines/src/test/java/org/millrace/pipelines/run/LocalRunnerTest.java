@@ -150,6 +150,37 @@ class LocalRunnerTest {
   }
 
   @Test
+  void aStoreThatFailsTheRecordOfAFinishedNodeIsSaidAndItsCheckpointsKept() throws Exception {
+    Path marker = Files.writeString(project.resolve("fail-now"), "x");
+    RunResult failed = runner.run(spec("hello", marker.toString()), Selection.ALL, TWO);
+    assertEquals("FAILED", failed.node("check").state());
+    Files.delete(marker);
+    // The database goes away as the node finishes: its record, COMPLETE, fails (and so does the FAILED after).
+    MetadataStore failing = (MetadataStore) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+        new Class<?>[] {MetadataStore.class}, (proxy, method, args) -> {
+          if (method.getName().equals("putExecution") && args[0] instanceof Execution x
+              && x.type().equals("Flaky") && x.state() != ExecutionState.RUNNING) {
+            throw new org.millrace.metadata.MetadataStoreException("metadata store test: This connection has been"
+                + " closed.", null);
+          }
+          try {
+            return method.invoke(store, args);
+          } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+    var down = new LocalRunner(failing, registry, project, ProgressFactory.NONE);
+    var e = assertThrows(org.millrace.metadata.MetadataStoreException.class, () -> down.resume(failed.runId(), TWO));
+    assertTrue(e.getMessage().startsWith("node 'check': the metadata store failed recording its outcome: metadata"
+        + " store test: This connection has been closed.. Its checkpoints are kept"), e.getMessage());
+    // With the store back, the resume finds the checkpoint the first attempt left: it was not deleted.
+    RunResult resumed = runner.resume(failed.runId(), TWO);
+    assertTrue(resumed.succeeded(), resumed.toString());
+    Path result = Path.of(resumed.node("check").outputUris().get("result").get(0)).resolve("result.txt");
+    assertEquals("ok after 1 failed attempts", Files.readString(result));
+  }
+
+  @Test
   void failureIsRecordedAndResumeReusesWhatSucceeded() throws Exception {
     Path marker = Files.writeString(project.resolve("fail-now"), "x");
     RunResult failed = runner.run(spec("hello", marker.toString()), Selection.ALL, TWO);
