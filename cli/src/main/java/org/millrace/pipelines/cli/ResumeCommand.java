@@ -37,7 +37,7 @@ final class ResumeCommand implements Callable<Integer> {
   }
 
   /**
-   * When every node of the run's pipeline last completed (or was cached), the nodes among them whose
+   * When every node the run was started with last completed (or was cached), the nodes among them whose
    * output files are gone (collected by gc); empty when a node failed, did not finish or did not run.
    */
   static java.util.Optional<java.util.List<String>> completed(MetadataStore store, String runId) {
@@ -53,15 +53,16 @@ final class ResumeCommand implements Callable<Integer> {
       last.put(org.millrace.pipelines.launch.StoreQueries.stringProp(e, org.millrace.pipelines.launch.Keys.NODE), e);
     }
     var collected = new java.util.ArrayList<String>();
-    for (var n : spec.nodes()) {
-      var e = last.get(n.id());
+    // The nodes the run was started with (a run of --only trainer: the trainer).
+    for (String n : LocalRunner.selectedNodes(run.get(), spec)) {
+      var e = last.get(n);
       if (e == null || e.state() != org.millrace.metadata.ExecutionState.COMPLETE
           && e.state() != org.millrace.metadata.ExecutionState.CACHED) {
         return java.util.Optional.empty();
       }
       if (!queries.outputs(e.id()).values().stream().flatMap(java.util.List::stream)
           .allMatch(org.millrace.pipelines.launch.Artifacts::filesExist)) {
-        collected.add(n.id());
+        collected.add(n);
       }
     }
     return java.util.Optional.of(collected);

@@ -21,6 +21,8 @@ public final class Keys {
   public static final String ENDED_MS = "ended_ms";
   public static final String FINGERPRINT = "fingerprint";
   public static final String SPEC = "spec";
+  /** A run context's nodes when the run was started with a part of its pipeline (--only, --from, --to). */
+  public static final String SELECTED_NODES = "selected_nodes";
 
   private Keys() {}
 

@@ -16,7 +16,8 @@ public final class StoreSchema {
       store.putType(StoreType.artifact(t.name(), Map.of()));
     }
     store.putType(StoreType.context(Keys.PIPELINE_CONTEXT, Map.of()));
-    store.putType(StoreType.context(Keys.RUN_CONTEXT, Map.of(Keys.SPEC, PropertyType.STRUCT, Keys.STARTED_MS, PropertyType.INT)));
+    store.putType(StoreType.context(Keys.RUN_CONTEXT, Map.of(Keys.SPEC, PropertyType.STRUCT, Keys.STARTED_MS, PropertyType.INT,
+        Keys.SELECTED_NODES, PropertyType.STRING)));
     store.putType(StoreType.context(Keys.NODE_CONTEXT, Map.of()));
   }
 

@@ -73,9 +73,27 @@ public final class LocalRunner {
     String runId = newRunId(spec.name());
     StoreSchema.register(store);
     store.putContext(Context.of(Keys.PIPELINE_CONTEXT, spec.name()));
-    store.putContext(Context.of(Keys.RUN_CONTEXT, runId, Map.of(Keys.SPEC, new Value.StructValue(spec.toJson()),
-        Keys.STARTED_MS, Value.of(System.currentTimeMillis()))));
-    return execute(spec, runId, selection.nodes(spec), Map.of(), options);
+    Set<String> nodes = selection.nodes(spec);
+    var props = new LinkedHashMap<String, Value>();
+    props.put(Keys.SPEC, new Value.StructValue(spec.toJson()));
+    props.put(Keys.STARTED_MS, Value.of(System.currentTimeMillis()));
+    if (nodes.size() < spec.nodes().size()) {
+      // What a resume may do again: this part, not the whole pipeline.
+      props.put(Keys.SELECTED_NODES, Value.of(String.join(",", nodes)));
+    }
+    store.putContext(Context.of(Keys.RUN_CONTEXT, runId, props));
+    return execute(spec, runId, nodes, Map.of(), options);
+  }
+
+  /** The nodes a run was started with: its part of the pipeline ({@link Keys#SELECTED_NODES}), else all of them. */
+  public static Set<String> selectedNodes(Context run, PipelineSpec spec) {
+    Value v = run.properties().get(Keys.SELECTED_NODES);
+    if (v == null) {
+      var all = new java.util.LinkedHashSet<String>();
+      spec.nodes().forEach(n -> all.add(n.id()));
+      return all;
+    }
+    return new java.util.LinkedHashSet<>(List.of(String.valueOf(v.raw()).split(",")));
   }
 
   /**
@@ -141,7 +159,6 @@ public final class LocalRunner {
     }
     PipelineSpec spec = PipelineSpec.fromJson(String.valueOf(specJson.raw()));
     var reused = new LinkedHashMap<String, Map<String, List<Artifact>>>();
-    var lastState = new HashMap<String, ExecutionState>();
     for (Execution e : queries.runExecutions(runId)) {
       String node = StoreQueries.stringProp(e, Keys.NODE);
       Map<String, List<Artifact>> outs = queries.outputs(e.id());
@@ -153,16 +170,15 @@ public final class LocalRunner {
           reused.remove(node);
         }
       }
-      lastState.put(node, e.state());
     }
-    if (reused.size() == spec.nodes().size()) {
+    Set<String> chosen = selectedNodes(run, spec);
+    if (reused.keySet().containsAll(chosen)) {
       throw new IllegalStateException("run " + runId + " expected a failed or unfinished node to resume, got every"
           + " node complete");
     }
-    // The nodes of the original run, and everything downstream of them that never got to run.
-    var selected = new java.util.LinkedHashSet<String>(reused.keySet());
-    lastState.keySet().forEach(n -> selected.addAll(spec.downstreamOf(n)));
-    return execute(spec, runId, selected, reused, options);
+    // The part of the pipeline the run was started with, what completed reused: the rest runs (a resumed --only
+    // trainer ran the evaluator and the pusher downstream of it, and pushed its model).
+    return execute(spec, runId, chosen, reused, options);
   }
 
   /**

@@ -150,6 +150,29 @@ class LocalRunnerTest {
   }
 
   @Test
+  void aResumeStaysWithinThePartOfThePipelineItsRunWasStartedWith() throws Exception {
+    String marker = project.resolve("no-marker").toString();
+    assertTrue(runner.run(spec("hello", marker), Selection.ALL, TWO).succeeded());
+    // --only left succeeded: nothing to resume (it ran join and check, downstream of left).
+    RunResult only = runner.run(spec("hello", marker), new Selection(null, null, "left"), TWO);
+    assertTrue(only.succeeded(), only.toString());
+    var done = assertThrows(IllegalStateException.class, () -> runner.resume(only.runId(), TWO));
+    assertTrue(done.getMessage().endsWith("got every node complete"), done.getMessage());
+    assertEquals(1, new StoreQueries(store).runExecutions(only.runId()).size());
+
+    // --only check failed, then resumed: check alone runs again, not the nodes upstream of it.
+    Path failing = Files.writeString(project.resolve("fail-now"), "x");
+    RunResult check = runner.run(spec("hello", failing.toString()), new Selection(null, null, "check"), TWO);
+    assertEquals("FAILED", check.node("check").state());
+    Files.delete(failing);
+    RunResult resumed = runner.resume(check.runId(), TWO);
+    assertTrue(resumed.succeeded(), resumed.toString());
+    assertEquals("COMPLETE", resumed.node("check").state());
+    assertEquals(List.of("check", "check"), new StoreQueries(store).runExecutions(check.runId()).stream()
+        .map(e -> StoreQueries.stringProp(e, Keys.NODE)).toList());
+  }
+
+  @Test
   void aStoreThatFailsTheRecordOfAFinishedNodeIsSaidAndItsCheckpointsKept() throws Exception {
     Path marker = Files.writeString(project.resolve("fail-now"), "x");
     RunResult failed = runner.run(spec("hello", marker.toString()), Selection.ALL, TWO);
