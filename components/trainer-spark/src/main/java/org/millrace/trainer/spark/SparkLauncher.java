@@ -71,6 +71,8 @@ public final class SparkLauncher implements DistributedLauncher {
     }
     DistributedJob rankJob = job.withParameters(params);
     var conf = new SparkConf().setMaster(master).setAppName("millrace-trainer").set("spark.ui.enabled", "false");
+    // Fewer than ranks free task slots (a worker down) fails after 8 checks 15 s apart, not Spark's 40 (10 min).
+    conf.set(SLOT_CHECKS, "8");
     sparkConf(settings.get("spark_conf")).forEach(conf::set);
     // Executors start with only the options Spark is given: the Vector API module and the add-opens
     // must be among them (else ClassNotFoundException: jdk.incubator.vector.Vector in every rank).
@@ -98,8 +100,8 @@ public final class SparkLauncher implements DistributedLauncher {
         indices.add(r);
       }
       RDD<Integer> rdd = sc.parallelize(indices, job.ranks()).rdd();
-      List<String> results = rdd.barrier().mapPartitions(new Rank(rankJob.toJson(), connect, io), false,
-          ClassTag$.MODULE$.apply(String.class)).toJavaRDD().collect();
+      List<String> results = await(sc, rdd.barrier().mapPartitions(new Rank(rankJob.toJson(), connect, io), false,
+          ClassTag$.MODULE$.apply(String.class)).toJavaRDD().collectAsync(), job.ranks(), sc.master());
       if (results.size() != 1) {
         throw new IllegalStateException("distributed training expected one result (rank 0's), got " + results.size());
       }
@@ -107,6 +109,40 @@ public final class SparkLauncher implements DistributedLauncher {
     } finally {
       if (own) {
         sc.close();
+      }
+    }
+  }
+
+  /** Spark's count of checks for enough free task slots before a barrier stage fails (SPARK-24819). */
+  static final String SLOT_CHECKS = "spark.scheduler.barrier.maxConcurrentTasksCheck.maxFailures";
+
+  /**
+   * The barrier stage's result, waited for while its context lives: a context stopped under it (the
+   * master removed the application, its executors having failed, or it was killed) fails the training
+   * at once, where a job submitted as the context stopped never ended (the driver waited 18 minutes,
+   * then was killed); a cluster without {@code ranks} free task slots fails naming the setting.
+   */
+  static List<String> await(JavaSparkContext sc, org.apache.spark.api.java.JavaFutureAction<List<String>> job,
+      int ranks, String master) throws Exception {
+    while (true) {
+      try {
+        return job.get(1, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (java.util.concurrent.TimeoutException waiting) {
+        if (sc.sc().isStopped()) {
+          job.cancel(true);
+          throw new IllegalStateException("distributed training on Spark " + master + " expected its application"
+              + " to run, but its SparkContext was stopped: the master removed the application (see the log above"
+              + " for why, such as 'Master removed our application: FAILED', and the workers' logs)");
+        }
+      } catch (java.util.concurrent.ExecutionException e) {
+        Throwable cause = e.getCause() == null ? e : e.getCause();
+        if (String.valueOf(cause.getMessage()).contains("SPARK-24819")) {
+          throw new IllegalStateException("distributed.ranks " + ranks + " expected as many free task slots (executor"
+              + " cores) on Spark " + master + ", got fewer at every check (" + SLOT_CHECKS + ", 15 s apart; set"
+              + " it in distributed.settings.spark_conf to wait longer): start more workers or cores, or lower"
+              + " distributed.ranks", cause);
+        }
+        throw cause instanceof Exception x ? x : e;
       }
     }
   }

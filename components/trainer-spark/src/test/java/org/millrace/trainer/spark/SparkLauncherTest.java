@@ -227,6 +227,70 @@ class SparkLauncherTest {
         seconds.getMessage());
   }
 
+  @Test
+  void moreRanksThanTaskSlotsFailsNamingTheSetting() throws Exception {
+    Path ex = examples();
+    Map<String, Object> params = new HashMap<>(Map.of("epochs", 1, "threads", 1, "backend", "java"));
+    // Two ranks on one slot: Spark's slot check fails (after one check here, 8 by default) and says so.
+    params.put("distributed", Map.of("launcher", "spark", "ranks", 2, "settings", Map.of("master", "local[1]",
+        "spark_conf", Map.of(SparkLauncher.SLOT_CHECKS, 1,
+            "spark.scheduler.barrier.maxConcurrentTasksCheck.interval", "1s"))));
+    var e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> train(ex, params, "slots"));
+    Throwable t = e;
+    while (t != null && !String.valueOf(t.getMessage()).startsWith("distributed.ranks 2 expected")) {
+      t = t.getCause();
+    }
+    assertTrue(t != null && t.getMessage().contains("free task slots (executor cores) on Spark local[1], got fewer"),
+        String.valueOf(e));
+  }
+
+  @Test
+  void aJobWhoseContextStoppedFailsAtOnceInsteadOfWaitingForever() throws Exception {
+    // As on a cluster whose master removed the application: the context stopped, the job never ends.
+    var sc = new org.apache.spark.api.java.JavaSparkContext(new org.apache.spark.SparkConf().setMaster("local[1]")
+        .setAppName("stopped").set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1"));
+    sc.stop();
+    var never = new org.apache.spark.api.java.JavaFutureAction<List<String>>() {
+      @Override
+      public List<Integer> jobIds() {
+        return List.of();
+      }
+
+      @Override
+      public boolean cancel(boolean interrupt) {
+        return true;
+      }
+
+      @Override
+      public boolean isCancelled() {
+        return false;
+      }
+
+      @Override
+      public boolean isDone() {
+        return false;
+      }
+
+      @Override
+      public List<String> get() throws InterruptedException {
+        Thread.sleep(Long.MAX_VALUE);
+        return null;
+      }
+
+      @Override
+      public List<String> get(long timeout, java.util.concurrent.TimeUnit unit) throws InterruptedException,
+          java.util.concurrent.TimeoutException {
+        Thread.sleep(unit.toMillis(timeout));
+        throw new java.util.concurrent.TimeoutException();
+      }
+    };
+    var e = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(30), () ->
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+            () -> SparkLauncher.await(sc, never, 2, "spark://m:7077")));
+    assertTrue(e.getMessage().startsWith("distributed training on Spark spark://m:7077 expected its application to"
+        + " run, but its SparkContext was stopped"), e.getMessage());
+  }
+
   /** Registered through {@code spark.extraListeners}: keeps the SparkConf the launcher made its context with. */
   public static final class ConfRecorder extends org.apache.spark.scheduler.SparkListener {
     static volatile org.apache.spark.SparkConf seen;
