@@ -80,8 +80,9 @@ final class RunCommand implements Callable<Integer> {
     var options = new LocalRunner.Options(parallelism == null ? defaults.parallelism() : parallelism, !noCache);
     var runner = new LocalRunner(store, registry, Path.of("").toAbsolutePath(), new ConsoleProgress());
     cli.out().println("millrace: running pipeline " + spec.name() + " (" + spec.nodes().size() + " nodes)"
-        + (overrides.isEmpty() ? "" : " with " + overrides.stream().map(o -> o.node() + "." + o.parameter() + "="
-        + o.value()).toList()));
+        + (overrides.isEmpty() ? "" : " with " + overrides.stream().map(o -> o.option() != null
+            && o.option().startsWith("--set ") ? o.option().substring("--set ".length()) // as the user wrote it
+            : o.node() + "." + o.parameter() + "=" + o.value()).toList()));
     cli.out().flush();
     return runner.run(spec, selection, options);
   }
