@@ -144,6 +144,25 @@ class CrashConsistencyIT {
   }
 
   @Test
+  void terminatedMidEpochTheRunRecordsItStoppedThenResumes() throws Exception {
+    Path yaml = Cli.relocate(MillraceProcess.repositoryRoot().resolve("pipelines/examples/penguins/pipeline.yaml"), dir);
+    MillraceProcess.Running r = cli().env("MILLRACE_CRASH_POINT", "trainer-epoch").start("run", yaml.toString(),
+        "--to", "trainer");
+    r.awaitOutput("MILLRACE_CRASH_POINT trainer-epoch reached", MARKER);
+    // SIGTERM, as a service manager or Ctrl-C ends it: the JVM's exit code for it, and the trainer recorded
+    // as stopped by the process itself (read from the store directly, before any command could reconcile it).
+    assertEquals(143, r.terminate(Duration.ofSeconds(60)));
+    List<Execution> all = executions();
+    assertTrue(all.stream().noneMatch(e -> e.state() == ExecutionState.RUNNING), all.toString());
+    assertTrue(all.stream().anyMatch(e -> e.state() == ExecutionState.FAILED
+        && String.valueOf(e.customProperties().get("node").raw()).equals("trainer")
+        && String.valueOf(e.customProperties().get("error").raw()).startsWith("stopped: millrace was told to end")),
+        all.toString());
+    MillraceProcess.Result resume = cli().run("resume", runIdFromStore());
+    assertEquals(0, resume.code(), resume.toString());
+  }
+
+  @Test
   void killedPusherBetweenVersionRenameAndIndexThenResume() throws Exception {
     Path yaml = Cli.relocate(MillraceProcess.repositoryRoot().resolve("pipelines/examples/penguins/pipeline.yaml"), dir);
     killedAt("pusher-renamed", "run", yaml.toString());

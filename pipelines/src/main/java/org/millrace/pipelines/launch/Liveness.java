@@ -47,6 +47,28 @@ public final class Liveness {
 
   private Liveness() {}
 
+  /** What a node that was running when its process was told to end (SIGTERM, SIGINT) records as its error. */
+  public static final String STOPPED = "stopped: millrace was told to end (SIGTERM or SIGINT) while the node ran;"
+      + " 'millrace resume' continues the run";
+
+  /**
+   * Records this process's RUNNING executions of a run FAILED as {@link #STOPPED}, the heartbeats stopped
+   * first (a beat would write RUNNING again): for a shutdown hook, so that a run ended by a signal says so
+   * at once rather than when a later command finds its process gone.
+   */
+  public static void stopped(MetadataStore store, List<Execution> ofRun) {
+    BEATS.shutdownNow();
+    var mine = owner();
+    for (Execution e : ofRun) {
+      if (e.state() == ExecutionState.RUNNING && mine.get(PID).equals(e.customProperties().get(PID))
+          && mine.get(PROCESS_START_MS).equals(e.customProperties().get(PROCESS_START_MS))) {
+        store.putExecution(e.withState(ExecutionState.FAILED).withCustomProperties(Map.of(
+            org.millrace.pipelines.launch.Keys.ERROR, Value.of(STOPPED),
+            org.millrace.pipelines.launch.Keys.ENDED_MS, Value.of(System.currentTimeMillis()))));
+      }
+    }
+  }
+
   /** The lease of a RUNNING execution on another host, in milliseconds. */
   public static long leaseMillis() {
     String s = System.getenv("MILLRACE_LEASE_SECONDS");

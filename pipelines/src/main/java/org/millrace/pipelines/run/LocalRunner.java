@@ -216,6 +216,16 @@ public final class LocalRunner {
     });
     var completion = new ExecutorCompletionService<NodeOutcome>(pool);
     int running = 0;
+    // Ended by a signal, the run's running nodes record it before the JVM goes (they stayed RUNNING until
+    // a later command found the process gone).
+    Thread onSignal = new Thread(() -> {
+      try {
+        org.millrace.pipelines.launch.Liveness.stopped(store, queries.runExecutions(runId));
+      } catch (RuntimeException e) {
+        LOG.warn("run {}: could not record its running nodes as stopped: {}", runId, e.toString());
+      }
+    }, "millrace-stopped");
+    Runtime.getRuntime().addShutdownHook(onSignal);
     try {
       while (!pending.isEmpty() || running > 0) {
         for (var it = pending.iterator(); it.hasNext(); ) {
@@ -264,6 +274,11 @@ public final class LocalRunner {
       throw new IllegalStateException("run " + runId + " interrupted", e);
     } finally {
       pool.shutdownNow();
+      try {
+        Runtime.getRuntime().removeShutdownHook(onSignal);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook runs
+      }
     }
     var ordered = new ArrayList<NodeResult>();
     for (NodeSpec n : spec.nodes()) {
