@@ -82,7 +82,18 @@ public final class LocalRunner {
       props.put(Keys.SELECTED_NODES, Value.of(String.join(",", nodes)));
     }
     store.putContext(Context.of(Keys.RUN_CONTEXT, runId, props));
-    return execute(spec, runId, nodes, Map.of(), options);
+    return locked(spec, runId, nodes, Map.of(), options);
+  }
+
+  /** {@link #execute} holding the run's {@link RunLock}: one process runs or resumes a run at a time. */
+  private RunResult locked(PipelineSpec spec, String runId, Set<String> selected,
+      Map<String, Map<String, List<Artifact>>> reused, Options options) {
+    try (var lock = org.millrace.pipelines.launch.RunLock.take(projectDir.resolve(spec.pipelineRoot()).normalize(),
+        runId)) {
+      return execute(spec, runId, selected, reused, options);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("run " + runId + ": its lock file: " + e.getMessage(), e);
+    }
   }
 
   /** The nodes a run was started with: its part of the pipeline ({@link Keys#SELECTED_NODES}), else all of them. */
@@ -178,7 +189,7 @@ public final class LocalRunner {
     }
     // The part of the pipeline the run was started with, what completed reused: the rest runs (a resumed --only
     // trainer ran the evaluator and the pusher downstream of it, and pushed its model).
-    return execute(spec, runId, chosen, reused, options);
+    return locked(spec, runId, chosen, reused, options);
   }
 
   /**

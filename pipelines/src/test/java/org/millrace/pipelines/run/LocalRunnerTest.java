@@ -165,6 +165,14 @@ class LocalRunnerTest {
     RunResult check = runner.run(spec("hello", failing.toString()), new Selection(null, null, "check"), TWO);
     assertEquals("FAILED", check.node("check").state());
     Files.delete(failing);
+    // Another process resuming it (holding the run's lock): refused, not run twice.
+    var spec = spec("hello", failing.toString());
+    try (var held = org.millrace.pipelines.launch.RunLock.take(project.resolve(spec.pipelineRoot()).normalize(),
+        check.runId())) {
+      var twice = assertThrows(IllegalArgumentException.class, () -> runner.resume(check.runId(), TWO));
+      assertTrue(twice.getMessage().startsWith("run " + check.runId() + " expected no other process running or"
+          + " resuming it"), twice.getMessage());
+    }
     RunResult resumed = runner.resume(check.runId(), TWO);
     assertTrue(resumed.succeeded(), resumed.toString());
     assertEquals("COMPLETE", resumed.node("check").state());
