@@ -47,13 +47,40 @@ public final class BeamPipelines {
   public static org.apache.beam.sdk.PipelineResult run(Pipeline pipeline) {
     // Beam's SparkRunner makes its SparkConf from this JVM's spark.* properties: executors on a
     // cluster need millrace's JVM options (the Vector API module for model code, the add-opens).
-    var result = pipeline.getOptions().getRunner().getSimpleName().equals("SparkRunner")
-        ? SparkJavaOptions.withExecutorSystemProperty(pipeline::run) : pipeline.run();
-    var state = result.waitUntilFinish();
+    boolean spark = pipeline.getOptions().getRunner().getSimpleName().equals("SparkRunner");
+    org.apache.beam.sdk.PipelineResult result;
+    org.apache.beam.sdk.PipelineResult.State state;
+    try {
+      result = spark ? SparkJavaOptions.withExecutorSystemProperty(pipeline::run) : pipeline.run();
+      state = result.waitUntilFinish();
+    } catch (RuntimeException e) {
+      if (spark && stoppedContext(e)) {
+        throw new IllegalStateException("the Spark application of this Beam stage was stopped under it: the Spark"
+            + " master (--sparkMaster in beam_pipeline_args) could not be reached, or it removed the application because"
+            + " its executors failed (see the log above and the workers' logs; docs/spark-cluster.md)", e);
+      }
+      throw e;
+    }
     if (state != org.apache.beam.sdk.PipelineResult.State.DONE) {
       throw new IllegalStateException("Beam pipeline expected state DONE, got " + state);
     }
     return result;
+  }
+
+  /**
+   * Whether a failure is Spark's for a context stopped under the job ("Cannot call methods on a stopped
+   * SparkContext", "SparkContext has been shutdown", "SparkContext was shut down"), which names neither
+   * the master that could not be reached nor the executors that failed.
+   */
+  static boolean stoppedContext(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      String m = String.valueOf(t.getMessage());
+      if (m.contains("stopped SparkContext") || m.contains("SparkContext has been shutdown")
+          || m.contains("SparkContext was shut down")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The attempted value of a counter (the committed value is not supported by every runner). */
