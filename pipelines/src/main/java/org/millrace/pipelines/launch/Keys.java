@@ -23,6 +23,8 @@ public final class Keys {
   public static final String SPEC = "spec";
   /** A run context's nodes when the run was started with a part of its pipeline (--only, --from, --to). */
   public static final String SELECTED_NODES = "selected_nodes";
+  /** A run context's mark (1) that the run was started without the cache (--no-cache), which its resume keeps. */
+  public static final String CACHE_DISABLED = "cache_disabled";
 
   private Keys() {}
 

@@ -17,7 +17,7 @@ public final class StoreSchema {
     }
     store.putType(StoreType.context(Keys.PIPELINE_CONTEXT, Map.of()));
     store.putType(StoreType.context(Keys.RUN_CONTEXT, Map.of(Keys.SPEC, PropertyType.STRUCT, Keys.STARTED_MS, PropertyType.INT,
-        Keys.SELECTED_NODES, PropertyType.STRING)));
+        Keys.SELECTED_NODES, PropertyType.STRING, Keys.CACHE_DISABLED, PropertyType.INT)));
     store.putType(StoreType.context(Keys.NODE_CONTEXT, Map.of()));
   }
 

@@ -81,6 +81,9 @@ public final class LocalRunner {
       // What a resume may do again: this part, not the whole pipeline.
       props.put(Keys.SELECTED_NODES, Value.of(String.join(",", nodes)));
     }
+    if (!options.cache()) {
+      props.put(Keys.CACHE_DISABLED, Value.of(1L)); // and so for its resume
+    }
     store.putContext(Context.of(Keys.RUN_CONTEXT, runId, props));
     return locked(spec, runId, nodes, Map.of(), options);
   }
@@ -189,7 +192,8 @@ public final class LocalRunner {
     }
     // The part of the pipeline the run was started with, what completed reused: the rest runs (a resumed --only
     // trainer ran the evaluator and the pusher downstream of it, and pushed its model).
-    return locked(spec, runId, chosen, reused, options);
+    boolean noCache = run.properties().get(Keys.CACHE_DISABLED) != null;
+    return locked(spec, runId, chosen, reused, noCache ? new Options(options.parallelism(), false) : options);
   }
 
   /**

@@ -181,6 +181,19 @@ class LocalRunnerTest {
   }
 
   @Test
+  void aRunStartedWithoutTheCacheIsResumedWithoutIt() throws Exception {
+    Path marker = project.resolve("fail-now");
+    assertTrue(runner.run(spec("hello", marker.toString()), Selection.ALL, TWO).succeeded());
+    Files.writeString(marker, "x");
+    RunResult noCache = runner.run(spec("hello", marker.toString()), Selection.ALL, new LocalRunner.Options(2, false));
+    assertEquals("FAILED", noCache.node("check").state());
+    Files.delete(marker);
+    // The first run's check has the same key: with the cache it would be a hit; the run said --no-cache.
+    RunResult resumed = runner.resume(noCache.runId(), TWO);
+    assertEquals("COMPLETE", resumed.node("check").state(), resumed.toString());
+  }
+
+  @Test
   void aStoreThatFailsTheRecordOfAFinishedNodeIsSaidAndItsCheckpointsKept() throws Exception {
     Path marker = Files.writeString(project.resolve("fail-now"), "x");
     RunResult failed = runner.run(spec("hello", marker.toString()), Selection.ALL, TWO);
