@@ -163,6 +163,10 @@ class CliProcessIT {
     assertEquals(2, noModel.code(), noModel.toString());
     assertTrue(noModel.err().contains("model name expected one of [penguins] (the models of .millrace/registry), got"
         + " 'pengiuns'"), noModel.toString());
+    var noRollback = cli.run(LONG, "models", "rollback", "pengiuns", "--to", "1", "--reason", "x");
+    assertEquals(2, noRollback.code(), noRollback.toString());
+    assertTrue(noRollback.err().contains("model name expected one of [penguins] (the models of .millrace/registry),"
+        + " got 'pengiuns'"), noRollback.toString());
     var noType = cli.run(LONG, "artifacts", "--type", "Modle");
     assertEquals(2, noType.code(), noType.toString());
     assertTrue(noType.err().contains("--type expected one of [") && noType.err().contains("Model, ModelBlessing")

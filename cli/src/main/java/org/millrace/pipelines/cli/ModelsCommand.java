@@ -54,6 +54,15 @@ final class ModelsCommand implements Callable<Integer> {
         .executionId();
   }
 
+  /** Fails naming the registry's models when {@code name} is not one of them. */
+  static void knownModel(ModelRegistry index, Path registry, String name) {
+    if (!index.names().contains(name) && index.list(name).isEmpty()) {
+      throw new IllegalArgumentException("model name expected one of " + index.names() + " (the models of "
+          + registry + (index.names().isEmpty() ? ", which has none yet: a Pusher's base_dir, or --registry" : "")
+          + "), got '" + name + "'");
+    }
+  }
+
   @Command(name = "list", description = "The versions in a model registry.")
   static final class ListVersions implements Callable<Integer> {
     @ParentCommand
@@ -70,11 +79,8 @@ final class ModelsCommand implements Callable<Integer> {
       var t = new Table("version", "pushed at", "model", "reason", "rollback of", "rolled back");
       var index = new ModelRegistry(registry);
       var versions = index.list(name);
-      if (versions.isEmpty() && !index.names().contains(name)) {
-        // A misspelled name is a mistake to say, not an empty table.
-        throw new IllegalArgumentException("model name expected one of " + index.names() + " (the models of "
-            + registry + "), got '" + name + "'");
-      }
+      // A misspelled name is a mistake to say, not an empty table.
+      knownModel(index, registry, name);
       for (var v : versions) {
         t.row(v.version(), v.pushedAt(), v.modelUri(), v.reason(), v.rollbackOf(), v.rolledBack() ? "yes" : "");
       }
@@ -140,6 +146,7 @@ final class ModelsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
       var reg = new ModelRegistry(registry);
+      knownModel(reg, registry, name);
       try (MetadataStore store = models.cli.openStore()) {
         var v = reg.rollback(name, (int) version, reason);
         Path dest = Path.of(v.output()).toAbsolutePath();
