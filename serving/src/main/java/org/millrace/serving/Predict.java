@@ -11,6 +11,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
+import org.millrace.api.data.FeatureType;
 import org.millrace.serving.ModelRepository.Servable;
 import org.millrace.transform.graph.Graph;
 import org.millrace.transform.graph.InputFeature;
@@ -28,6 +30,8 @@ import org.millrace.trainer.model.ModelRuntime;
  */
 final class Predict {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+  /** A JSON number, for the hint to a number sent in quotes. */
+  private static final Pattern NUMBER = Pattern.compile("-?[0-9]+([.][0-9]+)?([eE][+-]?[0-9]+)?");
 
   private Predict() {}
 
@@ -50,8 +54,10 @@ final class Predict {
       throw new RequestException(400, "predict request expected a JSON object with \"instances\" or \"inputs\", got "
           + kind(body));
     }
+    Map<String, InputFeature> features = new HashMap<>();
     Set<String> allowed = new LinkedHashSet<>();
     for (InputFeature f : graph.inputs()) {
+      features.put(f.name(), f);
       allowed.add(f.name());
     }
     String label = graph.labelFeature().orElse(null);
@@ -90,7 +96,7 @@ final class Predict {
         for (Iterator<Map.Entry<String, JsonNode>> it = row.fields(); it.hasNext(); ) {
           var e = it.next();
           checkKnown(e.getKey(), allowed, label, where);
-          values.put(e.getKey(), value(e.getValue(), where + "." + e.getKey()));
+          values.put(e.getKey(), value(e.getValue(), features.get(e.getKey()), where, where + "." + e.getKey()));
         }
         if (values.keySet().stream().noneMatch(allowed::contains)) {
           // Missing features are filled as in training, but a row with none is a client's mistake
@@ -133,7 +139,8 @@ final class Predict {
         }
         for (int r = 0; r < n; r++) {
           JsonNode v = column.isArray() ? column.get(r) : column;
-          rows.get(r).put(e.getKey(), value(v, "inputs." + e.getKey() + "[" + r + "]"));
+          rows.get(r).put(e.getKey(), value(v, features.get(e.getKey()), "inputs row " + r,
+              "inputs." + e.getKey() + "[" + r + "]"));
         }
       }
     }
@@ -245,11 +252,36 @@ final class Predict {
     }
   }
 
-  /** A raw value as the transform graph reads it: Long, Double, String, Boolean or null. */
-  private static Object value(JsonNode v, String where) {
+  /**
+   * A raw value as the transform graph reads it (Long, Double, String, Boolean or null), checked
+   * against the type of its {@code feature} (null for the label, which is ignored): the graph would
+   * take a boolean as 0/1, cut a fraction for an int feature and print a number as a category.
+   * {@code row} names the row, {@code where} the value's place in the body.
+   */
+  private static Object value(JsonNode v, InputFeature feature, String row, String where) {
     if (v == null || v.isNull() || v.isMissingNode()) {
       return null;
     }
+    if (v.isContainerNode()) {
+      throw new RequestException(400, where + " expected a number, string, boolean or null, got " + kind(v));
+    }
+    if (feature == null) {
+      return scalar(v);
+    }
+    Object value = switch (feature.type()) {
+      case FLOAT -> v.isNumber() ? scalar(v) : null;
+      case INT -> integral(v);
+      case STRING -> v.isTextual() ? v.textValue() : null;
+      case BOOL -> v.isBoolean() ? v.booleanValue() : null;
+    };
+    if (value == null) {
+      throw new RequestException(400, row + ": feature '" + feature.name() + "' expected " + expected(feature)
+          + ", got " + kind(v) + hint(v, feature));
+    }
+    return value;
+  }
+
+  private static Object scalar(JsonNode v) {
     if (v.isIntegralNumber() && v.canConvertToLong()) {
       return v.longValue();
     }
@@ -259,10 +291,51 @@ final class Predict {
     if (v.isTextual()) {
       return v.textValue();
     }
-    if (v.isBoolean()) {
-      return v.booleanValue();
+    return v.booleanValue();
+  }
+
+  /**
+   * An int feature's value: a JSON integer within int64, or a number without a fraction (181.0, as
+   * clients that write every number as a double send it), as a Long; null for anything else.
+   */
+  private static Long integral(JsonNode v) {
+    if (v.isIntegralNumber()) {
+      return v.canConvertToLong() ? v.longValue() : null;
     }
-    throw new RequestException(400, where + " expected a number, string, boolean or null, got " + kind(v));
+    if (v.isNumber()) {
+      double d = v.doubleValue();
+      // 2^63 is the first double above Long.MAX_VALUE; -2^63 is Long.MIN_VALUE itself.
+      if (d == Math.rint(d) && d >= -0x1p63 && d < 0x1p63) {
+        return (long) d;
+      }
+    }
+    return null;
+  }
+
+  private static String expected(InputFeature feature) {
+    return switch (feature.type()) {
+      case FLOAT -> "a number (a float feature)";
+      case INT -> "an integer (an int feature, int64)";
+      case STRING -> "a string (a string feature)";
+      case BOOL -> "true or false (a bool feature)";
+    };
+  }
+
+  private static String hint(JsonNode v, InputFeature feature) {
+    if (v.isTextual() && feature.type() != FeatureType.STRING && feature.type() != FeatureType.BOOL && NUMBER.matcher(v.textValue().trim()).matches()) {
+      return ". Send the number without quotes";
+    }
+    if (v.isTextual() && feature.type() == FeatureType.BOOL && v.textValue().matches("true|false")) {
+      return ". Send " + v.textValue() + " without quotes";
+    }
+    if (v.isNumber() && feature.type() == FeatureType.INT) {
+      return v.doubleValue() == Math.rint(v.doubleValue()) ? ", outside int64"
+          : ". A fraction is not rounded; a whole number may be written 3 or 3.0";
+    }
+    if (v.isNumber() && feature.type() == FeatureType.STRING) {
+      return ". Send the category as a string, in quotes";
+    }
+    return "";
   }
 
   static String kind(JsonNode v) {

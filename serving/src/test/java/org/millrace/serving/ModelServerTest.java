@@ -609,7 +609,12 @@ class ModelServerTest {
     assertError(400, "instances[0] has unknown feature 'c': the model reads [a, b] (and ignores its label 'kind')",
         post(predict, "{\"instances\": [{\"a\": 1, \"b\": 2, \"c\": 3}]}"));
     Reply text = post(predict, "{\"instances\": [{\"a\": 1, \"b\": 2}, {\"a\": \"six\", \"b\": 2}]}");
-    assertError(400, "instances[1]: feature 'a' expected a number", text);
+    assertError(400, "instances[1]: feature 'a' expected a number (a float feature), got the string \"six\"", text);
+    // A boolean for a number was answered as 1 with a 200 (while "1" was refused): refused in both formats.
+    assertError(400, "instances[0]: feature 'a' expected a number (a float feature), got boolean true",
+        post(predict, "{\"instances\": [{\"a\": true, \"b\": 2}]}"));
+    assertError(400, "inputs row 1: feature 'b' expected a number (a float feature), got boolean false",
+        post(predict, "{\"inputs\": {\"a\": [1, 2], \"b\": [3, false]}}"));
     assertError(400, "inputs.b expected 2 values (as many as inputs.a), got 1",
         post(predict, "{\"inputs\": {\"a\": [1, 2], \"b\": [3]}}"));
     assertError(400, "signature_name expected serving_default (the only signature) or \"\", got \"predict\"",
