@@ -1,7 +1,5 @@
 package org.millrace.serving;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -506,13 +504,7 @@ public final class ModelServer implements AutoCloseable {
     if (buffer.size() == 0) {
       throw new RequestException(400, "predict request expected a JSON body, got an empty one");
     }
-    try {
-      return JSON.readTree(buffer.toByteArray());
-    } catch (JsonProcessingException e) {
-      JsonLocation at = e.getLocation();
-      throw new RequestException(400, "request body expected JSON" + (at == null ? "" : " (line " + at.getLineNr()
-          + ", column " + at.getColumnNr() + ")") + ": " + e.getOriginalMessage());
-    }
+    return RequestJson.read(buffer.toByteArray());
   }
 
   private static void error(HttpExchange ex, int status, String message) throws IOException {

@@ -596,6 +596,15 @@ class ModelServerTest {
     String predict = "/v1/models/blobs:predict";
     assertError(400, "request body expected JSON (line 1, column ", post(predict, "{\"instances\": [{\"a\": 1,"));
     assertError(400, "predict request expected a JSON body, got an empty one", post(predict, ""));
+    // A key given twice was read as its last value, and text after the body was ignored (answered 200).
+    assertError(400, "request body expected each key once per object, got 'a' twice at /instances/0/a (line 1,",
+        post(predict, "{\"instances\": [{\"a\": 1, \"b\": 2, \"a\": 3}]}"));
+    assertError(400, "request body expected each key once per object, got 'b' twice at /inputs/b (line 1,",
+        post(predict, "{\"inputs\": {\"a\": [1], \"b\": [2], \"b\": [3]}}"));
+    assertError(400, "request body expected one JSON value, got more after it (line 1, column 35). Send one object",
+        post(predict, "{\"instances\": [{\"a\": 1, \"b\": 2}]} garbage"));
+    assertError(400, "request body expected one JSON value, got more after it (line 1, column 33). Send one object",
+        post(predict, "{\"inputs\": {\"a\": [1], \"b\": [2]}}{\"inputs\": {}}"));
     assertError(400, "predict request expected exactly one of \"instances\" (rows) and \"inputs\" (columns), got"
         + " neither", post(predict, "{}"));
     assertError(400, "predict request expected the keys instances or inputs (and signature_name), got 'rows'",
