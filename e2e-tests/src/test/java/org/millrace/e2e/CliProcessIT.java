@@ -349,6 +349,13 @@ class CliProcessIT {
             .build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(400, empty.statusCode(), empty.body());
         assertTrue(empty.body().contains("instances[0] expected at least one feature of ["), empty.body());
+        // A second server on the same port: one line naming the address and exit 3 (an environment
+        // error, as an unreachable metadata store); it was a BindException's stack trace without the port.
+        var taken = cli.run(LONG, "serve", "--port", m.group(1));
+        assertEquals(3, taken.code(), taken.toString());
+        assertTrue(taken.err().contains("error: cannot listen on 127.0.0.1:" + m.group(1) + ": Address already in use"),
+            taken.toString());
+        assertTrue(!taken.err().contains("BindException") && !taken.err().contains("\tat "), taken.toString());
         s.terminate(Duration.ofSeconds(30));
       }
     }

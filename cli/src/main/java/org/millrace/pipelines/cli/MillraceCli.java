@@ -196,6 +196,12 @@ public final class MillraceCli implements Callable<Integer> {
         err.println("error: " + e.getMessage());
         return INFRASTRUCTURE;
       }
+      if (e instanceof java.net.BindException) {
+        // A server's port taken (serve, ui): the environment's state, said in the exception's one
+        // line (HttpService names the address), as an unreachable metadata store is.
+        err.println("error: " + e.getMessage());
+        return INFRASTRUCTURE;
+      }
       err.println("error: " + e);
       e.printStackTrace(err);
       return INFRASTRUCTURE;

@@ -158,6 +158,23 @@ class MillraceCliTest {
     assertEquals("error: --versions expected latest or all, got 'newest'", policy.err().trim());
   }
 
+  /**
+   * A port already in use is the environment's state (exit 3, as an unreachable metadata store),
+   * said in one line naming the address: it was a BindException's stack trace that named no port.
+   */
+  @Test
+  void serveOnAPortInUseSaysWhichInOneLine() throws Exception {
+    try (var taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      int port = taken.getLocalPort();
+      Out serve = run("serve", "--registry", dir.toString(), "--port", Integer.toString(port));
+      assertEquals(MillraceCli.INFRASTRUCTURE, serve.code(), serve.err());
+      assertEquals("error: cannot listen on 127.0.0.1:" + port + ": Address already in use (another process listens"
+          + " on that port: stop it, or choose another --port)", serve.err().lines().findFirst().orElseThrow(),
+          serve.err());
+      assertTrue(serve.err().lines().noneMatch(l -> l.startsWith("\tat ") || l.contains("Exception")), serve.err());
+    }
+  }
+
   @Test
   void exportOnnxWritesAModelDirectorysNetworkOrSaysWhatIsMissing() throws Exception {
     Path model = Path.of("../components/trainer/src/test/resources/golden-model");

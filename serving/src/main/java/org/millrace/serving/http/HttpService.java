@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -41,7 +42,8 @@ public final class HttpService implements AutoCloseable {
 
   /**
    * Listens on {@code host:port} (0: any free port) and serves every path with {@code handler};
-   * {@code name} names the threads.
+   * {@code name} names the threads. A port taken (or an address not this machine's) is a
+   * {@link BindException} naming {@code host:port}.
    */
   public static HttpService start(String name, String host, int port, int requestSlots, Set<String> priorityPaths,
       HttpHandler handler) throws IOException {
@@ -49,7 +51,12 @@ public final class HttpService implements AutoCloseable {
       throw new IllegalArgumentException("request slots expected >= 1, got " + requestSlots);
     }
     ServerLimits.install();
-    HttpServer http = HttpServer.create(new InetSocketAddress(host, port), 128);
+    HttpServer http;
+    try {
+      http = HttpServer.create(new InetSocketAddress(host, port), 128);
+    } catch (BindException e) {
+      throw cannotListen(host, port, e);
+    }
     int max = ServerLimits.maxConnections();
     int threads = max > 0 ? max + 1 : 1024;
     var connections = new ThreadPoolExecutor(threads, threads, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
@@ -62,6 +69,19 @@ public final class HttpService implements AutoCloseable {
     http.setExecutor(connections);
     http.start();
     return service;
+  }
+
+  /**
+   * The JDK's BindException says only "Address already in use": one that names the address, for
+   * the one line a command prints.
+   */
+  private static BindException cannotListen(String host, int port, BindException e) {
+    String reason = String.valueOf(e.getMessage());
+    var named = new BindException("cannot listen on " + host + ":" + port + ": " + reason
+        + (reason.contains("in use") ? " (another process listens on that port: stop it, or choose another --port)"
+            : ""));
+    named.initCause(e);
+    return named;
   }
 
   private void dispatch(HttpExchange ex, Set<String> priority, HttpHandler handler) throws IOException {
