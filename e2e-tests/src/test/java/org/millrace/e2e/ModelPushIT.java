@@ -64,11 +64,18 @@ class ModelPushIT {
     assertEquals(0, cli.run("run", yaml.toString(), "--only", "pusher", "--no-cache").code());
     assertEquals(java.util.List.of("1"), listVersions(dir.resolve("registry/penguins")));
     String registry = "--registry=" + dir.resolve("registry");
+    // The served version cannot be rolled back to (that published a copy of it as a new version).
+    Cli.Result served = cli.run("models", "rollback", "penguins", "--to", "1", "--reason", "again", registry);
+    assertEquals(2, served.code(), served.err());
+    assertTrue(served.err().contains("version 1, the newest, is served"), served.err());
+    // A second model (one epoch fewer) is version 2; rolled back to version 1, which becomes version 3.
+    assertEquals(0, cli.run("run", yaml.toString(), "--set", "trainer.epochs=39").code());
+    assertEquals(java.util.List.of("1", "2"), listVersions(dir.resolve("registry/penguins")));
     Cli.Result rollback = cli.run("models", "rollback", "penguins", "--to", "1", "--reason", "v2 misbehaves", registry);
     assertEquals(0, rollback.code(), rollback.err());
-    assertEquals("penguins: version 1 published again as version 2 (execution #", rollback.out().substring(0, 61));
+    assertEquals("penguins: version 1 published again as version 3 (execution #", rollback.out().substring(0, 61));
     Cli.Result list = cli.run("models", "list", "penguins", registry);
-    assertTrue(list.out().contains("v2 misbehaves") && list.out().lines().count() == 4, list.out());
+    assertTrue(list.out().contains("v2 misbehaves") && list.out().lines().count() == 5, list.out());
 
     Path model = dir.resolve("root/trainer/model").toFile().listFiles()[0].toPath();
     Cli.Result bless = cli.run("models", "bless", model.toString(), "--reason", "reviewed by hand");

@@ -84,10 +84,13 @@ class ServeIT {
       assertEquals(0, lineage.code(), lineage.err());
       assertTrue(lineage.out().contains("by ExampleGen node 'ingest'"), lineage.out());
 
-      // The next published version appears without a restart (pushing the served model again would
-      // adopt version 1, so a rollback publishes version 2).
-      assertEquals(0, cli.run("models", "rollback", "penguins", "--to", "1", "--reason", "republish",
-          "--registry=" + dir.resolve("registry")).code());
+      // The next published version appears without a restart: a model trained for one epoch fewer, pushed as
+      // version 2 (pushing the served model again adopts version 1, and rolling back to the served version
+      // is refused).
+      Cli.Result next = cli.run("run", yaml.toString(), "--set", "trainer.epochs=39");
+      assertEquals(0, next.code(), next.out() + next.err());
+      assertEquals(java.util.List.of("1", "2"), ModelPushIT.listVersions(dir.resolve("registry/penguins")),
+          next.out());
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
       String version = "1";
       while (!version.equals("2") && System.nanoTime() < deadline) {
