@@ -68,7 +68,7 @@ class ModelPushIT {
     Cli.Result served = cli.run("models", "rollback", "penguins", "--to", "1", "--reason", "again", registry);
     assertEquals(2, served.code(), served.err());
     assertTrue(served.err().contains("version 1, the newest, is served"), served.err());
-    // A second model (one epoch fewer) is version 2; rolled back to version 1, which becomes version 3.
+    // The model of another configuration (epochs: 39) is version 2; rolled back to version 1, which becomes version 3.
     assertEquals(0, cli.run("run", yaml.toString(), "--set", "trainer.epochs=39").code());
     assertEquals(java.util.List.of("1", "2"), listVersions(dir.resolve("registry/penguins")));
     Cli.Result rollback = cli.run("models", "rollback", "penguins", "--to", "1", "--reason", "v2 misbehaves", registry);

@@ -84,7 +84,7 @@ class ServeIT {
       assertEquals(0, lineage.code(), lineage.err());
       assertTrue(lineage.out().contains("by ExampleGen node 'ingest'"), lineage.out());
 
-      // The next published version appears without a restart: a model trained for one epoch fewer, pushed as
+      // The next published version appears without a restart: the model of another configuration (epochs: 39), as
       // version 2 (pushing the served model again adopts version 1, and rolling back to the served version
       // is refused).
       Cli.Result next = cli.run("run", yaml.toString(), "--set", "trainer.epochs=39");
