@@ -131,6 +131,19 @@ class CrashConsistencyIT {
   }
 
   @Test
+  void aCachedRunClearsWhatAKilledExecutionOfItsNodesLeft() throws Exception {
+    Path yaml = tiny();
+    assertEquals(0, cli().run("run", yaml.toString()).code());
+    killedAt("examplegen-parts", "run", yaml.toString(), "--no-cache");
+    assertFalse(temporaries(dir.resolve("root")).isEmpty(), "the kill left temporary directories behind");
+    // Every node a cache hit: their directories are cleared of what the killed execution left all the same.
+    MillraceProcess.Result cached = cli().run("run", yaml.toString());
+    assertEquals(0, cached.code(), cached.toString());
+    assertTrue(cached.out().contains("CACHED") && !cached.out().contains("COMPLETE"), cached.toString());
+    assertEquals(List.of(), temporaries(dir.resolve("root")));
+  }
+
+  @Test
   void killedTrainerMidEpochThenResume() throws Exception {
     Path yaml = Cli.relocate(MillraceProcess.repositoryRoot().resolve("pipelines/examples/penguins/pipeline.yaml"), dir);
     killedAt("trainer-epoch", "run", yaml.toString(), "--to", "trainer");

@@ -104,6 +104,9 @@ public final class NodeLauncher {
     if (cacheEnabled && node.cache()) {
       var hit = queries.cacheHit(comp.type(), key.hash());
       if (hit.isPresent()) {
+        // What a killed execution of this node left goes here too, not only when the node runs again.
+        ArtifactLocations.cleanStale(store, storeId(), root.resolve(node.id()))
+            .forEach(p -> LOG.info("node {}: deleted {} left by an execution that no longer runs", node.id(), p));
         return publishCached(node, comp, key, hit.get(), inputEvents, contexts, start);
       }
     }
