@@ -171,7 +171,17 @@ class CrashConsistencyIT {
         && String.valueOf(e.customProperties().get("node").raw()).equals("trainer")
         && String.valueOf(e.customProperties().get("error").raw()).startsWith("stopped: millrace was told to end")),
         all.toString());
-    MillraceProcess.Result resume = cli().run("resume", runIdFromStore());
+    // A resume that is still training holds the run: a second resume of it, another process, is refused.
+    String runId = runIdFromStore();
+    try (MillraceProcess.Running first = cli().env("MILLRACE_CRASH_POINT", "trainer-epoch").start("resume", runId)) {
+      first.awaitOutput("MILLRACE_CRASH_POINT trainer-epoch reached", MARKER);
+      MillraceProcess.Result second = cli().run("resume", runId);
+      assertEquals(2, second.code(), second.toString());
+      assertTrue(second.err().contains("run " + runId + " expected no other process running or resuming it"),
+          second.toString());
+      first.kill9();
+    }
+    MillraceProcess.Result resume = cli().run("resume", runId);
     assertEquals(0, resume.code(), resume.toString());
   }
 
