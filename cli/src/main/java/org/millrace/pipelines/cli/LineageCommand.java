@@ -80,8 +80,7 @@ final class LineageCommand implements Callable<Integer> {
       // A pipeline's node names its run; a decision by hand (ManualRollback, ManualBlessing) its user and reason.
       String by = node != null ? " node '" + node + "' execution #" + x.id() + " " + x.state() + " (run "
           + StoreQueries.runIdOf(x) + ")"
-          : " execution #" + x.id() + " " + x.state() + " (by " + StoreQueries.stringProp(x, "user") + ": "
-              + StoreQueries.stringProp(x, "reason") + ")";
+          : " execution #" + x.id() + " " + x.state() + byHand(x);
       out.println(pad + "  " + (downstream ? "-> read as '" : "<- written as '") + e.key() + "' by " + x.type() + by);
       EventType next = downstream ? EventType.OUTPUT : EventType.INPUT;
       boolean any = false;
@@ -99,6 +98,17 @@ final class LineageCommand implements Callable<Integer> {
         }
       }
     }
+  }
+
+  /** " (by user: reason)" of a decision by hand, what of it was recorded; "" when neither was. */
+  static String byHand(Execution x) {
+    String user = StoreQueries.stringProp(x, "user");
+    String reason = StoreQueries.stringProp(x, "reason");
+    if (user == null && reason == null) {
+      return "";
+    }
+    return " (" + (user == null ? "" : "by " + user) + (user != null && reason != null ? ": " : "")
+        + (reason == null ? "" : reason) + ")";
   }
 
   private static final java.util.regex.Pattern FILE_LINE = java.util.regex.Pattern.compile("(.+) (\\d+) (\\d+)");

@@ -52,22 +52,34 @@ public final class Liveness {
       + " 'millrace resume' continues the run";
 
   /**
-   * Records this process's RUNNING executions of a run FAILED as {@link #STOPPED}, the heartbeats stopped
-   * first (a beat would write RUNNING again): for a shutdown hook, so that a run ended by a signal says so
-   * at once rather than when a later command finds its process gone.
+   * Records the executions of a run that this process still holds leases on FAILED as {@link #STOPPED}:
+   * for a shutdown hook, so that a run ended by a signal says so at once rather than when a later
+   * command finds its process gone. Each goes through its lease's {@link Lease#finish}, so a heartbeat
+   * never writes RUNNING after it, and an execution whose node recorded its outcome first (its lease
+   * finished) is left as it is.
    */
-  public static void stopped(MetadataStore store, List<Execution> ofRun) {
-    BEATS.shutdownNow();
-    var mine = owner();
-    for (Execution e : ofRun) {
-      if (e.state() == ExecutionState.RUNNING && mine.get(PID).equals(e.customProperties().get(PID))
-          && mine.get(PROCESS_START_MS).equals(e.customProperties().get(PROCESS_START_MS))) {
-        store.putExecution(e.withState(ExecutionState.FAILED).withCustomProperties(Map.of(
-            org.millrace.pipelines.launch.Keys.ERROR, Value.of(STOPPED),
-            org.millrace.pipelines.launch.Keys.ENDED_MS, Value.of(System.currentTimeMillis()))));
-      }
+  public static void stopped(MetadataStore store, String runId) {
+    for (Lease lease : LIVE) {
+      lease.finishIfOpen(runId, running -> store.putExecution(running.withState(ExecutionState.FAILED)
+          .withCustomProperties(Map.of(org.millrace.pipelines.launch.Keys.ERROR, Value.of(STOPPED),
+              org.millrace.pipelines.launch.Keys.ENDED_MS, Value.of(System.currentTimeMillis())))));
     }
   }
+
+  /**
+   * Whether a RUNNING execution is this process's and no longer held by it: its lease finished while its
+   * final state could not be written (the metadata store failed), so nothing runs it.
+   */
+  public static boolean orphanOfThisProcess(Execution e) {
+    var mine = owner();
+    return mine.get(PID).equals(e.customProperties().get(PID))
+        && mine.get(PROCESS_START_MS).equals(e.customProperties().get(PROCESS_START_MS))
+        && LIVE.stream().noneMatch(l -> l.executionId() == e.id());
+  }
+
+  /** The leases not finished yet, in this process. */
+  private static final java.util.Set<Lease> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
 
   /** The lease of a RUNNING execution on another host, in milliseconds. */
   public static long leaseMillis() {
@@ -204,12 +216,31 @@ public final class Liveness {
     public synchronized <T> T finish(java.util.function.Supplier<T> write) {
       done = true;
       future.cancel(false);
+      LIVE.remove(this);
       return write.get();
+    }
+
+    synchronized long executionId() {
+      return running.id();
+    }
+
+    /** {@link #finish} with {@code write}, when this lease is of {@code runId} and not finished yet. */
+    synchronized void finishIfOpen(String runId, java.util.function.Consumer<Execution> write) {
+      if (done || !runId.equals(String.valueOf(running.customProperties().getOrDefault(
+          org.millrace.pipelines.launch.Keys.RUN_ID, Value.of("")).raw()))) {
+        return;
+      }
+      finish(() -> {
+        write.accept(running);
+        return null;
+      });
     }
   }
 
   /** Starts the heartbeat of this RUNNING execution (already stored, with {@link #owner()}'s properties). */
   public static Lease lease(MetadataStore store, Execution running) {
-    return new Lease(store, running);
+    var lease = new Lease(store, running);
+    LIVE.add(lease);
+    return lease;
   }
 }

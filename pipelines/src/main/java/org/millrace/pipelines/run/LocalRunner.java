@@ -77,10 +77,9 @@ public final class LocalRunner {
     var props = new LinkedHashMap<String, Value>();
     props.put(Keys.SPEC, new Value.StructValue(spec.toJson()));
     props.put(Keys.STARTED_MS, Value.of(System.currentTimeMillis()));
-    if (nodes.size() < spec.nodes().size()) {
-      // What a resume may do again: this part, not the whole pipeline.
-      props.put(Keys.SELECTED_NODES, Value.of(String.join(",", nodes)));
-    }
+    // What a resume may do again: this part of the pipeline, not the whole (recorded for a whole run too, so
+    // that a run of before, without it, is told apart).
+    props.put(Keys.SELECTED_NODES, Value.of(String.join(",", nodes)));
     if (!options.cache()) {
       props.put(Keys.CACHE_DISABLED, Value.of(1L)); // and so for its resume
     }
@@ -172,28 +171,55 @@ public final class LocalRunner {
       throw new IllegalStateException("run " + runId + " expected a stored pipeline spec, got none");
     }
     PipelineSpec spec = PipelineSpec.fromJson(String.valueOf(specJson.raw()));
-    var reused = new LinkedHashMap<String, Map<String, List<Artifact>>>();
-    for (Execution e : queries.runExecutions(runId)) {
-      String node = StoreQueries.stringProp(e, Keys.NODE);
-      Map<String, List<Artifact>> outs = queries.outputs(e.id());
-      // Outputs whose files a gc deleted are not reused: the node runs again.
-      if (e.state() == ExecutionState.COMPLETE || e.state() == ExecutionState.CACHED) {
-        if (outs.values().stream().flatMap(List::stream).allMatch(org.millrace.pipelines.launch.Artifacts::filesExist)) {
-          reused.put(node, outs);
-        } else {
-          reused.remove(node);
+    // The run's lock first, then its state: a resume that ended just before would otherwise leave this one
+    // running the nodes it completed.
+    try (var lock = org.millrace.pipelines.launch.RunLock.take(projectDir.resolve(spec.pipelineRoot()).normalize(),
+        runId)) {
+      // A lock file is of one host and root: a node RUNNING for a live process (another host's, with a
+      // fresh heartbeat) is another resume of the run too.
+      org.millrace.pipelines.launch.Liveness.reconcile(store);
+      var reused = new LinkedHashMap<String, Map<String, List<Artifact>>>();
+      var ran = new java.util.LinkedHashSet<String>();
+      for (Execution e : queries.runExecutions(runId)) {
+        String node = StoreQueries.stringProp(e, Keys.NODE);
+        if (e.state() == ExecutionState.RUNNING && !org.millrace.pipelines.launch.Liveness.orphanOfThisProcess(e)) {
+          throw new IllegalArgumentException("run " + runId + " expected no other process running or resuming it,"
+              + " got node '" + node + "' running (process " + StoreQueries.stringProp(e,
+                  org.millrace.pipelines.launch.Liveness.PID) + " on " + StoreQueries.stringProp(e,
+                  org.millrace.pipelines.launch.Liveness.HOST) + "): wait for it to end (millrace runs show " + runId
+              + ")");
+        }
+        ran.add(node);
+        Map<String, List<Artifact>> outs = queries.outputs(e.id());
+        // Outputs whose files a gc deleted are not reused: the node runs again.
+        if (e.state() == ExecutionState.COMPLETE || e.state() == ExecutionState.CACHED) {
+          if (outs.values().stream().flatMap(List::stream)
+              .allMatch(org.millrace.pipelines.launch.Artifacts::filesExist)) {
+            reused.put(node, outs);
+          } else {
+            reused.remove(node);
+          }
         }
       }
+      Set<String> chosen = selectedNodes(run, spec);
+      if (run.properties().get(Keys.SELECTED_NODES) == null) {
+        // A run recorded before runs kept their nodes: those that ran and what is downstream of them.
+        chosen = new java.util.LinkedHashSet<>(ran);
+        for (String n : ran) {
+          chosen.addAll(spec.downstreamOf(n));
+        }
+      }
+      if (reused.keySet().containsAll(chosen)) {
+        throw new IllegalArgumentException("resume expected a run with a failed or unfinished node (see 'millrace"
+            + " runs'), got run '" + runId + "': every node complete");
+      }
+      // The part of the pipeline the run was started with, what completed reused: the rest runs (a resumed --only
+      // trainer ran the evaluator and the pusher downstream of it, and pushed its model).
+      boolean noCache = run.properties().get(Keys.CACHE_DISABLED) != null;
+      return execute(spec, runId, chosen, reused, noCache ? new Options(options.parallelism(), false) : options);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("run " + runId + ": its lock file: " + e.getMessage(), e);
     }
-    Set<String> chosen = selectedNodes(run, spec);
-    if (reused.keySet().containsAll(chosen)) {
-      throw new IllegalStateException("run " + runId + " expected a failed or unfinished node to resume, got every"
-          + " node complete");
-    }
-    // The part of the pipeline the run was started with, what completed reused: the rest runs (a resumed --only
-    // trainer ran the evaluator and the pusher downstream of it, and pushed its model).
-    boolean noCache = run.properties().get(Keys.CACHE_DISABLED) != null;
-    return locked(spec, runId, chosen, reused, noCache ? new Options(options.parallelism(), false) : options);
   }
 
   /**
@@ -235,7 +261,7 @@ public final class LocalRunner {
     // a later command found the process gone).
     Thread onSignal = new Thread(() -> {
       try {
-        org.millrace.pipelines.launch.Liveness.stopped(store, queries.runExecutions(runId));
+        org.millrace.pipelines.launch.Liveness.stopped(store, runId);
       } catch (RuntimeException e) {
         LOG.warn("run {}: could not record its running nodes as stopped: {}", runId, e.toString());
       }

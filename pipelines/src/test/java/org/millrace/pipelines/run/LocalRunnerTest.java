@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -156,8 +157,8 @@ class LocalRunnerTest {
     // --only left succeeded: nothing to resume (it ran join and check, downstream of left).
     RunResult only = runner.run(spec("hello", marker), new Selection(null, null, "left"), TWO);
     assertTrue(only.succeeded(), only.toString());
-    var done = assertThrows(IllegalStateException.class, () -> runner.resume(only.runId(), TWO));
-    assertTrue(done.getMessage().endsWith("got every node complete"), done.getMessage());
+    var done = assertThrows(IllegalArgumentException.class, () -> runner.resume(only.runId(), TWO));
+    assertTrue(done.getMessage().endsWith("every node complete"), done.getMessage());
     assertEquals(1, new StoreQueries(store).runExecutions(only.runId()).size());
 
     // --only check failed, then resumed: check alone runs again, not the nodes upstream of it.
@@ -173,10 +174,22 @@ class LocalRunnerTest {
       assertTrue(twice.getMessage().startsWith("run " + check.runId() + " expected no other process running or"
           + " resuming it"), twice.getMessage());
     }
+    // A process on another host (whose lock file is its own) running a node of the run, its heartbeat fresh.
+    long other = store.putExecution(Execution.create("Flaky", ExecutionState.RUNNING, Map.of(), Map.of(
+        Keys.RUN_ID, org.millrace.metadata.Value.of(check.runId()), Keys.NODE, org.millrace.metadata.Value.of("check"),
+        org.millrace.pipelines.launch.Liveness.PID, org.millrace.metadata.Value.of(4242L),
+        org.millrace.pipelines.launch.Liveness.HOST, org.millrace.metadata.Value.of("other-host"),
+        org.millrace.pipelines.launch.Liveness.PROCESS_START_MS, org.millrace.metadata.Value.of(1L),
+        org.millrace.pipelines.launch.Liveness.HEARTBEAT_MS, org.millrace.metadata.Value.of(System.currentTimeMillis()))),
+        List.of(), List.of(org.millrace.metadata.Context.of(Keys.RUN_CONTEXT, check.runId()))).executionId();
+    var elsewhere = assertThrows(IllegalArgumentException.class, () -> runner.resume(check.runId(), TWO));
+    assertTrue(elsewhere.getMessage().contains("got node 'check' running (process 4242 on other-host)"),
+        elsewhere.getMessage());
+    store.putExecution(store.getExecution(other).orElseThrow().withState(ExecutionState.FAILED));
     RunResult resumed = runner.resume(check.runId(), TWO);
     assertTrue(resumed.succeeded(), resumed.toString());
     assertEquals("COMPLETE", resumed.node("check").state());
-    assertEquals(List.of("check", "check"), new StoreQueries(store).runExecutions(check.runId()).stream()
+    assertEquals(List.of("check", "check", "check"), new StoreQueries(store).runExecutions(check.runId()).stream()
         .map(e -> StoreQueries.stringProp(e, Keys.NODE)).toList());
   }
 

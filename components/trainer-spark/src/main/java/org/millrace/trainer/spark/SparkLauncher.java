@@ -127,6 +127,9 @@ public final class SparkLauncher implements DistributedLauncher {
     while (true) {
       try {
         return job.get(1, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException interrupted) {
+        job.cancel(true); // the run is being stopped: not a barrier job left on the cluster
+        throw interrupted;
       } catch (java.util.concurrent.TimeoutException waiting) {
         if (sc.sc().isStopped()) {
           job.cancel(true);
