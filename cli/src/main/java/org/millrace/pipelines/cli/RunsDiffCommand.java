@@ -135,7 +135,7 @@ final class RunsDiffCommand implements Callable<Integer> {
     q.outputs(e.id()).forEach((key, list) -> {
       for (int i = 0; i < list.size(); i++) {
         Artifact art = list.get(i);
-        if (art.property("record_of_run").isPresent()) {
+        if (art.property(org.millrace.trainer.component.TrainerExecutor.RECORD_OF_RUN).isPresent()) {
           continue;
         }
         out.put(list.size() == 1 ? key : key + "[" + i + "]", Artifacts.fingerprint(art));

@@ -80,7 +80,6 @@ public final class Liveness {
   /** The leases not finished yet, in this process. */
   private static final java.util.Set<Lease> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-
   /** The lease of a RUNNING execution on another host, in milliseconds. */
   public static long leaseMillis() {
     String s = System.getenv("MILLRACE_LEASE_SECONDS");

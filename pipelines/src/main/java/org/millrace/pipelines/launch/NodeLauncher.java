@@ -153,8 +153,7 @@ public final class NodeLauncher {
         }
         String error = lastError;
         try {
-          lease.finish(() -> store.putExecution(started.withState(ExecutionState.FAILED).withCustomProperties(Map.of(
-              Keys.ERROR, Value.of(error + stackSummary(e)), Keys.ENDED_MS, Value.of(System.currentTimeMillis())))));
+          lease.finish(() -> store.putExecution(failed(started, error, e)));
         } catch (MetadataStoreException recording) {
           // The store itself failed (the outcome, then the failure, could not be recorded): that is the error to
           // report, naming the node; its execution stays RUNNING until a later command finds its process gone.
@@ -173,8 +172,7 @@ public final class NodeLauncher {
         String error = describe(e);
         LOG.error("node {} died of {}", node.id(), error, e);
         try {
-          lease.finish(() -> store.putExecution(started.withState(ExecutionState.FAILED).withCustomProperties(Map.of(
-              Keys.ERROR, Value.of(error + stackSummary(e)), Keys.ENDED_MS, Value.of(System.currentTimeMillis())))));
+          lease.finish(() -> store.putExecution(failed(started, error, e)));
         } catch (RuntimeException | Error recording) {
           e.addSuppressed(recording);
         }
@@ -197,6 +195,12 @@ public final class NodeLauncher {
       storeId = ArtifactLocations.storeId(store);
     }
     return storeId;
+  }
+
+  /** The record of an execution that failed with {@code e}, described as {@code error}. */
+  private static Execution failed(Execution started, String error, Throwable e) {
+    return started.withState(ExecutionState.FAILED).withCustomProperties(Map.of(Keys.ERROR,
+        Value.of(error + stackSummary(e)), Keys.ENDED_MS, Value.of(System.currentTimeMillis())));
   }
 
   /** The outputs of an execution that ran, and its resume directory, held until they are recorded. */

@@ -25,18 +25,25 @@ public final class RunLock implements AutoCloseable {
   }
 
   /** Takes the lock of {@code runId} under {@code root}; fails naming the run when another holder has it. */
-  public static RunLock take(Path root, String runId) throws IOException {
+  public static RunLock take(Path root, String runId) {
     Path file = root.resolve(".runs").resolve(runId + ".lock");
-    Files.createDirectories(file.getParent());
-    FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    FileChannel channel;
     FileLock lock;
     try {
-      lock = channel.tryLock();
-    } catch (OverlappingFileLockException heldHere) {
-      lock = null; // held by this JVM
+      Files.createDirectories(file.getParent());
+      channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      try {
+        lock = channel.tryLock();
+      } catch (OverlappingFileLockException heldHere) {
+        lock = null; // held by this JVM
+      }
+      if (lock == null) {
+        channel.close();
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("run " + runId + ": its lock file " + file + ": " + e.getMessage(), e);
     }
     if (lock == null) {
-      channel.close();
       throw new IllegalArgumentException("run " + runId + " expected no other process running or resuming it, got"
           + " one holding " + file + ": wait for it to end (millrace runs show " + runId + ")");
     }
@@ -44,13 +51,17 @@ public final class RunLock implements AutoCloseable {
   }
 
   @Override
-  public void close() throws IOException {
+  public void close() {
     try {
-      if (lock.isValid()) {
-        lock.release();
+      try {
+        if (lock.isValid()) {
+          lock.release();
+        }
+      } finally {
+        channel.close();
       }
-    } finally {
-      channel.close();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 }

@@ -98,6 +98,8 @@ public final class StoreQueries {
     Artifact earlier = null;
     long earlierSpan = Long.MIN_VALUE;
     Artifact same = null;
+    // Cache hits of one execution share its artifact: each artifact's span is looked up once.
+    var spans = new java.util.HashMap<Long, OptionalLong>();
     for (Execution e : nodeExecutions(pipeline, node, Set.of(ExecutionState.COMPLETE, ExecutionState.CACHED))) {
       if (excludeRun != null && excludeRun.equals(runIdOf(e))) {
         continue;
@@ -106,7 +108,7 @@ public final class StoreQueries {
         if (!Artifacts.filesExist(a)) {
           continue;
         }
-        var s = spanOf(a);
+        var s = spans.computeIfAbsent(a.id(), id -> spanOf(a));
         if (s.isPresent() && s.getAsLong() < span.getAsLong()) {
           if (s.getAsLong() > earlierSpan) { // newest first: of one span, the first seen
             earlier = a;

@@ -90,23 +90,13 @@ public final class LocalRunner {
   /** {@link #execute} holding the run's {@link RunLock}: one process runs or resumes a run at a time. */
   private RunResult locked(PipelineSpec spec, String runId, Set<String> selected,
       Map<String, Map<String, List<Artifact>>> reused, Options options) {
-    try (var lock = org.millrace.pipelines.launch.RunLock.take(projectDir.resolve(spec.pipelineRoot()).normalize(),
-        runId)) {
+    try (var lock = lock(spec, runId)) {
       return execute(spec, runId, selected, reused, options);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("run " + runId + ": its lock file: " + e.getMessage(), e);
     }
   }
 
-  /** The nodes a run was started with: its part of the pipeline ({@link Keys#SELECTED_NODES}), else all of them. */
-  public static Set<String> selectedNodes(Context run, PipelineSpec spec) {
-    Value v = run.properties().get(Keys.SELECTED_NODES);
-    if (v == null) {
-      var all = new java.util.LinkedHashSet<String>();
-      spec.nodes().forEach(n -> all.add(n.id()));
-      return all;
-    }
-    return new java.util.LinkedHashSet<>(List.of(String.valueOf(v.raw()).split(",")));
+  private org.millrace.pipelines.launch.RunLock lock(PipelineSpec spec, String runId) {
+    return org.millrace.pipelines.launch.RunLock.take(projectDir.resolve(spec.pipelineRoot()).normalize(), runId);
   }
 
   /**
@@ -173,13 +163,11 @@ public final class LocalRunner {
     PipelineSpec spec = PipelineSpec.fromJson(String.valueOf(specJson.raw()));
     // The run's lock first, then its state: a resume that ended just before would otherwise leave this one
     // running the nodes it completed.
-    try (var lock = org.millrace.pipelines.launch.RunLock.take(projectDir.resolve(spec.pipelineRoot()).normalize(),
-        runId)) {
+    try (var lock = lock(spec, runId)) {
       // A lock file is of one host and root: a node RUNNING for a live process (another host's, with a
       // fresh heartbeat) is another resume of the run too.
       org.millrace.pipelines.launch.Liveness.reconcile(store);
-      var reused = new LinkedHashMap<String, Map<String, List<Artifact>>>();
-      var ran = new java.util.LinkedHashSet<String>();
+      var last = new LinkedHashMap<String, Execution>();
       for (Execution e : queries.runExecutions(runId)) {
         String node = StoreQueries.stringProp(e, Keys.NODE);
         if (e.state() == ExecutionState.RUNNING && !org.millrace.pipelines.launch.Liveness.orphanOfThisProcess(e)) {
@@ -189,36 +177,49 @@ public final class LocalRunner {
                   org.millrace.pipelines.launch.Liveness.HOST) + "): wait for it to end (millrace runs show " + runId
               + ")");
         }
-        ran.add(node);
-        Map<String, List<Artifact>> outs = queries.outputs(e.id());
-        // Outputs whose files a gc deleted are not reused: the node runs again.
-        if (e.state() == ExecutionState.COMPLETE || e.state() == ExecutionState.CACHED) {
-          if (outs.values().stream().flatMap(List::stream)
-              .allMatch(org.millrace.pipelines.launch.Artifacts::filesExist)) {
-            reused.put(node, outs);
-          } else {
-            reused.remove(node);
-          }
-        }
+        last.put(node, e);
       }
-      Set<String> chosen = selectedNodes(run, spec);
-      if (run.properties().get(Keys.SELECTED_NODES) == null) {
-        // A run recorded before runs kept their nodes: those that ran and what is downstream of them.
-        chosen = new java.util.LinkedHashSet<>(ran);
-        for (String n : ran) {
+      // The nodes the run was started with; for a run recorded before runs kept them, those that ran and what
+      // is downstream of them.
+      Value recorded = run.properties().get(Keys.SELECTED_NODES);
+      var chosen = new java.util.LinkedHashSet<String>();
+      if (recorded != null) {
+        chosen.addAll(List.of(String.valueOf(recorded.raw()).split(",")));
+      } else {
+        last.keySet().forEach(n -> {
+          chosen.add(n);
           chosen.addAll(spec.downstreamOf(n));
+        });
+      }
+      // Outputs whose files a gc deleted are not reused: the node runs again.
+      var reused = new LinkedHashMap<String, Map<String, List<Artifact>>>();
+      var collected = new ArrayList<String>();
+      boolean succeeded = true;
+      for (String node : chosen) {
+        Execution e = last.get(node);
+        if (e == null || e.state() != ExecutionState.COMPLETE && e.state() != ExecutionState.CACHED) {
+          succeeded = false;
+          continue;
+        }
+        Map<String, List<Artifact>> outs = queries.outputs(e.id());
+        if (outs.values().stream().flatMap(List::stream).allMatch(org.millrace.pipelines.launch.Artifacts::filesExist)) {
+          reused.put(node, outs);
+        } else {
+          collected.add(node);
         }
       }
-      if (reused.keySet().containsAll(chosen)) {
+      if (succeeded) {
+        // A run that succeeded stays as it was, even when gc collected its files since: resuming it would
+        // train and push its old configuration again, as a new version, today.
         throw new IllegalArgumentException("resume expected a run with a failed or unfinished node (see 'millrace"
-            + " runs'), got run '" + runId + "': every node complete");
+            + " runs'), got run '" + runId + "': every node complete" + (collected.isEmpty() ? ""
+                : " (the files of " + collected + " were collected since; 'millrace run' the pipeline to make them"
+                    + " again)"));
       }
       // The part of the pipeline the run was started with, what completed reused: the rest runs (a resumed --only
       // trainer ran the evaluator and the pusher downstream of it, and pushed its model).
       boolean noCache = run.properties().get(Keys.CACHE_DISABLED) != null;
       return execute(spec, runId, chosen, reused, noCache ? new Options(options.parallelism(), false) : options);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("run " + runId + ": its lock file: " + e.getMessage(), e);
     }
   }
 
