@@ -356,6 +356,13 @@ class CliProcessIT {
         assertTrue(taken.err().contains("error: cannot listen on 127.0.0.1:" + m.group(1) + ": Address already in use"),
             taken.toString());
         assertTrue(!taken.err().contains("BindException") && !taken.err().contains("\tat "), taken.toString());
+        // A --host that names no address: one line naming it, exit 3 (it was a SocketException's
+        // stack trace, "Unresolved address", without the name).
+        var unresolved = cli.run(LONG, "serve", "--host", "no-such-host.invalid", "--port", "0");
+        assertEquals(3, unresolved.code(), unresolved.toString());
+        assertTrue(unresolved.err().contains("error: cannot listen on no-such-host.invalid:0: the name"
+            + " 'no-such-host.invalid' resolves to no address"), unresolved.toString());
+        assertTrue(!unresolved.err().contains("\tat "), unresolved.toString());
         s.terminate(Duration.ofSeconds(30));
       }
     }

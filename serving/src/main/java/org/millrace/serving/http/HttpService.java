@@ -42,8 +42,8 @@ public final class HttpService implements AutoCloseable {
 
   /**
    * Listens on {@code host:port} (0: any free port) and serves every path with {@code handler};
-   * {@code name} names the threads. A port taken (or an address not this machine's) is a
-   * {@link BindException} naming {@code host:port}.
+   * {@code name} names the threads. A port taken, an address not this machine's or a name that
+   * does not resolve is a {@link BindException} naming {@code host:port}.
    */
   public static HttpService start(String name, String host, int port, int requestSlots, Set<String> priorityPaths,
       HttpHandler handler) throws IOException {
@@ -51,9 +51,16 @@ public final class HttpService implements AutoCloseable {
       throw new IllegalArgumentException("request slots expected >= 1, got " + requestSlots);
     }
     ServerLimits.install();
+    var address = new InetSocketAddress(host, port);
+    if (address.isUnresolved()) {
+      // The JDK's own error here is a SocketException "Unresolved address", without the name.
+      throw new BindException("cannot listen on " + host + ":" + port + ": the name '" + host
+          + "' resolves to no address (expected an address of this machine, such as 127.0.0.1 or 0.0.0.0,"
+          + " or a name that resolves to one)");
+    }
     HttpServer http;
     try {
-      http = HttpServer.create(new InetSocketAddress(host, port), 128);
+      http = HttpServer.create(address, 128);
     } catch (BindException e) {
       throw cannotListen(host, port, e);
     }
