@@ -120,6 +120,26 @@ class CrashConsistencyIT {
   }
 
   @Test
+  void killedAfterTheRecordBeforeTheCheckpointsGoThenRunAgain() throws Exception {
+    Path yaml = tiny();
+    killedAt("node-recorded:statistics", "run", yaml.toString());
+    // The node is recorded COMPLETE; the resume directory it was about to delete is left.
+    assertEquals(1, resumeDirectories(dir.resolve("root")).size(), "the kill left the resume directory");
+    // The next run is a cache hit for every node, and clears it: no later execution would claim it (it
+    // stayed for good), and a --no-cache run would have inherited a finished execution's checkpoints.
+    MillraceProcess.Result again = cli().run("run", yaml.toString());
+    assertEquals(0, again.code(), again.toString());
+    assertTrue(again.out().contains("CACHED"), again.toString());
+    assertEquals(List.of(), resumeDirectories(dir.resolve("root")));
+  }
+
+  private static List<Path> resumeDirectories(Path root) throws Exception {
+    try (Stream<Path> s = Files.walk(root, 2)) {
+      return s.filter(p -> p.getFileName().toString().startsWith(".resume-")).toList();
+    }
+  }
+
+  @Test
   void killedWhileExampleGenWritesPartsThenRunAgain() throws Exception {
     Path yaml = tiny();
     killedAt("examplegen-parts", "run", yaml.toString());

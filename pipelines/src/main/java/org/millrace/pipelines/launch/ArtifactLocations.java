@@ -73,8 +73,10 @@ public final class ArtifactLocations {
    * Deletes the {@code .tmp-*} and {@code .scratch-*} directories under {@code dir} (one level and
    * the level below) left by executions of this store that are no longer RUNNING (after {@link
    * Liveness#reconcile}, a crashed one is not), and the output directories of this store's FAILED
-   * executions (renamed into place by a process killed before its metadata commit: never recorded).
-   * Directories of another store and of live executions stay. Returns the deleted paths.
+   * executions (renamed into place by a process killed before its metadata commit: never recorded),
+   * and the resume directories of this store's COMPLETE executions (their process killed after the
+   * record, before it deleted them). Directories of another store and of live executions stay.
+   * Returns the deleted paths.
    */
   public static List<Path> cleanStale(MetadataStore store, String storeId, Path dir) {
     var deleted = new ArrayList<Path>();
@@ -102,6 +104,18 @@ public final class ArtifactLocations {
           }
         }
       }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + dir, e);
+    }
+    try {
+      // Resume directories of executions recorded COMPLETE (killed before deleting them): the key prefix
+      // in the name must match the execution's, so that another store's execution of that id is not taken
+      // for this one's.
+      deleted.addAll(ResumeDirs.removeFinished(dir, (keyPrefix, id) -> store.getExecution(id)
+          .filter(e -> e.state() == ExecutionState.COMPLETE)
+          .flatMap(e -> e.property(Keys.CACHE_KEY))
+          .map(k -> String.valueOf(k.raw()).startsWith(keyPrefix))
+          .orElse(false)));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list " + dir, e);
     }

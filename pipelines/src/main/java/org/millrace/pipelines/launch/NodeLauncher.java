@@ -133,7 +133,9 @@ public final class NodeLauncher {
           var result = lease.finish(() -> store.putExecution(started.withState(ExecutionState.COMPLETE)
               .withCustomProperties(Map.of(Keys.ENDED_MS, Value.of(System.currentTimeMillis()))), outEvents, contexts));
           // The checkpoints go once the outputs are recorded, not before: a store that fails the record (a
-          // database gone) leaves them to the resume that does the node again.
+          // database gone) leaves them to the resume that does the node again. A kill in between leaves them
+          // to the node's next command (ArtifactLocations.cleanStale).
+          CrashPoints.hit("node-recorded:" + node.id());
           deleteTree(ran.claim().dir());
           return new NodeOutcome(node.id(), ExecutionState.COMPLETE, id, withIds(ran.outputs(), result.artifactIds()),
               null, System.currentTimeMillis() - start, attempt);

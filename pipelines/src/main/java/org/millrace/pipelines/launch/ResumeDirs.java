@@ -159,6 +159,49 @@ public final class ResumeDirs {
     }
   }
 
+  /**
+   * Deletes the resume directories under {@code nodeDir} whose execution {@code finished} says is
+   * done with them (given the directory's key prefix and execution id): those its owner was killed
+   * before deleting, after its outputs were recorded. No later execution claims one (the node is a
+   * cache hit from then on, or a new key), so it would stay. A directory some live process holds is
+   * left alone. Returns the deleted directories.
+   */
+  static List<Path> removeFinished(Path nodeDir, java.util.function.BiPredicate<String, Long> finished)
+      throws IOException {
+    var deleted = new java.util.ArrayList<Path>();
+    List<Path> dirs;
+    try (Stream<Path> s = Files.list(nodeDir)) {
+      dirs = s.filter(p -> FINISHABLE.matcher(p.getFileName().toString()).matches() && Files.isDirectory(p)).toList();
+    }
+    for (Path dir : dirs) {
+      var m = FINISHABLE.matcher(dir.getFileName().toString());
+      if (!m.matches() || !finished.test(m.group(1), Long.parseLong(m.group(2)))) {
+        continue;
+      }
+      try (FileChannel ch = FileChannel.open(dir.resolve(OWNER), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+        FileLock lock = tryLock(ch);
+        if (lock == null) {
+          continue; // held: its execution's process is still deleting it, or another claims it
+        }
+        try {
+          NodeLauncher.deleteTree(dir);
+          deleted.add(dir);
+        } finally {
+          if (lock.isValid()) {
+            lock.release();
+          }
+        }
+      } catch (NoSuchFileException e) {
+        // deleted or renamed meanwhile
+      }
+    }
+    return deleted;
+  }
+
+  /** A resume directory of an execution with a cache key: {@code .resume-<key prefix>-<execution id>}. */
+  private static final java.util.regex.Pattern FINISHABLE = java.util.regex.Pattern.compile(
+      "\\.resume-([0-9a-f]{1,16})-(\\d{1,18})");
+
   /** Earlier directories of the group, newest execution first. */
   private static List<Path> leftovers(Path nodeDir, String group, long executionId) throws IOException {
     try (Stream<Path> s = Files.list(nodeDir)) {

@@ -54,6 +54,33 @@ class ResumeDirsTest {
   }
 
   /**
+   * The directory of an execution that finished (its process killed before deleting it) goes when
+   * the caller says its execution is done with it; one the caller does not know, and one a live
+   * claim holds, stay.
+   */
+  @Test
+  void aFinishedExecutionsDirectoryGoesOthersStay() throws Exception {
+    Path finished;
+    Path unknown;
+    try (var a = ResumeDirs.claim(node, "abcdef0123456789ffff", 10);
+        var b = ResumeDirs.claim(node, "0123456789abcdefffff", 11)) {
+      finished = a.dir();
+      unknown = b.dir();
+      Files.writeString(finished.resolve("state.json"), "{}");
+    }
+    try (var held = ResumeDirs.claim(node, "abcdef0123456789ffff", 14)) {
+      // 10's directory was taken over by 14, held: nothing is deleted while it is.
+      assertEquals(java.util.List.of(), ResumeDirs.removeFinished(node, (key, id) -> key.equals("abcdef0123456789")));
+      finished = held.dir();
+    }
+    Path done = finished;
+    var deleted = ResumeDirs.removeFinished(node, (key, id) -> key.equals("abcdef0123456789") && id == 14);
+    assertEquals(java.util.List.of(done), deleted);
+    assertFalse(Files.exists(done));
+    assertTrue(Files.isDirectory(unknown), "a directory of an execution not known to be finished expected to stay");
+  }
+
+  /**
    * A claimant killed between making its new directory and renaming it leaves a {@code
    * .new-resume-*} directory nobody will rename: the next claim removes it once it is older than
    * any claimant could still be making it, and leaves alone one that is younger, one whose maker
