@@ -54,7 +54,11 @@ class CrashConsistencyIT {
   }
 
   private MillraceProcess.Running killedAt(String point, String... args) throws Exception {
-    MillraceProcess.Running r = cli().env("MILLRACE_CRASH_POINT", point).start(args);
+    return killedAt(cli(), point, args);
+  }
+
+  private static MillraceProcess.Running killedAt(MillraceProcess cli, String point, String... args) throws Exception {
+    MillraceProcess.Running r = cli.env("MILLRACE_CRASH_POINT", point).start(args);
     r.awaitOutput("MILLRACE_CRASH_POINT " + point + " reached", MARKER);
     r.kill9();
     assertFalse(r.isAlive());
@@ -166,7 +170,15 @@ class CrashConsistencyIT {
   @Test
   void killedTrainerMidEpochThenResume() throws Exception {
     Path yaml = Cli.relocate(MillraceProcess.repositoryRoot().resolve("pipelines/examples/penguins/pipeline.yaml"), dir);
-    killedAt("trainer-epoch", "run", yaml.toString(), "--to", "trainer");
+    // Its own temporary directory: the native libraries (Aparapi's, probed for an OpenCL device by every run
+    // with a Trainer, and snappy-java's) load from millrace's cache, not from copies in java.io.tmpdir that a
+    // killed JVM leaves behind (a 2.8 MB /tmp/Aparapi* directory per kill -9).
+    Path tmp = Files.createDirectories(dir.resolve("java-tmp"));
+    killedAt(cli().env("MILLRACE_JAVA_OPTS", "-Djava.io.tmpdir=" + tmp), "trainer-epoch", "run", yaml.toString(),
+        "--to", "trainer");
+    try (Stream<Path> left = Files.list(tmp)) {
+      assertEquals(List.of(), left.toList(), "the killed JVM's temporary directory expected empty");
+    }
     String runId = runIdFromStore();
     MillraceProcess.Result runs = cli().run("runs", "show", runId);
     assertEquals(0, runs.code(), runs.toString());

@@ -107,7 +107,7 @@ public final class MetadataStores {
 
   static Connection connect(String url, String user, String password, Dialect dialect) throws SQLException {
     if (dialect == Dialect.SQLITE) {
-      SqliteNative.prepare();
+      NativeCache.prepareSqlite();
       // The driver itself: DriverManager would first load every JDBC driver on the class path.
       return waitingOnBusyFile(() -> org.sqlite.JDBC.createConnection(url, sqliteConfig().toProperties()),
           SQLITE_BUSY_TIMEOUT_MS);

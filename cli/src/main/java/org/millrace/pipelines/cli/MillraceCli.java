@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import org.millrace.metadata.MetadataStore;
 import org.millrace.metadata.MetadataStoreException;
 import org.millrace.metadata.MetadataStores;
+import org.millrace.metadata.NativeCache;
 import org.millrace.pipelines.compile.PipelineCompileException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -214,6 +215,19 @@ public final class MillraceCli implements Callable<Integer> {
     return cl;
   }
 
+  /**
+   * snappy-java (Parquet's and Spark's codec) loads its native library from millrace's cache
+   * ({@link NativeCache}): left to itself it copies it into {@code java.io.tmpdir} in every process that
+   * compresses, and a killed process leaves the copy there.
+   */
+  static void snappyFromCache() {
+    String name = System.mapLibraryName("snappyjava");
+    NativeCache.prepare(org.xerial.snappy.Snappy.class, "/org/xerial/snappy/native/"
+        + org.xerial.snappy.OSInfo.getNativeLibFolderPathForCurrentOS() + "/" + name,
+        "snappy-" + org.xerial.snappy.SnappyLoader.getVersion() + "-" + name, "org.xerial.snappy.lib.path",
+        "org.xerial.snappy.lib.name");
+  }
+
   private static void standardHelpOptions(CommandLine cl) {
     cl.getSubcommands().values().forEach(sub -> {
       if (!sub.getCommandSpec().mixinStandardHelpOptions()) {
@@ -224,6 +238,7 @@ public final class MillraceCli implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
+    snappyFromCache();
     CommandLine cl = commandLine(args);
     int code;
     try {

@@ -72,6 +72,11 @@ public final class OpenCLBackend implements Backend {
   private final List<GarbageCollectorMXBean> collectors = ManagementFactory.getGarbageCollectorMXBeans();
   /** The arena's first float: 1 on the device, 0 in the Java copy, so a rebuild from the Java copy shows. */
   private static final int SENTINEL = 0;
+  static {
+    // Before any Aparapi class initializes (its Config, just below, reads whether the library is loaded).
+    AparapiNatives.load();
+  }
+
   private static final Logger APARAPI_LOG = Logger.getLogger(com.aparapi.Config.getLoggerName());
   /** Aparapi's warnings of the current launch on each thread: the cause of a failure, which it only logs. */
   private static final ThreadLocal<String> LAST_WARNING = new ThreadLocal<>();

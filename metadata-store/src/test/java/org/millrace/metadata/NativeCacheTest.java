@@ -14,10 +14,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * sqlite-jdbc's native library is copied into the cache once, whole, and reused; a cached file of
- * the wrong size (a copy cut short by hand) is replaced; a platform the jar has no library for
- * leaves sqlite-jdbc to itself.
+ * the wrong size (a copy cut short by hand) or content (another build) is replaced; a platform the
+ * jar has no library for leaves sqlite-jdbc to itself.
  */
-class SqliteNativeTest {
+class NativeCacheTest {
   private static final String RESOURCE = "/org/sqlite/native/"
       + org.sqlite.util.OSInfo.getNativeLibFolderPathForCurrentOS() + "/" + System.mapLibraryName("sqlitejdbc");
 
@@ -30,16 +30,22 @@ class SqliteNativeTest {
     try (InputStream in = org.sqlite.JDBC.class.getResourceAsStream(RESOURCE)) {
       library = in.readAllBytes();
     }
-    Path cached = SqliteNative.cached(dir.resolve("native"), RESOURCE, "v-lib.so");
+    Path cached = NativeCache.cached(org.sqlite.JDBC.class, dir.resolve("native"), RESOURCE, "v-lib.so");
     assertNotNull(cached);
     assertArrayEquals(library, Files.readAllBytes(cached));
     FileTime old = FileTime.fromMillis(1_000_000_000_000L);
     Files.setLastModifiedTime(cached, old);
-    assertEquals(cached, SqliteNative.cached(dir.resolve("native"), RESOURCE, "v-lib.so"));
+    assertEquals(cached, NativeCache.cached(org.sqlite.JDBC.class, dir.resolve("native"), RESOURCE, "v-lib.so"));
     assertEquals(old, Files.getLastModifiedTime(cached), "a whole cached copy is reused, not rewritten");
 
     Files.write(cached, java.util.Arrays.copyOf(library, library.length / 2));
-    assertEquals(cached, SqliteNative.cached(dir.resolve("native"), RESOURCE, "v-lib.so"));
+    assertEquals(cached, NativeCache.cached(org.sqlite.JDBC.class, dir.resolve("native"), RESOURCE, "v-lib.so"));
+    assertArrayEquals(library, Files.readAllBytes(cached));
+    // Another build's library of the same size under the same name (snappy-java names 1.1.10.x all 1.1.10).
+    byte[] other = library.clone();
+    other[other.length / 2] ^= 1;
+    Files.write(cached, other);
+    assertEquals(cached, NativeCache.cached(org.sqlite.JDBC.class, dir.resolve("native"), RESOURCE, "v-lib.so"));
     assertArrayEquals(library, Files.readAllBytes(cached));
     try (var files = Files.list(dir.resolve("native"))) {
       assertEquals(1, files.count(), "no temporary file left");
@@ -48,6 +54,6 @@ class SqliteNativeTest {
 
   @Test
   void aPlatformWithoutALibraryIsLeftToSqliteJdbc() throws Exception {
-    assertNull(SqliteNative.cached(dir, "/org/sqlite/native/Nowhere/x/libsqlitejdbc.so", "v-lib.so"));
+    assertNull(NativeCache.cached(org.sqlite.JDBC.class, dir, "/org/sqlite/native/Nowhere/x/libsqlitejdbc.so", "v-lib.so"));
   }
 }
