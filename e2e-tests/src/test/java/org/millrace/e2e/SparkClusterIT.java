@@ -163,6 +163,35 @@ class SparkClusterIT {
   }
 
   /** A copy of the penguins pipeline under {@code root}, on {@code master}'s SparkRunner if given, with Trainer lines. */
+  /**
+   * A Beam stage whose Spark master cannot be reached (nothing listens at its port): Spark gives up
+   * after its three registration attempts, 20 s apart, and stops the context under the stage. The
+   * node fails (exit 1) naming the likely causes, not "Cannot call methods on a stopped
+   * SparkContext", and the console holds no stack trace (Spark's connection warnings came with 90
+   * lines of them): one line per warning, the traces in the log file the run names.
+   */
+  @Test
+  void aBeamStageWhoseMasterCannotBeReachedSaysSo() throws Exception {
+    var cli = new MillraceProcess(dir.resolve("cli-unreachable"));
+    int port;
+    try (var socket = new java.net.ServerSocket(0)) {
+      port = socket.getLocalPort(); // closed again: nothing listens there
+    }
+    Path yaml = pipeline(cli.repo().resolve("pipelines/examples/penguins/pipeline.yaml"), dir.resolve("unreachable"),
+        "spark://127.0.0.1:" + port, "");
+    MillraceProcess.Result r = cli.run(Duration.ofMinutes(4), "run", yaml.toString(), "--to", "ingest");
+    assertEquals(1, r.code(), r.toString());
+    assertTrue(r.err().contains("node ingest FAILED: the Spark application of this Beam stage was stopped under it:"
+        + " the Spark master (--sparkMaster in beam_pipeline_args) could not be reached"), r.toString());
+    assertTrue(r.err().contains("Failed to connect to master 127.0.0.1:" + port + " (java.net.ConnectException:"),
+        r.toString());
+    assertTrue(!r.err().contains("\tat ") && !r.out().contains("\tat "), "no stack trace on the console: " + r);
+    String last = r.err().lines().reduce((a, b) -> b).orElseThrow();
+    assertTrue(last.startsWith("log: "), r.toString());
+    assertTrue(Files.readString(Path.of(last.substring("log: ".length()))).contains("\tat "),
+        "the traces are in the log file");
+  }
+
   private static Path pipeline(Path example, Path root, String master, String trainerLines) throws Exception {
     String yaml = Files.readString(example)
         .replaceAll("(?m)^pipeline_root: .*$", "pipeline_root: " + root.resolve("root")

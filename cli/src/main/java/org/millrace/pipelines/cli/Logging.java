@@ -25,8 +25,9 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
  * ({@code millrace.progress}) and one line per node as it ends; everything else a run logs at
  * INFO and above (the libraries' lines, every epoch) goes to the run's log file,
  * {@code logs/<command>-<time>-<pid>.log} beside the SQLite metadata store (by default
- * {@code .millrace/logs}), whose path the command prints when it ends.
- * {@code -v} shows all of it on the console too; {@code --log-format json} writes JSON lines
+ * {@code .millrace/logs}), whose path the command prints when it ends. A console line is one line:
+ * an exception logged with it is said by its innermost cause, its stack trace is in the file.
+ * {@code -v} shows all of it on the console too, with the traces; {@code --log-format json} writes JSON lines
  * (Logback's JsonEncoder) to the file and the console. java.util.logging (Aparapi's) goes the same
  * way. Library users of millrace bring their own SLF4J backend: only this module names Logback.
  */
@@ -55,7 +56,18 @@ final class Logging {
     console.setContext(context);
     console.setName("console");
     console.setTarget("System.err");
-    console.setEncoder(encoder(context, json, verbose ? "[%thread] %level %logger - %msg%n" : "%msg%n"));
+    if (verbose || json) {
+      console.setEncoder(encoder(context, json, verbose ? "[%thread] %level %logger - %msg%n" : "%msg%n"));
+    } else {
+      var oneLine = new ch.qos.logback.core.encoder.LayoutWrappingEncoder<ILoggingEvent>();
+      oneLine.setContext(context);
+      var layout = new OneLine();
+      layout.setContext(context);
+      layout.start();
+      oneLine.setLayout(layout);
+      oneLine.start();
+      console.setEncoder(oneLine);
+    }
     if (!verbose) {
       Filter<ILoggingEvent> quiet = new QuietConsole();
       quiet.setContext(context);
@@ -105,6 +117,28 @@ final class Logging {
     encoder.setPattern(pattern);
     encoder.start();
     return encoder;
+  }
+
+  /**
+   * The quiet console's line: the message and, when an exception came with it, its innermost cause
+   * on the same line ("Failed to connect to master 127.0.0.1:7 (java.net.ConnectException:
+   * Connection refused)"). The stack traces go to the log file, which the command names when it
+   * ends: a Spark master that could not be reached put 90 lines of them on the console.
+   */
+  static final class OneLine extends ch.qos.logback.core.LayoutBase<ILoggingEvent> {
+    @Override
+    public String doLayout(ILoggingEvent e) {
+      var line = new StringBuilder(e.getFormattedMessage());
+      ch.qos.logback.classic.spi.IThrowableProxy t = e.getThrowableProxy();
+      if (t != null) {
+        while (t.getCause() != null && t.getCause() != t) {
+          t = t.getCause();
+        }
+        String message = t.getMessage() == null ? "" : t.getMessage().lines().findFirst().orElse("");
+        line.append(" (").append(t.getClassName()).append(message.isEmpty() ? "" : ": " + message).append(')');
+      }
+      return line.append(ch.qos.logback.core.CoreConstants.LINE_SEPARATOR).toString();
+    }
   }
 
   /** A file appender that opens its file at the first line, so a command that logs nothing leaves no file. */
