@@ -55,6 +55,12 @@ class SparkClusterIT {
       MillraceProcess.Result spark = cli.run(Duration.ofMinutes(6), "run", onCluster.toString());
       assertEquals(0, spark.code(), spark + "\n" + cluster.logs());
       assertTrue(spark.out().contains("SUCCEEDED"), spark.out());
+      // Nothing staged into the workers' work directories: they run millrace's jars already (Beam's
+      // default staged the driver's class path, 316 MB, to every executor of every stage: 3.8 GB a run).
+      try (var files = Files.walk(dir.resolve("cluster"))) {
+        List<Path> staged = files.filter(p -> p.toString().contains("/work") && p.toString().endsWith(".jar")).toList();
+        assertEquals(List.of(), staged.stream().limit(5).toList(), staged.size() + " jars staged to the executors");
+      }
 
       // The ranks ran in executors of the two workers, with the user's option, spark_conf's memory
       // and millrace's options appended (not replacing the user's).

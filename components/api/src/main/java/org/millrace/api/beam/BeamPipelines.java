@@ -30,6 +30,14 @@ public final class BeamPipelines {
       addDefault(args, "--enforceImmutability=false");
       addDefault(args, "--enforceEncodability=false");
     }
+    if (standaloneSpark(args) && args.stream().noneMatch(a -> a.startsWith("--filesToStage="))) {
+      // A standalone cluster's workers run millrace's own jars (docs/spark-cluster.md): Beam's default,
+      // the driver's whole class path staged to every executor of every stage, copied 316 MB into the
+      // workers' work directories per executor (3.8 GB per penguins run on two workers, never deleted).
+      addDefault(args, "--pipelineResourcesDetectorFactoryClass=" + WorkersHaveTheJars.class.getName());
+    }
+    // Beam registers no registrar for these (the detector of files to stage): the flag is ours to take.
+    PipelineOptionsFactory.register(org.apache.beam.sdk.util.construction.resources.PipelineResourcesOptions.class);
     try {
       return PipelineOptionsFactory.fromArgs(args.toArray(String[]::new)).withValidation().create();
     } catch (IllegalArgumentException e) {
@@ -108,6 +116,32 @@ public final class BeamPipelines {
       }
     }
     return e;
+  }
+
+  /** Whether the arguments name Beam's Spark runner on a standalone master ({@code spark://}). */
+  static boolean standaloneSpark(List<String> args) {
+    boolean spark = args.stream().anyMatch(a -> a.startsWith("--runner=") && a.substring("--runner=".length())
+        .toLowerCase(java.util.Locale.ROOT).replaceFirst("runner$", "").equals("spark"));
+    return spark && args.stream().anyMatch(a -> a.startsWith("--sparkMaster=spark://"));
+  }
+
+  /**
+   * Stages no files to a standalone cluster's executors, whose workers have millrace's jars on
+   * their class path already. A cluster whose workers lack them takes {@code --filesToStage=<jars>}
+   * in {@code beam_pipeline_args} (or Beam's own detector, {@code
+   * --pipelineResourcesDetectorFactoryClass=org.apache.beam.sdk.util.construction.resources.PipelineResourcesOptions$ClasspathScanningResourcesDetectorFactory}).
+   */
+  public static final class WorkersHaveTheJars
+      implements org.apache.beam.sdk.util.construction.resources.PipelineResourcesDetector.Factory {
+    /** Beam finds a detector factory by this method. */
+    public static WorkersHaveTheJars create() {
+      return new WorkersHaveTheJars();
+    }
+
+    @Override
+    public org.apache.beam.sdk.util.construction.resources.PipelineResourcesDetector getPipelineResourcesDetector() {
+      return loader -> List.of();
+    }
   }
 
   private static void addDefault(List<String> args, String flag) {
