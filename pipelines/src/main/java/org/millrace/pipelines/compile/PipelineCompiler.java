@@ -1,6 +1,7 @@
 package org.millrace.pipelines.compile;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -59,6 +60,12 @@ public final class PipelineCompiler {
       }
     }
     List<NodeSpec> ordered = errors.isEmpty() ? order(file, byId, nodes, errors) : List.of();
+    if (errors.isEmpty()) {
+      Map<String, NodeSpec> gated = withGates(nodes, gates(byId));
+      if (gated != nodes) {
+        ordered = order(file, byId, gated, errors);
+      }
+    }
     if (!errors.isEmpty()) {
       throw new PipelineCompileException(errors);
     }
@@ -192,6 +199,72 @@ public final class PipelineCompiler {
       return null;
     }
     return new ChannelRef(producer, output, resolver);
+  }
+
+  /** The nodes whose component and parameters make them gates ({@link ComponentSpec#gate()}), in declaration order. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private Set<String> gates(Map<String, RawNode> raw) {
+    var gates = new LinkedHashSet<String>();
+    for (RawNode n : raw.values()) {
+      ComponentSpec comp = registry.find(n.component()).orElseThrow();
+      if (comp.gate().test(ParameterBinder.bind(comp.parametersType(), n.parameters()))) {
+        gates.add(n.id());
+      }
+    }
+    return gates;
+  }
+
+  /**
+   * The nodes with each gate added to the nodes that must wait for it: every node of the run that
+   * neither feeds a gate (it and its inputs, transitively, run before any verdict) nor starts from
+   * other data (shares no source node with the gate) runs after the gate, and is skipped when the gate
+   * fails. So an ExampleValidator that finds anomalies stops Transform, the Trainer, the Evaluator and
+   * the Pusher of the data it checked, though none reads its output. Returns {@code nodes} itself
+   * when there is no gate. No cycle can appear: the nodes that gain an edge feed no gate.
+   */
+  static Map<String, NodeSpec> withGates(Map<String, NodeSpec> nodes, Set<String> gates) {
+    if (gates.isEmpty()) {
+      return nodes;
+    }
+    var ancestors = new HashMap<String, Set<String>>();
+    for (String id : nodes.keySet()) {
+      ancestors.put(id, ancestors(nodes, id));
+    }
+    var feeding = new HashSet<String>();
+    gates.forEach(g -> feeding.addAll(ancestors.get(g)));
+    var out = new LinkedHashMap<String, NodeSpec>();
+    for (NodeSpec n : nodes.values()) {
+      Set<String> mine = ancestors.get(n.id());
+      List<String> after = feeding.contains(n.id()) ? List.of() : gates.stream()
+          .filter(g -> !mine.contains(g) && !java.util.Collections.disjoint(sources(nodes, mine),
+              sources(nodes, ancestors.get(g)))).toList();
+      out.put(n.id(), after.isEmpty() ? n : n.withAfter(after));
+    }
+    return out;
+  }
+
+  /** {@code id} and the nodes it reads from in the same run, transitively. */
+  private static Set<String> ancestors(Map<String, NodeSpec> nodes, String id) {
+    var out = new LinkedHashSet<String>();
+    var todo = new ArrayList<String>(List.of(id));
+    while (!todo.isEmpty()) {
+      String cur = todo.remove(todo.size() - 1);
+      if (out.add(cur) && nodes.containsKey(cur)) {
+        todo.addAll(nodes.get(cur).upstream());
+      }
+    }
+    return out;
+  }
+
+  /** The nodes among {@code ids} that read from no other node of the run. */
+  private static Set<String> sources(Map<String, NodeSpec> nodes, Set<String> ids) {
+    var out = new HashSet<String>();
+    for (String id : ids) {
+      if (nodes.containsKey(id) && nodes.get(id).upstream().isEmpty()) {
+        out.add(id);
+      }
+    }
+    return out;
   }
 
   /** Kahn's algorithm in declaration order; a leftover means a cycle, which is named. */

@@ -279,7 +279,10 @@ public final class LocalRunner {
           it.remove();
           Optional<String> failedUp = ups.stream().filter(u -> !results.get(u).succeeded()).findFirst();
           if (failedUp.isPresent()) {
-            results.put(n.id(), result(n, "SKIPPED", -1, 0, Map.of(), "upstream node '" + failedUp.get() + "' did not succeed"));
+            // Down a chain of skipped nodes, each names the node that failed, not the skipped one before it.
+            NodeResult up = results.get(failedUp.get());
+            results.put(n.id(), result(n, "SKIPPED", -1, 0, Map.of(), up.state().equals("SKIPPED") ? up.error()
+                : "upstream node '" + failedUp.get() + "' did not succeed"));
             continue;
           }
           Map<String, List<Artifact>> inputs;

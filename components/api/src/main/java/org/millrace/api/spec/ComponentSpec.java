@@ -4,11 +4,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
  * A component: its type name, executor version (part of the cache key), typed inputs and outputs,
- * its parameters record and its executor.
+ * its parameters record and its executor, and whether a node of it, with given parameters, is a
+ * gate: a check whose failure is a verdict on the run's data ({@code ExampleValidator} with
+ * {@code fail_on_anomalies}), which every node of the run that does not feed it waits for, and is
+ * skipped when it fails (see {@code PipelineCompiler}).
  *
  * @param <P> the parameters record, bound from YAML or the DSL by {@link ParameterBinder}
  */
@@ -20,7 +24,8 @@ public record ComponentSpec<P>(
     List<OutputKey<?>> outputs,
     Class<P> parametersType,
     Supplier<Executor<P>> executor,
-    Optional<Driver<P>> driver) {
+    Optional<Driver<P>> driver,
+    Predicate<P> gate) {
 
   public ComponentSpec {
     Objects.requireNonNull(type, "type");
@@ -30,6 +35,7 @@ public record ComponentSpec<P>(
     Objects.requireNonNull(parametersType, "parametersType");
     Objects.requireNonNull(executor, "executor");
     Objects.requireNonNull(driver, "driver");
+    Objects.requireNonNull(gate, "gate");
     var names = new ArrayList<String>();
     inputs.forEach(k -> names.add(k.name()));
     outputs.forEach(k -> names.add(k.name()));
@@ -62,6 +68,7 @@ public record ComponentSpec<P>(
     private final List<OutputKey<?>> outputs = new ArrayList<>();
     private Supplier<Executor<P>> executor;
     private Driver<P> driver;
+    private Predicate<P> gate = p -> false;
 
     private Builder(String type, Class<P> parametersType) {
       this.type = type;
@@ -99,9 +106,15 @@ public record ComponentSpec<P>(
       return this;
     }
 
+    /** Which parameters make a node of this component a gate (see {@link ComponentSpec}). */
+    public Builder<P> gate(Predicate<P> gate) {
+      this.gate = gate;
+      return this;
+    }
+
     public ComponentSpec<P> build() {
       return new ComponentSpec<>(type, version, description, inputs, outputs, parametersType, executor,
-          Optional.ofNullable(driver));
+          Optional.ofNullable(driver), gate);
     }
   }
 }

@@ -43,7 +43,9 @@ public final class ValidateComponents implements ComponentProvider {
       ComponentSpec.builder("ExampleValidator", ExampleValidatorParams.class).version("2")
           .description("Anomalies against the schema, drift against a baseline, train/eval skew.")
           .input(STATISTICS_IN).input(SCHEMA_IN).input(BASELINE_STATISTICS).output(ANOMALIES)
-          .executor(ExampleValidatorExecutor::new).build();
+          .executor(ExampleValidatorExecutor::new)
+          // An anomaly stops the run: nothing downstream of the data trains or publishes on it.
+          .gate(ExampleValidatorParams::failOnAnomalies).build();
 
   @Override
   public List<ComponentSpec<?>> components() {

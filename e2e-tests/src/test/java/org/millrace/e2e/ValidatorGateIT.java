@@ -1,0 +1,60 @@
+package org.millrace.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Through the launcher: the penguins pipeline's ExampleValidator (fail_on_anomalies, the default)
+ * stops the run when the data drifts. Transform, the Trainer, the Evaluator and the Pusher read
+ * none of its outputs, and they ran all the same: a run whose data check failed trained and
+ * published a model (an audit with a user's own data; the file {@code millrace init} writes says
+ * "an anomaly stops the run before training"). Now they wait for it and are skipped, and the
+ * registry keeps only the model of the good data.
+ */
+class ValidatorGateIT {
+  @TempDir
+  Path dir;
+
+  @Test
+  void aValidatorThatFindsAnomaliesStopsTrainingAndPushing() throws Exception {
+    Path data = dir.resolve("penguins.csv");
+    List<String> rows = Files.readAllLines(MillraceProcess.repositoryRoot().resolve("examples/data/penguins/penguins.csv"));
+    Files.write(data, rows);
+    Path yaml = Cli.relocate(MillraceProcess.repositoryRoot().resolve("pipelines/examples/penguins/pipeline.yaml"), dir);
+    Files.writeString(yaml, Files.readString(yaml).replace("input: examples/data/penguins/penguins.csv",
+        "input: " + data));
+    var cli = new MillraceProcess(dir.resolve("logs"));
+    MillraceProcess.Result first = cli.run("run", yaml.toString());
+    assertEquals(0, first.code(), first.toString());
+    assertEquals(List.of("1"), ModelPushIT.listVersions(dir.resolve("registry/penguins")));
+
+    // The next delivery: every penguin 3 kg heavier (a unit changed upstream, say).
+    var drifted = new ArrayList<String>(List.of(rows.get(0)));
+    for (String r : rows.subList(1, rows.size())) {
+      String[] f = r.split(",", -1);
+      if (!f[5].isEmpty() && !f[5].equals("NA")) {
+        f[5] = String.valueOf(Double.parseDouble(f[5]) + 3000);
+      }
+      drifted.add(String.join(",", f));
+    }
+    Files.write(data, drifted);
+    MillraceProcess.Result second = cli.run("run", yaml.toString());
+    assertEquals(1, second.code(), second.toString());
+    String table = second.out();
+    assertTrue(table.lines().anyMatch(l -> l.startsWith("validator") && l.contains("FAILED")
+        && l.contains("data anomalies")), table);
+    for (String node : List.of("transform", "trainer", "evaluator", "pusher")) {
+      assertTrue(table.lines().anyMatch(l -> l.startsWith(node + " ") && l.contains("SKIPPED")
+          && l.contains("upstream node 'validator' did not succeed")), node + " expected skipped:\n" + table);
+    }
+    assertEquals(List.of("1"), ModelPushIT.listVersions(dir.resolve("registry/penguins")),
+        "no model published from the drifted data");
+  }
+}
