@@ -115,6 +115,54 @@ class InitIT {
     }
   }
 
+  /**
+   * A spreadsheet's export as a new user brings it (an audit's cases, in one file): separated by
+   * semicolons, a float column with NaN in it, a column with no value in any row, and a price that
+   * is whole for the first 1,200 rows and has decimals after. init exited 0 on each and wrote a
+   * pipeline that failed (one column whose name was the header line; Transform's "expected a finite
+   * number, got NaN" and "expected at least one value to fit"; 600 bad rows, more than a tenth).
+   * Now init writes the delimiter, nan_policy: missing, the empty column excluded and a typing sample
+   * of the whole file, and the pipeline runs as written. A label with one class is refused by init
+   * (exit 2) instead of failing the run at the Trainer.
+   */
+  @Test
+  void aMessyExportRunsFromInitsPipeline() throws Exception {
+    var rows = new StringBuilder("price;weight;notes;colour;label\n");
+    var random = new java.util.Random(7);
+    for (int i = 0; i < 1800; i++) {
+      String price = i < 1200 ? Integer.toString(10 + random.nextInt(90))
+          : String.format(java.util.Locale.ROOT, "%.2f", 10 + 90 * random.nextDouble());
+      String weight = i % 97 == 5 ? "NaN" : String.format(java.util.Locale.ROOT, "%.3f", random.nextGaussian());
+      String colour = random.nextBoolean() ? "red" : "blue";
+      boolean yes = Double.parseDouble(price) > 55 ^ colour.equals("red");
+      rows.append(price).append(';').append(weight).append(";;").append(colour).append(';').append(yes ? "yes" : "no")
+          .append('\n');
+    }
+    Path data = Files.writeString(dir.resolve("export.csv"), rows);
+    Path out = dir.resolve("export");
+    Path yaml = out.resolve("pipeline.yaml");
+    var cli = new MillraceProcess(out);
+    var init = cli.run("init", data.toString(), "--out", yaml.toString(), "--epochs", "5");
+    assertEquals(0, init.code(), init.toString());
+    assertTrue(init.out().contains("1800 rows, 5 columns (csv (';')); label 'label' (string, classification)"),
+        init.toString());
+    assertTrue(init.out().contains("infer_sample_rows: 1800 types them from the whole file"), init.toString());
+    String text = Files.readString(yaml);
+    assertTrue(text.contains("delimiter: \";\"") && text.contains("infer_sample_rows: 1800")
+        && text.contains("nan_policy: missing") && text.contains("exclude: [\"notes\"]"), text);
+    assertTrue(text.contains("bad_rows: fail"), "every row fits its columns: " + text);
+    var run = cli.run("run", Cli.relocate(yaml, out).toString());
+    assertEquals(0, run.code(), run.toString());
+
+    // One class only: refused by init, naming the file, the label and the class.
+    Path oneClass = Files.writeString(dir.resolve("one.csv"), "x,label\n1,yes\n2,yes\n3,yes\n");
+    var refused = cli.run("init", oneClass.toString(), "--out", dir.resolve("one.yaml").toString());
+    assertEquals(2, refused.code(), refused.toString());
+    assertTrue(refused.err().contains(oneClass + ": classification expected at least 2 classes in the label 'label',"
+        + " got only \"yes\" in 3 rows"), refused.toString());
+    assertTrue(!Files.exists(dir.resolve("one.yaml")), "no pipeline written");
+  }
+
   /** A finished run: exit 0, and a pushed model or a blessing that says why it was not given. */
   static String outcome(MillraceProcess.Result r, Path registry) throws java.io.IOException {
     if (r.code() != 0) {

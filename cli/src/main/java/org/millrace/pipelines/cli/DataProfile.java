@@ -70,6 +70,10 @@ final class DataProfile {
 
   final Path file;
   final String format;
+  /** The CSV delimiter read with (a comma for the other formats). */
+  final String delimiter;
+  /** The typing sample ExampleGen needs for this profile's schema: null for its default. */
+  final Integer inferRows;
   final long rows;
   final List<Column> columns;
   /** Rows ExampleGen would reject (a value that does not fit its column, a malformed record). */
@@ -77,9 +81,12 @@ final class DataProfile {
   /** The first of them, as ExampleGen names it ({@code line 15002: column 'distance' ...}); null when none. */
   final String firstBad;
 
-  private DataProfile(Path file, String format, long rows, List<Column> columns, long badRows, String firstBad) {
+  private DataProfile(Path file, String format, String delimiter, Integer inferRows, long rows, List<Column> columns,
+      long badRows, String firstBad) {
     this.file = file;
     this.format = format;
+    this.delimiter = delimiter;
+    this.inferRows = inferRows;
     this.rows = rows;
     this.columns = List.copyOf(columns);
     this.badRows = badRows;
@@ -114,6 +121,19 @@ final class DataProfile {
    * so such a row is not a bad row here either.
    */
   static DataProfile read(Path file, java.util.function.Function<List<String>, String> labelOf) throws IOException {
+    return read(file, labelOf, null);
+  }
+
+  /**
+   * As {@link #read(Path, java.util.function.Function)} with the CSV delimiter {@code delimiter};
+   * null: tab for a {@code .tsv} name, else the one the first lines use ({@link #sniff}). When
+   * ExampleGen's typing sample (its first {@code infer_sample_rows} rows) types a column too
+   * narrowly for the rest of the file (whole numbers for a thousand rows, then decimals), the
+   * profile is of the schema inferred from the whole file, and {@link #inferRows} says how many
+   * rows ExampleGen must sample for it.
+   */
+  static DataProfile read(Path file, java.util.function.Function<List<String>, String> labelOf, String delimiter)
+      throws IOException {
     if (!Files.isRegularFile(file)) {
       throw new IllegalArgumentException(file + ": expected a data file, got " + (Files.exists(file) ? "a directory"
           : "no such file"));
@@ -126,10 +146,97 @@ final class DataProfile {
     }
     String path = file.toAbsolutePath().normalize().toString();
     ExampleGenParams params = ExampleGenParams.of(path);
-    if (name.endsWith(".tsv") || name.endsWith(".tsv.gz")) {
-      params = new ExampleGenParams(path, null, "\\t", null, null, null, null, null, null, null, null, null, null,
-          null, null, null, null, null, null, null);
+    if (delimiter == null && params.format() == org.millrace.api.data.InputFormat.CSV) {
+      delimiter = name.endsWith(".tsv") || name.endsWith(".tsv.gz") ? "\t" : sniff(file, path);
     }
+    params = params(path, delimiter, null);
+    DataProfile sampled = profile(file, params, labelOf, null);
+    if (sampled.badRows == 0 || sampled.rows + sampled.badRows <= params.inferSampleRows()) {
+      return sampled;
+    }
+    // Rows past the typing sample that do not fit: typed from the whole file, do they?
+    int all = (int) Math.min(Integer.MAX_VALUE, sampled.rows + sampled.badRows);
+    DataProfile whole = profile(file, params(path, delimiter, all), labelOf, all);
+    return whole.badRows < sampled.badRows && onlyWidened(sampled, whole) ? whole : sampled;
+  }
+
+  /**
+   * Whether {@code whole}'s columns are {@code sampled}'s with at most int widened to float: a
+   * number column with text in later rows ('n/a') stays a number column whose rows with text are bad
+   * rows, not a text column of a thousand distinct numbers.
+   */
+  private static boolean onlyWidened(DataProfile sampled, DataProfile whole) {
+    if (!sampled.names().equals(whole.names())) {
+      return false;
+    }
+    for (int i = 0; i < sampled.columns.size(); i++) {
+      FeatureType a = sampled.columns.get(i).type();
+      FeatureType b = whole.columns.get(i).type();
+      if (a != b && !(a == FeatureType.INT && b == FeatureType.FLOAT)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** ExampleGen's parameters for {@code path} with defaults but for the delimiter and typing sample (null: default). */
+  private static ExampleGenParams params(String path, String delimiter, Integer inferRows) {
+    return new ExampleGenParams(path, null, delimiter, null, null, inferRows, null, null, null, null, null, null, null,
+        null, null, null, null, null, null, null);
+  }
+
+  /** Candidate CSV delimiters, the default first. */
+  private static final String CANDIDATES = ",;\t|";
+
+  /**
+   * The delimiter the file's first two lines use: of comma, semicolon, tab and bar (outside double
+   * quotes), the one the header has most of and the next line as many of; a comma when none is.
+   * A semicolon-separated {@code .csv} (a spreadsheet's export where the comma is the decimal mark)
+   * was read as one column: init wrote a pipeline whose label was the whole header line.
+   */
+  static String sniff(Path file, String path) throws IOException {
+    List<String> lines = new ArrayList<>();
+    try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(
+        Compressed.decompressed(path, Files.newInputStream(file)), java.nio.charset.StandardCharsets.UTF_8))) {
+      String line;
+      while (lines.size() < 2 && (line = in.readLine()) != null) {
+        if (!line.isBlank()) {
+          lines.add(line);
+        }
+      }
+    } catch (java.io.EOFException e) {
+      // a truncated gzip stream: the lines read so far; ExampleGen's reader names the damage
+    }
+    char best = ',';
+    int bestCount = 0;
+    for (char c : CANDIDATES.toCharArray()) {
+      int header = lines.isEmpty() ? 0 : count(lines.get(0), c);
+      if (header > bestCount && (lines.size() < 2 || count(lines.get(1), c) == header)) {
+        best = c;
+        bestCount = header;
+      }
+    }
+    return best == '\t' ? "\\t" : String.valueOf(best);
+  }
+
+  /** Occurrences of {@code c} outside double quotes. */
+  private static int count(String line, char c) {
+    int n = 0;
+    boolean quoted = false;
+    for (int i = 0; i < line.length(); i++) {
+      char x = line.charAt(i);
+      if (x == '"') {
+        quoted = !quoted;
+      } else if (x == c && !quoted) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  private static DataProfile profile(Path file, ExampleGenParams params,
+      java.util.function.Function<List<String>, String> labelOf, Integer inferRows) throws IOException {
+    String path = params.input();
     DataSchema schema = InputRecords.schema(params);
     Set<String> nulls = InputRecords.nullValues(params);
     var cols = new ArrayList<Column>();
@@ -167,8 +274,9 @@ final class DataProfile {
         }
       }
     }
-    String format = params.format().spelling() + (params.delimiter().equals("\t") ? " (tab)" : "")
+    String format = params.format().spelling() + (params.delimiter().equals("\t") ? " (tab)"
+        : params.delimiter().equals(",") ? "" : " ('" + params.delimiter() + "')")
         + (Compressed.isGzip(path) ? ", gzip" : "");
-    return new DataProfile(file, format, rows, cols, bad, firstBad);
+    return new DataProfile(file, format, params.delimiter(), inferRows, rows, cols, bad, firstBad);
   }
 }

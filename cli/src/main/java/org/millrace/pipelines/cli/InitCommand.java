@@ -65,10 +65,23 @@ final class InitCommand implements Callable<Integer> {
   @Option(names = "--force", description = "Overwrite the pipeline file if it exists.")
   boolean force;
 
+  @Option(names = "--delimiter", description = "A CSV file's field separator (one character; \\t for tab). Default:"
+      + " tab for .tsv, else the one the header and the next line have most of: comma, semicolon, tab or bar.")
+  String delimiter;
+
+  /** Whether --label was given (the file's header says so). */
+  private boolean labelGiven;
+
   @Override
   public Integer call() throws Exception {
     boolean labelChosen = label == null;
-    DataProfile profile = DataProfile.read(data, names -> labelChosen ? defaultLabel(names) : label);
+    labelGiven = !labelChosen;
+    if (delimiter != null && !delimiter.equals("\\t") && (delimiter.length() != 1 || delimiter.charAt(0) > 127
+        || delimiter.equals("\""))) {
+      throw new IllegalArgumentException("--delimiter expected one ASCII character other than '\"' (\\t for tab), got '"
+          + delimiter + "'");
+    }
+    DataProfile profile = DataProfile.read(data, names -> labelChosen ? defaultLabel(names) : label, delimiter);
     if (labelChosen) {
       label = defaultLabel(profile);
     }
@@ -97,6 +110,14 @@ final class InitCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--task classification expected a label with at most "
           + DataProfile.MAX_DISTINCT + " classes, got more in '" + label + "'. Use --task regression.");
     }
+    if (theTask == Task.CLASSIFICATION && lc.distinct() < 2) {
+      // The run would fail at the Trainer ("expected at least 2 classes"), after ingesting and transforming.
+      throw new IllegalArgumentException(data + ": classification expected at least 2 classes in the label '" + label
+          + "', got " + (lc.counts.isEmpty() ? "no value" : "only " + JSON.writeValueAsString(
+              lc.counts.keySet().iterator().next())) + " in " + profile.rows + " rows"
+          + (profile.columns.size() == 1 ? " (one column: is the file separated by something else? --delimiter)"
+              : ". Choose another --label"));
+    }
     String yaml = yaml(profile, lc, theTask, pipelineName);
     Path parent = target.toAbsolutePath().getParent();
     if (parent != null) {
@@ -112,7 +133,12 @@ final class InitCommand implements Callable<Integer> {
               : "the last column");
     }
     if (lc.missing > 0) {
-      o.printf("init: %d rows have no '%s': missing_label: drop leaves them out%n", lc.missing, label);
+      o.printf("init: %s no '%s': missing_label: drop leaves them out%n", lc.missing == 1 ? "1 row has"
+          : lc.missing + " rows have", label);
+    }
+    if (profile.inferRows != null) {
+      o.printf("init: a column's values change type past ExampleGen's first 1000 rows: infer_sample_rows: %d types"
+          + " them from the whole file%n", profile.inferRows);
     }
     if (profile.badRows > 0) {
       o.printf("init: %s (the first, %s): bad_rows: quarantine sets them aside%s%n",
@@ -189,7 +215,7 @@ final class InitCommand implements Callable<Integer> {
     boolean classification = theTask == Task.CLASSIFICATION;
     long labelled = p.rows - lc.missing;
     var sb = new StringBuilder();
-    sb.append("# Written by `millrace init ").append(data).append(" --label ").append(label).append("` from ")
+    sb.append("# Written by `millrace init ").append(data).append(labelGiven ? " --label " + label : "").append("` from ")
         .append(p.rows).append(" rows and ").append(p.columns.size()).append(" columns (").append(p.format)
         .append(").\n");
     sb.append("# It runs as written: ./millrace run <this file>. Every node and parameter: docs/pipelines.md.\n");
@@ -201,8 +227,15 @@ final class InitCommand implements Callable<Integer> {
     sb.append("    component: ExampleGen\n");
     sb.append("    parameters:\n");
     sb.append("      input: ").append(JSON.writeValueAsString(data.toAbsolutePath().normalize().toString())).append('\n');
-    if (p.format.startsWith("csv (tab)")) {
-      sb.append("      delimiter: \"\\t\"                # a .tsv file: tab-separated\n");
+    if (!p.delimiter.equals(",")) {
+      String why = delimiter != null ? "--delimiter" : p.format.startsWith("csv (tab)") && data.toString()
+          .toLowerCase(Locale.ROOT).matches(".*\\.tsv(\\.gz)?") ? "a .tsv file" : "the separator of the header line";
+      sb.append(String.format(Locale.ROOT, "      %-30s# %s%n", "delimiter: " + JSON.writeValueAsString(p.delimiter),
+          why));
+    }
+    if (p.inferRows != null) {
+      sb.append(String.format(Locale.ROOT, "      %-30s# %s%n", "infer_sample_rows: " + p.inferRows,
+          "types from every row: past the first 1000 a column's values change type"));
     }
     sb.append("      split_ratios: {train: 2, eval: 1}\n");
     sb.append("      label: ").append(JSON.writeValueAsString(label)).append('\n');
@@ -250,16 +283,31 @@ final class InitCommand implements Callable<Integer> {
     sb.append("        auto: true                  # every other column: numbers fill_missing mean + zscore, text"
         + " vocabulary + one_hot\n");
     List<String> excluded = new ArrayList<>();
+    List<String> empty = new ArrayList<>();
+    boolean nan = false;
     for (DataProfile.Column c : p.columns) {
-      if (c != lc && c.type() == FeatureType.STRING && (c.moreDistinct
+      if (c == lc) {
+        continue;
+      }
+      if (c.counts.isEmpty() && !c.moreDistinct) {
+        empty.add(c.name()); // nothing to fit a feature on: Transform fails on it
+      } else if (c.type() == FeatureType.STRING && (c.moreDistinct
           || c.distinct() > IDENTIFIER_SHARE * Math.max(1, p.rows - c.missing) && c.distinct() > 20)) {
         excluded.add(c.name());
       }
+      nan |= c.type() == FeatureType.FLOAT && c.counts.keySet().stream().anyMatch(InitCommand::notFinite);
     }
-    if (!excluded.isEmpty()) {
-      sb.append("        exclude: ").append(JSON.writeValueAsString(excluded))
-          .append("   # nearly one value per row (or over " + DataProfile.MAX_DISTINCT + " values): an identifier or"
-              + " a date, not a feature\n");
+    if (!excluded.isEmpty() || !empty.isEmpty()) {
+      var all = new ArrayList<>(excluded);
+      all.addAll(empty);
+      sb.append("        exclude: ").append(JSON.writeValueAsString(all)).append("   # ")
+          .append(excluded.isEmpty() ? "" : "nearly one value per row (or over " + DataProfile.MAX_DISTINCT
+              + " values): an identifier or a date, not a feature" + (empty.isEmpty() ? "" : "; "))
+          .append(empty.isEmpty() ? "" : JSON.writeValueAsString(empty) + ": no value in any row").append('\n');
+    }
+    if (nan) {
+      sb.append("      nan_policy: missing            # NaN or infinite numbers in the file count as missing values"
+          + " (error: fail on them)\n");
     }
     sb.append("        # overrides: [{feature: <column>, ops: [...]}, {columns: \"prefix*\", ops: [...]}]  (docs/pipelines.md)\n");
     sb.append("  trainer:                      # a dense network on the transformed features\n");
@@ -307,6 +355,15 @@ final class InitCommand implements Callable<Integer> {
     sb.append("    inputs: {model: trainer.model, blessing: evaluator.blessing}\n");
     sb.append("    parameters: {base_dir: .millrace/registry, model_name: ").append(pipelineName).append("}\n");
     return sb.toString();
+  }
+
+  /** Whether a float column's value is NaN or infinite (as ExampleGen reads it). */
+  static boolean notFinite(String v) {
+    try {
+      return !Double.isFinite(Decimals.parseDouble(v.trim()));
+    } catch (RuntimeException e) {
+      return false;
+    }
   }
 
   /** The label's classes as YAML: numbers in numeric order for a numeric label, else strings in sorted order. */

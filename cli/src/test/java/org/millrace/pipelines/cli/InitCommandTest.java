@@ -64,7 +64,7 @@ class InitCommandTest {
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("init: 1 row does not fit its columns (the first, line 102: column 'x' (1) expected"
         + " float, got 'abc'): bad_rows: quarantine sets them aside"), r.out());
-    assertTrue(r.out().contains("1 rows have no 'y': missing_label: drop leaves them out"), r.out());
+    assertTrue(r.out().contains("1 row has no 'y': missing_label: drop leaves them out"), r.out());
     String yaml = Files.readString(out);
     assertTrue(yaml.contains("missing_label: drop ") && yaml.contains("bad_rows: quarantine "), yaml);
     assertTrue(!r.out().contains("more than a tenth"), r.out());
