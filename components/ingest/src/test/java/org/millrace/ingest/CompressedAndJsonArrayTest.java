@@ -80,6 +80,21 @@ class CompressedAndJsonArrayTest {
     Path bad = gzip("bad.csv.gz", sb.toString().replace("r300,300,150.0", "r300,three hundred,150.0"));
     var e = assertThrows(IllegalArgumentException.class, () -> run(Map.of("input", bad.toString()), dir.resolve("b")));
     assertTrue(e.getMessage().startsWith(bad + " line 302: column 'n' (2) expected int, got 'three hundred'"), e.getMessage());
+
+    // A gzip file cut short (a copy that stopped): named, with how far it read, as bad input. It was the
+    // JDK's EOFException, "Unexpected end of ZLIB input stream", without the file.
+    byte[] whole = Files.readAllBytes(gz);
+    Path cut = Files.write(dir.resolve("cut.csv.gz"), java.util.Arrays.copyOf(whole, whole.length / 2));
+    var truncated = assertThrows(IllegalArgumentException.class, () -> run(Map.of("input", cut.toString()),
+        dir.resolve("c")));
+    assertTrue(truncated.getMessage().matches(java.util.regex.Pattern.quote(cut + ": expected a whole gzip stream, got"
+        + " one cut short after ") + "\\d+ bytes of text: the file is truncated or corrupt; copy or download it again"),
+        truncated.getMessage());
+    Path header = Files.write(dir.resolve("header.csv.gz"), java.util.Arrays.copyOf(whole, 5));
+    var shortHeader = assertThrows(IllegalArgumentException.class, () -> run(Map.of("input", header.toString()),
+        dir.resolve("h")));
+    assertTrue(shortHeader.getMessage().startsWith(header + ": expected gzip data (the name ends in .gz), got a file"
+        + " that ends within its gzip header"), shortHeader.getMessage());
   }
 
   @Test
