@@ -34,6 +34,9 @@ class ValidatorGateIT {
     MillraceProcess.Result first = cli.run("run", yaml.toString());
     assertEquals(0, first.code(), first.toString());
     assertEquals(List.of("1"), ModelPushIT.listVersions(dir.resolve("registry/penguins")));
+    // runs show says what ExampleGen counted (docs/pipelines.md said it did; it showed no count).
+    MillraceProcess.Result show = cli.run("runs", "show", first.runId());
+    assertTrue(show.out().contains("ingest.examples: rows_read 344, rejected_rows 0, row_count_eval "), show.toString());
 
     // The next delivery: every penguin 3 kg heavier (a unit changed upstream, say).
     var drifted = new ArrayList<String>(List.of(rows.get(0)));

@@ -93,10 +93,45 @@ final class RunsCommand implements Callable<Integer> {
         }
         runs.cli.out().println("run " + runId + ": " + state(execs));
         runs.cli.out().print(t.render());
+        rowCounts(q, execs).forEach(runs.cli.out()::println);
         RunsFingerprints.print(q, execs, runs.cli.out());
         return MillraceCli.OK;
       }
     }
+  }
+
+  /** Counts an ExampleGen records on its Examples, in the order it counts them. */
+  static final List<String> COUNTS = List.of("rows_read", "rejected_rows", "missing_label_dropped",
+      "missing_label_quarantined");
+
+  /**
+   * One line per Examples artifact the run's ExampleGens wrote: rows read, rejected, without a label
+   * (dropped or quarantined) and per split ({@code ingest.examples: rows_read 300, rejected_rows 0,
+   * missing_label_dropped 6, row_count_eval 98, row_count_train 196}); the run printed them as notices.
+   */
+  static List<String> rowCounts(StoreQueries q, List<Execution> execs) {
+    var lines = new java.util.ArrayList<String>();
+    for (Execution e : execs) {
+      if (e.state() != ExecutionState.COMPLETE && e.state() != ExecutionState.CACHED) {
+        continue;
+      }
+      q.outputs(e.id()).forEach((key, artifacts) -> {
+        for (var a : artifacts) {
+          if (a.property("rows_read").isEmpty()) {
+            continue;
+          }
+          var parts = new java.util.ArrayList<String>();
+          for (String c : COUNTS) {
+            a.property(c).ifPresent(v -> parts.add(c + " " + v.raw()));
+          }
+          java.util.stream.Stream.concat(a.properties().keySet().stream(), a.customProperties().keySet().stream())
+              .filter(k -> k.startsWith("row_count_")).distinct().sorted()
+              .forEach(k -> parts.add(k + " " + a.property(k).orElseThrow().raw()));
+          lines.add(StoreQueries.stringProp(e, Keys.NODE) + "." + key + ": " + String.join(", ", parts));
+        }
+      });
+    }
+    return lines;
   }
 
   @Command(name = "explain", description = "Why a node of a run was a cache hit or a miss.")
