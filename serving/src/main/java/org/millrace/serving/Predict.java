@@ -61,6 +61,11 @@ final class Predict {
       allowed.add(f.name());
     }
     String label = graph.labelFeature().orElse(null);
+    // A data lake's whole row is a request too: the label and the columns the Transform left out are ignored.
+    Set<String> ignored = new LinkedHashSet<>(graph.ignoredInputs());
+    if (label != null) {
+      ignored.add(label);
+    }
     for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
       String key = it.next();
       if (!key.equals("instances") && !key.equals("inputs") && !key.equals("signature_name")) {
@@ -95,7 +100,7 @@ final class Predict {
         var values = new HashMap<String, Object>();
         for (Iterator<Map.Entry<String, JsonNode>> it = row.fields(); it.hasNext(); ) {
           var e = it.next();
-          checkKnown(e.getKey(), allowed, label, where);
+          checkKnown(e.getKey(), allowed, ignored, label, where);
           values.put(e.getKey(), value(e.getValue(), features.get(e.getKey()), where, where + "." + e.getKey()));
         }
         if (values.keySet().stream().noneMatch(allowed::contains)) {
@@ -113,7 +118,7 @@ final class Predict {
       }
       var given = new java.util.ArrayList<String>();
       inputs.fieldNames().forEachRemaining(given::add);
-      given.forEach(g -> checkKnown(g, allowed, label, "inputs"));
+      given.forEach(g -> checkKnown(g, allowed, ignored, label, "inputs"));
       if (given.stream().noneMatch(allowed::contains)) {
         // No feature at all (or the label alone), as for a row: a client's mistake, not rows of means.
         throw new RequestException(400, "inputs expected at least one feature of " + allowed + ", got none");
@@ -122,7 +127,7 @@ final class Predict {
       String first = null;
       for (Iterator<Map.Entry<String, JsonNode>> it = inputs.fields(); it.hasNext(); ) {
         var e = it.next();
-        checkKnown(e.getKey(), allowed, label, "inputs");
+        checkKnown(e.getKey(), allowed, ignored, label, "inputs");
         JsonNode column = e.getValue();
         int n = column.isArray() ? column.size() : 1;
         if (count >= 0 && n != count) {
@@ -245,10 +250,13 @@ final class Predict {
     }
   }
 
-  private static void checkKnown(String key, Set<String> allowed, String label, String where) {
-    if (!allowed.contains(key) && !key.equals(label)) {
+  private static void checkKnown(String key, Set<String> allowed, Set<String> ignored, String label, String where) {
+    if (!allowed.contains(key) && !ignored.contains(key)) {
+      var others = new java.util.ArrayList<>(ignored);
+      others.remove(label);
       throw new RequestException(400, where + " has unknown feature '" + key + "': the model reads " + allowed
-          + (label == null ? "" : " (and ignores its label '" + label + "')"));
+          + (label == null ? "" : " (and ignores its label '" + label + "'" + (others.isEmpty() ? ""
+              : " and the columns it was trained beside without reading, " + others) + ")"));
     }
   }
 

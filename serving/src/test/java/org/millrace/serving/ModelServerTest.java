@@ -615,8 +615,15 @@ class ModelServerTest {
         post(predict, "{\"instances\": [{\"a\": 1, \"b\": 2}, 3]}"));
     assertError(400, "instances[0].a expected a number, string, boolean or null, got an array",
         post(predict, "{\"instances\": [{\"a\": [1], \"b\": 2}]}"));
-    assertError(400, "instances[0] has unknown feature 'c': the model reads [a, b] (and ignores its label 'kind')",
+    assertError(400, "instances[0] has unknown feature 'c': the model reads [a, b] (and ignores its label 'kind' and"
+        + " the columns it was trained beside without reading, [site])",
         post(predict, "{\"instances\": [{\"a\": 1, \"b\": 2, \"c\": 3}]}"));
+    // A data lake's whole row: the label and the column the Transform left out are ignored (the column was
+    // refused as unknown, though docs/serving.md says a request carries the lake's columns).
+    Reply whole = post(predict, "{\"instances\": [{\"a\": 1, \"b\": 2, \"kind\": \"q\", \"site\": \"north\"}]}");
+    assertEquals(200, whole.status(), whole.text());
+    assertEquals(post(predict, "{\"instances\": [{\"a\": 1, \"b\": 2}]}").text(), whole.text());
+    assertEquals(200, post(predict, "{\"inputs\": {\"a\": [1], \"b\": [2], \"site\": [\"north\"]}}").status());
     Reply text = post(predict, "{\"instances\": [{\"a\": 1, \"b\": 2}, {\"a\": \"six\", \"b\": 2}]}");
     assertError(400, "instances[1]: feature 'a' expected a number (a float feature), got the string \"six\"", text);
     // A boolean for a number was answered as 1 with a 200 (while "1" was refused): refused in both formats.

@@ -21,7 +21,7 @@ public final class TransformSpec {
   /** The component spec (type {@code Transform}, executor version 1). */
   public static ComponentSpec<TransformParams> spec() {
     return ComponentSpec.builder("Transform", TransformParams.class)
-        .version("2")
+        .version("3") // 3: the graph names the columns it does not read (ignored_inputs)
         .description("Analyze (full-pass Beam combiners) and apply a declarative preprocessing spec")
         .input(EXAMPLES)
         .input(SCHEMA)

@@ -50,6 +50,30 @@ class LabelAndSchemaTest {
     assertEquals(1f, c.encodeLabel(10));  // a JSON integer reads as the INT class "10"
   }
 
+  /**
+   * A column the spec leaves out is named in the graph (ignored_inputs, round-tripped through its
+   * JSON): serving then takes a data lake's whole row, ignoring it as it ignores the label.
+   */
+  @Test
+  void theColumnsTheGraphDoesNotReadAreNamedInIt() {
+    var three = DataSchema.of(Feature.of("mass", FeatureType.INT, false), Feature.of("grade", FeatureType.INT, false),
+        Feature.of("site", FeatureType.STRING, true));
+    var b = new BatchBuilder(three, 3);
+    b.addRow(3000L, 10L, "north");
+    b.addRow(4000L, 2L, "south");
+    b.addRow(5000L, 2L, null);
+    Graph g = LocalAnalysis.fit(new GraphBuilder(TestData.params("label: {feature: grade}\n"
+        + "features: [{feature: mass, ops: [zscore]}]"), three), List.of(b.build()));
+    assertEquals(List.of("site"), g.ignoredInputs());
+    assertEquals(List.of("site"), Graph.fromJson(g.toJson()).ignoredInputs());
+    assertEquals(g.toJson(), Graph.fromJson(g.toJson()).toJson());
+    // Every column read: none named, and the JSON as before (no ignored_inputs key).
+    Graph all = LocalAnalysis.fit(new GraphBuilder(TestData.params("label: {feature: grade}\n"
+        + "features: [{feature: mass, ops: [zscore]}]"), SCHEMA), List.of(rows()));
+    assertEquals(List.of(), all.ignoredInputs());
+    assertTrue(!all.toJson().contains("ignored_inputs"), all.toJson());
+  }
+
   @Test
   void labelAsFeatureAndStringRegressionAreRejected() {
     var e = assertThrows(ParameterException.class, () -> new GraphBuilder(

@@ -30,6 +30,7 @@ public final class Graph {
   public static final int FORMAT_VERSION = 1;
 
   private final List<InputFeature> inputs;
+  private final List<String> ignoredInputs;
   private final List<FeaturePipeline> pipelines;
   private final LabelSpec label;
   private final boolean nanIsMissing;
@@ -44,7 +45,18 @@ public final class Graph {
    * @param nanPolicy "error" (NaN/Infinity in numeric input is an error) or "missing"
    */
   public Graph(List<InputFeature> inputs, List<FeaturePipeline> pipelines, LabelSpec label, String nanPolicy) {
+    this(inputs, List.of(), pipelines, label, nanPolicy);
+  }
+
+  /**
+   * As {@link #Graph(List, List, LabelSpec, String)}, with {@code ignoredInputs}: the columns of the
+   * data the graph was fitted on that it does not read (excluded or not named), which a row may carry
+   * (a data lake's whole row) and which are ignored, as the label is.
+   */
+  public Graph(List<InputFeature> inputs, List<String> ignoredInputs, List<FeaturePipeline> pipelines, LabelSpec label,
+      String nanPolicy) {
     this.inputs = List.copyOf(inputs);
+    this.ignoredInputs = List.copyOf(ignoredInputs);
     this.pipelines = List.copyOf(pipelines);
     this.label = label;
     if (!"error".equals(nanPolicy) && !"missing".equals(nanPolicy)) {
@@ -55,6 +67,12 @@ public final class Graph {
     for (int i = 0; i < this.inputs.size(); i++) {
       if (byName.put(this.inputs.get(i).name(), i) != null) {
         throw new IllegalArgumentException("graph inputs expected distinct names, got '" + this.inputs.get(i).name() + "' twice");
+      }
+    }
+    for (String ignored : this.ignoredInputs) {
+      if (byName.containsKey(ignored) || label != null && ignored.equals(label.feature())) {
+        throw new IllegalArgumentException("graph ignored_inputs expected columns the graph does not read, got '"
+            + ignored + "', which it reads");
       }
     }
     var names = new ArrayList<String>();
@@ -136,6 +154,11 @@ public final class Graph {
   /** Classification or regression (regression also for a graph without label). */
   public Task task() {
     return label == null ? Task.REGRESSION : label.task();
+  }
+
+  /** Columns of the data the graph was fitted on that it does not read: a request may carry them, ignored. */
+  public List<String> ignoredInputs() {
+    return ignoredInputs;
   }
 
   /** Class names in index order (empty for regression or no label). */

@@ -14,7 +14,8 @@ import org.millrace.api.model.Task;
 
 /**
  * The {@code transform_graph.json} format (version 1): {@code format}, {@code format_version},
- * {@code nan_policy}, {@code inputs} [{name, type}], {@code features} [{name, sources,
+ * {@code nan_policy}, {@code inputs} [{name, type}], {@code ignored_inputs} [names] (columns the
+ * graph was fitted beside and does not read; absent when none), {@code features} [{name, sources,
  * categorical, ops: [{op, ...constants}], outputs}], {@code label} {feature, task, type,
  * vocabulary} or null, and {@code output_schema} {dim, names}. Outputs and the output schema are
  * written for readers and checked on read.
@@ -33,6 +34,9 @@ final class GraphJson {
     ArrayNode inputs = root.putArray("inputs");
     for (InputFeature f : g.inputs()) {
       inputs.addObject().put("name", f.name()).put("type", f.type().label());
+    }
+    if (!g.ignoredInputs().isEmpty()) {
+      g.ignoredInputs().forEach(root.putArray("ignored_inputs")::add);
     }
     ArrayNode features = root.putArray("features");
     for (FeaturePipeline p : g.pipelines()) {
@@ -113,6 +117,8 @@ final class GraphJson {
     for (JsonNode n : req(root, "inputs")) {
       inputs.add(new InputFeature(text(n, "name"), type(text(n, "type"))));
     }
+    var ignored = new ArrayList<String>();
+    root.path("ignored_inputs").forEach(n -> ignored.add(n.asText()));
     var pipelines = new ArrayList<FeaturePipeline>();
     for (JsonNode n : req(root, "features")) {
       var sources = new ArrayList<String>();
@@ -130,7 +136,7 @@ final class GraphJson {
       l.path("vocabulary").forEach(v -> vocab.add(v.asText()));
       label = new LabelSpec(text(l, "feature"), Task.parse(text(l, "task"), "label.task"), type(text(l, "type")), vocab);
     }
-    Graph g = new Graph(inputs, pipelines, label, text(root, "nan_policy"));
+    Graph g = new Graph(inputs, ignored, pipelines, label, text(root, "nan_policy"));
     var names = new ArrayList<String>();
     root.path("output_schema").path("names").forEach(v -> names.add(v.asText()));
     if (!names.equals(g.featureNames())) {

@@ -30,6 +30,8 @@ public final class GraphBuilder {
   private final List<PipelineState> states = new ArrayList<>();
   private final List<InputFeature> inputs;
   private final InputFeature labelInput;
+  /** The raw data's columns, in order, for the ones the graph does not read. */
+  private final List<String> rawNames;
   private final FeatureResolver.Resolved resolved;
   private List<String> labelVocabulary;
   private List<PipelineState> pending = List.of();
@@ -49,6 +51,7 @@ public final class GraphBuilder {
           + lf.name() + "'. Use task: classification.");
     }
     labelInput = new InputFeature(lf.name(), lf.type());
+    rawNames = List.copyOf(raw.names());
     labelPending = params.label().task() == Task.CLASSIFICATION;
     if (params.label().classes() != null) {
       labelVocabulary = givenClasses(params.label().classes(), lf.type());
@@ -259,6 +262,10 @@ public final class GraphBuilder {
     }
     LabelSpec label = new LabelSpec(labelInput.name(), params.label().task(), labelInput.type(),
         labelVocabulary == null ? List.of() : labelVocabulary);
-    return new Graph(inputs, pipelines, label, params.nanPolicy());
+    var read = new java.util.HashSet<String>();
+    inputs.forEach(i -> read.add(i.name()));
+    read.add(labelInput.name());
+    List<String> ignored = rawNames.stream().filter(n -> !read.contains(n)).toList();
+    return new Graph(inputs, ignored, pipelines, label, params.nanPolicy());
   }
 }
