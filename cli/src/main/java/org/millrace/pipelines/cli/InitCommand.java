@@ -129,7 +129,7 @@ final class InitCommand implements Callable<Integer> {
         profile.format, label, lc.type().label(), theTask.spelling());
     if (labelChosen) {
       o.printf("init: no --label given: '%s' is the label (%s); --label <column> chooses another%n", label,
-          List.of("label", "target", "class", "y").contains(label.toLowerCase(Locale.ROOT)) ? "by its name"
+          List.of("label", "target", "class", "y").contains(label.strip().toLowerCase(Locale.ROOT)) ? "by its name"
               : "the last column");
     }
     if (lc.missing > 0) {
@@ -144,6 +144,12 @@ final class InitCommand implements Callable<Integer> {
       o.printf("init: %s (the first, %s): bad_rows: quarantine sets them aside%s%n",
           badRows(profile), oneLine(profile.firstBad), tooManyBad(profile) ? "; more than a tenth of the rows, which"
           + " fails the run (max_rejected_fraction: 0.1): correct the data or the column's type" : "");
+    }
+    List<String> spaced = spaced(profile);
+    if (!spaced.isEmpty()) {
+      o.printf("init: warning: %s begin or end with spaces (is the file separated by '%s '?): ExampleGen keeps"
+          + " them, in the names and in text values, and so must a prediction request%n",
+          JSON.writeValueAsString(spaced), profile.delimiter.equals("\t") ? "\\t" : profile.delimiter);
     }
     o.printf("init: wrote %s%n", target);
     o.printf("next: ./millrace run %s%n", target);
@@ -185,7 +191,7 @@ final class InitCommand implements Callable<Integer> {
   static String defaultLabel(List<String> names) {
     for (String wanted : List.of("label", "target", "class", "y")) {
       for (String name : names) {
-        if (name.equalsIgnoreCase(wanted)) {
+        if (name.strip().equalsIgnoreCase(wanted)) {
           return name;
         }
       }
@@ -355,6 +361,25 @@ final class InitCommand implements Callable<Integer> {
     sb.append("    inputs: {model: trainer.model, blessing: evaluator.blessing}\n");
     sb.append("    parameters: {base_dir: .millrace/registry, model_name: ").append(pipelineName).append("}\n");
     return sb.toString();
+  }
+
+  /**
+   * Column names, and text columns whose every value, with spaces around them ({@code "x, y"} read
+   * with a comma: {@code " y"}): numbers are read with their spaces trimmed, names and text are not,
+   * so a request that sends {@code "y": "red"} for a column {@code " y"} of values {@code " red"} is
+   * answered as if the column were missing (an audit's silently wrong prediction).
+   */
+  static List<String> spaced(DataProfile p) {
+    var out = new ArrayList<String>();
+    for (DataProfile.Column c : p.columns) {
+      boolean name = !c.name().equals(c.name().strip());
+      boolean values = c.type() == FeatureType.STRING && !c.counts.isEmpty()
+          && c.counts.keySet().stream().allMatch(v -> !v.equals(v.strip()));
+      if (name || values) {
+        out.add(name ? c.name() : c.name() + " (its values)");
+      }
+    }
+    return out;
   }
 
   /** Whether a float column's value is NaN or infinite (as ExampleGen reads it). */

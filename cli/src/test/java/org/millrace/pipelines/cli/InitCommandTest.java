@@ -85,6 +85,25 @@ class InitCommandTest {
         + " fails the run (max_rejected_fraction: 0.1): correct the data or the column's type"), r.out());
   }
 
+  /**
+   * A file separated by ", ": the names and text values keep their leading spaces (ExampleGen trims
+   * numbers only), which init says, so that the user does not send "cat": "red" to a model whose
+   * column is " cat" of " red" (answered as a missing value: an audit's silently wrong prediction).
+   */
+  @Test
+  void namesAndTextWithSpacesAroundThemAreSaid() throws Exception {
+    Path data = Files.writeString(dir.resolve("spaced.csv"), "x1, x2, cat, label\n1.0, 2.0, red, yes\n"
+        + "2.0, 3.0, blue, no\n3.0, 1.0, red, no\n");
+    var r = run("init", data.toString(), "--out", dir.resolve("sp.yaml").toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("init: warning: [\" x2\",\" cat\",\" label\"] begin or end with spaces (is the file"
+        + " separated by ', '?)"), r.out());
+    assertTrue(r.out().contains("label ' label' (string, classification)") && r.out().contains("(by its name)"),
+        r.out());
+    var clean = run("init", csv("grade", true).toString(), "--label", "grade", "--out", dir.resolve("c.yaml").toString());
+    assertTrue(!clean.out().contains("warning"), clean.out());
+  }
+
   @Test
   void aBadRowsDescriptionStaysOnOneLineOfAYamlComment() {
     assertEquals("got 'a?b?c?d?e'", InitCommand.oneLine("got 'a\u2028b\u0085c\u0000d\ne'"));
