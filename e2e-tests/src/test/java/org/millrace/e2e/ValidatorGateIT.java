@@ -60,4 +60,23 @@ class ValidatorGateIT {
     assertEquals(List.of("1"), ModelPushIT.listVersions(dir.resolve("registry/penguins")),
         "no model published from the drifted data");
   }
+
+  /**
+   * A label that is no column fails the Transform at run time (exit 1). The run said "resume with:
+   * millrace resume <id>", which reruns the parameters as they were and fails again: it now says to
+   * correct the file and run it.
+   */
+  @Test
+  void aWrongParameterSaysToCorrectTheFileNotToResume() throws Exception {
+    Path yaml = Cli.relocate(MillraceProcess.repositoryRoot().resolve("pipelines/examples/penguins/pipeline.yaml"), dir);
+    Files.writeString(yaml, Files.readString(yaml).replace("label: {feature: species,", "label: {feature: specie,")
+        .replace("input: examples/data/penguins/penguins.csv", "input: "
+            + MillraceProcess.repositoryRoot().resolve("examples/data/penguins/penguins.csv")));
+    MillraceProcess.Result r = new MillraceProcess(dir.resolve("logs")).run("run", yaml.toString(), "--to", "transform");
+    assertEquals(1, r.code(), r.toString());
+    assertTrue(r.out().contains("label.feature expected one of the raw features"), r.toString());
+    assertTrue(r.out().contains("the parameters of node 'transform' are wrong (the error above): correct the pipeline"
+        + " file and run it again"), r.toString());
+    assertTrue(!r.out().contains("resume with"), r.toString());
+  }
 }

@@ -31,7 +31,13 @@ final class Summaries {
     out.println();
     out.println("run " + r.runId() + ": " + (r.succeeded() ? "SUCCEEDED" : "FAILED") + " in "
         + seconds(r.durationMillis()));
-    if (!r.succeeded()) {
+    List<String> misconfigured = r.nodes().stream().filter(NodeResult::misconfigured).map(NodeResult::node).toList();
+    if (!misconfigured.isEmpty()) {
+      // A resume reruns the run's parameters as they were: it would fail the same way.
+      out.println("  the parameters of " + (misconfigured.size() == 1 ? "node '" + misconfigured.get(0) + "'"
+          : "nodes " + misconfigured) + " are wrong (the error above): correct the pipeline file and run it again"
+          + " (the nodes that succeeded come from the cache)");
+    } else if (!r.succeeded()) {
       out.println("  resume with: millrace resume " + r.runId());
     }
     out.flush();

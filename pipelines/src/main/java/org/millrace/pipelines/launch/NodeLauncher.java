@@ -99,7 +99,7 @@ public final class NodeLauncher {
           baseProps(node, null, 1, start)).withCustomProperties(Map.of(Keys.ERROR, Value.of(describe(e)))),
           inputEvents, contexts).executionId();
       return new NodeOutcome(node.id(), ExecutionState.FAILED, id, Map.of(), describe(e),
-          System.currentTimeMillis() - start, 1);
+          System.currentTimeMillis() - start, 1, misconfigured(e));
     }
     if (cacheEnabled && node.cache()) {
       var hit = queries.cacheHit(comp.type(), key.hash());
@@ -111,6 +111,7 @@ public final class NodeLauncher {
       }
     }
     String lastError = null;
+    boolean lastMisconfigured = false;
     long lastId = -1;
     int attempts = node.retry().maxAttempts();
     for (int attempt = 1; attempt <= attempts; attempt++) {
@@ -145,6 +146,7 @@ public final class NodeLauncher {
       } catch (Exception | OutOfMemoryError | StackOverflowError e) {
         // An Error other than these two (a LinkageError, an InternalError) leaves the JVM in no state to go on.
         lastError = describe(e);
+        lastMisconfigured = misconfigured(e);
         // The whole trace goes to the run's log file (and the console with -v), not to the quiet console.
         LOG.info("node {} attempt {}/{} failed", node.id(), attempt, attempts, e);
         if (attempt < attempts) {
@@ -182,7 +184,20 @@ public final class NodeLauncher {
       }
     }
     return new NodeOutcome(node.id(), ExecutionState.FAILED, lastId, Map.of(), lastError,
-        System.currentTimeMillis() - start, attempts);
+        System.currentTimeMillis() - start, attempts, lastMisconfigured);
+  }
+
+  /**
+   * Whether a failure is the parameters' (a {@link org.millrace.api.spec.ParameterException} in its
+   * causes: a label or feature that is no column, an op that does not fit its feature's type).
+   */
+  static boolean misconfigured(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof org.millrace.api.spec.ParameterException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @SuppressWarnings("unchecked")

@@ -310,8 +310,10 @@ public final class LocalRunner {
         }
         running--;
         outputs.put(o.node(), o.outputs());
-        results.put(o.node(), result(spec.node(o.node()).orElseThrow(), o.state().name(), o.executionId(),
-            o.durationMillis(), o.outputs(), o.error()));
+        NodeResult r = result(spec.node(o.node()).orElseThrow(), o.state().name(), o.executionId(),
+            o.durationMillis(), o.outputs(), o.error());
+        results.put(o.node(), o.misconfigured() ? new NodeResult(r.node(), r.component(), r.state(), r.executionId(),
+            r.durationMillis(), r.outputUris(), r.error(), true) : r);
         LOG.info("node {} {}{}", o.node(), o.state(), o.error() == null ? "" : ": " + o.error());
       }
     } catch (InterruptedException e) {

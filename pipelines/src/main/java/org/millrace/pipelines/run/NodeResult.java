@@ -3,9 +3,17 @@ package org.millrace.pipelines.run;
 import java.util.List;
 import java.util.Map;
 
-/** One row of a run summary. {@code state} is an execution state or SKIPPED / NOT_SELECTED / REUSED. */
+/**
+ * One row of a run summary. {@code state} is an execution state or SKIPPED / NOT_SELECTED / REUSED;
+ * {@code misconfigured}: the node failed on the pipeline's parameters (see {@code NodeOutcome}).
+ */
 public record NodeResult(String node, String component, String state, long executionId, long durationMillis,
-    Map<String, List<String>> outputUris, String error) {
+    Map<String, List<String>> outputUris, String error, boolean misconfigured) {
+
+  public NodeResult(String node, String component, String state, long executionId, long durationMillis,
+      Map<String, List<String>> outputUris, String error) {
+    this(node, component, state, executionId, durationMillis, outputUris, error, false);
+  }
 
   public boolean succeeded() {
     return state.equals("COMPLETE") || state.equals("CACHED") || state.equals("REUSED");
