@@ -147,6 +147,9 @@ class InitIT {
     assertTrue(init.out().contains("1800 rows, 5 columns (csv (';')); label 'label' (string, classification)"),
         init.toString());
     assertTrue(init.out().contains("infer_sample_rows: 1800 types them from the whole file"), init.toString());
+    // What to run next names the launcher as it was called (it said ./millrace wherever millrace was).
+    assertTrue(init.out().contains("next: " + MillraceProcess.repositoryRoot().resolve("millrace") + " run " + yaml),
+        init.toString());
     String text = Files.readString(yaml);
     assertTrue(text.contains("delimiter: \";\"") && text.contains("infer_sample_rows: 1800")
         && text.contains("nan_policy: missing") && text.contains("exclude: [\"notes\"]"), text);

@@ -145,6 +145,13 @@ final class InitCommand implements Callable<Integer> {
           badRows(profile), oneLine(profile.firstBad), tooManyBad(profile) ? "; more than a tenth of the rows, which"
           + " fails the run (max_rejected_fraction: 0.1): correct the data or the column's type" : "");
     }
+    List<String> commas = decimalCommas(profile);
+    if (!commas.isEmpty()) {
+      o.printf("init: warning: %s hold numbers written with a decimal comma ('%s'): ExampleGen reads '.' as the"
+          + " decimal mark, so they are text, a category per value; write them with '.' (and separate the fields"
+          + " with ',' or ';')%n", JSON.writeValueAsString(commas), profile.column(commas.get(0)).counts.keySet()
+              .iterator().next());
+    }
     List<String> spaced = spaced(profile);
     if (!spaced.isEmpty()) {
       o.printf("init: warning: %s begin or end with spaces (is the file separated by '%s '?): ExampleGen keeps"
@@ -152,8 +159,17 @@ final class InitCommand implements Callable<Integer> {
           JSON.writeValueAsString(spaced), profile.delimiter.equals("\t") ? "\\t" : profile.delimiter);
     }
     o.printf("init: wrote %s%n", target);
-    o.printf("next: ./millrace run %s%n", target);
+    o.printf("next: %s run %s%n", launcher(), target);
     return MillraceCli.OK;
+  }
+
+  /**
+   * The launcher as the user called it ({@code ./millrace} in a checkout, {@code millrace} on the
+   * PATH, {@code /opt/millrace/bin/millrace}); {@code millrace} when not run through one.
+   */
+  static String launcher() {
+    String called = System.getenv("MILLRACE_LAUNCHER");
+    return called == null || called.isBlank() ? "millrace" : called;
   }
 
   /** A bad row's description on one line of a YAML comment, at most 160 characters. */
@@ -224,7 +240,8 @@ final class InitCommand implements Callable<Integer> {
     sb.append("# Written by `millrace init ").append(data).append(labelGiven ? " --label " + label : "").append("` from ")
         .append(p.rows).append(" rows and ").append(p.columns.size()).append(" columns (").append(p.format)
         .append(").\n");
-    sb.append("# It runs as written: ./millrace run <this file>. Every node and parameter: docs/pipelines.md.\n");
+    sb.append("# It runs as written: ").append(launcher()).append(" run <this file>. Every node and parameter:"
+        + " docs/pipelines.md.\n");
     sb.append("# Paths are relative to the directory millrace runs from (the data file's is absolute).\n");
     sb.append("pipeline: ").append(pipelineName).append('\n');
     sb.append("pipeline_root: .millrace/pipelines/").append(pipelineName).append('\n');
@@ -377,6 +394,26 @@ final class InitCommand implements Callable<Integer> {
           && c.counts.keySet().stream().allMatch(v -> !v.equals(v.strip()));
       if (name || values) {
         out.add(name ? c.name() : c.name() + " (its values)");
+      }
+    }
+    return out;
+  }
+
+  private static final java.util.regex.Pattern DECIMAL_COMMA = java.util.regex.Pattern.compile(
+      "\\s*[-+]?\\d+(,\\d+)?\\s*");
+
+  /**
+   * Text columns whose every value is a number written with a decimal comma ({@code 1,288}; at
+   * least one with a comma): a spreadsheet's export in a locale that writes decimals so, read as
+   * categories (an audit: two numeric features became 300-value vocabularies, without a word).
+   */
+  static List<String> decimalCommas(DataProfile p) {
+    var out = new ArrayList<String>();
+    for (DataProfile.Column c : p.columns) {
+      if (c.type() == FeatureType.STRING && !c.counts.isEmpty()
+          && c.counts.keySet().stream().allMatch(v -> DECIMAL_COMMA.matcher(v).matches())
+          && c.counts.keySet().stream().anyMatch(v -> v.indexOf(',') >= 0)) {
+        out.add(c.name());
       }
     }
     return out;

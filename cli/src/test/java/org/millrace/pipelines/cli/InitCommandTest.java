@@ -104,6 +104,16 @@ class InitCommandTest {
     assertTrue(!clean.out().contains("warning"), clean.out());
   }
 
+  /** Numbers with a decimal comma in a ';'-separated export are text to ExampleGen: init says so. */
+  @Test
+  void numbersWithADecimalCommaAreSaid() throws Exception {
+    Path data = Files.writeString(dir.resolve("euro.csv"), "x1;x2;label\n1,288;7;yes\n2,5;8;no\n-3,75;9;no\n");
+    var r = run("init", data.toString(), "--out", dir.resolve("eu.yaml").toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("init: warning: [\"x1\"] hold numbers written with a decimal comma ('"), r.out());
+    assertTrue(!r.out().contains("\"x2\"") && !r.out().contains("\"label\"]"), r.out());
+  }
+
   @Test
   void aBadRowsDescriptionStaysOnOneLineOfAYamlComment() {
     assertEquals("got 'a?b?c?d?e'", InitCommand.oneLine("got 'a\u2028b\u0085c\u0000d\ne'"));
