@@ -65,7 +65,8 @@ public final class JsonLines {
       if (v == null || v.isNull()) {
         fields.add(null);
       } else if (v.isContainerNode()) {
-        return new CsvRecord(line, null, text, "field '" + f.name() + "' expected a " + f.type().label()
+        return new CsvRecord(line, null, text, "field '" + f.name() + "' expected "
+            + (f.type() == FeatureType.INT ? "an " : "a ") + f.type().label()
             + " value, got " + v.getNodeType());
       } else {
         fields.add(v.asText());
@@ -83,6 +84,8 @@ public final class JsonLines {
   public static DataSchema infer(InputStream stream, String file, int sampleRows, long maxRecordBytes)
       throws IOException {
     Map<String, FeatureType> types = new LinkedHashMap<>();
+    // Per key: values that are JSON numbers, and values that are anything else (strings, booleans).
+    Map<String, long[]> counts = new java.util.HashMap<>();
     var in = new LineReader(stream, 0, 1, maxRecordBytes);
     LineReader.Line l;
     int rows = 0;
@@ -111,6 +114,8 @@ public final class JsonLines {
         FeatureType t = typeOf(e.getValue());
         if (t != null) {
           types.merge(e.getKey(), t, JsonLines::widen);
+          long[] c = counts.computeIfAbsent(e.getKey(), k -> new long[3]);
+          c[t == FeatureType.INT ? 0 : t == FeatureType.FLOAT ? 1 : 2]++;
         } else {
           types.putIfAbsent(e.getKey(), null);
         }
@@ -121,8 +126,26 @@ public final class JsonLines {
           + " lines to infer a schema from, got none (" + line + " lines read)");
     }
     var features = new ArrayList<Feature>();
-    types.forEach((k, t) -> features.add(Feature.of(k, t == null ? FeatureType.STRING : t, true)));
+    types.forEach((k, t) -> features.add(Feature.of(k, t == null ? FeatureType.STRING : tolerated(t, counts.get(k)),
+        true)));
     return new DataSchema(features);
+  }
+
+  /**
+   * CSV's tolerance ({@link SchemaInference#NON_NUMERIC_TOLERANCE}) for JSON too: a key whose
+   * sampled values are numbers but for at most 1% of them (a {@code "n": "many"} among integers)
+   * is numeric, and the objects holding those few other values are bad rows when the data is read,
+   * rather than the whole key turning into text, a category per number, without a word.
+   */
+  private static FeatureType tolerated(FeatureType widened, long[] c) {
+    if (widened != FeatureType.STRING || c == null) {
+      return widened;
+    }
+    long numbers = c[0] + c[1];
+    if (numbers > 0 && c[2] <= (long) Math.floor(SchemaInference.NON_NUMERIC_TOLERANCE * (numbers + c[2]))) {
+      return c[1] > 0 ? FeatureType.FLOAT : FeatureType.INT;
+    }
+    return widened;
   }
 
   private static FeatureType typeOf(JsonNode v) {
