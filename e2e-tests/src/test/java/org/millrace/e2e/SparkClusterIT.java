@@ -57,10 +57,13 @@ class SparkClusterIT {
       assertTrue(spark.out().contains("SUCCEEDED"), spark.out());
       // Nothing staged into the workers' work directories: they run millrace's jars already (Beam's
       // default staged the driver's class path, 316 MB, to every executor of every stage: 3.8 GB a run).
-      try (var files = Files.walk(dir.resolve("cluster"))) {
-        List<Path> staged = files.filter(p -> p.toString().contains("/work") && p.toString().endsWith(".jar")).toList();
-        assertEquals(List.of(), staged.stream().limit(5).toList(), staged.size() + " jars staged to the executors");
+      var staged = new java.util.ArrayList<Path>();
+      for (Path work : List.of(dir.resolve("cluster/work1"), dir.resolve("cluster/work2"))) {
+        try (var files = Files.walk(work)) {
+          files.filter(p -> p.getFileName().toString().endsWith(".jar")).forEach(staged::add);
+        }
       }
+      assertEquals(List.of(), staged.stream().limit(5).toList(), staged.size() + " jars staged to the executors");
 
       // The ranks ran in executors of the two workers, with the user's option, spark_conf's memory
       // and millrace's options appended (not replacing the user's).
@@ -168,7 +171,6 @@ class SparkClusterIT {
     return out;
   }
 
-  /** A copy of the penguins pipeline under {@code root}, on {@code master}'s SparkRunner if given, with Trainer lines. */
   /**
    * A Beam stage whose Spark master cannot be reached (nothing listens at its port): Spark gives up
    * after its three registration attempts, 20 s apart, and stops the context under the stage. The
@@ -198,6 +200,7 @@ class SparkClusterIT {
         "the traces are in the log file");
   }
 
+  /** A copy of the penguins pipeline under {@code root}, on {@code master}'s SparkRunner if given, with Trainer lines. */
   private static Path pipeline(Path example, Path root, String master, String trainerLines) throws Exception {
     String yaml = Files.readString(example)
         .replaceAll("(?m)^pipeline_root: .*$", "pipeline_root: " + root.resolve("root")

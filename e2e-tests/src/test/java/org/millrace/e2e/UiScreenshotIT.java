@@ -150,7 +150,7 @@ class UiScreenshotIT {
       Map.of("ingest", "cached", "statistics", "cached", "transform", "cached", "trainer", "succeeded",
           "pusher", "succeeded").forEach((node, state) -> assertTrue(run.contains("<g class=\"node " + state
               + "\" data-id=\"" + node + "\""), node + " " + state + " in\n" + run));
-      assertEquals(11, count(run, "class=\"edge\""), run);
+      assertEquals(12, count(run, "class=\"edge\""), run); // 11 inputs and the validator, gating transform
       assertTrue(run.contains("cache hit (from #"), run);
 
       // The model's lineage: upstream to the data, downstream to the evaluation; boxes link to their pages.

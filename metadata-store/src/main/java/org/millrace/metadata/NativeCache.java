@@ -3,9 +3,15 @@ package org.millrace.metadata;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.HexFormat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,9 +20,10 @@ import org.slf4j.LoggerFactory;
  * ({@code $XDG_CACHE_HOME/millrace/native}, else {@code ~/.cache/millrace/native}) and loaded from
  * there. Left to themselves, both copy their library out of their jar into the temporary directory
  * on every start (sqlite-jdbc's about 0.1 s of every command) and leave the copy behind when the
- * JVM is killed: one more file in {@code /tmp} per {@code kill -9}. A copy is written under a
- * temporary name and renamed, so a reader never loads a partial file; a cached file that differs
- * from the jar's library is replaced. When the library's own path property is set, the jar has no library for this
+ * JVM is killed: one more file in {@code /tmp} per {@code kill -9}. A copy is named by its version
+ * and content hash, written under a temporary name and renamed, so a reader never loads a partial
+ * file; a cached file that differs from the jar's library is replaced; the cache is used only when
+ * it and its parent are this user's and no one else may write them. When the library's own path property is set, the jar has no library for this
  * platform, or the cache cannot be written, the library does as it always does.
  */
 public final class NativeCache {
@@ -66,6 +73,23 @@ public final class NativeCache {
   }
 
   /**
+   * {@code owner}'s library {@code resource} copied into the cache ({@link #cached}), or null when
+   * the jar has none, there is no home directory, or the cache cannot be used (its error logged).
+   */
+  public static Path library(Class<?> owner, String resource, String fileName) {
+    Path dir = dir();
+    if (dir == null) {
+      return null;
+    }
+    try {
+      return cached(owner, dir, resource, fileName);
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("{} not cached in {} ({}); its library extracts its own", resource, dir, e.toString());
+      return null;
+    }
+  }
+
+  /**
    * The library in {@code dir} under {@code fileName}, copied from {@code owner}'s {@code resource};
    * null if the jar has none.
    */
@@ -77,14 +101,14 @@ public final class NativeCache {
       }
       library = in.readAllBytes();
     }
-    Path target = dir.resolve(fileName);
-    // Compared whole, not by size: a version's name (snappy-java says 1.1.10 for each 1.1.10.x) may
-    // hold another build's library.
-    if (Files.isRegularFile(target) && Files.size(target) == library.length
+    ownDirectory(dir);
+    // Named by content too: two installs whose versions share a name (snappy-java says 1.1.10 for every
+    // 1.1.10.x) do not replace each other's file between one's check and its load.
+    Path target = dir.resolve(hashed(fileName, library));
+    if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS) && Files.size(target) == library.length
         && Arrays.equals(Files.readAllBytes(target), library)) {
       return target;
     }
-    Files.createDirectories(dir);
     Path temp = Files.createTempFile(dir, fileName, ".tmp");
     try {
       Files.write(temp, library);
@@ -93,6 +117,55 @@ public final class NativeCache {
       Files.deleteIfExists(temp);
     }
     return target;
+  }
+
+  /** {@code name} with the first 16 hex digits of {@code bytes}' SHA-256 before its extension. */
+  static String hashed(String name, byte[] bytes) {
+    String hash;
+    try {
+      hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes), 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("BUG: the JDK has no SHA-256", e);
+    }
+    int dot = name.lastIndexOf('.');
+    return dot > 0 ? name.substring(0, dot) + "-" + hash + name.substring(dot) : name + "-" + hash;
+  }
+
+  /**
+   * Makes {@code dir} (mode 0700 where created) and checks that it and its parent are directories
+   * of this user that no one else may write: a library loaded from a directory another user can
+   * write (a shared {@code XDG_CACHE_HOME}, {@code HOME=/tmp}) could be one they planted. Fails
+   * (the caller then leaves the library to extract its own) when they are not.
+   */
+  static void ownDirectory(Path dir) throws IOException {
+    var owner = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+    try {
+      if (!Files.isDirectory(dir.getParent())) {
+        Files.createDirectories(dir.getParent().getParent());
+        Files.createDirectory(dir.getParent(), owner);
+      }
+      if (!Files.isDirectory(dir)) {
+        Files.createDirectory(dir, owner);
+      }
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      // made by another process meanwhile: checked below
+    } catch (UnsupportedOperationException e) {
+      Files.createDirectories(dir); // not POSIX: no owner or modes to check
+      return;
+    }
+    String me = System.getProperty("user.name");
+    for (Path d : java.util.List.of(dir, dir.getParent())) {
+      if (Files.isSymbolicLink(d) || !Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS)) {
+        throw new IOException(d + " expected a directory, got a symbolic link or a file");
+      }
+      String who = Files.getOwner(d, LinkOption.NOFOLLOW_LINKS).getName();
+      var modes = Files.getPosixFilePermissions(d, LinkOption.NOFOLLOW_LINKS);
+      if (!who.equals(me) || modes.contains(PosixFilePermission.GROUP_WRITE)
+          || modes.contains(PosixFilePermission.OTHERS_WRITE)) {
+        throw new IOException(d + " expected a directory of " + me + " that no one else may write, got one of "
+            + who + " " + PosixFilePermissions.toString(modes));
+      }
+    }
   }
 
   /** millrace's cache of native libraries, or null without a home directory. */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -49,6 +50,19 @@ class NativeCacheTest {
     assertArrayEquals(library, Files.readAllBytes(cached));
     try (var files = Files.list(dir.resolve("native"))) {
       assertEquals(1, files.count(), "no temporary file left");
+    }
+  }
+
+  /** A cache directory someone else may write is not used (a library there could be planted). */
+  @Test
+  void aDirectoryOthersMayWriteIsRefused() throws Exception {
+    Path shared = Files.createDirectories(dir.resolve("shared/native"));
+    Files.setPosixFilePermissions(shared, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+    var e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+        () -> NativeCache.cached(org.sqlite.JDBC.class, shared, RESOURCE, "v-lib.so"));
+    assertTrue(e.getMessage().contains("that no one else may write, got one of"), e.getMessage());
+    try (var files = Files.list(shared)) {
+      assertEquals(0, files.count(), "nothing written there");
     }
   }
 

@@ -147,10 +147,13 @@ final class InitCommand implements Callable<Integer> {
     }
     List<String> commas = decimalCommas(profile);
     if (!commas.isEmpty()) {
-      o.printf("init: warning: %s hold numbers written with a decimal comma ('%s'): ExampleGen reads '.' as the"
-          + " decimal mark, so they are text, a category per value; write them with '.' (and separate the fields"
-          + " with ',' or ';')%n", JSON.writeValueAsString(commas), profile.column(commas.get(0)).counts.keySet()
-              .iterator().next());
+      // 1,288 may be one and a quarter or twelve hundred: when every comma has three digits after it, say both.
+      boolean thousands = commas.stream().allMatch(c -> profile.column(c).counts.keySet().stream()
+          .allMatch(v -> !v.contains(",") || v.strip().matches(".*,\\d{3}")));
+      o.printf("init: warning: %s hold numbers written with %s ('%s'): ExampleGen reads them as text, a category"
+          + " per value; write them as plain numbers with '.' for decimals%n", JSON.writeValueAsString(commas),
+          thousands ? "a comma, a decimal comma or a thousands separator" : "a decimal comma",
+          profile.column(commas.get(0)).counts.keySet().stream().filter(v -> v.contains(",")).findFirst().orElseThrow());
     }
     List<String> spaced = spaced(profile);
     if (!spaced.isEmpty()) {

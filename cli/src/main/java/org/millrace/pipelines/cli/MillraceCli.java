@@ -171,6 +171,11 @@ public final class MillraceCli implements Callable<Integer> {
       String name = commands.get(commands.size() - 1).getCommandName();
       boolean ownFile = commands.size() > 1 && LOGGING_COMMANDS.contains(name);
       Logging.configure(top.verbose, top.logFormat.equals("json"), ownFile ? Logging.fileFor(top.logsDir(), name) : null);
+      // After logging is set up: before it, Logback's default configuration prints DEBUG lines on stdout.
+      snappyFromCache();
+      if (ownFile && !name.equals("serve") && !name.equals("ui")) {
+        aparapiFromCache(); // the commands that may train
+      }
       // The run names its log file last, unless it was a usage error (nothing ran worth reading).
       boolean usage = true;
       try {
@@ -221,11 +226,33 @@ public final class MillraceCli implements Callable<Integer> {
    * compresses, and a killed process leaves the copy there.
    */
   static void snappyFromCache() {
-    String name = System.mapLibraryName("snappyjava");
-    NativeCache.prepare(org.xerial.snappy.Snappy.class, "/org/xerial/snappy/native/"
-        + org.xerial.snappy.OSInfo.getNativeLibFolderPathForCurrentOS() + "/" + name,
-        "snappy-" + org.xerial.snappy.SnappyLoader.getVersion() + "-" + name, "org.xerial.snappy.lib.path",
-        "org.xerial.snappy.lib.name");
+    try {
+      String name = System.mapLibraryName("snappyjava");
+      NativeCache.prepare(org.xerial.snappy.Snappy.class, "/org/xerial/snappy/native/"
+          + org.xerial.snappy.OSInfo.getNativeLibFolderPathForCurrentOS() + "/" + name,
+          "snappy-" + org.xerial.snappy.SnappyLoader.getVersion() + "-" + name, "org.xerial.snappy.lib.path",
+          "org.xerial.snappy.lib.name");
+    } catch (RuntimeException | LinkageError e) {
+      // snappy-java extracts its own, as it always did
+    }
+  }
+
+  /**
+   * Aparapi's native library, loaded from millrace's cache by the Trainer ({@code AparapiNatives}):
+   * left to itself every JVM that looks for an OpenCL device copies it (2.8 MB) into a new
+   * {@code /tmp/Aparapi*} directory, which a killed process leaves behind.
+   */
+  static void aparapiFromCache() {
+    try {
+      String resource = org.millrace.trainer.backend.opencl.AparapiNatives.resource();
+      Path lib = resource == null ? null : NativeCache.library(com.aparapi.natives.NativeLoader.class, resource,
+          "libaparapi.so");
+      if (lib != null) {
+        System.setProperty(org.millrace.trainer.backend.opencl.AparapiNatives.LIBRARY_PROPERTY, lib.toString());
+      }
+    } catch (RuntimeException | LinkageError e) {
+      // Aparapi extracts its own, as it always did
+    }
   }
 
   private static void standardHelpOptions(CommandLine cl) {
@@ -238,7 +265,6 @@ public final class MillraceCli implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
-    snappyFromCache();
     CommandLine cl = commandLine(args);
     int code;
     try {

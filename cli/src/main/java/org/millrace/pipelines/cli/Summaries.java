@@ -36,7 +36,7 @@ final class Summaries {
       // A resume reruns the run's parameters as they were: it would fail the same way.
       out.println("  the parameters of " + (misconfigured.size() == 1 ? "node '" + misconfigured.get(0) + "'"
           : "nodes " + misconfigured) + " are wrong (the error above): correct the pipeline file and run it again"
-          + " (the nodes that succeeded come from the cache)");
+          + " (a resume reruns the parameters as they were)");
     } else if (!r.succeeded()) {
       out.println("  resume with: millrace resume " + r.runId());
     }

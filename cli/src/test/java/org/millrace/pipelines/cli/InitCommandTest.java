@@ -111,6 +111,11 @@ class InitCommandTest {
     var r = run("init", data.toString(), "--out", dir.resolve("eu.yaml").toString());
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("init: warning: [\"x1\"] hold numbers written with a decimal comma ('"), r.out());
+    // Every comma followed by three digits: a thousands separator as likely as a decimal comma.
+    Path us = Files.writeString(dir.resolve("us.csv"), "x1,label\n\"1,288\",yes\n\"12,500\",no\n\"300\",no\n");
+    var both = run("init", us.toString(), "--out", dir.resolve("us.yaml").toString());
+    assertTrue(both.out().contains("hold numbers written with a comma, a decimal comma or a thousands separator"),
+        both.out());
     assertTrue(!r.out().contains("\"x2\"") && !r.out().contains("\"label\"]"), r.out());
   }
 

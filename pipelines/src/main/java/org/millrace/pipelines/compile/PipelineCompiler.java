@@ -61,7 +61,7 @@ public final class PipelineCompiler {
     }
     List<NodeSpec> ordered = errors.isEmpty() ? order(file, byId, nodes, errors) : List.of();
     if (errors.isEmpty()) {
-      Map<String, NodeSpec> gated = withGates(nodes, gates(byId));
+      Map<String, NodeSpec> gated = withGates(nodes, gates(byId), dataSources(byId));
       if (gated != nodes) {
         ordered = order(file, byId, gated, errors);
       }
@@ -201,6 +201,18 @@ public final class PipelineCompiler {
     return new ChannelRef(producer, output, resolver);
   }
 
+  /** The nodes whose component writes Examples (the data a gate checks starts at one of them). */
+  private Set<String> dataSources(Map<String, RawNode> raw) {
+    var out = new HashSet<String>();
+    for (RawNode n : raw.values()) {
+      ComponentSpec<?> comp = registry.find(n.component()).orElseThrow();
+      if (comp.outputs().stream().anyMatch(o -> o.type().name().equals("Examples"))) {
+        out.add(n.id());
+      }
+    }
+    return out;
+  }
+
   /** The nodes whose component and parameters make them gates ({@link ComponentSpec#gate()}), in declaration order. */
   @SuppressWarnings({"unchecked", "rawtypes"})
   private Set<String> gates(Map<String, RawNode> raw) {
@@ -215,32 +227,53 @@ public final class PipelineCompiler {
   }
 
   /**
-   * The nodes with each gate added to the nodes that must wait for it: every node of the run that
-   * neither feeds a gate (it and its inputs, transitively, run before any verdict) nor starts from
-   * other data (shares no source node with the gate) runs after the gate, and is skipped when the gate
-   * fails. So an ExampleValidator that finds anomalies stops Transform, the Trainer, the Evaluator and
-   * the Pusher of the data it checked, though none reads its output. Returns {@code nodes} itself
-   * when there is no gate. No cycle can appear: the nodes that gain an edge feed no gate.
+   * The nodes with each gate added to the nodes that must wait for it. For each gate in turn, every
+   * node of the run that does not feed it (cannot reach it, through inputs or the gates added so far)
+   * and reads the same data (shares a data source with it: a node of no same-run input that writes
+   * Examples, so a curated schema shared by two branches does not join them) waits for the gate,
+   * and is skipped when the gate fails; an edge is added only where the node does not wait for the
+   * gate already through its upstream nodes (in the penguins pipeline one edge, validator to
+   * Transform: the Trainer, Evaluator and Pusher wait through it). So an ExampleValidator that finds
+   * anomalies stops Transform, the Trainer, the Evaluator and the Pusher of the data it checked,
+   * though none reads its output. Returns {@code nodes} itself when there is no gate. No cycle can
+   * appear: an edge goes only to a node that cannot reach the gate.
    */
-  static Map<String, NodeSpec> withGates(Map<String, NodeSpec> nodes, Set<String> gates) {
+  static Map<String, NodeSpec> withGates(Map<String, NodeSpec> nodes, Set<String> gates, Set<String> dataSources) {
     if (gates.isEmpty()) {
       return nodes;
     }
-    var ancestors = new HashMap<String, Set<String>>();
-    for (String id : nodes.keySet()) {
-      ancestors.put(id, ancestors(nodes, id));
+    var cur = new LinkedHashMap<>(nodes);
+    for (String g : gates) {
+      Set<String> gateSources = sources(cur, ancestors(cur, g), dataSources);
+      Set<String> feeding = ancestors(cur, g);
+      for (String id : topological(cur)) {
+        NodeSpec n = cur.get(id);
+        if (feeding.contains(id) || ancestors(cur, id).contains(g)
+            || java.util.Collections.disjoint(gateSources, sources(cur, ancestors(cur, id), dataSources))) {
+          continue;
+        }
+        var after = new ArrayList<>(n.after());
+        after.add(g);
+        cur.put(id, n.withAfter(after));
+      }
     }
-    var feeding = new HashSet<String>();
-    gates.forEach(g -> feeding.addAll(ancestors.get(g)));
-    var out = new LinkedHashMap<String, NodeSpec>();
-    for (NodeSpec n : nodes.values()) {
-      Set<String> mine = ancestors.get(n.id());
-      List<String> after = feeding.contains(n.id()) ? List.of() : gates.stream()
-          .filter(g -> !mine.contains(g) && !java.util.Collections.disjoint(sources(nodes, mine),
-              sources(nodes, ancestors.get(g)))).toList();
-      out.put(n.id(), after.isEmpty() ? n : n.withAfter(after));
+    return cur.equals(nodes) ? nodes : cur;
+  }
+
+  /** The node ids in an order where every node comes after the nodes it reads from and waits for. */
+  private static List<String> topological(Map<String, NodeSpec> nodes) {
+    var done = new LinkedHashSet<String>();
+    boolean progress = true;
+    while (progress && done.size() < nodes.size()) {
+      progress = false;
+      for (NodeSpec n : nodes.values()) {
+        if (!done.contains(n.id()) && n.upstream().stream().allMatch(u -> done.contains(u) || !nodes.containsKey(u))) {
+          done.add(n.id());
+          progress = true;
+        }
+      }
     }
-    return out;
+    return new ArrayList<>(done);
   }
 
   /** {@code id} and the nodes it reads from in the same run, transitively. */
@@ -256,11 +289,11 @@ public final class PipelineCompiler {
     return out;
   }
 
-  /** The nodes among {@code ids} that read from no other node of the run. */
-  private static Set<String> sources(Map<String, NodeSpec> nodes, Set<String> ids) {
+  /** The data sources ({@code dataSources}: nodes of no same-run input that write Examples) among {@code ids}. */
+  private static Set<String> sources(Map<String, NodeSpec> nodes, Set<String> ids, Set<String> dataSources) {
     var out = new HashSet<String>();
     for (String id : ids) {
-      if (nodes.containsKey(id) && nodes.get(id).upstream().isEmpty()) {
+      if (dataSources.contains(id) && nodes.containsKey(id) && nodes.get(id).upstream().isEmpty()) {
         out.add(id);
       }
     }

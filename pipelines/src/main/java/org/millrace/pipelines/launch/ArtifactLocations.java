@@ -108,10 +108,9 @@ public final class ArtifactLocations {
       throw new UncheckedIOException("cannot list " + dir, e);
     }
     try {
-      // Resume directories of executions recorded COMPLETE (killed before deleting them): the key prefix
-      // in the name must match the execution's, so that another store's execution of that id is not taken
-      // for this one's.
-      deleted.addAll(ResumeDirs.removeFinished(dir, (keyPrefix, id) -> store.getExecution(id)
+      // Resume directories of this store's executions recorded COMPLETE (killed before deleting them): marked
+      // with the store's id, and the key prefix in the name must match the execution's.
+      deleted.addAll(ResumeDirs.removeFinished(dir, storeId, (keyPrefix, id) -> store.getExecution(id)
           .filter(e -> e.state() == ExecutionState.COMPLETE)
           .flatMap(e -> e.property(Keys.CACHE_KEY))
           .map(k -> String.valueOf(k.raw()).startsWith(keyPrefix))

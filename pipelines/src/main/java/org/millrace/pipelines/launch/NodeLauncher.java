@@ -241,6 +241,12 @@ public final class NodeLauncher {
     // The resume directory belongs to this execution; a retry or a later resume with the same cache key takes
     // over the checkpoints a dead execution left, never those of a concurrent run (see ResumeDirs).
     ResumeDirs.Claim claim = ResumeDirs.claim(root.resolve(node.id()), key == null ? null : key.hash(), executionId);
+    try {
+      ResumeDirs.markStore(claim, storeId());
+    } catch (IOException | RuntimeException e) {
+      claim.close();
+      throw e;
+    }
     Path resume = claim.dir();
     var ctx = new LaunchContext(pipeline, runId, node.id(), executionId, scratch, resume, beamArgs, progress,
         consumers.getOrDefault(node.id(), Map.of()));

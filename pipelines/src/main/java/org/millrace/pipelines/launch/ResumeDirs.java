@@ -159,23 +159,48 @@ public final class ResumeDirs {
     }
   }
 
+  /** The file naming the metadata store whose execution made a resume directory ({@link #markStore}). */
+  private static final String STORE = ".store";
+  /** Prefix of a directory being deleted (renamed so first, under its lock). */
+  private static final String DELETING = ".deleting-";
+
   /**
-   * Deletes the resume directories under {@code nodeDir} whose execution {@code finished} says is
-   * done with them (given the directory's key prefix and execution id): those its owner was killed
-   * before deleting, after its outputs were recorded. No later execution claims one (the node is a
-   * cache hit from then on, or a new key), so it would stay. A directory some live process holds is
-   * left alone. Returns the deleted directories.
+   * Records in a claimed directory the store whose execution owns it, so that {@link
+   * #removeFinished} never takes another store's directory (two stores may share a pipeline root:
+   * their execution ids and cache keys can coincide) for one of its own.
    */
-  static List<Path> removeFinished(Path nodeDir, java.util.function.BiPredicate<String, Long> finished)
+  public static void markStore(Claim claim, String storeId) throws IOException {
+    Path marker = claim.dir().resolve(STORE);
+    if (!Files.exists(marker)) {
+      Files.writeString(marker, storeId);
+    }
+  }
+
+  /**
+   * Deletes the resume directories under {@code nodeDir} of store {@code storeId} whose execution
+   * {@code finished} says is done with them (given the directory's key prefix and execution id):
+   * those its owner was killed before deleting, after its outputs were recorded. No later execution
+   * claims one (the node is a cache hit from then on, or a new key), so it would stay. A directory
+   * some live process holds is left alone, and so is one without this store's mark. Each is renamed
+   * aside under its lock before it is deleted, so a claimant never finds it half deleted; what a
+   * process killed while deleting left aside goes too. Returns the deleted directories.
+   */
+  static List<Path> removeFinished(Path nodeDir, String storeId, java.util.function.BiPredicate<String, Long> finished)
       throws IOException {
     var deleted = new java.util.ArrayList<Path>();
     List<Path> dirs;
     try (Stream<Path> s = Files.list(nodeDir)) {
-      dirs = s.filter(p -> FINISHABLE.matcher(p.getFileName().toString()).matches() && Files.isDirectory(p)).toList();
+      dirs = s.filter(Files::isDirectory).toList();
     }
     for (Path dir : dirs) {
-      var m = FINISHABLE.matcher(dir.getFileName().toString());
-      if (!m.matches() || !finished.test(m.group(1), Long.parseLong(m.group(2)))) {
+      String name = dir.getFileName().toString();
+      if (name.startsWith(DELETING)) {
+        NodeLauncher.deleteTree(dir);
+        deleted.add(dir);
+        continue;
+      }
+      var m = FINISHABLE.matcher(name);
+      if (!m.matches() || !storeId.equals(readStore(dir)) || !finished.test(m.group(1), Long.parseLong(m.group(2)))) {
         continue;
       }
       try (FileChannel ch = FileChannel.open(dir.resolve(OWNER), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
@@ -183,19 +208,29 @@ public final class ResumeDirs {
         if (lock == null) {
           continue; // held: its execution's process is still deleting it, or another claims it
         }
+        Path aside = nodeDir.resolve(DELETING + name);
         try {
-          NodeLauncher.deleteTree(dir);
-          deleted.add(dir);
+          Files.move(dir, aside, StandardCopyOption.ATOMIC_MOVE);
         } finally {
           if (lock.isValid()) {
             lock.release();
           }
         }
+        NodeLauncher.deleteTree(aside);
+        deleted.add(dir);
       } catch (NoSuchFileException e) {
         // deleted or renamed meanwhile
       }
     }
     return deleted;
+  }
+
+  private static String readStore(Path dir) {
+    try {
+      return Files.readString(dir.resolve(STORE)).strip();
+    } catch (IOException e) {
+      return null; // made before directories were marked, or not a store's
+    }
   }
 
   /** A resume directory of an execution with a cache key: {@code .resume-<key prefix>-<execution id>}. */

@@ -64,20 +64,28 @@ class ResumeDirsTest {
     Path unknown;
     try (var a = ResumeDirs.claim(node, "abcdef0123456789ffff", 10);
         var b = ResumeDirs.claim(node, "0123456789abcdefffff", 11)) {
+      ResumeDirs.markStore(a, "store-1");
+      ResumeDirs.markStore(b, "store-1");
       finished = a.dir();
       unknown = b.dir();
       Files.writeString(finished.resolve("state.json"), "{}");
     }
     try (var held = ResumeDirs.claim(node, "abcdef0123456789ffff", 14)) {
       // 10's directory was taken over by 14, held: nothing is deleted while it is.
-      assertEquals(java.util.List.of(), ResumeDirs.removeFinished(node, (key, id) -> key.equals("abcdef0123456789")));
+      assertEquals(java.util.List.of(), ResumeDirs.removeFinished(node, "store-1",
+          (key, id) -> key.equals("abcdef0123456789")));
       finished = held.dir();
     }
     Path done = finished;
-    var deleted = ResumeDirs.removeFinished(node, (key, id) -> key.equals("abcdef0123456789") && id == 14);
+    // Another store sharing the root, whose execution 14 of the same key finished: not its directory.
+    assertEquals(java.util.List.of(), ResumeDirs.removeFinished(node, "store-2", (key, id) -> true));
+    var deleted = ResumeDirs.removeFinished(node, "store-1", (key, id) -> key.equals("abcdef0123456789") && id == 14);
     assertEquals(java.util.List.of(done), deleted);
     assertFalse(Files.exists(done));
     assertTrue(Files.isDirectory(unknown), "a directory of an execution not known to be finished expected to stay");
+    try (var listing = Files.list(node)) {
+      assertTrue(listing.noneMatch(p -> p.getFileName().toString().startsWith(".deleting-")), "nothing left aside");
+    }
   }
 
   /**

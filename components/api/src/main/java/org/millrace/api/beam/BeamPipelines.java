@@ -120,8 +120,9 @@ public final class BeamPipelines {
 
   /** Whether the arguments name Beam's Spark runner on a standalone master ({@code spark://}). */
   static boolean standaloneSpark(List<String> args) {
-    boolean spark = args.stream().anyMatch(a -> a.startsWith("--runner=") && a.substring("--runner=".length())
-        .toLowerCase(java.util.Locale.ROOT).replaceFirst("runner$", "").equals("spark"));
+    // SparkRunner, spark, or the class's full name.
+    boolean spark = args.stream().anyMatch(a -> a.startsWith("--runner=") && a.substring(a.lastIndexOf('.') + 1)
+        .replaceFirst("^--runner=", "").toLowerCase(java.util.Locale.ROOT).replaceFirst("runner$", "").equals("spark"));
     return spark && args.stream().anyMatch(a -> a.startsWith("--sparkMaster=spark://"));
   }
 

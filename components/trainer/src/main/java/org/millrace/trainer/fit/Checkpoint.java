@@ -90,7 +90,7 @@ public record Checkpoint(String fingerprint, int epoch, int batch, long step, fl
    * have (all of them when it is another training's, by fingerprint, or holds more than this one),
    * after cutting off whatever follows that checkpoint's bytes; returns the file's length after.
    */
-  private long appendHistory(Path dir) throws IOException {
+  long appendHistory(Path dir) throws IOException {
     int count = 0;
     long bytes = 0;
     JsonNode published = publishedState(dir);
@@ -107,6 +107,12 @@ public record Checkpoint(String fingerprint, int epoch, int batch, long step, fl
         // Shorter than the published checkpoint says: write it whole again.
         count = 0;
         bytes = 0;
+      }
+      if (bytes == 0 && published != null) {
+        // The history is written anew over what the published checkpoint reads (another training's, or a
+        // file cut short): unpublish it first, so that a kill before this one is published leaves no
+        // checkpoint rather than one whose history is gone.
+        Files.deleteIfExists(dir.resolve(LATEST));
       }
       file.setLength(bytes);
       file.seek(bytes);

@@ -83,6 +83,23 @@ class CheckpointTest {
     assertEquals(epochs(2).toString(), Checkpoint.readLatest(dir).history().toString());
   }
 
+  /**
+   * Another training's checkpoint in the directory: its history is written over, so it is
+   * unpublished first. A kill after the history is written, before the new checkpoint is published,
+   * leaves no checkpoint, not one whose history file no longer holds its epochs (every later resume
+   * failed reading it).
+   */
+  @Test
+  void writingOverAnotherTrainingsHistoryUnpublishesItFirst() throws Exception {
+    checkpoint("fp-a", epochs(5), 50).write(dir);
+    checkpoint("fp-b", epochs(2), 20).appendHistory(dir); // the write's first step, then killed
+    assertEquals(null, Checkpoint.readLatest(dir));
+    // The same training going on appends without unpublishing.
+    checkpoint("fp-b", epochs(2), 20).write(dir);
+    checkpoint("fp-b", epochs(3), 30).appendHistory(dir);
+    assertEquals(2, Checkpoint.readLatest(dir).history().size());
+  }
+
   @Test
   void aHistoryFileCutShortIsNamed() throws Exception {
     checkpoint("fp", epochs(3), 30).write(dir);
