@@ -59,6 +59,9 @@ class ValidatorGateIT {
     }
     assertEquals(List.of("1"), ModelPushIT.listVersions(dir.resolve("registry/penguins")),
         "no model published from the drifted data");
+    // Not "resume with": a resume reruns the check over the same data.
+    assertTrue(table.contains("the data failed the checks of 'validator' (above), and nothing after them ran")
+        && !table.contains("resume with"), table);
   }
 
   /**

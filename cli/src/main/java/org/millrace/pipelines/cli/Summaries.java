@@ -37,6 +37,13 @@ final class Summaries {
       out.println("  the parameters of " + (misconfigured.size() == 1 ? "node '" + misconfigured.get(0) + "'"
           : "nodes " + misconfigured) + " are wrong (the error above): correct the pipeline file and run it again"
           + " (a resume reruns the parameters as they were)");
+    } else if (r.nodes().stream().anyMatch(n -> n.gate() && n.state().equals("FAILED"))) {
+      // A resume reruns the check over the same data: it would fail the same way.
+      String gates = String.join(", ", r.nodes().stream().filter(n -> n.gate() && n.state().equals("FAILED"))
+          .map(n -> "'" + n.node() + "'").toList());
+      out.println("  the data failed the checks of " + gates + " (above), and nothing after them ran: correct the"
+          + " data (or the schema), or record anomalies without stopping (fail_on_anomalies: false), and run the"
+          + " pipeline again");
     } else if (!r.succeeded()) {
       out.println("  resume with: millrace resume " + r.runId());
     }

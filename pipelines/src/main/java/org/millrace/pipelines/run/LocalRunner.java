@@ -312,8 +312,9 @@ public final class LocalRunner {
         outputs.put(o.node(), o.outputs());
         NodeResult r = result(spec.node(o.node()).orElseThrow(), o.state().name(), o.executionId(),
             o.durationMillis(), o.outputs(), o.error());
-        results.put(o.node(), o.misconfigured() ? new NodeResult(r.node(), r.component(), r.state(), r.executionId(),
-            r.durationMillis(), r.outputUris(), r.error(), true) : r);
+        boolean gate = spec.nodes().stream().anyMatch(other -> other.after().contains(o.node()));
+        results.put(o.node(), o.misconfigured() || gate ? new NodeResult(r.node(), r.component(), r.state(),
+            r.executionId(), r.durationMillis(), r.outputUris(), r.error(), o.misconfigured(), gate) : r);
         LOG.info("node {} {}{}", o.node(), o.state(), o.error() == null ? "" : ": " + o.error());
       }
     } catch (InterruptedException e) {
