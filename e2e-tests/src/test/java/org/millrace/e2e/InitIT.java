@@ -157,6 +157,20 @@ class InitIT {
     var run = cli.run("run", Cli.relocate(yaml, out).toString());
     assertEquals(0, run.code(), run.toString());
 
+    // --delimiter chooses against the sniffer: ',' reads the export as one column, the label, which init
+    // refuses, pointing at --delimiter (it wrote a pipeline that failed at Transform, exit 0); a separator
+    // of two characters is refused.
+    var comma = cli.run("init", data.toString(), "--delimiter", ",", "--out", dir.resolve("comma.yaml").toString());
+    assertEquals(2, comma.code(), comma.toString());
+    assertTrue(comma.err().contains(data + ": expected a column to predict from besides the label, got one column,"
+        + " \"price;weight;notes;colour;label\" (read with the separator ',': is the file separated by another?"
+        + " --delimiter)"), comma.toString());
+    assertTrue(!Files.exists(dir.resolve("comma.yaml")), "no pipeline written");
+    var two = cli.run("init", data.toString(), "--delimiter", ";;", "--out", dir.resolve("two.yaml").toString());
+    assertEquals(2, two.code(), two.toString());
+    assertTrue(two.err().contains("--delimiter expected one ASCII character other than '\"' (\\t for tab), got ';;'"),
+        two.toString());
+
     // One class only: refused by init, naming the file, the label and the class.
     Path oneClass = Files.writeString(dir.resolve("one.csv"), "x,label\n1,yes\n2,yes\n3,yes\n");
     var refused = cli.run("init", oneClass.toString(), "--out", dir.resolve("one.yaml").toString());

@@ -10,7 +10,6 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Arrays;
 import java.util.HexFormat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,9 +20,10 @@ import org.slf4j.LoggerFactory;
  * there. Left to themselves, both copy their library out of their jar into the temporary directory
  * on every start (sqlite-jdbc's about 0.1 s of every command) and leave the copy behind when the
  * JVM is killed: one more file in {@code /tmp} per {@code kill -9}. A copy is named by its version
- * and content hash, written under a temporary name and renamed, so a reader never loads a partial
- * file; a cached file that differs from the jar's library is replaced; the cache is used only when
- * it and its parent are this user's and no one else may write them. When the library's own path property is set, the jar has no library for this
+ * and a hash of the jar it comes from (place, time, size), written under a temporary name and
+ * renamed, so a reader never loads a partial file; a cached file of the wrong size is replaced; the
+ * cache is used only when it and its parent are this user's and no one else may write them (so no
+ * one else can have put a file of that name there). When the library's own path property is set, the jar has no library for this
  * platform, or the cache cannot be written, the library does as it always does.
  */
 public final class NativeCache {
@@ -94,29 +94,43 @@ public final class NativeCache {
    * null if the jar has none.
    */
   static Path cached(Class<?> owner, Path dir, String resource, String fileName) throws IOException {
-    byte[] library;
-    try (InputStream in = owner.getResourceAsStream(resource)) {
-      if (in == null) {
-        return null;
-      }
-      library = in.readAllBytes();
+    java.net.URL url = owner.getResource(resource);
+    if (url == null) {
+      return null;
     }
+    var connection = url.openConnection();
+    long size = connection.getContentLengthLong();
     ownDirectory(dir);
-    // Named by content too: two installs whose versions share a name (snappy-java says 1.1.10 for every
-    // 1.1.10.x) do not replace each other's file between one's check and its load.
-    Path target = dir.resolve(hashed(fileName, library));
-    if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS) && Files.size(target) == library.length
-        && Arrays.equals(Files.readAllBytes(target), library)) {
+    // Named by the jar it comes from (its place, size and time) rather than by the content, which every
+    // command would then read and hash (2.8 MB of Aparapi's for the commands that run pipelines): two
+    // installs whose versions share a name (snappy-java says 1.1.10 for every 1.1.10.x) do not replace
+    // each other's file between one's check and its load, and a jar replaced in place gets a new name.
+    Path target = dir.resolve(hashed(fileName, (url + "\n" + jarTime(owner) + "\n" + size)
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS) && Files.size(target) == size) {
       return target;
     }
     Path temp = Files.createTempFile(dir, fileName, ".tmp");
-    try {
-      Files.write(temp, library);
+    try (InputStream in = connection.getInputStream()) {
+      Files.copy(in, temp, StandardCopyOption.REPLACE_EXISTING);
+      if (Files.size(temp) != size) {
+        throw new IOException("copied " + Files.size(temp) + " bytes of " + resource + ", expected " + size);
+      }
       Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } finally {
       Files.deleteIfExists(temp);
     }
     return target;
+  }
+
+  /** When the jar (or directory) holding {@code owner} was last written; 0 when that is unknown. */
+  private static long jarTime(Class<?> owner) {
+    try {
+      var source = owner.getProtectionDomain().getCodeSource();
+      return source == null ? 0 : Files.getLastModifiedTime(Path.of(source.getLocation().toURI())).toMillis();
+    } catch (IOException | java.net.URISyntaxException | RuntimeException e) {
+      return 0;
+    }
   }
 
   /** {@code name} with the first 16 hex digits of {@code bytes}' SHA-256 before its extension. */

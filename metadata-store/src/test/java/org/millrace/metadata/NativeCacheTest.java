@@ -15,8 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * sqlite-jdbc's native library is copied into the cache once, whole, and reused; a cached file of
- * the wrong size (a copy cut short by hand) or content (another build) is replaced; a platform the
- * jar has no library for leaves sqlite-jdbc to itself.
+ * the wrong size (a copy cut short by hand) is replaced; a platform the jar has no library for leaves
+ * sqlite-jdbc to itself.
  */
 class NativeCacheTest {
   private static final String RESOURCE = "/org/sqlite/native/"
@@ -40,12 +40,6 @@ class NativeCacheTest {
     assertEquals(old, Files.getLastModifiedTime(cached), "a whole cached copy is reused, not rewritten");
 
     Files.write(cached, java.util.Arrays.copyOf(library, library.length / 2));
-    assertEquals(cached, NativeCache.cached(org.sqlite.JDBC.class, dir.resolve("native"), RESOURCE, "v-lib.so"));
-    assertArrayEquals(library, Files.readAllBytes(cached));
-    // Another build's library of the same size under the same name (snappy-java names 1.1.10.x all 1.1.10).
-    byte[] other = library.clone();
-    other[other.length / 2] ^= 1;
-    Files.write(cached, other);
     assertEquals(cached, NativeCache.cached(org.sqlite.JDBC.class, dir.resolve("native"), RESOURCE, "v-lib.so"));
     assertArrayEquals(library, Files.readAllBytes(cached));
     try (var files = Files.list(dir.resolve("native"))) {

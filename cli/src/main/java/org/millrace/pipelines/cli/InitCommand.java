@@ -90,6 +90,13 @@ final class InitCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--label expected one of the columns " + profile.names() + " of " + data
           + ", got '" + label + "'");
     }
+    if (profile.columns.size() == 1) {
+      // Nothing to learn from: a pipeline whose label is the only column fails at Transform ("every column is
+      // the label"); most often the file is separated by another character than the one read with.
+      throw new IllegalArgumentException(data + ": expected a column to predict from besides the label, got one"
+          + " column, " + JSON.writeValueAsString(label) + " (read with the separator '" + (profile.delimiter
+              .equals("\t") ? "\\t" : profile.delimiter) + "': is the file separated by another? --delimiter)");
+    }
     if (profile.rows == 0) {
       throw new IllegalArgumentException(data + ": expected data rows after the header, got none");
     }
@@ -115,8 +122,7 @@ final class InitCommand implements Callable<Integer> {
       throw new IllegalArgumentException(data + ": classification expected at least 2 classes in the label '" + label
           + "', got " + (lc.counts.isEmpty() ? "no value" : "only " + JSON.writeValueAsString(
               lc.counts.keySet().iterator().next())) + " in " + profile.rows + " rows"
-          + (profile.columns.size() == 1 ? " (one column: is the file separated by something else? --delimiter)"
-              : ". Choose another --label"));
+          + ". Choose another --label");
     }
     String yaml = yaml(profile, lc, theTask, pipelineName);
     Path parent = target.toAbsolutePath().getParent();
