@@ -34,6 +34,9 @@ class ValidatorGateIT {
     MillraceProcess.Result first = cli.run("run", yaml.toString());
     assertEquals(0, first.code(), first.toString());
     assertEquals(List.of("1"), ModelPushIT.listVersions(dir.resolve("registry/penguins")));
+    // From past the gate, on the data it passed: runs (the nodes cached).
+    MillraceProcess.Result passed = cli.run("run", yaml.toString(), "--from", "transform");
+    assertEquals(0, passed.code(), passed.toString());
     // runs show says what ExampleGen counted (docs/pipelines.md said it did; it showed no count).
     MillraceProcess.Result show = cli.run("runs", "show", first.runId());
     assertTrue(show.out().contains("ingest.examples: rows_read 344, rejected_rows 0, row_count_eval "), show.toString());
@@ -62,6 +65,27 @@ class ValidatorGateIT {
     // Not "resume with": a resume reruns the check over the same data.
     assertTrue(table.contains("the data failed the checks of 'validator' (above), and nothing after them ran")
         && !table.contains("resume with"), table);
+
+    // A run from past the gate does not train on the data the gate failed: it ran Transform to the Pusher
+    // on the drifted data and published it, without a word.
+    MillraceProcess.Result past = cli.run("run", yaml.toString(), "--from", "transform");
+    assertEquals(1, past.code(), past.toString());
+    assertTrue(past.out().lines().anyMatch(l -> l.startsWith("transform ") && l.contains("SKIPPED")
+        && l.contains("gate 'validator' failed on this node's data (from run " + second.runId() + "), in run "
+            + second.runId())), past.toString());
+    assertTrue(past.out().lines().anyMatch(l -> l.startsWith("pusher ") && l.contains("SKIPPED")
+        && l.contains("gate 'validator' failed")), past.toString());
+    assertTrue(past.out().contains("nothing failed in this run") && !past.out().contains("resume with"),
+        past.toString());
+    // New data ingested alone has not been checked at all: the run from past the gate is refused too.
+    Files.write(data, rows.subList(0, rows.size() - 1));
+    assertEquals(0, cli.run("run", yaml.toString(), "--only", "ingest").code());
+    MillraceProcess.Result unchecked = cli.run("run", yaml.toString(), "--from", "transform");
+    assertEquals(1, unchecked.code(), unchecked.toString());
+    assertTrue(unchecked.out().lines().anyMatch(l -> l.startsWith("transform ") && l.contains("SKIPPED")
+        && l.contains("gate 'validator' has not checked this node's data (from run ")), unchecked.toString());
+    assertEquals(List.of("1"), ModelPushIT.listVersions(dir.resolve("registry/penguins")),
+        "no model published from data that failed or skipped the checks");
   }
 
   /**

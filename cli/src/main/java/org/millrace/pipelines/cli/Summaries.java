@@ -44,6 +44,9 @@ final class Summaries {
       out.println("  the data failed the checks of " + gates + " (above), and nothing after them ran: correct the"
           + " data (or the schema), or record anomalies without stopping (fail_on_anomalies: false), and run the"
           + " pipeline again");
+    } else if (!r.succeeded() && r.nodes().stream().noneMatch(n -> n.state().equals("FAILED"))) {
+      // Skipped for what lies outside the run (a gate not part of it): a resume would skip them again.
+      out.println("  nothing failed in this run: the skipped nodes say what they wait for (above)");
     } else if (!r.succeeded()) {
       out.println("  resume with: millrace resume " + r.runId());
     }

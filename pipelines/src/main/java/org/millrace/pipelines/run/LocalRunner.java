@@ -292,6 +292,11 @@ public final class LocalRunner {
             results.put(n.id(), result(n, "FAILED", -1, 0, Map.of(), e.getMessage()));
             continue;
           }
+          Optional<String> unchecked = gateNotPassed(spec, n, selected, inputs);
+          if (unchecked.isPresent()) {
+            results.put(n.id(), result(n, "SKIPPED", -1, 0, Map.of(), unchecked.get()));
+            continue;
+          }
           LOG.info("node {} ({}) starting", n.id(), n.component());
           completion.submit(() -> launcher.launch(n, inputs));
           running++;
@@ -369,6 +374,88 @@ public final class LocalRunner {
   private OptionalLong spanInThisRun(Map<String, Map<String, List<Artifact>>> outputs, ChannelRef ref) {
     List<Artifact> own = outputs.getOrDefault(ref.node(), Map.of()).getOrDefault(ref.output(), List.of());
     return own.isEmpty() ? OptionalLong.empty() : queries.spanOf(own.get(0));
+  }
+
+  /** How far back through the store's events the data a node reads, or a gate checked, is looked for. */
+  private static final int GATE_HOPS = 16;
+
+  /**
+   * Why node {@code n} may not run on {@code inputs} when a gate it waits for ({@link NodeSpec#after})
+   * is not part of this run ({@code --from}, {@code --only} past it, or a resume of such a run): the
+   * data it reads (the Examples its inputs were made from, as the gate's data sources wrote them)
+   * must have been checked by the gate, and the gate's newest execution that checked it must have
+   * passed. So a {@code --from transform} after a run whose validator failed, or after an {@code
+   * --only} ingest of new data, is refused, not trained on data that failed or skipped the checks.
+   * Empty when every such gate passed the data (or the inputs were made from none of its sources).
+   */
+  private Optional<String> gateNotPassed(PipelineSpec spec, NodeSpec n, Set<String> selected,
+      Map<String, List<Artifact>> inputs) {
+    for (String g : n.after()) {
+      if (selected.contains(g)) {
+        continue; // in this run: its outcome is this run's (a failure skips n as an upstream node's)
+      }
+      Set<String> sources = new java.util.HashSet<>();
+      for (String id : spec.upstreamOf(g)) {
+        NodeSpec u = spec.node(id).orElseThrow();
+        if (u.inputs().values().stream().flatMap(List::stream).noneMatch(ChannelRef::sameRun)
+            && registry.get(u.component()).outputs().stream().anyMatch(o -> o.type().name().equals("Examples"))) {
+          sources.add(id);
+        }
+      }
+      // What the gate checked and what n reads: the lineage of their inputs of this run (statistics, schema,
+      // examples), not of a baseline from an earlier run (the previous statistics a drift check compares with).
+      var data = new java.util.TreeMap<Long, String>(); // the Examples n reads, by id: the run that ingested them
+      for (var e : inputs.entrySet()) {
+        if (!sameRun(n, e.getKey())) {
+          continue;
+        }
+        for (Artifact a : e.getValue()) {
+          var up = store.lineage(org.millrace.metadata.LineageQuery.fromArtifact(a.id(),
+              org.millrace.metadata.LineageQuery.Direction.UPSTREAM, GATE_HOPS));
+          for (Artifact x : up.artifacts()) {
+            up.producerOf(x.id()).filter(p -> sources.contains(StoreQueries.stringProp(p, Keys.NODE)))
+                .ifPresent(p -> data.put(x.id(), StoreQueries.runIdOf(p)));
+          }
+        }
+      }
+      if (data.isEmpty()) {
+        continue;
+      }
+      String made = "this node's data (from run " + String.join(", ", data.values().stream().distinct().toList())
+          + ")";
+      NodeSpec gate = spec.node(g).orElseThrow();
+      Execution verdict = null;
+      for (Execution e : queries.nodeExecutions(spec.name(), g,
+          Set.of(ExecutionState.COMPLETE, ExecutionState.CACHED, ExecutionState.FAILED))) {
+        var checked = new java.util.HashSet<Long>();
+        for (var in : store.getEventsByExecutionIds(List.of(e.id()))) {
+          if (in.type() == org.millrace.metadata.EventType.INPUT && sameRun(gate, in.key())) {
+            store.lineage(org.millrace.metadata.LineageQuery.fromArtifact(in.artifactId(),
+                org.millrace.metadata.LineageQuery.Direction.UPSTREAM, GATE_HOPS)).artifacts()
+                .forEach(a -> checked.add(a.id()));
+          }
+        }
+        if (checked.containsAll(data.keySet())) {
+          verdict = e;
+          break;
+        }
+      }
+      if (verdict == null) {
+        return Optional.of("gate '" + g + "' has not checked " + made + ", and is not part of this run: run"
+            + " from it (--from " + g + ") or the whole pipeline");
+      }
+      if (verdict.state() == ExecutionState.FAILED) {
+        return Optional.of("gate '" + g + "' failed on " + made + ", in run " + StoreQueries.runIdOf(verdict)
+            + ": correct the data (or the schema) and run the pipeline again");
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Whether input {@code key} of node {@code n} comes from this run's nodes (not through a resolver). */
+  private static boolean sameRun(NodeSpec n, String key) {
+    List<ChannelRef> refs = n.inputs().get(key);
+    return refs != null && !refs.isEmpty() && refs.stream().allMatch(ChannelRef::sameRun);
   }
 
   private static NodeResult result(NodeSpec n, String state, long id, long ms, Map<String, List<Artifact>> outs,
