@@ -161,6 +161,10 @@ final class InitCommand implements Callable<Integer> {
           thousands ? "a comma, a decimal comma or a thousands separator" : "a decimal comma",
           profile.column(commas.get(0)).counts.keySet().stream().filter(v -> v.contains(",")).findFirst().orElseThrow());
     }
+    List<String> numbered = identifiers(profile, lc);
+    if (!numbered.isEmpty()) {
+      o.printf("init: %s: %s; left out (features: exclude)%n", JSON.writeValueAsString(numbered), IDENTIFIER_REASON);
+    }
     List<String> spaced = spaced(profile);
     if (!spaced.isEmpty()) {
       o.printf("init: warning: %s begin or end with spaces (is the file separated by '%s '?): ExampleGen keeps"
@@ -329,13 +333,26 @@ final class InitCommand implements Callable<Integer> {
       }
       nan |= c.type() == FeatureType.FLOAT && c.counts.keySet().stream().anyMatch(InitCommand::notFinite);
     }
-    if (!excluded.isEmpty() || !empty.isEmpty()) {
+    List<String> numbered = identifiers(p, lc);
+    if (!excluded.isEmpty() || !empty.isEmpty() || !numbered.isEmpty()) {
       var all = new ArrayList<>(excluded);
+      all.addAll(numbered);
       all.addAll(empty);
-      sb.append("        exclude: ").append(JSON.writeValueAsString(all)).append("   # ")
-          .append(excluded.isEmpty() ? "" : "nearly one value per row (or over " + DataProfile.MAX_DISTINCT
-              + " values): an identifier or a date, not a feature" + (empty.isEmpty() ? "" : "; "))
-          .append(empty.isEmpty() ? "" : JSON.writeValueAsString(empty) + ": no value in any row").append('\n');
+      var why = new ArrayList<String>();
+      if (!excluded.isEmpty()) {
+        why.add((numbered.isEmpty() && empty.isEmpty() ? "" : JSON.writeValueAsString(excluded) + ": ")
+            + "nearly one value per row (or over " + DataProfile.MAX_DISTINCT + " values): an identifier or a date,"
+            + " not a feature");
+      }
+      if (!numbered.isEmpty()) {
+        why.add((excluded.isEmpty() && empty.isEmpty() ? "" : JSON.writeValueAsString(numbered) + ": ")
+            + IDENTIFIER_REASON);
+      }
+      if (!empty.isEmpty()) {
+        why.add(JSON.writeValueAsString(empty) + ": no value in any row");
+      }
+      sb.append("        exclude: ").append(JSON.writeValueAsString(all)).append("   # ").append(String.join("; ", why))
+          .append('\n');
     }
     if (nan) {
       sb.append("      nan_policy: missing            # NaN or infinite numbers in the file count as missing values"
@@ -387,6 +404,56 @@ final class InitCommand implements Callable<Integer> {
     sb.append("    inputs: {model: trainer.model, blessing: evaluator.blessing}\n");
     sb.append("    parameters: {base_dir: .millrace/registry, model_name: ").append(pipelineName).append("}\n");
     return sb.toString();
+  }
+
+  static final String IDENTIFIER_REASON = "a different whole number in every row, named or numbered like an"
+      + " identifier: a row's number, not a feature";
+
+  /** {@code id}, {@code customer_id}, {@code Row No}, {@code Unnamed: 0} (pandas's index), any case. */
+  private static final java.util.regex.Pattern IDENTIFIER_NAME = java.util.regex.Pattern.compile(
+      "(?i)id|ids|idx|index|key|row|rownum|row[ _.-]?(id|no|nr|num|number)|unnamed: ?0|.+[ _.-](id|key|no|nr)");
+  /** {@code customerId}, {@code orderID}: camel case, so that {@code paid} or {@code humid} are not. */
+  private static final java.util.regex.Pattern CAMEL_IDENTIFIER = java.util.regex.Pattern.compile(
+      ".*[a-z](Id|ID|Key|No|Nr)");
+
+  /**
+   * Whole-number columns other than the label that identify rows: every value different, and named
+   * as an identifier ({@code id}, {@code customer_id}, {@code orderId}, {@code Unnamed: 0}, pandas's
+   * index) or numbering the rows (each whole number from 0 or 1 up once, over more than 20 rows).
+   * {@code features: auto} took them as numeric features (an audit: an order id, z-scored, beside
+   * the measurements).
+   */
+  static List<String> identifiers(DataProfile p, DataProfile.Column lc) {
+    var out = new ArrayList<String>();
+    for (DataProfile.Column c : p.columns) {
+      long present = p.rows - c.missing;
+      if (c == lc || c.type() != FeatureType.INT || present < 2 || c.counts.values().stream().anyMatch(n -> n > 1)
+          || !c.moreDistinct && c.counts.size() != present) {
+        continue;
+      }
+      String name = c.name().strip();
+      boolean named = IDENTIFIER_NAME.matcher(name).matches() || CAMEL_IDENTIFIER.matcher(name).matches();
+      boolean numbering = false;
+      if (!c.moreDistinct && present > 20) {
+        try {
+          long min = Long.MAX_VALUE;
+          long max = Long.MIN_VALUE;
+          for (String v : c.counts.keySet()) {
+            long x = Long.parseLong(v.strip());
+            min = Math.min(min, x);
+            max = Math.max(max, x);
+          }
+          // Rows numbered from 0 or 1 (a year per row, 1990 to 2020, is a feature).
+          numbering = (min == 0 || min == 1) && max - min == present - 1;
+        } catch (NumberFormatException e) {
+          numbering = false; // a whole number ExampleGen reads and Long does not: not a row's number
+        }
+      }
+      if (named || numbering) {
+        out.add(c.name());
+      }
+    }
+    return out;
   }
 
   /**

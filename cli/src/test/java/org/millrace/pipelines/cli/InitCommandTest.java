@@ -193,4 +193,30 @@ class InitCommandTest {
     assertEquals(2, r.code());
     assertTrue(r.err().contains(zip + ": expected a file ExampleGen reads"), r.err());
   }
+
+  /**
+   * Whole numbers that identify rows are left out of the features: an id column, a camel-case
+   * orderId, and pandas's unnamed index (0 to n-1); a measurement with a different whole number in
+   * every row, a year per row from 1990, and a column named 'paid' are kept.
+   */
+  @Test
+  void wholeNumberIdentifiersAreLeftOut() throws Exception {
+    var lines = new ArrayList<String>(List.of("Unnamed: 0,customer_id,orderId,year,weight_g,paid,y"));
+    for (int i = 0; i < 40; i++) {
+      lines.add(i + "," + (1000 + 7 * i) + "," + (90_000 - 13 * i) + "," + (1990 + i) + "," + (3000 + 37 * i * i % 1001)
+          + "," + (i % 3) + "," + (i % 2 == 0 ? "a" : "b"));
+    }
+    Path data = Files.write(dir.resolve("ids.csv"), lines);
+    Path out = dir.resolve("ids.yaml");
+    var r = run("init", data.toString(), "--label", "y", "--out", out.toString());
+    assertEquals(0, r.code(), r.err());
+    String yaml = Files.readString(out);
+    assertTrue(yaml.contains("exclude: [\"Unnamed: 0\",\"customer_id\",\"orderId\"]   # a different whole number"), yaml);
+    assertTrue(yaml.contains(InitCommand.IDENTIFIER_REASON), yaml);
+    assertTrue(r.out().contains(InitCommand.IDENTIFIER_REASON + "; left out (features: exclude)"), r.out());
+    for (String kept : List.of("year", "weight_g", "paid")) {
+      assertTrue(!yaml.lines().filter(l -> l.contains("exclude:")).findFirst().orElse("").contains("\"" + kept + "\""),
+          kept + " expected kept:\n" + yaml);
+    }
+  }
 }
