@@ -30,24 +30,31 @@ public final class SchemaInference {
     }
   }
 
-  /** The header's column names; fails naming the file when there is no header. */
+  /**
+   * The header's column names; fails naming the file when there is no header. A column without a
+   * name is named as pandas names it, {@code Unnamed: <i>} (i counted from 0): pandas's {@code
+   * to_csv} writes its index so, and a trailing separator ends a header so.
+   */
   public static List<String> header(CsvReader reader, String file) throws IOException {
     CsvRecord h = reader.next();
     if (h == null || h.fields() == null || h.fields().isEmpty() || h.fields().stream().allMatch(String::isBlank)) {
       throw new IllegalArgumentException(file + " line 1: expected a header row of column names, got "
           + (h == null ? "an empty file" : h.error() != null ? h.error() : "'" + h.raw() + "'"));
     }
-    var seen = new java.util.HashMap<String, Integer>();
+    var names = new java.util.ArrayList<String>(h.fields().size());
     for (int i = 0; i < h.fields().size(); i++) {
       String name = h.fields().get(i);
-      Integer before = seen.putIfAbsent(name, i + 1);
-      if (name.isBlank() || before != null) {
-        throw new IllegalArgumentException(file + " line 1: expected unique, non-empty column names, got "
-            + (name.isBlank() ? "an empty name for column " + (i + 1) : "'" + name + "' as columns " + before + " and "
-            + (i + 1)) + " of " + h.fields());
+      names.add(name.isBlank() ? "Unnamed: " + i : name);
+    }
+    var seen = new java.util.HashMap<String, Integer>();
+    for (int i = 0; i < names.size(); i++) {
+      Integer before = seen.putIfAbsent(names.get(i), i + 1);
+      if (before != null) {
+        throw new IllegalArgumentException(file + " line 1: expected unique column names, got '" + names.get(i)
+            + "' as columns " + before + " and " + (i + 1) + " of " + h.fields());
       }
     }
-    return h.fields();
+    return List.copyOf(names);
   }
 
   private static final Feature INT = Feature.of("x", FeatureType.INT, true);
