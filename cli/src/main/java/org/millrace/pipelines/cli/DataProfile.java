@@ -182,7 +182,7 @@ final class DataProfile {
   /** ExampleGen's parameters for {@code path} with defaults but for the delimiter and typing sample (null: default). */
   private static ExampleGenParams params(String path, String delimiter, Integer inferRows) {
     return new ExampleGenParams(path, null, delimiter, null, null, inferRows, null, null, null, null, null, null, null,
-        null, null, null, null, null, null, null);
+        null, null, null, null, null, null, null, null);
   }
 
   /** Candidate CSV delimiters, the default first. */

@@ -161,6 +161,12 @@ final class InitCommand implements Callable<Integer> {
           thousands ? "a comma, a decimal comma or a thousands separator" : "a decimal comma",
           profile.column(commas.get(0)).counts.keySet().stream().filter(v -> v.contains(",")).findFirst().orElseThrow());
     }
+    List<String> codes = codes(profile, lc);
+    if (!codes.isEmpty()) {
+      o.printf("init: %s: whole numbers written with leading zeros ('%s'): codes, read as text (column_types)%n",
+          JSON.writeValueAsString(codes), profile.column(codes.get(0)).counts.keySet().stream()
+              .filter(v -> LEADING_ZERO.matcher(v).matches()).map(String::strip).sorted().findFirst().orElseThrow());
+    }
     List<String> numbered = identifiers(profile, lc);
     if (!numbered.isEmpty()) {
       o.printf("init: %s: %s; left out (features: exclude)%n", JSON.writeValueAsString(numbered), IDENTIFIER_REASON);
@@ -273,6 +279,15 @@ final class InitCommand implements Callable<Integer> {
       sb.append(String.format(Locale.ROOT, "      %-30s# %s%n", "infer_sample_rows: " + p.inferRows,
           "types from every row: past the first 1000 a column's values change type"));
     }
+    List<String> codes = codes(p, lc);
+    if (!codes.isEmpty()) {
+      var types = new ArrayList<String>();
+      for (String c : codes) {
+        types.add(JSON.writeValueAsString(c) + ": string");
+      }
+      sb.append(String.format(Locale.ROOT, "      %-29s # %s%n", "column_types: {" + String.join(", ", types) + "}",
+          "whole numbers written with leading zeros: codes, read as text (as numbers 02134 would be 2134)"));
+    }
     sb.append("      split_ratios: {train: 2, eval: 1}\n");
     sb.append("      label: ").append(JSON.writeValueAsString(label)).append('\n');
     if (lc.missing > 0) {
@@ -327,7 +342,7 @@ final class InitCommand implements Callable<Integer> {
       }
       if (c.counts.isEmpty() && !c.moreDistinct) {
         empty.add(c.name()); // nothing to fit a feature on: Transform fails on it
-      } else if (c.type() == FeatureType.STRING && (c.moreDistinct
+      } else if ((c.type() == FeatureType.STRING || codes.contains(c.name())) && (c.moreDistinct
           || c.distinct() > IDENTIFIER_SHARE * Math.max(1, p.rows - c.missing) && c.distinct() > 20)) {
         excluded.add(c.name());
       }
@@ -406,6 +421,26 @@ final class InitCommand implements Callable<Integer> {
     return sb.toString();
   }
 
+  private static final java.util.regex.Pattern LEADING_ZERO = java.util.regex.Pattern.compile("\\s*0\\d+\\s*");
+
+  /**
+   * Whole-number columns other than the label written as codes: some value with a leading zero
+   * ({@code 02134}) and every value of one width, as zip codes, county codes or product numbers are.
+   * Read as numbers they lose their zeros (02134 became 2134, and a request with "02134" as text
+   * failed); init reads them as text ({@code column_types}).
+   */
+  static List<String> codes(DataProfile p, DataProfile.Column lc) {
+    var out = new ArrayList<String>();
+    for (DataProfile.Column c : p.columns) {
+      if (c != lc && c.type() == FeatureType.INT && !c.counts.isEmpty()
+          && c.counts.keySet().stream().anyMatch(v -> LEADING_ZERO.matcher(v).matches())
+          && c.counts.keySet().stream().map(v -> v.strip().length()).distinct().count() == 1) {
+        out.add(c.name());
+      }
+    }
+    return out;
+  }
+
   static final String IDENTIFIER_REASON = "a different whole number in every row, named or numbered like an"
       + " identifier: a row's number, not a feature";
 
@@ -428,6 +463,7 @@ final class InitCommand implements Callable<Integer> {
     for (DataProfile.Column c : p.columns) {
       long present = p.rows - c.missing;
       if (c == lc || c.type() != FeatureType.INT || present < 2 || c.counts.values().stream().anyMatch(n -> n > 1)
+          || codes(p, lc).contains(c.name())
           || !c.moreDistinct && c.counts.size() != present) {
         continue;
       }

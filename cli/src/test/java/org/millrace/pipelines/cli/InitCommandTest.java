@@ -219,4 +219,25 @@ class InitCommandTest {
           kept + " expected kept:\n" + yaml);
     }
   }
+
+  /**
+   * Zip codes with leading zeros are read as text (column_types), not as numbers that lose their
+   * zeros; whole numbers of different widths with a leading zero nowhere stay numbers.
+   */
+  @Test
+  void codesWithLeadingZerosAreReadAsText() throws Exception {
+    var lines = new ArrayList<String>(List.of("zip,rooms,y"));
+    for (int i = 0; i < 60; i++) {
+      lines.add(String.format("%05d", 2134 + (i % 7) * 1000) + "," + (1 + i % 9) + "," + (i % 2 == 0 ? "a" : "b"));
+    }
+    Path data = Files.write(dir.resolve("homes.csv"), lines);
+    Path out = dir.resolve("homes.yaml");
+    var r = run("init", data.toString(), "--label", "y", "--out", out.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("init: [\"zip\"]: whole numbers written with leading zeros ('02134'): codes, read as"
+        + " text (column_types)"), r.out());
+    String yaml = Files.readString(out);
+    assertTrue(yaml.contains("      column_types: {\"zip\": string}"), yaml);
+    assertTrue(!yaml.contains("rooms\": string"), yaml);
+  }
 }

@@ -1,5 +1,6 @@
 package org.millrace.ingest;
 
+import org.millrace.api.data.FeatureType;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,13 +55,18 @@ import org.millrace.ingest.beam.MissingLabel;
  *     and line (the default), is {@code drop}ped, or is written to the {@code quarantine} (with file and
  *     line); the counts are the Examples properties {@code missing_label_dropped} and
  *     {@code missing_label_quarantined}, and such rows do not count as rejected rows
+ * @param columnTypes column name to {@code int}, {@code float}, {@code string} or {@code bool}: read the
+ *     column as that type instead of the inferred one (csv, jsonl, json; not with {@code schemaFile}); a
+ *     value that does not parse is a bad row, as with an inferred type
  */
 public record ExampleGenParams(
     String input, InputFormat format, String delimiter, List<String> nullValues, String schemaFile,
     Integer inferSampleRows, Map<String, Integer> splitRatios, String splitBy, Long span, List<Long> spanRange,
     Integer rollingWindow, BadRows badRows,
     Double maxRejectedFraction, Integer batchSize, Integer shards, Long version, Map<String, String> inputSplits,
-    Long maxRecordBytes, String label, MissingLabel missingLabel) {
+    Long maxRecordBytes, String label, MissingLabel missingLabel,
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    Map<String, String> columnTypes) {
 
   public ExampleGenParams {
     inputSplits = inputSplits == null ? null : new java.util.TreeMap<>(inputSplits);
@@ -74,6 +80,8 @@ public record ExampleGenParams(
     }
     nullValues = nullValues == null ? List.of("", "NA", "null") : List.copyOf(nullValues);
     inferSampleRows = inferSampleRows == null ? 1000 : inferSampleRows;
+    columnTypes = columnTypes == null ? null : new java.util.TreeMap<>(columnTypes);
+    checkColumnTypes(columnTypes, format, schemaFile);
     if (inferSampleRows < 1) {
       throw new ParameterException("infer_sample_rows", "infer_sample_rows expected a positive number, got " + inferSampleRows);
     }
@@ -178,6 +186,49 @@ public record ExampleGenParams(
     }
   }
 
+  private static void checkColumnTypes(Map<String, String> columnTypes, InputFormat format, String schemaFile) {
+    if (columnTypes == null) {
+      return;
+    }
+    if (schemaFile != null) {
+      throw new ParameterException("column_types", "column_types expected without schema_file (the schema file gives"
+          + " every column's type), got both");
+    }
+    if (format == InputFormat.ARROW || format == InputFormat.PARQUET) {
+      throw new ParameterException("column_types", "column_types expected a text format (csv, jsonl, json), got "
+          + format.name().toLowerCase(java.util.Locale.ROOT) + " files, whose columns declare their types");
+    }
+    for (var e : columnTypes.entrySet()) {
+      if (e.getValue() == null || java.util.Arrays.stream(FeatureType.values())
+          .noneMatch(t -> t.label().equals(e.getValue()))) {
+        throw new ParameterException("column_types." + e.getKey(), "column_types." + e.getKey()
+            + " expected int, float, string or bool, got " + (e.getValue() == null ? "nothing" : "'" + e.getValue()
+                + "'"));
+      }
+    }
+  }
+
+  /**
+   * The inferred schema with {@code column_types} applied: each named column read as the type given
+   * (a column of codes with leading zeros, {@code 02134}, as string, not the number 2134). Fails
+   * naming a column the input does not have.
+   */
+  public org.millrace.api.data.DataSchema withColumnTypes(org.millrace.api.data.DataSchema inferred, String source) {
+    if (columnTypes == null) {
+      return inferred;
+    }
+    var names = inferred.features().stream().map(org.millrace.api.data.Feature::name).toList();
+    for (String name : columnTypes.keySet()) {
+      if (!names.contains(name)) {
+        throw new ParameterException("column_types." + name, "column_types expected columns of the input " + names
+            + " (" + source + "), got '" + name + "'");
+      }
+    }
+    return new org.millrace.api.data.DataSchema(inferred.features().stream().map(f -> columnTypes.containsKey(f.name())
+        ? org.millrace.api.data.Feature.of(f.name(), FeatureType.of(columnTypes.get(f.name())), f.nullable()) : f)
+        .toList());
+  }
+
   private static Map<String, Integer> defaultSplits() {
     var m = new LinkedHashMap<String, Integer>();
     m.put("train", 2);
@@ -187,6 +238,6 @@ public record ExampleGenParams(
 
   public static ExampleGenParams of(String input) {
     return new ExampleGenParams(input, null, null, null, null, null, null, null, null, null, null, null, null, null,
-        null, null, null, null, null, null);
+        null, null, null, null, null, null, null);
   }
 }

@@ -64,8 +64,10 @@ record InputSchema(DataSchema schema, String source) {
         yield inferred;
       }
     };
-    return new InputSchema(schema, p.format() == InputFormat.PARQUET ? "inferred from the Parquet footers of " + first
-        + (files.size() > 1 ? " and " + (files.size() - 1) + " more" : "") : "inferred from " + first);
+    String source = p.format() == InputFormat.PARQUET ? "inferred from the Parquet footers of " + first
+        + (files.size() > 1 ? " and " + (files.size() - 1) + " more" : "") : "inferred from " + first;
+    return new InputSchema(p.withColumnTypes(schema, source), p.columnTypes() == null ? source
+        : source + ", column_types " + p.columnTypes());
   }
 
   static InputStream open(String file) throws IOException {
