@@ -76,6 +76,16 @@ class ModelPushIT {
     assertEquals("penguins: version 1 published again as version 3 (execution #", rollback.out().substring(0, 61));
     Cli.Result list = cli.run("models", "list", "penguins", registry);
     assertTrue(list.out().contains("v2 misbehaves") && list.out().lines().count() == 5, list.out());
+    // The next run of that configuration (its Trainer cached: version 2's model) does not publish the withdrawn
+    // model again: it did, as version 4, and serving went back to it.
+    Cli.Result again = cli.run("run", yaml.toString(), "--set", "trainer.epochs=39");
+    assertEquals(0, again.code(), again.out() + again.err());
+    assertEquals(java.util.List.of("1", "2", "3"), listVersions(dir.resolve("registry/penguins")));
+    String pushDir = again.out().lines().filter(l -> l.startsWith("pusher ")).findFirst().orElseThrow()
+        .replaceAll(".*\\s(/\\S+)\\s*$", "$1");
+    String push = Files.readString(Path.of(pushDir, "pushed_model.json"));
+    assertTrue(push.contains("\"pushed\" : false") && push.contains("these are the files of version 2, withdrawn by"
+        + " the rollback to version 1 (version 3, ") && push.contains("v2 misbehaves"), push);
 
     Path model = dir.resolve("root/trainer/model").toFile().listFiles()[0].toPath();
     Cli.Result bless = cli.run("models", "bless", model.toString(), "--reason", "reviewed by hand");

@@ -84,7 +84,30 @@ public final class ModelRegistry {
 
   /** Publishes the files of {@code modelDir} as the next version of {@code name}. */
   public RegistryEntry push(String name, Path modelDir, String modelUri, String reason) {
-    return publish(name, modelDir, modelUri, reason, null);
+    return publish(name, modelDir, modelUri, reason, null, null);
+  }
+
+  /**
+   * A push the registry refuses: the model's files are those of a version a rollback withdrew, or a
+   * version was published after the model was evaluated (its evaluation compared it with an older
+   * model in production).
+   */
+  public static final class Refused extends IllegalStateException {
+    Refused(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * As {@link #push(String, Path, String, String)}, for a model evaluated at {@code evaluatedAt}
+   * (null: not known). The files the served version already has are not published again (two runs
+   * that trained the same model published it twice); files a rollback withdrew are refused (the
+   * next run, its Trainer cached, published the rolled-back model again and undid the rollback), and
+   * so is a model evaluated before the newest version was published (a resumed old run published a
+   * model blessed against an older baseline over the newer ones): each a {@link Refused}.
+   */
+  public RegistryEntry push(String name, Path modelDir, String modelUri, String reason, Instant evaluatedAt) {
+    return publish(name, modelDir, modelUri, reason, null, evaluatedAt);
   }
 
   /**
@@ -103,7 +126,8 @@ public final class ModelRegistry {
           + " for model '%s': version %d, %s, is served", toVersion, name, served.get().version(),
           served.get().version() == toVersion ? "the newest" : "the same files"));
     }
-    RegistryEntry e = publish(name, dir(name).resolve(Integer.toString(toVersion)), target.modelUri(), reason, toVersion);
+    RegistryEntry e = publish(name, dir(name).resolve(Integer.toString(toVersion)), target.modelUri(), reason, toVersion,
+        null);
     return new ManualDecision("rollback", target.modelUri(), dir(name).resolve(Integer.toString(e.version())).toString(),
         e.version(), toVersion, reason, e.pushedAt());
   }
@@ -121,7 +145,8 @@ public final class ModelRegistry {
     return new ManualDecision("bless", modelDir.toString(), blessingDir.toString(), null, null, reason, now);
   }
 
-  private RegistryEntry publish(String name, Path source, String modelUri, String reason, Integer rollbackOf) {
+  private RegistryEntry publish(String name, Path source, String modelUri, String reason, Integer rollbackOf,
+      Instant evaluatedAt) {
     if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
       throw new IllegalArgumentException("model name expected [A-Za-z0-9][A-Za-z0-9._-]*, got '" + name + "'");
     }
@@ -143,10 +168,31 @@ public final class ModelRegistry {
         }
         if (rollbackOf == null) {
           Optional<RegistryEntry> served = versions.stream().filter(e -> !e.rolledBack()).reduce((a, b) -> b);
-          if (served.isPresent() && served.get().modelUri().equals(modelUri)
-              && served.get().fingerprint().equals(fingerprint(source))) {
-            LOG.info("{} version {} already serves {}: not published again", name, served.get().version(), modelUri);
+          String files = fingerprint(source);
+          if (served.isPresent() && files.equals(served.get().fingerprint())) {
+            LOG.info("{} version {} already serves the files of {}: not published again", name,
+                served.get().version(), modelUri);
             return served.get();
+          }
+          Optional<RegistryEntry> withdrawn = versions.stream().filter(e -> e.rolledBack()
+              && files.equals(e.fingerprint())).reduce((a, b) -> b);
+          if (withdrawn.isPresent()) {
+            int v = withdrawn.get().version();
+            RegistryEntry by = versions.stream().filter(e -> e.rollbackOf() != null && e.version() > v
+                && e.rollbackOf() < v).findFirst().orElse(null);
+            throw new Refused("not published: these are the files of version " + v + ", withdrawn by "
+                + (by == null ? "a rollback" : "the rollback to version " + by.rollbackOf() + " (version "
+                    + by.version() + ", " + by.pushedAt() + ": " + by.reason() + ")") + ". To serve them again on"
+                + " purpose: millrace models rollback " + name + " --to " + v + " --reason ...");
+          }
+          if (evaluatedAt != null) {
+            Optional<RegistryEntry> newer = versions.stream().filter(e -> e.pushedAt() != null
+                && Instant.parse(e.pushedAt()).isAfter(evaluatedAt)).reduce((a, b) -> b);
+            if (newer.isPresent()) {
+              throw new Refused("not published: version " + newer.get().version() + " was published at "
+                  + newer.get().pushedAt() + ", after this model was evaluated at " + evaluatedAt + " against the"
+                  + " model in production then. Run the pipeline again to evaluate it against the one now");
+            }
           }
         }
         int next = Math.max(maxVersionDir(dir), versions.stream().mapToInt(RegistryEntry::version).max().orElse(0)) + 1;

@@ -46,8 +46,19 @@ public final class PusherExecutor implements Executor<PusherParams> {
     }
     String decision = file == null ? null : file.decision();
     String reason = "blessed by " + (decision == null ? "evaluator" : decision) + " (" + blessing.uri() + ")";
-    RegistryEntry e = new ModelRegistry(Path.of(params.baseDir()))
-        .push(params.modelName(), model.path(), model.uri(), reason);
+    java.time.Instant evaluatedAt = evaluatedAt(file, blessing.path());
+    RegistryEntry e;
+    try {
+      e = new ModelRegistry(Path.of(params.baseDir())).push(params.modelName(), model.path(), model.uri(), reason,
+          evaluatedAt);
+    } catch (ModelRegistry.Refused refused) {
+      context.log().warn("{}: {}", context.nodeId(), refused.getMessage());
+      record.put("pushed", false);
+      record.put("reason", refused.getMessage());
+      write(out, record);
+      return result.property(PusherSpec.PUSHED_MODEL, "pushed", 0L)
+          .property(PusherSpec.PUSHED_MODEL, "reason", refused.getMessage()).build();
+    }
     // Absolute: a rollback finds the version it serves again by this path, from any working directory.
     Path versionDir = Path.of(params.baseDir(), params.modelName(), Integer.toString(e.version())).toAbsolutePath()
         .normalize();
@@ -63,6 +74,30 @@ public final class PusherExecutor implements Executor<PusherParams> {
         .property(PusherSpec.PUSHED_MODEL, "model_name", params.modelName())
         .property(PusherSpec.PUSHED_MODEL, "fingerprint", e.fingerprint())
         .property(PusherSpec.PUSHED_MODEL, "reason", reason).build();
+  }
+
+  /**
+   * When the model was evaluated: a manual blessing's decision time, else the time the Evaluator
+   * wrote its {@code blessing.json} (its file carries no time, so that its bytes depend on the
+   * inputs alone; a cached Evaluator's blessing keeps the time of the evaluation that made it);
+   * null when neither can be read.
+   */
+  static java.time.Instant evaluatedAt(Blessing file, Path blessingDir) {
+    if (file == null) {
+      return null;
+    }
+    if (file.decidedAt() != null) {
+      try {
+        return java.time.Instant.parse(file.decidedAt());
+      } catch (java.time.format.DateTimeParseException unreadable) {
+        return null;
+      }
+    }
+    try {
+      return Files.getLastModifiedTime(blessingDir.resolve(Blessing.FILE)).toInstant();
+    } catch (IOException unreadable) {
+      return null;
+    }
   }
 
   private static String failedChecks(Blessing file, String uri) {

@@ -152,4 +152,50 @@ class ModelRegistryTest {
     assertEquals(2, reg.push("penguins", model("m2", "w2"), "file:/m2", "c").version());
     assertEquals(List.of(1, 2), reg.list("penguins").stream().map(RegistryEntry::version).toList());
   }
+
+  /** Two runs that trained the same model (the same files, two model artifacts) publish it once. */
+  @Test
+  void theServedFilesFromAnotherModelArtifactAreNotASecondVersion() throws IOException {
+    var reg = new ModelRegistry(tmp.resolve("serving"));
+    assertEquals(1, reg.push("penguins", model("m1", "w1"), "file:/run1/model", "a").version());
+    Path same = Files.createDirectories(tmp.resolve("run2/model"));
+    Files.writeString(same.resolve("model.json"), "{\"name\":\"m1\"}");
+    Files.writeString(same.resolve("model.safetensors"), "w1");
+    Files.createDirectories(same.resolve("assets"));
+    Files.writeString(same.resolve("assets/vocab.txt"), "a\nb\n");
+    assertEquals(1, reg.push("penguins", same, "file:/run2/model", "b").version());
+    assertEquals(List.of(1), reg.list("penguins").stream().map(RegistryEntry::version).toList());
+  }
+
+  /** The files a rollback withdrew are not published again by a later push (only by a rollback to them). */
+  @Test
+  void theFilesARollbackWithdrewAreRefused() throws IOException {
+    var reg = new ModelRegistry(tmp.resolve("serving"));
+    reg.push("p", model("m1", "w1"), "file:/m1", "a");
+    Path m2 = model("m2", "w2");
+    reg.push("p", m2, "file:/m2", "b");
+    reg.rollback("p", 1, "v2 misbehaves");
+    var refused = assertThrows(ModelRegistry.Refused.class, () -> reg.push("p", m2, "file:/m2", "again",
+        java.time.Instant.now()));
+    assertTrue(refused.getMessage().startsWith("not published: these are the files of version 2, withdrawn by the"
+        + " rollback to version 1 (version 3, "), refused.getMessage());
+    assertTrue(refused.getMessage().endsWith("v2 misbehaves). To serve them again on purpose: millrace models rollback"
+        + " p --to 2 --reason ..."), refused.getMessage());
+    assertEquals(List.of(1, 2, 3), reg.list("p").stream().map(RegistryEntry::version).toList());
+    assertEquals(4, reg.rollback("p", 2, "fixed after all").version(), "a rollback to them still serves them");
+  }
+
+  /** A model evaluated before the newest version was published (an old run resumed) is refused. */
+  @Test
+  void aModelEvaluatedBeforeTheNewestVersionIsRefused() throws IOException {
+    var reg = new ModelRegistry(tmp.resolve("serving"));
+    java.time.Instant evaluated = java.time.Instant.now().minusSeconds(60);
+    RegistryEntry v1 = reg.push("p", model("m1", "w1"), "file:/m1", "a");
+    var refused = assertThrows(ModelRegistry.Refused.class, () -> reg.push("p", model("m2", "w2"), "file:/m2", "old",
+        evaluated));
+    assertEquals("not published: version 1 was published at " + v1.pushedAt() + ", after this model was evaluated at "
+        + evaluated + " against the model in production then. Run the pipeline again to evaluate it against the one"
+        + " now", refused.getMessage());
+    assertEquals(2, reg.push("p", model("m2", "w2"), "file:/m2", "new", java.time.Instant.now()).version());
+  }
 }
