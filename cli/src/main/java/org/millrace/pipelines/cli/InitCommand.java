@@ -398,7 +398,14 @@ final class InitCommand implements Callable<Integer> {
     sb.append("    parameters:\n");
     sb.append("      thresholds:\n");
     if (classification) {
-      var top = lc.counts.entrySet().stream().max(Map.Entry.<String, Long>comparingByValue()
+      Map<String, Long> counts = lc.counts;
+      if (lc.type() == FeatureType.BOOL) { // True and true are one class
+        counts = new java.util.HashMap<>();
+        for (var e : lc.counts.entrySet()) {
+          counts.merge(e.getKey().strip().toLowerCase(Locale.ROOT), e.getValue(), Long::sum);
+        }
+      }
+      var top = counts.entrySet().stream().max(Map.Entry.<String, Long>comparingByValue()
           .thenComparing(Map.Entry.comparingByKey(Comparator.reverseOrder()))).orElseThrow();
       double majority = (double) top.getValue() / Math.max(1, labelled);
       double lower = Math.floor((majority + 0.25 * (1 - majority)) * 100) / 100;
@@ -551,6 +558,11 @@ final class InitCommand implements Callable<Integer> {
             : Double.toString(Decimals.parseDouble(v.trim())));
       }
       return "[" + String.join(", ", out) + "]";
+    }
+    if (lc.type() == FeatureType.BOOL) {
+      // Read as a bool, True, TRUE and true are one value, which Transform names 'true' (pandas writes True,
+      // Excel TRUE: classes ["False", "True"] failed the run at Transform).
+      return "[\"false\", \"true\"]";
     }
     values.sort(String::compareTo);
     return JSON.writeValueAsString(values).replace("\",\"", "\", \"");

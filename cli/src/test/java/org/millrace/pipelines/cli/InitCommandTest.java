@@ -240,4 +240,22 @@ class InitCommandTest {
     assertTrue(yaml.contains("      column_types: {\"zip\": string}"), yaml);
     assertTrue(!yaml.contains("rooms\": string"), yaml);
   }
+
+  /** A bool label written True/False (pandas) or TRUE/FALSE (Excel) has the classes Transform names: false, true. */
+  @Test
+  void aBoolLabelHasTheClassesTransformNames() throws Exception {
+    var lines = new ArrayList<String>(List.of("x,Churn"));
+    for (int i = 0; i < 40; i++) {
+      lines.add(i + 0.5 + "," + (i % 4 == 0 ? "True" : i % 4 == 1 ? "TRUE" : "False"));
+    }
+    Path data = Files.write(dir.resolve("churn.csv"), lines);
+    Path out = dir.resolve("churn.yaml");
+    var r = run("init", data.toString(), "--out", out.toString());
+    assertEquals(0, r.code(), r.err());
+    String yaml = Files.readString(out);
+    assertTrue(yaml.contains("classes: [\"false\", \"true\"]}"), yaml);
+    // 20 of 40 rows true (True and TRUE together), 20 false: the majority is a half, not 'False' at 0.50 alone.
+    assertTrue(yaml.contains("always predicting 'true' scores 0.50") || yaml.contains("always predicting 'false' scores 0.50"),
+        yaml);
+  }
 }
