@@ -401,6 +401,28 @@ class DistributionIT {
     assertTrue(runs.out.contains("penguins-dsl") && runs.out.contains("SUCCEEDED"), runs.toString());
   }
 
+  /**
+   * The DAG {@code airflow export} writes from an install runs the install's launcher: it named the
+   * source tree's {@code ./millrace} in the working directory, which an install does not have (every
+   * task would fail). A bad {@code --out} is one line, exit 2 (it was a stack trace, exit 3).
+   */
+  @Test
+  void anAirflowDagExportedFromTheInstallRunsItsLauncher() throws Exception {
+    Path dags = tmp.resolve("dags");
+    Result export = run(tmp.resolve("airflow.classes"), "airflow", "export", "pipelines/examples/penguins/pipeline.yaml",
+        "--out", dags.toString());
+    assertEquals(0, export.code, export.toString());
+    assertEquals("", export.err, export.toString());
+    String dag = Files.readString(dags.resolve("millrace_penguins.py"));
+    assertTrue(dag.contains("MILLRACE = \"" + home.resolve("bin/millrace") + "\""), dag);
+    Path file = Files.writeString(tmp.resolve("a-file"), "x");
+    Result bad = run(tmp.resolve("airflow-bad.classes"), "airflow", "export", "pipelines/examples/penguins/pipeline.yaml",
+        "--out", file.toString());
+    assertEquals(2, bad.code, bad.toString());
+    assertEquals("error: --out expected a directory it can write to (Airflow's dags folder), got " + file + ": a file",
+        bad.err.strip(), bad.toString());
+  }
+
   /** {@code bin/millrace args} from the unpacked folder, with a JDK and {@link #tools} only. */
   private static Result run(Path classLog, String... args) throws Exception {
     return run(java.util.Map.of(), classLog, args);

@@ -65,8 +65,8 @@ final class AirflowCommand implements Callable<Integer> {
     @Option(names = "--set", paramLabel = "NODE.PARAMETER=VALUE", description = "Parameter overrides for every task.")
     List<String> sets = new ArrayList<>();
 
-    @Option(names = "--millrace", description = "The millrace command on the Airflow workers. Default: this"
-        + " checkout's ./millrace.")
+    @Option(names = "--millrace", description = "The millrace command on the Airflow workers. Default: the launcher"
+        + " this command was run with (./millrace of a checkout, bin/millrace of an install), by its absolute path.")
     String millrace;
 
     @Option(names = "--workdir", description = "Working directory of the tasks (where relative paths in the pipeline"
@@ -85,16 +85,52 @@ final class AirflowCommand implements Callable<Integer> {
       String node = spanFormat == null ? null : BackfillCommand.spanNode(raw, spanNode, false);
       Path dir = Path.of("").toAbsolutePath();
       var dag = new AirflowDag(dagId != null ? dagId : "millrace_" + spec.name().replaceAll("[^A-Za-z0-9_]", "_"),
-          spec, millrace != null ? millrace : dir.resolve("millrace").toString(), file.toAbsolutePath().normalize()
+          spec, millrace != null ? millrace : launcher(dir), file.toAbsolutePath().normalize()
           .toString(), (workdir != null ? workdir.toAbsolutePath() : dir).normalize().toString(), cron,
           java.time.LocalDate.parse(start), catchUp, sets, node, spanFormat,
           airflow.cli.metadata != null ? airflow.cli.metadata : System.getenv("MILLRACE_METADATA_URL"));
-      Files.createDirectories(out);
+      try {
+        Files.createDirectories(out);
+      } catch (java.io.IOException e) {
+        throw new IllegalArgumentException("--out expected a directory it can write to (Airflow's dags folder), got "
+            + out + ": " + (e instanceof java.nio.file.FileAlreadyExistsException ? "a file"
+                : e instanceof java.nio.file.NoSuchFileException ? "no such directory, and it cannot be made"
+                : e.getMessage()));
+      }
+      String command = dag.millrace();
+      if (command.contains("/") && !Files.isExecutable(Path.of(command))) {
+        airflow.cli.err().println("warning: the tasks run " + command + ", which is no executable on this machine:"
+            + " the Airflow workers must have it there (--millrace names another)");
+        airflow.cli.err().flush();
+      }
       Path target = out.resolve(dag.dagId() + ".py");
       Files.writeString(target, dag.python());
       airflow.cli.out().println("wrote " + target + " (" + spec.nodes().size() + " tasks)");
       return MillraceCli.OK;
     }
+  }
+
+  /**
+   * The launcher this command was run with ({@code MILLRACE_LAUNCHER}, set by {@code ./millrace} and
+   * {@code bin/millrace} to how they were called) by its absolute path, found on the {@code PATH}
+   * when called by name; {@code <dir>/millrace} when run without one. The DAG named this checkout's
+   * {@code ./millrace} whatever ran it: from an install, a path that did not exist.
+   */
+  static String launcher(Path dir) {
+    String called = System.getenv("MILLRACE_LAUNCHER");
+    if (called == null || called.isBlank()) {
+      return dir.resolve("millrace").toString();
+    }
+    if (called.contains("/")) {
+      return dir.resolve(called).normalize().toString();
+    }
+    for (String p : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+      Path candidate = Path.of(p.isEmpty() ? "." : p, called);
+      if (Files.isExecutable(candidate)) {
+        return candidate.toAbsolutePath().normalize().toString();
+      }
+    }
+    return called;
   }
 
   @Command(name = "trigger", description = "Trigger a DAG run through Airflow's REST API (/api/v2 with a bearer"
