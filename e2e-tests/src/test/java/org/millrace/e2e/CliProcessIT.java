@@ -450,6 +450,17 @@ class CliProcessIT {
     assertTrue(noSpan.err().contains("node 'ingest' expected an input pattern with {SPAN} or {YYYY}{MM}{DD} for spans"
         + " to choose its files, got [examples/data/penguins/penguins.csv]"), noSpan.toString());
     assertTrue(!noSpan.out().contains("running pipeline"), noSpan.toString());
+    // A mistyped store for a command that only reads is refused, not made empty (it printed no runs, exit 0).
+    Path typoStore = tmp.resolve("nodir/sub/m.db");
+    for (String[] read : List.of(new String[] {"runs"}, new String[] {"artifacts"}, new String[] {"lineage", "1"})) {
+      var args = new ArrayList<String>(List.of("--metadata", typoStore.toString()));
+      args.addAll(List.of(read));
+      var r = cli.run(LONG, args.toArray(String[]::new));
+      assertEquals(2, r.code(), r.toString());
+      assertEquals("error: --metadata expected an existing metadata store, got " + typoStore + ": no such file",
+          r.err().strip(), r.toString());
+    }
+    assertTrue(!Files.exists(tmp.resolve("nodir")), "a command that only reads made the store's folders");
     // A near miss of a parameter's name is pointed out.
     var near = cli.run(LONG, "run", PENGUINS, "--set", "ingest.split_ratio={train: 2, eval: 1}");
     assertEquals(2, near.code(), near.toString());

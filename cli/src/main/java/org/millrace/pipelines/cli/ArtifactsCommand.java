@@ -27,7 +27,7 @@ final class ArtifactsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (MetadataStore store = cli.openStore()) {
+    try (MetadataStore store = cli.openExistingStore()) {
       if (type != null && org.millrace.api.artifact.ArtifactTypes.byName(type).isEmpty()
           && store.getType(org.millrace.metadata.TypeKind.ARTIFACT, type).isEmpty()) {
         // A misspelled type is a mistake to say, not an empty table (a custom component's type is in the store).

@@ -37,7 +37,7 @@ final class LineageCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (MetadataStore store = cli.openStore()) {
+    try (MetadataStore store = cli.openExistingStore()) {
       Artifact start = find(store, artifact);
       var dir = downstream ? LineageQuery.Direction.DOWNSTREAM : LineageQuery.Direction.UPSTREAM;
       LineageGraph g = store.lineage(LineageQuery.fromArtifact(start.id(), dir, hops));

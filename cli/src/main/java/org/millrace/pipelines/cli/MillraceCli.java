@@ -70,6 +70,28 @@ public final class MillraceCli implements Callable<Integer> {
     return store;
   }
 
+  /**
+   * {@link #openStore()} for a command that only reads (runs, lineage, artifacts): a SQLite store that
+   * does not exist is refused, not made. A mistyped {@code --metadata} path made an empty store there
+   * and the command printed no runs, exit 0.
+   */
+  MetadataStore openExistingStore() {
+    String url = metadata != null ? metadata : System.getenv("MILLRACE_METADATA_URL");
+    String file = url == null || url.isBlank() ? null : !url.startsWith("jdbc:") ? url
+        : url.startsWith("jdbc:sqlite:") ? url.substring("jdbc:sqlite:".length()) : null;
+    if (url == null || url.isBlank()) {
+      if (!java.nio.file.Files.exists(Path.of(".millrace", "metadata.db"))) {
+        throw new IllegalArgumentException("no metadata store in " + Path.of("").toAbsolutePath() + " (.millrace/"
+            + "metadata.db): expected the directory pipelines ran in, or --metadata naming a store");
+      }
+    } else if (file != null && !file.isEmpty() && !file.equals(":memory:") && !file.startsWith("file:")
+        && !java.nio.file.Files.exists(Path.of(file.contains("?") ? file.substring(0, file.indexOf('?')) : file))) {
+      throw new IllegalArgumentException((metadata != null ? "--metadata" : "MILLRACE_METADATA_URL")
+          + " expected an existing metadata store, got " + url + ": no such file");
+    }
+    return openStore();
+  }
+
   private MetadataStore openStoreOnly() {
     String url = metadata != null ? metadata : System.getenv("MILLRACE_METADATA_URL");
     if (url == null || url.isBlank()) {
@@ -99,6 +121,10 @@ public final class MillraceCli implements Callable<Integer> {
 
   PrintWriter out() {
     return spec.commandLine().getOut();
+  }
+
+  PrintWriter err() {
+    return spec.commandLine().getErr();
   }
 
   private static java.util.Map<String, Class<?>> commands(Class<?>... classes) {

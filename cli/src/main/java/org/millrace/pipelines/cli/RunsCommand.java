@@ -25,7 +25,7 @@ final class RunsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (MetadataStore store = cli.openStore()) {
+    try (MetadataStore store = cli.openExistingStore()) {
       var q = new StoreQueries(store);
       var t = new Table("run", "state", "started", "nodes");
       var runs = new java.util.ArrayList<>(store.getContexts(Keys.RUN_CONTEXT));
@@ -75,7 +75,7 @@ final class RunsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      try (MetadataStore store = runs.cli.openStore()) {
+      try (MetadataStore store = runs.cli.openExistingStore()) {
         var q = new StoreQueries(store);
         List<Execution> execs = q.runExecutions(runId);
         if (execs.isEmpty()) {
@@ -147,7 +147,7 @@ final class RunsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      try (MetadataStore store = runs.cli.openStore()) {
+      try (MetadataStore store = runs.cli.openExistingStore()) {
         Context run = store.getContext(Keys.RUN_CONTEXT, runId).orElseThrow(() -> new IllegalArgumentException(
             "run id expected an existing run (see 'millrace runs'), got '" + runId + "'"));
         String pipeline = PipelineSpec.fromJson(String.valueOf(run.properties().get(Keys.SPEC).raw())).name();

@@ -36,7 +36,7 @@ final class RunsDiffCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (MetadataStore store = runs.cli.openStore()) {
+    try (MetadataStore store = runs.cli.openExistingStore()) {
       var q = new StoreQueries(store);
       Map<String, Execution> a = lastPerNode(q, first);
       Map<String, Execution> b = lastPerNode(q, second);

@@ -49,9 +49,12 @@ class MillraceCliTest {
     assertEquals(java.util.List.of("run", "resume", "runs", "lineage", "artifacts", "models", "serve", "schedule",
         "backfill", "run-node", "airflow", "gc", "ui", "init"), java.util.List.copyOf(MillraceCli.COMMANDS.keySet()));
     // A command built alone parses and runs as with all of them: its inherited options included.
+    // (A store that does not exist is refused by a command that only reads, naming it: it reached it.)
     Out out = InProcess.run("--metadata", dir.resolve("other.db").toString(), "artifacts");
-    assertEquals(0, out.code(), out.err());
-    assertTrue(Files.exists(dir.resolve("other.db")), "--metadata before the command reached it");
+    assertEquals(2, out.code(), out.err());
+    assertEquals("error: --metadata expected an existing metadata store, got " + dir.resolve("other.db")
+        + ": no such file", out.err().strip());
+    assertTrue(!Files.exists(dir.resolve("other.db")), "a command that only reads made the store");
   }
 
   @Test
