@@ -16,6 +16,7 @@ import org.millrace.ingest.ExampleGenParams;
 import org.millrace.ingest.InputRecords;
 import org.millrace.ingest.csv.Compressed;
 import org.millrace.ingest.csv.CsvRecord;
+import org.millrace.ingest.csv.Decimals;
 import org.millrace.ingest.csv.RecordSource;
 
 /**
@@ -80,9 +81,18 @@ final class DataProfile {
   final long badRows;
   /** The first of them, as ExampleGen names it ({@code line 15002: column 'distance' ...}); null when none. */
   final String firstBad;
+  /**
+   * Markers of a missing number other than ExampleGen's defaults ({@code NULL}, {@code #N/A}, ...)
+   * found in columns whose other values are numbers, with the columns; empty when none.
+   */
+  final Map<String, java.util.Set<String>> markers;
+  /** The null_values this profile was read with: null for ExampleGen's default. */
+  final List<String> nullValues;
 
   private DataProfile(Path file, String format, String delimiter, Integer inferRows, long rows, List<Column> columns,
-      long badRows, String firstBad) {
+      long badRows, String firstBad, Map<String, java.util.Set<String>> markers, List<String> nullValues) {
+    this.markers = markers;
+    this.nullValues = nullValues;
     this.file = file;
     this.format = format;
     this.delimiter = delimiter;
@@ -149,15 +159,46 @@ final class DataProfile {
     if (delimiter == null && params.format() == org.millrace.api.data.InputFormat.CSV) {
       delimiter = name.endsWith(".tsv") || name.endsWith(".tsv.gz") ? "\t" : sniff(file, path);
     }
-    params = params(path, delimiter, null);
+    DataProfile first = read(file, path, labelOf, delimiter, null);
+    if (first.markers.isEmpty() || !params.format().text()) {
+      return first;
+    }
+    // Numbers missing as NULL, #N/A, None ...: read again with those as missing values, as the pipeline will.
+    var nulls = new ArrayList<>(params.nullValues());
+    new java.util.TreeSet<>(first.markers.keySet()).forEach(nulls::add);
+    DataProfile again = read(file, path, labelOf, delimiter, nulls);
+    return new DataProfile(again.file, again.format, again.delimiter, again.inferRows, again.rows, again.columns,
+        again.badRows, again.firstBad, first.markers, nulls);
+  }
+
+  private static DataProfile read(Path file, String path, java.util.function.Function<List<String>, String> labelOf,
+      String delimiter, List<String> nulls) throws IOException {
+    ExampleGenParams params = params(path, delimiter, null, nulls);
     DataProfile sampled = profile(file, params, labelOf, null);
     if (sampled.badRows == 0 || sampled.rows + sampled.badRows <= params.inferSampleRows()) {
       return sampled;
     }
     // Rows past the typing sample that do not fit: typed from the whole file, do they?
     int all = (int) Math.min(Integer.MAX_VALUE, sampled.rows + sampled.badRows);
-    DataProfile whole = profile(file, params(path, delimiter, all), labelOf, all);
+    DataProfile whole = profile(file, params(path, delimiter, all, nulls), labelOf, all);
     return whole.badRows < sampled.badRows && onlyWidened(sampled, whole) ? whole : sampled;
+  }
+
+  /**
+   * What spreadsheets, databases and pandas write for a missing value besides ExampleGen's defaults
+   * ({@code ""}, {@code NA}, {@code null}): taken as missing only in a column whose other values are
+   * numbers (a text column may hold "None" as a value).
+   */
+  static final java.util.Set<String> MARKERS = java.util.Set.of("NULL", "Null", "#N/A", "#NA", "N/A", "n/a", "None",
+      "none", "\\N", "-", "--", "?", ".", "<NA>", "missing", "Missing", "MISSING", "NIL", "nil", "(null)");
+
+  private static boolean number(String v) {
+    try {
+      Decimals.parseDouble(v.trim());
+      return true;
+    } catch (RuntimeException e) {
+      return false;
+    }
   }
 
   /**
@@ -179,9 +220,12 @@ final class DataProfile {
     return true;
   }
 
-  /** ExampleGen's parameters for {@code path} with defaults but for the delimiter and typing sample (null: default). */
-  private static ExampleGenParams params(String path, String delimiter, Integer inferRows) {
-    return new ExampleGenParams(path, null, delimiter, null, null, inferRows, null, null, null, null, null, null, null,
+  /**
+   * ExampleGen's parameters for {@code path} with defaults but for the delimiter, the typing sample and
+   * the null values (null: default).
+   */
+  private static ExampleGenParams params(String path, String delimiter, Integer inferRows, List<String> nulls) {
+    return new ExampleGenParams(path, null, delimiter, nulls, null, inferRows, null, null, null, null, null, null, null,
         null, null, null, null, null, null, null, null);
   }
 
@@ -244,6 +288,7 @@ final class DataProfile {
     long rows = 0;
     long bad = 0;
     String firstBad = null;
+    var markers = new java.util.TreeMap<String, java.util.Set<String>>();
     // The same check as ExampleGen's (RowTyper): a value that does not fit its column's inferred type
     // (past the typing sample, or one of the few its 1% tolerance lets by) is a bad row there, which
     // the pipeline init writes must expect.
@@ -265,6 +310,16 @@ final class DataProfile {
           if (bad++ == 0) {
             firstBad = unit + r.line() + ": " + problem;
           }
+          if (r.error() == null && r.fields() != null && r.fields().size() == cols.size()) {
+            for (int i = 0; i < cols.size(); i++) { // a marker in a number column (within the typing's tolerance)
+              String v = r.fields().get(i);
+              FeatureType t = cols.get(i).type();
+              if (v != null && (t == FeatureType.INT || t == FeatureType.FLOAT) && MARKERS.contains(v.strip())
+                  && !number(v)) {
+                markers.computeIfAbsent(v.strip(), k -> new java.util.TreeSet<>()).add(cols.get(i).name());
+              }
+            }
+          }
           continue;
         }
         rows++;
@@ -277,6 +332,14 @@ final class DataProfile {
     String format = params.format().spelling() + (params.delimiter().equals("\t") ? " (tab)"
         : params.delimiter().equals(",") ? "" : " ('" + params.delimiter() + "')")
         + (Compressed.isGzip(path) ? ", gzip" : "");
-    return new DataProfile(file, format, params.delimiter(), inferRows, rows, cols, bad, firstBad);
+    for (Column c : cols) { // a text column of numbers and markers past the typing's tolerance
+      if (c.type() == FeatureType.STRING && !c.moreDistinct && c.counts.keySet().stream().anyMatch(MARKERS::contains)
+          && c.counts.keySet().stream().anyMatch(v -> !MARKERS.contains(v))
+          && c.counts.keySet().stream().allMatch(v -> MARKERS.contains(v) || number(v))) {
+        c.counts.keySet().stream().filter(MARKERS::contains).forEach(v -> markers
+            .computeIfAbsent(v, k -> new java.util.TreeSet<>()).add(c.name()));
+      }
+    }
+    return new DataProfile(file, format, params.delimiter(), inferRows, rows, cols, bad, firstBad, markers, null);
   }
 }

@@ -161,6 +161,11 @@ final class InitCommand implements Callable<Integer> {
           thousands ? "a comma, a decimal comma or a thousands separator" : "a decimal comma",
           profile.column(commas.get(0)).counts.keySet().stream().filter(v -> v.contains(",")).findFirst().orElseThrow());
     }
+    for (var m : profile.markers.entrySet()) {
+      // Read as text, the column was one-hot encoded or left out as an identifier; as numbers, the rows bad rows.
+      o.printf("init: %s hold %s where a number is missing: null_values reads it as missing%n",
+          JSON.writeValueAsString(List.copyOf(m.getValue())), JSON.writeValueAsString(m.getKey()));
+    }
     List<String> codes = codes(profile, lc);
     if (!codes.isEmpty()) {
       o.printf("init: %s: whole numbers written with leading zeros ('%s'): codes, read as text (column_types)%n",
@@ -274,6 +279,11 @@ final class InitCommand implements Callable<Integer> {
           .toLowerCase(Locale.ROOT).matches(".*\\.tsv(\\.gz)?") ? "a .tsv file" : "the separator of the header line";
       sb.append(String.format(Locale.ROOT, "      %-30s# %s%n", "delimiter: " + JSON.writeValueAsString(p.delimiter),
           why));
+    }
+    if (p.nullValues != null) {
+      sb.append(String.format(Locale.ROOT, "      %-29s # %s%n", "null_values: " + JSON.writeValueAsString(p.nullValues)
+          .replace("\",\"", "\", \""), "missing values: ExampleGen's (\"\", NA, null) and what this file writes"
+          + " where a number is missing"));
     }
     if (p.inferRows != null) {
       sb.append(String.format(Locale.ROOT, "      %-30s# %s%n", "infer_sample_rows: " + p.inferRows,

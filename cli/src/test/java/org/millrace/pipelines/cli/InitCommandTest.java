@@ -75,13 +75,13 @@ class InitCommandTest {
     // Numbers in the first 1000 rows (the typing sample), text in the 200 after: 200 of 1200 rows are bad.
     var lines = new ArrayList<String>(List.of("x,y"));
     for (int i = 0; i < 1200; i++) {
-      lines.add((i < 1000 ? Double.toString(i * 0.5) : "n/a") + "," + (i % 2 == 0 ? "a" : "b"));
+      lines.add((i < 1000 ? Double.toString(i * 0.5) : "pending") + "," + (i % 2 == 0 ? "a" : "b"));
     }
     Path data = Files.write(dir.resolve("late.csv"), lines);
     var r = run("init", data.toString(), "--label", "y", "--out", dir.resolve("l.yaml").toString());
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("init: 200 rows do not fit their columns (the first, line 1002: column 'x' (1)"
-        + " expected float, got 'n/a'): bad_rows: quarantine sets them aside; more than a tenth of the rows, which"
+        + " expected float, got 'pending'): bad_rows: quarantine sets them aside; more than a tenth of the rows, which"
         + " fails the run (max_rejected_fraction: 0.1): correct the data or the column's type"), r.out());
   }
 
@@ -257,5 +257,32 @@ class InitCommandTest {
     // 20 of 40 rows true (True and TRUE together), 20 false: the majority is a half, not 'False' at 0.50 alone.
     assertTrue(yaml.contains("always predicting 'true' scores 0.50") || yaml.contains("always predicting 'false' scores 0.50"),
         yaml);
+  }
+
+  /**
+   * Numbers missing as NULL (SQL), #N/A (Excel) or None (pandas) are missing values: the columns were
+   * typed as text and left out as identifiers or one-hot encoded (5% NULL), or their rows bad rows
+   * (under the typing's 1% tolerance). A text column holding "None" as a value keeps it.
+   */
+  @Test
+  void missingNumbersWrittenAsNullOrNaAreMissingValues() throws Exception {
+    var lines = new ArrayList<String>(List.of("income,age,score,pet,y"));
+    for (int i = 0; i < 500; i++) {
+      lines.add((i % 50 == 7 ? "NULL" : Integer.toString(20_000 + 37 * i)) + "," + (i % 20 == 0 ? "NULL"
+          : Integer.toString(20 + i % 50)) + "," + (i == 100 ? "#N/A" : (i * 0.25) + "") + ","
+          + (i % 3 == 0 ? "None" : i % 3 == 1 ? "cat" : "dog") + "," + (i % 2 == 0 ? "a" : "b"));
+    }
+    Path data = Files.write(dir.resolve("export.csv"), lines);
+    Path out = dir.resolve("export.yaml");
+    var r = run("init", data.toString(), "--label", "y", "--out", out.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("init: [\"income\",\"age\"] hold \"NULL\" where a number is missing: null_values"
+        + " reads it as missing") || r.out().contains("init: [\"age\",\"income\"] hold \"NULL\""), r.out());
+    assertTrue(r.out().contains("init: [\"score\"] hold \"#N/A\" where a number is missing"), r.out());
+    assertTrue(!r.out().contains("do not fit") && !r.out().contains("does not fit"), r.out());
+    String yaml = Files.readString(out);
+    assertTrue(yaml.contains("      null_values: [\"\", \"NA\", \"null\", \"#N/A\", \"NULL\"]"), yaml);
+    assertTrue(!yaml.contains("exclude:"), "no number column left out:\n" + yaml);
+    assertTrue(!yaml.contains("None"), "pet's None is a value, not a marker:\n" + yaml);
   }
 }
