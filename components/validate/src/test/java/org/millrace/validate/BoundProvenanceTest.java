@@ -79,4 +79,34 @@ class BoundProvenanceTest {
     assertEquals(1, out.size(), out.toString());
     assertTrue(out.get(0).toString().contains("(schema s), got max 100.0"), out.get(0).toString());
   }
+
+  /** One string column {@code c} with these values, once each. */
+  static StatisticsModel strings(String split, String... values) {
+    var counts = new java.util.LinkedHashMap<String, Long>();
+    for (String v : values) {
+      counts.put(v, 1L);
+    }
+    var c = new FeatureStatistics.Categorical(counts.size(), true, List.of(), counts, 1.0);
+    var f = new FeatureStatistics("c", FeatureType.STRING, values.length, values.length, 0, 0, null, c);
+    return new StatisticsModel(split, values.length, List.of(f));
+  }
+
+  /**
+   * A value rare enough to land in the eval split alone is in the domain (as TFX's SchemaGen, which
+   * excludes no split): it was an OUT_OF_DOMAIN anomaly of the first run of a pipeline init wrote.
+   */
+  @Test
+  void aDomainHoldsTheValuesOfEverySplit() {
+    StatisticsModel train = strings("train", "a", "b");
+    StatisticsModel eval = strings("eval", "b", "rare");
+    DataSchema schema = SchemaInferrer.infer(train, List.of(eval), GEN);
+    assertEquals(List.of("a", "b", "rare"), schema.feature("c").domain());
+    Map<String, Map<String, String>> how = SchemaInferrer.provenance(train, List.of(eval), GEN);
+    assertEquals("inferred by SchemaGen from the train split (2 rows): the 2 values seen there and 1 more seen in the"
+        + " eval split (max_domain_size 20)", how.get("c").get("domain"));
+    assertEquals(List.of(), Validator.againstSchema(eval, schema, "schema s", how));
+    // A value in no split of the data the schema came from is still one.
+    List<Anomaly> unseen = Validator.againstSchema(strings("eval", "new"), schema, "schema s", how);
+    assertEquals(1, unseen.size(), unseen.toString());
+  }
 }

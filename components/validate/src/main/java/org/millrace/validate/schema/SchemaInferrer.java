@@ -49,6 +49,39 @@ public final class SchemaInferrer {
    * observed and the margin taken.
    */
   public static Map<String, Map<String, String>> provenance(StatisticsModel stats, SchemaGenParams p) {
+    return provenance(stats, List.of(), p);
+  }
+
+  /**
+   * The values of a string feature seen in {@code stats}' split and in {@code others} (the other
+   * splits of the same statistics), in that order; null when they are not counted exactly in every
+   * split, or more than {@code max_domain_size}. As TFX's SchemaGen, which excludes no split by
+   * default: a class or category rare enough to land in the eval split alone was an OUT_OF_DOMAIN
+   * anomaly of a pipeline's first run, on data nothing was wrong with.
+   */
+  static List<String> domain(FeatureStatistics f, List<StatisticsModel> others, SchemaGenParams p) {
+    var c = f.categorical();
+    if (f.type() != FeatureType.STRING || c == null || !c.exact() || c.unique() == 0) {
+      return null;
+    }
+    var values = new java.util.LinkedHashSet<String>(c.counts().keySet());
+    for (StatisticsModel o : others) {
+      for (FeatureStatistics g : o.features()) {
+        if (g.name().equals(f.name())) {
+          var gc = g.categorical();
+          if (gc == null || !gc.exact()) {
+            return null;
+          }
+          new java.util.TreeSet<>(gc.counts().keySet()).forEach(values::add);
+        }
+      }
+    }
+    return values.size() <= p.maxDomainSize() ? List.copyOf(values) : null;
+  }
+
+  /** {@link #provenance(StatisticsModel, SchemaGenParams)}, the domains over {@code others} too. */
+  public static Map<String, Map<String, String>> provenance(StatisticsModel stats, List<StatisticsModel> others,
+      SchemaGenParams p) {
     var out = new TreeMap<String, Map<String, String>>();
     String from = "inferred by SchemaGen from the " + stats.split() + " split";
     for (FeatureStatistics f : stats.features()) {
@@ -63,10 +96,13 @@ public final class SchemaInferrer {
             f.rows(), f.missing(), (double) present / f.rows(), lower, (double) present / f.rows()
             - Math.floor(lower * 100) / 100));
       }
-      var c = f.categorical();
-      if (f.type() == FeatureType.STRING && c != null && c.exact() && c.unique() > 0 && c.unique() <= p.maxDomainSize()) {
-        b.put("domain", from + " (" + f.rows() + " rows): the " + c.unique() + " values seen there (max_domain_size "
-            + p.maxDomainSize() + ")");
+      List<String> domain = domain(f, others, p);
+      if (domain != null) {
+        var c = f.categorical();
+        b.put("domain", from + " (" + f.rows() + " rows): the " + c.unique() + " values seen there" + (domain.size()
+            > c.unique() ? " and " + (domain.size() - c.unique()) + " more seen in the " + String.join(" and ",
+                others.stream().map(StatisticsModel::split).toList()) + " split" + (others.size() > 1 ? "s" : "")
+            : "") + " (max_domain_size " + p.maxDomainSize() + ")");
       }
       var n = f.numeric();
       if (p.inferRanges() && n != null && n.min() != null) {
@@ -109,17 +145,18 @@ public final class SchemaInferrer {
   }
 
   public static DataSchema infer(StatisticsModel stats, SchemaGenParams p) {
+    return infer(stats, List.of(), p);
+  }
+
+  /** {@link #infer(StatisticsModel, SchemaGenParams)}, string domains over the {@code others} splits too. */
+  public static DataSchema infer(StatisticsModel stats, List<StatisticsModel> others, SchemaGenParams p) {
     var out = new ArrayList<Feature>();
     for (FeatureStatistics f : stats.features()) {
       long present = f.rows() - f.missing();
       double presence = f.missing() == 0 ? 1.0 : Math.floor(wilsonLower(present, f.rows()) * 100) / 100;
-      List<String> domain = null;
+      List<String> domain = domain(f, others, p);
       Double min = null;
       Double max = null;
-      var c = f.categorical();
-      if (f.type() == FeatureType.STRING && c != null && c.exact() && c.unique() > 0 && c.unique() <= p.maxDomainSize()) {
-        domain = List.copyOf(c.counts().keySet());
-      }
       var n = f.numeric();
       if (p.inferRanges() && n != null && n.min() != null) {
         double margin = (n.max() - n.min()) * rangeMarginFraction(p, f.rows());
