@@ -172,6 +172,10 @@ final class InitCommand implements Callable<Integer> {
           JSON.writeValueAsString(codes), profile.column(codes.get(0)).counts.keySet().stream()
               .filter(v -> LEADING_ZERO.matcher(v).matches()).map(String::strip).sorted().findFirst().orElseThrow());
     }
+    List<String> dated = dates(profile, lc);
+    if (!dated.isEmpty()) {
+      o.printf("init: %s: %s; left out (features: exclude)%n", JSON.writeValueAsString(dated), DATE_REASON);
+    }
     List<String> numbered = identifiers(profile, lc);
     if (!numbered.isEmpty()) {
       o.printf("init: %s: %s; left out (features: exclude)%n", JSON.writeValueAsString(numbered), IDENTIFIER_REASON);
@@ -359,9 +363,12 @@ final class InitCommand implements Callable<Integer> {
       nan |= c.type() == FeatureType.FLOAT && c.counts.keySet().stream().anyMatch(InitCommand::notFinite);
     }
     List<String> numbered = identifiers(p, lc);
-    if (!excluded.isEmpty() || !empty.isEmpty() || !numbered.isEmpty()) {
+    List<String> dated = dates(p, lc);
+    dated.removeAll(excluded);
+    if (!excluded.isEmpty() || !empty.isEmpty() || !numbered.isEmpty() || !dated.isEmpty()) {
       var all = new ArrayList<>(excluded);
       all.addAll(numbered);
+      all.addAll(dated);
       all.addAll(empty);
       var why = new ArrayList<String>();
       if (!excluded.isEmpty()) {
@@ -372,6 +379,10 @@ final class InitCommand implements Callable<Integer> {
       if (!numbered.isEmpty()) {
         why.add((excluded.isEmpty() && empty.isEmpty() ? "" : JSON.writeValueAsString(numbered) + ": ")
             + IDENTIFIER_REASON);
+      }
+      if (!dated.isEmpty()) {
+        why.add((excluded.isEmpty() && empty.isEmpty() && numbered.isEmpty() ? ""
+            : JSON.writeValueAsString(dated) + ": ") + DATE_REASON);
       }
       if (!empty.isEmpty()) {
         why.add(JSON.writeValueAsString(empty) + ": no value in any row");
@@ -436,6 +447,31 @@ final class InitCommand implements Callable<Integer> {
     sb.append("    inputs: {model: trainer.model, blessing: evaluator.blessing}\n");
     sb.append("    parameters: {base_dir: .millrace/registry, model_name: ").append(pipelineName).append("}\n");
     return sb.toString();
+  }
+
+  static final String DATE_REASON = "dates: one-hot, a model learns the days it saw, and a later day is none of"
+      + " them (derive features from it with an override if it matters)";
+
+  private static final java.util.regex.Pattern DATE = java.util.regex.Pattern.compile(
+      "\\s*(\\d{4}-\\d{1,2}-\\d{1,2}([ T]\\d{1,2}:\\d{2}(:\\d{2}([.,]\\d+)?)?(Z|[+-]\\d{2}:?\\d{2})?)?"
+          + "|\\d{4}/\\d{1,2}/\\d{1,2}|\\d{1,2}/\\d{1,2}/\\d{2,4}|\\d{1,2}\\.\\d{1,2}\\.\\d{4})"
+          + "([ T]\\d{1,2}:\\d{2}(:\\d{2})?)?\\s*");
+
+  /**
+   * Text columns other than the label whose every value is a date or a time stamp (2026-12-07,
+   * 2026-12-07T08:15:00Z, 12/07/2026, 07.12.2026; Parquet's dates are read as ISO text): features:
+   * auto one-hot encoded the days (an audit: 336 dates of a 2M-row file), which a later day never
+   * matches. Left out; a column of nearly one date per row is left out as an identifier already.
+   */
+  static List<String> dates(DataProfile p, DataProfile.Column lc) {
+    var out = new ArrayList<String>();
+    for (DataProfile.Column c : p.columns) {
+      if (c != lc && c.type() == FeatureType.STRING && !c.counts.isEmpty()
+          && c.counts.keySet().stream().allMatch(v -> DATE.matcher(v).matches())) {
+        out.add(c.name());
+      }
+    }
+    return out;
   }
 
   private static final java.util.regex.Pattern LEADING_ZERO = java.util.regex.Pattern.compile("\\s*0\\d+\\s*");

@@ -285,4 +285,21 @@ class InitCommandTest {
     assertTrue(!yaml.contains("exclude:"), "no number column left out:\n" + yaml);
     assertTrue(!yaml.contains("None"), "pet's None is a value, not a marker:\n" + yaml);
   }
+
+  /** A date column with several rows a day is left out (it was one-hot encoded); a text column that is no date stays. */
+  @Test
+  void datesAreLeftOut() throws Exception {
+    var lines = new ArrayList<String>(List.of("when,stamp,colour,x,y"));
+    for (int i = 0; i < 90; i++) {
+      lines.add("2026-11-" + (1 + i / 10) + ",2026-11-0" + (1 + i / 30) + "T08:1" + (i % 3) + ":00Z,"
+          + (i % 2 == 0 ? "red" : "blue") + "," + (i * 0.5) + "," + (i % 3 == 0 ? "a" : "b"));
+    }
+    Path data = Files.write(dir.resolve("dated.csv"), lines);
+    Path out = dir.resolve("dated.yaml");
+    var r = run("init", data.toString(), "--label", "y", "--out", out.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("init: [\"when\",\"stamp\"]: " + InitCommand.DATE_REASON), r.out());
+    String yaml = Files.readString(out);
+    assertTrue(yaml.contains("exclude: [\"when\",\"stamp\"]   # dates: "), yaml);
+  }
 }
