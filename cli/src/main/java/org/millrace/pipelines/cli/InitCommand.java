@@ -98,7 +98,10 @@ final class InitCommand implements Callable<Integer> {
               .equals("\t") ? "\\t" : profile.delimiter) + "': is the file separated by another? --delimiter)");
     }
     if (profile.rows == 0) {
-      throw new IllegalArgumentException(data + ": expected data rows after the header, got none");
+      boolean text = profile.format.startsWith("csv");
+      throw new IllegalArgumentException(data + ": expected " + (text ? "data rows after the header" : "records")
+          + " ExampleGen can read, got " + (profile.badRows == 0 ? "none" : "none of " + profile.badRows + " ("
+              + (profile.badRows == 1 ? "it, " : "the first, ") + profile.firstBad + ")"));
     }
     String pipelineName = name != null ? name : defaultName(data);
     if (!pipelineName.matches("[A-Za-z0-9][A-Za-z0-9_.-]*")) {

@@ -302,4 +302,16 @@ class InitCommandTest {
     String yaml = Files.readString(out);
     assertTrue(yaml.contains("exclude: [\"when\",\"stamp\"]   # dates: "), yaml);
   }
+
+  /** Records with nested objects are named so, with what to do (it was "expected data rows after the header"). */
+  @Test
+  void nestedJsonIsNamedWithWhatToDo() throws Exception {
+    Path data = Files.writeString(dir.resolve("n.jsonl"), "{\"a\":1,\"b\":{\"c\":2},\"label\":\"x\"}\n"
+        + "{\"a\":2,\"b\":{\"c\":3},\"label\":\"y\"}\n");
+    var r = run("init", data.toString(), "--out", dir.resolve("n.yaml").toString());
+    assertEquals(2, r.code(), r.out());
+    assertEquals("error: " + data + ": expected records ExampleGen can read, got none of 2 (the first, line 1: field 'b'"
+        + " expected a string value, got a JSON object: ExampleGen reads flat records (strings, numbers, bools); flatten"
+        + " it into fields of their own ('b.c') first)", r.err().strip());
+  }
 }

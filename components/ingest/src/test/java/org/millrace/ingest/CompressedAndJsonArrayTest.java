@@ -132,7 +132,8 @@ class CompressedAndJsonArrayTest {
     Path bad = Files.writeString(dir.resolve("bad.json"), array.toString().replace("\"delay\":100,", "\"delay\":[100],"));
     var e = assertThrows(IllegalArgumentException.class, () -> run(Map.of("input", bad.toString()), dir.resolve("b")));
     // (One array among 300 integers leaves delay an int column, CSV's 1% tolerance: the record is a bad row.)
-    assertTrue(e.getMessage().startsWith(bad + " record 106: field 'delay' expected an int value, got ARRAY"), e.getMessage());
+    assertTrue(e.getMessage().startsWith(bad + " record 106: field 'delay' expected an int value, got a JSON array:"
+        + " ExampleGen reads flat records"), e.getMessage());
     Path broken = Files.writeString(dir.resolve("broken.json"), "[{\"delay\": 1},\n{\"delay\": 2,,}]");
     e = assertThrows(IllegalArgumentException.class, () -> run(Map.of("input", broken.toString()), dir.resolve("c")));
     assertTrue(e.getMessage().contains(broken + " record 2 (line 2): expected"), e.getMessage());

@@ -67,7 +67,9 @@ public final class JsonLines {
       } else if (v.isContainerNode()) {
         return new CsvRecord(line, null, text, "field '" + f.name() + "' expected "
             + (f.type() == FeatureType.INT ? "an " : "a ") + f.type().label()
-            + " value, got " + v.getNodeType());
+            + " value, got " + (v.isObject() ? "a JSON object" : "a JSON array") + ": ExampleGen reads flat records"
+            + " (strings, numbers, bools); flatten it into fields of their own ('" + f.name() + "."
+            + (v.isObject() && v.fieldNames().hasNext() ? v.fieldNames().next() : "0") + "') first");
       } else {
         fields.add(v.asText());
       }
