@@ -134,8 +134,9 @@ final class InitCommand implements Callable<Integer> {
     }
     Files.writeString(target, yaml, StandardCharsets.UTF_8);
     var o = cli.out();
-    o.printf("init: %s: %d rows, %d columns (%s); label '%s' (%s, %s)%n", data, profile.rows, profile.columns.size(),
-        profile.format, label, lc.type().label(), theTask.spelling());
+    o.printf("init: %s: %d rows%s, %d columns (%s); label '%s' (%s, %s)%n", data, profile.rows + profile.badRows,
+        profile.badRows == 0 ? "" : " (" + profile.badRows + (profile.badRows == 1 ? " does" : " do") + " not fit, below)",
+        profile.columns.size(), profile.format, label, lc.type().label(), theTask.spelling());
     if (labelChosen) {
       o.printf("init: no --label given: '%s' is the label (%s); --label <column> chooses another%n", label,
           List.of("label", "target", "class", "y").contains(label.strip().toLowerCase(Locale.ROOT)) ? "by its name"
@@ -148,6 +149,11 @@ final class InitCommand implements Callable<Integer> {
     if (profile.inferRows != null) {
       o.printf("init: a column's values change type past ExampleGen's first 1000 rows: infer_sample_rows: %d types"
           + " them from the whole file%n", profile.inferRows);
+    }
+    if (profile.badRows > 0 && profile.firstBad.contains("expected UTF-8 text")) {
+      // Not the data's values but the file's encoding: quarantining the rows with an accent is no fix.
+      o.printf("init: warning: the file is not all UTF-8 text (%s): is it in another encoding (Windows-1252,"
+          + " Latin-1)? Save it as UTF-8 ('CSV UTF-8' in Excel); until then such rows are set aside%n", profile.firstBad);
     }
     if (profile.badRows > 0) {
       o.printf("init: %s (the first, %s): bad_rows: quarantine sets them aside%s%n",

@@ -314,4 +314,37 @@ class InitCommandTest {
         + " expected a string value, got a JSON object: ExampleGen reads flat records (strings, numbers, bools); flatten"
         + " it into fields of their own ('b.c') first)", r.err().strip());
   }
+
+  /**
+   * A Windows-1252 export (an ASCII header, 'Zürich' on a later line) is said to be no UTF-8, with what
+   * to do, beside the count of rows set aside; the first line counts every row, those too. A UTF-16
+   * file (Excel's 'Unicode Text') is named so.
+   */
+  @Test
+  void anotherEncodingIsNamed() throws Exception {
+    var out = new java.io.ByteArrayOutputStream();
+    out.write("city,x,y\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    for (int i = 0; i < 30; i++) {
+      out.write(((i == 7 ? "Z\u00fcrich" : "Basel") + "," + i + "," + (i % 2 == 0 ? "a" : "b") + "\n")
+          .getBytes(java.nio.charset.Charset.forName("windows-1252")));
+    }
+    Path data = Files.write(dir.resolve("cities.csv"), out.toByteArray());
+    var r = run("init", data.toString(), "--label", "y", "--out", dir.resolve("c.yaml").toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("cities.csv: 30 rows (1 does not fit, below), 3 columns (csv)"), r.out());
+    assertTrue(r.out().contains("init: warning: the file is not all UTF-8 text (line 9: ") && r.out().contains(
+        "Save it as UTF-8 ('CSV UTF-8' in Excel); until then such rows are set aside"), r.out());
+
+    Path utf16 = Files.write(dir.resolve("unicode.txt"), "city\tx\ty\nBasel\t1\ta\n".getBytes(
+        java.nio.charset.StandardCharsets.UTF_16LE));
+    byte[] withBom = new byte[(int) Files.size(utf16) + 2];
+    withBom[0] = (byte) 0xFF;
+    withBom[1] = (byte) 0xFE;
+    System.arraycopy(Files.readAllBytes(utf16), 0, withBom, 2, withBom.length - 2);
+    Path tsv = Files.write(dir.resolve("unicode.tsv"), withBom);
+    var u = run("init", tsv.toString(), "--out", dir.resolve("u.yaml").toString());
+    assertEquals(2, u.code(), u.out());
+    assertTrue(u.err().contains("The file is UTF-16 (it begins with a byte order mark; Excel's 'Unicode Text'): save it"
+        + " as UTF-8"), u.err());
+  }
 }

@@ -39,7 +39,7 @@ public final class SchemaInference {
     CsvRecord h = reader.next();
     if (h == null || h.fields() == null || h.fields().isEmpty() || h.fields().stream().allMatch(String::isBlank)) {
       throw new IllegalArgumentException(file + " line 1: expected a header row of column names, got "
-          + (h == null ? "an empty file" : h.error() != null ? h.error() : "'" + h.raw() + "'"));
+          + (h == null ? "an empty file" : h.error() != null ? h.error() + notUtf8(h.error()) : "'" + h.raw() + "'"));
     }
     var names = new java.util.ArrayList<String>(h.fields().size());
     for (int i = 0; i < h.fields().size(); i++) {
@@ -55,6 +55,20 @@ public final class SchemaInference {
       }
     }
     return List.copyOf(names);
+  }
+
+  /**
+   * What to do about a header that is not UTF-8: Excel's "Unicode Text" is UTF-16 (its byte order
+   * mark 0xFF 0xFE first), its "CSV (Comma delimited)" Windows-1252 ('año' as 0xF1).
+   */
+  static String notUtf8(String problem) {
+    if (!problem.contains("expected UTF-8 text")) {
+      return "";
+    }
+    boolean utf16 = problem.matches(".*invalid byte 0x(FF|FE) at byte offset 0 .*");
+    return utf16 ? ". The file is UTF-16 (it begins with a byte order mark; Excel's 'Unicode Text'): save it as"
+        + " UTF-8 ('CSV UTF-8' in Excel)" : ". Is the file in another encoding (Windows-1252, Latin-1)? Save it as"
+        + " UTF-8 ('CSV UTF-8' in Excel)";
   }
 
   private static final Feature INT = Feature.of("x", FeatureType.INT, true);
