@@ -209,6 +209,11 @@ final class InitCommand implements Callable<Integer> {
     return called == null || called.isBlank() ? "millrace" : called;
   }
 
+  /** {@code s} as a shell word: as it is when it needs no quoting, else in single quotes. */
+  static String shell(String s) {
+    return s.matches("[A-Za-z0-9_./:=@%+,-]+") ? s : "'" + s.replace("'", "'\\''") + "'";
+  }
+
   /** A bad row's description on one line of a YAML comment, at most 160 characters. */
   static String oneLine(String s) {
     // YAML breaks lines at \r, \n, U+0085, U+2028 and U+2029 and refuses control characters even in
@@ -274,7 +279,8 @@ final class InitCommand implements Callable<Integer> {
     boolean classification = theTask == Task.CLASSIFICATION;
     long labelled = p.rows - lc.missing;
     var sb = new StringBuilder();
-    sb.append("# Written by `millrace init ").append(data).append(labelGiven ? " --label " + label : "").append("` from ")
+    sb.append("# Written by `millrace init ").append(oneLine(shell(data.toString())))
+        .append(labelGiven ? " --label " + oneLine(shell(label)) : "").append("` from ")
         .append(p.rows).append(" rows and ").append(p.columns.size()).append(" columns (").append(p.format)
         .append(").\n");
     sb.append("# It runs as written: ").append(launcher()).append(" run <this file>. Every node and parameter:"

@@ -347,4 +347,18 @@ class InitCommandTest {
     assertTrue(u.err().contains("The file is UTF-16 (it begins with a byte order mark; Excel's 'Unicode Text'): save it"
         + " as UTF-8"), u.err());
   }
+
+  /** The command in the file's first line can be pasted back into a shell: a label with a space is quoted. */
+  @Test
+  void theCommandInTheFilesFirstLineIsAShellCommand() throws Exception {
+    var lines = new ArrayList<String>(List.of("x,Result: it's final"));
+    for (int i = 0; i < 20; i++) {
+      lines.add(i + "," + (i % 2 == 0 ? "a" : "b"));
+    }
+    Path data = Files.write(dir.resolve("names.csv"), lines);
+    Path out = dir.resolve("names.yaml");
+    assertEquals(0, run("init", data.toString(), "--label", "Result: it's final", "--out", out.toString()).code());
+    assertTrue(Files.readString(out).startsWith("# Written by `millrace init " + data
+        + " --label 'Result: it'\\''s final'` from 20 rows"), Files.readString(out));
+  }
 }
