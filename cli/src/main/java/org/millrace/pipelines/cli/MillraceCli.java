@@ -239,8 +239,13 @@ public final class MillraceCli implements Callable<Integer> {
       return INFRASTRUCTURE;
     });
     cl.setParameterExceptionHandler((e, args) -> {
-      e.getCommandLine().getErr().println("error: " + e.getMessage());
-      e.getCommandLine().usage(e.getCommandLine().getErr());
+      // The error and where the usage is, not fifty lines of usage below a one-line mistake.
+      CommandLine at = e.getCommandLine();
+      at.getErr().println("error: " + e.getMessage());
+      if (e instanceof CommandLine.UnmatchedArgumentException u) {
+        CommandLine.UnmatchedArgumentException.printSuggestions(u, at.getErr());
+      }
+      at.getErr().println("see: " + at.getCommandSpec().qualifiedName() + " --help");
       return USAGE;
     });
     return cl;
