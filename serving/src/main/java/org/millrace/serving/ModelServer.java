@@ -450,6 +450,11 @@ public final class ModelServer implements AutoCloseable {
       // Where the pushed files came from (a path on the pushing machine) only when asked for.
       entry = o.deepCopy();
       ((ObjectNode) entry).remove("model_uri");
+      // "blessed by evaluator (/home/.../blessing/23-...)": the blessing's path too.
+      if (entry.get("reason") != null && entry.get("reason").isTextual()) {
+        ((ObjectNode) entry).put("reason", entry.get("reason").asText()
+            .replaceAll(" \\((/|[A-Za-z][A-Za-z0-9+.-]*:/)[^)]*\\)", ""));
+      }
     }
     millrace.set("registry_entry", entry);
     JsonNode provenance = s.modelJson().get("provenance");

@@ -671,7 +671,9 @@ class ModelServerTest {
   @Test
   void aTokenGuardsEveryRequestButHealthAndAnswersLeakNothingLocal() throws Exception {
     assertEquals("127.0.0.1", ModelServer.Options.defaults().host());
-    push(first);
+    // As the Pusher words it: the blessing's path in the reason.
+    Path blessing = models.resolve("root/evaluator/blessing/23-b7120459-41fa");
+    new ModelRegistry(registry).push("blobs", first, first.toUri().toString(), "blessed by evaluator (" + blessing + ")");
     server = ModelServer.start(registry, ModelServer.Options.defaults().withPort(0)
         .withPollInterval(Duration.ofMillis(100)), "s3cret-token");
     String body = "{\"instances\": [{\"a\": 1, \"b\": 2}]}";
@@ -692,9 +694,10 @@ class ModelServerTest {
         "Bearer s3cret-token").GET().build());
     assertEquals(200, meta.status(), meta.text());
     for (String local : List.of(registry.toString(), first.toString(), System.getProperty("java.version"),
-        System.getProperty("os.name"))) {
+        System.getProperty("os.name"), models.toString())) {
       assertFalse(meta.text().contains(local), local + " in " + meta.text());
     }
+    assertEquals("blessed by evaluator", meta.body().at("/millrace/registry_entry/reason").asText());
     Reply asked = send(HttpRequest.newBuilder(uri("/v1/models/blobs/metadata?details=local"))
         .header("Authorization", "Bearer s3cret-token").GET().build());
     assertTrue(asked.text().contains(registry.toString()), asked.text());
