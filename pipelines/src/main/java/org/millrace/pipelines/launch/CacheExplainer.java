@@ -1,5 +1,6 @@
 package org.millrace.pipelines.launch;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +10,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.millrace.metadata.Execution;
 import org.millrace.metadata.ExecutionState;
+import org.millrace.metadata.Value;
 
 /** Says why a node's execution in a run was a cache hit or a miss, part by part of the cache key. */
 public final class CacheExplainer {
@@ -60,8 +62,16 @@ public final class CacheExplainer {
     }
     if (out.size() == before) {
       boolean reusable = queries.cacheHit(e.type(), key).filter(x -> x.id() != e.id()).isPresent();
+      Value ended = p.customProperties().get(Keys.ENDED_MS);
+      boolean stillRunning = ended != null && e.createTime() != null
+          && ((Number) ended.raw()).longValue() > e.createTime().toEpochMilli();
       if (p.state() != ExecutionState.COMPLETE && p.state() != ExecutionState.CACHED) {
         out.add("  same cache key, but that execution ended " + p.state() + ": no outputs to reuse.");
+      } else if (stillRunning) {
+        // Two runs at once: the other was still running the node when this one started it.
+        out.add("  same cache key, but that execution was still running when this one started (it ended "
+            + Instant.ofEpochMilli(((Number) ended.raw()).longValue()) + ", this one started " + e.createTime()
+            + "): its outputs did not exist yet.");
       } else if (!reusable) {
         out.add("  same cache key, but the previous outputs were deleted.");
       } else {

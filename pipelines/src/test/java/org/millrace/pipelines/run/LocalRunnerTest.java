@@ -122,6 +122,25 @@ class LocalRunnerTest {
     assertFalse(joinWhy.stream().anyMatch(l -> l.contains("input 'extra'")), String.join("\n", joinWhy));
   }
 
+  /**
+   * Two runs at once: the other run's execution of the same key ended after this one started, so its
+   * outputs did not exist yet. explain said they were deleted (they were on disk).
+   */
+  @Test
+  void aMissBesideARunningExecutionOfTheSameKeySaysSo() throws Exception {
+    String marker = project.resolve("no-marker").toString();
+    RunResult first = runner.run(spec("hello", marker), Selection.ALL, TWO);
+    RunResult second = runner.run(spec("hello", marker), Selection.ALL, new LocalRunner.Options(2, false));
+    var queries = new StoreQueries(store);
+    Execution p = store.getExecution(first.node("join").executionId()).orElseThrow();
+    Execution e = store.getExecution(second.node("join").executionId()).orElseThrow();
+    store.putExecution(p.withCustomProperties(Map.of(org.millrace.pipelines.launch.Keys.ENDED_MS,
+        org.millrace.metadata.Value.of(e.createTime().toEpochMilli() + 1000))));
+    List<String> why = new CacheExplainer(queries).explain("demo", second.runId(), "join");
+    assertTrue(why.stream().anyMatch(l -> l.startsWith("  same cache key, but that execution was still running when"
+        + " this one started")), String.join("\n", why));
+  }
+
   @Test
   void deletedOutputsAreNotACacheHit() throws Exception {
     String marker = project.resolve("no-marker").toString();
