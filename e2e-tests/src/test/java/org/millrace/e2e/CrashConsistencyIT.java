@@ -186,6 +186,10 @@ class CrashConsistencyIT {
     MillraceProcess.Result resume = cli().run("resume", runId);
     assertEquals(0, resume.code(), resume.toString());
     assertEquals(List.of(), temporaries(dir.resolve("root")));
+    // The resumed Trainer says so, and counts the epochs done before (its progress started from 0 again).
+    String log = resume.err().lines().filter(l -> l.startsWith("log: ")).findFirst().orElseThrow().substring(5);
+    assertTrue(Files.readString(Path.of(log)).contains("Trainer: resumed from a checkpoint, epochs 1-1 done before"),
+        log);
   }
 
   @Test

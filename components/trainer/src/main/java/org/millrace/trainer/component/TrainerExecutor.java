@@ -80,10 +80,16 @@ public final class TrainerExecutor implements Executor<TrainerParams> {
           + "|" + base.map(Model::uri).orElse("");
       Training.Result result;
       try (var progress = ctx.progress("epochs", p.epochs())) {
+        int[] reported = {0};
         var options = options(p)
             .withCheckpoints(ctx.resumeDir().resolve("checkpoints"), p.checkpointEverySteps(), fingerprint)
             .onEpoch(m -> {
-              progress.advance(1);
+              if (reported[0] == 0 && m.epoch() > 1) {
+                // Resumed from a checkpoint: the epochs before count as done (the count started from 0 again).
+                ctx.log().info("Trainer: resumed from a checkpoint, epochs 1-{} done before", m.epoch() - 1);
+              }
+              progress.advance(m.epoch() - reported[0]);
+              reported[0] = m.epoch();
               ctx.log().info("epoch {}: train loss {}, val loss {}, val accuracy {}", m.epoch(),
                   String.format("%.4f", m.trainLoss()), String.format("%.4f", m.validationLoss()),
                   String.format("%.4f", m.validationAccuracy()));
