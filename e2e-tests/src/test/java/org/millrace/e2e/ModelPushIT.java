@@ -76,6 +76,10 @@ class ModelPushIT {
     assertEquals("penguins: version 1 published again as version 3 (execution #", rollback.out().substring(0, 61));
     Cli.Result list = cli.run("models", "list", "penguins", registry);
     assertTrue(list.out().contains("v2 misbehaves") && list.out().lines().count() == 5, list.out());
+    // Without a name: every model, its served version and how many versions it has.
+    Cli.Result all = cli.run("models", "list", registry);
+    assertEquals(0, all.code(), all.err());
+    assertTrue(all.out().lines().anyMatch(l -> l.matches("penguins\\s+3\\s+\\S+\\s+3\\s*")), all.out());
     // The next run of that configuration (its Trainer cached: version 2's model) does not publish the withdrawn
     // model again: it did, as version 4, and serving went back to it.
     Cli.Result again = cli.run("run", yaml.toString(), "--set", "trainer.epochs=39");
@@ -87,6 +91,15 @@ class ModelPushIT {
     assertTrue(push.contains("\"pushed\" : false") && push.contains("these are the files of version 2, withdrawn by"
         + " the rollback to version 1 (version 3, ") && push.contains("v2 misbehaves"), push);
 
+    // Lineage names the cache hits that reused an artifact in one line per node, not a tree each (it grew by a
+    // tree a run).
+    Path firstPush = java.util.Arrays.stream(dir.resolve("root/pusher/pushed_model").toFile().listFiles())
+        .map(java.io.File::toPath).filter(Files::isDirectory).filter(p -> !p.getFileName().toString().startsWith("."))
+        .min(java.util.Comparator.comparingLong(p -> Long.parseLong(p.getFileName().toString().split("-")[0])))
+        .orElseThrow();
+    Cli.Result tree = cli.run("lineage", firstPush.toString());
+    assertTrue(tree.out().contains("<- written as 'examples' by ExampleGen node 'ingest' in 2 cache hits (reusing an"
+        + " execution's outputs; the latest #") && !tree.out().contains(" CACHED (run "), tree.out());
     Path model = dir.resolve("root/trainer/model").toFile().listFiles()[0].toPath();
     Cli.Result bless = cli.run("models", "bless", model.toString(), "--reason", "reviewed by hand");
     assertEquals(0, bless.code(), bless.err());

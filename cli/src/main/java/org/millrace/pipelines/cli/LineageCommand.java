@@ -71,11 +71,20 @@ final class LineageCommand implements Callable<Integer> {
       return;
     }
     EventType link = downstream ? EventType.INPUT : EventType.OUTPUT;
+    // Cache hits share the artifacts of the execution they reused: one line per node for them, not their
+    // inputs again (a daily schedule's lineage grew by a tree a run: 287 lines after some 25 runs).
+    var hits = new java.util.LinkedHashMap<String, List<Execution>>();
     for (Event e : g.events()) {
       if (e.artifactId() != a.id() || e.type() != link) {
         continue;
       }
       Execution x = g.execution(e.executionId()).orElseThrow();
+      if (x.state() == org.millrace.metadata.ExecutionState.CACHED) {
+        String node = StoreQueries.stringProp(x, Keys.NODE);
+        hits.computeIfAbsent(x.type() + (node == null ? "" : " node '" + node + "'") + "\t" + e.key(),
+            k -> new java.util.ArrayList<>()).add(x);
+        continue;
+      }
       String node = StoreQueries.stringProp(x, Keys.NODE);
       // A pipeline's node names its run; a decision by hand (ManualRollback, ManualBlessing) its user and reason.
       String by = node != null ? " node '" + node + "' execution #" + x.id() + " " + x.state() + " (run "
@@ -97,6 +106,14 @@ final class LineageCommand implements Callable<Integer> {
           out.println(pad + "    " + read);
         }
       }
+    }
+    for (var h : hits.entrySet()) {
+      List<Execution> xs = h.getValue();
+      Execution latest = xs.stream().max(java.util.Comparator.comparingLong(Execution::id)).orElseThrow();
+      String[] by = h.getKey().split("\t", 2);
+      out.println(pad + "  " + (downstream ? "-> read as '" : "<- written as '") + by[1] + "' by " + by[0] + " in "
+          + (xs.size() == 1 ? "1 cache hit" : xs.size() + " cache hits") + " (reusing an execution's outputs;"
+          + " the latest #" + latest.id() + ", run " + StoreQueries.runIdOf(latest) + ")");
     }
   }
 

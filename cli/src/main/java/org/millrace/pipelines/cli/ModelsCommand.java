@@ -63,12 +63,13 @@ final class ModelsCommand implements Callable<Integer> {
     }
   }
 
-  @Command(name = "list", description = "The versions in a model registry.")
+  @Command(name = "list", description = "The versions of a model in a registry; without a name, the registry's"
+      + " models with their served version.")
   static final class ListVersions implements Callable<Integer> {
     @ParentCommand
     ModelsCommand models;
 
-    @Parameters(index = "0", paramLabel = "MODEL_NAME")
+    @Parameters(index = "0", paramLabel = "MODEL_NAME", arity = "0..1")
     String name;
 
     @Option(names = "--registry", defaultValue = ".millrace/registry", description = "Registry base directory.")
@@ -76,8 +77,22 @@ final class ModelsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      var t = new Table("version", "pushed at", "model", "reason", "rollback of", "rolled back");
       var index = new ModelRegistry(registry);
+      if (name == null) {
+        // Every model, as 'kubectl get' lists before 'describe': its served version and how many there are.
+        var all = new Table("model", "served version", "pushed at", "versions");
+        for (String n : index.names()) {
+          var served = index.current(n);
+          all.row(n, served.map(v -> (Object) v.version()).orElse(""), served.map(v -> v.pushedAt()).orElse(""),
+              index.list(n).size());
+        }
+        models.cli.out().print(all.render());
+        if (index.names().isEmpty()) {
+          models.cli.out().println("(no models in " + registry + " yet: a Pusher's base_dir, or --registry)");
+        }
+        return MillraceCli.OK;
+      }
+      var t = new Table("version", "pushed at", "model", "reason", "rollback of", "rolled back");
       var versions = index.list(name);
       // A misspelled name is a mistake to say, not an empty table.
       knownModel(index, registry, name);
