@@ -84,6 +84,24 @@ class ValidatorTest {
     assertEquals(1, Validator.distributions(sample(2, 6, "snow", 0), base, onlyWeather, Anomaly.Kind.DRIFT, "b").size());
   }
 
+  /** A column that was whole numbers and comes as decimals is compared as numbers (its drift was skipped). */
+  @Test
+  void wholeNumbersAndDecimalsCompareAsNumbers() {
+    var thresholds = new DistributionThresholds(0.1, Map.of());
+    var base = sample(1, 0, null, 0);
+    var asInt = retyped(base, FeatureType.INT);
+    assertEquals(List.of("temp"), Validator.distributions(sample(2, 30, null, 0), asInt, thresholds,
+        Anomaly.Kind.DRIFT, "b").stream().map(Anomaly::feature).toList());
+    assertTrue(Validator.distributions(sample(2, 0, null, 0), asInt, thresholds, Anomaly.Kind.DRIFT, "b").isEmpty());
+  }
+
+  /** {@code stats} with its temp column's type set to {@code type}. */
+  static StatisticsModel retyped(StatisticsModel stats, FeatureType type) {
+    return new StatisticsModel(stats.split(), stats.rows(), stats.features().stream().map(f -> !f.name().equals("temp")
+        ? f : new org.millrace.api.format.FeatureStatistics(f.name(), type, f.rows(), f.present(), f.missing(),
+            f.nan(), f.numeric(), f.categorical())).toList());
+  }
+
   static org.millrace.api.format.StatisticsModel presence(String split, long rows, long missing) {
     var f = new org.millrace.api.format.FeatureStatistics("x", FeatureType.FLOAT, rows, rows - missing,
         missing, 0, null, null);

@@ -95,6 +95,10 @@ public final class Validator {
     return out;
   }
 
+  private static boolean isNumber(org.millrace.api.data.FeatureType t) {
+    return t == org.millrace.api.data.FeatureType.INT || t == org.millrace.api.data.FeatureType.FLOAT;
+  }
+
   private static String how(Map<String, Map<String, String>> provenance, String feature, String bound) {
     String text = provenance.getOrDefault(feature, Map.of()).get(bound);
     return text == null ? "" : ": " + text;
@@ -107,7 +111,10 @@ public final class Validator {
     for (FeatureStatistics s : current.features()) {
       Double t = thresholds.of(s.name());
       Optional<FeatureStatistics> b = baseline.feature(s.name());
-      if (t == null || b.isEmpty() || b.get().type() != s.type()) {
+      // Whole numbers and decimals compare as numbers: a delivery whose int column came as 6750.0 (a unit changed
+      // upstream, say) was skipped, its drift unseen.
+      boolean numbers = b.isPresent() && isNumber(s.type()) && isNumber(b.get().type());
+      if (t == null || b.isEmpty() || b.get().type() != s.type() && !numbers) {
         continue;
       }
       if (s.numeric() != null && s.numeric().min() != null && b.get().numeric().min() != null) {
