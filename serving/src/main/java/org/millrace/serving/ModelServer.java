@@ -165,13 +165,13 @@ public final class ModelServer implements AutoCloseable {
       throws IOException {
     var metrics = new ServingMetrics();
     var repository = new ModelRepository(registry, options.policy(), metrics, inference);
-    repository.poll();
     ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "millrace-serve-poll");
       t.setDaemon(true);
       return t;
     });
-    // The port opens before the server object exists: a request in that instant is told to retry.
+    // The port opens before the server object exists and its models are loaded: a request meanwhile is told
+    // to retry.
     var started = new java.util.concurrent.atomic.AtomicReference<ModelServer>();
     HttpService http = HttpService.start("millrace-serve", options.host(), options.port(), options.threads(),
         Set.of("/healthz", "/readyz"), ex -> {
@@ -184,6 +184,14 @@ public final class ModelServer implements AutoCloseable {
             ex.close();
           }
         });
+    // The models load once the port is this server's: a port in use ended the command after loading them all.
+    try {
+      repository.poll();
+    } catch (RuntimeException | Error e) {
+      http.close();
+      poller.shutdownNow();
+      throw e;
+    }
     var server = new ModelServer(repository, metrics, options, http, poller);
     server.token = token;
     started.set(server);
