@@ -109,7 +109,7 @@ class ExampleGenExecutorTest {
         + number.toAbsolutePath() + "). Fix the data, or set bad_rows: quarantine to set such rows aside.", e.getMessage());
     Path utf = dir.resolve("utf.csv");
     Files.write(utf, new byte[] {'a', ',', 'b', '\n', '1', ',', (byte) 0xFF, '\n'});
-    assertEquals(utf.toAbsolutePath() + " line 2: field 2 expected UTF-8 text, got invalid byte 0xFF at byte offset 6"
+    assertEquals(utf.toAbsolutePath() + " line 2: column 'b' (2) expected UTF-8 text, got invalid byte 0xFF at byte offset 6"
         + " (byte 3 of the record). Fix the data, or set bad_rows: quarantine to set such rows aside.", fail(utf));
   }
 

@@ -203,13 +203,13 @@ class InputsTest {
     Files.write(file, bytes(good, "caf", "<FF>", ",20\n", "ok,21\n"));
     long offset = good.getBytes(StandardCharsets.UTF_8).length + 3;
     var e = assertThrows(IllegalArgumentException.class, () -> run(Map.of("input", file.toString()), dir.resolve("o1")));
-    assertEquals(file + " line 22: field 1 expected UTF-8 text, got invalid byte 0xFF at byte offset " + offset
+    assertEquals(file + " line 22: column 'a' (1) expected UTF-8 text, got invalid byte 0xFF at byte offset " + offset
         + " (byte 4 of the record). Fix the data, or set bad_rows: quarantine to set such rows aside.", e.getMessage());
     Path out = dir.resolve("q");
     var r = run(Map.of("input", file.toString(), "bad_rows", "quarantine"), out);
     assertEquals(22L, r.get("rows_read"));
     assertEquals(1L, r.get("rejected_rows"));
-    assertEquals(List.of("{\"file\":\"" + file + "\",\"line\":22,\"reason\":\"field 1 expected UTF-8 text, got invalid"
+    assertEquals(List.of("{\"file\":\"" + file + "\",\"line\":22,\"reason\":\"column 'a' (1) expected UTF-8 text, got invalid"
         + " byte 0xFF at byte offset " + offset + " (byte 4 of the record)\",\"row\":\"caf\\\\xFF,20\"}"),
         Files.readAllLines(out.resolve(ExampleGenExecutor.QUARANTINE)));
   }

@@ -570,14 +570,32 @@ public final class ParseRecordsFn extends DoFn<KV<String, TextRange>, KV<String,
 
   /** The quarantine entry of a bad row; fails instead unless bad rows are quarantined. */
   private String reject(String file, long line, String raw, String problem) throws Exception {
+    String typed = problem.startsWith("column") ? " (schema " + schemaSource + ")" : "";
+    problem = named(problem);
     String unit = typed() ? "row" : input.format() == InputFormat.JSON ? "record" : "line";
     String where = file + " " + unit + " " + line;
     if (!quarantine) {
-      String typed = problem.startsWith("column") ? " (schema " + schemaSource + ")" : "";
       throw new IllegalArgumentException(where + ": " + problem + typed
           + ". Fix the data, or set bad_rows: quarantine to set such rows aside.");
     }
     return entry(file, line, raw, problem);
+  }
+
+  private static final java.util.regex.Pattern FIELD = java.util.regex.Pattern.compile("field (\\d+) (.*)",
+      java.util.regex.Pattern.DOTALL);
+
+  /**
+   * A CSV reader's "field 2 expected UTF-8 text ..." (it reads without the header) as the typing
+   * says it, "column 'city' (2) ...": the column by its name.
+   */
+  String named(String problem) {
+    var m = FIELD.matcher(problem);
+    if (input.format() != InputFormat.CSV || !m.matches()) {
+      return problem;
+    }
+    int i = Integer.parseInt(m.group(1));
+    return i >= 1 && i <= schema.size() ? "column '" + schema.names().get(i - 1) + "' (" + i + ") " + m.group(2)
+        : problem;
   }
 
   /** A quarantine entry: {@code {file, line | row_number, reason, row}}. */
