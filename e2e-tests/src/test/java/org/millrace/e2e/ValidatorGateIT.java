@@ -75,8 +75,14 @@ class ValidatorGateIT {
             + second.runId())), past.toString());
     assertTrue(past.out().lines().anyMatch(l -> l.startsWith("pusher ") && l.contains("SKIPPED")
         && l.contains("gate 'validator' failed")), past.toString());
-    assertTrue(past.out().contains("nothing failed in this run") && !past.out().contains("resume with"),
+    assertTrue(past.out().contains("no node failed: nodes were skipped") && !past.out().contains("resume with"),
         past.toString());
+    // Nor past the node the gate's edge goes to: the Evaluator reads the ingested examples itself (it evaluated
+    // and blessed on the drifted data, the gate's edge being Transform's alone).
+    MillraceProcess.Result later = cli.run("run", yaml.toString(), "--from", "trainer");
+    assertEquals(1, later.code(), later.toString());
+    assertTrue(later.out().lines().anyMatch(l -> l.startsWith("evaluator ") && l.contains("SKIPPED")
+        && l.contains("gate 'validator' failed on this node's data")), later.toString());
     // New data ingested alone has not been checked at all: the run from past the gate is refused too.
     Files.write(data, rows.subList(0, rows.size() - 1));
     assertEquals(0, cli.run("run", yaml.toString(), "--only", "ingest").code());

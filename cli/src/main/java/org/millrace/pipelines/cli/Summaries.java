@@ -46,7 +46,7 @@ final class Summaries {
           + " pipeline again");
     } else if (!r.succeeded() && r.nodes().stream().noneMatch(n -> n.state().equals("FAILED"))) {
       // Skipped for what lies outside the run (a gate not part of it): a resume would skip them again.
-      out.println("  nothing failed in this run: the skipped nodes say what they wait for (above)");
+      out.println("  no node failed: nodes were skipped for what they wait for outside this run (above)");
     } else if (!r.succeeded()) {
       out.println("  resume with: millrace resume " + r.runId());
     }

@@ -390,7 +390,13 @@ public final class LocalRunner {
    */
   private Optional<String> gateNotPassed(PipelineSpec spec, NodeSpec n, Set<String> selected,
       Map<String, List<Artifact>> inputs) {
-    for (String g : n.after()) {
+    // The gates n waits for, itself or through its upstream nodes: an edge goes only to the first node past a
+    // gate (Transform in penguins), and the Evaluator, which reads the ingested examples itself, waits through it.
+    var gates = new java.util.LinkedHashSet<String>();
+    for (String id : spec.upstreamOf(n.id())) {
+      gates.addAll(spec.node(id).orElseThrow().after());
+    }
+    for (String g : gates) {
       if (selected.contains(g)) {
         continue; // in this run: its outcome is this run's (a failure skips n as an upstream node's)
       }
@@ -405,6 +411,7 @@ public final class LocalRunner {
       // What the gate checked and what n reads: the lineage of their inputs of this run (statistics, schema,
       // examples), not of a baseline from an earlier run (the previous statistics a drift check compares with).
       var data = new java.util.TreeMap<Long, String>(); // the Examples n reads, by id: the run that ingested them
+      var written = new HashMap<Long, Long>(); // by id: the first execution that wrote them
       for (var e : inputs.entrySet()) {
         if (!sameRun(n, e.getKey())) {
           continue;
@@ -413,40 +420,60 @@ public final class LocalRunner {
           var up = store.lineage(org.millrace.metadata.LineageQuery.fromArtifact(a.id(),
               org.millrace.metadata.LineageQuery.Direction.UPSTREAM, GATE_HOPS));
           for (Artifact x : up.artifacts()) {
-            up.producerOf(x.id()).filter(p -> sources.contains(StoreQueries.stringProp(p, Keys.NODE)))
-                .ifPresent(p -> data.put(x.id(), StoreQueries.runIdOf(p)));
+            var producer = up.producerOf(x.id()).filter(p -> sources.contains(StoreQueries.stringProp(p, Keys.NODE)));
+            if (producer.isPresent()) {
+              data.put(x.id(), StoreQueries.runIdOf(producer.get()));
+              written.put(x.id(), up.events().stream().filter(ev -> ev.artifactId() == x.id()
+                  && ev.type() == org.millrace.metadata.EventType.OUTPUT).mapToLong(ev -> ev.executionId()).min()
+                  .orElse(producer.get().id()));
+            }
           }
         }
       }
       if (data.isEmpty()) {
         continue;
       }
-      String made = "this node's data (from run " + String.join(", ", data.values().stream().distinct().toList())
-          + ")";
+      // Each data the node reads (a model's training data, the examples an Evaluator reads) on its own: the
+      // gate's newest execution over it must have passed it.
       NodeSpec gate = spec.node(g).orElseThrow();
-      Execution verdict = null;
-      for (Execution e : queries.nodeExecutions(spec.name(), g,
-          Set.of(ExecutionState.COMPLETE, ExecutionState.CACHED, ExecutionState.FAILED))) {
-        var checked = new java.util.HashSet<Long>();
-        for (var in : store.getEventsByExecutionIds(List.of(e.id()))) {
-          if (in.type() == org.millrace.metadata.EventType.INPUT && sameRun(gate, in.key())) {
-            store.lineage(org.millrace.metadata.LineageQuery.fromArtifact(in.artifactId(),
-                org.millrace.metadata.LineageQuery.Direction.UPSTREAM, GATE_HOPS)).artifacts()
-                .forEach(a -> checked.add(a.id()));
+      var checkedBy = new HashMap<Long, Set<Long>>(); // per gate execution: what it checked
+      List<Execution> executions = queries.nodeExecutions(spec.name(), g,
+          Set.of(ExecutionState.COMPLETE, ExecutionState.CACHED, ExecutionState.FAILED));
+      for (var d : data.descendingMap().entrySet()) { // the newest data first: what was just ingested
+        Execution verdict = null;
+        for (Execution e : executions) {
+          if (e.id() < written.get(d.getKey())) {
+            break; // newest first: the rest ran before the data was written
+          }
+          Set<Long> checked = checkedBy.computeIfAbsent(e.id(), id -> {
+            var ids = new java.util.HashSet<Long>();
+            for (var in : store.getEventsByExecutionIds(List.of(id))) {
+              if (in.type() == org.millrace.metadata.EventType.INPUT && sameRun(gate, in.key())) {
+                store.lineage(org.millrace.metadata.LineageQuery.fromArtifact(in.artifactId(),
+                    org.millrace.metadata.LineageQuery.Direction.UPSTREAM, GATE_HOPS)).artifacts()
+                    .forEach(a -> ids.add(a.id()));
+              }
+            }
+            return ids;
+          });
+          if (checked.contains(d.getKey())) {
+            verdict = e;
+            break;
           }
         }
-        if (checked.containsAll(data.keySet())) {
-          verdict = e;
-          break;
+        String made = "this node's data (from run " + d.getValue() + ")";
+        if (verdict == null) {
+          return Optional.of("gate '" + g + "' has not checked " + made + ", and is not part of this run: run"
+              + " from it (--from " + g + ") or the whole pipeline");
         }
-      }
-      if (verdict == null) {
-        return Optional.of("gate '" + g + "' has not checked " + made + ", and is not part of this run: run"
-            + " from it (--from " + g + ") or the whole pipeline");
-      }
-      if (verdict.state() == ExecutionState.FAILED) {
-        return Optional.of("gate '" + g + "' failed on " + made + ", in run " + StoreQueries.runIdOf(verdict)
-            + ": correct the data (or the schema) and run the pipeline again");
+        if (verdict.state() == ExecutionState.FAILED) {
+          String error = String.valueOf(StoreQueries.stringProp(verdict, Keys.ERROR));
+          return Optional.of(error.contains("anomal")
+              ? "gate '" + g + "' failed on " + made + ", in run " + StoreQueries.runIdOf(verdict)
+                  + ": correct the data (or the schema) and run the pipeline again"
+              : "gate '" + g + "' did not complete on " + made + " (run " + StoreQueries.runIdOf(verdict) + ": "
+                  + error.lines().findFirst().orElse("") + "): run from it (--from " + g + ")");
+        }
       }
     }
     return Optional.empty();
