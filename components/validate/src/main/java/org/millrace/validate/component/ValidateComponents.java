@@ -31,7 +31,7 @@ public final class ValidateComponents implements ComponentProvider {
           .description("Per split and feature statistics, as Beam combiners over Arrow batches.")
           .input(EXAMPLES).output(STATISTICS).executor(StatisticsGenExecutor::new).build();
 
-  public static final ComponentSpec<SchemaGenParams> SCHEMA_GEN = ComponentSpec.builder("SchemaGen", SchemaGenParams.class).version("2")
+  public static final ComponentSpec<SchemaGenParams> SCHEMA_GEN = ComponentSpec.builder("SchemaGen", SchemaGenParams.class).version("3")
       .description("Infers a reviewable schema from statistics.")
       .input(STATISTICS_IN).output(SCHEMA).executor(SchemaGenExecutor::new).build();
 
@@ -40,7 +40,7 @@ public final class ValidateComponents implements ComponentProvider {
           .description("Publishes a curated schema file.").output(SCHEMA).executor(ImportSchemaGenExecutor::new).build();
 
   public static final ComponentSpec<ExampleValidatorParams> EXAMPLE_VALIDATOR =
-      ComponentSpec.builder("ExampleValidator", ExampleValidatorParams.class).version("2")
+      ComponentSpec.builder("ExampleValidator", ExampleValidatorParams.class).version("3")
           .description("Anomalies against the schema, drift against a baseline, train/eval skew.")
           .input(STATISTICS_IN).input(SCHEMA_IN).input(BASELINE_STATISTICS).output(ANOMALIES)
           .executor(ExampleValidatorExecutor::new)
