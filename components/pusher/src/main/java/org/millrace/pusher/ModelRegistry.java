@@ -36,8 +36,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A version's index entry is written next to it ({@code .push-<version>.json}) before the version
  * directory's rename and removed after the index write, so a push that dies between the rename and the index write is completed by the next push: the
- * version is recorded, never left served without a record. Pushing the model the current version
- * already serves (same model uri and files) adopts that version instead of publishing it twice.
+ * version is recorded, never left served without a record. Pushing the files the current version
+ * already serves adopts that version instead of publishing them twice.
  */
 public final class ModelRegistry {
   private static final Logger LOG = LoggerFactory.getLogger(ModelRegistry.class);
@@ -174,8 +174,10 @@ public final class ModelRegistry {
                 served.get().version(), modelUri);
             return served.get();
           }
-          Optional<RegistryEntry> withdrawn = versions.stream().filter(e -> e.rolledBack()
-              && files.equals(e.fingerprint())).reduce((a, b) -> b);
+          // The newest version of these files, if a rollback withdrew it (files served again on purpose by a
+          // rollback to them, then superseded, are not withdrawn).
+          Optional<RegistryEntry> withdrawn = versions.stream().filter(e -> files.equals(e.fingerprint()))
+              .reduce((a, b) -> b).filter(RegistryEntry::rolledBack);
           if (withdrawn.isPresent()) {
             int v = withdrawn.get().version();
             RegistryEntry by = versions.stream().filter(e -> e.rollbackOf() != null && e.version() > v

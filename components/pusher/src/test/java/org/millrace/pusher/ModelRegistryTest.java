@@ -183,6 +183,9 @@ class ModelRegistryTest {
         + " p --to 2 --reason ..."), refused.getMessage());
     assertEquals(List.of(1, 2, 3), reg.list("p").stream().map(RegistryEntry::version).toList());
     assertEquals(4, reg.rollback("p", 2, "fixed after all").version(), "a rollback to them still serves them");
+    // Served again on purpose, then superseded as any version is: no longer withdrawn.
+    reg.push("p", model("m3", "w3"), "file:/m3", "next");
+    assertEquals(6, reg.push("p", m2, "file:/m2", "evaluated again", java.time.Instant.now()).version());
   }
 
   /** A model evaluated before the newest version was published (an old run resumed) is refused. */
