@@ -53,10 +53,22 @@ final class DataProfile {
       return moreDistinct ? MAX_DISTINCT + 1L : counts.size();
     }
 
+    /** A text column's values so far: each a number or a marker ({@link #MARKERS}), whatever their count. */
+    boolean numbersOrMarkers = true;
+    /** The markers among them. */
+    final java.util.Set<String> markerValues = new java.util.TreeSet<>();
+
     void add(String v, boolean isMissing) {
       if (isMissing) {
         missing++;
         return;
+      }
+      if (numbersOrMarkers && feature.type() == FeatureType.STRING) {
+        if (MARKERS.contains(v)) {
+          markerValues.add(v);
+        } else if (!number(v)) {
+          numbersOrMarkers = false;
+        }
       }
       Long c = counts.get(v);
       if (c != null) {
@@ -333,11 +345,16 @@ final class DataProfile {
         : params.delimiter().equals(",") ? "" : " ('" + params.delimiter() + "')")
         + (Compressed.isGzip(path) ? ", gzip" : "");
     for (Column c : cols) { // a text column of numbers and markers past the typing's tolerance
-      if (c.type() == FeatureType.STRING && !c.moreDistinct && c.counts.keySet().stream().anyMatch(MARKERS::contains)
-          && c.counts.keySet().stream().anyMatch(v -> !MARKERS.contains(v))
-          && c.counts.keySet().stream().allMatch(v -> MARKERS.contains(v) || number(v))) {
-        c.counts.keySet().stream().filter(MARKERS::contains).forEach(v -> markers
-            .computeIfAbsent(v, k -> new java.util.TreeSet<>()).add(c.name()));
+      if (c.type() == FeatureType.STRING && c.numbersOrMarkers && !c.markerValues.isEmpty()
+          && (c.moreDistinct || c.counts.size() > c.markerValues.size())) {
+        c.markerValues.forEach(v -> markers.computeIfAbsent(v, k -> new java.util.TreeSet<>()).add(c.name()));
+      }
+    }
+    // null_values is the file's, not a column's: a marker that a text column or the label holds as a value
+    // ("None" of a damage column) stays a value there, and so is not taken.
+    for (Column c : cols) {
+      if (c.type() == FeatureType.STRING && !c.numbersOrMarkers) {
+        markers.keySet().removeIf(c.counts::containsKey);
       }
     }
     return new DataProfile(file, format, params.delimiter(), inferRows, rows, cols, bad, firstBad, markers, null);

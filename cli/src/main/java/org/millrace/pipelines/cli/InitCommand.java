@@ -279,8 +279,8 @@ final class InitCommand implements Callable<Integer> {
     boolean classification = theTask == Task.CLASSIFICATION;
     long labelled = p.rows - lc.missing;
     var sb = new StringBuilder();
-    sb.append("# Written by `millrace init ").append(oneLine(shell(data.toString())))
-        .append(labelGiven ? " --label " + oneLine(shell(label)) : "").append("` from ")
+    sb.append("# Written by `millrace init ").append(shell(oneLine(data.toString())))
+        .append(labelGiven ? " --label " + shell(oneLine(label)) : "").append("` from ")
         .append(p.rows).append(" rows and ").append(p.columns.size()).append(" columns (").append(p.format)
         .append(").\n");
     sb.append("# It runs as written: ").append(launcher()).append(" run <this file>. Every node and parameter:"
@@ -387,13 +387,14 @@ final class InitCommand implements Callable<Integer> {
       all.addAll(empty);
       var why = new ArrayList<String>();
       if (!excluded.isEmpty()) {
-        why.add((numbered.isEmpty() && empty.isEmpty() ? "" : JSON.writeValueAsString(excluded) + ": ")
+        why.add((numbered.isEmpty() && empty.isEmpty() && dated.isEmpty() ? "" : JSON.writeValueAsString(excluded)
+            + ": ")
             + "nearly one value per row (or over " + DataProfile.MAX_DISTINCT + " values): an identifier or a date,"
             + " not a feature");
       }
       if (!numbered.isEmpty()) {
-        why.add((excluded.isEmpty() && empty.isEmpty() ? "" : JSON.writeValueAsString(numbered) + ": ")
-            + IDENTIFIER_REASON);
+        why.add((excluded.isEmpty() && empty.isEmpty() && dated.isEmpty() ? "" : JSON.writeValueAsString(numbered)
+            + ": ") + IDENTIFIER_REASON);
       }
       if (!dated.isEmpty()) {
         why.add((excluded.isEmpty() && empty.isEmpty() && numbered.isEmpty() ? ""
@@ -528,10 +529,11 @@ final class InitCommand implements Callable<Integer> {
    */
   static List<String> identifiers(DataProfile p, DataProfile.Column lc) {
     var out = new ArrayList<String>();
+    List<String> codes = codes(p, lc);
     for (DataProfile.Column c : p.columns) {
       long present = p.rows - c.missing;
       if (c == lc || c.type() != FeatureType.INT || present < 2 || c.counts.values().stream().anyMatch(n -> n > 1)
-          || codes(p, lc).contains(c.name())
+          || codes.contains(c.name())
           || !c.moreDistinct && c.counts.size() != present) {
         continue;
       }

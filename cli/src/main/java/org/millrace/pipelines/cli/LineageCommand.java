@@ -79,7 +79,8 @@ final class LineageCommand implements Callable<Integer> {
         continue;
       }
       Execution x = g.execution(e.executionId()).orElseThrow();
-      if (x.state() == org.millrace.metadata.ExecutionState.CACHED) {
+      // (Downstream, a cache hit's outputs may be a tree of their own: followed.)
+      if (!downstream && x.state() == org.millrace.metadata.ExecutionState.CACHED) {
         String node = StoreQueries.stringProp(x, Keys.NODE);
         hits.computeIfAbsent(x.type() + (node == null ? "" : " node '" + node + "'") + "\t" + e.key(),
             k -> new java.util.ArrayList<>()).add(x);

@@ -284,6 +284,36 @@ class InitCommandTest {
     assertTrue(yaml.contains("      null_values: [\"\", \"NA\", \"null\", \"#N/A\", \"NULL\"]"), yaml);
     assertTrue(!yaml.contains("exclude:"), "no number column left out:\n" + yaml);
     assertTrue(!yaml.contains("None"), "pet's None is a value, not a marker:\n" + yaml);
+
+    // A marker a text column holds as a value is not taken (null_values is the file's): the label's "None"
+    // stays a class, and the number column's "None" rows are bad rows as before.
+    var damage = new ArrayList<String>(List.of("cost,damage"));
+    for (int i = 0; i < 300; i++) {
+      damage.add((i % 25 == 3 ? "None" : Integer.toString(100 + 7 * i)) + "," + (i % 3 == 0 ? "None" : i % 3 == 1
+          ? "Minor" : "Major"));
+    }
+    Path claims = Files.write(dir.resolve("claims.csv"), damage);
+    Path claimsYaml = dir.resolve("claims.yaml");
+    var c = run("init", claims.toString(), "--label", "damage", "--out", claimsYaml.toString());
+    assertEquals(0, c.code(), c.err());
+    String written = Files.readString(claimsYaml);
+    assertTrue(!written.contains("null_values") && written.contains("classes: [\"Major\", \"Minor\", \"None\"]"),
+        written);
+  }
+
+  /** Markers are found in a number column of more distinct values than init counts (10,000). */
+  @Test
+  void markersAreFoundInALargeColumn() throws Exception {
+    var lines = new ArrayList<String>(List.of("price,y"));
+    for (int i = 0; i < 12_000; i++) {
+      lines.add((i % 50 == 0 ? "#N/A" : (1000 + i * 1.5) + "") + "," + (i % 2 == 0 ? "a" : "b"));
+    }
+    Path data = Files.write(dir.resolve("prices.csv"), lines);
+    Path out = dir.resolve("prices.yaml");
+    var r = run("init", data.toString(), "--label", "y", "--out", out.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("init: [\"price\"] hold \"#N/A\" where a number is missing"), r.out());
+    assertTrue(!Files.readString(out).contains("exclude:"), Files.readString(out));
   }
 
   /** A date column with several rows a day is left out (it was one-hot encoded); a text column that is no date stays. */
