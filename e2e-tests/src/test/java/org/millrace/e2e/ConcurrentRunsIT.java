@@ -67,6 +67,36 @@ class ConcurrentRunsIT {
     }
   }
 
+  /**
+   * The second of two runs started at once waits for the first's Trainer (the same work: its
+   * component and cache key) and reuses its model: it trained the same model again, and the Pusher
+   * published it twice. Through the launcher, two processes.
+   */
+  @Test
+  void theSecondRunWaitsForTheSameWorkAndReusesIt() throws Exception {
+    Path yaml = Cli.relocate(Path.of("pipelines/examples/penguins/pipeline.yaml"), dir);
+    var cli = new MillraceProcess(dir);
+    String[] args = {"run", yaml.toString(), "--set", "trainer.epochs=8000", "--set",
+        "trainer.early_stopping={patience: 8000}"};
+    MillraceProcess.Result a;
+    MillraceProcess.Result b;
+    try (var first = cli.start(args)) {
+      // Its Trainer a tenth of the way (8,000 epochs: some 30 s here): the second reaches its Trainer meanwhile.
+      first.awaitOutput("trainer: epochs 800/8000", Duration.ofMinutes(3));
+      try (var second = cli.start(args)) {
+        b = second.await(Duration.ofMinutes(4));
+      }
+      a = first.await(Duration.ofMinutes(4));
+    }
+    assertEquals(0, a.code(), a.toString());
+    assertEquals(0, b.code(), b.toString());
+    assertTrue(a.out().lines().anyMatch(l -> l.startsWith("trainer ") && l.contains("COMPLETE")), a.toString());
+    assertTrue(b.out().lines().anyMatch(l -> l.startsWith("trainer ") && l.contains("CACHED")), b.toString());
+    assertTrue(b.err().contains("node trainer: another process executes the same work (a run of this pipeline at"
+        + " once); waiting to reuse its outputs"), b.toString());
+    assertEquals(List.of("1"), ModelPushIT.listVersions(dir.resolve("registry/penguins")));
+  }
+
   private interface StoreOpener {
     MetadataStore open();
   }

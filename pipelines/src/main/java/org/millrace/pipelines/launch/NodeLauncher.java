@@ -102,14 +102,25 @@ public final class NodeLauncher {
           System.currentTimeMillis() - start, 1, misconfigured(e));
     }
     if (cacheEnabled && node.cache()) {
-      var hit = queries.cacheHit(comp.type(), key.hash());
-      if (hit.isPresent()) {
-        // What a killed execution of this node left goes here too, not only when the node runs again.
-        ArtifactLocations.cleanStale(store, storeId(), root.resolve(node.id()))
-            .forEach(p -> LOG.info("node {}: deleted {} left by an execution that no longer runs", node.id(), p));
-        return publishCached(node, comp, key, hit.get(), inputEvents, contexts, start);
+      // The same work executing elsewhere (a run of this pipeline at once) is waited for, then reused.
+      try (var same = SameWorkLock.take(root, comp.type(), key.hash(), node.id())) {
+        var hit = queries.cacheHit(comp.type(), key.hash());
+        if (hit.isPresent()) {
+          // What a killed execution of this node left goes here too, not only when the node runs again.
+          ArtifactLocations.cleanStale(store, storeId(), root.resolve(node.id()))
+              .forEach(p -> LOG.info("node {}: deleted {} left by an execution that no longer runs", node.id(), p));
+          return publishCached(node, comp, key, hit.get(), inputEvents, contexts, start);
+        }
+        return execute(node, comp, params, apiInputs, key, inputEvents, contexts, start);
       }
     }
+    return execute(node, comp, params, apiInputs, key, inputEvents, contexts, start);
+  }
+
+  /** Executes the node (its attempts), recording each; the cache was no help. */
+  private NodeOutcome execute(NodeSpec node, ComponentSpec<?> comp, Object params,
+      Map<String, List<org.millrace.api.artifact.Artifact>> apiInputs, CacheKey key,
+      List<ArtifactAndEvent> inputEvents, List<Context> contexts, long start) {
     String lastError = null;
     boolean lastMisconfigured = false;
     long lastId = -1;
