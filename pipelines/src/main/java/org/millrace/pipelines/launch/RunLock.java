@@ -52,6 +52,11 @@ public final class RunLock implements AutoCloseable {
 
   @Override
   public void close() {
+    release(lock, channel);
+  }
+
+  /** Releases an OS file lock and closes its channel (the channel even when the release fails). */
+  static void release(FileLock lock, FileChannel channel) {
     try {
       try {
         if (lock.isValid()) {

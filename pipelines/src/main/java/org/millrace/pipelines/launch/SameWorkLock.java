@@ -76,15 +76,7 @@ public final class SameWorkLock implements AutoCloseable {
   @Override
   public void close() {
     try {
-      try {
-        if (lock.isValid()) {
-          lock.release();
-        }
-      } finally {
-        channel.close();
-      }
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      RunLock.release(lock, channel);
     } finally {
       jvm.unlock();
     }
