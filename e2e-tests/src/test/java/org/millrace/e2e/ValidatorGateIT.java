@@ -34,6 +34,10 @@ class ValidatorGateIT {
     MillraceProcess.Result first = cli.run("run", yaml.toString());
     assertEquals(0, first.code(), first.toString());
     assertEquals(List.of("1"), ModelPushIT.listVersions(dir.resolve("registry/penguins")));
+    // models list without a name, through the launcher: the registry's models and their served version.
+    MillraceProcess.Result models = cli.run("models", "list", "--registry=" + dir.resolve("registry"));
+    assertEquals(0, models.code(), models.toString());
+    assertTrue(models.out().lines().anyMatch(l -> l.matches("penguins\\s+1\\s+\\S+\\s+1\\s*")), models.toString());
     // From past the gate, on the data it passed: runs (the nodes cached).
     MillraceProcess.Result passed = cli.run("run", yaml.toString(), "--from", "transform");
     assertEquals(0, passed.code(), passed.toString());
