@@ -180,6 +180,63 @@ class InitIT {
     assertTrue(!Files.exists(dir.resolve("one.yaml")), "no pipeline written");
   }
 
+  /**
+   * A CRM export as pandas and a database write it, through the launcher as a user runs it: pandas's
+   * index ({@code Unnamed: 0}) and a customer number (left out as identifiers), a sign-up date
+   * several rows a day (left out: dates), a creation time stamp per row (left out once, as an
+   * identifier or a date: init named it a date on its console while the pipeline listed it as an
+   * identifier), zip codes with leading zeros (read as text: column_types), incomes missing as
+   * {@code NULL} and scores as {@code #N/A} (null_values), a column with an empty header ({@code
+   * Unnamed: 9}) and a label written {@code True}/{@code False} (classes false, true). init's checks
+   * were tested in process only; here the pipeline it writes then runs, unedited but for where its
+   * outputs go, to a blessed model.
+   */
+  @Test
+  void aCrmExportWithIdentifiersDatesCodesAndMarkersRunsFromInitsPipeline() throws Exception {
+    var rows = new StringBuilder(",customer_id,signup,created,zip,income,score,plan,visits,,Churn\n");
+    var random = new java.util.Random(11);
+    for (int i = 0; i < 1500; i++) {
+      int income = 20_000 + random.nextInt(80_000);
+      String plan = List.of("basic", "plus", "pro").get(random.nextInt(3));
+      boolean churn = income < 50_000 ^ random.nextInt(10) == 0;
+      rows.append(i).append(',').append(700_000 + 17 * i).append(",2026-0").append(1 + i / 300).append('-')
+          .append(String.format(java.util.Locale.ROOT, "%02d", 1 + i % 28)).append(",2026-11-01T")
+          .append(String.format(java.util.Locale.ROOT, "%02d:%02d:%02d", i / 3600, i / 60 % 60, i % 60)).append("Z,")
+          .append(String.format(java.util.Locale.ROOT, "%05d", 1000 + 1000 * random.nextInt(9))).append(',')
+          .append(i % 40 == 3 ? "NULL" : Integer.toString(income)).append(',')
+          .append(i % 55 == 8 ? "#N/A" : String.format(java.util.Locale.ROOT, "%.2f", random.nextDouble())).append(',')
+          .append(plan).append(',').append(random.nextInt(30)).append(',').append(random.nextInt(5)).append(',')
+          .append(churn ? "True" : "False").append('\n');
+    }
+    Path data = Files.writeString(dir.resolve("crm.csv"), rows);
+    Path out = dir.resolve("crm");
+    Path yaml = out.resolve("pipeline.yaml");
+    var cli = new MillraceProcess(out);
+    var init = cli.run("init", data.toString(), "--out", yaml.toString(), "--epochs", "10");
+    assertEquals(0, init.code(), init.toString());
+    String said = init.out();
+    assertTrue(said.contains("1500 rows, 11 columns (csv); label 'Churn' (bool, classification)"), init.toString());
+    assertTrue(said.contains("init: [\"income\"] hold \"NULL\" where a number is missing: null_values reads it as"
+        + " missing"), init.toString());
+    assertTrue(said.contains("init: [\"score\"] hold \"#N/A\" where a number is missing"), init.toString());
+    assertTrue(said.contains("init: [\"zip\"]: whole numbers written with leading zeros ('01000'): codes, read as text"
+        + " (column_types)"), init.toString());
+    assertTrue(said.contains("init: [\"created\"]: nearly one value per row"), init.toString());
+    assertTrue(said.contains("init: [\"Unnamed: 0\",\"customer_id\"]: a different whole number in every row"),
+        init.toString());
+    assertTrue(said.contains("init: [\"signup\"]: dates: one-hot"), init.toString());
+    // Each column left out is named once, as the pipeline's exclude names it.
+    assertEquals(1, said.split("\"created\"", -1).length - 1, init.toString());
+    String text = Files.readString(yaml);
+    assertTrue(text.contains("null_values: [\"\", \"NA\", \"null\", \"#N/A\", \"NULL\"]")
+        && text.contains("column_types: {\"zip\": string}") && text.contains("classes: [\"false\", \"true\"]")
+        && text.contains("exclude: [\"created\",\"Unnamed: 0\",\"customer_id\",\"signup\"]"), text);
+
+    var run = cli.run("run", Cli.relocate(yaml, out).toString());
+    assertEquals(0, run.code(), run.toString());
+    assertTrue(run.out().contains("BLESSED (evaluator): all checks passed"), run.toString());
+  }
+
   /** A finished run: exit 0, and a pushed model or a blessing that says why it was not given. */
   static String outcome(MillraceProcess.Result r, Path registry) throws java.io.IOException {
     if (r.code() != 0) {

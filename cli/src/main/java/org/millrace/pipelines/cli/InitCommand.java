@@ -181,13 +181,13 @@ final class InitCommand implements Callable<Integer> {
           JSON.writeValueAsString(codes), profile.column(codes.get(0)).counts.keySet().stream()
               .filter(v -> LEADING_ZERO.matcher(v).matches()).map(String::strip).sorted().findFirst().orElseThrow());
     }
-    List<String> dated = dates(profile, lc);
-    if (!dated.isEmpty()) {
-      o.printf("init: %s: %s; left out (features: exclude)%n", JSON.writeValueAsString(dated), DATE_REASON);
-    }
-    List<String> numbered = identifiers(profile, lc);
-    if (!numbered.isEmpty()) {
-      o.printf("init: %s: %s; left out (features: exclude)%n", JSON.writeValueAsString(numbered), IDENTIFIER_REASON);
+    // The columns features: auto leaves out, each kind once, as the pipeline's exclude lists them.
+    Exclusions ex = exclusions(profile, lc);
+    for (var kind : List.of(Map.entry(ex.identifying(), IDENTIFYING_REASON), Map.entry(ex.numbered(), IDENTIFIER_REASON),
+        Map.entry(ex.dated(), DATE_REASON), Map.entry(ex.empty(), EMPTY_REASON))) {
+      if (!kind.getKey().isEmpty()) {
+        o.printf("init: %s: %s; left out (features: exclude)%n", JSON.writeValueAsString(kind.getKey()), kind.getValue());
+      }
     }
     List<String> spaced = spaced(profile);
     if (!spaced.isEmpty()) {
@@ -362,48 +362,25 @@ final class InitCommand implements Callable<Integer> {
     sb.append("      features:\n");
     sb.append("        auto: true                  # every other column: numbers fill_missing mean + zscore, text"
         + " vocabulary + one_hot\n");
-    List<String> excluded = new ArrayList<>();
-    List<String> empty = new ArrayList<>();
-    boolean nan = false;
-    for (DataProfile.Column c : p.columns) {
-      if (c == lc) {
-        continue;
-      }
-      if (c.counts.isEmpty() && !c.moreDistinct) {
-        empty.add(c.name()); // nothing to fit a feature on: Transform fails on it
-      } else if ((c.type() == FeatureType.STRING || codes.contains(c.name())) && (c.moreDistinct
-          || c.distinct() > IDENTIFIER_SHARE * Math.max(1, p.rows - c.missing) && c.distinct() > 20)) {
-        excluded.add(c.name());
-      }
-      nan |= c.type() == FeatureType.FLOAT && c.counts.keySet().stream().anyMatch(InitCommand::notFinite);
-    }
-    List<String> numbered = identifiers(p, lc);
-    List<String> dated = dates(p, lc);
-    dated.removeAll(excluded);
-    if (!excluded.isEmpty() || !empty.isEmpty() || !numbered.isEmpty() || !dated.isEmpty()) {
-      var all = new ArrayList<>(excluded);
-      all.addAll(numbered);
-      all.addAll(dated);
-      all.addAll(empty);
+    Exclusions ex = exclusions(p, lc);
+    boolean nan = p.columns.stream().anyMatch(c -> c != lc && c.type() == FeatureType.FLOAT
+        && c.counts.keySet().stream().anyMatch(InitCommand::notFinite));
+    if (!ex.all().isEmpty()) {
       var why = new ArrayList<String>();
-      if (!excluded.isEmpty()) {
-        why.add((numbered.isEmpty() && empty.isEmpty() && dated.isEmpty() ? "" : JSON.writeValueAsString(excluded)
-            + ": ")
-            + "nearly one value per row (or over " + DataProfile.MAX_DISTINCT + " values): an identifier or a date,"
-            + " not a feature");
+      boolean several = ex.kinds() > 1;
+      if (!ex.identifying().isEmpty()) {
+        why.add((several ? JSON.writeValueAsString(ex.identifying()) + ": " : "") + IDENTIFYING_REASON);
       }
-      if (!numbered.isEmpty()) {
-        why.add((excluded.isEmpty() && empty.isEmpty() && dated.isEmpty() ? "" : JSON.writeValueAsString(numbered)
-            + ": ") + IDENTIFIER_REASON);
+      if (!ex.numbered().isEmpty()) {
+        why.add((several ? JSON.writeValueAsString(ex.numbered()) + ": " : "") + IDENTIFIER_REASON);
       }
-      if (!dated.isEmpty()) {
-        why.add((excluded.isEmpty() && empty.isEmpty() && numbered.isEmpty() ? ""
-            : JSON.writeValueAsString(dated) + ": ") + DATE_REASON);
+      if (!ex.dated().isEmpty()) {
+        why.add((several ? JSON.writeValueAsString(ex.dated()) + ": " : "") + DATE_REASON);
       }
-      if (!empty.isEmpty()) {
-        why.add(JSON.writeValueAsString(empty) + ": no value in any row");
+      if (!ex.empty().isEmpty()) {
+        why.add(JSON.writeValueAsString(ex.empty()) + ": " + EMPTY_REASON);
       }
-      sb.append("        exclude: ").append(JSON.writeValueAsString(all)).append("   # ").append(String.join("; ", why))
+      sb.append("        exclude: ").append(JSON.writeValueAsString(ex.all())).append("   # ").append(String.join("; ", why))
           .append('\n');
     }
     if (nan) {
@@ -463,6 +440,52 @@ final class InitCommand implements Callable<Integer> {
     sb.append("    inputs: {model: trainer.model, blessing: evaluator.blessing}\n");
     sb.append("    parameters: {base_dir: .millrace/registry, model_name: ").append(pipelineName).append("}\n");
     return sb.toString();
+  }
+
+  static final String IDENTIFYING_REASON = "nearly one value per row (or over " + DataProfile.MAX_DISTINCT
+      + " values): an identifier or a date, not a feature";
+
+  static final String EMPTY_REASON = "no value in any row";
+
+  /**
+   * The columns other than the label that {@code features: auto} leaves out, each in one list, in
+   * the order the pipeline's {@code exclude} and init's console name them: text (or codes) with
+   * nearly one value per row, whole numbers identifying rows, dates, and columns without a value.
+   */
+  record Exclusions(List<String> identifying, List<String> numbered, List<String> dated, List<String> empty) {
+    List<String> all() {
+      var all = new ArrayList<>(identifying);
+      all.addAll(numbered);
+      all.addAll(dated);
+      all.addAll(empty);
+      return all;
+    }
+
+    /** How many of the four lists name a column. */
+    long kinds() {
+      return java.util.stream.Stream.of(identifying, numbered, dated, empty).filter(l -> !l.isEmpty()).count();
+    }
+  }
+
+  static Exclusions exclusions(DataProfile p, DataProfile.Column lc) {
+    List<String> codes = codes(p, lc);
+    var identifying = new ArrayList<String>();
+    var empty = new ArrayList<String>();
+    for (DataProfile.Column c : p.columns) {
+      if (c == lc) {
+        continue;
+      }
+      if (c.counts.isEmpty() && !c.moreDistinct) {
+        empty.add(c.name()); // nothing to fit a feature on: Transform fails on it
+      } else if ((c.type() == FeatureType.STRING || codes.contains(c.name())) && (c.moreDistinct
+          || c.distinct() > IDENTIFIER_SHARE * Math.max(1, p.rows - c.missing) && c.distinct() > 20)) {
+        identifying.add(c.name());
+      }
+    }
+    List<String> dated = dates(p, lc);
+    dated.removeAll(identifying);
+    return new Exclusions(List.copyOf(identifying), List.copyOf(identifiers(p, lc)), List.copyOf(dated),
+        List.copyOf(empty));
   }
 
   static final String DATE_REASON = "dates: one-hot, a model learns the days it saw, and a later day is none of"

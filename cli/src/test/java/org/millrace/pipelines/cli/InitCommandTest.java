@@ -316,12 +316,17 @@ class InitCommandTest {
     assertTrue(!Files.readString(out).contains("exclude:"), Files.readString(out));
   }
 
-  /** A date column with several rows a day is left out (it was one-hot encoded); a text column that is no date stays. */
+  /**
+   * A date column with several rows a day is left out (it was one-hot encoded); a text column that
+   * is no date stays. A time stamp per row is left out as nearly one value per row, and named so
+   * once: the console called it a date while the pipeline listed it with the identifiers.
+   */
   @Test
   void datesAreLeftOut() throws Exception {
-    var lines = new ArrayList<String>(List.of("when,stamp,colour,x,y"));
+    var lines = new ArrayList<String>(List.of("when,stamp,created,colour,x,y"));
     for (int i = 0; i < 90; i++) {
       lines.add("2026-11-" + (1 + i / 10) + ",2026-11-0" + (1 + i / 30) + "T08:1" + (i % 3) + ":00Z,"
+          + String.format("2026-10-01 10:%02d:%02d", i / 60, i % 60) + ","
           + (i % 2 == 0 ? "red" : "blue") + "," + (i * 0.5) + "," + (i % 3 == 0 ? "a" : "b"));
     }
     Path data = Files.write(dir.resolve("dated.csv"), lines);
@@ -329,8 +334,11 @@ class InitCommandTest {
     var r = run("init", data.toString(), "--label", "y", "--out", out.toString());
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("init: [\"when\",\"stamp\"]: " + InitCommand.DATE_REASON), r.out());
+    assertTrue(r.out().contains("init: [\"created\"]: " + InitCommand.IDENTIFYING_REASON), r.out());
+    assertEquals(1, r.out().split("\"created\"", -1).length - 1, r.out());
     String yaml = Files.readString(out);
-    assertTrue(yaml.contains("exclude: [\"when\",\"stamp\"]   # dates: "), yaml);
+    assertTrue(yaml.contains("exclude: [\"created\",\"when\",\"stamp\"]   # [\"created\"]: nearly one value per row"
+        + " (or over 10000 values): an identifier or a date, not a feature; [\"when\",\"stamp\"]: dates: "), yaml);
   }
 
   /** Records with nested objects are named so, with what to do (it was "expected data rows after the header"). */
