@@ -137,6 +137,39 @@ class CrashConsistencyIT {
     assertEquals(List.of(), resumeDirectories(dir.resolve("root")));
   }
 
+  /**
+   * A run killed between two nodes (its first node recorded COMPLETE, the next not started) has no
+   * execution that failed: 'runs' listed it SUCCEEDED. Its context records the process that ran it
+   * and that it never ended it: RUNNING while the process lives, then FAILED (abandoned), 'runs show'
+   * naming the process, the node not started and the resume, which finishes it.
+   */
+  @Test
+  void aRunKilledBetweenTwoNodesIsAbandonedNotSucceeded() throws Exception {
+    Path yaml = tiny();
+    String point = "node-recorded:ingest";
+    try (MillraceProcess.Running r = cli().env("MILLRACE_CRASH_POINT", point).start("run", yaml.toString())) {
+      r.awaitOutput("MILLRACE_CRASH_POINT " + point + " reached", MARKER);
+      MillraceProcess.Result during = cli().run("runs");
+      assertEquals(0, during.code(), during.toString());
+      assertTrue(during.out().contains(" RUNNING "), "alive between two nodes: " + during);
+      long pid = r.pid();
+      r.kill9();
+      assertFalse(r.isAlive());
+      MillraceProcess.Result after = cli().run("runs");
+      assertTrue(after.out().contains(" FAILED (abandoned) ") && !after.out().contains("SUCCEEDED"), after.toString());
+      String runId = after.out().lines().filter(l -> l.startsWith("tiny-")).findFirst().orElseThrow().split(" ")[0];
+      MillraceProcess.Result show = cli().run("runs", "show", runId);
+      assertTrue(show.out().contains("run " + runId + ": FAILED (abandoned)\nabandoned: process " + pid + " on ")
+          && show.out().contains(" is gone (killed or crashed between two nodes); not started: [statistics]."
+              + " 'millrace resume " + runId + "' runs the rest"), show.toString());
+      MillraceProcess.Result resumed = cli().run("resume", runId);
+      assertEquals(0, resumed.code(), resumed.toString());
+      MillraceProcess.Result done = cli().run("runs");
+      assertTrue(done.out().contains(runId + "  SUCCEEDED ") || done.out().matches("(?s).*" + runId + " +SUCCEEDED .*"),
+          done.toString());
+    }
+  }
+
   private static List<Path> resumeDirectories(Path root) throws Exception {
     try (Stream<Path> s = Files.walk(root, 2)) {
       return s.filter(p -> p.getFileName().toString().startsWith(".resume-")).toList();

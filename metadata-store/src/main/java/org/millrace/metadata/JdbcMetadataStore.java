@@ -289,6 +289,23 @@ final class JdbcMetadataStore implements MetadataStore {
     return transaction(() -> ensureContext(context, System.currentTimeMillis()));
   }
 
+  @Override
+  public Context updateContext(Context context) {
+    return transaction(() -> {
+      StoreType type = requireType(TypeKind.CONTEXT, context.type());
+      checkProperties(type, context.properties());
+      List<Context> found = loadContexts("WHERE o.type_id = ? AND o.name = ?", List.of(type.id(), context.name()));
+      if (found.isEmpty()) {
+        throw new IllegalArgumentException("context expected an existing " + context.type() + " '" + context.name()
+            + "', got none");
+      }
+      var merged = new java.util.LinkedHashMap<>(found.get(0).properties());
+      merged.putAll(context.properties());
+      PropertyRows.replace(conn, TypeKind.CONTEXT, found.get(0).id(), merged, Map.of());
+      return loadContexts("WHERE o.id = ?", List.of(found.get(0).id())).get(0);
+    });
+  }
+
   private long upsertArtifact(Artifact a, long now) throws SQLException {
     StoreType type = requireType(TypeKind.ARTIFACT, a.type());
     checkProperties(type, a.properties());

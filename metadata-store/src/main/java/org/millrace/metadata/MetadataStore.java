@@ -31,6 +31,14 @@ public interface MetadataStore extends AutoCloseable {
   /** Returns the context with this type and name, creating it if missing. */
   Context putContext(Context context);
 
+  /**
+   * Sets the given properties of an existing context (those it does not name are kept), as a run's
+   * context records when its process started and ended it; returns the context as stored.
+   *
+   * @throws IllegalArgumentException when no context of that type and name exists
+   */
+  Context updateContext(Context context);
+
   Optional<Artifact> getArtifact(long id);
 
   List<Artifact> getArtifacts(Collection<Long> ids);

@@ -144,6 +144,22 @@ abstract class MetadataStoreContract {
         e.getMessage());
   }
 
+  /** updateContext sets the properties it names and keeps the others; a context it cannot find is an error. */
+  @Test
+  void aContextsPropertiesAreUpdatedByNameAndTheOthersKept() {
+    store.putType(StoreType.context("run_of_test", Map.of("spec", PropertyType.STRING, "ended_ms", PropertyType.INT)));
+    Context made = store.putContext(Context.of("run_of_test", "r1", Map.of("spec", Value.of("{}"), "ended_ms",
+        Value.of(0L))));
+    Context updated = store.updateContext(Context.of("run_of_test", "r1", Map.of("ended_ms", Value.of(42L))));
+    assertEquals(made.id(), updated.id());
+    assertEquals(42L, store.getContext("run_of_test", "r1").orElseThrow().properties().get("ended_ms").raw());
+    assertEquals("{}", store.getContext("run_of_test", "r1").orElseThrow().properties().get("spec").raw());
+    var missing = assertThrows(IllegalArgumentException.class, () -> store.updateContext(Context.of("run_of_test",
+        "r2", Map.of("ended_ms", Value.of(1L)))));
+    assertEquals("context expected an existing run_of_test 'r2', got none", missing.getMessage());
+    assertTrue(store.getContext("run_of_test", "r2").isEmpty(), "not created");
+  }
+
   /** ingest -> transform -> train -> evaluate chain: data/0 -> e1 -> a1 -> e2 -> a2 -> e3 -> a3. */
   @Test
   void lineageFollowsEventsWithBoundedHops() {

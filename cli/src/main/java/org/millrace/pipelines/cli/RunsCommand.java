@@ -10,6 +10,7 @@ import org.millrace.metadata.ExecutionState;
 import org.millrace.metadata.MetadataStore;
 import org.millrace.pipelines.launch.CacheExplainer;
 import org.millrace.pipelines.launch.Keys;
+import org.millrace.pipelines.launch.RunProcess;
 import org.millrace.pipelines.launch.StoreQueries;
 import org.millrace.pipelines.spec.PipelineSpec;
 import picocli.CommandLine.Command;
@@ -34,15 +35,21 @@ final class RunsCommand implements Callable<Integer> {
         List<Execution> execs = q.runExecutions(run.name());
         Object started = run.properties().get(Keys.STARTED_MS) == null ? ""
             : Instant.ofEpochMilli((Long) run.properties().get(Keys.STARTED_MS).raw());
-        t.row(run.name(), state(execs), started, nodeStates(execs).size());
+        t.row(run.name(), state(run, execs), started, nodeStates(execs).size());
       }
       cli.out().print(t.render());
       return MillraceCli.OK;
     }
   }
 
-  /** A run's state from its executions: FAILED if a node's last execution failed, RUNNING if any runs. */
-  static String state(List<Execution> execs) {
+  /**
+   * A run's state from its executions and its context's record of its process ({@link RunProcess}):
+   * FAILED if a node's last execution failed, RUNNING if any runs; with every recorded node complete,
+   * FAILED (abandoned) if the process that ran it is gone without ending it (killed between two
+   * nodes: the nodes after never started), RUNNING while it lives (between two nodes, or waiting
+   * for another run's same work).
+   */
+  static String state(Context run, List<Execution> execs) {
     Map<String, ExecutionState> last = nodeStates(execs);
     if (last.containsValue(ExecutionState.RUNNING)) {
       return "RUNNING";
@@ -56,7 +63,49 @@ final class RunsCommand implements Callable<Integer> {
               org.millrace.pipelines.launch.Liveness.ABANDONED));
       return abandoned ? "FAILED (abandoned)" : "FAILED";
     }
+    RunProcess.Status process = run == null ? new RunProcess.Ended() : RunProcess.status(run);
+    if (process instanceof RunProcess.Gone) {
+      return "FAILED (abandoned)";
+    }
+    if (process instanceof RunProcess.Running) {
+      return "RUNNING";
+    }
+    if (process instanceof RunProcess.Elsewhere) {
+      return "UNFINISHED";
+    }
     return last.isEmpty() ? "EMPTY" : "SUCCEEDED";
+  }
+
+  /**
+   * What {@code runs show} says under the state of a run its process did not end: why, the nodes it
+   * selected that have no execution, and what to do; empty for a run that ended.
+   */
+  static java.util.Optional<String> unended(Context run, List<Execution> execs) {
+    RunProcess.Status process = RunProcess.status(run);
+    if (process instanceof RunProcess.Ended || nodeStates(execs).containsValue(ExecutionState.FAILED)
+        || nodeStates(execs).containsValue(ExecutionState.RUNNING)) {
+      return java.util.Optional.empty();
+    }
+    var notRun = new java.util.ArrayList<String>();
+    org.millrace.metadata.Value selected = run.properties().get(Keys.SELECTED_NODES);
+    if (selected != null) {
+      for (String n : String.valueOf(selected.raw()).split(",")) {
+        if (!n.isEmpty() && !nodeStates(execs).containsKey(n)) {
+          notRun.add(n);
+        }
+      }
+    }
+    String nodes = notRun.isEmpty() ? "" : "; not started: " + notRun;
+    if (process instanceof RunProcess.Gone gone) {
+      return java.util.Optional.of("abandoned: " + gone.reason().replace("while running", "between two nodes")
+          + nodes + ". 'millrace resume " + run.name() + "' runs the rest");
+    }
+    if (process instanceof RunProcess.Running running) {
+      return java.util.Optional.of("process " + running.pid() + " is running it" + nodes);
+    }
+    var elsewhere = (RunProcess.Elsewhere) process;
+    return java.util.Optional.of("not ended by process " + elsewhere.pid() + " on " + elsewhere.host() + " (another"
+        + " host: not checked from here)" + nodes);
   }
 
   static Map<String, ExecutionState> nodeStates(List<Execution> execs) {
@@ -91,7 +140,11 @@ final class RunsCommand implements Callable<Integer> {
           t.row(StoreQueries.stringProp(e, Keys.NODE), e.id(), e.state(), StoreQueries.stringProp(e, Keys.ATTEMPT),
               started != null && ended != null ? Summaries.seconds(ended - started) : "", detail);
         }
-        runs.cli.out().println("run " + runId + ": " + state(execs));
+        Context run = store.getContext(Keys.RUN_CONTEXT, runId).orElse(null);
+        runs.cli.out().println("run " + runId + ": " + state(run, execs));
+        if (run != null) {
+          unended(run, execs).ifPresent(runs.cli.out()::println);
+        }
         runs.cli.out().print(t.render());
         rowCounts(q, execs).forEach(runs.cli.out()::println);
         RunsFingerprints.print(q, execs, runs.cli.out());

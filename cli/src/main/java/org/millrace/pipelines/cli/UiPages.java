@@ -352,7 +352,7 @@ final class UiPages {
     b.append("<th>compare</th></tr>");
     for (int i = runs.size() - 1; i >= 0; i--) {
       RunInfo r = runs.get(i);
-      String state = RunsCommand.state(r.executions());
+      String state = RunsCommand.state(r.context(), r.executions());
       Long started = r.startedMs();
       b.append("<tr><td class=\"num\">").append(i + 1).append("</td><td><a href=\"/runs/").append(url(r.id()))
           .append("\">").append(WebUi.esc(r.id())).append("</a></td><td class=\"").append(state.split(" ")[0])

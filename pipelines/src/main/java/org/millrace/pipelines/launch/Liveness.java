@@ -161,21 +161,28 @@ public final class Liveness {
           + (now - last) / 1000 + " s (lease " + lease / 1000 + " s)") : Optional.empty();
     }
     if (host.equals(thisHost)) {
-      Optional<ProcessHandle> ph = ProcessHandle.of(pid);
-      if (ph.isEmpty() || !ph.get().isAlive()) {
-        return Optional.of("process " + pid + " on " + host + " is gone (killed or crashed while running)");
-      }
-      Long started = longProp(e, PROCESS_START_MS);
-      Optional<Instant> actual = ph.get().info().startInstant();
-      if (started != null && started > 0 && actual.isPresent()
-          && Math.abs(actual.get().toEpochMilli() - started) > 2_000) {
-        return Optional.of("process " + pid + " on " + host + " is gone (the pid now belongs to another process)");
-      }
-      return Optional.empty();
+      return processGone(pid, host, longProp(e, PROCESS_START_MS));
     }
     long last = beat != null ? beat : e.updateTime() == null ? 0 : e.updateTime().toEpochMilli();
     return now - last > lease ? Optional.of("no heartbeat from process " + pid + " on " + host + " for "
         + (now - last) / 1000 + " s (lease " + lease / 1000 + " s)") : Optional.empty();
+  }
+
+  /**
+   * Why process {@code pid} of this host, started at {@code startedMs} (0 or null: not recorded), is
+   * gone, or empty while it lives.
+   */
+  public static Optional<String> processGone(long pid, String host, Long startedMs) {
+    Optional<ProcessHandle> ph = ProcessHandle.of(pid);
+    if (ph.isEmpty() || !ph.get().isAlive()) {
+      return Optional.of("process " + pid + " on " + host + " is gone (killed or crashed while running)");
+    }
+    Optional<Instant> actual = ph.get().info().startInstant();
+    if (startedMs != null && startedMs > 0 && actual.isPresent()
+        && Math.abs(actual.get().toEpochMilli() - startedMs) > 2_000) {
+      return Optional.of("process " + pid + " on " + host + " is gone (the pid now belongs to another process)");
+    }
+    return Optional.empty();
   }
 
   private static Long longProp(Execution e, String key) {

@@ -17,7 +17,8 @@ public final class StoreSchema {
     }
     store.putType(StoreType.context(Keys.PIPELINE_CONTEXT, Map.of()));
     store.putType(StoreType.context(Keys.RUN_CONTEXT, Map.of(Keys.SPEC, PropertyType.STRUCT, Keys.STARTED_MS, PropertyType.INT,
-        Keys.SELECTED_NODES, PropertyType.STRING, Keys.CACHE_DISABLED, PropertyType.INT)));
+        Keys.SELECTED_NODES, PropertyType.STRING, Keys.CACHE_DISABLED, PropertyType.INT, Liveness.PID, PropertyType.INT,
+        Liveness.HOST, PropertyType.STRING, Liveness.PROCESS_START_MS, PropertyType.INT, Keys.ENDED_MS, PropertyType.INT)));
     store.putType(StoreType.context(Keys.NODE_CONTEXT, Map.of()));
   }
 

@@ -91,7 +91,21 @@ public final class LocalRunner {
   private RunResult locked(PipelineSpec spec, String runId, Set<String> selected,
       Map<String, Map<String, List<Artifact>>> reused, Options options) {
     try (var lock = lock(spec, runId)) {
-      return execute(spec, runId, selected, reused, options);
+      return owned(runId, () -> execute(spec, runId, selected, reused, options));
+    }
+  }
+
+  /**
+   * {@code body}, the run's context recording this process as running it and, once body returns or
+   * throws, as having ended it ({@link org.millrace.pipelines.launch.RunProcess}): a process killed
+   * between two nodes leaves the run not ended, which 'millrace runs' then says.
+   */
+  private RunResult owned(String runId, java.util.function.Supplier<RunResult> body) {
+    org.millrace.pipelines.launch.RunProcess.started(store, runId);
+    try {
+      return body.get();
+    } finally {
+      org.millrace.pipelines.launch.RunProcess.ended(store, runId);
     }
   }
 
@@ -219,7 +233,8 @@ public final class LocalRunner {
       // The part of the pipeline the run was started with, what completed reused: the rest runs (a resumed --only
       // trainer ran the evaluator and the pusher downstream of it, and pushed its model).
       boolean noCache = run.properties().get(Keys.CACHE_DISABLED) != null;
-      return execute(spec, runId, chosen, reused, noCache ? new Options(options.parallelism(), false) : options);
+      Options resumed = noCache ? new Options(options.parallelism(), false) : options;
+      return owned(runId, () -> execute(spec, runId, chosen, reused, resumed));
     }
   }
 
