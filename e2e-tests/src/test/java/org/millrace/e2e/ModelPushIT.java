@@ -61,8 +61,19 @@ class ModelPushIT {
     var cli = new Cli(dir);
     assertEquals(0, cli.run("run", yaml.toString()).code());
     // The served model pushed again is not a second version (a retried or resumed Pusher adopts it).
-    assertEquals(0, cli.run("run", yaml.toString(), "--only", "pusher", "--no-cache").code());
+    Cli.Result retried = cli.run("run", yaml.toString(), "--only", "pusher", "--no-cache");
+    assertEquals(0, retried.code(), retried.out() + retried.err());
     assertEquals(java.util.List.of("1"), listVersions(dir.resolve("registry/penguins")));
+    // ... and its record says so: not pushed, version 1 serving these files (it said pushed: true, version 1,
+    // under a second blessing, as if version 1 had been pushed twice).
+    String retriedPush = Files.readString(Path.of(retried.out().lines().filter(l -> l.startsWith("pusher "))
+        .findFirst().orElseThrow().replaceAll(".*\\s(/\\S+)\\s*$", "$1"), "pushed_model.json"));
+    assertTrue(retriedPush.contains("\"pushed\" : false") && retriedPush.contains("version 1 of penguins already"
+        + " serves these files"), retriedPush);
+    // The Pusher is never a cache hit: a run with every other node cached checks the registry as it is now.
+    Cli.Result cached = cli.run("run", yaml.toString());
+    assertTrue(cached.out().lines().anyMatch(l -> l.startsWith("trainer ") && l.contains(" CACHED "))
+        && cached.out().lines().anyMatch(l -> l.startsWith("pusher ") && l.contains(" COMPLETE ")), cached.out());
     String registry = "--registry=" + dir.resolve("registry");
     // The served version cannot be rolled back to (that published a copy of it as a new version).
     Cli.Result served = cli.run("models", "rollback", "penguins", "--to", "1", "--reason", "again", registry);
@@ -90,6 +101,17 @@ class ModelPushIT {
     String push = Files.readString(Path.of(pushDir, "pushed_model.json"));
     assertTrue(push.contains("\"pushed\" : false") && push.contains("these are the files of version 2, withdrawn by"
         + " the rollback to version 1 (version 3, ") && push.contains("v2 misbehaves"), push);
+    // Its Evaluator compared it with the model in production, version 1's (the first run's model: the lowest
+    // execution id), not with itself, the withdrawn version 2's, as the newest blessed model it was.
+    Path firstModel = java.util.Arrays.stream(dir.resolve("root/trainer/model").toFile().listFiles())
+        .map(java.io.File::toPath).filter(Files::isDirectory).filter(p -> !p.getFileName().toString().startsWith("."))
+        .min(java.util.Comparator.comparingLong(p -> Long.parseLong(p.getFileName().toString().split("-")[0])))
+        .orElseThrow();
+    String newestEvaluation = listVersions(dir.resolve("root/evaluator/evaluation")).stream()
+        .max(java.util.Comparator.comparingLong(n -> Long.parseLong(n.split("-")[0]))).orElseThrow();
+    String judged = Files.readString(dir.resolve("root/evaluator/evaluation").resolve(newestEvaluation)
+        .resolve("evaluation.json"));
+    assertTrue(judged.contains("\"baseline_model\" : \"" + firstModel + "\""), firstModel + "\n" + judged);
 
     // Lineage names the cache hits that reused an artifact in one line per node, not a tree each (it grew by a
     // tree a run).
@@ -98,7 +120,7 @@ class ModelPushIT {
         .min(java.util.Comparator.comparingLong(p -> Long.parseLong(p.getFileName().toString().split("-")[0])))
         .orElseThrow();
     Cli.Result tree = cli.run("lineage", firstPush.toString());
-    assertTrue(tree.out().contains("<- written as 'examples' by ExampleGen node 'ingest' in 2 cache hits (reusing an"
+    assertTrue(tree.out().contains("<- written as 'examples' by ExampleGen node 'ingest' in 3 cache hits (reusing an"
         + " execution's outputs; the latest #") && !tree.out().contains(" CACHED (run "), tree.out());
     Path model = dir.resolve("root/trainer/model").toFile().listFiles()[0].toPath();
     Cli.Result bless = cli.run("models", "bless", model.toString(), "--reason", "reviewed by hand");

@@ -48,9 +48,25 @@ public final class PusherExecutor implements Executor<PusherParams> {
     String reason = "blessed by " + (decision == null ? "evaluator" : decision) + " (" + blessing.uri() + ")";
     java.time.Instant evaluatedAt = evaluatedAt(file, blessing.path());
     RegistryEntry e;
+    var registry = new ModelRegistry(Path.of(params.baseDir()));
     try {
-      e = new ModelRegistry(Path.of(params.baseDir())).push(params.modelName(), model.path(), model.uri(), reason,
-          evaluatedAt);
+      java.util.Set<Integer> before = new java.util.HashSet<>();
+      registry.list(params.modelName()).forEach(v -> before.add(v.version()));
+      e = registry.push(params.modelName(), model.path(), model.uri(), reason, evaluatedAt);
+      if (before.contains(e.version())) {
+        // The served version has these files already (a run again, all else cached; a retried Pusher): nothing
+        // is published, and the record says so rather than that version e was pushed again by this blessing.
+        String served = "version " + e.version() + " of " + params.modelName() + " already serves these files"
+            + " (published " + e.pushedAt() + "): not published again";
+        context.log().info("{}: {}", context.nodeId(), served);
+        record.put("pushed", false);
+        record.put("version", e.version());
+        record.put("reason", served);
+        write(out, record);
+        return result.property(PusherSpec.PUSHED_MODEL, "pushed", 0L)
+            .property(PusherSpec.PUSHED_MODEL, "served_version", (long) e.version())
+            .property(PusherSpec.PUSHED_MODEL, "reason", served).build();
+      }
     } catch (ModelRegistry.Refused refused) {
       context.log().warn("{}: {}", context.nodeId(), refused.getMessage());
       record.put("pushed", false);

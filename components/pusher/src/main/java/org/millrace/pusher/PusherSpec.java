@@ -15,10 +15,13 @@ public final class PusherSpec {
 
   /** The component spec. */
   public static final ComponentSpec<PusherParams> SPEC = ComponentSpec.builder("Pusher", PusherParams.class)
-      .version("1")
+      .version("2")
       .description("Publishes blessed models as integer versions (TF Serving layout) with a registry index")
       .input(MODEL).input(BLESSING).output(PUSHED_MODEL)
       .executor(PusherExecutor::new)
+      // Never a cache hit: the registry changes outside the pipeline (a rollback withdraws what a cached push
+      // published), so each run publishes, adopts or refuses against the registry as it is then.
+      .cacheable(false)
       .build();
 
   private PusherSpec() {}

@@ -101,7 +101,7 @@ public final class NodeLauncher {
       return new NodeOutcome(node.id(), ExecutionState.FAILED, id, Map.of(), describe(e),
           System.currentTimeMillis() - start, 1, misconfigured(e));
     }
-    if (cacheEnabled && node.cache()) {
+    if (cacheEnabled && node.cache() && comp.cacheable()) {
       // The same work executing elsewhere (a run of this pipeline at once) is waited for, then reused.
       try (var same = SameWorkLock.take(root, comp.type(), key.hash(), node.id())) {
         var hit = queries.cacheHit(comp.type(), key.hash());

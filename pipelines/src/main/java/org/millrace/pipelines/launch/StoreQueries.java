@@ -167,7 +167,7 @@ public final class StoreQueries {
           continue;
         }
         for (Artifact model : outputs(e.id()).getOrDefault(output, List.of())) {
-          if (seen.add(model.id()) && Artifacts.filesExist(model) && isBlessed(model.id())) {
+          if (seen.add(model.id()) && Artifacts.filesExist(model) && isBlessed(model.id()) && !withdrawn(model)) {
             return Optional.of(model);
           }
         }
@@ -176,6 +176,101 @@ public final class StoreQueries {
         return Optional.empty();
       }
     }
+  }
+
+  /** PushedModel records, at most: far more than a registry's versions. */
+  private static final int PUSH_RECORDS = 100_000;
+
+  /**
+   * Whether a rollback withdrew the model: in a registry its pushes went to, the newest version that
+   * serves its files (pushed from it, or published again by a rollback to such a version) was rolled
+   * back (a rollback to version w, published as version v, withdraws the versions between). As the
+   * registry's own rule for a push of withdrawn files ({@code ModelRegistry}), from the store's
+   * records of pushes and rollbacks ({@code PushedModel}: {@code pushed_version}, {@code
+   * pushed_destination}, a rollback's {@code rollback_of}). A withdrawn model is not "the model in
+   * production" a candidate is compared with: after {@code models rollback}, the next run's baseline
+   * was the model the rollback withdrew.
+   */
+  public boolean withdrawn(Artifact model) {
+    var registries = new java.util.LinkedHashSet<String>();
+    for (Artifact p : pushesOf(model.id(), "model")) {
+      registryOf(p).ifPresent(registries::add);
+    }
+    if (registries.isEmpty()) {
+      return false;
+    }
+    List<Artifact> records = store.getArtifacts(org.millrace.metadata.ArtifactQuery.builder().type("PushedModel")
+        .limit(PUSH_RECORDS).build());
+    for (String registry : registries) {
+      // Version -> the model whose files it serves; the versions rollbacks withdrew.
+      var modelOf = new java.util.TreeMap<Long, Long>();
+      var withdrawnVersions = new java.util.HashSet<Long>();
+      List<Artifact> inRegistry = records.stream().filter(a -> pushed(a) && registryOf(a).filter(registry::equals)
+          .isPresent() && longProp(a, "pushed_version").isPresent())
+          .sorted(java.util.Comparator.comparingLong(a -> longProp(a, "pushed_version").getAsLong())).toList();
+      for (Artifact a : inRegistry) {
+        long version = longProp(a, "pushed_version").getAsLong();
+        OptionalLong to = longProp(a, "rollback_of");
+        if (to.isPresent()) {
+          Long served = modelOf.get(to.getAsLong());
+          if (served != null) {
+            modelOf.put(version, served);
+          }
+          for (long v : modelOf.keySet()) {
+            if (v > to.getAsLong() && v < version) {
+              withdrawnVersions.add(v);
+            }
+          }
+        } else {
+          producerInput(a.id(), "model").ifPresent(m -> modelOf.put(version, m));
+        }
+      }
+      OptionalLong newest = modelOf.entrySet().stream().filter(e -> e.getValue() == model.id().longValue())
+          .mapToLong(Map.Entry::getKey).max();
+      if (newest.isPresent() && withdrawnVersions.contains(newest.getAsLong())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The PushedModel records with pushed=1 written by executions that read the artifact as {@code key}. */
+  private List<Artifact> pushesOf(long artifactId, String key) {
+    var readers = store.getEventsByArtifactIds(List.of(artifactId)).stream()
+        .filter(ev -> ev.type() == EventType.INPUT && ev.key().equals(key)).map(Event::executionId).toList();
+    if (readers.isEmpty()) {
+      return List.of();
+    }
+    var outputs = store.getEventsByExecutionIds(readers).stream().filter(ev -> ev.type() == EventType.OUTPUT)
+        .map(Event::artifactId).toList();
+    return store.getArtifacts(outputs).stream().filter(a -> a.type().equals("PushedModel") && pushed(a)).toList();
+  }
+
+  /** The artifact its writer read as {@code key}, if one. */
+  private Optional<Long> producerInput(long artifactId, String key) {
+    var writers = store.getEventsByArtifactIds(List.of(artifactId)).stream()
+        .filter(ev -> ev.type() == EventType.OUTPUT).map(Event::executionId).toList();
+    if (writers.isEmpty()) {
+      return Optional.empty();
+    }
+    return store.getEventsByExecutionIds(writers).stream()
+        .filter(ev -> ev.type() == EventType.INPUT && ev.key().equals(key)).map(Event::artifactId).findFirst();
+  }
+
+  private static boolean pushed(Artifact a) {
+    return longProp(a, "pushed").orElse(0) == 1;
+  }
+
+  /** The registry directory of a model name a push went to: its destination's parent, absolute. */
+  private static Optional<String> registryOf(Artifact pushedModel) {
+    return pushedModel.property("pushed_destination").map(v -> String.valueOf(v.raw())).filter(s -> !s.isBlank())
+        .map(s -> java.nio.file.Path.of(s).toAbsolutePath().normalize().getParent()).filter(java.util.Objects::nonNull)
+        .map(Object::toString);
+  }
+
+  private static OptionalLong longProp(Artifact a, String key) {
+    return a.property(key).filter(v -> v.raw() instanceof Number).map(v -> OptionalLong.of(((Number) v.raw())
+        .longValue())).orElse(OptionalLong.empty());
   }
 
   /** Whether an execution that read the model as its {@code model} input output a blessing with blessed=1. */

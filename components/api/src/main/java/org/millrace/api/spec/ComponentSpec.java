@@ -12,7 +12,10 @@ import java.util.function.Supplier;
  * its parameters record and its executor, and whether a node of it, with given parameters, is a
  * gate: a check whose failure is a verdict on the run's data ({@code ExampleValidator} with
  * {@code fail_on_anomalies}), which every node of the run that does not feed it waits for, and is
- * skipped when it fails (see {@code PipelineCompiler}).
+ * skipped when it fails (see {@code PipelineCompiler}); and whether a node of it may be a cache hit
+ * ({@code cacheable}: not for a component whose work is on something outside the pipeline's outputs
+ * that can change between runs, as the Pusher's registry does by a rollback: it runs every time,
+ * against the registry as it is then).
  *
  * @param <P> the parameters record, bound from YAML or the DSL by {@link ParameterBinder}
  */
@@ -25,7 +28,8 @@ public record ComponentSpec<P>(
     Class<P> parametersType,
     Supplier<Executor<P>> executor,
     Optional<Driver<P>> driver,
-    Predicate<P> gate) {
+    Predicate<P> gate,
+    boolean cacheable) {
 
   public ComponentSpec {
     Objects.requireNonNull(type, "type");
@@ -69,6 +73,7 @@ public record ComponentSpec<P>(
     private Supplier<Executor<P>> executor;
     private Driver<P> driver;
     private Predicate<P> gate = p -> false;
+    private boolean cacheable = true;
 
     private Builder(String type, Class<P> parametersType) {
       this.type = type;
@@ -112,9 +117,15 @@ public record ComponentSpec<P>(
       return this;
     }
 
+    /** Whether a node of this component may be a cache hit (default true; see {@link ComponentSpec}). */
+    public Builder<P> cacheable(boolean cacheable) {
+      this.cacheable = cacheable;
+      return this;
+    }
+
     public ComponentSpec<P> build() {
       return new ComponentSpec<>(type, version, description, inputs, outputs, parametersType, executor,
-          Optional.ofNullable(driver), gate);
+          Optional.ofNullable(driver), gate, cacheable);
     }
   }
 }
