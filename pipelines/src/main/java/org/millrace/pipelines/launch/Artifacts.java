@@ -20,6 +20,21 @@ public final class Artifacts {
     return ArtifactTypes.create(stored.type(), stored.uri(), props);
   }
 
+  /**
+   * As {@link #toApi(Artifact)}, a type that is not built in (a custom component's) built by the
+   * type the consuming input declares: a node reading a custom artifact type threw, and with it the
+   * whole run ("node launch threw instead of recording a failure").
+   */
+  public static org.millrace.api.artifact.Artifact toApi(Artifact stored,
+      org.millrace.api.artifact.ArtifactType<?> declared) {
+    if (ArtifactTypes.byName(stored.type()).isPresent() || !declared.name().equals(stored.type())) {
+      return toApi(stored);
+    }
+    var props = new LinkedHashMap<String, Object>();
+    stored.customProperties().forEach((k, v) -> props.put(k, v.raw()));
+    return declared.create(stored.uri(), props);
+  }
+
   /** A new LIVE stored artifact of this type, uri and properties. */
   public static Artifact toStore(String type, String uri, Map<String, Object> properties) {
     var custom = new LinkedHashMap<String, Value>();

@@ -74,6 +74,9 @@ public final class NodeLauncher {
     long start = System.currentTimeMillis();
     ComponentSpec<?> comp = registry.get(node.component());
     StoreSchema.registerExecutionType(store, comp.type());
+    // A custom component's artifact types are registered as its nodes run (the built-in ones by StoreSchema):
+    // its outputs failed to record after the executor ran ("register it with putType first").
+    StoreSchema.registerArtifactTypes(store, comp);
     List<Context> contexts = List.of(Context.of(Keys.PIPELINE_CONTEXT, pipeline), Context.of(Keys.RUN_CONTEXT, runId),
         Context.of(Keys.NODE_CONTEXT, Keys.nodeContext(pipeline, node.id())));
     var inputEvents = new ArrayList<ArtifactAndEvent>();
@@ -84,7 +87,9 @@ public final class NodeLauncher {
         inputEvents.add(new ArtifactAndEvent(list.get(i), org.millrace.metadata.EventType.INPUT, key, i));
       }
       fingerprints.put(key, list.stream().map(Artifacts::fingerprint).toList());
-      apiInputs.put(key, list.stream().map(Artifacts::toApi).toList());
+      var declared = comp.input(key).map(k -> (org.millrace.api.artifact.ArtifactType<?>) k.type()).orElse(null);
+      apiInputs.put(key, list.stream().map(a -> declared == null ? Artifacts.toApi(a) : Artifacts.toApi(a, declared))
+          .toList());
     });
     CacheKey key;
     Object params;

@@ -22,6 +22,18 @@ public final class StoreSchema {
     store.putType(StoreType.context(Keys.NODE_CONTEXT, Map.of()));
   }
 
+  /** Registers the artifact types a component's inputs and outputs declare (a custom component's own among them). */
+  public static void registerArtifactTypes(MetadataStore store, org.millrace.api.spec.ComponentSpec<?> component) {
+    var types = new java.util.LinkedHashSet<String>();
+    component.inputs().forEach(k -> types.add(k.type().name()));
+    component.outputs().forEach(k -> types.add(k.type().name()));
+    for (String t : types) {
+      if (ArtifactTypes.byName(t).isEmpty()) {
+        store.putType(StoreType.artifact(t, Map.of()));
+      }
+    }
+  }
+
   public static void registerExecutionType(MetadataStore store, String component) {
     store.putType(StoreType.execution(component, Map.of()));
   }

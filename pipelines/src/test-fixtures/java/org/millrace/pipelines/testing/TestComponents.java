@@ -100,6 +100,40 @@ public final class TestComponents implements ComponentProvider {
       })
       .build();
 
+  /** An artifact type that is not built in, as a team's own component declares one. */
+  public record Note(String uri, java.util.Map<String, Object> properties) implements org.millrace.api.artifact.Artifact {
+    public static final org.millrace.api.artifact.ArtifactType<Note> TYPE = org.millrace.api.artifact.ArtifactType.of(
+        "Note", Note.class, Note::new, "note.txt: a line of text");
+
+    @Override
+    public org.millrace.api.artifact.ArtifactType<?> type() {
+      return TYPE;
+    }
+  }
+
+  public static final OutputKey<Note> NOTE = OutputKey.of("note", Note.TYPE);
+  public static final InputKey<Note> NOTE_IN = InputKey.of("note", Note.TYPE);
+
+  /** Writes a Note (a custom artifact type) about its data. */
+  public static final ComponentSpec<ConsumeParams> ANNOTATE = ComponentSpec.builder("Annotate", ConsumeParams.class)
+      .input(IN).output(NOTE)
+      .executor(() -> (in, ctx) -> {
+        Files.writeString(in.output(NOTE).resolve("note.txt"), "saw " + read(in.input(IN).path()));
+        return ExecutorResult.builder().property(NOTE, "words", 2L).build();
+      })
+      .build();
+
+  /** Reads a Note: the consumer of a custom artifact type. */
+  public static final ComponentSpec<ConsumeParams> READ_NOTE = ComponentSpec.builder("ReadNote", ConsumeParams.class)
+      .input(NOTE_IN).output(RESULT)
+      .executor(() -> (in, ctx) -> {
+        Note note = in.input(NOTE_IN);
+        String text = Files.readString(note.path().resolve("note.txt"));
+        Files.writeString(in.output(RESULT).resolve("result.txt"), text + " (" + note.properties().get("words") + ")");
+        return ExecutorResult.empty();
+      })
+      .build();
+
   private static String read(Path dir) {
     try {
       return Files.readString(dir.resolve("value.txt"));
@@ -110,6 +144,6 @@ public final class TestComponents implements ComponentProvider {
 
   @Override
   public List<ComponentSpec<?>> components() {
-    return List.of(PRODUCE, CONSUME, FLAKY, CRASH, DOOM, RELAY);
+    return List.of(PRODUCE, CONSUME, FLAKY, CRASH, DOOM, RELAY, ANNOTATE, READ_NOTE);
   }
 }

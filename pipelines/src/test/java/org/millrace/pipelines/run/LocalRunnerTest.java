@@ -73,6 +73,30 @@ class LocalRunnerTest {
 
   static final LocalRunner.Options TWO = new LocalRunner.Options(2, true);
 
+  /**
+   * A component's own artifact type (not built in): recorded as its node runs, read by the node that
+   * consumes it, cached on the next run. The output failed to record after the executor ran, and its
+   * consumer threw, ending the run (a DSL audit).
+   */
+  @Test
+  void aCustomArtifactTypeIsRecordedAndReadAndCached() throws Exception {
+    PipelineSpec spec = new PipelineCompiler(registry).compile(YamlPipelineLoader.load("n.yaml", """
+        pipeline: notes
+        nodes:
+          data: {component: Produce, parameters: {value: "seven"}}
+          annotate: {component: Annotate, inputs: {data: data.data}}
+          read: {component: ReadNote, inputs: {note: annotate.note}}
+        """));
+    RunResult first = runner.run(spec, Selection.ALL, TWO);
+    assertTrue(first.succeeded(), first.toString());
+    assertEquals("saw seven (2)", Files.readString(Path.of(first.node("read").outputUris().get("result").get(0),
+        "result.txt")));
+    String note = first.node("annotate").outputUris().get("note").get(0);
+    assertEquals("Note", store.getArtifacts(ArtifactQuery.builder().uri(note).build()).get(0).type());
+    RunResult second = runner.run(spec, Selection.ALL, TWO);
+    assertEquals(Set.of("CACHED"), second.nodes().stream().map(NodeResult::state).collect(Collectors.toSet()));
+  }
+
   @Test
   void independentNodesRunConcurrentlyAndOutputsArePublished() throws Exception {
     RunResult r = runner.run(spec("hello", project.resolve("no-marker").toString()), Selection.ALL, TWO);
