@@ -164,6 +164,13 @@ class CrashConsistencyIT {
               + " 'millrace resume " + runId + "' runs the rest"), show.toString());
       MillraceProcess.Result resumed = cli().run("resume", runId);
       assertEquals(0, resumed.code(), resumed.toString());
+      // The code each execution ran is recorded: millrace's version and its jars' SHA-256 (nothing said it).
+      MillraceProcess.Result shown = cli().run("runs", "show", runId);
+      assertTrue(shown.out().matches("(?s).*\ncode: millrace \\S+ \\(jars sha256:[0-9a-f]{64}\\).*"), shown.toString());
+      String statistics = shown.out().lines().filter(l -> l.startsWith("statistics ")).findFirst().orElseThrow()
+          .replaceAll(".*\\s(/\\S+)\\s*$", "$1");
+      MillraceProcess.Result lineage = cli().run("lineage", statistics);
+      assertTrue(lineage.out().contains("(run " + runId + ", millrace "), lineage.toString());
       MillraceProcess.Result done = cli().run("runs");
       assertTrue(done.out().contains(runId + "  SUCCEEDED ") || done.out().matches("(?s).*" + runId + " +SUCCEEDED .*"),
           done.toString());

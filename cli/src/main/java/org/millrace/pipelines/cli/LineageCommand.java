@@ -88,8 +88,9 @@ final class LineageCommand implements Callable<Integer> {
       }
       String node = StoreQueries.stringProp(x, Keys.NODE);
       // A pipeline's node names its run; a decision by hand (ManualRollback, ManualBlessing) its user and reason.
+      String code = StoreQueries.stringProp(x, org.millrace.pipelines.launch.CodeIdentity.VERSION);
       String by = node != null ? " node '" + node + "' execution #" + x.id() + " " + x.state() + " (run "
-          + StoreQueries.runIdOf(x) + ")"
+          + StoreQueries.runIdOf(x) + (code == null ? "" : ", millrace " + code) + ")"
           : " execution #" + x.id() + " " + x.state() + byHand(x);
       out.println(pad + "  " + (downstream ? "-> read as '" : "<- written as '") + e.key() + "' by " + x.type() + by);
       EventType next = downstream ? EventType.OUTPUT : EventType.INPUT;

@@ -145,6 +145,19 @@ final class RunsCommand implements Callable<Integer> {
         if (run != null) {
           unended(run, execs).ifPresent(runs.cli.out()::println);
         }
+        // The code the executed nodes ran (a cache hit's outputs are the code of the execution it reused).
+        var code = new java.util.LinkedHashSet<String>();
+        for (Execution e : execs) {
+          String v = StoreQueries.stringProp(e, org.millrace.pipelines.launch.CodeIdentity.VERSION);
+          if (v != null && e.state() != ExecutionState.CACHED) {
+            String jars = StoreQueries.stringProp(e, org.millrace.pipelines.launch.CodeIdentity.CODE);
+            code.add("millrace " + v + (jars == null || jars.isEmpty() ? " (from class directories)" : " (jars " + jars
+                + ")"));
+          }
+        }
+        if (!code.isEmpty()) {
+          runs.cli.out().println("code: " + String.join("; ", code));
+        }
         runs.cli.out().print(t.render());
         rowCounts(q, execs).forEach(runs.cli.out()::println);
         RunsFingerprints.print(q, execs, runs.cli.out());

@@ -345,6 +345,8 @@ public final class NodeLauncher {
     p.put(Keys.NODE, Value.of(node.id()));
     p.put(Keys.ATTEMPT, Value.of((long) attempt));
     p.put(Keys.STARTED_MS, Value.of(started));
+    p.put(CodeIdentity.VERSION, Value.of(CodeIdentity.version()));
+    p.put(CodeIdentity.CODE, Value.of(CodeIdentity.code()));
     if (key != null) {
       p.put(Keys.CACHE_KEY, Value.of(key.hash()));
       p.put(Keys.CACHE_PARAMETERS, Value.of(key.parametersJson()));
