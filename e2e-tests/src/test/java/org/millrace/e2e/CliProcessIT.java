@@ -217,7 +217,10 @@ class CliProcessIT {
         && diff.out().contains("why: input"), diff.toString());
     // And further on, the trainer for its parameter: every node that parts is named, not the first only.
     assertTrue(diff.out().contains("PARTED   trainer.") && diff.out().contains("why: parameter")
-        && diff.out().contains("\"epochs\":30"), diff.toString());
+        && diff.out().contains("why: parameter: 'epochs' changed: 40 -> 30"), diff.toString());
+    // Every output of a node that parts, not its first only: the evaluator's blessing beside its evaluation.
+    assertTrue(diff.out().contains("PARTED   evaluator.evaluation: ") && diff.out().contains("\n         evaluator.blessing: "),
+        diff.toString());
     // The same configuration again without the cache: everything is computed anew from equal inputs, and
     // nothing parts for nondeterminism (the validator's file named its baseline's path, so it parted there).
     var fresh = cli.run(LONG, "run", "pipelines/examples/penguins/pipeline.yaml", "--set", "trainer.epochs=30",

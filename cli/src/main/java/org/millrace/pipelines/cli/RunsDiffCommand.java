@@ -59,10 +59,20 @@ final class RunsDiffCommand implements Callable<Integer> {
               RunsDiffCommand::shortFp).toList()));
           continue;
         }
-        String output = fx.keySet().stream().filter(k -> !Objects.equals(fx.get(k), fy.get(k))).findFirst()
-            .orElse(fy.keySet().stream().findFirst().orElse("(none)"));
-        parted += parted(node + "." + output + ": " + shortFp(fx.get(output)) + " vs " + shortFp(fy.get(output))
-            + (x.state() == y.state() ? "" : " (" + x.state() + " vs " + y.state() + ")") + "\n  why: " + why(x, y));
+        // Every output that differs (only the first was named: a blessing that parted beside its evaluation
+        // went unsaid).
+        var keys = new java.util.LinkedHashSet<>(fx.keySet());
+        keys.addAll(fy.keySet());
+        List<String> outputs = keys.stream().filter(k -> !Objects.equals(fx.get(k), fy.get(k))).toList();
+        if (outputs.isEmpty()) {
+          outputs = List.of(keys.stream().findFirst().orElse("(none)"));
+        }
+        var lines = new ArrayList<String>();
+        for (String output : outputs) {
+          lines.add(node + "." + output + ": " + shortFp(fx.get(output)) + " vs " + shortFp(fy.get(output)));
+        }
+        parted += parted(String.join("\n         ", lines) + (x.state() == y.state() ? "" : " (" + x.state() + " vs "
+            + y.state() + ")") + "\n  why: " + why(x, y));
       }
       for (String node : b.keySet()) {
         if (!a.containsKey(node)) {
@@ -84,31 +94,35 @@ final class RunsDiffCommand implements Callable<Integer> {
     return 1;
   }
 
-  /** Why two executions of one node gave different outputs, from what their cache keys recorded. */
+  /**
+   * Why two executions of one node gave different outputs, from what their cache keys recorded: each
+   * input, parameter and line of the external data's fingerprint that changed, as {@code runs
+   * explain} words them (the whole parameters' JSON, both sides, said which one only to a careful
+   * reader; the data's fingerprint cut at 16 characters said nothing).
+   */
   static String why(Execution x, Execution y) {
     var reasons = new ArrayList<String>();
-    String ix = StoreQueries.stringProp(x, Keys.CACHE_INPUTS);
-    String iy = StoreQueries.stringProp(y, Keys.CACHE_INPUTS);
-    if (!Objects.equals(ix, iy)) {
-      reasons.add("input: input artifacts' fingerprints differ (" + ix + " vs " + iy + ")");
+    var inputs = new ArrayList<String>();
+    org.millrace.pipelines.launch.CacheExplainer.diffInputs(x, y, inputs);
+    inputs.forEach(l -> reasons.add("input: " + l.strip()));
+    String dx = StoreQueries.stringProp(x, Keys.CACHE_DRIVER);
+    String dy = StoreQueries.stringProp(y, Keys.CACHE_DRIVER);
+    if (!Objects.equals(dx, dy)) {
+      var lines = org.millrace.pipelines.launch.CacheExplainer.driverChanges(dx, dy);
+      reasons.add("input: the external data the node reads differs (" + String.join("; ", lines.subList(1,
+          lines.size()).stream().map(String::strip).toList()) + ")");
     }
-    if (!Objects.equals(StoreQueries.stringProp(x, Keys.CACHE_DRIVER), StoreQueries.stringProp(y, Keys.CACHE_DRIVER))) {
-      reasons.add("input: the external data the node reads differs (driver fingerprint "
-          + shortFp(StoreQueries.stringProp(x, Keys.CACHE_DRIVER)) + " vs "
-          + shortFp(StoreQueries.stringProp(y, Keys.CACHE_DRIVER)) + ")");
-    }
-    String px = StoreQueries.stringProp(x, Keys.CACHE_PARAMETERS);
-    String py = StoreQueries.stringProp(y, Keys.CACHE_PARAMETERS);
-    if (!Objects.equals(px, py)) {
-      reasons.add("parameter: " + px + " vs " + py);
-    }
+    var parameters = new ArrayList<String>();
+    org.millrace.pipelines.launch.CacheExplainer.diffParameters(x, y, parameters);
+    parameters.forEach(l -> reasons.add("parameter: " + l.strip().replaceFirst("^parameter ", "")));
     String vx = StoreQueries.stringProp(x, Keys.CACHE_EXECUTOR_VERSION);
     String vy = StoreQueries.stringProp(y, Keys.CACHE_EXECUTOR_VERSION);
     if (!Objects.equals(vx, vy)) {
       reasons.add("code version: " + vx + " vs " + vy);
     }
     if (reasons.isEmpty()) {
-      return px == null && py == null
+      return StoreQueries.stringProp(x, Keys.CACHE_PARAMETERS) == null
+          && StoreQueries.stringProp(y, Keys.CACHE_PARAMETERS) == null
           ? "unknown: the executions recorded no cache key (they failed before binding parameters)"
           : "nondeterminism: same inputs, parameters and code version, different output";
     }
@@ -131,11 +145,16 @@ final class RunsDiffCommand implements Callable<Integer> {
    * that records how its run went (timings: the trainer's model run), which differs between equal runs.
    */
   static Map<String, String> fingerprints(StoreQueries q, Execution e) {
+    return fingerprints(q, e, false);
+  }
+
+  /** As {@link #fingerprints(StoreQueries, Execution)}, with the records of how a run went when asked. */
+  static Map<String, String> fingerprints(StoreQueries q, Execution e, boolean records) {
     var out = new LinkedHashMap<String, String>();
     q.outputs(e.id()).forEach((key, list) -> {
       for (int i = 0; i < list.size(); i++) {
         Artifact art = list.get(i);
-        if (art.property(org.millrace.trainer.component.TrainerExecutor.RECORD_OF_RUN).isPresent()) {
+        if (!records && art.property(org.millrace.trainer.component.TrainerExecutor.RECORD_OF_RUN).isPresent()) {
           continue;
         }
         out.put(list.size() == 1 ? key : key + "[" + i + "]", Artifacts.fingerprint(art));

@@ -27,8 +27,25 @@ class RunsDiffTest {
     String data = RunsDiffCommand.why(base, exec("{\"examples\":[\"aa\"]}", "ff00", "{\"epochs\":2}", "1"));
     assertTrue(data.startsWith("input: the external data"), data);
     String param = RunsDiffCommand.why(base, exec("{\"examples\":[\"aa\"]}", "", "{\"epochs\":3}", "1"));
-    assertTrue(param.startsWith("parameter") && param.contains("\"epochs\":3"), param);
+    assertTrue(param.equals("parameter: 'epochs' changed: 2 -> 3"), param);
     String code = RunsDiffCommand.why(base, exec("{\"examples\":[\"aa\"]}", "", "{\"epochs\":2}", "2"));
     assertTrue(code.startsWith("code version: 1 vs 2"), code);
+  }
+
+  /**
+   * The reasons name what changed, as runs explain does: the data's changed lines (it cut both
+   * fingerprints at 16 characters: "versio vs versio"), each parameter (the whole JSON both sides).
+   */
+  @Test
+  void theReasonsNameWhatChanged() {
+    String spans = "spans=[0] versions=[0]\n";
+    Execution before = exec("{}", spans + "/lake/penguins.csv 13828 2026-12-08T01:00:00Z", "{\"epochs\":40,\"seed\":42}",
+        "1");
+    Execution after = exec("{}", spans + "/lake/penguins.csv 13828 2026-12-08T02:30:00Z", "{\"epochs\":5,\"seed\":42}",
+        "1");
+    String why = RunsDiffCommand.why(before, after);
+    assertTrue(why.equals("input: the external data the node reads differs (- /lake/penguins.csv 13828"
+        + " 2026-12-08T01:00:00Z; + /lake/penguins.csv 13828 2026-12-08T02:30:00Z)\n  why: parameter: 'epochs' changed:"
+        + " 40 -> 5"), why);
   }
 }

@@ -9,6 +9,7 @@ import org.millrace.api.spec.ComponentSpec;
 import org.millrace.api.spec.InputKey;
 import org.millrace.api.spec.OutputKey;
 import org.millrace.api.spec.ParameterBinder;
+import org.millrace.api.spec.ParameterException;
 import org.millrace.pipelines.compile.ComponentRegistry;
 import org.millrace.pipelines.compile.PipelineCompiler;
 import org.millrace.pipelines.compile.RawInput;
@@ -59,6 +60,28 @@ public final class Pipeline {
       var n = new NodeBuilder<>(id, component, parameters);
       nodes.add(n);
       return n;
+    }
+
+    /**
+     * A node whose parameters are given as YAML gives them ({@code Map.of("epochs", 10, "optimizer",
+     * Map.of("type", "adam"))}), bound as the YAML compiler binds them, every default applied: a bad
+     * value fails here naming the node and the parameter, as {@code build()} does for the rest
+     * ({@code node 'trainer' parameter 'epochs': expected a positive integer, got 0}); a parameters
+     * record built by hand fails in its constructor, before there is a node to name.
+     */
+    public <P> NodeBuilder<P> node(String id, ComponentSpec<P> component, Map<String, ?> parameters) {
+      P bound;
+      try {
+        bound = ParameterBinder.bind(component.parametersType(), parameters);
+      } catch (ParameterException e) {
+        String key = e.path().isEmpty() ? "parameters" : "parameter '" + e.path() + "'";
+        String message = String.valueOf(e.getMessage());
+        if (!e.path().isEmpty() && message.startsWith(key + " ")) {
+          message = message.substring(key.length() + 1);
+        }
+        throw new IllegalArgumentException("node '" + id + "' " + key + ": " + message, e);
+      }
+      return node(id, component, bound);
     }
 
     /** The components this pipeline uses, as a registry for running it. */

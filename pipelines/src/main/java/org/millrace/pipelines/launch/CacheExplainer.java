@@ -89,7 +89,7 @@ public final class CacheExplainer {
     }
   }
 
-  private static void diffParameters(Execution p, Execution e, List<String> out) {
+  public static void diffParameters(Execution p, Execution e, List<String> out) {
     Map<String, Object> a = CacheKey.parseParameters(StoreQueries.stringProp(p, Keys.CACHE_PARAMETERS));
     Map<String, Object> b = CacheKey.parseParameters(StoreQueries.stringProp(e, Keys.CACHE_PARAMETERS));
     for (String k : union(a.keySet(), b.keySet())) {
@@ -99,7 +99,7 @@ public final class CacheExplainer {
     }
   }
 
-  private static void diffInputs(Execution p, Execution e, List<String> out) {
+  public static void diffInputs(Execution p, Execution e, List<String> out) {
     Map<String, List<String>> a = CacheKey.parseInputs(StoreQueries.stringProp(p, Keys.CACHE_INPUTS));
     Map<String, List<String>> b = CacheKey.parseInputs(StoreQueries.stringProp(e, Keys.CACHE_INPUTS));
     for (String k : union(a.keySet(), b.keySet())) {
@@ -124,7 +124,7 @@ public final class CacheExplainer {
    * modified" line a file): the lines only one side has, at most five each way; both cut to the same
    * first characters said nothing.
    */
-  static List<String> driverChanges(String before, String after) {
+  public static List<String> driverChanges(String before, String after) {
     var was = before == null ? List.<String>of() : before.lines().toList();
     var now = after == null ? List.<String>of() : after.lines().toList();
     // Sets for the lookups: a lake's fingerprint has a line per file, tens of thousands of them.

@@ -65,9 +65,27 @@ class PipelineCompilerTest {
     assertEquals(compile(GOOD), p.build());
   }
 
+  /**
+   * Parameters given to the DSL as YAML gives them bind as YAML's do, and a bad one fails naming the
+   * node and the parameter (a record built by hand fails in its constructor, naming neither).
+   */
+  @Test
+  void dslParametersGivenAsYamlAreBoundAndNameTheNode() {
+    var p = Pipeline.builder("demo").root("out/demo").beamArgs(List.of("--runner=DirectRunner"));
+    var e = assertThrows(IllegalArgumentException.class, () -> p.node("produce", TestComponents.PRODUCE,
+        java.util.Map.of("value", "hello", "sleep_ms", -1)));
+    assertEquals("node 'produce' parameter 'sleep_ms': sleep_ms expected a non-negative number, got -1", e.getMessage());
+    var produce = p.node("produce", TestComponents.PRODUCE, java.util.Map.of("value", "hello", "sleep_ms", 5)).cache(false);
+    p.node("consume", TestComponents.CONSUME, java.util.Map.of())
+        .input(TestComponents.IN, produce.output(TestComponents.DATA))
+        .input(TestComponents.EXTRA, produce.output(TestComponents.DATA), Resolver.PREVIOUS)
+        .retry(3, 10);
+    assertEquals(compile(GOOD), p.build());
+  }
+
   @Test
   void unknownComponentListsKnownOnes() {
-    assertEquals(List.of("p.yaml:4:16: node 'a' component: expected one of [Consume, Crash, Doom, Flaky, Produce, Relay], got 'Nope'"),
+    assertEquals(List.of("p.yaml:4:16: node 'a' component: expected one of [Annotate, Consume, Crash, Doom, Flaky, Produce, ReadNote, Relay], got 'Nope'"),
         errors("""
             pipeline: demo
             nodes:
