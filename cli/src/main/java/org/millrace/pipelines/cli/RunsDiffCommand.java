@@ -72,7 +72,7 @@ final class RunsDiffCommand implements Callable<Integer> {
           lines.add(node + "." + output + ": " + shortFp(fx.get(output)) + " vs " + shortFp(fy.get(output)));
         }
         parted += parted(String.join("\n         ", lines) + (x.state() == y.state() ? "" : " (" + x.state() + " vs "
-            + y.state() + ")") + "\n  why: " + why(x, y));
+            + y.state() + ")") + "\n  why: " + why(x, y, e2 -> locations(q, e2)));
       }
       for (String node : b.keySet()) {
         if (!a.containsKey(node)) {
@@ -101,6 +101,22 @@ final class RunsDiffCommand implements Callable<Integer> {
    * reader; the data's fingerprint cut at 16 characters said nothing).
    */
   static String why(Execution x, Execution y) {
+    return why(x, y, e -> Map.of());
+  }
+
+  /** Each input key's artifact locations. */
+  static Map<String, List<String>> locations(StoreQueries q, Execution e) {
+    var out = new LinkedHashMap<String, List<String>>();
+    q.inputs(e.id()).forEach((k, list) -> out.put(k, list.stream().map(Artifact::uri).toList()));
+    return out;
+  }
+
+  /**
+   * As {@link #why(Execution, Execution)}, the inputs' locations at hand: equal inputs at other
+   * locations (the same content computed anew, --no-cache) part an output that names its inputs'
+   * paths (the Evaluator's names the model's), which is not nondeterminism.
+   */
+  static String why(Execution x, Execution y, java.util.function.Function<Execution, Map<String, List<String>>> where) {
     var reasons = new ArrayList<String>();
     var inputs = new ArrayList<String>();
     org.millrace.pipelines.launch.CacheExplainer.diffInputs(x, y, inputs);
@@ -121,6 +137,18 @@ final class RunsDiffCommand implements Callable<Integer> {
       reasons.add("code version: " + vx + " vs " + vy);
     }
     if (reasons.isEmpty()) {
+      Map<String, List<String>> lx = where.apply(x);
+      Map<String, List<String>> ly = where.apply(y);
+      var moved = new java.util.TreeSet<String>();
+      lx.forEach((k, v) -> {
+        if (ly.containsKey(k) && !v.equals(ly.get(k))) {
+          moved.add(k);
+        }
+      });
+      if (!moved.isEmpty()) {
+        return "input location: the same content in other artifacts (computed anew) for " + moved.stream()
+            .map(k -> "'" + k + "'").toList() + ", and the output names its inputs' locations";
+      }
       return StoreQueries.stringProp(x, Keys.CACHE_PARAMETERS) == null
           && StoreQueries.stringProp(y, Keys.CACHE_PARAMETERS) == null
           ? "unknown: the executions recorded no cache key (they failed before binding parameters)"

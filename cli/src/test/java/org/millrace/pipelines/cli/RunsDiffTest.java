@@ -1,7 +1,9 @@
 package org.millrace.pipelines.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.millrace.metadata.Execution;
@@ -22,6 +24,11 @@ class RunsDiffTest {
     Execution base = exec("{\"examples\":[\"aa\"]}", "", "{\"epochs\":2}", "1");
     String same = RunsDiffCommand.why(base, exec("{\"examples\":[\"aa\"]}", "", "{\"epochs\":2}", "1"));
     assertTrue(same.startsWith("nondeterminism"), same);
+    // The same content at other locations (computed anew): not nondeterminism.
+    String moved = RunsDiffCommand.why(base, exec("{\"examples\":[\"aa\"]}", "", "{\"epochs\":2}", "1"),
+        e -> Map.of("model", List.of(e == base ? "/root/trainer/model/14-a" : "/root/trainer/model/23-b")));
+    assertEquals("input location: the same content in other artifacts (computed anew) for ['model'], and the output"
+        + " names its inputs' locations", moved);
     String input = RunsDiffCommand.why(base, exec("{\"examples\":[\"bb\"]}", "", "{\"epochs\":2}", "1"));
     assertTrue(input.startsWith("input") && !input.contains("nondeterminism"), input);
     String data = RunsDiffCommand.why(base, exec("{\"examples\":[\"aa\"]}", "ff00", "{\"epochs\":2}", "1"));

@@ -54,8 +54,17 @@ public final class StoreQueries {
 
   /** Output artifacts of an execution by output key. */
   public Map<String, List<Artifact>> outputs(long executionId) {
+    return artifacts(executionId, EventType.OUTPUT);
+  }
+
+  /** Input artifacts of an execution by input key. */
+  public Map<String, List<Artifact>> inputs(long executionId) {
+    return artifacts(executionId, EventType.INPUT);
+  }
+
+  private Map<String, List<Artifact>> artifacts(long executionId, EventType type) {
     List<Event> events = store.getEventsByExecutionIds(List.of(executionId)).stream()
-        .filter(e -> e.type() == EventType.OUTPUT).toList();
+        .filter(e -> e.type() == type).toList();
     Map<Long, Artifact> byId = store.getArtifacts(events.stream().map(Event::artifactId).toList()).stream()
         .collect(Collectors.toMap(Artifact::id, a -> a));
     var out = new LinkedHashMap<String, List<Artifact>>();
