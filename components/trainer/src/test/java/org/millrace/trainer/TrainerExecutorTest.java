@@ -213,7 +213,8 @@ class TrainerExecutorTest {
   @Test
   void anInterruptedTrainerResumesFromItsCheckpointWithTheSameModel() throws Exception {
     Map<String, Object> p = Map.of("epochs", 150, "threads", 1, "checkpoint_every_steps", 5);
-    byte[] uninterrupted = Files.readAllBytes(train(p, "whole").resolve("model.safetensors"));
+    Path whole = train(p, "whole");
+    byte[] uninterrupted = Files.readAllBytes(whole.resolve("model.safetensors"));
     // The interrupted and the resumed run share one standalone context directory, so one resume dir.
     Path shared = Files.createDirectories(dir.resolve("shared"));
     Path latest = shared.resolve("resume/checkpoints/LATEST");
@@ -234,9 +235,12 @@ class TrainerExecutorTest {
     assertTrue(failure.get() != null && failure.get().getMessage().startsWith("training interrupted at step"),
         String.valueOf(failure.get()));
     Path model = train(p, "resumed", shared);
-    String json = Files.readString(model.resolve("model.json"));
-    assertTrue(json.contains("\"resumed_from_step\""), json);
     assertArrayEquals(uninterrupted, Files.readAllBytes(model.resolve("model.safetensors")));
+    // The same model, to its model.json: where training resumed is in the record of the run (model_run), not in
+    // the model (its fingerprint parted from the uninterrupted run's).
+    assertEquals(Files.readString(whole.resolve("model.json")), Files.readString(model.resolve("model.json")));
+    String record = Files.readString(dir.resolve("resumed/run/history.json"));
+    assertTrue(record.contains("\"resumed_from_step\""), record);
   }
 
   @Test

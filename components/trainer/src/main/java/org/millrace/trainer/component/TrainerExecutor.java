@@ -155,17 +155,20 @@ public final class TrainerExecutor implements Executor<TrainerParams> {
       provenance.put("arch", System.getProperty("os.arch"));
       provenance.put("best_epoch", result.bestEpoch());
       provenance.put("steps", result.steps());
-      if (result.resumedFromStep() > 0) {
-        provenance.put("resumed_from_step", result.resumedFromStep());
-      }
       base.ifPresent(b -> provenance.put("base_model", b.uri()));
       ModelFiles.write(input.output(TrainerComponents.MODEL), net, loss, graph, provenance);
       // The same network for ONNX Runtime and other ONNX tools (input: the transformed vector).
       OnnxExport.write(net, loss, OnnxExport.metadata(graph, graph.task()),
           input.output(TrainerComponents.MODEL).resolve(OnnxExport.FILE_NAME));
       Path run = input.output(TrainerComponents.MODEL_RUN);
-      RunReport.write(run, result.history(), result.bestEpoch(), result.stoppedEarly(),
-          Map.of("backend", backend.description(), "train_rows", train.rows(), "eval_rows", eval.rows()));
+      // Where training resumed is a record of how the run went (model_run), not of the model: a resumed
+      // Trainer's model.json said so, and its fingerprint parted from the uninterrupted run's same model.
+      var info = new LinkedHashMap<String, Object>(Map.of("backend", backend.description(), "train_rows", train.rows(),
+          "eval_rows", eval.rows()));
+      if (result.resumedFromStep() > 0) {
+        info.put("resumed_from_step", result.resumedFromStep());
+      }
+      RunReport.write(run, result.history(), result.bestEpoch(), result.stoppedEarly(), info);
       var props = new LinkedHashMap<String, Object>();
       props.put("best_epoch", (long) result.bestEpoch());
       props.put("validation_loss", best.validationLoss());
