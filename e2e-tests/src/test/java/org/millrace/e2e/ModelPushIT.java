@@ -53,6 +53,17 @@ class ModelPushIT {
     assertTrue(lineage.out().startsWith("PushedModel #") && lineage.out().contains("pushed_version=1"), lineage.out());
     assertTrue(lineage.out().contains("by Trainer node 'trainer'") && lineage.out().contains("by ExampleGen node 'ingest'")
         && lineage.out().contains("span=0"), lineage.out());
+    // From what the registry and the server say of a version: its directory, or its files' fingerprint (which
+    // matched nothing in the store), to the same push.
+    var registryFingerprint = java.util.regex.Pattern.compile("\"fingerprint\" ?: ?\"([0-9a-f]{64})\"").matcher(
+        Files.readString(dir.resolve("registry/penguins/registry.json")));
+    assertTrue(registryFingerprint.find(), Files.readString(dir.resolve("registry/penguins/registry.json")));
+    for (String ref : java.util.List.of(dir.resolve("registry/penguins/1").toString(), registryFingerprint.group(1))) {
+      Cli.Result byRegistry = cli.run("lineage", ref);
+      assertEquals(0, byRegistry.code(), ref + ": " + byRegistry.err());
+      assertTrue(byRegistry.out().startsWith("PushedModel #") && byRegistry.out().contains("pushed_version=1")
+          && byRegistry.out().contains("by Trainer node 'trainer'"), byRegistry.out());
+    }
   }
 
   @Test

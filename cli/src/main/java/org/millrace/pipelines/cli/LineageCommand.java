@@ -26,7 +26,9 @@ final class LineageCommand implements Callable<Integer> {
   @ParentCommand
   MillraceCli cli;
 
-  @Parameters(index = "0", paramLabel = "ARTIFACT", description = "An artifact id or uri.")
+  @Parameters(index = "0", paramLabel = "ARTIFACT", description = "An artifact id or uri, a registry version"
+      + " directory (.millrace/registry/<model>/<version>), or a fingerprint: an artifact's content fingerprint (runs"
+      + " show) or the registry's fingerprint of a version's files (registry.json, the server's metadata).")
   String artifact;
 
   @Option(names = "--hops", defaultValue = "20", converter = Ranges.PositiveCount.class, description = "Artifact-execution edges to follow (default 20).")
@@ -57,7 +59,24 @@ final class LineageCommand implements Callable<Integer> {
       found = store.getArtifacts(ArtifactQuery.builder().uri(ref).newestFirst().limit(1).build());
     }
     if (found.isEmpty()) {
-      throw new IllegalArgumentException("artifact expected an id or the uri of a stored artifact, got '" + ref + "'");
+      // A registry version directory (.millrace/registry/penguins/1): the push that published it.
+      found = store.getArtifacts(ArtifactQuery.builder().type("PushedModel").where(
+          org.millrace.metadata.PropertyFilter.eq("pushed_destination", uri)).newestFirst().limit(1).build());
+    }
+    String hex = ref.startsWith("sha256:") ? ref.substring("sha256:".length()) : ref;
+    if (found.isEmpty() && hex.matches("[0-9a-f]{64}")) {
+      // A fingerprint: an artifact's content fingerprint (runs show), else the registry's fingerprint of a
+      // version's files (models list, the server's metadata), which names the push that published them.
+      found = store.getArtifacts(ArtifactQuery.builder().where(org.millrace.metadata.PropertyFilter.eq(
+          org.millrace.pipelines.launch.Keys.FINGERPRINT, hex)).limit(1).build());
+      if (found.isEmpty()) {
+        found = store.getArtifacts(ArtifactQuery.builder().type("PushedModel").where(
+            org.millrace.metadata.PropertyFilter.eq("registry_fingerprint", hex)).limit(1).build());
+      }
+    }
+    if (found.isEmpty()) {
+      throw new IllegalArgumentException("artifact expected an id, the uri of a stored artifact, a registry version"
+          + " directory or a fingerprint, got '" + ref + "'");
     }
     return found.get(0);
   }

@@ -171,6 +171,8 @@ final class ModelsCommand implements Callable<Integer> {
         props.put("pushed_destination", dest.toString());
         props.put("rollback_of", version);
         props.put(Keys.FINGERPRINT, Fingerprints.ofDirectory(dest));
+        reg.list(name).stream().filter(x -> x.version() == v.version()).findFirst()
+            .ifPresent(x -> props.put("registry_fingerprint", x.fingerprint()));
         var events = new ArrayList<ArtifactAndEvent>();
         // The push of the version served again: recorded by its absolute path, or (by a Pusher before
         // that) by the path its base_dir gave, relative to the working directory of that run.

@@ -88,7 +88,8 @@ public final class PusherExecutor implements Executor<PusherParams> {
         .property(PusherSpec.PUSHED_MODEL, "pushed_version", (long) e.version())
         .property(PusherSpec.PUSHED_MODEL, "pushed_destination", versionDir.toString())
         .property(PusherSpec.PUSHED_MODEL, "model_name", params.modelName())
-        .property(PusherSpec.PUSHED_MODEL, "fingerprint", e.fingerprint())
+        // The registry's fingerprint of the version's files (the launcher's "fingerprint" is this artifact's own).
+        .property(PusherSpec.PUSHED_MODEL, "registry_fingerprint", e.fingerprint())
         .property(PusherSpec.PUSHED_MODEL, "reason", reason).build();
   }
 
