@@ -53,6 +53,16 @@ class ModelPushIT {
     assertTrue(lineage.out().startsWith("PushedModel #") && lineage.out().contains("pushed_version=1"), lineage.out());
     assertTrue(lineage.out().contains("by Trainer node 'trainer'") && lineage.out().contains("by ExampleGen node 'ingest'")
         && lineage.out().contains("span=0"), lineage.out());
+    // gc by the pipeline's name (a pipeline defined in Java has no YAML to name) plans what gc of its YAML plans.
+    Cli.Result byFile = cli.run("gc", yaml.toString(), "--dry-run", "--min-age-days", "0", "--keep-runs", "1");
+    Cli.Result byName = cli.run("gc", "penguins", "--dry-run", "--min-age-days", "0", "--keep-runs", "1");
+    assertEquals(0, byName.code(), byName.err());
+    assertTrue(byFile.out().contains("gc penguins: would delete the files of "), byFile.out());
+    assertEquals(byFile.out(), byName.out());
+    Cli.Result unknown = cli.run("gc", "no-such-pipeline", "--dry-run");
+    assertEquals(2, unknown.code(), unknown.out());
+    assertTrue(unknown.err().contains("got 'no-such-pipeline' (no such file, and no run of a pipeline of that name)"),
+        unknown.err());
     // From what the registry and the server say of a version: its directory, or its files' fingerprint (which
     // matched nothing in the store), to the same push.
     var registryFingerprint = java.util.regex.Pattern.compile("\"fingerprint\" ?: ?\"([0-9a-f]{64})\"").matcher(

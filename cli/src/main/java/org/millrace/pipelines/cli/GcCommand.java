@@ -5,6 +5,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import org.millrace.metadata.Artifact;
+import org.millrace.metadata.Context;
+import org.millrace.metadata.Value;
+import org.millrace.pipelines.launch.Keys;
+import org.millrace.pipelines.spec.PipelineSpec;
 import org.millrace.metadata.MetadataStore;
 import org.millrace.pipelines.compile.YamlPipelineLoader;
 import org.millrace.pipelines.run.GarbageCollector;
@@ -20,8 +24,9 @@ final class GcCommand implements Callable<Integer> {
   @ParentCommand
   MillraceCli cli;
 
-  @Parameters(index = "0", paramLabel = "PIPELINE_YAML")
-  Path file;
+  @Parameters(index = "0", paramLabel = "PIPELINE", description = "A pipeline YAML file, or the name of a pipeline"
+      + " the metadata store has runs of (one defined in Java: its newest run's pipeline root).")
+  String pipeline;
 
   @Option(names = "--keep-runs", defaultValue = "3", converter = Ranges.PositiveCount.class, description = "Outputs of each node's newest N successful runs"
       + " are kept. Default: ${DEFAULT-VALUE}.")
@@ -39,11 +44,15 @@ final class GcCommand implements Callable<Integer> {
     if (!(minAgeDays >= 0)) {
       throw new IllegalArgumentException("--min-age-days expected >= 0, got " + minAgeDays);
     }
-    var spec = new org.millrace.pipelines.compile.PipelineCompiler(org.millrace.pipelines.compile.ComponentRegistry
-        .load()).compile(YamlPipelineLoader.load(file));
-    var raw = spec;
-    Path root = Path.of("").toAbsolutePath().resolve(spec.pipelineRoot()).normalize();
+    Path file = Path.of(pipeline);
+    boolean byName = !java.nio.file.Files.exists(file) && pipeline.matches("[A-Za-z0-9][A-Za-z0-9_.-]*")
+        && !pipeline.matches(".*\\.ya?ml");
     try (MetadataStore store = cli.openStore()) {
+      PipelineSpec spec = byName ? newestRunSpec(store, pipeline)
+          : new org.millrace.pipelines.compile.PipelineCompiler(org.millrace.pipelines.compile.ComponentRegistry
+              .load()).compile(YamlPipelineLoader.load(file));
+      var raw = spec;
+      Path root = Path.of("").toAbsolutePath().resolve(spec.pipelineRoot()).normalize();
       var gc = new GarbageCollector(store);
       var plan = gc.plan(raw.name(), root, keepRuns, Duration.ofSeconds(Math.round(minAgeDays * 86_400)),
           Instant.now());
@@ -68,5 +77,25 @@ final class GcCommand implements Callable<Integer> {
           + " stays marked for deletion, its files could not all be deleted: " + why));
       return outcome.failed().isEmpty() ? MillraceCli.OK : MillraceCli.INFRASTRUCTURE;
     }
+  }
+
+  /**
+   * The pipeline spec of the newest run of the pipeline {@code name} (a pipeline defined in Java has
+   * no YAML file to name: its runs keep its spec, pipeline root included).
+   */
+  static PipelineSpec newestRunSpec(MetadataStore store, String name) {
+    var runs = new java.util.ArrayList<>(store.getContexts(Keys.RUN_CONTEXT));
+    java.util.Collections.reverse(runs);
+    for (Context run : runs) {
+      Value json = run.properties().get(Keys.SPEC);
+      if (run.name().startsWith(name + "-") && json != null) {
+        PipelineSpec spec = PipelineSpec.fromJson(String.valueOf(json.raw()));
+        if (spec.name().equals(name)) {
+          return spec;
+        }
+      }
+    }
+    throw new IllegalArgumentException("PIPELINE expected a pipeline YAML file or the name of a pipeline with runs in"
+        + " the metadata store, got '" + name + "' (no such file, and no run of a pipeline of that name)");
   }
 }
