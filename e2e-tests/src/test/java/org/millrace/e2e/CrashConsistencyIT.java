@@ -230,6 +230,16 @@ class CrashConsistencyIT {
     String log = resume.err().lines().filter(l -> l.startsWith("log: ")).findFirst().orElseThrow().substring(5);
     assertTrue(Files.readString(Path.of(log)).contains("Trainer: resumed from a checkpoint, epochs 1-1 done before"),
         log);
+    // Lineage names the killed execution whose checkpoints the model continued from (it named the resume alone).
+    long killed = executions().stream().filter(e -> e.state() == ExecutionState.FAILED
+        && "trainer".equals(String.valueOf(e.customProperties().get("node").raw()))).mapToLong(Execution::id).max()
+        .orElseThrow();
+    Path model;
+    try (Stream<Path> models = Files.list(dir.resolve("root/trainer/model"))) {
+      model = models.filter(p -> !p.getFileName().toString().startsWith(".")).findFirst().orElseThrow();
+    }
+    MillraceProcess.Result lineage = cli().run("lineage", model.toString());
+    assertTrue(lineage.out().contains(", continuing the checkpoints of execution #" + killed + "\n"), lineage.toString());
   }
 
   @Test

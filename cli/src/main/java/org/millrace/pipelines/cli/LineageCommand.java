@@ -110,6 +110,8 @@ final class LineageCommand implements Callable<Integer> {
       String code = StoreQueries.stringProp(x, org.millrace.pipelines.launch.CodeIdentity.VERSION);
       String by = node != null ? " node '" + node + "' execution #" + x.id() + " " + x.state() + " (run "
           + StoreQueries.runIdOf(x) + (code == null ? "" : ", millrace " + code) + ")"
+          + (StoreQueries.stringProp(x, Keys.RESUMED_FROM) == null ? "" : ", continuing the checkpoints of execution #"
+              + StoreQueries.stringProp(x, Keys.RESUMED_FROM))
           : " execution #" + x.id() + " " + x.state() + byHand(x);
       out.println(pad + "  " + (downstream ? "-> read as '" : "<- written as '") + e.key() + "' by " + x.type() + by);
       EventType next = downstream ? EventType.OUTPUT : EventType.INPUT;

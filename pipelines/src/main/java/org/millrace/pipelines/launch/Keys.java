@@ -15,6 +15,8 @@ public final class Keys {
   public static final String CACHE_INPUTS = "cache_inputs";
   public static final String CACHE_DRIVER = "cache_driver";
   public static final String CACHED_FROM = "cached_from";
+  /** The execution whose resume directory (checkpoints) an execution took over. */
+  public static final String RESUMED_FROM = "resumed_from_execution";
   public static final String ERROR = "error";
   public static final String ATTEMPT = "attempt";
   public static final String STARTED_MS = "started_ms";

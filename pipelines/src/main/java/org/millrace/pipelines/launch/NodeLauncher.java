@@ -147,8 +147,14 @@ public final class NodeLauncher {
           var outEvents = new ArrayList<ArtifactAndEvent>();
           ran.outputs().forEach((k, list) -> list.forEach(a -> outEvents.add(ArtifactAndEvent.output(a, k))));
           CrashPoints.hit("node-renamed:" + node.id());
+          // An execution that took over an earlier one's resume directory (its checkpoints) names it: the model
+          // of a Trainer resumed after a kill was trained in part by that execution, which lineage did not say.
+          var ended = new LinkedHashMap<String, Value>(Map.of(Keys.ENDED_MS, Value.of(System.currentTimeMillis())));
+          if (ran.claim().from() >= 0) {
+            ended.put(Keys.RESUMED_FROM, Value.of(ran.claim().from()));
+          }
           var result = lease.finish(() -> store.putExecution(started.withState(ExecutionState.COMPLETE)
-              .withCustomProperties(Map.of(Keys.ENDED_MS, Value.of(System.currentTimeMillis()))), outEvents, contexts));
+              .withCustomProperties(ended), outEvents, contexts));
           // The checkpoints go once the outputs are recorded, not before: a store that fails the record (a
           // database gone) leaves them to the resume that does the node again. A kill in between leaves them
           // to the node's next command (ArtifactLocations.cleanStale).

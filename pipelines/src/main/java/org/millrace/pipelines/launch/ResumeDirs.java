@@ -52,12 +52,26 @@ public final class ResumeDirs {
     private final FileChannel channel;
     private final FileLock lock;
     private final boolean inherited;
+    private final long from;
 
     private Claim(Path dir, FileChannel channel, FileLock lock, boolean inherited) {
+      this(dir, channel, lock, inherited, -1);
+    }
+
+    private Claim(Path dir, FileChannel channel, FileLock lock, boolean inherited, long from) {
       this.dir = dir;
       this.channel = channel;
       this.lock = lock;
       this.inherited = inherited;
+      this.from = from;
+    }
+
+    /**
+     * The execution whose directory this was, when taken over (its checkpoints, which a Trainer
+     * continues from), else -1.
+     */
+    public long from() {
+      return from;
     }
 
     /** The directory the execution may write. */
@@ -276,7 +290,14 @@ public final class ResumeDirs {
       return null;
     }
     // The open channel and its lock follow the renamed directory's inode.
-    return new Claim(mine, ch, lock, true);
+    String name = old.getFileName().toString();
+    long from;
+    try {
+      from = Long.parseLong(name.substring(name.lastIndexOf('-') + 1));
+    } catch (NumberFormatException e) {
+      from = -1;
+    }
+    return new Claim(mine, ch, lock, true, from);
   }
 
   /** The file's lock, or null when another process holds it or this one does (an execution of this very process). */
