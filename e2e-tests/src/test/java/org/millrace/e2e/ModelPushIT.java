@@ -53,6 +53,11 @@ class ModelPushIT {
     assertTrue(lineage.out().startsWith("PushedModel #") && lineage.out().contains("pushed_version=1"), lineage.out());
     assertTrue(lineage.out().contains("by Trainer node 'trainer'") && lineage.out().contains("by ExampleGen node 'ingest'")
         && lineage.out().contains("span=0"), lineage.out());
+    // --parameters: what each execution ran with, the trainer's epochs among them (lineage named none).
+    Cli.Result withParameters = cli.run("lineage", pushed.toString(), "--parameters");
+    assertTrue(withParameters.out().contains("    parameters: {") && withParameters.out().contains("\"epochs\":40"),
+        withParameters.out());
+    assertTrue(!lineage.out().contains("parameters: {"), lineage.out());
     // gc by the pipeline's name (a pipeline defined in Java has no YAML to name) plans what gc of its YAML plans.
     Cli.Result byFile = cli.run("gc", yaml.toString(), "--dry-run", "--min-age-days", "0", "--keep-runs", "1");
     Cli.Result byName = cli.run("gc", "penguins", "--dry-run", "--min-age-days", "0", "--keep-runs", "1");

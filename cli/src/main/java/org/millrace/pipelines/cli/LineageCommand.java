@@ -37,6 +37,10 @@ final class LineageCommand implements Callable<Integer> {
   @Option(names = "--downstream", description = "Follow consumers instead of producers.")
   boolean downstream;
 
+  @Option(names = "--parameters", description = "Under each execution, the parameters it ran with (as its cache"
+      + " key recorded them, every default filled in).")
+  boolean parameters;
+
   @Override
   public Integer call() {
     try (MetadataStore store = cli.openExistingStore()) {
@@ -114,6 +118,10 @@ final class LineageCommand implements Callable<Integer> {
               + StoreQueries.stringProp(x, Keys.RESUMED_FROM))
           : " execution #" + x.id() + " " + x.state() + byHand(x);
       out.println(pad + "  " + (downstream ? "-> read as '" : "<- written as '") + e.key() + "' by " + x.type() + by);
+      String ran = StoreQueries.stringProp(x, Keys.CACHE_PARAMETERS);
+      if (parameters && ran != null) {
+        out.println(pad + "    parameters: " + ran);
+      }
       EventType next = downstream ? EventType.OUTPUT : EventType.INPUT;
       boolean any = false;
       for (Event e2 : g.events()) {
