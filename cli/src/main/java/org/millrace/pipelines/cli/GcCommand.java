@@ -47,10 +47,11 @@ final class GcCommand implements Callable<Integer> {
     Path file = Path.of(pipeline);
     boolean byName = !java.nio.file.Files.exists(file) && pipeline.matches("[A-Za-z0-9][A-Za-z0-9_.-]*")
         && !pipeline.matches(".*\\.ya?ml");
-    try (MetadataStore store = cli.openStore()) {
-      PipelineSpec spec = byName ? newestRunSpec(store, pipeline)
-          : new org.millrace.pipelines.compile.PipelineCompiler(org.millrace.pipelines.compile.ComponentRegistry
-              .load()).compile(YamlPipelineLoader.load(file));
+    // A YAML file is compiled before the store opens (a bad file makes no store); a name is looked up in it.
+    PipelineSpec compiled = byName ? null : new org.millrace.pipelines.compile.PipelineCompiler(
+        org.millrace.pipelines.compile.ComponentRegistry.load()).compile(YamlPipelineLoader.load(file));
+    try (MetadataStore store = byName ? cli.openExistingStore() : cli.openStore()) {
+      PipelineSpec spec = byName ? newestRunSpec(store, pipeline) : compiled;
       var raw = spec;
       Path root = Path.of("").toAbsolutePath().resolve(spec.pipelineRoot()).normalize();
       var gc = new GarbageCollector(store);
