@@ -171,6 +171,21 @@ class CrashConsistencyIT {
           .replaceAll(".*\\s(/\\S+)\\s*$", "$1");
       MillraceProcess.Result lineage = cli().run("lineage", statistics);
       assertTrue(lineage.out().contains("(run " + runId + ", millrace "), lineage.toString());
+      // Through the launcher: each execution's parameters; a fingerprint that names nothing; gc by the
+      // pipeline's name plans what gc of its file plans.
+      MillraceProcess.Result withParameters = cli().run("lineage", statistics, "--parameters");
+      assertTrue(withParameters.out().contains("\n        parameters: {\"bad_rows\":\"FAIL\""), withParameters.toString());
+      String nothing = "0".repeat(64);
+      MillraceProcess.Result unknown = cli().run("lineage", nothing);
+      assertEquals(2, unknown.code(), unknown.toString());
+      assertTrue(unknown.err().contains("a registry version directory or a fingerprint, got '" + nothing + "'"),
+          unknown.toString());
+      MillraceProcess.Result gcByName = cli().run("gc", "tiny", "--dry-run", "--min-age-days", "0", "--keep-runs", "1");
+      MillraceProcess.Result gcByFile = cli().run("gc", yaml.toString(), "--dry-run", "--min-age-days", "0",
+          "--keep-runs", "1");
+      assertEquals(0, gcByName.code(), gcByName.toString());
+      assertTrue(gcByName.out().contains("gc tiny: would delete the files of ") && gcByName.out().equals(gcByFile.out()),
+          gcByName + "\n" + gcByFile);
       MillraceProcess.Result done = cli().run("runs");
       assertTrue(done.out().contains(runId + "  SUCCEEDED ") || done.out().matches("(?s).*" + runId + " +SUCCEEDED .*"),
           done.toString());
@@ -288,6 +303,18 @@ class CrashConsistencyIT {
     assertAbandonedAndNothingRunning("pusher");
     MillraceProcess.Result list = cli().run("models", "list", "penguins", "--registry=" + dir.resolve("registry"));
     assertEquals(0, list.code(), list.toString());
+    // Through the launcher: lineage from the registry's version directory and from its fingerprint of the files,
+    // to the push that published them; runs show lists the trainer's record of its run, marked so.
+    var fingerprint = Pattern.compile("\"fingerprint\" ?: ?\"([0-9a-f]{64})\"").matcher(index);
+    assertTrue(fingerprint.find(), index);
+    for (String ref : List.of(registry.resolve("1").toString(), fingerprint.group(1))) {
+      MillraceProcess.Result lineage = cli().run("lineage", ref);
+      assertEquals(0, lineage.code(), lineage.toString());
+      assertTrue(lineage.out().startsWith("PushedModel #") && lineage.out().contains("pushed_version=1"),
+          lineage.toString());
+    }
+    MillraceProcess.Result shown = cli().run("runs", "show", runId);
+    assertTrue(shown.out().contains("trainer.model_run (a record of the run) "), shown.toString());
   }
 
   @Test

@@ -53,7 +53,7 @@ final class LineageCommand implements Callable<Integer> {
   }
 
   static Artifact find(MetadataStore store, String ref) {
-    if (ref.matches("\\d+")) {
+    if (ref.matches("\\d{1,18}")) { // an id (a 64-digit string is a fingerprint, below)
       return store.getArtifact(Long.parseLong(ref)).orElseThrow(() -> new IllegalArgumentException(
           "artifact expected an existing id, got " + ref));
     }

@@ -82,15 +82,16 @@ final class RunsCommand implements Callable<Integer> {
    */
   static java.util.Optional<String> unended(Context run, List<Execution> execs) {
     RunProcess.Status process = RunProcess.status(run);
-    if (process instanceof RunProcess.Ended || nodeStates(execs).containsValue(ExecutionState.FAILED)
-        || nodeStates(execs).containsValue(ExecutionState.RUNNING)) {
+    Map<String, ExecutionState> states = nodeStates(execs);
+    if (process instanceof RunProcess.Ended || states.containsValue(ExecutionState.FAILED)
+        || states.containsValue(ExecutionState.RUNNING)) {
       return java.util.Optional.empty();
     }
     var notRun = new java.util.ArrayList<String>();
     org.millrace.metadata.Value selected = run.properties().get(Keys.SELECTED_NODES);
     if (selected != null) {
       for (String n : String.valueOf(selected.raw()).split(",")) {
-        if (!n.isEmpty() && !nodeStates(execs).containsKey(n)) {
+        if (!n.isEmpty() && !states.containsKey(n)) {
           notRun.add(n);
         }
       }

@@ -176,16 +176,21 @@ final class RunsDiffCommand implements Callable<Integer> {
     return fingerprints(q, e, false);
   }
 
-  /** As {@link #fingerprints(StoreQueries, Execution)}, with the records of how a run went when asked. */
+  /**
+   * As {@link #fingerprints(StoreQueries, Execution)}; with {@code records}, the records of how a run
+   * went too, their keys marked {@code (a record of the run)} (runs show lists every output).
+   */
   static Map<String, String> fingerprints(StoreQueries q, Execution e, boolean records) {
     var out = new LinkedHashMap<String, String>();
     q.outputs(e.id()).forEach((key, list) -> {
       for (int i = 0; i < list.size(); i++) {
         Artifact art = list.get(i);
-        if (!records && art.property(org.millrace.trainer.component.TrainerExecutor.RECORD_OF_RUN).isPresent()) {
+        boolean record = art.property(org.millrace.trainer.component.TrainerExecutor.RECORD_OF_RUN).isPresent();
+        if (record && !records) {
           continue;
         }
-        out.put(list.size() == 1 ? key : key + "[" + i + "]", Artifacts.fingerprint(art));
+        out.put((list.size() == 1 ? key : key + "[" + i + "]") + (record ? " (a record of the run)" : ""),
+            Artifacts.fingerprint(art));
       }
     });
     return out;

@@ -20,9 +20,8 @@ final class RunsFingerprints {
       String node = StoreQueries.stringProp(e, Keys.NODE);
       // Every output, the records of how the run went too (the trainer's model_run: its timings differ between
       // equal runs, so runs diff leaves them out), marked so.
-      var compared = RunsDiffCommand.fingerprints(q, e);
-      RunsDiffCommand.fingerprints(q, e, true).forEach((output, fp) -> t.row(node + "." + output
-          + (compared.containsKey(output) ? "" : " (a record of the run)"), fp.isEmpty() ? "-" : fp));
+      RunsDiffCommand.fingerprints(q, e, true).forEach((output, fp) -> t.row(node + "." + output,
+          fp.isEmpty() ? "-" : fp));
     }
     out.println("fingerprints:");
     out.print(t.render());

@@ -138,13 +138,7 @@ public final class PipelineCompiler {
       return ParameterBinder.toMap(bound);
     } catch (ParameterException e) {
       String path = e.path().isEmpty() ? "parameters" : "parameters." + e.path();
-      String key = e.path().isEmpty() ? "parameters" : "parameter '" + e.path() + "'";
-      // "node 'a' parameter 'x': expected ...", not "parameter 'x': parameter 'x' expected ...".
-      String message = String.valueOf(e.getMessage());
-      if (!e.path().isEmpty() && message.startsWith(key + " ")) {
-        message = message.substring(key.length() + 1);
-      }
-      errors.add(new CompileError(file, n.at(path), n.id(), key, message));
+      errors.add(new CompileError(file, n.at(path), n.id(), e.key(), e.detail()));
       return Map.of();
     }
   }

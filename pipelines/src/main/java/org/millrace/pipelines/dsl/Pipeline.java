@@ -74,12 +74,7 @@ public final class Pipeline {
       try {
         bound = ParameterBinder.bind(component.parametersType(), parameters);
       } catch (ParameterException e) {
-        String key = e.path().isEmpty() ? "parameters" : "parameter '" + e.path() + "'";
-        String message = String.valueOf(e.getMessage());
-        if (!e.path().isEmpty() && message.startsWith(key + " ")) {
-          message = message.substring(key.length() + 1);
-        }
-        throw new IllegalArgumentException("node '" + id + "' " + key + ": " + message, e);
+        throw new IllegalArgumentException("node '" + id + "' " + e.key() + ": " + e.detail(), e);
       }
       return node(id, component, bound);
     }

@@ -16,4 +16,18 @@ public final class ParameterException extends IllegalArgumentException {
   public String path() {
     return path;
   }
+
+  /** What an error names: {@code parameter 'epochs'}, or {@code parameters} for the whole. */
+  public String key() {
+    return path.isEmpty() ? "parameters" : "parameter '" + path + "'";
+  }
+
+  /**
+   * The message without a leading {@link #key()}, for a line that names the key before it ("node 'a'
+   * parameter 'x': expected ...", not "parameter 'x': parameter 'x' expected ...").
+   */
+  public String detail() {
+    String message = String.valueOf(getMessage());
+    return !path.isEmpty() && message.startsWith(key() + " ") ? message.substring(key().length() + 1) : message;
+  }
 }
